@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, parsed once at start from the environment. Nothing else reads `process.env`.
+ */
+
+export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest page any GraphQL connection returns; also the "whole history" ceiling. */
+  maxPageSize: number;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  /** How long a SQLite write waits for a lock held by another process. */
+  sqliteBusyTimeoutMs: number;
+}
+
+/** Parses `DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, a plain path, or `postgres://...`. */
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  const value = url.trim();
+  if (value === '') throw new Error('must not be empty');
+  if (value === ':memory:' || value === 'sqlite::memory:' || value === 'sqlite://:memory:') {
+    return { kind: 'sqlite', filename: ':memory:' };
+  }
+  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value };
+  const sqlite = /^sqlite:(.*)$/i.exec(value);
+  if (sqlite) {
+    // sqlite:./rel.db, sqlite:/abs.db, sqlite:///abs.db, sqlite://rel.db
+    const rest = sqlite[1]!.startsWith('//') ? sqlite[1]!.slice(2) : sqlite[1]!;
+    if (rest === '') throw new Error('names no file: use sqlite:./data/storage.db or sqlite::memory:');
+    return { kind: 'sqlite', filename: rest };
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  if (scheme) throw new Error(`has unsupported scheme "${scheme[1]}:"; use sqlite:<path>, sqlite::memory: or postgres://...`);
+  return { kind: 'sqlite', filename: value };
+}
+
+const intFrom = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  PORT: intFrom('PORT', 0, 65535, 8084),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/storage.db')
+    .transform((raw, ctx) => {
+      try {
+        return parseDatabaseUrl(raw);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  MAX_PAGE_SIZE: intFrom('MAX_PAGE_SIZE', 1, 1_000_000, 10_000),
+  MAX_BODY_BYTES: intFrom('MAX_BODY_BYTES', 1024, 1024 * 1024 * 1024, 1024 * 1024),
+  SQLITE_BUSY_TIMEOUT_MS: intFrom('SQLITE_BUSY_TIMEOUT_MS', 0, 600_000, 5000),
+});
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty variables count as unset, as in most process managers' env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.message}`).join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    maxPageSize: e.MAX_PAGE_SIZE,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+  };
+}

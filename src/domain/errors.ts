@@ -1,0 +1,44 @@
+/**
+ * The few expected failures of the service. Each door maps them once (REST: status + `detail`;
+ * GraphQL: `extensions.code`); anything else is an unexpected error and is masked.
+ */
+export type Resource = 'Session' | 'Message' | 'State' | 'Artifact' | 'Metric' | 'Cache entry';
+
+export interface FieldIssue {
+  /** Where the problem is, e.g. `['role']` or `['messages', 3, 'content']` (domain, camelCase names). */
+  path: (string | number)[];
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNAVAILABLE';
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly resource: Resource) {
+    super(`${resource} not found`);
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT';
+}
+
+/** The backend cannot serve the request right now (locked, unreachable, disk full); retrying may help. */
+export class UnavailableError extends DomainError {
+  readonly code = 'UNAVAILABLE';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(message);
+  }
+}

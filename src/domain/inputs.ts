@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { isWellFormedText, jsonObject, jsonValue } from './json.js';
+import { MESSAGE_ROLES, SESSION_STATUSES } from './records.js';
+
+/**
+ * Input schemas shared by both doors: REST validates request bodies and query strings with them,
+ * GraphQL validates arguments with them through @pothos/plugin-zod. Names are camelCase; the REST
+ * door maps its snake_case wire names onto them.
+ */
+
+export const LIMITS = {
+  /** Names, kinds and identifiers given by clients (agent names, user ids, metric names, ...). */
+  shortText: 256,
+  path: 4096,
+  cacheKey: 1024,
+  /** Messages in one `addMessages` call (all-or-nothing, one transaction). */
+  batch: 1000,
+  /** Longest cache TTL: ten years, in seconds. */
+  ttlSeconds: 10 * 365 * 24 * 3600,
+} as const;
+
+const wellFormed = (schema: z.ZodString) =>
+  schema.refine(isWellFormedText, { message: 'must be valid Unicode text (no lone surrogates)' });
+
+export const shortText = wellFormed(z.string().min(1, 'must not be empty').max(LIMITS.shortText));
+export const text = wellFormed(z.string());
+export const sessionStatus = z.enum(SESSION_STATUSES);
+export const messageRole = z.enum(MESSAGE_ROLES);
+
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Parses an ISO 8601 date or date-time into the canonical form used everywhere
+ * (`Date#toISOString`, UTC, milliseconds). A date-time without an offset is taken as UTC, as the
+ * original Python clients send `datetime.utcnow().isoformat()`.
+ */
+export function parseTimestamp(value: string): string | null {
+  const m = ISO_TIMESTAMP.exec(value.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
+  const ms = frac.padEnd(3, '0').slice(0, 3);
+  const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
+  if (Number.isNaN(date.getTime())) return null;
+  // Reject calendar overflow such as February 30th, which Date would roll into March.
+  if (offset === 'Z' && date.getUTCDate() !== Number(d)) return null;
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) return null;
+  return date.toISOString();
+}
+
+export const timestamp = z.string().transform((value, ctx) => {
+  const parsed = parseTimestamp(value);
+  if (parsed === null) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+// --- sessions ---------------------------------------------------------------------------------
+
+export const createSessionInput = z.object({
+  agentName: shortText,
+  userId: shortText.nullish().transform((v) => v ?? null),
+  status: sessionStatus.nullish().transform((v) => v ?? 'active'),
+  metadata: jsonObject.nullish().transform((v) => v ?? {}),
+});
+export type CreateSessionInput = z.output<typeof createSessionInput>;
+
+/** Partial update: a field that is absent or null keeps its value (as in the original service). */
+export const updateSessionInput = z.object({
+  agentName: shortText.nullish(),
+  userId: shortText.nullish(),
+  status: sessionStatus.nullish(),
+  metadata: jsonObject.nullish(),
+});
+export type UpdateSessionInput = z.output<typeof updateSessionInput>;
+
+export const sessionFilter = z.object({
+  agentName: shortText.nullish(),
+  userId: shortText.nullish(),
+  status: sessionStatus.nullish(),
+});
+export type SessionFilter = z.output<typeof sessionFilter>;
+
+// --- history ----------------------------------------------------------------------------------
+
+export const newMessageInput = z.object({
+  role: messageRole,
+  content: text,
+  metadata: jsonObject.nullish().transform((v) => v ?? {}),
+});
+export type NewMessageInput = z.output<typeof newMessageInput>;
+
+export const addMessageInput = newMessageInput.extend({ sessionId: shortText });
+export type AddMessageInput = z.output<typeof addMessageInput>;
+
+export const newMessagesInput = z
+  .array(newMessageInput)
+  .min(1, 'must contain at least one message')
+  .max(LIMITS.batch, `must contain at most ${LIMITS.batch} messages`);
+
+// --- state ------------------------------------------------------------------------------------
+
+export const setStateInput = z.object({ data: jsonValue });
+
+// --- artifacts --------------------------------------------------------------------------------
+
+export const createArtifactInput = z.object({
+  sessionId: shortText,
+  name: shortText,
+  type: shortText,
+  path: wellFormed(z.string().min(1, 'must not be empty').max(LIMITS.path)),
+  size: z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
+  metadata: jsonObject.nullish().transform((v) => v ?? {}),
+});
+export type CreateArtifactInput = z.output<typeof createArtifactInput>;
+
+// --- metrics ----------------------------------------------------------------------------------
+
+export const recordMetricInput = z.object({
+  entityType: shortText,
+  entityName: shortText,
+  sessionId: shortText.nullish().transform((v) => v ?? null),
+  metricName: shortText,
+  value: z.number().finite('must be a finite number'),
+  timestamp: timestamp.nullish().transform((v) => v ?? null),
+  labels: jsonObject.nullish().transform((v) => v ?? {}),
+});
+export type RecordMetricInput = z.output<typeof recordMetricInput>;
+
+export const recordMetricsInput = z
+  .array(recordMetricInput)
+  .min(1, 'must contain at least one metric')
+  .max(LIMITS.batch, `must contain at most ${LIMITS.batch} metrics`);
+
+export const metricFilter = z.object({
+  entityType: shortText.nullish(),
+  entityName: shortText.nullish(),
+  sessionId: shortText.nullish(),
+  metricName: shortText.nullish(),
+  since: timestamp.nullish(),
+  until: timestamp.nullish(),
+});
+export type MetricFilter = z.output<typeof metricFilter>;
+
+// --- cache ------------------------------------------------------------------------------------
+
+export const cacheKey = wellFormed(z.string().min(1, 'must not be empty').max(LIMITS.cacheKey));
+
+export const setCacheInput = z.object({
+  value: jsonValue,
+  ttl: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second (omit it for an entry that never expires)')
+    .max(LIMITS.ttlSeconds, `must be at most ${LIMITS.ttlSeconds} seconds`)
+    .nullish()
+    .transform((v) => v ?? null),
+});
+export type SetCacheInput = z.output<typeof setCacheInput>;
+
+// --- helpers ----------------------------------------------------------------------------------
+
+/** Parses with a schema, turning zod's issues into the domain's ValidationError. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+      message: issue.code === 'invalid_type' && issue.input === undefined ? 'field required' : issue.message,
+    })),
+  );
+}

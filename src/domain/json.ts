@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Any JSON value, as stored in `metadata`, `data`, `value` and `labels`. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** JSON nesting deeper than this is refused: it only ever comes from broken or hostile clients. */
+export const MAX_JSON_DEPTH = 64;
+
+function depthOf(value: unknown, depth: number): number {
+  if (depth > MAX_JSON_DEPTH) return depth;
+  if (Array.isArray(value)) {
+    let max = depth;
+    for (const item of value) max = Math.max(max, depthOf(item, depth + 1));
+    return max;
+  }
+  if (value !== null && typeof value === 'object') {
+    let max = depth;
+    for (const item of Object.values(value)) max = Math.max(max, depthOf(item, depth + 1));
+    return max;
+  }
+  return depth;
+}
+
+/**
+ * Lone UTF-16 surrogates cannot be stored as UTF-8 text: SQLite would silently replace them.
+ * Refusing them keeps "what you wrote is what you read" true.
+ */
+export function isWellFormedText(value: string): boolean {
+  return value.isWellFormed();
+}
+
+function isPlainJson(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return true; // JSON.stringify escapes lone surrogates, so any string round-trips
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isPlainJson);
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+      return Object.values(value).every(isPlainJson);
+    default:
+      return false;
+  }
+}
+
+export const jsonValue = z.custom<Json>((value) => value !== undefined && isPlainJson(value), {
+  message: 'must be a JSON value',
+}).refine((value) => depthOf(value, 0) <= MAX_JSON_DEPTH, {
+  message: `JSON nesting must not exceed ${MAX_JSON_DEPTH} levels`,
+});
+
+export const jsonObject = z
+  .custom<JsonObject>(
+    (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && isPlainJson(value),
+    { message: 'must be a JSON object' },
+  )
+  .refine((value) => depthOf(value, 0) <= MAX_JSON_DEPTH, {
+    message: `JSON nesting must not exceed ${MAX_JSON_DEPTH} levels`,
+  });

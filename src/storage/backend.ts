@@ -1,0 +1,102 @@
+import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
+import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
+
+/**
+ * The persistence seam. Backends speak in domain records and batch look-ups, never in SQL strings
+ * or driver types; each owns its schema and migrations. Business rules (ids, timestamps, TTL,
+ * defaults) are applied by `Storage` before a record reaches a backend.
+ */
+export interface StorageBackend {
+  /** Shown by `/health`. */
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Cheap liveness probe of the database. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // sessions
+  insertSession(session: Session): Promise<void>;
+  sessionsByIds(ids: readonly string[]): Promise<Session[]>;
+  /** Applies the non-null fields of `patch` atomically; null when the session does not exist. */
+  updateSession(id: string, patch: SessionPatch): Promise<Session | null>;
+  /** Deletes the session with its history, state and artifacts (metrics stay). */
+  deleteSession(id: string): Promise<boolean>;
+  listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
+  countSessions(filter: SessionFilter): Promise<number>;
+
+  // history
+  /**
+   * Appends messages in one transaction, assigning consecutive `seq` numbers after the session's
+   * last one; null (and nothing written) when the session does not exist.
+   */
+  appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null>;
+  messagesByIds(ids: readonly string[]): Promise<Message[]>;
+  historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>>;
+  historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>>;
+  /** Deletes a session's messages; how many were deleted. */
+  clearHistory(sessionId: string): Promise<number>;
+
+  // state
+  statesBySessionIds(sessionIds: readonly string[]): Promise<State[]>;
+  /** Inserts or replaces; false (nothing written) when the session does not exist. */
+  putState(state: State): Promise<boolean>;
+  deleteState(sessionId: string): Promise<boolean>;
+
+  // artifacts
+  /** False (nothing written) when the session does not exist. */
+  insertArtifact(artifact: Artifact): Promise<boolean>;
+  artifactsByIds(ids: readonly string[]): Promise<Artifact[]>;
+  artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>>;
+  artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>>;
+  deleteArtifact(id: string): Promise<boolean>;
+
+  // metrics
+  insertMetrics(metrics: readonly Metric[]): Promise<void>;
+  listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]>;
+  countMetrics(filter: MetricFilter): Promise<number>;
+  /** Per-session metric pages; `filter.sessionId` is ignored (the session ids are the filter). */
+  metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>>;
+  metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>>;
+
+  // cache
+  getCacheEntry(key: string): Promise<CacheEntry | null>;
+  putCacheEntry(entry: CacheEntry): Promise<void>;
+  /** Moves `accessedAt` of a live entry; false when it is gone. */
+  touchCacheEntry(key: string, accessedAt: string): Promise<boolean>;
+  deleteCacheEntry(key: string): Promise<boolean>;
+  /** Deletes entries whose `expiresAt` is at or before `now`; `key` limits it to one entry. */
+  deleteExpiredCacheEntries(now: string, key?: string): Promise<number>;
+}
+
+export type NewMessage = Omit<Message, 'seq'>;
+
+export interface SessionPatch {
+  agentName?: string | null;
+  userId?: string | null;
+  status?: Session['status'] | null;
+  metadata?: Session['metadata'] | null;
+  updatedAt: string;
+}
+
+/** Sort key of metrics: time, then id for a total order among equal timestamps. */
+export interface MetricKey {
+  timestamp: string;
+  id: string;
+}
+
+/**
+ * A window of rows in a resource's natural order (sessions: newest first; history: by `seq`;
+ * artifacts: by id; metrics: by time). Rows are always returned in natural order.
+ */
+export interface Slice<K> {
+  /** Only rows strictly after this key. */
+  after?: K | null;
+  /** Only rows strictly before this key. */
+  before?: K | null;
+  /** At most this many rows. */
+  limit: number;
+  /** Skip this many rows first (REST's `offset`). */
+  offset?: number;
+  /** Take the last `limit` rows of the window instead of the first (Relay's `last`). */
+  fromEnd?: boolean;
+}

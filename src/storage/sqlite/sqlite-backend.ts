@@ -1,0 +1,544 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { UnavailableError } from '../../domain/errors.js';
+import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
+import type { Json, JsonObject } from '../../domain/json.js';
+import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { MetricKey, NewMessage, SessionPatch, Slice, StorageBackend } from '../backend.js';
+import { migrations } from './migrations.js';
+
+export interface SqliteOptions {
+  /** A file path, or `:memory:`. */
+  filename: string;
+  /** How long a write waits for another connection's lock before giving up (ms). */
+  busyTimeoutMs?: number;
+  /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
+  onQuery?: (name: string) => void;
+}
+
+type Row = Record<string, unknown>;
+type Param = string | number | null;
+
+/** How one table is paged: its key columns and natural order (see `Slice`). */
+interface KeysetSpec {
+  table: string;
+  keyColumns: readonly string[];
+  naturalDesc: boolean;
+}
+
+const SESSIONS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: true };
+const HISTORY: KeysetSpec = { table: 'history', keyColumns: ['seq'], naturalDesc: false };
+const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
+const METRICS: KeysetSpec = { table: 'metrics', keyColumns: ['timestamp', 'id'], naturalDesc: false };
+
+/**
+ * The embedded default backend (better-sqlite3). Every method does its work synchronously inside
+ * the call — a transaction is never held open across an `await` — and statements are prepared
+ * once and reused.
+ */
+export class SqliteBackend implements StorageBackend {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly onQuery: (name: string) => void;
+
+  constructor(options: SqliteOptions) {
+    const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.onQuery = options.onQuery ?? (() => {});
+    try {
+      this.db = new Database(filename);
+      // WAL + synchronous=FULL: a write is acknowledged only once it is on disk, and readers never
+      // block the writer.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.migrate();
+    } catch (error) {
+      throw new Error(`Cannot open SQLite database ${filename}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The pragmas in force, for `/health` and the durability tests. */
+  settings(): { journalMode: string; synchronous: number; foreignKeys: number; schemaVersion: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      foreignKeys: Number(this.db.pragma('foreign_keys', { simple: true })),
+      schemaVersion: this.schemaVersion(),
+    };
+  }
+
+  private schemaVersion(): number {
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    return row.v ?? 0;
+  }
+
+  private migrate(): void {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const current = this.schemaVersion();
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new Error(`database schema version ${current} is newer than this server supports (${latest}); upgrade the server`);
+    }
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, new Date().toISOString());
+      }).immediate();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.get('ping', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // --- statement plumbing ---------------------------------------------------------------------
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private all(name: string, sql: string, ...params: Param[]): Row[] {
+    this.onQuery(name);
+    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).all(...params) as Row[]);
+  }
+
+  private get(name: string, sql: string, ...params: Param[]): Row | undefined {
+    this.onQuery(name);
+    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).get(...params) as Row | undefined);
+  }
+
+  private run(name: string, sql: string, ...params: Param[]): Database.RunResult {
+    this.onQuery(name);
+    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).run(...params));
+  }
+
+  private transaction<T>(work: () => T): T {
+    // IMMEDIATE takes the write lock up front, so a read-then-write never fails half-way with BUSY.
+    return this.guard(() => this.db.transaction(work).immediate());
+  }
+
+  /** Maps the failures a client can do nothing about but wait into `UnavailableError`. */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+        throw new UnavailableError('The database is busy; retry shortly', 1);
+      }
+      if (code === 'SQLITE_FULL') throw new UnavailableError('The database disk is full', 30);
+      if (code === 'SQLITE_READONLY') throw new UnavailableError('The database is read-only', 30);
+      if (code === 'SQLITE_IOERR' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) {
+        throw new UnavailableError('The database could not be written', 5);
+      }
+      throw error;
+    }
+  }
+
+  /** `WHERE` fragments for a slice's bounds; fixed column names only, values are parameters. */
+  private bounds<K>(spec: KeysetSpec, slice: Slice<K>, keyOf: (key: K) => Param[], params: Param[]): string[] {
+    const where: string[] = [];
+    const cols = spec.keyColumns.length === 1 ? spec.keyColumns[0]! : `(${spec.keyColumns.join(', ')})`;
+    const marks = spec.keyColumns.length === 1 ? '?' : `(${spec.keyColumns.map(() => '?').join(', ')})`;
+    if (slice.after != null) {
+      where.push(`${cols} ${spec.naturalDesc ? '<' : '>'} ${marks}`);
+      params.push(...keyOf(slice.after));
+    }
+    if (slice.before != null) {
+      where.push(`${cols} ${spec.naturalDesc ? '>' : '<'} ${marks}`);
+      params.push(...keyOf(slice.before));
+    }
+    return where;
+  }
+
+  private orderBy(spec: KeysetSpec, slice: Slice<unknown>): string {
+    const desc = spec.naturalDesc !== Boolean(slice.fromEnd);
+    return spec.keyColumns.map((c) => `${c} ${desc ? 'DESC' : 'ASC'}`).join(', ');
+  }
+
+  /** One keyset/offset window over a whole table. */
+  private slice<K>(
+    name: string,
+    spec: KeysetSpec,
+    filters: string[],
+    filterParams: Param[],
+    slice: Slice<K>,
+    keyOf: (key: K) => Param[],
+  ): Row[] {
+    const params = [...filterParams];
+    const where = [...filters, ...this.bounds(spec, slice, keyOf, params)];
+    const sql =
+      `SELECT * FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      ` ORDER BY ${this.orderBy(spec, slice)} LIMIT ? OFFSET ?`;
+    const rows = this.all(name, sql, ...params, slice.limit, slice.offset ?? 0);
+    return slice.fromEnd ? rows.reverse() : rows;
+  }
+
+  /**
+   * The same window for each of many sessions in one statement (a window function numbers rows
+   * per session), so that nested GraphQL fields cost one query however many sessions there are.
+   */
+  private slicesBySession<K>(
+    name: string,
+    spec: KeysetSpec,
+    sessionIds: readonly string[],
+    filters: string[],
+    filterParams: Param[],
+    slice: Slice<K>,
+    keyOf: (key: K) => Param[],
+  ): Map<string, Row[]> {
+    const bySession = new Map<string, Row[]>(sessionIds.map((id) => [id, []]));
+    if (sessionIds.length === 0) return bySession;
+    if (sessionIds.length === 1) {
+      // One session: a plain LIMIT walks the index and stops early, which matters for long histories.
+      const id = sessionIds[0]!;
+      bySession.set(id, this.slice(name, spec, ['session_id = ?', ...filters], [id, ...filterParams], slice, keyOf));
+      return bySession;
+    }
+    const params: Param[] = [JSON.stringify(sessionIds), ...filterParams];
+    const where = ['session_id IN (SELECT value FROM json_each(?))', ...filters, ...this.bounds(spec, slice, keyOf, params)];
+    const offset = slice.offset ?? 0;
+    const sql =
+      `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
+      ` FROM ${spec.table} t WHERE ${where.join(' AND ')}) WHERE rn_ > ? AND rn_ <= ? ORDER BY session_id, rn_`;
+    for (const row of this.all(name, sql, ...params, offset, offset + slice.limit)) {
+      bySession.get(row.session_id as string)?.push(row);
+    }
+    if (slice.fromEnd) for (const rows of bySession.values()) rows.reverse();
+    return bySession;
+  }
+
+  private countsBySession(name: string, table: string, sessionIds: readonly string[], filters: string[] = [], filterParams: Param[] = []): Map<string, number> {
+    const counts = new Map<string, number>(sessionIds.map((id) => [id, 0]));
+    if (sessionIds.length === 0) return counts;
+    const where = ['session_id IN (SELECT value FROM json_each(?))', ...filters].join(' AND ');
+    const rows = this.all(name, `SELECT session_id, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY session_id`, JSON.stringify(sessionIds), ...filterParams);
+    for (const row of rows) counts.set(row.session_id as string, Number(row.n));
+    return counts;
+  }
+
+  private byIds(name: string, table: string, column: string, ids: readonly string[]): Row[] {
+    if (ids.length === 0) return [];
+    if (ids.length === 1) return this.all(name, `SELECT * FROM ${table} WHERE ${column} = ?`, ids[0]!);
+    return this.all(name, `SELECT * FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
+  }
+
+  // --- sessions -------------------------------------------------------------------------------
+
+  async insertSession(s: Session): Promise<void> {
+    this.run(
+      'insertSession',
+      'INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
+    );
+  }
+
+  async sessionsByIds(ids: readonly string[]): Promise<Session[]> {
+    return this.byIds('sessionsByIds', 'sessions', 'id', ids).map(toSession);
+  }
+
+  async updateSession(id: string, p: SessionPatch): Promise<Session | null> {
+    const row = this.get(
+      'updateSession',
+      `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
+         status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?
+       WHERE id = ? RETURNING *`,
+      p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id,
+    );
+    return row ? toSession(row) : null;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    return this.run('deleteSession', 'DELETE FROM sessions WHERE id = ?', id).changes > 0;
+  }
+
+  private sessionFilters(filter: SessionFilter): [string[], Param[]] {
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (filter.agentName != null) (where.push('agent_name = ?'), params.push(filter.agentName));
+    if (filter.userId != null) (where.push('user_id = ?'), params.push(filter.userId));
+    if (filter.status != null) (where.push('status = ?'), params.push(filter.status));
+    return [where, params];
+  }
+
+  async listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
+    const [where, params] = this.sessionFilters(filter);
+    return this.slice('listSessions', SESSIONS, where, params, slice, (id) => [id]).map(toSession);
+  }
+
+  async countSessions(filter: SessionFilter): Promise<number> {
+    const [where, params] = this.sessionFilters(filter);
+    const row = this.get('countSessions', `SELECT COUNT(*) AS n FROM sessions${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, ...params);
+    return Number(row?.n ?? 0);
+  }
+
+  // --- history --------------------------------------------------------------------------------
+
+  async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
+    return this.transaction(() => {
+      // Reserving the seq range on the session row makes the order of record the commit order.
+      const row = this.get('reserveSeq', 'UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq', messages.length, sessionId);
+      if (!row) return null;
+      const first = Number(row.last_seq) - messages.length + 1;
+      return messages.map((m, i) => {
+        const message: Message = { ...m, sessionId, seq: first + i };
+        this.run(
+          'insertMessage',
+          'INSERT INTO history (id, session_id, seq, role, content, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          message.id, sessionId, message.seq, message.role, message.content, message.timestamp, JSON.stringify(message.metadata),
+        );
+        return message;
+      });
+    });
+  }
+
+  async messagesByIds(ids: readonly string[]): Promise<Message[]> {
+    return this.byIds('messagesByIds', 'history', 'id', ids).map(toMessage);
+  }
+
+  async historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
+    return mapValues(this.slicesBySession('historyPages', HISTORY, sessionIds, [], [], slice, (seq) => [seq]), toMessage);
+  }
+
+  async historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.countsBySession('historyCounts', 'history', sessionIds);
+  }
+
+  async clearHistory(sessionId: string): Promise<number> {
+    return this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes;
+  }
+
+  // --- state ----------------------------------------------------------------------------------
+
+  async statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
+    return this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds).map(toState);
+  }
+
+  async putState(s: State): Promise<boolean> {
+    return this.ifSessionExists(() =>
+      this.run(
+        'putState',
+        `INSERT INTO state (session_id, data, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        s.sessionId, JSON.stringify(s.data), s.updatedAt,
+      ),
+    );
+  }
+
+  async deleteState(sessionId: string): Promise<boolean> {
+    return this.run('deleteState', 'DELETE FROM state WHERE session_id = ?', sessionId).changes > 0;
+  }
+
+  /** Runs an insert whose foreign key names a session; false when that session does not exist. */
+  private ifSessionExists(write: () => unknown): boolean {
+    try {
+      write();
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
+      throw error;
+    }
+  }
+
+  // --- artifacts ------------------------------------------------------------------------------
+
+  async insertArtifact(a: Artifact): Promise<boolean> {
+    return this.ifSessionExists(() =>
+      this.run(
+        'insertArtifact',
+        'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
+      ),
+    );
+  }
+
+  async artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
+    return this.byIds('artifactsByIds', 'artifacts', 'id', ids).map(toArtifact);
+  }
+
+  async artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
+    return mapValues(this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, [], [], slice, (id) => [id]), toArtifact);
+  }
+
+  async artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.countsBySession('artifactCounts', 'artifacts', sessionIds);
+  }
+
+  async deleteArtifact(id: string): Promise<boolean> {
+    return this.run('deleteArtifact', 'DELETE FROM artifacts WHERE id = ?', id).changes > 0;
+  }
+
+  // --- metrics --------------------------------------------------------------------------------
+
+  async insertMetrics(metrics: readonly Metric[]): Promise<void> {
+    this.transaction(() => {
+      for (const m of metrics) {
+        this.run(
+          'insertMetric',
+          'INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          m.id, m.entityType, m.entityName, m.sessionId, m.metricName, m.value, m.timestamp, JSON.stringify(m.labels),
+        );
+      }
+    });
+  }
+
+  private metricFilters(filter: MetricFilter, includeSession: boolean): [string[], Param[]] {
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (filter.entityType != null) (where.push('entity_type = ?'), params.push(filter.entityType));
+    if (filter.entityName != null) (where.push('entity_name = ?'), params.push(filter.entityName));
+    if (includeSession && filter.sessionId != null) (where.push('session_id = ?'), params.push(filter.sessionId));
+    if (filter.metricName != null) (where.push('metric_name = ?'), params.push(filter.metricName));
+    if (filter.since != null) (where.push('timestamp >= ?'), params.push(filter.since));
+    if (filter.until != null) (where.push('timestamp <= ?'), params.push(filter.until));
+    return [where, params];
+  }
+
+  async listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
+    const [where, params] = this.metricFilters(filter, true);
+    return this.slice('listMetrics', METRICS, where, params, slice, metricKey).map(toMetric);
+  }
+
+  async countMetrics(filter: MetricFilter): Promise<number> {
+    const [where, params] = this.metricFilters(filter, true);
+    const row = this.get('countMetrics', `SELECT COUNT(*) AS n FROM metrics${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, ...params);
+    return Number(row?.n ?? 0);
+  }
+
+  async metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
+    const [where, params] = this.metricFilters(filter, false);
+    return mapValues(this.slicesBySession('metricPages', METRICS, sessionIds, where, params, slice, metricKey), toMetric);
+  }
+
+  async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
+    const [where, params] = this.metricFilters(filter, false);
+    return this.countsBySession('metricCounts', 'metrics', sessionIds, where, params);
+  }
+
+  // --- cache ----------------------------------------------------------------------------------
+
+  async getCacheEntry(key: string): Promise<CacheEntry | null> {
+    const row = this.get('getCacheEntry', 'SELECT * FROM cache WHERE key = ?', key);
+    return row ? toCacheEntry(row) : null;
+  }
+
+  async putCacheEntry(e: CacheEntry): Promise<void> {
+    this.run(
+      'putCacheEntry',
+      `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
+         accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
+      e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt,
+    );
+  }
+
+  async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
+    return this.run('touchCacheEntry', 'UPDATE cache SET accessed_at = ? WHERE key = ?', accessedAt, key).changes > 0;
+  }
+
+  async deleteCacheEntry(key: string): Promise<boolean> {
+    return this.run('deleteCacheEntry', 'DELETE FROM cache WHERE key = ?', key).changes > 0;
+  }
+
+  async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
+    if (key !== undefined) {
+      return this.run('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = ? AND expires_at <= ?', key, now).changes;
+    }
+    return this.run('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= ?', now).changes;
+  }
+}
+
+// --- rows → records (the backend owns its schema, so the shapes are known) ------------------
+
+function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const [id, list] of rows) out.set(id, list.map(convert));
+  return out;
+}
+
+const metricKey = (key: MetricKey): Param[] => [key.timestamp, key.id];
+const json = (text: unknown): Json => JSON.parse(text as string) as Json;
+const jsonObj = (text: unknown): JsonObject => JSON.parse(text as string) as JsonObject;
+
+function toSession(r: Row): Session {
+  return {
+    id: r.id as string,
+    agentName: r.agent_name as string,
+    userId: r.user_id as string | null,
+    status: r.status as Session['status'],
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+    metadata: jsonObj(r.metadata),
+  };
+}
+
+function toMessage(r: Row): Message {
+  return {
+    id: r.id as string,
+    sessionId: r.session_id as string,
+    seq: Number(r.seq),
+    role: r.role as Message['role'],
+    content: r.content as string,
+    timestamp: r.timestamp as string,
+    metadata: jsonObj(r.metadata),
+  };
+}
+
+function toState(r: Row): State {
+  return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string };
+}
+
+function toArtifact(r: Row): Artifact {
+  return {
+    id: r.id as string,
+    sessionId: r.session_id as string,
+    name: r.name as string,
+    type: r.type as string,
+    path: r.path as string,
+    size: Number(r.size),
+    createdAt: r.created_at as string,
+    metadata: jsonObj(r.metadata),
+  };
+}
+
+function toMetric(r: Row): Metric {
+  return {
+    id: r.id as string,
+    entityType: r.entity_type as string,
+    entityName: r.entity_name as string,
+    sessionId: r.session_id as string | null,
+    metricName: r.metric_name as string,
+    value: Number(r.value),
+    timestamp: r.timestamp as string,
+    labels: jsonObj(r.labels),
+  };
+}
+
+function toCacheEntry(r: Row): CacheEntry {
+  return {
+    key: r.key as string,
+    value: json(r.value),
+    ttl: r.ttl == null ? null : Number(r.ttl),
+    createdAt: r.created_at as string,
+    accessedAt: r.accessed_at as string,
+    expiresAt: r.expires_at as string | null,
+  };
+}

@@ -1,0 +1,237 @@
+import { type Clock, isoTime } from '../domain/clock.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type {
+  AddMessageInput,
+  CreateArtifactInput,
+  CreateSessionInput,
+  MetricFilter,
+  NewMessageInput,
+  RecordMetricInput,
+  SessionFilter,
+  SetCacheInput,
+  UpdateSessionInput,
+} from '../domain/inputs.js';
+import type { Json } from '../domain/json.js';
+import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
+import type { MetricKey, Slice, StorageBackend } from './backend.js';
+
+/**
+ * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
+ * (the doors parse them with the schemas in `domain/inputs.ts`); here live the rules: ids,
+ * timestamps, existence checks, TTL expiry on read.
+ */
+export class Storage {
+  constructor(
+    readonly backend: StorageBackend,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  private now(): string {
+    return isoTime(this.clock.now());
+  }
+
+  // --- sessions -------------------------------------------------------------------------------
+
+  async createSession(input: CreateSessionInput): Promise<Session> {
+    const now = this.now();
+    const session: Session = { id: this.ids.next('session'), ...input, createdAt: now, updatedAt: now };
+    await this.backend.insertSession(session);
+    return session;
+  }
+
+  async getSession(id: string): Promise<Session> {
+    const [session] = await this.backend.sessionsByIds([id]);
+    if (!session) throw new NotFoundError('Session');
+    return session;
+  }
+
+  sessionsByIds(ids: readonly string[]): Promise<Session[]> {
+    return this.backend.sessionsByIds(ids);
+  }
+
+  async updateSession(id: string, input: UpdateSessionInput): Promise<Session> {
+    const session = await this.backend.updateSession(id, { ...input, updatedAt: this.now() });
+    if (!session) throw new NotFoundError('Session');
+    return session;
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    if (!(await this.backend.deleteSession(id))) throw new NotFoundError('Session');
+  }
+
+  listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
+    return this.backend.listSessions(filter, slice);
+  }
+
+  countSessions(filter: SessionFilter): Promise<number> {
+    return this.backend.countSessions(filter);
+  }
+
+  // --- history --------------------------------------------------------------------------------
+
+  async addMessage(input: AddMessageInput): Promise<Message> {
+    const { sessionId, ...message } = input;
+    const [added] = await this.addMessages(sessionId, [message]);
+    return added!;
+  }
+
+  /** All or nothing: one transaction, consecutive `seq` numbers. */
+  async addMessages(sessionId: string, inputs: readonly NewMessageInput[]): Promise<Message[]> {
+    const timestamp = this.now();
+    const messages = inputs.map((m) => ({ id: this.ids.next('message'), sessionId, timestamp, ...m }));
+    const added = await this.backend.appendMessages(sessionId, messages);
+    if (!added) throw new NotFoundError('Session');
+    return added;
+  }
+
+  async getMessage(id: string): Promise<Message> {
+    const [message] = await this.backend.messagesByIds([id]);
+    if (!message) throw new NotFoundError('Message');
+    return message;
+  }
+
+  messagesByIds(ids: readonly string[]): Promise<Message[]> {
+    return this.backend.messagesByIds(ids);
+  }
+
+  /** A session's messages in conversation order; an unknown session simply has none. */
+  async history(sessionId: string, slice: Slice<number>): Promise<Message[]> {
+    return (await this.backend.historyPages([sessionId], slice)).get(sessionId) ?? [];
+  }
+
+  historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
+    return this.backend.historyPages(sessionIds, slice);
+  }
+
+  historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.backend.historyCounts(sessionIds);
+  }
+
+  /** Deletes a session's messages and says how many; an unknown session has none to delete. */
+  clearHistory(sessionId: string): Promise<number> {
+    return this.backend.clearHistory(sessionId);
+  }
+
+  // --- state ----------------------------------------------------------------------------------
+
+  async getState(sessionId: string): Promise<State> {
+    const [state] = await this.backend.statesBySessionIds([sessionId]);
+    if (!state) throw new NotFoundError('State');
+    return state;
+  }
+
+  statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
+    return this.backend.statesBySessionIds(sessionIds);
+  }
+
+  async setState(sessionId: string, data: Json): Promise<State> {
+    const state: State = { sessionId, data, updatedAt: this.now() };
+    if (!(await this.backend.putState(state))) throw new NotFoundError('Session');
+    return state;
+  }
+
+  async deleteState(sessionId: string): Promise<void> {
+    if (!(await this.backend.deleteState(sessionId))) throw new NotFoundError('State');
+  }
+
+  // --- artifacts ------------------------------------------------------------------------------
+
+  async createArtifact(input: CreateArtifactInput): Promise<Artifact> {
+    const artifact: Artifact = { id: this.ids.next('artifact'), ...input, createdAt: this.now() };
+    if (!(await this.backend.insertArtifact(artifact))) throw new NotFoundError('Session');
+    return artifact;
+  }
+
+  async getArtifact(id: string): Promise<Artifact> {
+    const [artifact] = await this.backend.artifactsByIds([id]);
+    if (!artifact) throw new NotFoundError('Artifact');
+    return artifact;
+  }
+
+  artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
+    return this.backend.artifactsByIds(ids);
+  }
+
+  async artifacts(sessionId: string, slice: Slice<string>): Promise<Artifact[]> {
+    return (await this.backend.artifactPages([sessionId], slice)).get(sessionId) ?? [];
+  }
+
+  artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
+    return this.backend.artifactPages(sessionIds, slice);
+  }
+
+  artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.backend.artifactCounts(sessionIds);
+  }
+
+  async deleteArtifact(id: string): Promise<void> {
+    if (!(await this.backend.deleteArtifact(id))) throw new NotFoundError('Artifact');
+  }
+
+  // --- metrics --------------------------------------------------------------------------------
+
+  async recordMetrics(inputs: readonly RecordMetricInput[]): Promise<Metric[]> {
+    const now = this.now();
+    const metrics = inputs.map((m): Metric => ({ ...m, id: this.ids.next('metric'), timestamp: m.timestamp ?? now }));
+    await this.backend.insertMetrics(metrics);
+    return metrics;
+  }
+
+  listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
+    return this.backend.listMetrics(filter, slice);
+  }
+
+  countMetrics(filter: MetricFilter): Promise<number> {
+    return this.backend.countMetrics(filter);
+  }
+
+  metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
+    return this.backend.metricPages(sessionIds, filter, slice);
+  }
+
+  metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
+    return this.backend.metricCounts(sessionIds, filter);
+  }
+
+  // --- cache ----------------------------------------------------------------------------------
+
+  /** Reads an entry and moves its `accessedAt`; an expired entry is deleted and reads as missing. */
+  async getCacheEntry(key: string): Promise<CacheEntry> {
+    const entry = await this.backend.getCacheEntry(key);
+    if (!entry) throw new NotFoundError('Cache entry');
+    const now = this.now();
+    if (entry.expiresAt !== null && entry.expiresAt <= now) {
+      // Conditional delete: a fresh value written since our read survives.
+      await this.backend.deleteExpiredCacheEntries(now, key);
+      throw new NotFoundError('Cache entry');
+    }
+    if (!(await this.backend.touchCacheEntry(key, now))) throw new NotFoundError('Cache entry');
+    return { ...entry, accessedAt: now };
+  }
+
+  async setCacheEntry(key: string, input: SetCacheInput): Promise<CacheEntry> {
+    const nowMs = this.clock.now();
+    const now = isoTime(nowMs);
+    const entry: CacheEntry = {
+      key,
+      value: input.value,
+      ttl: input.ttl,
+      createdAt: now,
+      accessedAt: now,
+      expiresAt: input.ttl === null ? null : isoTime(nowMs + input.ttl * 1000),
+    };
+    await this.backend.putCacheEntry(entry);
+    return entry;
+  }
+
+  async deleteCacheEntry(key: string): Promise<void> {
+    if (!(await this.backend.deleteCacheEntry(key))) throw new NotFoundError('Cache entry');
+  }
+
+  /** Removes every expired entry; how many. */
+  cleanupCache(): Promise<number> {
+    return this.backend.deleteExpiredCacheEntries(this.now());
+  }
+}
