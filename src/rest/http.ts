@@ -1,0 +1,125 @@
+import type { z } from 'zod';
+import { DomainError, NotFoundError, UnavailableError, ValidationError, type FieldIssue } from '../domain/errors.js';
+import { parseInput } from '../domain/inputs.js';
+
+/**
+ * The REST door's plumbing: JSON responses, request parsing with the domain's schemas, and the
+ * one mapping from domain errors to statuses. Bodies look like FastAPI's, which the original
+ * service was: `{"detail": "Session not found"}`, and for invalid input
+ * `{"detail": [{"loc": ["body", "role"], "msg": "...", "type": "value_error"}]}`.
+ */
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+  }
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** Where a wire field lives, for `loc` in validation errors. */
+type Location = 'body' | 'query' | 'path';
+
+const camelToSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeToCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Maps wire names (snake_case) onto domain names (camelCase). Keys that are already camelCase are
+ * not part of the REST contract and are dropped, so that `agentName` is not silently accepted.
+ * `aliases` renames wire fields whose domain name differs (e.g. `start_time` → `since`).
+ */
+function toDomainNames(source: Record<string, unknown>, aliases: Record<string, string>): Record<string, unknown> {
+  // No prototype: a `__proto__` key from a client stays a plain (ignored) field.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(source)) {
+    if (/[A-Z]/.test(key)) continue;
+    out[aliases[key] ?? snakeToCamel(key)] = value;
+  }
+  return out;
+}
+
+function toWireIssues(issues: FieldIssue[], where: Location, aliases: Record<string, string>) {
+  const reverse = Object.fromEntries(Object.entries(aliases).map(([wire, domain]) => [domain, wire]));
+  return issues.map((issue) => {
+    const [head, ...rest] = issue.path;
+    const field = typeof head === 'string' ? (reverse[head] ?? camelToSnake(head)) : head;
+    return { loc: field === undefined ? [where] : [where, field, ...rest], msg: issue.message, type: 'value_error' };
+  });
+}
+
+/** Validates wire data with a domain schema; a failure becomes a 422 that names the wire field. */
+export function parseWire<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  where: Location,
+  aliases: Record<string, string> = {},
+): z.output<S> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new HttpError(422, [{ loc: [where], msg: 'must be a JSON object', type: 'value_error' }]);
+  }
+  try {
+    return parseInput(schema, toDomainNames(data as Record<string, unknown>, aliases));
+  } catch (error) {
+    if (error instanceof ValidationError) throw new HttpError(422, toWireIssues(error.issues, where, aliases));
+    throw error;
+  }
+}
+
+/** Query parameters as an object of their first values (repeated parameters: the first wins). */
+export function queryObject(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+/** Reads a JSON body, refusing more than `maxBytes` without buffering it all. */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const tooLarge = () => new HttpError(413, `Request body is larger than ${maxBytes} bytes`);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  if (text.trim() === '') throw new HttpError(422, [{ loc: ['body'], msg: 'field required', type: 'missing' }]);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The single place where failures become REST statuses. Unknown errors are the caller's to log. */
+export function errorResponse(error: unknown): Response | null {
+  if (error instanceof HttpError) return json(error.status, { detail: error.detail }, error.headers);
+  if (error instanceof DomainError) {
+    if (error instanceof NotFoundError) return json(404, { detail: error.message });
+    if (error instanceof ValidationError) return json(422, { detail: toWireIssues(error.issues, 'body', {}) });
+    if (error instanceof UnavailableError) {
+      return json(503, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
+    }
+    return json(409, { detail: error.message });
+  }
+  return null;
+}

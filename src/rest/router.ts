@@ -1,0 +1,117 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Storage } from '../storage/storage.js';
+import { artifactRoutes } from './artifacts.js';
+import { cacheRoutes } from './cache.js';
+import { historyRoutes } from './history.js';
+import { errorResponse, HttpError, json, readJsonBody } from './http.js';
+import { metricRoutes } from './metrics.js';
+import type { Route } from './routes.js';
+import { serviceRoutes } from './service.js';
+import { sessionRoutes } from './sessions.js';
+import { stateRoutes } from './state.js';
+
+interface CompiledRoute {
+  route: Route;
+  segments: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  return { route, segments: route.path.split('/').filter(Boolean) };
+}
+
+/** Matches decoded path segments against a route; its parameters, or null. */
+function match(compiled: CompiledRoute, segments: readonly string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < compiled.segments.length; i++) {
+    const pattern = compiled.segments[i]!;
+    if (pattern.startsWith(':') && pattern.endsWith('*')) {
+      if (i >= segments.length) return null;
+      params[pattern.slice(1, -1)] = segments.slice(i).join('/');
+      return params;
+    }
+    const segment = segments[i];
+    if (segment === undefined) return null;
+    if (pattern.startsWith(':')) params[pattern.slice(1)] = segment;
+    else if (pattern !== segment) return null;
+  }
+  return segments.length === compiled.segments.length ? params : null;
+}
+
+function decodeSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new HttpError(400, 'The path is not valid percent-encoded UTF-8');
+  }
+}
+
+export interface RestDeps {
+  storage: Storage;
+  config: Config;
+  logger: Logger;
+}
+
+/**
+ * The REST compatibility API as a Yoga plugin: every path but `/graphql` is answered here, in the
+ * same process and on the same port, from the same `Storage`.
+ */
+export function restPlugin({ storage, config, logger }: RestDeps): Plugin {
+  const routes: CompiledRoute[] = [];
+  const deps = { storage, config };
+  for (const route of [
+    ...serviceRoutes(deps, () => routes.map((r) => r.route)),
+    ...sessionRoutes(deps),
+    ...historyRoutes(deps),
+    ...stateRoutes(deps),
+    ...artifactRoutes(deps),
+    ...metricRoutes(deps),
+    ...cacheRoutes(deps),
+  ]) {
+    routes.push(compile(route));
+  }
+
+  async function handle(request: Request, url: URL): Promise<Response> {
+    try {
+      const segments = decodeSegments(url.pathname);
+      const allowed: string[] = [];
+      for (const compiled of routes) {
+        const params = match(compiled, segments);
+        if (!params) continue;
+        if (compiled.route.method !== request.method) {
+          allowed.push(compiled.route.method);
+          continue;
+        }
+        return await compiled.route.handler({
+          request,
+          params,
+          query: url.searchParams,
+          body: () => readJsonBody(request, config.maxBodyBytes),
+        });
+      }
+      if (allowed.length) return json(405, { detail: 'Method Not Allowed' }, { allow: allowed.join(', ') });
+      return json(404, { detail: 'Not Found' });
+    } catch (error) {
+      const response = errorResponse(error);
+      if (response) return response;
+      logger.error({ err: error, method: request.method, path: url.pathname }, 'unexpected error in REST handler');
+      return json(500, { detail: 'Internal Server Error' });
+    }
+  }
+
+  return {
+    onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/graphql') {
+        // Yoga buffers GraphQL bodies itself: refuse declared oversize ones before it does.
+        if (Number(request.headers.get('content-length') ?? 0) > config.maxBodyBytes) {
+          const message = `Request body is larger than ${config.maxBodyBytes} bytes`;
+          endResponse(json(413, { errors: [{ message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+        }
+        return;
+      }
+      if (url.pathname.startsWith('/__yoga/')) return;
+      return handle(request, url).then(endResponse);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { SERVICE } from '../version.js';
+import { json } from './http.js';
+import type { Route, RouteDeps } from './routes.js';
+
+/** `/health` for load balancers and `/` for people: what this is and where to go. */
+export function serviceRoutes({ storage }: RouteDeps, listRoutes: () => Route[]): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/health',
+      handler: async () => {
+        const base = { service: SERVICE.name, version: SERVICE.version, backend: storage.backend.kind };
+        try {
+          await storage.backend.ping();
+          return json(200, { status: 'healthy', ...base, timestamp: new Date().toISOString() });
+        } catch {
+          return json(503, { status: 'unhealthy', ...base, detail: 'The database does not answer' }, { 'retry-after': '5' });
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/',
+      handler: () =>
+        json(200, {
+          service: SERVICE.name,
+          version: SERVICE.version,
+          description: 'Storage for AI agents: sessions, history, state, artifacts, metrics and a TTL cache.',
+          graphql: '/graphql',
+          health: '/health',
+          endpoints: listRoutes()
+            .filter((r) => r.path.startsWith('/storage'))
+            .map((r) => `${r.method} ${r.path.replace(/:(\w+)\*?/g, '{$1}')}`),
+        }),
+    },
+  ];
+}

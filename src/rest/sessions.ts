@@ -1,0 +1,61 @@
+import { createSessionInput, sessionFilter, updateSessionInput } from '../domain/inputs.js';
+import type { Session } from '../domain/records.js';
+import { json, parseWire, queryObject } from './http.js';
+import { pagingQuery, requireParam, type Route, type RouteDeps } from './routes.js';
+
+export function sessionToWire(s: Session) {
+  return {
+    id: s.id,
+    agent_name: s.agentName,
+    user_id: s.userId,
+    status: s.status,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+    metadata: s.metadata,
+  };
+}
+
+/** Sessions listed without `limit` come 100 at a time, newest first. */
+const DEFAULT_LIMIT = 100;
+
+export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
+  const listQuery = sessionFilter.extend(pagingQuery(config).shape);
+  return [
+    {
+      method: 'POST',
+      path: '/storage/sessions',
+      handler: async (req) => json(200, sessionToWire(await storage.createSession(parseWire(createSessionInput, await req.body(), 'body')))),
+    },
+    {
+      method: 'GET',
+      path: '/storage/sessions',
+      handler: async (req) => {
+        const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query');
+        const sessions = await storage.listSessions(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
+        return json(200, sessions.map(sessionToWire));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/storage/sessions/:id',
+      handler: async (req) => json(200, sessionToWire(await storage.getSession(requireParam(req.params, 'id')))),
+    },
+    {
+      method: 'PUT',
+      path: '/storage/sessions/:id',
+      handler: async (req) => {
+        const patch = parseWire(updateSessionInput, await req.body(), 'body');
+        return json(200, sessionToWire(await storage.updateSession(requireParam(req.params, 'id'), patch)));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/storage/sessions/:id',
+      handler: async (req) => {
+        const id = requireParam(req.params, 'id');
+        await storage.deleteSession(id);
+        return json(200, { status: 'deleted', session_id: id });
+      },
+    },
+  ];
+}
