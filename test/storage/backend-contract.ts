@@ -1,0 +1,1084 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createIdGenerator, type IdGenerator } from '../../src/domain/ids.js';
+import type { MetricFilter, SessionFilter } from '../../src/domain/inputs.js';
+import type { Json, JsonObject } from '../../src/domain/json.js';
+import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus } from '../../src/domain/records.js';
+import type { MetricKey, NewMessage, Slice, StorageBackend } from '../../src/storage/backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { compareStrings, ManualClock, modelSlice, viaJson } from './support.js';
+
+/**
+ * The behaviour every `StorageBackend` must have, written only against the interface (and the
+ * domain `Storage` on top of it), so that SQLite and PostgreSQL run exactly the same cases.
+ *
+ * `makeBackend` returns a fresh, empty, migrated backend; `cleanup` closes it and removes whatever
+ * it created. Each test gets its own backend. Property-based tests share one backend across their
+ * runs and keep runs apart by creating fresh sessions and names per run.
+ */
+export interface BackendUnderTest {
+  backend: StorageBackend;
+  cleanup(): Promise<void>;
+}
+
+/** Runs per property: enough to hit edge cases of the slice arithmetic, few enough for a disk-synced backend. */
+const RUNS = 50;
+
+// --- natural orders and keys (the reference semantics of `Slice`) ----------------------------
+
+const sessionOrder = (a: string, b: string) => compareStrings(b, a); // newest first = id DESC
+const seqOrder = (a: number, b: number) => a - b;
+const metricKeyOf = (m: Metric): MetricKey => ({ timestamp: m.timestamp, id: m.id });
+const metricOrder = (a: MetricKey, b: MetricKey) => compareStrings(a.timestamp, b.timestamp) || compareStrings(a.id, b.id);
+const byMetricKey = (a: Metric, b: Metric) => metricOrder(metricKeyOf(a), metricKeyOf(b));
+
+/** Slice parameters whose keys are drawn by `key`; null and absent bounds both mean "no bound". */
+function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
+  const bound = fc.oneof(fc.constant(undefined), fc.constant(null), key, key);
+  return fc.record(
+    {
+      after: bound,
+      before: bound,
+      limit: fc.integer({ min: 0, max: 12 }),
+      offset: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 6 })),
+      fromEnd: fc.oneof(fc.constant(undefined), fc.boolean()),
+    },
+    { requiredKeys: ['limit'] },
+  );
+}
+
+/**
+ * A key "near" an existing string key: the key itself, one just above it or one just below it
+ * (in code-unit order), so that bounds fall on, between and around rows.
+ */
+type KeyPick = { index: number; shift: 'on' | 'above' | 'below' };
+const keyPickArb: fc.Arbitrary<KeyPick> = fc.record({
+  index: fc.nat(),
+  shift: fc.constantFrom<KeyPick['shift']>('on', 'above', 'below'),
+});
+function resolveKey(keys: readonly string[], pick: KeyPick, low: string): string {
+  if (keys.length === 0) return low;
+  const key = keys[pick.index % keys.length]!;
+  if (pick.shift === 'on') return key;
+  if (pick.shift === 'above') return `${key}0`;
+  return key.slice(0, -1);
+}
+function resolveSlice(slice: Slice<KeyPick>, resolve: (pick: KeyPick) => string): Slice<string> {
+  return {
+    ...slice,
+    after: slice.after == null ? slice.after : resolve(slice.after),
+    before: slice.before == null ? slice.before : resolve(slice.before),
+  };
+}
+
+const sortById = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => compareStrings(a.id, b.id));
+
+/** JSON values that tend to break storage layers. */
+const NASTY_STRINGS = [
+  '',
+  'plain',
+  'quote " and \' apostrophe',
+  'back\\slash \\\\ and \\u0041 literally',
+  'line\nbreak\r\ntab\t form\f back\b',
+  'NUL \u0000 inside and at the end\u0000',
+  '\u0001\u001f control characters',
+  'emoji 😀🧑‍🚀👍🏽 and flags 🇩🇪',
+  'RTL: مرحبا بالعالم עברית \u200f mark',
+  'combining é (e\u0301) and ẞ ß İ',
+  'CJK 漢字 かな 한국어',
+  '\u2028\u2029 separators',
+  '{"not":"json"} [1,2',
+  "'; DROP TABLE sessions; --",
+  '%_ like wildcards *?',
+];
+const NASTY_JSON: JsonObject = {
+  strings: NASTY_STRINGS,
+  [NASTY_STRINGS[5]!]: 'NUL in a key',
+  'emoji key 😀': 'value',
+  '': 'empty key',
+  numbers: [0, -0, 1, -1, 0.1, 0.30000000000000004, 1e21, 1.7976931348623157e308, 5e-324, -2.2250738585072014e-308, 9007199254740991, -9007199254740991, 123456789.123456789],
+  literals: [true, false, null],
+  empty: { object: {}, array: [] },
+  lone: '\ud800 lone surrogates \udfff are escaped by JSON.stringify',
+};
+function nested(depth: number): Json {
+  // `depth` levels of containers around a scalar, alternating arrays and objects.
+  let value: Json = 'bottom';
+  for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { level: value };
+  return value;
+}
+
+export function describeBackendContract(name: string, makeBackend: () => Promise<BackendUnderTest>): void {
+  describe(`StorageBackend contract: ${name}`, () => {
+    let backend: StorageBackend;
+    let cleanup: () => Promise<void>;
+    let clock: ManualClock;
+    let ids: IdGenerator;
+    let storage: Storage;
+    let runCounter = 0;
+
+    beforeEach(async () => {
+      ({ backend, cleanup } = await makeBackend());
+      clock = new ManualClock();
+      ids = createIdGenerator(clock);
+      storage = new Storage(backend, clock, ids);
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    /** A name no other property run uses, so runs sharing one backend do not see each other. */
+    const fresh = (label: string) => `${label}-${++runCounter}`;
+
+    async function session(fields: Partial<Pick<Session, 'agentName' | 'userId' | 'status' | 'metadata'>> = {}): Promise<Session> {
+      return storage.createSession({
+        agentName: fields.agentName ?? 'agent',
+        userId: fields.userId === undefined ? 'user-1' : fields.userId,
+        status: fields.status ?? 'active',
+        metadata: fields.metadata ?? {},
+      });
+    }
+
+    function message(content: string, role: MessageRole = 'user', metadata: JsonObject = {}): Omit<NewMessage, 'sessionId'> {
+      return { id: ids.next('message'), role, content, timestamp: clock.iso(), metadata };
+    }
+    const forSession = (sessionId: string, list: Omit<NewMessage, 'sessionId'>[]): NewMessage[] => list.map((m) => ({ ...m, sessionId }));
+
+    function artifact(sessionId: string, fields: Partial<Artifact> = {}): Artifact {
+      return {
+        id: ids.next('artifact'),
+        sessionId,
+        name: 'report.pdf',
+        type: 'document',
+        path: '/files/report.pdf',
+        size: 1234,
+        createdAt: clock.iso(),
+        metadata: {},
+        ...fields,
+      };
+    }
+
+    function metric(fields: Partial<Metric> = {}): Metric {
+      return {
+        id: ids.next('metric'),
+        entityType: 'agent',
+        entityName: 'planner',
+        sessionId: null,
+        metricName: 'latency_ms',
+        value: 1,
+        timestamp: clock.iso(),
+        labels: {},
+        ...fields,
+      };
+    }
+
+    function cacheEntry(key: string, fields: Partial<CacheEntry> = {}): CacheEntry {
+      const now = clock.iso();
+      return { key, value: { hello: 'world' }, ttl: null, createdAt: now, accessedAt: now, expiresAt: null, ...fields };
+    }
+
+    // --- sessions -----------------------------------------------------------------------------
+
+    describe('sessions', () => {
+      it('reads back an inserted session exactly as written', async () => {
+        const written: Session = {
+          id: ids.next('session'),
+          agentName: 'planner',
+          userId: null,
+          status: 'paused',
+          createdAt: '2025-01-02T03:04:05.006Z',
+          updatedAt: '2025-01-02T03:04:05.007Z',
+          metadata: { nested: { list: [1, 'two', null, true] } },
+        };
+        await backend.insertSession(written);
+        expect(await backend.sessionsByIds([written.id])).toEqual([written]);
+      });
+
+      it('looks up many ids at once, ignoring unknown ones and returning each session once', async () => {
+        const a = await session({ agentName: 'a' });
+        const b = await session({ agentName: 'b' });
+        await session({ agentName: 'c' });
+        const found = await backend.sessionsByIds([b.id, 'session_unknown', a.id, b.id]);
+        expect(sortById(found)).toEqual(sortById([a, b]));
+        expect(await backend.sessionsByIds([])).toEqual([]);
+        expect(await backend.sessionsByIds(['session_unknown'])).toEqual([]);
+      });
+
+      it('refuses a second session with the same id', async () => {
+        const s = await session();
+        await expect(backend.insertSession({ ...s, agentName: 'other' })).rejects.toThrow();
+        expect(await backend.sessionsByIds([s.id])).toEqual([s]);
+      });
+
+      it('updateSession applies only the non-null fields of the patch and returns the stored record', async () => {
+        const s = await session({ agentName: 'planner', userId: 'u1', status: 'active', metadata: { a: 1, keep: true } });
+        clock.advance(1000);
+        const later = clock.iso();
+
+        const paused = await backend.updateSession(s.id, { status: 'paused', agentName: null, userId: null, metadata: null, updatedAt: later });
+        expect(paused).toEqual({ ...s, status: 'paused', updatedAt: later });
+        expect(await backend.sessionsByIds([s.id])).toEqual([paused]);
+
+        // absent fields keep their values too; metadata is replaced as a whole, not merged
+        clock.advance(1000);
+        const renamed = await backend.updateSession(s.id, { agentName: 'writer', metadata: { b: 2 }, updatedAt: clock.iso() });
+        expect(renamed).toEqual({ ...s, status: 'paused', agentName: 'writer', metadata: { b: 2 }, updatedAt: clock.iso() });
+
+        clock.advance(1000);
+        const user = await backend.updateSession(s.id, { userId: 'u2', updatedAt: clock.iso() });
+        expect(user).toEqual({ ...renamed, userId: 'u2', updatedAt: clock.iso() });
+        expect(await backend.sessionsByIds([s.id])).toEqual([user]);
+      });
+
+      it('updateSession can set an empty metadata object (empty is not null)', async () => {
+        const s = await session({ metadata: { a: 1 } });
+        const updated = await backend.updateSession(s.id, { metadata: {}, updatedAt: s.updatedAt });
+        expect(updated?.metadata).toEqual({});
+      });
+
+      it('concurrent patches of different fields both take effect', async () => {
+        const s = await session({ agentName: 'planner', status: 'active' });
+        await Promise.all([
+          backend.updateSession(s.id, { agentName: 'writer', updatedAt: clock.iso() }),
+          backend.updateSession(s.id, { status: 'ended', updatedAt: clock.iso() }),
+          backend.updateSession(s.id, { metadata: { x: 1 }, updatedAt: clock.iso() }),
+        ]);
+        const [stored] = await backend.sessionsByIds([s.id]);
+        expect(stored).toMatchObject({ agentName: 'writer', status: 'ended', metadata: { x: 1 }, userId: s.userId });
+      });
+
+      it('updateSession of an unknown id returns null and creates nothing', async () => {
+        expect(await backend.updateSession('session_unknown', { status: 'ended', updatedAt: clock.iso() })).toBeNull();
+        expect(await backend.sessionsByIds(['session_unknown'])).toEqual([]);
+        expect(await backend.countSessions({})).toBe(0);
+      });
+
+      it('deleteSession removes the session with its history, state and artifacts; metrics stay', async () => {
+        const doomed = await session({ agentName: 'doomed' });
+        const other = await session({ agentName: 'other' });
+        const doomedMessages = await backend.appendMessages(doomed.id, forSession(doomed.id, [message('a'), message('b')]));
+        const otherMessages = await backend.appendMessages(other.id, forSession(other.id, [message('c')]));
+        expect(await backend.putState({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() })).toBe(true);
+        expect(await backend.putState({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() })).toBe(true);
+        const doomedArtifact = artifact(doomed.id);
+        const otherArtifact = artifact(other.id);
+        expect(await backend.insertArtifact(doomedArtifact)).toBe(true);
+        expect(await backend.insertArtifact(otherArtifact)).toBe(true);
+        const kept = metric({ sessionId: doomed.id });
+        await backend.insertMetrics([kept]);
+
+        expect(await backend.deleteSession(doomed.id)).toBe(true);
+
+        expect(await backend.sessionsByIds([doomed.id, other.id])).toEqual([other]);
+        expect(await backend.messagesByIds(doomedMessages!.map((m) => m.id))).toEqual([]);
+        expect(await backend.historyCounts([doomed.id, other.id])).toEqual(new Map([[doomed.id, 0], [other.id, 1]]));
+        expect((await backend.historyPages([doomed.id], { limit: 10 })).get(doomed.id)).toEqual([]);
+        expect(await backend.statesBySessionIds([doomed.id])).toEqual([]);
+        expect(await backend.artifactsByIds([doomedArtifact.id])).toEqual([]);
+        expect(await backend.artifactCounts([doomed.id])).toEqual(new Map([[doomed.id, 0]]));
+        // the other session is untouched
+        expect(await backend.messagesByIds(otherMessages!.map((m) => m.id))).toEqual(otherMessages);
+        expect(await backend.statesBySessionIds([other.id])).toHaveLength(1);
+        expect(await backend.artifactsByIds([otherArtifact.id])).toEqual([otherArtifact]);
+        // metrics outlive their session
+        expect(await backend.listMetrics({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
+        expect(await backend.metricCounts([doomed.id], {})).toEqual(new Map([[doomed.id, 1]]));
+
+        expect(await backend.deleteSession(doomed.id)).toBe(false);
+      });
+
+      it('deleteSession of an unknown id returns false', async () => {
+        await session();
+        expect(await backend.deleteSession('session_unknown')).toBe(false);
+        expect(await backend.countSessions({})).toBe(1);
+      });
+
+      it('a deleted session id cannot take new history, state or artifacts', async () => {
+        const s = await session();
+        await backend.deleteSession(s.id);
+        expect(await backend.appendMessages(s.id, forSession(s.id, [message('late')]))).toBeNull();
+        expect(await backend.putState({ sessionId: s.id, data: 1, updatedAt: clock.iso() })).toBe(false);
+        expect(await backend.insertArtifact(artifact(s.id))).toBe(false);
+        expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 0]]));
+      });
+    });
+
+    // --- listing sessions ----------------------------------------------------------------------
+
+    describe('listSessions', () => {
+      const AGENTS = ['planner', 'writer'];
+      const USERS = ['u1', 'u2', null];
+      const STATUSES: SessionStatus[] = ['active', 'paused', 'ended'];
+
+      async function population(agentNames = AGENTS): Promise<Session[]> {
+        const created: Session[] = [];
+        let i = 0;
+        for (const agentName of agentNames)
+          for (const userId of USERS)
+            for (const status of STATUSES) {
+              // some in the same millisecond, some later: ids still order by creation
+              if (i++ % 3 === 0) clock.advance(7);
+              created.push(await session({ agentName, userId, status }));
+            }
+        return created;
+      }
+      const matches = (s: Session, f: SessionFilter) =>
+        (f.agentName == null || s.agentName === f.agentName) &&
+        (f.userId == null || s.userId === f.userId) &&
+        (f.status == null || s.status === f.status);
+      const newestFirst = (rows: Session[]) => [...rows].sort((a, b) => sessionOrder(a.id, b.id));
+
+      it('lists newest first (id descending), which is the reverse of creation order', async () => {
+        const created = await population();
+        const listed = await backend.listSessions({}, { limit: 100 });
+        expect(listed).toEqual([...created].reverse());
+        expect(listed.map((s) => s.id)).toEqual(created.map((s) => s.id).sort().reverse());
+      });
+
+      it('filters by agentName, userId and status alone and combined, and counts agree', async () => {
+        const created = await population();
+        const filters: SessionFilter[] = [];
+        for (const agentName of [undefined, null, ...AGENTS, 'nobody'])
+          for (const userId of [undefined, 'u1', 'u2', 'nobody'])
+            for (const status of [undefined, ...STATUSES]) filters.push({ agentName, userId, status });
+        for (const filter of filters) {
+          const expected = newestFirst(created.filter((s) => matches(s, filter)));
+          expect(await backend.listSessions(filter, { limit: 1000 }), JSON.stringify(filter)).toEqual(expected);
+          expect(await backend.countSessions(filter), JSON.stringify(filter)).toBe(expected.length);
+        }
+      });
+
+      it('pages with limit and offset', async () => {
+        const created = newestFirst(await population());
+        expect(await backend.listSessions({}, { limit: 5 })).toEqual(created.slice(0, 5));
+        expect(await backend.listSessions({}, { limit: 5, offset: 5 })).toEqual(created.slice(5, 10));
+        expect(await backend.listSessions({}, { limit: 5, offset: created.length - 2 })).toEqual(created.slice(-2));
+        expect(await backend.listSessions({}, { limit: 5, offset: created.length })).toEqual([]);
+        expect(await backend.listSessions({}, { limit: 0 })).toEqual([]);
+        expect(await backend.countSessions({})).toBe(created.length);
+      });
+
+      it('walks all sessions forwards with `after` and backwards with `before` + `fromEnd`, without gaps or repeats', async () => {
+        const created = newestFirst(await population());
+        const forwards: Session[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page = await backend.listSessions({}, { after, limit: 4 });
+          forwards.push(...page);
+          if (page.length < 4) break;
+          after = page.at(-1)!.id;
+        }
+        expect(forwards).toEqual(created);
+
+        const backwards: Session[] = [];
+        let before: string | null = null;
+        for (;;) {
+          const page = await backend.listSessions({}, { before, limit: 4, fromEnd: true });
+          backwards.unshift(...page);
+          if (page.length < 4) break;
+          before = page[0]!.id;
+        }
+        expect(backwards).toEqual(created);
+      });
+
+      it('keyset bounds are exclusive and combine with filters', async () => {
+        const created = newestFirst(await population());
+        const planner = created.filter((s) => s.agentName === 'planner');
+        const pivot = planner[3]!;
+        expect(await backend.listSessions({ agentName: 'planner' }, { after: pivot.id, limit: 3 })).toEqual(planner.slice(4, 7));
+        expect(await backend.listSessions({ agentName: 'planner' }, { before: pivot.id, limit: 100 })).toEqual(planner.slice(0, 3));
+        expect(await backend.listSessions({ agentName: 'planner' }, { before: pivot.id, limit: 2, fromEnd: true })).toEqual(planner.slice(1, 3));
+        expect(
+          await backend.listSessions({ agentName: 'planner' }, { after: planner[1]!.id, before: planner[5]!.id, limit: 100 }),
+        ).toEqual(planner.slice(2, 5));
+      });
+
+      it('any slice equals the reference model (property)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.record({ userId: fc.constantFrom('u1', 'u2', null), status: fc.constantFrom(...STATUSES), tick: fc.boolean() }), {
+              maxLength: 14,
+            }),
+            fc.array(
+              fc.record({
+                userId: fc.constantFrom(undefined, 'u1', 'u2'),
+                status: fc.constantFrom(undefined, ...STATUSES),
+                slice: sliceArb(keyPickArb),
+              }),
+              { minLength: 1, maxLength: 4 },
+            ),
+            async (specs, queries) => {
+              const agentName = fresh('list-agent');
+              const created: Session[] = [];
+              for (const spec of specs) {
+                if (spec.tick) clock.advance(1);
+                created.push(await session({ agentName, userId: spec.userId, status: spec.status }));
+              }
+              const keys = created.map((s) => s.id).sort();
+              for (const q of queries) {
+                const filter: SessionFilter = { agentName, userId: q.userId, status: q.status };
+                const slice = resolveSlice(q.slice, (pick) => resolveKey(keys, pick, 'session_'));
+                const all = newestFirst(created.filter((s) => matches(s, filter)));
+                const expected = modelSlice(all, (s) => s.id, sessionOrder, slice);
+                expect(await backend.listSessions(filter, slice)).toEqual(expected);
+                expect(await backend.countSessions(filter)).toBe(all.length);
+              }
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      });
+    });
+
+    // --- history -------------------------------------------------------------------------------
+
+    describe('history', () => {
+      it('assigns consecutive seq numbers from 1, per session, across calls', async () => {
+        const a = await session();
+        const b = await session();
+        const first = await backend.appendMessages(a.id, forSession(a.id, [message('a1'), message('a2', 'assistant')]));
+        const other = await backend.appendMessages(b.id, forSession(b.id, [message('b1')]));
+        const second = await backend.appendMessages(a.id, forSession(a.id, [message('a3', 'system'), message('a4', 'tool'), message('a5')]));
+        expect(first!.map((m) => m.seq)).toEqual([1, 2]);
+        expect(other!.map((m) => m.seq)).toEqual([1]);
+        expect(second!.map((m) => m.seq)).toEqual([3, 4, 5]);
+        const page = (await backend.historyPages([a.id], { limit: 100 })).get(a.id)!;
+        expect(page.map((m) => [m.seq, m.content, m.role])).toEqual([
+          [1, 'a1', 'user'],
+          [2, 'a2', 'assistant'],
+          [3, 'a3', 'system'],
+          [4, 'a4', 'tool'],
+          [5, 'a5', 'user'],
+        ]);
+      });
+
+      it('returns the stored messages, which read back identically by id and by page', async () => {
+        const s = await session();
+        const input = forSession(s.id, [message('hello', 'user', { lang: 'en' }), message('hi!', 'assistant', { tokens: 3 })]);
+        const added = await backend.appendMessages(s.id, input);
+        expect(added).toEqual(input.map((m, i) => ({ ...m, seq: i + 1 })));
+        expect(sortById(await backend.messagesByIds([added![1]!.id, added![0]!.id, 'msg_unknown']))).toEqual(sortById(added!));
+        expect((await backend.historyPages([s.id], { limit: 10 })).get(s.id)).toEqual(added);
+        expect(await backend.messagesByIds([])).toEqual([]);
+      });
+
+      it('returns null for an unknown session and writes nothing', async () => {
+        const batch = forSession('session_unknown', [message('lost'), message('lost too')]);
+        expect(await backend.appendMessages('session_unknown', batch)).toBeNull();
+        expect(await backend.messagesByIds(batch.map((m) => m.id))).toEqual([]);
+        expect(await backend.historyCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+      });
+
+      it('is all-or-nothing: a failing batch writes no row and leaves no gap in seq', async () => {
+        const s = await session();
+        const other = await session();
+        await backend.appendMessages(s.id, forSession(s.id, [message('one'), message('two')]));
+        const [taken] = (await backend.appendMessages(other.id, forSession(other.id, [message('elsewhere')])))!;
+
+        // the third message reuses an id that already exists: the whole batch must fail
+        const good = message('three');
+        const clash = { ...message('four'), id: taken!.id };
+        await expect(backend.appendMessages(s.id, forSession(s.id, [good, message('never'), clash]))).rejects.toThrow();
+        // and a batch repeating an id within itself
+        const twice = message('twice');
+        await expect(backend.appendMessages(s.id, forSession(s.id, [twice, twice]))).rejects.toThrow();
+
+        expect(await backend.messagesByIds([good.id, twice.id])).toEqual([]);
+        expect(await backend.historyCounts([s.id, other.id])).toEqual(new Map([[s.id, 2], [other.id, 1]]));
+        const next = await backend.appendMessages(s.id, forSession(s.id, [message('three again')]));
+        expect(next!.map((m) => m.seq)).toEqual([3]);
+        expect((await backend.messagesByIds([taken!.id]))[0]!.content).toBe('elsewhere');
+      });
+
+      it('pages and counts many sessions at once, including sessions with no rows and unknown ids', async () => {
+        const full = await session();
+        const one = await session();
+        const empty = await session();
+        const fullMessages = (await backend.appendMessages(full.id, forSession(full.id, Array.from({ length: 7 }, (_, i) => message(`m${i + 1}`)))))!;
+        const oneMessages = (await backend.appendMessages(one.id, forSession(one.id, [message('only')])))!;
+        const asked = [full.id, one.id, empty.id, 'session_unknown'];
+
+        const pages = await backend.historyPages(asked, { limit: 3 });
+        expect([...pages.keys()].sort()).toEqual([...asked].sort());
+        expect(pages.get(full.id)).toEqual(fullMessages.slice(0, 3));
+        expect(pages.get(one.id)).toEqual(oneMessages);
+        expect(pages.get(empty.id)).toEqual([]);
+        expect(pages.get('session_unknown')).toEqual([]);
+
+        const tail = await backend.historyPages(asked, { limit: 3, fromEnd: true });
+        expect(tail.get(full.id)).toEqual(fullMessages.slice(4));
+        expect(tail.get(one.id)).toEqual(oneMessages);
+
+        const window = await backend.historyPages(asked, { after: 1, before: 7, limit: 10, offset: 2 });
+        expect(window.get(full.id)!.map((m) => m.seq)).toEqual([4, 5, 6]);
+        expect(window.get(one.id)).toEqual([]);
+
+        expect(await backend.historyCounts(asked)).toEqual(
+          new Map([
+            [full.id, 7],
+            [one.id, 1],
+            [empty.id, 0],
+            ['session_unknown', 0],
+          ]),
+        );
+        expect(await backend.historyPages([], { limit: 10 })).toEqual(new Map());
+        expect(await backend.historyCounts([])).toEqual(new Map());
+      });
+
+      it('clearHistory deletes only that session’s messages and says how many', async () => {
+        const s = await session();
+        const other = await session();
+        await backend.appendMessages(s.id, forSession(s.id, [message('a'), message('b'), message('c')]));
+        await backend.appendMessages(other.id, forSession(other.id, [message('x')]));
+        expect(await backend.clearHistory(s.id)).toBe(3);
+        expect(await backend.clearHistory(s.id)).toBe(0);
+        expect(await backend.clearHistory('session_unknown')).toBe(0);
+        expect(await backend.historyCounts([s.id, other.id])).toEqual(new Map([[s.id, 0], [other.id, 1]]));
+        // the session itself stays and takes new messages
+        expect(await backend.sessionsByIds([s.id])).toHaveLength(1);
+        const after = await backend.appendMessages(s.id, forSession(s.id, [message('again')]));
+        expect(after).toHaveLength(1);
+        expect((await backend.historyPages([s.id], { limit: 10 })).get(s.id)).toEqual(after);
+      });
+
+      it('random appends across sessions, then any slice of any set of sessions, equal the model (property)', async () => {
+        const opsArb = fc.array(fc.record({ session: fc.integer({ min: 0, max: 3 }), count: fc.integer({ min: 1, max: 4 }) }), { maxLength: 12 });
+        const queryArb = fc.record({
+          pick: fc.subarray([0, 1, 2, 3, 4], { minLength: 1 }), // 3 never has rows, 4 is an unknown id
+          slice: sliceArb(fc.integer({ min: -1, max: 20 })),
+        });
+        await fc.assert(
+          fc.asyncProperty(opsArb, fc.array(queryArb, { minLength: 1, maxLength: 5 }), async (ops, queries) => {
+            const sessions = [await session(), await session(), await session(), await session()];
+            const ids4 = [...sessions.map((s) => s.id), `session_unknown_${fresh('h')}`];
+            const model = new Map<string, Message[]>(ids4.map((id) => [id, []]));
+            for (const op of ops) {
+              if (op.session === 3) continue; // session 3 stays empty
+              const id = ids4[op.session]!;
+              const batch = forSession(id, Array.from({ length: op.count }, (_, i) => message(`${op.session}:${i}`)));
+              const added = (await backend.appendMessages(id, batch))!;
+              const rows = model.get(id)!;
+              expect(added).toEqual(batch.map((m, i) => ({ ...m, seq: rows.length + i + 1 })));
+              rows.push(...added);
+            }
+            for (const q of queries) {
+              const asked = q.pick.map((i) => ids4[i]!);
+              const pages = await backend.historyPages(asked, q.slice);
+              expect([...pages.keys()].sort()).toEqual([...asked].sort());
+              for (const id of asked) {
+                expect(pages.get(id), `${id} ${JSON.stringify(q.slice)}`).toEqual(modelSlice(model.get(id)!, (m) => m.seq, seqOrder, q.slice));
+              }
+              const counts = await backend.historyCounts(asked);
+              expect(counts).toEqual(new Map(asked.map((id) => [id, model.get(id)!.length])));
+            }
+          }),
+          { numRuns: RUNS },
+        );
+      });
+    });
+
+    // --- state ---------------------------------------------------------------------------------
+
+    describe('state', () => {
+      it('puts, replaces and deletes a session’s state', async () => {
+        const s = await session();
+        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
+        const first = { sessionId: s.id, data: { step: 1, notes: ['a'] }, updatedAt: clock.iso() };
+        expect(await backend.putState(first)).toBe(true);
+        expect(await backend.statesBySessionIds([s.id])).toEqual([first]);
+
+        clock.advance(1000);
+        const second = { sessionId: s.id, data: ['a', 'list', 'now'], updatedAt: clock.iso() };
+        expect(await backend.putState(second)).toBe(true);
+        expect(await backend.statesBySessionIds([s.id])).toEqual([second]);
+
+        expect(await backend.deleteState(s.id)).toBe(true);
+        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
+        expect(await backend.deleteState(s.id)).toBe(false);
+        expect(await backend.sessionsByIds([s.id])).toHaveLength(1);
+      });
+
+      it('stores any JSON value as state, including null and scalars', async () => {
+        for (const data of [null, 0, -1.5, true, false, '', 'text', [], {}] as Json[]) {
+          const s = await session();
+          const state = { sessionId: s.id, data, updatedAt: clock.iso() };
+          expect(await backend.putState(state)).toBe(true);
+          expect(await backend.statesBySessionIds([s.id])).toEqual([state]);
+        }
+      });
+
+      it('refuses state for an unknown session (false, nothing written)', async () => {
+        expect(await backend.putState({ sessionId: 'session_unknown', data: { x: 1 }, updatedAt: clock.iso() })).toBe(false);
+        expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
+        expect(await backend.deleteState('session_unknown')).toBe(false);
+      });
+
+      it('looks up the states of many sessions at once', async () => {
+        const a = await session();
+        const b = await session();
+        const none = await session();
+        const sa = { sessionId: a.id, data: 'a', updatedAt: clock.iso() };
+        const sb = { sessionId: b.id, data: 'b', updatedAt: clock.iso() };
+        await backend.putState(sa);
+        await backend.putState(sb);
+        const found = await backend.statesBySessionIds([b.id, none.id, 'session_unknown', a.id]);
+        expect([...found].sort((x, y) => compareStrings(x.sessionId, y.sessionId))).toEqual(
+          [sa, sb].sort((x, y) => compareStrings(x.sessionId, y.sessionId)),
+        );
+        expect(await backend.statesBySessionIds([])).toEqual([]);
+      });
+    });
+
+    // --- artifacts -----------------------------------------------------------------------------
+
+    describe('artifacts', () => {
+      it('inserts, reads by ids and deletes', async () => {
+        const s = await session();
+        const a = artifact(s.id, { metadata: { pages: 3 }, size: 0 });
+        const b = artifact(s.id, { name: 'data.csv', type: 'table', path: 'relative/data.csv', size: Number.MAX_SAFE_INTEGER });
+        expect(await backend.insertArtifact(a)).toBe(true);
+        expect(await backend.insertArtifact(b)).toBe(true);
+        expect(sortById(await backend.artifactsByIds([b.id, a.id, 'artifact_unknown']))).toEqual(sortById([a, b]));
+        expect(await backend.artifactsByIds([])).toEqual([]);
+
+        expect(await backend.deleteArtifact(a.id)).toBe(true);
+        expect(await backend.deleteArtifact(a.id)).toBe(false);
+        expect(await backend.deleteArtifact('artifact_unknown')).toBe(false);
+        expect(await backend.artifactsByIds([a.id, b.id])).toEqual([b]);
+      });
+
+      it('refuses an artifact of an unknown session (false, nothing written)', async () => {
+        const orphan = artifact('session_unknown');
+        expect(await backend.insertArtifact(orphan)).toBe(false);
+        expect(await backend.artifactsByIds([orphan.id])).toEqual([]);
+        expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+      });
+
+      it('pages and counts artifacts of many sessions by id', async () => {
+        const a = await session();
+        const b = await session();
+        const empty = await session();
+        const aRows: Artifact[] = [];
+        for (let i = 0; i < 5; i++) {
+          const row = artifact(a.id, { name: `a${i}` });
+          await backend.insertArtifact(row);
+          aRows.push(row);
+        }
+        const bRow = artifact(b.id);
+        await backend.insertArtifact(bRow);
+        const asked = [a.id, b.id, empty.id, 'session_unknown'];
+
+        const pages = await backend.artifactPages(asked, { limit: 2, offset: 1 });
+        expect(pages.get(a.id)).toEqual(aRows.slice(1, 3));
+        expect(pages.get(b.id)).toEqual([]);
+        expect(pages.get(empty.id)).toEqual([]);
+        expect(pages.get('session_unknown')).toEqual([]);
+        expect((await backend.artifactPages(asked, { limit: 2, fromEnd: true })).get(a.id)).toEqual(aRows.slice(3));
+        expect((await backend.artifactPages([a.id], { after: aRows[1]!.id, before: aRows[4]!.id, limit: 10 })).get(a.id)).toEqual(
+          aRows.slice(2, 4),
+        );
+        expect(await backend.artifactCounts(asked)).toEqual(
+          new Map([
+            [a.id, 5],
+            [b.id, 1],
+            [empty.id, 0],
+            ['session_unknown', 0],
+          ]),
+        );
+        expect(await backend.artifactPages([], { limit: 1 })).toEqual(new Map());
+        expect(await backend.artifactCounts([])).toEqual(new Map());
+      });
+
+      it('any slice of any set of sessions equals the model (property)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 12 }),
+            fc.array(fc.record({ pick: fc.subarray([0, 1, 2, 3], { minLength: 1 }), slice: sliceArb(keyPickArb) }), { minLength: 1, maxLength: 4 }),
+            async (owners, queries) => {
+              const sessions = [await session(), await session(), await session()];
+              const ids4 = [...sessions.map((s) => s.id), `session_unknown_${fresh('a')}`];
+              const model = new Map<string, Artifact[]>(ids4.map((id) => [id, []]));
+              for (const owner of owners) {
+                const row = artifact(ids4[owner]!, { name: `n${owner}` });
+                expect(await backend.insertArtifact(row)).toBe(true);
+                model.get(row.sessionId)!.push(row);
+              }
+              const keys = owners.length ? [...model.values()].flat().map((a) => a.id).sort() : [];
+              for (const q of queries) {
+                const asked = q.pick.map((i) => ids4[i]!);
+                const slice = resolveSlice(q.slice, (pick) => resolveKey(keys, pick, 'artifact_'));
+                const pages = await backend.artifactPages(asked, slice);
+                for (const id of asked) {
+                  expect(pages.get(id)).toEqual(modelSlice(sortById(model.get(id)!), (a) => a.id, compareStrings, slice));
+                }
+                expect(await backend.artifactCounts(asked)).toEqual(new Map(asked.map((id) => [id, model.get(id)!.length])));
+              }
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      });
+    });
+
+    // --- metrics -------------------------------------------------------------------------------
+
+    describe('metrics', () => {
+      const T = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+
+      it('lists in (timestamp, id) order whatever the insertion order', async () => {
+        // ids are made in this order, timestamps deliberately disagree with it
+        const m1 = metric({ timestamp: T(5) });
+        const m2 = metric({ timestamp: T(1) });
+        const m3 = metric({ timestamp: T(5) });
+        const m4 = metric({ timestamp: T(3) });
+        await backend.insertMetrics([m3, m1]);
+        await backend.insertMetrics([m4, m2]);
+        expect(await backend.listMetrics({}, { limit: 10 })).toEqual([m2, m4, m1, m3]);
+        expect(await backend.listMetrics({}, { limit: 2, fromEnd: true })).toEqual([m1, m3]);
+        expect(await backend.listMetrics({}, { after: metricKeyOf(m4), limit: 10 })).toEqual([m1, m3]);
+        expect(await backend.listMetrics({}, { after: metricKeyOf(m1), limit: 10 })).toEqual([m3]);
+        // a key between two rows with the same timestamp
+        expect(await backend.listMetrics({}, { before: { timestamp: T(5), id: `${m1.id}0` }, limit: 10 })).toEqual([m2, m4, m1]);
+        expect(await backend.listMetrics({}, { limit: 2, offset: 1 })).toEqual([m4, m1]);
+      });
+
+      it('filters by every field, with since and until inclusive; counts agree', async () => {
+        const s1 = await session();
+        const s2 = await session();
+        const rows = [
+          metric({ entityType: 'agent', entityName: 'planner', sessionId: s1.id, metricName: 'latency_ms', timestamp: T(0), value: 1 }),
+          metric({ entityType: 'agent', entityName: 'planner', sessionId: s1.id, metricName: 'tokens', timestamp: T(1), value: 2 }),
+          metric({ entityType: 'agent', entityName: 'writer', sessionId: s2.id, metricName: 'latency_ms', timestamp: T(2), value: 3 }),
+          metric({ entityType: 'tool', entityName: 'search', sessionId: null, metricName: 'latency_ms', timestamp: T(3), value: 4 }),
+          metric({ entityType: 'tool', entityName: 'search', sessionId: s2.id, metricName: 'calls', timestamp: T(4), value: 5 }),
+        ];
+        await backend.insertMetrics(rows);
+        const cases: [MetricFilter, Metric[]][] = [
+          [{}, rows],
+          [{ entityType: 'tool' }, [rows[3]!, rows[4]!]],
+          [{ entityName: 'planner' }, [rows[0]!, rows[1]!]],
+          [{ sessionId: s2.id }, [rows[2]!, rows[4]!]],
+          [{ metricName: 'latency_ms' }, [rows[0]!, rows[2]!, rows[3]!]],
+          [{ since: T(1) }, rows.slice(1)],
+          [{ until: T(3) }, rows.slice(0, 4)],
+          [{ since: T(1), until: T(3) }, rows.slice(1, 4)],
+          [{ since: T(2), until: T(2) }, [rows[2]!]],
+          [{ since: T(3), until: T(1) }, []],
+          [{ since: new Date(Date.parse(T(1)) + 1).toISOString(), until: new Date(Date.parse(T(3)) - 1).toISOString() }, [rows[2]!]],
+          [{ entityType: 'agent', metricName: 'latency_ms', sessionId: s1.id }, [rows[0]!]],
+          [{ entityType: 'agent', entityName: 'search' }, []],
+          [{ sessionId: 'session_unknown' }, []],
+          [{ entityType: null, entityName: null, sessionId: null, metricName: null, since: null, until: null }, rows],
+        ];
+        for (const [filter, expected] of cases) {
+          expect(await backend.listMetrics(filter, { limit: 100 }), JSON.stringify(filter)).toEqual(expected);
+          expect(await backend.countMetrics(filter), JSON.stringify(filter)).toBe(expected.length);
+        }
+      });
+
+      it('is all-or-nothing: a batch with a clashing id writes nothing', async () => {
+        const existing = metric();
+        await backend.insertMetrics([existing]);
+        const good = metric();
+        await expect(backend.insertMetrics([good, { ...metric(), id: existing.id }])).rejects.toThrow();
+        expect(await backend.listMetrics({}, { limit: 10 })).toEqual([existing]);
+        await backend.insertMetrics([]);
+        expect(await backend.countMetrics({})).toBe(1);
+      });
+
+      it('pages and counts per session, applying filters and ignoring filter.sessionId', async () => {
+        const s1 = await session();
+        const s2 = await session();
+        const empty = await session();
+        const a = [0, 1, 2, 3].map((i) => metric({ sessionId: s1.id, timestamp: T(i), metricName: i % 2 ? 'odd' : 'even' }));
+        const b = [metric({ sessionId: s2.id, timestamp: T(2), metricName: 'even' })];
+        const loose = metric({ sessionId: null, timestamp: T(2), metricName: 'even' });
+        await backend.insertMetrics([...a, ...b, loose]);
+        const asked = [s1.id, s2.id, empty.id, 'session_unknown'];
+
+        const all = await backend.metricPages(asked, {}, { limit: 10 });
+        expect(all).toEqual(new Map([[s1.id, a], [s2.id, b], [empty.id, []], ['session_unknown', []]]));
+        const even = await backend.metricPages(asked, { metricName: 'even', sessionId: s2.id }, { limit: 10 });
+        expect(even.get(s1.id)).toEqual([a[0], a[2]]);
+        expect(even.get(s2.id)).toEqual(b);
+        const window = await backend.metricPages(asked, { since: T(1), until: T(3) }, { limit: 2, fromEnd: true });
+        expect(window.get(s1.id)).toEqual([a[2], a[3]]);
+        const keyed = await backend.metricPages(asked, {}, { after: metricKeyOf(a[0]!), limit: 2 });
+        expect(keyed.get(s1.id)).toEqual([a[1], a[2]]);
+        expect(keyed.get(s2.id)).toEqual(b);
+
+        expect(await backend.metricCounts(asked, {})).toEqual(new Map([[s1.id, 4], [s2.id, 1], [empty.id, 0], ['session_unknown', 0]]));
+        expect(await backend.metricCounts(asked, { metricName: 'odd', sessionId: 'session_unknown' })).toEqual(
+          new Map([[s1.id, 2], [s2.id, 0], [empty.id, 0], ['session_unknown', 0]]),
+        );
+        expect(await backend.metricPages([], {}, { limit: 1 })).toEqual(new Map());
+        expect(await backend.metricCounts([], {})).toEqual(new Map());
+      });
+
+      it('keeps values exactly, including very large and very small floats', async () => {
+        const values = [0, 1, -1, 0.1, 0.30000000000000004, 1e21, 1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -5e-324, 2.2250738585072014e-308, 9007199254740993, Math.PI];
+        const rows = values.map((value, i) => metric({ value, timestamp: T(i) }));
+        await backend.insertMetrics(rows);
+        expect((await backend.listMetrics({}, { limit: 100 })).map((m) => m.value)).toEqual(values);
+        // negative zero may come back as 0, which is what JSON would give too
+        const negativeZero = metric({ value: -0, timestamp: T(50) });
+        await backend.insertMetrics([negativeZero]);
+        const [back] = await backend.listMetrics({ since: T(50) }, { limit: 1 });
+        expect(back!.value === 0).toBe(true);
+      });
+
+      it('random metrics, filters and slices equal the model (property)', async () => {
+        const metricArb = fc.record({
+          minute: fc.integer({ min: 0, max: 4 }), // few distinct timestamps: many ties broken by id
+          session: fc.integer({ min: 0, max: 2 }), // 2 = no session
+          name: fc.constantFrom('a', 'b'),
+          entityType: fc.constantFrom('agent', 'tool'),
+        });
+        const keyArb = fc.record({ minute: fc.integer({ min: -1, max: 5 }), pick: keyPickArb });
+        const queryArb = fc.record({
+          metricName: fc.constantFrom(undefined, 'a', 'b'),
+          entityType: fc.constantFrom(undefined, 'agent', 'tool'),
+          session: fc.constantFrom(undefined, 0, 1),
+          since: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
+          until: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
+          slice: sliceArb(keyArb),
+          pick: fc.subarray([0, 1, 2], { minLength: 1 }), // 2 is an unknown session
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.array(metricArb, { maxLength: 14 }), fc.array(queryArb, { minLength: 1, maxLength: 4 }), async (specs, queries) => {
+            const entityName = fresh('entity');
+            const sessions = [await session(), await session()];
+            const sessionIds = [...sessions.map((s) => s.id), `session_unknown_${entityName}`];
+            const rows = specs.map((spec) =>
+              metric({
+                entityName,
+                entityType: spec.entityType,
+                metricName: spec.name,
+                sessionId: spec.session === 2 ? null : sessionIds[spec.session]!,
+                timestamp: T(spec.minute),
+              }),
+            );
+            // insert in a shuffled-looking order: reversed
+            await backend.insertMetrics([...rows].reverse());
+            const sorted = [...rows].sort(byMetricKey);
+            const ids = sorted.map((m) => m.id).sort();
+            for (const q of queries) {
+              const filter: MetricFilter = {
+                entityName,
+                entityType: q.entityType,
+                metricName: q.metricName,
+                sessionId: q.session === undefined ? undefined : sessionIds[q.session],
+                since: q.since === undefined ? undefined : T(q.since),
+                until: q.until === undefined ? undefined : T(q.until),
+              };
+              const slice: Slice<MetricKey> = {
+                ...q.slice,
+                after: q.slice.after == null ? q.slice.after : { timestamp: T(q.slice.after.minute), id: resolveKey(ids, q.slice.after.pick, 'metric_') },
+                before: q.slice.before == null ? q.slice.before : { timestamp: T(q.slice.before.minute), id: resolveKey(ids, q.slice.before.pick, 'metric_') },
+              };
+              const matches = (m: Metric, f: MetricFilter) =>
+                (f.entityType == null || m.entityType === f.entityType) &&
+                (f.entityName == null || m.entityName === f.entityName) &&
+                (f.sessionId == null || m.sessionId === f.sessionId) &&
+                (f.metricName == null || m.metricName === f.metricName) &&
+                (f.since == null || m.timestamp >= f.since) &&
+                (f.until == null || m.timestamp <= f.until);
+              const all = sorted.filter((m) => matches(m, filter));
+              expect(await backend.listMetrics(filter, slice)).toEqual(modelSlice(all, metricKeyOf, metricOrder, slice));
+              expect(await backend.countMetrics(filter)).toBe(all.length);
+
+              const asked = q.pick.map((i) => sessionIds[i]!);
+              const perSession = { ...filter, sessionId: undefined };
+              const pages = await backend.metricPages(asked, filter, slice);
+              const counts = await backend.metricCounts(asked, filter);
+              for (const id of asked) {
+                const own = sorted.filter((m) => m.sessionId === id && matches(m, perSession));
+                expect(pages.get(id)).toEqual(modelSlice(own, metricKeyOf, metricOrder, slice));
+                expect(counts.get(id)).toBe(own.length);
+              }
+            }
+          }),
+          { numRuns: RUNS },
+        );
+      });
+    });
+
+    // --- cache ---------------------------------------------------------------------------------
+
+    describe('cache', () => {
+      it('puts and gets an entry; a missing key reads as null', async () => {
+        const entry = cacheEntry('k', { ttl: 60, expiresAt: new Date(clock.now() + 60_000).toISOString(), value: [1, { two: 2 }] });
+        await backend.putCacheEntry(entry);
+        expect(await backend.getCacheEntry('k')).toEqual(entry);
+        expect(await backend.getCacheEntry('missing')).toBeNull();
+        expect(await backend.getCacheEntry('K')).toBeNull(); // keys are case-sensitive
+      });
+
+      it('put replaces every field of an existing entry', async () => {
+        await backend.putCacheEntry(cacheEntry('k', { ttl: 60, expiresAt: new Date(clock.now() + 60_000).toISOString() }));
+        clock.advance(5000);
+        const replacement = cacheEntry('k', { value: 'new', ttl: null, expiresAt: null });
+        await backend.putCacheEntry(replacement);
+        expect(await backend.getCacheEntry('k')).toEqual(replacement);
+      });
+
+      it('touch moves accessedAt only; false for a missing key', async () => {
+        const entry = cacheEntry('k', { ttl: 60, expiresAt: new Date(clock.now() + 60_000).toISOString() });
+        await backend.putCacheEntry(entry);
+        clock.advance(1234);
+        expect(await backend.touchCacheEntry('k', clock.iso())).toBe(true);
+        expect(await backend.getCacheEntry('k')).toEqual({ ...entry, accessedAt: clock.iso() });
+        expect(await backend.touchCacheEntry('missing', clock.iso())).toBe(false);
+        expect(await backend.getCacheEntry('missing')).toBeNull();
+      });
+
+      it('delete removes an entry once', async () => {
+        await backend.putCacheEntry(cacheEntry('k'));
+        await backend.putCacheEntry(cacheEntry('other'));
+        expect(await backend.deleteCacheEntry('k')).toBe(true);
+        expect(await backend.deleteCacheEntry('k')).toBe(false);
+        expect(await backend.getCacheEntry('k')).toBeNull();
+        expect(await backend.getCacheEntry('other')).not.toBeNull();
+      });
+
+      it('deleteExpired removes entries expiring at or before now, exactly at the boundary', async () => {
+        const now = clock.now();
+        const at = (ms: number) => new Date(now + ms).toISOString();
+        await backend.putCacheEntry(cacheEntry('long-gone', { ttl: 1, expiresAt: at(-60_000) }));
+        await backend.putCacheEntry(cacheEntry('just-gone', { ttl: 1, expiresAt: at(-1) }));
+        await backend.putCacheEntry(cacheEntry('now', { ttl: 1, expiresAt: at(0) }));
+        await backend.putCacheEntry(cacheEntry('next-ms', { ttl: 1, expiresAt: at(1) }));
+        await backend.putCacheEntry(cacheEntry('forever', { ttl: null, expiresAt: null }));
+
+        expect(await backend.deleteExpiredCacheEntries(at(0))).toBe(3);
+        expect(await backend.getCacheEntry('long-gone')).toBeNull();
+        expect(await backend.getCacheEntry('just-gone')).toBeNull();
+        expect(await backend.getCacheEntry('now')).toBeNull();
+        expect(await backend.getCacheEntry('next-ms')).not.toBeNull();
+        expect(await backend.getCacheEntry('forever')).not.toBeNull();
+        expect(await backend.deleteExpiredCacheEntries(at(0))).toBe(0);
+        expect(await backend.deleteExpiredCacheEntries(at(1))).toBe(1);
+        expect(await backend.deleteExpiredCacheEntries(at(10 * 365 * 24 * 3600 * 1000))).toBe(0);
+        expect(await backend.getCacheEntry('forever')).not.toBeNull();
+      });
+
+      it('deleteExpired with a key touches only that key, and only when it has expired', async () => {
+        const now = clock.now();
+        const at = (ms: number) => new Date(now + ms).toISOString();
+        await backend.putCacheEntry(cacheEntry('a', { ttl: 1, expiresAt: at(0) }));
+        await backend.putCacheEntry(cacheEntry('b', { ttl: 1, expiresAt: at(0) }));
+        await backend.putCacheEntry(cacheEntry('live', { ttl: 1, expiresAt: at(1) }));
+        await backend.putCacheEntry(cacheEntry('forever'));
+
+        expect(await backend.deleteExpiredCacheEntries(at(0), 'live')).toBe(0);
+        expect(await backend.deleteExpiredCacheEntries(at(0), 'forever')).toBe(0);
+        expect(await backend.deleteExpiredCacheEntries(at(0), 'missing')).toBe(0);
+        expect(await backend.deleteExpiredCacheEntries(at(-1), 'a')).toBe(0);
+        expect(await backend.deleteExpiredCacheEntries(at(0), 'a')).toBe(1);
+        expect(await backend.getCacheEntry('a')).toBeNull();
+        expect(await backend.getCacheEntry('b')).not.toBeNull();
+        expect(await backend.getCacheEntry('live')).not.toBeNull();
+        expect(await backend.getCacheEntry('forever')).not.toBeNull();
+      });
+    });
+
+    // --- JSON and text fidelity ----------------------------------------------------------------
+
+    describe('JSON and text round-trips', () => {
+      it('every JSON column returns what JSON.stringify/parse would', async () => {
+        const expected = viaJson(NASTY_JSON);
+        const s = await session({ metadata: NASTY_JSON });
+        expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual(expected);
+
+        const [m] = (await backend.appendMessages(s.id, forSession(s.id, [message('x', 'user', NASTY_JSON)])))!;
+        expect((await backend.messagesByIds([m!.id]))[0]!.metadata).toEqual(expected);
+
+        await backend.putState({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() });
+        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(expected);
+
+        const a = artifact(s.id, { metadata: NASTY_JSON });
+        await backend.insertArtifact(a);
+        expect((await backend.artifactsByIds([a.id]))[0]!.metadata).toEqual(expected);
+
+        const mt = metric({ labels: NASTY_JSON });
+        await backend.insertMetrics([mt]);
+        expect((await backend.listMetrics({}, { limit: 1 }))[0]!.labels).toEqual(expected);
+
+        await backend.putCacheEntry(cacheEntry('nasty', { value: NASTY_JSON }));
+        expect((await backend.getCacheEntry('nasty'))!.value).toEqual(expected);
+
+        const patched = await backend.updateSession(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() });
+        expect(patched!.metadata).toEqual({ again: expected });
+        expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ again: expected });
+      });
+
+      it('keeps negative zero as JSON does (0) and exact floats', async () => {
+        await backend.putCacheEntry(cacheEntry('zero', { value: [-0, { z: -0 }, 1e-7, 123e-20, 1e300] }));
+        const value = (await backend.getCacheEntry('zero'))!.value;
+        expect(value).toEqual(viaJson([-0, { z: -0 }, 1e-7, 123e-20, 1e300]));
+        expect(value).toEqual([0, { z: 0 }, 1e-7, 123e-20, 1e300]);
+      });
+
+      it('keeps JSON nested to the 64-level limit', async () => {
+        const deep = nested(64);
+        const s = await session({ metadata: { deep } });
+        expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ deep });
+        await backend.putState({ sessionId: s.id, data: deep, updatedAt: clock.iso() });
+        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(deep);
+        await backend.putCacheEntry(cacheEntry('deep', { value: deep }));
+        expect((await backend.getCacheEntry('deep'))!.value).toEqual(deep);
+      });
+
+      it('text columns keep unicode, quotes, backslashes and NUL characters', async () => {
+        for (const text of NASTY_STRINGS.filter((t) => t !== '')) {
+          const s = await session({ agentName: text, userId: text });
+          const [m] = (await backend.appendMessages(s.id, forSession(s.id, [message(text)])))!;
+          const a = artifact(s.id, { name: text, type: text, path: text });
+          await backend.insertArtifact(a);
+          const mt = metric({ entityType: text, entityName: text, metricName: text, sessionId: s.id });
+          await backend.insertMetrics([mt]);
+          await backend.putCacheEntry(cacheEntry(text, { value: text }));
+
+          expect(await backend.sessionsByIds([s.id])).toEqual([s]);
+          expect(await backend.listSessions({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
+          expect((await backend.messagesByIds([m!.id]))[0]!.content).toBe(text);
+          expect(await backend.artifactsByIds([a.id])).toEqual([a]);
+          expect(await backend.listMetrics({ entityType: text, entityName: text, metricName: text }, { limit: 10 })).toEqual([mt]);
+          expect(await backend.getCacheEntry(text)).toMatchObject({ key: text, value: text });
+        }
+        // NUL makes a difference in keys: these are three different entries
+        expect((await backend.getCacheEntry('NUL \u0000 inside and at the end'))).toBeNull();
+      });
+
+      it('stores messages and JSON larger than 100 KB', async () => {
+        const s = await session();
+        const big = `${'lorem ipsum 😀 مرحبا \u0000 "quoted" \\ '.repeat(4000)}end`;
+        expect(big.length).toBeGreaterThan(100_000);
+        const [m] = (await backend.appendMessages(s.id, forSession(s.id, [message(big)])))!;
+        expect((await backend.messagesByIds([m!.id]))[0]!.content).toBe(big);
+        expect((await backend.historyPages([s.id], { limit: 1 })).get(s.id)![0]!.content).toBe(big);
+
+        const data = { chunks: Array.from({ length: 200 }, (_, i) => ({ i, text: big.slice(i, i + 1000) })) };
+        expect(JSON.stringify(data).length).toBeGreaterThan(100_000);
+        await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
+        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
+        await backend.putCacheEntry(cacheEntry('big', { value: big }));
+        expect((await backend.getCacheEntry('big'))!.value).toBe(big);
+      });
+
+      it('any JSON value (any string units, lone surrogates and NUL included) round-trips through state and cache (property)', async () => {
+        const s = await session();
+        await fc.assert(
+          fc.asyncProperty(fc.jsonValue({ maxDepth: 6, stringUnit: 'binary' }), async (value) => {
+            const data = value as Json;
+            await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
+            expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
+            await backend.putCacheEntry(cacheEntry('prop', { value: data }));
+            expect((await backend.getCacheEntry('prop'))!.value).toEqual(viaJson(data));
+          }),
+          { numRuns: RUNS * 2 },
+        );
+      });
+    });
+  });
+}
