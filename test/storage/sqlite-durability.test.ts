@@ -1,0 +1,168 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../src/domain/errors.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import type { NewMessage } from '../../src/storage/backend.js';
+import { migrations } from '../../src/storage/sqlite/migrations.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock, tempDatabase } from './support.js';
+
+/** SQLite-only guarantees: pragmas, migrations, durability across reopen, concurrency and locking. */
+describe('SqliteBackend on a file', () => {
+  let db: ReturnType<typeof tempDatabase>;
+  const opened: { close(): unknown }[] = [];
+  const open = (options: { busyTimeoutMs?: number } = {}) => {
+    const backend = new SqliteBackend({ filename: db.filename, ...options });
+    opened.push(backend);
+    return backend;
+  };
+  const raw = () => {
+    const connection = new Database(db.filename);
+    opened.push(connection);
+    return connection;
+  };
+  const latest = migrations.at(-1)!.version;
+
+  beforeEach(() => {
+    db = tempDatabase();
+  });
+  afterEach(async () => {
+    for (const handle of opened.splice(0).reverse()) await handle.close();
+    db.cleanup();
+  });
+
+  it('runs with WAL, synchronous=FULL and foreign keys on', () => {
+    expect(open().settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1, schemaVersion: latest });
+  });
+
+  it('creates the folder of the file if it is missing', async () => {
+    const backend = new SqliteBackend({ filename: `${db.dir}/nested/deeper/storage.db` });
+    opened.push(backend);
+    await backend.ping();
+    expect(backend.settings().schemaVersion).toBe(latest);
+  });
+
+  it('records every migration once; reopening changes nothing and keeps the data', async () => {
+    const clock = new ManualClock();
+    const first = open();
+    const storage = new Storage(first, clock, createIdGenerator(clock));
+    const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: { a: 1 } });
+    await first.close();
+
+    for (let i = 0; i < 2; i++) {
+      const again = open();
+      expect(again.settings().schemaVersion).toBe(latest);
+      expect(await again.sessionsByIds([session.id])).toEqual([session]);
+      await again.close();
+    }
+    const rows = raw().prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+  });
+
+  it('refuses to open a database migrated by a newer server, naming the file', async () => {
+    await open().close();
+    const connection = raw();
+    connection.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', '2030-01-01T00:00:00.000Z')").run(latest + 1);
+    connection.close();
+
+    expect(() => open()).toThrow(db.filename);
+    expect(() => open()).toThrow(/schema version \d+ is newer than this server supports/);
+    // and it did not touch the schema on its way out
+    const versions = raw().prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
+    expect(versions.v).toBe(latest + 1);
+  });
+
+  it('keeps every acknowledged write after close and reopen', async () => {
+    const clock = new ManualClock();
+    const backend = open();
+    const storage = new Storage(backend, clock, createIdGenerator(clock));
+    const session = await storage.createSession({ agentName: 'planner', userId: 'u', status: 'active', metadata: {} });
+    const messages = await storage.addMessages(session.id, [
+      { role: 'user', content: 'hello', metadata: {} },
+      { role: 'assistant', content: 'hi', metadata: {} },
+    ]);
+    const state = await storage.setState(session.id, { step: 3 });
+    const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+    const metrics = await storage.recordMetrics([
+      { entityType: 'agent', entityName: 'planner', sessionId: session.id, metricName: 'm', value: 1.5, timestamp: null, labels: {} },
+    ]);
+    const entry = await storage.setCacheEntry('k', { value: [1, 2], ttl: null });
+    await backend.close();
+
+    const reopened = open();
+    expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
+    expect((await reopened.historyPages([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
+    expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
+    expect(await reopened.artifactsByIds([artifact.id])).toEqual([artifact]);
+    expect(await reopened.listMetrics({}, { limit: 10 })).toEqual(metrics);
+    expect(await reopened.getCacheEntry('k')).toEqual(entry);
+    // the per-session sequence survives too: no seq is handed out twice
+    const next = await new Storage(reopened, clock, createIdGenerator(clock)).addMessages(session.id, [{ role: 'user', content: 'again', metadata: {} }]);
+    expect(next[0]!.seq).toBe(3);
+  });
+
+  it('a write is visible to another connection as soon as it is acknowledged', async () => {
+    const clock = new ManualClock();
+    const storage = new Storage(open(), clock, createIdGenerator(clock));
+    const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+    const row = raw().prepare('SELECT agent_name FROM sessions WHERE id = ?').get(session.id);
+    expect(row).toEqual({ agent_name: 'planner' });
+  });
+
+  it('200 concurrent appends to one session get seq 1..200 without gaps or duplicates', async () => {
+    const clock = new ManualClock();
+    const ids = createIdGenerator(clock);
+    const backend = open();
+    const storage = new Storage(backend, clock, ids);
+    const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => {
+        const message: NewMessage = { id: ids.next('message'), sessionId: session.id, role: 'user', content: `#${i}`, timestamp: clock.iso(), metadata: {} };
+        return backend.appendMessages(session.id, [message]);
+      }),
+    );
+    const seqs = results.map((r) => r![0]!.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(await backend.historyCounts([session.id])).toEqual(new Map([[session.id, 200]]));
+    const page = (await backend.historyPages([session.id], { limit: 1000 })).get(session.id)!;
+    expect(page.map((m) => m.seq)).toEqual(seqs);
+    expect(new Set(page.map((m) => m.content)).size).toBe(200);
+    // each caller was told the seq its message was stored with
+    const told = new Map(results.map((r) => [r![0]!.id, r![0]!.seq]));
+    for (const m of page) expect(told.get(m.id)).toBe(m.seq);
+  });
+
+  describe('when another connection holds the write lock', () => {
+    it('writes fail with UnavailableError (not a raw SqliteError) and succeed once the lock is released', async () => {
+      const clock = new ManualClock();
+      const backend = open({ busyTimeoutMs: 10 });
+      const storage = new Storage(backend, clock, createIdGenerator(clock));
+      const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+
+      const locker = raw();
+      locker.exec('BEGIN IMMEDIATE');
+      try {
+        // a single-statement write, a transactional write and an upsert
+        const create = storage.createSession({ agentName: 'blocked', userId: null, status: 'active', metadata: {} });
+        await expect(create).rejects.toBeInstanceOf(UnavailableError);
+        await expect(create).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
+        await expect(storage.addMessages(session.id, [{ role: 'user', content: 'blocked', metadata: {} }])).rejects.toBeInstanceOf(UnavailableError);
+        await expect(storage.setCacheEntry('k', { value: 1, ttl: null })).rejects.toBeInstanceOf(UnavailableError);
+        await expect(storage.recordMetrics([{ entityType: 'a', entityName: 'b', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} }])).rejects.toBeInstanceOf(
+          UnavailableError,
+        );
+        // readers are not blocked by a writer in WAL mode
+        expect(await storage.getSession(session.id)).toEqual(session);
+      } finally {
+        locker.exec('ROLLBACK');
+      }
+
+      const added = await storage.addMessages(session.id, [{ role: 'user', content: 'now it works', metadata: {} }]);
+      expect(added[0]!.seq).toBe(1); // the failed append reserved no seq
+      await storage.createSession({ agentName: 'unblocked', userId: null, status: 'active', metadata: {} });
+      expect(await storage.countSessions({})).toBe(2);
+      expect(await storage.countSessions({ agentName: 'blocked' })).toBe(0);
+    });
+  });
+});
