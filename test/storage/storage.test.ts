@@ -1,0 +1,303 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NotFoundError, type Resource } from '../../src/domain/errors.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import type { CreateSessionInput } from '../../src/domain/inputs.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock, tempDatabase } from './support.js';
+
+const ID_BODY = '[0-9a-hjkmnp-tv-z]{26}';
+const START = Date.parse('2026-03-04T05:06:07.089Z');
+
+describe('Storage (domain operations)', () => {
+  let db: ReturnType<typeof tempDatabase>;
+  let backend: SqliteBackend;
+  let clock: ManualClock;
+  let storage: Storage;
+
+  beforeEach(() => {
+    db = tempDatabase();
+    backend = new SqliteBackend({ filename: db.filename });
+    clock = new ManualClock(START);
+    storage = new Storage(backend, clock, createIdGenerator(clock));
+  });
+  afterEach(async () => {
+    await backend.close();
+    db.cleanup();
+  });
+
+  const newSession = (input: Partial<CreateSessionInput> = {}) =>
+    storage.createSession({ agentName: 'planner', userId: 'u1', status: 'active', metadata: {}, ...input });
+
+  async function expectNotFound(promise: Promise<unknown>, resource: Resource): Promise<void> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ resource, code: 'NOT_FOUND', message: `${resource} not found` });
+  }
+
+  describe('ids and timestamps', () => {
+    it('prefixes ids by kind and stamps records with the clock, in ISO UTC', async () => {
+      const session = await newSession({ metadata: { a: 1 } });
+      expect(session.id).toMatch(new RegExp(`^session_${ID_BODY}$`));
+      expect(session).toMatchObject({ createdAt: '2026-03-04T05:06:07.089Z', updatedAt: '2026-03-04T05:06:07.089Z' });
+
+      clock.advance(1000);
+      const [message] = await storage.addMessages(session.id, [{ role: 'user', content: 'hi', metadata: {} }]);
+      expect(message!.id).toMatch(new RegExp(`^msg_${ID_BODY}$`));
+      expect(message!.timestamp).toBe('2026-03-04T05:06:08.089Z');
+
+      clock.advance(1000);
+      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 3, metadata: {} });
+      expect(artifact.id).toMatch(new RegExp(`^artifact_${ID_BODY}$`));
+      expect(artifact.createdAt).toBe('2026-03-04T05:06:09.089Z');
+
+      clock.advance(1000);
+      const [metric] = await storage.recordMetrics([
+        { entityType: 'agent', entityName: 'planner', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} },
+      ]);
+      expect(metric!.id).toMatch(new RegExp(`^metric_${ID_BODY}$`));
+      expect(metric!.timestamp).toBe('2026-03-04T05:06:10.089Z');
+
+      clock.advance(1000);
+      const state = await storage.setState(session.id, { x: 1 });
+      expect(state).toEqual({ sessionId: session.id, data: { x: 1 }, updatedAt: '2026-03-04T05:06:11.089Z' });
+
+      // what the operations return is what is stored
+      expect(await storage.getSession(session.id)).toEqual(session);
+      expect(await storage.getMessage(message!.id)).toEqual(message);
+      expect(await storage.getArtifact(artifact.id)).toEqual(artifact);
+      expect(await storage.listMetrics({}, { limit: 10 })).toEqual([metric]);
+      expect(await storage.getState(session.id)).toEqual(state);
+    });
+
+    it('ids made in the same millisecond still sort in creation order', async () => {
+      const sessions = [];
+      for (let i = 0; i < 20; i++) sessions.push(await newSession({ agentName: `a${i}` }));
+      const ids = sessions.map((s) => s.id);
+      expect([...ids].sort()).toEqual(ids);
+      expect(new Set(ids).size).toBe(20);
+      expect((await storage.listSessions({}, { limit: 100 })).map((s) => s.id)).toEqual([...ids].reverse());
+    });
+
+    it('updateSession moves updatedAt, keeps createdAt and keeps fields given as null', async () => {
+      const session = await newSession({ metadata: { a: 1 } });
+      clock.advance(60_000);
+      const updated = await storage.updateSession(session.id, { status: 'ended', agentName: null, userId: undefined, metadata: null });
+      expect(updated).toEqual({ ...session, status: 'ended', updatedAt: '2026-03-04T05:07:07.089Z' });
+      expect(await storage.getSession(session.id)).toEqual(updated);
+    });
+
+    it('addMessages stamps one batch with one timestamp and consecutive seq', async () => {
+      const session = await newSession();
+      const added = await storage.addMessages(session.id, [
+        { role: 'system', content: 'be brief', metadata: {} },
+        { role: 'user', content: 'hi', metadata: { lang: 'en' } },
+      ]);
+      expect(added.map((m) => [m.seq, m.sessionId, m.timestamp])).toEqual([
+        [1, session.id, clock.iso()],
+        [2, session.id, clock.iso()],
+      ]);
+      const single = await storage.addMessage({ sessionId: session.id, role: 'assistant', content: 'hello', metadata: {} });
+      expect(single).toMatchObject({ seq: 3, role: 'assistant', content: 'hello', sessionId: session.id });
+      expect(await storage.history(session.id, { limit: 10 })).toEqual([...added, single]);
+      expect(await storage.history('session_unknown', { limit: 10 })).toEqual([]);
+    });
+
+    it('recordMetrics keeps explicit timestamps and defaults the others to now', async () => {
+      const recorded = await storage.recordMetrics([
+        { entityType: 'agent', entityName: 'a', sessionId: null, metricName: 'm', value: 1, timestamp: '2020-05-05T00:00:00.000Z', labels: { k: 'v' } },
+        { entityType: 'agent', entityName: 'a', sessionId: 'session_gone', metricName: 'm', value: 2, timestamp: null, labels: {} },
+      ]);
+      expect(recorded.map((m) => m.timestamp)).toEqual(['2020-05-05T00:00:00.000Z', clock.iso()]);
+      expect(recorded[1]!.sessionId).toBe('session_gone'); // metrics need no live session
+      expect(await storage.listMetrics({ entityName: 'a' }, { limit: 10 })).toEqual(recorded);
+      expect(await storage.countMetrics({ since: '2021-01-01T00:00:00.000Z' })).toBe(1);
+    });
+  });
+
+  describe('not found', () => {
+    it('reports a missing session, message, state, artifact or cache entry as NotFoundError', async () => {
+      const session = await newSession();
+      await expectNotFound(storage.getSession('session_unknown'), 'Session');
+      await expectNotFound(storage.updateSession('session_unknown', { status: 'ended' }), 'Session');
+      await expectNotFound(storage.deleteSession('session_unknown'), 'Session');
+      await expectNotFound(storage.addMessages('session_unknown', [{ role: 'user', content: 'x', metadata: {} }]), 'Session');
+      await expectNotFound(storage.addMessage({ sessionId: 'session_unknown', role: 'user', content: 'x', metadata: {} }), 'Session');
+      await expectNotFound(storage.getMessage('msg_unknown'), 'Message');
+      await expectNotFound(storage.setState('session_unknown', { x: 1 }), 'Session');
+      await expectNotFound(storage.getState(session.id), 'State');
+      await expectNotFound(storage.getState('session_unknown'), 'State');
+      await expectNotFound(storage.deleteState(session.id), 'State');
+      await expectNotFound(storage.createArtifact({ sessionId: 'session_unknown', name: 'n', type: 't', path: '/p', size: 1, metadata: {} }), 'Session');
+      await expectNotFound(storage.getArtifact('artifact_unknown'), 'Artifact');
+      await expectNotFound(storage.deleteArtifact('artifact_unknown'), 'Artifact');
+      await expectNotFound(storage.getCacheEntry('missing'), 'Cache entry');
+      await expectNotFound(storage.deleteCacheEntry('missing'), 'Cache entry');
+      // and none of the failed writes left anything behind
+      expect(await storage.countSessions({})).toBe(1);
+      expect(await backend.historyCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+      expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
+      expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+    });
+
+    it('a deleted session and everything in it reads as not found', async () => {
+      const session = await newSession();
+      const [message] = await storage.addMessages(session.id, [{ role: 'user', content: 'x', metadata: {} }]);
+      await storage.setState(session.id, 1);
+      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.deleteSession(session.id);
+      await expectNotFound(storage.getSession(session.id), 'Session');
+      await expectNotFound(storage.getMessage(message!.id), 'Message');
+      await expectNotFound(storage.getState(session.id), 'State');
+      await expectNotFound(storage.getArtifact(artifact.id), 'Artifact');
+      await expectNotFound(storage.deleteSession(session.id), 'Session');
+    });
+
+    it('deletes state and artifacts once', async () => {
+      const session = await newSession();
+      await storage.setState(session.id, 'x');
+      await storage.deleteState(session.id);
+      await expectNotFound(storage.deleteState(session.id), 'State');
+      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.deleteArtifact(artifact.id);
+      await expectNotFound(storage.deleteArtifact(artifact.id), 'Artifact');
+    });
+  });
+
+  describe('cache TTL', () => {
+    it('computes createdAt, accessedAt and expiresAt from the clock', async () => {
+      const entry = await storage.setCacheEntry('k', { value: { v: 1 }, ttl: 90 });
+      expect(entry).toEqual({
+        key: 'k',
+        value: { v: 1 },
+        ttl: 90,
+        createdAt: '2026-03-04T05:06:07.089Z',
+        accessedAt: '2026-03-04T05:06:07.089Z',
+        expiresAt: '2026-03-04T05:07:37.089Z',
+      });
+      const forever = await storage.setCacheEntry('f', { value: null, ttl: null });
+      expect(forever.expiresAt).toBeNull();
+      expect(await backend.getCacheEntry('k')).toEqual(entry);
+    });
+
+    it('is readable until just before expiry, moving accessedAt on every read', async () => {
+      const entry = await storage.setCacheEntry('k', { value: 'v', ttl: 60 });
+      clock.advance(30_000);
+      const read = await storage.getCacheEntry('k');
+      expect(read).toEqual({ ...entry, accessedAt: clock.iso() });
+      expect(await backend.getCacheEntry('k')).toEqual(read);
+
+      clock.advance(29_999); // 1 ms before expiry
+      const last = await storage.getCacheEntry('k');
+      expect(last.accessedAt).toBe('2026-03-04T05:07:07.088Z');
+      expect((await backend.getCacheEntry('k'))!.accessedAt).toBe('2026-03-04T05:07:07.088Z');
+      // reading does not extend the life of an entry
+      expect(last.expiresAt).toBe(entry.expiresAt);
+    });
+
+    it('at the exact expiry instant the entry is gone, and is deleted from the backend', async () => {
+      await storage.setCacheEntry('k', { value: 'v', ttl: 60 });
+      clock.advance(60_000);
+      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
+      expect(await backend.getCacheEntry('k')).toBeNull();
+    });
+
+    it('after expiry the entry is gone, and is deleted from the backend', async () => {
+      await storage.setCacheEntry('k', { value: 'v', ttl: 1 });
+      await storage.setCacheEntry('other', { value: 'v', ttl: 1 });
+      clock.advance(3_600_000);
+      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
+      expect(await backend.getCacheEntry('k')).toBeNull();
+      // the read removed only the entry it read
+      expect(await backend.getCacheEntry('other')).not.toBeNull();
+      await expectNotFound(storage.deleteCacheEntry('k'), 'Cache entry');
+    });
+
+    it('an entry without ttl never expires', async () => {
+      await storage.setCacheEntry('k', { value: 'v', ttl: null });
+      clock.advance(100 * 365 * 24 * 3600 * 1000);
+      expect((await storage.getCacheEntry('k')).value).toBe('v');
+      expect(await storage.cleanupCache()).toBe(0);
+    });
+
+    it('setting a key again after expiry starts a fresh entry', async () => {
+      await storage.setCacheEntry('k', { value: 'old', ttl: 10 });
+      clock.advance(20_000);
+      const fresh = await storage.setCacheEntry('k', { value: 'new', ttl: 10 });
+      expect(fresh.createdAt).toBe(clock.iso());
+      clock.advance(9_999);
+      expect(await storage.getCacheEntry('k')).toEqual({ ...fresh, accessedAt: clock.iso() });
+      clock.advance(1);
+      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
+    });
+
+    it('setting a key again before expiry replaces value and ttl', async () => {
+      await storage.setCacheEntry('k', { value: 'old', ttl: 10 });
+      clock.advance(5_000);
+      await storage.setCacheEntry('k', { value: 'new', ttl: null });
+      clock.advance(3_600_000);
+      expect(await storage.getCacheEntry('k')).toMatchObject({ value: 'new', ttl: null, expiresAt: null });
+    });
+
+    it('deleteCacheEntry removes a live entry', async () => {
+      await storage.setCacheEntry('k', { value: 'v', ttl: 60 });
+      await storage.deleteCacheEntry('k');
+      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
+    });
+
+    it('cleanupCache removes and counts only expired entries', async () => {
+      await storage.setCacheEntry('short', { value: 1, ttl: 10 });
+      await storage.setCacheEntry('exact', { value: 2, ttl: 20 });
+      await storage.setCacheEntry('long', { value: 3, ttl: 21 });
+      await storage.setCacheEntry('forever', { value: 4, ttl: null });
+      expect(await storage.cleanupCache()).toBe(0);
+      clock.advance(20_000);
+      expect(await storage.cleanupCache()).toBe(2);
+      expect(await storage.cleanupCache()).toBe(0);
+      expect(await backend.getCacheEntry('short')).toBeNull();
+      expect(await backend.getCacheEntry('exact')).toBeNull();
+      expect((await storage.getCacheEntry('long')).value).toBe(3);
+      expect((await storage.getCacheEntry('forever')).value).toBe(4);
+    });
+
+    it('an expired read does not delete a fresh value written between its read and its delete', async () => {
+      await storage.setCacheEntry('k', { value: 'old', ttl: 10 });
+      clock.advance(10_000);
+      // Another writer refreshes the key right after this reader has seen the expired entry.
+      const racing: StorageBackend = new Proxy(backend, {
+        get(target, property, receiver) {
+          if (property === 'getCacheEntry') {
+            return async (key: string) => {
+              const seen = await target.getCacheEntry(key);
+              await target.putCacheEntry({ ...seen!, value: 'fresh', ttl: null, expiresAt: null, createdAt: clock.iso(), accessedAt: clock.iso() });
+              return seen;
+            };
+          }
+          const value = Reflect.get(target, property, receiver) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const racer = new Storage(racing, clock, createIdGenerator(clock));
+      await expectNotFound(racer.getCacheEntry('k'), 'Cache entry');
+      expect(await backend.getCacheEntry('k')).toMatchObject({ value: 'fresh', expiresAt: null });
+    });
+  });
+
+  describe('history and counts', () => {
+    it('clearHistory says how many messages went, and an unknown session has none', async () => {
+      const session = await newSession();
+      await storage.addMessages(session.id, [
+        { role: 'user', content: 'a', metadata: {} },
+        { role: 'user', content: 'b', metadata: {} },
+      ]);
+      expect(await storage.clearHistory(session.id)).toBe(2);
+      expect(await storage.clearHistory(session.id)).toBe(0);
+      expect(await storage.clearHistory('session_unknown')).toBe(0);
+      expect(await storage.historyCounts([session.id])).toEqual(new Map([[session.id, 0]]));
+    });
+  });
+});
