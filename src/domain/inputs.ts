@@ -44,8 +44,9 @@ export function parseTimestamp(value: string): string | null {
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
   if (Number.isNaN(date.getTime())) return null;
-  // Reject calendar overflow such as February 30th, which Date would roll into March.
-  if (offset === 'Z' && date.getUTCDate() !== Number(d)) return null;
+  // Reject calendar overflow such as February 30th (or 24:00), which Date would roll into the next
+  // day. Checked on the fields as written, so that an explicit offset cannot hide it.
+  if (new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`).getUTCDate() !== Number(d)) return null;
   const year = date.getUTCFullYear();
   if (year < 1 || year > 9999) return null;
   return date.toISOString();
