@@ -1,0 +1,75 @@
+import { GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { ZodError } from 'zod';
+import { DomainError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.js';
+
+/**
+ * The GraphQL side of the error vocabulary. Resolvers (and loaders, and plugin-zod) throw the
+ * domain's errors; they are turned into `GraphQLError`s with a stable `extensions.code` here, once.
+ * Anything else stays an unexpected error, which Yoga masks.
+ */
+
+/** plugin-zod's failures become the domain's ValidationError, with the argument path in front. */
+export function validationErrorOf(error: ZodError): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => ({
+      path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** For the nullable single look-ups: a missing record reads as null, not as an error. */
+export async function nullIfNotFound<T>(lookup: Promise<T>): Promise<T | null> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+export function extensionsOf(error: DomainError): Record<string, unknown> {
+  if (error instanceof ValidationError) return { code: error.code, issues: error.issues };
+  if (error instanceof UnavailableError) return { code: error.code, retryAfter: error.retryAfterSeconds };
+  return { code: error.code };
+}
+
+function withExtensions(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+  // No `originalError`: Yoga masks errors that carry a non-GraphQL original, and these are expected.
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, ...extensions },
+  });
+}
+
+function mapError(error: GraphQLError, requestError: boolean): GraphQLError {
+  const original = error.originalError;
+  if (original instanceof DomainError) return withExtensions(error, original.message, extensionsOf(original));
+  // Variables that do not fit their types (a bad enum value, a negative NonNegativeInt, a malformed
+  // DateTime) fail before execution with no code at all; for the client that is bad input.
+  if (requestError && error.extensions.code === undefined) return withExtensions(error, error.message, { code: 'BAD_USER_INPUT' });
+  return error;
+}
+
+/**
+ * Yoga plugin mapping domain errors to `extensions.code` (NOT_FOUND, BAD_USER_INPUT with `issues`,
+ * CONFLICT, UNAVAILABLE with `retryAfter` seconds). It must run before Yoga's error masking, which
+ * is the case for any plugin given to `createYoga`.
+ */
+export function useDomainErrors(): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone: (payload) =>
+        handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+          if (!result.errors?.length) return;
+          // Without `data`, execution never started: the request itself (its variables) was refused.
+          const requestError = result.data === undefined;
+          setResult({ ...result, errors: result.errors.map((error) => mapError(error, requestError)) });
+        }),
+    }),
+  };
+}

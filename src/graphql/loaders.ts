@@ -1,0 +1,88 @@
+import DataLoader from 'dataloader';
+import type { MetricFilter } from '../domain/inputs.js';
+import type { Artifact, Message, Metric } from '../domain/records.js';
+import type { MetricKey, Slice } from '../storage/backend.js';
+import type { Storage } from '../storage/storage.js';
+
+/**
+ * Per-request DataLoaders: every nested field (a session's history, state, artifacts, metrics and
+ * their counts; a message's session) asks its loader, and each loader answers all the fields of one
+ * execution step with ONE batch call to `Storage`. The number of statements of a query is thus
+ * bounded by its depth, not by the number of rows.
+ *
+ * Loaders batch but do not memoize (`cache: false`): the mutations of one request run one after
+ * another, and a memo would serve rows read before a write to the fields resolved after it.
+ */
+const options = { cache: false } as const;
+
+/** Records by their key; null for a key with no record. */
+function byKey<V>(load: (keys: readonly string[]) => Promise<V[]>, keyOf: (value: V) => string): DataLoader<string, V | null> {
+  return new DataLoader(async (keys) => {
+    const found = new Map((await load(unique(keys))).map((value) => [keyOf(value), value]));
+    return keys.map((key) => found.get(key) ?? null);
+  }, options);
+}
+
+/** One value per session id, from a batch method that answers with a Map. */
+function bySession<V>(load: (sessionIds: readonly string[]) => Promise<Map<string, V>>, missing: V): DataLoader<string, V> {
+  return new DataLoader(async (sessionIds) => {
+    const found = await load(unique(sessionIds));
+    return sessionIds.map((id) => found.get(id) ?? missing);
+  }, options);
+}
+
+/**
+ * One loader per distinct parameters (a paging window, a filter): sessions asked for with the same
+ * arguments share a batch, which is one statement.
+ */
+function perParams<P, V>(create: (params: P) => DataLoader<string, V>): (params: P) => DataLoader<string, V> {
+  const loaders = new Map<string, DataLoader<string, V>>();
+  return (params) => {
+    const key = stableKey(params);
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = create(params)));
+    return loader;
+  };
+}
+
+const unique = (keys: readonly string[]): string[] => [...new Set(keys)];
+
+/** JSON with sorted keys and without null/undefined members, so that equal parameters give equal keys. */
+export function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, member]) => member != null)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+export function createLoaders(storage: Storage) {
+  return {
+    session: byKey((ids) => storage.sessionsByIds(ids), (session) => session.id),
+    message: byKey((ids) => storage.messagesByIds(ids), (message) => message.id),
+    artifact: byKey((ids) => storage.artifactsByIds(ids), (artifact) => artifact.id),
+    /** A session's state by session id; null when it has none. */
+    state: byKey((sessionIds) => storage.statesBySessionIds(sessionIds), (state) => state.sessionId),
+
+    historyPage: perParams((slice: Slice<number>) =>
+      bySession((sessionIds) => storage.historyPages(sessionIds, slice), [] as Message[]),
+    ),
+    historyCount: bySession((sessionIds) => storage.historyCounts(sessionIds), 0),
+
+    artifactPage: perParams((slice: Slice<string>) =>
+      bySession((sessionIds) => storage.artifactPages(sessionIds, slice), [] as Artifact[]),
+    ),
+    artifactCount: bySession((sessionIds) => storage.artifactCounts(sessionIds), 0),
+
+    metricPage: perParams(({ filter, slice }: { filter: MetricFilter; slice: Slice<MetricKey> }) =>
+      bySession((sessionIds) => storage.metricPages(sessionIds, filter, slice), [] as Metric[]),
+    ),
+    metricCount: perParams((filter: MetricFilter) => bySession((sessionIds) => storage.metricCounts(sessionIds, filter), 0)),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,169 @@
+import type { Config } from '../config.js';
+import { type FieldIssue, ValidationError } from '../domain/errors.js';
+import { parseTimestamp } from '../domain/inputs.js';
+import type { Artifact, Message, Metric, Session } from '../domain/records.js';
+import type { MetricKey, Slice } from '../storage/backend.js';
+
+/**
+ * Relay cursor connections over the storage's keyset slices.
+ *
+ * A cursor is the base64url of `[kind, ...key]`: the row's sort key, not its position, so a cursor
+ * keeps pointing at the same place while rows are inserted or deleted around it. The kind keeps a
+ * cursor of one connection from being used in another.
+ */
+
+/** How the rows of one connection are ordered, and their cursors. */
+export interface Keyset<T, K> {
+  keyOf(row: T): K;
+  encode(key: K): string;
+  /** The key a cursor of this keyset stands for; null for anything `encode` did not make. */
+  decode(cursor: string): K | null;
+}
+
+function keyset<T, K>(
+  kind: string,
+  keyOf: (row: T) => K,
+  toParts: (key: K) => unknown[],
+  fromParts: (parts: unknown[]) => K | null,
+): Keyset<T, K> {
+  return {
+    keyOf,
+    encode: (key) => Buffer.from(JSON.stringify([kind, ...toParts(key)])).toString('base64url'),
+    decode: (cursor) => {
+      const text = Buffer.from(cursor, 'base64url').toString('utf8');
+      // Node's decoder skips what is not base64url: accept only the exact text `encode` makes.
+      if (Buffer.from(text).toString('base64url') !== cursor) return null;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return null;
+      }
+      if (!Array.isArray(value) || value[0] !== kind) return null;
+      return fromParts(value.slice(1));
+    },
+  };
+}
+
+const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 256;
+const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isTimestamp = (value: unknown): value is string => typeof value === 'string' && parseTimestamp(value) === value;
+
+const idKeyset = <T extends { id: string }>(kind: string): Keyset<T, string> =>
+  keyset(kind, (row) => row.id, (id) => [id], (parts) => (parts.length === 1 && isId(parts[0]) ? parts[0] : null));
+
+/** Sessions: newest first (ids are time-ordered ULIDs). */
+export const sessionKeyset = idKeyset<Session>('session');
+export const artifactKeyset = idKeyset<Artifact>('artifact');
+
+/** A session's history: conversation order. */
+export const messageKeyset = keyset<Message, number>(
+  'message',
+  (message) => message.seq,
+  (seq) => [seq],
+  (parts) => (parts.length === 1 && isSeq(parts[0]) ? parts[0] : null),
+);
+
+/** Metrics: by time, then id among equal timestamps. */
+export const metricKeyset = keyset<Metric, MetricKey>(
+  'metric',
+  (metric) => ({ timestamp: metric.timestamp, id: metric.id }),
+  (key) => [key.timestamp, key.id],
+  (parts) => {
+    const [timestamp, id] = parts;
+    return parts.length === 2 && isTimestamp(timestamp) && isId(id) ? { timestamp, id } : null;
+  },
+);
+
+// --- pages --------------------------------------------------------------------------------------
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface Page<K> {
+  /** What to ask the storage for: one row more than the page, to know whether more follow. */
+  slice: Slice<K>;
+  size: number;
+  /** Paging with `last`: the page is the end of the window. */
+  backward: boolean;
+}
+
+/** Top-level lists (and a session's metrics) come in pages of this size unless asked otherwise. */
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface PageSizes {
+  /** Size when neither `first` nor `last` is given. */
+  default: number;
+  /** Largest `first`/`last` accepted. */
+  max: number;
+}
+
+/** History and artifacts come whole when no page is asked for, up to `maxPageSize`. */
+export const wholeByDefault = (config: Config): PageSizes => ({ default: config.maxPageSize, max: config.maxPageSize });
+export const pagedByDefault = (config: Config): PageSizes => ({
+  default: Math.min(DEFAULT_PAGE_SIZE, config.maxPageSize),
+  max: config.maxPageSize,
+});
+
+/** Reads and checks Relay paging arguments; a ValidationError names every bad argument. */
+export function readPage<K>(args: PageArgs, keys: Keyset<unknown, K>, sizes: PageSizes): Page<K> {
+  const issues: FieldIssue[] = [];
+  const { first, last } = args;
+  if (first != null && last != null) {
+    issues.push({ path: ['last'], message: 'cannot be combined with first: page forward with first/after, or backward with last/before' });
+  }
+  for (const [name, size] of [['first', first], ['last', last]] as const) {
+    if (size == null) continue;
+    if (size < 0) issues.push({ path: [name], message: 'must not be negative' });
+    else if (size > sizes.max) issues.push({ path: [name], message: `must be at most ${sizes.max}` });
+  }
+  const cursor = (name: 'after' | 'before'): K | null => {
+    const value = args[name];
+    if (value == null) return null;
+    const key = keys.decode(value);
+    if (key === null) issues.push({ path: [name], message: 'is not a cursor of this connection' });
+    return key;
+  };
+  const after = cursor('after');
+  const before = cursor('before');
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  const backward = last != null;
+  const size = first ?? last ?? sizes.default;
+  return { slice: { after, before, limit: size + 1, fromEnd: backward }, size, backward };
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+
+/** Shapes the rows fetched for `page` (in natural order, up to one extra) into a connection. */
+export function toConnection<T, K>(
+  rows: readonly T[],
+  page: Page<K>,
+  keys: Keyset<T, K>,
+  totalCount: () => Promise<number>,
+): Connection<T> {
+  const more = rows.length > page.size;
+  // The extra row is the one farthest from the cursor: the last going forward, the first going back.
+  const nodes = !more ? rows : page.backward ? rows.slice(rows.length - page.size) : rows.slice(0, page.size);
+  const edges = nodes.map((node) => ({ cursor: keys.encode(keys.keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      // Toward the cursor, the flag only says that a cursor was given (a row was there), as Pothos's
+      // own helpers do: checking again would cost one more query per connection.
+      hasNextPage: page.backward ? page.slice.before != null : more,
+      hasPreviousPage: page.backward ? more : page.slice.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
