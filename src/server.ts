@@ -4,6 +4,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context.js';
+import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
@@ -33,7 +34,7 @@ export function createApp({ storage, config, logger }: AppDeps): App {
       warn: (...args) => logger.warn({ args }, 'yoga'),
       error: (...args) => logger.error({ args }, 'yoga'),
     },
-    plugins: [restPlugin({ storage, config, logger })],
+    plugins: [restPlugin({ storage, config, logger }), useDomainErrors()],
   });
 }
 
