@@ -168,12 +168,15 @@ export type SetCacheInput = z.output<typeof setCacheInput>;
 
 /** Parses with a schema, turning zod's issues into the domain's ValidationError. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+  // zod 4 leaves `input` out of issues unless asked; without it every issue would look like a
+  // missing field. (The input is only inspected here, never reported back.)
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.map((issue) => ({
       path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'field required' : issue.message,
+      // Absent, whatever the expected type (string, enum, JSON): say so, as the original service did.
+      message: issue.input === undefined ? 'field required' : issue.message,
     })),
   );
 }

@@ -7,15 +7,16 @@ export type JsonObject = { [key: string]: Json };
 /** JSON nesting deeper than this is refused: it only ever comes from broken or hostile clients. */
 export const MAX_JSON_DEPTH = 64;
 
+/** Levels of arrays and objects around the deepest point; an empty container is a level too. */
 function depthOf(value: unknown, depth: number): number {
   if (depth > MAX_JSON_DEPTH) return depth;
   if (Array.isArray(value)) {
-    let max = depth;
+    let max = depth + 1;
     for (const item of value) max = Math.max(max, depthOf(item, depth + 1));
     return max;
   }
   if (value !== null && typeof value === 'object') {
-    let max = depth;
+    let max = depth + 1;
     for (const item of Object.values(value)) max = Math.max(max, depthOf(item, depth + 1));
     return max;
   }
@@ -30,7 +31,10 @@ export function isWellFormedText(value: string): boolean {
   return value.isWellFormed();
 }
 
-function isPlainJson(value: unknown): boolean {
+function isPlainJson(value: unknown, depth = 0): boolean {
+  // Deeper than the limit the depth check refuses the value anyway; descending further would only
+  // let a few kilobytes of brackets overflow the stack (a RangeError instead of a validation error).
+  if (depth > MAX_JSON_DEPTH) return true;
   switch (typeof value) {
     case 'string':
       return true; // JSON.stringify escapes lone surrogates, so any string round-trips
@@ -40,9 +44,9 @@ function isPlainJson(value: unknown): boolean {
       return Number.isFinite(value);
     case 'object':
       if (value === null) return true;
-      if (Array.isArray(value)) return value.every(isPlainJson);
+      if (Array.isArray(value)) return value.every((item) => isPlainJson(item, depth + 1));
       if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
-      return Object.values(value).every(isPlainJson);
+      return Object.values(value).every((item) => isPlainJson(item, depth + 1));
     default:
       return false;
   }
