@@ -55,7 +55,7 @@ const intFrom = (name: string, min: number, max: number, fallback: number) =>
 
 const envSchema = z.object({
   PORT: intFrom('PORT', 0, 65535, 8084),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HOST: z.string().trim().min(1, 'HOST must not be blank').default('127.0.0.1'),
   DATABASE_URL: z
     .string()
     .default('sqlite:./data/storage.db')

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDatabaseUrl } from '../src/config.js';
+
+/** The ConfigError that `env` produces. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  return expect.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  const defaults = {
+    port: 8084,
+    host: '127.0.0.1',
+    database: { kind: 'sqlite', filename: './data/storage.db' },
+    logLevel: 'info',
+    maxPageSize: 10_000,
+    maxBodyBytes: 1024 * 1024,
+    sqliteBusyTimeoutMs: 5000,
+  };
+
+  it('has defaults for everything', () => {
+    expect(loadConfig({})).toEqual(defaults);
+  });
+
+  it('counts empty variables as unset', () => {
+    expect(
+      loadConfig({ PORT: '', HOST: '', DATABASE_URL: '', LOG_LEVEL: '', MAX_PAGE_SIZE: '', MAX_BODY_BYTES: '', SQLITE_BUSY_TIMEOUT_MS: '' }),
+    ).toEqual(defaults);
+    expect(loadConfig({ PORT: undefined, HOST: undefined })).toEqual(defaults);
+  });
+
+  it('ignores unrelated variables, as found in a real environment', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production', port: '1' })).toEqual(defaults);
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        PORT: '9000',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'sqlite:/var/lib/storage.db',
+        LOG_LEVEL: 'debug',
+        MAX_PAGE_SIZE: '50',
+        MAX_BODY_BYTES: '2048',
+        SQLITE_BUSY_TIMEOUT_MS: '0',
+      }),
+    ).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', filename: '/var/lib/storage.db' },
+      logLevel: 'debug',
+      maxPageSize: 50,
+      maxBodyBytes: 2048,
+      sqliteBusyTimeoutMs: 0,
+    });
+    expect(loadConfig({ PORT: '0' }).port).toBe(0); // any free port
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:secret@db:5432/storage' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://app:secret@db:5432/storage',
+    });
+  });
+
+  it.each([['abc'], ['-1'], ['65536'], ['80.5'], ['8o84'], ['1e9']])('refuses PORT=%j, naming the variable and the value', (port) => {
+    const error = configError({ PORT: port });
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain(`"${port}"`);
+  });
+
+  it.each([['loud'], ['verbose'], ['0']])('refuses LOG_LEVEL=%j, naming the variable and the choices', (level) => {
+    const error = configError({ LOG_LEVEL: level });
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.message).toContain('debug');
+  });
+
+  it.each([['0'], ['-5'], ['many'], ['1000001'], ['2.5']])('refuses MAX_PAGE_SIZE=%j, naming the variable', (size) => {
+    expect(configError({ MAX_PAGE_SIZE: size }).message).toContain('MAX_PAGE_SIZE');
+  });
+
+  it('refuses out-of-range body size and busy timeout, naming the variable', () => {
+    expect(configError({ MAX_BODY_BYTES: '10' }).message).toContain('MAX_BODY_BYTES');
+    expect(configError({ SQLITE_BUSY_TIMEOUT_MS: '-1' }).message).toContain('SQLITE_BUSY_TIMEOUT_MS');
+  });
+
+  it('refuses a blank HOST, naming the variable', () => {
+    expect(configError({ HOST: '   ' }).message).toContain('HOST');
+  });
+
+  it('refuses an unsupported database with a clear message', () => {
+    const error = configError({ DATABASE_URL: 'mysql://user:pw@localhost/db' });
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).toContain('mysql:');
+    expect(error.message).toMatch(/sqlite:.*postgres:\/\//);
+  });
+
+  it('reports every bad variable at once', () => {
+    const error = configError({ PORT: 'x', LOG_LEVEL: 'loud', MAX_PAGE_SIZE: '0', DATABASE_URL: 'sqlite:' });
+    for (const name of ['PORT', 'LOG_LEVEL', 'MAX_PAGE_SIZE', 'DATABASE_URL']) expect(error.message).toContain(name);
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['sqlite:./x.db', './x.db'],
+    ['sqlite:x.db', 'x.db'],
+    ['sqlite:/abs/dir/x.db', '/abs/dir/x.db'],
+    ['sqlite:///abs/dir/x.db', '/abs/dir/x.db'],
+    ['sqlite://rel/x.db', 'rel/x.db'],
+    ['SQLite:./x.db', './x.db'],
+    ['sqlite::memory:', ':memory:'],
+    ['sqlite://:memory:', ':memory:'],
+    [':memory:', ':memory:'],
+    ['./data/plain.db', './data/plain.db'],
+    ['/var/lib/plain.db', '/var/lib/plain.db'],
+    ['plain.db', 'plain.db'],
+    ['  sqlite:./spaced.db  ', './spaced.db'],
+  ])('reads %j as the SQLite file %j', (url, filename) => {
+    expect(parseDatabaseUrl(url)).toEqual({ kind: 'sqlite', filename });
+  });
+
+  it.each([['postgres://u:p@host:5432/db'], ['postgresql://host/db?sslmode=require'], ['POSTGRES://host/db']])('reads %j as PostgreSQL', (url) => {
+    expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
+  });
+
+  it.each([
+    ['mysql://u@h/db', /unsupported scheme "mysql:"/],
+    ['mariadb://h/db', /unsupported scheme "mariadb:"/],
+    ['http://example.com/db', /unsupported scheme "http:"/],
+    ['sqlite:', /names no file/],
+    ['sqlite://', /names no file/],
+    ['', /must not be empty/],
+    ['   ', /must not be empty/],
+  ])('refuses %j', (url, message) => {
+    expect(() => parseDatabaseUrl(url)).toThrow(message);
+  });
+});
