@@ -10,7 +10,8 @@ CacheEntry.implement({
   description: 'A JSON value under a key, optionally expiring.',
   fields: (t) => ({
     key: t.exposeString('key'),
-    value: t.expose('value', { type: 'JSON' }),
+    // Nullable: JSON null is a value the REST door can store.
+    value: t.expose('value', { type: 'JSON', nullable: true }),
     ttl: t.expose('ttl', { type: 'PositiveInt', nullable: true, description: 'Seconds from createdAt to expiry; null: never expires.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     accessedAt: t.expose('accessedAt', { type: 'DateTime' }),

@@ -9,7 +9,8 @@ State.implement({
   description: 'Whatever an agent keeps between turns of a session: one JSON value per session.',
   fields: (t) => ({
     sessionId: t.exposeID('sessionId'),
-    data: t.expose('data', { type: 'JSON' }),
+    // Nullable: JSON null is a value the REST door can store.
+    data: t.expose('data', { type: 'JSON', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
