@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { type GraphQLClient, graphqlClient } from './client.js';
+import {
+  AddMessagesDocument,
+  CreateArtifactDocument,
+  CreateSessionDocument,
+  RecordMetricsDocument,
+  SessionsWithEverythingDocument,
+  SetStateDocument,
+} from './gql/graphql.js';
+
+let ts: TestServer;
+let gql: GraphQLClient;
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  gql = graphqlClient(ts.url);
+});
+afterAll(() => ts.close());
+
+/** A session with two messages, a state, an artifact and two metrics, made through the API. */
+async function fullSession(i: number): Promise<void> {
+  const sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'batched' } })).createSession.id;
+  await gql.data(AddMessagesDocument, { sessionId, messages: [{ role: 'USER', content: `q${i}` }, { role: 'ASSISTANT', content: `a${i}` }] });
+  await gql.data(SetStateDocument, { sessionId, data: { i } });
+  await gql.data(CreateArtifactDocument, { input: { sessionId, name: `a${i}`, type: 't', path: `/a${i}`, size: i } });
+  await gql.data(RecordMetricsDocument, {
+    inputs: [
+      { entityType: 'agent', entityName: 'batched', sessionId, metricName: 'latency', value: i },
+      { entityType: 'agent', entityName: 'batched', sessionId, metricName: 'tokens', value: i },
+    ],
+  });
+}
+
+/** Runs the everything-nested query over `n` sessions; the SQL statements it took. */
+async function statementsFor(n: number): Promise<string[]> {
+  ts.resetQueries();
+  const { sessions } = await gql.data(SessionsWithEverythingDocument, { first: n });
+  const statements = [...ts.queries];
+  expect(sessions.nodes).toHaveLength(n);
+  for (const session of sessions.nodes) {
+    expect(session.state).not.toBeNull();
+    expect(session.history.totalCount).toBe(2);
+    expect(session.history.nodes.map((m) => m.seq)).toEqual([1, 2]);
+    expect(session.history.nodes.every((m) => m.session.id === session.id)).toBe(true);
+    expect(session.artifacts.totalCount).toBe(1);
+    expect(session.metrics.totalCount).toBe(1);
+  }
+  return statements;
+}
+
+describe('nested fields are batched', () => {
+  it('runs the same small number of statements for 5 sessions as for 50', async () => {
+    for (let i = 0; i < 5; i++) await fullSession(i);
+    const five = await statementsFor(5);
+    for (let i = 5; i < 50; i++) await fullSession(i);
+    const fifty = await statementsFor(50);
+
+    expect(fifty).toHaveLength(five.length);
+    expect([...fifty].sort()).toEqual([...five].sort());
+    // One statement per list, per nested field and per count: bounded by the query's shape.
+    expect([...fifty].sort()).toEqual(
+      [
+        'listSessions',
+        'countSessions',
+        'statesBySessionIds',
+        'historyPages',
+        'historyCounts',
+        'sessionsByIds',
+        'artifactPages',
+        'artifactCounts',
+        'metricPages',
+        'metricCounts',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,137 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { UnavailableError } from '../../src/domain/errors.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { createApp } from '../../src/server.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock, startTestServer, type TestServer } from '../support/server.js';
+import { type GraphQLClient, graphqlClient } from './client.js';
+import {
+  CreateSessionDocument,
+  GetSessionDocument,
+  HistoryDocument,
+  ListSessionsDocument,
+  SetCacheEntryDocument,
+  SetStateDocument,
+} from './gql/graphql.js';
+
+let ts: TestServer;
+let gql: GraphQLClient;
+let sessionId: string;
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  gql = graphqlClient(ts.url);
+  sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'errors' } })).createSession.id;
+});
+afterAll(() => ts.close());
+
+describe('error codes', () => {
+  it('BAD_USER_INPUT for an enum value that does not exist (in variables)', async () => {
+    const result = await gql.raw('mutation($s: SessionStatus) { createSession(input: {agentName: "a", status: $s}) { id } }', { s: 'SLEEPING' });
+    expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0]!.message).toContain('"SLEEPING" does not exist in "SessionStatus" enum');
+  });
+
+  it('a validation error for a wrong literal or an unknown field in the document', async () => {
+    const literal = await gql.raw('mutation { createSession(input: {agentName: "a", status: SLEEPING}) { id } }');
+    expect(literal.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const unknownField = await gql.raw('{ sessions { nodes { id password } } }');
+    expect(unknownField.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(unknownField.errors![0]!.message).toBe('Cannot query field "password" on type "Session".');
+    const unknownInput = await gql.raw('mutation { createSession(input: {agentName: "a", owner: "me"}) { id } }');
+    expect(unknownInput.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('BAD_USER_INPUT for paging arguments out of bounds, combined, or with a foreign cursor', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ first: 10_001 }, 'first', 'must be at most 10000'],
+      [{ last: 10_001 }, 'last', 'must be at most 10000'],
+      [{ first: -1 }, 'first', 'must not be negative'],
+      [{ first: 1, last: 1 }, 'last', 'cannot be combined with first'],
+      [{ after: 'not-a-cursor' }, 'after', 'is not a cursor of this connection'],
+      [{ before: 'WyJtZXNzYWdlIiwxXQ' }, 'before', 'is not a cursor of this connection'],
+      [{ after: '' }, 'after', 'is not a cursor of this connection'],
+    ];
+    for (const [paging, field, message] of cases) {
+      const [error] = await gql.errors(ListSessionsDocument, paging);
+      expect(error!.extensions?.code, JSON.stringify(paging)).toBe('BAD_USER_INPUT');
+      expect(error!.extensions?.issues?.[0]?.path).toEqual([field]);
+      expect(error!.message).toContain(message);
+      expect(error!.path).toEqual(['sessions']);
+    }
+    // A cursor of one session's history is fine for another's (same keyset), but not for sessions.
+    const [wrong] = await gql.errors(HistoryDocument, { id: sessionId, after: Buffer.from('["session","x"]').toString('base64url') });
+    expect(wrong!.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('BAD_USER_INPUT for an Int out of range or a negative NonNegativeInt (in variables)', async () => {
+    const tooLarge = await gql.raw('query($n: Int) { sessions(first: $n) { totalCount } }', { n: 2 ** 31 });
+    expect(tooLarge.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+    const negative = await gql.raw('mutation($size: NonNegativeInt!) { createArtifact(input: {sessionId: "s", name: "n", type: "t", path: "p", size: $size}) { id } }', { size: -1 });
+    expect(negative.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(negative.errors![0]!.message).toContain('not a non-negative number');
+  });
+
+  it('NOT_FOUND is an error for operations on a missing thing, null for look-ups', async () => {
+    expect((await gql.data(GetSessionDocument, { id: 'session_missing' })).session).toBeNull();
+    const [error] = await gql.errors(SetStateDocument, { sessionId: 'session_missing', data: {} });
+    expect(error).toMatchObject({ message: 'Session not found', path: ['setState'], extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('UNAVAILABLE with retryAfter when the backend cannot serve the request', async () => {
+    // A backend that is always busy, behind the real schema, loaders and error mapping.
+    const busy = new Proxy({} as StorageBackend, {
+      get: () => async () => {
+        throw new UnavailableError('The database is busy; retry shortly', 2);
+      },
+    });
+    const clock = new ManualClock();
+    const app = createApp({
+      storage: new Storage(busy, clock, createIdGenerator(clock)),
+      config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }),
+      logger: pino({ level: 'silent' }),
+    });
+    for (const query of ['{ session(id: "s") { id } }', '{ sessions { totalCount } }']) {
+      const response = await app.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors[0]!.message).toBe('The database is busy; retry shortly');
+      expect(body.errors[0]!.extensions).toEqual({ code: 'UNAVAILABLE', retryAfter: 2 });
+    }
+  });
+});
+
+describe('JSON values', () => {
+  const odd = {
+    unicode: 'ünïcödé 😀 \u0000 \u2028',
+    numbers: [0, -0.5, 1e21, 5e-324, Number.MAX_SAFE_INTEGER, -(2 ** 53)],
+    empty: { object: {}, array: [], string: '' },
+    nulls: [null, { null: null }],
+    'key with "quotes" and \\': true,
+    __proto__x: 'not special',
+  };
+
+  it('round-trips odd values exactly through state and cache', async () => {
+    expect((await gql.data(SetStateDocument, { sessionId, data: odd })).setState.data).toEqual(odd);
+    expect((await gql.data(SetCacheEntryDocument, { key: 'odd', value: odd })).setCacheEntry.value).toEqual(odd);
+  });
+
+  it('round-trips 64 levels of nesting and refuses 65', async () => {
+    const nest = (depth: number): unknown => (depth === 0 ? 'bottom' : depth % 2 ? [nest(depth - 1)] : { d: nest(depth - 1) });
+    expect((await gql.data(SetStateDocument, { sessionId, data: nest(64) })).setState.data).toEqual(nest(64));
+    const [error] = await gql.errors(SetStateDocument, { sessionId, data: nest(65) });
+    expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['data'], message: 'JSON nesting must not exceed 64 levels' }] });
+  });
+
+  it('refuses a metadata value that is not an object', async () => {
+    const result = await gql.raw('mutation($m: JSONObject) { createSession(input: {agentName: "a", metadata: $m}) { id } }', { m: [1, 2] });
+    expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
