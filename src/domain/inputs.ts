@@ -23,7 +23,16 @@ export const LIMITS = {
 const wellFormed = (schema: z.ZodString) =>
   schema.refine(isWellFormedText, { message: 'must be valid Unicode text (no lone surrogates)' });
 
-export const shortText = wellFormed(z.string().min(1, 'must not be empty').max(LIMITS.shortText));
+/**
+ * Names and identifiers: no NUL characters, which no database index treats well (PostgreSQL
+ * text cannot hold them at all). Free text (`content`) and JSON values may contain them.
+ */
+const identifier = (max: number) =>
+  wellFormed(z.string().min(1, 'must not be empty').max(max)).refine((v) => !v.includes('\u0000'), {
+    message: 'must not contain NUL characters',
+  });
+
+export const shortText = identifier(LIMITS.shortText);
 export const text = wellFormed(z.string());
 export const sessionStatus = z.enum(SESSION_STATUSES);
 export const messageRole = z.enum(MESSAGE_ROLES);
@@ -114,7 +123,7 @@ export const createArtifactInput = z.object({
   sessionId: shortText,
   name: shortText,
   type: shortText,
-  path: wellFormed(z.string().min(1, 'must not be empty').max(LIMITS.path)),
+  path: identifier(LIMITS.path),
   size: z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
   metadata: jsonObject.nullish().transform((v) => v ?? {}),
 });
@@ -150,7 +159,7 @@ export type MetricFilter = z.output<typeof metricFilter>;
 
 // --- cache ------------------------------------------------------------------------------------
 
-export const cacheKey = wellFormed(z.string().min(1, 'must not be empty').max(LIMITS.cacheKey));
+export const cacheKey = identifier(LIMITS.cacheKey);
 
 export const setCacheInput = z.object({
   value: jsonValue,
