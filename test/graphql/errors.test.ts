@@ -106,6 +106,28 @@ describe('error codes', () => {
       expect(body.errors[0]!.extensions).toEqual({ code: 'UNAVAILABLE', retryAfter: 2 });
     }
   });
+
+  it('masks unexpected errors', async () => {
+    const broken = new Proxy({} as StorageBackend, {
+      get: () => async () => {
+        throw new Error('disk on fire at /var/lib/secret');
+      },
+    });
+    const clock = new ManualClock();
+    const app = createApp({
+      storage: new Storage(broken, clock, createIdGenerator(clock)),
+      config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }),
+      logger: pino({ level: 'silent' }),
+    });
+    const response = await app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ session(id: "s") { id } }' }),
+    });
+    const text = await response.text();
+    expect(text).not.toContain('secret');
+    expect(JSON.parse(text).errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
 });
 
 describe('JSON values', () => {

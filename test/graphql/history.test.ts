@@ -140,6 +140,25 @@ describe('reading history', () => {
     expect(page2.nodes.map((n) => n.seq)).toEqual([3, 4, 5, 6]);
   });
 
+  it('reads fresh data after each write of a multi-mutation request', async () => {
+    const sessionId = await newSession();
+    // Mutations run one after another; each one's selection must see the writes before it.
+    const result = await gql.raw(
+      `mutation($s: ID!) {
+        one: addMessage(input: { sessionId: $s, role: USER, content: "1" }) { session { history { totalCount } } }
+        two: addMessage(input: { sessionId: $s, role: USER, content: "2" }) { session { history { totalCount nodes { seq } } } }
+        cleared: clearHistory(sessionId: $s)
+      }`,
+      { s: sessionId },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      one: { session: { history: { totalCount: 1 } } },
+      two: { session: { history: { totalCount: 2, nodes: [{ seq: 1 }, { seq: 2 }] } } },
+      cleared: 2,
+    });
+  });
+
   it('clearHistory deletes the messages and says how many', async () => {
     const sessionId = await newSession();
     await gql.data(AddMessagesDocument, { sessionId, messages: messages(4) });
