@@ -29,7 +29,7 @@ export async function nullIfNotFound<T>(lookup: Promise<T>): Promise<T | null> {
   }
 }
 
-export function extensionsOf(error: DomainError): Record<string, unknown> {
+function extensionsOf(error: DomainError): Record<string, unknown> {
   if (error instanceof ValidationError) return { code: error.code, issues: error.issues };
   if (error instanceof UnavailableError) return { code: error.code, retryAfter: error.retryAfterSeconds };
   return { code: error.code };
