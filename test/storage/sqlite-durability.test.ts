@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/domain/errors.js';
@@ -68,6 +69,8 @@ describe('SqliteBackend on a file', () => {
 
     expect(() => open()).toThrow(db.filename);
     expect(() => open()).toThrow(/schema version \d+ is newer than this server supports/);
+    // the failed opens closed their connections: the last one to close removes the WAL file
+    expect(existsSync(`${db.filename}-wal`)).toBe(false);
     // and it did not touch the schema on its way out
     const versions = raw().prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
     expect(versions.v).toBe(latest + 1);

@@ -47,8 +47,9 @@ export class SqliteBackend implements StorageBackend {
     const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.onQuery = options.onQuery ?? (() => {});
+    let opened: Database.Database | undefined;
     try {
-      this.db = new Database(filename);
+      this.db = opened = new Database(filename);
       // WAL + synchronous=FULL: a write is acknowledged only once it is on disk, and readers never
       // block the writer.
       this.db.pragma('journal_mode = WAL');
@@ -57,6 +58,8 @@ export class SqliteBackend implements StorageBackend {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       this.migrate();
     } catch (error) {
+      // Do not leak the connection (and its file handles) of a database we refuse to serve.
+      opened?.close();
       throw new Error(`Cannot open SQLite database ${filename}: ${(error as Error).message}`, { cause: error });
     }
   }
