@@ -45,7 +45,7 @@ const intFrom = (name: string, min: number, max: number, fallback: number) =>
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined || raw.trim() === '') return fallback;
-      const n = Number(raw);
+      const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
       if (!Number.isInteger(n) || n < min || n > max) {
         ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
         return z.NEVER;

@@ -67,7 +67,7 @@ describe('loadConfig', () => {
     });
   });
 
-  it.each([['abc'], ['-1'], ['65536'], ['80.5'], ['8o84'], ['1e9']])('refuses PORT=%j, naming the variable and the value', (port) => {
+  it.each([['abc'], ['-1'], ['65536'], ['80.5'], ['8o84'], ['1e9'], ['0x50'], ['1e3'], ['+80']])('refuses PORT=%j, naming the variable and the value', (port) => {
     const error = configError({ PORT: port });
     expect(error.message).toContain('PORT');
     expect(error.message).toContain(`"${port}"`);

@@ -6,7 +6,8 @@ import { createIdGenerator } from '../../src/domain/ids.js';
 import { createApp } from '../../src/server.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
-import { ManualClock, startTestServer, type TestServer } from '../support/server.js';
+import { ManualClock } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { type GraphQLClient, graphqlClient } from './client.js';
 import {
   CreateSessionDocument,

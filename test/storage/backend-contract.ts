@@ -6,7 +6,8 @@ import type { Json, JsonObject } from '../../src/domain/json.js';
 import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus } from '../../src/domain/records.js';
 import type { MetricKey, NewMessage, Slice, StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
-import { compareStrings, ManualClock, modelSlice, viaJson } from './support.js';
+import { ManualClock } from '../support/fixtures.js';
+import { compareStrings, modelSlice, viaJson } from './support.js';
 
 /**
  * The behaviour every `StorageBackend` must have, written only against the interface (and the

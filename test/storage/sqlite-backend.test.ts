@@ -1,6 +1,6 @@
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { describeBackendContract } from './backend-contract.js';
-import { tempDatabase } from './support.js';
+import { tempDatabase } from '../support/fixtures.js';
 
 // A real file, not :memory:, so that the contract runs with the production pragmas (WAL, FULL sync).
 describeBackendContract('SqliteBackend (temp file)', async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import type { NewMessage } from '../../src/storage/backend.js';
 import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
-import { ManualClock, tempDatabase } from './support.js';
+import { ManualClock, tempDatabase } from '../support/fixtures.js';
 
 /** SQLite-only guarantees: pragmas, migrations, durability across reopen, concurrency and locking. */
 describe('SqliteBackend on a file', () => {
@@ -111,6 +112,33 @@ describe('SqliteBackend on a file', () => {
     const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
     const row = raw().prepare('SELECT agent_name FROM sessions WHERE id = ?').get(session.id);
     expect(row).toEqual({ agent_name: 'planner' });
+  });
+
+  it('several processes opening a fresh file at once each see one schema, applied once', async () => {
+    // Separate processes, as several servers or CLI runs on one file would be: each opens the
+    // backend (which migrates) at the same moment.
+    const script = `
+      import { SqliteBackend } from ${JSON.stringify(new URL('../../src/storage/sqlite/sqlite-backend.ts', import.meta.url).pathname)};
+      const b = new SqliteBackend({ filename: process.argv[1] });
+      process.stdout.write(String(b.settings().schemaVersion));
+      await b.close();`;
+    const runs = Array.from({ length: 4 }, () =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, db.filename]);
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.on('close', (code) => resolve({ code, out, err }));
+      }),
+    );
+    for (const run of await Promise.all(runs)) {
+      expect(run.err).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.out).toBe(String(latest));
+    }
+    const check = raw();
+    expect(check.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
   });
 
   it('200 concurrent appends to one session get seq 1..200 without gaps or duplicates', async () => {

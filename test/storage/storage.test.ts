@@ -5,7 +5,7 @@ import type { CreateSessionInput } from '../../src/domain/inputs.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
-import { ManualClock, tempDatabase } from './support.js';
+import { ManualClock, tempDatabase } from '../support/fixtures.js';
 
 const ID_BODY = '[0-9a-hjkmnp-tv-z]{26}';
 const START = Date.parse('2026-03-04T05:06:07.089Z');

@@ -1,37 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Clock } from '../../src/domain/clock.js';
+/* Models and helpers for the backend contract and storage tests. */
 import type { Slice } from '../../src/storage/backend.js';
-
-/*
- * Helpers for the storage and domain tests. They deliberately do not import test/support/server.ts:
- * that module pulls in the HTTP server (GraphQL schema, REST router), and a storage test must not
- * fail because of a door.
- */
-
-/** A clock the test moves by hand: TTL and ordering are tested without sleeping. */
-export class ManualClock implements Clock {
-  constructor(private ms = Date.parse('2026-01-01T00:00:00.000Z')) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-  set(ms: number): void {
-    this.ms = ms;
-  }
-  iso(): string {
-    return new Date(this.ms).toISOString();
-  }
-}
-
-/** A fresh SQLite file in its own temporary folder; `cleanup` removes the folder (WAL files too). */
-export function tempDatabase(): { dir: string; filename: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-storage-test-'));
-  return { dir, filename: join(dir, 'storage.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /**
  * The reference semantics of `Slice`, over rows already in natural order: keep rows strictly

@@ -1,30 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Clock } from '../../src/domain/clock.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
-
-/** A clock the test moves by hand: TTL and ordering are tested without sleeping. */
-export class ManualClock implements Clock {
-  constructor(private ms = Date.parse('2026-01-01T00:00:00.000Z')) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
-
-/** A fresh SQLite file in its own temporary folder. */
-export function tempDatabase(): { filename: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-storage-test-'));
-  return { filename: join(dir, 'storage.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+import { ManualClock, tempDatabase } from './fixtures.js';
 
 export interface TestServer {
   url: string;

@@ -79,23 +79,31 @@ export class SqliteBackend implements StorageBackend {
     return row.v ?? 0;
   }
 
+  /**
+   * Applies pending migrations, each in its own transaction. The version is read inside the same
+   * IMMEDIATE transaction that applies the next migration, so two processes opening a fresh file
+   * at once take turns instead of both creating the tables.
+   */
   private migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    const current = this.schemaVersion();
     const latest = migrations.at(-1)?.version ?? 0;
-    if (current > latest) {
-      throw new Error(`database schema version ${current} is newer than this server supports (${latest}); upgrade the server`);
-    }
-    for (const migration of migrations) {
-      if (migration.version <= current) continue;
-      this.db.transaction(() => {
-        this.db.exec(migration.sql);
+    for (;;) {
+      const applied = this.db.transaction(() => {
+        this.db.exec(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+        );
+        const current = this.schemaVersion();
+        if (current > latest) {
+          throw new Error(`database schema version ${current} is newer than this server supports (${latest}); upgrade the server`);
+        }
+        const next = migrations.find((m) => m.version > current);
+        if (!next) return false;
+        this.db.exec(next.sql);
         this.db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, new Date().toISOString());
+          .run(next.version, next.name, new Date().toISOString());
+        return true;
       }).immediate();
+      if (!applied) return;
     }
   }
 
