@@ -6,7 +6,7 @@ import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../d
  * or driver types; each owns its schema and migrations. Business rules (ids, timestamps, TTL,
  * defaults) are applied by `Storage` before a record reaches a backend.
  */
-export interface StorageBackend {
+export interface StorageBackend extends CacheStore {
   /** Shown by `/health`. */
   readonly kind: 'sqlite' | 'postgres';
 
@@ -58,7 +58,23 @@ export interface StorageBackend {
   metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>>;
   metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>>;
 
-  // cache
+  // moving data (the export/import CLI)
+  /**
+   * Writes a session exactly as exported — ids, timestamps and `seq` kept — in one transaction:
+   * all of it or nothing. Idempotent: rows that already exist (by id) are left as they are, so
+   * importing the same bundle twice creates no duplicates. A message whose `seq` is taken by a
+   * different message in the target is a `ConflictError` (and nothing of the session is written).
+   */
+  importSession(bundle: SessionBundle): Promise<ImportCounts>;
+  /** Inserts metrics with their ids; ones that already exist are skipped. How many were new. */
+  importMetrics(metrics: readonly Metric[]): Promise<number>;
+}
+
+/**
+ * The key-value cache with TTL. Every SQL backend implements it; a Redis store may serve it instead
+ * (`CACHE_BACKEND=redis`). Storage applies the TTL rules; stores keep `expiresAt` as given.
+ */
+export interface CacheStore {
   getCacheEntry(key: string): Promise<CacheEntry | null>;
   putCacheEntry(entry: CacheEntry): Promise<void>;
   /** Moves `accessedAt` of a live entry; false when it is gone. */
@@ -66,6 +82,22 @@ export interface StorageBackend {
   deleteCacheEntry(key: string): Promise<boolean>;
   /** Deletes entries whose `expiresAt` is at or before `now`; `key` limits it to one entry. */
   deleteExpiredCacheEntries(now: string, key?: string): Promise<number>;
+}
+
+export interface SessionBundle {
+  session: Session;
+  /** In `seq` order. */
+  messages: readonly Message[];
+  state: State | null;
+  artifacts: readonly Artifact[];
+}
+
+export interface ImportCounts {
+  /** 1 when the session row was new, else 0. */
+  sessions: number;
+  messages: number;
+  states: number;
+  artifacts: number;
 }
 
 export type NewMessage = Omit<Message, 'seq'>;

@@ -14,7 +14,7 @@ import type {
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
-import type { MetricKey, Slice, StorageBackend } from './backend.js';
+import type { CacheStore, MetricKey, Slice, StorageBackend } from './backend.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -26,6 +26,8 @@ export class Storage {
     readonly backend: StorageBackend,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Where cache entries live: the database by default, or e.g. Redis. */
+    readonly cache: CacheStore = backend,
   ) {}
 
   private now(): string {
@@ -199,15 +201,15 @@ export class Storage {
 
   /** Reads an entry and moves its `accessedAt`; an expired entry is deleted and reads as missing. */
   async getCacheEntry(key: string): Promise<CacheEntry> {
-    const entry = await this.backend.getCacheEntry(key);
+    const entry = await this.cache.getCacheEntry(key);
     if (!entry) throw new NotFoundError('Cache entry');
     const now = this.now();
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
       // Conditional delete: a fresh value written since our read survives.
-      await this.backend.deleteExpiredCacheEntries(now, key);
+      await this.cache.deleteExpiredCacheEntries(now, key);
       throw new NotFoundError('Cache entry');
     }
-    if (!(await this.backend.touchCacheEntry(key, now))) throw new NotFoundError('Cache entry');
+    if (!(await this.cache.touchCacheEntry(key, now))) throw new NotFoundError('Cache entry');
     return { ...entry, accessedAt: now };
   }
 
@@ -222,16 +224,16 @@ export class Storage {
       accessedAt: now,
       expiresAt: input.ttl === null ? null : isoTime(nowMs + input.ttl * 1000),
     };
-    await this.backend.putCacheEntry(entry);
+    await this.cache.putCacheEntry(entry);
     return entry;
   }
 
   async deleteCacheEntry(key: string): Promise<void> {
-    if (!(await this.backend.deleteCacheEntry(key))) throw new NotFoundError('Cache entry');
+    if (!(await this.cache.deleteCacheEntry(key))) throw new NotFoundError('Cache entry');
   }
 
   /** Removes every expired entry; how many. */
   cleanupCache(): Promise<number> {
-    return this.backend.deleteExpiredCacheEntries(this.now());
+    return this.cache.deleteExpiredCacheEntries(this.now());
   }
 }

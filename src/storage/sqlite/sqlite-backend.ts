@@ -5,7 +5,7 @@ import { UnavailableError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
-import type { MetricKey, NewMessage, SessionPatch, Slice, StorageBackend } from '../backend.js';
+import type { ImportCounts, MetricKey, NewMessage, SessionBundle, SessionPatch, Slice, StorageBackend } from '../backend.js';
 import { migrations } from './migrations.js';
 
 export interface SqliteOptions {
@@ -442,6 +442,16 @@ export class SqliteBackend implements StorageBackend {
   async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     const [where, params] = this.metricFilters(filter, false);
     return this.countsBySession('metricCounts', 'metrics', sessionIds, where, params);
+  }
+
+  // --- moving data ----------------------------------------------------------------------------
+
+  async importSession(_bundle: SessionBundle): Promise<ImportCounts> {
+    throw new Error('importSession: not implemented yet');
+  }
+
+  async importMetrics(_metrics: readonly Metric[]): Promise<number> {
+    throw new Error('importMetrics: not implemented yet');
   }
 
   // --- cache ----------------------------------------------------------------------------------
