@@ -4,7 +4,10 @@ import { z } from 'zod';
  * Configuration, parsed once at start from the environment. Nothing else reads `process.env`.
  */
 
-export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+export type DatabaseConfig =
+  | { kind: 'sqlite'; filename: string }
+  /** `schema` comes from our own `?schema=` parameter, removed from the URL given to the driver. */
+  | { kind: 'postgres'; url: string; schema?: string };
 
 export interface Config {
   port: number;
@@ -17,6 +20,11 @@ export interface Config {
   maxBodyBytes: number;
   /** How long a SQLite write waits for a lock held by another process. */
   sqliteBusyTimeoutMs: number;
+  /** Connections in the PostgreSQL pool (per server process). */
+  pgPoolSize: number;
+  /** Where cache entries live: the main database, or Redis (`redisUrl` required). */
+  cacheBackend: 'database' | 'redis';
+  redisUrl: string | null;
 }
 
 /** Parses `DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, a plain path, or `postgres://...`. */
@@ -26,7 +34,7 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   if (value === ':memory:' || value === 'sqlite::memory:' || value === 'sqlite://:memory:') {
     return { kind: 'sqlite', filename: ':memory:' };
   }
-  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value };
+  if (/^postgres(ql)?:\/\//i.test(value)) return parsePostgresUrl(value);
   const sqlite = /^sqlite:(.*)$/i.exec(value);
   if (sqlite) {
     // sqlite:./rel.db, sqlite:/abs.db, sqlite:///abs.db, sqlite://rel.db
@@ -37,6 +45,21 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
   if (scheme) throw new Error(`has unsupported scheme "${scheme[1]}:"; use sqlite:<path>, sqlite::memory: or postgres://...`);
   return { kind: 'sqlite', filename: value };
+}
+
+function parsePostgresUrl(value: string): DatabaseConfig {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('is not a valid postgres:// URL');
+  }
+  const schema = url.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`has an invalid schema name "${schema}" (letters, digits and _, at most 63)`);
+  }
+  url.searchParams.delete('schema');
+  return schema === undefined ? { kind: 'postgres', url: url.toString() } : { kind: 'postgres', url: url.toString(), schema };
 }
 
 const intFrom = (name: string, min: number, max: number, fallback: number) =>
@@ -75,6 +98,17 @@ const envSchema = z.object({
   MAX_PAGE_SIZE: intFrom('MAX_PAGE_SIZE', 1, 1_000_000, 10_000),
   MAX_BODY_BYTES: intFrom('MAX_BODY_BYTES', 1024, 1024 * 1024 * 1024, 1024 * 1024),
   SQLITE_BUSY_TIMEOUT_MS: intFrom('SQLITE_BUSY_TIMEOUT_MS', 0, 600_000, 5000),
+  PG_POOL_SIZE: intFrom('PG_POOL_SIZE', 1, 1000, 10),
+  CACHE_BACKEND: z
+    .enum(['database', 'redis'], { error: 'CACHE_BACKEND must be "database" or "redis"' })
+    .default('database'),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//i, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+}).refine((e) => e.CACHE_BACKEND !== 'redis' || e.REDIS_URL !== undefined, {
+  message: 'CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)',
 });
 
 export class ConfigError extends Error {}
@@ -95,5 +129,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxPageSize: e.MAX_PAGE_SIZE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+    pgPoolSize: e.PG_POOL_SIZE,
+    cacheBackend: e.CACHE_BACKEND,
+    redisUrl: e.REDIS_URL ?? null,
   };
 }

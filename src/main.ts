@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { startServer } from './server.js';
-import { openBackend } from './storage/open.js';
+import { openBackend, openCacheStore } from './storage/open.js';
 import { Storage } from './storage/storage.js';
 import { SERVICE } from './version.js';
 
@@ -21,15 +21,21 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: SERVICE.name } });
 
   let backend;
+  let cache;
   try {
-    backend = await openBackend(config.database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+    backend = await openBackend(config.database, {
+      sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
+      pgPoolSize: config.pgPoolSize,
+      onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
+    });
+    cache = await openCacheStore(config, backend);
   } catch (error) {
-    logger.fatal({ database: config.database.kind }, (error as Error).message);
+    logger.fatal({ database: config.database.kind, cache: config.cacheBackend }, (error as Error).message);
     process.exit(1);
   }
-  const storage = new Storage(backend, systemClock, createIdGenerator(systemClock));
+  const storage = new Storage(backend, systemClock, createIdGenerator(systemClock), cache.store);
   const running = await startServer({ storage, config, logger });
-  logger.info({ url: running.url, backend: backend.kind, version: SERVICE.version }, 'agent storage listening');
+  logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => running.server.closeAllConnections(), 10_000);
     deadline.unref();
     await running.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing the server'));
+    await cache.close();
     await backend.close();
     logger.info('stopped');
     process.exit(0);

@@ -1,0 +1,718 @@
+import pg from 'pg';
+import { ConflictError, UnavailableError } from '../../domain/errors.js';
+import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
+import type { Json, JsonObject } from '../../domain/json.js';
+import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ImportCounts, MetricKey, NewMessage, SessionBundle, SessionPatch, Slice, StorageBackend } from '../backend.js';
+import { migrations } from './migrations.js';
+
+export interface PostgresOptions {
+  /** A `postgres://` connection string (without our own `schema` parameter). */
+  connectionString: string;
+  /** Keep every table in this schema (created if missing) instead of the connection's default. */
+  schema?: string;
+  /** Connections in the pool. */
+  poolSize?: number;
+  /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
+  onQuery?: (name: string) => void;
+  /** Errors of idle pooled connections (e.g. the server restarted); the pool replaces them. */
+  onPoolError?: (error: Error) => void;
+}
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/** How one table is paged: key columns with their SQL types, and natural order (see `Slice`). */
+interface KeysetSpec {
+  table: string;
+  keys: readonly { column: string; type: string }[];
+  naturalDesc: boolean;
+}
+
+const SESSIONS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: true };
+const HISTORY: KeysetSpec = { table: 'history', keys: [{ column: 'seq', type: 'bigint' }], naturalDesc: false };
+const ARTIFACTS: KeysetSpec = { table: 'artifacts', keys: [{ column: 'id', type: 'text' }], naturalDesc: false };
+const METRICS: KeysetSpec = {
+  table: 'metrics',
+  keys: [
+    { column: 'timestamp', type: 'timestamptz' },
+    { column: 'id', type: 'text' },
+  ],
+  naturalDesc: false,
+};
+
+/** Numbered placeholders (`$1`, `$2`, …) collected next to their values. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type?: string): string {
+    this.values.push(value);
+    return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
+  }
+}
+
+// PostgreSQL error classes and codes a client can do nothing about but wait.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53100', '53200', '53300', '40001', '40P01']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code))) return true;
+  const message = (error as Error).message ?? '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * The scale-out backend (node-postgres with a pool). Several server processes can share one
+ * database: per-session ordering is decided by a row lock on the session (`last_seq`), so appends
+ * from every replica land in one total order.
+ */
+export class PostgresBackend implements StorageBackend {
+  readonly kind = 'postgres' as const;
+  private readonly statementNames = new Map<string, string>();
+  private readonly onQuery: (name: string) => void;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    onQuery: ((name: string) => void) | undefined,
+  ) {
+    this.onQuery = onQuery ?? (() => {});
+  }
+
+  /** Connects, creates or migrates the schema, and answers only once the database is usable. */
+  static async open(options: PostgresOptions): Promise<PostgresBackend> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      // Every session sees our schema first; it is quoted, so any name works.
+      ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
+    });
+    // Without a listener an idle connection's error (e.g. the server restarted) would crash the
+    // process; the pool drops that connection and the next query gets a fresh one.
+    pool.on('error', (error) => options.onPoolError?.(error));
+    const backend = new PostgresBackend(pool, options.onQuery);
+    try {
+      await backend.migrate(options.schema);
+    } catch (error) {
+      await pool.end().catch(() => {});
+      const where = describeTarget(options.connectionString, options.schema);
+      throw new Error(`Cannot open PostgreSQL database ${where}: ${(error as Error).message}`, { cause: error });
+    }
+    return backend;
+  }
+
+  /** The schema version in force (for tests and diagnostics). */
+  async schemaVersion(): Promise<number> {
+    const { rows } = await this.pool.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  /**
+   * Applies pending migrations, each in its own transaction, under an advisory lock: replicas that
+   * start at once take turns, and the later ones find nothing left to do.
+   */
+  private async migrate(schema: string | undefined): Promise<void> {
+    const latest = migrations.at(-1)?.version ?? 0;
+    const client = await this.pool.connect();
+    const lockKey = `agent-storage:migrate:${schema ?? ''}`;
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+      try {
+        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+        );
+        const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+        const current = Number(rows[0]?.v ?? 0);
+        if (current > latest) {
+          throw new Error(`database schema version ${current} is newer than this server supports (${latest}); upgrade the server`);
+        }
+        for (const migration of migrations) {
+          if (migration.version <= current) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(migration.sql);
+            await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw error;
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('ping', 'SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  // --- statement plumbing ---------------------------------------------------------------------
+
+  /**
+   * Runs one statement as a named prepared statement (parsed once per connection). Failures the
+   * client can only wait out become `UnavailableError`, without driver details.
+   */
+  private async query(name: string, text: string, values: unknown[], on: Queryable = this.pool): Promise<pg.QueryResult<Row>> {
+    this.onQuery(name);
+    let statement = this.statementNames.get(text);
+    if (!statement) {
+      statement = `${name}_${this.statementNames.size}`;
+      this.statementNames.set(text, statement);
+    }
+    try {
+      return await on.query<Row>({ name: statement, text: `/* ${name} */ ${text}`, values });
+    } catch (error) {
+      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
+      throw error;
+    }
+  }
+
+  /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
+      throw error;
+    }
+    let broken = false;
+    try {
+      await this.query('begin', 'BEGIN', [], client);
+      const result = await work(client);
+      await this.query('commit', 'COMMIT', [], client);
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true; // the connection is gone: do not return it to the pool
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** `WHERE` fragments for a slice's bounds; fixed column names only, values are parameters. */
+  private bounds<K>(spec: KeysetSpec, slice: Slice<K>, keyOf: (key: K) => unknown[], params: Params): string[] {
+    const where: string[] = [];
+    const bound = (key: K, op: string) => {
+      const values = keyOf(key);
+      const marks = spec.keys.map((k, i) => params.add(values[i], k.type));
+      const cols = spec.keys.map((k) => k.column);
+      where.push(cols.length === 1 ? `${cols[0]} ${op} ${marks[0]}` : `(${cols.join(', ')}) ${op} (${marks.join(', ')})`);
+    };
+    if (slice.after != null) bound(slice.after, spec.naturalDesc ? '<' : '>');
+    if (slice.before != null) bound(slice.before, spec.naturalDesc ? '>' : '<');
+    return where;
+  }
+
+  private orderBy(spec: KeysetSpec, slice: Slice<unknown>): string {
+    const desc = spec.naturalDesc !== Boolean(slice.fromEnd);
+    return spec.keys.map((k) => `${k.column} ${desc ? 'DESC' : 'ASC'}`).join(', ');
+  }
+
+  /** One keyset/offset window over a whole table. */
+  private async slice<K>(
+    name: string,
+    spec: KeysetSpec,
+    filters: (params: Params) => string[],
+    slice: Slice<K>,
+    keyOf: (key: K) => unknown[],
+  ): Promise<Row[]> {
+    const params = new Params();
+    const where = [...filters(params), ...this.bounds(spec, slice, keyOf, params)];
+    const sql =
+      `SELECT * FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      ` ORDER BY ${this.orderBy(spec, slice)} LIMIT ${params.add(slice.limit, 'bigint')} OFFSET ${params.add(slice.offset ?? 0, 'bigint')}`;
+    const { rows } = await this.query(name, sql, params.values);
+    return slice.fromEnd ? rows.reverse() : rows;
+  }
+
+  /**
+   * The same window for each of many sessions in one statement (a window function numbers rows
+   * per session), so that nested GraphQL fields cost one query however many sessions there are.
+   */
+  private async slicesBySession<K>(
+    name: string,
+    spec: KeysetSpec,
+    sessionIds: readonly string[],
+    filters: (params: Params) => string[],
+    slice: Slice<K>,
+    keyOf: (key: K) => unknown[],
+  ): Promise<Map<string, Row[]>> {
+    const bySession = new Map<string, Row[]>(sessionIds.map((id) => [id, []]));
+    if (sessionIds.length === 0) return bySession;
+    if (sessionIds.length === 1) {
+      // One session: a plain LIMIT walks the index and stops early, which matters for long histories.
+      const id = sessionIds[0]!;
+      bySession.set(id, await this.slice(name, spec, (p) => [`session_id = ${p.add(id)}`, ...filters(p)], slice, keyOf));
+      return bySession;
+    }
+    const params = new Params();
+    const where = [`session_id = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params), ...this.bounds(spec, slice, keyOf, params)];
+    const offset = slice.offset ?? 0;
+    const sql =
+      `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
+      ` FROM ${spec.table} t WHERE ${where.join(' AND ')}) w` +
+      ` WHERE rn_ > ${params.add(offset, 'bigint')} AND rn_ <= ${params.add(offset + slice.limit, 'bigint')} ORDER BY session_id, rn_`;
+    for (const row of (await this.query(name, sql, params.values)).rows) bySession.get(row.session_id as string)?.push(row);
+    if (slice.fromEnd) for (const rows of bySession.values()) rows.reverse();
+    return bySession;
+  }
+
+  private async countsBySession(
+    name: string,
+    table: string,
+    sessionIds: readonly string[],
+    filters: (params: Params) => string[] = () => [],
+  ): Promise<Map<string, number>> {
+    const counts = new Map<string, number>(sessionIds.map((id) => [id, 0]));
+    if (sessionIds.length === 0) return counts;
+    const params = new Params();
+    const where = [`session_id = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params)].join(' AND ');
+    const { rows } = await this.query(name, `SELECT session_id, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY session_id`, params.values);
+    for (const row of rows) counts.set(row.session_id as string, Number(row.n));
+    return counts;
+  }
+
+  private async byIds(name: string, table: string, column: string, ids: readonly string[]): Promise<Row[]> {
+    if (ids.length === 0) return [];
+    if (ids.length === 1) return (await this.query(name, `SELECT * FROM ${table} WHERE ${column} = $1`, [ids[0]])).rows;
+    return (await this.query(name, `SELECT * FROM ${table} WHERE ${column} = ANY($1::text[])`, [ids])).rows;
+  }
+
+  private async count(name: string, table: string, filters: (params: Params) => string[]): Promise<number> {
+    const params = new Params();
+    const where = filters(params);
+    const { rows } = await this.query(name, `SELECT COUNT(*) AS n FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  // --- sessions -------------------------------------------------------------------------------
+
+  async insertSession(s: Session): Promise<void> {
+    await this.query(
+      'insertSession',
+      'INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata)],
+    );
+  }
+
+  async sessionsByIds(ids: readonly string[]): Promise<Session[]> {
+    return (await this.byIds('sessionsByIds', 'sessions', 'id', ids)).map(toSession);
+  }
+
+  async updateSession(id: string, p: SessionPatch): Promise<Session | null> {
+    const { rows } = await this.query(
+      'updateSession',
+      `UPDATE sessions SET agent_name = COALESCE($1, agent_name), user_id = COALESCE($2, user_id),
+         status = COALESCE($3, status), metadata = COALESCE($4::json, metadata), updated_at = $5
+       WHERE id = $6 RETURNING *`,
+      [p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id],
+    );
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    return ((await this.query('deleteSession', 'DELETE FROM sessions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  private sessionFilters(filter: SessionFilter) {
+    return (p: Params): string[] => {
+      const where: string[] = [];
+      if (filter.agentName != null) where.push(`agent_name = ${p.add(filter.agentName)}`);
+      if (filter.userId != null) where.push(`user_id = ${p.add(filter.userId)}`);
+      if (filter.status != null) where.push(`status = ${p.add(filter.status)}`);
+      return where;
+    };
+  }
+
+  async listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
+    return (await this.slice('listSessions', SESSIONS, this.sessionFilters(filter), slice, (id) => [id])).map(toSession);
+  }
+
+  async countSessions(filter: SessionFilter): Promise<number> {
+    return this.count('countSessions', 'sessions', this.sessionFilters(filter));
+  }
+
+  // --- history --------------------------------------------------------------------------------
+
+  async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
+    return this.transaction(async (client) => {
+      // The row lock on the session serializes appends from every replica: seq order is commit order.
+      const { rows } = await this.query(
+        'reserveSeq',
+        'UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq',
+        [messages.length, sessionId],
+        client,
+      );
+      if (!rows[0]) return null;
+      const first = Number(rows[0].last_seq) - messages.length + 1;
+      const stored = messages.map((m, i): Message => ({ ...m, sessionId, seq: first + i }));
+      await this.insertMessages('insertMessages', stored, client, '');
+      return stored;
+    });
+  }
+
+  /** One multi-row INSERT (arrays unnested server-side), whatever the number of messages. */
+  private async insertMessages(name: string, messages: readonly Message[], client: pg.PoolClient, onConflict: string): Promise<number> {
+    const { rowCount } = await this.query(
+      name,
+      `INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[])
+       ${onConflict}`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.sessionId),
+        messages.map((m) => m.seq),
+        messages.map((m) => m.role),
+        messages.map((m) => encodeContent(m.content)),
+        messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
+        messages.map((m) => m.timestamp),
+        messages.map((m) => JSON.stringify(m.metadata)),
+      ],
+      client,
+    );
+    return rowCount ?? 0;
+  }
+
+  async messagesByIds(ids: readonly string[]): Promise<Message[]> {
+    return (await this.byIds('messagesByIds', 'history', 'id', ids)).map(toMessage);
+  }
+
+  async historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
+    return mapValues(await this.slicesBySession('historyPages', HISTORY, sessionIds, () => [], slice, (seq) => [seq]), toMessage);
+  }
+
+  async historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.countsBySession('historyCounts', 'history', sessionIds);
+  }
+
+  async clearHistory(sessionId: string): Promise<number> {
+    return (await this.query('clearHistory', 'DELETE FROM history WHERE session_id = $1', [sessionId])).rowCount ?? 0;
+  }
+
+  // --- state ----------------------------------------------------------------------------------
+
+  async statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
+    return (await this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds)).map(toState);
+  }
+
+  async putState(s: State): Promise<boolean> {
+    return this.ifSessionExists(() =>
+      this.query(
+        'putState',
+        `INSERT INTO state (session_id, data, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        [s.sessionId, JSON.stringify(s.data), s.updatedAt],
+      ),
+    );
+  }
+
+  async deleteState(sessionId: string): Promise<boolean> {
+    return ((await this.query('deleteState', 'DELETE FROM state WHERE session_id = $1', [sessionId])).rowCount ?? 0) > 0;
+  }
+
+  /** Runs an insert whose foreign key names a session; false when that session does not exist. */
+  private async ifSessionExists(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '23503') return false; // foreign_key_violation
+      throw error;
+    }
+  }
+
+  // --- artifacts ------------------------------------------------------------------------------
+
+  async insertArtifact(a: Artifact): Promise<boolean> {
+    return this.ifSessionExists(() =>
+      this.query(
+        'insertArtifact',
+        'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata)],
+      ),
+    );
+  }
+
+  async artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
+    return (await this.byIds('artifactsByIds', 'artifacts', 'id', ids)).map(toArtifact);
+  }
+
+  async artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
+    return mapValues(await this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, () => [], slice, (id) => [id]), toArtifact);
+  }
+
+  async artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.countsBySession('artifactCounts', 'artifacts', sessionIds);
+  }
+
+  async deleteArtifact(id: string): Promise<boolean> {
+    return ((await this.query('deleteArtifact', 'DELETE FROM artifacts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  // --- metrics --------------------------------------------------------------------------------
+
+  async insertMetrics(metrics: readonly Metric[]): Promise<void> {
+    await this.insertMetricRows('insertMetrics', metrics, this.pool, '');
+  }
+
+  /** One multi-row INSERT: atomic on its own, whatever the number of metrics. */
+  private async insertMetricRows(name: string, metrics: readonly Metric[], on: Queryable, onConflict: string): Promise<number> {
+    const { rowCount } = await this.query(
+      name,
+      `INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::timestamptz[], $8::json[])
+       ${onConflict}`,
+      [
+        metrics.map((m) => m.id),
+        metrics.map((m) => m.entityType),
+        metrics.map((m) => m.entityName),
+        metrics.map((m) => m.sessionId),
+        metrics.map((m) => m.metricName),
+        metrics.map((m) => m.value),
+        metrics.map((m) => m.timestamp),
+        metrics.map((m) => JSON.stringify(m.labels)),
+      ],
+      on,
+    );
+    return rowCount ?? 0;
+  }
+
+  private metricFilters(filter: MetricFilter, includeSession: boolean) {
+    return (p: Params): string[] => {
+      const where: string[] = [];
+      if (filter.entityType != null) where.push(`entity_type = ${p.add(filter.entityType)}`);
+      if (filter.entityName != null) where.push(`entity_name = ${p.add(filter.entityName)}`);
+      if (includeSession && filter.sessionId != null) where.push(`session_id = ${p.add(filter.sessionId)}`);
+      if (filter.metricName != null) where.push(`metric_name = ${p.add(filter.metricName)}`);
+      if (filter.since != null) where.push(`timestamp >= ${p.add(filter.since, 'timestamptz')}`);
+      if (filter.until != null) where.push(`timestamp <= ${p.add(filter.until, 'timestamptz')}`);
+      return where;
+    };
+  }
+
+  async listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
+    return (await this.slice('listMetrics', METRICS, this.metricFilters(filter, true), slice, metricKey)).map(toMetric);
+  }
+
+  async countMetrics(filter: MetricFilter): Promise<number> {
+    return this.count('countMetrics', 'metrics', this.metricFilters(filter, true));
+  }
+
+  async metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
+    return mapValues(await this.slicesBySession('metricPages', METRICS, sessionIds, this.metricFilters(filter, false), slice, metricKey), toMetric);
+  }
+
+  async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
+    return this.countsBySession('metricCounts', 'metrics', sessionIds, this.metricFilters(filter, false));
+  }
+
+  // --- moving data ----------------------------------------------------------------------------
+
+  async importSession(bundle: SessionBundle): Promise<ImportCounts> {
+    const { session: s, messages, state, artifacts } = bundle;
+    return this.transaction(async (client) => {
+      const sessions =
+        (
+          await this.query(
+            'importSession',
+            `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (id) DO NOTHING`,
+            [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata)],
+            client,
+          )
+        ).rowCount ?? 0;
+      // Later appends must continue after the imported history, never reuse its numbers.
+      const maxSeq = messages.reduce((max, m) => Math.max(max, m.seq), 0);
+      await this.query('importLastSeq', 'UPDATE sessions SET last_seq = GREATEST(last_seq, $1) WHERE id = $2', [maxSeq, s.id], client);
+      let imported = 0;
+      try {
+        for (let i = 0; i < messages.length; i += IMPORT_CHUNK) {
+          imported += await this.insertMessages('importMessages', messages.slice(i, i + IMPORT_CHUNK), client, 'ON CONFLICT (id) DO NOTHING');
+        }
+      } catch (error) {
+        if ((error as { code?: unknown }).code === '23505') {
+          throw new ConflictError(`Session ${s.id} already has a different message at one of the imported positions (seq)`);
+        }
+        throw error;
+      }
+      const states = state
+        ? ((
+            await this.query(
+              'importState',
+              'INSERT INTO state (session_id, data, updated_at) VALUES ($1, $2, $3) ON CONFLICT (session_id) DO NOTHING',
+              [state.sessionId, JSON.stringify(state.data), state.updatedAt],
+              client,
+            )
+          ).rowCount ?? 0)
+        : 0;
+      let importedArtifacts = 0;
+      for (const a of artifacts) {
+        importedArtifacts +=
+          (
+            await this.query(
+              'importArtifact',
+              `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (id) DO NOTHING`,
+              [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata)],
+              client,
+            )
+          ).rowCount ?? 0;
+      }
+      return { sessions, messages: imported, states, artifacts: importedArtifacts };
+    });
+  }
+
+  async importMetrics(metrics: readonly Metric[]): Promise<number> {
+    if (metrics.length === 0) return 0;
+    return this.transaction(async (client) => {
+      let imported = 0;
+      for (let i = 0; i < metrics.length; i += IMPORT_CHUNK) {
+        imported += await this.insertMetricRows('importMetrics', metrics.slice(i, i + IMPORT_CHUNK), client, 'ON CONFLICT (id) DO NOTHING');
+      }
+      return imported;
+    });
+  }
+
+  // --- cache ----------------------------------------------------------------------------------
+
+  async getCacheEntry(key: string): Promise<CacheEntry | null> {
+    const { rows } = await this.query('getCacheEntry', 'SELECT * FROM cache WHERE key = $1', [key]);
+    return rows[0] ? toCacheEntry(rows[0]) : null;
+  }
+
+  async putCacheEntry(e: CacheEntry): Promise<void> {
+    await this.query(
+      'putCacheEntry',
+      `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
+         accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
+      [e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt],
+    );
+  }
+
+  async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
+    return ((await this.query('touchCacheEntry', 'UPDATE cache SET accessed_at = $1 WHERE key = $2', [accessedAt, key])).rowCount ?? 0) > 0;
+  }
+
+  async deleteCacheEntry(key: string): Promise<boolean> {
+    return ((await this.query('deleteCacheEntry', 'DELETE FROM cache WHERE key = $1', [key])).rowCount ?? 0) > 0;
+  }
+
+  async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
+    if (key !== undefined) {
+      return (await this.query('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = $1 AND expires_at <= $2', [key, now])).rowCount ?? 0;
+    }
+    return (await this.query('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= $1', [now])).rowCount ?? 0;
+  }
+}
+
+/** Rows per multi-row INSERT while importing: bounds the size of one statement's parameters. */
+const IMPORT_CHUNK = 1000;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** host:port/database (and schema) for error messages — never the password. */
+function describeTarget(connectionString: string, schema: string | undefined): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || 5432}${url.pathname}${schema ? ` (schema ${schema})` : ''}`;
+  } catch {
+    return '(unparseable connection string)';
+  }
+}
+
+// --- rows → records --------------------------------------------------------------------------
+
+/** PostgreSQL text cannot hold NUL: such content is stored JSON-encoded (`content_encoding = 1`). */
+function encodeContent(content: string): string {
+  return content.includes('\u0000') ? JSON.stringify(content) : content;
+}
+
+function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const [id, list] of rows) out.set(id, list.map(convert));
+  return out;
+}
+
+const metricKey = (key: MetricKey): unknown[] => [key.timestamp, key.id];
+const iso = (value: unknown): string => (value as Date).toISOString();
+const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
+
+function toSession(r: Row): Session {
+  return {
+    id: r.id as string,
+    agentName: r.agent_name as string,
+    userId: r.user_id as string | null,
+    status: r.status as Session['status'],
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    metadata: r.metadata as JsonObject,
+  };
+}
+
+function toMessage(r: Row): Message {
+  return {
+    id: r.id as string,
+    sessionId: r.session_id as string,
+    seq: Number(r.seq),
+    role: r.role as Message['role'],
+    content: Number(r.content_encoding) === 1 ? (JSON.parse(r.content as string) as string) : (r.content as string),
+    timestamp: iso(r.timestamp),
+    metadata: r.metadata as JsonObject,
+  };
+}
+
+function toState(r: Row): State {
+  return { sessionId: r.session_id as string, data: r.data as Json, updatedAt: iso(r.updated_at) };
+}
+
+function toArtifact(r: Row): Artifact {
+  return {
+    id: r.id as string,
+    sessionId: r.session_id as string,
+    name: r.name as string,
+    type: r.type as string,
+    path: r.path as string,
+    size: Number(r.size),
+    createdAt: iso(r.created_at),
+    metadata: r.metadata as JsonObject,
+  };
+}
+
+function toMetric(r: Row): Metric {
+  return {
+    id: r.id as string,
+    entityType: r.entity_type as string,
+    entityName: r.entity_name as string,
+    sessionId: r.session_id as string | null,
+    metricName: r.metric_name as string,
+    value: Number(r.value),
+    timestamp: iso(r.timestamp),
+    labels: r.labels as JsonObject,
+  };
+}
+
+function toCacheEntry(r: Row): CacheEntry {
+  return {
+    key: r.key as string,
+    value: r.value as Json,
+    ttl: r.ttl == null ? null : Number(r.ttl),
+    createdAt: iso(r.created_at),
+    accessedAt: iso(r.accessed_at),
+    expiresAt: isoOrNull(r.expires_at),
+  };
+}
