@@ -4,7 +4,8 @@ import { createIdGenerator, type IdGenerator } from '../../src/domain/ids.js';
 import type { MetricFilter, SessionFilter } from '../../src/domain/inputs.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
 import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus } from '../../src/domain/records.js';
-import type { MetricKey, NewMessage, Slice, StorageBackend } from '../../src/storage/backend.js';
+import { ConflictError } from '../../src/domain/errors.js';
+import type { ImportCounts, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
 import { compareStrings, modelSlice, viaJson } from './support.js';
@@ -980,6 +981,216 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.getCacheEntry('b')).not.toBeNull();
         expect(await backend.getCacheEntry('live')).not.toBeNull();
         expect(await backend.getCacheEntry('forever')).not.toBeNull();
+      });
+    });
+
+    // --- moving data ---------------------------------------------------------------------------
+
+    describe('import', () => {
+      const T = (second: number) => new Date(Date.UTC(2025, 5, 1, 12, 0, second)).toISOString();
+
+      /** A session bundle as an export would carry it, with its own ids and timestamps (not the clock's). */
+      function bundleOf(seqs: readonly number[], options: { state?: boolean; artifacts?: number; metadata?: JsonObject } = {}): SessionBundle {
+        const s: Session = {
+          id: ids.next('session'),
+          agentName: 'imported-agent',
+          userId: null,
+          status: 'ended',
+          createdAt: T(1),
+          updatedAt: T(59),
+          metadata: options.metadata ?? { source: 'elsewhere' },
+        };
+        const messages = seqs.map(
+          (seq, i): Message => ({
+            id: ids.next('message'),
+            sessionId: s.id,
+            seq,
+            role: (['user', 'assistant', 'system', 'tool'] as const)[i % 4]!,
+            content: `message at seq ${seq}`,
+            timestamp: T(2 + i),
+            metadata: { i, meta: options.metadata ?? null },
+          }),
+        );
+        const state = options.state === false ? null : { sessionId: s.id, data: { step: seqs.length, meta: options.metadata ?? null }, updatedAt: T(40) };
+        const artifacts = Array.from({ length: options.artifacts ?? 2 }, (_, i) =>
+          artifact(s.id, { name: `file-${i}`, size: i * 1000, createdAt: T(30 + i), metadata: { i } }),
+        );
+        // As the records come back from any JSON column (-0 becomes 0), so that equality is exact.
+        return viaJson({ session: s, messages, state, artifacts });
+      }
+
+      async function readBack(sessionId: string) {
+        return {
+          session: (await backend.sessionsByIds([sessionId]))[0] ?? null,
+          messages: (await backend.historyPages([sessionId], { limit: 10_000 })).get(sessionId)!,
+          state: (await backend.statesBySessionIds([sessionId]))[0] ?? null,
+          artifacts: (await backend.artifactPages([sessionId], { limit: 10_000 })).get(sessionId)!,
+        };
+      }
+
+      it('writes a session exactly as given: ids, timestamps, seq (gaps kept), JSON and order', async () => {
+        const bundle = bundleOf([3, 4, 9], { metadata: NASTY_JSON, artifacts: 3 });
+        expect(await backend.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3 });
+        expect(await readBack(bundle.session.id)).toEqual(bundle);
+        expect(sortById(await backend.messagesByIds(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
+        expect(await backend.artifactsByIds([bundle.artifacts[1]!.id])).toEqual([bundle.artifacts[1]]);
+        expect(await backend.historyCounts([bundle.session.id])).toEqual(new Map([[bundle.session.id, 3]]));
+        expect(await backend.listSessions({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
+      });
+
+      it('later appends continue after the largest imported seq', async () => {
+        const bundle = bundleOf([3, 4, 9]);
+        await backend.importSession(bundle);
+        const added = await backend.appendMessages(bundle.session.id, forSession(bundle.session.id, [message('next'), message('after')]));
+        expect(added!.map((m) => m.seq)).toEqual([10, 11]);
+      });
+
+      it('is idempotent: importing the same bundle again writes nothing and reports nothing new', async () => {
+        const bundle = bundleOf([1, 2, 3]);
+        await backend.importSession(bundle);
+        expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        expect(await readBack(bundle.session.id)).toEqual(bundle);
+        expect(await backend.countSessions({})).toBe(1);
+        expect(await backend.artifactCounts([bundle.session.id])).toEqual(new Map([[bundle.session.id, 2]]));
+      });
+
+      it('a session with no messages, state or artifacts imports, and its appends start at seq 1', async () => {
+        const bundle = bundleOf([], { state: false, artifacts: 0 });
+        expect(await backend.importSession(bundle)).toEqual({ sessions: 1, messages: 0, states: 0, artifacts: 0 });
+        expect(await readBack(bundle.session.id)).toEqual(bundle);
+        const added = await backend.appendMessages(bundle.session.id, forSession(bundle.session.id, [message('first')]));
+        expect(added!.map((m) => m.seq)).toEqual([1]);
+      });
+
+      it('into an existing session: rows already there are left as they are, only missing ones are added', async () => {
+        const s = await session({ agentName: 'live' });
+        const live = (await backend.appendMessages(s.id, forSession(s.id, [message('one'), message('two')])))!;
+        await backend.putState({ sessionId: s.id, data: 'target state', updatedAt: clock.iso() });
+        clock.advance(1000);
+        const renamed = await backend.updateSession(s.id, { agentName: 'renamed', updatedAt: clock.iso() });
+
+        // the bundle carries an older version of the session, the same two messages and two new ones
+        const newer = [message('three'), message('four')].map((m, i): Message => ({ ...m, sessionId: s.id, seq: 3 + i }));
+        const extra = artifact(s.id);
+        const bundle: SessionBundle = {
+          session: s,
+          messages: [...live, ...newer],
+          state: { sessionId: s.id, data: 'bundle state', updatedAt: T(0) },
+          artifacts: [extra],
+        };
+        expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 2, states: 0, artifacts: 1 });
+        expect(await readBack(s.id)).toEqual({
+          session: renamed,
+          messages: [...live, ...newer],
+          state: { sessionId: s.id, data: 'target state', updatedAt: expect.any(String) },
+          artifacts: [extra],
+        });
+        const next = await backend.appendMessages(s.id, forSession(s.id, [message('five')]));
+        expect(next!.map((m) => m.seq)).toEqual([5]);
+
+        // an older, shorter bundle never moves the sequence back
+        expect(await backend.importSession({ ...bundle, messages: live.slice(0, 1) })).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        const last = await backend.appendMessages(s.id, forSession(s.id, [message('six')]));
+        expect(last!.map((m) => m.seq)).toEqual([6]);
+      });
+
+      it('a seq taken by a different message is a ConflictError, and nothing of the session is written', async () => {
+        const s = await session();
+        const existing = (await backend.appendMessages(s.id, forSession(s.id, [message('a'), message('b'), message('c')])))!;
+        const before = await readBack(s.id);
+        // skipped (already there), new, new, then a different message claiming seq 3
+        const clash: Message = { ...message('impostor'), sessionId: s.id, seq: 3 };
+        const bundle: SessionBundle = {
+          session: s,
+          messages: [existing[0]!, { ...message('x'), sessionId: s.id, seq: 4 }, { ...message('y'), sessionId: s.id, seq: 5 }, clash],
+          state: { sessionId: s.id, data: { never: true }, updatedAt: clock.iso() },
+          artifacts: [artifact(s.id)],
+        };
+        // (a bundle lists messages in seq order; this one does not, to put the clash after writes)
+        await expect(backend.importSession(bundle)).rejects.toBeInstanceOf(ConflictError);
+        expect(await readBack(s.id)).toEqual(before);
+        expect(await backend.messagesByIds([clash.id, bundle.messages[1]!.id])).toEqual([]);
+        const next = await backend.appendMessages(s.id, forSession(s.id, [message('d')]));
+        expect(next!.map((m) => m.seq)).toEqual([4]);
+      });
+
+      it('a new session whose bundle repeats a seq is a ConflictError and is not created at all', async () => {
+        const bundle = bundleOf([1, 2, 2]);
+        await expect(backend.importSession(bundle)).rejects.toBeInstanceOf(ConflictError);
+        expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
+        expect(await backend.messagesByIds(bundle.messages.map((m) => m.id))).toEqual([]);
+        expect(await backend.artifactsByIds(bundle.artifacts.map((a) => a.id))).toEqual([]);
+        expect(await backend.countSessions({})).toBe(0);
+      });
+
+      it('refuses a bundle whose records belong to another session, writing nothing', async () => {
+        const other = await session();
+        for (const stray of [
+          (b: SessionBundle) => ({ ...b, messages: [...b.messages, { ...b.messages[0]!, id: ids.next('message'), sessionId: other.id, seq: 7 }] }),
+          (b: SessionBundle) => ({ ...b, state: { ...b.state!, sessionId: other.id } }),
+          (b: SessionBundle) => ({ ...b, artifacts: [artifact(other.id)] }),
+        ]) {
+          const bundle = stray(bundleOf([1, 2]));
+          await expect(backend.importSession(bundle)).rejects.toThrow();
+          expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
+        }
+        expect(await readBack(other.id)).toMatchObject({ messages: [], state: null, artifacts: [] });
+      });
+
+      it('importing pieces of a session in any order, any number of times, ends with exactly the whole (property)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 0, max: 8 }),
+            fc.boolean(),
+            fc.integer({ min: 0, max: 3 }),
+            fc.array(fc.record({ messages: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7]), state: fc.boolean(), artifacts: fc.subarray([0, 1, 2]) }), {
+              maxLength: 4,
+            }),
+            async (messageCount, withState, artifactCount, pieces) => {
+              // seqs with gaps, as after a cleared history
+              const whole = bundleOf(Array.from({ length: messageCount }, (_, i) => 2 * i + 5), { state: withState, artifacts: artifactCount });
+              const total = { sessions: 0, messages: 0, states: 0, artifacts: 0 };
+              const add = (c: ImportCounts) => {
+                for (const key of Object.keys(total) as (keyof ImportCounts)[]) total[key] += c[key];
+              };
+              for (const piece of pieces) {
+                add(
+                  await backend.importSession({
+                    session: whole.session,
+                    messages: whole.messages.filter((_, i) => piece.messages.includes(i)),
+                    state: piece.state ? whole.state : null,
+                    artifacts: whole.artifacts.filter((_, i) => piece.artifacts.includes(i)),
+                  }),
+                );
+              }
+              add(await backend.importSession(whole));
+              expect(total).toEqual({ sessions: 1, messages: messageCount, states: withState ? 1 : 0, artifacts: artifactCount });
+              expect(await readBack(whole.session.id)).toEqual(whole);
+              const next = await backend.appendMessages(whole.session.id, forSession(whole.session.id, [message('next')]));
+              expect(next![0]!.seq).toBe(messageCount === 0 ? 1 : 2 * (messageCount - 1) + 5 + 1);
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      });
+
+      it('importMetrics keeps ids, timestamps and JSON, skips metrics already there and says how many were new', async () => {
+        const s = await session();
+        const rows = viaJson([
+          metric({ timestamp: T(3), sessionId: s.id, labels: NASTY_JSON, value: -0.5 }),
+          metric({ timestamp: T(1), sessionId: 'session_gone', value: 1e300 }),
+          metric({ timestamp: T(1), sessionId: null, entityType: 'tool', value: 5e-324 }),
+        ]);
+        expect(await backend.importMetrics(rows.slice(0, 2))).toBe(2);
+        expect(await backend.importMetrics(rows)).toBe(1);
+        expect(await backend.importMetrics(rows)).toBe(0);
+        expect(await backend.importMetrics([])).toBe(0);
+        // a metric that exists by id is left as it is
+        expect(await backend.importMetrics([{ ...rows[0]!, value: 42 }])).toBe(0);
+        expect(await backend.listMetrics({}, { limit: 10 })).toEqual([...rows].sort(byMetricKey));
+        expect(await backend.countMetrics({})).toBe(3);
+        expect(await backend.listMetrics({ sessionId: s.id }, { limit: 10 })).toEqual([rows[0]]);
       });
     });
 

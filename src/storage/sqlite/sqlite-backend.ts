@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { UnavailableError } from '../../domain/errors.js';
+import { ConflictError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -446,12 +446,84 @@ export class SqliteBackend implements StorageBackend {
 
   // --- moving data ----------------------------------------------------------------------------
 
-  async importSession(_bundle: SessionBundle): Promise<ImportCounts> {
-    throw new Error('importSession: not implemented yet');
+  async importSession(bundle: SessionBundle): Promise<ImportCounts> {
+    const { session: s, messages, state, artifacts } = bundle;
+    this.checkBundleMembers(bundle);
+    const lastSeq = messages.reduce((max, m) => Math.max(max, m.seq), 0);
+    return this.transaction(() => {
+      const counts: ImportCounts = { sessions: 0, messages: 0, states: 0, artifacts: 0 };
+      counts.sessions = this.run(
+        'importSession',
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), lastSeq,
+      ).changes;
+      // An existing session keeps its row, but later appends must still continue after the imported seqs.
+      if (counts.sessions === 0 && lastSeq > 0) {
+        this.run('importSessionSeq', 'UPDATE sessions SET last_seq = MAX(last_seq, ?) WHERE id = ?', lastSeq, s.id);
+      }
+      for (const m of messages) {
+        try {
+          // The conflict target is the id: a message already there is skipped. A different message
+          // holding the same (session_id, seq) still violates the other unique constraint.
+          counts.messages += this.run(
+            'importMessage',
+            `INSERT INTO history (id, session_id, seq, role, content, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING`,
+            m.id, s.id, m.seq, m.role, m.content, m.timestamp, JSON.stringify(m.metadata),
+          ).changes;
+        } catch (error) {
+          if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+            throw new ConflictError(`Message ${m.id} cannot be imported: seq ${m.seq} of session ${s.id} is taken by another message`);
+          }
+          throw error;
+        }
+      }
+      if (state) {
+        counts.states = this.run(
+          'importState',
+          'INSERT INTO state (session_id, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (session_id) DO NOTHING',
+          s.id, JSON.stringify(state.data), state.updatedAt,
+        ).changes;
+      }
+      for (const a of artifacts) {
+        counts.artifacts += this.run(
+          'importArtifact',
+          `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO NOTHING`,
+          a.id, s.id, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
+        ).changes;
+      }
+      return counts;
+    });
   }
 
-  async importMetrics(_metrics: readonly Metric[]): Promise<number> {
-    throw new Error('importMetrics: not implemented yet');
+  async importMetrics(metrics: readonly Metric[]): Promise<number> {
+    if (metrics.length === 0) return 0;
+    return this.transaction(() => {
+      let added = 0;
+      for (const m of metrics) {
+        added += this.run(
+          'importMetric',
+          `INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO NOTHING`,
+          m.id, m.entityType, m.entityName, m.sessionId, m.metricName, m.value, m.timestamp, JSON.stringify(m.labels),
+        ).changes;
+      }
+      return added;
+    });
+  }
+
+  /** A session bundle's messages, state and artifacts must all belong to its session. */
+  private checkBundleMembers({ session, messages, state, artifacts }: SessionBundle): void {
+    const issues = [
+      ...messages.map((m, i) => [m.sessionId, ['messages', i, 'sessionId']] as const),
+      ...(state ? [[state.sessionId, ['state', 'sessionId']] as const] : []),
+      ...artifacts.map((a, i) => [a.sessionId, ['artifacts', i, 'sessionId']] as const),
+    ]
+      .filter(([sessionId]) => sessionId !== session.id)
+      .map(([, path]) => ({ path: [...path], message: `must be the bundle's session ${session.id}` }));
+    if (issues.length) throw new ValidationError(issues);
   }
 
   // --- cache ----------------------------------------------------------------------------------
