@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Black-box suites that run once per backend: through the same HTTP API, on SQLite and on PostgreSQL.
+const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts'];
+
 export default defineConfig({
   resolve: {
     // One copy of graphql. Node resolves `graphql` to its CommonJS entry for Yoga and Pothos (the
@@ -8,8 +11,18 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        // PostgreSQL (and the cache on Redis): the machine's real servers, throwaway schemas and key prefixes.
+        test: { name: 'postgres+redis', include: blackBox, env: { TEST_BACKEND: 'postgres', TEST_CACHE: 'redis' } },
+      },
+    ],
   },
 });

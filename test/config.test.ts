@@ -21,6 +21,9 @@ describe('loadConfig', () => {
     maxPageSize: 10_000,
     maxBodyBytes: 1024 * 1024,
     sqliteBusyTimeoutMs: 5000,
+    pgPoolSize: 10,
+    cacheBackend: 'database',
+    redisUrl: null,
   };
 
   it('has defaults for everything', () => {
@@ -48,6 +51,9 @@ describe('loadConfig', () => {
         MAX_PAGE_SIZE: '50',
         MAX_BODY_BYTES: '2048',
         SQLITE_BUSY_TIMEOUT_MS: '0',
+        PG_POOL_SIZE: '25',
+        CACHE_BACKEND: 'redis',
+        REDIS_URL: 'redis://127.0.0.1:6379/2',
       }),
     ).toEqual({
       port: 9000,
@@ -57,6 +63,9 @@ describe('loadConfig', () => {
       maxPageSize: 50,
       maxBodyBytes: 2048,
       sqliteBusyTimeoutMs: 0,
+      pgPoolSize: 25,
+      cacheBackend: 'redis',
+      redisUrl: 'redis://127.0.0.1:6379/2',
     });
     expect(loadConfig({ PORT: '0' }).port).toBe(0); // any free port
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -124,8 +133,28 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl(url)).toEqual({ kind: 'sqlite', filename });
   });
 
-  it.each([['postgres://u:p@host:5432/db'], ['postgresql://host/db?sslmode=require'], ['POSTGRES://host/db']])('reads %j as PostgreSQL', (url) => {
+  it.each([['postgres://u:p@host:5432/db'], ['postgresql://host/db?sslmode=require'], ['postgres://host/db']])('reads %j as PostgreSQL', (url) => {
     expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
+  });
+
+  it('reads the scheme case-insensitively', () => {
+    expect(parseDatabaseUrl('POSTGRES://host/db')).toMatchObject({ kind: 'postgres' });
+  });
+
+  it('takes ?schema= for itself and passes the other parameters to the driver', () => {
+    expect(parseDatabaseUrl('postgres://u@h:5432/db?schema=agents&sslmode=require')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db?sslmode=require',
+      schema: 'agents',
+    });
+    expect(() => parseDatabaseUrl('postgres://h/db?schema=bad-name;drop')).toThrow(/invalid schema name/);
+  });
+
+  it('needs REDIS_URL for CACHE_BACKEND=redis, and a redis:// URL', () => {
+    expect(configError({ CACHE_BACKEND: 'redis' }).message).toMatch(/CACHE_BACKEND=redis needs REDIS_URL/);
+    expect(configError({ REDIS_URL: 'http://x' }).message).toMatch(/REDIS_URL must start with redis:\/\//);
+    expect(configError({ CACHE_BACKEND: 'memcached' }).message).toMatch(/CACHE_BACKEND/);
+    expect(configError({ PG_POOL_SIZE: '0' }).message).toMatch(/PG_POOL_SIZE/);
   });
 
   it.each([

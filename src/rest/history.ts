@@ -7,6 +7,8 @@ export function messageToWire(m: Message) {
   return {
     id: m.id,
     session_id: m.sessionId,
+    // Not in the original service: the message's position in its conversation (see README).
+    seq: m.seq,
     role: m.role,
     content: m.content,
     timestamp: m.timestamp,

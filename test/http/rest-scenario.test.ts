@@ -18,7 +18,7 @@ describe('REST: the original 16-step scenario', () => {
   it('1. health check', async () => {
     const r = await api.get('/health');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'healthy', backend: 'sqlite' });
+    expect(r.body).toMatchObject({ status: 'healthy', backend: ts.backend.kind });
     expect(typeof r.body.version).toBe('string');
   });
 

@@ -1,15 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { CacheStore, StorageBackend } from '../../src/storage/backend.js';
+import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
+import { RedisCacheStore } from '../../src/storage/redis/redis-cache-store.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock, tempDatabase } from './fixtures.js';
+import { TEST_PG_URL, testSchema } from './postgres.js';
+
+/**
+ * Which backend the black-box suites run on: `TEST_BACKEND=postgres` runs them on the machine's
+ * PostgreSQL (vitest's "postgres" project sets it), `TEST_CACHE=redis` serves the cache from Redis.
+ */
+const TEST_BACKEND = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+const TEST_CACHE = process.env.TEST_CACHE === 'redis' ? 'redis' : 'database';
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestServer {
   url: string;
   clock: ManualClock;
-  backend: SqliteBackend;
+  backend: StorageBackend;
   storage: Storage;
   config: Config;
   /** Names of the SQL statements run since the last `resetQueries()`. */
@@ -18,17 +32,50 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A fresh, empty backend of the kind under test, recording statement names into `queries`. */
+async function freshBackend(queries: string[]): Promise<{ backend: StorageBackend; databaseUrl: string; cleanup(): Promise<void> }> {
+  const onQuery = (name: string) => void queries.push(name);
+  if (TEST_BACKEND === 'postgres') {
+    const target = testSchema();
+    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery });
+    return { backend, databaseUrl: target.url, cleanup: () => target.drop() };
+  }
+  const db = tempDatabase();
+  const backend = new SqliteBackend({ filename: db.filename, onQuery });
+  return { backend, databaseUrl: `sqlite:${db.filename}`, cleanup: async () => db.cleanup() };
+}
+
+async function freshCache(backend: StorageBackend): Promise<{ cache: CacheStore; close(): Promise<void> }> {
+  if (TEST_CACHE !== 'redis') return { cache: backend, close: async () => {} };
+  // A key prefix of its own: tests never see each other's entries.
+  const prefix = `agent-storage-test:${randomBytes(6).toString('hex')}:`;
+  const cache = await RedisCacheStore.open({ url: TEST_REDIS_URL, keyPrefix: prefix });
+  return {
+    cache,
+    close: async () => {
+      await cache.close();
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}
+
 /**
- * A real HTTP server on a free port over a real SQLite file, as a client sees it.
+ * A real HTTP server on a free port over a real database, as a client sees it.
  * `env` overrides configuration the way the environment would.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const db = tempDatabase();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${db.filename}`, LOG_LEVEL: 'silent', ...env });
   const queries: string[] = [];
+  const { backend, databaseUrl, cleanup } = await freshBackend(queries);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...env });
+  const { cache, close: closeCache } = await freshCache(backend);
   const clock = new ManualClock();
-  const backend = new SqliteBackend({ filename: db.filename, onQuery: (name) => queries.push(name) });
-  const storage = new Storage(backend, clock, createIdGenerator(clock));
+  const storage = new Storage(backend, clock, createIdGenerator(clock), cache);
   const running: RunningServer = await startServer({ storage, config, logger: pino({ level: 'silent' }) });
   return {
     url: running.url,
@@ -40,8 +87,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     resetQueries: () => void queries.splice(0),
     async close() {
       await running.close();
+      await closeCache();
       await backend.close();
-      db.cleanup();
+      await cleanup();
     },
   };
 }

@@ -163,13 +163,14 @@ export class PostgresBackend implements StorageBackend {
    */
   private async query(name: string, text: string, values: unknown[], on: Queryable = this.pool): Promise<pg.QueryResult<Row>> {
     this.onQuery(name);
-    let statement = this.statementNames.get(text);
+    const sql = `/* ${name} */ ${text}`;
+    let statement = this.statementNames.get(sql);
     if (!statement) {
       statement = `${name}_${this.statementNames.size}`;
-      this.statementNames.set(text, statement);
+      this.statementNames.set(sql, statement);
     }
     try {
-      return await on.query<Row>({ name: statement, text: `/* ${name} */ ${text}`, values });
+      return await on.query<Row>({ name: statement, text: sql, values });
     } catch (error) {
       if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
       throw error;
