@@ -1,0 +1,153 @@
+import type { JsonObject } from '../domain/json.js';
+import type { Artifact, Message, Session } from '../domain/records.js';
+import type { MetricKey, StorageBackend } from '../storage/backend.js';
+import {
+  artifactLine,
+  footerLine,
+  headerLine,
+  messageLine,
+  metricLine,
+  sessionEndLine,
+  sessionLine,
+  stateLine,
+  zeroTotals,
+  type SessionCounts,
+  type Totals,
+} from './bundle.js';
+
+/** Where bundle lines go; `write` resolves when the destination can take more (backpressure). */
+export interface LineSink {
+  write(text: string): Promise<void>;
+}
+
+export interface ExportOptions {
+  /** Only this session (and the metrics recorded for it). */
+  sessionId?: string | null;
+  /** Only this agent's sessions (and the metrics recorded for them). */
+  agentName?: string | null;
+  /** Written into the header. */
+  exportedAt: string;
+  source: JsonObject;
+  /** Rows fetched per query; memory is bounded by one page, whatever the size of the database. */
+  pageSize?: number;
+  /** Checked between pages: an interrupted export stops there. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_PAGE_SIZE = 1000;
+
+/**
+ * Streams a bundle: sessions page by page (keyset on id), each session's history page by page
+ * (keyset on seq), its state and artifacts, then metrics (keyset on time and id). Nothing is held
+ * beyond the current page, and every line waits for the sink, so memory stays flat.
+ * The session must exist when `sessionId` is given (the caller checks, before creating any output).
+ */
+export async function exportBundle(backend: StorageBackend, sink: LineSink, options: ExportOptions): Promise<Totals> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const totals = zeroTotals();
+  const checkpoint = () => options.signal?.throwIfAborted();
+  const filter = { sessionId: options.sessionId ?? null, agentName: options.agentName ?? null };
+
+  await sink.write(headerLine({ exportedAt: options.exportedAt, source: options.source, filter }));
+
+  for await (const session of sessions(backend, filter, pageSize)) {
+    checkpoint();
+    const counts = await exportSession(backend, sink, session, pageSize, checkpoint);
+    totals.sessions++;
+    totals.messages += counts.messages;
+    totals.states += counts.states;
+    totals.artifacts += counts.artifacts;
+  }
+
+  // Metrics: all of them, or those recorded for the exported sessions (a second pass over the
+  // sessions rather than a list of their ids, which could be long).
+  if (filter.sessionId === null && filter.agentName === null) {
+    totals.metrics += await exportMetrics(backend, sink, null, pageSize, checkpoint);
+  } else {
+    for await (const session of sessions(backend, filter, pageSize)) {
+      totals.metrics += await exportMetrics(backend, sink, session.id, pageSize, checkpoint);
+    }
+  }
+
+  await sink.write(footerLine(totals));
+  return totals;
+}
+
+/** The sessions to export, page by page, newest first (their natural order). */
+async function* sessions(
+  backend: StorageBackend,
+  filter: { sessionId: string | null; agentName: string | null },
+  pageSize: number,
+): AsyncGenerator<Session> {
+  if (filter.sessionId !== null) {
+    yield* await backend.sessionsByIds([filter.sessionId]);
+    return;
+  }
+  let after: string | null = null;
+  for (;;) {
+    const page = await backend.listSessions({ agentName: filter.agentName }, { after, limit: pageSize });
+    yield* page;
+    if (page.length < pageSize) return;
+    after = page.at(-1)!.id;
+  }
+}
+
+async function exportSession(
+  backend: StorageBackend,
+  sink: LineSink,
+  session: Session,
+  pageSize: number,
+  checkpoint: () => void,
+): Promise<SessionCounts> {
+  const counts: SessionCounts = { messages: 0, states: 0, artifacts: 0 };
+  await sink.write(sessionLine(session));
+
+  let afterSeq: number | null = null;
+  for (;;) {
+    const page: Message[] = (await backend.historyPages([session.id], { after: afterSeq, limit: pageSize })).get(session.id) ?? [];
+    for (const message of page) await sink.write(messageLine(message));
+    counts.messages += page.length;
+    if (page.length < pageSize) break;
+    afterSeq = page.at(-1)!.seq;
+    checkpoint();
+  }
+
+  const [state] = await backend.statesBySessionIds([session.id]);
+  if (state) {
+    await sink.write(stateLine(state));
+    counts.states = 1;
+  }
+
+  let afterId: string | null = null;
+  for (;;) {
+    const page: Artifact[] = (await backend.artifactPages([session.id], { after: afterId, limit: pageSize })).get(session.id) ?? [];
+    for (const artifact of page) await sink.write(artifactLine(artifact));
+    counts.artifacts += page.length;
+    if (page.length < pageSize) break;
+    afterId = page.at(-1)!.id;
+    checkpoint();
+  }
+
+  await sink.write(sessionEndLine(session.id, counts));
+  return counts;
+}
+
+async function exportMetrics(
+  backend: StorageBackend,
+  sink: LineSink,
+  sessionId: string | null,
+  pageSize: number,
+  checkpoint: () => void,
+): Promise<number> {
+  let written = 0;
+  let after: MetricKey | null = null;
+  for (;;) {
+    const page = await backend.listMetrics({ sessionId }, { after, limit: pageSize });
+    for (const metric of page) await sink.write(metricLine(metric));
+    written += page.length;
+    if (page.length < pageSize) return written;
+    const last = page.at(-1)!;
+    after = { timestamp: last.timestamp, id: last.id };
+    checkpoint();
+  }
+}

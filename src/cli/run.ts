@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { ConfigError, loadConfig, type Config, type DatabaseConfig } from '../config.js';
+import { DomainError } from '../domain/errors.js';
+import type { StorageBackend } from '../storage/backend.js';
+import { openBackend } from '../storage/open.js';
+import { SERVICE } from '../version.js';
+import { EXPORT_USAGE, IMPORT_USAGE, parseArgs, USAGE, UsageError, type Command } from './args.js';
+import { BundleError, type Totals } from './bundle.js';
+import { exportBundle } from './export.js';
+import { importBundle, type ImportReport } from './import.js';
+import { CliFailure, describeFsError, fileInput, fileOutput, isFsError, stdoutOutput, type Output } from './streams.js';
+
+/** What the CLI talks to; the process entry passes the real ones, tests their own. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+  /** Aborted on SIGINT/SIGTERM: the command stops at the next page or session, cleanly. */
+  signal?: AbortSignal;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+const usageOf = (topic: 'export' | 'import' | null) => (topic === 'export' ? EXPORT_USAGE : topic === 'import' ? IMPORT_USAGE : USAGE);
+
+/** Runs one command and says the exit code. Expected failures are one clear line on stderr, never a stack. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`agent-storage: ${error.message}\n\n${usageOf(error.topic)}`);
+    return EXIT.usage;
+  }
+  if (command.kind === 'help') {
+    io.stdout.write(usageOf(command.topic));
+    return EXIT.ok;
+  }
+  if (command.kind === 'version') {
+    io.stdout.write(`${SERVICE.name} ${SERVICE.version}\n`);
+    return EXIT.ok;
+  }
+  if (command.kind === 'import' && command.in === null && io.stdin.isTTY) {
+    io.stderr.write(`agent-storage: import reads the bundle from standard input, which is a terminal; give --in FILE or pipe a bundle in\n\n${IMPORT_USAGE}`);
+    return EXIT.usage;
+  }
+
+  // Configured exactly as the server is; `--database` stands in for DATABASE_URL.
+  let config: Config;
+  try {
+    config = loadConfig(command.database === null ? io.env : { ...io.env, DATABASE_URL: command.database });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`agent-storage: ${error.message}\n`);
+    return EXIT.usage;
+  }
+
+  try {
+    return command.kind === 'export' ? await runExport(command, config, io) : await runImport(command, config, io);
+  } catch (error) {
+    if (io.signal?.aborted) {
+      io.stderr.write(`agent-storage ${command.kind}: interrupted\n`);
+      return EXIT.interrupted;
+    }
+    io.stderr.write(`agent-storage ${command.kind}: ${describeError(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+type ExportCommand = Extract<Command, { kind: 'export' }>;
+type ImportCommand = Extract<Command, { kind: 'import' }>;
+
+async function runExport(command: ExportCommand, config: Config, io: CliIo): Promise<number> {
+  const database = config.database;
+  // Reading must not create an empty database at a mistyped path.
+  if (database.kind === 'sqlite' && database.filename !== ':memory:' && !existsSync(database.filename)) {
+    throw new CliFailure(`no database at ${database.filename} (check --database or DATABASE_URL)`);
+  }
+  return withBackend(config, async (backend) => {
+    if (command.sessionId !== null && (await backend.sessionsByIds([command.sessionId])).length === 0) {
+      throw new CliFailure(`session ${command.sessionId} not found in ${describeDatabase(database)}`);
+    }
+    const destination = command.out ?? 'standard output';
+    const output: Output = command.out === null ? stdoutOutput(io.stdout) : await fileOutput(command.out);
+    let totals: Totals;
+    try {
+      totals = await exportBundle(backend, output.sink, {
+        sessionId: command.sessionId,
+        agentName: command.agentName,
+        exportedAt: new Date().toISOString(),
+        source: { service: SERVICE.name, version: SERVICE.version, backend: backend.kind },
+        signal: io.signal,
+      });
+      await output.commit();
+    } catch (error) {
+      await output.abort();
+      throw error;
+    }
+    io.stderr.write(
+      `Exported ${plural(totals.sessions, 'session')} (${plural(totals.messages, 'message')}, ${plural(totals.states, 'state')}, ` +
+        `${plural(totals.artifacts, 'artifact')}) and ${plural(totals.metrics, 'metric')} from ${describeDatabase(database)} to ${destination}\n`,
+    );
+    return EXIT.ok;
+  });
+}
+
+async function runImport(command: ImportCommand, config: Config, io: CliIo): Promise<number> {
+  const source = command.in ?? 'standard input';
+  // Open the bundle first: a mistyped file name must not create an empty database.
+  const input = command.in === null ? io.stdin : await fileInput(command.in);
+  try {
+    return await withBackend(config, async (backend) => {
+      const { report, error } = await importBundle(backend, input, { signal: io.signal });
+      io.stdout.write(formatImportReport(report, source, describeDatabase(config.database)));
+      for (const conflict of report.conflicts) {
+        io.stderr.write(`agent-storage import: session ${conflict.sessionId} (line ${conflict.line}) was not imported: ${conflict.message}\n`);
+      }
+      if (error !== null) {
+        if (io.signal?.aborted) {
+          io.stderr.write('agent-storage import: interrupted; the sessions listed as new above are imported\n');
+          return EXIT.interrupted;
+        }
+        const where = error instanceof BundleError ? `in ${source}, ` : '';
+        io.stderr.write(`agent-storage import: ${where}${describeError(error, source)}\n`);
+        return EXIT.failed;
+      }
+      return report.conflicts.length > 0 ? EXIT.failed : EXIT.ok;
+    });
+  } finally {
+    if (input !== io.stdin) input.destroy();
+  }
+}
+
+async function withBackend<T>(config: Config, work: (backend: StorageBackend) => Promise<T>): Promise<T> {
+  let backend: StorageBackend;
+  try {
+    backend = await openBackend(config.database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+  } catch (error) {
+    throw new CliFailure(`cannot open the database: ${(error as Error).message}`);
+  }
+  try {
+    return await work(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+function formatImportReport(report: ImportReport, source: string, target: string): string {
+  const origin = report.header
+    ? ` (exported ${report.header.exportedAt}${typeof report.header.source.backend === 'string' ? ` from ${report.header.source.backend}` : ''})`
+    : '';
+  const rows = (['sessions', 'messages', 'states', 'artifacts', 'metrics'] as const).map(
+    (key) => `  ${`${key}:`.padEnd(11)}${String(report.imported[key]).padStart(8)} imported, ${String(report.skipped[key]).padStart(8)} already present`,
+  );
+  return `Imported ${source}${origin} into ${target}:\n${rows.join('\n')}\n`;
+}
+
+/** The expected failures as one line; anything else is a bug and keeps its stack. */
+function describeError(error: unknown, inputName?: string): string {
+  if (error instanceof CliFailure || error instanceof BundleError || error instanceof DomainError) return error.message;
+  if (isFsError(error)) return inputName ? `cannot read ${inputName}: ${describeFsError(error)}` : describeFsError(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_')) return `database error: ${error.message}`;
+  return `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}
+
+/** Where the data is, without credentials. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'sqlite') return `sqlite:${database.filename}`;
+  try {
+    const url = new URL(database.url);
+    url.password = '';
+    return url.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
