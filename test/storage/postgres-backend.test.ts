@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { migrations } from '../../src/storage/postgres/migrations.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
 import { TEST_PG_URL, testSchema } from '../support/postgres.js';
 import { describeBackendContract } from './backend-contract.js';
@@ -28,5 +30,45 @@ describe('PostgresBackend prepared statements', () => {
       await backend.close();
       await target.drop();
     }
+  });
+});
+
+describe('PostgresBackend start-up', () => {
+  it('several replicas migrating one fresh schema at once take turns: one schema, applied once', async () => {
+    const target = testSchema();
+    const backends = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 1 })),
+    );
+    try {
+      for (const backend of backends) expect(await backend.schemaVersion()).toBe(migrations.at(-1)!.version);
+      const client = new pg.Client({ connectionString: TEST_PG_URL });
+      await client.connect();
+      const { rows } = await client.query(`SELECT COUNT(*)::int AS n FROM "${target.schema}".schema_migrations`);
+      await client.end();
+      expect(rows[0].n).toBe(migrations.length);
+    } finally {
+      await Promise.all(backends.map((b) => b.close()));
+      await target.drop();
+    }
+  });
+
+  it('refuses a schema migrated by a newer server, and an unreachable server, with clear messages', async () => {
+    const target = testSchema();
+    const first = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 1 });
+    await first.close();
+    const client = new pg.Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    await client.query(`INSERT INTO "${target.schema}".schema_migrations (version, name) VALUES (999, 'from the future')`);
+    await client.end();
+    try {
+      await expect(PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema })).rejects.toThrow(
+        new RegExp(`Cannot open PostgreSQL database 127\\.0\\.0\\.1:5432/test \\(schema ${target.schema}\\): database schema version 999 is newer`),
+      );
+    } finally {
+      await target.drop();
+    }
+    await expect(PostgresBackend.open({ connectionString: 'postgres://postgres:secret@127.0.0.1:1/nowhere' })).rejects.toThrow(
+      /^Cannot open PostgreSQL database 127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/,
+    );
   });
 });
