@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../src/domain/errors.js';
+import { ConflictError, UnavailableError } from '../../src/domain/errors.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import type { NewMessage } from '../../src/storage/backend.js';
 import { migrations } from '../../src/storage/sqlite/migrations.js';
@@ -162,6 +162,51 @@ describe('SqliteBackend on a file', () => {
     // each caller was told the seq its message was stored with
     const told = new Map(results.map((r) => [r![0]!.id, r![0]!.seq]));
     for (const m of page) expect(told.get(m.id)).toBe(m.seq);
+  });
+
+  describe('group commit', () => {
+    it('concurrent writes share commits, yet a failing write undoes only itself', async () => {
+      const clock = new ManualClock();
+      const ids = createIdGenerator(clock);
+      const backend = open();
+      const storage = new Storage(backend, clock, ids);
+      const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+      const taken = (await storage.addMessages(session.id, [{ role: 'user', content: 'first', metadata: {} }]))[0]!;
+      // Issued in one turn of the event loop, so they land in one transaction: the import conflicts
+      // (seq 1 is taken by another message) and must roll back alone, half-way through its rows.
+      const results = await Promise.allSettled([
+        storage.addMessages(session.id, [{ role: 'user', content: 'a', metadata: {} }]),
+        backend.importSession({
+          session,
+          messages: [
+            { ...taken, id: ids.next('message'), seq: 7, content: 'would be written before the conflict' },
+            { ...taken, id: ids.next('message'), seq: 1, content: 'conflicts' },
+          ],
+          state: null,
+          artifacts: [],
+        }),
+        storage.addMessages(session.id, [{ role: 'assistant', content: 'b', metadata: {} }]),
+        storage.setState(session.id, { step: 2 }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      const history = await storage.history(session.id, { limit: 100 });
+      expect(history.map((m) => [m.seq, m.content])).toEqual([[1, 'first'], [2, 'a'], [3, 'b']]);
+      expect((await storage.getState(session.id)).data).toEqual({ step: 2 });
+      // Acknowledged means committed: another connection sees all of it right away.
+      expect(raw().prepare('SELECT COUNT(*) AS n FROM history').get()).toEqual({ n: 3 });
+    });
+
+    it('closing the backend commits writes that are still queued', async () => {
+      const clock = new ManualClock();
+      const backend = open();
+      const storage = new Storage(backend, clock, createIdGenerator(clock));
+      const pending = storage.createSession({ agentName: 'late', userId: null, status: 'active', metadata: {} });
+      await backend.close();
+      const session = await pending;
+      const reopened = open();
+      expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
+    });
   });
 
   describe('when another connection holds the write lock', () => {

@@ -112,7 +112,9 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush(); // writes already queued are committed (and their callers answered) first
+    this.db.close();
   }
 
   // --- statement plumbing ---------------------------------------------------------------------
@@ -141,9 +143,61 @@ export class SqliteBackend implements StorageBackend {
     return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).run(...params));
   }
 
-  private transaction<T>(work: () => T): T {
-    // IMMEDIATE takes the write lock up front, so a read-then-write never fails half-way with BUSY.
-    return this.guard(() => this.db.transaction(work).immediate());
+  /**
+   * Group commit. Writes that arrive in the same turn of the event loop share one transaction and
+   * so one fsync: with synchronous=FULL that fsync, not SQL, is the price of a write. Each write
+   * runs in its own savepoint — all of it or none of it, and one failing write does not undo the
+   * others — and every caller's promise settles only after the COMMIT that contains its write
+   * (acknowledged still means on disk). The work runs synchronously inside `flush`, never across
+   * an await, so reads never see a write before it is committed.
+   */
+  private write<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private readonly pending: { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
+    try {
+      // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
+      this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
+      try {
+        for (const { work } of batch) {
+          this.db.exec('SAVEPOINT write');
+          try {
+            outcomes.push({ value: work(), failed: false });
+            this.db.exec('RELEASE write');
+          } catch (error) {
+            this.db.exec('ROLLBACK TO write');
+            this.db.exec('RELEASE write');
+            outcomes.push({ error, failed: true });
+          }
+        }
+        this.guard(() => this.db.exec('COMMIT'));
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.failed) reject(outcome.error);
+      else resolve(outcome.value);
+    });
+  }
+
+  /** Several statements as one write: all of them or none (a savepoint within the group commit). */
+  private transaction<T>(work: () => T): Promise<T> {
+    return this.write(work);
   }
 
   /** Maps the failures a client can do nothing about but wait into `UnavailableError`. */
@@ -255,10 +309,12 @@ export class SqliteBackend implements StorageBackend {
   // --- sessions -------------------------------------------------------------------------------
 
   async insertSession(s: Session): Promise<void> {
-    this.run(
-      'insertSession',
-      'INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
+    await this.write(() =>
+      this.run(
+        'insertSession',
+        'INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
+      ),
     );
   }
 
@@ -267,18 +323,20 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async updateSession(id: string, p: SessionPatch): Promise<Session | null> {
-    const row = this.get(
-      'updateSession',
-      `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
-         status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?
-       WHERE id = ? RETURNING *`,
-      p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id,
+    const row = await this.write(() =>
+      this.get(
+        'updateSession',
+        `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
+           status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?
+         WHERE id = ? RETURNING *`,
+        p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id,
+      ),
     );
     return row ? toSession(row) : null;
   }
 
   async deleteSession(id: string): Promise<boolean> {
-    return this.run('deleteSession', 'DELETE FROM sessions WHERE id = ?', id).changes > 0;
+    return this.write(() => this.run('deleteSession', 'DELETE FROM sessions WHERE id = ?', id).changes > 0);
   }
 
   private sessionFilters(filter: SessionFilter): [string[], Param[]] {
@@ -334,7 +392,7 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async clearHistory(sessionId: string): Promise<number> {
-    return this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes;
+    return this.write(() => this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes);
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -344,18 +402,18 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async putState(s: State): Promise<boolean> {
-    return this.ifSessionExists(() =>
+    return this.write(() => this.ifSessionExists(() =>
       this.run(
         'putState',
         `INSERT INTO state (session_id, data, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
         s.sessionId, JSON.stringify(s.data), s.updatedAt,
       ),
-    );
+    ));
   }
 
   async deleteState(sessionId: string): Promise<boolean> {
-    return this.run('deleteState', 'DELETE FROM state WHERE session_id = ?', sessionId).changes > 0;
+    return this.write(() => this.run('deleteState', 'DELETE FROM state WHERE session_id = ?', sessionId).changes > 0);
   }
 
   /** Runs an insert whose foreign key names a session; false when that session does not exist. */
@@ -372,13 +430,13 @@ export class SqliteBackend implements StorageBackend {
   // --- artifacts ------------------------------------------------------------------------------
 
   async insertArtifact(a: Artifact): Promise<boolean> {
-    return this.ifSessionExists(() =>
+    return this.write(() => this.ifSessionExists(() =>
       this.run(
         'insertArtifact',
         'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
       ),
-    );
+    ));
   }
 
   async artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
@@ -394,13 +452,13 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async deleteArtifact(id: string): Promise<boolean> {
-    return this.run('deleteArtifact', 'DELETE FROM artifacts WHERE id = ?', id).changes > 0;
+    return this.write(() => this.run('deleteArtifact', 'DELETE FROM artifacts WHERE id = ?', id).changes > 0);
   }
 
   // --- metrics --------------------------------------------------------------------------------
 
   async insertMetrics(metrics: readonly Metric[]): Promise<void> {
-    this.transaction(() => {
+    await this.transaction(() => {
       for (const m of metrics) {
         this.run(
           'insertMetric',
@@ -534,28 +592,28 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async putCacheEntry(e: CacheEntry): Promise<void> {
-    this.run(
+    await this.write(() => this.run(
       'putCacheEntry',
       `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
          accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
       e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt,
-    );
+    ));
   }
 
   async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
-    return this.run('touchCacheEntry', 'UPDATE cache SET accessed_at = ? WHERE key = ?', accessedAt, key).changes > 0;
+    return this.write(() => this.run('touchCacheEntry', 'UPDATE cache SET accessed_at = ? WHERE key = ?', accessedAt, key).changes > 0);
   }
 
   async deleteCacheEntry(key: string): Promise<boolean> {
-    return this.run('deleteCacheEntry', 'DELETE FROM cache WHERE key = ?', key).changes > 0;
+    return this.write(() => this.run('deleteCacheEntry', 'DELETE FROM cache WHERE key = ?', key).changes > 0);
   }
 
   async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
     if (key !== undefined) {
-      return this.run('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = ? AND expires_at <= ?', key, now).changes;
+      return this.write(() => this.run('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = ? AND expires_at <= ?', key, now).changes);
     }
-    return this.run('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= ?', now).changes;
+    return this.write(() => this.run('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= ?', now).changes);
   }
 }
 
