@@ -348,20 +348,33 @@ export class PostgresBackend implements StorageBackend {
   // --- history --------------------------------------------------------------------------------
 
   async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
-    return this.transaction(async (client) => {
-      // The row lock on the session serializes appends from every replica: seq order is commit order.
-      const { rows } = await this.query(
-        'reserveSeq',
-        'UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq',
-        [messages.length, sessionId],
-        client,
-      );
-      if (!rows[0]) return null;
-      const first = Number(rows[0].last_seq) - messages.length + 1;
-      const stored = messages.map((m, i): Message => ({ ...m, sessionId, seq: first + i }));
-      await this.insertMessages('insertMessages', stored, client, '');
-      return stored;
-    });
+    // One statement, so one round trip and an implicit transaction: the row lock taken by the
+    // UPDATE serializes appends from every replica (seq order is commit order) and is held only
+    // for this statement. No session row → nothing reserved → nothing inserted.
+    const { rows } = await this.query(
+      'appendMessages',
+      `WITH reserved AS (
+         UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq
+       )
+       INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata)
+       SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata
+       FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[])
+         WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, ord)
+       RETURNING seq`,
+      [
+        messages.length,
+        sessionId,
+        messages.map((m) => m.id),
+        messages.map((m) => m.role),
+        messages.map((m) => encodeContent(m.content)),
+        messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
+        messages.map((m) => m.timestamp),
+        messages.map((m) => JSON.stringify(m.metadata)),
+      ],
+    );
+    if (rows.length === 0) return null;
+    const first = Math.min(...rows.map((r) => Number(r.seq)));
+    return messages.map((m, i): Message => ({ ...m, sessionId, seq: first + i }));
   }
 
   /** One multi-row INSERT (arrays unnested server-side), whatever the number of messages. */
