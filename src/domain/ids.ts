@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Clock } from './clock.js';
 
 export const ID_PREFIXES = {
@@ -23,7 +23,7 @@ const RANDOM_CHARS = 16; // 80 random bits
  * one process even for ids made in the same millisecond or when the clock steps back — the
  * random part is then incremented instead of redrawn.
  */
-export function createIdGenerator(clock: Clock, random: (size: number) => Uint8Array = randomBytes): IdGenerator {
+export function createIdGenerator(clock: Clock, random: (size: number) => Uint8Array = pooledRandom()): IdGenerator {
   let lastTime = -1;
   const digits = new Uint8Array(RANDOM_CHARS);
   let timePart = '';
@@ -62,6 +62,23 @@ export function createIdGenerator(clock: Clock, random: (size: number) => Uint8A
       for (let i = 0; i < RANDOM_CHARS; i++) randomPart += ALPHABET[digits[i]!];
       return ID_PREFIXES[kind] + timePart + randomPart;
     },
+  };
+}
+
+/**
+ * Random bytes drawn from the OS 4 KiB at a time (one draw serves 256 ids) instead of once per id.
+ * The returned view is only valid until the next call; the generator copies it at once.
+ */
+function pooledRandom(): (size: number) => Uint8Array {
+  const pool = Buffer.allocUnsafe(4096);
+  let offset = pool.length;
+  return (size) => {
+    if (offset + size > pool.length) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    offset += size;
+    return pool.subarray(offset - size, offset);
   };
 }
 
