@@ -456,7 +456,7 @@ export interface BundleTextLine {
  * `readline` would also split on `\r`, U+2028 and U+2029, which may appear raw inside JSON strings.
  * Invalid UTF-8 is an error rather than silently replaced.
  */
-export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<BundleTextLine> {
+export async function* readLines(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<BundleTextLine> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   let number = 0;

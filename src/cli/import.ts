@@ -40,7 +40,7 @@ const DEFAULT_METRIC_BATCH = 1000;
  */
 export async function importBundle(
   backend: StorageBackend,
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const batchSize = options.metricBatch ?? DEFAULT_METRIC_BATCH;
