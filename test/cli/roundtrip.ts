@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { JsonObject } from '../../src/domain/json.js';
+import type { MessageRole, Session, SessionStatus } from '../../src/domain/records.js';
+import { bodyOf, countsOf, parseSummary, runCli, snapshot, withStorage, type Snapshot } from './support.js';
+
+/**
+ * The round trip, reusable for any chain of databases: fill the first (through `Storage`, as the
+ * service would), then export each database with the real CLI and import the bundle into the next.
+ * Every database must end up with exactly the same records — ids, timestamps, JSON, order, seq —
+ * and every export must be the same bundle, line for line. E.g. sqlite → postgres → sqlite:
+ *
+ *   await expectRoundTrip(['sqlite:/tmp/a.db', pgUrl, 'sqlite:/tmp/c.db'], dir);
+ *
+ * `dir` is a scratch folder for the bundles. Returns the source snapshot for further checks.
+ */
+export async function expectRoundTrip(urls: readonly string[], dir: string): Promise<Snapshot> {
+  expect(urls.length).toBeGreaterThanOrEqual(2);
+  await populate(urls[0]!);
+  const source = await snapshot(urls[0]!);
+  const bundles: string[] = [];
+
+  for (let i = 0; i + 1 < urls.length; i++) {
+    const file = join(dir, `hop-${i}.jsonl`);
+    const exported = await runCli(['export', '--database', urls[i]!, '--out', file]);
+    expect(exported.stderr).toMatch(/^Exported \d+ sessions/);
+    expect(exported.code).toBe(0);
+    bundles.push(readFileSync(file, 'utf8'));
+
+    const imported = await runCli(['import', '--database', urls[i + 1]!, '--in', file]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const counts = countsOf(source);
+    expect(parseSummary(imported.stdout)).toEqual(
+      Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, { imported: n, present: 0 }])),
+    );
+    expect(await snapshot(urls[i + 1]!)).toEqual(source);
+  }
+
+  // Exporting the last database gives the very same bundle (bar the header's time and source).
+  const last = await runCli(['export', '--database', urls.at(-1)!]);
+  expect(last.code).toBe(0);
+  for (const bundle of bundles) expect(bodyOf(last.stdout)).toBe(bodyOf(bundle));
+
+  // Importing again anywhere adds nothing.
+  const again = await runCli(['import', '--database', urls.at(-1)!], { input: last.stdout });
+  expect(again.code).toBe(0);
+  expect(Object.values(parseSummary(again.stdout)).every((row) => row.imported === 0)).toBe(true);
+  expect(await snapshot(urls.at(-1)!)).toEqual(source);
+
+  // The imported sessions go on: new messages continue each session's sequence.
+  await withStorage(urls.at(-1)!, async (storage) => {
+    for (const { session, messages } of source.sessions) {
+      const [added] = await storage.addMessages(session.id, [{ role: 'user', content: 'after the move', metadata: {} }]);
+      expect(added!.seq).toBeGreaterThan(messages.at(-1)?.seq ?? 0);
+      if (messages.length > 0) expect(added!.seq).toBe(messages.at(-1)!.seq + 1);
+    }
+  });
+  return source;
+}
+
+/** Text and JSON that tend to break storage layers and line-based formats. */
+export const AWKWARD_TEXT = [
+  '',
+  'plain',
+  'quote " apostrophe \' backslash \\ \\u0041 literally',
+  'line\nbreak\r\nCR\r only and tab\t',
+  'line separators \u2028 and \u2029 inside',
+  'NUL \u0000 inside',
+  'emoji 😀🧑‍🚀👍🏽 RTL مرحبا עברית CJK 漢字 한국어 combining e\u0301',
+  '{"type":"footer","sessions":0}',
+  `${'long '.repeat(30_000)}end`,
+];
+export const AWKWARD_JSON: JsonObject = {
+  text: AWKWARD_TEXT.slice(0, -1),
+  'key with \u2028 and "quotes"': { '': 'empty key', nested: [[[{ deep: [1, [2, [3]]] }]]] },
+  numbers: [0, -1, 0.1, 0.30000000000000004, 1e21, 1.7976931348623157e308, 5e-324, 9007199254740991, -2.5e-8],
+  literals: [true, false, null],
+  empty: { object: {}, array: [] },
+  lone: '\ud800 lone surrogate',
+};
+
+/**
+ * A database worth moving: several agents and users, every status, every role, long histories that
+ * span export pages, a history cleared and resumed (seq starting above 1), sessions without
+ * messages, state or artifacts, state of every JSON kind, awkward text everywhere, metrics with and
+ * without a session, metrics of a deleted session, metrics sharing a timestamp.
+ */
+export async function populate(url: string): Promise<void> {
+  await withStorage(url, async (storage, _backend, clock) => {
+    const roles: MessageRole[] = ['user', 'assistant', 'system', 'tool'];
+    const statuses: SessionStatus[] = ['active', 'paused', 'ended'];
+    const agents = ['planner', 'writer', 'researcher 😀'];
+    const sessions: Session[] = [];
+    for (let i = 0; i < 9; i++) {
+      clock.advance(i % 3 === 0 ? 0 : 1_000); // some created in the same millisecond
+      sessions.push(
+        await storage.createSession({
+          agentName: agents[i % 3]!,
+          userId: i % 4 === 0 ? null : `user-${i % 2}`,
+          status: statuses[i % 3]!,
+          metadata: i === 0 ? AWKWARD_JSON : { index: i, tags: ['a', 'b'] },
+        }),
+      );
+    }
+    const [long, cleared, awkward, , empty, ...rest] = sessions;
+
+    // more messages than one export page (1000), in batches, some in the same millisecond
+    for (let batch = 0; batch < 3; batch++) {
+      clock.advance(batch === 1 ? 0 : 5);
+      const size = batch === 2 ? 500 : 1000;
+      await storage.addMessages(
+        long!.id,
+        Array.from({ length: size }, (_, i) => ({ role: roles[i % 4]!, content: `message ${batch}:${i}`, metadata: (i % 100 === 0 ? { i } : {}) as JsonObject })),
+      );
+    }
+    // a cleared history continues its sequence
+    await storage.addMessages(cleared!.id, [1, 2, 3].map((i) => ({ role: 'user' as const, content: `gone ${i}`, metadata: {} })));
+    await storage.clearHistory(cleared!.id);
+    clock.advance(10);
+    await storage.addMessages(cleared!.id, [{ role: 'assistant', content: 'after the clear', metadata: {} }]);
+    // awkward text in every field that takes it
+    await storage.addMessages(
+      awkward!.id,
+      AWKWARD_TEXT.map((content, i) => ({ role: roles[i % 4]!, content, metadata: i === 0 ? AWKWARD_JSON : { i } })),
+    );
+    for (const [i, s] of rest.entries()) {
+      clock.advance(3);
+      await storage.addMessages(s.id, Array.from({ length: i + 1 }, (_, j) => ({ role: roles[j % 4]!, content: `m${j}`, metadata: {} })));
+    }
+
+    // state of every JSON kind; `empty` has none
+    const states = [AWKWARD_JSON, null, 'a string', 42.5, [1, 'two', null], true, { step: 3 }];
+    for (const [i, s] of [long, cleared, awkward, ...rest].entries()) {
+      clock.advance(1);
+      if (i < states.length) await storage.setState(s!.id, states[i]!);
+    }
+
+    // artifacts; `empty` has none
+    for (const [i, s] of [long, awkward, ...rest].entries()) {
+      for (let j = 0; j <= i % 3; j++) {
+        clock.advance(j === 0 ? 0 : 2);
+        await storage.createArtifact({
+          sessionId: s!.id,
+          name: j === 0 && i === 1 ? AWKWARD_TEXT[6]! : `file-${j}.txt`,
+          type: 'document',
+          path: `/files/${i}/${j} \u2028 "q".txt`,
+          size: j === 2 ? Number.MAX_SAFE_INTEGER : j * 1024,
+          metadata: j === 1 ? AWKWARD_JSON : {},
+        });
+      }
+    }
+
+    // metrics: more than a page, with and without sessions, equal timestamps, given and defaulted times
+    const fixedTime = '2025-06-01T12:00:00.000Z';
+    for (let batch = 0; batch < 3; batch++) {
+      clock.advance(7);
+      await storage.recordMetrics(
+        Array.from({ length: batch === 2 ? 150 : 1000 }, (_, i) => ({
+          entityType: i % 2 ? 'agent' : 'tool',
+          entityName: agents[i % 3]!,
+          sessionId: i % 5 === 0 ? null : sessions[i % sessions.length]!.id,
+          metricName: i % 3 ? 'latency_ms' : 'tokens',
+          value: i % 7 === 0 ? -0.000123 : i * 1.5,
+          timestamp: i % 10 === 0 ? fixedTime : null,
+          labels: i === 0 ? AWKWARD_JSON : { i },
+        })),
+      );
+    }
+    // a deleted session's metrics stay (and are exported with everything)
+    const doomed = await storage.createSession({ agentName: 'planner', userId: null, status: 'ended', metadata: {} });
+    await storage.recordMetrics([{ entityType: 'agent', entityName: 'planner', sessionId: doomed.id, metricName: 'orphan', value: 1, timestamp: null, labels: {} }]);
+    await storage.deleteSession(doomed.id);
+    void empty;
+  });
+}
