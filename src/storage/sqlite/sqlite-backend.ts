@@ -13,8 +13,8 @@ export interface SqliteOptions {
   filename: string;
   /** How long a write waits for another connection's lock before giving up (ms). */
   busyTimeoutMs?: number;
-  /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
-  onQuery?: (name: string) => void;
+  /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
+  onQuery?: (name: string, sql: string) => void;
 }
 
 type Row = Record<string, unknown>;
@@ -31,6 +31,11 @@ const SESSIONS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDes
 const HISTORY: KeysetSpec = { table: 'history', keyColumns: ['seq'], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
 const METRICS: KeysetSpec = { table: 'metrics', keyColumns: ['timestamp', 'id'], naturalDesc: false };
+/**
+ * A session's metrics: always through the session index. Left to itself the planner may pick the
+ * metric-name or entity index and then walk every metric of that name in the whole store.
+ */
+const SESSION_METRICS: KeysetSpec = { ...METRICS, table: 'metrics INDEXED BY idx_metrics_session' };
 
 /**
  * The embedded default backend (better-sqlite3). Every method does its work synchronously inside
@@ -41,7 +46,7 @@ export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly onQuery: (name: string) => void;
+  private readonly onQuery: (name: string, sql: string) => void;
 
   constructor(options: SqliteOptions) {
     const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
@@ -129,17 +134,17 @@ export class SqliteBackend implements StorageBackend {
   }
 
   private all(name: string, sql: string, ...params: Param[]): Row[] {
-    this.onQuery(name);
+    this.onQuery(name, sql);
     return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).all(...params) as Row[]);
   }
 
   private get(name: string, sql: string, ...params: Param[]): Row | undefined {
-    this.onQuery(name);
+    this.onQuery(name, sql);
     return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).get(...params) as Row | undefined);
   }
 
   private run(name: string, sql: string, ...params: Param[]): Database.RunResult {
-    this.onQuery(name);
+    this.onQuery(name, sql);
     return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).run(...params));
   }
 
@@ -282,8 +287,8 @@ export class SqliteBackend implements StorageBackend {
     const where = ['session_id IN (SELECT value FROM json_each(?))', ...filters, ...this.bounds(spec, slice, keyOf, params)];
     const offset = slice.offset ?? 0;
     const sql =
-      `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
-      ` FROM ${spec.table} t WHERE ${where.join(' AND ')}) WHERE rn_ > ? AND rn_ <= ? ORDER BY session_id, rn_`;
+      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
+      ` FROM ${spec.table} WHERE ${where.join(' AND ')}) WHERE rn_ > ? AND rn_ <= ? ORDER BY session_id, rn_`;
     for (const row of this.all(name, sql, ...params, offset, offset + slice.limit)) {
       bySession.get(row.session_id as string)?.push(row);
     }
@@ -494,12 +499,12 @@ export class SqliteBackend implements StorageBackend {
 
   async metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
     const [where, params] = this.metricFilters(filter, false);
-    return mapValues(this.slicesBySession('metricPages', METRICS, sessionIds, where, params, slice, metricKey), toMetric);
+    return mapValues(this.slicesBySession('metricPages', SESSION_METRICS, sessionIds, where, params, slice, metricKey), toMetric);
   }
 
   async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     const [where, params] = this.metricFilters(filter, false);
-    return this.countsBySession('metricCounts', 'metrics', sessionIds, where, params);
+    return this.countsBySession('metricCounts', SESSION_METRICS.table, sessionIds, where, params);
   }
 
   // --- moving data ----------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock, tempDatabase } from '../support/fixtures.js';
+
+/**
+ * Every statement the backend runs must find its rows through an index: a full scan of history,
+ * metrics or artifacts costs time proportional to the whole store, which the benchmarks would only
+ * show at a size the tests never reach. The workload below exercises every operation; each distinct
+ * statement is then explained with SQLite's EXPLAIN QUERY PLAN.
+ */
+describe('SQLite query plans', () => {
+  const db = tempDatabase();
+  const statements = new Map<string, string>();
+  let backend: SqliteBackend;
+
+  beforeAll(async () => {
+    backend = new SqliteBackend({ filename: db.filename, onQuery: (name, sql) => void statements.set(sql, name) });
+    const clock = new ManualClock();
+    const storage = new Storage(backend, clock, createIdGenerator(clock));
+    const sessions = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await storage.createSession({ agentName: `agent${i % 2}`, userId: `u${i}`, status: 'active', metadata: {} });
+      sessions.push(s);
+      const [m] = await storage.addMessages(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
+      await storage.getMessage(m!.id);
+      await storage.setState(s.id, { i });
+      const a = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.getArtifact(a.id);
+      await storage.recordMetrics([{ entityType: 'agent', entityName: `agent${i}`, sessionId: s.id, metricName: 'latency', value: i, timestamp: null, labels: {} }]);
+    }
+    const ids = sessions.map((s) => s.id);
+    const key = { timestamp: clock.iso(), id: 'metric_0' };
+    for (const slice of [{ limit: 10 }, { limit: 10, after: 1, before: 5 }, { limit: 10, fromEnd: true }, { limit: 10, offset: 1 }]) {
+      await storage.history(ids[0]!, slice);
+      await storage.historyPages(ids, slice);
+    }
+    await storage.historyCounts(ids);
+    await storage.statesBySessionIds(ids);
+    await storage.artifactPages(ids, { limit: 10, after: 'artifact_0' });
+    await storage.artifacts(ids[0]!, { limit: 10 });
+    await storage.artifactCounts(ids);
+    for (const filter of [{}, { agentName: 'agent0' }, { userId: 'u1' }, { status: 'active' as const }, { agentName: 'agent1', status: 'ended' as const }]) {
+      await storage.listSessions(filter, { limit: 10, after: ids[2] });
+      await storage.countSessions(filter);
+    }
+    for (const filter of [
+      {},
+      { entityType: 'agent', entityName: 'agent1' },
+      { sessionId: ids[0] },
+      { metricName: 'latency' },
+      { since: '2025-01-01T00:00:00.000Z', until: '2027-01-01T00:00:00.000Z' },
+    ]) {
+      await storage.listMetrics(filter, { limit: 10, after: key });
+      await storage.countMetrics(filter);
+      await storage.metricPages(ids, filter, { limit: 10 });
+      await storage.metricCounts(ids, filter);
+    }
+    await storage.updateSession(ids[0]!, { status: 'paused' });
+    await storage.setCacheEntry('k', { value: 1, ttl: 1 });
+    await storage.getCacheEntry('k');
+    clock.advance(5000);
+    await storage.cleanupCache();
+    await storage.clearHistory(ids[1]!);
+    await storage.deleteArtifact((await storage.artifacts(ids[2]!, { limit: 1 }))[0]!.id);
+    await storage.deleteState(ids[2]!);
+    await storage.deleteSession(ids[2]!);
+  });
+
+  afterAll(async () => {
+    await backend.close();
+    db.cleanup();
+  });
+
+  it('finds rows through indexes: no full scan of history, metrics, artifacts, state or cache', () => {
+    expect(statements.size).toBeGreaterThan(30);
+    const raw = new Database(db.filename, { readonly: true });
+    try {
+      const fullScans: string[] = [];
+      for (const [sql, name] of statements) {
+        const params = (sql.match(/\?/g) ?? []).map(() => null);
+        const plan = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+        if (process.env.SHOW_PLANS) console.log(name, plan.map((p) => p.detail).join(" / "));
+        for (const { detail } of plan) {
+          if (/^SCAN (history|metrics|artifacts|state|cache)\b(?! USING)/.test(detail) || /^SCAN (t|history|metrics|artifacts)\b(?! USING)/.test(detail)) {
+            fullScans.push(`${name}: ${detail}`);
+          }
+        }
+        // A session's metrics are found through the session index, whatever else filters them.
+        if (/^metric(Pages|Counts)$/.test(name) && !plan.some((p) => p.detail.includes('idx_metrics_session'))) {
+          fullScans.push(`${name} does not use idx_metrics_session: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+      }
+      expect(fullScans).toEqual([]);
+    } finally {
+      raw.close();
+    }
+  });
+});
