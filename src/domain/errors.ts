@@ -11,7 +11,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNAVAILABLE';
+  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNAVAILABLE' | 'INSUFFICIENT_STORAGE';
 }
 
 export class NotFoundError extends DomainError {
@@ -32,12 +32,26 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
 }
 
-/** The backend cannot serve the request right now (locked, unreachable, disk full); retrying may help. */
+/** The backend cannot serve the request right now (locked, unreachable, read-only); retrying may help. */
 export class UnavailableError extends DomainError {
   readonly code = 'UNAVAILABLE';
   constructor(
     message: string,
     readonly retryAfterSeconds = 1,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The database has no room for the write (disk or quota full). Nothing of the write was kept, reads
+ * still work, and the same write succeeds once space is freed.
+ */
+export class InsufficientStorageError extends DomainError {
+  readonly code = 'INSUFFICIENT_STORAGE';
+  constructor(
+    message = 'The database has no space left for this write',
+    readonly retryAfterSeconds = 30,
   ) {
     super(message);
   }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ZodError } from 'zod';
-import { DomainError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.js';
+import { DomainError, InsufficientStorageError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.js';
 
 /**
  * The GraphQL side of the error vocabulary. Resolvers (and loaders, and plugin-zod) throw the
@@ -31,7 +31,9 @@ export async function nullIfNotFound<T>(lookup: Promise<T>): Promise<T | null> {
 
 function extensionsOf(error: DomainError): Record<string, unknown> {
   if (error instanceof ValidationError) return { code: error.code, issues: error.issues };
-  if (error instanceof UnavailableError) return { code: error.code, retryAfter: error.retryAfterSeconds };
+  if (error instanceof UnavailableError || error instanceof InsufficientStorageError) {
+    return { code: error.code, retryAfter: error.retryAfterSeconds };
+  }
   return { code: error.code };
 }
 
@@ -46,12 +48,22 @@ function withExtensions(error: GraphQLError, message: string, extensions: Record
   });
 }
 
+/**
+ * graphql-js helps a client guess the schema: `Did you mean "agentName"?`, `Did you mean the enum
+ * value "ACTIVE"?`. With introspection off that would leak what it hides, so the hints go.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '').trim();
+}
+
 function mapError(error: GraphQLError, requestError: boolean): GraphQLError {
   const original = error.originalError;
   if (original instanceof DomainError) return withExtensions(error, original.message, extensionsOf(original));
   // Variables that do not fit their types (a bad enum value, a negative NonNegativeInt, a malformed
   // DateTime) fail before execution with no code at all; for the client that is bad input.
-  if (requestError && error.extensions.code === undefined) return withExtensions(error, error.message, { code: 'BAD_USER_INPUT' });
+  if (requestError && error.extensions.code === undefined) {
+    return withExtensions(error, withoutSuggestions(error.message), { code: 'BAD_USER_INPUT' });
+  }
   return error;
 }
 
@@ -62,6 +74,16 @@ function mapError(error: GraphQLError, requestError: boolean): GraphQLError {
  */
 export function useDomainErrors(): Plugin {
   return {
+    // Validation errors (an unknown field, argument or enum literal) keep their code, lose the hints.
+    onValidate: () => ({ valid, result, setResult }) => {
+      if (valid) return;
+      setResult(
+        result.map((error) => {
+          const message = withoutSuggestions(error.message);
+          return message === error.message ? error : withExtensions(error, message, {});
+        }),
+      );
+    },
     onExecute: () => ({
       onExecuteDone: (payload) =>
         handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {

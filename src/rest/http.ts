@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { DomainError, NotFoundError, UnavailableError, ValidationError, type FieldIssue } from '../domain/errors.js';
+import {
+  DomainError,
+  InsufficientStorageError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+  type FieldIssue,
+} from '../domain/errors.js';
 import { parseInput } from '../domain/inputs.js';
 
 /**
@@ -83,6 +90,13 @@ export function queryObject(params: URLSearchParams): Record<string, string> {
 
 /** Reads a JSON body, refusing more than `maxBytes` without buffering it all. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  // A body labelled as something else than JSON is refused, as FastAPI (the original service) did:
+  // a cross-site HTML form or a no-cors fetch can send text/plain or form data without a CORS
+  // preflight, but never application/json — so this is what keeps other web pages from writing.
+  const contentType = request.headers.get('content-type');
+  if (contentType !== null && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim())) {
+    throw new HttpError(415, `Request body must be JSON (content-type: application/json), not ${contentType.slice(0, 100)}`);
+  }
   const tooLarge = () => new HttpError(413, `Request body is larger than ${maxBytes} bytes`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge();
@@ -118,6 +132,9 @@ export function errorResponse(error: unknown): Response | null {
     if (error instanceof ValidationError) return json(422, { detail: toWireIssues(error.issues, 'body', {}) });
     if (error instanceof UnavailableError) {
       return json(503, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
+    }
+    if (error instanceof InsufficientStorageError) {
+      return json(507, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     }
     return json(409, { detail: error.message });
   }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConflictError, UnavailableError } from '../../domain/errors.js';
+import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -51,7 +51,9 @@ class Params {
 }
 
 // PostgreSQL error classes and codes a client can do nothing about but wait.
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53100', '53200', '53300', '40001', '40P01']);
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53200', '53300', '40001', '40P01']);
+/** disk_full: nothing of the write was kept; it succeeds again once space is freed (507, not 503). */
+const DISK_FULL = '53100';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 function isUnavailable(error: unknown): boolean {
@@ -172,6 +174,9 @@ export class PostgresBackend implements StorageBackend {
     try {
       return await on.query<Row>({ name: statement, text: sql, values });
     } catch (error) {
+      if ((error as { code?: unknown }).code === DISK_FULL) {
+        throw new InsufficientStorageError('The database disk is full; the write was not stored', 30);
+      }
       if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
       throw error;
     }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ConflictError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -205,20 +205,24 @@ export class SqliteBackend implements StorageBackend {
     return this.write(work);
   }
 
-  /** Maps the failures a client can do nothing about but wait into `UnavailableError`. */
+  /**
+   * Maps the failures a client can do nothing about but wait into `UnavailableError` (503), and a
+   * full disk into `InsufficientStorageError` (507).
+   */
   private guard<T>(work: () => T): T {
     try {
       return work();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      // better-sqlite3 reports extended codes (SQLITE_BUSY_RECOVERY, SQLITE_READONLY_DBMOVED, ...).
+      const code = String((error as { code?: unknown }).code ?? '');
+      const is = (primary: string) => code === primary || code.startsWith(`${primary}_`);
+      if (is('SQLITE_BUSY') || is('SQLITE_LOCKED')) {
         throw new UnavailableError('The database is busy; retry shortly', 1);
       }
-      if (code === 'SQLITE_FULL') throw new UnavailableError('The database disk is full', 30);
-      if (code === 'SQLITE_READONLY') throw new UnavailableError('The database is read-only', 30);
-      if (code === 'SQLITE_IOERR' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) {
-        throw new UnavailableError('The database could not be written', 5);
-      }
+      // The disk (or a quota) is full: nothing of the write was kept; it succeeds again once space is freed.
+      if (is('SQLITE_FULL')) throw new InsufficientStorageError('The database disk is full; the write was not stored', 30);
+      if (is('SQLITE_READONLY')) throw new UnavailableError('The database is read-only', 30);
+      if (is('SQLITE_IOERR')) throw new UnavailableError('The database could not be written', 5);
       throw error;
     }
   }
