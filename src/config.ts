@@ -25,6 +25,29 @@ export interface Config {
   /** Where cache entries live: the main database, or Redis (`redisUrl` required). */
   cacheBackend: 'database' | 'redis';
   redisUrl: string | null;
+  /** Limits every GraphQL document must keep (graphql-armor), checked before anything runs. */
+  graphqlLimits: GraphQLLimits;
+  /** Whether `__schema`/`__type` queries are answered (off by default when NODE_ENV=production). */
+  introspection: boolean;
+  /** Whether a browser GET of /graphql shows GraphiQL (off by default when NODE_ENV=production). */
+  graphiql: boolean;
+  /** A client must send all request headers within this time (ms), or the connection is closed. */
+  headersTimeoutMs: number;
+  /** A client must send the whole request (headers and body) within this time (ms). */
+  requestTimeoutMs: number;
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before they are cut (ms). */
+  shutdownTimeoutMs: number;
+  /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
+  corsOrigins: string[];
+}
+
+/** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
+export interface GraphQLLimits {
+  depth: number;
+  aliases: number;
+  directives: number;
+  tokens: number;
+  cost: number;
 }
 
 /** Parses `DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, a plain path, or `postgres://...`. */
@@ -76,6 +99,19 @@ const intFrom = (name: string, min: number, max: number, fallback: number) =>
       return n;
     });
 
+const boolFrom = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      const value = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(value)) return true;
+      if (['false', '0', 'no', 'off'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
+      return z.NEVER;
+    });
+
 const envSchema = z.object({
   PORT: intFrom('PORT', 0, 65535, 8084),
   HOST: z.string().trim().min(1, 'HOST must not be blank').default('127.0.0.1'),
@@ -107,8 +143,34 @@ const envSchema = z.object({
     .trim()
     .regex(/^rediss?:\/\//i, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
+  NODE_ENV: z.string().trim().optional(),
+  GRAPHQL_MAX_DEPTH: intFrom('GRAPHQL_MAX_DEPTH', 1, 1000, 7),
+  GRAPHQL_MAX_ALIASES: intFrom('GRAPHQL_MAX_ALIASES', 0, 10_000, 15),
+  GRAPHQL_MAX_DIRECTIVES: intFrom('GRAPHQL_MAX_DIRECTIVES', 0, 10_000, 50),
+  GRAPHQL_MAX_TOKENS: intFrom('GRAPHQL_MAX_TOKENS', 1, 1_000_000, 1000),
+  GRAPHQL_MAX_COST: intFrom('GRAPHQL_MAX_COST', 1, 100_000_000, 5000),
+  GRAPHQL_INTROSPECTION: boolFrom('GRAPHQL_INTROSPECTION'),
+  GRAPHIQL: boolFrom('GRAPHIQL'),
+  HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
+  HTTP_REQUEST_TIMEOUT_MS: intFrom('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
+  SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (origin !== '*' && !/^https?:\/\/[^/\s]+$/i.test(origin)) {
+          ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS must list origins like https://app.example.com (or be *), got "${origin}"` });
+          return z.NEVER;
+        }
+      }
+      return origins.includes('*') ? ['*'] : origins;
+    }),
 }).refine((e) => e.CACHE_BACKEND !== 'redis' || e.REDIS_URL !== undefined, {
   message: 'CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)',
+}).refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
+  message: 'HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
 });
 
 export class ConfigError extends Error {}
@@ -132,5 +194,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pgPoolSize: e.PG_POOL_SIZE,
     cacheBackend: e.CACHE_BACKEND,
     redisUrl: e.REDIS_URL ?? null,
+    graphqlLimits: {
+      depth: e.GRAPHQL_MAX_DEPTH,
+      aliases: e.GRAPHQL_MAX_ALIASES,
+      directives: e.GRAPHQL_MAX_DIRECTIVES,
+      tokens: e.GRAPHQL_MAX_TOKENS,
+      cost: e.GRAPHQL_MAX_COST,
+    },
+    // A production server does not describe its schema to strangers unless told to.
+    introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

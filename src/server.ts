@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context.js';
 import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { graphqlLimitPlugins } from './http/graphql-limits.js';
+import { requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 
@@ -19,6 +21,8 @@ export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
 export function createApp({ storage, config, logger }: AppDeps): App {
+  // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
+  const log = () => requestLogger(logger);
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -26,47 +30,98 @@ export function createApp({ storage, config, logger }: AppDeps): App {
     // move it out of the way; `/health` is served by the REST plugin.
     healthCheckEndpoint: '/__yoga/health',
     landingPage: false,
-    graphiql: { title: 'Agent storage' },
+    // Browsers may call the API only from the origins in CORS_ORIGINS (none by default). Yoga's
+    // default would allow every web page to, which would also make CSRF prevention moot: the
+    // preflight it forces would always pass.
+    cors: config.corsOrigins.length
+      ? { origin: config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after'] }
+      : false,
+    graphiql: config.graphiql ? { title: 'Agent storage' } : false,
+    // Stated, not defaulted: one request, one operation.
+    batching: false,
+    // Unexpected errors say "Unexpected error." and nothing else, whatever NODE_ENV says (Yoga's
+    // development mode would put the original message and stack trace into the response).
+    maskedErrors: { isDev: false },
+    // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
+    maxRequestBodySize: false,
     context: () => createGraphQLContext(storage, config),
     logging: {
-      debug: (...args) => logger.debug({ args }, 'yoga'),
-      info: (...args) => logger.info({ args }, 'yoga'),
-      warn: (...args) => logger.warn({ args }, 'yoga'),
-      error: (...args) => logger.error({ args }, 'yoga'),
+      debug: (...args) => log().debug({ args }, 'yoga'),
+      info: (...args) => log().info({ args }, 'yoga'),
+      warn: (...args) => log().warn({ args }, 'yoga'),
+      error: (...args) => log().error({ args }, 'yoga'),
     },
-    plugins: [restPlugin({ storage, config, logger }), useDomainErrors()],
+    plugins: [restPlugin({ storage, config, logger }), ...graphqlLimitPlugins(config), useDomainErrors()],
   });
 }
 
 export interface RunningServer {
   server: Server;
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and lets in-flight requests finish; requests still running after
+   * `timeoutMs` (default: the configured SHUTDOWN_TIMEOUT_MS) are cut off. Resolves when every
+   * connection is closed, with how many had to be cut.
+   */
+  close(timeoutMs?: number): Promise<{ forced: number }>;
 }
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
+  const { config, logger } = deps;
   const app = createApp(deps);
-  const server = createServer(app);
-  // Bound the time a slow client may take, so idle sockets cannot pin the process.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
+  let draining = false;
+  const listener = withRequestContext(logger, app, (_req, res) => {
+    // While draining, a request that arrives on a kept-alive connection is still served, and the
+    // connection closed after it.
+    if (draining) res.setHeader('connection', 'close');
+  });
+  const server = createServer(
+    {
+      // Bound the time a slow client may take (slowloris), so idle sockets cannot pin the process.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // Node enforces both timeouts only when it checks, every 30 s by default: check often enough
+      // that a timeout means what it says (within a quarter of it).
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    listener,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(deps.config.port, deps.config.host, () => {
+    server.listen(config.port, config.host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  const host = deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<{ forced: number }> | null = null;
+  const close = (timeoutMs = config.shutdownTimeoutMs) =>
+    (closing ??= new Promise((resolve) => {
+      draining = true;
+      let forced = 0;
+      // Connections that finish their response go idle; close them as soon as they do, instead of
+      // waiting out their keep-alive.
+      const idle = setInterval(() => server.closeIdleConnections(), 25);
+      const deadline = setTimeout(() => {
+        server.getConnections((_error, count) => {
+          forced = count;
+          if (count > 0) logger.warn({ connections: count, timeoutMs }, 'shutdown deadline reached: cutting the requests still running');
+          server.closeAllConnections();
+        });
+      }, timeoutMs);
+      server.close(() => {
+        clearInterval(idle);
+        clearTimeout(deadline);
+        resolve({ forced });
+      });
+      server.closeIdleConnections();
+    }));
+
   return {
     server,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close,
   };
 }

@@ -12,6 +12,17 @@ function configError(env: Record<string, string | undefined>): ConfigError {
   return expect.fail(`accepted ${JSON.stringify(env)}`);
 }
 
+/** The hardening settings' defaults (GraphQL limits, HTTP timeouts, shutdown, CORS). */
+const hardening = {
+  graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 5000 },
+  introspection: true,
+  graphiql: true,
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  shutdownTimeoutMs: 10_000,
+  corsOrigins: [],
+};
+
 describe('loadConfig', () => {
   const defaults = {
     port: 8084,
@@ -24,6 +35,7 @@ describe('loadConfig', () => {
     pgPoolSize: 10,
     cacheBackend: 'database',
     redisUrl: null,
+    ...hardening,
   };
 
   it('has defaults for everything', () => {
@@ -38,7 +50,7 @@ describe('loadConfig', () => {
   });
 
   it('ignores unrelated variables, as found in a real environment', () => {
-    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production', port: '1' })).toEqual(defaults);
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', TERM: 'xterm', port: '1' })).toEqual(defaults);
   });
 
   it('reads every variable', () => {
@@ -66,6 +78,7 @@ describe('loadConfig', () => {
       pgPoolSize: 25,
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
+      ...hardening,
     });
     expect(loadConfig({ PORT: '0' }).port).toBe(0); // any free port
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -167,5 +180,50 @@ describe('parseDatabaseUrl', () => {
     ['   ', /must not be empty/],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
+  });
+});
+
+describe('hardening variables', () => {
+  it('reads the GraphQL limits, timeouts and CORS origins', () => {
+    expect(
+      loadConfig({
+        GRAPHQL_MAX_DEPTH: '5',
+        GRAPHQL_MAX_ALIASES: '0',
+        GRAPHQL_MAX_DIRECTIVES: '3',
+        GRAPHQL_MAX_TOKENS: '200',
+        GRAPHQL_MAX_COST: '900',
+        HTTP_HEADERS_TIMEOUT_MS: '1000',
+        HTTP_REQUEST_TIMEOUT_MS: '2000',
+        SHUTDOWN_TIMEOUT_MS: '0',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      }),
+    ).toMatchObject({
+      graphqlLimits: { depth: 5, aliases: 0, directives: 3, tokens: 200, cost: 900 },
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+      shutdownTimeoutMs: 0,
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+    });
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, *' }).corsOrigins).toEqual(['*']);
+  });
+
+  it('turns introspection and GraphiQL off in production unless told otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, graphiql: false });
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: '1' })).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'off', GRAPHIQL: 'false' })).toMatchObject({ introspection: false, graphiql: false });
+  });
+
+  it.each([
+    [{ GRAPHQL_MAX_DEPTH: '0' }, 'GRAPHQL_MAX_DEPTH'],
+    [{ GRAPHQL_MAX_TOKENS: 'lots' }, 'GRAPHQL_MAX_TOKENS'],
+    [{ GRAPHQL_INTROSPECTION: 'maybe' }, 'GRAPHQL_INTROSPECTION'],
+    [{ GRAPHIQL: 'yes please' }, 'GRAPHIQL'],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '50' }, 'HTTP_HEADERS_TIMEOUT_MS'],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }, 'HTTP_HEADERS_TIMEOUT_MS must not be larger'],
+    [{ SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ CORS_ORIGINS: 'example.com' }, 'CORS_ORIGINS'],
+  ])('refuses %j, naming the variable', (env, name) => {
+    expect(configError(env).message).toContain(name);
   });
 });

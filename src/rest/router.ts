@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { requestLogger } from '../http/request-context.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
 import { cacheRoutes } from './cache.js';
@@ -95,21 +96,16 @@ export function restPlugin({ storage, config, logger }: RestDeps): Plugin {
     } catch (error) {
       const response = errorResponse(error);
       if (response) return response;
-      logger.error({ err: error, method: request.method, path: url.pathname }, 'unexpected error in REST handler');
+      // The request's own logger (with its reqId); the client learns nothing of the details.
+      requestLogger(logger).error({ err: error, method: request.method, path: url.pathname }, 'unexpected error in REST handler');
       return json(500, { detail: 'Internal Server Error' });
     }
   }
 
   return {
     onRequest({ request, url, endResponse }) {
-      if (url.pathname === '/graphql') {
-        // Yoga buffers GraphQL bodies itself: refuse declared oversize ones before it does.
-        if (Number(request.headers.get('content-length') ?? 0) > config.maxBodyBytes) {
-          const message = `Request body is larger than ${config.maxBodyBytes} bytes`;
-          endResponse(json(413, { errors: [{ message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
-        }
-        return;
-      }
+      // GraphQL bodies are limited (declared or chunked) by the GraphQL limits (http/graphql-limits.ts).
+      if (url.pathname === '/graphql') return;
       if (url.pathname.startsWith('/__yoga/')) return;
       return handle(request, url).then(endResponse);
     },

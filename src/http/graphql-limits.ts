@@ -1,0 +1,190 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import {
+  GraphQLError,
+  getNamedType,
+  isIntrospectionType,
+  Lexer,
+  Source,
+  TokenKind,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config.js';
+
+/**
+ * What a GraphQL request may ask for, checked before anything runs: no resolver, no SQL. A refused
+ * request answers 4xx with a stable `extensions.code`:
+ *
+ * | code                      | status | why                                                     |
+ * |---------------------------|--------|---------------------------------------------------------|
+ * | `MAX_TOKENS_EXCEEDED`     | 400    | the document is too long (GRAPHQL_MAX_TOKENS)           |
+ * | `MAX_DEPTH_EXCEEDED`      | 400    | fields nested too deep (GRAPHQL_MAX_DEPTH)              |
+ * | `MAX_ALIASES_EXCEEDED`    | 400    | too many aliases (GRAPHQL_MAX_ALIASES)                  |
+ * | `MAX_DIRECTIVES_EXCEEDED` | 400    | too many directives (GRAPHQL_MAX_DIRECTIVES)            |
+ * | `MAX_COST_EXCEEDED`       | 400    | too much work by graphql-armor's cost model             |
+ * | `INTROSPECTION_DISABLED`  | 400    | `__schema`/`__type` while introspection is off          |
+ * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
+ * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
+ *
+ * Yoga itself refuses mutations over GET (405, `Allow: POST`) and batching (off unless enabled).
+ */
+
+/** Any of these headers marks a request as not "simple", so a browser must preflight it (CORS). */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
+/** A limit's refusal: 400 whatever the Accept header (`spec: false` keeps Yoga from making it 200). */
+function refusal(message: string, code: string, status = 400): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status, spec: false } } });
+}
+
+/** graphql-armor's rejection, with our code instead of its misleading "Syntax Error:" prefix. */
+function reporter(code: string) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const refused = refusal(error.message.replace(/^Syntax Error: /, ''), code);
+        // Every limit used here is a validation rule, which reports into its context.
+        if (context) context.reportError(refused);
+        else throw refused;
+      },
+    ],
+  };
+}
+
+function useArmor(limits: Config['graphqlLimits']): Plugin {
+  return EnvelopArmorPlugin({
+    // Counted by useMaxTokens below instead, before parsing (see there).
+    maxTokens: { enabled: false },
+    // Fragments are a way of writing a query, not depth or work of their own.
+    maxDepth: { n: limits.depth, flattenFragments: true, ...reporter('MAX_DEPTH_EXCEEDED') },
+    maxAliases: { n: limits.aliases, ...reporter('MAX_ALIASES_EXCEEDED') },
+    maxDirectives: { n: limits.directives, ...reporter('MAX_DIRECTIVES_EXCEEDED') },
+    costLimit: { maxCost: limits.cost, flattenFragments: true, ...reporter('MAX_COST_EXCEEDED') },
+    // Suggestions are removed by useDomainErrors (graphql/errors.ts), which also catches the
+    // "Did you mean the enum value …?" form and variable errors that armor's filter misses.
+    blockFieldSuggestion: { enabled: false },
+  }) as Plugin;
+}
+
+/** Whether `query` has more than `max` tokens (lexed up to the first one too many, never parsed). */
+function hasMoreTokens(query: string, max: number): boolean {
+  const lexer = new Lexer(new Source(query));
+  let count = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) if (++count > max) return true;
+  } catch {
+    return false; // a syntax error: the parser reports it
+  }
+  return false;
+}
+
+/**
+ * The token limit, counted as graphql-armor's maxTokens does (every token the lexer yields), but
+ * before Yoga parses: a parse error is a "spec" error to Yoga, answered 200 to clients that accept
+ * application/json, and the refusal is to be a 400 for every client.
+ */
+function useMaxTokens(max: number): Plugin {
+  return {
+    onParams({ params, setResult }) {
+      if (typeof params.query === 'string' && hasMoreTokens(params.query, max)) {
+        setResult({ errors: [refusal(`Token limit of ${max} exceeded.`, 'MAX_TOKENS_EXCEEDED')] });
+      }
+    },
+  };
+}
+
+/** graphql-js's NoSchemaIntrospectionCustomRule, with a code and a 400. `__typename` stays allowed. */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    const type = getNamedType(context.getType());
+    if (type && isIntrospectionType(type)) {
+      const refused = refusal(`Introspection is disabled on this server (the query asks for "${node.name.value}").`, 'INTROSPECTION_DISABLED');
+      context.reportError(new GraphQLError(refused.message, { nodes: node, extensions: refused.extensions }));
+    }
+  },
+});
+
+function useNoIntrospection(): Plugin {
+  return { onValidate: ({ addValidationRule }) => addValidationRule(noIntrospection) };
+}
+
+/**
+ * CSRF prevention (Yoga's plugin): a request a browser would send cross-site without a CORS
+ * preflight — a GET, or a POST of a form or text/plain — must carry one of `CSRF_HEADERS`.
+ * JSON POSTs (`content-type: application/json`) are preflighted anyway and pass as they are.
+ */
+function useCsrf(): Plugin {
+  const csrf = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
+  return {
+    onRequestParse(payload) {
+      try {
+        return csrf.onRequestParse?.(payload);
+      } catch {
+        throw refusal(
+          `This request could come from a cross-site form or link: send it as a JSON POST, or add one of the headers ${CSRF_HEADERS.join(', ')}.`,
+          'CSRF_PREVENTED',
+          403,
+        );
+      }
+    },
+  };
+}
+
+function tooLarge(maxBytes: number): GraphQLError {
+  return refusal(`Request body is larger than ${maxBytes} bytes`, 'PAYLOAD_TOO_LARGE', 413);
+}
+
+/**
+ * MAX_BODY_BYTES for GraphQL bodies: a declared content-length is checked up front, and the body is
+ * counted while it is read, so a chunked body without a length is cut off at the limit too (it is
+ * never buffered whole). Modelled on Yoga's own `maxRequestBodySize`, with our code and message.
+ */
+function useBodyLimit(maxBytes: number): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      const declared = request.headers.get('content-length');
+      if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+      if (!requestParser || !request.body) return;
+      const parse = requestParser;
+      setRequestParser((req) => {
+        if (!req.body) return parse(req);
+        let read = 0;
+        // A native stream needs the native TransformStream (see Yoga's limitRequestBodySize).
+        const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        const counted = req.body.pipeThrough(
+          new Transform<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              read += chunk.byteLength;
+              if (read > maxBytes) controller.error(tooLarge(maxBytes));
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+        return parse(
+          new fetchAPI.Request(req.url, {
+            method: req.method,
+            headers: req.headers,
+            signal: req.signal,
+            body: counted,
+            // @ts-expect-error `duplex` is required by fetch for stream bodies but missing from the DOM types
+            duplex: 'half',
+          }),
+        );
+      });
+    },
+  };
+}
+
+/** Every GraphQL limit of this server, in the order Yoga should apply them. */
+export function graphqlLimitPlugins(config: Config): Plugin[] {
+  return [
+    useCsrf(),
+    useBodyLimit(config.maxBodyBytes),
+    useMaxTokens(config.graphqlLimits.tokens),
+    useArmor(config.graphqlLimits),
+    ...(config.introspection ? [] : [useNoIntrospection()]),
+  ];
+}

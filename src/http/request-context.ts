@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+/**
+ * Every request gets an id: the client's own `x-request-id` when it is a sane token, else a fresh
+ * UUID. It is echoed on the response and carried by every log line written while the request is
+ * served (through AsyncLocalStorage, so that code deep down — a REST handler, Yoga's masked-error
+ * log — needs no parameter for it). When the response is done, one access-log line says what
+ * happened: method, path, status, duration. Never bodies, query strings or headers: those may hold
+ * data and secrets.
+ */
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** What a client may choose as its request id: short, and harmless in a header and a log. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+interface RequestScope {
+  requestId: string;
+  logger: Logger;
+}
+
+const scope = new AsyncLocalStorage<RequestScope>();
+
+/** The logger of the request being served (it adds `reqId`), or `fallback` outside of one. */
+export function requestLogger(fallback: Logger): Logger {
+  return scope.getStore()?.logger ?? fallback;
+}
+
+/** The id of the request being served, if any. */
+export function currentRequestId(): string | undefined {
+  return scope.getStore()?.requestId;
+}
+
+/** The path without its query string, and bounded: what the access log records of the URL. */
+function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?', 1)[0]!;
+  return path.length > 512 ? `${path.slice(0, 512)}…` : path;
+}
+
+/**
+ * Wraps a Node request listener: request id in and out, a request-scoped logger, an access log.
+ * `onRequest` may decorate the response first (e.g. `connection: close` while draining).
+ */
+export function withRequestContext(
+  logger: Logger,
+  listener: RequestListener,
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => void,
+): RequestListener {
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    // Set before anything is written: every response carries it, whichever layer answers.
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    onRequest?.(req, res);
+    const log = logger.child({ reqId: requestId });
+    // Answered before the body was read to its end (a 413, or a refusal that never looked at it):
+    // say that the connection closes after this response. Otherwise the client would send its
+    // next request behind a body nobody reads any more, and wait for an answer that never comes.
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+      if (!req.complete && !this.headersSent) this.setHeader('connection', 'close');
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof res.writeHead;
+    res.once('close', () => {
+      const entry = {
+        method: req.method,
+        path: pathOf(req.url),
+        status: res.headersSent ? res.statusCode : undefined,
+        durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+      };
+      // A response that never finished: the client went away, or the connection was cut.
+      if (!res.writableFinished) log.warn({ ...entry, aborted: true }, 'request aborted');
+      else log.info(entry, 'request');
+    });
+    scope.run({ requestId, logger: log }, () => listener(req, res));
+  };
+}

@@ -1,0 +1,338 @@
+import { getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../src/graphql/schema.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { type GraphQLClient, graphqlClient } from './client.js';
+
+/**
+ * The GraphQL limits (graphql-armor, introspection, CSRF, body size, page size, GET and batching):
+ * each refusal is a 4xx with a stable code, and happens before any resolver runs — proven by
+ * counting the SQL statements the request caused (none).
+ */
+
+interface Raw {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+async function send(url: string, init: RequestInit & { path?: string } = {}): Promise<Raw> {
+  const response = await fetch(`${url}${init.path ?? '/graphql'}`, init);
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
+const postJson = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  send(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
+
+let ts: TestServer;
+let gql: GraphQLClient;
+let sessionId: string;
+
+beforeAll(async () => {
+  ts = await startTestServer({ MAX_PAGE_SIZE: '5' });
+  gql = graphqlClient(ts.url);
+  const created = await gql.raw('mutation { createSession(input: {agentName: "limits"}) { id } }');
+  sessionId = (created.data as { createSession: { id: string } }).createSession.id;
+  const messages = Array.from({ length: 7 }, (_, i) => ({ role: 'USER', content: `m${i}` }));
+  await gql.raw('mutation($s: ID!, $m: [NewMessageInput!]!) { addMessages(sessionId: $s, messages: $m) { id } }', { s: sessionId, m: messages });
+});
+afterAll(() => ts.close());
+
+/** Sends `request` and expects a refusal with `status` and `code` that ran no SQL at all. */
+async function expectRefused(request: () => Promise<Raw>, status: number, code: string, message?: RegExp): Promise<Raw> {
+  ts.resetQueries();
+  const response = await request();
+  expect(response.status, response.text).toBe(status);
+  // Several limits may be exceeded at once (a deep query is costly too): each says so.
+  const refusal = (response.body?.errors ?? []).find((e: any) => e.extensions?.code === code);
+  expect(refusal, response.text).toBeDefined();
+  if (message) expect(refusal.message).toMatch(message);
+  expect(response.body.data).toBeUndefined();
+  expect(ts.queries).toEqual([]);
+  return response;
+}
+
+/** A query `levels` deep: sessions.nodes.history.nodes, then round the Message.session cycle. */
+function nested(levels: number): string {
+  const fields = ['sessions', 'nodes', 'history', 'nodes'];
+  while (fields.length < levels - 1) fields.push('session', 'history', 'nodes');
+  const path = fields.slice(0, levels - 1); // the leaf is the last level
+  return `{ ${path.map((f) => `${f} {`).join(' ')} __typename ${'}'.repeat(path.length)} }`;
+}
+
+describe('query limits (graphql-armor), before any resolver runs', () => {
+  it('depth: 7 levels pass (Relay edges two connections deep), 8 are refused with MAX_DEPTH_EXCEEDED', async () => {
+    const relay = '{ sessions { edges { node { history { edges { node { content } } } } } } }';
+    const ok = await postJson(ts.url, { query: relay });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.errors).toBeUndefined();
+    // Fragments do not count as levels.
+    const withFragments = await postJson(ts.url, {
+      query: '{ sessions { ...S } } fragment S on SessionConnection { edges { node { history { ...H } } } } fragment H on MessageConnection { edges { node { content } } }',
+    });
+    expect(withFragments.body.errors).toBeUndefined();
+
+    expect(nested(8)).toContain('session {');
+    await expectRefused(() => postJson(ts.url, { query: nested(8) }), 400, 'MAX_DEPTH_EXCEEDED', /^Query depth limit of 7 exceeded, found 8\.$/);
+    await expectRefused(() => postJson(ts.url, { query: nested(30) }), 400, 'MAX_DEPTH_EXCEEDED');
+  });
+
+  it('aliases: 15 pass, 16 are refused with MAX_ALIASES_EXCEEDED', async () => {
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: sessions { totalCount }`).join(' ')} }`;
+    const ok = await postJson(ts.url, { query: aliased(15) });
+    expect(ok.body.errors).toBeUndefined();
+    await expectRefused(() => postJson(ts.url, { query: aliased(16) }), 400, 'MAX_ALIASES_EXCEEDED', /Aliases limit of 15 exceeded, found 16/);
+  });
+
+  it('directives: more than 50 are refused with MAX_DIRECTIVES_EXCEEDED', async () => {
+    const query = `{ sessions { totalCount ${'@include(if: true) '.repeat(51)} } }`;
+    await expectRefused(() => postJson(ts.url, { query }), 400, 'MAX_DIRECTIVES_EXCEEDED', /Directives limit of 50 exceeded, found 51/);
+  });
+
+  it('tokens: a document of more than 1,000 tokens is refused with MAX_TOKENS_EXCEEDED', async () => {
+    const query = `{ ${Array.from({ length: 1001 }, () => '__typename').join(' ')} }`;
+    await expectRefused(() => postJson(ts.url, { query }), 400, 'MAX_TOKENS_EXCEEDED', /Token limit of 1000 exceeded/);
+  });
+
+  it('cost: a query whose page sizes and breadth cost more than 5,000 is refused with MAX_COST_EXCEEDED', async () => {
+    const query = '{ sessions(first: 5) { nodes { history(first: 5) { nodes { id content role seq timestamp metadata } } } } }';
+    const ok = await postJson(ts.url, { query });
+    expect(ok.body.errors).toBeUndefined();
+    const costly = '{ sessions(first: 100) { nodes { history(first: 100) { nodes { id content } } } } }';
+    await expectRefused(() => postJson(ts.url, { query: costly }), 400, 'MAX_COST_EXCEEDED', /Query Cost limit of 5000 exceeded/);
+  });
+
+  it('the status is 400 whatever the client accepts', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
+      await expectRefused(() => postJson(ts.url, { query: nested(9) }, { accept }), 400, 'MAX_DEPTH_EXCEEDED');
+    }
+  });
+
+  it('limits are configurable', async () => {
+    const strict = await startTestServer({ GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '20', GRAPHQL_MAX_COST: '10' });
+    try {
+      const depth = await postJson(strict.url, { query: '{ sessions { nodes { history { totalCount } } } }' });
+      const codes = (r: Raw) => r.body.errors.map((e: any) => e.extensions.code);
+      expect(codes(depth)).toContain('MAX_DEPTH_EXCEEDED');
+      const alias = await postJson(strict.url, { query: '{ n: sessions { totalCount } }' });
+      expect(codes(alias)).toContain('MAX_ALIASES_EXCEEDED');
+      const cost = await postJson(strict.url, { query: '{ sessions(first: 3) { nodes { id agentName } } }' });
+      expect(codes(cost)).toEqual(['MAX_COST_EXCEEDED']);
+      const tokens = await postJson(strict.url, { query: `{ ${'__typename '.repeat(20)} }` });
+      expect(codes(tokens)).toEqual(['MAX_TOKENS_EXCEEDED']);
+      expect(strict.queries).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('no hints about the schema in errors', () => {
+  it('unknown fields, arguments and enum values get no "Did you mean"', async () => {
+    const cases = [
+      '{ sessions { nodes { agentNam } } }',
+      '{ sessions(frist: 1) { totalCount } }',
+      '{ sessions(status: ACTIV) { totalCount } }',
+      '{ sesions { totalCount } }',
+    ];
+    for (const query of cases) {
+      const response = await postJson(ts.url, { query });
+      expect(response.body.errors.length, query).toBeGreaterThan(0);
+      expect(response.text, query).not.toMatch(/did you mean/i);
+      expect(response.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    const variable = await postJson(ts.url, {
+      query: 'query($s: SessionStatus, $i: CreateSessionInput!) { sessions(status: $s) { totalCount } x: createSession(input: $i) { id } }',
+      variables: { s: 'ACTIV', i: { agentNam: 'x' } },
+    });
+    expect(variable.body.errors.length).toBeGreaterThan(0);
+    expect(variable.text).not.toMatch(/did you mean/i);
+  });
+});
+
+describe('introspection and GraphiQL', () => {
+  const introspection = '{ __schema { queryType { name } } }';
+
+  it('are on outside production (the tests run with NODE_ENV=test)', async () => {
+    const response = await postJson(ts.url, { query: introspection });
+    expect(response.body.data.__schema.queryType.name).toBe('Query');
+    const page = await send(ts.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  });
+
+  it('are off in production unless enabled; __typename keeps working', async () => {
+    const production = await startTestServer({ NODE_ENV: 'production' });
+    try {
+      for (const query of [introspection, '{ __type(name: "Session") { name } }', '{ sessions { nodes { id } } __schema { types { name } } }']) {
+        const response = await postJson(production.url, { query });
+        expect(response.status).toBe(400);
+        expect(response.body.errors[0].extensions.code).toBe('INTROSPECTION_DISABLED');
+        expect(response.body.errors[0].message).toMatch(/Introspection is disabled/);
+        expect(response.body.data).toBeUndefined();
+      }
+      expect(production.queries).toEqual([]);
+      const typename = await postJson(production.url, { query: '{ __typename sessions { __typename } }' });
+      expect(typename.body.data).toEqual({ __typename: 'Query', sessions: { __typename: 'SessionConnection' } });
+      const page = await send(production.url, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+      expect(page.text).not.toMatch(/graphiql/i);
+    } finally {
+      await production.close();
+    }
+    const enabled = await startTestServer({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'true' });
+    try {
+      expect((await postJson(enabled.url, { query: introspection })).body.data.__schema.queryType.name).toBe('Query');
+      expect((await send(enabled.url, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/text\/html/);
+    } finally {
+      await enabled.close();
+    }
+  });
+});
+
+describe('CSRF prevention, GET and batching', () => {
+  const mutation = 'mutation { createSession(input: {agentName: "csrf"}) { id } }';
+  const sessionsNamed = async (agentName: string) =>
+    ((await gql.raw(`{ sessions(agentName: "${agentName}") { totalCount } }`)).data as { sessions: { totalCount: number } }).sessions.totalCount;
+
+  it('JSON POSTs need nothing more', async () => {
+    const response = await postJson(ts.url, { query: '{ sessions { totalCount } }' });
+    expect(response.status).toBe(200);
+    expect(response.body.data.sessions.totalCount).toBeGreaterThan(0);
+  });
+
+  it('a form or text/plain POST (what a cross-site page can send without preflight) is refused with 403', async () => {
+    const form = new URLSearchParams({ query: mutation }).toString();
+    await expectRefused(
+      () => send(ts.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }),
+      403,
+      'CSRF_PREVENTED',
+    );
+    await expectRefused(
+      () => send(ts.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: mutation }) }),
+      403,
+      'CSRF_PREVENTED',
+    );
+    const multipart = new FormData();
+    multipart.set('operations', JSON.stringify({ query: mutation }));
+    await expectRefused(() => send(ts.url, { method: 'POST', body: multipart }), 403, 'CSRF_PREVENTED');
+    expect(await sessionsNamed('csrf')).toBe(0);
+  });
+
+  it('a GET needs a CSRF header; with one, queries work', async () => {
+    const path = `/graphql?query=${encodeURIComponent('{ sessions { totalCount } }')}`;
+    await expectRefused(() => send(ts.url, { path }), 403, 'CSRF_PREVENTED', /x-graphql-yoga-csrf/);
+    for (const header of ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-apollo-operation-name']) {
+      const ok = await send(ts.url, { path, headers: { [header]: '1', accept: 'application/json' } });
+      expect(ok.status, header).toBe(200);
+      expect(ok.body.data.sessions.totalCount).toBeGreaterThan(0);
+    }
+  });
+
+  it('mutations over GET are refused with 405 (Yoga), even with a CSRF header', async () => {
+    const path = `/graphql?query=${encodeURIComponent(mutation)}`;
+    const response = await expectRefused(() => send(ts.url, { path, headers: { 'x-graphql-yoga-csrf': '1' } }), 405, 'BAD_REQUEST', /POST/);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await sessionsNamed('csrf')).toBe(0);
+  });
+
+  it('batched requests (an array of operations) are refused', async () => {
+    ts.resetQueries();
+    const response = await postJson(ts.url, [{ query: mutation }, { query: mutation }]);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(ts.queries).toEqual([]);
+    expect(await sessionsNamed('csrf')).toBe(0);
+  });
+});
+
+describe('body size (MAX_BODY_BYTES) for GraphQL', () => {
+  const big = (bytes: number) => JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(bytes) } });
+
+  /** A body sent in chunks, without content-length (transfer-encoding: chunked). */
+  const chunked = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(offset, offset + 64 * 1024));
+        offset += 64 * 1024;
+      },
+    });
+  };
+  const post = (body: BodyInit, extra: RequestInit = {}) =>
+    send(ts.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, ...extra });
+
+  it('refuses a declared content-length above the limit with 413 PAYLOAD_TOO_LARGE', async () => {
+    await expectRefused(() => post(big(1024 * 1024)), 413, 'PAYLOAD_TOO_LARGE', /larger than 1048576 bytes/);
+  });
+
+  it('refuses a chunked body (no content-length) once it passes the limit, while reading it', async () => {
+    const response = await expectRefused(
+      () => post(chunked(big(3 * 1024 * 1024)), { duplex: 'half' } as RequestInit),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expect(response.body.errors[0].message).toBe('Request body is larger than 1048576 bytes');
+    // The connection is closed after such an answer (`connection: close`): the next requests do
+    // not queue behind the unread rest of the body.
+    expect(response.headers.get('connection')).toBe('close');
+    for (let i = 0; i < 5; i++) expect((await postJson(ts.url, { query: '{ __typename }' })).status).toBe(200);
+  });
+
+  it('accepts a chunked body under the limit', async () => {
+    const response = await post(chunked(big(900 * 1024)), { duplex: 'half' } as RequestInit);
+    expect(response.status, response.text.slice(0, 300)).toBe(200);
+    expect(response.body.data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('MAX_PAGE_SIZE applies to every connection', () => {
+  /** Every field of the schema that returns a connection, with the type that holds it. */
+  function connectionFields(): { parent: GraphQLObjectType; field: GraphQLField<unknown, unknown> }[] {
+    const found: { parent: GraphQLObjectType; field: GraphQLField<unknown, unknown> }[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (getNamedType(field.type).name.endsWith('Connection')) found.push({ parent: type, field });
+      }
+    }
+    return found;
+  }
+
+  it('finds the connections of the schema (a new one is covered by this test automatically)', () => {
+    const names = connectionFields().map(({ parent, field }) => `${parent.name}.${field.name}`).sort();
+    expect(names).toEqual(['Query.metrics', 'Query.sessions', 'Session.artifacts', 'Session.history', 'Session.metrics']);
+  });
+
+  it('refuses first/last above the ceiling on each, before reading anything of it, and caps whole lists', async () => {
+    for (const { parent, field } of connectionFields()) {
+      const select = (args: string) => `${field.name}${args} { totalCount nodes { __typename } pageInfo { hasNextPage } }`;
+      const wrap = (inner: string) => (parent.name === 'Query' ? `{ ${inner} }` : `query($id: ID!) { session(id: $id) { ${inner} } }`);
+      const run = (args: string) => gql.raw(wrap(select(args)), parent.name === 'Query' ? undefined : { id: sessionId });
+      for (const args of ['(first: 6)', '(last: 6)']) {
+        const result = await run(args);
+        expect(result.errors?.[0]?.extensions?.code, `${parent.name}.${field.name}${args}`).toBe('BAD_USER_INPUT');
+        expect(result.errors?.[0]?.message).toMatch(/must be at most 5/);
+      }
+      const page = await run('(first: 5)');
+      expect(page.errors, `${parent.name}.${field.name}`).toBeUndefined();
+    }
+    // The whole history, without paging arguments, stops at the ceiling and says more follow.
+    const whole = await gql.raw('query($id: ID!) { session(id: $id) { history { totalCount nodes { seq } pageInfo { hasNextPage } } } }', { id: sessionId });
+    const history = (whole.data as any).session.history;
+    expect(history.totalCount).toBe(7);
+    expect(history.nodes).toHaveLength(5);
+    expect(history.pageInfo.hasNextPage).toBe(true);
+  });
+});
