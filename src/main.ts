@@ -1,11 +1,51 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
-import { startServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 import { openBackend, openCacheStore } from './storage/open.js';
 import { Storage } from './storage/storage.js';
 import { SERVICE } from './version.js';
+
+/**
+ * The process: configuration → backend → server; signals and shutdown. A failure to start is one
+ * clear log line (naming the file, host or variable at fault) and a non-zero exit code — never a
+ * stack trace: 2 for bad configuration, 1 for anything else.
+ */
+/**
+ * The one line that says why the database could not be opened: it names the file (never a
+ * password: the PostgreSQL backend's messages name host, port and database) and, for the usual
+ * causes, what to do.
+ */
+function startupFailure(database: DatabaseConfig, error: unknown): string {
+  let message = (error as Error)?.message ?? String(error);
+  if (database.kind !== 'sqlite' || database.filename === ':memory:') return message;
+  const file = resolve(database.filename);
+  if (!message.includes(file)) message = `Cannot open SQLite database ${file}: ${message}`;
+  const code = String(((error as { cause?: { code?: unknown } }).cause ?? (error as { code?: unknown }))?.code ?? '');
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    return `${message} (the file is damaged or not a SQLite database: restore it from a backup, or point DATABASE_URL elsewhere)`;
+  }
+  if (!writable(file)) {
+    return `${message} (the file or its folder is read-only: the server writes the database and its -wal and -shm files next to it)`;
+  }
+  return message;
+}
+
+/** Whether the database file (or, if missing, the nearest existing folder above it) may be written. */
+function writable(file: string): boolean {
+  let path = file;
+  while (!existsSync(path) && dirname(path) !== path) path = dirname(path);
+  try {
+    accessSync(path, constants.W_OK);
+    if (path === file) accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -30,25 +70,45 @@ async function main(): Promise<void> {
     });
     cache = await openCacheStore(config, backend);
   } catch (error) {
-    logger.fatal({ database: config.database.kind, cache: config.cacheBackend }, (error as Error).message);
+    logger.fatal({ database: config.database.kind, cache: config.cacheBackend }, startupFailure(config.database, error));
+    await backend?.close().catch(() => {});
     process.exit(1);
   }
   const storage = new Storage(backend, systemClock, createIdGenerator(systemClock), cache.store);
-  const running = await startServer({ storage, config, logger });
+  let running: RunningServer;
+  try {
+    running = await startServer({ storage, config, logger });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    logger.fatal({ host: config.host, port: config.port }, `Cannot listen on ${config.host}:${config.port}: ${reason}`);
+    await cache.close().catch(() => {});
+    await backend.close().catch(() => {});
+    process.exit(1);
+  }
   logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: do not wait for slow requests any longer (the database is still closed
+      // cleanly below).
+      logger.warn({ signal }, 'second signal: cutting the requests still running');
+      running.server.closeAllConnections();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
     // Bounded: a stuck client must not keep the process (and the database) open forever.
-    const deadline = setTimeout(() => running.server.closeAllConnections(), 10_000);
-    deadline.unref();
-    await running.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing the server'));
-    await cache.close();
-    await backend.close();
-    logger.info('stopped');
+    const { forced } = await running.close(config.shutdownTimeoutMs);
+    // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
+    try {
+      await cache.close();
+      await backend.close();
+    } catch (error) {
+      logger.error({ err: error }, 'error while closing the database');
+      process.exit(1);
+    }
+    logger.info({ forced }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -56,6 +116,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`agent storage failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  // Not one of the expected failures above: still one line, no stack trace.
+  process.stderr.write(`agent storage failed to start: ${(error as Error)?.message ?? String(error)}\n`);
   process.exit(1);
 });

@@ -1,0 +1,244 @@
+import { connect } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock } from '../support/fixtures.js';
+import { INTERNALS, request, sleep } from './support.js';
+
+/**
+ * The HTTP edge: slow clients are cut off, every response carries a request id that every log
+ * line of the request carries too, the access log records no bodies or query strings, failures
+ * leak nothing, and other web sites can neither read nor write (CORS closed, CSRF refused).
+ */
+
+interface Logged {
+  server: RunningServer;
+  url: string;
+  lines: Record<string, any>[];
+  close(): Promise<void>;
+}
+
+/** A real server on a free port whose log lines the test can read. */
+async function loggedServer(env: Record<string, string> = {}, backend?: StorageBackend): Promise<Logged> {
+  const lines: Record<string, any>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', ...env });
+  const store = backend ?? new SqliteBackend({ filename: ':memory:' });
+  const clock = new ManualClock();
+  const server = await startServer({ storage: new Storage(store, clock, createIdGenerator(clock)), config, logger });
+  return {
+    server,
+    url: server.url,
+    lines,
+    close: async () => {
+      await server.close(1000);
+      await store.close();
+    },
+  };
+}
+
+/** A raw client that sends `head`, then `drip` every `everyMs` — never finishing its request. */
+function slowClient(url: string, head: string, drip: string, everyMs: number) {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  const socket = connect(Number(port), hostname, () => socket.write(head));
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  socket.on('error', () => {});
+  const timer = setInterval(() => socket.writable && socket.write(drip), everyMs);
+  return new Promise<{ afterMs: number; received: string }>((resolve) =>
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ afterMs: Date.now() - started, received });
+    }),
+  );
+}
+
+describe('slow clients (slowloris)', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer({ HTTP_HEADERS_TIMEOUT_MS: '600', HTTP_REQUEST_TIMEOUT_MS: '1200' });
+  });
+  afterAll(() => s.close());
+
+  it('cuts off clients that send their headers too slowly (HTTP_HEADERS_TIMEOUT_MS), while serving others', async () => {
+    const loris = Array.from({ length: 20 }, () => slowClient(s.url, 'GET /health HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n', 100));
+    await sleep(200);
+    expect((await request(s.url, 'GET', '/health')).status).toBe(200); // others are served meanwhile
+    for (const { afterMs, received } of await Promise.all(loris)) {
+      expect(afterMs).toBeGreaterThanOrEqual(550);
+      expect(afterMs).toBeLessThan(2500);
+      expect(received).toMatch(/^HTTP\/1\.1 408/);
+    }
+  });
+
+  it('cuts off clients that send their body too slowly (HTTP_REQUEST_TIMEOUT_MS)', async () => {
+    const head = 'POST /storage/sessions HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{';
+    const { afterMs, received } = await slowClient(s.url, head, ' ', 100);
+    expect(afterMs).toBeGreaterThanOrEqual(1100);
+    expect(afterMs).toBeLessThan(3500);
+    expect(received).toMatch(/^HTTP\/1\.1 408/);
+  });
+});
+
+describe('request ids and the access log', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  const accessLine = (id: string) => s.lines.find((l) => l.reqId === id && l.msg === 'request');
+
+  it('echoes a sane x-request-id and logs the request under it (method, path, status, duration)', async () => {
+    const reply = await request(s.url, 'GET', '/storage/sessions?agent_name=x', undefined, { 'x-request-id': 'client-abc_123.4' });
+    expect(reply.headers.get('x-request-id')).toBe('client-abc_123.4');
+    await sleep(20);
+    const line = accessLine('client-abc_123.4');
+    expect(line).toMatchObject({ level: 30, method: 'GET', path: '/storage/sessions', status: 200, msg: 'request' });
+    expect(typeof line.durationMs).toBe('number');
+  });
+
+  it('makes up an id when there is none or it is not sane, on every kind of response', async () => {
+    const cases: [string, string, unknown, Record<string, string>][] = [
+      ['GET', '/health', undefined, {}],
+      ['GET', '/nowhere', undefined, { 'x-request-id': 'has spaces in it' }],
+      ['PATCH', '/storage/sessions', undefined, { 'x-request-id': 'x'.repeat(200) }],
+      ['POST', '/graphql', { query: '{ nope }' }, { 'x-request-id': '"quoted"' }],
+      ['GET', '/graphql?query=%7B__typename%7D', undefined, {}], // CSRF refusal
+      ['POST', '/storage/sessions', 'not json', {}],
+    ];
+    const ids = new Set<string>();
+    for (const [method, path, body, headers] of cases) {
+      const reply = await request(s.url, method, path, body, headers);
+      const id = reply.headers.get('x-request-id');
+      expect(id, `${method} ${path}`).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      ids.add(id!);
+      await sleep(10);
+      expect(accessLine(id!)?.status).toBe(reply.status);
+    }
+    expect(ids.size).toBe(cases.length);
+  });
+
+  it('never logs bodies, query strings or headers', async () => {
+    await request(s.url, 'POST', '/storage/sessions?token=SECRET-IN-QUERY', { agent_name: 'SECRET-IN-BODY' }, { authorization: 'Bearer SECRET-IN-HEADER' });
+    await request(s.url, 'POST', '/graphql', { query: 'mutation($i: CreateSessionInput!) { createSession(input: $i) { id } }', variables: { i: { agentName: 'SECRET-IN-VARIABLES' } } });
+    await sleep(20);
+    const all = JSON.stringify(s.lines);
+    expect(all).not.toMatch(/SECRET/);
+    expect(s.lines.filter((l) => l.msg === 'request').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** A backend whose every call fails with an error full of internals. */
+const brokenBackend = () =>
+  new Proxy({} as StorageBackend, {
+    get: (_target, name) =>
+      name === 'close'
+        ? async () => {}
+        : async () => {
+            const error = new Error('SQLITE_CORRUPT: SELECT * FROM secret_table WHERE token = 42 at /var/lib/agent/storage.db');
+            (error as { code?: string }).code = 'SQLITE_CORRUPT';
+            throw error;
+          },
+  });
+
+describe('unexpected failures leak nothing, and are logged under the request id', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer({}, brokenBackend());
+  });
+  afterAll(() => s.close());
+
+  it('REST: 500 "Internal Server Error" and nothing else; the log has the details and the request id', async () => {
+    const reply = await request(s.url, 'GET', '/storage/sessions/session_x', undefined, { 'x-request-id': 'rest-500' });
+    expect(reply.status).toBe(500);
+    expect(reply.body).toEqual({ detail: 'Internal Server Error' });
+    expect(reply.text).not.toMatch(INTERNALS);
+    await sleep(20);
+    const error = s.lines.find((l) => l.reqId === 'rest-500' && l.level === 50);
+    expect(error?.msg).toBe('unexpected error in REST handler');
+    expect(JSON.stringify(error)).toContain('secret_table');
+  });
+
+  it('GraphQL: "Unexpected error." and nothing else; the log has the details and the request id', async () => {
+    const reply = await request(s.url, 'POST', '/graphql', { query: '{ session(id: "s") { id } }' }, { 'x-request-id': 'graphql-500' });
+    expect(reply.body.errors).toEqual([{ message: 'Unexpected error.', locations: [{ line: 1, column: 3 }], path: ['session'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(reply.text).not.toMatch(INTERNALS);
+    await sleep(20);
+    const error = s.lines.find((l) => l.reqId === 'graphql-500' && l.level === 50);
+    expect(JSON.stringify(error)).toContain('secret_table');
+  });
+
+  it('even with NODE_ENV=development (where Yoga would otherwise add the message and stack trace)', async () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    let dev: Logged | undefined;
+    try {
+      dev = await loggedServer({ NODE_ENV: 'development' }, brokenBackend());
+      const reply = await request(dev.url, 'POST', '/graphql', { query: '{ sessions { totalCount } }' });
+      expect(reply.text).not.toMatch(INTERNALS);
+      expect(reply.body.errors[0].message).toBe('Unexpected error.');
+      expect(reply.body.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    } finally {
+      process.env.NODE_ENV = saved;
+      await dev?.close();
+    }
+  });
+});
+
+describe('other web sites', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  it('get no CORS grant by default: neither preflight nor response allows their origin', async () => {
+    const preflight = await request(s.url, 'OPTIONS', '/storage/sessions', undefined, {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const graphqlPreflight = await request(s.url, 'OPTIONS', '/graphql', undefined, { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+    expect(graphqlPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    const read = await request(s.url, 'GET', '/storage/sessions', undefined, { origin: 'https://evil.example' });
+    expect(read.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('CORS_ORIGINS grants the listed origins', async () => {
+    const open = await loggedServer({ CORS_ORIGINS: 'https://app.example' });
+    try {
+      const preflight = await request(open.url, 'OPTIONS', '/graphql', undefined, { origin: 'https://app.example', 'access-control-request-method': 'POST' });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      const read = await request(open.url, 'GET', '/health', undefined, { origin: 'https://app.example' });
+      expect(read.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(read.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('cannot write through REST with what a form or a no-cors fetch can send (text/plain, form data): 415', async () => {
+    const body = JSON.stringify({ agent_name: 'csrf' });
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const reply = await fetch(`${s.url}/storage/sessions`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(reply.status, type).toBe(415);
+      expect(((await reply.json()) as { detail: string }).detail).toMatch(/^Request body must be JSON \(content-type: application\/json\)/);
+    }
+    const list = await request(s.url, 'GET', '/storage/sessions?agent_name=csrf');
+    expect(list.body).toEqual([]);
+    // JSON in any of its spellings, or no content-type at all (curl --data-binary, raw clients), is fine.
+    for (const headers of [{ 'content-type': 'application/json; charset=utf-8' }, { 'content-type': 'application/vnd.api+json' }, {}]) {
+      const reply = await fetch(`${s.url}/storage/sessions`, { method: 'POST', headers, body: new TextEncoder().encode(body) });
+      expect(reply.status, JSON.stringify(headers)).toBe(200);
+    }
+  });
+});

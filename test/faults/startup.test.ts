@@ -1,0 +1,107 @@
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock } from '../support/fixtures.js';
+import { mountTmpfs, runUntilExit, tempDir } from './support.js';
+
+/**
+ * A database the service cannot use is refused at start: one log line that names the file and
+ * says what is wrong, and a non-zero exit code — never a stack trace, never a half-started server.
+ */
+
+const STACK = /\n\s+at |\.ts:\d+/;
+
+/** The fatal log line of a failed start. */
+function fatal(output: string): string {
+  const line = output.split('\n').find((l) => l.includes('"level":60'));
+  expect(line, output).toBeDefined();
+  return (JSON.parse(line!) as { msg: string }).msg;
+}
+
+const cleanups: (() => void)[] = [];
+afterAll(() => {
+  for (const cleanup of cleanups.reverse()) cleanup();
+});
+
+/** A database file with a session in it, closed cleanly. */
+async function populated(dir: string): Promise<string> {
+  const filename = join(dir, 'storage.db');
+  const backend = new SqliteBackend({ filename });
+  const clock = new ManualClock();
+  await new Storage(backend, clock, createIdGenerator(clock)).createSession({ agentName: 'before', userId: null, status: 'active', metadata: {} });
+  await backend.close();
+  return filename;
+}
+
+describe('a database the service cannot use', () => {
+  it('a file that is not a database: exit 1, the file named, no stack trace', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const filename = join(dir, 'storage.db');
+    writeFileSync(filename, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251)));
+    const { code, output } = await runUntilExit({ DATABASE_URL: `sqlite:${filename}` });
+    expect(code).toBe(1);
+    expect(output).not.toMatch(STACK);
+    const message = fatal(output);
+    expect(message).toContain(filename);
+    expect(message).toMatch(/file is not a database.*damaged or not a SQLite database/);
+  });
+
+  it('a damaged database (its schema page overwritten): exit 1, the file named, no stack trace', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const filename = await populated(dir);
+    const fd = openSync(filename, 'r+');
+    writeSync(fd, Buffer.alloc(3000, 0xa5), 0, 3000, 100); // right after the 100-byte header
+    closeSync(fd);
+    const { code, output } = await runUntilExit({ DATABASE_URL: `sqlite:${filename}` });
+    expect(code).toBe(1);
+    expect(output).not.toMatch(STACK);
+    const message = fatal(output);
+    expect(message).toContain(filename);
+    expect(message).toMatch(/malformed.*damaged or not a SQLite database/);
+  });
+
+  it('a database on a read-only file system: exit 1, the file named, the cause said, no stack trace', async () => {
+    // Root ignores file permissions, so "read-only" is a read-only mount, as a container's
+    // readOnlyRootFilesystem would be.
+    const disk = mountTmpfs('8m');
+    cleanups.push(() => disk.unmount());
+    const filename = await populated(disk.dir);
+    const before = readFileSync(filename);
+    disk.remount('ro');
+    const { code, output } = await runUntilExit({ DATABASE_URL: `sqlite:${filename}` });
+    expect(code).toBe(1);
+    expect(output).not.toMatch(STACK);
+    const message = fatal(output);
+    expect(message).toContain(filename);
+    expect(message).toContain('read-only');
+    expect(readFileSync(filename).equals(before)).toBe(true); // untouched
+
+    // A database that would have to be created there: the same.
+    const missing = join(disk.dir, 'new', 'storage.db');
+    const second = await runUntilExit({ DATABASE_URL: `sqlite:${missing}` });
+    expect(second.code).toBe(1);
+    expect(second.output).not.toMatch(STACK);
+    expect(fatal(second.output)).toContain(missing);
+    expect(fatal(second.output)).toContain('read-only');
+  });
+
+  it('a port already taken: exit 1, the address named, no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const { code, output } = await runUntilExit({ DATABASE_URL: 'sqlite::memory:', PORT: String(port) });
+      expect(code).toBe(1);
+      expect(output).not.toMatch(STACK);
+      expect(fatal(output)).toBe(`Cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
