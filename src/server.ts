@@ -7,7 +7,7 @@ import { createGraphQLContext, type GraphQLContext } from './graphql/context.js'
 import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { graphqlLimitPlugins } from './http/graphql-limits.js';
-import { requestLogger, withRequestContext } from './http/request-context.js';
+import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 
@@ -86,6 +86,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     },
     listener,
   );
+  answerClientErrors(server, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -1,7 +1,14 @@
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ZodError } from 'zod';
-import { DomainError, InsufficientStorageError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.js';
+import {
+  DomainError,
+  InsufficientStorageError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+  VersionConflictError,
+} from '../domain/errors.js';
 
 /**
  * The GraphQL side of the error vocabulary. Resolvers (and loaders, and plugin-zod) throw the
@@ -31,6 +38,8 @@ export async function nullIfNotFound<T>(lookup: Promise<T>): Promise<T | null> {
 
 function extensionsOf(error: DomainError): Record<string, unknown> {
   if (error instanceof ValidationError) return { code: error.code, issues: error.issues };
+  // A lost compare-and-set says where the state is now (0: no state), so the client can re-read and retry.
+  if (error instanceof VersionConflictError) return { code: error.code, currentVersion: error.currentVersion };
   if (error instanceof UnavailableError || error instanceof InsufficientStorageError) {
     return { code: error.code, retryAfter: error.retryAfterSeconds };
   }
@@ -67,6 +76,13 @@ function mapError(error: GraphQLError, requestError: boolean): GraphQLError {
   return error;
 }
 
+function mapResult({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }): void {
+  if (!result.errors?.length) return;
+  // Without `data`, execution never started: the request itself (its variables) was refused.
+  const requestError = result.data === undefined;
+  setResult({ ...result, errors: result.errors.map((error) => mapError(error, requestError)) });
+}
+
 /**
  * Yoga plugin mapping domain errors to `extensions.code` (NOT_FOUND, BAD_USER_INPUT with `issues`,
  * CONFLICT, UNAVAILABLE with `retryAfter` seconds). It must run before Yoga's error masking, which
@@ -85,13 +101,11 @@ export function useDomainErrors(): Plugin {
       );
     },
     onExecute: () => ({
-      onExecuteDone: (payload) =>
-        handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-          if (!result.errors?.length) return;
-          // Without `data`, execution never started: the request itself (its variables) was refused.
-          const requestError = result.data === undefined;
-          setResult({ ...result, errors: result.errors.map((error) => mapError(error, requestError)) });
-        }),
+      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult),
+    }),
+    // A subscription operation (the schema has none) is refused by graphql-js without a code.
+    onSubscribe: () => ({
+      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult),
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 
 /**
@@ -82,4 +83,36 @@ export function withRequestContext(
     });
     scope.run({ requestId, logger: log }, () => listener(req, res));
   };
+}
+
+/** Statuses for what Node's HTTP parser refuses before any handler runs. */
+function clientErrorStatus(code: string | undefined): [number, string] {
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'Request headers (or URL) too large'];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'Request not received in time'];
+  return [400, 'Malformed HTTP request'];
+}
+
+/**
+ * Requests that Node's parser refuses (malformed, headers or URL too large, too slow): answered
+ * like everything else — JSON `detail`, an `x-request-id` — and logged, instead of Node's bare
+ * default answer.
+ */
+export function answerClientErrors(server: Server, logger: Logger): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const code = error.code;
+    // The client is gone, or a response is already under way: nothing to answer.
+    if (code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, detail] = clientErrorStatus(code);
+    const requestId = randomUUID();
+    const body = JSON.stringify({ detail });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `${REQUEST_ID_HEADER}: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    logger.info({ reqId: requestId, status, code }, 'request refused by the HTTP parser');
+  });
 }

@@ -48,6 +48,24 @@ function decodeSegments(pathname: string): string[] {
   }
 }
 
+/**
+ * No id, key, filter or cursor can hold a NUL character (names refuse it, ids are generated, and
+ * PostgreSQL text cannot store one): one anywhere in the path or the query is bad input, answered
+ * the same on every backend — not a lookup that SQLite answers 404 and PostgreSQL fails on.
+ */
+function refuseNul(params: Record<string, string>, query: URLSearchParams): void {
+  const issues: { loc: string[]; msg: string; type: string }[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (value.includes('\u0000')) issues.push({ loc: ['path', name], msg: 'must not contain NUL characters', type: 'value_error' });
+  }
+  for (const [name, value] of query) {
+    if (name.includes('\u0000') || value.includes('\u0000')) {
+      issues.push({ loc: ['query', name.replaceAll('\u0000', '\\0')], msg: 'must not contain NUL characters', type: 'value_error' });
+    }
+  }
+  if (issues.length) throw new HttpError(422, issues);
+}
+
 export interface RestDeps {
   storage: Storage;
   config: Config;
@@ -84,6 +102,7 @@ export function restPlugin({ storage, config, logger }: RestDeps): Plugin {
           allowed.push(compiled.route.method);
           continue;
         }
+        refuseNul(params, url.searchParams);
         return await compiled.route.handler({
           request,
           params,

@@ -86,6 +86,46 @@ describe('slow clients (slowloris)', () => {
   });
 });
 
+/** Sends raw bytes; the raw answer. */
+function raw(url: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(received));
+  });
+}
+
+describe('what the HTTP parser refuses', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  it('is answered in JSON with a request id, and logged', async () => {
+    const cases: [string, number][] = [
+      ['NOT HTTP AT ALL\r\n\r\n', 400],
+      [`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 431],
+      ['POST /storage/sessions HTTP/1.1\r\nHost: x\r\ncontent-length: 5\r\ncontent-length: 6\r\n\r\nhello', 400],
+      ['POST /storage/sessions HTTP/1.1\r\nHost: x\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n', 400],
+    ];
+    for (const [bytes, status] of cases) {
+      const answer = await raw(s.url, bytes);
+      expect(answer, bytes.slice(0, 40)).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      const id = /x-request-id: ([0-9a-f-]{36})/.exec(answer)?.[1];
+      expect(id).toBeDefined();
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toHaveProperty('detail');
+      await sleep(10);
+      expect(s.lines.find((l) => l.reqId === id)).toMatchObject({ status, msg: 'request refused by the HTTP parser' });
+    }
+    expect((await request(s.url, 'GET', '/health')).status).toBe(200);
+  });
+});
+
 describe('request ids and the access log', () => {
   let s: Logged;
   beforeAll(async () => {
@@ -101,7 +141,7 @@ describe('request ids and the access log', () => {
     await sleep(20);
     const line = accessLine('client-abc_123.4');
     expect(line).toMatchObject({ level: 30, method: 'GET', path: '/storage/sessions', status: 200, msg: 'request' });
-    expect(typeof line.durationMs).toBe('number');
+    expect(typeof line?.durationMs).toBe('number');
   });
 
   it('makes up an id when there is none or it is not sane, on every kind of response', async () => {
@@ -236,7 +276,8 @@ describe('other web sites', () => {
     const list = await request(s.url, 'GET', '/storage/sessions?agent_name=csrf');
     expect(list.body).toEqual([]);
     // JSON in any of its spellings, or no content-type at all (curl --data-binary, raw clients), is fine.
-    for (const headers of [{ 'content-type': 'application/json; charset=utf-8' }, { 'content-type': 'application/vnd.api+json' }, {}]) {
+    const spellings: Record<string, string>[] = [{ 'content-type': 'application/json; charset=utf-8' }, { 'content-type': 'application/vnd.api+json' }, {}];
+    for (const headers of spellings) {
       const reply = await fetch(`${s.url}/storage/sessions`, { method: 'POST', headers, body: new TextEncoder().encode(body) });
       expect(reply.status, JSON.stringify(headers)).toBe(200);
     }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
+import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -54,6 +54,7 @@ class Params {
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53200', '53300', '40001', '40P01']);
 /** disk_full: nothing of the write was kept; it succeeds again once space is freed (507, not 503). */
 const DISK_FULL = '53100';
+const NUL_IN_TEXT = '22021';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 function isUnavailable(error: unknown): boolean {
@@ -176,6 +177,11 @@ export class PostgresBackend implements StorageBackend {
     } catch (error) {
       if ((error as { code?: unknown }).code === DISK_FULL) {
         throw new InsufficientStorageError('The database disk is full; the write was not stored', 30);
+      }
+      // character_not_in_repertoire: a NUL character in a text parameter (an id, a cursor), which
+      // PostgreSQL text cannot hold — so nothing stored could match it. Bad input, not a failure.
+      if ((error as { code?: unknown }).code === NUL_IN_TEXT) {
+        throw new ValidationError([{ path: [], message: 'must not contain NUL characters' }]);
       }
       if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
       throw error;
