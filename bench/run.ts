@@ -24,6 +24,12 @@ import { transpileToBuild } from './lib/transpile.js';
 
 const options = parseOptions(process.argv.slice(2), process.env);
 const work = mkdtempSync(join(tmpdir(), 'agent-storage-bench-'));
+/**
+ * Every server (service and Yoga baseline) runs as deployed: the Docker image sets
+ * NODE_ENV=production, which also turns off graphql-js's development-only checks.
+ */
+const SERVER_ENV = { NODE_ENV: 'production' };
+
 const began = performance.now();
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
 
@@ -44,6 +50,7 @@ const report: BenchReport = {
     connections: options.connections,
     serviceMode: options.serviceMode,
     serviceCommand: options.serviceMode === 'dist' ? 'node dist/main.js' : 'node --import tsx src/main.ts',
+    serverEnv: SERVER_ENV,
     sizes: options.sizes,
     large: options.large,
   },
@@ -57,7 +64,7 @@ const report: BenchReport = {
 
 function git(args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'unknown';
   }
@@ -77,7 +84,7 @@ const serviceCommands: Record<BenchOptions['serviceMode'], Command> = {
 };
 
 function startService(command: Command, databaseUrl: string, name = 'service'): Promise<ServerChild> {
-  return startServer({ name, ...command, env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, healthPath: '/health' });
+  return startServer({ name, ...command, env: { ...SERVER_ENV, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, healthPath: '/health' });
 }
 
 // --- load runs --------------------------------------------------------------------------------
@@ -161,7 +168,7 @@ async function verifyFixtures(base: string, fx: Fixtures): Promise<void> {
 // --- phases -------------------------------------------------------------------------------------
 
 async function coldStarts(yogaJs: string): Promise<void> {
-  const yogaSpec = (cmd: Command) => ({ ...cmd, healthPath: '/health' });
+  const yogaSpec = (cmd: Command) => ({ ...cmd, env: SERVER_ENV, healthPath: '/health' });
   const servers: { server: string; description: string; start: (i: number) => Promise<ServerChild> }[] = [
     { server: 'yoga-hello (node, plain JS)', description: 'bare Yoga { hello }, transpiled JS', start: () => startServer({ name: 'yoga-hello', ...yogaSpec({ command: node, args: [yogaJs] }) }) },
     { server: 'yoga-hello (tsx)', description: 'bare Yoga { hello }, node --import tsx', start: () => startServer({ name: 'yoga-hello', ...yogaSpec({ command: node, args: ['--import', 'tsx', 'bench/servers/yoga-hello.ts'] }) }) },
@@ -185,7 +192,7 @@ async function coldStarts(yogaJs: string): Promise<void> {
 }
 
 async function baselines(yogaJs: string): Promise<RawResult> {
-  const yoga = await startServer({ name: 'yoga-hello', command: node, args: [yogaJs], healthPath: '/health' });
+  const yoga = await startServer({ name: 'yoga-hello', command: node, args: [yogaJs], env: SERVER_ENV, healthPath: '/health' });
   try {
     await load('baseline', yoga, { scenario: 'yoga.hello', description: 'bare graphql-yoga POST { hello }', connections: c, method: 'POST', path: '/graphql', body: HELLO });
   } finally {
