@@ -56,7 +56,7 @@ export interface LargeReport {
   pageSize: number;
   seedSec: number;
   fileMb: number;
-  rssMb: { idle: number | null; peak: number | null; beforePaging: number | null; afterGraphqlPaging: number | null; afterRestPaging: number | null };
+  rssMb: { idle: number | null; peak: number | null; beforePaging: number | null; afterGraphqlPaging: number | null; afterRestPaging: number | null; afterSecondPass: number | null };
   paging: { via: string; pages: number; messages: number; totalSec: number; p50Ms: number; p99Ms: number; rssPeakMb: number | null }[];
 }
 
@@ -135,7 +135,7 @@ export function render(report: BenchReport): string {
     out.push('', `Large store: ${fmtInt(l.messages)} messages in ${fmtInt(l.sessions)} sessions (one of ${fmtInt(l.bigSession)}), ${fmt(l.fileMb, 0)} MB file, seeded in ${fmt(l.seedSec, 1)} s`);
     out.push(
       `  server RSS MB: idle ${fmt(l.rssMb.idle, 0)}, peak ${fmt(l.rssMb.peak, 0)}, before paging ${fmt(l.rssMb.beforePaging, 0)}, ` +
-        `after GraphQL paging ${fmt(l.rssMb.afterGraphqlPaging, 0)}, after REST paging ${fmt(l.rssMb.afterRestPaging, 0)}`,
+        `after GraphQL paging ${fmt(l.rssMb.afterGraphqlPaging, 0)}, after REST paging ${fmt(l.rssMb.afterRestPaging, 0)}, after a second GraphQL pass ${fmt(l.rssMb.afterSecondPass, 0)}`,
     );
     for (const p of l.paging) {
       out.push(`  ${p.via}: ${p.pages} pages of ${l.pageSize}, ${fmtInt(p.messages)} messages in ${fmt(p.totalSec, 2)} s; page p50 ${fmt(p.p50Ms, 1)} ms, p99 ${fmt(p.p99Ms, 1)} ms`);
