@@ -94,8 +94,10 @@ describe('graceful shutdown (SIGTERM, SIGINT)', () => {
 
     const signalled = Date.now();
     service.child.kill('SIGTERM');
-    await sleep(300);
-    // Not accepting any more: a new connection is refused while the slow request is still open.
+    // Once the signal is handled (it says so in the log; a busy event loop may take a moment)...
+    for (let waited = 0; !service.output().includes('shutting down') && waited < 10_000; waited += 20) await sleep(20);
+    expect(service.output()).toContain('shutting down: finishing in-flight requests');
+    // ...it accepts no more connections: a new one is refused while the slow request is still open.
     expect(await connectionRefused(service.url)).toBe(true);
     expect(service.child.exitCode).toBeNull();
     slow.finish(20);

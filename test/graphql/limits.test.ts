@@ -312,7 +312,8 @@ describe('MAX_PAGE_SIZE applies to every connection', () => {
 
   it('finds the connections of the schema (a new one is covered by this test automatically)', () => {
     const names = connectionFields().map(({ parent, field }) => `${parent.name}.${field.name}`).sort();
-    expect(names).toEqual(['Query.metrics', 'Query.sessions', 'Session.artifacts', 'Session.history', 'Session.metrics']);
+    // At least these; one added later is found here and checked below without a change to this test.
+    expect(names).toEqual(expect.arrayContaining(['Query.metrics', 'Query.sessions', 'Session.artifacts', 'Session.history', 'Session.metrics']));
   });
 
   it('refuses first/last above the ceiling on each, before reading anything of it, and caps whole lists', async () => {
