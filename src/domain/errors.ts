@@ -56,3 +56,21 @@ export class InsufficientStorageError extends DomainError {
     super(message);
   }
 }
+
+/**
+ * A compare-and-set lost: the state is not at the version the writer expected (someone else wrote
+ * first). `expectedVersion` is a version (0: no state), or `existing` for any state at all.
+ * `currentVersion` is the state's version now, 0 when the session has no state; the writer
+ * re-reads and tries again.
+ */
+export class VersionConflictError extends ConflictError {
+  constructor(
+    readonly expectedVersion: number | 'existing',
+    readonly currentVersion: number,
+  ) {
+    const expected =
+      expectedVersion === 'existing' ? 'a state' : expectedVersion === 0 ? 'no state' : `version ${expectedVersion}`;
+    const current = currentVersion === 0 ? 'the session has no state' : `the state is at version ${currentVersion}`;
+    super(`State version mismatch: expected ${expected}, but ${current}`);
+  }
+}

@@ -66,3 +66,18 @@ export const jsonObject = z
   .refine((value) => depthOf(value, 0) <= MAX_JSON_DEPTH, {
     message: `JSON nesting must not exceed ${MAX_JSON_DEPTH} levels`,
   });
+
+/**
+ * Whether two JSON values are the same value: objects compare member by member whatever their
+ * order, arrays item by item, numbers by value (so -0 equals 0, as it does once stored as JSON).
+ */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]!));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key]!, b[key]!));
+}
