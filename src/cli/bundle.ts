@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ID_PREFIXES, type IdKind } from '../domain/ids.js';
 import {
   createArtifactInput,
+  idempotencyKey,
   LIMITS,
   messageRole,
   parseTimestamp,
@@ -22,7 +23,7 @@ import type { SessionBundle } from '../storage/backend.js';
 /**
  * The bundle: JSON Lines, one object per line, each with a `type`.
  *
- *   header                         {"type":"header","format":"agent-storage-bundle","version":1,...}
+ *   header                         {"type":"header","format":"agent-storage-bundle","version":2,...}
  *   per session:
  *     session                      {"type":"session","record":{...REST session...}}
  *     message*  (in seq order)     {"type":"message","record":{...REST message..., "seq": 1}}
@@ -32,14 +33,22 @@ import type { SessionBundle } from '../storage/backend.js';
  *   metric*                        {"type":"metric","record":{...REST metric...}}
  *   footer                         {"type":"footer","sessions":n,"messages":n,"states":n,"artifacts":n,"metrics":n}
  *
- * Records use the REST wire shapes (snake_case), plus `seq` on messages, so that a bundle is
- * readable by people and other tools. They sit under `record` because artifacts have a `type`
- * field of their own. `session_end` lets an importer commit a session only once all of it has
- * arrived; the footer's totals reveal a truncated file.
+ * Records use the REST wire shapes (snake_case), plus `seq` and `idempotency_key` on messages, so
+ * that a bundle is readable by people and other tools. They sit under `record` because artifacts
+ * have a `type` field of their own. `session_end` lets an importer commit a session only once all
+ * of it has arrived; the footer's totals reveal a truncated file.
+ *
+ * Version 2 added `parent_id` and `forked_from_message_id` to sessions, `idempotency_key` to
+ * messages and `version` to states; all are required in version 2. Version 1 bundles are still
+ * read: their sessions are not forks, their messages have no key, their states are at version 1.
  */
 
 export const BUNDLE_FORMAT = 'agent-storage-bundle';
-export const BUNDLE_VERSION = 1;
+/** The version this tool writes. */
+export const BUNDLE_VERSION = 2;
+/** The versions this tool reads. */
+export const READABLE_VERSIONS = [1, 2] as const;
+export type BundleVersion = (typeof READABLE_VERSIONS)[number];
 
 export interface Totals {
   sessions: number;
@@ -95,8 +104,9 @@ export const headerLine = (h: HeaderFields) =>
 
 export const sessionLine = (s: Session) => encodeLine({ type: 'session', record: sessionToWire(s) });
 
-/** The REST message plus its `seq` (whether or not the REST shape carries it). */
-export const messageLine = (m: Message) => encodeLine({ type: 'message', record: { ...messageToWire(m), seq: m.seq } });
+/** The REST message plus its `seq` (whether or not the REST shape carries it) and its idempotency key. */
+export const messageLine = (m: Message) =>
+  encodeLine({ type: 'message', record: { ...messageToWire(m), seq: m.seq, idempotency_key: m.idempotencyKey } });
 
 export const stateLine = (s: State) => encodeLine({ type: 'state', record: stateToWire(s) });
 export const artifactLine = (a: Artifact) => encodeLine({ type: 'artifact', record: artifactToWire(a) });
@@ -125,53 +135,75 @@ const canonicalTime = z.string().refine((v) => parseTimestamp(v) === v, {
 const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 const seq = z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER);
 
-const sessionRecord = z
-  .strictObject({
-    id: idOf('session'),
-    agent_name: shortText,
-    user_id: shortText.nullable(),
-    status: sessionStatus,
-    created_at: canonicalTime,
-    updated_at: canonicalTime,
-    metadata: jsonObject,
-  })
-  .transform(
-    (w): Session => ({
-      id: w.id,
-      agentName: w.agent_name,
-      userId: w.user_id,
-      status: w.status,
-      createdAt: w.created_at,
-      updatedAt: w.updated_at,
-      metadata: w.metadata,
-    }),
-  );
+// Record fields of version 1; version 2 adds fields to sessions, messages and states.
+const sessionFields = {
+  id: idOf('session'),
+  agent_name: shortText,
+  user_id: shortText.nullable(),
+  status: sessionStatus,
+  created_at: canonicalTime,
+  updated_at: canonicalTime,
+  metadata: jsonObject,
+};
+const forkFields = { parent_id: idOf('session').nullable(), forked_from_message_id: idOf('message').nullable() };
+type SessionWire = z.output<z.ZodObject<typeof sessionFields>> & Partial<z.output<z.ZodObject<typeof forkFields>>>;
+const toSession = (w: SessionWire): Session => ({
+  id: w.id,
+  agentName: w.agent_name,
+  userId: w.user_id,
+  status: w.status,
+  createdAt: w.created_at,
+  updatedAt: w.updated_at,
+  metadata: w.metadata,
+  parentId: w.parent_id ?? null,
+  forkedFromMessageId: w.forked_from_message_id ?? null,
+});
+const notOwnParent = (w: SessionWire) => w.parent_id !== w.id;
+const ownParent = { message: 'a session cannot be its own parent', path: ['parent_id'] };
 
-const messageRecord = z
-  .strictObject({
-    id: idOf('message'),
-    session_id: idOf('session'),
-    seq,
-    role: messageRole,
-    content: text,
-    timestamp: canonicalTime,
-    metadata: jsonObject,
-  })
-  .transform(
-    (w): Message => ({
-      id: w.id,
-      sessionId: w.session_id,
-      seq: w.seq,
-      role: w.role,
-      content: w.content,
-      timestamp: w.timestamp,
-      metadata: w.metadata,
-    }),
-  );
+const messageFields = {
+  id: idOf('message'),
+  session_id: idOf('session'),
+  seq,
+  role: messageRole,
+  content: text,
+  timestamp: canonicalTime,
+  metadata: jsonObject,
+};
+type MessageWire = z.output<z.ZodObject<typeof messageFields>> & { idempotency_key?: string | null };
+const toMessage = (w: MessageWire): Message => ({
+  id: w.id,
+  sessionId: w.session_id,
+  seq: w.seq,
+  role: w.role,
+  content: w.content,
+  timestamp: w.timestamp,
+  metadata: w.metadata,
+  idempotencyKey: w.idempotency_key ?? null,
+});
 
-const stateRecord = z
-  .strictObject({ session_id: idOf('session'), data: jsonValue, updated_at: canonicalTime })
-  .transform((w): State => ({ sessionId: w.session_id, data: w.data, updatedAt: w.updated_at }));
+const stateFields = { session_id: idOf('session'), data: jsonValue, updated_at: canonicalTime };
+const toState = (w: z.output<z.ZodObject<typeof stateFields>> & { version?: number }): State => ({
+  sessionId: w.session_id,
+  data: w.data,
+  updatedAt: w.updated_at,
+  version: w.version ?? 1,
+});
+
+const RECORDS = {
+  1: {
+    session: z.strictObject(sessionFields).transform(toSession),
+    message: z.strictObject(messageFields).transform(toMessage),
+    state: z.strictObject(stateFields).transform(toState),
+  },
+  2: {
+    session: z.strictObject({ ...sessionFields, ...forkFields }).refine(notOwnParent, ownParent).transform(toSession),
+    message: z.strictObject({ ...messageFields, idempotency_key: idempotencyKey.nullable() }).transform(toMessage),
+    state: z
+      .strictObject({ ...stateFields, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) })
+      .transform(toState),
+  },
+} satisfies Record<BundleVersion, unknown>;
 
 const artifactRecord = z
   .strictObject({
@@ -226,13 +258,14 @@ const headerSchema = z
   .strictObject({
     type: z.literal('header'),
     format: z.literal(BUNDLE_FORMAT),
-    version: z.literal(BUNDLE_VERSION),
+    version: z.union(READABLE_VERSIONS.map((v) => z.literal(v))),
     exported_at: canonicalTime,
     source: jsonObject,
     filter: z.strictObject({ session_id: idOf('session').nullable(), agent_name: shortText.nullable() }),
   })
   .transform((w) => ({
     type: 'header' as const,
+    version: w.version as BundleVersion,
     exportedAt: w.exported_at,
     source: w.source,
     filter: { sessionId: w.filter.session_id, agentName: w.filter.agent_name },
@@ -259,22 +292,27 @@ const footerSchema = z
   .strictObject({ type: z.literal('footer'), sessions: count, messages: count, states: count, artifacts: count, metrics: count })
   .transform(({ type: _type, ...totals }) => ({ type: 'footer' as const, totals: totals satisfies Totals }));
 
-const LINE_SCHEMAS = {
+const lineSchemas = (version: BundleVersion) => ({
   header: headerSchema,
-  session: recordLine('session', sessionRecord),
-  message: recordLine('message', messageRecord),
-  state: recordLine('state', stateRecord),
+  session: recordLine('session', RECORDS[version].session),
+  message: recordLine('message', RECORDS[version].message),
+  state: recordLine('state', RECORDS[version].state),
   artifact: recordLine('artifact', artifactRecord),
   session_end: sessionEndSchema,
   metric: recordLine('metric', metricRecord),
   footer: footerSchema,
-};
+});
+const LINE_SCHEMAS = { 1: lineSchemas(1), 2: lineSchemas(2) } satisfies Record<BundleVersion, unknown>;
 
-type LineType = keyof typeof LINE_SCHEMAS;
-export type BundleLine = { [T in LineType]: z.output<(typeof LINE_SCHEMAS)[T]> }[LineType];
+type LineType = keyof (typeof LINE_SCHEMAS)[2];
+export type BundleLine = { [T in LineType]: z.output<(typeof LINE_SCHEMAS)[2][T]> }[LineType];
 
-/** Parses and validates one line of a bundle; a `BundleError` names the line and the field. */
-export function parseBundleLine(line: string, lineNumber: number): BundleLine {
+/**
+ * Parses and validates one line of a bundle of the given version (the header's, which any version
+ * reads alike); a `BundleError` names the line and the field.
+ */
+export function parseBundleLine(line: string, lineNumber: number, version: BundleVersion = BUNDLE_VERSION): BundleLine {
+  const schemas = LINE_SCHEMAS[version];
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -285,14 +323,14 @@ export function parseBundleLine(line: string, lineNumber: number): BundleLine {
     throw new BundleError('must be a JSON object with a "type"', lineNumber);
   }
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !Object.hasOwn(LINE_SCHEMAS, type)) {
+  if (typeof type !== 'string' || !Object.hasOwn(schemas, type)) {
     throw new BundleError(
-      type === undefined ? 'has no "type"' : `unknown line type ${JSON.stringify(type)} (expected one of ${Object.keys(LINE_SCHEMAS).join(', ')})`,
+      type === undefined ? 'has no "type"' : `unknown line type ${JSON.stringify(type)} (expected one of ${Object.keys(schemas).join(', ')})`,
       lineNumber,
     );
   }
   if (type === 'header') checkHeaderIdentity(value as Record<string, unknown>, lineNumber);
-  const result = LINE_SCHEMAS[type as LineType].safeParse(value, { reportInput: true });
+  const result = schemas[type as LineType].safeParse(value, { reportInput: true });
   if (result.success) return result.data as BundleLine;
   const issues = result.error.issues.map((issue) => {
     const path = issue.path.filter((p) => typeof p !== 'symbol').join('.');
@@ -307,9 +345,9 @@ function checkHeaderIdentity(header: Record<string, unknown>, lineNumber: number
   if (header.format !== BUNDLE_FORMAT) {
     throw new BundleError(`not an ${BUNDLE_FORMAT} (header format is ${JSON.stringify(header.format) ?? 'missing'})`, lineNumber);
   }
-  if (header.version !== BUNDLE_VERSION) {
+  if (!(READABLE_VERSIONS as readonly unknown[]).includes(header.version)) {
     throw new BundleError(
-      `bundle version ${JSON.stringify(header.version) ?? 'missing'} is not supported; this tool reads version ${BUNDLE_VERSION}`,
+      `bundle version ${JSON.stringify(header.version) ?? 'missing'} is not supported; this tool reads versions ${READABLE_VERSIONS.join(' and ')}`,
       lineNumber,
     );
   }
@@ -318,7 +356,7 @@ function checkHeaderIdentity(header: Record<string, unknown>, lineNumber: number
 // --- reading: the sequence of lines -----------------------------------------------------------
 
 export type BundleEvent =
-  | { kind: 'header'; exportedAt: string; source: JsonObject }
+  | { kind: 'header'; version: BundleVersion; exportedAt: string; source: JsonObject }
   | { kind: 'session'; bundle: SessionBundle; line: number }
   | { kind: 'metric'; metric: Metric }
   | { kind: 'footer'; totals: Totals };
@@ -329,6 +367,8 @@ interface OpenSession {
   messages: Message[];
   state: State | null;
   artifacts: Artifact[];
+  /** Idempotency keys of its messages so far: unique within a session. */
+  keys: Set<string>;
 }
 
 /**
@@ -350,20 +390,25 @@ export class BundleReader {
     if (!this.sawHeader) {
       if (line.type !== 'header') throw new BundleError(`the first line must be the header, not a ${line.type} line (is this an ${BUNDLE_FORMAT}?)`, n);
       this.sawHeader = true;
-      return { kind: 'header', exportedAt: line.exportedAt, source: line.source };
+      return { kind: 'header', version: line.version, exportedAt: line.exportedAt, source: line.source };
     }
     switch (line.type) {
       case 'header':
         throw new BundleError('a second header', n);
       case 'session':
         if (this.open) throw this.unfinished(n, 'session');
-        this.open = { session: line.record, line: n, messages: [], state: null, artifacts: [] };
+        this.open = { session: line.record, line: n, messages: [], state: null, artifacts: [], keys: new Set() };
         return null;
       case 'message': {
         const open = this.member(line.record.sessionId, 'message', n);
         const previous = open.messages.at(-1);
         if (previous && line.record.seq <= previous.seq) {
           throw new BundleError(`messages must be in increasing seq order (seq ${line.record.seq} after ${previous.seq})`, n);
+        }
+        const key = line.record.idempotencyKey;
+        if (key !== null) {
+          if (open.keys.has(key)) throw new BundleError(`a second message with idempotency key ${JSON.stringify(key)} in session ${open.session.id}`, n);
+          open.keys.add(key);
         }
         open.messages.push(line.record);
         return null;

@@ -1,8 +1,18 @@
 import { ConflictError } from '../domain/errors.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Metric } from '../domain/records.js';
-import type { StorageBackend } from '../storage/backend.js';
-import { BundleError, BundleReader, parseBundleLine, readLines, zeroTotals, type BundleLine, type Totals } from './bundle.js';
+import type { ParentLink, StorageBackend } from '../storage/backend.js';
+import {
+  BUNDLE_VERSION,
+  BundleError,
+  BundleReader,
+  parseBundleLine,
+  readLines,
+  zeroTotals,
+  type BundleLine,
+  type BundleVersion,
+  type Totals,
+} from './bundle.js';
 
 export interface ImportReport {
   header: { exportedAt: string; source: JsonObject } | null;
@@ -37,6 +47,11 @@ const DEFAULT_METRIC_BATCH = 1000;
  * Reads a bundle line by line, validating each. Holds one session at a time and writes it with
  * `importSession` when its `session_end` arrives (all or nothing); metrics go in batches. Never
  * throws: whatever stops it is returned with the report of what was committed until then.
+ *
+ * Forks come before their parents in a bundle (newest first), and `importSession` links a fork to
+ * its parent only when the parent is there: the links of every fork read are remembered (two ids
+ * each) and made at the end with `linkParents`, once both sides are in. A fork whose parent is in
+ * neither the bundle nor the target stays without a parent, as if the parent had been deleted.
  */
 export async function importBundle(
   backend: StorageBackend,
@@ -47,6 +62,8 @@ export async function importBundle(
   const report: ImportReport = { header: null, imported: zeroTotals(), skipped: zeroTotals(), conflicts: [] };
   const reader = new BundleReader();
   const metrics: Metric[] = [];
+  const links: ParentLink[] = [];
+  let version: BundleVersion = BUNDLE_VERSION;
 
   const flushMetrics = async () => {
     if (metrics.length === 0) return;
@@ -61,7 +78,7 @@ export async function importBundle(
       if (text.trim() === '') continue;
       let line: BundleLine;
       try {
-        line = parseBundleLine(text, number);
+        line = parseBundleLine(text, number, version);
       } catch (error) {
         if (terminated || !(error instanceof BundleError)) throw error;
         // A last line that does not parse and has no newline was cut off: say so plainly.
@@ -74,6 +91,7 @@ export async function importBundle(
       const event = reader.accept(line, number);
       switch (event?.kind) {
         case 'header':
+          version = event.version;
           report.header = { exportedAt: event.exportedAt, source: event.source };
           break;
         case 'session': {
@@ -81,6 +99,7 @@ export async function importBundle(
           const { bundle } = event;
           try {
             const counts = await backend.importSession(bundle);
+            if (bundle.session.parentId !== null) links.push({ id: bundle.session.id, parentId: bundle.session.parentId });
             report.imported.sessions += counts.sessions;
             report.imported.messages += counts.messages;
             report.imported.states += counts.states;
@@ -106,12 +125,15 @@ export async function importBundle(
       }
     }
     await flushMetrics();
+    await backend.linkParents(links);
     reader.finish();
     return { report, error: null };
   } catch (error) {
-    // Metric lines read before the problem are complete and valid on their own: keep them.
+    // Metric lines read before the problem are complete and valid on their own: keep them. And the
+    // sessions committed before it are linked to their parents as far as both are in.
     try {
       await flushMetrics();
+      await backend.linkParents(links);
     } catch {
       // the original error says more
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchIssues } from './appends.js';
 import { ValidationError } from './errors.js';
 import { isWellFormedText, jsonObject, jsonValue } from './json.js';
 import { MESSAGE_ROLES, SESSION_STATUSES } from './records.js';
@@ -98,7 +99,19 @@ export type SessionFilter = z.output<typeof sessionFilter>;
 
 // --- history ----------------------------------------------------------------------------------
 
+/** A message id chosen by the client: the service's prefix, then letters, digits, `_` or `-`. */
+export const messageId = z
+  .string()
+  .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
+  .regex(/^msg_[0-9A-Za-z_-]+$/, 'must be a message id: "msg_" followed by letters, digits, "_" or "-"');
+
+/** A client's key for one append, unique within its session (see `domain/appends.ts`). */
+export const idempotencyKey = identifier(LIMITS.shortText);
+
 export const newMessageInput = z.object({
+  /** Optional: the client's own id for the message; a repeated append with it is answered, not stored again. */
+  id: messageId.nullish(),
+  idempotencyKey: idempotencyKey.nullish(),
   role: messageRole,
   content: text,
   metadata: jsonObject.nullish().transform((v) => v ?? {}),
@@ -111,11 +124,38 @@ export type AddMessageInput = z.output<typeof addMessageInput>;
 export const newMessagesInput = z
   .array(newMessageInput)
   .min(1, 'must contain at least one message')
-  .max(LIMITS.batch, `must contain at most ${LIMITS.batch} messages`);
+  .max(LIMITS.batch, `must contain at most ${LIMITS.batch} messages`)
+  .superRefine((messages, ctx) => {
+    for (const issue of batchIssues(messages.map((m) => ({ ...m, id: m.id ?? '', idFromClient: m.id != null })))) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
+
+/** A history position: only messages after it (`after_seq`, `afterSeq`). */
+export const seqCursor = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 
 // --- state ------------------------------------------------------------------------------------
 
+/**
+ * The version a state write expects to replace (compare-and-set); 0 expects no state at all.
+ * Absent: the write applies whatever the version.
+ */
+export const expectedVersion = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
+
 export const setStateInput = z.object({ data: jsonValue });
+
+/** A JSON Merge Patch (RFC 7396): any JSON value, `null` included (it replaces the state with null). */
+export const statePatch = jsonValue;
+
+// --- forks ------------------------------------------------------------------------------------
+
+/** What a fork may change from its parent: absent or null fields are copied from the parent. */
+export const forkSessionInput = z.object({
+  agentName: shortText.nullish(),
+  userId: shortText.nullish(),
+  metadata: jsonObject.nullish(),
+});
+export type ForkSessionInput = z.output<typeof forkSessionInput>;
 
 // --- artifacts --------------------------------------------------------------------------------
 

@@ -20,6 +20,16 @@ export interface Session {
   createdAt: string;
   updatedAt: string;
   metadata: JsonObject;
+  /**
+   * The session this one was forked from; null for a session that is not a fork, and for a fork
+   * whose parent has since been deleted (deleting a parent leaves its forks alone).
+   */
+  parentId: string | null;
+  /**
+   * The parent's message the fork was cut at (its history was copied up to and including it); kept
+   * as a record of where the fork came from even when that message or its session is gone.
+   */
+  forkedFromMessageId: string | null;
 }
 
 export interface Message {
@@ -31,12 +41,22 @@ export interface Message {
   content: string;
   timestamp: string;
   metadata: JsonObject;
+  /**
+   * The client's key for this append, unique within the session: sending the same append again
+   * (a retry) answers this message instead of storing another. Null when none was given.
+   */
+  idempotencyKey: string | null;
 }
 
 export interface State {
   sessionId: string;
   data: Json;
   updatedAt: string;
+  /**
+   * 1 when the state is created, one more on every write: what compare-and-set compares. A deleted
+   * state starts again at 1 when it is set again.
+   */
+  version: number;
 }
 
 export interface Artifact {

@@ -12,6 +12,9 @@ export function sessionToWire(s: Session) {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     metadata: s.metadata,
+    // Not in the original service: where a fork comes from (see README, Concurrency).
+    parent_id: s.parentId,
+    forked_from_message_id: s.forkedFromMessageId,
   };
 }
 

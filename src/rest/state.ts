@@ -4,7 +4,8 @@ import { json, parseWire } from './http.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';
 
 export function stateToWire(s: State) {
-  return { session_id: s.sessionId, data: s.data, updated_at: s.updatedAt };
+  // `version` is not in the original service: the state's version, as in its ETag (see README).
+  return { session_id: s.sessionId, data: s.data, updated_at: s.updatedAt, version: s.version };
 }
 
 export function stateRoutes({ storage }: RouteDeps): Route[] {

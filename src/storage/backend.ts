@@ -1,4 +1,5 @@
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
+import type { Json } from '../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
 
 /**
@@ -24,10 +25,28 @@ export interface StorageBackend extends CacheStore {
   listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
   countSessions(filter: SessionFilter): Promise<number>;
 
+  // forks
+  /**
+   * Creates a fork of a session in one transaction: reads the parent, its history up to and
+   * including `upToMessageId` (which must be one of its messages), its state and its artifacts,
+   * hands them to `build` — the domain's copying rules, synchronous and pure: a backend may call it
+   * again when it retries — and writes the session bundle it returns exactly as given.
+   */
+  forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle): Promise<ForkOutcome>;
+  /** The forks of each session (sessions whose `parentId` it is), in creation order (by id). */
+  forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>>;
+  forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>>;
+
   // history
   /**
    * Appends messages in one transaction, assigning consecutive `seq` numbers after the session's
    * last one; null (and nothing written) when the session does not exist.
+   *
+   * Idempotent for messages the client named (`idFromClient`, `idempotencyKey`): in the same
+   * transaction as the write, the stored messages with those ids and keys are looked up and
+   * matched with `matchRepeats` (domain/appends.ts). A repeat is answered with the stored message
+   * and not written again; a conflict throws and writes nothing. Concurrent appends with the same
+   * key store one message, and all of them answer it. Messages come back in the order given.
    */
   appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null>;
   messagesByIds(ids: readonly string[]): Promise<Message[]>;
@@ -38,8 +57,19 @@ export interface StorageBackend extends CacheStore {
 
   // state
   statesBySessionIds(sessionIds: readonly string[]): Promise<State[]>;
-  /** Inserts or replaces; false (nothing written) when the session does not exist. */
-  putState(state: State): Promise<boolean>;
+  /**
+   * Inserts (version 1) or replaces (version + 1) unconditionally; the state as stored, or null
+   * (nothing written) when the session does not exist.
+   */
+  putState(state: NewState): Promise<State | null>;
+  /**
+   * Read-modify-write of a session's state, atomically: `change` gets the state as it is (null when
+   * there is none) and returns the data to store, or throws to store nothing. No other write of
+   * that state can come between the two. `change` must be synchronous and pure: a backend may call
+   * it again when it retries. The state as stored (version 1 when created, else one more), or null
+   * (nothing written, `change` not called) when the session does not exist.
+   */
+  modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string): Promise<State | null>;
   deleteState(sessionId: string): Promise<boolean>;
 
   // artifacts
@@ -68,6 +98,12 @@ export interface StorageBackend extends CacheStore {
   importSession(bundle: SessionBundle): Promise<ImportCounts>;
   /** Inserts metrics with their ids; ones that already exist are skipped. How many were new. */
   importMetrics(metrics: readonly Metric[]): Promise<number>;
+  /**
+   * `importSession` writes a fork's `parentId` only when its parent is already there (bundles list
+   * forks before their parents, and a bundle may lack the parent): this restores those links once
+   * both sessions exist. A link is made only for a fork without a parent; how many were made.
+   */
+  linkParents(links: readonly ParentLink[]): Promise<number>;
 }
 
 /**
@@ -100,7 +136,34 @@ export interface ImportCounts {
   artifacts: number;
 }
 
-export type NewMessage = Omit<Message, 'seq'>;
+export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
+  /** Null or absent: none. */
+  idempotencyKey?: string | null;
+  /** The client chose `id`: a message stored under it may be a repeat (see `appendMessages`). */
+  idFromClient?: boolean;
+};
+
+export type NewState = Omit<State, 'version'>;
+
+/** What a fork is made from (see `forkSession`). */
+export interface ForkSource {
+  parent: Session;
+  /** The parent's message the fork is cut at. */
+  cut: Message;
+  /** The parent's history up to and including `cut`, in seq order. */
+  messages: readonly Message[];
+  state: State | null;
+  /** In creation order. */
+  artifacts: readonly Artifact[];
+}
+
+/** The fork as written, or what was missing: the parent session, or the message in it. */
+export type ForkOutcome = { fork: SessionBundle } | { missing: 'session' | 'message' };
+
+export interface ParentLink {
+  id: string;
+  parentId: string;
+}
 
 export interface SessionPatch {
   agentName?: string | null;

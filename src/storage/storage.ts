@@ -1,10 +1,12 @@
+import { batchIssues } from '../domain/appends.js';
 import { type Clock, isoTime } from '../domain/clock.js';
-import { NotFoundError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type {
   AddMessageInput,
   CreateArtifactInput,
   CreateSessionInput,
+  ForkSessionInput,
   MetricFilter,
   NewMessageInput,
   RecordMetricInput,
@@ -13,8 +15,10 @@ import type {
   UpdateSessionInput,
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
+import { applyMergePatch } from '../domain/merge-patch.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
-import type { CacheStore, MetricKey, Slice, StorageBackend } from './backend.js';
+import { checkVersion, type ExpectedVersion } from '../domain/state.js';
+import type { CacheStore, ForkSource, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -38,7 +42,7 @@ export class Storage {
 
   async createSession(input: CreateSessionInput): Promise<Session> {
     const now = this.now();
-    const session: Session = { id: this.ids.next('session'), ...input, createdAt: now, updatedAt: now };
+    const session: Session = { id: this.ids.next('session'), ...input, createdAt: now, updatedAt: now, parentId: null, forkedFromMessageId: null };
     await this.backend.insertSession(session);
     return session;
   }
@@ -71,6 +75,57 @@ export class Storage {
     return this.backend.countSessions(filter);
   }
 
+  // --- forks ----------------------------------------------------------------------------------
+
+  /**
+   * A new session that continues `parentId` from one of its messages, made in one transaction: the
+   * parent's history up to and including `upToMessageId` (new message ids; the same seq numbers,
+   * roles, contents, metadata and timestamps; idempotency keys are not copied: they belong to the
+   * parent's appends), its state as it is now (data kept, version 1 again) and its artifact records
+   * (new ids, everything else kept). The fork is active, created now, with the parent's agent, user
+   * and metadata unless `input` gives others. Its later appends continue after the copied seq.
+   * An unknown parent is NOT_FOUND; a message that is not one of the parent's is BAD_USER_INPUT.
+   */
+  async forkSession(parentId: string, upToMessageId: string, input: ForkSessionInput = {}): Promise<SessionBundle> {
+    const now = this.now();
+    const build = ({ parent, cut, messages, state, artifacts }: ForkSource): SessionBundle => {
+      const id = this.ids.next('session');
+      return {
+        session: {
+          id,
+          agentName: input.agentName ?? parent.agentName,
+          userId: input.userId ?? parent.userId,
+          status: 'active',
+          createdAt: now,
+          updatedAt: now,
+          metadata: input.metadata ?? parent.metadata,
+          parentId: parent.id,
+          forkedFromMessageId: cut.id,
+        },
+        messages: messages.map((m) => ({ ...m, id: this.ids.next('message'), sessionId: id, idempotencyKey: null })),
+        state: state && { ...state, sessionId: id, version: 1 },
+        artifacts: artifacts.map((a) => ({ ...a, id: this.ids.next('artifact'), sessionId: id })),
+      };
+    };
+    const outcome = await this.backend.forkSession(parentId, upToMessageId, build);
+    if ('fork' in outcome) return outcome.fork;
+    if (outcome.missing === 'session') throw new NotFoundError('Session');
+    throw new ValidationError([{ path: ['upToMessageId'], message: `must be the id of a message of session ${parentId}` }]);
+  }
+
+  forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
+    return this.backend.forkPages(sessionIds, slice);
+  }
+
+  forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.backend.forkCounts(sessionIds);
+  }
+
+  /** A session's forks in creation order; an unknown session has none. */
+  async forks(sessionId: string, slice: Slice<string>): Promise<Session[]> {
+    return (await this.backend.forkPages([sessionId], slice)).get(sessionId) ?? [];
+  }
+
   // --- history --------------------------------------------------------------------------------
 
   async addMessage(input: AddMessageInput): Promise<Message> {
@@ -79,10 +134,28 @@ export class Storage {
     return added!;
   }
 
-  /** All or nothing: one transaction, consecutive `seq` numbers. */
+  /**
+   * All or nothing: one transaction, consecutive `seq` numbers. A message with the client's own
+   * `id` or an `idempotencyKey` that repeats one stored before is answered with the stored message
+   * (its id, seq and timestamp) instead of being stored again; one that reuses the id or key for
+   * something else is a CONFLICT (see `domain/appends.ts`).
+   */
   async addMessages(sessionId: string, inputs: readonly NewMessageInput[]): Promise<Message[]> {
     const timestamp = this.now();
-    const messages = inputs.map((m) => ({ id: this.ids.next('message'), sessionId, timestamp, ...m }));
+    const messages = inputs.map(
+      ({ id, idempotencyKey, role, content, metadata }): NewMessage => ({
+        id: id ?? this.ids.next('message'),
+        idFromClient: id != null,
+        idempotencyKey: idempotencyKey ?? null,
+        sessionId,
+        role,
+        content,
+        metadata,
+        timestamp,
+      }),
+    );
+    const issues = batchIssues(messages);
+    if (issues.length) throw new ValidationError(issues.map((issue) => ({ ...issue, path: ['messages', ...issue.path] })));
     const added = await this.backend.appendMessages(sessionId, messages);
     if (!added) throw new NotFoundError('Session');
     return added;
@@ -128,10 +201,47 @@ export class Storage {
     return this.backend.statesBySessionIds(sessionIds);
   }
 
-  async setState(sessionId: string, data: Json): Promise<State> {
-    const state: State = { sessionId, data, updatedAt: this.now() };
-    if (!(await this.backend.putState(state))) throw new NotFoundError('Session');
-    return state;
+  /**
+   * Sets (or replaces) the state. With `expectedVersion` it is a compare-and-set: it applies only
+   * if the state is at that version (0: only if there is no state; `existing`: if there is one),
+   * else a CONFLICT carrying the current version (`VersionConflictError`). The check and the write
+   * are one atomic step.
+   */
+  async setState(sessionId: string, data: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
+    const updatedAt = this.now();
+    const stored =
+      expectedVersion == null
+        ? await this.backend.putState({ sessionId, data, updatedAt })
+        : await this.backend.modifyState(
+            sessionId,
+            (current) => {
+              checkVersion(current, expectedVersion);
+              return data;
+            },
+            updatedAt,
+          );
+    if (!stored) throw new NotFoundError('Session');
+    return stored;
+  }
+
+  /**
+   * Applies a JSON Merge Patch (RFC 7396) to the state, atomically: the patch is applied to the
+   * state as it is at the moment of the write, so concurrent patches of different members all take
+   * effect. A session without state is patched as if its state were `{}` and gets one (version 1) —
+   * unless an `expectedVersion` other than 0 says it must exist. `expectedVersion` works as in
+   * `setState`.
+   */
+  async patchState(sessionId: string, patch: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
+    const stored = await this.backend.modifyState(
+      sessionId,
+      (current) => {
+        checkVersion(current, expectedVersion);
+        return applyMergePatch(current?.data, patch);
+      },
+      this.now(),
+    );
+    if (!stored) throw new NotFoundError('Session');
+    return stored;
   }
 
   async deleteState(sessionId: string): Promise<void> {

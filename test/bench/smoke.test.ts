@@ -41,6 +41,7 @@ describe('npm run bench --quick', () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         'baseline/yoga.hello',
+        'baseline/yoga.hello.end',
         'baseline/sqlite.commit',
         'baseline/sqlite.select1000+stringify',
         'sqlite/rest.append.spread',

@@ -45,6 +45,8 @@ const sessionArb: fc.Arbitrary<Session> = fc.record({
   createdAt: timeArb,
   updatedAt: timeArb,
   metadata: jsonObjectArb,
+  parentId: fc.option(idArb('session_'), { nil: null }),
+  forkedFromMessageId: fc.option(idArb('msg_'), { nil: null }),
 });
 const messageArb = (sessionId: string, seq: number): fc.Arbitrary<Message> =>
   fc.record({
@@ -55,8 +57,10 @@ const messageArb = (sessionId: string, seq: number): fc.Arbitrary<Message> =>
     content: textArb,
     timestamp: timeArb,
     metadata: jsonObjectArb,
+    idempotencyKey: fc.option(nameArb, { nil: null }),
   });
-const stateArb = (sessionId: string): fc.Arbitrary<State> => fc.record({ sessionId: fc.constant(sessionId), data: jsonArb, updatedAt: timeArb });
+const stateArb = (sessionId: string): fc.Arbitrary<State> =>
+  fc.record({ sessionId: fc.constant(sessionId), data: jsonArb, updatedAt: timeArb, version: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }) });
 const artifactArb = (sessionId: string): fc.Arbitrary<Artifact> =>
   fc.record({
     id: idArb('artifact_'),
@@ -88,7 +92,11 @@ const sessionBundleArb: fc.Arbitrary<SessionBundle> = sessionArb.chain((session)
       artifacts: fc.array(artifactArb(session.id), { maxLength: 3 }),
     })
     .chain(({ seqs, state, artifacts }) =>
-      fc.tuple(...seqs.map((seq) => messageArb(session.id, seq))).map((messages) => ({ session, messages, state, artifacts })),
+      fc
+        .tuple(...seqs.map((seq) => messageArb(session.id, seq)))
+        // idempotency keys are unique within a session
+        .map((messages) => messages.map((m, i) => (messages.findIndex((o) => o.idempotencyKey === m.idempotencyKey) < i ? { ...m, idempotencyKey: null } : m)))
+        .map((messages) => ({ session, messages, state, artifacts })),
     ),
 );
 
@@ -127,6 +135,9 @@ function recordingBackend() {
     async importMetrics(batch: readonly Metric[]): Promise<number> {
       metrics.push(...batch);
       return batch.length;
+    },
+    async linkParents(): Promise<number> {
+      return 0;
     },
   } as Partial<StorageBackend> as StorageBackend;
   return { backend, sessions, metrics };
@@ -228,7 +239,17 @@ describe('bundle lines', () => {
   });
 
   it('timestamps must be canonical, ids must carry their prefix', () => {
-    const good = { id: 'session_01', agent_name: 'a', user_id: null, status: 'active', created_at: '2026-01-31T12:00:00.000Z', updated_at: '2026-01-31T12:00:00.000Z', metadata: {} };
+    const good = {
+      id: 'session_01',
+      agent_name: 'a',
+      user_id: null,
+      status: 'active',
+      created_at: '2026-01-31T12:00:00.000Z',
+      updated_at: '2026-01-31T12:00:00.000Z',
+      metadata: {},
+      parent_id: null,
+      forked_from_message_id: null,
+    };
     const parse = (record: object) => () => parseBundleLine(JSON.stringify({ type: 'session', record }), 3);
     expect(parse(good)()).toMatchObject({ type: 'session', record: { id: 'session_01' } });
     for (const time of ['2026-01-31T12:00:00Z', '2026-01-31T12:00:00.000+00:00', '2026-01-31 12:00:00.000Z', '2026-02-30T12:00:00.000Z', '2026-01-31']) {
@@ -239,6 +260,26 @@ describe('bundle lines', () => {
     }
     expect(parse({ ...good, status: 'archived' })).toThrow(/record\.status/);
     expect(parse({ ...good, agent_name: undefined })).toThrow(/record\.agent_name: field required/);
+    expect(parse({ ...good, parent_id: 'session_01' })).toThrow(/record\.parent_id: a session cannot be its own parent/);
+    expect(parse({ ...good, forked_from_message_id: 'session_02' })).toThrow(/record\.forked_from_message_id: must be a message id/);
+  });
+
+  it('reads version 1 lines with the defaults of what version 2 added, and refuses them in version 2', () => {
+    const v1 = {
+      session: { id: 'session_01', agent_name: 'a', user_id: null, status: 'active', created_at: '2026-01-31T12:00:00.000Z', updated_at: '2026-01-31T12:00:00.000Z', metadata: {} },
+      message: { id: 'msg_01', session_id: 'session_01', seq: 1, role: 'user', content: 'hi', timestamp: '2026-01-31T12:00:00.000Z', metadata: {} },
+      state: { session_id: 'session_01', data: { a: 1 }, updated_at: '2026-01-31T12:00:00.000Z' },
+    };
+    const line = (type: keyof typeof v1, extra: object = {}) => JSON.stringify({ type, record: { ...v1[type], ...extra } });
+    expect(parseBundleLine(line('session'), 1, 1)).toMatchObject({ record: { id: 'session_01', parentId: null, forkedFromMessageId: null } });
+    expect(parseBundleLine(line('message'), 1, 1)).toMatchObject({ record: { id: 'msg_01', idempotencyKey: null } });
+    expect(parseBundleLine(line('state'), 1, 1)).toMatchObject({ record: { data: { a: 1 }, version: 1 } });
+    expect(() => parseBundleLine(line('session'), 2)).toThrow(/^line 2: invalid session line: record\.parent_id: field required/);
+    expect(() => parseBundleLine(line('message'), 2)).toThrow(/record\.idempotency_key: field required/);
+    expect(() => parseBundleLine(line('state'), 2)).toThrow(/record\.version: field required/);
+    // and version 2's fields are unknown to version 1
+    expect(() => parseBundleLine(line('state', { version: 2 }), 3, 1)).toThrow(/^line 3: invalid state line/);
+    expect(() => parseBundleLine(line('state', { version: 0 }), 3)).toThrow(/record\.version: must be at least 1/);
   });
 });
 
@@ -284,8 +325,27 @@ describe('bundle reader', () => {
   });
 
   it('checks the order and counts of lines', () => {
-    const s = viaJson<Session>({ id: 'session_a', agentName: 'a', userId: null, status: 'active', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', metadata: {} });
-    const m = (seq: number, sessionId = s.id): Message => ({ id: `msg_${seq}`, sessionId, seq, role: 'user', content: 'x', timestamp: s.createdAt, metadata: {} });
+    const s = viaJson<Session>({
+      id: 'session_a',
+      agentName: 'a',
+      userId: null,
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      metadata: {},
+      parentId: null,
+      forkedFromMessageId: null,
+    });
+    const m = (seq: number, sessionId = s.id, idempotencyKey: string | null = null): Message => ({
+      id: `msg_${seq}`,
+      sessionId,
+      seq,
+      role: 'user',
+      content: 'x',
+      timestamp: s.createdAt,
+      metadata: {},
+      idempotencyKey,
+    });
     const header = headerLine({ exportedAt: s.createdAt, source: {}, filter: { sessionId: null, agentName: null } });
     const run = (...lines: string[]) => {
       const reader = new BundleReader();
@@ -308,8 +368,11 @@ describe('bundle reader', () => {
     expect(() => run(header, sessionLine(s), end(), footer(), footer())).toThrow(/^line 5: content after the footer/);
     expect(() => run(header, sessionLine(s), messageLine(m(1)))).toThrow(/ends inside session session_a \(line 2\) before its session_end: the file is truncated/);
     expect(() => run(header, sessionLine(s), end())).toThrow(/ends after line 3 without its footer/);
-    expect(() => run(header, sessionLine(s), stateLine({ sessionId: s.id, data: 1, updatedAt: s.createdAt }), stateLine({ sessionId: s.id, data: 2, updatedAt: s.createdAt }))).toThrow(
-      /^line 4: a second state/,
+    expect(() =>
+      run(header, sessionLine(s), stateLine({ sessionId: s.id, data: 1, updatedAt: s.createdAt, version: 1 }), stateLine({ sessionId: s.id, data: 2, updatedAt: s.createdAt, version: 2 })),
+    ).toThrow(/^line 4: a second state/);
+    expect(() => run(header, sessionLine(s), messageLine(m(1, s.id, 'k')), messageLine(m(2, s.id, 'k')))).toThrow(
+      /^line 4: a second message with idempotency key "k" in session session_a/,
     );
   });
 });

@@ -24,9 +24,17 @@ describe('round trip', { timeout: 300_000 }, () => {
     const source = await expectRoundTrip([sqlite('a.db'), sqlite('b.db'), sqlite('c.db')], dir);
     // the fixture is what it claims to be
     const counts = countsOf(source);
-    expect(counts).toMatchObject({ sessions: 9, states: 7, metrics: 2151 });
+    expect(counts).toMatchObject({ sessions: 12, states: 10, metrics: 2151 });
     expect(counts.messages).toBeGreaterThan(2500);
     expect(source.sessions.some((s) => s.messages[0]?.seq === 4)).toBe(true); // cleared then resumed
+    // forks (listed before their parent), a fork of a fork, an orphan; versions; idempotency keys
+    const ids = source.sessions.map((s) => s.session.id);
+    const forks = source.sessions.filter((s) => s.session.forkedFromMessageId !== null);
+    expect(forks).toHaveLength(3);
+    expect(forks.filter((f) => f.session.parentId !== null && ids.indexOf(f.session.parentId) > ids.indexOf(f.session.id))).toHaveLength(2);
+    expect(forks.filter((f) => f.session.parentId === null)).toHaveLength(1);
+    expect(source.sessions.some((s) => (s.state?.version ?? 0) > 1)).toBe(true);
+    expect(source.sessions.flatMap((s) => s.messages).filter((m) => m.idempotencyKey !== null).length).toBeGreaterThan(5);
     expect(source.sessions.flatMap((s) => s.messages.map((m) => m.content))).toEqual(expect.arrayContaining(AWKWARD_TEXT));
     // no temporary files left beside the bundles
     expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
@@ -55,13 +63,13 @@ describe('export and import', { timeout: 180_000 }, () => {
 
   it('export writes the bundle alone to stdout (summary on stderr), with header, sessions, metrics and footer', () => {
     const lines = linesOf(bundle);
-    expect(lines[0]).toMatchObject({ type: 'header', format: 'agent-storage-bundle', version: 1, source: { backend: 'sqlite' } });
+    expect(lines[0]).toMatchObject({ type: 'header', format: 'agent-storage-bundle', version: 2, source: { backend: 'sqlite' } });
     expect(lines.at(-1)).toEqual({ type: 'footer', ...countsOf(all) });
     expect(lines.filter((l) => l.type === 'session').map((l) => l.record!.id)).toEqual(all.sessions.map((s) => s.session.id));
     expect(lines.filter((l) => l.type === 'session_end')).toHaveLength(all.sessions.length);
     // messages carry seq and keep the REST shape
     const message = lines.find((l) => l.type === 'message')!.record!;
-    expect(Object.keys(message).sort()).toEqual(['content', 'id', 'metadata', 'role', 'seq', 'session_id', 'timestamp']);
+    expect(Object.keys(message).sort()).toEqual(['content', 'id', 'idempotency_key', 'metadata', 'role', 'seq', 'session_id', 'timestamp']);
     // U+2028/U+2029 are escaped, so that no line reader splits a record
     expect(bundle).not.toMatch(/[\u2028\u2029]/);
   });
@@ -184,6 +192,50 @@ describe('export and import', { timeout: 180_000 }, () => {
     expect((await snapshot(sqlite('t.db'))).sessions).toEqual([all.sessions[0]]);
   });
 
+  it('reads a version 1 bundle: its sessions are not forks, its messages have no key, its states are at version 1', async () => {
+    // a version 1 bundle is this one without what version 2 added
+    const v1 = linesOf(bundle)
+      .map((line) => {
+        const record = line.record as Record<string, unknown> | undefined;
+        if (line.type === 'header') return { ...line, version: 1 };
+        if (line.type === 'session') delete record!.parent_id, delete record!.forked_from_message_id;
+        if (line.type === 'message') delete record!.idempotency_key;
+        if (line.type === 'state') delete record!.version;
+        return line;
+      })
+      .map((line) => `${JSON.stringify(line)}\n`)
+      .join('');
+    const run = await runCli(['import', '--database', sqlite('t.db')], { input: v1 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await snapshot(sqlite('t.db'))).toEqual({
+      ...all,
+      sessions: all.sessions.map(({ session, messages, state, artifacts }) => ({
+        session: { ...session, parentId: null, forkedFromMessageId: null },
+        messages: messages.map((m) => ({ ...m, idempotencyKey: null })),
+        state: state && { ...state, version: 1 },
+        artifacts,
+      })),
+    });
+    // and refuses a version 1 line in a version 2 bundle
+    const mixed = bundle.replace(/,"parent_id":(null|"[^"]*"),"forked_from_message_id":(null|"[^"]*")/, '');
+    const refused = await runCli(['import', '--database', sqlite('u.db')], { input: mixed });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/invalid session line: record\.parent_id: field required/);
+  });
+
+  it('a fork imported without its parent has no parent until it is imported again with the parent there', async () => {
+    const fork = all.sessions.find((s) => s.session.parentId !== null)!;
+    const exportOne = async (id: string) => (await runCli(['export', '--database', source, '--session', id])).stdout;
+    const forkBundle = await exportOne(fork.session.id);
+    expect((await runCli(['import', '--database', sqlite('t.db')], { input: forkBundle })).code).toBe(0);
+    expect((await snapshot(sqlite('t.db'))).sessions).toEqual([{ ...fork, session: { ...fork.session, parentId: null } }]);
+    expect((await runCli(['import', '--database', sqlite('t.db')], { input: await exportOne(fork.session.parentId!) })).code).toBe(0);
+    expect((await runCli(['import', '--database', sqlite('t.db')], { input: forkBundle })).code).toBe(0);
+    const linked = (await snapshot(sqlite('t.db'))).sessions.find((s) => s.session.id === fork.session.id);
+    expect(linked).toEqual(fork);
+  });
+
   it('exports to a file only once complete, and never leaves partial files behind', async () => {
     const out = file('full.jsonl');
     writeFileSync(out, 'old content');
@@ -251,7 +303,7 @@ describe('failures', { timeout: 60_000 }, () => {
       ['import of text that is not JSON', () => ['import', '--database', at('b.db')], /line 1: not valid JSON/, 'this is not json\n'],
       ['import of a bundle without header', () => ['import', '--database', at('b.db')], /line 1: the first line must be the header/, '{"type":"footer","sessions":0,"messages":0,"states":0,"artifacts":0,"metrics":0}\n'],
       ['import of another format', () => ['import', '--database', at('b.db')], /not an agent-storage-bundle/, '{"type":"header","format":"something-else"}\n'],
-      ['import of a newer version', () => ['import', '--database', at('b.db')], /bundle version 2 is not supported/, '{"type":"header","format":"agent-storage-bundle","version":2}\n'],
+      ['import of a newer version', () => ['import', '--database', at('b.db')], /bundle version 3 is not supported; this tool reads versions 1 and 2/, '{"type":"header","format":"agent-storage-bundle","version":3}\n'],
       ['import of nothing', () => ['import', '--database', at('b.db')], /empty input/, ''],
       ['import of invalid UTF-8', () => ['import', '--database', at('b.db')], /line 1: not valid UTF-8/, Buffer.from([0xff, 0xfe, 0x0a])],
     ];

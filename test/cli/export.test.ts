@@ -66,6 +66,7 @@ describe('exportBundle', () => {
     const fake = {
       importSession: async (b: { session: { id: string } }) => (recorded.push(b.session.id), { sessions: 1, messages: 0, states: 0, artifacts: 0 }),
       importMetrics: async (m: readonly unknown[]) => m.length,
+      linkParents: async () => 0,
     };
     const { error } = await importBundle(fake as never, [Buffer.from(reference.text)]);
     expect(error).toBeNull();

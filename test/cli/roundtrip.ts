@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { JsonObject } from '../../src/domain/json.js';
 import type { MessageRole, Session, SessionStatus } from '../../src/domain/records.js';
+import type { Storage } from '../../src/storage/storage.js';
 import { bodyOf, countsOf, parseSummary, runCli, snapshot, withStorage, type Snapshot } from './support.js';
 
 /**
@@ -85,7 +86,9 @@ export const AWKWARD_JSON: JsonObject = {
  * A database worth moving: several agents and users, every status, every role, long histories that
  * span export pages, a history cleared and resumed (seq starting above 1), sessions without
  * messages, state or artifacts, state of every JSON kind, awkward text everywhere, metrics with and
- * without a session, metrics of a deleted session, metrics sharing a timestamp.
+ * without a session, metrics of a deleted session, metrics sharing a timestamp; states written more
+ * than once (version above 1), messages with idempotency keys (awkward ones too) and client ids;
+ * forks listed before their parent, a fork of a fork, and a fork whose parent was deleted.
  */
 export async function populate(url: string): Promise<void> {
   await withStorage(url, async (storage, _backend, clock) => {
@@ -103,6 +106,7 @@ export async function populate(url: string): Promise<void> {
           metadata: i === 0 ? AWKWARD_JSON : { index: i, tags: ['a', 'b'] },
         }),
       );
+      if (i === 0) await forks(storage, sessions[0]!);
     }
     const [long, cleared, awkward, , empty, ...rest] = sessions;
 
@@ -115,6 +119,8 @@ export async function populate(url: string): Promise<void> {
         Array.from({ length: size }, (_, i) => ({ role: roles[i % 4]!, content: `message ${batch}:${i}`, metadata: (i % 100 === 0 ? { i } : {}) as JsonObject })),
       );
     }
+    // named appends: a client's id, and idempotency keys (awkward ones where they are valid keys)
+    await storage.addMessages(long!.id, [{ role: 'user', content: 'named', metadata: {}, id: 'msg_client-chosen_0001', idempotencyKey: 'plain key' }]);
     // a cleared history continues its sequence
     await storage.addMessages(cleared!.id, [1, 2, 3].map((i) => ({ role: 'user' as const, content: `gone ${i}`, metadata: {} })));
     await storage.clearHistory(cleared!.id);
@@ -123,14 +129,19 @@ export async function populate(url: string): Promise<void> {
     // awkward text in every field that takes it
     await storage.addMessages(
       awkward!.id,
-      AWKWARD_TEXT.map((content, i) => ({ role: roles[i % 4]!, content, metadata: i === 0 ? AWKWARD_JSON : { i } })),
+      AWKWARD_TEXT.map((content, i) => ({
+        role: roles[i % 4]!,
+        content,
+        metadata: i === 0 ? AWKWARD_JSON : { i },
+        idempotencyKey: content.length > 0 && content.length <= 256 && !content.includes('\u0000') ? content : null,
+      })),
     );
     for (const [i, s] of rest.entries()) {
       clock.advance(3);
       await storage.addMessages(s.id, Array.from({ length: i + 1 }, (_, j) => ({ role: roles[j % 4]!, content: `m${j}`, metadata: {} })));
     }
 
-    // state of every JSON kind; `empty` has none
+    // state of every JSON kind; `empty` has none; `long` had one before (version 2 now)
     const states = [AWKWARD_JSON, null, 'a string', 42.5, [1, 'two', null], true, { step: 3 }];
     for (const [i, s] of [long, cleared, awkward, ...rest].entries()) {
       clock.advance(1);
@@ -174,4 +185,25 @@ export async function populate(url: string): Promise<void> {
     await storage.deleteSession(doomed.id);
     void empty;
   });
+}
+
+/**
+ * Forks, made right after their parent (the first session) so that they are listed among the other
+ * sessions, before their parent: an import meets each fork before its parent.
+ */
+async function forks(storage: Storage, parent: Session): Promise<void> {
+  const cut = await storage.addMessages(parent.id, [
+    { role: 'user', content: 'before the fork', metadata: { fork: true }, idempotencyKey: 'fork-point' },
+    { role: 'assistant', content: 'the fork point', metadata: {} },
+  ]);
+  await storage.setState(parent.id, { before: 'the fork' });
+  const fork = await storage.forkSession(parent.id, cut[1]!.id, { agentName: 'forker', metadata: { branch: 1 } });
+  await storage.setState(fork.session.id, { branch: 1, step: 2 });
+  await storage.forkSession(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });
+  // an orphan: its parent is deleted, it keeps the id of the message it was cut at
+  const doomed = await storage.createSession({ agentName: 'forker', userId: null, status: 'active', metadata: {} });
+  const [m] = await storage.addMessages(doomed.id, [{ role: 'user', content: 'gone', metadata: {} }]);
+  await storage.setState(doomed.id, 'doomed state');
+  await storage.forkSession(doomed.id, m!.id, { userId: 'orphan' });
+  await storage.deleteSession(doomed.id);
 }

@@ -36,7 +36,9 @@ describe('REST: the original 16-step scenario', () => {
     const r = await api.get(`/storage/sessions/${sessionId}`);
     expect(r.status).toBe(200);
     expect(r.body.id).toBe(sessionId);
-    expect(Object.keys(r.body).sort()).toEqual(['agent_name', 'created_at', 'id', 'metadata', 'status', 'updated_at', 'user_id']);
+    // the original fields, plus where a fork comes from (null here: not a fork)
+    expect(Object.keys(r.body).sort()).toEqual(['agent_name', 'created_at', 'forked_from_message_id', 'id', 'metadata', 'parent_id', 'status', 'updated_at', 'user_id']);
+    expect(r.body).toMatchObject({ parent_id: null, forked_from_message_id: null });
   });
 
   it('4. add messages (3)', async () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIdGenerator, type IdGenerator } from '../../src/domain/ids.js';
-import type { MetricFilter, SessionFilter } from '../../src/domain/inputs.js';
+import type { MetricFilter, NewMessageInput, SessionFilter } from '../../src/domain/inputs.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
-import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus } from '../../src/domain/records.js';
-import { ConflictError } from '../../src/domain/errors.js';
+import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus, State } from '../../src/domain/records.js';
+import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../../src/domain/errors.js';
 import type { ImportCounts, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
@@ -141,10 +141,10 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     }
 
-    function message(content: string, role: MessageRole = 'user', metadata: JsonObject = {}): Omit<NewMessage, 'sessionId'> {
-      return { id: ids.next('message'), role, content, timestamp: clock.iso(), metadata };
+    function message(content: string, role: MessageRole = 'user', metadata: JsonObject = {}): Omit<Message, 'sessionId' | 'seq'> {
+      return { id: ids.next('message'), role, content, timestamp: clock.iso(), metadata, idempotencyKey: null };
     }
-    const forSession = (sessionId: string, list: Omit<NewMessage, 'sessionId'>[]): NewMessage[] => list.map((m) => ({ ...m, sessionId }));
+    const forSession = (sessionId: string, list: Omit<Message, 'sessionId' | 'seq'>[]): NewMessage[] => list.map((m) => ({ ...m, sessionId }));
 
     function artifact(sessionId: string, fields: Partial<Artifact> = {}): Artifact {
       return {
@@ -191,6 +191,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           createdAt: '2025-01-02T03:04:05.006Z',
           updatedAt: '2025-01-02T03:04:05.007Z',
           metadata: { nested: { list: [1, 'two', null, true] } },
+          parentId: null,
+          forkedFromMessageId: null,
         };
         await backend.insertSession(written);
         expect(await backend.sessionsByIds([written.id])).toEqual([written]);
@@ -260,8 +262,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const other = await session({ agentName: 'other' });
         const doomedMessages = await backend.appendMessages(doomed.id, forSession(doomed.id, [message('a'), message('b')]));
         const otherMessages = await backend.appendMessages(other.id, forSession(other.id, [message('c')]));
-        expect(await backend.putState({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() })).toBe(true);
-        expect(await backend.putState({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() })).toBe(true);
+        expect(await backend.putState({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() })).not.toBeNull();
+        expect(await backend.putState({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() })).not.toBeNull();
         const doomedArtifact = artifact(doomed.id);
         const otherArtifact = artifact(other.id);
         expect(await backend.insertArtifact(doomedArtifact)).toBe(true);
@@ -299,7 +301,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const s = await session();
         await backend.deleteSession(s.id);
         expect(await backend.appendMessages(s.id, forSession(s.id, [message('late')]))).toBeNull();
-        expect(await backend.putState({ sessionId: s.id, data: 1, updatedAt: clock.iso() })).toBe(false);
+        expect(await backend.putState({ sessionId: s.id, data: 1, updatedAt: clock.iso() })).toBeNull();
         expect(await backend.insertArtifact(artifact(s.id))).toBe(false);
         expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 0]]));
       });
@@ -585,13 +587,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('puts, replaces and deletes a session’s state', async () => {
         const s = await session();
         expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-        const first = { sessionId: s.id, data: { step: 1, notes: ['a'] }, updatedAt: clock.iso() };
-        expect(await backend.putState(first)).toBe(true);
+        const first = { sessionId: s.id, data: { step: 1, notes: ['a'] }, updatedAt: clock.iso(), version: 1 };
+        expect(await backend.putState(first)).toEqual(first);
         expect(await backend.statesBySessionIds([s.id])).toEqual([first]);
 
         clock.advance(1000);
-        const second = { sessionId: s.id, data: ['a', 'list', 'now'], updatedAt: clock.iso() };
-        expect(await backend.putState(second)).toBe(true);
+        const second = { sessionId: s.id, data: ['a', 'list', 'now'], updatedAt: clock.iso(), version: 2 };
+        expect(await backend.putState(second)).toEqual(second);
         expect(await backend.statesBySessionIds([s.id])).toEqual([second]);
 
         expect(await backend.deleteState(s.id)).toBe(true);
@@ -603,14 +605,14 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('stores any JSON value as state, including null and scalars', async () => {
         for (const data of [null, 0, -1.5, true, false, '', 'text', [], {}] as Json[]) {
           const s = await session();
-          const state = { sessionId: s.id, data, updatedAt: clock.iso() };
-          expect(await backend.putState(state)).toBe(true);
+          const state = { sessionId: s.id, data, updatedAt: clock.iso(), version: 1 };
+          expect(await backend.putState(state)).toEqual(state);
           expect(await backend.statesBySessionIds([s.id])).toEqual([state]);
         }
       });
 
       it('refuses state for an unknown session (false, nothing written)', async () => {
-        expect(await backend.putState({ sessionId: 'session_unknown', data: { x: 1 }, updatedAt: clock.iso() })).toBe(false);
+        expect(await backend.putState({ sessionId: 'session_unknown', data: { x: 1 }, updatedAt: clock.iso() })).toBeNull();
         expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
         expect(await backend.deleteState('session_unknown')).toBe(false);
       });
@@ -619,8 +621,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const a = await session();
         const b = await session();
         const none = await session();
-        const sa = { sessionId: a.id, data: 'a', updatedAt: clock.iso() };
-        const sb = { sessionId: b.id, data: 'b', updatedAt: clock.iso() };
+        const sa = { sessionId: a.id, data: 'a', updatedAt: clock.iso(), version: 1 };
+        const sb = { sessionId: b.id, data: 'b', updatedAt: clock.iso(), version: 1 };
         await backend.putState(sa);
         await backend.putState(sb);
         const found = await backend.statesBySessionIds([b.id, none.id, 'session_unknown', a.id]);
@@ -999,6 +1001,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           createdAt: T(1),
           updatedAt: T(59),
           metadata: options.metadata ?? { source: 'elsewhere' },
+          parentId: null,
+          forkedFromMessageId: null,
         };
         const messages = seqs.map(
           (seq, i): Message => ({
@@ -1009,9 +1013,10 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
             content: `message at seq ${seq}`,
             timestamp: T(2 + i),
             metadata: { i, meta: options.metadata ?? null },
+            idempotencyKey: null,
           }),
         );
-        const state = options.state === false ? null : { sessionId: s.id, data: { step: seqs.length, meta: options.metadata ?? null }, updatedAt: T(40) };
+        const state = options.state === false ? null : { sessionId: s.id, data: { step: seqs.length, meta: options.metadata ?? null }, updatedAt: T(40), version: 1 };
         const artifacts = Array.from({ length: options.artifacts ?? 2 }, (_, i) =>
           artifact(s.id, { name: `file-${i}`, size: i * 1000, createdAt: T(30 + i), metadata: { i } }),
         );
@@ -1076,14 +1081,14 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const bundle: SessionBundle = {
           session: s,
           messages: [...live, ...newer],
-          state: { sessionId: s.id, data: 'bundle state', updatedAt: T(0) },
+          state: { sessionId: s.id, data: 'bundle state', updatedAt: T(0), version: 1 },
           artifacts: [extra],
         };
         expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 2, states: 0, artifacts: 1 });
         expect(await readBack(s.id)).toEqual({
           session: renamed,
           messages: [...live, ...newer],
-          state: { sessionId: s.id, data: 'target state', updatedAt: expect.any(String) },
+          state: { sessionId: s.id, data: 'target state', updatedAt: expect.any(String), version: 1 },
           artifacts: [extra],
         });
         const next = await backend.appendMessages(s.id, forSession(s.id, [message('five')]));
@@ -1104,7 +1109,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const bundle: SessionBundle = {
           session: s,
           messages: [existing[0]!, { ...message('x'), sessionId: s.id, seq: 4 }, { ...message('y'), sessionId: s.id, seq: 5 }, clash],
-          state: { sessionId: s.id, data: { never: true }, updatedAt: clock.iso() },
+          state: { sessionId: s.id, data: { never: true }, updatedAt: clock.iso(), version: 1 },
           artifacts: [artifact(s.id)],
         };
         // (a bundle lists messages in seq order; this one does not, to put the clash after writes)
@@ -1177,6 +1182,432 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.listMetrics({}, { limit: 10 })).toEqual([...rows].sort(byMetricKey));
         expect(await backend.countMetrics({})).toBe(3);
         expect(await backend.listMetrics({ sessionId: s.id }, { limit: 10 })).toEqual([rows[0]]);
+      });
+    });
+
+    // --- state versions and compare-and-set ------------------------------------------------------
+
+    describe('state versions', () => {
+      /** The error a promise rejects with (or undefined when it resolves). */
+      const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+
+      it('a state starts at version 1 and every write adds one; set again after a delete, it starts over', async () => {
+        const s = await session();
+        expect((await backend.putState({ sessionId: s.id, data: 'a', updatedAt: clock.iso() }))!.version).toBe(1);
+        expect((await backend.putState({ sessionId: s.id, data: 'b', updatedAt: clock.iso() }))!.version).toBe(2);
+        const third = await backend.modifyState(s.id, () => 'c', clock.iso());
+        expect(third).toEqual({ sessionId: s.id, data: 'c', updatedAt: clock.iso(), version: 3 });
+        expect(await backend.statesBySessionIds([s.id])).toEqual([third]);
+        await backend.deleteState(s.id);
+        expect((await backend.putState({ sessionId: s.id, data: 'd', updatedAt: clock.iso() }))!.version).toBe(1);
+      });
+
+      it('modifyState hands over the state as stored, writes what it returns, and writes nothing when it throws', async () => {
+        const s = await session();
+        const seen: (State | null)[] = [];
+        const created = await backend.modifyState(s.id, (current) => (seen.push(current), { n: 1 }), clock.iso());
+        expect(created).toEqual({ sessionId: s.id, data: { n: 1 }, updatedAt: clock.iso(), version: 1 });
+        clock.advance(1000);
+        const updated = await backend.modifyState(s.id, (current) => (seen.push(current), { n: ((current!.data as { n: number }).n ?? 0) + 1 }), clock.iso());
+        expect(updated).toEqual({ sessionId: s.id, data: { n: 2 }, updatedAt: clock.iso(), version: 2 });
+        expect(seen).toEqual([null, created]);
+
+        const refusal = new Error('no');
+        await expect(backend.modifyState(s.id, () => { throw refusal; }, clock.iso())).rejects.toBe(refusal);
+        expect(await backend.statesBySessionIds([s.id])).toEqual([updated]);
+      });
+
+      it('modifyState of an unknown session is null, without calling the change', async () => {
+        let called = false;
+        expect(await backend.modifyState('session_unknown', () => ((called = true), 1), clock.iso())).toBeNull();
+        expect(called).toBe(false);
+        expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
+      });
+
+      it('setState with expectedVersion applies only at that version; a conflict names the current version and writes nothing', async () => {
+        const s = await session();
+        // 0: only if there is no state
+        expect(await storage.setState(s.id, { step: 1 }, 0)).toMatchObject({ data: { step: 1 }, version: 1 });
+        const taken = await failure(storage.setState(s.id, { step: 'other' }, 0));
+        expect(taken).toBeInstanceOf(VersionConflictError);
+        expect(taken).toMatchObject({ code: 'CONFLICT', expectedVersion: 0, currentVersion: 1 });
+
+        expect(await storage.setState(s.id, { step: 2 }, 1)).toMatchObject({ data: { step: 2 }, version: 2 });
+        const stale = await failure(storage.setState(s.id, { step: 'stale' }, 1));
+        expect(stale).toBeInstanceOf(VersionConflictError);
+        expect(stale).toMatchObject({ expectedVersion: 1, currentVersion: 2, message: 'State version mismatch: expected version 1, but the state is at version 2' });
+        expect((await storage.getState(s.id)).data).toEqual({ step: 2 });
+
+        // 'existing': any state, as long as there is one (HTTP's If-Match: *)
+        expect(await storage.setState(s.id, { step: 3 }, 'existing')).toMatchObject({ version: 3 });
+        await storage.deleteState(s.id);
+        expect(await failure(storage.setState(s.id, 'x', 'existing'))).toMatchObject({ expectedVersion: 'existing', currentVersion: 0 });
+        expect(await failure(storage.setState(s.id, 'x', 3))).toMatchObject({ currentVersion: 0 });
+        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
+
+        // without expectedVersion: unconditional, as before
+        expect(await storage.setState(s.id, 'free')).toMatchObject({ data: 'free', version: 1 });
+        // an unknown session is not found, whatever the expectation
+        for (const expected of [undefined, 0, 1, 'existing'] as const) {
+          expect(await failure(storage.setState('session_unknown', 1, expected))).toBeInstanceOf(NotFoundError);
+        }
+      });
+
+      it('patchState applies a JSON Merge Patch to the stored state, and to {} when there is none', async () => {
+        const s = await session();
+        expect(await storage.patchState(s.id, { a: 1, b: { c: 2 } })).toMatchObject({ data: { a: 1, b: { c: 2 } }, version: 1 });
+        expect(await storage.patchState(s.id, { b: { c: null, d: [1, 2] }, e: 'x' }, 1)).toMatchObject({
+          data: { a: 1, b: { d: [1, 2] }, e: 'x' },
+          version: 2,
+        });
+        expect(await storage.patchState(s.id, { a: null })).toMatchObject({ data: { b: { d: [1, 2] }, e: 'x' }, version: 3 });
+        expect(await failure(storage.patchState(s.id, { a: 1 }, 2))).toMatchObject({ currentVersion: 3 });
+        // a patch that is not an object replaces the state as a whole
+        expect(await storage.patchState(s.id, [1, 2])).toMatchObject({ data: [1, 2], version: 4 });
+        expect(await storage.patchState(s.id, { k: 'v' })).toMatchObject({ data: { k: 'v' }, version: 5 });
+        expect((await backend.statesBySessionIds([s.id]))[0]).toMatchObject({ data: { k: 'v' }, version: 5 });
+
+        const fresh = await session();
+        expect(await failure(storage.patchState(fresh.id, { a: 1 }, 1))).toMatchObject({ currentVersion: 0 });
+        expect(await storage.patchState(fresh.id, { a: { b: null, c: 1 } }, 0)).toMatchObject({ data: { a: { c: 1 } }, version: 1 });
+        expect(await failure(storage.patchState('session_unknown', { a: 1 }))).toBeInstanceOf(NotFoundError);
+      });
+
+      it('concurrent read-modify-write increments with compare-and-set lose no update', async () => {
+        const s = await session();
+        await storage.setState(s.id, { counter: 0 });
+        let conflicts = 0;
+        const increment = async () => {
+          for (;;) {
+            const { data, version } = await storage.getState(s.id);
+            try {
+              await storage.setState(s.id, { counter: (data as { counter: number }).counter + 1 }, version);
+              return;
+            } catch (error) {
+              if (!(error instanceof VersionConflictError)) throw error;
+              conflicts++;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: 10 }, async () => {
+          for (let i = 0; i < 5; i++) await increment();
+        }));
+        const state = await storage.getState(s.id);
+        expect(state.data).toEqual({ counter: 50 });
+        expect(state.version).toBe(51);
+        expect(conflicts).toBeGreaterThan(0); // they did race
+      });
+
+      it('of concurrent writes expecting the same version exactly one wins', async () => {
+        const s = await session();
+        const { version } = await storage.setState(s.id, 'start');
+        const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => storage.setState(s.id, `writer ${i}`, version)));
+        const won = outcomes.filter((o) => o.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ currentVersion: version + 1 });
+        expect(await storage.getState(s.id)).toEqual((won[0] as PromiseFulfilledResult<State>).value);
+      });
+
+      it('concurrent patches of different members all take effect, also on a session without state', async () => {
+        const s = await session();
+        await Promise.all(Array.from({ length: 12 }, (_, i) => storage.patchState(s.id, { [`k${i}`]: i })));
+        const state = await storage.getState(s.id);
+        expect(state.data).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])));
+        expect(state.version).toBe(12);
+      });
+    });
+
+    // --- idempotent appends ----------------------------------------------------------------------
+
+    describe('idempotent appends', () => {
+      const say = (content: string, extra: Partial<NewMessageInput> = {}): NewMessageInput => ({ role: 'user', content, metadata: {}, ...extra });
+
+      it('a repeat with the same idempotency key answers the original message and stores nothing', async () => {
+        const s = await session();
+        const [original] = await storage.addMessages(s.id, [say('hello', { idempotencyKey: 'k1', metadata: { a: 1, b: 2 } })]);
+        expect(original).toMatchObject({ seq: 1, idempotencyKey: 'k1' });
+        clock.advance(5000);
+        // metadata is compared as JSON: member order does not matter
+        const [again] = await storage.addMessages(s.id, [say('hello', { idempotencyKey: 'k1', metadata: { b: 2, a: 1 } })]);
+        expect(again).toEqual(original);
+        expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 1]]));
+        const [next] = await storage.addMessages(s.id, [say('next')]);
+        expect(next!.seq).toBe(2);
+      });
+
+      it('a repeat with the same client id answers the original message and stores nothing', async () => {
+        const s = await session();
+        const id = 'msg_client-chosen_01';
+        const [original] = await storage.addMessages(s.id, [say('hi', { id })]);
+        expect(original).toMatchObject({ id, seq: 1, idempotencyKey: null });
+        clock.advance(1000);
+        expect(await storage.addMessages(s.id, [say('hi', { id })])).toEqual([original]);
+        expect(await storage.getMessage(id)).toEqual(original);
+        expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 1]]));
+      });
+
+      it('a key or id reused for a different message is a conflict, and nothing is written', async () => {
+        const s = await session();
+        const other = await session();
+        const [keyed] = await storage.addMessages(s.id, [say('first', { idempotencyKey: 'k', metadata: { n: 1 } })]);
+        const [named] = await storage.addMessages(s.id, [say('second', { id: 'msg_named' })]);
+        const attempts: [string, NewMessageInput][] = [
+          [s.id, say('changed', { idempotencyKey: 'k', metadata: { n: 1 } })],
+          [s.id, { ...say('first', { idempotencyKey: 'k', metadata: { n: 2 } }) }],
+          [s.id, { ...say('first', { idempotencyKey: 'k', metadata: { n: 1 } }), role: 'assistant' }],
+          [s.id, say('other', { id: 'msg_named' })],
+          [s.id, say('first', { idempotencyKey: 'k', metadata: { n: 1 }, id: 'msg_not_the_original' })],
+          [s.id, say('second', { id: 'msg_named', idempotencyKey: 'k' })],
+          [s.id, say('second', { id: 'msg_named', idempotencyKey: 'a new key' })],
+          [other.id, say('second', { id: 'msg_named' })],
+        ];
+        for (const [sessionId, input] of attempts) {
+          await expect(storage.addMessages(sessionId, [input]), JSON.stringify(input)).rejects.toBeInstanceOf(ConflictError);
+        }
+        expect((await backend.historyPages([s.id, other.id], { limit: 10 })).get(s.id)).toEqual([keyed, named]);
+        expect(await backend.historyCounts([other.id])).toEqual(new Map([[other.id, 0]]));
+        expect(await storage.addMessages(s.id, [say('third')])).toMatchObject([{ seq: 3 }]);
+      });
+
+      it('keys are scoped per session', async () => {
+        const a = await session();
+        const b = await session();
+        const [inA] = await storage.addMessages(a.id, [say('same', { idempotencyKey: 'shared' })]);
+        const [inB] = await storage.addMessages(b.id, [say('same', { idempotencyKey: 'shared' })]);
+        expect(inB!.id).not.toBe(inA!.id);
+        expect(inB).toMatchObject({ sessionId: b.id, seq: 1, idempotencyKey: 'shared' });
+      });
+
+      it('concurrent appends with the same key store one message, and all of them answer it', async () => {
+        const s = await session();
+        const results = await Promise.all(Array.from({ length: 12 }, () => storage.addMessage({ sessionId: s.id, ...say('once', { idempotencyKey: 'race' }) })));
+        expect(new Set(results.map((m) => m.id)).size).toBe(1);
+        expect(results.every((m) => m.seq === 1)).toBe(true);
+        expect((await backend.historyPages([s.id], { limit: 10 })).get(s.id)).toEqual([results[0]]);
+        // and with concurrent appends of other messages, the seqs stay gap-free
+        await Promise.all(Array.from({ length: 10 }, (_, i) => storage.addMessage({ sessionId: s.id, ...say(`m${i % 5}`, { idempotencyKey: `k${i % 5}` }) })));
+        const history = (await backend.historyPages([s.id], { limit: 100 })).get(s.id)!;
+        expect(history.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      });
+
+      it('a batch answers repeats with the originals and appends the rest, all or nothing', async () => {
+        const s = await session();
+        const first = await storage.addMessages(s.id, [say('a', { idempotencyKey: 'a' }), say('b', { id: 'msg_b' })]);
+        const mixed = await storage.addMessages(s.id, [say('b', { id: 'msg_b' }), say('c', { idempotencyKey: 'c' }), say('a', { idempotencyKey: 'a' }), say('d')]);
+        expect(mixed[0]).toEqual(first[1]);
+        expect(mixed[2]).toEqual(first[0]);
+        expect(mixed.map((m) => m.seq)).toEqual([2, 3, 1, 4]);
+        // one conflict refuses the whole batch: no message, no seq used
+        await expect(storage.addMessages(s.id, [say('e', { idempotencyKey: 'e' }), say('not a', { idempotencyKey: 'a' })])).rejects.toBeInstanceOf(ConflictError);
+        expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 4]]));
+        expect(await storage.addMessages(s.id, [say('e', { idempotencyKey: 'e' })])).toMatchObject([{ seq: 5 }]);
+        // a batch cannot repeat a key or id within itself
+        await expect(storage.addMessages(s.id, [say('x', { idempotencyKey: 'dup' }), say('x', { idempotencyKey: 'dup' })])).rejects.toBeInstanceOf(ValidationError);
+        await expect(backend.appendMessages(s.id, [{ ...message('x'), sessionId: s.id, id: 'msg_dup', idFromClient: true }, { ...message('y'), sessionId: s.id, id: 'msg_dup', idFromClient: true }])).rejects.toBeInstanceOf(ValidationError);
+        expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 5]]));
+      });
+
+      it('named appends to an unknown session find the session missing, not a conflict', async () => {
+        const s = await session();
+        await storage.addMessages(s.id, [say('x', { id: 'msg_x' })]);
+        await expect(storage.addMessages('session_unknown', [say('x', { id: 'msg_x' })])).rejects.toBeInstanceOf(NotFoundError);
+        await expect(storage.addMessages('session_unknown', [say('x', { idempotencyKey: 'k' })])).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    // --- forks -----------------------------------------------------------------------------------
+
+    describe('forks', () => {
+      /** The error a promise rejects with (or undefined when it resolves). */
+      const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+
+      /** A parent with a history of `n` messages (awkward metadata, several timestamps), state and artifacts. */
+      async function parentWith(n: number) {
+        const parent = await session({ agentName: 'parent-agent', metadata: { origin: true } });
+        const messages: Message[] = [];
+        for (let i = 0; i < n; i++) {
+          clock.advance(10);
+          messages.push(
+            ...(await storage.addMessages(parent.id, [{ role: (['user', 'assistant', 'tool', 'system'] as const)[i % 4]!, content: `m${i + 1}`, metadata: { i, nested: { deep: [i] } }, idempotencyKey: `key-${i}` }])),
+          );
+        }
+        await storage.setState(parent.id, { step: 1 });
+        const state = await storage.setState(parent.id, { step: 2, notes: NASTY_STRINGS });
+        const artifacts = [
+          await storage.createArtifact({ sessionId: parent.id, name: 'a.txt', type: 'text', path: '/a', size: 1, metadata: { k: 1 } }),
+          await storage.createArtifact({ sessionId: parent.id, name: 'b.txt', type: 'text', path: '/b', size: 2, metadata: {} }),
+        ];
+        return { parent, messages, state, artifacts };
+      }
+      const history = async (id: string) => (await backend.historyPages([id], { limit: 10_000 })).get(id)!;
+      const withoutIdentity = <T extends { id: string; sessionId: string }>(rows: readonly T[]) => rows.map(({ id: _id, sessionId: _s, ...rest }) => rest);
+
+      it('copies the history up to and including the message, the state (version 1) and the artifacts (new ids)', async () => {
+        const { parent, messages, state, artifacts } = await parentWith(5);
+        clock.advance(60_000);
+        const fork = await storage.forkSession(parent.id, messages[2]!.id);
+        const s = fork.session;
+        expect(s).toEqual({
+          ...parent,
+          id: s.id,
+          status: 'active',
+          createdAt: clock.iso(),
+          updatedAt: clock.iso(),
+          parentId: parent.id,
+          forkedFromMessageId: messages[2]!.id,
+        });
+        expect(s.id).not.toBe(parent.id);
+        expect(await backend.sessionsByIds([s.id])).toEqual([s]);
+
+        const copied = await history(s.id);
+        expect(copied).toEqual(fork.messages);
+        expect(copied.map((m) => m.seq)).toEqual([1, 2, 3]);
+        expect(copied.every((m) => m.sessionId === s.id && !messages.some((p) => p.id === m.id))).toBe(true);
+        expect(copied.map((m) => m.idempotencyKey)).toEqual([null, null, null]);
+        expect(withoutIdentity(copied).map((m) => ({ ...m, idempotencyKey: 'x' }))).toEqual(withoutIdentity(messages.slice(0, 3)).map((m) => ({ ...m, idempotencyKey: 'x' })));
+
+        expect(await backend.statesBySessionIds([s.id])).toEqual([{ ...state, sessionId: s.id, version: 1 }]);
+        const copiedArtifacts = (await backend.artifactPages([s.id], { limit: 10 })).get(s.id)!;
+        expect(withoutIdentity(copiedArtifacts)).toEqual(withoutIdentity(artifacts));
+        expect(copiedArtifacts.some((a) => artifacts.some((p) => p.id === a.id))).toBe(false);
+
+        // the parent is untouched, and each goes on on its own
+        expect(await history(parent.id)).toEqual(messages);
+        expect(await storage.addMessages(s.id, [{ role: 'user', content: 'fork goes on', metadata: {} }])).toMatchObject([{ seq: 4 }]);
+        expect(await storage.addMessages(parent.id, [{ role: 'user', content: 'parent goes on', metadata: {} }])).toMatchObject([{ seq: 6 }]);
+        // keys were not copied: the fork takes them as new
+        expect(await storage.addMessages(s.id, [{ role: 'user', content: 'm1', metadata: { i: 0, nested: { deep: [0] } }, idempotencyKey: 'key-0' }])).toMatchObject([{ seq: 5 }]);
+      });
+
+      it('a fork reads back exactly the prefix it was cut at, wherever it is cut (property)', async () => {
+        const { parent, messages } = await parentWith(6);
+        await fc.assert(
+          fc.asyncProperty(fc.integer({ min: 0, max: 5 }), async (cut) => {
+            const { session: fork } = await storage.forkSession(parent.id, messages[cut]!.id);
+            const copied = await history(fork.id);
+            expect(withoutIdentity(copied)).toEqual(withoutIdentity(messages.slice(0, cut + 1)).map((m) => ({ ...m, idempotencyKey: null })));
+            expect(await backend.historyCounts([fork.id])).toEqual(new Map([[fork.id, cut + 1]]));
+          }),
+          { numRuns: 10 },
+        );
+      });
+
+      it('takes overrides for agent, user and metadata; copies no state or artifacts the parent lacks', async () => {
+        const parent = await session({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
+        const [m] = await storage.addMessages(parent.id, [{ role: 'user', content: 'x', metadata: {} }]);
+        await storage.updateSession(parent.id, { status: 'ended' });
+        const fork = await storage.forkSession(parent.id, m!.id, { agentName: 'q', userId: 'v', metadata: { b: 2 } });
+        expect(fork.session).toMatchObject({ agentName: 'q', userId: 'v', metadata: { b: 2 }, status: 'active' });
+        expect(fork.state).toBeNull();
+        expect(fork.artifacts).toEqual([]);
+        expect(await backend.statesBySessionIds([fork.session.id])).toEqual([]);
+        const kept = await storage.forkSession(parent.id, m!.id, { agentName: null });
+        expect(kept.session).toMatchObject({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
+      });
+
+      it('an unknown session is not found; a message that is not one of its own is invalid input; nothing is created', async () => {
+        const a = await session();
+        const b = await session();
+        const [ofB] = await storage.addMessages(b.id, [{ role: 'user', content: 'b', metadata: {} }]);
+        await expect(storage.forkSession('session_unknown', ofB!.id)).rejects.toBeInstanceOf(NotFoundError);
+        for (const messageId of [ofB!.id, 'msg_unknown']) {
+          const error = await failure(storage.forkSession(a.id, messageId));
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).issues).toEqual([{ path: ['upToMessageId'], message: `must be the id of a message of session ${a.id}` }]);
+        }
+        expect(await backend.countSessions({})).toBe(2);
+      });
+
+      it('lists the forks of many sessions at once, in creation order, with counts; forks of forks too', async () => {
+        const { parent, messages } = await parentWith(3);
+        const lonely = await session();
+        const f1 = (await storage.forkSession(parent.id, messages[0]!.id)).session;
+        const f2 = (await storage.forkSession(parent.id, messages[2]!.id)).session;
+        const [f1m] = (await backend.historyPages([f1.id], { limit: 1 })).get(f1.id)!;
+        const f11 = (await storage.forkSession(f1.id, f1m!.id)).session;
+        expect(f11).toMatchObject({ parentId: f1.id, forkedFromMessageId: f1m!.id });
+        const asked = [parent.id, f1.id, f2.id, lonely.id, 'session_unknown'];
+        const pages = await backend.forkPages(asked, { limit: 10 });
+        expect(pages).toEqual(new Map([[parent.id, [f1, f2]], [f1.id, [f11]], [f2.id, []], [lonely.id, []], ['session_unknown', []]]));
+        expect(await backend.forkCounts(asked)).toEqual(new Map([[parent.id, 2], [f1.id, 1], [f2.id, 0], [lonely.id, 0], ['session_unknown', 0]]));
+        expect(await backend.forkPages([parent.id], { limit: 1, after: f1.id })).toEqual(new Map([[parent.id, [f2]]]));
+        expect(await backend.forkPages([parent.id], { limit: 1, fromEnd: true })).toEqual(new Map([[parent.id, [f2]]]));
+        expect(await backend.forkPages([parent.id, f1.id], { limit: 1, offset: 1 })).toEqual(new Map([[parent.id, [f2]], [f1.id, []]]));
+      });
+
+      it('deleting the parent leaves its forks, which forget their parent but keep where they were cut', async () => {
+        const { parent, messages } = await parentWith(2);
+        const fork = (await storage.forkSession(parent.id, messages[1]!.id)).session;
+        const grandchild = (await storage.forkSession(fork.id, (await history(fork.id))[0]!.id)).session;
+        await storage.deleteSession(parent.id);
+        const [orphan] = await backend.sessionsByIds([fork.id]);
+        expect(orphan).toEqual({ ...fork, parentId: null, forkedFromMessageId: messages[1]!.id });
+        expect(await history(fork.id)).toHaveLength(2);
+        expect(await backend.forkPages([fork.id], { limit: 10 })).toEqual(new Map([[fork.id, [grandchild]]]));
+      });
+
+      it('a fork taken while the parent is being appended to copies exactly the prefix up to its message', async () => {
+        const { parent, messages } = await parentWith(3);
+        const appends = Array.from({ length: 10 }, (_, i) => storage.addMessages(parent.id, [{ role: 'user', content: `late ${i}`, metadata: {} }]));
+        const forks = Array.from({ length: 3 }, () => storage.forkSession(parent.id, messages[1]!.id));
+        await Promise.all(appends);
+        for (const { session: fork } of await Promise.all(forks)) {
+          expect((await history(fork.id)).map((m) => m.content)).toEqual(['m1', 'm2']);
+        }
+        expect(await backend.historyCounts([parent.id])).toEqual(new Map([[parent.id, 13]]));
+      });
+
+    });
+
+    // --- moving data: what version 2 added ---------------------------------------------------------
+
+    describe('import of versions, keys and forks', () => {
+      it('keeps state versions, idempotency keys and fork fields; a fork whose parent is not there yet is linked later', async () => {
+        const parent = await session();
+        const [m] = await storage.addMessages(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }]);
+        await storage.setState(parent.id, 1);
+        await storage.setState(parent.id, 2);
+        const fork = await storage.forkSession(parent.id, m!.id);
+        const parentBundle: SessionBundle = {
+          session: (await backend.sessionsByIds([parent.id]))[0]!,
+          messages: await (async () => (await backend.historyPages([parent.id], { limit: 10 })).get(parent.id)!)(),
+          state: (await backend.statesBySessionIds([parent.id]))[0]!,
+          artifacts: [],
+        };
+        expect(parentBundle.state!.version).toBe(2);
+        expect(parentBundle.messages[0]!.idempotencyKey).toBe('k');
+
+        // into an empty backend, fork first (as an export lists them: newest first)
+        const { backend: target, cleanup: cleanupTarget } = await makeBackend();
+        try {
+          expect(await target.importSession(fork)).toMatchObject({ sessions: 1 });
+          expect((await target.sessionsByIds([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
+          expect(await target.importSession(parentBundle)).toMatchObject({ sessions: 1, messages: 1, states: 1 });
+          expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }, { id: parent.id, parentId: 'session_elsewhere' }])).toBe(1);
+          expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
+          expect((await target.sessionsByIds([fork.session.id]))[0]).toEqual(fork.session);
+          expect((await target.sessionsByIds([parent.id]))[0]).toEqual(parentBundle.session);
+          expect(await target.statesBySessionIds([parent.id])).toEqual([parentBundle.state]);
+          expect((await target.historyPages([parent.id], { limit: 10 })).get(parent.id)).toEqual(parentBundle.messages);
+          // the imported key still makes a repeat a repeat
+          const target2 = new Storage(target, clock, ids);
+          expect(await target2.addMessages(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }])).toEqual(parentBundle.messages);
+          // importing the fork again changes nothing
+          expect(await target.importSession(fork)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        } finally {
+          await cleanupTarget();
+        }
+      });
+
+      it('a message whose idempotency key is taken by another message of the session is a ConflictError', async () => {
+        const s = await session();
+        await storage.addMessages(s.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'taken' }]);
+        const before = (await backend.historyPages([s.id], { limit: 10 })).get(s.id);
+        const clash: Message = { ...message('other'), sessionId: s.id, seq: 7, idempotencyKey: 'taken' };
+        await expect(backend.importSession({ session: (await backend.sessionsByIds([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        expect((await backend.historyPages([s.id], { limit: 10 })).get(s.id)).toEqual(before);
       });
     });
 

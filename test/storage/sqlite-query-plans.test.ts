@@ -58,6 +58,19 @@ describe('SQLite query plans', () => {
       await storage.metricPages(ids, filter, { limit: 10 });
       await storage.metricCounts(ids, filter);
     }
+    // safe concurrency: named appends and their repeats, versioned state, merge patches, forks
+    const named = { role: 'user' as const, content: 'named', metadata: {}, id: 'msg_named', idempotencyKey: 'k1' };
+    await storage.addMessages(ids[0]!, [named]);
+    await storage.addMessages(ids[0]!, [named, { ...named, id: null, idempotencyKey: 'k2' }]);
+    await storage.setState(ids[0]!, { v: 2 }, 1);
+    await storage.patchState(ids[0]!, { w: 1 });
+    const fork = await storage.forkSession(ids[0]!, 'msg_named');
+    for (const slice of [{ limit: 10 }, { limit: 10, after: 'session_0' }, { limit: 10, fromEnd: true }]) {
+      await storage.forkPages(ids, slice);
+      await storage.forks(ids[0]!, slice);
+    }
+    await storage.forkCounts(ids);
+    await backend.linkParents([{ id: fork.session.id, parentId: ids[1]! }]);
     await storage.updateSession(ids[0]!, { status: 'paused' });
     await storage.setCacheEntry('k', { value: 1, ttl: 1 });
     await storage.getCacheEntry('k');
@@ -91,6 +104,16 @@ describe('SQLite query plans', () => {
         // A session's metrics are found through the session index, whatever else filters them.
         if (/^metric(Pages|Counts)$/.test(name) && !plan.some((p) => p.detail.includes('idx_metrics_session'))) {
           fullScans.push(`${name} does not use idx_metrics_session: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        // Sessions are found by id, or a session's forks by their parent: never by scanning sessions.
+        if (plan.some((p) => /^SCAN sessions\b(?! USING)/.test(p.detail)) && name !== 'countSessions' && name !== 'listSessions') {
+          fullScans.push(`${name}: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        if (/^fork(Pages|Counts)$/.test(name) && !plan.some((p) => p.detail.includes('idx_sessions_parent'))) {
+          fullScans.push(`${name} does not use idx_sessions_parent: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        if (/^repeatsByKey$/.test(name) && !plan.some((p) => p.detail.includes('idx_history_idempotency'))) {
+          fullScans.push(`${name} does not use idx_history_idempotency: ${plan.map((p) => p.detail).join(' / ')}`);
         }
       }
       expect(fullScans).toEqual([]);

@@ -64,7 +64,7 @@ describe('Storage (domain operations)', () => {
 
       clock.advance(1000);
       const state = await storage.setState(session.id, { x: 1 });
-      expect(state).toEqual({ sessionId: session.id, data: { x: 1 }, updatedAt: '2026-03-04T05:06:11.089Z' });
+      expect(state).toEqual({ sessionId: session.id, data: { x: 1 }, updatedAt: '2026-03-04T05:06:11.089Z', version: 1 });
 
       // what the operations return is what is stored
       expect(await storage.getSession(session.id)).toEqual(session);

@@ -10,6 +10,9 @@ import type { Migration } from '../sqlite/migrations.js';
  *   lone-surrogate escapes), which `jsonb` rewrites or refuses.
  * - `text` cannot hold NUL characters, so message content holding one is stored JSON-encoded and
  *   flagged by `content_encoding = 1`; every other content is stored as is.
+ *
+ * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
+ * forks (a session's parent and the message it was cut at).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -85,6 +88,25 @@ export const migrations: readonly Migration[] = [
         expires_at timestamptz
       );
       CREATE INDEX idx_cache_expires ON cache (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'state versions, idempotent appends, forks',
+    sql: `
+      -- Existing states are at version 1: every write from now on adds one.
+      ALTER TABLE state ADD COLUMN version bigint NOT NULL DEFAULT 1 CHECK (version >= 1);
+
+      -- A client's key for an append, unique within its session; most messages have none.
+      ALTER TABLE history ADD COLUMN idempotency_key text COLLATE "C";
+      CREATE UNIQUE INDEX idx_history_idempotency ON history (session_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+      -- Deleting a parent leaves its forks, which forget it. The message is a record of where the fork
+      -- was cut, not a reference: it may outlive its history (cleared) or its session (deleted).
+      ALTER TABLE sessions ADD COLUMN parent_id text COLLATE "C" REFERENCES sessions (id) ON DELETE SET NULL;
+      ALTER TABLE sessions ADD COLUMN forked_from_message_id text COLLATE "C";
+      -- A session's forks (Session.forks), and the foreign key's own look-up when a session is deleted.
+      CREATE INDEX idx_sessions_parent ON sessions (parent_id, id) WHERE parent_id IS NOT NULL;
     `,
   },
 ];

@@ -1,9 +1,22 @@
 import pg from 'pg';
+import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
-import type { ImportCounts, MetricKey, NewMessage, SessionBundle, SessionPatch, Slice, StorageBackend } from '../backend.js';
+import type {
+  ForkOutcome,
+  ForkSource,
+  ImportCounts,
+  MetricKey,
+  NewMessage,
+  NewState,
+  ParentLink,
+  SessionBundle,
+  SessionPatch,
+  Slice,
+  StorageBackend,
+} from '../backend.js';
 import { migrations } from './migrations.js';
 
 export interface PostgresOptions {
@@ -27,11 +40,15 @@ interface KeysetSpec {
   table: string;
   keys: readonly { column: string; type: string }[];
   naturalDesc: boolean;
+  /** The column that names the owning session in per-session windows (default `session_id`). */
+  group?: string;
 }
 
 const SESSIONS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: true };
 const HISTORY: KeysetSpec = { table: 'history', keys: [{ column: 'seq', type: 'bigint' }], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keys: [{ column: 'id', type: 'text' }], naturalDesc: false };
+/** A session's forks: sessions by their parent, in creation order. */
+const FORKS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: false, group: 'parent_id' };
 const METRICS: KeysetSpec = {
   table: 'metrics',
   keys: [
@@ -263,20 +280,21 @@ export class PostgresBackend implements StorageBackend {
   ): Promise<Map<string, Row[]>> {
     const bySession = new Map<string, Row[]>(sessionIds.map((id) => [id, []]));
     if (sessionIds.length === 0) return bySession;
+    const group = spec.group ?? 'session_id';
     if (sessionIds.length === 1) {
       // One session: a plain LIMIT walks the index and stops early, which matters for long histories.
       const id = sessionIds[0]!;
-      bySession.set(id, await this.slice(name, spec, (p) => [`session_id = ${p.add(id)}`, ...filters(p)], slice, keyOf));
+      bySession.set(id, await this.slice(name, spec, (p) => [`${group} = ${p.add(id)}`, ...filters(p)], slice, keyOf));
       return bySession;
     }
     const params = new Params();
-    const where = [`session_id = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params), ...this.bounds(spec, slice, keyOf, params)];
+    const where = [`${group} = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params), ...this.bounds(spec, slice, keyOf, params)];
     const offset = slice.offset ?? 0;
     const sql =
-      `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
+      `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
       ` FROM ${spec.table} t WHERE ${where.join(' AND ')}) w` +
-      ` WHERE rn_ > ${params.add(offset, 'bigint')} AND rn_ <= ${params.add(offset + slice.limit, 'bigint')} ORDER BY session_id, rn_`;
-    for (const row of (await this.query(name, sql, params.values)).rows) bySession.get(row.session_id as string)?.push(row);
+      ` WHERE rn_ > ${params.add(offset, 'bigint')} AND rn_ <= ${params.add(offset + slice.limit, 'bigint')} ORDER BY ${group}, rn_`;
+    for (const row of (await this.query(name, sql, params.values)).rows) bySession.get(row[group] as string)?.push(row);
     if (slice.fromEnd) for (const rows of bySession.values()) rows.reverse();
     return bySession;
   }
@@ -286,13 +304,14 @@ export class PostgresBackend implements StorageBackend {
     table: string,
     sessionIds: readonly string[],
     filters: (params: Params) => string[] = () => [],
+    group = 'session_id',
   ): Promise<Map<string, number>> {
     const counts = new Map<string, number>(sessionIds.map((id) => [id, 0]));
     if (sessionIds.length === 0) return counts;
     const params = new Params();
-    const where = [`session_id = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params)].join(' AND ');
-    const { rows } = await this.query(name, `SELECT session_id, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY session_id`, params.values);
-    for (const row of rows) counts.set(row.session_id as string, Number(row.n));
+    const where = [`${group} = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params)].join(' AND ');
+    const { rows } = await this.query(name, `SELECT ${group} AS group_, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY ${group}`, params.values);
+    for (const row of rows) counts.set(row.group_ as string, Number(row.n));
     return counts;
   }
 
@@ -314,8 +333,9 @@ export class PostgresBackend implements StorageBackend {
   async insertSession(s: Session): Promise<void> {
     await this.query(
       'insertSession',
-      'INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata)],
+      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId],
     );
   }
 
@@ -359,18 +379,32 @@ export class PostgresBackend implements StorageBackend {
   // --- history --------------------------------------------------------------------------------
 
   async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
-    // One statement, so one round trip and an implicit transaction: the row lock taken by the
-    // UPDATE serializes appends from every replica (seq order is commit order) and is held only
-    // for this statement. No session row → nothing reserved → nothing inserted.
+    if (!mayRepeat(messages)) return this.appendFresh(sessionId, messages);
+    try {
+      // Most named appends are not repeats: the one-statement append is tried first. A taken id
+      // or key fails it as a whole (nothing reserved, nothing written); then the slow path decides.
+      return await this.appendFresh(sessionId, messages);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    }
+    return this.appendWithRepeats(sessionId, messages);
+  }
+
+  /**
+   * One statement, so one round trip and an implicit transaction: the row lock taken by the
+   * UPDATE serializes appends from every replica (seq order is commit order) and is held only
+   * for this statement. No session row → nothing reserved → nothing inserted.
+   */
+  private async appendFresh(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
     const { rows } = await this.query(
       'appendMessages',
       `WITH reserved AS (
          UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq
        )
-       INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata)
-       SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata
-       FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[])
-         WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, ord)
+       INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+       SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
+       FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
+         WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
        RETURNING seq`,
       [
         messages.length,
@@ -381,19 +415,60 @@ export class PostgresBackend implements StorageBackend {
         messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
         messages.map((m) => m.timestamp),
         messages.map((m) => JSON.stringify(m.metadata)),
+        messages.map((m) => m.idempotencyKey ?? null),
       ],
     );
     if (rows.length === 0) return null;
     const first = Math.min(...rows.map((r) => Number(r.seq)));
-    return messages.map((m, i): Message => ({ ...m, sessionId, seq: first + i }));
+    return messages.map((m, i) => newMessage(m, sessionId, first + i));
+  }
+
+  /**
+   * An append that repeats stored messages (or conflicts with them). The session row is locked
+   * first: every append to the session waits for it, so the look-up of repeats (a statement that
+   * starts after the lock is held, hence sees every append committed before) and the writes that
+   * follow see the session as nobody else can change it.
+   */
+  private async appendWithRepeats(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
+    return this.transaction(async (client) => {
+      const { rows } = await this.query('lockSessionForAppend', 'SELECT last_seq FROM sessions WHERE id = $1 FOR UPDATE', [sessionId], client);
+      if (!rows[0]) return null;
+      const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
+      const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
+      const stored = await this.query(
+        'storedRepeats',
+        `SELECT * FROM history WHERE id = ANY($1::text[])
+         UNION ALL
+         SELECT * FROM history WHERE session_id = $2 AND idempotency_key = ANY($3::text[])`,
+        [ids, sessionId, keys],
+        client,
+      );
+      const originals = matchRepeats(sessionId, messages, stored.rows.map(toMessage));
+      let seq = Number(rows[0].last_seq);
+      const added = messages.filter((_, i) => originals[i] === null).map((m) => newMessage(m, sessionId, ++seq));
+      if (added.length > 0) {
+        await this.query('reserveSeqLocked', 'UPDATE sessions SET last_seq = $1 WHERE id = $2', [seq, sessionId], client);
+        try {
+          await this.insertMessages('insertNamedMessages', added, client, '');
+        } catch (error) {
+          // Keys are only ever taken under this session's lock; an id may be taken by another session meanwhile.
+          if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
+            throw new ConflictError('A message id of this append was taken by another session meanwhile');
+          }
+          throw error;
+        }
+      }
+      let next = 0;
+      return originals.map((original) => original ?? added[next++]!);
+    });
   }
 
   /** One multi-row INSERT (arrays unnested server-side), whatever the number of messages. */
   private async insertMessages(name: string, messages: readonly Message[], client: pg.PoolClient, onConflict: string): Promise<number> {
     const { rowCount } = await this.query(
       name,
-      `INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[])
+      `INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
        ${onConflict}`,
       [
         messages.map((m) => m.id),
@@ -404,6 +479,7 @@ export class PostgresBackend implements StorageBackend {
         messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
         messages.map((m) => m.timestamp),
         messages.map((m) => JSON.stringify(m.metadata)),
+        messages.map((m) => m.idempotencyKey),
       ],
       client,
     );
@@ -432,15 +508,60 @@ export class PostgresBackend implements StorageBackend {
     return (await this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds)).map(toState);
   }
 
-  async putState(s: State): Promise<boolean> {
-    return this.ifSessionExists(() =>
-      this.query(
+  async putState(s: NewState): Promise<State | null> {
+    let version = 0;
+    const exists = await this.ifSessionExists(async () => {
+      const { rows } = await this.query(
         'putState',
-        `INSERT INTO state (session_id, data, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        `INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
+         RETURNING version`,
         [s.sessionId, JSON.stringify(s.data), s.updatedAt],
-      ),
-    );
+      );
+      version = Number(rows[0]!.version);
+    });
+    return exists ? { ...s, version } : null;
+  }
+
+  /**
+   * Read-modify-write in one transaction: the state row is locked (`FOR UPDATE`) while `change`
+   * runs, so every other write of it waits. Without a row, the session is locked against deletion
+   * and the state inserted; should another writer create it first, the insert does nothing and the
+   * whole step is tried again, this time against that writer's state.
+   */
+  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string): Promise<State | null> {
+    for (let attempt = 0; attempt < MODIFY_ATTEMPTS; attempt++) {
+      let stored: State | null | undefined;
+      const exists = await this.ifSessionExists(async () => {
+        stored = await this.transaction(async (client): Promise<State | null | undefined> => {
+          const { rows } = await this.query('lockState', 'SELECT * FROM state WHERE session_id = $1 FOR UPDATE', [sessionId], client);
+          const current = rows[0] ? toState(rows[0]) : null;
+          if (!current) {
+            const session = await this.query('lockSessionForState', 'SELECT 1 FROM sessions WHERE id = $1 FOR KEY SHARE', [sessionId], client);
+            if (session.rows.length === 0) return null;
+          }
+          const data = change(current);
+          const version = (current?.version ?? 0) + 1;
+          const written = current
+            ? await this.query(
+                'updateState',
+                'UPDATE state SET data = $2, updated_at = $3, version = $4 WHERE session_id = $1',
+                [sessionId, JSON.stringify(data), updatedAt, version],
+                client,
+              )
+            : await this.query(
+                'createState',
+                'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING',
+                [sessionId, JSON.stringify(data), updatedAt, version],
+                client,
+              );
+          return written.rowCount === 1 ? { sessionId, data, updatedAt, version } : undefined; // undefined: created meanwhile
+        });
+      });
+      if (!exists) return null;
+      if (stored !== undefined) return stored;
+    }
+    throw new UnavailableError('The state is being created and deleted too quickly to be written; retry shortly', 1);
   }
 
   async deleteState(sessionId: string): Promise<boolean> {
@@ -453,9 +574,95 @@ export class PostgresBackend implements StorageBackend {
       await write();
       return true;
     } catch (error) {
-      if ((error as { code?: unknown }).code === '23503') return false; // foreign_key_violation
+      if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) return false;
       throw error;
     }
+  }
+
+  // --- forks ----------------------------------------------------------------------------------
+
+  /**
+   * One transaction. The parent row is locked against deletion (`FOR KEY SHARE`, which appends and
+   * updates do not wait for); the history up to the cut cannot change but by deletion, so the copy
+   * is the prefix as it was cut.
+   */
+  async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle): Promise<ForkOutcome> {
+    return this.transaction(async (client): Promise<ForkOutcome> => {
+      const parent = await this.query('forkParent', 'SELECT * FROM sessions WHERE id = $1 FOR KEY SHARE', [parentId], client);
+      if (!parent.rows[0]) return { missing: 'session' };
+      const cutRows = await this.query('forkCut', 'SELECT * FROM history WHERE id = $1 AND session_id = $2', [upToMessageId, parentId], client);
+      if (!cutRows.rows[0]) return { missing: 'message' };
+      const cut = toMessage(cutRows.rows[0]);
+      const history = await this.query(
+        'forkHistory',
+        'SELECT * FROM history WHERE session_id = $1 AND seq <= $2::bigint ORDER BY seq',
+        [parentId, cut.seq],
+        client,
+      );
+      const state = await this.query('forkState', 'SELECT * FROM state WHERE session_id = $1', [parentId], client);
+      const artifacts = await this.query('forkArtifacts', 'SELECT * FROM artifacts WHERE session_id = $1 ORDER BY id', [parentId], client);
+      const fork = build({
+        parent: toSession(parent.rows[0]),
+        cut,
+        messages: history.rows.map(toMessage),
+        state: state.rows[0] ? toState(state.rows[0]) : null,
+        artifacts: artifacts.rows.map(toArtifact),
+      });
+      await this.insertBundle(fork, client);
+      return { fork };
+    });
+  }
+
+  /** Writes a new session with its records exactly as given (ids, seq, versions, timestamps). */
+  private async insertBundle({ session: s, messages, state, artifacts }: SessionBundle, client: pg.PoolClient): Promise<void> {
+    await this.query(
+      'insertForkSession',
+      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
+        messages.reduce((max, m) => Math.max(max, m.seq), 0), s.parentId, s.forkedFromMessageId,
+      ],
+      client,
+    );
+    for (let i = 0; i < messages.length; i += IMPORT_CHUNK) {
+      await this.insertMessages('insertForkMessages', messages.slice(i, i + IMPORT_CHUNK), client, '');
+    }
+    if (state) {
+      await this.query(
+        'insertForkState',
+        'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4)',
+        [s.id, JSON.stringify(state.data), state.updatedAt, state.version],
+        client,
+      );
+    }
+    for (let i = 0; i < artifacts.length; i += IMPORT_CHUNK) {
+      const chunk = artifacts.slice(i, i + IMPORT_CHUNK);
+      await this.query(
+        'insertForkArtifacts',
+        `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[], $8::json[])`,
+        [
+          chunk.map((a) => a.id),
+          chunk.map((a) => a.sessionId),
+          chunk.map((a) => a.name),
+          chunk.map((a) => a.type),
+          chunk.map((a) => a.path),
+          chunk.map((a) => a.size),
+          chunk.map((a) => a.createdAt),
+          chunk.map((a) => JSON.stringify(a.metadata)),
+        ],
+        client,
+      );
+    }
+  }
+
+  async forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
+    return mapValues(await this.slicesBySession('forkPages', FORKS, sessionIds, () => [], slice, (id) => [id]), toSession);
+  }
+
+  async forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.countsBySession('forkCounts', 'sessions', sessionIds, () => [], 'parent_id');
   }
 
   // --- artifacts ------------------------------------------------------------------------------
@@ -552,9 +759,11 @@ export class PostgresBackend implements StorageBackend {
         (
           await this.query(
             'importSession',
-            `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            // The parent only when it is there already (see linkParents).
+            `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM sessions WHERE id = $8), $9)
              ON CONFLICT (id) DO NOTHING`,
-            [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata)],
+            [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId],
             client,
           )
         ).rowCount ?? 0;
@@ -567,8 +776,9 @@ export class PostgresBackend implements StorageBackend {
           imported += await this.insertMessages('importMessages', messages.slice(i, i + IMPORT_CHUNK), client, 'ON CONFLICT (id) DO NOTHING');
         }
       } catch (error) {
-        if ((error as { code?: unknown }).code === '23505') {
-          throw new ConflictError(`Session ${s.id} already has a different message at one of the imported positions (seq)`);
+        if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
+          const what = (error as { constraint?: unknown }).constraint === 'idx_history_idempotency' ? 'idempotency keys' : 'positions (seq)';
+          throw new ConflictError(`Session ${s.id} already has a different message at one of the imported ${what}`);
         }
         throw error;
       }
@@ -576,8 +786,8 @@ export class PostgresBackend implements StorageBackend {
         ? ((
             await this.query(
               'importState',
-              'INSERT INTO state (session_id, data, updated_at) VALUES ($1, $2, $3) ON CONFLICT (session_id) DO NOTHING',
-              [state.sessionId, JSON.stringify(state.data), state.updatedAt],
+              'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING',
+              [state.sessionId, JSON.stringify(state.data), state.updatedAt, state.version],
               client,
             )
           ).rowCount ?? 0)
@@ -608,6 +818,23 @@ export class PostgresBackend implements StorageBackend {
       }
       return imported;
     });
+  }
+
+  async linkParents(links: readonly ParentLink[]): Promise<number> {
+    let linked = 0;
+    for (let i = 0; i < links.length; i += IMPORT_CHUNK) {
+      const chunk = links.slice(i, i + IMPORT_CHUNK);
+      const { rowCount } = await this.query(
+        'linkParents',
+        `UPDATE sessions s SET parent_id = l.parent_id
+         FROM unnest($1::text[], $2::text[]) AS l(id, parent_id)
+         WHERE s.id = l.id AND s.parent_id IS NULL AND l.parent_id <> l.id
+           AND EXISTS (SELECT 1 FROM sessions p WHERE p.id = l.parent_id)`,
+        [chunk.map((l) => l.id), chunk.map((l) => l.parentId)],
+      );
+      linked += rowCount ?? 0;
+    }
+    return linked;
   }
 
   // --- cache ----------------------------------------------------------------------------------
@@ -645,6 +872,11 @@ export class PostgresBackend implements StorageBackend {
 
 /** Rows per multi-row INSERT while importing: bounds the size of one statement's parameters. */
 const IMPORT_CHUNK = 1000;
+
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+/** Rounds of `modifyState` against a state created (and deleted) by others meanwhile. */
+const MODIFY_ATTEMPTS = 10;
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -686,6 +918,8 @@ function toSession(r: Row): Session {
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     metadata: r.metadata as JsonObject,
+    parentId: (r.parent_id as string | null) ?? null,
+    forkedFromMessageId: (r.forked_from_message_id as string | null) ?? null,
   };
 }
 
@@ -698,11 +932,26 @@ function toMessage(r: Row): Message {
     content: Number(r.content_encoding) === 1 ? (JSON.parse(r.content as string) as string) : (r.content as string),
     timestamp: iso(r.timestamp),
     metadata: r.metadata as JsonObject,
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
+  };
+}
+
+/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
+function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
+  return {
+    id: m.id,
+    sessionId,
+    seq,
+    role: m.role,
+    content: m.content,
+    timestamp: m.timestamp,
+    metadata: m.metadata,
+    idempotencyKey: m.idempotencyKey ?? null,
   };
 }
 
 function toState(r: Row): State {
-  return { sessionId: r.session_id as string, data: r.data as Json, updatedAt: iso(r.updated_at) };
+  return { sessionId: r.session_id as string, data: r.data as Json, updatedAt: iso(r.updated_at), version: Number(r.version) };
 }
 
 function toArtifact(r: Row): Artifact {

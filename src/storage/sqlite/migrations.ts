@@ -4,6 +4,8 @@
  * a per-session message sequence (`history.seq`, fed by `sessions.last_seq`) so that history keeps
  * insertion order even within one millisecond, `cache.expires_at` so that expiry is one indexed
  * comparison, CHECK constraints for enums, and indexes that match the keyset queries.
+ * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
+ * forks (a session's parent and the message it was cut at).
  */
 export interface Migration {
   version: number;
@@ -84,6 +86,25 @@ export const migrations: readonly Migration[] = [
         expires_at TEXT
       );
       CREATE INDEX idx_cache_expires ON cache(expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'state versions, idempotent appends, forks',
+    sql: `
+      -- Existing states are at version 1: every write from now on adds one.
+      ALTER TABLE state ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);
+
+      -- A client's key for an append, unique within its session; most messages have none.
+      ALTER TABLE history ADD COLUMN idempotency_key TEXT;
+      CREATE UNIQUE INDEX idx_history_idempotency ON history(session_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+      -- Deleting a parent leaves its forks, which forget it. The message is a record of where the fork
+      -- was cut, not a reference: it may outlive its history (cleared) or its session (deleted).
+      ALTER TABLE sessions ADD COLUMN parent_id TEXT REFERENCES sessions(id) ON DELETE SET NULL;
+      ALTER TABLE sessions ADD COLUMN forked_from_message_id TEXT;
+      -- A session's forks (Session.forks), and the foreign key's own look-up when a session is deleted.
+      CREATE INDEX idx_sessions_parent ON sessions(parent_id, id) WHERE parent_id IS NOT NULL;
     `,
   },
 ];

@@ -1,11 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
-import type { ImportCounts, MetricKey, NewMessage, SessionBundle, SessionPatch, Slice, StorageBackend } from '../backend.js';
+import type {
+  ForkOutcome,
+  ForkSource,
+  ImportCounts,
+  MetricKey,
+  NewMessage,
+  NewState,
+  ParentLink,
+  SessionBundle,
+  SessionPatch,
+  Slice,
+  StorageBackend,
+} from '../backend.js';
 import { migrations } from './migrations.js';
 
 export interface SqliteOptions {
@@ -25,11 +38,15 @@ interface KeysetSpec {
   table: string;
   keyColumns: readonly string[];
   naturalDesc: boolean;
+  /** The column that names the owning session in per-session windows (default `session_id`). */
+  group?: string;
 }
 
 const SESSIONS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: true };
 const HISTORY: KeysetSpec = { table: 'history', keyColumns: ['seq'], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
+/** A session's forks: sessions by their parent, in creation order. */
+const FORKS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: false, group: 'parent_id' };
 const METRICS: KeysetSpec = { table: 'metrics', keyColumns: ['timestamp', 'id'], naturalDesc: false };
 /**
  * A session's metrics: always through the session index. Left to itself the planner may pick the
@@ -281,31 +298,39 @@ export class SqliteBackend implements StorageBackend {
   ): Map<string, Row[]> {
     const bySession = new Map<string, Row[]>(sessionIds.map((id) => [id, []]));
     if (sessionIds.length === 0) return bySession;
+    const group = spec.group ?? 'session_id';
     if (sessionIds.length === 1) {
       // One session: a plain LIMIT walks the index and stops early, which matters for long histories.
       const id = sessionIds[0]!;
-      bySession.set(id, this.slice(name, spec, ['session_id = ?', ...filters], [id, ...filterParams], slice, keyOf));
+      bySession.set(id, this.slice(name, spec, [`${group} = ?`, ...filters], [id, ...filterParams], slice, keyOf));
       return bySession;
     }
     const params: Param[] = [JSON.stringify(sessionIds), ...filterParams];
-    const where = ['session_id IN (SELECT value FROM json_each(?))', ...filters, ...this.bounds(spec, slice, keyOf, params)];
+    const where = [`${group} IN (SELECT value FROM json_each(?))`, ...filters, ...this.bounds(spec, slice, keyOf, params)];
     const offset = slice.offset ?? 0;
     const sql =
-      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
-      ` FROM ${spec.table} WHERE ${where.join(' AND ')}) WHERE rn_ > ? AND rn_ <= ? ORDER BY session_id, rn_`;
+      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
+      ` FROM ${spec.table} WHERE ${where.join(' AND ')}) WHERE rn_ > ? AND rn_ <= ? ORDER BY ${group}, rn_`;
     for (const row of this.all(name, sql, ...params, offset, offset + slice.limit)) {
-      bySession.get(row.session_id as string)?.push(row);
+      bySession.get(row[group] as string)?.push(row);
     }
     if (slice.fromEnd) for (const rows of bySession.values()) rows.reverse();
     return bySession;
   }
 
-  private countsBySession(name: string, table: string, sessionIds: readonly string[], filters: string[] = [], filterParams: Param[] = []): Map<string, number> {
+  private countsBySession(
+    name: string,
+    table: string,
+    sessionIds: readonly string[],
+    filters: string[] = [],
+    filterParams: Param[] = [],
+    group = 'session_id',
+  ): Map<string, number> {
     const counts = new Map<string, number>(sessionIds.map((id) => [id, 0]));
     if (sessionIds.length === 0) return counts;
-    const where = ['session_id IN (SELECT value FROM json_each(?))', ...filters].join(' AND ');
-    const rows = this.all(name, `SELECT session_id, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY session_id`, JSON.stringify(sessionIds), ...filterParams);
-    for (const row of rows) counts.set(row.session_id as string, Number(row.n));
+    const where = [`${group} IN (SELECT value FROM json_each(?))`, ...filters].join(' AND ');
+    const rows = this.all(name, `SELECT ${group} AS group_, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY ${group}`, JSON.stringify(sessionIds), ...filterParams);
+    for (const row of rows) counts.set(row.group_ as string, Number(row.n));
     return counts;
   }
 
@@ -321,8 +346,9 @@ export class SqliteBackend implements StorageBackend {
     await this.write(() =>
       this.run(
         'insertSession',
-        'INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId,
       ),
     );
   }
@@ -368,24 +394,111 @@ export class SqliteBackend implements StorageBackend {
     return Number(row?.n ?? 0);
   }
 
+  // --- forks ----------------------------------------------------------------------------------
+
+  async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle): Promise<ForkOutcome> {
+    // One write: what is read and what is written are one snapshot, and nothing comes in between.
+    return this.write((): ForkOutcome => {
+      const parent = this.get('forkParent', 'SELECT * FROM sessions WHERE id = ?', parentId);
+      if (!parent) return { missing: 'session' };
+      const cutRow = this.get('forkCut', 'SELECT * FROM history WHERE id = ? AND session_id = ?', upToMessageId, parentId);
+      if (!cutRow) return { missing: 'message' };
+      const cut = toMessage(cutRow);
+      const messages = this.all('forkHistory', 'SELECT * FROM history WHERE session_id = ? AND seq <= ? ORDER BY seq', parentId, cut.seq).map(toMessage);
+      const state = this.get('forkState', 'SELECT * FROM state WHERE session_id = ?', parentId);
+      const artifacts = this.all('forkArtifacts', 'SELECT * FROM artifacts WHERE session_id = ? ORDER BY id', parentId).map(toArtifact);
+      const fork = build({ parent: toSession(parent), cut, messages, state: state ? toState(state) : null, artifacts });
+      this.insertBundle(fork);
+      return { fork };
+    });
+  }
+
+  /** Writes a new session with its records exactly as given (ids, seq, versions, timestamps). */
+  private insertBundle({ session: s, messages, state, artifacts }: SessionBundle): void {
+    this.run(
+      'insertForkSession',
+      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
+      messages.reduce((max, m) => Math.max(max, m.seq), 0), s.parentId, s.forkedFromMessageId,
+    );
+    for (const m of messages) this.insertMessageRow('insertForkMessage', m);
+    if (state) {
+      this.run(
+        'insertForkState',
+        'INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, ?)',
+        s.id, JSON.stringify(state.data), state.updatedAt, state.version,
+      );
+    }
+    for (const a of artifacts) {
+      this.run(
+        'insertForkArtifact',
+        'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        a.id, s.id, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
+      );
+    }
+  }
+
+  async forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
+    return mapValues(this.slicesBySession('forkPages', FORKS, sessionIds, [], [], slice, (id) => [id]), toSession);
+  }
+
+  async forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.countsBySession('forkCounts', 'sessions', sessionIds, [], [], 'parent_id');
+  }
+
   // --- history --------------------------------------------------------------------------------
 
   async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
     return this.transaction(() => {
-      // Reserving the seq range on the session row makes the order of record the commit order.
-      const row = this.get('reserveSeq', 'UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq', messages.length, sessionId);
-      if (!row) return null;
-      const first = Number(row.last_seq) - messages.length + 1;
+      let originals: (Message | null)[] = [];
+      if (mayRepeat(messages)) {
+        // Repeats are found inside this write, so that a retry racing its original still finds it.
+        if (!this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId)) return null;
+        originals = matchRepeats(sessionId, messages, this.storedRepeats(sessionId, messages));
+      }
+      const fresh = messages.length - originals.filter((m) => m !== null).length;
+      let seq = 0;
+      if (fresh > 0) {
+        // Reserving the seq range on the session row makes the order of record the commit order.
+        const row = this.get('reserveSeq', 'UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq', fresh, sessionId);
+        if (!row) return null;
+        seq = Number(row.last_seq) - fresh;
+      }
       return messages.map((m, i) => {
-        const message: Message = { ...m, sessionId, seq: first + i };
-        this.run(
-          'insertMessage',
-          'INSERT INTO history (id, session_id, seq, role, content, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          message.id, sessionId, message.seq, message.role, message.content, message.timestamp, JSON.stringify(message.metadata),
-        );
+        const original = originals[i];
+        if (original) return original;
+        const message = newMessage(m, sessionId, ++seq);
+        this.insertMessageRow('insertMessage', message);
         return message;
       });
     });
+  }
+
+  private insertMessageRow(name: string, m: Message, onConflict = ''): number {
+    return this.run(
+      name,
+      `INSERT INTO history (id, session_id, seq, role, content, timestamp, metadata, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)${onConflict}`,
+      m.id, m.sessionId, m.seq, m.role, m.content, m.timestamp, JSON.stringify(m.metadata), m.idempotencyKey,
+    ).changes;
+  }
+
+  /** The stored messages an append may repeat: those with its client ids, and those of the session with its keys. */
+  private storedRepeats(sessionId: string, messages: readonly NewMessage[]): Message[] {
+    const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
+    const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
+    const rows = [
+      ...(ids.length ? this.all('repeatsById', 'SELECT * FROM history WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids)) : []),
+      ...(keys.length
+        ? this.all(
+            'repeatsByKey',
+            'SELECT * FROM history WHERE session_id = ? AND idempotency_key IN (SELECT value FROM json_each(?))',
+            sessionId,
+            JSON.stringify(keys),
+          )
+        : []),
+    ];
+    return rows.map(toMessage);
   }
 
   async messagesByIds(ids: readonly string[]): Promise<Message[]> {
@@ -410,15 +523,38 @@ export class SqliteBackend implements StorageBackend {
     return this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds).map(toState);
   }
 
-  async putState(s: State): Promise<boolean> {
-    return this.write(() => this.ifSessionExists(() =>
+  async putState(s: NewState): Promise<State | null> {
+    return this.write(() => {
+      let row: Row | undefined;
+      const exists = this.ifSessionExists(() => {
+        row = this.get(
+          'putState',
+          `INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, 1)
+           ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
+           RETURNING version`,
+          s.sessionId, JSON.stringify(s.data), s.updatedAt,
+        );
+      });
+      return exists ? { ...s, version: Number(row!.version) } : null;
+    });
+  }
+
+  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string): Promise<State | null> {
+    // Read, check and write in one synchronous write: nothing can come between them.
+    return this.write(() => {
+      const row = this.get('currentState', 'SELECT * FROM state WHERE session_id = ?', sessionId);
+      const current = row ? toState(row) : null;
+      if (!current && !this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId)) return null;
+      const data = change(current);
+      const version = (current?.version ?? 0) + 1;
       this.run(
-        'putState',
-        `INSERT INTO state (session_id, data, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-        s.sessionId, JSON.stringify(s.data), s.updatedAt,
-      ),
-    ));
+        'writeState',
+        `INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = excluded.version`,
+        sessionId, JSON.stringify(data), updatedAt, version,
+      );
+      return { sessionId, data, updatedAt, version };
+    });
   }
 
   async deleteState(sessionId: string): Promise<boolean> {
@@ -519,11 +655,12 @@ export class SqliteBackend implements StorageBackend {
     const lastSeq = messages.reduce((max, m) => Math.max(max, m.seq), 0);
     return this.transaction(() => {
       const counts: ImportCounts = { sessions: 0, messages: 0, states: 0, artifacts: 0 };
+      // The parent only when it is there already (see linkParents).
       counts.sessions = this.run(
         'importSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), lastSeq,
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM sessions WHERE id = ?), ?) ON CONFLICT (id) DO NOTHING`,
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), lastSeq, s.parentId, s.forkedFromMessageId,
       ).changes;
       // An existing session keeps its row, but later appends must still continue after the imported seqs.
       if (counts.sessions === 0 && lastSeq > 0) {
@@ -533,15 +670,13 @@ export class SqliteBackend implements StorageBackend {
         try {
           // The conflict target is the id: a message already there is skipped. A different message
           // holding the same (session_id, seq) still violates the other unique constraint.
-          counts.messages += this.run(
-            'importMessage',
-            `INSERT INTO history (id, session_id, seq, role, content, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO NOTHING`,
-            m.id, s.id, m.seq, m.role, m.content, m.timestamp, JSON.stringify(m.metadata),
-          ).changes;
+          counts.messages += this.insertMessageRow('importMessage', { ...m, sessionId: s.id }, ' ON CONFLICT (id) DO NOTHING');
         } catch (error) {
           if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-            throw new ConflictError(`Message ${m.id} cannot be imported: seq ${m.seq} of session ${s.id} is taken by another message`);
+            const taken = /idempotency_key/.test((error as Error).message)
+              ? `its idempotency key ${JSON.stringify(m.idempotencyKey)}`
+              : `seq ${m.seq}`;
+            throw new ConflictError(`Message ${m.id} cannot be imported: ${taken} of session ${s.id} is taken by another message`);
           }
           throw error;
         }
@@ -549,8 +684,8 @@ export class SqliteBackend implements StorageBackend {
       if (state) {
         counts.states = this.run(
           'importState',
-          'INSERT INTO state (session_id, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (session_id) DO NOTHING',
-          s.id, JSON.stringify(state.data), state.updatedAt,
+          'INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING',
+          s.id, JSON.stringify(state.data), state.updatedAt, state.version,
         ).changes;
       }
       for (const a of artifacts) {
@@ -578,6 +713,21 @@ export class SqliteBackend implements StorageBackend {
         ).changes;
       }
       return added;
+    });
+  }
+
+  async linkParents(links: readonly ParentLink[]): Promise<number> {
+    if (links.length === 0) return 0;
+    return this.transaction(() => {
+      let linked = 0;
+      for (const { id, parentId } of links) {
+        linked += this.run(
+          'linkParent',
+          'UPDATE sessions SET parent_id = ? WHERE id = ? AND parent_id IS NULL AND id <> ? AND EXISTS (SELECT 1 FROM sessions WHERE id = ?)',
+          parentId, id, parentId, parentId,
+        ).changes;
+      }
+      return linked;
     });
   }
 
@@ -647,6 +797,8 @@ function toSession(r: Row): Session {
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     metadata: jsonObj(r.metadata),
+    parentId: (r.parent_id as string | null) ?? null,
+    forkedFromMessageId: (r.forked_from_message_id as string | null) ?? null,
   };
 }
 
@@ -659,11 +811,26 @@ function toMessage(r: Row): Message {
     content: r.content as string,
     timestamp: r.timestamp as string,
     metadata: jsonObj(r.metadata),
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
   };
 }
 
 function toState(r: Row): State {
-  return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string };
+  return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string, version: Number(r.version) };
+}
+
+/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
+function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
+  return {
+    id: m.id,
+    sessionId,
+    seq,
+    role: m.role,
+    content: m.content,
+    timestamp: m.timestamp,
+    metadata: m.metadata,
+    idempotencyKey: m.idempotencyKey ?? null,
+  };
 }
 
 function toArtifact(r: Row): Artifact {
