@@ -1,7 +1,8 @@
-import { addMessageInput } from '../domain/inputs.js';
+import { addMessageInput, idempotencyKey, parseInput } from '../domain/inputs.js';
+import { ValidationError } from '../domain/errors.js';
 import type { Message } from '../domain/records.js';
-import { json, parseWire, queryObject } from './http.js';
-import { ALL, pagingQuery, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
+import { HttpError, json, parseWire, queryObject } from './http.js';
+import { ALL, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
 
 export function messageToWire(m: Message) {
   return {
@@ -16,21 +17,45 @@ export function messageToWire(m: Message) {
   };
 }
 
+/** The `Idempotency-Key` header, checked as the body's `idempotency_key` would be; null when absent. */
+function idempotencyKeyHeader(request: Request): string | null {
+  const value = request.headers.get('idempotency-key');
+  if (value === null) return null;
+  try {
+    return parseInput(idempotencyKey, value);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new HttpError(422, error.issues.map((i) => ({ loc: ['header', 'idempotency-key'], msg: i.message, type: 'value_error' })));
+    }
+    throw error;
+  }
+}
+
 export function historyRoutes({ storage, config }: RouteDeps): Route[] {
-  const listQuery = sessionIdQuery.extend(pagingQuery(config).shape);
+  const listQuery = sessionIdQuery.extend({ ...pagingQuery(config).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   return [
     {
+      // A client's own `id` (msg_…) or an Idempotency-Key header makes the append safe to repeat:
+      // a repeat answers the message stored the first time (see README, Concurrency).
       method: 'POST',
       path: '/storage/history',
-      handler: async (req) => json(200, messageToWire(await storage.addMessage(parseWire(addMessageInput, await req.body(), 'body')))),
+      handler: async (req) => {
+        const key = idempotencyKeyHeader(req.request);
+        const input = parseWire(addMessageInput, await req.body(), 'body');
+        if (key !== null && input.idempotencyKey != null && input.idempotencyKey !== key) {
+          throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
+        }
+        return json(200, messageToWire(await storage.addMessage({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
+      },
     },
     {
       // The whole conversation in order unless `limit`/`offset` page it; an unknown session has none.
+      // `after_seq` starts after that position (e.g. the last seq a client has seen).
       method: 'GET',
       path: '/storage/history',
       handler: async (req) => {
-        const { sessionId, limit, offset } = parseWire(listQuery, queryObject(req.query), 'query');
-        const messages = await storage.history(sessionId, { limit: limit ?? ALL, offset });
+        const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
+        const messages = await storage.history(sessionId, { after: afterSeq, limit: limit ?? ALL, offset });
         return json(200, messages.map(messageToWire));
       },
     },

@@ -13,7 +13,7 @@ export interface RestRequest {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Segments; `:name` matches one segment, `:name*` the rest of the path (one or more segments). */
   path: string;
   handler: (req: RestRequest) => Promise<Response> | Response;

@@ -1,7 +1,7 @@
-import { createSessionInput, sessionFilter, updateSessionInput } from '../domain/inputs.js';
+import { createSessionInput, forkSessionInput, sessionFilter, shortText, updateSessionInput } from '../domain/inputs.js';
 import type { Session } from '../domain/records.js';
 import { json, parseWire, queryObject } from './http.js';
-import { pagingQuery, requireParam, type Route, type RouteDeps } from './routes.js';
+import { ALL, pagingQuery, requireParam, type Route, type RouteDeps } from './routes.js';
 
 export function sessionToWire(s: Session) {
   return {
@@ -21,8 +21,11 @@ export function sessionToWire(s: Session) {
 /** Sessions listed without `limit` come 100 at a time, newest first. */
 const DEFAULT_LIMIT = 100;
 
+const forkBody = forkSessionInput.extend({ upToMessageId: shortText });
+
 export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
   const listQuery = sessionFilter.extend(pagingQuery(config).shape);
+  const forksQuery = pagingQuery(config);
   return [
     {
       method: 'POST',
@@ -49,6 +52,27 @@ export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
       handler: async (req) => {
         const patch = parseWire(updateSessionInput, await req.body(), 'body');
         return json(200, sessionToWire(await storage.updateSession(requireParam(req.params, 'id'), patch)));
+      },
+    },
+    {
+      // A new session continuing this one from `up_to_message_id` (see Storage.forkSession).
+      method: 'POST',
+      path: '/storage/sessions/:id/fork',
+      handler: async (req) => {
+        const { upToMessageId, ...overrides } = parseWire(forkBody, await req.body(), 'body');
+        const fork = await storage.forkSession(requireParam(req.params, 'id'), upToMessageId, overrides);
+        return json(200, sessionToWire(fork.session));
+      },
+    },
+    {
+      // A session's forks in creation order, all of them unless `limit`/`offset` page them.
+      method: 'GET',
+      path: '/storage/sessions/:id/forks',
+      handler: async (req) => {
+        const id = requireParam(req.params, 'id');
+        const { limit, offset } = parseWire(forksQuery, queryObject(req.query), 'query');
+        await storage.getSession(id); // 404 for an unknown session, rather than an empty list
+        return json(200, (await storage.forks(id, { limit: limit ?? ALL, offset })).map(sessionToWire));
       },
     },
     {

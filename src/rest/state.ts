@@ -1,6 +1,8 @@
-import { setStateInput } from '../domain/inputs.js';
+import { VersionConflictError } from '../domain/errors.js';
+import { parseInput, setStateInput, statePatch } from '../domain/inputs.js';
 import type { State } from '../domain/records.js';
-import { json, parseWire } from './http.js';
+import type { ExpectedVersion } from '../domain/state.js';
+import { HttpError, json, parseWire } from './http.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';
 
 export function stateToWire(s: State) {
@@ -8,19 +10,80 @@ export function stateToWire(s: State) {
   return { session_id: s.sessionId, data: s.data, updated_at: s.updatedAt, version: s.version };
 }
 
+/** The strong entity tag of a state version: `"3"`. */
+export const etagOf = (version: number) => `"${version}"`;
+
+const MERGE_PATCH = 'application/merge-patch+json';
+
+/**
+ * The version a conditional request expects, from `If-Match` (one strong entity tag as given by
+ * `ETag`, or `*`: any state) or `If-None-Match: *` (no state yet: create only). Absent: none.
+ */
+function expectedVersionOf(request: Request): ExpectedVersion | null {
+  const ifMatch = request.headers.get('if-match');
+  const ifNoneMatch = request.headers.get('if-none-match');
+  if (ifMatch !== null && ifNoneMatch !== null) throw new HttpError(400, 'Send If-Match or If-None-Match, not both');
+  if (ifNoneMatch !== null) {
+    if (ifNoneMatch.trim() !== '*') throw new HttpError(400, 'If-None-Match on a state write must be *: create the state only if there is none');
+    return 0;
+  }
+  if (ifMatch === null) return null;
+  const tag = ifMatch.trim();
+  if (tag === '*') return 'existing';
+  if (tag.includes(',')) throw new HttpError(400, 'If-Match must be one entity tag (as sent in ETag) or *');
+  const strong = /^"([1-9]\d{0,14})"$/.exec(tag);
+  // A weak or foreign tag never matches a strong comparison (RFC 9110, 13.1.1): the precondition fails.
+  if (!strong) throw new HttpError(412, `If-Match ${tag.slice(0, 100)} names no version of this state: send the ETag it was read with`);
+  return Number(strong[1]);
+}
+
+/** A failed compare-and-set is a failed precondition: 412 with the state's current ETag. */
+async function conditional(work: () => Promise<State>): Promise<Response> {
+  try {
+    const state = await work();
+    return json(200, stateToWire(state), { etag: etagOf(state.version) });
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      throw new HttpError(412, error.message, error.currentVersion > 0 ? { etag: etagOf(error.currentVersion) } : {});
+    }
+    throw error;
+  }
+}
+
 export function stateRoutes({ storage }: RouteDeps): Route[] {
   return [
     {
       method: 'GET',
       path: '/storage/state/:session_id',
-      handler: async (req) => json(200, stateToWire(await storage.getState(requireParam(req.params, 'session_id')))),
+      handler: async (req) => {
+        const state = await storage.getState(requireParam(req.params, 'session_id'));
+        return json(200, stateToWire(state), { etag: etagOf(state.version) });
+      },
     },
     {
+      // If-Match / If-None-Match make it a compare-and-set (412 when someone else wrote first).
       method: 'PUT',
       path: '/storage/state/:session_id',
       handler: async (req) => {
+        const sessionId = requireParam(req.params, 'session_id');
+        const expected = expectedVersionOf(req.request);
         const { data } = parseWire(setStateInput, await req.body(), 'body');
-        return json(200, stateToWire(await storage.setState(requireParam(req.params, 'session_id'), data)));
+        return conditional(() => storage.setState(sessionId, data, expected));
+      },
+    },
+    {
+      // A JSON Merge Patch (RFC 7396), applied atomically; If-Match as for PUT.
+      method: 'PATCH',
+      path: '/storage/state/:session_id',
+      handler: async (req) => {
+        const sessionId = requireParam(req.params, 'session_id');
+        const contentType = req.request.headers.get('content-type') ?? '';
+        if (!/^application\/merge-patch\+json\s*(;|$)/i.test(contentType.trim())) {
+          throw new HttpError(415, `PATCH takes a JSON Merge Patch (content-type: ${MERGE_PATCH})`, { 'accept-patch': MERGE_PATCH });
+        }
+        const expected = expectedVersionOf(req.request);
+        const patch = parseInput(statePatch, await req.body());
+        return conditional(() => storage.patchState(sessionId, patch, expected));
       },
     },
     {
