@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { MetricFilter } from '../domain/inputs.js';
-import type { Artifact, Message, Metric } from '../domain/records.js';
+import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { MetricKey, Slice } from '../storage/backend.js';
 import type { Storage } from '../storage/storage.js';
 
 /**
- * Per-request DataLoaders: every nested field (a session's history, state, artifacts, metrics and
- * their counts; a message's session) asks its loader, and each loader answers all the fields of one
- * execution step with ONE batch call to `Storage`. The number of statements of a query is thus
+ * Per-request DataLoaders: every nested field (a session's history, state, artifacts, metrics, forks
+ * and their counts; a message's session; a fork's parent) asks its loader, and each loader answers
+ * all the fields of one execution step with ONE batch call to `Storage`. The number of statements of a query is thus
  * bounded by its depth, not by the number of rows.
  *
  * Loaders batch but do not memoize (`cache: false`): the mutations of one request run one after
@@ -77,6 +77,9 @@ export function createLoaders(storage: Storage) {
       bySession((sessionIds) => storage.artifactPages(sessionIds, slice), [] as Artifact[]),
     ),
     artifactCount: bySession((sessionIds) => storage.artifactCounts(sessionIds), 0),
+
+    forkPage: perParams((slice: Slice<string>) => bySession((sessionIds) => storage.forkPages(sessionIds, slice), [] as Session[])),
+    forkCount: bySession((sessionIds) => storage.forkCounts(sessionIds), 0),
 
     metricPage: perParams(({ filter, slice }: { filter: MetricFilter; slice: Slice<MetricKey> }) =>
       bySession((sessionIds) => storage.metricPages(sessionIds, filter, slice), [] as Metric[]),

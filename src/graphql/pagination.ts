@@ -55,6 +55,8 @@ const idKeyset = <T extends { id: string }>(kind: string): Keyset<T, string> =>
 /** Sessions: newest first (ids are time-ordered ULIDs). */
 export const sessionKeyset = idKeyset<Session>('session');
 export const artifactKeyset = idKeyset<Artifact>('artifact');
+/** A session's forks: creation order. */
+export const forkKeyset = idKeyset<Session>('fork');
 
 /** A session's history: conversation order. */
 export const messageKeyset = keyset<Message, number>(

@@ -21,6 +21,10 @@ Message.implement({
     content: t.exposeString('content'),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
     metadata: t.expose('metadata', { type: 'JSONObject' }),
+    idempotencyKey: t.exposeString('idempotencyKey', {
+      nullable: true,
+      description: 'The key the client appended this message with, unique within the session; null when none was given.',
+    }),
     session: t.field({
       type: Session,
       resolve: async (message, _args, { loaders }) => {
@@ -33,8 +37,13 @@ Message.implement({
   }),
 });
 
+const ID_FIELD = 'Optional: the message\'s id, chosen by the client ("msg_" then letters, digits, "_" or "-"). Sending the same message again with it stores nothing new and answers the message stored the first time; another message with this id is a CONFLICT.';
+const KEY_FIELD = 'Optional: a key for this append, unique within the session. Repeating the append with it stores nothing new and answers the message stored the first time; another message with this key is a CONFLICT.';
+
 const NewMessageInput = builder.inputType('NewMessageInput', {
   fields: (t) => ({
+    id: t.id({ description: ID_FIELD }),
+    idempotencyKey: t.string({ description: KEY_FIELD }),
     role: t.field({ type: MessageRole, required: true }),
     content: t.string({ required: true }),
     metadata: t.field({ type: 'JSONObject', description: 'Defaults to {}.' }),
@@ -44,6 +53,8 @@ const NewMessageInput = builder.inputType('NewMessageInput', {
 const AddMessageInput = builder.inputType('AddMessageInput', {
   fields: (t) => ({
     sessionId: t.id({ required: true }),
+    id: t.id({ description: ID_FIELD }),
+    idempotencyKey: t.string({ description: KEY_FIELD }),
     role: t.field({ type: MessageRole, required: true }),
     content: t.string({ required: true }),
     metadata: t.field({ type: 'JSONObject', description: 'Defaults to {}.' }),
@@ -62,13 +73,15 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   addMessage: t.field({
     type: Message,
-    description: 'Appends one message to a session\'s history.',
+    description: 'Appends one message to a session\'s history (idempotent with `input.id` or `input.idempotencyKey`).',
     args: { input: t.arg({ type: AddMessageInput, required: true, validate: { schema: addMessageInput } }) },
     resolve: (_root, args, { storage }) => storage.addMessage(parsed(addMessageInput, args.input)),
   }),
   addMessages: t.field({
     type: [Message],
-    description: 'Appends messages in order, all or nothing: if one is invalid, or the session does not exist, none is stored.',
+    description:
+      'Appends messages in order, all or nothing: if one is invalid or conflicts, or the session does not exist, none is stored. ' +
+      'A message that repeats one stored before (same id or idempotency key, same role, content and metadata) is answered with it instead.',
     args: {
       sessionId: t.arg.id({ required: true, validate: { schema: shortText } }),
       messages: t.arg({ type: [NewMessageInput], required: true, validate: { schema: newMessagesInput } }),

@@ -1,8 +1,10 @@
-import { createSessionInput, shortText, updateSessionInput } from '../../domain/inputs.js';
+import { ValidationError } from '../../domain/errors.js';
+import { createSessionInput, forkSessionInput, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../builder.js';
 import {
   artifactKeyset,
+  forkKeyset,
   messageKeyset,
   metricKeyset,
   pagedByDefault,
@@ -33,14 +35,50 @@ Session.implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     metadata: t.expose('metadata', { type: 'JSONObject' }),
+    parentId: t.exposeID('parentId', {
+      nullable: true,
+      description: 'The session this one was forked from; null for a session that is not a fork, or whose parent was deleted.',
+    }),
+    forkedFromMessageId: t.exposeID('forkedFromMessageId', {
+      nullable: true,
+      description: 'The parent\'s message this fork was cut at (its history was copied up to and including it); kept when the parent is deleted.',
+    }),
+    parent: t.field({
+      type: Session,
+      nullable: true,
+      description: 'The session this one was forked from; null when it is not a fork, or its parent was deleted.',
+      resolve: (session, _args, { loaders }) => (session.parentId === null ? null : loaders.session.load(session.parentId)),
+    }),
+    forks: t.connection(
+      {
+        type: Session,
+        description: 'Sessions forked from this one, in creation order; without paging arguments all of them, up to the page ceiling.',
+        resolve: async (session, args, { config, loaders }) => {
+          const page = readPage(args, forkKeyset, wholeByDefault(config));
+          const rows = await loaders.forkPage(page.slice).load(session.id);
+          return toConnection(rows, page, forkKeyset, () => loaders.forkCount.load(session.id));
+        },
+      },
+      SessionConnection,
+    ),
     history: t.connection(
       {
         type: Message,
         description:
           'The messages in conversation order. Without paging arguments: the whole history, up to the ' +
           'server\'s page ceiling (MAX_PAGE_SIZE); pageInfo.hasNextPage says whether more follow.',
+        args: {
+          afterSeq: t.arg.int({
+            description: 'Only messages after this position (seq), e.g. the last one a client has: a cursor by number. Not with `after`.',
+            validate: { schema: seqCursor },
+          }),
+        },
         resolve: async (session, args, { config, loaders }) => {
           const page = readPage(args, messageKeyset, wholeByDefault(config));
+          if (args.afterSeq != null) {
+            if (args.after != null) throw new ValidationError([{ path: ['afterSeq'], message: 'cannot be combined with after: both say where to start' }]);
+            page.slice.after = args.afterSeq;
+          }
           const rows = await loaders.historyPage(page.slice).load(session.id);
           return toConnection(rows, page, messageKeyset, () => loaders.historyCount.load(session.id));
         },
@@ -95,6 +133,15 @@ const CreateSessionInput = builder.inputType('CreateSessionInput', {
   }),
 });
 
+const ForkSessionInput = builder.inputType('ForkSessionInput', {
+  description: 'What a fork changes from its parent: a field left out (or null) is copied from the parent.',
+  fields: (t) => ({
+    agentName: t.string(),
+    userId: t.string(),
+    metadata: t.field({ type: 'JSONObject', description: 'Replaces the parent\'s metadata as a whole.' }),
+  }),
+});
+
 const UpdateSessionInput = builder.inputType('UpdateSessionInput', {
   description: 'A partial update: a field left out (or null) keeps its value.',
   fields: (t) => ({
@@ -146,8 +193,24 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, { storage }) => storage.updateSession(args.id, parsed(updateSessionInput, args.input)),
   }),
+  forkSession: t.field({
+    type: Session,
+    description:
+      'A new session (active, new id) that continues this one from `upToMessageId`, made in one transaction: copies of the ' +
+      'history up to and including that message (new ids; the same seq, roles, contents, metadata and timestamps), of the ' +
+      'state (version 1 again) and of the artifact records (new ids), with `parentId` and `forkedFromMessageId` set. ' +
+      'NOT_FOUND for an unknown session; BAD_USER_INPUT when the message is not one of its messages.',
+    args: {
+      id: t.arg.id({ required: true, validate: { schema: shortText } }),
+      upToMessageId: t.arg.id({ required: true, validate: { schema: shortText } }),
+      input: t.arg({ type: ForkSessionInput, validate: { schema: forkSessionInput } }),
+    },
+    resolve: async (_root, args, { storage }) =>
+      (await storage.forkSession(args.id, args.upToMessageId, args.input ? parsed(forkSessionInput, args.input) : {})).session,
+  }),
   deleteSession: t.id({
-    description: 'Deletes the session with its history, state and artifacts (its metrics stay). Returns the deleted id.',
+    description:
+      'Deletes the session with its history, state and artifacts (its metrics stay). Its forks stay too, without a parent. Returns the deleted id.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, { storage }) => {
       await storage.deleteSession(id);

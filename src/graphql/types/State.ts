@@ -1,4 +1,4 @@
-import { setStateInput, shortText } from '../../domain/inputs.js';
+import { expectedVersion, setStateInput, shortText, statePatch } from '../../domain/inputs.js';
 import type { State as StateRecord } from '../../domain/records.js';
 import { builder } from '../builder.js';
 import { parsed } from '../validation.js';
@@ -12,10 +12,19 @@ State.implement({
     // Nullable: JSON null is a value the REST door can store.
     data: t.expose('data', { type: 'JSON', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    version: t.exposeInt('version', {
+      description:
+        '1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since.',
+    }),
   }),
 });
 
-const setStateArgs = setStateInput.extend({ sessionId: shortText });
+const setStateArgs = setStateInput.extend({ sessionId: shortText, expectedVersion: expectedVersion.nullish() });
+const patchStateArgs = setStateArgs.omit({ data: true }).extend({ patch: statePatch });
+
+const EXPECTED_VERSION =
+  'Compare-and-set: write only if the state is at this version (0: only if there is no state yet); ' +
+  'else a CONFLICT error whose `extensions.currentVersion` is the version now (0: no state). Absent: write whatever the version.';
 
 builder.mutationFields((t) => ({
   setState: t.field({
@@ -24,15 +33,32 @@ builder.mutationFields((t) => ({
     args: {
       sessionId: t.arg.id({ required: true }),
       data: t.arg({ type: 'JSON', required: true }),
+      expectedVersion: t.arg.int({ description: EXPECTED_VERSION }),
     },
     validate: { schema: setStateArgs },
     resolve: (_root, args, { storage }) => {
-      const { sessionId, data } = parsed(setStateArgs, args);
-      return storage.setState(sessionId, data);
+      const { sessionId, data, expectedVersion } = parsed(setStateArgs, args);
+      return storage.setState(sessionId, data, expectedVersion);
+    },
+  }),
+  patchState: t.field({
+    type: State,
+    description:
+      'Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged ' +
+      'recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state).',
+    args: {
+      sessionId: t.arg.id({ required: true }),
+      patch: t.arg({ type: 'JSON', required: true }),
+      expectedVersion: t.arg.int({ description: EXPECTED_VERSION }),
+    },
+    validate: { schema: patchStateArgs },
+    resolve: (_root, args, { storage }) => {
+      const { sessionId, patch, expectedVersion } = parsed(patchStateArgs, args);
+      return storage.patchState(sessionId, patch, expectedVersion);
     },
   }),
   deleteState: t.id({
-    description: 'Deletes the state of a session; returns the session id.',
+    description: 'Deletes the state of a session; returns the session id. A state set again afterwards starts at version 1.',
     args: { sessionId: t.arg.id({ required: true }) },
     resolve: async (_root, { sessionId }, { storage }) => {
       await storage.deleteState(sessionId);
