@@ -1,8 +1,9 @@
 import type { Config, DatabaseConfig } from '../config.js';
 import type { CacheStore, StorageBackend } from './backend.js';
-import { PostgresBackend } from './postgres/postgres-backend.js';
-import { RedisCacheStore } from './redis/redis-cache-store.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
+
+// The PostgreSQL driver and the Redis client are imported only when configured: loading them
+// costs several hundred milliseconds of every start, and the default deployment needs neither.
 
 export interface OpenOptions {
   sqliteBusyTimeoutMs?: number;
@@ -16,7 +17,8 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
   switch (database.kind) {
     case 'sqlite':
       return new SqliteBackend({ filename: database.filename, busyTimeoutMs: options.sqliteBusyTimeoutMs, onQuery: options.onQuery });
-    case 'postgres':
+    case 'postgres': {
+      const { PostgresBackend } = await import('./postgres/postgres-backend.js');
       return PostgresBackend.open({
         connectionString: database.url,
         schema: database.schema,
@@ -24,6 +26,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,
       });
+    }
   }
 }
 
@@ -33,6 +36,7 @@ export async function openCacheStore(
   backend: StorageBackend,
 ): Promise<{ store: CacheStore; close(): Promise<void> }> {
   if (config.cacheBackend === 'redis' && config.redisUrl) {
+    const { RedisCacheStore } = await import('./redis/redis-cache-store.js');
     const store = await RedisCacheStore.open({ url: config.redisUrl });
     return { store, close: () => store.close() };
   }
