@@ -34,7 +34,7 @@ export function createApp({ storage, config, logger }: AppDeps): App {
     // default would allow every web page to, which would also make CSRF prevention moot: the
     // preflight it forces would always pass.
     cors: config.corsOrigins.length
-      ? { origin: config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after'] }
+      ? { origin: config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'etag'] }
       : false,
     graphiql: config.graphiql ? { title: 'Agent storage' } : false,
     // Stated, not defaulted: one request, one operation.

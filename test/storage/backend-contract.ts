@@ -1043,6 +1043,15 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.listSessions({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
       });
 
+      it('refuses records that belong to another session, writing nothing', async () => {
+        const other = bundleOf([1]);
+        const bundle = bundleOf([1, 2]);
+        const mixed = { ...bundle, messages: [bundle.messages[0]!, { ...other.messages[0]!, seq: 2 }] };
+        await expect(backend.importSession(mixed)).rejects.toBeInstanceOf(ValidationError);
+        expect(await backend.sessionsByIds([bundle.session.id])).toEqual([]);
+        expect(await backend.messagesByIds(mixed.messages.map((m) => m.id))).toEqual([]);
+      });
+
       it('later appends continue after the largest imported seq', async () => {
         const bundle = bundleOf([3, 4, 9]);
         await backend.importSession(bundle);

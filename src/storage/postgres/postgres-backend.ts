@@ -17,6 +17,7 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
+import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
 export interface PostgresOptions {
@@ -753,6 +754,7 @@ export class PostgresBackend implements StorageBackend {
   // --- moving data ----------------------------------------------------------------------------
 
   async importSession(bundle: SessionBundle): Promise<ImportCounts> {
+    checkSessionBundle(bundle);
     const { session: s, messages, state, artifacts } = bundle;
     return this.transaction(async (client) => {
       const sessions =

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
-import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -19,6 +19,7 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
+import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
 export interface SqliteOptions {
@@ -651,7 +652,7 @@ export class SqliteBackend implements StorageBackend {
 
   async importSession(bundle: SessionBundle): Promise<ImportCounts> {
     const { session: s, messages, state, artifacts } = bundle;
-    this.checkBundleMembers(bundle);
+    checkSessionBundle(bundle);
     const lastSeq = messages.reduce((max, m) => Math.max(max, m.seq), 0);
     return this.transaction(() => {
       const counts: ImportCounts = { sessions: 0, messages: 0, states: 0, artifacts: 0 };
@@ -729,18 +730,6 @@ export class SqliteBackend implements StorageBackend {
       }
       return linked;
     });
-  }
-
-  /** A session bundle's messages, state and artifacts must all belong to its session. */
-  private checkBundleMembers({ session, messages, state, artifacts }: SessionBundle): void {
-    const issues = [
-      ...messages.map((m, i) => [m.sessionId, ['messages', i, 'sessionId']] as const),
-      ...(state ? [[state.sessionId, ['state', 'sessionId']] as const] : []),
-      ...artifacts.map((a, i) => [a.sessionId, ['artifacts', i, 'sessionId']] as const),
-    ]
-      .filter(([sessionId]) => sessionId !== session.id)
-      .map(([, path]) => ({ path: [...path], message: `must be the bundle's session ${session.id}` }));
-    if (issues.length) throw new ValidationError(issues);
   }
 
   // --- cache ----------------------------------------------------------------------------------
