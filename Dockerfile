@@ -9,7 +9,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-# Run: only the compiled code, production dependencies and package.json (read for the version).
+# Run: only the compiled code, production dependencies, package.json (read for the version) and the
+# agent-storage command (`docker exec … node bin/agent-storage.mjs export`).
 FROM node:20-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -19,6 +20,7 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The `agent-storage` command (export/import of bundles). Runs the TypeScript sources through tsx,
-// so it works from a clone without a build: `npx agent-storage --help`.
-import { register } from 'tsx/esm/api';
+// The `agent-storage` command (export/import of bundles). In a built install (the Docker image)
+// it runs the compiled `dist/`; in a clone it runs the TypeScript sources through tsx, so it works
+// without a build: `npx agent-storage --help`.
+import { existsSync } from 'node:fs';
 
-register();
-await import(new URL('../src/cli/main.ts', import.meta.url).href);
+const built = new URL('../dist/cli/main.js', import.meta.url);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import(built.href);
+}
