@@ -136,6 +136,20 @@ export interface ImportCounts {
   artifacts: number;
 }
 
+/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
+export function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
+  return {
+    id: m.id,
+    sessionId,
+    seq,
+    role: m.role,
+    content: m.content,
+    timestamp: m.timestamp,
+    metadata: m.metadata,
+    idempotencyKey: m.idempotencyKey ?? null,
+  };
+}
+
 export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
   /** Null or absent: none. */
   idempotencyKey?: string | null;

@@ -17,6 +17,7 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
+import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
@@ -935,20 +936,6 @@ function toMessage(r: Row): Message {
     timestamp: iso(r.timestamp),
     metadata: r.metadata as JsonObject,
     idempotencyKey: (r.idempotency_key as string | null) ?? null,
-  };
-}
-
-/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
-function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
-  return {
-    id: m.id,
-    sessionId,
-    seq,
-    role: m.role,
-    content: m.content,
-    timestamp: m.timestamp,
-    metadata: m.metadata,
-    idempotencyKey: m.idempotencyKey ?? null,
   };
 }
 

@@ -19,6 +19,7 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
+import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
@@ -806,20 +807,6 @@ function toMessage(r: Row): Message {
 
 function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string, version: Number(r.version) };
-}
-
-/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
-function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
-  return {
-    id: m.id,
-    sessionId,
-    seq,
-    role: m.role,
-    content: m.content,
-    timestamp: m.timestamp,
-    metadata: m.metadata,
-    idempotencyKey: m.idempotencyKey ?? null,
-  };
 }
 
 function toArtifact(r: Row): Artifact {
