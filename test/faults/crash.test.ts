@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { request, type Service, sleep, startService, tempDir } from './support.js';
+import { request, sleep, tempDir } from './support.js';
+import { type Service, startService } from '../support/process.js';
 
 /**
  * `kill -9` of the SQLite server while writers are busy, three times over on one file. What was

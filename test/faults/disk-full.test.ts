@@ -2,7 +2,8 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNALS, mountTmpfs, request, type Service, startService } from './support.js';
+import { INTERNALS, mountTmpfs, request } from './support.js';
+import { type Service, startService } from '../support/process.js';
 
 /**
  * A full disk, for real: the database lives on a tmpfs of its own, and the test fills that up.

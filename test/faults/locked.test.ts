@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNALS, request, type Service, startService, tempDir } from './support.js';
+import { INTERNALS, request, tempDir } from './support.js';
+import { type Service, startService } from '../support/process.js';
 
 /**
  * The database locked by another process (here: the test's own connection, holding the write lock

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivatePostgres, privatePostgres } from './private-postgres.js';
-import { INTERNALS, request, type Service, sleep, startService } from './support.js';
+import { INTERNALS, request, sleep } from './support.js';
+import { type Service, startService } from '../support/process.js';
 
 /**
  * PostgreSQL restarted while the service (a real process) is under write load: during the outage

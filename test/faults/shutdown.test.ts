@@ -2,7 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { request, sleep, startService, tempDir } from './support.js';
+import { request, sleep, tempDir } from './support.js';
+import { startService } from '../support/process.js';
 
 /**
  * Graceful shutdown of the real process: on SIGTERM/SIGINT it stops accepting connections,

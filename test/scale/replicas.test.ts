@@ -1,25 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../support/http.js';
 import { testDatabase } from '../support/postgres.js';
-import { type ServerProcess, startServerProcess } from '../support/process.js';
+import { type Service, startService } from '../support/process.js';
 
 /**
  * Two real server processes sharing one PostgreSQL database, as behind a load balancer.
  */
 describe('replicas on one PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof testDatabase>>;
-  let a: ServerProcess;
-  let b: ServerProcess;
+  let a: Service;
+  let b: Service;
 
   beforeAll(async () => {
     db = await testDatabase();
     // Started at the same moment: the migration's advisory lock makes them take turns.
-    [a, b] = await Promise.all([startServerProcess({ DATABASE_URL: db.url }), startServerProcess({ DATABASE_URL: db.url })]);
+    [a, b] = await Promise.all([startService({ DATABASE_URL: db.url }), startService({ DATABASE_URL: db.url })]);
   }, 60_000);
 
   afterAll(async () => {
-    const codes = await Promise.all([a?.stop(), b?.stop()]);
-    expect(codes).toEqual([0, 0]); // graceful shutdown
+    const exits = await Promise.all([a?.stop(), b?.stop()]);
+    expect(exits.map((e) => e?.code)).toEqual([0, 0]); // graceful shutdown
     await db?.drop();
   });
 

@@ -1,30 +1,52 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/*
+ * The real service as its own process (`src/main.ts` under tsx, NODE_ENV=production), configured
+ * by environment variables as a user would, on a free port: for replicas, crashes and restarts.
+ */
 
-export interface ServerProcess {
+export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+export interface Service {
   url: string;
   child: ChildProcess;
-  /** Everything the process wrote to stdout and stderr so far (JSON log lines). */
+  /** Everything written to stdout and stderr so far. */
   output(): string;
-  /** SIGTERM, then waits for the exit code. */
-  stop(): Promise<number | null>;
+  /** The JSON log lines written so far. */
+  logs(): Record<string, unknown>[];
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/**
- * The real service as its own process (`src/main.ts` under tsx), configured by environment
- * variables as a user would, on a free port. Resolves once it logs that it is listening.
- */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** Spawns the service; resolves once it is listening (or rejects with its output if it exits). */
+export function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const logs = () =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"agent storage listening"/.exec(output);
@@ -34,8 +56,10 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
           url: match[1]!,
           child,
           output: () => output,
-          stop: async () => {
-            if (child.exitCode === null) child.kill('SIGTERM');
+          logs,
+          exited,
+          stop: async (signal = 'SIGTERM') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             return exited;
           },
         });
@@ -43,9 +67,10 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    void exited.then((code) => {
+    void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+      reject(new Error(`service exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
 }
+
