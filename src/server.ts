@@ -12,7 +12,10 @@ import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 
 export interface AppDeps {
+  /** The default storage: `/health` checks it. */
   storage: Storage;
+  /** The storage a request may use (both doors ask); by default, `storage`. */
+  storageFor?: (request: Request) => Promise<Storage> | Storage;
   config: Config;
   logger: Logger;
 }
@@ -20,7 +23,7 @@ export interface AppDeps {
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
-export function createApp({ storage, config, logger }: AppDeps): App {
+export function createApp({ storage, storageFor = () => storage, config, logger }: AppDeps): App {
   // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
   const log = () => requestLogger(logger);
   return createYoga<Record<string, never>, GraphQLContext>({
@@ -44,14 +47,14 @@ export function createApp({ storage, config, logger }: AppDeps): App {
     maskedErrors: { isDev: false },
     // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
-    context: () => createGraphQLContext(storage, config),
+    context: async ({ request }) => createGraphQLContext(await storageFor(request), config),
     logging: {
       debug: (...args) => log().debug({ args }, 'yoga'),
       info: (...args) => log().info({ args }, 'yoga'),
       warn: (...args) => log().warn({ args }, 'yoga'),
       error: (...args) => log().error({ args }, 'yoga'),
     },
-    plugins: [restPlugin({ storage, config, logger }), ...graphqlLimitPlugins(config), useDomainErrors()],
+    plugins: [restPlugin({ storage, storageFor, config, logger }), ...graphqlLimitPlugins(config), useDomainErrors()],
   });
 }
 

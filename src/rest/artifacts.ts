@@ -16,33 +16,33 @@ export function artifactToWire(a: Artifact) {
   };
 }
 
-export function artifactRoutes({ storage, config }: RouteDeps): Route[] {
+export function artifactRoutes({ config }: RouteDeps): Route[] {
   const listQuery = sessionIdQuery.extend(pagingQuery(config).shape);
   return [
     {
       method: 'POST',
       path: '/storage/artifacts',
-      handler: async (req) => json(200, artifactToWire(await storage.createArtifact(parseWire(createArtifactInput, await req.body(), 'body')))),
+      handler: async (req) => json(200, artifactToWire(await req.storage.createArtifact(parseWire(createArtifactInput, await req.body(), 'body')))),
     },
     {
       method: 'GET',
       path: '/storage/artifacts',
       handler: async (req) => {
         const { sessionId, limit, offset } = parseWire(listQuery, queryObject(req.query), 'query');
-        return json(200, (await storage.artifacts(sessionId, { limit: limit ?? ALL, offset })).map(artifactToWire));
+        return json(200, (await req.storage.artifacts(sessionId, { limit: limit ?? ALL, offset })).map(artifactToWire));
       },
     },
     {
       method: 'GET',
       path: '/storage/artifacts/:id',
-      handler: async (req) => json(200, artifactToWire(await storage.getArtifact(requireParam(req.params, 'id')))),
+      handler: async (req) => json(200, artifactToWire(await req.storage.getArtifact(requireParam(req.params, 'id')))),
     },
     {
       method: 'DELETE',
       path: '/storage/artifacts/:id',
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
-        await storage.deleteArtifact(id);
+        await req.storage.deleteArtifact(id);
         return json(200, { status: 'deleted', artifact_id: id });
       },
     },

@@ -26,24 +26,24 @@ function keyOf(params: Record<string, string>): string {
   }
 }
 
-export function cacheRoutes({ storage }: RouteDeps): Route[] {
+export function cacheRoutes(): Route[] {
   return [
     {
       method: 'POST',
       path: '/storage/cache/cleanup',
-      handler: async () => json(200, { status: 'cleaned', deleted: await storage.cleanupCache() }),
+      handler: async (req) => json(200, { status: 'cleaned', deleted: await req.storage.cleanupCache() }),
     },
     {
       method: 'GET',
       path: '/storage/cache/:key*',
-      handler: async (req) => json(200, cacheEntryToWire(await storage.getCacheEntry(keyOf(req.params)))),
+      handler: async (req) => json(200, cacheEntryToWire(await req.storage.getCacheEntry(keyOf(req.params)))),
     },
     {
       method: 'PUT',
       path: '/storage/cache/:key*',
       handler: async (req) => {
         const key = keyOf(req.params);
-        return json(200, cacheEntryToWire(await storage.setCacheEntry(key, parseWire(setCacheInput, await req.body(), 'body'))));
+        return json(200, cacheEntryToWire(await req.storage.setCacheEntry(key, parseWire(setCacheInput, await req.body(), 'body'))));
       },
     },
     {
@@ -51,7 +51,7 @@ export function cacheRoutes({ storage }: RouteDeps): Route[] {
       path: '/storage/cache/:key*',
       handler: async (req) => {
         const key = keyOf(req.params);
-        await storage.deleteCacheEntry(key);
+        await req.storage.deleteCacheEntry(key);
         return json(200, { status: 'deleted', key });
       },
     },

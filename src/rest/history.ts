@@ -31,7 +31,7 @@ function idempotencyKeyHeader(request: Request): string | null {
   }
 }
 
-export function historyRoutes({ storage, config }: RouteDeps): Route[] {
+export function historyRoutes({ config }: RouteDeps): Route[] {
   const listQuery = sessionIdQuery.extend({ ...pagingQuery(config).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   return [
     {
@@ -45,7 +45,7 @@ export function historyRoutes({ storage, config }: RouteDeps): Route[] {
         if (key !== null && input.idempotencyKey != null && input.idempotencyKey !== key) {
           throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
         }
-        return json(200, messageToWire(await storage.addMessage({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
+        return json(200, messageToWire(await req.storage.addMessage({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
       },
     },
     {
@@ -55,7 +55,7 @@ export function historyRoutes({ storage, config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
-        const messages = await storage.history(sessionId, { after: afterSeq, limit: limit ?? ALL, offset });
+        const messages = await req.storage.history(sessionId, { after: afterSeq, limit: limit ?? ALL, offset });
         return json(200, messages.map(messageToWire));
       },
     },
@@ -64,7 +64,7 @@ export function historyRoutes({ storage, config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const { sessionId } = parseWire(sessionIdQuery, queryObject(req.query), 'query');
-        const deleted = await storage.clearHistory(sessionId);
+        const deleted = await req.storage.clearHistory(sessionId);
         return json(200, { status: 'cleared', session_id: sessionId, deleted });
       },
     },

@@ -20,14 +20,14 @@ export function metricToWire(m: Metric) {
 const TIME_RANGE = { start_time: 'since', end_time: 'until' };
 const DEFAULT_LIMIT = 100;
 
-export function metricRoutes({ storage, config }: RouteDeps): Route[] {
+export function metricRoutes({ config }: RouteDeps): Route[] {
   const listQuery = metricFilter.extend(pagingQuery(config).shape);
   return [
     {
       method: 'POST',
       path: '/storage/metrics',
       handler: async (req) => {
-        const [metric] = await storage.recordMetrics([parseWire(recordMetricInput, await req.body(), 'body')]);
+        const [metric] = await req.storage.recordMetrics([parseWire(recordMetricInput, await req.body(), 'body')]);
         return json(200, metricToWire(metric!));
       },
     },
@@ -37,7 +37,7 @@ export function metricRoutes({ storage, config }: RouteDeps): Route[] {
       path: '/storage/metrics',
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query', TIME_RANGE);
-        const metrics = await storage.listMetrics(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
+        const metrics = await req.storage.listMetrics(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
         return json(200, metrics.map(metricToWire));
       },
     },

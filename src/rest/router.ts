@@ -67,7 +67,10 @@ function refuseNul(params: Record<string, string>, query: URLSearchParams): void
 }
 
 export interface RestDeps {
+  /** What `/health` checks and public routes see. */
   storage: Storage;
+  /** The storage a request may use; throws (e.g. an `HttpError`) to refuse the request. */
+  storageFor(request: Request): Promise<Storage> | Storage;
   config: Config;
   logger: Logger;
 }
@@ -76,17 +79,17 @@ export interface RestDeps {
  * The REST compatibility API as a Yoga plugin: every path but `/graphql` is answered here, in the
  * same process and on the same port, from the same `Storage`.
  */
-export function restPlugin({ storage, config, logger }: RestDeps): Plugin {
+export function restPlugin({ storage, storageFor, config, logger }: RestDeps): Plugin {
   const routes: CompiledRoute[] = [];
-  const deps = { storage, config };
+  const deps = { config };
   for (const route of [
-    ...serviceRoutes(deps, () => routes.map((r) => r.route)),
+    ...serviceRoutes(storage, () => routes.map((r) => r.route)),
     ...sessionRoutes(deps),
     ...historyRoutes(deps),
-    ...stateRoutes(deps),
+    ...stateRoutes(),
     ...artifactRoutes(deps),
     ...metricRoutes(deps),
-    ...cacheRoutes(deps),
+    ...cacheRoutes(),
   ]) {
     routes.push(compile(route));
   }
@@ -105,6 +108,7 @@ export function restPlugin({ storage, config, logger }: RestDeps): Plugin {
         refuseNul(params, url.searchParams);
         return await compiled.route.handler({
           request,
+          storage: compiled.route.public ? storage : await storageFor(request),
           params,
           query: url.searchParams,
           body: () => readJsonBody(request, config.maxBodyBytes),

@@ -3,9 +3,11 @@ import type { Config } from '../config.js';
 import type { Storage } from '../storage/storage.js';
 import { HttpError } from './http.js';
 
-/** What a handler gets: decoded path parameters, the query, and the body on demand. */
+/** What a handler gets: the caller's storage, decoded path parameters, the query, the body on demand. */
 export interface RestRequest {
   request: Request;
+  /** The storage this request may see and change (its tenant's). */
+  storage: Storage;
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body (400 if malformed, 413 if too large). */
@@ -17,10 +19,11 @@ export interface Route {
   /** Segments; `:name` matches one segment, `:name*` the rest of the path (one or more segments). */
   path: string;
   handler: (req: RestRequest) => Promise<Response> | Response;
+  /** Served to anyone (no credentials), with the default storage: `/health` and `/`. */
+  public?: boolean;
 }
 
 export interface RouteDeps {
-  storage: Storage;
   config: Config;
 }
 

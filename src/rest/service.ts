@@ -1,13 +1,15 @@
 import { SERVICE } from '../version.js';
 import { json } from './http.js';
-import type { Route, RouteDeps } from './routes.js';
+import type { Storage } from '../storage/storage.js';
+import type { Route } from './routes.js';
 
 /** `/health` for load balancers and `/` for people: what this is and where to go. */
-export function serviceRoutes({ storage }: RouteDeps, listRoutes: () => Route[]): Route[] {
+export function serviceRoutes(storage: Storage, listRoutes: () => Route[]): Route[] {
   return [
     {
       method: 'GET',
       path: '/health',
+      public: true,
       handler: async () => {
         const base = { service: SERVICE.name, version: SERVICE.version, backend: storage.backend.kind };
         try {
@@ -21,6 +23,7 @@ export function serviceRoutes({ storage }: RouteDeps, listRoutes: () => Route[])
     {
       method: 'GET',
       path: '/',
+      public: true,
       handler: () =>
         json(200, {
           service: SERVICE.name,

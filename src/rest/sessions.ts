@@ -23,35 +23,35 @@ const DEFAULT_LIMIT = 100;
 
 const forkBody = forkSessionInput.extend({ upToMessageId: shortText });
 
-export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
+export function sessionRoutes({ config }: RouteDeps): Route[] {
   const listQuery = sessionFilter.extend(pagingQuery(config).shape);
   const forksQuery = pagingQuery(config);
   return [
     {
       method: 'POST',
       path: '/storage/sessions',
-      handler: async (req) => json(200, sessionToWire(await storage.createSession(parseWire(createSessionInput, await req.body(), 'body')))),
+      handler: async (req) => json(200, sessionToWire(await req.storage.createSession(parseWire(createSessionInput, await req.body(), 'body')))),
     },
     {
       method: 'GET',
       path: '/storage/sessions',
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query');
-        const sessions = await storage.listSessions(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
+        const sessions = await req.storage.listSessions(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
         return json(200, sessions.map(sessionToWire));
       },
     },
     {
       method: 'GET',
       path: '/storage/sessions/:id',
-      handler: async (req) => json(200, sessionToWire(await storage.getSession(requireParam(req.params, 'id')))),
+      handler: async (req) => json(200, sessionToWire(await req.storage.getSession(requireParam(req.params, 'id')))),
     },
     {
       method: 'PUT',
       path: '/storage/sessions/:id',
       handler: async (req) => {
         const patch = parseWire(updateSessionInput, await req.body(), 'body');
-        return json(200, sessionToWire(await storage.updateSession(requireParam(req.params, 'id'), patch)));
+        return json(200, sessionToWire(await req.storage.updateSession(requireParam(req.params, 'id'), patch)));
       },
     },
     {
@@ -60,7 +60,7 @@ export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
       path: '/storage/sessions/:id/fork',
       handler: async (req) => {
         const { upToMessageId, ...overrides } = parseWire(forkBody, await req.body(), 'body');
-        const fork = await storage.forkSession(requireParam(req.params, 'id'), upToMessageId, overrides);
+        const fork = await req.storage.forkSession(requireParam(req.params, 'id'), upToMessageId, overrides);
         return json(200, sessionToWire(fork.session));
       },
     },
@@ -71,8 +71,8 @@ export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
         const { limit, offset } = parseWire(forksQuery, queryObject(req.query), 'query');
-        await storage.getSession(id); // 404 for an unknown session, rather than an empty list
-        return json(200, (await storage.forks(id, { limit: limit ?? ALL, offset })).map(sessionToWire));
+        await req.storage.getSession(id); // 404 for an unknown session, rather than an empty list
+        return json(200, (await req.storage.forks(id, { limit: limit ?? ALL, offset })).map(sessionToWire));
       },
     },
     {
@@ -80,7 +80,7 @@ export function sessionRoutes({ storage, config }: RouteDeps): Route[] {
       path: '/storage/sessions/:id',
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
-        await storage.deleteSession(id);
+        await req.storage.deleteSession(id);
         return json(200, { status: 'deleted', session_id: id });
       },
     },

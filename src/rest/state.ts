@@ -50,13 +50,13 @@ async function conditional(work: () => Promise<State>): Promise<Response> {
   }
 }
 
-export function stateRoutes({ storage }: RouteDeps): Route[] {
+export function stateRoutes(): Route[] {
   return [
     {
       method: 'GET',
       path: '/storage/state/:session_id',
       handler: async (req) => {
-        const state = await storage.getState(requireParam(req.params, 'session_id'));
+        const state = await req.storage.getState(requireParam(req.params, 'session_id'));
         return json(200, stateToWire(state), { etag: etagOf(state.version) });
       },
     },
@@ -68,7 +68,7 @@ export function stateRoutes({ storage }: RouteDeps): Route[] {
         const sessionId = requireParam(req.params, 'session_id');
         const expected = expectedVersionOf(req.request);
         const { data } = parseWire(setStateInput, await req.body(), 'body');
-        return conditional(() => storage.setState(sessionId, data, expected));
+        return conditional(() => req.storage.setState(sessionId, data, expected));
       },
     },
     {
@@ -83,7 +83,7 @@ export function stateRoutes({ storage }: RouteDeps): Route[] {
         }
         const expected = expectedVersionOf(req.request);
         const patch = parseInput(statePatch, await req.body());
-        return conditional(() => storage.patchState(sessionId, patch, expected));
+        return conditional(() => req.storage.patchState(sessionId, patch, expected));
       },
     },
     {
@@ -91,7 +91,7 @@ export function stateRoutes({ storage }: RouteDeps): Route[] {
       path: '/storage/state/:session_id',
       handler: async (req) => {
         const sessionId = requireParam(req.params, 'session_id');
-        await storage.deleteState(sessionId);
+        await req.storage.deleteState(sessionId);
         return json(200, { status: 'deleted', session_id: sessionId });
       },
     },
