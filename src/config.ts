@@ -39,6 +39,24 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
   corsOrigins: string[];
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** `apikey`: every request but `GET /health` needs a key; `none`: open (loopback only). */
+  mode: 'apikey' | 'none';
+  /** The bootstrap admin key (`STORAGE_ADMIN_KEY`): every scope, every tenant's keys. */
+  adminKey: string | null;
+  /** Requests per second each API key may make (token bucket, per process); 0: no limit. */
+  rateLimitPerSecond: number;
+  /** How many requests a key may make at once above the steady rate. */
+  rateLimitBurst: number;
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 /** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
@@ -167,10 +185,20 @@ const envSchema = z.object({
       }
       return origins.includes('*') ? ['*'] : origins;
     }),
+  AUTH_MODE: z.enum(['apikey', 'none'], { error: 'AUTH_MODE must be "apikey" or "none"' }).optional(),
+  STORAGE_ADMIN_KEY: z
+    .string()
+    .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'STORAGE_ADMIN_KEY must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
+    .optional(),
+  RATE_LIMIT_PER_SECOND: intFrom('RATE_LIMIT_PER_SECOND', 0, 1_000_000, 0),
+  RATE_LIMIT_BURST: intFrom('RATE_LIMIT_BURST', 1, 1_000_000, 0),
 }).refine((e) => e.CACHE_BACKEND !== 'redis' || e.REDIS_URL !== undefined, {
   message: 'CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)',
 }).refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
   message: 'HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+}).refine((e) => e.AUTH_MODE !== 'none' || isLoopback(e.HOST), {
+  // Anyone who can reach the port could read and change everything.
+  message: 'AUTH_MODE=none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost); use API keys (AUTH_MODE=apikey)',
 });
 
 export class ConfigError extends Error {}
@@ -208,5 +236,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
+    auth: {
+      // Open by default only where nobody else can connect; a warning is logged at start.
+      mode: e.AUTH_MODE ?? (isLoopback(e.HOST) ? 'none' : 'apikey'),
+      adminKey: e.STORAGE_ADMIN_KEY?.trim() ?? null,
+      rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+      rateLimitBurst: e.RATE_LIMIT_BURST || Math.max(1, e.RATE_LIMIT_PER_SECOND * 2),
+    },
   };
 }

@@ -21,6 +21,8 @@ const hardening = {
   requestTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,
   corsOrigins: [],
+  // Open on loopback (the default HOST), with a warning at start.
+  auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
 };
 
 describe('loadConfig', () => {
@@ -79,6 +81,8 @@ describe('loadConfig', () => {
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
       ...hardening,
+      // Reachable from other machines: API keys, whatever AUTH_MODE would default to on loopback.
+      auth: { ...hardening.auth, mode: 'apikey' },
     });
     expect(loadConfig({ PORT: '0' }).port).toBe(0); // any free port
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -180,6 +184,30 @@ describe('parseDatabaseUrl', () => {
     ['   ', /must not be empty/],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
+  });
+});
+
+describe('authentication variables', () => {
+  const adminKey = 'k'.repeat(32);
+
+  it('requires API keys whenever HOST is not a loopback address', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(loadConfig({ HOST: host }).auth.mode).toBe('none');
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'storage.internal']) expect(loadConfig({ HOST: host }).auth.mode).toBe('apikey');
+    expect(loadConfig({ HOST: '127.0.0.1', AUTH_MODE: 'apikey' }).auth.mode).toBe('apikey');
+  });
+
+  it('refuses AUTH_MODE=none on an address other machines can reach', () => {
+    expect(configError({ HOST: '0.0.0.0', AUTH_MODE: 'none' }).message).toMatch(/AUTH_MODE=none is allowed only when HOST is a loopback address/);
+    expect(configError({ AUTH_MODE: 'open' }).message).toContain('AUTH_MODE');
+  });
+
+  it('takes a bootstrap admin key of at least 32 characters, and rate limits', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', STORAGE_ADMIN_KEY: adminKey }).auth.adminKey).toBe(adminKey);
+    expect(configError({ STORAGE_ADMIN_KEY: 'short' }).message).toContain('STORAGE_ADMIN_KEY');
+    expect(configError({ STORAGE_ADMIN_KEY: `${'k'.repeat(20)} ${'k'.repeat(20)}` }).message).toContain('STORAGE_ADMIN_KEY');
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '50' }).auth).toMatchObject({ rateLimitPerSecond: 50, rateLimitBurst: 100 });
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '5' }).auth).toMatchObject({ rateLimitPerSecond: 50, rateLimitBurst: 5 });
+    expect(configError({ RATE_LIMIT_PER_SECOND: '-1' }).message).toContain('RATE_LIMIT_PER_SECOND');
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { batchIssues } from './appends.js';
 import { ValidationError } from './errors.js';
 import { isWellFormedText, jsonObject, jsonValue } from './json.js';
-import { MESSAGE_ROLES, SESSION_STATUSES } from './records.js';
+import { API_KEY_SCOPES, MESSAGE_ROLES, SESSION_STATUSES } from './records.js';
 
 /**
  * Input schemas shared by both doors: REST validates request bodies and query strings with them,
@@ -214,6 +214,29 @@ export const setCacheInput = z.object({
 export type SetCacheInput = z.output<typeof setCacheInput>;
 
 // --- helpers ----------------------------------------------------------------------------------
+
+// --- tenants and API keys ---------------------------------------------------------------------
+
+/** The tenant everything belongs to without API keys (AUTH_MODE=none), and the bootstrap key's. */
+export const DEFAULT_TENANT = 'default';
+
+/**
+ * Tenant names become file and schema names (one database per tenant), so they are kept to what
+ * is safe everywhere: lower-case letters, digits, `-` and `_`, starting with a letter or digit.
+ */
+export const tenantName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits, - or _, starting with a letter or digit');
+
+export const createApiKeyInput = z.object({
+  tenant: tenantName,
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES))
+    .min(1, 'must name at least one scope')
+    .transform((scopes) => API_KEY_SCOPES.filter((s) => scopes.includes(s))),
+  name: shortText.nullish().transform((v) => v ?? null),
+});
+export type CreateApiKeyInput = z.output<typeof createApiKeyInput>;
 
 /** Parses with a schema, turning zod's issues into the domain's ValidationError. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

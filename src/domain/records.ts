@@ -90,3 +90,19 @@ export interface CacheEntry {
   accessedAt: string;
   expiresAt: string | null;
 }
+
+export const API_KEY_SCOPES = ['read', 'write', 'admin'] as const;
+/** `read`: every read; `write`: every write; `admin`: managing the API keys of its tenant. */
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** An API key as stored and listed: never the secret itself (only its hash is kept). */
+export interface ApiKey {
+  id: string;
+  /** Whose data the key reads and writes: every record belongs to exactly one tenant. */
+  tenant: string;
+  /** The holder's label for it, e.g. "billing agent" (optional). */
+  name: string | null;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  revokedAt: string | null;
+}

@@ -1,13 +1,13 @@
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
-import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
+import type { ApiKey, Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
 
 /**
  * The persistence seam. Backends speak in domain records and batch look-ups, never in SQL strings
  * or driver types; each owns its schema and migrations. Business rules (ids, timestamps, TTL,
  * defaults) are applied by `Storage` before a record reaches a backend.
  */
-export interface StorageBackend extends CacheStore {
+export interface StorageBackend extends CacheStore, ApiKeyStore {
   /** Shown by `/health`. */
   readonly kind: 'sqlite' | 'postgres';
 
@@ -118,6 +118,21 @@ export interface CacheStore {
   deleteCacheEntry(key: string): Promise<boolean>;
   /** Deletes entries whose `expiresAt` is at or before `now`; `key` limits it to one entry. */
   deleteExpiredCacheEntries(now: string, key?: string): Promise<number>;
+}
+
+/**
+ * API keys, kept in the default tenant's database (the one `DATABASE_URL` names), which every
+ * replica shares. Only a key's SHA-256 hash is stored; the secret is shown once, at creation.
+ */
+export interface ApiKeyStore {
+  insertApiKey(key: ApiKey, hash: string): Promise<void>;
+  /** The key with this hash, revoked or not; null when there is none. */
+  apiKeyByHash(hash: string): Promise<ApiKey | null>;
+  apiKeyById(id: string): Promise<ApiKey | null>;
+  /** In creation order; `tenant` null: every tenant's. */
+  listApiKeys(tenant: string | null): Promise<ApiKey[]>;
+  /** Marks the key revoked (a key revoked before keeps its time); false when there is no such key. */
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 }
 
 export interface SessionBundle {
