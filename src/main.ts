@@ -6,6 +6,7 @@ import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
 import { openBackend, openCacheStore } from './storage/open.js';
+import { RetentionSweeper } from './storage/retention.js';
 import { Storage } from './storage/storage.js';
 import { SERVICE } from './version.js';
 
@@ -86,6 +87,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
+  // One sweeper per Storage (per database); with tenants, one per tenant's Storage.
+  const sweeper = new RetentionSweeper(
+    () => storage.runRetention(config.retention),
+    config.retention.intervalSeconds * 1000,
+    logger.child({ component: 'retention' }),
+  );
+  sweeper.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -100,6 +108,8 @@ async function main(): Promise<void> {
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
     // Bounded: a stuck client must not keep the process (and the database) open forever.
     const { forced } = await running.close(config.shutdownTimeoutMs);
+    // A sweep in progress finishes (each of its writes is short) before the database closes.
+    await sweeper.stop();
     // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
     try {
       await cache.close();

@@ -21,6 +21,7 @@ const hardening = {
   requestTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,
   corsOrigins: [],
+  retention: { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
 };
 
 describe('loadConfig', () => {
@@ -180,6 +181,29 @@ describe('parseDatabaseUrl', () => {
     ['   ', /must not be empty/],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
+  });
+});
+
+describe('retention variables', () => {
+  it('reads the policy and the sweeper interval', () => {
+    expect(
+      loadConfig({
+        RETENTION_IDLE_HOURS: '12',
+        RETENTION_DELETE_ENDED_DAYS: '30',
+        RETENTION_INTERVAL_SECONDS: '60',
+        RETENTION_BATCH_SIZE: '50',
+        RETENTION_REPORT_IDS: '0',
+      }).retention,
+    ).toEqual({ idleHours: 12, deleteEndedDays: 30, intervalSeconds: 60, batchSize: 50, reportIds: 0 });
+  });
+
+  it.each([
+    ['RETENTION_IDLE_HOURS', '0'],
+    ['RETENTION_DELETE_ENDED_DAYS', '-1'],
+    ['RETENTION_INTERVAL_SECONDS', 'soon'],
+    ['RETENTION_BATCH_SIZE', '0'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
 

@@ -47,6 +47,7 @@ const sessionArb: fc.Arbitrary<Session> = fc.record({
   metadata: jsonObjectArb,
   parentId: fc.option(idArb('session_'), { nil: null }),
   forkedFromMessageId: fc.option(idArb('msg_'), { nil: null }),
+  expiresAt: fc.option(timeArb, { nil: null }),
 });
 const messageArb = (sessionId: string, seq: number): fc.Arbitrary<Message> =>
   fc.record({
@@ -335,6 +336,7 @@ describe('bundle reader', () => {
       metadata: {},
       parentId: null,
       forkedFromMessageId: null,
+      expiresAt: null,
     });
     const m = (seq: number, sessionId = s.id, idempotencyKey: string | null = null): Message => ({
       id: `msg_${seq}`,

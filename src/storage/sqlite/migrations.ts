@@ -6,6 +6,9 @@
  * comparison, CHECK constraints for enums, and indexes that match the keyset queries.
  * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
  * forks (a session's parent and the message it was cut at).
+ * Version 5 is retention: a session's expiry, and the indexes the sweeper walks. (3 and 4 are
+ * reserved for tenants and the change feed; the runner applies whatever versions are pending, in
+ * order, so the gap is harmless.)
  */
 export interface Migration {
   version: number;
@@ -105,6 +108,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN forked_from_message_id TEXT;
       -- A session's forks (Session.forks), and the foreign key's own look-up when a session is deleted.
       CREATE INDEX idx_sessions_parent ON sessions(parent_id, id) WHERE parent_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 5,
+    name: 'retention: session expiry',
+    sql: `
+      -- Null: the session never expires (every existing session). Compared as canonical ISO text.
+      ALTER TABLE sessions ADD COLUMN expires_at TEXT;
+      -- The sweeper's walk through expired sessions, in (expires_at, id) order; most sessions have none.
+      CREATE INDEX idx_sessions_expires ON sessions(expires_at, id) WHERE expires_at IS NOT NULL;
+      -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
+      CREATE INDEX idx_sessions_status_updated ON sessions(status, updated_at, id);
     `,
   },
 ];
