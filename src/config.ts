@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RetentionPolicy } from './storage/retention.js';
 
 /**
  * Configuration, parsed once at start from the environment. Nothing else reads `process.env`.
@@ -40,6 +41,8 @@ export interface Config {
   /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
   corsOrigins: string[];
   auth: AuthConfig;
+  /** The retention rules (storage/retention.ts), and how often the background sweeper applies them. */
+  retention: RetentionConfig;
 }
 
 export interface AuthConfig {
@@ -57,6 +60,11 @@ export interface AuthConfig {
 export function isLoopback(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+export interface RetentionConfig extends RetentionPolicy {
+  /** Seconds between background sweeps; 0: no sweeper (runs happen only on demand). */
+  intervalSeconds: number;
 }
 
 /** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
@@ -103,7 +111,7 @@ function parsePostgresUrl(value: string): DatabaseConfig {
   return schema === undefined ? { kind: 'postgres', url: url.toString() } : { kind: 'postgres', url: url.toString(), schema };
 }
 
-const intFrom = (name: string, min: number, max: number, fallback: number) =>
+const intFrom = <F extends number | null>(name: string, min: number, max: number, fallback: F) =>
   z
     .string()
     .optional()
@@ -172,6 +180,12 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
   HTTP_REQUEST_TIMEOUT_MS: intFrom('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  // Retention (see README): idle and ended rules are off unless set; the sweeper is off at 0.
+  RETENTION_IDLE_HOURS: intFrom('RETENTION_IDLE_HOURS', 1, 24 * 365 * 100, null),
+  RETENTION_DELETE_ENDED_DAYS: intFrom('RETENTION_DELETE_ENDED_DAYS', 1, 365 * 100, null),
+  RETENTION_INTERVAL_SECONDS: intFrom('RETENTION_INTERVAL_SECONDS', 0, 7 * 24 * 3600, 0),
+  RETENTION_BATCH_SIZE: intFrom('RETENTION_BATCH_SIZE', 1, 10_000, 100),
+  RETENTION_REPORT_IDS: intFrom('RETENTION_REPORT_IDS', 0, 100_000, 1000),
   CORS_ORIGINS: z
     .string()
     .optional()
@@ -242,6 +256,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       adminKey: e.STORAGE_ADMIN_KEY?.trim() ?? null,
       rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
       rateLimitBurst: e.RATE_LIMIT_BURST || Math.max(1, e.RATE_LIMIT_PER_SECOND * 2),
+    },
+    retention: {
+      idleHours: e.RETENTION_IDLE_HOURS,
+      deleteEndedDays: e.RETENTION_DELETE_ENDED_DAYS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      reportIds: e.RETENTION_REPORT_IDS,
+      intervalSeconds: e.RETENTION_INTERVAL_SECONDS,
     },
   };
 }

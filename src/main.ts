@@ -9,6 +9,7 @@ import { type RunningServer, startServer } from './server.js';
 import { openBackend, openCacheStore } from './storage/open.js';
 import type { ApiKeyStore } from './storage/backend.js';
 import { tenantsOver } from './storage/tenants.js';
+import { RetentionSweeper } from './storage/retention.js';
 import { SERVICE } from './version.js';
 
 /**
@@ -106,6 +107,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
+  const sweeper = new RetentionSweeper(
+    () => tenants.sweepAll((storage) => storage.runRetention(config.retention)),
+    config.retention.intervalSeconds * 1000,
+    logger.child({ component: 'retention' }),
+  );
+  sweeper.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -120,6 +127,8 @@ async function main(): Promise<void> {
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
     // Bounded: a stuck client must not keep the process (and the database) open forever.
     const { forced } = await running.close(config.shutdownTimeoutMs);
+    // A sweep in progress finishes (each of its writes is short) before the database closes.
+    await sweeper.stop();
     // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
     try {
       await tenants.close();

@@ -23,6 +23,7 @@ const hardening = {
   corsOrigins: [],
   // Open on loopback (the default HOST), with a warning at start.
   auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
+  retention: { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
 };
 
 describe('loadConfig', () => {
@@ -208,6 +209,29 @@ describe('authentication variables', () => {
     expect(loadConfig({ RATE_LIMIT_PER_SECOND: '50' }).auth).toMatchObject({ rateLimitPerSecond: 50, rateLimitBurst: 100 });
     expect(loadConfig({ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '5' }).auth).toMatchObject({ rateLimitPerSecond: 50, rateLimitBurst: 5 });
     expect(configError({ RATE_LIMIT_PER_SECOND: '-1' }).message).toContain('RATE_LIMIT_PER_SECOND');
+  });
+});
+
+describe('retention variables', () => {
+  it('reads the policy and the sweeper interval', () => {
+    expect(
+      loadConfig({
+        RETENTION_IDLE_HOURS: '12',
+        RETENTION_DELETE_ENDED_DAYS: '30',
+        RETENTION_INTERVAL_SECONDS: '60',
+        RETENTION_BATCH_SIZE: '50',
+        RETENTION_REPORT_IDS: '0',
+      }).retention,
+    ).toEqual({ idleHours: 12, deleteEndedDays: 30, intervalSeconds: 60, batchSize: 50, reportIds: 0 });
+  });
+
+  it.each([
+    ['RETENTION_IDLE_HOURS', '0'],
+    ['RETENTION_DELETE_ENDED_DAYS', '-1'],
+    ['RETENTION_INTERVAL_SECONDS', 'soon'],
+    ['RETENTION_BATCH_SIZE', '0'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
 

@@ -73,21 +73,54 @@ export const timestamp = z.string().transform((value, ctx) => {
 
 // --- sessions ---------------------------------------------------------------------------------
 
-export const createSessionInput = z.object({
-  agentName: shortText,
-  userId: shortText.nullish().transform((v) => v ?? null),
-  status: sessionStatus.nullish().transform((v) => v ?? 'active'),
-  metadata: jsonObject.nullish().transform((v) => v ?? {}),
-});
+/**
+ * A session's expiry (retention), on create and update: a moment (`expiresAt`), or a lifetime from
+ * now (`ttlSeconds`, a whole number of seconds, 1 to ten years) — not both. Whether the moment is
+ * in the future is checked by `Storage`, which knows the time.
+ */
+const sessionExpiry = {
+  expiresAt: timestamp.nullish(),
+  ttlSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(LIMITS.ttlSeconds, `must be at most ${LIMITS.ttlSeconds} seconds`)
+    .nullish(),
+};
+
+/** One way to say when a session expires, not two; `neverExpires` (update only) clears it. */
+function oneExpiry(input: { expiresAt?: string | null; ttlSeconds?: number | null; neverExpires?: boolean | null }, ctx: z.RefinementCtx): void {
+  const given = (['expiresAt', 'ttlSeconds', 'neverExpires'] as const).filter((k) => input[k] != null && input[k] !== false);
+  if (given.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of ${given.join(', ')}` });
+  }
+}
+
+export const createSessionInput = z
+  .object({
+    agentName: shortText,
+    userId: shortText.nullish().transform((v) => v ?? null),
+    status: sessionStatus.nullish().transform((v) => v ?? 'active'),
+    metadata: jsonObject.nullish().transform((v) => v ?? {}),
+    ...sessionExpiry,
+  })
+  .superRefine(oneExpiry);
 export type CreateSessionInput = z.output<typeof createSessionInput>;
 
-/** Partial update: a field that is absent or null keeps its value (as in the original service). */
-export const updateSessionInput = z.object({
-  agentName: shortText.nullish(),
-  userId: shortText.nullish(),
-  status: sessionStatus.nullish(),
-  metadata: jsonObject.nullish(),
-});
+/**
+ * Partial update: a field that is absent or null keeps its value (as in the original service).
+ * So `expiresAt: null` keeps the expiry too; `neverExpires: true` is what removes it.
+ */
+export const updateSessionInput = z
+  .object({
+    agentName: shortText.nullish(),
+    userId: shortText.nullish(),
+    status: sessionStatus.nullish(),
+    metadata: jsonObject.nullish(),
+    ...sessionExpiry,
+    neverExpires: z.boolean().nullish(),
+  })
+  .superRefine(oneExpiry);
 export type UpdateSessionInput = z.output<typeof updateSessionInput>;
 
 export const sessionFilter = z.object({

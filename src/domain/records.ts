@@ -30,6 +30,12 @@ export interface Session {
    * as a record of where the fork came from even when that message or its session is gone.
    */
   forkedFromMessageId: string | null;
+  /**
+   * When the session expires (retention): from then on it reads as if it did not exist — 404 by
+   * id, absent from lists and counts, its history, state, artifacts and forks unreachable through
+   * it, writes to it refused — until the sweeper deletes it. Null: it never expires.
+   */
+  expiresAt: string | null;
 }
 
 export interface Message {

@@ -6,6 +6,7 @@ import './types/Artifact.js';
 import './types/CacheEntry.js';
 import './types/Message.js';
 import './types/Metric.js';
+import './types/Retention.js';
 import './types/Session.js';
 import './types/State.js';
 

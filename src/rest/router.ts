@@ -9,6 +9,7 @@ import { cacheRoutes } from './cache.js';
 import { historyRoutes } from './history.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from './metrics.js';
+import { retentionRoutes } from './retention.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
 import { sessionRoutes } from './sessions.js';
@@ -94,6 +95,7 @@ export function restPlugin({ storage, authorize, config, logger }: RestDeps): Pl
     ...artifactRoutes(deps),
     ...metricRoutes(deps),
     ...cacheRoutes(),
+    ...retentionRoutes(deps),
   ]) {
     routes.push(compile(route));
   }

@@ -60,6 +60,22 @@ export class Tenants {
     }
   }
 
+  /**
+   * The tenants that may have data: the default one and every tenant an API key was ever made for
+   * (revoked keys included: their data stays until deleted).
+   */
+  async known(): Promise<string[]> {
+    const keys = await this.defaultStorage.backend.listApiKeys(null);
+    return [DEFAULT_TENANT, ...new Set(keys.map((k) => k.tenant).filter((t) => t !== DEFAULT_TENANT))];
+  }
+
+  /** Runs `work` on every known tenant's storage, one after the other (background jobs). */
+  async sweepAll<R>(work: (storage: Storage) => Promise<R>): Promise<{ tenant: string; report: R }[]> {
+    const done: { tenant: string; report: R }[] = [];
+    for (const tenant of await this.known()) done.push({ tenant, report: await work(await this.storageOf(tenant)) });
+    return done;
+  }
+
   /** Closes every tenant's database but the default one (which its opener closes). */
   async close(): Promise<void> {
     const open = [...this.opened.values()];

@@ -82,6 +82,11 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     const notAdmin = await writer.gql(CREATE_KEY, { tenant: 'acme', scopes: ['READ'] });
     expect(notAdmin.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await reader.gql('{ apiKeys { id } }')).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    // So does running retention (it deletes by the operator's policy).
+    expect((await writer.post('/storage/retention/run?dry_run=true')).status).toBe(403);
+    expect((await writer.gql('mutation { runRetention(dryRun: true) { dryRun } }')).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const tenantAdmin = keyed(server.url, await createKey(server.url, 'acme', ['ADMIN']));
+    expect((await tenantAdmin.post('/storage/retention/run?dry_run=true')).status).toBe(200);
   });
 
   it('lets a tenant admin manage its own tenant’s keys only', async () => {
