@@ -104,8 +104,10 @@ function parsePostgresUrl(value: string): DatabaseConfig {
     throw new Error('is not a valid postgres:// URL');
   }
   const schema = url.searchParams.get('schema') ?? undefined;
-  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(`has an invalid schema name "${schema}" (letters, digits and _, at most 63)`);
+  // At most 29 characters: a tenant's schema is `<schema>__<tenant>` (tenant names have at most 32),
+  // and PostgreSQL cuts names at 63 — which could make two tenants share one.
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,28}$/.test(schema)) {
+    throw new Error(`has an invalid schema name "${schema}" (letters, digits and _, at most 29)`);
   }
   url.searchParams.delete('schema');
   return schema === undefined ? { kind: 'postgres', url: url.toString() } : { kind: 'postgres', url: url.toString(), schema };

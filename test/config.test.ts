@@ -166,6 +166,9 @@ describe('parseDatabaseUrl', () => {
       schema: 'agents',
     });
     expect(() => parseDatabaseUrl('postgres://h/db?schema=bad-name;drop')).toThrow(/invalid schema name/);
+    // Room for a tenant's suffix (`__<tenant>`) within PostgreSQL's 63 characters.
+    expect(parseDatabaseUrl(`postgres://h/db?schema=${'s'.repeat(29)}`)).toMatchObject({ schema: 's'.repeat(29) });
+    expect(() => parseDatabaseUrl(`postgres://h/db?schema=${'s'.repeat(30)}`)).toThrow(/at most 29/);
   });
 
   it('needs REDIS_URL for CACHE_BACKEND=redis, and a redis:// URL', () => {
