@@ -52,6 +52,11 @@ export interface AuthDeps {
   logger: Logger;
 }
 
+/**
+ * What anyone may fetch: `GET /health`, and CORS preflights (browsers send them without
+ * credentials). (Yoga serves the GraphiQL page, when enabled, before any plugin: it holds no data,
+ * and the requests it makes carry the key the user types into its headers.)
+ */
 function isPublic(request: Request, url: URL): boolean {
   return request.method === 'OPTIONS' || (url.pathname === '/health' && (request.method === 'GET' || request.method === 'HEAD'));
 }
@@ -74,20 +79,23 @@ function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
 }
 
 export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }: AuthDeps): Plugin {
+  async function authenticate(request: Request): Promise<Caller> {
+    const principal = await authenticator.authenticate(request.headers.get('authorization'));
+    if (principal.keyId !== null) rateLimiter.take(principal.keyId);
+    return { principal, storage: await tenants.storageOf(principal.tenant) };
+  }
   return {
-    async onRequest({ request, url, endResponse }) {
+    // Synchronous unless there is a key to check: an open server pays nothing per request.
+    onRequest({ request, url, endResponse }) {
       if (isPublic(request, url)) return;
       if (auth.mode === 'none') {
         callers.set(request, { principal: OPEN_ACCESS, storage: tenants.defaultStorage });
         return;
       }
-      try {
-        const principal = await authenticator.authenticate(request.headers.get('authorization'));
-        if (principal.keyId !== null) rateLimiter.take(principal.keyId);
-        callers.set(request, { principal, storage: await tenants.storageOf(principal.tenant) });
-      } catch (error) {
-        endResponse(refusal(error, url.pathname === '/graphql', logger));
-      }
+      return authenticate(request).then(
+        (caller) => void callers.set(request, caller),
+        (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', logger)),
+      );
     },
   };
 }

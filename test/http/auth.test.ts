@@ -34,10 +34,17 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(await server.storage.countSessions({})).toBe(0);
   });
 
-  it('serves GET /health to anyone', async () => {
-    const res = await keyed(server.url, null).get('/health');
+  it('serves GET /health and the GraphiQL page (no data in it) to anyone', async () => {
+    const anon = keyed(server.url, null);
+    const res = await anon.get('/health');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('healthy');
+    const page = await anon.get('/graphql', { accept: 'text/html' });
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/graphiql/i);
+    // A query over GET is a request like any other.
+    const query = await anon.get('/graphql?query=%7Bsessions%7BtotalCount%7D%7D', { accept: 'application/json', 'x-graphql-yoga-csrf': '1' });
+    expect(query.status).toBe(401);
   });
 
   it('shows a new key once and stores only its hash', async () => {
