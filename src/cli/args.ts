@@ -199,6 +199,7 @@ function parseKeys(args: readonly string[]): Command {
   const sub = args[0];
   if (sub === undefined) throw new UsageError('keys needs a subcommand: create, list or revoke', 'keys');
   if (sub === '-h' || sub === '--help') return { kind: 'help', topic: 'keys' };
+  if (sub.startsWith('-')) throw new UsageError('keys needs a subcommand (create, list or revoke) before its options', 'keys');
   if (!(KEYS_SUBCOMMANDS as readonly string[]).includes(sub)) {
     throw new UsageError(`unknown keys subcommand "${sub}" (expected create, list or revoke)`, 'keys');
   }
