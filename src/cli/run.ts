@@ -2,13 +2,16 @@ import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, loadConfig, type Config, type DatabaseConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
+import { DEFAULT_TENANT } from '../domain/inputs.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { openBackend } from '../storage/open.js';
+import { tenantDatabase } from '../storage/tenants.js';
 import { SERVICE } from '../version.js';
-import { EXPORT_USAGE, IMPORT_USAGE, parseArgs, USAGE, UsageError, type Command } from './args.js';
+import { EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, parseArgs, USAGE, UsageError, type Command, type HelpTopic } from './args.js';
 import { BundleError, type Totals } from './bundle.js';
 import { exportBundle } from './export.js';
 import { importBundle, type ImportReport } from './import.js';
+import { createKey, listKeys, revokeKey } from './keys.js';
 import { CliFailure, describeFsError, fileInput, fileOutput, isFsError, stdoutOutput, type Output } from './streams.js';
 
 /** What the CLI talks to; the process entry passes the real ones, tests their own. */
@@ -23,7 +26,8 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-const usageOf = (topic: 'export' | 'import' | null) => (topic === 'export' ? EXPORT_USAGE : topic === 'import' ? IMPORT_USAGE : USAGE);
+const USAGES = { export: EXPORT_USAGE, import: IMPORT_USAGE, keys: KEYS_USAGE } as const;
+const usageOf = (topic: HelpTopic) => (topic === null ? USAGE : USAGES[topic]);
 
 /** Runs one command and says the exit code. Expected failures are one clear line on stderr, never a stack. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -58,28 +62,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
 
+  const name = command.kind.replace('-', ' ');
   try {
-    return command.kind === 'export' ? await runExport(command, config, io) : await runImport(command, config, io);
+    switch (command.kind) {
+      case 'export':
+        return await runExport(command, config, io);
+      case 'import':
+        return await runImport(command, config, io);
+      default:
+        return await runKeys(command, config, io);
+    }
   } catch (error) {
     if (io.signal?.aborted) {
-      io.stderr.write(`agent-storage ${command.kind}: interrupted\n`);
+      io.stderr.write(`agent-storage ${name}: interrupted\n`);
       return EXIT.interrupted;
     }
-    io.stderr.write(`agent-storage ${command.kind}: ${describeError(error)}\n`);
+    io.stderr.write(`agent-storage ${name}: ${describeError(error)}\n`);
     return EXIT.failed;
   }
 }
 
 type ExportCommand = Extract<Command, { kind: 'export' }>;
 type ImportCommand = Extract<Command, { kind: 'import' }>;
+type KeysCommand = Extract<Command, { kind: 'keys-create' | 'keys-list' | 'keys-revoke' }>;
 
 async function runExport(command: ExportCommand, config: Config, io: CliIo): Promise<number> {
-  const database = config.database;
-  // Reading must not create an empty database at a mistyped path.
-  if (database.kind === 'sqlite' && database.filename !== ':memory:' && !existsSync(database.filename)) {
-    throw new CliFailure(`no database at ${database.filename} (check --database or DATABASE_URL)`);
-  }
-  return withBackend(config, async (backend) => {
+  const database = tenantDatabase(config.database, command.tenant);
+  requireExisting(database, command.tenant);
+  return withBackend(config, database, async (backend) => {
     if (command.sessionId !== null && (await backend.sessionsByIds([command.sessionId])).length === 0) {
       throw new CliFailure(`session ${command.sessionId} not found in ${describeDatabase(database)}`);
     }
@@ -111,10 +121,11 @@ async function runImport(command: ImportCommand, config: Config, io: CliIo): Pro
   const source = command.in ?? 'standard input';
   // Open the bundle first: a mistyped file name must not create an empty database.
   const input = command.in === null ? io.stdin : await fileInput(command.in);
+  const database = tenantDatabase(config.database, command.tenant);
   try {
-    return await withBackend(config, async (backend) => {
+    return await withBackend(config, database, async (backend) => {
       const { report, error } = await importBundle(backend, input, { signal: io.signal });
-      io.stdout.write(formatImportReport(report, source, describeDatabase(config.database)));
+      io.stdout.write(formatImportReport(report, source, describeDatabase(database)));
       for (const conflict of report.conflicts) {
         io.stderr.write(`agent-storage import: session ${conflict.sessionId} (line ${conflict.line}) was not imported: ${conflict.message}\n`);
       }
@@ -134,10 +145,35 @@ async function runImport(command: ImportCommand, config: Config, io: CliIo): Pro
   }
 }
 
-async function withBackend<T>(config: Config, work: (backend: StorageBackend) => Promise<T>): Promise<T> {
+/** Keys live in the default tenant's database: the one DATABASE_URL (or `--database`) names. */
+async function runKeys(command: KeysCommand, config: Config, io: CliIo): Promise<number> {
+  const out = { stdout: io.stdout, stderr: io.stderr, json: command.json };
+  // Creating the first key may well come before the server ever ran: it creates the database.
+  // Listing and revoking must not create an empty one at a mistyped path.
+  if (command.kind !== 'keys-create') requireExisting(config.database, null);
+  return withBackend(config, config.database, async (backend) => {
+    if (command.kind === 'keys-create') await createKey(backend, command.input, out);
+    else if (command.kind === 'keys-list') await listKeys(backend, command.tenant, out);
+    else await revokeKey(backend, command.id, out);
+    return EXIT.ok;
+  });
+}
+
+/** Reading must not create an empty database at a mistyped path (or for a mistyped tenant). */
+function requireExisting(database: DatabaseConfig, tenant: string | null): void {
+  if (database.kind === 'sqlite' && database.filename !== ':memory:' && !existsSync(database.filename)) {
+    const check =
+      tenant === null || tenant === DEFAULT_TENANT
+        ? 'check --database or DATABASE_URL'
+        : `tenant "${tenant}" has no data there; check --tenant, --database or DATABASE_URL`;
+    throw new CliFailure(`no database at ${database.filename} (${check})`);
+  }
+}
+
+async function withBackend<T>(config: Config, database: DatabaseConfig, work: (backend: StorageBackend) => Promise<T>): Promise<T> {
   let backend: StorageBackend;
   try {
-    backend = await openBackend(config.database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+    backend = await openBackend(database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
   } catch (error) {
     throw new CliFailure(`cannot open the database: ${(error as Error).message}`);
   }

@@ -1,24 +1,55 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
+import { tenantName } from '../../src/domain/inputs.js';
 
 describe('parseArgs', () => {
   it('reads export options in both spellings, with - meaning stdout', () => {
-    expect(parseArgs(['export'])).toEqual({ kind: 'export', out: null, sessionId: null, agentName: null, database: null });
+    expect(parseArgs(['export'])).toEqual({ kind: 'export', out: null, sessionId: null, agentName: null, tenant: 'default', database: null });
     expect(parseArgs(['export', '--out', 'b.jsonl', '--session', 'session_1', '--database', 'sqlite:a.db'])).toEqual({
       kind: 'export',
       out: 'b.jsonl',
       sessionId: 'session_1',
       agentName: null,
+      tenant: 'default',
       database: 'sqlite:a.db',
     });
+    expect(parseArgs(['export', '--tenant', 'acme-2'])).toMatchObject({ tenant: 'acme-2' });
     expect(parseArgs(['export', '-o', '-', '--agent=planner bot'])).toMatchObject({ out: null, agentName: 'planner bot' });
     expect(parseArgs(['export', '--out=x=y.jsonl'])).toMatchObject({ out: 'x=y.jsonl' });
   });
 
   it('reads import options, with - meaning stdin', () => {
-    expect(parseArgs(['import'])).toEqual({ kind: 'import', in: null, database: null });
-    expect(parseArgs(['import', '-i', 'b.jsonl', '--database=postgres://u@h/db'])).toEqual({ kind: 'import', in: 'b.jsonl', database: 'postgres://u@h/db' });
+    expect(parseArgs(['import'])).toEqual({ kind: 'import', in: null, tenant: 'default', database: null });
+    expect(parseArgs(['import', '-i', 'b.jsonl', '--database=postgres://u@h/db', '--tenant=acme'])).toEqual({
+      kind: 'import',
+      in: 'b.jsonl',
+      tenant: 'acme',
+      database: 'postgres://u@h/db',
+    });
     expect(parseArgs(['import', '--in', '-'])).toMatchObject({ in: null });
+  });
+
+  it('reads keys create: repeated --scope, checked and put in canonical order by the domain input', () => {
+    expect(parseArgs(['keys', 'create', '--tenant', 'acme', '--scope', 'write', '--scope', 'read', '--name', 'billing bot'])).toEqual({
+      kind: 'keys-create',
+      input: { tenant: 'acme', scopes: ['read', 'write'], name: 'billing bot' },
+      json: false,
+      database: null,
+    });
+    expect(parseArgs(['keys', 'create', '--json', '--tenant=default', '--scope=admin', '--database', 'sqlite:a.db'])).toEqual({
+      kind: 'keys-create',
+      input: { tenant: 'default', scopes: ['admin'], name: null },
+      json: true,
+      database: 'sqlite:a.db',
+    });
+  });
+
+  it('reads keys list and keys revoke', () => {
+    expect(parseArgs(['keys', 'list'])).toEqual({ kind: 'keys-list', tenant: null, json: false, database: null });
+    expect(parseArgs(['keys', 'list', '--tenant', 'acme', '--json'])).toEqual({ kind: 'keys-list', tenant: 'acme', json: true, database: null });
+    expect(parseArgs(['keys', 'revoke', 'key_1', '--json'])).toEqual({ kind: 'keys-revoke', id: 'key_1', json: true, database: null });
+    expect(parseArgs(['keys', 'revoke', '--database', 'sqlite:a.db', 'key_1'])).toMatchObject({ id: 'key_1', database: 'sqlite:a.db' });
   });
 
   it('answers help and version', () => {
@@ -27,6 +58,9 @@ describe('parseArgs', () => {
     expect(parseArgs(['help', 'import'])).toEqual({ kind: 'help', topic: 'import' });
     expect(parseArgs(['export', '--out', 'x', '--help'])).toEqual({ kind: 'help', topic: 'export' });
     expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
+    expect(parseArgs(['help', 'keys'])).toEqual({ kind: 'help', topic: 'keys' });
+    expect(parseArgs(['keys', '--help'])).toEqual({ kind: 'help', topic: 'keys' });
+    expect(parseArgs(['keys', 'create', '--tenant', 'NOT VALID', '--help'])).toEqual({ kind: 'help', topic: 'keys' });
   });
 
   it.each([
@@ -43,6 +77,23 @@ describe('parseArgs', () => {
     [['import', 'file.jsonl'], /unexpected argument "file.jsonl" for import/, 'import'],
     [['import', '--database', 'mysql://x'], /--database has unsupported scheme "mysql:"/, 'import'],
     [['import', '--database', 'sqlite:'], /--database names no file/, 'import'],
+    [['export', '--tenant', 'Acme'], /--tenant must be 1 to 32 lower-case letters.* \(got "Acme"\)/, 'export'],
+    [['import', '--tenant', '../etc'], /--tenant must be 1 to 32 lower-case letters/, 'import'],
+    [['import', '--tenant', 'a', '--tenant', 'b'], /--tenant given more than once/, 'import'],
+    [['keys'], /keys needs a subcommand: create, list or revoke/, 'keys'],
+    [['keys', 'delete'], /unknown keys subcommand "delete"/, 'keys'],
+    [['keys', 'create', '--scope', 'read'], /--tenant is required/, 'keys'],
+    [['keys', 'create', '--tenant', 'acme'], /give at least one --scope \(read, write or admin\)/, 'keys'],
+    [['keys', 'create', '--tenant', 'acme', '--scope', 'read', '--scope', 'owner'], /--scope "owner" is not a scope \(expected read, write or admin\)/, 'keys'],
+    [['keys', 'create', '--tenant', 'acme', '--scope', 'read,write'], /give --scope once per scope/, 'keys'],
+    [['keys', 'create', '--tenant', 'a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q', '--scope', 'read'], /--tenant must be 1 to 32/, 'keys'],
+    [['keys', 'create', '--tenant', 'acme', '--scope', 'read', '--name', 'x\u0000y'], /--name must not contain NUL characters/, 'keys'],
+    [['keys', 'create', '--tenant', 'acme', '--scope', 'read', '--session', 'x'], /unknown option --session for keys create/, 'keys'],
+    [['keys', 'list', '--tenant', 'A'], /--tenant must be 1 to 32/, 'keys'],
+    [['keys', 'list', '--json=yes'], /--json takes no value/, 'keys'],
+    [['keys', 'list', 'stray'], /unexpected argument "stray" for keys list/, 'keys'],
+    [['keys', 'revoke'], /keys revoke needs the id of the key/, 'keys'],
+    [['keys', 'revoke', 'key_1', 'key_2'], /unexpected argument "key_2" for keys revoke/, 'keys'],
   ])('%j is a UsageError', (argv, message, topic) => {
     let error: unknown;
     try {
@@ -53,5 +104,34 @@ describe('parseArgs', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(message);
     expect((error as UsageError).topic).toBe(topic);
+  });
+});
+
+describe('--tenant', () => {
+  it('takes exactly the names the domain accepts; any other is a usage error naming --tenant, never another failure', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,40}$/)), (name) => {
+        fc.pre(name !== '' && !name.startsWith('-'));
+        const valid = tenantName.safeParse(name).success;
+        for (const argv of [
+          ['export', '--tenant', name],
+          ['import', '--tenant', name],
+          ['keys', 'list', '--tenant', name],
+          ['keys', 'create', '--tenant', name, '--scope', 'read'],
+        ]) {
+          let error: unknown = null;
+          try {
+            parseArgs(argv);
+          } catch (e) {
+            error = e;
+          }
+          if (valid) expect(error).toBeNull();
+          else {
+            expect(error).toBeInstanceOf(UsageError);
+            expect((error as UsageError).message).toMatch(/^--tenant must be/);
+          }
+        }
+      }),
+    );
   });
 });
