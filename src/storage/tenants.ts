@@ -61,12 +61,13 @@ export class Tenants {
   }
 
   /**
-   * The tenants that may have data: the default one and every tenant an API key was ever made for
-   * (revoked keys included: their data stays until deleted).
+   * The tenants that may have data: the default one, every tenant an API key was ever made for
+   * (revoked keys included: their data stays until deleted), and any other open here.
    */
   async known(): Promise<string[]> {
     const keys = await this.defaultStorage.backend.listApiKeys(null);
-    return [DEFAULT_TENANT, ...new Set(keys.map((k) => k.tenant).filter((t) => t !== DEFAULT_TENANT))];
+    const named = [...keys.map((k) => k.tenant), ...this.opened.keys()];
+    return [DEFAULT_TENANT, ...new Set(named.filter((t) => t !== DEFAULT_TENANT))];
   }
 
   /** Runs `work` on every known tenant's storage, one after the other (background jobs). */
