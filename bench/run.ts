@@ -7,7 +7,7 @@ import { BACKENDS } from './lib/backends.js';
 import { APPEND_BODY, CACHE_BODY, METRIC_BODY } from './lib/data.js';
 import { seedLargeStore } from './lib/large-store.js';
 import { type LoadSpec, type MeasuredLoad, runLoad } from './lib/load.js';
-import { type BenchOptions, parseOptions, ROOT } from './lib/options.js';
+import { type BenchOptions, parseOptions, ROOT, selected } from './lib/options.js';
 import { rssMb, runCommand, runJsonChild, sampleRss, type ServerChild, startServer, stopAllChildren } from './lib/processes.js';
 import { graphqlBody, HELLO, HISTORY_PAGE_QUERY, NESTED_SESSIONS_QUERY, SESSIONS_LIST_QUERY, WHOLE_SESSION_QUERY } from './lib/queries.js';
 import { type BenchReport, check, type ColdStart, type LargeReport, ratio, render, type Row, writeReport } from './lib/report.js';
@@ -53,6 +53,7 @@ const report: BenchReport = {
     serverEnv: SERVER_ENV,
     sizes: options.sizes,
     large: options.large,
+    only: options.only,
   },
   rows: [],
   ratios: [],
@@ -204,8 +205,9 @@ async function yogaBaseline(yogaJs: string, scenario: string, description: strin
   }
 }
 
-async function baselines(yogaJs: string): Promise<RawResult> {
+async function baselines(yogaJs: string): Promise<RawResult | null> {
   await yogaBaseline(yogaJs, 'yoga.hello', 'bare graphql-yoga POST { hello } (start of the run)');
+  if (!selected(options, 'baseline/sqlite.raw')) return null;
 
   log(`baseline/sqlite.raw: ${options.durationSec} s of durable commits, select + stringify x${options.sizes.selectIterations}`);
   const input: RawInput = { dir: work, durationSec: options.durationSec, selectIterations: options.sizes.selectIterations, messages: options.sizes.bigHistory };
@@ -229,7 +231,13 @@ async function baselines(yogaJs: string): Promise<RawResult> {
 
 async function backendRuns(): Promise<string[]> {
   const ran: string[] = [];
+  // Only the names matter here: which backends have a scenario selected by --only.
+  const names = serviceScenarios({ spreadIds: [], hotId: '', bigId: '', nestedAgent: '', cacheKeys: [] }).map((s) => s.scenario);
   for (const backend of BACKENDS) {
+    if (!names.some((name) => selected(options, `${backend.name}/${name}`))) {
+      report.skipped.push(`${backend.name}: no scenario selected (--only)`);
+      continue;
+    }
     const prepared = await backend.prepare(work, options);
     if ('skip' in prepared) {
       report.skipped.push(prepared.skip);
@@ -249,10 +257,12 @@ async function backendRuns(): Promise<string[]> {
       log(`${backend.name}: seeding through the API`);
       const fx = await seedService(service.url, options.sizes);
       await verifyFixtures(service.url, fx);
-      for (const s of serviceScenarios(fx)) await load(backend.name, service, s);
+      for (const s of serviceScenarios(fx)) if (selected(options, `${backend.name}/${s.scenario}`)) await load(backend.name, service, s);
       await service.stop();
-      log(`${backend.name}: counting SQL statements per GraphQL request (in process)`);
-      report.statements.push(...(await countStatements(backend.name, prepared.databaseUrl, fx, options.sizes)));
+      if (selected(options, `${backend.name}/statements`) || selected(options, `${backend.name}/gql.nested`)) {
+        log(`${backend.name}: counting SQL statements per GraphQL request (in process)`);
+        report.statements.push(...(await countStatements(backend.name, prepared.databaseUrl, fx, options.sizes)));
+      }
       ran.push(backend.name);
     } catch (error) {
       report.skipped.push(`${backend.name}: failed during the run (${(error as Error).message.slice(0, 300)})`);
@@ -403,11 +413,12 @@ try {
   const [load1] = loadavg();
   if (load1! > 1) log(`warning: load average ${load1!.toFixed(2)} before the run: other work on the machine will skew the numbers`);
   const yogaJs = transpileToBuild('bench/servers/yoga-hello.ts');
-  await coldStarts(yogaJs);
+  if (selected(options, 'coldstart')) await coldStarts(yogaJs);
+  else report.skipped.push('cold start: not selected (--only)');
   raw = await baselines(yogaJs);
   ran = await backendRuns();
   if (options.large) await largeStore();
-  else report.skipped.push('large store: disabled (--no-large / BENCH_LARGE=0)');
+  else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');
 } catch (error) {
   failure = error;
