@@ -8,6 +8,7 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
+  JsonFields,
   MetricKey,
   NewMessage,
   NewState,
@@ -17,7 +18,7 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
-import { newMessage } from '../backend.js';
+import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
@@ -494,6 +495,11 @@ export class PostgresBackend implements StorageBackend {
 
   async historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
     return mapValues(await this.slicesBySession('historyPages', HISTORY, sessionIds, () => [], slice, (seq) => [seq]), toMessage);
+  }
+
+  /** Serialized here, from the records: the reference behaviour (SQLite builds the JSON in SQL). */
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array> {
+    return recordsToJson((await this.historyPages([sessionId], slice)).get(sessionId) ?? [], fields);
   }
 
   async historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
