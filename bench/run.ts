@@ -121,6 +121,7 @@ async function load(group: string, server: ServerChild, s: Scenario): Promise<Me
     description: s.description,
     connections: s.connections,
     reqPerSec: result.reqPerSec,
+    mbPerSec: result.mbPerSec,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     rssMb: result.rssPeakMb,
@@ -218,15 +219,35 @@ async function baselines(yogaJs: string): Promise<RawResult | null> {
     {
       id: 'baseline/sqlite.commit', group: 'baseline', scenario: 'sqlite.commit',
       description: 'raw better-sqlite3: the append transaction (seq + 1 row), synchronous=FULL, one commit at a time',
-      connections: null, reqPerSec: raw.commits.perSec, p50Ms: raw.commits.p50Ms, p99Ms: raw.commits.p99Ms, rssMb: peak, errors: 0,
+      connections: null, reqPerSec: raw.commits.perSec, mbPerSec: null, p50Ms: raw.commits.p50Ms, p99Ms: raw.commits.p99Ms, rssMb: peak, errors: 0,
     },
     {
       id: `baseline/sqlite.select${raw.select.rows}+stringify`, group: 'baseline', scenario: 'sqlite.select+stringify',
       description: `raw better-sqlite3: SELECT the ${raw.select.rows} rows of one session + JSON.stringify (${Math.round(raw.select.bytes / 1024)} KiB), in process`,
-      connections: null, reqPerSec: 1000 / raw.select.meanMs, p50Ms: raw.select.p50Ms, p99Ms: raw.select.p99Ms, rssMb: peak, errors: 0,
+      connections: null, reqPerSec: 1000 / raw.select.meanMs, mbPerSec: null, p50Ms: raw.select.p50Ms, p99Ms: raw.select.p99Ms, rssMb: peak, errors: 0,
     },
   );
   return raw;
+}
+
+/**
+ * The honest limit of a big REST history read: bare node:http over raw better-sqlite3 on the
+ * database the service just used (stopped by now), serving the same session's history — once with
+ * select + JSON.stringify, once with the JSON written by SQLite. A 420 KB response cannot keep pace
+ * with Yoga's 30-byte `{ hello }`; this says how far the service is from what the bytes allow.
+ */
+async function rawHistoryBaseline(databaseUrl: string, fx: Fixtures): Promise<void> {
+  const file = databaseUrl.replace(/^sqlite:/, '');
+  const server = await startServer({
+    name: 'sqlite-history', command: node, args: [transpileToBuild('bench/servers/sqlite-history.ts')], env: { ...SERVER_ENV, DATABASE_FILE: file }, healthPath: '/health',
+  });
+  try {
+    const h = options.sizes.bigHistory;
+    await load('baseline', server, { scenario: `raw-http.history.${h}.stringify`, description: `node:http + better-sqlite3: ${h} rows, select + JSON.stringify`, connections: c, method: 'GET', path: `/history?session_id=${fx.bigId}` });
+    await load('baseline', server, { scenario: `raw-http.history.${h}.sqljson`, description: `node:http + better-sqlite3: ${h} rows, JSON built by SQLite`, connections: c, method: 'GET', path: `/history-json?session_id=${fx.bigId}` });
+  } finally {
+    await server.stop();
+  }
 }
 
 async function backendRuns(): Promise<string[]> {
@@ -259,6 +280,7 @@ async function backendRuns(): Promise<string[]> {
       await verifyFixtures(service.url, fx);
       for (const s of serviceScenarios(fx)) if (selected(options, `${backend.name}/${s.scenario}`)) await load(backend.name, service, s);
       await service.stop();
+      if (backend.name === 'sqlite' && selected(options, 'baseline/raw-http.history')) await rawHistoryBaseline(prepared.databaseUrl, fx);
       if (selected(options, `${backend.name}/statements`) || selected(options, `${backend.name}/gql.nested`)) {
         log(`${backend.name}: counting SQL statements per GraphQL request (in process)`);
         report.statements.push(...(await countStatements(backend.name, prepared.databaseUrl, fx, options.sizes)));
@@ -368,6 +390,8 @@ function targets(ranBackends: string[], raw: RawResult | null): void {
       ratio(`${b}.append.hot`, `${b}: durable append (one hot session) / Yoga hello, req/s`, r('rest.append.hot')?.reqPerSec, yoga, '>=', 0.8, vsYoga),
       ratio(`${b}.read.session`, `${b}: REST GET session / Yoga hello, req/s`, r('rest.session.get')?.reqPerSec, yoga, '>=', 1.0, vsYoga),
       ratio(`${b}.read.history`, `${b}: REST GET history (${h} msgs) / Yoga hello, req/s`, r(`rest.history.${h}`)?.reqPerSec, yoga, '>=', 1.0, vsYoga),
+      ratio(`${b}.read.history.vs.raw`, `${b}: REST GET history (${h} msgs) / raw node:http select+stringify, req/s (info)`, r(`rest.history.${h}`)?.reqPerSec, row(`baseline/raw-http.history.${h}.stringify`)?.reqPerSec, 'info', null, `${c} connections each; the honest limit of a ${h}-message response (bare node:http, same database file)`),
+      ratio(`${b}.read.history.vs.sqljson`, `${b}: REST GET history (${h} msgs) / raw node:http SQL-built JSON, req/s (info)`, r(`rest.history.${h}`)?.reqPerSec, row(`baseline/raw-http.history.${h}.sqljson`)?.reqPerSec, 'info', null, `${c} connections each`),
       ratio(`${b}.whole.latency`, `${b}: GraphQL whole session p50 / raw select+stringify p50`, r('gql.session.whole.c1')?.p50Ms, raw?.select.p50Ms, '<=', 5, 'p50 latency, one connection vs in-process loop'),
       ratio(`${b}.nested.statements`, `${b}: SQL statements, nested ${n} sessions / 1 session`, statements(b, n), statements(b, 1), '<=', 1, 'in-process statement count'),
       ratio(`${b}.nested.latency`, `${b}: nested ${n} sessions p50 / nested 1 session p50`, r(`gql.nested.${n}.c1`)?.p50Ms, r('gql.nested.1.c1')?.p50Ms, '<=', 3, 'p50 latency, one connection'),
