@@ -381,8 +381,9 @@ function targets(ranBackends: string[], raw: RawResult | null): void {
   if (yogaRuns.length === 2) {
     report.ratios.push(ratio('yoga.drift', 'Yoga hello req/s, end of run / start (info: machine drift)', yogaRuns[1], yogaRuns[0], 'info', null, 'far from 1: the machine was busy with other work'));
   }
-  const statements = (b: string, sessions: number) =>
-    report.statements.find((x) => x.backend === b && x.name === 'nested sessions' && x.sessions === sessions)?.statements;
+  const nestedCount = (b: string, sessions: number) => report.statements.find((x) => x.backend === b && x.name === 'nested sessions' && x.sessions === sessions);
+  const statements = (b: string, sessions: number) => nestedCount(b, sessions)?.statements;
+  const backendMs = (b: string, sessions: number) => nestedCount(b, sessions)?.backendMs;
   for (const b of ranBackends) {
     const r = (s: string) => row(`${b}/${s}`);
     report.ratios.push(
@@ -395,6 +396,8 @@ function targets(ranBackends: string[], raw: RawResult | null): void {
       ratio(`${b}.whole.latency`, `${b}: GraphQL whole session p50 / raw select+stringify p50`, r('gql.session.whole.c1')?.p50Ms, raw?.select.p50Ms, '<=', 5, 'p50 latency, one connection vs in-process loop'),
       ratio(`${b}.nested.statements`, `${b}: SQL statements, nested ${n} sessions / 1 session`, statements(b, n), statements(b, 1), '<=', 1, 'in-process statement count'),
       ratio(`${b}.nested.latency`, `${b}: nested ${n} sessions p50 / nested 1 session p50`, r(`gql.nested.${n}.c1`)?.p50Ms, r('gql.nested.1.c1')?.p50Ms, '<=', 3, 'p50 latency, one connection'),
+      ratio(`${b}.nested.backend`, `${b}: time in the backend, nested ${n} / nested 1 (info)`, backendMs(b, n), backendMs(b, 1), 'info', null, `in process: the SQL and row decoding alone grow with the ${n}x rows`),
+      ratio(`${b}.nested.backend.vs.served`, `${b}: time in the backend for nested ${n} / served p50 of nested 1 (info)`, backendMs(b, n), r('gql.nested.1.c1')?.p50Ms, 'info', null, 'above 3: the nested latency target is out of reach with this SQL'),
       ratio(`${b}.nested.latency.c${c}`, `${b}: nested ${n} / nested 1, p50 at ${c} connections (info)`, r(`gql.nested.${n}`)?.p50Ms, r('gql.nested.1')?.p50Ms, 'info', null, `p50 latency, ${c} connections`),
       ratio(`${b}.append.vs.raw`, `${b}: durable append / raw sqlite commits/s (info)`, r('rest.append.spread')?.reqPerSec, raw?.commits.perSec, 'info', null, 'how close appends are to the fsync-bound floor'),
     );

@@ -49,6 +49,8 @@ export interface StatementCount {
   sessions: number;
   statements: number;
   names: string[];
+  /** Median synchronous time of the request's backend calls (SQLite: SQL and rows → records), in process, ms. */
+  backendMs: number;
 }
 
 export interface LargeReport {
@@ -126,9 +128,9 @@ export function render(report: BenchReport): string {
     out.push('', 'SQL statements per GraphQL request (counted in process, same database)');
     out.push(
       table(
-        ['backend', 'query', 'sessions', 'statements'],
-        report.statements.map((q) => [q.backend, q.name, String(q.sessions), String(q.statements)]),
-        [false, false, true, true],
+        ['backend', 'query', 'sessions', 'statements', 'in backend ms (p50)'],
+        report.statements.map((q) => [q.backend, q.name, String(q.sessions), String(q.statements), fmt(q.backendMs, 2)]),
+        [false, false, true, true, true],
       ),
     );
   }
