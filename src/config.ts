@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RetentionPolicy } from './storage/retention.js';
 
 /**
  * Configuration, parsed once at start from the environment. Nothing else reads `process.env`.
@@ -39,6 +40,31 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
   corsOrigins: string[];
+  auth: AuthConfig;
+  /** The retention rules (storage/retention.ts), and how often the background sweeper applies them. */
+  retention: RetentionConfig;
+}
+
+export interface AuthConfig {
+  /** `apikey`: every request but `GET /health` needs a key; `none`: open (loopback only). */
+  mode: 'apikey' | 'none';
+  /** The bootstrap admin key (`STORAGE_ADMIN_KEY`): every scope, every tenant's keys. */
+  adminKey: string | null;
+  /** Requests per second each API key may make (token bucket, per process); 0: no limit. */
+  rateLimitPerSecond: number;
+  /** How many requests a key may make at once above the steady rate. */
+  rateLimitBurst: number;
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+export interface RetentionConfig extends RetentionPolicy {
+  /** Seconds between background sweeps; 0: no sweeper (runs happen only on demand). */
+  intervalSeconds: number;
 }
 
 /** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
@@ -78,14 +104,16 @@ function parsePostgresUrl(value: string): DatabaseConfig {
     throw new Error('is not a valid postgres:// URL');
   }
   const schema = url.searchParams.get('schema') ?? undefined;
-  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(`has an invalid schema name "${schema}" (letters, digits and _, at most 63)`);
+  // At most 29 characters: a tenant's schema is `<schema>__<tenant>` (tenant names have at most 32),
+  // and PostgreSQL cuts names at 63 — which could make two tenants share one.
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,28}$/.test(schema)) {
+    throw new Error(`has an invalid schema name "${schema}" (letters, digits and _, at most 29)`);
   }
   url.searchParams.delete('schema');
   return schema === undefined ? { kind: 'postgres', url: url.toString() } : { kind: 'postgres', url: url.toString(), schema };
 }
 
-const intFrom = (name: string, min: number, max: number, fallback: number) =>
+const intFrom = <F extends number | null>(name: string, min: number, max: number, fallback: F) =>
   z
     .string()
     .optional()
@@ -154,6 +182,12 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
   HTTP_REQUEST_TIMEOUT_MS: intFrom('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  // Retention (see README): idle and ended rules are off unless set; the sweeper is off at 0.
+  RETENTION_IDLE_HOURS: intFrom('RETENTION_IDLE_HOURS', 1, 24 * 365 * 100, null),
+  RETENTION_DELETE_ENDED_DAYS: intFrom('RETENTION_DELETE_ENDED_DAYS', 1, 365 * 100, null),
+  RETENTION_INTERVAL_SECONDS: intFrom('RETENTION_INTERVAL_SECONDS', 0, 7 * 24 * 3600, 0),
+  RETENTION_BATCH_SIZE: intFrom('RETENTION_BATCH_SIZE', 1, 10_000, 100),
+  RETENTION_REPORT_IDS: intFrom('RETENTION_REPORT_IDS', 0, 100_000, 1000),
   CORS_ORIGINS: z
     .string()
     .optional()
@@ -167,10 +201,20 @@ const envSchema = z.object({
       }
       return origins.includes('*') ? ['*'] : origins;
     }),
+  AUTH_MODE: z.enum(['apikey', 'none'], { error: 'AUTH_MODE must be "apikey" or "none"' }).optional(),
+  STORAGE_ADMIN_KEY: z
+    .string()
+    .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'STORAGE_ADMIN_KEY must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
+    .optional(),
+  RATE_LIMIT_PER_SECOND: intFrom('RATE_LIMIT_PER_SECOND', 0, 1_000_000, 0),
+  RATE_LIMIT_BURST: intFrom('RATE_LIMIT_BURST', 1, 1_000_000, 0),
 }).refine((e) => e.CACHE_BACKEND !== 'redis' || e.REDIS_URL !== undefined, {
   message: 'CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)',
 }).refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
   message: 'HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+}).refine((e) => e.AUTH_MODE !== 'none' || isLoopback(e.HOST), {
+  // Anyone who can reach the port could read and change everything.
+  message: 'AUTH_MODE=none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost); use API keys (AUTH_MODE=apikey)',
 });
 
 export class ConfigError extends Error {}
@@ -208,5 +252,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
+    auth: {
+      // Open by default only where nobody else can connect; a warning is logged at start.
+      mode: e.AUTH_MODE ?? (isLoopback(e.HOST) ? 'none' : 'apikey'),
+      adminKey: e.STORAGE_ADMIN_KEY?.trim() ?? null,
+      rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+      rateLimitBurst: e.RATE_LIMIT_BURST || Math.max(1, e.RATE_LIMIT_PER_SECOND * 2),
+    },
+    retention: {
+      idleHours: e.RETENTION_IDLE_HOURS,
+      deleteEndedDays: e.RETENTION_DELETE_ENDED_DAYS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      reportIds: e.RETENTION_REPORT_IDS,
+      intervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+    },
   };
 }

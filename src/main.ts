@@ -1,12 +1,15 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
-import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
+import type { Logger } from 'pino';
+import { type Config, ConfigError, type DatabaseConfig, loadConfig } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
 import { openBackend, openCacheStore } from './storage/open.js';
-import { Storage } from './storage/storage.js';
+import type { ApiKeyStore } from './storage/backend.js';
+import { tenantsOver } from './storage/tenants.js';
+import { RetentionSweeper } from './storage/retention.js';
 import { SERVICE } from './version.js';
 
 /**
@@ -47,6 +50,15 @@ function writable(file: string): boolean {
   }
 }
 
+/** Says at start what an operator must know about who can get in. */
+async function warnAboutAccess(config: Config, keys: ApiKeyStore, logger: Logger): Promise<void> {
+  if (config.auth.mode === 'none') {
+    logger.warn({ host: config.host }, 'AUTH_MODE=none: no API keys are checked; anyone who can connect to this machine can read and change all data');
+  } else if (config.auth.adminKey === null && (await keys.listApiKeys(null)).every((k) => k.revokedAt !== null)) {
+    logger.warn('AUTH_MODE=apikey but no API key exists: set STORAGE_ADMIN_KEY, or create one with `agent-storage keys create`');
+  }
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -68,16 +80,25 @@ async function main(): Promise<void> {
       pgPoolSize: config.pgPoolSize,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
     });
-    cache = await openCacheStore(config, backend);
+    cache = await openCacheStore(config);
   } catch (error) {
     logger.fatal({ database: config.database.kind, cache: config.cacheBackend }, startupFailure(config.database, error));
     await backend?.close().catch(() => {});
     process.exit(1);
   }
-  const storage = new Storage(backend, systemClock, createIdGenerator(systemClock), cache.store);
+  const tenants = tenantsOver(backend, config, {
+    clock: systemClock,
+    ids: createIdGenerator(systemClock),
+    cache: cache.store ?? undefined,
+    sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
+    pgPoolSize: config.pgPoolSize,
+    onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
+    onOpenError: (tenant, error) => logger.error({ tenant, err: (error as Error).message }, 'cannot open a tenant’s database'),
+  });
+  await warnAboutAccess(config, backend, logger);
   let running: RunningServer;
   try {
-    running = await startServer({ storage, config, logger });
+    running = await startServer({ storage: tenants.defaultStorage, tenants, config, logger });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     logger.fatal({ host: config.host, port: config.port }, `Cannot listen on ${config.host}:${config.port}: ${reason}`);
@@ -86,6 +107,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
+  const sweeper = new RetentionSweeper(
+    () => tenants.sweepAll((storage) => storage.runRetention(config.retention)),
+    config.retention.intervalSeconds * 1000,
+    logger.child({ component: 'retention' }),
+  );
+  sweeper.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -100,8 +127,11 @@ async function main(): Promise<void> {
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
     // Bounded: a stuck client must not keep the process (and the database) open forever.
     const { forced } = await running.close(config.shutdownTimeoutMs);
+    // A sweep in progress finishes (each of its writes is short) before the database closes.
+    await sweeper.stop();
     // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
     try {
+      await tenants.close();
       await cache.close();
       await backend.close();
     } catch (error) {

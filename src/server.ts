@@ -2,30 +2,50 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { ApiKeys } from './auth/api-keys.js';
+import { Authenticator } from './auth/authenticate.js';
+import { requireScope } from './auth/principal.js';
+import { RateLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { createIdGenerator } from './domain/ids.js';
+import type { ApiKeyScope } from './domain/records.js';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context.js';
 import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
+import { Tenants } from './storage/tenants.js';
 
 export interface AppDeps {
-  /** The default storage: `/health` checks it. */
+  /** The default tenant's storage: `/health` checks it, and its database holds the API keys. */
   storage: Storage;
-  /** The storage a request may use (both doors ask); by default, `storage`. */
-  storageFor?: (request: Request) => Promise<Storage> | Storage;
+  /** Every tenant's storage; without it, the default tenant is the only one. */
+  tenants?: Tenants;
   config: Config;
   logger: Logger;
+  /** For API key records (default: the system clock). */
+  clock?: Clock;
 }
 
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
-export function createApp({ storage, storageFor = () => storage, config, logger }: AppDeps): App {
+export function createApp({ storage, tenants, config, logger, clock = systemClock }: AppDeps): App {
   // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
   const log = () => requestLogger(logger);
+  const storages = tenants ?? new Tenants(storage, () => Promise.reject(new Error('this server has only the default tenant')));
+  const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
+  const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), (id) => authenticator.forget(id));
+  const rateLimiter = new RateLimiter(config.auth.rateLimitPerSecond, config.auth.rateLimitBurst);
+  const authorize = async (request: Request, scope: ApiKeyScope) => {
+    const { principal, storage } = callerOf(request);
+    requireScope(principal, scope);
+    return storage;
+  };
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -47,14 +67,22 @@ export function createApp({ storage, storageFor = () => storage, config, logger 
     maskedErrors: { isDev: false },
     // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
-    context: async ({ request }) => createGraphQLContext(await storageFor(request), config),
+    // Scopes are checked per root field, once the operation is known (useScopes).
+    context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }),
     logging: {
       debug: (...args) => log().debug({ args }, 'yoga'),
       info: (...args) => log().info({ args }, 'yoga'),
       warn: (...args) => log().warn({ args }, 'yoga'),
       error: (...args) => log().error({ args }, 'yoga'),
     },
-    plugins: [restPlugin({ storage, storageFor, config, logger }), ...graphqlLimitPlugins(config), useDomainErrors()],
+    plugins: [
+      // First: nothing is served to a request that has not authenticated.
+      authPlugin({ auth: config.auth, tenants: storages, authenticator, rateLimiter, logger }),
+      restPlugin({ storage, authorize, config, logger }),
+      ...graphqlLimitPlugins(config),
+      useScopes(),
+      useDomainErrors(),
+    ],
   });
 }
 

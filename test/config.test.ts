@@ -21,6 +21,9 @@ const hardening = {
   requestTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,
   corsOrigins: [],
+  // Open on loopback (the default HOST), with a warning at start.
+  auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
+  retention: { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
 };
 
 describe('loadConfig', () => {
@@ -79,6 +82,8 @@ describe('loadConfig', () => {
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
       ...hardening,
+      // Reachable from other machines: API keys, whatever AUTH_MODE would default to on loopback.
+      auth: { ...hardening.auth, mode: 'apikey' },
     });
     expect(loadConfig({ PORT: '0' }).port).toBe(0); // any free port
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -161,6 +166,9 @@ describe('parseDatabaseUrl', () => {
       schema: 'agents',
     });
     expect(() => parseDatabaseUrl('postgres://h/db?schema=bad-name;drop')).toThrow(/invalid schema name/);
+    // Room for a tenant's suffix (`__<tenant>`) within PostgreSQL's 63 characters.
+    expect(parseDatabaseUrl(`postgres://h/db?schema=${'s'.repeat(29)}`)).toMatchObject({ schema: 's'.repeat(29) });
+    expect(() => parseDatabaseUrl(`postgres://h/db?schema=${'s'.repeat(30)}`)).toThrow(/at most 29/);
   });
 
   it('needs REDIS_URL for CACHE_BACKEND=redis, and a redis:// URL', () => {
@@ -180,6 +188,53 @@ describe('parseDatabaseUrl', () => {
     ['   ', /must not be empty/],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
+  });
+});
+
+describe('authentication variables', () => {
+  const adminKey = 'k'.repeat(32);
+
+  it('requires API keys whenever HOST is not a loopback address', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(loadConfig({ HOST: host }).auth.mode).toBe('none');
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'storage.internal']) expect(loadConfig({ HOST: host }).auth.mode).toBe('apikey');
+    expect(loadConfig({ HOST: '127.0.0.1', AUTH_MODE: 'apikey' }).auth.mode).toBe('apikey');
+  });
+
+  it('refuses AUTH_MODE=none on an address other machines can reach', () => {
+    expect(configError({ HOST: '0.0.0.0', AUTH_MODE: 'none' }).message).toMatch(/AUTH_MODE=none is allowed only when HOST is a loopback address/);
+    expect(configError({ AUTH_MODE: 'open' }).message).toContain('AUTH_MODE');
+  });
+
+  it('takes a bootstrap admin key of at least 32 characters, and rate limits', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', STORAGE_ADMIN_KEY: adminKey }).auth.adminKey).toBe(adminKey);
+    expect(configError({ STORAGE_ADMIN_KEY: 'short' }).message).toContain('STORAGE_ADMIN_KEY');
+    expect(configError({ STORAGE_ADMIN_KEY: `${'k'.repeat(20)} ${'k'.repeat(20)}` }).message).toContain('STORAGE_ADMIN_KEY');
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '50' }).auth).toMatchObject({ rateLimitPerSecond: 50, rateLimitBurst: 100 });
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '5' }).auth).toMatchObject({ rateLimitPerSecond: 50, rateLimitBurst: 5 });
+    expect(configError({ RATE_LIMIT_PER_SECOND: '-1' }).message).toContain('RATE_LIMIT_PER_SECOND');
+  });
+});
+
+describe('retention variables', () => {
+  it('reads the policy and the sweeper interval', () => {
+    expect(
+      loadConfig({
+        RETENTION_IDLE_HOURS: '12',
+        RETENTION_DELETE_ENDED_DAYS: '30',
+        RETENTION_INTERVAL_SECONDS: '60',
+        RETENTION_BATCH_SIZE: '50',
+        RETENTION_REPORT_IDS: '0',
+      }).retention,
+    ).toEqual({ idleHours: 12, deleteEndedDays: 30, intervalSeconds: 60, batchSize: 50, reportIds: 0 });
+  });
+
+  it.each([
+    ['RETENTION_IDLE_HOURS', '0'],
+    ['RETENTION_DELETE_ENDED_DAYS', '-1'],
+    ['RETENTION_INTERVAL_SECONDS', 'soon'],
+    ['RETENTION_BATCH_SIZE', '0'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
 

@@ -146,7 +146,13 @@ const sessionFields = {
   metadata: jsonObject,
 };
 const forkFields = { parent_id: idOf('session').nullable(), forked_from_message_id: idOf('message').nullable() };
-type SessionWire = z.output<z.ZodObject<typeof sessionFields>> & Partial<z.output<z.ZodObject<typeof forkFields>>>;
+/**
+ * A session's expiry (retention), written since schema version 5: optional within bundle version 2,
+ * so that bundles written before it still read (their sessions never expire).
+ */
+const expiryFields = { expires_at: canonicalTime.nullable().optional() };
+type SessionWire = z.output<z.ZodObject<typeof sessionFields>> &
+  Partial<z.output<z.ZodObject<typeof forkFields>>> & { expires_at?: string | null };
 const toSession = (w: SessionWire): Session => ({
   id: w.id,
   agentName: w.agent_name,
@@ -157,6 +163,7 @@ const toSession = (w: SessionWire): Session => ({
   metadata: w.metadata,
   parentId: w.parent_id ?? null,
   forkedFromMessageId: w.forked_from_message_id ?? null,
+  expiresAt: w.expires_at ?? null,
 });
 const notOwnParent = (w: SessionWire) => w.parent_id !== w.id;
 const ownParent = { message: 'a session cannot be its own parent', path: ['parent_id'] };
@@ -197,7 +204,7 @@ const RECORDS = {
     state: z.strictObject(stateFields).transform(toState),
   },
   2: {
-    session: z.strictObject({ ...sessionFields, ...forkFields }).refine(notOwnParent, ownParent).transform(toSession),
+    session: z.strictObject({ ...sessionFields, ...forkFields, ...expiryFields }).refine(notOwnParent, ownParent).transform(toSession),
     message: z.strictObject({ ...messageFields, idempotency_key: idempotencyKey.nullable() }).transform(toMessage),
     state: z
       .strictObject({ ...stateFields, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) })

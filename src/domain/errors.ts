@@ -2,7 +2,7 @@
  * The few expected failures of the service. Each door maps them once (REST: status + `detail`;
  * GraphQL: `extensions.code`); anything else is an unexpected error and is masked.
  */
-export type Resource = 'Session' | 'Message' | 'State' | 'Artifact' | 'Metric' | 'Cache entry';
+export type Resource = 'Session' | 'Message' | 'State' | 'Artifact' | 'Metric' | 'Cache entry' | 'API key';
 
 export interface FieldIssue {
   /** Where the problem is, e.g. `['role']` or `['messages', 3, 'content']` (domain, camelCase names). */
@@ -11,7 +11,33 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNAVAILABLE' | 'INSUFFICIENT_STORAGE';
+  abstract readonly code:
+    | 'NOT_FOUND'
+    | 'BAD_USER_INPUT'
+    | 'CONFLICT'
+    | 'UNAVAILABLE'
+    | 'INSUFFICIENT_STORAGE'
+    | 'UNAUTHENTICATED'
+    | 'FORBIDDEN'
+    | 'RATE_LIMITED';
+}
+
+/** No credentials, or ones that do not open anything (unknown, revoked, malformed key). */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Valid credentials that do not allow this (a missing scope, another tenant's keys). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** The key has used up its request budget; the next request is allowed after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests for this API key: retry after ${retryAfterSeconds} s`);
+  }
 }
 
 export class NotFoundError extends DomainError {

@@ -6,6 +6,7 @@ export const ID_PREFIXES = {
   message: 'msg_',
   artifact: 'artifact_',
   metric: 'metric_',
+  apiKey: 'key_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

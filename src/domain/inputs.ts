@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { batchIssues } from './appends.js';
 import { ValidationError } from './errors.js';
 import { isWellFormedText, jsonObject, jsonValue } from './json.js';
-import { MESSAGE_ROLES, SESSION_STATUSES } from './records.js';
+import { API_KEY_SCOPES, MESSAGE_ROLES, SESSION_STATUSES } from './records.js';
 
 /**
  * Input schemas shared by both doors: REST validates request bodies and query strings with them,
@@ -73,21 +73,54 @@ export const timestamp = z.string().transform((value, ctx) => {
 
 // --- sessions ---------------------------------------------------------------------------------
 
-export const createSessionInput = z.object({
-  agentName: shortText,
-  userId: shortText.nullish().transform((v) => v ?? null),
-  status: sessionStatus.nullish().transform((v) => v ?? 'active'),
-  metadata: jsonObject.nullish().transform((v) => v ?? {}),
-});
+/**
+ * A session's expiry (retention), on create and update: a moment (`expiresAt`), or a lifetime from
+ * now (`ttlSeconds`, a whole number of seconds, 1 to ten years) — not both. Whether the moment is
+ * in the future is checked by `Storage`, which knows the time.
+ */
+const sessionExpiry = {
+  expiresAt: timestamp.nullish(),
+  ttlSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(LIMITS.ttlSeconds, `must be at most ${LIMITS.ttlSeconds} seconds`)
+    .nullish(),
+};
+
+/** One way to say when a session expires, not two; `neverExpires` (update only) clears it. */
+function oneExpiry(input: { expiresAt?: string | null; ttlSeconds?: number | null; neverExpires?: boolean | null }, ctx: z.RefinementCtx): void {
+  const given = (['expiresAt', 'ttlSeconds', 'neverExpires'] as const).filter((k) => input[k] != null && input[k] !== false);
+  if (given.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of ${given.join(', ')}` });
+  }
+}
+
+export const createSessionInput = z
+  .object({
+    agentName: shortText,
+    userId: shortText.nullish().transform((v) => v ?? null),
+    status: sessionStatus.nullish().transform((v) => v ?? 'active'),
+    metadata: jsonObject.nullish().transform((v) => v ?? {}),
+    ...sessionExpiry,
+  })
+  .superRefine(oneExpiry);
 export type CreateSessionInput = z.output<typeof createSessionInput>;
 
-/** Partial update: a field that is absent or null keeps its value (as in the original service). */
-export const updateSessionInput = z.object({
-  agentName: shortText.nullish(),
-  userId: shortText.nullish(),
-  status: sessionStatus.nullish(),
-  metadata: jsonObject.nullish(),
-});
+/**
+ * Partial update: a field that is absent or null keeps its value (as in the original service).
+ * So `expiresAt: null` keeps the expiry too; `neverExpires: true` is what removes it.
+ */
+export const updateSessionInput = z
+  .object({
+    agentName: shortText.nullish(),
+    userId: shortText.nullish(),
+    status: sessionStatus.nullish(),
+    metadata: jsonObject.nullish(),
+    ...sessionExpiry,
+    neverExpires: z.boolean().nullish(),
+  })
+  .superRefine(oneExpiry);
 export type UpdateSessionInput = z.output<typeof updateSessionInput>;
 
 export const sessionFilter = z.object({
@@ -214,6 +247,29 @@ export const setCacheInput = z.object({
 export type SetCacheInput = z.output<typeof setCacheInput>;
 
 // --- helpers ----------------------------------------------------------------------------------
+
+// --- tenants and API keys ---------------------------------------------------------------------
+
+/** The tenant everything belongs to without API keys (AUTH_MODE=none), and the bootstrap key's. */
+export const DEFAULT_TENANT = 'default';
+
+/**
+ * Tenant names become file and schema names (one database per tenant), so they are kept to what
+ * is safe everywhere: lower-case letters, digits, `-` and `_`, starting with a letter or digit.
+ */
+export const tenantName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits, - or _, starting with a letter or digit');
+
+export const createApiKeyInput = z.object({
+  tenant: tenantName,
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES))
+    .min(1, 'must name at least one scope')
+    .transform((scopes) => API_KEY_SCOPES.filter((s) => scopes.includes(s))),
+  name: shortText.nullish().transform((v) => v ?? null),
+});
+export type CreateApiKeyInput = z.output<typeof createApiKeyInput>;
 
 /** Parses with a schema, turning zod's issues into the domain's ValidationError. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

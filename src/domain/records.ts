@@ -30,6 +30,12 @@ export interface Session {
    * as a record of where the fork came from even when that message or its session is gone.
    */
   forkedFromMessageId: string | null;
+  /**
+   * When the session expires (retention): from then on it reads as if it did not exist — 404 by
+   * id, absent from lists and counts, its history, state, artifacts and forks unreachable through
+   * it, writes to it refused — until the sweeper deletes it. Null: it never expires.
+   */
+  expiresAt: string | null;
 }
 
 export interface Message {
@@ -89,4 +95,20 @@ export interface CacheEntry {
   createdAt: string;
   accessedAt: string;
   expiresAt: string | null;
+}
+
+export const API_KEY_SCOPES = ['read', 'write', 'admin'] as const;
+/** `read`: every read; `write`: every write; `admin`: managing the API keys of its tenant. */
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** An API key as stored and listed: never the secret itself (only its hash is kept). */
+export interface ApiKey {
+  id: string;
+  /** Whose data the key reads and writes: every record belongs to exactly one tenant. */
+  tenant: string;
+  /** The holder's label for it, e.g. "billing agent" (optional). */
+  name: string | null;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  revokedAt: string | null;
 }

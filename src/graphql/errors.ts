@@ -5,6 +5,7 @@ import {
   DomainError,
   InsufficientStorageError,
   NotFoundError,
+  RateLimitedError,
   UnavailableError,
   ValidationError,
   VersionConflictError,
@@ -40,7 +41,7 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
   if (error instanceof ValidationError) return { code: error.code, issues: error.issues };
   // A lost compare-and-set says where the state is now (0: no state), so the client can re-read and retry.
   if (error instanceof VersionConflictError) return { code: error.code, currentVersion: error.currentVersion };
-  if (error instanceof UnavailableError || error instanceof InsufficientStorageError) {
+  if (error instanceof UnavailableError || error instanceof InsufficientStorageError || error instanceof RateLimitedError) {
     return { code: error.code, retryAfter: error.retryAfterSeconds };
   }
   return { code: error.code };

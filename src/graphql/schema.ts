@@ -1,10 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 // Each type file registers its object type and its own query and mutation fields.
+import './types/ApiKey.js';
 import './types/Artifact.js';
 import './types/CacheEntry.js';
 import './types/Message.js';
 import './types/Metric.js';
+import './types/Retention.js';
 import './types/Session.js';
 import './types/State.js';
 

@@ -1,8 +1,11 @@
 import type { z } from 'zod';
 import {
   DomainError,
+  ForbiddenError,
   InsufficientStorageError,
   NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
   UnavailableError,
   ValidationError,
   type FieldIssue,
@@ -142,6 +145,9 @@ export function errorResponse(error: unknown): Response | null {
     if (error instanceof InsufficientStorageError) {
       return json(507, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     }
+    if (error instanceof UnauthenticatedError) return json(401, { detail: error.message }, { 'www-authenticate': 'Bearer' });
+    if (error instanceof ForbiddenError) return json(403, { detail: error.message });
+    if (error instanceof RateLimitedError) return json(429, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     return json(409, { detail: error.message });
   }
   return null;

@@ -2,12 +2,14 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { requestLogger } from '../http/request-context.js';
+import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
 import { cacheRoutes } from './cache.js';
 import { historyRoutes } from './history.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from './metrics.js';
+import { retentionRoutes } from './retention.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
 import { sessionRoutes } from './sessions.js';
@@ -66,11 +68,14 @@ function refuseNul(params: Record<string, string>, query: URLSearchParams): void
   if (issues.length) throw new HttpError(422, issues);
 }
 
+/** Reads need `read`, every other method `write`, unless the route says otherwise. */
+const defaultScope = (method: string): ApiKeyScope => (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
+
 export interface RestDeps {
   /** What `/health` checks and public routes see. */
   storage: Storage;
-  /** The storage a request may use; throws (e.g. an `HttpError`) to refuse the request. */
-  storageFor(request: Request): Promise<Storage> | Storage;
+  /** The storage of the caller's tenant, if the caller has `scope`; throws to refuse the request. */
+  authorize(request: Request, scope: ApiKeyScope): Promise<Storage>;
   config: Config;
   logger: Logger;
 }
@@ -79,7 +84,7 @@ export interface RestDeps {
  * The REST compatibility API as a Yoga plugin: every path but `/graphql` is answered here, in the
  * same process and on the same port, from the same `Storage`.
  */
-export function restPlugin({ storage, storageFor, config, logger }: RestDeps): Plugin {
+export function restPlugin({ storage, authorize, config, logger }: RestDeps): Plugin {
   const routes: CompiledRoute[] = [];
   const deps = { config };
   for (const route of [
@@ -90,6 +95,7 @@ export function restPlugin({ storage, storageFor, config, logger }: RestDeps): P
     ...artifactRoutes(deps),
     ...metricRoutes(deps),
     ...cacheRoutes(),
+    ...retentionRoutes(deps),
   ]) {
     routes.push(compile(route));
   }
@@ -108,7 +114,7 @@ export function restPlugin({ storage, storageFor, config, logger }: RestDeps): P
         refuseNul(params, url.searchParams);
         return await compiled.route.handler({
           request,
-          storage: compiled.route.public ? storage : await storageFor(request),
+          storage: compiled.route.public ? storage : await authorize(request, compiled.route.scope ?? defaultScope(request.method)),
           params,
           query: url.searchParams,
           body: () => readJsonBody(request, config.maxBodyBytes),

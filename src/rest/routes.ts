@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
 import { HttpError } from './http.js';
 
@@ -19,8 +20,10 @@ export interface Route {
   /** Segments; `:name` matches one segment, `:name*` the rest of the path (one or more segments). */
   path: string;
   handler: (req: RestRequest) => Promise<Response> | Response;
-  /** Served to anyone (no credentials), with the default storage: `/health` and `/`. */
+  /** Served to anyone (no credentials), with the default storage: `/health`. */
   public?: boolean;
+  /** What the caller's key needs; by default `read` for GET, `write` for the other methods. */
+  scope?: ApiKeyScope;
 }
 
 export interface RouteDeps {

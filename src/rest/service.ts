@@ -3,7 +3,7 @@ import { json } from './http.js';
 import type { Storage } from '../storage/storage.js';
 import type { Route } from './routes.js';
 
-/** `/health` for load balancers and `/` for people: what this is and where to go. */
+/** `/health` for load balancers (open to anyone) and `/` for people: what this is and where to go. */
 export function serviceRoutes(storage: Storage, listRoutes: () => Route[]): Route[] {
   return [
     {
@@ -23,7 +23,6 @@ export function serviceRoutes(storage: Storage, listRoutes: () => Route[]): Rout
     {
       method: 'GET',
       path: '/',
-      public: true,
       handler: () =>
         json(200, {
           service: SERVICE.name,

@@ -15,6 +15,8 @@ export function sessionToWire(s: Session) {
     // Not in the original service: where a fork comes from (see README, Concurrency).
     parent_id: s.parentId,
     forked_from_message_id: s.forkedFromMessageId,
+    // Not in the original service: when the session expires, null if never (see README, Retention).
+    expires_at: s.expiresAt,
   };
 }
 

@@ -1,13 +1,19 @@
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
-import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
+import type { ApiKey, Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
 
 /**
  * The persistence seam. Backends speak in domain records and batch look-ups, never in SQL strings
  * or driver types; each owns its schema and migrations. Business rules (ids, timestamps, TTL,
  * defaults) are applied by `Storage` before a record reaches a backend.
+ *
+ * Expired sessions (retention): the methods that read or write through a session take `liveAt`,
+ * the moment whose live sessions they may see — `expiresAt` null or later than it. Each backend
+ * applies that filter inside its own statements (so it holds atomically with the write), and
+ * `Storage` always passes its clock's now. Absent, every session is visible: the export/import CLI
+ * and the retention sweeper, which must see expired sessions to remove them.
  */
-export interface StorageBackend extends CacheStore {
+export interface StorageBackend extends CacheStore, ApiKeyStore {
   /** Shown by `/health`. */
   readonly kind: 'sqlite' | 'postgres';
 
@@ -17,13 +23,24 @@ export interface StorageBackend extends CacheStore {
 
   // sessions
   insertSession(session: Session): Promise<void>;
-  sessionsByIds(ids: readonly string[]): Promise<Session[]>;
-  /** Applies the non-null fields of `patch` atomically; null when the session does not exist. */
-  updateSession(id: string, patch: SessionPatch): Promise<Session | null>;
-  /** Deletes the session with its history, state and artifacts (metrics stay). */
-  deleteSession(id: string): Promise<boolean>;
-  listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
-  countSessions(filter: SessionFilter): Promise<number>;
+  sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]>;
+  /**
+   * Applies the non-null fields of `patch` (and `expiresAt` when it is not undefined) atomically;
+   * null when the session does not exist — or is not in `scope`.
+   */
+  updateSession(id: string, patch: SessionPatch, scope?: SessionScope): Promise<Session | null>;
+  /** Deletes the session with its history, state and artifacts (metrics stay); false when it does not exist or is not in `scope`. */
+  deleteSession(id: string, scope?: SessionScope): Promise<boolean>;
+  listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]>;
+  countSessions(filter: SessionFilter, liveAt?: string): Promise<number>;
+
+  // retention
+  /**
+   * Up to `limit` sessions that `rule` selects, in the order of its time column (`expiresAt` for
+   * `expired`, `updatedAt` otherwise) then id, strictly after `after`: a keyset walk through an
+   * index, so a huge sweep is a series of small, bounded reads.
+   */
+  retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]>;
 
   // forks
   /**
@@ -32,10 +49,10 @@ export interface StorageBackend extends CacheStore {
    * hands them to `build` — the domain's copying rules, synchronous and pure: a backend may call it
    * again when it retries — and writes the session bundle it returns exactly as given.
    */
-  forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle): Promise<ForkOutcome>;
+  forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle, liveAt?: string): Promise<ForkOutcome>;
   /** The forks of each session (sessions whose `parentId` it is), in creation order (by id). */
-  forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>>;
-  forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>>;
+  forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>>;
+  forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
 
   // history
   /**
@@ -48,27 +65,27 @@ export interface StorageBackend extends CacheStore {
    * and not written again; a conflict throws and writes nothing. Concurrent appends with the same
    * key store one message, and all of them answer it. Messages come back in the order given.
    */
-  appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null>;
-  messagesByIds(ids: readonly string[]): Promise<Message[]>;
-  historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>>;
-  historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>>;
+  appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null>;
+  messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]>;
+  historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>>;
+  historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
   /**
    * One session's messages of `slice` (as `historyPages` reads them) as a JSON array of objects with
    * `fields`, in UTF-8: what `JSON.stringify` of those fields of the records would be. For big
    * reads, a backend may build the text in the database instead of decoding every row into a
    * record and serializing it again (a 1,000-message history is ~420 KB).
    */
-  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array>;
+  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array>;
   /** Deletes a session's messages; how many were deleted. */
-  clearHistory(sessionId: string): Promise<number>;
+  clearHistory(sessionId: string, liveAt?: string): Promise<number>;
 
   // state
-  statesBySessionIds(sessionIds: readonly string[]): Promise<State[]>;
+  statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]>;
   /**
    * Inserts (version 1) or replaces (version + 1) unconditionally; the state as stored, or null
    * (nothing written) when the session does not exist.
    */
-  putState(state: NewState): Promise<State | null>;
+  putState(state: NewState, liveAt?: string): Promise<State | null>;
   /**
    * Read-modify-write of a session's state, atomically: `change` gets the state as it is (null when
    * there is none) and returns the data to store, or throws to store nothing. No other write of
@@ -76,16 +93,16 @@ export interface StorageBackend extends CacheStore {
    * it again when it retries. The state as stored (version 1 when created, else one more), or null
    * (nothing written, `change` not called) when the session does not exist.
    */
-  modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string): Promise<State | null>;
-  deleteState(sessionId: string): Promise<boolean>;
+  modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null>;
+  deleteState(sessionId: string, liveAt?: string): Promise<boolean>;
 
   // artifacts
   /** False (nothing written) when the session does not exist. */
-  insertArtifact(artifact: Artifact): Promise<boolean>;
-  artifactsByIds(ids: readonly string[]): Promise<Artifact[]>;
-  artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>>;
-  artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>>;
-  deleteArtifact(id: string): Promise<boolean>;
+  insertArtifact(artifact: Artifact, liveAt?: string): Promise<boolean>;
+  artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]>;
+  artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>>;
+  artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
+  deleteArtifact(id: string, liveAt?: string): Promise<boolean>;
 
   // metrics
   insertMetrics(metrics: readonly Metric[]): Promise<void>;
@@ -125,6 +142,21 @@ export interface CacheStore {
   deleteCacheEntry(key: string): Promise<boolean>;
   /** Deletes entries whose `expiresAt` is at or before `now`; `key` limits it to one entry. */
   deleteExpiredCacheEntries(now: string, key?: string): Promise<number>;
+}
+
+/**
+ * API keys, kept in the default tenant's database (the one `DATABASE_URL` names), which every
+ * replica shares. Only a key's SHA-256 hash is stored; the secret is shown once, at creation.
+ */
+export interface ApiKeyStore {
+  insertApiKey(key: ApiKey, hash: string): Promise<void>;
+  /** The key with this hash, revoked or not; null when there is none. */
+  apiKeyByHash(hash: string): Promise<ApiKey | null>;
+  apiKeyById(id: string): Promise<ApiKey | null>;
+  /** In creation order; `tenant` null: every tenant's. */
+  listApiKeys(tenant: string | null): Promise<ApiKey[]>;
+  /** Marks the key revoked (a key revoked before keeps its time); false when there is no such key. */
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 }
 
 export interface SessionBundle {
@@ -191,7 +223,38 @@ export interface SessionPatch {
   userId?: string | null;
   status?: Session['status'] | null;
   metadata?: Session['metadata'] | null;
+  /** Unlike the fields above: undefined keeps the expiry, null removes it, a time sets it. */
+  expiresAt?: string | null;
   updatedAt: string;
+}
+
+/**
+ * The retention rules, each a condition on a session at a moment (see `storage/retention.ts`).
+ * A backend turns one into a `WHERE` fragment, used both to pick candidates and inside the write
+ * that ends or deletes one: a session changed since it was picked (its expiry moved, a client
+ * touched it) no longer matches, and is left alone.
+ */
+export type RetentionRule =
+  /** `expiresAt` at or before `at`. */
+  | { kind: 'expired'; at: string }
+  /**
+   * Live at `at`, of `status` (`active` or `paused`: one at a time, so that the walk follows one
+   * index range in order), and neither updated nor appended to since `since`.
+   */
+  | { kind: 'idle'; status: 'active' | 'paused'; at: string; since: string }
+  /** Live at `at`, `ended`, and not updated since `before`. */
+  | { kind: 'ended'; at: string; before: string };
+
+/** Where a retention walk is: the rule's time column and the session id. */
+export interface RetentionKey {
+  id: string;
+  at: string;
+}
+
+/** Which sessions a by-id write may touch: those live at `liveAt`, and/or those `rule` selects. Empty: any. */
+export interface SessionScope {
+  liveAt?: string;
+  rule?: RetentionRule;
 }
 
 /** Sort key of metrics: time, then id for a total order among equal timestamps. */

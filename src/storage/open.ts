@@ -1,5 +1,6 @@
 import type { Config, DatabaseConfig } from '../config.js';
-import type { CacheStore, StorageBackend } from './backend.js';
+import type { StorageBackend } from './backend.js';
+import type { TenantCache } from './tenants.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 
 // The PostgreSQL driver and the Redis client are imported only when configured: loading them
@@ -30,15 +31,14 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
   }
 }
 
-/** Where cache entries live: the backend itself, or Redis with `CACHE_BACKEND=redis`. */
+/** Where cache entries live: Redis with `CACHE_BACKEND=redis`, else (null) each tenant's database. */
 export async function openCacheStore(
   config: Pick<Config, 'cacheBackend' | 'redisUrl'>,
-  backend: StorageBackend,
-): Promise<{ store: CacheStore; close(): Promise<void> }> {
+): Promise<{ store: TenantCache | null; close(): Promise<void> }> {
   if (config.cacheBackend === 'redis' && config.redisUrl) {
     const { RedisCacheStore } = await import('./redis/redis-cache-store.js');
     const store = await RedisCacheStore.open({ url: config.redisUrl });
     return { store, close: () => store.close() };
   }
-  return { store: backend, close: async () => {} }; // closed with the backend
+  return { store: null, close: async () => {} };
 }

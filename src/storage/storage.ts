@@ -19,11 +19,16 @@ import { applyMergePatch } from '../domain/merge-patch.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
 import type { CacheStore, ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
+import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
  * (the doors parse them with the schemas in `domain/inputs.ts`); here live the rules: ids,
  * timestamps, existence checks, TTL expiry on read.
+ *
+ * Expired sessions: every call that reads or writes through a session passes the clock's now as
+ * the backend's `liveAt`, so an expired session answers exactly like an unknown one, before the
+ * retention sweeper (storage/retention.ts) has removed it.
  */
 export class Storage {
   constructor(
@@ -41,38 +46,53 @@ export class Storage {
   // --- sessions -------------------------------------------------------------------------------
 
   async createSession(input: CreateSessionInput): Promise<Session> {
-    const now = this.now();
-    const session: Session = { id: this.ids.next('session'), ...input, createdAt: now, updatedAt: now, parentId: null, forkedFromMessageId: null };
+    const nowMs = this.clock.now();
+    const now = isoTime(nowMs);
+    const { expiresAt, ttlSeconds, ...fields } = input;
+    const session: Session = {
+      id: this.ids.next('session'),
+      ...fields,
+      createdAt: now,
+      updatedAt: now,
+      parentId: null,
+      forkedFromMessageId: null,
+      expiresAt: expiryOf({ expiresAt, ttlSeconds }, nowMs) ?? null,
+    };
     await this.backend.insertSession(session);
     return session;
   }
 
   async getSession(id: string): Promise<Session> {
-    const [session] = await this.backend.sessionsByIds([id]);
+    const [session] = await this.backend.sessionsByIds([id], this.now());
     if (!session) throw new NotFoundError('Session');
     return session;
   }
 
   sessionsByIds(ids: readonly string[]): Promise<Session[]> {
-    return this.backend.sessionsByIds(ids);
+    return this.backend.sessionsByIds(ids, this.now());
   }
 
+  /** `expiresAt`/`ttlSeconds` set the expiry, `neverExpires` removes it; without them it stays. */
   async updateSession(id: string, input: UpdateSessionInput): Promise<Session> {
-    const session = await this.backend.updateSession(id, { ...input, updatedAt: this.now() });
+    const nowMs = this.clock.now();
+    const now = isoTime(nowMs);
+    const { expiresAt, ttlSeconds, neverExpires, ...fields } = input;
+    const expiry = neverExpires ? null : expiryOf({ expiresAt, ttlSeconds }, nowMs);
+    const session = await this.backend.updateSession(id, { ...fields, expiresAt: expiry, updatedAt: now }, { liveAt: now });
     if (!session) throw new NotFoundError('Session');
     return session;
   }
 
   async deleteSession(id: string): Promise<void> {
-    if (!(await this.backend.deleteSession(id))) throw new NotFoundError('Session');
+    if (!(await this.backend.deleteSession(id, { liveAt: this.now() }))) throw new NotFoundError('Session');
   }
 
   listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
-    return this.backend.listSessions(filter, slice);
+    return this.backend.listSessions(filter, slice, this.now());
   }
 
   countSessions(filter: SessionFilter): Promise<number> {
-    return this.backend.countSessions(filter);
+    return this.backend.countSessions(filter, this.now());
   }
 
   // --- forks ----------------------------------------------------------------------------------
@@ -101,29 +121,31 @@ export class Storage {
           metadata: input.metadata ?? parent.metadata,
           parentId: parent.id,
           forkedFromMessageId: cut.id,
+          // A fork is a new session: it does not inherit its parent's expiry.
+          expiresAt: null,
         },
         messages: messages.map((m) => ({ ...m, id: this.ids.next('message'), sessionId: id, idempotencyKey: null })),
         state: state && { ...state, sessionId: id, version: 1 },
         artifacts: artifacts.map((a) => ({ ...a, id: this.ids.next('artifact'), sessionId: id })),
       };
     };
-    const outcome = await this.backend.forkSession(parentId, upToMessageId, build);
+    const outcome = await this.backend.forkSession(parentId, upToMessageId, build, now);
     if ('fork' in outcome) return outcome.fork;
     if (outcome.missing === 'session') throw new NotFoundError('Session');
     throw new ValidationError([{ path: ['upToMessageId'], message: `must be the id of a message of session ${parentId}` }]);
   }
 
   forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
-    return this.backend.forkPages(sessionIds, slice);
+    return this.backend.forkPages(sessionIds, slice, this.now());
   }
 
   forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.forkCounts(sessionIds);
+    return this.backend.forkCounts(sessionIds, this.now());
   }
 
   /** A session's forks in creation order; an unknown session has none. */
   async forks(sessionId: string, slice: Slice<string>): Promise<Session[]> {
-    return (await this.backend.forkPages([sessionId], slice)).get(sessionId) ?? [];
+    return (await this.backend.forkPages([sessionId], slice, this.now())).get(sessionId) ?? [];
   }
 
   // --- history --------------------------------------------------------------------------------
@@ -156,54 +178,54 @@ export class Storage {
     );
     const issues = batchIssues(messages);
     if (issues.length) throw new ValidationError(issues.map((issue) => ({ ...issue, path: ['messages', ...issue.path] })));
-    const added = await this.backend.appendMessages(sessionId, messages);
+    const added = await this.backend.appendMessages(sessionId, messages, timestamp);
     if (!added) throw new NotFoundError('Session');
     return added;
   }
 
   async getMessage(id: string): Promise<Message> {
-    const [message] = await this.backend.messagesByIds([id]);
+    const [message] = await this.backend.messagesByIds([id], this.now());
     if (!message) throw new NotFoundError('Message');
     return message;
   }
 
   messagesByIds(ids: readonly string[]): Promise<Message[]> {
-    return this.backend.messagesByIds(ids);
+    return this.backend.messagesByIds(ids, this.now());
   }
 
-  /** A session's messages in conversation order; an unknown session simply has none. */
+  /** A session's messages in conversation order; an unknown (or expired) session simply has none. */
   async history(sessionId: string, slice: Slice<number>): Promise<Message[]> {
-    return (await this.backend.historyPages([sessionId], slice)).get(sessionId) ?? [];
+    return (await this.backend.historyPages([sessionId], slice, this.now())).get(sessionId) ?? [];
   }
 
-  /** One session's messages of `slice` as JSON (see StorageBackend.historyJson); an unknown session has none: `[]`. */
+  /** One session's messages of `slice` as JSON (see StorageBackend.historyJson); an unknown or expired session has none: `[]`. */
   historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array> {
-    return this.backend.historyJson(sessionId, slice, fields);
+    return this.backend.historyJson(sessionId, slice, fields, this.now());
   }
 
   historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
-    return this.backend.historyPages(sessionIds, slice);
+    return this.backend.historyPages(sessionIds, slice, this.now());
   }
 
   historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.historyCounts(sessionIds);
+    return this.backend.historyCounts(sessionIds, this.now());
   }
 
-  /** Deletes a session's messages and says how many; an unknown session has none to delete. */
+  /** Deletes a session's messages and says how many; an unknown (or expired) session has none to delete. */
   clearHistory(sessionId: string): Promise<number> {
-    return this.backend.clearHistory(sessionId);
+    return this.backend.clearHistory(sessionId, this.now());
   }
 
   // --- state ----------------------------------------------------------------------------------
 
   async getState(sessionId: string): Promise<State> {
-    const [state] = await this.backend.statesBySessionIds([sessionId]);
+    const [state] = await this.backend.statesBySessionIds([sessionId], this.now());
     if (!state) throw new NotFoundError('State');
     return state;
   }
 
   statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
-    return this.backend.statesBySessionIds(sessionIds);
+    return this.backend.statesBySessionIds(sessionIds, this.now());
   }
 
   /**
@@ -216,13 +238,14 @@ export class Storage {
     const updatedAt = this.now();
     const stored =
       expectedVersion == null
-        ? await this.backend.putState({ sessionId, data, updatedAt })
+        ? await this.backend.putState({ sessionId, data, updatedAt }, updatedAt)
         : await this.backend.modifyState(
             sessionId,
             (current) => {
               checkVersion(current, expectedVersion);
               return data;
             },
+            updatedAt,
             updatedAt,
           );
     if (!stored) throw new NotFoundError('Session');
@@ -237,54 +260,56 @@ export class Storage {
    * `setState`.
    */
   async patchState(sessionId: string, patch: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
+    const now = this.now();
     const stored = await this.backend.modifyState(
       sessionId,
       (current) => {
         checkVersion(current, expectedVersion);
         return applyMergePatch(current?.data, patch);
       },
-      this.now(),
+      now,
+      now,
     );
     if (!stored) throw new NotFoundError('Session');
     return stored;
   }
 
   async deleteState(sessionId: string): Promise<void> {
-    if (!(await this.backend.deleteState(sessionId))) throw new NotFoundError('State');
+    if (!(await this.backend.deleteState(sessionId, this.now()))) throw new NotFoundError('State');
   }
 
   // --- artifacts ------------------------------------------------------------------------------
 
   async createArtifact(input: CreateArtifactInput): Promise<Artifact> {
     const artifact: Artifact = { id: this.ids.next('artifact'), ...input, createdAt: this.now() };
-    if (!(await this.backend.insertArtifact(artifact))) throw new NotFoundError('Session');
+    if (!(await this.backend.insertArtifact(artifact, artifact.createdAt))) throw new NotFoundError('Session');
     return artifact;
   }
 
   async getArtifact(id: string): Promise<Artifact> {
-    const [artifact] = await this.backend.artifactsByIds([id]);
+    const [artifact] = await this.backend.artifactsByIds([id], this.now());
     if (!artifact) throw new NotFoundError('Artifact');
     return artifact;
   }
 
   artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
-    return this.backend.artifactsByIds(ids);
+    return this.backend.artifactsByIds(ids, this.now());
   }
 
   async artifacts(sessionId: string, slice: Slice<string>): Promise<Artifact[]> {
-    return (await this.backend.artifactPages([sessionId], slice)).get(sessionId) ?? [];
+    return (await this.backend.artifactPages([sessionId], slice, this.now())).get(sessionId) ?? [];
   }
 
   artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
-    return this.backend.artifactPages(sessionIds, slice);
+    return this.backend.artifactPages(sessionIds, slice, this.now());
   }
 
   artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.artifactCounts(sessionIds);
+    return this.backend.artifactCounts(sessionIds, this.now());
   }
 
   async deleteArtifact(id: string): Promise<void> {
-    if (!(await this.backend.deleteArtifact(id))) throw new NotFoundError('Artifact');
+    if (!(await this.backend.deleteArtifact(id, this.now()))) throw new NotFoundError('Artifact');
   }
 
   // --- metrics --------------------------------------------------------------------------------
@@ -351,4 +376,25 @@ export class Storage {
   cleanupCache(): Promise<number> {
     return this.cache.deleteExpiredCacheEntries(this.now());
   }
+
+  // --- retention ------------------------------------------------------------------------------
+
+  /** Applies the retention policy once (or, with `dryRun`, reports what it would do): see storage/retention.ts. */
+  runRetention(policy: RetentionPolicy, options: { dryRun?: boolean } = {}): Promise<RetentionReport> {
+    return runRetention(this.backend, policy, this.clock.now(), options.dryRun ?? false);
+  }
+}
+
+/**
+ * A session's expiry from the input: the moment given, or now + the TTL; undefined when neither is
+ * given. The moment must be in the future: a session created or updated already expired would be
+ * answered and then never seen again, which is surely a client's mistake.
+ */
+function expiryOf(input: { expiresAt?: string | null; ttlSeconds?: number | null }, nowMs: number): string | undefined {
+  if (input.ttlSeconds != null) return isoTime(nowMs + input.ttlSeconds * 1000);
+  if (input.expiresAt == null) return undefined;
+  if (Date.parse(input.expiresAt) <= nowMs) {
+    throw new ValidationError([{ path: ['expiresAt'], message: 'must be in the future (use ttlSeconds for a lifetime from now)' }]);
+  }
+  return input.expiresAt;
 }

@@ -198,7 +198,7 @@ describe('export and import', { timeout: 180_000 }, () => {
       .map((line) => {
         const record = line.record as Record<string, unknown> | undefined;
         if (line.type === 'header') return { ...line, version: 1 };
-        if (line.type === 'session') delete record!.parent_id, delete record!.forked_from_message_id;
+        if (line.type === 'session') delete record!.parent_id, delete record!.forked_from_message_id, delete record!.expires_at;
         if (line.type === 'message') delete record!.idempotency_key;
         if (line.type === 'state') delete record!.version;
         return line;

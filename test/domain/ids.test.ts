@@ -4,7 +4,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import { createIdGenerator, ID_PREFIXES, type IdKind } from '../../src/domain/ids.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-const FORMAT = /^(session_|msg_|artifact_|metric_)[0-9a-hjkmnp-tv-z]{26}$/;
+const FORMAT = /^(session_|msg_|artifact_|metric_|key_)[0-9a-hjkmnp-tv-z]{26}$/;
 
 /** A clock that returns whatever the test set last. */
 function settableClock(start = Date.parse('2026-01-01T00:00:00.000Z')): Clock & { ms: number } {
@@ -27,7 +27,7 @@ function decodeTime(id: string): number {
 describe('createIdGenerator', () => {
   it('prefixes each kind and uses 26 lower-case Crockford base32 characters', () => {
     const ids = createIdGenerator(settableClock());
-    const expected: Record<IdKind, string> = { session: 'session_', message: 'msg_', artifact: 'artifact_', metric: 'metric_' };
+    const expected: Record<IdKind, string> = { session: 'session_', message: 'msg_', artifact: 'artifact_', metric: 'metric_', apiKey: 'key_' };
     expect(ID_PREFIXES).toEqual(expected);
     for (const kind of Object.keys(expected) as IdKind[]) {
       const id = ids.next(kind);

@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['artifact', 'cacheEntry', 'message', 'metrics', 'session', 'sessions'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'message', 'metrics', 'session', 'sessions'].sort(),
     );
   });
 });

@@ -193,6 +193,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           metadata: { nested: { list: [1, 'two', null, true] } },
           parentId: null,
           forkedFromMessageId: null,
+          expiresAt: '2099-01-02T03:04:05.008Z',
         };
         await backend.insertSession(written);
         expect(await backend.sessionsByIds([written.id])).toEqual([written]);
@@ -1036,6 +1037,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           metadata: options.metadata ?? { source: 'elsewhere' },
           parentId: null,
           forkedFromMessageId: null,
+          expiresAt: null,
         };
         const messages = seqs.map(
           (seq, i): Message => ({

@@ -25,7 +25,7 @@ const ROWS = [
 
 async function expectMigrated(backend: StorageBackend): Promise<void> {
   expect(await backend.sessionsByIds(['session_old'])).toEqual([
-    { id: 'session_old', agentName: 'agent', userId: null, status: 'active', createdAt: T, updatedAt: T, metadata: { a: 1 }, parentId: null, forkedFromMessageId: null },
+    { id: 'session_old', agentName: 'agent', userId: null, status: 'active', createdAt: T, updatedAt: T, metadata: { a: 1 }, parentId: null, forkedFromMessageId: null, expiresAt: null },
   ]);
   expect((await backend.historyPages(['session_old'], { limit: 10 })).get('session_old')!.map((m) => [m.id, m.seq, m.idempotencyKey])).toEqual([
     ['msg_old1', 1, null],
@@ -55,7 +55,8 @@ describe('migration 2 on a version-1 database', () => {
     raw.close();
     const backend = new SqliteBackend({ filename: db.filename });
     try {
-      expect(backend.settings().schemaVersion).toBe(2);
+      // Migrated to the latest version (5 added the session expiry: old sessions never expire).
+      expect(backend.settings().schemaVersion).toBe(sqliteMigrations.at(-1)!.version);
       await expectMigrated(backend);
     } finally {
       await backend.close();
@@ -79,7 +80,7 @@ describe('migration 2 on a version-1 database', () => {
     }
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
     try {
-      expect(await backend.schemaVersion()).toBe(2);
+      expect(await backend.schemaVersion()).toBe(pgMigrations.at(-1)!.version);
       await expectMigrated(backend);
     } finally {
       await backend.close();

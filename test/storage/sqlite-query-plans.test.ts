@@ -80,6 +80,12 @@ describe('SQLite query plans', () => {
     await storage.deleteArtifact((await storage.artifacts(ids[2]!, { limit: 1 }))[0]!.id);
     await storage.deleteState(ids[2]!);
     await storage.deleteSession(ids[2]!);
+    // retention: the sweeper's walks (first batch and a later one) and its guarded writes
+    await storage.updateSession(ids[1]!, { ttlSeconds: 1 });
+    const policy = { idleHours: 1, deleteEndedDays: 1, batchSize: 1, reportIds: 10 };
+    await storage.runRetention(policy, { dryRun: true });
+    clock.advance(3 * 24 * 3600 * 1000);
+    await storage.runRetention(policy);
   });
 
   afterAll(async () => {
@@ -111,6 +117,13 @@ describe('SQLite query plans', () => {
         }
         if (/^fork(Pages|Counts)$/.test(name) && !plan.some((p) => p.detail.includes('idx_sessions_parent'))) {
           fullScans.push(`${name} does not use idx_sessions_parent: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        // The retention walks go through their own indexes, never through every session.
+        if (/^retention_expired$/.test(name) && !plan.some((p) => p.detail.includes('idx_sessions_expires'))) {
+          fullScans.push(`${name} does not use idx_sessions_expires: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        if (/^retention_(idle|ended)$/.test(name) && !plan.some((p) => p.detail.includes('idx_sessions_status_updated'))) {
+          fullScans.push(`${name} does not use idx_sessions_status_updated: ${plan.map((p) => p.detail).join(' / ')}`);
         }
         if (/^repeatsByKey$/.test(name) && !plan.some((p) => p.detail.includes('idx_history_idempotency'))) {
           fullScans.push(`${name} does not use idx_history_idempotency: ${plan.map((p) => p.detail).join(' / ')}`);

@@ -8,7 +8,7 @@ export interface TestSchema {
   /** A DATABASE_URL naming the throwaway schema (`?schema=`), as a user would configure it. */
   url: string;
   schema: string;
-  /** Drops the schema and everything in it. */
+  /** Drops the schema and everything in it, and its tenants' schemas (`<schema>__<tenant>`). */
   drop(): Promise<void>;
 }
 
@@ -24,7 +24,11 @@ export function testSchema(): TestSchema {
       const client = new pg.Client({ connectionString: TEST_PG_URL });
       await client.connect();
       try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        const { rows } = await client.query<{ name: string }>(
+          `SELECT nspname AS name FROM pg_namespace WHERE nspname = $1 OR starts_with(nspname, $1 || '__')`,
+          [schema],
+        );
+        for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
       } finally {
         await client.end();
       }

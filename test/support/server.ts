@@ -4,11 +4,12 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import type { CacheStore, StorageBackend } from '../../src/storage/backend.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
 import { RedisCacheStore } from '../../src/storage/redis/redis-cache-store.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
-import { Storage } from '../../src/storage/storage.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { type TenantCache, tenantsOver } from '../../src/storage/tenants.js';
 import { ManualClock, tempDatabase } from './fixtures.js';
 import { TEST_PG_URL, testSchema } from './postgres.js';
 
@@ -45,8 +46,8 @@ async function freshBackend(queries: string[]): Promise<{ backend: StorageBacken
   return { backend, databaseUrl: `sqlite:${db.filename}`, cleanup: async () => db.cleanup() };
 }
 
-async function freshCache(backend: StorageBackend): Promise<{ cache: CacheStore; close(): Promise<void> }> {
-  if (TEST_CACHE !== 'redis') return { cache: backend, close: async () => {} };
+async function freshCache(): Promise<{ cache: TenantCache | undefined; close(): Promise<void> }> {
+  if (TEST_CACHE !== 'redis') return { cache: undefined, close: async () => {} };
   // A key prefix of its own: tests never see each other's entries.
   const prefix = `agent-storage-test:${randomBytes(6).toString('hex')}:`;
   const cache = await RedisCacheStore.open({ url: TEST_REDIS_URL, keyPrefix: prefix });
@@ -73,10 +74,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const queries: string[] = [];
   const { backend, databaseUrl, cleanup } = await freshBackend(queries);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...env });
-  const { cache, close: closeCache } = await freshCache(backend);
+  const { cache, close: closeCache } = await freshCache();
   const clock = new ManualClock();
-  const storage = new Storage(backend, clock, createIdGenerator(clock), cache);
-  const running: RunningServer = await startServer({ storage, config, logger: pino({ level: 'silent' }) });
+  // Other tenants' databases are made next to the default one (a file in the temp folder, a
+  // schema named after the test schema), so the cleanup removes them too.
+  const tenants = tenantsOver(backend, config, { clock, ids: createIdGenerator(clock), cache, onQuery: (name) => void queries.push(name) });
+  const storage = tenants.defaultStorage;
+  const running: RunningServer = await startServer({ storage, tenants, config, clock, logger: pino({ level: 'silent' }) });
   return {
     url: running.url,
     clock,
@@ -87,6 +91,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     resetQueries: () => void queries.splice(0),
     async close() {
       await running.close();
+      await tenants.close();
       await closeCache();
       await backend.close();
       await cleanup();

@@ -43,6 +43,11 @@ Session.implement({
       nullable: true,
       description: 'The parent\'s message this fork was cut at (its history was copied up to and including it); kept when the parent is deleted.',
     }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the session expires: from then on it reads as if it did not exist, until retention deletes it. Null: never.',
+    }),
     parent: t.field({
       type: Session,
       nullable: true,
@@ -130,6 +135,8 @@ const CreateSessionInput = builder.inputType('CreateSessionInput', {
     userId: t.string(),
     status: t.field({ type: SessionStatus, description: 'Defaults to ACTIVE.' }),
     metadata: t.field({ type: 'JSONObject', description: 'Defaults to {}.' }),
+    expiresAt: t.field({ type: 'DateTime', description: 'When the session expires (in the future). Not with ttlSeconds. Default: never.' }),
+    ttlSeconds: t.int({ description: 'Expire the session this many seconds from now (1 to ten years). Not with expiresAt.' }),
   }),
 });
 
@@ -149,6 +156,9 @@ const UpdateSessionInput = builder.inputType('UpdateSessionInput', {
     userId: t.string(),
     status: t.field({ type: SessionStatus }),
     metadata: t.field({ type: 'JSONObject', description: 'Replaces the whole metadata object.' }),
+    expiresAt: t.field({ type: 'DateTime', description: 'A new expiry (in the future). Only one of expiresAt, ttlSeconds, neverExpires.' }),
+    ttlSeconds: t.int({ description: 'Expire the session this many seconds from now (1 to ten years).' }),
+    neverExpires: t.boolean({ description: 'true removes the expiry (null, like every field here, keeps it).' }),
   }),
 });
 

@@ -109,4 +109,33 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_sessions_parent ON sessions (parent_id, id) WHERE parent_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'api keys',
+    sql: `
+      -- Read only in the default tenant's schema (see storage/tenants.ts); only the hash of a key is kept.
+      CREATE TABLE api_keys (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        name text,
+        scopes text[] NOT NULL,
+        key_hash text COLLATE "C" NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      );
+      CREATE INDEX idx_api_keys_tenant ON api_keys (tenant, id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'retention: session expiry',
+    sql: `
+      -- Null: the session never expires (every existing session).
+      ALTER TABLE sessions ADD COLUMN expires_at timestamptz;
+      -- The sweeper's walk through expired sessions, in (expires_at, id) order; most sessions have none.
+      CREATE INDEX idx_sessions_expires ON sessions (expires_at, id) WHERE expires_at IS NOT NULL;
+      -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
+      CREATE INDEX idx_sessions_status_updated ON sessions (status, updated_at, id);
+    `,
+  },
 ];

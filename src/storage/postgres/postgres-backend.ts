@@ -3,7 +3,7 @@ import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
   ForkOutcome,
   ForkSource,
@@ -13,8 +13,11 @@ import type {
   NewMessage,
   NewState,
   ParentLink,
+  RetentionKey,
+  RetentionRule,
   SessionBundle,
   SessionPatch,
+  SessionScope,
   Slice,
   StorageBackend,
 } from '../backend.js';
@@ -68,6 +71,45 @@ class Params {
     this.values.push(value);
     return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
   }
+}
+
+/** A session row is live (not expired) at a moment: the one expiry filter of this backend's session queries. */
+const live = (p: Params, liveAt: string, alias = '') =>
+  `(${alias}expires_at IS NULL OR ${alias}expires_at > ${p.add(liveAt, 'timestamptz')})`;
+/** The session a row names through `column` exists and is live at a moment (for its history, state, artifacts). */
+const liveOwner = (column: string, p: Params, liveAt: string) => `EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${column} AND ${live(p, liveAt, 's_.')})`;
+/** `fragment` when `liveAt` is given; nothing (every session visible) when it is absent. */
+const liveFilters = (liveAt: string | undefined, fragment: (p: Params, liveAt: string) => string) => (p: Params): string[] =>
+  liveAt === undefined ? [] : [fragment(p, liveAt)];
+
+/**
+ * A retention rule as a `WHERE` fragment over `sessions`; the rule's time column (the order of the
+ * sweeper's walk).
+ */
+function ruleFilter(rule: RetentionRule, p: Params): { where: string; column: 'expires_at' | 'updated_at' } {
+  switch (rule.kind) {
+    case 'expired':
+      return { where: `expires_at <= ${p.add(rule.at, 'timestamptz')}`, column: 'expires_at' };
+    case 'idle': {
+      // Activity is a write to the session row (updated_at) or an append (its last message).
+      const since = p.add(rule.since, 'timestamptz');
+      return {
+        where:
+          `status = ${p.add(rule.status, 'text')} AND ${live(p, rule.at)} AND updated_at < ${since} AND NOT EXISTS ` +
+          `(SELECT 1 FROM history h_ WHERE h_.session_id = sessions.id AND h_.seq = sessions.last_seq AND h_.timestamp >= ${since})`,
+        column: 'updated_at',
+      };
+    }
+    case 'ended':
+      return { where: `status = 'ended' AND ${live(p, rule.at)} AND updated_at < ${p.add(rule.before, 'timestamptz')}`, column: 'updated_at' };
+  }
+}
+
+function scopeFilters(scope: SessionScope, p: Params): string[] {
+  const where: string[] = [];
+  if (scope.liveAt !== undefined) where.push(live(p, scope.liveAt));
+  if (scope.rule) where.push(ruleFilter(scope.rule, p).where);
+  return where;
 }
 
 // PostgreSQL error classes and codes a client can do nothing about but wait.
@@ -280,18 +322,21 @@ export class PostgresBackend implements StorageBackend {
     filters: (params: Params) => string[],
     slice: Slice<K>,
     keyOf: (key: K) => unknown[],
+    liveAt?: string,
   ): Promise<Map<string, Row[]>> {
     const bySession = new Map<string, Row[]>(sessionIds.map((id) => [id, []]));
     if (sessionIds.length === 0) return bySession;
     const group = spec.group ?? 'session_id';
     if (sessionIds.length === 1) {
       // One session: a plain LIMIT walks the index and stops early, which matters for long histories.
+      // Its liveness is one uncorrelated sub-query (an init plan, evaluated once).
       const id = sessionIds[0]!;
-      bySession.set(id, await this.slice(name, spec, (p) => [`${group} = ${p.add(id)}`, ...filters(p)], slice, keyOf));
+      const owner = liveFilters(liveAt, (p, at) => liveOwner(p.add(id, 'text'), p, at));
+      bySession.set(id, await this.slice(name, spec, (p) => [`${group} = ${p.add(id)}`, ...owner(p), ...filters(p)], slice, keyOf));
       return bySession;
     }
     const params = new Params();
-    const where = [`${group} = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params), ...this.bounds(spec, slice, keyOf, params)];
+    const where = [this.inLiveSessions(group, sessionIds, liveAt, params), ...filters(params), ...this.bounds(spec, slice, keyOf, params)];
     const offset = slice.offset ?? 0;
     const sql =
       `SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
@@ -308,20 +353,30 @@ export class PostgresBackend implements StorageBackend {
     sessionIds: readonly string[],
     filters: (params: Params) => string[] = () => [],
     group = 'session_id',
+    liveAt?: string,
   ): Promise<Map<string, number>> {
     const counts = new Map<string, number>(sessionIds.map((id) => [id, 0]));
     if (sessionIds.length === 0) return counts;
     const params = new Params();
-    const where = [`${group} = ANY(${params.add(sessionIds, 'text[]')})`, ...filters(params)].join(' AND ');
+    const where = [this.inLiveSessions(group, sessionIds, liveAt, params), ...filters(params)].join(' AND ');
     const { rows } = await this.query(name, `SELECT ${group} AS group_, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY ${group}`, params.values);
     for (const row of rows) counts.set(row.group_ as string, Number(row.n));
     return counts;
   }
 
-  private async byIds(name: string, table: string, column: string, ids: readonly string[]): Promise<Row[]> {
+  /** `column` names one of `ids`, narrowed to the sessions live at `liveAt` when given. */
+  private inLiveSessions(column: string, ids: readonly string[], liveAt: string | undefined, p: Params): string {
+    const list = p.add(ids, 'text[]');
+    if (liveAt === undefined) return `${column} = ANY(${list})`;
+    return `${column} IN (SELECT s_.id FROM sessions s_ WHERE s_.id = ANY(${list}) AND ${live(p, liveAt, 's_.')})`;
+  }
+
+  /** Rows by id; `filters` (e.g. a live filter) narrow them. */
+  private async byIds(name: string, table: string, column: string, ids: readonly string[], filters: (p: Params) => string[] = () => []): Promise<Row[]> {
     if (ids.length === 0) return [];
-    if (ids.length === 1) return (await this.query(name, `SELECT * FROM ${table} WHERE ${column} = $1`, [ids[0]])).rows;
-    return (await this.query(name, `SELECT * FROM ${table} WHERE ${column} = ANY($1::text[])`, [ids])).rows;
+    const p = new Params();
+    const match = ids.length === 1 ? `${column} = ${p.add(ids[0])}` : `${column} = ANY(${p.add(ids, 'text[]')})`;
+    return (await this.query(name, `SELECT * FROM ${table} WHERE ${[match, ...filters(p)].join(' AND ')}`, p.values)).rows;
   }
 
   private async count(name: string, table: string, filters: (params: Params) => string[]): Promise<number> {
@@ -336,34 +391,50 @@ export class PostgresBackend implements StorageBackend {
   async insertSession(s: Session): Promise<void> {
     await this.query(
       'insertSession',
-      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId],
+      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
     );
   }
 
-  async sessionsByIds(ids: readonly string[]): Promise<Session[]> {
-    return (await this.byIds('sessionsByIds', 'sessions', 'id', ids)).map(toSession);
+  async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
+    return (await this.byIds('sessionsByIds', 'sessions', 'id', ids, liveFilters(liveAt, live))).map(toSession);
   }
 
-  async updateSession(id: string, p: SessionPatch): Promise<Session | null> {
-    const { rows } = await this.query(
-      'updateSession',
-      `UPDATE sessions SET agent_name = COALESCE($1, agent_name), user_id = COALESCE($2, user_id),
-         status = COALESCE($3, status), metadata = COALESCE($4::json, metadata), updated_at = $5
-       WHERE id = $6 RETURNING *`,
-      [p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id],
-    );
+  async updateSession(id: string, patch: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
+    const p = new Params();
+    const set =
+      `agent_name = COALESCE(${p.add(patch.agentName ?? null, 'text')}, agent_name), user_id = COALESCE(${p.add(patch.userId ?? null, 'text')}, user_id),
+         status = COALESCE(${p.add(patch.status ?? null, 'text')}, status), metadata = COALESCE(${p.add(patch.metadata == null ? null : JSON.stringify(patch.metadata), 'json')}, metadata),
+         updated_at = ${p.add(patch.updatedAt, 'timestamptz')}` +
+      (patch.expiresAt === undefined ? '' : `, expires_at = ${p.add(patch.expiresAt, 'timestamptz')}`);
+    const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
+    const { rows } = await this.query('updateSession', `UPDATE sessions SET ${set} WHERE ${where.join(' AND ')} RETURNING *`, p.values);
     return rows[0] ? toSession(rows[0]) : null;
   }
 
-  async deleteSession(id: string): Promise<boolean> {
-    return ((await this.query('deleteSession', 'DELETE FROM sessions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
+    const p = new Params();
+    const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
+    return ((await this.query('deleteSession', `DELETE FROM sessions WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0) > 0;
   }
 
-  private sessionFilters(filter: SessionFilter) {
+  async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
+    const p = new Params();
+    const { where, column } = ruleFilter(rule, p);
+    const bound = after ? [`(${column}, id) > (${p.add(after.at, 'timestamptz')}, ${p.add(after.id, 'text')})`] : [];
+    const { rows } = await this.query(
+      `retention_${rule.kind}`,
+      `SELECT id, ${column} AS at_ FROM sessions WHERE ${[`${column} IS NOT NULL`, where, ...bound].join(' AND ')}
+       ORDER BY ${column}, id LIMIT ${p.add(limit, 'bigint')}`,
+      p.values,
+    );
+    return rows.map((r) => ({ id: r.id as string, at: iso(r.at_) }));
+  }
+
+  private sessionFilters(filter: SessionFilter, liveAt: string | undefined) {
     return (p: Params): string[] => {
-      const where: string[] = [];
+      const where: string[] = liveFilters(liveAt, live)(p);
       if (filter.agentName != null) where.push(`agent_name = ${p.add(filter.agentName)}`);
       if (filter.userId != null) where.push(`user_id = ${p.add(filter.userId)}`);
       if (filter.status != null) where.push(`status = ${p.add(filter.status)}`);
@@ -371,26 +442,26 @@ export class PostgresBackend implements StorageBackend {
     };
   }
 
-  async listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
-    return (await this.slice('listSessions', SESSIONS, this.sessionFilters(filter), slice, (id) => [id])).map(toSession);
+  async listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]> {
+    return (await this.slice('listSessions', SESSIONS, this.sessionFilters(filter, liveAt), slice, (id) => [id])).map(toSession);
   }
 
-  async countSessions(filter: SessionFilter): Promise<number> {
-    return this.count('countSessions', 'sessions', this.sessionFilters(filter));
+  async countSessions(filter: SessionFilter, liveAt?: string): Promise<number> {
+    return this.count('countSessions', 'sessions', this.sessionFilters(filter, liveAt));
   }
 
   // --- history --------------------------------------------------------------------------------
 
-  async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
-    if (!mayRepeat(messages)) return this.appendFresh(sessionId, messages);
+  async appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null> {
+    if (!mayRepeat(messages)) return this.appendFresh(sessionId, messages, liveAt);
     try {
       // Most named appends are not repeats: the one-statement append is tried first. A taken id
       // or key fails it as a whole (nothing reserved, nothing written); then the slow path decides.
-      return await this.appendFresh(sessionId, messages);
+      return await this.appendFresh(sessionId, messages, liveAt);
     } catch (error) {
       if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     }
-    return this.appendWithRepeats(sessionId, messages);
+    return this.appendWithRepeats(sessionId, messages, liveAt);
   }
 
   /**
@@ -398,11 +469,13 @@ export class PostgresBackend implements StorageBackend {
    * UPDATE serializes appends from every replica (seq order is commit order) and is held only
    * for this statement. No session row → nothing reserved → nothing inserted.
    */
-  private async appendFresh(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
+  private async appendFresh(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
+    // An expired session reserves nothing, so nothing is inserted ($10 null: every session is live).
     const { rows } = await this.query(
       'appendMessages',
       `WITH reserved AS (
-         UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq
+         UPDATE sessions SET last_seq = last_seq + $1
+         WHERE id = $2 AND ($10::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $10::timestamptz) RETURNING last_seq
        )
        INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
        SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
@@ -419,6 +492,7 @@ export class PostgresBackend implements StorageBackend {
         messages.map((m) => m.timestamp),
         messages.map((m) => JSON.stringify(m.metadata)),
         messages.map((m) => m.idempotencyKey ?? null),
+        liveAt ?? null,
       ],
     );
     if (rows.length === 0) return null;
@@ -432,9 +506,14 @@ export class PostgresBackend implements StorageBackend {
    * starts after the lock is held, hence sees every append committed before) and the writes that
    * follow see the session as nobody else can change it.
    */
-  private async appendWithRepeats(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
+  private async appendWithRepeats(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
     return this.transaction(async (client) => {
-      const { rows } = await this.query('lockSessionForAppend', 'SELECT last_seq FROM sessions WHERE id = $1 FOR UPDATE', [sessionId], client);
+      const { rows } = await this.query(
+        'lockSessionForAppend',
+        'SELECT last_seq FROM sessions WHERE id = $1 AND ($2::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $2::timestamptz) FOR UPDATE',
+        [sessionId, liveAt ?? null],
+        client,
+      );
       if (!rows[0]) return null;
       const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
       const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
@@ -489,46 +568,51 @@ export class PostgresBackend implements StorageBackend {
     return rowCount ?? 0;
   }
 
-  async messagesByIds(ids: readonly string[]): Promise<Message[]> {
-    return (await this.byIds('messagesByIds', 'history', 'id', ids)).map(toMessage);
+  async messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]> {
+    return (await this.byIds('messagesByIds', 'history', 'id', ids, liveFilters(liveAt, (p, at) => liveOwner('history.session_id', p, at)))).map(toMessage);
   }
 
-  async historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
-    return mapValues(await this.slicesBySession('historyPages', HISTORY, sessionIds, () => [], slice, (seq) => [seq]), toMessage);
+  async historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>> {
+    return mapValues(await this.slicesBySession('historyPages', HISTORY, sessionIds, () => [], slice, (seq) => [seq], liveAt), toMessage);
   }
 
   /** Serialized here, from the records: the reference behaviour (SQLite builds the JSON in SQL). */
-  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array> {
-    return recordsToJson((await this.historyPages([sessionId], slice)).get(sessionId) ?? [], fields);
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array> {
+    return recordsToJson((await this.historyPages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
   }
 
-  async historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.countsBySession('historyCounts', 'history', sessionIds);
+  async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
+    return this.countsBySession('historyCounts', 'history', sessionIds, () => [], 'session_id', liveAt);
   }
 
-  async clearHistory(sessionId: string): Promise<number> {
-    return (await this.query('clearHistory', 'DELETE FROM history WHERE session_id = $1', [sessionId])).rowCount ?? 0;
+  async clearHistory(sessionId: string, liveAt?: string): Promise<number> {
+    const p = new Params();
+    const where = [`session_id = ${p.add(sessionId, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('history.session_id', q, at))(p)];
+    return (await this.query('clearHistory', `DELETE FROM history WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0;
   }
 
   // --- state ----------------------------------------------------------------------------------
 
-  async statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
-    return (await this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds)).map(toState);
+  async statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]> {
+    return (await this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds, liveFilters(liveAt, (p, at) => liveOwner('state.session_id', p, at)))).map(toState);
   }
 
-  async putState(s: NewState): Promise<State | null> {
+  async putState(s: NewState, liveAt?: string): Promise<State | null> {
     let version = 0;
     const exists = await this.ifSessionExists(async () => {
+      // No row when the session is expired at liveAt ($4 null: every session is live).
       const { rows } = await this.query(
         'putState',
-        `INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, 1)
+        `INSERT INTO state (session_id, data, updated_at, version)
+         SELECT $1, $2, $3, 1 WHERE $4::timestamptz IS NULL
+           OR EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND (expires_at IS NULL OR expires_at > $4::timestamptz))
          ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
          RETURNING version`,
-        [s.sessionId, JSON.stringify(s.data), s.updatedAt],
+        [s.sessionId, JSON.stringify(s.data), s.updatedAt, liveAt ?? null],
       );
-      version = Number(rows[0]!.version);
+      version = rows[0] ? Number(rows[0].version) : 0;
     });
-    return exists ? { ...s, version } : null;
+    return exists && version > 0 ? { ...s, version } : null;
   }
 
   /**
@@ -537,11 +621,16 @@ export class PostgresBackend implements StorageBackend {
    * and the state inserted; should another writer create it first, the insert does nothing and the
    * whole step is tried again, this time against that writer's state.
    */
-  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string): Promise<State | null> {
+  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null> {
     for (let attempt = 0; attempt < MODIFY_ATTEMPTS; attempt++) {
       let stored: State | null | undefined;
       const exists = await this.ifSessionExists(async () => {
         stored = await this.transaction(async (client): Promise<State | null | undefined> => {
+          if (liveAt !== undefined) {
+            const p = new Params();
+            const alive = await this.query('sessionLive', `SELECT 1 FROM sessions WHERE id = ${p.add(sessionId, 'text')} AND ${live(p, liveAt)}`, p.values, client);
+            if (alive.rows.length === 0) return null;
+          }
           const { rows } = await this.query('lockState', 'SELECT * FROM state WHERE session_id = $1 FOR UPDATE', [sessionId], client);
           const current = rows[0] ? toState(rows[0]) : null;
           if (!current) {
@@ -572,8 +661,10 @@ export class PostgresBackend implements StorageBackend {
     throw new UnavailableError('The state is being created and deleted too quickly to be written; retry shortly', 1);
   }
 
-  async deleteState(sessionId: string): Promise<boolean> {
-    return ((await this.query('deleteState', 'DELETE FROM state WHERE session_id = $1', [sessionId])).rowCount ?? 0) > 0;
+  async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
+    const p = new Params();
+    const where = [`session_id = ${p.add(sessionId, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('state.session_id', q, at))(p)];
+    return ((await this.query('deleteState', `DELETE FROM state WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0) > 0;
   }
 
   /** Runs an insert whose foreign key names a session; false when that session does not exist. */
@@ -594,9 +685,14 @@ export class PostgresBackend implements StorageBackend {
    * updates do not wait for); the history up to the cut cannot change but by deletion, so the copy
    * is the prefix as it was cut.
    */
-  async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle): Promise<ForkOutcome> {
+  async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle, liveAt?: string): Promise<ForkOutcome> {
     return this.transaction(async (client): Promise<ForkOutcome> => {
-      const parent = await this.query('forkParent', 'SELECT * FROM sessions WHERE id = $1 FOR KEY SHARE', [parentId], client);
+      const parent = await this.query(
+        'forkParent',
+        'SELECT * FROM sessions WHERE id = $1 AND ($2::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $2::timestamptz) FOR KEY SHARE',
+        [parentId, liveAt ?? null],
+        client,
+      );
       if (!parent.rows[0]) return { missing: 'session' };
       const cutRows = await this.query('forkCut', 'SELECT * FROM history WHERE id = $1 AND session_id = $2', [upToMessageId, parentId], client);
       if (!cutRows.rows[0]) return { missing: 'message' };
@@ -625,11 +721,11 @@ export class PostgresBackend implements StorageBackend {
   private async insertBundle({ session: s, messages, state, artifacts }: SessionBundle, client: pg.PoolClient): Promise<void> {
     await this.query(
       'insertForkSession',
-      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
-        messages.reduce((max, m) => Math.max(max, m.seq), 0), s.parentId, s.forkedFromMessageId,
+        messages.reduce((max, m) => Math.max(max, m.seq), 0), s.parentId, s.forkedFromMessageId, s.expiresAt,
       ],
       client,
     );
@@ -665,40 +761,49 @@ export class PostgresBackend implements StorageBackend {
     }
   }
 
-  async forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
-    return mapValues(await this.slicesBySession('forkPages', FORKS, sessionIds, () => [], slice, (id) => [id]), toSession);
+  async forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>> {
+    // Both ends live: the parent (the forks are reached through it) and each fork.
+    return mapValues(await this.slicesBySession('forkPages', FORKS, sessionIds, liveFilters(liveAt, live), slice, (id) => [id], liveAt), toSession);
   }
 
-  async forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.countsBySession('forkCounts', 'sessions', sessionIds, () => [], 'parent_id');
+  async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
+    return this.countsBySession('forkCounts', 'sessions', sessionIds, liveFilters(liveAt, live), 'parent_id', liveAt);
   }
 
   // --- artifacts ------------------------------------------------------------------------------
 
-  async insertArtifact(a: Artifact): Promise<boolean> {
-    return this.ifSessionExists(() =>
-      this.query(
+  async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
+    let inserted = 0;
+    const exists = await this.ifSessionExists(async () => {
+      // No row when the session is expired at liveAt ($9 null: every session is live).
+      const { rowCount } = await this.query(
         'insertArtifact',
-        'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata)],
-      ),
-    );
+        `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::timestamptz IS NULL
+           OR EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND (expires_at IS NULL OR expires_at > $9::timestamptz))`,
+        [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata), liveAt ?? null],
+      );
+      inserted = rowCount ?? 0;
+    });
+    return exists && inserted > 0;
   }
 
-  async artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
-    return (await this.byIds('artifactsByIds', 'artifacts', 'id', ids)).map(toArtifact);
+  async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
+    return (await this.byIds('artifactsByIds', 'artifacts', 'id', ids, liveFilters(liveAt, (p, at) => liveOwner('artifacts.session_id', p, at)))).map(toArtifact);
   }
 
-  async artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
-    return mapValues(await this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, () => [], slice, (id) => [id]), toArtifact);
+  async artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>> {
+    return mapValues(await this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, () => [], slice, (id) => [id], liveAt), toArtifact);
   }
 
-  async artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.countsBySession('artifactCounts', 'artifacts', sessionIds);
+  async artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
+    return this.countsBySession('artifactCounts', 'artifacts', sessionIds, () => [], 'session_id', liveAt);
   }
 
-  async deleteArtifact(id: string): Promise<boolean> {
-    return ((await this.query('deleteArtifact', 'DELETE FROM artifacts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
+    const p = new Params();
+    const where = [`id = ${p.add(id, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('artifacts.session_id', q, at))(p)];
+    return ((await this.query('deleteArtifact', `DELETE FROM artifacts WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0) > 0;
   }
 
   // --- metrics --------------------------------------------------------------------------------
@@ -769,10 +874,10 @@ export class PostgresBackend implements StorageBackend {
           await this.query(
             'importSession',
             // The parent only when it is there already (see linkParents).
-            `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM sessions WHERE id = $8), $9)
+            `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM sessions WHERE id = $8), $9, $10)
              ON CONFLICT (id) DO NOTHING`,
-            [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId],
+            [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
             client,
           )
         ).rowCount ?? 0;
@@ -848,6 +953,38 @@ export class PostgresBackend implements StorageBackend {
 
   // --- cache ----------------------------------------------------------------------------------
 
+  // --- API keys (see ApiKeyStore) -------------------------------------------------------------
+
+  async insertApiKey(k: ApiKey, hash: string): Promise<void> {
+    await this.query(
+      'insertApiKey',
+      'INSERT INTO api_keys (id, tenant, name, scopes, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [k.id, k.tenant, k.name, k.scopes, hash, k.createdAt, k.revokedAt],
+    );
+  }
+
+  async apiKeyByHash(hash: string): Promise<ApiKey | null> {
+    const { rows } = await this.query('apiKeyByHash', 'SELECT * FROM api_keys WHERE key_hash = $1', [hash]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async apiKeyById(id: string): Promise<ApiKey | null> {
+    const { rows } = await this.query('apiKeyById', 'SELECT * FROM api_keys WHERE id = $1', [id]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  async listApiKeys(tenant: string | null): Promise<ApiKey[]> {
+    const { rows } = tenant === null
+      ? await this.query('listApiKeys', 'SELECT * FROM api_keys ORDER BY id', [])
+      : await this.query('listTenantApiKeys', 'SELECT * FROM api_keys WHERE tenant = $1 ORDER BY id', [tenant]);
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
+    const result = await this.query('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [revokedAt, id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async getCacheEntry(key: string): Promise<CacheEntry | null> {
     const { rows } = await this.query('getCacheEntry', 'SELECT * FROM cache WHERE key = $1', [key]);
     return rows[0] ? toCacheEntry(rows[0]) : null;
@@ -918,6 +1055,17 @@ const metricKey = (key: MetricKey): unknown[] => [key.timestamp, key.id];
 const iso = (value: unknown): string => (value as Date).toISOString();
 const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
 
+function toApiKey(r: Row): ApiKey {
+  return {
+    id: r.id as string,
+    tenant: r.tenant as string,
+    name: r.name as string | null,
+    scopes: r.scopes as ApiKeyScope[],
+    createdAt: iso(r.created_at),
+    revokedAt: isoOrNull(r.revoked_at),
+  };
+}
+
 function toSession(r: Row): Session {
   return {
     id: r.id as string,
@@ -929,6 +1077,7 @@ function toSession(r: Row): Session {
     metadata: r.metadata as JsonObject,
     parentId: (r.parent_id as string | null) ?? null,
     forkedFromMessageId: (r.forked_from_message_id as string | null) ?? null,
+    expiresAt: isoOrNull(r.expires_at),
   };
 }
 

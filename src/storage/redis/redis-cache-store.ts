@@ -46,6 +46,15 @@ export class RedisCacheStore implements CacheStore {
     return new RedisCacheStore(redis, options.keyPrefix ?? 'agent-storage:cache:');
   }
 
+  /**
+   * A tenant's entries: the same connection under a prefix of its own. Cache keys never contain
+   * NUL (they are refused), so a prefix ending in one cannot be reached by any key of another
+   * store. Closed with this store.
+   */
+  forTenant(tenant: string): RedisCacheStore {
+    return new RedisCacheStore(this.redis, `${this.prefix}\u0000${tenant}:`);
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

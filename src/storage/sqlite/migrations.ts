@@ -6,6 +6,8 @@
  * comparison, CHECK constraints for enums, and indexes that match the keyset queries.
  * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
  * forks (a session's parent and the message it was cut at).
+ * Version 3 is API keys (read only in the default tenant's database; see storage/tenants.ts).
+ * Version 5 is retention: a session's expiry, and the indexes the sweeper walks.
  */
 export interface Migration {
   version: number;
@@ -105,6 +107,34 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN forked_from_message_id TEXT;
       -- A session's forks (Session.forks), and the foreign key's own look-up when a session is deleted.
       CREATE INDEX idx_sessions_parent ON sessions(parent_id, id) WHERE parent_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'api keys',
+    sql: `
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        name TEXT,
+        scopes TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE INDEX idx_api_keys_tenant ON api_keys (tenant, id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'retention: session expiry',
+    sql: `
+      -- Null: the session never expires (every existing session). Compared as canonical ISO text.
+      ALTER TABLE sessions ADD COLUMN expires_at TEXT;
+      -- The sweeper's walk through expired sessions, in (expires_at, id) order; most sessions have none.
+      CREATE INDEX idx_sessions_expires ON sessions(expires_at, id) WHERE expires_at IS NOT NULL;
+      -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
+      CREATE INDEX idx_sessions_status_updated ON sessions(status, updated_at, id);
     `,
   },
 ];

@@ -5,7 +5,7 @@ import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
   ForkOutcome,
   ForkSource,
@@ -15,8 +15,11 @@ import type {
   NewMessage,
   NewState,
   ParentLink,
+  RetentionKey,
+  RetentionRule,
   SessionBundle,
   SessionPatch,
+  SessionScope,
   Slice,
   StorageBackend,
 } from '../backend.js';
@@ -56,6 +59,50 @@ const METRICS: KeysetSpec = { table: 'metrics', keyColumns: ['timestamp', 'id'],
  * metric-name or entity index and then walk every metric of that name in the whole store.
  */
 const SESSION_METRICS: KeysetSpec = { ...METRICS, table: 'metrics INDEXED BY idx_metrics_session' };
+
+/** A session row is live (not expired) at a moment: the one expiry filter of this backend's session queries. */
+const LIVE = '(expires_at IS NULL OR expires_at > ?)';
+/** The session a row names through `column` exists and is live at a moment (for its history, state, artifacts). */
+const liveOwner = (column: string) => `EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${column} AND (s_.expires_at IS NULL OR s_.expires_at > ?))`;
+
+/** A filter with its parameters, or none when `liveAt` is absent (every session visible). */
+function liveFilter(fragment: string, liveAt: string | undefined): [string[], Param[]] {
+  return liveAt === undefined ? [[], []] : [[fragment], [liveAt]];
+}
+
+/**
+ * A retention rule as a `WHERE` fragment over `sessions` and its parameters; the rule's time column
+ * (the order of the sweeper's walk).
+ */
+function ruleFilter(rule: RetentionRule): { where: string; params: Param[]; column: 'expires_at' | 'updated_at' } {
+  switch (rule.kind) {
+    case 'expired':
+      return { where: 'expires_at <= ?', params: [rule.at], column: 'expires_at' };
+    case 'idle':
+      // Activity is a write to the session row (updated_at) or an append (its last message).
+      return {
+        where:
+          `status = ? AND ${LIVE} AND updated_at < ? AND NOT EXISTS ` +
+          '(SELECT 1 FROM history h_ WHERE h_.session_id = sessions.id AND h_.seq = sessions.last_seq AND h_.timestamp >= ?)',
+        params: [rule.status, rule.at, rule.since, rule.since],
+        column: 'updated_at',
+      };
+    case 'ended':
+      return { where: `status = 'ended' AND ${LIVE} AND updated_at < ?`, params: [rule.at, rule.before], column: 'updated_at' };
+  }
+}
+
+function scopeFilter(scope: SessionScope): [string[], Param[]] {
+  const where: string[] = [];
+  const params: Param[] = [];
+  if (scope.liveAt !== undefined) (where.push(LIVE), params.push(scope.liveAt));
+  if (scope.rule) {
+    const rule = ruleFilter(scope.rule);
+    where.push(rule.where);
+    params.push(...rule.params);
+  }
+  return [where, params];
+}
 
 /**
  * The embedded default backend (better-sqlite3). Every method does its work synchronously inside
@@ -298,18 +345,21 @@ export class SqliteBackend implements StorageBackend {
     filterParams: Param[],
     slice: Slice<K>,
     keyOf: (key: K) => Param[],
+    liveAt?: string,
   ): Map<string, Row[]> {
     const bySession = new Map<string, Row[]>(sessionIds.map((id) => [id, []]));
     if (sessionIds.length === 0) return bySession;
     const group = spec.group ?? 'session_id';
     if (sessionIds.length === 1) {
       // One session: a plain LIMIT walks the index and stops early, which matters for long histories.
+      // Its liveness is one constant sub-query, evaluated once.
       const id = sessionIds[0]!;
-      bySession.set(id, this.slice(name, spec, [`${group} = ?`, ...filters], [id, ...filterParams], slice, keyOf));
+      const [live, liveParams] = liveFilter(liveOwner('?'), liveAt);
+      bySession.set(id, this.slice(name, spec, [`${group} = ?`, ...live, ...filters], [id, ...liveParams.flatMap((p) => [id, p]), ...filterParams], slice, keyOf));
       return bySession;
     }
-    const params: Param[] = [JSON.stringify(sessionIds), ...filterParams];
-    const where = [`${group} IN (SELECT value FROM json_each(?))`, ...filters, ...this.bounds(spec, slice, keyOf, params)];
+    const params: Param[] = [JSON.stringify(sessionIds), ...(liveAt === undefined ? [] : [liveAt]), ...filterParams];
+    const where = [`${group} IN (${this.liveIdsSql(liveAt)})`, ...filters, ...this.bounds(spec, slice, keyOf, params)];
     const offset = slice.offset ?? 0;
     const sql =
       `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
@@ -328,19 +378,37 @@ export class SqliteBackend implements StorageBackend {
     filters: string[] = [],
     filterParams: Param[] = [],
     group = 'session_id',
+    liveAt?: string,
   ): Map<string, number> {
     const counts = new Map<string, number>(sessionIds.map((id) => [id, 0]));
     if (sessionIds.length === 0) return counts;
-    const where = [`${group} IN (SELECT value FROM json_each(?))`, ...filters].join(' AND ');
-    const rows = this.all(name, `SELECT ${group} AS group_, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY ${group}`, JSON.stringify(sessionIds), ...filterParams);
+    const where = [`${group} IN (${this.liveIdsSql(liveAt)})`, ...filters].join(' AND ');
+    const params: Param[] = [JSON.stringify(sessionIds), ...(liveAt === undefined ? [] : [liveAt]), ...filterParams];
+    const rows = this.all(name, `SELECT ${group} AS group_, COUNT(*) AS n FROM ${table} WHERE ${where} GROUP BY ${group}`, ...params);
     for (const row of rows) counts.set(row.group_ as string, Number(row.n));
     return counts;
   }
 
-  private byIds(name: string, table: string, column: string, ids: readonly string[]): Row[] {
+  /** The ids of a JSON array (one parameter), narrowed to the sessions live at `liveAt` (a second one) when given. */
+  private liveIdsSql(liveAt: string | undefined): string {
+    return liveAt === undefined
+      ? 'SELECT value FROM json_each(?)'
+      : `SELECT s_.id FROM sessions s_ WHERE s_.id IN (SELECT value FROM json_each(?)) AND (s_.expires_at IS NULL OR s_.expires_at > ?)`;
+  }
+
+  /** Rows by id; with `live`, only those passing that filter (`liveOwner` or `LIVE`, one `liveAt` parameter). */
+  private byIds(name: string, table: string, column: string, ids: readonly string[], live?: { fragment: string; liveAt: string | undefined }): Row[] {
     if (ids.length === 0) return [];
-    if (ids.length === 1) return this.all(name, `SELECT * FROM ${table} WHERE ${column} = ?`, ids[0]!);
-    return this.all(name, `SELECT * FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
+    const [where, params] = live ? liveFilter(live.fragment, live.liveAt) : [[], []];
+    const extra = where.map((w) => ` AND ${w}`).join('');
+    if (ids.length === 1) return this.all(name, `SELECT * FROM ${table} WHERE ${column} = ?${extra}`, ids[0]!, ...params);
+    return this.all(name, `SELECT * FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?))${extra}`, JSON.stringify(ids), ...params);
+  }
+
+  /** Whether a session exists and is live at `liveAt` (any session that exists, without it). */
+  private sessionLive(sessionId: string, liveAt: string | undefined): boolean {
+    if (liveAt === undefined) return this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId) !== undefined;
+    return this.get('sessionLive', `SELECT 1 FROM sessions WHERE id = ? AND ${LIVE}`, sessionId, liveAt) !== undefined;
   }
 
   // --- sessions -------------------------------------------------------------------------------
@@ -349,60 +417,75 @@ export class SqliteBackend implements StorageBackend {
     await this.write(() =>
       this.run(
         'insertSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId,
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt,
       ),
     );
   }
 
-  async sessionsByIds(ids: readonly string[]): Promise<Session[]> {
-    return this.byIds('sessionsByIds', 'sessions', 'id', ids).map(toSession);
+  async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
+    return this.byIds('sessionsByIds', 'sessions', 'id', ids, { fragment: LIVE, liveAt }).map(toSession);
   }
 
-  async updateSession(id: string, p: SessionPatch): Promise<Session | null> {
+  async updateSession(id: string, p: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
+    const [where, params] = scopeFilter(scope);
     const row = await this.write(() =>
       this.get(
         'updateSession',
         `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
-           status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?
-         WHERE id = ? RETURNING *`,
-        p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id,
+           status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?,
+           expires_at = CASE WHEN ? THEN ? ELSE expires_at END
+         WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`,
+        p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt,
+        p.expiresAt === undefined ? 0 : 1, p.expiresAt ?? null, id, ...params,
       ),
     );
     return row ? toSession(row) : null;
   }
 
-  async deleteSession(id: string): Promise<boolean> {
-    return this.write(() => this.run('deleteSession', 'DELETE FROM sessions WHERE id = ?', id).changes > 0);
+  async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
+    const [where, params] = scopeFilter(scope);
+    return this.write(() => this.run('deleteSession', `DELETE FROM sessions WHERE id = ?${where.map((w) => ` AND ${w}`).join('')}`, id, ...params).changes > 0);
   }
 
-  private sessionFilters(filter: SessionFilter): [string[], Param[]] {
-    const where: string[] = [];
-    const params: Param[] = [];
+  private sessionFilters(filter: SessionFilter, liveAt: string | undefined): [string[], Param[]] {
+    const [where, params] = liveFilter(LIVE, liveAt);
     if (filter.agentName != null) (where.push('agent_name = ?'), params.push(filter.agentName));
     if (filter.userId != null) (where.push('user_id = ?'), params.push(filter.userId));
     if (filter.status != null) (where.push('status = ?'), params.push(filter.status));
     return [where, params];
   }
 
-  async listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
-    const [where, params] = this.sessionFilters(filter);
+  async listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]> {
+    const [where, params] = this.sessionFilters(filter, liveAt);
     return this.slice('listSessions', SESSIONS, where, params, slice, (id) => [id]).map(toSession);
   }
 
-  async countSessions(filter: SessionFilter): Promise<number> {
-    const [where, params] = this.sessionFilters(filter);
+  async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
+    const { where, params, column } = ruleFilter(rule);
+    const bound = after ? [`(${column}, id) > (?, ?)`] : [];
+    const rows = this.all(
+      `retention_${rule.kind}`,
+      `SELECT id, ${column} AS at_ FROM sessions WHERE ${[`${column} IS NOT NULL`, where, ...bound].join(' AND ')} ORDER BY ${column}, id LIMIT ?`,
+      ...params, ...(after ? [after.at, after.id] : []), limit,
+    );
+    return rows.map((r) => ({ id: r.id as string, at: r.at_ as string }));
+  }
+
+  async countSessions(filter: SessionFilter, liveAt?: string): Promise<number> {
+    const [where, params] = this.sessionFilters(filter, liveAt);
     const row = this.get('countSessions', `SELECT COUNT(*) AS n FROM sessions${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, ...params);
     return Number(row?.n ?? 0);
   }
 
   // --- forks ----------------------------------------------------------------------------------
 
-  async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle): Promise<ForkOutcome> {
+  async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle, liveAt?: string): Promise<ForkOutcome> {
     // One write: what is read and what is written are one snapshot, and nothing comes in between.
     return this.write((): ForkOutcome => {
-      const parent = this.get('forkParent', 'SELECT * FROM sessions WHERE id = ?', parentId);
+      const [live, liveParams] = liveFilter(LIVE, liveAt);
+      const parent = this.get('forkParent', `SELECT * FROM sessions WHERE ${['id = ?', ...live].join(' AND ')}`, parentId, ...liveParams);
       if (!parent) return { missing: 'session' };
       const cutRow = this.get('forkCut', 'SELECT * FROM history WHERE id = ? AND session_id = ?', upToMessageId, parentId);
       if (!cutRow) return { missing: 'message' };
@@ -420,10 +503,10 @@ export class SqliteBackend implements StorageBackend {
   private insertBundle({ session: s, messages, state, artifacts }: SessionBundle): void {
     this.run(
       'insertForkSession',
-      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata),
-      messages.reduce((max, m) => Math.max(max, m.seq), 0), s.parentId, s.forkedFromMessageId,
+      messages.reduce((max, m) => Math.max(max, m.seq), 0), s.parentId, s.forkedFromMessageId, s.expiresAt,
     );
     for (const m of messages) this.insertMessageRow('insertForkMessage', m);
     if (state) {
@@ -442,22 +525,27 @@ export class SqliteBackend implements StorageBackend {
     }
   }
 
-  async forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
-    return mapValues(this.slicesBySession('forkPages', FORKS, sessionIds, [], [], slice, (id) => [id]), toSession);
+  async forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>> {
+    // Both ends live: the parent (the forks are reached through it) and each fork.
+    const [live, liveParams] = liveFilter(LIVE, liveAt);
+    return mapValues(this.slicesBySession('forkPages', FORKS, sessionIds, live, liveParams, slice, (id) => [id], liveAt), toSession);
   }
 
-  async forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.countsBySession('forkCounts', 'sessions', sessionIds, [], [], 'parent_id');
+  async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
+    const [live, liveParams] = liveFilter(LIVE, liveAt);
+    return this.countsBySession('forkCounts', 'sessions', sessionIds, live, liveParams, 'parent_id', liveAt);
   }
 
   // --- history --------------------------------------------------------------------------------
 
-  async appendMessages(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
+  async appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null> {
     return this.transaction(() => {
+      // Inside the write: the session cannot expire or go between the check and the append.
+      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return null;
       let originals: (Message | null)[] = [];
       if (mayRepeat(messages)) {
         // Repeats are found inside this write, so that a retry racing its original still finds it.
-        if (!this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId)) return null;
+        if (!this.sessionLive(sessionId, undefined)) return null;
         originals = matchRepeats(sessionId, messages, this.storedRepeats(sessionId, messages));
       }
       const fresh = messages.length - originals.filter((m) => m !== null).length;
@@ -504,24 +592,26 @@ export class SqliteBackend implements StorageBackend {
     return rows.map(toMessage);
   }
 
-  async messagesByIds(ids: readonly string[]): Promise<Message[]> {
-    return this.byIds('messagesByIds', 'history', 'id', ids).map(toMessage);
+  async messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]> {
+    return this.byIds('messagesByIds', 'history', 'id', ids, { fragment: liveOwner('history.session_id'), liveAt }).map(toMessage);
   }
 
-  async historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
-    return mapValues(this.slicesBySession('historyPages', HISTORY, sessionIds, [], [], slice, (seq) => [seq]), toMessage);
+  async historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>> {
+    return mapValues(this.slicesBySession('historyPages', HISTORY, sessionIds, [], [], slice, (seq) => [seq], liveAt), toMessage);
   }
 
   /**
    * SQLite writes the JSON itself (json_group_array of json_object) and hands it over as a BLOB:
    * no row becomes a JS object, no metadata is parsed and stringified again, and the UTF-8 bytes go
-   * to the socket without a round trip through a JS string. Names are bound as parameters.
+   * to the socket without a round trip through a JS string. Names are bound as parameters. The
+   * session's liveness is the same constant sub-query as in `historyPages`.
    */
-  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array> {
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array> {
     const params: Param[] = fields.map(([name]) => name);
     const pairs = fields.map(([, field]) => `?, ${MESSAGE_JSON_COLUMNS[field]}`).join(', ');
-    params.push(sessionId);
-    const where = ['session_id = ?', ...this.bounds(HISTORY, slice, (seq) => [seq], params)];
+    const [live, liveParams] = liveFilter(liveOwner('?'), liveAt);
+    params.push(sessionId, ...liveParams.flatMap((p) => [sessionId, p]));
+    const where = ['session_id = ?', ...live, ...this.bounds(HISTORY, slice, (seq) => [seq], params)];
     const sql =
       `SELECT CAST(json_group_array(json_object(${pairs}) ORDER BY seq) AS BLOB) AS json` +
       ` FROM (SELECT * FROM history WHERE ${where.join(' AND ')} ORDER BY ${this.orderBy(HISTORY, slice)} LIMIT ? OFFSET ?)`;
@@ -529,22 +619,25 @@ export class SqliteBackend implements StorageBackend {
     return row!.json as Buffer;
   }
 
-  async historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.countsBySession('historyCounts', 'history', sessionIds);
+  async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
+    return this.countsBySession('historyCounts', 'history', sessionIds, [], [], 'session_id', liveAt);
   }
 
-  async clearHistory(sessionId: string): Promise<number> {
-    return this.write(() => this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes);
+  async clearHistory(sessionId: string, liveAt?: string): Promise<number> {
+    return this.write(() =>
+      liveAt !== undefined && !this.sessionLive(sessionId, liveAt) ? 0 : this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes,
+    );
   }
 
   // --- state ----------------------------------------------------------------------------------
 
-  async statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
-    return this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds).map(toState);
+  async statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]> {
+    return this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds, { fragment: liveOwner('state.session_id'), liveAt }).map(toState);
   }
 
-  async putState(s: NewState): Promise<State | null> {
+  async putState(s: NewState, liveAt?: string): Promise<State | null> {
     return this.write(() => {
+      if (liveAt !== undefined && !this.sessionLive(s.sessionId, liveAt)) return null;
       let row: Row | undefined;
       const exists = this.ifSessionExists(() => {
         row = this.get(
@@ -559,9 +652,10 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string): Promise<State | null> {
+  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null> {
     // Read, check and write in one synchronous write: nothing can come between them.
     return this.write(() => {
+      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return null;
       const row = this.get('currentState', 'SELECT * FROM state WHERE session_id = ?', sessionId);
       const current = row ? toState(row) : null;
       if (!current && !this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId)) return null;
@@ -577,8 +671,9 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  async deleteState(sessionId: string): Promise<boolean> {
-    return this.write(() => this.run('deleteState', 'DELETE FROM state WHERE session_id = ?', sessionId).changes > 0);
+  async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
+    const [live, params] = liveFilter(liveOwner('state.session_id'), liveAt);
+    return this.write(() => this.run('deleteState', `DELETE FROM state WHERE ${['session_id = ?', ...live].join(' AND ')}`, sessionId, ...params).changes > 0);
   }
 
   /** Runs an insert whose foreign key names a session; false when that session does not exist. */
@@ -594,8 +689,8 @@ export class SqliteBackend implements StorageBackend {
 
   // --- artifacts ------------------------------------------------------------------------------
 
-  async insertArtifact(a: Artifact): Promise<boolean> {
-    return this.write(() => this.ifSessionExists(() =>
+  async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
+    return this.write(() => (liveAt === undefined || this.sessionLive(a.sessionId, liveAt)) && this.ifSessionExists(() =>
       this.run(
         'insertArtifact',
         'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -604,20 +699,21 @@ export class SqliteBackend implements StorageBackend {
     ));
   }
 
-  async artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
-    return this.byIds('artifactsByIds', 'artifacts', 'id', ids).map(toArtifact);
+  async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
+    return this.byIds('artifactsByIds', 'artifacts', 'id', ids, { fragment: liveOwner('artifacts.session_id'), liveAt }).map(toArtifact);
   }
 
-  async artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
-    return mapValues(this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, [], [], slice, (id) => [id]), toArtifact);
+  async artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>> {
+    return mapValues(this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, [], [], slice, (id) => [id], liveAt), toArtifact);
   }
 
-  async artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.countsBySession('artifactCounts', 'artifacts', sessionIds);
+  async artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
+    return this.countsBySession('artifactCounts', 'artifacts', sessionIds, [], [], 'session_id', liveAt);
   }
 
-  async deleteArtifact(id: string): Promise<boolean> {
-    return this.write(() => this.run('deleteArtifact', 'DELETE FROM artifacts WHERE id = ?', id).changes > 0);
+  async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
+    const [live, params] = liveFilter(liveOwner('artifacts.session_id'), liveAt);
+    return this.write(() => this.run('deleteArtifact', `DELETE FROM artifacts WHERE ${['id = ?', ...live].join(' AND ')}`, id, ...params).changes > 0);
   }
 
   // --- metrics --------------------------------------------------------------------------------
@@ -678,9 +774,9 @@ export class SqliteBackend implements StorageBackend {
       // The parent only when it is there already (see linkParents).
       counts.sessions = this.run(
         'importSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM sessions WHERE id = ?), ?) ON CONFLICT (id) DO NOTHING`,
-        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), lastSeq, s.parentId, s.forkedFromMessageId,
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, last_seq, parent_id, forked_from_message_id, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM sessions WHERE id = ?), ?, ?) ON CONFLICT (id) DO NOTHING`,
+        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), lastSeq, s.parentId, s.forkedFromMessageId, s.expiresAt,
       ).changes;
       // An existing session keeps its row, but later appends must still continue after the imported seqs.
       if (counts.sessions === 0 && lastSeq > 0) {
@@ -753,6 +849,39 @@ export class SqliteBackend implements StorageBackend {
 
   // --- cache ----------------------------------------------------------------------------------
 
+  // --- API keys (see ApiKeyStore) -------------------------------------------------------------
+
+  async insertApiKey(k: ApiKey, hash: string): Promise<void> {
+    await this.write(() => this.run(
+      'insertApiKey',
+      'INSERT INTO api_keys (id, tenant, name, scopes, key_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      k.id, k.tenant, k.name, JSON.stringify(k.scopes), hash, k.createdAt, k.revokedAt,
+    ));
+  }
+
+  async apiKeyByHash(hash: string): Promise<ApiKey | null> {
+    const row = this.get('apiKeyByHash', 'SELECT * FROM api_keys WHERE key_hash = ?', hash);
+    return row ? toApiKey(row) : null;
+  }
+
+  async apiKeyById(id: string): Promise<ApiKey | null> {
+    const row = this.get('apiKeyById', 'SELECT * FROM api_keys WHERE id = ?', id);
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(tenant: string | null): Promise<ApiKey[]> {
+    const rows = tenant === null
+      ? this.all('listApiKeys', 'SELECT * FROM api_keys ORDER BY id')
+      : this.all('listTenantApiKeys', 'SELECT * FROM api_keys WHERE tenant = ? ORDER BY id', tenant);
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
+    return this.write(
+      () => this.run('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?', revokedAt, id).changes > 0,
+    );
+  }
+
   async getCacheEntry(key: string): Promise<CacheEntry | null> {
     const row = this.get('getCacheEntry', 'SELECT * FROM cache WHERE key = ?', key);
     return row ? toCacheEntry(row) : null;
@@ -796,6 +925,17 @@ const metricKey = (key: MetricKey): Param[] => [key.timestamp, key.id];
 const json = (text: unknown): Json => JSON.parse(text as string) as Json;
 const jsonObj = (text: unknown): JsonObject => JSON.parse(text as string) as JsonObject;
 
+function toApiKey(r: Row): ApiKey {
+  return {
+    id: r.id as string,
+    tenant: r.tenant as string,
+    name: r.name as string | null,
+    scopes: JSON.parse(r.scopes as string) as ApiKeyScope[],
+    createdAt: r.created_at as string,
+    revokedAt: r.revoked_at as string | null,
+  };
+}
+
 function toSession(r: Row): Session {
   return {
     id: r.id as string,
@@ -807,6 +947,7 @@ function toSession(r: Row): Session {
     metadata: jsonObj(r.metadata),
     parentId: (r.parent_id as string | null) ?? null,
     forkedFromMessageId: (r.forked_from_message_id as string | null) ?? null,
+    expiresAt: (r.expires_at as string | null) ?? null,
   };
 }
 

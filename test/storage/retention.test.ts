@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../src/domain/errors.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { createSessionInput, parseInput, updateSessionInput } from '../../src/domain/inputs.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
+import { DEFAULT_RETENTION_POLICY, type RetentionPolicy } from '../../src/storage/retention.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock, tempDatabase } from '../support/fixtures.js';
+import { TEST_PG_URL, testSchema } from '../support/postgres.js';
+
+/*
+ * Retention through `Storage` with a hand-moved clock, on both backends: session expiry from either
+ * input, invisibility of expired sessions on every read and write path before any sweep, the
+ * rules at their boundaries, dry runs, and batches.
+ */
+
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+const msg = (content: string) => ({ role: 'user' as const, content, metadata: {} });
+const create = (input: Record<string, unknown> = {}) => parseInput(createSessionInput, { agentName: 'agent', ...input });
+const update = (input: Record<string, unknown>) => parseInput(updateSessionInput, input);
+
+describe('session expiry inputs', () => {
+  it('refuses both expiresAt and ttlSeconds, and neverExpires with either', () => {
+    expect(() => create({ expiresAt: '2030-01-01T00:00:00Z', ttlSeconds: 5 })).toThrow(ValidationError);
+    expect(() => update({ neverExpires: true, ttlSeconds: 5 })).toThrow(ValidationError);
+    expect(update({ neverExpires: false, ttlSeconds: 5 })).toMatchObject({ ttlSeconds: 5 });
+  });
+
+  it('accepts exactly the whole TTLs from 1 second to ten years', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, 1, 315_360_000, 315_360_001, -1, 1.5)), (ttl) => {
+        const ok = Number.isInteger(ttl) && ttl >= 1 && ttl <= 315_360_000;
+        if (ok) expect(create({ ttlSeconds: ttl }).ttlSeconds).toBe(ttl);
+        else expect(() => create({ ttlSeconds: ttl })).toThrow(ValidationError);
+      }),
+    );
+  });
+
+  it('takes any valid ISO time as expiresAt and refuses other strings', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (d) => {
+        expect(create({ expiresAt: d.toISOString() }).expiresAt).toBe(d.toISOString());
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const parsed = (() => {
+          try {
+            return create({ expiresAt: s }).expiresAt;
+          } catch (error) {
+            expect(error).toBeInstanceOf(ValidationError);
+            return undefined;
+          }
+        })();
+        if (parsed !== undefined) expect(Number.isNaN(Date.parse(parsed!))).toBe(false);
+      }),
+    );
+  });
+});
+
+function retentionCases(name: string, open: () => Promise<{ backend: StorageBackend; cleanup: () => Promise<void> }>) {
+  describe(`retention on ${name}`, () => {
+    let backend: StorageBackend;
+    let cleanup: () => Promise<void>;
+    const clock = new ManualClock();
+    let storage: Storage;
+    const policy = (p: Partial<RetentionPolicy> = {}): RetentionPolicy => ({ ...DEFAULT_RETENTION_POLICY, ...p });
+
+    beforeAll(async () => {
+      ({ backend, cleanup } = await open());
+      storage = new Storage(backend, clock, createIdGenerator(clock));
+    });
+    afterAll(async () => {
+      await backend.close();
+      await cleanup();
+    });
+
+    it('sets the expiry from a TTL or a moment, moves it, and clears it', async () => {
+      const t0 = clock.now();
+      const byTtl = await storage.createSession(create({ ttlSeconds: 60 }));
+      expect(byTtl.expiresAt).toBe(new Date(t0 + 60_000).toISOString());
+      const at = new Date(t0 + DAY).toISOString();
+      const byMoment = await storage.createSession(create({ expiresAt: at }));
+      expect(await storage.getSession(byMoment.id)).toMatchObject({ expiresAt: at });
+      expect((await storage.createSession(create())).expiresAt).toBeNull();
+      expect((await storage.updateSession(byTtl.id, update({ ttlSeconds: 120 }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
+      expect((await storage.updateSession(byTtl.id, update({ expiresAt: null, status: 'paused' }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
+      expect((await storage.updateSession(byTtl.id, update({ neverExpires: true }))).expiresAt).toBeNull();
+      await expect(storage.createSession(create({ expiresAt: clock.iso() }))).rejects.toThrow(ValidationError);
+      await expect(storage.updateSession(byMoment.id, update({ expiresAt: '2000-01-01T00:00:00Z' }))).rejects.toThrow(ValidationError);
+    });
+
+    it('hides an expired session on every read and refuses every write, before any sweep', async () => {
+      const s = await storage.createSession(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
+      const [m] = await storage.addMessages(s.id, [msg('one')]);
+      await storage.setState(s.id, { a: 1 });
+      const a = await storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      const fork = await storage.forkSession(s.id, m!.id);
+      const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
+      await storage.updateSession(child.session.id, update({ ttlSeconds: 10 }));
+      await storage.recordMetrics([{ entityType: 'agent', entityName: 'x', sessionId: s.id, metricName: 'm', value: 1, timestamp: null, labels: {} }]);
+      expect((await storage.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
+
+      clock.advance(10_000); // exactly at expiresAt: expired
+      const all = { limit: 100 };
+      await expect(storage.getSession(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.sessionsByIds([s.id, fork.session.id])).toEqual([expect.objectContaining({ id: fork.session.id })]);
+      expect((await storage.listSessions({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
+      expect(await storage.countSessions({ agentName: 'hidden-agent' })).toBe(1);
+      expect(await storage.history(s.id, all)).toEqual([]);
+      expect(Buffer.from(await storage.historyJson(s.id, all, [['id', 'id']])).toString()).toBe('[]');
+      expect(JSON.parse(Buffer.from(await storage.historyJson(fork.session.id, all, [['id', 'id']])).toString())).toEqual([{ id: fork.messages[0]!.id }]);
+      expect((await storage.historyPages([s.id, fork.session.id], all)).get(s.id)).toEqual([]);
+      expect((await storage.historyCounts([s.id])).get(s.id)).toBe(0);
+      await expect(storage.getMessage(m!.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.getState(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.statesBySessionIds([s.id])).toEqual([]);
+      await expect(storage.getArtifact(a.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.artifacts(s.id, all)).toEqual([]);
+      expect((await storage.artifactCounts([s.id])).get(s.id)).toBe(0);
+      expect(await storage.forks(s.id, all)).toEqual([]);
+      expect((await storage.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
+      expect((await storage.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
+
+      await expect(storage.addMessages(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
+      await expect(storage.addMessages(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
+      await expect(storage.setState(s.id, { a: 2 })).rejects.toThrow(NotFoundError);
+      await expect(storage.setState(s.id, { a: 2 }, 1)).rejects.toThrow(NotFoundError);
+      await expect(storage.patchState(s.id, { b: 1 })).rejects.toThrow(NotFoundError);
+      await expect(storage.deleteState(s.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
+      await expect(storage.deleteArtifact(a.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.updateSession(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
+      await expect(storage.forkSession(s.id, m!.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.deleteSession(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.clearHistory(s.id)).toBe(0);
+
+      // Nothing was written: the rows are all still there, for the sweeper to remove.
+      expect((await backend.historyCounts([s.id])).get(s.id)).toBe(1);
+      expect(await backend.statesBySessionIds([s.id])).toMatchObject([{ data: { a: 1 }, version: 1 }]);
+      expect(await backend.artifactsByIds([a.id])).toHaveLength(1);
+
+      // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.
+      const report = await storage.runRetention(policy());
+      expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
+      expect(await backend.sessionsByIds([s.id, child.session.id])).toEqual([]);
+      expect(await backend.messagesByIds([m!.id])).toEqual([]);
+      expect(await storage.countMetrics({ sessionId: s.id })).toBe(1);
+      expect(await storage.getSession(fork.session.id)).toMatchObject({ parentId: null });
+    });
+
+    it('ends idle sessions and deletes long-ended ones exactly at their boundaries; a dry run writes nothing', async () => {
+      await storage.runRetention(policy()); // start clean of expired sessions
+      const p = policy({ idleHours: 2, deleteEndedDays: 3 });
+      const quiet = await storage.createSession(create({ agentName: 'idle-quiet' }));
+      const paused = await storage.createSession(create({ agentName: 'idle-paused', status: 'paused' }));
+      const chatty = await storage.createSession(create({ agentName: 'idle-chatty' }));
+      const ended = await storage.createSession(create({ agentName: 'idle-ended', status: 'ended' }));
+      clock.advance(HOUR);
+      await storage.addMessages(chatty.id, [msg('still here')]); // an append is activity
+
+      clock.advance(HOUR); // quiet: idle for exactly 2 h — not more than 2 h yet
+      const before = await storage.runRetention(p); // (ends the idle sessions of the tests above)
+      expect(before.idleEnded.ids).not.toContain(quiet.id);
+      expect(before.idleEnded.ids).not.toContain(paused.id);
+
+      clock.advance(1); // 2 h and 1 ms: idle
+      const mine = (ids: string[]) => ids.filter((id) => [quiet.id, paused.id, chatty.id, ended.id].includes(id)).sort();
+      const dry = await storage.runRetention(p, { dryRun: true });
+      expect(dry.dryRun).toBe(true);
+      expect(mine(dry.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
+      expect((await storage.getSession(quiet.id)).status).toBe('active'); // the dry run wrote nothing
+
+      const run = await storage.runRetention(p);
+      expect(mine(run.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
+      expect(await storage.getSession(quiet.id)).toMatchObject({ status: 'ended', updatedAt: clock.iso() });
+      expect((await storage.getSession(chatty.id)).status).toBe('active');
+
+      // `ended` was last updated 2 h and 1 ms ago: deleted once more than 3 days have passed since.
+      clock.advance(3 * DAY - 2 * HOUR - 1);
+      expect(mine((await storage.runRetention(p, { dryRun: true })).endedDeleted.ids)).toEqual([]);
+      clock.advance(1);
+      const dryEnded = await storage.runRetention(p, { dryRun: true });
+      expect(mine(dryEnded.endedDeleted.ids)).toEqual([ended.id]);
+      expect(await storage.getSession(ended.id)).toMatchObject({ status: 'ended' });
+      expect(mine((await storage.runRetention(p)).endedDeleted.ids)).toEqual([ended.id]);
+      await expect(storage.getSession(ended.id)).rejects.toThrow(NotFoundError);
+    });
+
+    it('works through many sessions in small batches, and reports a bounded list of ids', async () => {
+      await storage.runRetention(policy());
+      const made = [];
+      for (let i = 0; i < 7; i++) made.push(await storage.createSession(create({ agentName: 'batch', ttlSeconds: 1 + (i % 3) })));
+      clock.advance(5000);
+      const p = policy({ batchSize: 2, reportIds: 3 });
+      const dry = await storage.runRetention(p, { dryRun: true });
+      expect(dry.expiredDeleted.count).toBe(7);
+      expect(dry.expiredDeleted.ids).toHaveLength(3);
+      expect(await backend.countSessions({ agentName: 'batch' })).toBe(7);
+      const run = await storage.runRetention(p);
+      expect(run.expiredDeleted.count).toBe(7);
+      expect(await backend.countSessions({ agentName: 'batch' })).toBe(0);
+      expect((await storage.runRetention(p)).expiredDeleted.count).toBe(0);
+    });
+
+    it('leaves a session alone when it no longer matches at the moment of the write', async () => {
+      const s = await storage.createSession(create({ agentName: 'raced', ttlSeconds: 1 }));
+      clock.advance(2000);
+      // The sweeper picked it as expired; meanwhile (say) an import gave it a later expiry.
+      await backend.updateSession(s.id, { expiresAt: new Date(clock.now() + HOUR).toISOString(), updatedAt: clock.iso() });
+      expect(await backend.deleteSession(s.id, { rule: { kind: 'expired', at: clock.iso() } })).toBe(false);
+      expect(await storage.getSession(s.id)).toMatchObject({ id: s.id });
+    });
+  });
+}
+
+retentionCases('SQLite', async () => {
+  const db = tempDatabase();
+  return { backend: new SqliteBackend({ filename: db.filename }), cleanup: async () => db.cleanup() };
+});
+
+retentionCases('PostgreSQL', async () => {
+  const target = testSchema();
+  const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 3 });
+  return { backend, cleanup: () => target.drop() };
+});
