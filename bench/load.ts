@@ -97,6 +97,7 @@ const out: LoadResult = {
   errors: result.errors + result.timeouts,
   durationSec: result.duration,
   reqPerSec: result['2xx'] / result.duration,
+  mbPerSec: result.throughput.total / result.duration / 1e6,
   p50Ms: at(50),
   p99Ms: at(99),
   meanMs: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : NaN,

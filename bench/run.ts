@@ -7,7 +7,7 @@ import { BACKENDS } from './lib/backends.js';
 import { APPEND_BODY, CACHE_BODY, METRIC_BODY } from './lib/data.js';
 import { seedLargeStore } from './lib/large-store.js';
 import { type LoadSpec, type MeasuredLoad, runLoad } from './lib/load.js';
-import { type BenchOptions, parseOptions, ROOT } from './lib/options.js';
+import { type BenchOptions, parseOptions, ROOT, selected } from './lib/options.js';
 import { rssMb, runCommand, runJsonChild, sampleRss, type ServerChild, startServer, stopAllChildren } from './lib/processes.js';
 import { graphqlBody, HELLO, HISTORY_PAGE_QUERY, NESTED_SESSIONS_QUERY, SESSIONS_LIST_QUERY, WHOLE_SESSION_QUERY } from './lib/queries.js';
 import { type BenchReport, check, type ColdStart, type LargeReport, ratio, render, type Row, writeReport } from './lib/report.js';
@@ -53,6 +53,7 @@ const report: BenchReport = {
     serverEnv: SERVER_ENV,
     sizes: options.sizes,
     large: options.large,
+    only: options.only,
   },
   rows: [],
   ratios: [],
@@ -120,6 +121,7 @@ async function load(group: string, server: ServerChild, s: Scenario): Promise<Me
     description: s.description,
     connections: s.connections,
     reqPerSec: result.reqPerSec,
+    mbPerSec: result.mbPerSec,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     rssMb: result.rssPeakMb,
@@ -204,8 +206,9 @@ async function yogaBaseline(yogaJs: string, scenario: string, description: strin
   }
 }
 
-async function baselines(yogaJs: string): Promise<RawResult> {
+async function baselines(yogaJs: string): Promise<RawResult | null> {
   await yogaBaseline(yogaJs, 'yoga.hello', 'bare graphql-yoga POST { hello } (start of the run)');
+  if (!selected(options, 'baseline/sqlite.raw')) return null;
 
   log(`baseline/sqlite.raw: ${options.durationSec} s of durable commits, select + stringify x${options.sizes.selectIterations}`);
   const input: RawInput = { dir: work, durationSec: options.durationSec, selectIterations: options.sizes.selectIterations, messages: options.sizes.bigHistory };
@@ -216,20 +219,46 @@ async function baselines(yogaJs: string): Promise<RawResult> {
     {
       id: 'baseline/sqlite.commit', group: 'baseline', scenario: 'sqlite.commit',
       description: 'raw better-sqlite3: the append transaction (seq + 1 row), synchronous=FULL, one commit at a time',
-      connections: null, reqPerSec: raw.commits.perSec, p50Ms: raw.commits.p50Ms, p99Ms: raw.commits.p99Ms, rssMb: peak, errors: 0,
+      connections: null, reqPerSec: raw.commits.perSec, mbPerSec: null, p50Ms: raw.commits.p50Ms, p99Ms: raw.commits.p99Ms, rssMb: peak, errors: 0,
     },
     {
       id: `baseline/sqlite.select${raw.select.rows}+stringify`, group: 'baseline', scenario: 'sqlite.select+stringify',
       description: `raw better-sqlite3: SELECT the ${raw.select.rows} rows of one session + JSON.stringify (${Math.round(raw.select.bytes / 1024)} KiB), in process`,
-      connections: null, reqPerSec: 1000 / raw.select.meanMs, p50Ms: raw.select.p50Ms, p99Ms: raw.select.p99Ms, rssMb: peak, errors: 0,
+      connections: null, reqPerSec: 1000 / raw.select.meanMs, mbPerSec: null, p50Ms: raw.select.p50Ms, p99Ms: raw.select.p99Ms, rssMb: peak, errors: 0,
     },
   );
   return raw;
 }
 
+/**
+ * The honest limit of a big REST history read: bare node:http over raw better-sqlite3 on the
+ * database the service just used (stopped by now), serving the same session's history — once with
+ * select + JSON.stringify, once with the JSON written by SQLite. A 420 KB response cannot keep pace
+ * with Yoga's 30-byte `{ hello }`; this says how far the service is from what the bytes allow.
+ */
+async function rawHistoryBaseline(databaseUrl: string, fx: Fixtures): Promise<void> {
+  const file = databaseUrl.replace(/^sqlite:/, '');
+  const server = await startServer({
+    name: 'sqlite-history', command: node, args: [transpileToBuild('bench/servers/sqlite-history.ts')], env: { ...SERVER_ENV, DATABASE_FILE: file }, healthPath: '/health',
+  });
+  try {
+    const h = options.sizes.bigHistory;
+    await load('baseline', server, { scenario: `raw-http.history.${h}.stringify`, description: `node:http + better-sqlite3: ${h} rows, select + JSON.stringify`, connections: c, method: 'GET', path: `/history?session_id=${fx.bigId}` });
+    await load('baseline', server, { scenario: `raw-http.history.${h}.sqljson`, description: `node:http + better-sqlite3: ${h} rows, JSON built by SQLite`, connections: c, method: 'GET', path: `/history-json?session_id=${fx.bigId}` });
+  } finally {
+    await server.stop();
+  }
+}
+
 async function backendRuns(): Promise<string[]> {
   const ran: string[] = [];
+  // Only the names matter here: which backends have a scenario selected by --only.
+  const names = serviceScenarios({ spreadIds: [], hotId: '', bigId: '', nestedAgent: '', cacheKeys: [] }).map((s) => s.scenario);
   for (const backend of BACKENDS) {
+    if (!names.some((name) => selected(options, `${backend.name}/${name}`))) {
+      report.skipped.push(`${backend.name}: no scenario selected (--only)`);
+      continue;
+    }
     const prepared = await backend.prepare(work, options);
     if ('skip' in prepared) {
       report.skipped.push(prepared.skip);
@@ -249,10 +278,13 @@ async function backendRuns(): Promise<string[]> {
       log(`${backend.name}: seeding through the API`);
       const fx = await seedService(service.url, options.sizes);
       await verifyFixtures(service.url, fx);
-      for (const s of serviceScenarios(fx)) await load(backend.name, service, s);
+      for (const s of serviceScenarios(fx)) if (selected(options, `${backend.name}/${s.scenario}`)) await load(backend.name, service, s);
       await service.stop();
-      log(`${backend.name}: counting SQL statements per GraphQL request (in process)`);
-      report.statements.push(...(await countStatements(backend.name, prepared.databaseUrl, fx, options.sizes)));
+      if (backend.name === 'sqlite' && selected(options, 'baseline/raw-http.history')) await rawHistoryBaseline(prepared.databaseUrl, fx);
+      if (selected(options, `${backend.name}/statements`) || selected(options, `${backend.name}/gql.nested`)) {
+        log(`${backend.name}: counting SQL statements per GraphQL request (in process)`);
+        report.statements.push(...(await countStatements(backend.name, prepared.databaseUrl, fx, options.sizes)));
+      }
       ran.push(backend.name);
     } catch (error) {
       report.skipped.push(`${backend.name}: failed during the run (${(error as Error).message.slice(0, 300)})`);
@@ -349,8 +381,9 @@ function targets(ranBackends: string[], raw: RawResult | null): void {
   if (yogaRuns.length === 2) {
     report.ratios.push(ratio('yoga.drift', 'Yoga hello req/s, end of run / start (info: machine drift)', yogaRuns[1], yogaRuns[0], 'info', null, 'far from 1: the machine was busy with other work'));
   }
-  const statements = (b: string, sessions: number) =>
-    report.statements.find((x) => x.backend === b && x.name === 'nested sessions' && x.sessions === sessions)?.statements;
+  const nestedCount = (b: string, sessions: number) => report.statements.find((x) => x.backend === b && x.name === 'nested sessions' && x.sessions === sessions);
+  const statements = (b: string, sessions: number) => nestedCount(b, sessions)?.statements;
+  const backendMs = (b: string, sessions: number) => nestedCount(b, sessions)?.backendMs;
   for (const b of ranBackends) {
     const r = (s: string) => row(`${b}/${s}`);
     report.ratios.push(
@@ -358,9 +391,13 @@ function targets(ranBackends: string[], raw: RawResult | null): void {
       ratio(`${b}.append.hot`, `${b}: durable append (one hot session) / Yoga hello, req/s`, r('rest.append.hot')?.reqPerSec, yoga, '>=', 0.8, vsYoga),
       ratio(`${b}.read.session`, `${b}: REST GET session / Yoga hello, req/s`, r('rest.session.get')?.reqPerSec, yoga, '>=', 1.0, vsYoga),
       ratio(`${b}.read.history`, `${b}: REST GET history (${h} msgs) / Yoga hello, req/s`, r(`rest.history.${h}`)?.reqPerSec, yoga, '>=', 1.0, vsYoga),
+      ratio(`${b}.read.history.vs.raw`, `${b}: REST GET history (${h} msgs) / raw node:http select+stringify, req/s (info)`, r(`rest.history.${h}`)?.reqPerSec, row(`baseline/raw-http.history.${h}.stringify`)?.reqPerSec, 'info', null, `${c} connections each; the honest limit of a ${h}-message response (bare node:http, same database file)`),
+      ratio(`${b}.read.history.vs.sqljson`, `${b}: REST GET history (${h} msgs) / raw node:http SQL-built JSON, req/s (info)`, r(`rest.history.${h}`)?.reqPerSec, row(`baseline/raw-http.history.${h}.sqljson`)?.reqPerSec, 'info', null, `${c} connections each`),
       ratio(`${b}.whole.latency`, `${b}: GraphQL whole session p50 / raw select+stringify p50`, r('gql.session.whole.c1')?.p50Ms, raw?.select.p50Ms, '<=', 5, 'p50 latency, one connection vs in-process loop'),
       ratio(`${b}.nested.statements`, `${b}: SQL statements, nested ${n} sessions / 1 session`, statements(b, n), statements(b, 1), '<=', 1, 'in-process statement count'),
       ratio(`${b}.nested.latency`, `${b}: nested ${n} sessions p50 / nested 1 session p50`, r(`gql.nested.${n}.c1`)?.p50Ms, r('gql.nested.1.c1')?.p50Ms, '<=', 3, 'p50 latency, one connection'),
+      ratio(`${b}.nested.backend`, `${b}: time in the backend, nested ${n} / nested 1 (info)`, backendMs(b, n), backendMs(b, 1), 'info', null, `in process: the SQL and row decoding alone grow with the ${n}x rows`),
+      ratio(`${b}.nested.backend.vs.served`, `${b}: time in the backend for nested ${n} / served p50 of nested 1 (info)`, backendMs(b, n), r('gql.nested.1.c1')?.p50Ms, 'info', null, 'above 3: the nested latency target is out of reach with this SQL'),
       ratio(`${b}.nested.latency.c${c}`, `${b}: nested ${n} / nested 1, p50 at ${c} connections (info)`, r(`gql.nested.${n}`)?.p50Ms, r('gql.nested.1')?.p50Ms, 'info', null, `p50 latency, ${c} connections`),
       ratio(`${b}.append.vs.raw`, `${b}: durable append / raw sqlite commits/s (info)`, r('rest.append.spread')?.reqPerSec, raw?.commits.perSec, 'info', null, 'how close appends are to the fsync-bound floor'),
     );
@@ -403,11 +440,12 @@ try {
   const [load1] = loadavg();
   if (load1! > 1) log(`warning: load average ${load1!.toFixed(2)} before the run: other work on the machine will skew the numbers`);
   const yogaJs = transpileToBuild('bench/servers/yoga-hello.ts');
-  await coldStarts(yogaJs);
+  if (selected(options, 'coldstart')) await coldStarts(yogaJs);
+  else report.skipped.push('cold start: not selected (--only)');
   raw = await baselines(yogaJs);
   ran = await backendRuns();
   if (options.large) await largeStore();
-  else report.skipped.push('large store: disabled (--no-large / BENCH_LARGE=0)');
+  else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');
 } catch (error) {
   failure = error;

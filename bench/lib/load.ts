@@ -28,6 +28,8 @@ export interface LoadResult {
   durationSec: number;
   /** 2xx responses per second. */
   reqPerSec: number;
+  /** Response bytes per second (headers and bodies, as autocannon counts them), in MB (10^6). */
+  mbPerSec: number;
   /** Latency of 2xx responses, ms (computed from every response time, not autocannon's integer histogram). */
   p50Ms: number;
   p99Ms: number;

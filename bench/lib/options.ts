@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
  *   --no-large         skip the large-store scenario        (BENCH_LARGE=0)
  *   --no-postgres      skip PostgreSQL                      (BENCH_POSTGRES=0)
  *   --out=FILE         where the JSON goes                  (BENCH_OUT, default bench/results/latest.json)
+ *   --only=A,B         run only the parts whose id contains one of these (BENCH_ONLY), e.g.
+ *                      `--only=rest.session.get,coldstart`; the Yoga baseline always runs (ratios need it)
  */
 export interface BenchOptions {
   quick: boolean;
@@ -26,6 +28,17 @@ export interface BenchOptions {
   postgresAdminUrl: string;
   sizes: Sizes;
   large: LargeSizes | null;
+  /**
+   * Substrings of the parts to run (scenario ids like `sqlite/rest.session.get`, `baseline/sqlite.raw`,
+   * `coldstart`, `large`); empty: everything. For profiling and re-measuring one miss without
+   * sitting through the whole run.
+   */
+  only: string[];
+}
+
+/** Whether a part (a scenario id, `coldstart`, `large`, `baseline/sqlite.raw`) is selected by `--only`. */
+export function selected(options: Pick<BenchOptions, 'only'>, id: string): boolean {
+  return options.only.length === 0 || options.only.some((part) => id.includes(part));
 }
 
 export interface Sizes {
@@ -65,7 +78,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     if (!m) throw new Error(`unknown argument "${arg}" (see bench/lib/options.ts)`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['quick', 'duration', 'connections', 'source', 'no-large', 'large', 'no-postgres', 'out'];
+  const known = ['quick', 'duration', 'connections', 'source', 'no-large', 'large', 'no-postgres', 'out', 'only'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}`);
 
   const quick = flags.has('quick') || env.BENCH_QUICK === '1';
@@ -74,6 +87,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   const serviceMode = flags.has('source') || env.BENCH_SOURCE === '1' ? 'source' : 'dist';
   const largeOff = flags.has('no-large') || env.BENCH_LARGE === '0';
   const postgres = flags.has('no-postgres') || env.BENCH_POSTGRES === '0' ? 'off' : 'auto';
+  const only = (flags.get('only') ?? env.BENCH_ONLY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 
   const large: LargeSizes = quick
     ? { messages: 20_000, sessions: 200, bigSession: 2_000, pageSize: 500 }
@@ -99,6 +113,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     sizes: quick
       ? { spreadSessions: 50, bigHistory: 1000, nestedSessions: 50, nestedMessages: 5, cacheKeys: 50, selectIterations: 30 }
       : { spreadSessions: 1000, bigHistory: 1000, nestedSessions: 50, nestedMessages: 10, cacheKeys: 1000, selectIterations: 300 },
-    large: largeOff ? null : large,
+    large: largeOff || !selected({ only }, 'large') ? null : large,
+    only,
   };
 }

@@ -11,6 +11,8 @@ export interface Row {
   description: string;
   connections: number | null;
   reqPerSec: number | null;
+  /** Response bytes per second in MB (10^6); null where not measured over HTTP. */
+  mbPerSec: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
   /** Peak RSS of the server (or baseline process) during the run. */
@@ -47,6 +49,8 @@ export interface StatementCount {
   sessions: number;
   statements: number;
   names: string[];
+  /** Median synchronous time of the request's backend calls (SQLite: SQL and rows → records), in process, ms. */
+  backendMs: number;
 }
 
 export interface LargeReport {
@@ -105,9 +109,9 @@ export function render(report: BenchReport): string {
   const out: string[] = [];
   out.push(
     table(
-      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'errors'],
-      report.rows.map((r) => [r.id, r.connections == null ? '-' : String(r.connections), fmtInt(r.reqPerSec), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.rssMb, 0), String(r.errors)]),
-      [false, true, true, true, true, true, true],
+      ['scenario', 'conns', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'RSS MB', 'errors'],
+      report.rows.map((r) => [r.id, r.connections == null ? '-' : String(r.connections), fmtInt(r.reqPerSec), fmt(r.mbPerSec, 1), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.rssMb, 0), String(r.errors)]),
+      [false, true, true, true, true, true, true, true],
     ),
   );
   if (report.coldStart.length) {
@@ -124,9 +128,9 @@ export function render(report: BenchReport): string {
     out.push('', 'SQL statements per GraphQL request (counted in process, same database)');
     out.push(
       table(
-        ['backend', 'query', 'sessions', 'statements'],
-        report.statements.map((q) => [q.backend, q.name, String(q.sessions), String(q.statements)]),
-        [false, false, true, true],
+        ['backend', 'query', 'sessions', 'statements', 'in backend ms (p50)'],
+        report.statements.map((q) => [q.backend, q.name, String(q.sessions), String(q.statements), fmt(q.backendMs, 2)]),
+        [false, false, true, true, true],
       ),
     );
   }

@@ -5,10 +5,40 @@ import { createIdGenerator } from '../../src/domain/ids.js';
 import { createApp } from '../../src/server.js';
 import { openBackend } from '../../src/storage/open.js';
 import { Storage } from '../../src/storage/storage.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
 import type { Sizes } from './options.js';
 import { NESTED_SESSIONS_QUERY, WHOLE_SESSION_QUERY } from './queries.js';
 import type { StatementCount } from './report.js';
 import { type FetchFn, type Fixtures, graphql } from './seed.js';
+import { percentile } from './stats.js';
+
+const BACKEND_TIMING_RUNS = 15;
+
+/**
+ * The backend behind a proxy that adds up the synchronous time of its calls. The SQLite backend does
+ * all its work synchronously inside each call, so this is the time of the SQL and of turning rows
+ * into records. (Not the time until the promise settles: the batches of one execution step run one
+ * after another, and each would be charged for the ones before it. On PostgreSQL this is only the
+ * client's side of the work, without the round trips.)
+ */
+function timeCalls(backend: StorageBackend): { backend: StorageBackend; reset(): void; totalMs(): number } {
+  let total = 0;
+  const proxy = new Proxy(backend, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return value.apply(target, args) as unknown;
+        } finally {
+          total += performance.now() - started;
+        }
+      };
+    },
+  });
+  return { backend: proxy, reset: () => (total = 0), totalMs: () => total };
+}
 
 /**
  * SQL statements per GraphQL request. The service exposes no counter, so this builds the same app
@@ -21,7 +51,8 @@ export async function countStatements(backendName: string, databaseUrl: string, 
   const config = loadConfig({ PORT: '0', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
   const backend = await openBackend(config.database, { onQuery: (name) => queries.push(name) });
   try {
-    const storage = new Storage(backend, systemClock, createIdGenerator(systemClock));
+    const timed = timeCalls(backend);
+    const storage = new Storage(timed.backend, systemClock, createIdGenerator(systemClock));
     const app = createApp({ storage, config, logger: pino({ level: 'silent' }) });
     const fetchFn: FetchFn = (url, init) => Promise.resolve(app.fetch(url, init));
     const base = 'http://bench.local';
@@ -29,7 +60,16 @@ export async function countStatements(backendName: string, databaseUrl: string, 
     const measure = async (name: string, sessions: number, query: string, variables: Record<string, unknown>): Promise<StatementCount> => {
       queries.splice(0);
       await graphql(base, query, variables, fetchFn);
-      return { backend: backendName, name, sessions, statements: queries.length, names: [...queries] };
+      const names = [...queries];
+      // Then the time the request spends in the backend (SQLite: SQL, rows → records), median of a few runs.
+      const times: number[] = [];
+      for (let i = 0; i < BACKEND_TIMING_RUNS; i++) {
+        timed.reset();
+        await graphql(base, query, variables, fetchFn);
+        times.push(timed.totalMs());
+      }
+      const backendMs = percentile(times.sort((a, b) => a - b), 50);
+      return { backend: backendName, name, sessions, statements: names.length, names, backendMs };
     };
     return [
       await measure('nested sessions', 1, NESTED_SESSIONS_QUERY, { agentName: fixtures.nestedAgent, first: 1 }),

@@ -139,8 +139,28 @@ export function readPage<K>(args: PageArgs, keys: Keyset<unknown, K>, sizes: Pag
   return { slice: { after, before, limit: size + 1, fromEnd: backward }, size, backward };
 }
 
+export interface Edge<T> {
+  readonly cursor: string;
+  readonly node: T;
+}
+
+/**
+ * An edge whose cursor is encoded only when a query selects it: a query that selects `nodes` (or
+ * only `edges { node }`) pays nothing for cursors, which is JSON + base64 per row of a big page.
+ */
+class LazyEdge<T, K> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly keys: Keyset<T, K>,
+  ) {}
+
+  get cursor(): string {
+    return this.keys.encode(this.keys.keyOf(this.node));
+  }
+}
+
 export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
+  edges: Edge<T>[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: () => Promise<number>;
 }
@@ -155,7 +175,9 @@ export function toConnection<T, K>(
   const more = rows.length > page.size;
   // The extra row is the one farthest from the cursor: the last going forward, the first going back.
   const nodes = !more ? rows : page.backward ? rows.slice(rows.length - page.size) : rows.slice(0, page.size);
-  const edges = nodes.map((node) => ({ cursor: keys.encode(keys.keyOf(node)), node }));
+  const edges = nodes.map((node) => new LazyEdge(node, keys));
+  const first = edges[0];
+  const last = edges.at(-1);
   return {
     edges,
     pageInfo: {
@@ -163,8 +185,13 @@ export function toConnection<T, K>(
       // own helpers do: checking again would cost one more query per connection.
       hasNextPage: page.backward ? page.slice.before != null : more,
       hasPreviousPage: page.backward ? more : page.slice.after != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      // Getters too, for the same reason as the edges' cursors.
+      get startCursor() {
+        return first?.cursor ?? null;
+      },
+      get endCursor() {
+        return last?.cursor ?? null;
+      },
     },
     totalCount,
   };

@@ -1,20 +1,29 @@
 import { addMessageInput, idempotencyKey, parseInput } from '../domain/inputs.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Message } from '../domain/records.js';
-import { HttpError, json, parseWire, queryObject } from './http.js';
+import { type JsonFields, toJsonObject } from '../storage/backend.js';
+import { HttpError, json, jsonBytes, parseWire, queryObject } from './http.js';
 import { ALL, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
 
-export function messageToWire(m: Message) {
-  return {
-    id: m.id,
-    session_id: m.sessionId,
-    // Not in the original service: the message's position in its conversation (see README).
-    seq: m.seq,
-    role: m.role,
-    content: m.content,
-    timestamp: m.timestamp,
-    metadata: m.metadata,
-  };
+/**
+ * A message on the REST wire: the one list of its fields, used for single messages and by the
+ * backend when it writes a whole history as JSON itself (`Storage.historyJson`).
+ */
+export const MESSAGE_WIRE_FIELDS = [
+  ['id', 'id'],
+  ['session_id', 'sessionId'],
+  // Not in the original service: the message's position in its conversation (see README).
+  ['seq', 'seq'],
+  ['role', 'role'],
+  ['content', 'content'],
+  ['timestamp', 'timestamp'],
+  ['metadata', 'metadata'],
+] as const satisfies JsonFields<Message>;
+
+export type WireMessage = { [P in (typeof MESSAGE_WIRE_FIELDS)[number] as P[0]]: Message[P[1]] };
+
+export function messageToWire(m: Message): WireMessage {
+  return toJsonObject(m, MESSAGE_WIRE_FIELDS) as WireMessage;
 }
 
 /** The `Idempotency-Key` header, checked as the body's `idempotency_key` would be; null when absent. */
@@ -55,8 +64,8 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
-        const messages = await req.storage.history(sessionId, { after: afterSeq, limit: limit ?? ALL, offset });
-        return json(200, messages.map(messageToWire));
+        // Built as JSON by the backend: no record per row on the way (see StorageBackend.historyJson).
+        return jsonBytes(200, await req.storage.historyJson(sessionId, { after: afterSeq, limit: limit ?? ALL, offset }, MESSAGE_WIRE_FIELDS));
       },
     },
     {

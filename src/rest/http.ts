@@ -36,6 +36,12 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/** A response whose JSON text is already written (e.g. built by the database), as UTF-8 bytes. */
+export function jsonBytes(status: number, body: Uint8Array): Response {
+  // Node's Buffers are Uint8Arrays over a plain (never shared) ArrayBuffer, which is what a body takes.
+  return new Response(body as Uint8Array<ArrayBuffer>, { status, headers: { 'content-type': 'application/json' } });
+}
+
 /** Where a wire field lives, for `loc` in validation errors. */
 type Location = 'body' | 'query' | 'path';
 

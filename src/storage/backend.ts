@@ -69,6 +69,13 @@ export interface StorageBackend extends CacheStore, ApiKeyStore {
   messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]>;
   historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>>;
   historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
+  /**
+   * One session's messages of `slice` (as `historyPages` reads them) as a JSON array of objects with
+   * `fields`, in UTF-8: what `JSON.stringify` of those fields of the records would be. For big
+   * reads, a backend may build the text in the database instead of decoding every row into a
+   * record and serializing it again (a 1,000-message history is ~420 KB).
+   */
+  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array>;
   /** Deletes a session's messages; how many were deleted. */
   clearHistory(sessionId: string, liveAt?: string): Promise<number>;
 
@@ -260,6 +267,25 @@ export interface MetricKey {
  * A window of rows in a resource's natural order (sessions: newest first; history: by `seq`;
  * artifacts: by id; metrics: by time). Rows are always returned in natural order.
  */
+/**
+ * The JSON shape of a record on a wire: `[name in the JSON, field of the record]` pairs, in the
+ * order they are written. The door that owns the wire format defines it; a backend that builds JSON
+ * itself follows it (see `historyJson`).
+ */
+export type JsonFields<R> = readonly (readonly [name: string, field: keyof R & string])[];
+
+/** A record as the plain object `fields` describe (what `JSON.stringify` then writes). */
+export function toJsonObject<R>(record: R, fields: JsonFields<R>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of fields) out[name] = record[field];
+  return out;
+}
+
+/** Records as the UTF-8 JSON array of `fields` objects: the reference for a backend's own JSON. */
+export function recordsToJson<R>(records: readonly R[], fields: JsonFields<R>): Uint8Array {
+  return Buffer.from(JSON.stringify(records.map((record) => toJsonObject(record, fields))));
+}
+
 export interface Slice<K> {
   /** Only rows strictly after this key. */
   after?: K | null;

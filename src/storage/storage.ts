@@ -18,7 +18,7 @@ import type { Json } from '../domain/json.js';
 import { applyMergePatch } from '../domain/merge-patch.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
-import type { CacheStore, ForkSource, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
+import type { CacheStore, ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 
 /**
@@ -196,6 +196,11 @@ export class Storage {
   /** A session's messages in conversation order; an unknown (or expired) session simply has none. */
   async history(sessionId: string, slice: Slice<number>): Promise<Message[]> {
     return (await this.backend.historyPages([sessionId], slice, this.now())).get(sessionId) ?? [];
+  }
+
+  /** One session's messages of `slice` as JSON (see StorageBackend.historyJson); an unknown or expired session has none: `[]`. */
+  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array> {
+    return this.backend.historyJson(sessionId, slice, fields, this.now());
   }
 
   historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {

@@ -5,7 +5,7 @@ import type { MetricFilter, NewMessageInput, SessionFilter } from '../../src/dom
 import type { Json, JsonObject } from '../../src/domain/json.js';
 import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus, State } from '../../src/domain/records.js';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../../src/domain/errors.js';
-import type { ImportCounts, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from '../../src/storage/backend.js';
+import { type ImportCounts, type JsonFields, type MetricKey, type NewMessage, recordsToJson, type SessionBundle, type Slice, type StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
 import { compareStrings, modelSlice, viaJson } from './support.js';
@@ -579,6 +579,39 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           }),
           { numRuns: RUNS },
         );
+      });
+      it('historyJson is JSON.stringify of the chosen fields of what historyPages reads, for any content, metadata and slice (property)', async () => {
+        const all: (keyof Message & string)[] = ['id', 'sessionId', 'seq', 'role', 'content', 'timestamp', 'metadata', 'idempotencyKey'];
+        const fieldsArb = fc
+          .shuffledSubarray(all, { minLength: 1 })
+          .chain((chosen) =>
+            fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 8 }), { minLength: chosen.length, maxLength: chosen.length })
+              .map((names): JsonFields<Message> => chosen.map((field, i) => [names[i]!, field] as const)),
+          );
+        // Metadata with odd JSON: big and tiny numbers, -0, nesting, any string units (lone surrogates, NUL).
+        const oddNumber = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(2 ** 53 + 2, -(2 ** 63), 1e21, 1e-7, -0, 12345678901234567890));
+        const jsonArb = fc.letrec((tie) => ({
+          value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'binary' }), oddNumber, fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), tie('object')),
+          object: fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('value'), { maxKeys: 4 }),
+        }));
+        const messageArb = fc.record({
+          content: fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(...NASTY_STRINGS)),
+          role: fc.constantFrom<MessageRole>('user', 'assistant', 'system', 'tool'),
+          metadata: jsonArb.object as fc.Arbitrary<JsonObject>,
+          key: fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }).filter((k) => !k.includes('\u0000'))),
+        });
+        await fc.assert(
+          fc.asyncProperty(fc.array(messageArb, { maxLength: 8 }), sliceArb(fc.integer({ min: -1, max: 10 })), fieldsArb, async (messages, slice, fields) => {
+            const s = await session();
+            const batch = forSession(s.id, messages.map((m, i) => ({ ...message(m.content, m.role, viaJson(m.metadata)), idempotencyKey: m.key === null ? null : `${i}:${m.key}` })));
+            if (batch.length) await backend.appendMessages(s.id, batch);
+            const json = Buffer.from(await backend.historyJson(s.id, slice, fields)).toString('utf8');
+            const expected = Buffer.from(recordsToJson((await backend.historyPages([s.id], slice)).get(s.id)!, fields)).toString('utf8');
+            expect(json).toBe(expected);
+          }),
+          { numRuns: RUNS * 2 },
+        );
+        expect(Buffer.from(await backend.historyJson('session_unknown', { limit: 10 }, [['id', 'id']])).toString()).toBe('[]');
       });
     });
 

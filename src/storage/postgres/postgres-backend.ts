@@ -8,6 +8,7 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
+  JsonFields,
   MetricKey,
   NewMessage,
   NewState,
@@ -20,7 +21,7 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
-import { newMessage } from '../backend.js';
+import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
@@ -573,6 +574,11 @@ export class PostgresBackend implements StorageBackend {
 
   async historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>> {
     return mapValues(await this.slicesBySession('historyPages', HISTORY, sessionIds, () => [], slice, (seq) => [seq], liveAt), toMessage);
+  }
+
+  /** Serialized here, from the records: the reference behaviour (SQLite builds the JSON in SQL). */
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array> {
+    return recordsToJson((await this.historyPages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
   }
 
   async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {

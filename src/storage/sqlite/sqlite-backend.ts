@@ -10,6 +10,7 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
+  JsonFields,
   MetricKey,
   NewMessage,
   NewState,
@@ -599,6 +600,25 @@ export class SqliteBackend implements StorageBackend {
     return mapValues(this.slicesBySession('historyPages', HISTORY, sessionIds, [], [], slice, (seq) => [seq], liveAt), toMessage);
   }
 
+  /**
+   * SQLite writes the JSON itself (json_group_array of json_object) and hands it over as a BLOB:
+   * no row becomes a JS object, no metadata is parsed and stringified again, and the UTF-8 bytes go
+   * to the socket without a round trip through a JS string. Names are bound as parameters. The
+   * session's liveness is the same constant sub-query as in `historyPages`.
+   */
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array> {
+    const params: Param[] = fields.map(([name]) => name);
+    const pairs = fields.map(([, field]) => `?, ${MESSAGE_JSON_COLUMNS[field]}`).join(', ');
+    const [live, liveParams] = liveFilter(liveOwner('?'), liveAt);
+    params.push(sessionId, ...liveParams.flatMap((p) => [sessionId, p]));
+    const where = ['session_id = ?', ...live, ...this.bounds(HISTORY, slice, (seq) => [seq], params)];
+    const sql =
+      `SELECT CAST(json_group_array(json_object(${pairs}) ORDER BY seq) AS BLOB) AS json` +
+      ` FROM (SELECT * FROM history WHERE ${where.join(' AND ')} ORDER BY ${this.orderBy(HISTORY, slice)} LIMIT ? OFFSET ?)`;
+    const row = this.get('historyJson', sql, ...params, slice.limit, slice.offset ?? 0);
+    return row!.json as Buffer;
+  }
+
   async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
     return this.countsBySession('historyCounts', 'history', sessionIds, [], [], 'session_id', liveAt);
   }
@@ -943,6 +963,22 @@ function toMessage(r: Row): Message {
     idempotencyKey: (r.idempotency_key as string | null) ?? null,
   };
 }
+
+/**
+ * Each field of a message as a JSON value in SQL: what `toMessage` makes of the column, so that
+ * `historyJson` writes what JSON.stringify of the record would (metadata is stored JSON text,
+ * embedded as JSON, not as a string).
+ */
+const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
+  id: 'id',
+  sessionId: 'session_id',
+  seq: 'seq',
+  role: 'role',
+  content: 'content',
+  timestamp: 'timestamp',
+  metadata: 'json(metadata)',
+  idempotencyKey: 'idempotency_key',
+};
 
 function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string, version: Number(r.version) };
