@@ -37,8 +37,8 @@ describe('REST: the original 16-step scenario', () => {
     expect(r.status).toBe(200);
     expect(r.body.id).toBe(sessionId);
     // the original fields, plus where a fork comes from (null here: not a fork)
-    expect(Object.keys(r.body).sort()).toEqual(['agent_name', 'created_at', 'forked_from_message_id', 'id', 'metadata', 'parent_id', 'status', 'updated_at', 'user_id']);
-    expect(r.body).toMatchObject({ parent_id: null, forked_from_message_id: null });
+    expect(Object.keys(r.body).sort()).toEqual(['agent_name', 'created_at', 'expires_at', 'forked_from_message_id', 'id', 'metadata', 'parent_id', 'status', 'updated_at', 'user_id']);
+    expect(r.body).toMatchObject({ parent_id: null, forked_from_message_id: null, expires_at: null });
   });
 
   it('4. add messages (3)', async () => {
