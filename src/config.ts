@@ -39,6 +39,17 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
   corsOrigins: string[];
+  /** The change feed: how long events are kept, how many streams one process serves, heartbeats. */
+  events: EventsConfig;
+}
+
+export interface EventsConfig {
+  /** Events older than this are pruned in the background (ms); their cursors expire. */
+  retentionMs: number;
+  /** Most event streams (REST SSE and GraphQL subscriptions) open at once in this process. */
+  maxStreams: number;
+  /** An SSE comment is sent this often on a quiet stream, so that proxies keep it open (ms). */
+  heartbeatMs: number;
 }
 
 /** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
@@ -154,6 +165,9 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
   HTTP_REQUEST_TIMEOUT_MS: intFrom('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  EVENT_RETENTION_HOURS: intFrom('EVENT_RETENTION_HOURS', 1, 24 * 365 * 10, 168),
+  MAX_EVENT_STREAMS: intFrom('MAX_EVENT_STREAMS', 0, 1_000_000, 1000),
+  EVENT_HEARTBEAT_SECONDS: intFrom('EVENT_HEARTBEAT_SECONDS', 1, 3600, 15),
   CORS_ORIGINS: z
     .string()
     .optional()
@@ -208,5 +222,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
+    events: {
+      retentionMs: e.EVENT_RETENTION_HOURS * 3_600_000,
+      maxStreams: e.MAX_EVENT_STREAMS,
+      heartbeatMs: e.EVENT_HEARTBEAT_SECONDS * 1000,
+    },
   };
 }

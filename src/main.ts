@@ -5,6 +5,7 @@ import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
+import { startEventPruning } from './storage/event-retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
 import { Storage } from './storage/storage.js';
 import { SERVICE } from './version.js';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
       pgPoolSize: config.pgPoolSize,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
+      onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     });
     cache = await openCacheStore(config, backend);
   } catch (error) {
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
+  const stopPruning = startEventPruning(storage, { retentionMs: config.events.retentionMs, clock: systemClock, logger });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -98,7 +101,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
-    // Bounded: a stuck client must not keep the process (and the database) open forever.
+    stopPruning();
+    // Bounded: a stuck client must not keep the process (and the database) open forever. Event
+    // streams are ended at once (see startServer).
     const { forced } = await running.close(config.shutdownTimeoutMs);
     // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
     try {

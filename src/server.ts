@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context.js';
 import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { EventStreams } from './http/event-streams.js';
 import { graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
@@ -18,12 +19,14 @@ export interface AppDeps {
   storageFor?: (request: Request) => Promise<Storage> | Storage;
   config: Config;
   logger: Logger;
+  /** The server's open event streams; `startServer` passes its own, to end them on shutdown. */
+  streams?: EventStreams;
 }
 
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
-export function createApp({ storage, storageFor = () => storage, config, logger }: AppDeps): App {
+export function createApp({ storage, storageFor = () => storage, config, logger, streams = new EventStreams(config.events.maxStreams) }: AppDeps): App {
   // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
   const log = () => requestLogger(logger);
   return createYoga<Record<string, never>, GraphQLContext>({
@@ -47,14 +50,14 @@ export function createApp({ storage, storageFor = () => storage, config, logger 
     maskedErrors: { isDev: false },
     // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
-    context: async ({ request }) => createGraphQLContext(await storageFor(request), config),
+    context: async ({ request }) => createGraphQLContext(await storageFor(request), config, { request, streams }),
     logging: {
       debug: (...args) => log().debug({ args }, 'yoga'),
       info: (...args) => log().info({ args }, 'yoga'),
       warn: (...args) => log().warn({ args }, 'yoga'),
       error: (...args) => log().error({ args }, 'yoga'),
     },
-    plugins: [restPlugin({ storage, storageFor, config, logger }), ...graphqlLimitPlugins(config), useDomainErrors()],
+    plugins: [restPlugin({ storage, storageFor, config, logger, streams }), ...graphqlLimitPlugins(config), useDomainErrors()],
   });
 }
 
@@ -71,7 +74,8 @@ export interface RunningServer {
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger } = deps;
-  const app = createApp(deps);
+  const streams = deps.streams ?? new EventStreams(config.events.maxStreams);
+  const app = createApp({ ...deps, streams });
   let draining = false;
   const listener = withRequestContext(logger, app, (_req, res) => {
     // While draining, a request that arrives on a kept-alive connection is still served, and the
@@ -104,6 +108,9 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const close = (timeoutMs = config.shutdownTimeoutMs) =>
     (closing ??= new Promise((resolve) => {
       draining = true;
+      // Event streams never finish by themselves: end them now (clients reconnect elsewhere with
+      // their last cursor) rather than wait out the deadline.
+      streams.closeAll();
       let forced = 0;
       // Connections that finish their response go idle; close them as soon as they do, instead of
       // waiting out their keep-alive.

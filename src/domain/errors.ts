@@ -11,7 +11,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNAVAILABLE' | 'INSUFFICIENT_STORAGE';
+  abstract readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'UNAVAILABLE' | 'INSUFFICIENT_STORAGE' | 'CURSOR_EXPIRED';
 }
 
 export class NotFoundError extends DomainError {
@@ -72,5 +72,16 @@ export class VersionConflictError extends ConflictError {
       expectedVersion === 'existing' ? 'a state' : expectedVersion === 0 ? 'no state' : `version ${expectedVersion}`;
     const current = currentVersion === 0 ? 'the session has no state' : `the state is at version ${currentVersion}`;
     super(`State version mismatch: expected ${expected}, but ${current}`);
+  }
+}
+
+/**
+ * A change-feed cursor older than the retention window: events after it have been pruned, so
+ * resuming from it would silently skip them. The client starts over (without a cursor) instead.
+ */
+export class CursorExpiredError extends DomainError {
+  readonly code = 'CURSOR_EXPIRED';
+  constructor() {
+    super('The cursor is older than the event retention window: events after it were pruned; subscribe again without one');
   }
 }

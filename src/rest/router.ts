@@ -6,6 +6,8 @@ import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
 import { cacheRoutes } from './cache.js';
 import { historyRoutes } from './history.js';
+import type { EventStreams } from '../http/event-streams.js';
+import { eventRoutes } from './events.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from './metrics.js';
 import type { Route } from './routes.js';
@@ -73,13 +75,15 @@ export interface RestDeps {
   storageFor(request: Request): Promise<Storage> | Storage;
   config: Config;
   logger: Logger;
+  /** The server's open event streams (its cap, and shutdown). */
+  streams: EventStreams;
 }
 
 /**
  * The REST compatibility API as a Yoga plugin: every path but `/graphql` is answered here, in the
  * same process and on the same port, from the same `Storage`.
  */
-export function restPlugin({ storage, storageFor, config, logger }: RestDeps): Plugin {
+export function restPlugin({ storage, storageFor, config, logger, streams }: RestDeps): Plugin {
   const routes: CompiledRoute[] = [];
   const deps = { config };
   for (const route of [
@@ -90,6 +94,7 @@ export function restPlugin({ storage, storageFor, config, logger }: RestDeps): P
     ...artifactRoutes(deps),
     ...metricRoutes(deps),
     ...cacheRoutes(),
+    ...eventRoutes({ config, streams }),
   ]) {
     routes.push(compile(route));
   }

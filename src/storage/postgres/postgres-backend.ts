@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { type EventScope, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
+  EventLog,
   ForkOutcome,
   ForkSource,
   ImportCounts,
@@ -32,6 +35,8 @@ export interface PostgresOptions {
   onQuery?: (name: string) => void;
   /** Errors of idle pooled connections (e.g. the server restarted); the pool replaces them. */
   onPoolError?: (error: Error) => void;
+  /** The change feed's LISTEN connection failed; it reconnects by itself. */
+  onListenError?: (error: Error) => void;
 }
 
 type Row = Record<string, unknown>;
@@ -93,11 +98,25 @@ export class PostgresBackend implements StorageBackend {
   private readonly statementNames = new Map<string, string>();
   private readonly onQuery: (name: string) => void;
 
+  /** Waiting readers of the change feed (see `onEvents`). */
+  private readonly eventWaiters = new Set<() => void>();
+  /** Transactions (by connection) that appended events: wake the waiters after their COMMIT. */
+  private readonly appendedEvents = new WeakSet<pg.PoolClient>();
+  /** The one LISTEN connection of this backend, opened when the first reader waits. */
+  private listener: { client: pg.Client | null; retry: NodeJS.Timeout | null; failures: number } | null = null;
+  private closed = false;
+  /**
+   * NOTIFY channel of this schema's events: replicas on the same schema hear each other, tenants
+   * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
+   */
+  private readonly channel: string;
+
   private constructor(
     private readonly pool: pg.Pool,
-    onQuery: ((name: string) => void) | undefined,
+    private readonly options: PostgresOptions,
   ) {
-    this.onQuery = onQuery ?? (() => {});
+    this.onQuery = options.onQuery ?? (() => {});
+    this.channel = `agent_storage_events_${createHash('sha256').update(options.schema ?? '').digest('hex').slice(0, 24)}`;
   }
 
   /** Connects, creates or migrates the schema, and answers only once the database is usable. */
@@ -112,7 +131,7 @@ export class PostgresBackend implements StorageBackend {
     // Without a listener an idle connection's error (e.g. the server restarted) would crash the
     // process; the pool drops that connection and the next query gets a fresh one.
     pool.on('error', (error) => options.onPoolError?.(error));
-    const backend = new PostgresBackend(pool, options.onQuery);
+    const backend = new PostgresBackend(pool, options);
     try {
       await backend.migrate(options.schema);
     } catch (error) {
@@ -174,6 +193,9 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.eventWaiters.clear();
+    await this.stopListening();
     await this.pool.end();
   }
 
@@ -221,8 +243,10 @@ export class PostgresBackend implements StorageBackend {
       await this.query('begin', 'BEGIN', [], client);
       const result = await work(client);
       await this.query('commit', 'COMMIT', [], client);
+      if (this.appendedEvents.delete(client)) this.wakeEventWaiters();
       return result;
     } catch (error) {
+      this.appendedEvents.delete(client);
       await client.query('ROLLBACK').catch(() => {
         broken = true; // the connection is gone: do not return it to the pool
       });
@@ -333,12 +357,16 @@ export class PostgresBackend implements StorageBackend {
   // --- sessions -------------------------------------------------------------------------------
 
   async insertSession(s: Session): Promise<void> {
-    await this.query(
-      'insertSession',
-      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId],
-    );
+    await this.transaction(async (client) => {
+      await this.query(
+        'insertSession',
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId],
+        client,
+      );
+      await this.appendEvents(client, eventsOf.sessionInserted(s));
+    });
   }
 
   async sessionsByIds(ids: readonly string[]): Promise<Session[]> {
@@ -346,18 +374,28 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async updateSession(id: string, p: SessionPatch): Promise<Session | null> {
-    const { rows } = await this.query(
-      'updateSession',
-      `UPDATE sessions SET agent_name = COALESCE($1, agent_name), user_id = COALESCE($2, user_id),
-         status = COALESCE($3, status), metadata = COALESCE($4::json, metadata), updated_at = $5
-       WHERE id = $6 RETURNING *`,
-      [p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id],
-    );
-    return rows[0] ? toSession(rows[0]) : null;
+    return this.transaction(async (client) => {
+      const { rows } = await this.query(
+        'updateSession',
+        `UPDATE sessions SET agent_name = COALESCE($1, agent_name), user_id = COALESCE($2, user_id),
+           status = COALESCE($3, status), metadata = COALESCE($4::json, metadata), updated_at = $5
+         WHERE id = $6 RETURNING *`,
+        [p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt, id],
+        client,
+      );
+      if (!rows[0]) return null;
+      const session = toSession(rows[0]);
+      await this.appendEvents(client, eventsOf.sessionUpdated(session));
+      return session;
+    });
   }
 
   async deleteSession(id: string): Promise<boolean> {
-    return ((await this.query('deleteSession', 'DELETE FROM sessions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rows } = await this.query('deleteSession', 'DELETE FROM sessions WHERE id = $1 RETURNING *', [id], client);
+      if (rows[0]) await this.appendEvents(client, eventsOf.sessionDeleted(toSession(rows[0])));
+      return rows.length > 0;
+    });
   }
 
   private sessionFilters(filter: SessionFilter) {
@@ -393,36 +431,43 @@ export class PostgresBackend implements StorageBackend {
   }
 
   /**
-   * One statement, so one round trip and an implicit transaction: the row lock taken by the
-   * UPDATE serializes appends from every replica (seq order is commit order) and is held only
-   * for this statement. No session row → nothing reserved → nothing inserted.
+   * One statement for the messages, then their events, in one transaction: the row lock taken by
+   * the UPDATE serializes appends from every replica (seq order is commit order). No session row →
+   * nothing reserved → nothing inserted.
    */
   private async appendFresh(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
-    const { rows } = await this.query(
-      'appendMessages',
-      `WITH reserved AS (
-         UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq
-       )
-       INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
-       SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
-       FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
-         WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
-       RETURNING seq`,
-      [
-        messages.length,
-        sessionId,
-        messages.map((m) => m.id),
-        messages.map((m) => m.role),
-        messages.map((m) => encodeContent(m.content)),
-        messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
-        messages.map((m) => m.timestamp),
-        messages.map((m) => JSON.stringify(m.metadata)),
-        messages.map((m) => m.idempotencyKey ?? null),
-      ],
-    );
-    if (rows.length === 0) return null;
-    const first = Math.min(...rows.map((r) => Number(r.seq)));
-    return messages.map((m, i) => newMessage(m, sessionId, first + i));
+    return this.transaction(async (client) => {
+      const { rows } = await this.query(
+        'appendMessages',
+        `WITH reserved AS (
+           UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq, agent_name
+         ), added AS (
+           INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+           SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
+           FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
+             WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
+           RETURNING seq
+         )
+         SELECT added.seq, reserved.agent_name FROM added, reserved`,
+        [
+          messages.length,
+          sessionId,
+          messages.map((m) => m.id),
+          messages.map((m) => m.role),
+          messages.map((m) => encodeContent(m.content)),
+          messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
+          messages.map((m) => m.timestamp),
+          messages.map((m) => JSON.stringify(m.metadata)),
+          messages.map((m) => m.idempotencyKey ?? null),
+        ],
+        client,
+      );
+      if (rows.length === 0) return null;
+      const first = Math.min(...rows.map((r) => Number(r.seq)));
+      const added = messages.map((m, i) => newMessage(m, sessionId, first + i));
+      await this.appendEvents(client, eventsOf.messagesAppended(rows[0]!.agent_name as string, added));
+      return added;
+    });
   }
 
   /**
@@ -433,7 +478,7 @@ export class PostgresBackend implements StorageBackend {
    */
   private async appendWithRepeats(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
     return this.transaction(async (client) => {
-      const { rows } = await this.query('lockSessionForAppend', 'SELECT last_seq FROM sessions WHERE id = $1 FOR UPDATE', [sessionId], client);
+      const { rows } = await this.query('lockSessionForAppend', 'SELECT last_seq, agent_name FROM sessions WHERE id = $1 FOR UPDATE', [sessionId], client);
       if (!rows[0]) return null;
       const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
       const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
@@ -459,6 +504,7 @@ export class PostgresBackend implements StorageBackend {
           }
           throw error;
         }
+        await this.appendEvents(client, eventsOf.messagesAppended(rows[0].agent_name as string, added));
       }
       let next = 0;
       return originals.map((original) => original ?? added[next++]!);
@@ -501,7 +547,12 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async clearHistory(sessionId: string): Promise<number> {
-    return (await this.query('clearHistory', 'DELETE FROM history WHERE session_id = $1', [sessionId])).rowCount ?? 0;
+    return this.transaction(async (client) => {
+      const deleted = (await this.query('clearHistory', 'DELETE FROM history WHERE session_id = $1', [sessionId], client)).rowCount ?? 0;
+      const session = deleted > 0 ? await this.sessionAbout(sessionId, client) : null;
+      if (session) await this.appendEvents(client, eventsOf.historyCleared(session, deleted));
+      return deleted;
+    });
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -511,18 +562,22 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async putState(s: NewState): Promise<State | null> {
-    let version = 0;
-    const exists = await this.ifSessionExists(async () => {
-      const { rows } = await this.query(
-        'putState',
-        `INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, 1)
-         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
-         RETURNING version`,
-        [s.sessionId, JSON.stringify(s.data), s.updatedAt],
-      );
-      version = Number(rows[0]!.version);
-    });
-    return exists ? { ...s, version } : null;
+    let stored: State | null = null;
+    const exists = await this.ifSessionExists(() =>
+      this.transaction(async (client) => {
+        const { rows } = await this.query(
+          'putState',
+          `INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, 1)
+           ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
+           RETURNING version, (SELECT agent_name FROM sessions WHERE id = $1) AS agent_name`,
+          [s.sessionId, JSON.stringify(s.data), s.updatedAt],
+          client,
+        );
+        stored = { ...s, version: Number(rows[0]!.version) };
+        await this.appendEvents(client, eventsOf.stateWritten(rows[0]!.agent_name as string, stored));
+      }),
+    );
+    return exists ? stored : null;
   }
 
   /**
@@ -557,7 +612,11 @@ export class PostgresBackend implements StorageBackend {
                 [sessionId, JSON.stringify(data), updatedAt, version],
                 client,
               );
-          return written.rowCount === 1 ? { sessionId, data, updatedAt, version } : undefined; // undefined: created meanwhile
+          if (written.rowCount !== 1) return undefined; // created meanwhile
+          const state = { sessionId, data, updatedAt, version };
+          const about = (await this.sessionAbout(sessionId, client))!;
+          await this.appendEvents(client, eventsOf.stateWritten(about.agentName, state));
+          return state;
         });
       });
       if (!exists) return null;
@@ -567,7 +626,18 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async deleteState(sessionId: string): Promise<boolean> {
-    return ((await this.query('deleteState', 'DELETE FROM state WHERE session_id = $1', [sessionId])).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rowCount } = await this.query('deleteState', 'DELETE FROM state WHERE session_id = $1', [sessionId], client);
+      if (!rowCount) return false;
+      await this.appendEvents(client, eventsOf.stateDeleted((await this.sessionAbout(sessionId, client))!));
+      return true;
+    });
+  }
+
+  /** The id and agent of a session (for its events), or null. */
+  private async sessionAbout(id: string, client: pg.PoolClient): Promise<{ id: string; agentName: string } | null> {
+    const { rows } = await this.query('sessionAbout', 'SELECT agent_name FROM sessions WHERE id = $1', [id], client);
+    return rows[0] ? { id, agentName: rows[0].agent_name as string } : null;
   }
 
   /** Runs an insert whose foreign key names a session; false when that session does not exist. */
@@ -611,6 +681,7 @@ export class PostgresBackend implements StorageBackend {
         artifacts: artifacts.rows.map(toArtifact),
       });
       await this.insertBundle(fork, client);
+      await this.appendEvents(client, eventsOf.sessionInserted(fork.session));
       return { fork };
     });
   }
@@ -671,11 +742,16 @@ export class PostgresBackend implements StorageBackend {
 
   async insertArtifact(a: Artifact): Promise<boolean> {
     return this.ifSessionExists(() =>
-      this.query(
-        'insertArtifact',
-        'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata)],
-      ),
+      this.transaction(async (client) => {
+        const { rows } = await this.query(
+          'insertArtifact',
+          `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           RETURNING (SELECT agent_name FROM sessions WHERE id = $2) AS agent_name`,
+          [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata)],
+          client,
+        );
+        await this.appendEvents(client, eventsOf.artifactInserted(rows[0]!.agent_name as string, a));
+      }),
     );
   }
 
@@ -692,13 +768,30 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async deleteArtifact(id: string): Promise<boolean> {
-    return ((await this.query('deleteArtifact', 'DELETE FROM artifacts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rows } = await this.query(
+        'deleteArtifact',
+        'DELETE FROM artifacts WHERE id = $1 RETURNING *, (SELECT agent_name FROM sessions s WHERE s.id = artifacts.session_id) AS agent_name',
+        [id],
+        client,
+      );
+      if (!rows[0]) return false;
+      await this.appendEvents(client, eventsOf.artifactDeleted(rows[0].agent_name as string, toArtifact(rows[0])));
+      return true;
+    });
   }
 
   // --- metrics --------------------------------------------------------------------------------
 
   async insertMetrics(metrics: readonly Metric[]): Promise<void> {
-    await this.insertMetricRows('insertMetrics', metrics, this.pool, '');
+    await this.transaction(async (client) => {
+      await this.insertMetricRows('insertMetrics', metrics, client, '');
+      const sessionIds = [...new Set(metrics.flatMap((m) => (m.sessionId === null ? [] : [m.sessionId])))];
+      if (sessionIds.length === 0) return;
+      const { rows } = await this.query('metricSessions', 'SELECT id, agent_name FROM sessions WHERE id = ANY($1::text[])', [sessionIds], client);
+      const agentOf = new Map(rows.map((r) => [r.id as string, r.agent_name as string]));
+      await this.appendEvents(client, eventsOf.metricsInserted(metrics, agentOf));
+    });
   }
 
   /** One multi-row INSERT: atomic on its own, whatever the number of metrics. */
@@ -750,6 +843,146 @@ export class PostgresBackend implements StorageBackend {
 
   async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     return this.countsBySession('metricCounts', 'metrics', sessionIds, this.metricFilters(filter, false));
+  }
+
+  // --- change feed ----------------------------------------------------------------------------
+
+  /**
+   * Appends events as the last statement of a write's transaction. Their seqs come from the
+   * `event_log` counter row, which this UPDATE locks until COMMIT: a concurrent writer waits here
+   * for this transaction to commit before it gets the next numbers, so seq order is commit order
+   * and a reader never sees seq N before every lower seq is visible. Taking the counter last keeps
+   * the lock short and makes it the last lock of every writer (no deadlock: whoever holds it waits
+   * for nothing else). The NOTIFY is queued in the same transaction and delivered on commit.
+   */
+  private async appendEvents(client: pg.PoolClient, events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.query(
+      'appendEvents',
+      `WITH counter AS (
+         UPDATE event_log SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq
+       ), added AS (
+         INSERT INTO events (seq, type, session_id, agent_name, time, payload)
+         SELECT counter.last_seq - $1 + e.ord, e.type, e.session_id, e.agent_name, now(), e.payload
+         FROM counter, unnest($2::text[], $3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(type, session_id, agent_name, payload, ord)
+         RETURNING seq
+       )
+       SELECT pg_notify($6, MAX(seq)::text) FROM added`,
+      [
+        events.length,
+        events.map((e) => e.type),
+        events.map((e) => e.sessionId),
+        events.map((e) => e.agentName),
+        events.map((e) => JSON.stringify(eventPayload(e))),
+        this.channel,
+      ],
+      client,
+    );
+    this.appendedEvents.add(client);
+  }
+
+  async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const [column, value] = 'sessionId' in scope ? ['session_id', scope.sessionId] : ['agent_name', scope.agentName];
+    const { rows } = await this.query(
+      `eventsAfter_${column}`,
+      `SELECT * FROM events WHERE ${column} = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint`,
+      [value, afterSeq, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  async eventLog(): Promise<EventLog> {
+    const { rows } = await this.query('eventLog', 'SELECT last_seq, pruned_through FROM event_log', []);
+    return { lastSeq: Number(rows[0]?.last_seq ?? 0), prunedThrough: Number(rows[0]?.pruned_through ?? 0) };
+  }
+
+  async pruneEvents(before: string, limit: number): Promise<number> {
+    const { rows } = await this.query(
+      'pruneEvents',
+      `WITH doomed AS (
+         SELECT seq FROM events WHERE time < $1::timestamptz ORDER BY time, seq LIMIT $2::bigint
+       ), upto AS (
+         SELECT MAX(seq) AS seq FROM doomed
+       ), deleted AS (
+         DELETE FROM events WHERE seq <= (SELECT seq FROM upto) RETURNING 1
+       ), moved AS (
+         UPDATE event_log SET pruned_through = GREATEST(pruned_through, (SELECT seq FROM upto))
+         WHERE id = 1 AND (SELECT seq FROM upto) IS NOT NULL RETURNING 1
+       )
+       SELECT (SELECT COUNT(*) FROM deleted) AS n, (SELECT COUNT(*) FROM moved) AS m`,
+      [before, limit],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  onEvents(wake: () => void): () => void {
+    if (this.closed) return () => {};
+    this.eventWaiters.add(wake);
+    if (!this.listener) this.startListening();
+    return () => void this.eventWaiters.delete(wake);
+  }
+
+  private wakeEventWaiters(): void {
+    for (const wake of [...this.eventWaiters]) wake();
+  }
+
+  /**
+   * One dedicated connection per backend LISTENs on this schema's channel, so that events written
+   * through other replicas wake this one's readers. When it fails it is replaced (backing off up
+   * to 5 s); once listening again every reader is woken, to catch up on what it may have missed.
+   */
+  private startListening(): void {
+    const listener = (this.listener = { client: null as pg.Client | null, retry: null as NodeJS.Timeout | null, failures: 0 });
+    const connect = async () => {
+      listener.retry = null;
+      if (this.closed || this.listener !== listener) return;
+      const client = new pg.Client({
+        connectionString: this.options.connectionString,
+        connectionTimeoutMillis: 10_000,
+        ...(this.options.schema ? { options: `-c search_path=${quoteIdent(this.options.schema)}` } : {}),
+      });
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        listener.client = null;
+        client.end().catch(() => {});
+        if (this.closed || this.listener !== listener) return;
+        this.options.onListenError?.(error);
+        const delay = Math.min(5000, 100 * 2 ** listener.failures++);
+        listener.retry = setTimeout(() => void connect(), delay);
+        listener.retry.unref();
+      };
+      client.on('error', fail);
+      client.on('end', () => fail(new Error('LISTEN connection ended')));
+      client.on('notification', () => this.wakeEventWaiters());
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+      } catch (error) {
+        fail(error as Error);
+        return;
+      }
+      if (this.closed || this.listener !== listener) {
+        failed = true;
+        await client.end().catch(() => {});
+        return;
+      }
+      listener.client = client;
+      listener.failures = 0;
+      this.wakeEventWaiters(); // whatever was committed while nobody listened
+    };
+    void connect();
+  }
+
+  private async stopListening(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    if (!listener) return;
+    if (listener.retry) clearTimeout(listener.retry);
+    const client = listener.client;
+    listener.client = null;
+    await client?.end().catch(() => {});
   }
 
   // --- moving data ----------------------------------------------------------------------------
@@ -967,6 +1200,17 @@ function toMetric(r: Row): Metric {
     timestamp: iso(r.timestamp),
     labels: r.labels as JsonObject,
   };
+}
+
+function toEvent(r: Row): StoredEvent {
+  return storedEvent({
+    seq: Number(r.seq),
+    type: r.type as string,
+    sessionId: r.session_id as string,
+    agentName: r.agent_name as string,
+    time: iso(r.time),
+    payload: r.payload as Json,
+  });
 }
 
 function toCacheEntry(r: Row): CacheEntry {

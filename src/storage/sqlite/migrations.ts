@@ -6,6 +6,8 @@
  * comparison, CHECK constraints for enums, and indexes that match the keyset queries.
  * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
  * forks (a session's parent and the message it was cut at).
+ * Version 4 is the change feed (version 3 is reserved for tenants/api keys on another branch; the
+ * runner applies whatever versions are above the database's, in order, gaps allowed).
  */
 export interface Migration {
   version: number;
@@ -105,6 +107,34 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN forked_from_message_id TEXT;
       -- A session's forks (Session.forks), and the foreign key's own look-up when a session is deleted.
       CREATE INDEX idx_sessions_parent ON sessions(parent_id, id) WHERE parent_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'change feed',
+    sql: `
+      -- One row per event, appended in the transaction of the write it describes. AUTOINCREMENT:
+      -- a seq is never handed out twice, even after the newest events were pruned (cursors stay
+      -- unambiguous). SQLite has one writer at a time, so seq order is commit order.
+      -- No foreign key: events outlive their session (SessionDeleted, replay after deletion).
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        agent_name TEXT NOT NULL,
+        time TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX idx_events_session ON events(session_id, seq);
+      CREATE INDEX idx_events_agent ON events(agent_name, seq);
+      CREATE INDEX idx_events_time ON events(time);
+
+      -- The highest seq pruning may have removed: a cursor below it may have missed events (expired).
+      CREATE TABLE event_log (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pruned_through INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO event_log (id) VALUES (1);
     `,
   },
 ];
