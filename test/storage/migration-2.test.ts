@@ -55,7 +55,7 @@ describe('migration 2 on a version-1 database', () => {
     raw.close();
     const backend = new SqliteBackend({ filename: db.filename });
     try {
-      expect(backend.settings().schemaVersion).toBe(2);
+      expect(backend.settings().schemaVersion).toBe(sqliteMigrations.at(-1)!.version); // 2 and every later one
       await expectMigrated(backend);
     } finally {
       await backend.close();
@@ -79,7 +79,7 @@ describe('migration 2 on a version-1 database', () => {
     }
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
     try {
-      expect(await backend.schemaVersion()).toBe(2);
+      expect(await backend.schemaVersion()).toBe(pgMigrations.at(-1)!.version); // 2 and every later one
       await expectMigrated(backend);
     } finally {
       await backend.close();
