@@ -168,6 +168,24 @@ describe('GraphQL subscriptions (SSE)', () => {
     await Promise.all([early.iterator.return?.(), rest.return?.(), agent.iterator.return?.()]);
   }, 60_000);
 
+  it('keeps CSRF prevention and the document limits for subscriptions', async () => {
+    ts = await startTestServer();
+    const id = (await client(ts.url).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
+    const query = encodeURIComponent(`subscription { sessionEvents(sessionId: "${id}") { seq } }`);
+    // A GET a browser could send from another site without a preflight.
+    const csrf = await fetch(`${ts.url}/graphql?query=${query}`, { headers: { accept: 'text/event-stream' } });
+    expect(csrf.status).toBe(403);
+    await csrf.body?.cancel();
+    const deep = `subscription { sessionEvents(sessionId: "${id}") { ... on MessageAdded { message { session { history { edges { node { session { id } } } } } } } } }`;
+    const refused = await fetch(`${ts.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: deep }),
+    });
+    const text = await refused.text();
+    expect(text).toContain('MAX_DEPTH_EXCEEDED');
+  });
+
   it('takes the SSE Last-Event-ID header as the default `after`', async () => {
     ts = await startTestServer();
     const api = client(ts.url);
