@@ -186,6 +186,21 @@ describe('GraphQL subscriptions (SSE)', () => {
     expect(text).toContain('MAX_DEPTH_EXCEEDED');
   });
 
+  it('shutdown completes open subscriptions at once instead of waiting for SHUTDOWN_TIMEOUT_MS', async () => {
+    const server = await startTestServer({ SHUTDOWN_TIMEOUT_MS: '120000' });
+    const id = (await client(server.url).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
+    const body = JSON.stringify({ query: SESSION_EVENTS, variables: { sessionId: id } });
+    const streams = await Promise.all(
+      [1, 2].map(() => openSse(`${server.url}/graphql`, { 'content-type': 'application/json' }, { method: 'POST', body })),
+    );
+    // Would take two minutes (and fail the test's timeout) if the subscriptions kept the server open.
+    await server.close();
+    for (const stream of streams) {
+      expect((await stream.next())?.event).toBe('complete');
+      expect(await stream.next()).toBeNull();
+    }
+  });
+
   it('takes the SSE Last-Event-ID header as the default `after`', async () => {
     ts = await startTestServer();
     const api = client(ts.url);
