@@ -62,6 +62,30 @@ export type StoredEvent = NewEvent & {
 /** Whose events a subscriber reads. */
 export type EventScope = { sessionId: string } | { agentName: string };
 
+/**
+ * What a wake-up says was written: the sessions and agents that got events. Null when it cannot
+ * say (a reconnect, an announcement too large): then every reader looks.
+ */
+export interface EventTouch {
+  sessionIds: ReadonlySet<string>;
+  agentNames: ReadonlySet<string>;
+}
+
+/** Whether events described by `touch` may concern a reader of `scope`. */
+export function touches(touch: EventTouch | null, scope: EventScope): boolean {
+  if (touch === null) return true;
+  return 'sessionId' in scope ? touch.sessionIds.has(scope.sessionId) : touch.agentNames.has(scope.agentName);
+}
+
+/** The touch of some events, accumulated into `into` when given. */
+export function touchOf(events: readonly NewEvent[], into: { sessionIds: Set<string>; agentNames: Set<string> } = { sessionIds: new Set(), agentNames: new Set() }) {
+  for (const e of events) {
+    into.sessionIds.add(e.sessionId);
+    into.agentNames.add(e.agentName);
+  }
+  return into;
+}
+
 /** The payload column: what the event says beyond its columns (type, session, agent). */
 export function eventPayload({ type: _type, sessionId: _session, agentName: _agent, ...payload }: NewEvent): Json {
   return payload as unknown as Json;

@@ -1,4 +1,4 @@
-import type { EventScope, StoredEvent } from '../domain/events.js';
+import type { EventScope, EventTouch, StoredEvent } from '../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
@@ -108,9 +108,11 @@ export interface StorageBackend extends CacheStore {
   /**
    * Calls `wake` whenever events may have been appended: at once after this backend commits, and
    * soon after another process does (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll while someone
-   * listens). A wake-up carries nothing: the listener reads the events. Returns the unsubscribe.
+   * listens). A wake-up carries no events — the listener reads them — only which sessions and
+   * agents got some (null: maybe any), so that readers of others need not look. Returns the
+   * unsubscribe.
    */
-  onEvents(wake: () => void): () => void;
+  onEvents(wake: (touch: EventTouch | null) => void): () => void;
 
   // moving data (the export/import CLI)
   /**

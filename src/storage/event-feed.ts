@@ -1,4 +1,4 @@
-import type { EventScope, StoredEvent } from '../domain/events.js';
+import { type EventScope, type StoredEvent, touches } from '../domain/events.js';
 import type { StorageBackend } from './backend.js';
 
 /** Events read per query while catching up; a stream keeps reading pages until it is level. */
@@ -32,7 +32,8 @@ export class EventStream implements AsyncIterableIterator<StoredEvent> {
     private readonly signal: AbortSignal,
     private readonly onFinish: () => void = () => {},
   ) {
-    this.stopListening = backend.onEvents(() => {
+    this.stopListening = backend.onEvents((touch) => {
+      if (!touches(touch, scope)) return; // another session's or agent's events
       this.stale = true;
       this.wakeUp?.();
     });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEventCursor, encodeEventCursor, eventPayload, eventsOf, storedEvent } from '../../src/domain/events.js';
+import { decodeEventCursor, encodeEventCursor, eventPayload, eventsOf, storedEvent, touches, touchOf } from '../../src/domain/events.js';
 
 describe('event cursors', () => {
   it('round-trip every seq', () => {
@@ -33,5 +33,16 @@ describe('events of writes', () => {
     expect(eventsOf.messagesAppended('a', [])).toEqual([]);
     const metric = { id: 'metric_1', entityType: 'agent', entityName: 'a', sessionId: null, metricName: 'm', value: 1, timestamp: '2026-01-01T00:00:00.000Z', labels: {} };
     expect(eventsOf.metricsInserted([metric, { ...metric, sessionId: 'session_gone' }], new Map())).toEqual([]);
+  });
+});
+
+describe('wake-ups', () => {
+  it('concern the readers of the sessions and agents that got events; an unknown touch concerns everyone', () => {
+    const touch = touchOf(eventsOf.stateDeleted({ id: 'session_1', agentName: 'a' }));
+    expect(touches(touch, { sessionId: 'session_1' })).toBe(true);
+    expect(touches(touch, { agentName: 'a' })).toBe(true);
+    expect(touches(touch, { sessionId: 'session_2' })).toBe(false);
+    expect(touches(touch, { agentName: 'b' })).toBe(false);
+    expect(touches(null, { sessionId: 'session_2' })).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import { type EventScope, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent } from '../../domain/events.js';
+import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -99,9 +99,9 @@ export class PostgresBackend implements StorageBackend {
   private readonly onQuery: (name: string) => void;
 
   /** Waiting readers of the change feed (see `onEvents`). */
-  private readonly eventWaiters = new Set<() => void>();
-  /** Transactions (by connection) that appended events: wake the waiters after their COMMIT. */
-  private readonly appendedEvents = new WeakSet<pg.PoolClient>();
+  private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
+  /** Transactions (by connection) that appended events, and for whom: wake the waiters after their COMMIT. */
+  private readonly appendedEvents = new WeakMap<pg.PoolClient, ReturnType<typeof touchOf>>();
   /** The one LISTEN connection of this backend, opened when the first reader waits. */
   private listener: { client: pg.Client | null; retry: NodeJS.Timeout | null; failures: number } | null = null;
   private closed = false;
@@ -243,7 +243,11 @@ export class PostgresBackend implements StorageBackend {
       await this.query('begin', 'BEGIN', [], client);
       const result = await work(client);
       await this.query('commit', 'COMMIT', [], client);
-      if (this.appendedEvents.delete(client)) this.wakeEventWaiters();
+      const touched = this.appendedEvents.get(client);
+      if (touched) {
+        this.appendedEvents.delete(client);
+        this.wakeEventWaiters(touched);
+      }
       return result;
     } catch (error) {
       this.appendedEvents.delete(client);
@@ -867,7 +871,7 @@ export class PostgresBackend implements StorageBackend {
          FROM counter, unnest($2::text[], $3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(type, session_id, agent_name, payload, ord)
          RETURNING seq
        )
-       SELECT pg_notify($6, MAX(seq)::text) FROM added`,
+       SELECT pg_notify($6, $7) FROM (SELECT 1 FROM added LIMIT 1) AS any_added`,
       [
         events.length,
         events.map((e) => e.type),
@@ -875,10 +879,11 @@ export class PostgresBackend implements StorageBackend {
         events.map((e) => e.agentName),
         events.map((e) => JSON.stringify(eventPayload(e))),
         this.channel,
+        notifyPayload(events),
       ],
       client,
     );
-    this.appendedEvents.add(client);
+    this.appendedEvents.set(client, touchOf(events, this.appendedEvents.get(client)));
   }
 
   async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -915,15 +920,15 @@ export class PostgresBackend implements StorageBackend {
     return Number(rows[0]?.n ?? 0);
   }
 
-  onEvents(wake: () => void): () => void {
+  onEvents(wake: (touch: EventTouch | null) => void): () => void {
     if (this.closed) return () => {};
     this.eventWaiters.add(wake);
     if (!this.listener) this.startListening();
     return () => void this.eventWaiters.delete(wake);
   }
 
-  private wakeEventWaiters(): void {
-    for (const wake of [...this.eventWaiters]) wake();
+  private wakeEventWaiters(touch: EventTouch | null): void {
+    for (const wake of [...this.eventWaiters]) wake(touch);
   }
 
   /**
@@ -955,7 +960,7 @@ export class PostgresBackend implements StorageBackend {
       };
       client.on('error', fail);
       client.on('end', () => fail(new Error('LISTEN connection ended')));
-      client.on('notification', () => this.wakeEventWaiters());
+      client.on('notification', (message) => this.wakeEventWaiters(touchFromPayload(message.payload)));
       try {
         await client.connect();
         await client.query(`LISTEN ${quoteIdent(this.channel)}`);
@@ -970,7 +975,7 @@ export class PostgresBackend implements StorageBackend {
       }
       listener.client = client;
       listener.failures = 0;
-      this.wakeEventWaiters(); // whatever was committed while nobody listened
+      this.wakeEventWaiters(null); // whatever was committed while nobody listened
     };
     void connect();
   }
@@ -1103,6 +1108,27 @@ export class PostgresBackend implements StorageBackend {
       return (await this.query('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = $1 AND expires_at <= $2', [key, now])).rowCount ?? 0;
     }
     return (await this.query('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= $1', [now])).rowCount ?? 0;
+  }
+}
+
+/**
+ * What a NOTIFY says: the sessions and agents that got events, as JSON `[sessionIds, agentNames]`,
+ * so that other replicas wake only their readers. NOTIFY payloads must stay under 8000 bytes: a
+ * larger one is sent empty, which wakes every reader (see `touchFromPayload`).
+ */
+function notifyPayload(events: readonly NewEvent[]): string {
+  const { sessionIds, agentNames } = touchOf(events);
+  const payload = JSON.stringify([[...sessionIds], [...agentNames]]);
+  return Buffer.byteLength(payload) < 7900 ? payload : '';
+}
+
+function touchFromPayload(payload: string | undefined): EventTouch | null {
+  try {
+    const [sessionIds, agentNames] = JSON.parse(payload ?? '') as [string[], string[]];
+    if (!Array.isArray(sessionIds) || !Array.isArray(agentNames)) return null;
+    return { sessionIds: new Set(sessionIds), agentNames: new Set(agentNames) };
+  } catch {
+    return null;
   }
 }
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
-import { type EventScope, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent } from '../../domain/events.js';
+import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
@@ -74,9 +74,9 @@ export class SqliteBackend implements StorageBackend {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly onQuery: (name: string, sql: string) => void;
   /** Waiting readers of the change feed (see `onEvents`). */
-  private readonly eventWaiters = new Set<() => void>();
-  /** A write in the current group commit appended events: wake the waiters after the COMMIT. */
-  private eventsWritten = false;
+  private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
+  /** What the writes of the current group commit appended events for: wake the waiters after the COMMIT. */
+  private eventsWritten: ReturnType<typeof touchOf> | null = null;
   private eventPoll: { timer: NodeJS.Timeout; lastSeq: number } | null = null;
   private readonly eventPollMs: number;
 
@@ -205,7 +205,7 @@ export class SqliteBackend implements StorageBackend {
     const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
     try {
       // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
-      this.eventsWritten = false;
+      this.eventsWritten = null;
       this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
       try {
         for (const { work } of batch) {
@@ -233,10 +233,9 @@ export class SqliteBackend implements StorageBackend {
       if (outcome.failed) reject(outcome.error);
       else resolve(outcome.value);
     });
-    if (this.eventsWritten) {
-      this.eventsWritten = false;
-      this.wakeEventWaiters();
-    }
+    const touched = this.eventsWritten;
+    this.eventsWritten = null;
+    if (touched) this.wakeEventWaiters(touched);
   }
 
   /** Several statements as one write: all of them or none (a savepoint within the group commit). */
@@ -739,7 +738,8 @@ export class SqliteBackend implements StorageBackend {
         e.type, e.sessionId, e.agentName, time, JSON.stringify(eventPayload(e)),
       );
     }
-    this.eventsWritten = true;
+    // A write rolled back later (its savepoint) leaves its touch: a needless look, never a miss.
+    this.eventsWritten = touchOf(events, this.eventsWritten ?? undefined);
   }
 
   async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -776,7 +776,7 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  onEvents(wake: () => void): () => void {
+  onEvents(wake: (touch: EventTouch | null) => void): () => void {
     this.eventWaiters.add(wake);
     this.startEventPoll();
     return () => {
@@ -785,13 +785,14 @@ export class SqliteBackend implements StorageBackend {
     };
   }
 
-  private wakeEventWaiters(): void {
-    for (const wake of [...this.eventWaiters]) wake();
+  private wakeEventWaiters(touch: EventTouch | null): void {
+    for (const wake of [...this.eventWaiters]) wake(touch);
   }
 
   /**
    * Other processes on the same file append events this process hears nothing of: while anyone
-   * waits, the newest seq is looked up every `eventPollMs` (one indexed row) and a change wakes them.
+   * waits, the newest seq is looked up every `eventPollMs` (one row) and a change wakes the readers
+   * of the sessions and agents that got the new events.
    */
   private startEventPoll(): void {
     if (this.eventPoll || !this.db.open) return;
@@ -799,10 +800,15 @@ export class SqliteBackend implements StorageBackend {
     const poll = { lastSeq: lastSeq(), timer: setInterval(() => {
       try {
         const seq = lastSeq();
-        if (seq !== poll.lastSeq) {
-          poll.lastSeq = seq;
-          this.wakeEventWaiters();
-        }
+        if (seq === poll.lastSeq) return;
+        const rows = this.db
+          .prepare('/* polledEvents */ SELECT DISTINCT session_id, agent_name FROM events WHERE seq > ? AND seq <= ?')
+          .all(poll.lastSeq, seq) as Row[];
+        poll.lastSeq = seq;
+        this.wakeEventWaiters({
+          sessionIds: new Set(rows.map((r) => r.session_id as string)),
+          agentNames: new Set(rows.map((r) => r.agent_name as string)),
+        });
       } catch {
         // Busy or closing: the next tick looks again.
       }
