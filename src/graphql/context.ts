@@ -13,6 +13,8 @@ export interface GraphQLContext {
   streams: EventStreams;
   /** The SSE `Last-Event-ID` header: where a reconnecting subscription resumes unless `after` says. */
   lastEventId: string | null;
+  /** Whether the client takes SSE (`Accept: text/event-stream`), the one transport of subscriptions. */
+  acceptsEventStream: boolean;
 }
 
 export function createGraphQLContext(
@@ -26,5 +28,6 @@ export function createGraphQLContext(
     loaders: createLoaders(storage),
     streams: streams ?? new EventStreams(config.events.maxStreams),
     lastEventId: request?.headers.get('last-event-id') || null,
+    acceptsEventStream: /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
   };
 }

@@ -201,6 +201,22 @@ describe('GraphQL subscriptions (SSE)', () => {
     }
   });
 
+  it('refuses a subscription over any other transport than SSE, and it holds no stream place', async () => {
+    ts = await startTestServer({ MAX_EVENT_STREAMS: '1' });
+    const id = (await client(ts.url).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
+    const body = JSON.stringify({ query: SESSION_EVENTS, variables: { sessionId: id } });
+    for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
+      const response = await fetch(`${ts.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+      const result = (await response.json()) as Result;
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(result.errors?.[0]?.message).toMatch(/text\/event-stream/);
+    }
+    // The one place is still free.
+    const stream = await openSse(`${ts.url}/storage/sessions/${id}/events`);
+    expect(stream.status).toBe(200);
+    stream.close();
+  });
+
   it('takes the SSE Last-Event-ID header as the default `after`', async () => {
     ts = await startTestServer();
     const api = client(ts.url);

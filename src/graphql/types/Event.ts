@@ -1,3 +1,4 @@
+import { ValidationError } from '../../domain/errors.js';
 import { encodeEventCursor, type EventScope, type EventType, type StoredEvent } from '../../domain/events.js';
 import { shortText } from '../../domain/inputs.js';
 import { builder } from '../builder.js';
@@ -114,6 +115,11 @@ builder.objectRef<Of<'MetricRecorded'>>('MetricRecorded').implement({
 
 /** Takes a place among the server's streams, then opens the stream (which gives it back when it ends). */
 async function openStream(ctx: GraphQLContext, scope: EventScope, after: string | null | undefined) {
+  // Over any other transport Yoga refuses the result (406) without ever ending the stream, which
+  // would then hold its place forever: refuse before opening one.
+  if (!ctx.acceptsEventStream) {
+    throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE: send Accept: text/event-stream' }]);
+  }
   const ticket = ctx.streams.admit();
   return ctx.storage.subscribeEvents(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
 }
