@@ -435,43 +435,59 @@ export class PostgresBackend implements StorageBackend {
   }
 
   /**
-   * One statement for the messages, then their events, in one transaction: the row lock taken by
-   * the UPDATE serializes appends from every replica (seq order is commit order). No session row →
-   * nothing reserved → nothing inserted.
+   * One statement, so one round trip and an implicit transaction: the row lock taken by the
+   * UPDATE serializes appends from every replica (seq order is commit order). No session row →
+   * nothing reserved → nothing inserted. The MessageAdded events are appended by the same
+   * statement (see `appendEvents` for the counter), their snapshots built from the inserted rows —
+   * the same record `toMessage` reads back — and the NOTIFY sent on commit. The counter's UPDATE
+   * depends on the inserted rows, so it runs after them: the session's lock is always taken first.
    */
   private async appendFresh(sessionId: string, messages: readonly NewMessage[]): Promise<Message[] | null> {
-    return this.transaction(async (client) => {
-      const { rows } = await this.query(
-        'appendMessages',
-        `WITH reserved AS (
-           UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq, agent_name
-         ), added AS (
-           INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
-           SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
-           FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
-             WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
-           RETURNING seq
-         )
-         SELECT added.seq, reserved.agent_name FROM added, reserved`,
-        [
-          messages.length,
-          sessionId,
-          messages.map((m) => m.id),
-          messages.map((m) => m.role),
-          messages.map((m) => encodeContent(m.content)),
-          messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
-          messages.map((m) => m.timestamp),
-          messages.map((m) => JSON.stringify(m.metadata)),
-          messages.map((m) => m.idempotencyKey ?? null),
-        ],
-        client,
-      );
-      if (rows.length === 0) return null;
-      const first = Math.min(...rows.map((r) => Number(r.seq)));
-      const added = messages.map((m, i) => newMessage(m, sessionId, first + i));
-      await this.appendEvents(client, eventsOf.messagesAppended(rows[0]!.agent_name as string, added));
-      return added;
-    });
+    const { rows } = await this.query(
+      'appendMessages',
+      `WITH reserved AS (
+         UPDATE sessions SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq, agent_name
+       ), added AS (
+         INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+         SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
+         FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
+           WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
+         RETURNING id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key
+       ), counter AS (
+         UPDATE event_log SET last_seq = last_seq + $1 WHERE id = 1 AND EXISTS (SELECT 1 FROM added) RETURNING last_seq
+       ), logged AS (
+         INSERT INTO events (seq, type, session_id, agent_name, time, payload)
+         SELECT counter.last_seq - reserved.last_seq + added.seq, 'MessageAdded', $2, reserved.agent_name, now(),
+           json_build_object('message', json_build_object(
+             'id', added.id, 'sessionId', $2::text, 'seq', added.seq, 'role', added.role,
+             'content', CASE WHEN added.content_encoding = 1 THEN added.content::json ELSE to_json(added.content) END,
+             'timestamp', to_char(added.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'metadata', added.metadata, 'idempotencyKey', added.idempotency_key))
+         FROM added, reserved, counter
+         RETURNING 1
+       )
+       SELECT added.seq, (SELECT agent_name FROM reserved) AS agent_name,
+         (SELECT COUNT(pg_notify($10, json_build_array(json_build_array($2::text), json_build_array(r.agent_name))::text))
+          FROM reserved r WHERE EXISTS (SELECT 1 FROM logged)) AS notified
+       FROM added`,
+      [
+        messages.length,
+        sessionId,
+        messages.map((m) => m.id),
+        messages.map((m) => m.role),
+        messages.map((m) => encodeContent(m.content)),
+        messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
+        messages.map((m) => m.timestamp),
+        messages.map((m) => JSON.stringify(m.metadata)),
+        messages.map((m) => m.idempotencyKey ?? null),
+        this.channel,
+      ],
+    );
+    if (rows.length === 0) return null;
+    const first = Math.min(...rows.map((r) => Number(r.seq)));
+    // Committed with its events: wake this process's readers (others hear the NOTIFY).
+    this.wakeEventWaiters({ sessionIds: new Set([sessionId]), agentNames: new Set([rows[0]!.agent_name as string]) });
+    return messages.map((m, i) => newMessage(m, sessionId, first + i));
   }
 
   /**
