@@ -611,31 +611,41 @@ export class PostgresBackend implements StorageBackend {
       let stored: State | null | undefined;
       const exists = await this.ifSessionExists(async () => {
         stored = await this.transaction(async (client): Promise<State | null | undefined> => {
-          const { rows } = await this.query('lockState', 'SELECT * FROM state WHERE session_id = $1 FOR UPDATE', [sessionId], client);
+          // The session's agent comes with the lock: its events need it, and a round trip less
+          // while the state is locked.
+          const { rows } = await this.query(
+            'lockState',
+            'SELECT state.*, (SELECT agent_name FROM sessions WHERE id = $1) AS agent_name FROM state WHERE session_id = $1 FOR UPDATE',
+            [sessionId],
+            client,
+          );
           const current = rows[0] ? toState(rows[0]) : null;
+          let agentName = rows[0]?.agent_name as string | undefined;
           if (!current) {
-            const session = await this.query('lockSessionForState', 'SELECT 1 FROM sessions WHERE id = $1 FOR KEY SHARE', [sessionId], client);
+            const session = await this.query('lockSessionForState', 'SELECT agent_name FROM sessions WHERE id = $1 FOR KEY SHARE', [sessionId], client);
             if (session.rows.length === 0) return null;
+            agentName = session.rows[0]!.agent_name as string;
           }
           const data = change(current);
           const version = (current?.version ?? 0) + 1;
+          const state = { sessionId, data, updatedAt, version };
+          const events = eventsOf.stateWritten(agentName!, state);
           const written = current
-            ? await this.query(
+            ? await this.writeWithEvents(
                 'updateState',
-                'UPDATE state SET data = $2, updated_at = $3, version = $4 WHERE session_id = $1',
+                'UPDATE state SET data = $2, updated_at = $3, version = $4 WHERE session_id = $1 RETURNING 1',
                 [sessionId, JSON.stringify(data), updatedAt, version],
+                events,
                 client,
               )
-            : await this.query(
+            : await this.writeWithEvents(
                 'createState',
-                'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING',
+                'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING RETURNING 1',
                 [sessionId, JSON.stringify(data), updatedAt, version],
+                events,
                 client,
               );
-          if (written.rowCount !== 1) return undefined; // created meanwhile
-          const state = { sessionId, data, updatedAt, version };
-          const about = (await this.sessionAbout(sessionId, client))!;
-          await this.appendEvents(client, eventsOf.stateWritten(about.agentName, state));
+          if (written !== 1) return undefined; // created meanwhile
           return state;
         });
       });
@@ -876,19 +886,33 @@ export class PostgresBackend implements StorageBackend {
    * for nothing else). The NOTIFY is queued in the same transaction and delivered on commit.
    */
   private async appendEvents(client: pg.PoolClient, events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.query(
-      'appendEvents',
-      `WITH counter AS (
-         UPDATE event_log SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq
-       ), added AS (
+    await this.writeWithEvents('appendEvents', 'SELECT 1', [], events, client);
+  }
+
+  /**
+   * One statement: `write` (a data-modifying statement that RETURNs a row per row written, as the
+   * CTE `written`), then — only if it wrote — `events` and their NOTIFY (see `appendEvents`). The
+   * counter's UPDATE depends on `written`, so the write's own locks are always taken first. How
+   * many rows were written. In a transaction (`on` a client), the waiters are woken after COMMIT.
+   */
+  private async writeWithEvents(name: string, write: string, params: unknown[], events: readonly NewEvent[], on: pg.PoolClient): Promise<number> {
+    const p = (i: number) => `$${params.length + i}`;
+    const { rows } = await this.query(
+      name,
+      `WITH written AS (${write}), counter AS (
+         UPDATE event_log SET last_seq = last_seq + ${p(1)}::bigint WHERE id = 1 AND ${p(1)}::bigint > 0 AND EXISTS (SELECT 1 FROM written)
+         RETURNING last_seq
+       ), logged AS (
          INSERT INTO events (seq, type, session_id, agent_name, time, payload)
-         SELECT counter.last_seq - $1 + e.ord, e.type, e.session_id, e.agent_name, now(), e.payload
-         FROM counter, unnest($2::text[], $3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(type, session_id, agent_name, payload, ord)
-         RETURNING seq
+         SELECT counter.last_seq - ${p(1)}::bigint + e.ord, e.type, e.session_id, e.agent_name, now(), e.payload
+         FROM counter, unnest(${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::json[])
+           WITH ORDINALITY AS e(type, session_id, agent_name, payload, ord)
+         RETURNING 1
        )
-       SELECT pg_notify($6, $7) FROM (SELECT 1 FROM added LIMIT 1) AS any_added`,
+       SELECT (SELECT COUNT(*) FROM written) AS written,
+         (SELECT COUNT(pg_notify(${p(6)}, ${p(7)})) FROM (SELECT 1 FROM logged LIMIT 1) AS any_logged) AS notified`,
       [
+        ...params,
         events.length,
         events.map((e) => e.type),
         events.map((e) => e.sessionId),
@@ -897,9 +921,11 @@ export class PostgresBackend implements StorageBackend {
         this.channel,
         notifyPayload(events),
       ],
-      client,
+      on,
     );
-    this.appendedEvents.set(client, touchOf(events, this.appendedEvents.get(client)));
+    const written = Number(rows[0]?.written ?? 0);
+    if (written > 0 && events.length > 0) this.appendedEvents.set(on, touchOf(events, this.appendedEvents.get(on)));
+    return written;
   }
 
   async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
