@@ -43,6 +43,8 @@ export interface Config {
   auth: AuthConfig;
   /** The retention rules (storage/retention.ts), and how often the background sweeper applies them. */
   retention: RetentionConfig;
+  /** The change feed: how long events are kept, how many streams one process serves, heartbeats. */
+  events: EventsConfig;
 }
 
 export interface AuthConfig {
@@ -65,6 +67,15 @@ export function isLoopback(host: string): boolean {
 export interface RetentionConfig extends RetentionPolicy {
   /** Seconds between background sweeps; 0: no sweeper (runs happen only on demand). */
   intervalSeconds: number;
+}
+
+export interface EventsConfig {
+  /** Events older than this are pruned in the background (ms); their cursors expire. */
+  retentionMs: number;
+  /** Most event streams (REST SSE and GraphQL subscriptions) open at once in this process. */
+  maxStreams: number;
+  /** An SSE comment is sent this often on a quiet stream, so that proxies keep it open (ms). */
+  heartbeatMs: number;
 }
 
 /** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
@@ -188,6 +199,9 @@ const envSchema = z.object({
   RETENTION_INTERVAL_SECONDS: intFrom('RETENTION_INTERVAL_SECONDS', 0, 7 * 24 * 3600, 0),
   RETENTION_BATCH_SIZE: intFrom('RETENTION_BATCH_SIZE', 1, 10_000, 100),
   RETENTION_REPORT_IDS: intFrom('RETENTION_REPORT_IDS', 0, 100_000, 1000),
+  EVENT_RETENTION_HOURS: intFrom('EVENT_RETENTION_HOURS', 1, 24 * 365 * 10, 168),
+  MAX_EVENT_STREAMS: intFrom('MAX_EVENT_STREAMS', 0, 1_000_000, 1000),
+  EVENT_HEARTBEAT_SECONDS: intFrom('EVENT_HEARTBEAT_SECONDS', 1, 3600, 15),
   CORS_ORIGINS: z
     .string()
     .optional()
@@ -265,6 +279,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       batchSize: e.RETENTION_BATCH_SIZE,
       reportIds: e.RETENTION_REPORT_IDS,
       intervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+    },
+    events: {
+      retentionMs: e.EVENT_RETENTION_HOURS * 3_600_000,
+      maxStreams: e.MAX_EVENT_STREAMS,
+      heartbeatMs: e.EVENT_HEARTBEAT_SECONDS * 1000,
     },
   };
 }

@@ -6,6 +6,7 @@ import { type Config, ConfigError, type DatabaseConfig, loadConfig } from './con
 import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
+import { startEventPruning } from './storage/event-retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
 import type { ApiKeyStore } from './storage/backend.js';
 import { tenantsOver } from './storage/tenants.js';
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
       pgPoolSize: config.pgPoolSize,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
+      onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     });
     cache = await openCacheStore(config);
   } catch (error) {
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
     pgPoolSize: config.pgPoolSize,
     onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
+    onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     onOpenError: (tenant, error) => logger.error({ tenant, err: (error as Error).message }, 'cannot open a tenant’s database'),
   });
   await warnAboutAccess(config, backend, logger);
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
     logger.child({ component: 'retention' }),
   );
   sweeper.start();
+  const stopPruning = startEventPruning(tenants, { retentionMs: config.events.retentionMs, clock: systemClock, logger });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -125,7 +129,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
-    // Bounded: a stuck client must not keep the process (and the database) open forever.
+    stopPruning();
+    // Bounded: a stuck client must not keep the process (and the database) open forever. Event
+    // streams are ended at once (see startServer).
     const { forced } = await running.close(config.shutdownTimeoutMs);
     // A sweep in progress finishes (each of its writes is short) before the database closes.
     await sweeper.stop();

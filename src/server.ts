@@ -14,6 +14,7 @@ import { createGraphQLContext, type GraphQLContext } from './graphql/context.js'
 import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { authPlugin, callerOf, useScopes } from './http/auth.js';
+import { EventStreams } from './http/event-streams.js';
 import { graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
@@ -29,15 +30,17 @@ export interface AppDeps {
   logger: Logger;
   /** For API key records (default: the system clock). */
   clock?: Clock;
+  /** The server's open event streams; `startServer` passes its own, to end them on shutdown. */
+  streams?: EventStreams;
 }
 
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
-export function createApp({ storage, tenants, config, logger, clock = systemClock }: AppDeps): App {
+export function createApp({ storage, tenants, config, logger, clock = systemClock, streams = new EventStreams(config.events.maxStreams) }: AppDeps): App {
   // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
   const log = () => requestLogger(logger);
-  const storages = tenants ?? new Tenants(storage, () => Promise.reject(new Error('this server has only the default tenant')));
+  const storages = tenants ?? Tenants.only(storage);
   const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
   const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), (id) => authenticator.forget(id));
   const rateLimiter = new RateLimiter(config.auth.rateLimitPerSecond, config.auth.rateLimitBurst);
@@ -68,7 +71,7 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
     // Scopes are checked per root field, once the operation is known (useScopes).
-    context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }),
+    context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams }),
     logging: {
       debug: (...args) => log().debug({ args }, 'yoga'),
       info: (...args) => log().info({ args }, 'yoga'),
@@ -78,7 +81,7 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     plugins: [
       // First: nothing is served to a request that has not authenticated.
       authPlugin({ auth: config.auth, tenants: storages, authenticator, rateLimiter, logger }),
-      restPlugin({ storage, authorize, config, logger }),
+      restPlugin({ storage, authorize, config, logger, streams }),
       ...graphqlLimitPlugins(config),
       useScopes(),
       useDomainErrors(),
@@ -99,7 +102,8 @@ export interface RunningServer {
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger } = deps;
-  const app = createApp(deps);
+  const streams = deps.streams ?? new EventStreams(config.events.maxStreams);
+  const app = createApp({ ...deps, streams });
   let draining = false;
   const listener = withRequestContext(logger, app, (_req, res) => {
     // While draining, a request that arrives on a kept-alive connection is still served, and the
@@ -132,6 +136,9 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const close = (timeoutMs = config.shutdownTimeoutMs) =>
     (closing ??= new Promise((resolve) => {
       draining = true;
+      // Event streams never finish by themselves: end them now (clients reconnect elsewhere with
+      // their last cursor) rather than wait out the deadline.
+      streams.closeAll();
       let forced = 0;
       // Connections that finish their response go idle; close them as soon as they do, instead of
       // waiting out their keep-alive.

@@ -24,6 +24,7 @@ const hardening = {
   // Open on loopback (the default HOST), with a warning at start.
   auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
   retention: { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
+  events: { retentionMs: 168 * 3_600_000, maxStreams: 1000, heartbeatMs: 15_000 },
 };
 
 describe('loadConfig', () => {
@@ -278,6 +279,25 @@ describe('hardening variables', () => {
     [{ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }, 'HTTP_HEADERS_TIMEOUT_MS must not be larger'],
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ CORS_ORIGINS: 'example.com' }, 'CORS_ORIGINS'],
+  ])('refuses %j, naming the variable', (env, name) => {
+    expect(configError(env).message).toContain(name);
+  });
+});
+
+describe('change feed variables', () => {
+  it('reads the retention, the stream cap and the heartbeat', () => {
+    expect(loadConfig({ EVENT_RETENTION_HOURS: '24', MAX_EVENT_STREAMS: '0', EVENT_HEARTBEAT_SECONDS: '30' }).events).toEqual({
+      retentionMs: 24 * 3_600_000,
+      maxStreams: 0,
+      heartbeatMs: 30_000,
+    });
+  });
+
+  it.each([
+    [{ EVENT_RETENTION_HOURS: '0' }, 'EVENT_RETENTION_HOURS'],
+    [{ EVENT_RETENTION_HOURS: 'a week' }, 'EVENT_RETENTION_HOURS'],
+    [{ MAX_EVENT_STREAMS: '-1' }, 'MAX_EVENT_STREAMS'],
+    [{ EVENT_HEARTBEAT_SECONDS: '0' }, 'EVENT_HEARTBEAT_SECONDS'],
   ])('refuses %j, naming the variable', (env, name) => {
     expect(configError(env).message).toContain(name);
   });

@@ -19,7 +19,8 @@ export abstract class DomainError extends Error {
     | 'INSUFFICIENT_STORAGE'
     | 'UNAUTHENTICATED'
     | 'FORBIDDEN'
-    | 'RATE_LIMITED';
+    | 'RATE_LIMITED'
+    | 'CURSOR_EXPIRED';
 }
 
 /** No credentials, or ones that do not open anything (unknown, revoked, malformed key). */
@@ -98,5 +99,16 @@ export class VersionConflictError extends ConflictError {
       expectedVersion === 'existing' ? 'a state' : expectedVersion === 0 ? 'no state' : `version ${expectedVersion}`;
     const current = currentVersion === 0 ? 'the session has no state' : `the state is at version ${currentVersion}`;
     super(`State version mismatch: expected ${expected}, but ${current}`);
+  }
+}
+
+/**
+ * A change-feed cursor older than the retention window: events after it have been pruned, so
+ * resuming from it would silently skip them. The client starts over (without a cursor) instead.
+ */
+export class CursorExpiredError extends DomainError {
+  readonly code = 'CURSOR_EXPIRED';
+  constructor() {
+    super('The cursor is older than the event retention window: events after it were pruned; subscribe again without one');
   }
 }

@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ZodPlugin from '@pothos/plugin-zod';
 import { GraphQLError, Kind, print } from 'graphql';
-import { GraphQLJSON, GraphQLJSONObject, GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
+import { GraphQLJSON, GraphQLJSONObject, GraphQLNonNegativeInt, GraphQLPositiveInt, GraphQLSafeInt } from 'graphql-scalars';
 import { parseTimestamp } from '../domain/inputs.js';
 import type { Json, JsonObject } from '../domain/json.js';
 import type { GraphQLContext } from './context.js';
@@ -24,6 +24,7 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: JsonObject; Output: JsonObject };
     NonNegativeInt: { Input: number; Output: number };
     PositiveInt: { Input: number; Output: number };
+    SafeInt: { Input: number; Output: number };
   };
   // Every connection resolver hands over its count lazily: it costs a query only when selected.
   Connection: { totalCount: () => Promise<number> };
@@ -50,6 +51,7 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 builder.globalConnectionField('totalCount', (t) =>
   t.field({
@@ -90,6 +92,7 @@ builder.addScalarType('JSON', GraphQLJSON);
 builder.addScalarType('JSONObject', GraphQLJSONObject);
 builder.addScalarType('NonNegativeInt', GraphQLNonNegativeInt);
 builder.addScalarType('PositiveInt', GraphQLPositiveInt);
+builder.addScalarType('SafeInt', GraphQLSafeInt);
 
 /** GraphQL enum values for a domain enum: `ACTIVE` stands for `'active'`, and so on. */
 export function enumValues<V extends string>(values: readonly V[]): Record<Uppercase<V>, { value: V }> {

@@ -1,6 +1,7 @@
 import type { ApiKeys } from '../auth/api-keys.js';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
+import { EventStreams } from '../http/event-streams.js';
 import type { Storage } from '../storage/storage.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -13,8 +14,23 @@ export interface GraphQLContext {
   apiKeys: ApiKeys;
   /** Fresh for every request, so that batches never mix requests. */
   loaders: Loaders;
+  /** The server's open event streams (subscriptions take a place). */
+  streams: EventStreams;
+  /** The SSE `Last-Event-ID` header: where a reconnecting subscription resumes unless `after` says. */
+  lastEventId: string | null;
+  /** Whether the client takes SSE (`Accept: text/event-stream`), the one transport of subscriptions. */
+  acceptsEventStream: boolean;
 }
 
-export function createGraphQLContext(deps: Omit<GraphQLContext, 'loaders'>): GraphQLContext {
-  return { ...deps, loaders: createLoaders(deps.storage) };
+export function createGraphQLContext(
+  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'acceptsEventStream'>,
+  { request, streams }: { request?: Request; streams?: EventStreams } = {},
+): GraphQLContext {
+  return {
+    ...deps,
+    loaders: createLoaders(deps.storage),
+    streams: streams ?? new EventStreams(deps.config.events.maxStreams),
+    lastEventId: request?.headers.get('last-event-id') || null,
+    acceptsEventStream: /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
+  };
 }

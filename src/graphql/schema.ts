@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import './types/ApiKey.js';
 import './types/Artifact.js';
 import './types/CacheEntry.js';
+import './types/Event.js';
 import './types/Message.js';
 import './types/Metric.js';
 import './types/Retention.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  CursorExpiredError,
   DomainError,
   ForbiddenError,
   InsufficientStorageError,
@@ -142,6 +143,8 @@ export function errorResponse(error: unknown): Response | null {
     if (error instanceof UnavailableError) {
       return json(503, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     }
+    // Gone: the events after the cursor were pruned (see EVENT_RETENTION_HOURS).
+    if (error instanceof CursorExpiredError) return json(410, { detail: error.message });
     if (error instanceof InsufficientStorageError) {
       return json(507, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     }

@@ -7,6 +7,8 @@ import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
 import { cacheRoutes } from './cache.js';
 import { historyRoutes } from './history.js';
+import type { EventStreams } from '../http/event-streams.js';
+import { eventRoutes } from './events.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from './metrics.js';
 import { retentionRoutes } from './retention.js';
@@ -78,13 +80,15 @@ export interface RestDeps {
   authorize(request: Request, scope: ApiKeyScope): Promise<Storage>;
   config: Config;
   logger: Logger;
+  /** The server's open event streams (its cap, and shutdown). */
+  streams: EventStreams;
 }
 
 /**
  * The REST compatibility API as a Yoga plugin: every path but `/graphql` is answered here, in the
  * same process and on the same port, from the same `Storage`.
  */
-export function restPlugin({ storage, authorize, config, logger }: RestDeps): Plugin {
+export function restPlugin({ storage, authorize, config, logger, streams }: RestDeps): Plugin {
   const routes: CompiledRoute[] = [];
   const deps = { config };
   for (const route of [
@@ -96,6 +100,7 @@ export function restPlugin({ storage, authorize, config, logger }: RestDeps): Pl
     ...metricRoutes(deps),
     ...cacheRoutes(),
     ...retentionRoutes(deps),
+    ...eventRoutes({ config, streams }),
   ]) {
     routes.push(compile(route));
   }

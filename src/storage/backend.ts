@@ -1,3 +1,4 @@
+import type { EventScope, EventTouch, StoredEvent } from '../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { ApiKey, Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
@@ -112,6 +113,31 @@ export interface StorageBackend extends CacheStore, ApiKeyStore {
   metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>>;
   metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>>;
 
+  // the change feed (domain/events.ts)
+  /**
+   * Every write method above appends its events (`eventsOf`) in the same transaction as the write:
+   * a committed write has its events, a failed one has none. Seqs are handed out in commit order —
+   * once a reader has seen seq N, no event below N can appear later — so "everything after the last
+   * seq I saw" never misses one.
+   */
+  /** Events of `scope` with seq above `afterSeq`, in seq order, at most `limit`. */
+  eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The highest seq handed out so far, and the highest seq pruning may have removed (0: none). */
+  eventLog(): Promise<EventLog>;
+  /**
+   * Deletes up to `limit` events committed before `before` (ISO time), oldest first, and moves
+   * `prunedThrough`; how many were deleted.
+   */
+  pruneEvents(before: string, limit: number): Promise<number>;
+  /**
+   * Calls `wake` whenever events may have been appended: at once after this backend commits, and
+   * soon after another process does (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll while someone
+   * listens). A wake-up carries no events — the listener reads them — only which sessions and
+   * agents got some (null: maybe any), so that readers of others need not look. Returns the
+   * unsubscribe.
+   */
+  onEvents(wake: (touch: EventTouch | null) => void): () => void;
+
   // moving data (the export/import CLI)
   /**
    * Writes a session exactly as exported — ids, timestamps and `seq` kept — in one transaction:
@@ -157,6 +183,11 @@ export interface ApiKeyStore {
   listApiKeys(tenant: string | null): Promise<ApiKey[]>;
   /** Marks the key revoked (a key revoked before keeps its time); false when there is no such key. */
   revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
+}
+
+export interface EventLog {
+  lastSeq: number;
+  prunedThrough: number;
 }
 
 export interface SessionBundle {

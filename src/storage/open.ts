@@ -11,6 +11,7 @@ export interface OpenOptions {
   pgPoolSize?: number;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
+  onListenError?: (error: Error) => void;
 }
 
 /** The one place that turns a `DATABASE_URL` into a backend (migrated and ready). */
@@ -26,6 +27,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         poolSize: options.pgPoolSize,
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,
+        onListenError: options.onListenError,
       });
     }
   }

@@ -43,6 +43,11 @@ export class Tenants {
     private readonly onOpenError: (tenant: string, error: unknown) => void = () => {},
   ) {}
 
+  /** Just the default tenant (a server or job over one database). */
+  static only(storage: Storage): Tenants {
+    return new Tenants(storage, () => Promise.reject(new Error('this server has only the default tenant')));
+  }
+
   async storageOf(tenant: string): Promise<Storage> {
     if (tenant === DEFAULT_TENANT) return this.defaultStorage;
     let opening = this.opened.get(tenant);

@@ -7,8 +7,8 @@ import { type Service, startService } from '../support/process.js';
 /**
  * `kill -9` of the SQLite server while writers are busy, three times over on one file. What was
  * acknowledged must be there after each restart; what was not may be missing, but never in part:
- * an `addMessages` batch is all of its messages or none, a session's `seq` has no gaps, and the
- * file passes `PRAGMA integrity_check`.
+ * an `addMessages` batch is all of its messages or none, a session's `seq` has no gaps, every
+ * message and session has exactly its change-feed event, and the file passes `PRAGMA integrity_check`.
  */
 
 const ROUNDS = 3;
@@ -138,6 +138,13 @@ function verify(): { messages: number; ackedBatches: number; unackedBatchesPrese
     for (const [id, content] of ledger.singles) expect(byId.get(id)?.content, `acknowledged message ${id}`).toBe(content);
     const sessions = new Set((db.prepare('SELECT id FROM sessions').all() as { id: string }[]).map((r) => r.id));
     for (const id of ledger.sessions) expect(sessions.has(id), `acknowledged session ${id}`).toBe(true);
+    // The change feed: every write with its event and every event with its write (one transaction).
+    const eventIds = (type: string, field: string) =>
+      (db.prepare('SELECT payload FROM events WHERE type = ? ORDER BY seq').all(type) as { payload: string }[]).map(
+        (r) => (JSON.parse(r.payload) as Record<string, { id: string }>)[field]!.id,
+      );
+    expect(eventIds('MessageAdded', 'message').sort()).toEqual([...byId.keys()].sort());
+    expect(eventIds('SessionCreated', 'session').sort()).toEqual([...sessions].sort());
     // State: at least the last acknowledged value, at most the last one sent.
     for (const [sessionId, { acked, sent }] of ledger.states) {
       const row = db.prepare('SELECT data FROM state WHERE session_id = ?').get(sessionId) as { data: string } | undefined;

@@ -3,7 +3,11 @@ import pg from 'pg';
 import { migrations } from '../../src/storage/postgres/migrations.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
 import { TEST_PG_URL, testSchema } from '../support/postgres.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { Storage } from '../../src/storage/storage.js';
+import { ManualClock } from '../support/fixtures.js';
 import { describeBackendContract } from './backend-contract.js';
+import { describeEventContract } from './backend-contract-events.js';
 
 // The real PostgreSQL of the machine, one throwaway schema per test.
 describeBackendContract('PostgresBackend (throwaway schema)', async () => {
@@ -16,6 +20,58 @@ describeBackendContract('PostgresBackend (throwaway schema)', async () => {
       await target.drop();
     },
   };
+});
+
+describeEventContract('PostgresBackend (throwaway schema)', async () => {
+  const target = testSchema();
+  const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4 });
+  return {
+    backend,
+    async cleanup() {
+      await backend.close();
+      await target.drop();
+    },
+  };
+});
+
+describe('PostgresBackend change feed order', () => {
+  it('a reader polling while many connections commit never skips a seq: seq order is commit order', async () => {
+    const target = testSchema();
+    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 10 });
+    try {
+      const clock = new ManualClock();
+      const storage = new Storage(backend, clock, createIdGenerator(clock));
+      const sessions = await Promise.all(
+        Array.from({ length: 8 }, () => storage.createSession({ agentName: 'race', userId: null, status: 'active', metadata: {} })),
+      );
+      // A reader that only ever asks "what is after the last seq I saw", as a stream does.
+      const seen: number[] = [];
+      let cursor = (await backend.eventLog()).lastSeq;
+      let writing = true;
+      const writers = Promise.all(
+        sessions.map(async (s, w) => {
+          for (let i = 0; i < 40; i++) {
+            if (i % 4 === 0) await storage.setState(s.id, { i });
+            else await storage.addMessage({ sessionId: s.id, role: 'user', content: `${w}-${i}`, metadata: {} });
+          }
+        }),
+      ).finally(() => (writing = false));
+      const read = async () => {
+        const page = await backend.eventsAfter({ agentName: 'race' }, cursor, 1000);
+        for (const e of page) seen.push(e.seq);
+        if (page.length) cursor = page.at(-1)!.seq;
+      };
+      while (writing) await read();
+      await writers;
+      await read();
+      const truth = (await backend.eventsAfter({ agentName: 'race' }, 0, 10_000)).filter((e) => e.type !== 'SessionCreated').map((e) => e.seq);
+      expect(truth).toHaveLength(8 * 40);
+      expect(seen).toEqual(truth);
+    } finally {
+      await backend.close();
+      await target.drop();
+    }
+  }, 60_000);
 });
 
 describe('PostgresBackend prepared statements', () => {

@@ -13,6 +13,9 @@ import type { Migration } from '../sqlite/migrations.js';
  *
  * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
  * forks (a session's parent and the message it was cut at).
+ *
+ * Version 3 is API keys; version 4 the change feed (events, appended in the transaction of each write);
+ * version 5 retention (a session's expiry).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -124,6 +127,36 @@ export const migrations: readonly Migration[] = [
         revoked_at timestamptz
       );
       CREATE INDEX idx_api_keys_tenant ON api_keys (tenant, id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'change feed',
+    sql: `
+      -- One row per event, appended in the transaction of the write it describes; no foreign key:
+      -- events outlive their session. seq is NOT a sequence: a sequence hands out numbers in call
+      -- order, and transactions may commit in another, so a reader at seq N could miss a lower seq
+      -- committed later. seq comes from event_log.last_seq, whose row stays locked until commit:
+      -- the next writer gets its number only after, so seq order is commit order.
+      CREATE TABLE events (
+        seq bigint PRIMARY KEY,
+        type text COLLATE "C" NOT NULL,
+        session_id text COLLATE "C" NOT NULL,
+        agent_name text COLLATE "C" NOT NULL,
+        time timestamptz NOT NULL,
+        payload json NOT NULL
+      );
+      CREATE INDEX idx_events_session ON events (session_id, seq);
+      CREATE INDEX idx_events_agent ON events (agent_name, seq);
+      CREATE INDEX idx_events_time ON events (time);
+
+      -- last_seq: the counter (see above); pruned_through: the highest seq pruning may have removed.
+      CREATE TABLE event_log (
+        id integer PRIMARY KEY CHECK (id = 1),
+        last_seq bigint NOT NULL DEFAULT 0,
+        pruned_through bigint NOT NULL DEFAULT 0
+      );
+      INSERT INTO event_log (id) VALUES (1);
     `,
   },
   {

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
+  EventLog,
   ForkOutcome,
   ForkSource,
   ImportCounts,
@@ -36,6 +39,8 @@ export interface PostgresOptions {
   onQuery?: (name: string) => void;
   /** Errors of idle pooled connections (e.g. the server restarted); the pool replaces them. */
   onPoolError?: (error: Error) => void;
+  /** The change feed's LISTEN connection failed; it reconnects by itself. */
+  onListenError?: (error: Error) => void;
 }
 
 type Row = Record<string, unknown>;
@@ -136,11 +141,25 @@ export class PostgresBackend implements StorageBackend {
   private readonly statementNames = new Map<string, string>();
   private readonly onQuery: (name: string) => void;
 
+  /** Waiting readers of the change feed (see `onEvents`). */
+  private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
+  /** Transactions (by connection) that appended events, and for whom: wake the waiters after their COMMIT. */
+  private readonly appendedEvents = new WeakMap<pg.PoolClient, ReturnType<typeof touchOf>>();
+  /** The one LISTEN connection of this backend, opened when the first reader waits. */
+  private listener: { client: pg.Client | null; retry: NodeJS.Timeout | null; failures: number } | null = null;
+  private closed = false;
+  /**
+   * NOTIFY channel of this schema's events: replicas on the same schema hear each other, tenants
+   * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
+   */
+  private readonly channel: string;
+
   private constructor(
     private readonly pool: pg.Pool,
-    onQuery: ((name: string) => void) | undefined,
+    private readonly options: PostgresOptions,
   ) {
-    this.onQuery = onQuery ?? (() => {});
+    this.onQuery = options.onQuery ?? (() => {});
+    this.channel = `agent_storage_events_${createHash('sha256').update(options.schema ?? '').digest('hex').slice(0, 24)}`;
   }
 
   /** Connects, creates or migrates the schema, and answers only once the database is usable. */
@@ -155,7 +174,7 @@ export class PostgresBackend implements StorageBackend {
     // Without a listener an idle connection's error (e.g. the server restarted) would crash the
     // process; the pool drops that connection and the next query gets a fresh one.
     pool.on('error', (error) => options.onPoolError?.(error));
-    const backend = new PostgresBackend(pool, options.onQuery);
+    const backend = new PostgresBackend(pool, options);
     try {
       await backend.migrate(options.schema);
     } catch (error) {
@@ -217,6 +236,9 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.eventWaiters.clear();
+    await this.stopListening();
     await this.pool.end();
   }
 
@@ -264,8 +286,14 @@ export class PostgresBackend implements StorageBackend {
       await this.query('begin', 'BEGIN', [], client);
       const result = await work(client);
       await this.query('commit', 'COMMIT', [], client);
+      const touched = this.appendedEvents.get(client);
+      if (touched) {
+        this.appendedEvents.delete(client);
+        this.wakeEventWaiters(touched);
+      }
       return result;
     } catch (error) {
+      this.appendedEvents.delete(client);
       await client.query('ROLLBACK').catch(() => {
         broken = true; // the connection is gone: do not return it to the pool
       });
@@ -389,12 +417,16 @@ export class PostgresBackend implements StorageBackend {
   // --- sessions -------------------------------------------------------------------------------
 
   async insertSession(s: Session): Promise<void> {
-    await this.query(
-      'insertSession',
-      `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
-    );
+    await this.transaction(async (client) => {
+      await this.query(
+        'insertSession',
+        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
+        client,
+      );
+      await this.appendEvents(client, eventsOf.sessionInserted(s));
+    });
   }
 
   async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
@@ -409,14 +441,23 @@ export class PostgresBackend implements StorageBackend {
          updated_at = ${p.add(patch.updatedAt, 'timestamptz')}` +
       (patch.expiresAt === undefined ? '' : `, expires_at = ${p.add(patch.expiresAt, 'timestamptz')}`);
     const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
-    const { rows } = await this.query('updateSession', `UPDATE sessions SET ${set} WHERE ${where.join(' AND ')} RETURNING *`, p.values);
-    return rows[0] ? toSession(rows[0]) : null;
+    return this.transaction(async (client) => {
+      const { rows } = await this.query('updateSession', `UPDATE sessions SET ${set} WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
+      if (!rows[0]) return null;
+      const session = toSession(rows[0]);
+      await this.appendEvents(client, eventsOf.sessionUpdated(session));
+      return session;
+    });
   }
 
   async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
     const p = new Params();
     const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
-    return ((await this.query('deleteSession', `DELETE FROM sessions WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rows } = await this.query('deleteSession', `DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
+      if (rows[0]) await this.appendEvents(client, eventsOf.sessionDeleted(toSession(rows[0])));
+      return rows.length > 0;
+    });
   }
 
   async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
@@ -466,22 +507,42 @@ export class PostgresBackend implements StorageBackend {
 
   /**
    * One statement, so one round trip and an implicit transaction: the row lock taken by the
-   * UPDATE serializes appends from every replica (seq order is commit order) and is held only
-   * for this statement. No session row → nothing reserved → nothing inserted.
+   * UPDATE serializes appends from every replica (seq order is commit order). No session row →
+   * nothing reserved → nothing inserted. The MessageAdded events are appended by the same
+   * statement (see `appendEvents` for the counter), their snapshots built from the inserted rows —
+   * the same record `toMessage` reads back — and the NOTIFY sent on commit. The counter's UPDATE
+   * depends on the inserted rows, so it runs after them: the session's lock is always taken first.
    */
   private async appendFresh(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
-    // An expired session reserves nothing, so nothing is inserted ($10 null: every session is live).
+    // An expired session reserves nothing, so nothing is inserted ($11 null: every session is live).
     const { rows } = await this.query(
       'appendMessages',
       `WITH reserved AS (
          UPDATE sessions SET last_seq = last_seq + $1
-         WHERE id = $2 AND ($10::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $10::timestamptz) RETURNING last_seq
+         WHERE id = $2 AND ($11::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $11::timestamptz) RETURNING last_seq, agent_name
+       ), added AS (
+         INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+         SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
+         FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
+           WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
+         RETURNING id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key
+       ), counter AS (
+         UPDATE event_log SET last_seq = last_seq + $1 WHERE id = 1 AND EXISTS (SELECT 1 FROM added) RETURNING last_seq
+       ), logged AS (
+         INSERT INTO events (seq, type, session_id, agent_name, time, payload)
+         SELECT counter.last_seq - reserved.last_seq + added.seq, 'MessageAdded', $2, reserved.agent_name, now(),
+           json_build_object('message', json_build_object(
+             'id', added.id, 'sessionId', $2::text, 'seq', added.seq, 'role', added.role,
+             'content', CASE WHEN added.content_encoding = 1 THEN added.content::json ELSE to_json(added.content) END,
+             'timestamp', to_char(added.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'metadata', added.metadata, 'idempotencyKey', added.idempotency_key))
+         FROM added, reserved, counter
+         RETURNING 1
        )
-       INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
-       SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
-       FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
-         WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
-       RETURNING seq`,
+       SELECT added.seq, (SELECT agent_name FROM reserved) AS agent_name,
+         (SELECT COUNT(pg_notify($10, json_build_array(json_build_array($2::text), json_build_array(r.agent_name))::text))
+          FROM reserved r WHERE EXISTS (SELECT 1 FROM logged)) AS notified
+       FROM added`,
       [
         messages.length,
         sessionId,
@@ -492,11 +553,14 @@ export class PostgresBackend implements StorageBackend {
         messages.map((m) => m.timestamp),
         messages.map((m) => JSON.stringify(m.metadata)),
         messages.map((m) => m.idempotencyKey ?? null),
+        this.channel,
         liveAt ?? null,
       ],
     );
     if (rows.length === 0) return null;
     const first = Math.min(...rows.map((r) => Number(r.seq)));
+    // Committed with its events: wake this process's readers (others hear the NOTIFY).
+    this.wakeEventWaiters({ sessionIds: new Set([sessionId]), agentNames: new Set([rows[0]!.agent_name as string]) });
     return messages.map((m, i) => newMessage(m, sessionId, first + i));
   }
 
@@ -510,7 +574,7 @@ export class PostgresBackend implements StorageBackend {
     return this.transaction(async (client) => {
       const { rows } = await this.query(
         'lockSessionForAppend',
-        'SELECT last_seq FROM sessions WHERE id = $1 AND ($2::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $2::timestamptz) FOR UPDATE',
+        'SELECT last_seq, agent_name FROM sessions WHERE id = $1 AND ($2::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $2::timestamptz) FOR UPDATE',
         [sessionId, liveAt ?? null],
         client,
       );
@@ -539,6 +603,7 @@ export class PostgresBackend implements StorageBackend {
           }
           throw error;
         }
+        await this.appendEvents(client, eventsOf.messagesAppended(rows[0].agent_name as string, added));
       }
       let next = 0;
       return originals.map((original) => original ?? added[next++]!);
@@ -588,7 +653,12 @@ export class PostgresBackend implements StorageBackend {
   async clearHistory(sessionId: string, liveAt?: string): Promise<number> {
     const p = new Params();
     const where = [`session_id = ${p.add(sessionId, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('history.session_id', q, at))(p)];
-    return (await this.query('clearHistory', `DELETE FROM history WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0;
+    return this.transaction(async (client) => {
+      const deleted = (await this.query('clearHistory', `DELETE FROM history WHERE ${where.join(' AND ')}`, p.values, client)).rowCount ?? 0;
+      const session = deleted > 0 ? await this.sessionAbout(sessionId, client) : null;
+      if (session) await this.appendEvents(client, eventsOf.historyCleared(session, deleted));
+      return deleted;
+    });
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -598,21 +668,26 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async putState(s: NewState, liveAt?: string): Promise<State | null> {
-    let version = 0;
-    const exists = await this.ifSessionExists(async () => {
-      // No row when the session is expired at liveAt ($4 null: every session is live).
-      const { rows } = await this.query(
-        'putState',
-        `INSERT INTO state (session_id, data, updated_at, version)
-         SELECT $1, $2, $3, 1 WHERE $4::timestamptz IS NULL
-           OR EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND (expires_at IS NULL OR expires_at > $4::timestamptz))
-         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
-         RETURNING version`,
-        [s.sessionId, JSON.stringify(s.data), s.updatedAt, liveAt ?? null],
-      );
-      version = rows[0] ? Number(rows[0].version) : 0;
-    });
-    return exists && version > 0 ? { ...s, version } : null;
+    let stored: State | null = null;
+    const exists = await this.ifSessionExists(() =>
+      this.transaction(async (client) => {
+        // No row when the session is expired at liveAt ($4 null: every session is live).
+        const { rows } = await this.query(
+          'putState',
+          `INSERT INTO state (session_id, data, updated_at, version)
+           SELECT $1, $2, $3, 1 WHERE $4::timestamptz IS NULL
+             OR EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND (expires_at IS NULL OR expires_at > $4::timestamptz))
+           ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
+           RETURNING version, (SELECT agent_name FROM sessions WHERE id = $1) AS agent_name`,
+          [s.sessionId, JSON.stringify(s.data), s.updatedAt, liveAt ?? null],
+          client,
+        );
+        if (!rows[0]) return;
+        stored = { ...s, version: Number(rows[0].version) };
+        await this.appendEvents(client, eventsOf.stateWritten(rows[0].agent_name as string, stored));
+      }),
+    );
+    return exists ? stored : null;
   }
 
   /**
@@ -631,28 +706,42 @@ export class PostgresBackend implements StorageBackend {
             const alive = await this.query('sessionLive', `SELECT 1 FROM sessions WHERE id = ${p.add(sessionId, 'text')} AND ${live(p, liveAt)}`, p.values, client);
             if (alive.rows.length === 0) return null;
           }
-          const { rows } = await this.query('lockState', 'SELECT * FROM state WHERE session_id = $1 FOR UPDATE', [sessionId], client);
+          // The session's agent comes with the lock: its events need it, and a round trip less
+          // while the state is locked.
+          const { rows } = await this.query(
+            'lockState',
+            'SELECT state.*, (SELECT agent_name FROM sessions WHERE id = $1) AS agent_name FROM state WHERE session_id = $1 FOR UPDATE',
+            [sessionId],
+            client,
+          );
           const current = rows[0] ? toState(rows[0]) : null;
+          let agentName = rows[0]?.agent_name as string | undefined;
           if (!current) {
-            const session = await this.query('lockSessionForState', 'SELECT 1 FROM sessions WHERE id = $1 FOR KEY SHARE', [sessionId], client);
+            const session = await this.query('lockSessionForState', 'SELECT agent_name FROM sessions WHERE id = $1 FOR KEY SHARE', [sessionId], client);
             if (session.rows.length === 0) return null;
+            agentName = session.rows[0]!.agent_name as string;
           }
           const data = change(current);
           const version = (current?.version ?? 0) + 1;
+          const state = { sessionId, data, updatedAt, version };
+          const events = eventsOf.stateWritten(agentName!, state);
           const written = current
-            ? await this.query(
+            ? await this.writeWithEvents(
                 'updateState',
-                'UPDATE state SET data = $2, updated_at = $3, version = $4 WHERE session_id = $1',
+                'UPDATE state SET data = $2, updated_at = $3, version = $4 WHERE session_id = $1 RETURNING 1',
                 [sessionId, JSON.stringify(data), updatedAt, version],
+                events,
                 client,
               )
-            : await this.query(
+            : await this.writeWithEvents(
                 'createState',
-                'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING',
+                'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING RETURNING 1',
                 [sessionId, JSON.stringify(data), updatedAt, version],
+                events,
                 client,
               );
-          return written.rowCount === 1 ? { sessionId, data, updatedAt, version } : undefined; // undefined: created meanwhile
+          if (written !== 1) return undefined; // created meanwhile
+          return state;
         });
       });
       if (!exists) return null;
@@ -664,7 +753,18 @@ export class PostgresBackend implements StorageBackend {
   async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
     const p = new Params();
     const where = [`session_id = ${p.add(sessionId, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('state.session_id', q, at))(p)];
-    return ((await this.query('deleteState', `DELETE FROM state WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rowCount } = await this.query('deleteState', `DELETE FROM state WHERE ${where.join(' AND ')}`, p.values, client);
+      if (!rowCount) return false;
+      await this.appendEvents(client, eventsOf.stateDeleted((await this.sessionAbout(sessionId, client))!));
+      return true;
+    });
+  }
+
+  /** The id and agent of a session (for its events), or null. */
+  private async sessionAbout(id: string, client: pg.PoolClient): Promise<{ id: string; agentName: string } | null> {
+    const { rows } = await this.query('sessionAbout', 'SELECT agent_name FROM sessions WHERE id = $1', [id], client);
+    return rows[0] ? { id, agentName: rows[0].agent_name as string } : null;
   }
 
   /** Runs an insert whose foreign key names a session; false when that session does not exist. */
@@ -713,6 +813,7 @@ export class PostgresBackend implements StorageBackend {
         artifacts: artifacts.rows.map(toArtifact),
       });
       await this.insertBundle(fork, client);
+      await this.appendEvents(client, eventsOf.sessionInserted(fork.session));
       return { fork };
     });
   }
@@ -773,19 +874,25 @@ export class PostgresBackend implements StorageBackend {
   // --- artifacts ------------------------------------------------------------------------------
 
   async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
-    let inserted = 0;
-    const exists = await this.ifSessionExists(async () => {
-      // No row when the session is expired at liveAt ($9 null: every session is live).
-      const { rowCount } = await this.query(
-        'insertArtifact',
-        `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::timestamptz IS NULL
-           OR EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND (expires_at IS NULL OR expires_at > $9::timestamptz))`,
-        [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata), liveAt ?? null],
-      );
-      inserted = rowCount ?? 0;
-    });
-    return exists && inserted > 0;
+    let inserted = false;
+    const exists = await this.ifSessionExists(() =>
+      this.transaction(async (client) => {
+        // No row when the session is expired at liveAt ($9 null: every session is live).
+        const { rows } = await this.query(
+          'insertArtifact',
+          `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::timestamptz IS NULL
+             OR EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND (expires_at IS NULL OR expires_at > $9::timestamptz))
+           RETURNING (SELECT agent_name FROM sessions WHERE id = $2) AS agent_name`,
+          [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata), liveAt ?? null],
+          client,
+        );
+        if (!rows[0]) return;
+        inserted = true;
+        await this.appendEvents(client, eventsOf.artifactInserted(rows[0].agent_name as string, a));
+      }),
+    );
+    return exists && inserted;
   }
 
   async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
@@ -803,13 +910,30 @@ export class PostgresBackend implements StorageBackend {
   async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
     const p = new Params();
     const where = [`id = ${p.add(id, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('artifacts.session_id', q, at))(p)];
-    return ((await this.query('deleteArtifact', `DELETE FROM artifacts WHERE ${where.join(' AND ')}`, p.values)).rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const { rows } = await this.query(
+        'deleteArtifact',
+        `DELETE FROM artifacts WHERE ${where.join(' AND ')} RETURNING *, (SELECT agent_name FROM sessions s WHERE s.id = artifacts.session_id) AS agent_name`,
+        p.values,
+        client,
+      );
+      if (!rows[0]) return false;
+      await this.appendEvents(client, eventsOf.artifactDeleted(rows[0].agent_name as string, toArtifact(rows[0])));
+      return true;
+    });
   }
 
   // --- metrics --------------------------------------------------------------------------------
 
   async insertMetrics(metrics: readonly Metric[]): Promise<void> {
-    await this.insertMetricRows('insertMetrics', metrics, this.pool, '');
+    await this.transaction(async (client) => {
+      await this.insertMetricRows('insertMetrics', metrics, client, '');
+      const sessionIds = [...new Set(metrics.flatMap((m) => (m.sessionId === null ? [] : [m.sessionId])))];
+      if (sessionIds.length === 0) return;
+      const { rows } = await this.query('metricSessions', 'SELECT id, agent_name FROM sessions WHERE id = ANY($1::text[])', [sessionIds], client);
+      const agentOf = new Map(rows.map((r) => [r.id as string, r.agent_name as string]));
+      await this.appendEvents(client, eventsOf.metricsInserted(metrics, agentOf));
+    });
   }
 
   /** One multi-row INSERT: atomic on its own, whatever the number of metrics. */
@@ -861,6 +985,163 @@ export class PostgresBackend implements StorageBackend {
 
   async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     return this.countsBySession('metricCounts', 'metrics', sessionIds, this.metricFilters(filter, false));
+  }
+
+  // --- change feed ----------------------------------------------------------------------------
+
+  /**
+   * Appends events as the last statement of a write's transaction. Their seqs come from the
+   * `event_log` counter row, which this UPDATE locks until COMMIT: a concurrent writer waits here
+   * for this transaction to commit before it gets the next numbers, so seq order is commit order
+   * and a reader never sees seq N before every lower seq is visible. Taking the counter last keeps
+   * the lock short and makes it the last lock of every writer (no deadlock: whoever holds it waits
+   * for nothing else). The NOTIFY is queued in the same transaction and delivered on commit.
+   */
+  private async appendEvents(client: pg.PoolClient, events: readonly NewEvent[]): Promise<void> {
+    await this.writeWithEvents('appendEvents', 'SELECT 1', [], events, client);
+  }
+
+  /**
+   * One statement: `write` (a data-modifying statement that RETURNs a row per row written, as the
+   * CTE `written`), then — only if it wrote — `events` and their NOTIFY (see `appendEvents`). The
+   * counter's UPDATE depends on `written`, so the write's own locks are always taken first. How
+   * many rows were written. In a transaction (`on` a client), the waiters are woken after COMMIT.
+   */
+  private async writeWithEvents(name: string, write: string, params: unknown[], events: readonly NewEvent[], on: pg.PoolClient): Promise<number> {
+    const p = (i: number) => `$${params.length + i}`;
+    const { rows } = await this.query(
+      name,
+      `WITH written AS (${write}), counter AS (
+         UPDATE event_log SET last_seq = last_seq + ${p(1)}::bigint WHERE id = 1 AND ${p(1)}::bigint > 0 AND EXISTS (SELECT 1 FROM written)
+         RETURNING last_seq
+       ), logged AS (
+         INSERT INTO events (seq, type, session_id, agent_name, time, payload)
+         SELECT counter.last_seq - ${p(1)}::bigint + e.ord, e.type, e.session_id, e.agent_name, now(), e.payload
+         FROM counter, unnest(${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::json[])
+           WITH ORDINALITY AS e(type, session_id, agent_name, payload, ord)
+         RETURNING 1
+       )
+       SELECT (SELECT COUNT(*) FROM written) AS written,
+         (SELECT COUNT(pg_notify(${p(6)}, ${p(7)})) FROM (SELECT 1 FROM logged LIMIT 1) AS any_logged) AS notified`,
+      [
+        ...params,
+        events.length,
+        events.map((e) => e.type),
+        events.map((e) => e.sessionId),
+        events.map((e) => e.agentName),
+        events.map((e) => JSON.stringify(eventPayload(e))),
+        this.channel,
+        notifyPayload(events),
+      ],
+      on,
+    );
+    const written = Number(rows[0]?.written ?? 0);
+    if (written > 0 && events.length > 0) this.appendedEvents.set(on, touchOf(events, this.appendedEvents.get(on)));
+    return written;
+  }
+
+  async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const [column, value] = 'sessionId' in scope ? ['session_id', scope.sessionId] : ['agent_name', scope.agentName];
+    const { rows } = await this.query(
+      `eventsAfter_${column}`,
+      `SELECT * FROM events WHERE ${column} = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint`,
+      [value, afterSeq, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  async eventLog(): Promise<EventLog> {
+    const { rows } = await this.query('eventLog', 'SELECT last_seq, pruned_through FROM event_log', []);
+    return { lastSeq: Number(rows[0]?.last_seq ?? 0), prunedThrough: Number(rows[0]?.pruned_through ?? 0) };
+  }
+
+  async pruneEvents(before: string, limit: number): Promise<number> {
+    const { rows } = await this.query(
+      'pruneEvents',
+      `WITH doomed AS (
+         SELECT seq FROM events WHERE time < $1::timestamptz ORDER BY time, seq LIMIT $2::bigint
+       ), upto AS (
+         SELECT MAX(seq) AS seq FROM doomed
+       ), deleted AS (
+         DELETE FROM events WHERE seq <= (SELECT seq FROM upto) RETURNING 1
+       ), moved AS (
+         UPDATE event_log SET pruned_through = GREATEST(pruned_through, (SELECT seq FROM upto))
+         WHERE id = 1 AND (SELECT seq FROM upto) IS NOT NULL RETURNING 1
+       )
+       SELECT (SELECT COUNT(*) FROM deleted) AS n, (SELECT COUNT(*) FROM moved) AS m`,
+      [before, limit],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  onEvents(wake: (touch: EventTouch | null) => void): () => void {
+    if (this.closed) return () => {};
+    this.eventWaiters.add(wake);
+    if (!this.listener) this.startListening();
+    return () => void this.eventWaiters.delete(wake);
+  }
+
+  private wakeEventWaiters(touch: EventTouch | null): void {
+    for (const wake of [...this.eventWaiters]) wake(touch);
+  }
+
+  /**
+   * One dedicated connection per backend LISTENs on this schema's channel, so that events written
+   * through other replicas wake this one's readers. When it fails it is replaced (backing off up
+   * to 5 s); once listening again every reader is woken, to catch up on what it may have missed.
+   */
+  private startListening(): void {
+    const listener = (this.listener = { client: null as pg.Client | null, retry: null as NodeJS.Timeout | null, failures: 0 });
+    const connect = async () => {
+      listener.retry = null;
+      if (this.closed || this.listener !== listener) return;
+      const client = new pg.Client({
+        connectionString: this.options.connectionString,
+        connectionTimeoutMillis: 10_000,
+        ...(this.options.schema ? { options: `-c search_path=${quoteIdent(this.options.schema)}` } : {}),
+      });
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        listener.client = null;
+        client.end().catch(() => {});
+        if (this.closed || this.listener !== listener) return;
+        this.options.onListenError?.(error);
+        const delay = Math.min(5000, 100 * 2 ** listener.failures++);
+        listener.retry = setTimeout(() => void connect(), delay);
+        listener.retry.unref();
+      };
+      client.on('error', fail);
+      client.on('end', () => fail(new Error('LISTEN connection ended')));
+      client.on('notification', (message) => this.wakeEventWaiters(touchFromPayload(message.payload)));
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+      } catch (error) {
+        fail(error as Error);
+        return;
+      }
+      if (this.closed || this.listener !== listener) {
+        failed = true;
+        await client.end().catch(() => {});
+        return;
+      }
+      listener.client = client;
+      listener.failures = 0;
+      this.wakeEventWaiters(null); // whatever was committed while nobody listened
+    };
+    void connect();
+  }
+
+  private async stopListening(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    if (!listener) return;
+    if (listener.retry) clearTimeout(listener.retry);
+    const client = listener.client;
+    listener.client = null;
+    await client?.end().catch(() => {});
   }
 
   // --- moving data ----------------------------------------------------------------------------
@@ -1016,6 +1297,27 @@ export class PostgresBackend implements StorageBackend {
   }
 }
 
+/**
+ * What a NOTIFY says: the sessions and agents that got events, as JSON `[sessionIds, agentNames]`,
+ * so that other replicas wake only their readers. NOTIFY payloads must stay under 8000 bytes: a
+ * larger one is sent empty, which wakes every reader (see `touchFromPayload`).
+ */
+function notifyPayload(events: readonly NewEvent[]): string {
+  const { sessionIds, agentNames } = touchOf(events);
+  const payload = JSON.stringify([[...sessionIds], [...agentNames]]);
+  return Buffer.byteLength(payload) < 7900 ? payload : '';
+}
+
+function touchFromPayload(payload: string | undefined): EventTouch | null {
+  try {
+    const [sessionIds, agentNames] = JSON.parse(payload ?? '') as [string[], string[]];
+    if (!Array.isArray(sessionIds) || !Array.isArray(agentNames)) return null;
+    return { sessionIds: new Set(sessionIds), agentNames: new Set(agentNames) };
+  } catch {
+    return null;
+  }
+}
+
 /** Rows per multi-row INSERT while importing: bounds the size of one statement's parameters. */
 const IMPORT_CHUNK = 1000;
 
@@ -1122,6 +1424,17 @@ function toMetric(r: Row): Metric {
     timestamp: iso(r.timestamp),
     labels: r.labels as JsonObject,
   };
+}
+
+function toEvent(r: Row): StoredEvent {
+  return storedEvent({
+    seq: Number(r.seq),
+    type: r.type as string,
+    sessionId: r.session_id as string,
+    agentName: r.agent_name as string,
+    time: iso(r.time),
+    payload: r.payload as Json,
+  });
 }
 
 function toCacheEntry(r: Row): CacheEntry {

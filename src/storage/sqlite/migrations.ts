@@ -7,6 +7,7 @@
  * Version 2 is safe concurrency: state versions (compare-and-set), idempotency keys of appends, and
  * forks (a session's parent and the message it was cut at).
  * Version 3 is API keys (read only in the default tenant's database; see storage/tenants.ts).
+ * Version 4 is the change feed (events, appended in the transaction of each write).
  * Version 5 is retention: a session's expiry, and the indexes the sweeper walks.
  */
 export interface Migration {
@@ -123,6 +124,34 @@ export const migrations: readonly Migration[] = [
         revoked_at TEXT
       );
       CREATE INDEX idx_api_keys_tenant ON api_keys (tenant, id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'change feed',
+    sql: `
+      -- One row per event, appended in the transaction of the write it describes. AUTOINCREMENT:
+      -- a seq is never handed out twice, even after the newest events were pruned (cursors stay
+      -- unambiguous). SQLite has one writer at a time, so seq order is commit order.
+      -- No foreign key: events outlive their session (SessionDeleted, replay after deletion).
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        agent_name TEXT NOT NULL,
+        time TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX idx_events_session ON events(session_id, seq);
+      CREATE INDEX idx_events_agent ON events(agent_name, seq);
+      CREATE INDEX idx_events_time ON events(time);
+
+      -- The highest seq pruning may have removed: a cursor below it may have missed events (expired).
+      CREATE TABLE event_log (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pruned_through INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO event_log (id) VALUES (1);
     `,
   },
   {

@@ -3,10 +3,12 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
+import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
+  EventLog,
   ForkOutcome,
   ForkSource,
   ImportCounts,
@@ -34,6 +36,11 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
   onQuery?: (name: string, sql: string) => void;
+  /**
+   * While anyone waits for events, how often to look for events appended by other processes on
+   * the same file (ms); this process's own are announced at once.
+   */
+  eventPollMs?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -114,8 +121,15 @@ export class SqliteBackend implements StorageBackend {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly onQuery: (name: string, sql: string) => void;
+  /** Waiting readers of the change feed (see `onEvents`). */
+  private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
+  /** What the writes of the current group commit appended events for: wake the waiters after the COMMIT. */
+  private eventsWritten: ReturnType<typeof touchOf> | null = null;
+  private eventPoll: { timer: NodeJS.Timeout; lastSeq: number } | null = null;
+  private readonly eventPollMs: number;
 
   constructor(options: SqliteOptions) {
+    this.eventPollMs = options.eventPollMs ?? 250;
     const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.onQuery = options.onQuery ?? (() => {});
@@ -185,6 +199,7 @@ export class SqliteBackend implements StorageBackend {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.stopEventPoll();
     this.flush(); // writes already queued are committed (and their callers answered) first
     this.db.close();
   }
@@ -238,6 +253,7 @@ export class SqliteBackend implements StorageBackend {
     const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
     try {
       // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
+      this.eventsWritten = null;
       this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
       try {
         for (const { work } of batch) {
@@ -265,6 +281,9 @@ export class SqliteBackend implements StorageBackend {
       if (outcome.failed) reject(outcome.error);
       else resolve(outcome.value);
     });
+    const touched = this.eventsWritten;
+    this.eventsWritten = null;
+    if (touched) this.wakeEventWaiters(touched);
   }
 
   /** Several statements as one write: all of them or none (a savepoint within the group commit). */
@@ -414,14 +433,15 @@ export class SqliteBackend implements StorageBackend {
   // --- sessions -------------------------------------------------------------------------------
 
   async insertSession(s: Session): Promise<void> {
-    await this.write(() =>
+    await this.write(() => {
       this.run(
         'insertSession',
         `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt,
-      ),
-    );
+      );
+      this.appendEvents(eventsOf.sessionInserted(s));
+    });
   }
 
   async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
@@ -430,8 +450,8 @@ export class SqliteBackend implements StorageBackend {
 
   async updateSession(id: string, p: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
     const [where, params] = scopeFilter(scope);
-    const row = await this.write(() =>
-      this.get(
+    return this.write(() => {
+      const row = this.get(
         'updateSession',
         `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
            status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?,
@@ -439,14 +459,21 @@ export class SqliteBackend implements StorageBackend {
          WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`,
         p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt,
         p.expiresAt === undefined ? 0 : 1, p.expiresAt ?? null, id, ...params,
-      ),
-    );
-    return row ? toSession(row) : null;
+      );
+      if (!row) return null;
+      const session = toSession(row);
+      this.appendEvents(eventsOf.sessionUpdated(session));
+      return session;
+    });
   }
 
   async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
     const [where, params] = scopeFilter(scope);
-    return this.write(() => this.run('deleteSession', `DELETE FROM sessions WHERE id = ?${where.map((w) => ` AND ${w}`).join('')}`, id, ...params).changes > 0);
+    return this.write(() => {
+      const row = this.get('deleteSession', `DELETE FROM sessions WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`, id, ...params);
+      if (row) this.appendEvents(eventsOf.sessionDeleted(toSession(row)));
+      return row !== undefined;
+    });
   }
 
   private sessionFilters(filter: SessionFilter, liveAt: string | undefined): [string[], Param[]] {
@@ -495,6 +522,7 @@ export class SqliteBackend implements StorageBackend {
       const artifacts = this.all('forkArtifacts', 'SELECT * FROM artifacts WHERE session_id = ? ORDER BY id', parentId).map(toArtifact);
       const fork = build({ parent: toSession(parent), cut, messages, state: state ? toState(state) : null, artifacts });
       this.insertBundle(fork);
+      this.appendEvents(eventsOf.sessionInserted(fork.session));
       return { fork };
     });
   }
@@ -550,19 +578,29 @@ export class SqliteBackend implements StorageBackend {
       }
       const fresh = messages.length - originals.filter((m) => m !== null).length;
       let seq = 0;
+      let agentName = '';
       if (fresh > 0) {
         // Reserving the seq range on the session row makes the order of record the commit order.
-        const row = this.get('reserveSeq', 'UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq', fresh, sessionId);
+        const row = this.get(
+          'reserveSeq',
+          'UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq, agent_name',
+          fresh, sessionId,
+        );
         if (!row) return null;
         seq = Number(row.last_seq) - fresh;
+        agentName = row.agent_name as string;
       }
-      return messages.map((m, i) => {
+      const added: Message[] = [];
+      const answered = messages.map((m, i) => {
         const original = originals[i];
         if (original) return original;
         const message = newMessage(m, sessionId, ++seq);
         this.insertMessageRow('insertMessage', message);
+        added.push(message);
         return message;
       });
+      this.appendEvents(eventsOf.messagesAppended(agentName, added));
+      return answered;
     });
   }
 
@@ -624,9 +662,13 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async clearHistory(sessionId: string, liveAt?: string): Promise<number> {
-    return this.write(() =>
-      liveAt !== undefined && !this.sessionLive(sessionId, liveAt) ? 0 : this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes,
-    );
+    return this.write(() => {
+      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return 0;
+      const deleted = this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes;
+      const session = deleted > 0 ? this.sessionAbout(sessionId) : null;
+      if (session) this.appendEvents(eventsOf.historyCleared(session, deleted));
+      return deleted;
+    });
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -648,7 +690,10 @@ export class SqliteBackend implements StorageBackend {
           s.sessionId, JSON.stringify(s.data), s.updatedAt,
         );
       });
-      return exists ? { ...s, version: Number(row!.version) } : null;
+      if (!exists) return null;
+      const state = { ...s, version: Number(row!.version) };
+      this.appendEvents(eventsOf.stateWritten(this.sessionAbout(s.sessionId)!.agentName, state));
+      return state;
     });
   }
 
@@ -667,13 +712,25 @@ export class SqliteBackend implements StorageBackend {
          ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = excluded.version`,
         sessionId, JSON.stringify(data), updatedAt, version,
       );
-      return { sessionId, data, updatedAt, version };
+      const state = { sessionId, data, updatedAt, version };
+      this.appendEvents(eventsOf.stateWritten(this.sessionAbout(sessionId)!.agentName, state));
+      return state;
     });
   }
 
   async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
     const [live, params] = liveFilter(liveOwner('state.session_id'), liveAt);
-    return this.write(() => this.run('deleteState', `DELETE FROM state WHERE ${['session_id = ?', ...live].join(' AND ')}`, sessionId, ...params).changes > 0);
+    return this.write(() => {
+      if (this.run('deleteState', `DELETE FROM state WHERE ${['session_id = ?', ...live].join(' AND ')}`, sessionId, ...params).changes === 0) return false;
+      this.appendEvents(eventsOf.stateDeleted(this.sessionAbout(sessionId)!));
+      return true;
+    });
+  }
+
+  /** The id and agent of a session (for its events), or null. */
+  private sessionAbout(id: string): { id: string; agentName: string } | null {
+    const row = this.get('sessionAbout', 'SELECT agent_name FROM sessions WHERE id = ?', id);
+    return row ? { id, agentName: row.agent_name as string } : null;
   }
 
   /** Runs an insert whose foreign key names a session; false when that session does not exist. */
@@ -690,13 +747,18 @@ export class SqliteBackend implements StorageBackend {
   // --- artifacts ------------------------------------------------------------------------------
 
   async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
-    return this.write(() => (liveAt === undefined || this.sessionLive(a.sessionId, liveAt)) && this.ifSessionExists(() =>
-      this.run(
-        'insertArtifact',
-        'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
-      ),
-    ));
+    return this.write(() => {
+      if (liveAt !== undefined && !this.sessionLive(a.sessionId, liveAt)) return false;
+      const inserted = this.ifSessionExists(() =>
+        this.run(
+          'insertArtifact',
+          'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
+        ),
+      );
+      if (inserted) this.appendEvents(eventsOf.artifactInserted(this.sessionAbout(a.sessionId)!.agentName, a));
+      return inserted;
+    });
   }
 
   async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
@@ -713,7 +775,13 @@ export class SqliteBackend implements StorageBackend {
 
   async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
     const [live, params] = liveFilter(liveOwner('artifacts.session_id'), liveAt);
-    return this.write(() => this.run('deleteArtifact', `DELETE FROM artifacts WHERE ${['id = ?', ...live].join(' AND ')}`, id, ...params).changes > 0);
+    return this.write(() => {
+      const row = this.get('deleteArtifact', `DELETE FROM artifacts WHERE ${['id = ?', ...live].join(' AND ')} RETURNING *`, id, ...params);
+      if (!row) return false;
+      const artifact = toArtifact(row);
+      this.appendEvents(eventsOf.artifactDeleted(this.sessionAbout(artifact.sessionId)!.agentName, artifact));
+      return true;
+    });
   }
 
   // --- metrics --------------------------------------------------------------------------------
@@ -727,6 +795,11 @@ export class SqliteBackend implements StorageBackend {
           m.id, m.entityType, m.entityName, m.sessionId, m.metricName, m.value, m.timestamp, JSON.stringify(m.labels),
         );
       }
+      const sessionIds = [...new Set(metrics.flatMap((m) => (m.sessionId === null ? [] : [m.sessionId])))];
+      const agentOf = new Map(
+        this.byIds('metricSessions', 'sessions', 'id', sessionIds).map((r) => [r.id as string, r.agent_name as string]),
+      );
+      this.appendEvents(eventsOf.metricsInserted(metrics, agentOf));
     });
   }
 
@@ -761,6 +834,106 @@ export class SqliteBackend implements StorageBackend {
   async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     const [where, params] = this.metricFilters(filter, false);
     return this.countsBySession('metricCounts', SESSION_METRICS.table, sessionIds, where, params);
+  }
+
+  // --- change feed ----------------------------------------------------------------------------
+
+  /**
+   * Appends events inside the current write (its savepoint: a write rolled back takes its events
+   * with it). One writer at a time, so AUTOINCREMENT order is commit order.
+   */
+  private appendEvents(events: readonly NewEvent[]): void {
+    if (events.length === 0) return;
+    const time = new Date().toISOString();
+    for (const e of events) {
+      this.run(
+        'appendEvent',
+        'INSERT INTO events (type, session_id, agent_name, time, payload) VALUES (?, ?, ?, ?, ?)',
+        e.type, e.sessionId, e.agentName, time, JSON.stringify(eventPayload(e)),
+      );
+    }
+    // A write rolled back later (its savepoint) leaves its touch: a needless look, never a miss.
+    this.eventsWritten = touchOf(events, this.eventsWritten ?? undefined);
+  }
+
+  async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const [column, value] = 'sessionId' in scope ? ['session_id', scope.sessionId] : ['agent_name', scope.agentName];
+    const rows = this.all(
+      `eventsAfter_${column}`,
+      `SELECT * FROM events WHERE ${column} = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      value, afterSeq, limit,
+    );
+    return rows.map(toEvent);
+  }
+
+  async eventLog(): Promise<EventLog> {
+    const row = this.get(
+      'eventLog',
+      `SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS last_seq, pruned_through FROM event_log`,
+    );
+    return { lastSeq: Number(row?.last_seq ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
+  }
+
+  async pruneEvents(before: string, limit: number): Promise<number> {
+    return this.write(() => {
+      const row = this.get(
+        'pruneEventsUpTo',
+        'SELECT MAX(seq) AS upto, COUNT(*) AS n FROM (SELECT seq FROM events WHERE time < ? ORDER BY time, seq LIMIT ?)',
+        before, limit,
+      );
+      const upto = row?.upto == null ? null : Number(row.upto);
+      if (upto === null) return 0;
+      // Everything up to the newest pruned seq goes: the prune window ends on a seq boundary.
+      const deleted = this.run('pruneEvents', 'DELETE FROM events WHERE seq <= ?', upto).changes;
+      this.run('prunedThrough', 'UPDATE event_log SET pruned_through = MAX(pruned_through, ?)', upto);
+      return deleted;
+    });
+  }
+
+  onEvents(wake: (touch: EventTouch | null) => void): () => void {
+    this.eventWaiters.add(wake);
+    this.startEventPoll();
+    return () => {
+      this.eventWaiters.delete(wake);
+      if (this.eventWaiters.size === 0) this.stopEventPoll();
+    };
+  }
+
+  private wakeEventWaiters(touch: EventTouch | null): void {
+    for (const wake of [...this.eventWaiters]) wake(touch);
+  }
+
+  /**
+   * Other processes on the same file append events this process hears nothing of: while anyone
+   * waits, the newest seq is looked up every `eventPollMs` (one row) and a change wakes the readers
+   * of the sessions and agents that got the new events.
+   */
+  private startEventPoll(): void {
+    if (this.eventPoll || !this.db.open) return;
+    const lastSeq = () => Number(this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`).pluck().get() ?? 0);
+    const poll = { lastSeq: lastSeq(), timer: setInterval(() => {
+      try {
+        const seq = lastSeq();
+        if (seq === poll.lastSeq) return;
+        const rows = this.db
+          .prepare('/* polledEvents */ SELECT DISTINCT session_id, agent_name FROM events WHERE seq > ? AND seq <= ?')
+          .all(poll.lastSeq, seq) as Row[];
+        poll.lastSeq = seq;
+        this.wakeEventWaiters({
+          sessionIds: new Set(rows.map((r) => r.session_id as string)),
+          agentNames: new Set(rows.map((r) => r.agent_name as string)),
+        });
+      } catch {
+        // Busy or closing: the next tick looks again.
+      }
+    }, this.eventPollMs) };
+    poll.timer.unref();
+    this.eventPoll = poll;
+  }
+
+  private stopEventPoll(): void {
+    if (this.eventPoll) clearInterval(this.eventPoll.timer);
+    this.eventPoll = null;
   }
 
   // --- moving data ----------------------------------------------------------------------------
@@ -1008,6 +1181,17 @@ function toMetric(r: Row): Metric {
     timestamp: r.timestamp as string,
     labels: jsonObj(r.labels),
   };
+}
+
+function toEvent(r: Row): StoredEvent {
+  return storedEvent({
+    seq: Number(r.seq),
+    type: r.type as string,
+    sessionId: r.session_id as string,
+    agentName: r.agent_name as string,
+    time: r.time as string,
+    payload: json(r.payload),
+  });
 }
 
 function toCacheEntry(r: Row): CacheEntry {

@@ -1,0 +1,163 @@
+import type { Json } from './json.js';
+import type { Artifact, Message, Metric, Session, State } from './records.js';
+
+/**
+ * The change feed: every write appends events, in the same transaction as the write, numbered by
+ * one monotonically increasing `seq` per database (per tenant). Readers page through them by seq
+ * (`eventsAfter`) and wait for more (`onEvents`); see storage/event-feed.ts.
+ *
+ * The rules "which write yields which event" live here, once: each backend calls the function named
+ * after the write it just did, inside that write's transaction, and stores what it returns. A write
+ * that changed nothing (deleting what is not there, clearing an empty history, a repeated append)
+ * yields nothing.
+ */
+
+export const EVENT_TYPES = [
+  'SessionCreated',
+  'SessionUpdated',
+  'SessionDeleted',
+  'MessageAdded',
+  'HistoryCleared',
+  'StateChanged',
+  'StateDeleted',
+  'ArtifactCreated',
+  'ArtifactDeleted',
+  'MetricRecorded',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * What an event says, by type: a snapshot of the record as written, so that the event can still be
+ * answered after the record changed or is gone (a MessageAdded after the history was cleared).
+ */
+export type EventBody =
+  | { type: 'SessionCreated'; session: Session }
+  | { type: 'SessionUpdated'; session: Session }
+  /** The session as it was; its history, state and artifacts went with it (no events of their own). */
+  | { type: 'SessionDeleted'; session: Session }
+  | { type: 'MessageAdded'; message: Message }
+  | { type: 'HistoryCleared'; deleted: number }
+  | { type: 'StateChanged'; state: State }
+  | { type: 'StateDeleted' }
+  | { type: 'ArtifactCreated'; artifact: Artifact }
+  /** The artifact record as it was. */
+  | { type: 'ArtifactDeleted'; artifact: Artifact }
+  | { type: 'MetricRecorded'; metric: Metric };
+
+/** An event before it is stored: the backend adds `seq` and `time` when it appends it. */
+export type NewEvent = EventBody & {
+  sessionId: string;
+  /** The session's agent, for `agentEvents`. */
+  agentName: string;
+};
+
+/** An event as stored. */
+export type StoredEvent = NewEvent & {
+  /** Position in the database's feed: increasing, in commit order (numbers may be skipped). */
+  seq: number;
+  /** When the write was committed (the database's clock), ISO 8601 UTC. */
+  time: string;
+};
+
+/** Whose events a subscriber reads. */
+export type EventScope = { sessionId: string } | { agentName: string };
+
+/**
+ * What a wake-up says was written: the sessions and agents that got events. Null when it cannot
+ * say (a reconnect, an announcement too large): then every reader looks.
+ */
+export interface EventTouch {
+  sessionIds: ReadonlySet<string>;
+  agentNames: ReadonlySet<string>;
+}
+
+/** Whether events described by `touch` may concern a reader of `scope`. */
+export function touches(touch: EventTouch | null, scope: EventScope): boolean {
+  if (touch === null) return true;
+  return 'sessionId' in scope ? touch.sessionIds.has(scope.sessionId) : touch.agentNames.has(scope.agentName);
+}
+
+/** The touch of some events, accumulated into `into` when given. */
+export function touchOf(events: readonly NewEvent[], into: { sessionIds: Set<string>; agentNames: Set<string> } = { sessionIds: new Set(), agentNames: new Set() }) {
+  for (const e of events) {
+    into.sessionIds.add(e.sessionId);
+    into.agentNames.add(e.agentName);
+  }
+  return into;
+}
+
+/** The payload column: what the event says beyond its columns (type, session, agent). */
+export function eventPayload({ type: _type, sessionId: _session, agentName: _agent, ...payload }: NewEvent): Json {
+  return payload as unknown as Json;
+}
+
+/** An event read back from its columns. */
+export function storedEvent(row: { seq: number; type: string; sessionId: string; agentName: string; time: string; payload: Json }): StoredEvent {
+  return {
+    ...(row.payload as object),
+    type: row.type as EventType,
+    seq: row.seq,
+    sessionId: row.sessionId,
+    agentName: row.agentName,
+    time: row.time,
+  } as StoredEvent;
+}
+
+// --- which write yields which events ----------------------------------------------------------
+
+const about = (session: Pick<Session, 'id' | 'agentName'>) => ({ sessionId: session.id, agentName: session.agentName });
+
+export const eventsOf = {
+  /** A new session, and also a fork (whose copied history, state and artifacts are part of it). */
+  sessionInserted: (session: Session): NewEvent[] => [{ type: 'SessionCreated', session, ...about(session) }],
+  sessionUpdated: (session: Session): NewEvent[] => [{ type: 'SessionUpdated', session, ...about(session) }],
+  sessionDeleted: (session: Session): NewEvent[] => [{ type: 'SessionDeleted', session, ...about(session) }],
+  /** Only the messages stored by this append: a repeat answered from storage adds nothing. */
+  messagesAppended: (agentName: string, added: readonly Message[]): NewEvent[] =>
+    added.map((message) => ({ type: 'MessageAdded', message, sessionId: message.sessionId, agentName })),
+  historyCleared: (session: Pick<Session, 'id' | 'agentName'>, deleted: number): NewEvent[] =>
+    deleted > 0 ? [{ type: 'HistoryCleared', deleted, ...about(session) }] : [],
+  /** Set, replaced or patched. */
+  stateWritten: (agentName: string, state: State): NewEvent[] => [{ type: 'StateChanged', state, sessionId: state.sessionId, agentName }],
+  stateDeleted: (session: Pick<Session, 'id' | 'agentName'>): NewEvent[] => [{ type: 'StateDeleted', ...about(session) }],
+  artifactInserted: (agentName: string, artifact: Artifact): NewEvent[] => [
+    { type: 'ArtifactCreated', artifact, sessionId: artifact.sessionId, agentName },
+  ],
+  artifactDeleted: (agentName: string, artifact: Artifact): NewEvent[] => [
+    { type: 'ArtifactDeleted', artifact, sessionId: artifact.sessionId, agentName },
+  ],
+  /**
+   * A metric belongs to the feed of its session. Metrics without one, or whose session does not
+   * exist (metrics have no foreign key), are in no session's feed and yield no event.
+   */
+  metricsInserted: (metrics: readonly Metric[], agentOf: ReadonlyMap<string, string>): NewEvent[] =>
+    metrics.flatMap((metric): NewEvent[] => {
+      const agentName = metric.sessionId === null ? undefined : agentOf.get(metric.sessionId);
+      return agentName === undefined ? [] : [{ type: 'MetricRecorded', metric, sessionId: metric.sessionId!, agentName }];
+    }),
+};
+
+// --- cursors -----------------------------------------------------------------------------------
+
+/**
+ * An event's cursor: opaque to clients, the base64url of `["event", seq]` — the same form as the
+ * connection cursors (graphql/pagination.ts), and the same in both doors (REST's SSE `id:`).
+ */
+export function encodeEventCursor(seq: number): string {
+  return Buffer.from(JSON.stringify(['event', seq])).toString('base64url');
+}
+
+/** The seq a cursor stands for; null for anything `encodeEventCursor` did not make. */
+export function decodeEventCursor(cursor: string): number | null {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (Buffer.from(text).toString('base64url') !== cursor) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length !== 2 || value[0] !== 'event') return null;
+  const seq = value[1];
+  return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+}

@@ -1,0 +1,153 @@
+import { ValidationError } from '../../domain/errors.js';
+import { encodeEventCursor, type EventScope, type EventType, type StoredEvent } from '../../domain/events.js';
+import { shortText } from '../../domain/inputs.js';
+import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import { parsed } from '../validation.js';
+import { Artifact } from './Artifact.js';
+import { Message } from './Message.js';
+import { Metric } from './Metric.js';
+import { Session } from './Session.js';
+import { State } from './State.js';
+
+/**
+ * The change feed over GraphQL subscriptions (served over SSE by Yoga: `Accept: text/event-stream`,
+ * e.g. the `graphql-sse` client). Each event is one of the types below, all `StorageEvent`s.
+ */
+
+type Of<T extends EventType> = Extract<StoredEvent, { type: T }>;
+
+export const StorageEvent = builder.interfaceRef<StoredEvent>('StorageEvent').implement({
+  description: 'Something a write did, in the order of record. Pass `cursor` as `after` to resume right after it.',
+  resolveType: (event) => event.type,
+  fields: (t) => ({
+    cursor: t.string({ description: 'Opaque; resume after this event with `after`.', resolve: (e) => encodeEventCursor(e.seq) }),
+    seq: t.field({
+      type: 'SafeInt',
+      description: 'Position in the feed of this database: increasing in commit order (numbers may be skipped).',
+      resolve: (e) => e.seq,
+    }),
+    time: t.expose('time', { type: 'DateTime', description: 'When the write was committed.' }),
+    sessionId: t.exposeID('sessionId'),
+    agentName: t.exposeString('agentName', { description: "The session's agent." }),
+  }),
+});
+
+// One object type per event; `isTypeOf` is not needed: the interface resolves the type by name.
+
+builder.objectRef<Of<'SessionCreated'>>('SessionCreated').implement({
+  description: 'A session was created (or forked: its copied history, state and artifacts come with it).',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    session: t.field({ type: Session, description: 'As created.', resolve: (e) => e.session }),
+  }),
+});
+
+builder.objectRef<Of<'SessionUpdated'>>('SessionUpdated').implement({
+  description: 'A session was updated.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    session: t.field({ type: Session, description: 'As updated.', resolve: (e) => e.session }),
+  }),
+});
+
+builder.objectRef<Of<'SessionDeleted'>>('SessionDeleted').implement({
+  description: 'A session was deleted, with its history, state and artifacts (they yield no events of their own).',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    session: t.field({ type: Session, description: 'As it was.', resolve: (e) => e.session }),
+  }),
+});
+
+builder.objectRef<Of<'MessageAdded'>>('MessageAdded').implement({
+  description: 'A message was appended (a repeated idempotent append adds none).',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    message: t.field({ type: Message, description: 'As appended, even if the history was cleared since.', resolve: (e) => e.message }),
+  }),
+});
+
+builder.objectRef<Of<'HistoryCleared'>>('HistoryCleared').implement({
+  description: 'The session\'s history was cleared.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    deleted: t.field({ type: 'NonNegativeInt', description: 'How many messages were deleted.', resolve: (e) => e.deleted }),
+  }),
+});
+
+builder.objectRef<Of<'StateChanged'>>('StateChanged').implement({
+  description: 'The state was set, replaced or patched.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    state: t.field({ type: State, description: 'As stored.', resolve: (e) => e.state }),
+  }),
+});
+
+builder.objectRef<Of<'StateDeleted'>>('StateDeleted').implement({
+  description: 'The state was deleted.',
+  interfaces: [StorageEvent],
+  fields: () => ({}),
+});
+
+builder.objectRef<Of<'ArtifactCreated'>>('ArtifactCreated').implement({
+  description: 'An artifact record was created.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    artifact: t.field({ type: Artifact, resolve: (e) => e.artifact }),
+  }),
+});
+
+builder.objectRef<Of<'ArtifactDeleted'>>('ArtifactDeleted').implement({
+  description: 'An artifact record was deleted.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    artifact: t.field({ type: Artifact, description: 'As it was.', resolve: (e) => e.artifact }),
+  }),
+});
+
+builder.objectRef<Of<'MetricRecorded'>>('MetricRecorded').implement({
+  description: 'A metric of the session was recorded.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    metric: t.field({ type: Metric, resolve: (e) => e.metric }),
+  }),
+});
+
+/** Takes a place among the server's streams, then opens the stream (which gives it back when it ends). */
+async function openStream(ctx: GraphQLContext, scope: EventScope, after: string | null | undefined) {
+  // Over any other transport Yoga refuses the result (406) without ever ending the stream, which
+  // would then hold its place forever: refuse before opening one.
+  if (!ctx.acceptsEventStream) {
+    throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE: send Accept: text/event-stream' }]);
+  }
+  const ticket = ctx.streams.admit();
+  return ctx.storage.subscribeEvents(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
+}
+
+const AFTER = 'A `cursor` of an earlier event: first replay the events after it, then continue live. Default: the `Last-Event-ID` header; without either, only new events.';
+
+builder.subscriptionField('sessionEvents', (t) =>
+  t.field({
+    type: StorageEvent,
+    description: "A session's events: replay after `after`, then live. NOT_FOUND for an unknown session; CURSOR_EXPIRED for a cursor older than the retention window.",
+    args: {
+      sessionId: t.arg.id({ required: true }),
+      after: t.arg.string({ description: AFTER }),
+    },
+    subscribe: (_root, args, ctx) => openStream(ctx, { sessionId: String(args.sessionId) }, args.after),
+    resolve: (event) => event,
+  }),
+);
+
+builder.subscriptionField('agentEvents', (t) =>
+  t.field({
+    type: StorageEvent,
+    description: "The events of every session of an agent (by the session's agent name when the event was written): replay after `after`, then live.",
+    args: {
+      agentName: t.arg.string({ required: true, validate: { schema: shortText } }),
+      after: t.arg.string({ description: AFTER }),
+    },
+    subscribe: (_root, args, ctx) => openStream(ctx, { agentName: parsed(shortText, args.agentName) }, args.after),
+    resolve: (event) => event,
+  }),
+);

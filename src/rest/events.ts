@@ -1,0 +1,118 @@
+import { ValidationError } from '../domain/errors.js';
+import { encodeEventCursor, type StoredEvent } from '../domain/events.js';
+import type { EventStreams } from '../http/event-streams.js';
+import { artifactToWire } from './artifacts.js';
+import { messageToWire } from './history.js';
+import { HttpError } from './http.js';
+import { metricToWire } from './metrics.js';
+import { requireParam, type Route, type RouteDeps } from './routes.js';
+import { sessionToWire } from './sessions.js';
+import { stateToWire } from './state.js';
+
+/**
+ * An event in the REST wire format: snake_case, the records as the other REST routes show them.
+ * `type` is the GraphQL type name (`MessageAdded`), also the SSE `event:` field.
+ */
+export function eventToWire(e: StoredEvent) {
+  const base = { seq: e.seq, cursor: encodeEventCursor(e.seq), type: e.type, session_id: e.sessionId, agent_name: e.agentName, time: e.time };
+  switch (e.type) {
+    case 'SessionCreated':
+    case 'SessionUpdated':
+    case 'SessionDeleted':
+      return { ...base, session: sessionToWire(e.session) };
+    case 'MessageAdded':
+      return { ...base, message: messageToWire(e.message) };
+    case 'HistoryCleared':
+      return { ...base, deleted: e.deleted };
+    case 'StateChanged':
+      return { ...base, state: stateToWire(e.state) };
+    case 'StateDeleted':
+      return base;
+    case 'ArtifactCreated':
+    case 'ArtifactDeleted':
+      return { ...base, artifact: artifactToWire(e.artifact) };
+    case 'MetricRecorded':
+      return { ...base, metric: metricToWire(e.metric) };
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** One SSE message: `id` is the cursor, so a reconnecting EventSource resumes with `Last-Event-ID`. */
+function frame(e: StoredEvent): Uint8Array {
+  return encoder.encode(`id: ${encodeEventCursor(e.seq)}\nevent: ${e.type}\ndata: ${JSON.stringify(eventToWire(e))}\n\n`);
+}
+
+export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStreams }): Route[] {
+  return [
+    {
+      // Server-sent events of one session: replay after `?after=` (or `Last-Event-ID`), then live.
+      method: 'GET',
+      path: '/storage/sessions/:id/events',
+      handler: async (req) => {
+        const id = requireParam(req.params, 'id');
+        const fromQuery = req.query.get('after');
+        const fromHeader = req.request.headers.get('last-event-id');
+        const after = fromQuery || fromHeader || null;
+        const ticket = streams.admit();
+        let stream;
+        try {
+          stream = await req.storage.subscribeEvents({ sessionId: id }, after, { signal: ticket.signal, onFinish: ticket.release });
+        } catch (error) {
+          if (error instanceof ValidationError) {
+            const loc = fromQuery ? ['query', 'after'] : ['header', 'last-event-id'];
+            throw new HttpError(400, error.issues.map((i) => ({ loc, msg: i.message, type: 'value_error' })));
+          }
+          throw error;
+        }
+        return sseResponse(stream, config.events.heartbeatMs);
+      },
+    },
+  ];
+}
+
+/**
+ * The stream as `text/event-stream`, pulled at the client's pace (backpressure: a slow client
+ * holds one page in memory, not the feed). A quiet stream gets a comment every `heartbeatMs`;
+ * a client that goes away cancels the body, which ends the stream and frees its place.
+ */
+function sseResponse(stream: AsyncIterableIterator<StoredEvent>, heartbeatMs: number): Response {
+  let pending: Promise<IteratorResult<StoredEvent>> | null = null;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Sent at once: the client sees the response (and its status) before the first event.
+      controller.enqueue(encoder.encode(': stream open\nretry: 1000\n\n'));
+    },
+    async pull(controller) {
+      pending ??= stream.next();
+      let timer: NodeJS.Timeout | undefined;
+      const beat = new Promise<'beat'>((resolve) => {
+        timer = setTimeout(() => resolve('beat'), heartbeatMs);
+      });
+      let result: IteratorResult<StoredEvent> | 'beat';
+      try {
+        result = await Promise.race([pending, beat]);
+      } catch {
+        // The database failed mid-stream: end it; the client resumes from its last id.
+        controller.close();
+        return;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (result === 'beat') {
+        controller.enqueue(encoder.encode(': heartbeat\n\n'));
+        return;
+      }
+      pending = null;
+      if (result.done) controller.close();
+      else controller.enqueue(frame(result.value));
+    },
+    async cancel() {
+      await stream.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
+  });
+}

@@ -1,0 +1,97 @@
+import { type EventScope, type StoredEvent, touches } from '../domain/events.js';
+import type { StorageBackend } from './backend.js';
+
+/** Events read per query while catching up; a stream keeps reading pages until it is level. */
+export const EVENT_PAGE_SIZE = 200;
+
+/**
+ * One subscriber's stream of events: replay, then live — from the database, the source of truth.
+ *
+ * It listens for wake-ups (`backend.onEvents`) before it reads anything, then reads pages of events
+ * after its cursor until it is level, then waits for a wake-up and reads again after the last event
+ * it delivered. Whatever is committed while it reads either is in the page or wakes it afterwards,
+ * and the backend hands out seqs in commit order: nothing is skipped, nothing delivered twice.
+ *
+ * `return()` (a client going away) and the abort `signal` (server shutdown) end it at once, even
+ * while it waits: it then stops listening and calls `onFinish` — exactly once.
+ */
+export class EventStream implements AsyncIterableIterator<StoredEvent> {
+  private buffer: StoredEvent[] = [];
+  /** Read before waiting: at first (the replay), and after every wake-up. */
+  private stale = true;
+  private wakeUp: (() => void) | null = null;
+  private finished = false;
+  private readonly stopListening: () => void;
+  private readonly onAbort = () => this.finish();
+
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly scope: EventScope,
+    /** The seq of the last event delivered (or skipped by choice: the start of a live-only stream). */
+    private cursor: number,
+    private readonly signal: AbortSignal,
+    private readonly onFinish: () => void = () => {},
+  ) {
+    this.stopListening = backend.onEvents((touch) => {
+      if (!touches(touch, scope)) return; // another session's or agent's events
+      this.stale = true;
+      this.wakeUp?.();
+    });
+    if (signal.aborted) this.finish();
+    else signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Where the stream starts, decided after it listens (see Storage.subscribeEvents); before the first `next()`. */
+  startAt(seq: number): void {
+    this.cursor = seq;
+  }
+
+  async next(): Promise<IteratorResult<StoredEvent, undefined>> {
+    try {
+      while (!this.finished) {
+        const event = this.buffer.shift();
+        if (event) return { value: event, done: false };
+        if (this.stale) {
+          this.stale = false;
+          const page = await this.backend.eventsAfter(this.scope, this.cursor, EVENT_PAGE_SIZE);
+          if (this.finished) break;
+          if (page.length > 0) {
+            this.buffer = page;
+            this.cursor = page.at(-1)!.seq;
+            // A full page: more may follow without any wake-up.
+            if (page.length === EVENT_PAGE_SIZE) this.stale = true;
+          }
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+        });
+        this.wakeUp = null;
+      }
+    } catch (error) {
+      // The database failed: the stream ends with the error; the client resumes from its cursor.
+      this.finish();
+      throw error;
+    }
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<StoredEvent, undefined>> {
+    this.finish();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.buffer = [];
+    this.stopListening();
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.wakeUp?.();
+    this.onFinish();
+  }
+}
