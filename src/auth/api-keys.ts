@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Clock, isoTime } from '../domain/clock.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { CreateApiKeyInput } from '../domain/inputs.js';
 import type { ApiKey } from '../domain/records.js';
@@ -63,8 +63,8 @@ export class ApiKeys {
   /** The keys of `tenant` (default: the caller's own; the operator may ask for all with null). */
   async list(principal: Principal, tenant: string | null | undefined): Promise<ApiKey[]> {
     const wanted = tenant === undefined ? principal.tenant : tenant;
-    if (wanted === null) requireKeyAdmin(principal, '*');
-    else requireKeyAdmin(principal, wanted);
+    if (wanted !== null) requireKeyAdmin(principal, wanted);
+    else if (!principal.operator) throw new ForbiddenError('Only the operator lists every tenant’s keys');
     return this.store.listApiKeys(wanted);
   }
 }
