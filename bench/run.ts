@@ -435,7 +435,7 @@ let failure: unknown = null;
 try {
   if (options.serviceMode === 'dist') {
     log('building dist/ (npm run build)');
-    await runCommand(node, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+    await runCommand(node, [join(ROOT, 'scripts/build.mjs')]);
   }
   const [load1] = loadavg();
   if (load1! > 1) log(`warning: load average ${load1!.toFixed(2)} before the run: other work on the machine will skew the numbers`);

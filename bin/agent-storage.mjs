@@ -4,7 +4,7 @@
 // without a build: `npx agent-storage --help`.
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/cli/main.js', import.meta.url);
+const built = new URL('../dist/cli.js', import.meta.url);
 const source = new URL('../src/cli/main.ts', import.meta.url);
 if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');

@@ -19,7 +19,7 @@ function newest(url) {
   return time;
 }
 
-const inputs = ['src/', 'package.json', 'tsconfig.json', 'tsconfig.build.json'].map((path) => new URL(path, root));
+const inputs = ['src/', 'package.json', 'tsconfig.json', 'scripts/build.mjs'].map((path) => new URL(path, root));
 const current = existsSync(built) && statSync(built).mtimeMs >= Math.max(...inputs.map(newest));
 if (current) {
   await import(built.href);

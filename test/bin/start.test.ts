@@ -19,7 +19,8 @@ copyFileSync(join(ROOT, 'bin', 'start.mjs'), join(dir, 'bin', 'start.mjs'));
 symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
 writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
 writeFileSync(join(dir, 'tsconfig.json'), '{}');
-writeFileSync(join(dir, 'tsconfig.build.json'), '{}');
+mkdirSync(join(dir, 'scripts'));
+writeFileSync(join(dir, 'scripts', 'build.mjs'), '');
 // TypeScript-only syntax: it runs only through tsx.
 writeFileSync(join(dir, 'src', 'main.ts'), "const ran: string = 'source';\nprocess.stdout.write(ran);\n");
 writeFileSync(join(dir, 'src', 'domain', 'rule.ts'), 'export {};\n');
@@ -29,7 +30,7 @@ const at = (path: string, seconds: number) => utimesSync(join(dir, path), second
 const T = Math.floor(Date.now() / 1000);
 
 function everythingAt(seconds: number) {
-  for (const path of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'src/domain/rule.ts', 'src/domain', 'src']) at(path, seconds);
+  for (const path of ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'src/main.ts', 'src/domain/rule.ts', 'src/domain', 'src']) at(path, seconds);
 }
 
 describe('npm start (bin/start.mjs)', () => {
@@ -47,9 +48,9 @@ describe('npm start (bin/start.mjs)', () => {
     at('src/domain/rule.ts', T - 10); // a source edited after the build
     expect(start()).toBe('source');
     at('src/domain/rule.ts', T - 100);
-    at('tsconfig.build.json', T - 10); // so is the build's configuration
+    at('scripts/build.mjs', T - 10); // so is the build's configuration
     expect(start()).toBe('source');
-    at('tsconfig.build.json', T - 100);
+    at('scripts/build.mjs', T - 100);
     at('src/domain', T - 10); // a source deleted or renamed after the build
     expect(start()).toBe('source');
     at('src/domain', T - 100);

@@ -21,9 +21,12 @@ export interface Service {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the service; resolves once it is listening (or rejects with its output if it exits). */
-export function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * Spawns the service (the sources through tsx, or `node` with other `args`, e.g. a built bundle);
+ * resolves once it is listening (or rejects with its output if it exits).
+ */
+export function startService(env: Record<string, string>, timeoutMs = 30_000, args = ['--import', 'tsx', MAIN]): Promise<Service> {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
