@@ -75,7 +75,9 @@ function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
   const { code, message } = error as DomainError;
   const retryAfter = response.headers.get('retry-after');
   const extensions = retryAfter ? { code, retryAfter: Number(retryAfter) } : { code };
-  return new Response(JSON.stringify({ errors: [{ message, extensions }] }), { status: response.status, headers: response.headers });
+  // The REST refusal's own headers (WWW-Authenticate, Retry-After), not those of its body.
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => name !== 'content-length' && name !== 'content-type'));
+  return json(response.status, { errors: [{ message, extensions }] }, headers);
 }
 
 export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }: AuthDeps): Plugin {
