@@ -1,4 +1,4 @@
-import { type ExecutionResult, GraphQLError } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, getOperationAST, getVariableValues, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ZodError } from 'zod';
 import {
@@ -85,6 +85,18 @@ function mapResult({ result, setResult }: { result: ExecutionResult; setResult: 
 }
 
 /**
+ * Variables that do not fit their types, refused with graphql-js's own messages before anything
+ * runs. The compiled executor (graphql-jit) coerces them again, but reports a bad one without the
+ * scalar's reason and not as a GraphQLError (Yoga would mask it as an unexpected error).
+ */
+function variableErrors(args: ExecutionArgs): readonly GraphQLError[] | null {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation?.variableDefinitions?.length) return null;
+  const coerced = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {});
+  return 'errors' in coerced && coerced.errors?.length ? coerced.errors : null;
+}
+
+/**
  * Yoga plugin mapping domain errors to `extensions.code` (NOT_FOUND, BAD_USER_INPUT with `issues`,
  * CONFLICT, UNAVAILABLE with `retryAfter` seconds). It must run before Yoga's error masking, which
  * is the case for any plugin given to `createYoga`.
@@ -101,12 +113,16 @@ export function useDomainErrors(): Plugin {
         }),
       );
     },
-    onExecute: () => ({
-      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult),
-    }),
-    // A subscription operation (the schema has none) is refused by graphql-js without a code.
-    onSubscribe: () => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult),
-    }),
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      const refused = variableErrors(args);
+      if (refused) return setResultAndStopExecution({ errors: refused.map((error) => mapError(error, true)) });
+      return { onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) };
+    },
+    onSubscribe: ({ args, setResultAndStopExecution }) => {
+      const refused = variableErrors(args);
+      if (refused) return setResultAndStopExecution({ errors: refused.map((error) => mapError(error, true)) });
+      // A subscription operation refused by graphql-js comes without a code.
+      return { onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) };
+    },
   };
 }

@@ -25,6 +25,7 @@ import type { Config } from '../config.js';
  * | `MAX_DIRECTIVES_EXCEEDED` | 400    | too many directives (GRAPHQL_MAX_DIRECTIVES)            |
  * | `MAX_COST_EXCEEDED`       | 400    | too much work by graphql-armor's cost model             |
  * | `INTROSPECTION_DISABLED`  | 400    | `__schema`/`__type` while introspection is off          |
+ * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
  * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
  *
@@ -112,6 +113,23 @@ function useNoIntrospection(): Plugin {
 }
 
 /**
+ * The compiled executor (graphql-jit) builds results as JavaScript object literals, in which a key
+ * `__proto__` sets the prototype instead of adding a field: the field would silently vanish from
+ * the response. Such an alias is refused instead, before anything runs.
+ */
+const noProtoAlias: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.alias?.value !== '__proto__') return;
+    const refused = refusal('The alias "__proto__" is reserved on this server: choose another name.', 'RESERVED_ALIAS');
+    context.reportError(new GraphQLError(refused.message, { nodes: node.alias, extensions: refused.extensions }));
+  },
+});
+
+function useNoProtoAlias(): Plugin {
+  return { onValidate: ({ addValidationRule }) => addValidationRule(noProtoAlias) };
+}
+
+/**
  * CSRF prevention (Yoga's plugin): a request a browser would send cross-site without a CORS
  * preflight — a GET, or a POST of a form or text/plain — must carry one of `CSRF_HEADERS`.
  * JSON POSTs (`content-type: application/json`) are preflighted anyway and pass as they are.
@@ -186,5 +204,6 @@ export function graphqlLimitPlugins(config: Config): Plugin[] {
     useMaxTokens(config.graphqlLimits.tokens),
     useArmor(config.graphqlLimits),
     ...(config.introspection ? [] : [useNoIntrospection()]),
+    useNoProtoAlias(),
   ];
 }

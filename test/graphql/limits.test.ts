@@ -158,6 +158,17 @@ describe('no hints about the schema in errors', () => {
   });
 });
 
+describe('aliases', () => {
+  it('refuses the alias __proto__ (it would vanish from a compiled result) and keeps other JavaScript names', async () => {
+    const refused = await postJson(ts.url, { query: '{ sessions { nodes { __proto__: id } } }' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions.code).toBe('RESERVED_ALIAS');
+    expect(refused.body.data).toBeUndefined();
+    const kept = await postJson(ts.url, { query: '{ constructor: sessions { totalCount } toString: sessions { totalCount } hasOwnProperty: __typename }' });
+    expect(kept.body).toEqual({ data: { constructor: { totalCount: expect.any(Number) }, toString: { totalCount: expect.any(Number) }, hasOwnProperty: 'Query' } });
+  });
+});
+
 describe('introspection and GraphiQL', () => {
   const introspection = '{ __schema { queryType { name } } }';
 
