@@ -1,4 +1,4 @@
-import { type ExecutionArgs, type ExecutionResult, getOperationAST, getVariableValues, GraphQLError } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, getOperationAST, getVariableValues, GraphQLError, type Source } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { ZodError } from 'zod';
 import {
@@ -77,11 +77,33 @@ function mapError(error: GraphQLError, requestError: boolean): GraphQLError {
   return error;
 }
 
-function mapResult({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }): void {
-  if (!result.errors?.length) return;
-  // Without `data`, execution never started: the request itself (its variables) was refused.
-  const requestError = result.data === undefined;
-  setResult({ ...result, errors: result.errors.map((error) => mapError(error, requestError)) });
+/**
+ * The compiled executor (graphql-jit) reports a field's error with `locations` but without the AST
+ * nodes graphql-js errors carry, and every copy of an error (ours below, Yoga's masking) is built
+ * from the nodes, or from a source and positions: locations would be lost. Rebuilt here from the
+ * document's source, so a client still learns where in its query the error is.
+ */
+function withSource(error: GraphQLError, source: Source | undefined): GraphQLError {
+  if (error.nodes || error.positions || !error.locations?.length || !source) return error;
+  const lineStarts = [0];
+  for (const match of source.body.matchAll(/\r\n|\n|\r/g)) lineStarts.push(match.index + match[0].length);
+  const positions = error.locations.map(({ line, column }) => (lineStarts[line - 1] ?? 0) + column - 1);
+  return new GraphQLError(error.message, {
+    source,
+    positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
+function resultMapper(source: Source | undefined) {
+  return ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }): void => {
+    if (!result.errors?.length) return;
+    // Without `data`, execution never started: the request itself (its variables) was refused.
+    const requestError = result.data === undefined;
+    setResult({ ...result, errors: result.errors.map((error) => mapError(withSource(error, source), requestError)) });
+  };
 }
 
 /**
@@ -116,12 +138,14 @@ export function useDomainErrors(): Plugin {
     onExecute: ({ args, setResultAndStopExecution }) => {
       const refused = variableErrors(args);
       if (refused) return setResultAndStopExecution({ errors: refused.map((error) => mapError(error, true)) });
+      const mapResult = resultMapper(args.document.loc?.source);
       return { onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) };
     },
     onSubscribe: ({ args, setResultAndStopExecution }) => {
       const refused = variableErrors(args);
       if (refused) return setResultAndStopExecution({ errors: refused.map((error) => mapError(error, true)) });
       // A subscription operation refused by graphql-js comes without a code.
+      const mapResult = resultMapper(args.document.loc?.source);
       return { onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) };
     },
   };

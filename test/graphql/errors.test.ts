@@ -80,6 +80,8 @@ describe('error codes', () => {
     expect((await gql.data(GetSessionDocument, { id: 'session_missing' })).session).toBeNull();
     const [error] = await gql.errors(SetStateDocument, { sessionId: 'session_missing', data: {} });
     expect(error).toMatchObject({ message: 'Session not found', path: ['setState'], extensions: { code: 'NOT_FOUND' } });
+    // Where in the document: kept through the compiled executor and the error mapping.
+    expect(error!.locations).toEqual([{ line: expect.any(Number), column: expect.any(Number) }]);
   });
 
   it('UNAVAILABLE with retryAfter when the backend cannot serve the request', async () => {

@@ -116,10 +116,17 @@ function scopeFilter(scope: SessionScope): [string[], Param[]] {
  * the call — a transaction is never held open across an `await` — and statements are prepared
  * once and reused.
  */
+/** A prepared statement that returns rows, and the builder of one row from its values. */
+interface Reader {
+  statement: Database.Statement;
+  toRow: (values: unknown[]) => Row;
+}
+
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly readers = new Map<string, Reader>();
   private readonly onQuery: (name: string, sql: string) => void;
   /** Waiting readers of the change feed (see `onEvents`). */
   private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
@@ -215,14 +222,40 @@ export class SqliteBackend implements StorageBackend {
     return statement;
   }
 
+  /**
+   * A statement that returns rows, in raw mode (arrays of values) with a row builder made for its
+   * columns. better-sqlite3 builds each row object property by property, which was about half the
+   * time of reading 500 messages; an object literal of one fixed shape costs a fraction of that
+   * (3.4 → 2.0 ms for those 500 rows, in isolation on this machine).
+   */
+  private reader(sql: string): Reader {
+    let reader = this.readers.get(sql);
+    if (!reader) {
+      const statement = this.db.prepare(sql).raw(true);
+      const fields = statement.columns().map((column, i) => `${JSON.stringify(column.name)}: values[${i}]`);
+      // The column names come from this file's SQL; JSON.stringify quotes them as property names.
+      const toRow = new Function('values', `return { ${fields.join(', ')} };`) as Reader['toRow'];
+      reader = { statement, toRow };
+      this.readers.set(sql, reader);
+    }
+    return reader;
+  }
+
   private all(name: string, sql: string, ...params: Param[]): Row[] {
     this.onQuery(name, sql);
-    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).all(...params) as Row[]);
+    return this.guard(() => {
+      const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
+      return (statement.all(...params) as unknown[][]).map(toRow);
+    });
   }
 
   private get(name: string, sql: string, ...params: Param[]): Row | undefined {
     this.onQuery(name, sql);
-    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).get(...params) as Row | undefined);
+    return this.guard(() => {
+      const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
+      const values = statement.get(...params) as unknown[] | undefined;
+      return values && toRow(values);
+    });
   }
 
   private run(name: string, sql: string, ...params: Param[]): Database.RunResult {
