@@ -5,6 +5,7 @@ import { print } from 'graphql';
 export interface GraphQLErrorBody {
   message: string;
   path?: (string | number)[];
+  locations?: { line: number; column: number }[];
   extensions?: {
     code?: string;
     issues?: { path: (string | number)[]; message: string }[];

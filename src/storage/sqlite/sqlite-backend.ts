@@ -413,9 +413,14 @@ export class SqliteBackend implements StorageBackend {
     const params: Param[] = [JSON.stringify(sessionIds), ...(liveAt === undefined ? [] : [liveAt]), ...filterParams];
     const where = [`${group} IN (${this.liveIdsSql(liveAt)})`, ...filters, ...this.bounds(spec, slice, keyOf, params)];
     const offset = slice.offset ?? 0;
+    // The window numbers rowids only (read from the session index, which holds the key columns),
+    // and only the rows inside it are then fetched whole: numbering whole rows sorted every column
+    // of every row along (500 messages of 50 sessions: 3.6 → 1.8 ms, as fast as a plain select).
+    const table = spec.table.split(' ')[0]!; // without its INDEXED BY
     const sql =
-      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
-      ` FROM ${spec.table} WHERE ${where.join(' AND ')}) WHERE rn_ > ? AND rn_ <= ? ORDER BY ${group}, rn_`;
+      `SELECT t_.* FROM (SELECT rowid AS r_, ${group} AS g_, ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY ${this.orderBy(spec, slice)}) AS rn_` +
+      ` FROM ${spec.table} WHERE ${where.join(' AND ')}) w_ JOIN ${table} t_ ON t_.rowid = w_.r_` +
+      ` WHERE w_.rn_ > ? AND w_.rn_ <= ? ORDER BY w_.g_, w_.rn_`;
     for (const row of this.all(name, sql, ...params, offset, offset + slice.limit)) {
       bySession.get(row[group] as string)?.push(row);
     }
