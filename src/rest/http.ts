@@ -34,8 +34,9 @@ export class HttpError extends Error {
 /*
  * Responses are built with Yoga's own fetch implementation (the @whatwg-node ponyfill), not Node's
  * global `Response`: Yoga's Node adapter writes a ponyfill response's string or bytes straight to
- * the socket, while a global Response's body must be pumped out through a web ReadableStream — about
- * a tenth of the CPU of a small REST request (measured with --cpu-prof under the append benchmark).
+ * the socket, while a global Response's body must be pumped out through a web ReadableStream (with
+ * the body read below, that was about a fifth of the throughput of small REST requests: --cpu-prof
+ * under the append benchmark, 1,730 → 2,100 req/s).
  */
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -111,17 +111,17 @@ function scopeFilter(scope: SessionScope): [string[], Param[]] {
   return [where, params];
 }
 
-/**
- * The embedded default backend (better-sqlite3). Every method does its work synchronously inside
- * the call — a transaction is never held open across an `await` — and statements are prepared
- * once and reused.
- */
 /** A prepared statement that returns rows, and the builder of one row from its values. */
 interface Reader {
   statement: Database.Statement;
   toRow: (values: unknown[]) => Row;
 }
 
+/**
+ * The embedded default backend (better-sqlite3). Every method does its work synchronously inside
+ * the call — a transaction is never held open across an `await` — and statements are prepared
+ * once and reused.
+ */
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
