@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from './cursors.js';
 import type { Json } from './json.js';
 import type { Artifact, Message, Metric, Session, State } from './records.js';
 
@@ -140,24 +141,17 @@ export const eventsOf = {
 // --- cursors -----------------------------------------------------------------------------------
 
 /**
- * An event's cursor: opaque to clients, the base64url of `["event", seq]` — the same form as the
- * connection cursors (graphql/pagination.ts), and the same in both doors (REST's SSE `id:`).
+ * An event's cursor: `["event", seq]` in the form of every cursor (domain/cursors.ts), and the same
+ * in both doors (REST's SSE `id:`).
  */
 export function encodeEventCursor(seq: number): string {
-  return Buffer.from(JSON.stringify(['event', seq])).toString('base64url');
+  return encodeCursor('event', [seq]);
 }
 
 /** The seq a cursor stands for; null for anything `encodeEventCursor` did not make. */
 export function decodeEventCursor(cursor: string): number | null {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (Buffer.from(text).toString('base64url') !== cursor) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(value) || value.length !== 2 || value[0] !== 'event') return null;
-  const seq = value[1];
+  const parts = decodeCursor(cursor, 'event');
+  if (parts?.length !== 1) return null;
+  const seq = parts[0];
   return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
 }

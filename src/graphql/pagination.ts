@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { decodeCursor, encodeCursor } from '../domain/cursors.js';
 import { type FieldIssue, ValidationError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/inputs.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
@@ -7,7 +8,7 @@ import type { MetricKey, Slice } from '../storage/backend.js';
 /**
  * Relay cursor connections over the storage's keyset slices.
  *
- * A cursor is the base64url of `[kind, ...key]`: the row's sort key, not its position, so a cursor
+ * A cursor is `[kind, ...key]` in the form of every cursor (domain/cursors.ts): the row's sort key, not its position, so a cursor
  * keeps pointing at the same place while rows are inserted or deleted around it. The kind keeps a
  * cursor of one connection from being used in another.
  */
@@ -28,19 +29,10 @@ function keyset<T, K>(
 ): Keyset<T, K> {
   return {
     keyOf,
-    encode: (key) => Buffer.from(JSON.stringify([kind, ...toParts(key)])).toString('base64url'),
+    encode: (key) => encodeCursor(kind, toParts(key)),
     decode: (cursor) => {
-      const text = Buffer.from(cursor, 'base64url').toString('utf8');
-      // Node's decoder skips what is not base64url: accept only the exact text `encode` makes.
-      if (Buffer.from(text).toString('base64url') !== cursor) return null;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return null;
-      }
-      if (!Array.isArray(value) || value[0] !== kind) return null;
-      return fromParts(value.slice(1));
+      const parts = decodeCursor(cursor, kind);
+      return parts && fromParts(parts);
     },
   };
 }
