@@ -8,6 +8,10 @@ import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
 import { describeBackendContract } from './backend-contract.js';
 import { describeEventContract } from './backend-contract-events.js';
+import type { Message, Session } from '../../src/domain/records.js';
+import type { NewMessage } from '../../src/storage/backend.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
 
 // The real PostgreSQL of the machine, one throwaway schema per test.
 describeBackendContract('PostgresBackend (throwaway schema)', async () => {
@@ -84,6 +88,88 @@ describe('PostgresBackend prepared statements', () => {
       expect(await backend.metricPages(['session_x'], {}, { limit: 10 })).toEqual(new Map([['session_x', []]]));
     } finally {
       await backend.close();
+      await target.drop();
+    }
+  });
+});
+
+describe('PostgresBackend group commit of appends', () => {
+  const session = (id: string, expiresAt: string | null): Session => ({
+    id, agentName: `agent-${id}`, userId: null, createdAt: T0, updatedAt: T0, status: 'active', metadata: {}, parentId: null, forkedFromMessageId: null, expiresAt,
+  });
+  const message = (n: number, timestamp = T0): NewMessage => ({ id: `msg_${String(n).padStart(4, '0')}`, sessionId: '', role: 'user', content: `m${n}\u0000`, metadata: { n }, timestamp });
+
+  it('appends issued together share statements, and each caller is answered as if it had appended alone', async () => {
+    const target = testSchema();
+    let statements = 0;
+    const backend = await PostgresBackend.open({
+      connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4, onQuery: (name) => void (name === 'appendMessages' && statements++),
+    });
+    try {
+      const live = ['session_a', 'session_b', 'session_c'];
+      for (const id of live) await backend.insertSession(session(id, null));
+      await backend.insertSession(session('session_gone', '2000-01-01T00:00:00.000Z'));
+      const targets = [...live, 'session_gone', 'session_unknown'];
+      // 120 appends of 1–3 messages, all issued in one turn of the event loop.
+      let n = 0;
+      const issued = Array.from({ length: 120 }, (_, i) => {
+        const sessionId = targets[(i * 7) % targets.length]!;
+        const messages = Array.from({ length: 1 + (i % 3) }, () => message(++n));
+        return { sessionId, messages, answer: backend.appendMessages(sessionId, messages, T0) };
+      });
+      const answers = await Promise.all(issued.map((a) => a.answer));
+
+      expect(statements).toBeGreaterThanOrEqual(1);
+      expect(statements).toBeLessThan(issued.length / 4);
+      const expected = new Map(live.map((id) => [id, [] as Message[]]));
+      issued.forEach(({ sessionId, messages }, i) => {
+        const list = expected.get(sessionId);
+        if (!list) return expect(answers[i]).toBeNull();
+        // Seqs in the order the appends were issued, with no gap: exactly what appending alone would give.
+        const mine = messages.map((m, k) => ({ ...m, sessionId, seq: list.length + k + 1, idempotencyKey: null }));
+        expect(answers[i]).toEqual(mine);
+        list.push(...mine);
+      });
+      const stored = await backend.historyPages(live, { limit: 1000 }, T0);
+      for (const id of live) expect(stored.get(id)).toEqual(expected.get(id));
+      const events = (await backend.eventsAfter({ sessionId: 'session_b' }, 0, 1000)).filter((e) => e.type === 'MessageAdded');
+      // Read in feed order: the events of one session follow its messages' order.
+      expect(events.map((e) => e.message)).toEqual(expected.get('session_b'));
+    } finally {
+      await backend.close();
+      await target.drop();
+    }
+  });
+
+  it('one bad append fails alone: the others of its batch are stored and answered', async () => {
+    const target = testSchema();
+    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4 });
+    try {
+      await backend.insertSession(session('session_a', null));
+      // A timestamp PostgreSQL cannot read: the domain never sends one, so it stands in for any
+      // failure caused by one append's data.
+      const answers = await Promise.allSettled([1, 2, 3, 4].map((n) => backend.appendMessages('session_a', [message(n, n === 2 ? 'not a time' : T0)], T0)));
+      expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((await backend.historyPages(['session_a'], { limit: 1000 }, T0)).get('session_a')!.map((m) => [m.id, m.seq])).toEqual([
+        ['msg_0001', 1],
+        ['msg_0003', 2],
+        ['msg_0004', 3],
+      ]);
+    } finally {
+      await backend.close();
+      await target.drop();
+    }
+  });
+
+  it('close() answers the appends still queued before it ends the pool', async () => {
+    const target = testSchema();
+    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
+    try {
+      await backend.insertSession(session('session_a', null));
+      const appends = [1, 2, 3].map((n) => backend.appendMessages('session_a', [message(n)], T0));
+      await backend.close();
+      expect((await Promise.all(appends)).map((added) => added?.[0]?.seq)).toEqual([1, 2, 3]);
+    } finally {
       await target.drop();
     }
   });

@@ -26,6 +26,7 @@ import type {
 } from '../backend.js';
 import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
+import { APPEND_BATCH_SQL, AppendQueue, appendBatchParams, type PendingAppend, settleAppends } from './append-batch.js';
 import { migrations } from './migrations.js';
 
 export interface PostgresOptions {
@@ -153,6 +154,8 @@ export class PostgresBackend implements StorageBackend {
    * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
    */
   private readonly channel: string;
+  /** Appends that cannot repeat stored messages, committed together (group commit). */
+  private readonly appends = new AppendQueue((batch) => this.runAppendBatch(batch), APPEND_BATCH_MESSAGES);
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -237,6 +240,7 @@ export class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.appends.idle(); // queued appends are committed (and their callers answered) first
     this.eventWaiters.clear();
     await this.stopListening();
     await this.pool.end();
@@ -494,74 +498,46 @@ export class PostgresBackend implements StorageBackend {
   // --- history --------------------------------------------------------------------------------
 
   async appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null> {
-    if (!mayRepeat(messages)) return this.appendFresh(sessionId, messages, liveAt);
+    if (!mayRepeat(messages)) return this.appends.append(sessionId, messages, liveAt);
     try {
-      // Most named appends are not repeats: the one-statement append is tried first. A taken id
-      // or key fails it as a whole (nothing reserved, nothing written); then the slow path decides.
-      return await this.appendFresh(sessionId, messages, liveAt);
+      // Most named appends are not repeats: the one-statement append is tried first, alone (a taken
+      // id or key must fail only this append). It fails as a whole (nothing reserved, nothing
+      // written); then the slow path decides.
+      return await this.appendNow(sessionId, messages, liveAt);
     } catch (error) {
       if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     }
     return this.appendWithRepeats(sessionId, messages, liveAt);
   }
 
+  /** One append as a batch of its own, not queued. */
+  private appendNow(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
+    return new Promise((resolve, reject) => {
+      void this.runAppendBatch([{ sessionId, messages, liveAt, resolve, reject }], false);
+    });
+  }
+
   /**
-   * One statement, so one round trip and an implicit transaction: the row lock taken by the
-   * UPDATE serializes appends from every replica (seq order is commit order). No session row →
-   * nothing reserved → nothing inserted. The MessageAdded events are appended by the same
-   * statement (see `appendEvents` for the counter), their snapshots built from the inserted rows —
-   * the same record `toMessage` reads back — and the NOTIFY sent on commit. The counter's UPDATE
-   * depends on the inserted rows, so it runs after them: the session's lock is always taken first.
+   * Runs one batch of appends (see `AppendQueue`) and settles each of them; never rejects. When a
+   * batch of several fails for a reason other than the database being unavailable or full, each
+   * append is retried alone, in order, so that one bad append cannot fail the others.
    */
-  private async appendFresh(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
-    // An expired session reserves nothing, so nothing is inserted ($11 null: every session is live).
-    const { rows } = await this.query(
-      'appendMessages',
-      `WITH reserved AS (
-         UPDATE sessions SET last_seq = last_seq + $1
-         WHERE id = $2 AND ($11::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $11::timestamptz) RETURNING last_seq, agent_name
-       ), added AS (
-         INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
-         SELECT m.id, $2, reserved.last_seq - $1 + m.ord, m.role, m.content, m.encoding, m.ts, m.metadata, m.idempotency_key
-         FROM reserved, unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::timestamptz[], $8::json[], $9::text[])
-           WITH ORDINALITY AS m(id, role, content, encoding, ts, metadata, idempotency_key, ord)
-         RETURNING id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key
-       ), counter AS (
-         UPDATE event_log SET last_seq = last_seq + $1 WHERE id = 1 AND EXISTS (SELECT 1 FROM added) RETURNING last_seq
-       ), logged AS (
-         INSERT INTO events (seq, type, session_id, agent_name, time, payload)
-         SELECT counter.last_seq - reserved.last_seq + added.seq, 'MessageAdded', $2, reserved.agent_name, now(),
-           json_build_object('message', json_build_object(
-             'id', added.id, 'sessionId', $2::text, 'seq', added.seq, 'role', added.role,
-             'content', CASE WHEN added.content_encoding = 1 THEN added.content::json ELSE to_json(added.content) END,
-             'timestamp', to_char(added.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-             'metadata', added.metadata, 'idempotencyKey', added.idempotency_key))
-         FROM added, reserved, counter
-         RETURNING 1
-       )
-       SELECT added.seq, (SELECT agent_name FROM reserved) AS agent_name,
-         (SELECT COUNT(pg_notify($10, json_build_array(json_build_array($2::text), json_build_array(r.agent_name))::text))
-          FROM reserved r WHERE EXISTS (SELECT 1 FROM logged)) AS notified
-       FROM added`,
-      [
-        messages.length,
-        sessionId,
-        messages.map((m) => m.id),
-        messages.map((m) => m.role),
-        messages.map((m) => encodeContent(m.content)),
-        messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
-        messages.map((m) => m.timestamp),
-        messages.map((m) => JSON.stringify(m.metadata)),
-        messages.map((m) => m.idempotencyKey ?? null),
-        this.channel,
-        liveAt ?? null,
-      ],
-    );
-    if (rows.length === 0) return null;
-    const first = Math.min(...rows.map((r) => Number(r.seq)));
+  private async runAppendBatch(batch: PendingAppend[], retryAlone = true): Promise<void> {
+    let rows: Row[];
+    try {
+      ({ rows } = await this.query('appendMessages', APPEND_BATCH_SQL, appendBatchParams(batch, this.channel, encodeContent)));
+    } catch (error) {
+      const whole = error instanceof UnavailableError || error instanceof InsufficientStorageError;
+      if (!retryAlone || batch.length === 1 || whole) {
+        for (const append of batch) append.reject(error);
+        return;
+      }
+      for (const append of batch) await this.runAppendBatch([append], false);
+      return;
+    }
     // Committed with its events: wake this process's readers (others hear the NOTIFY).
-    this.wakeEventWaiters({ sessionIds: new Set([sessionId]), agentNames: new Set([rows[0]!.agent_name as string]) });
-    return messages.map((m, i) => newMessage(m, sessionId, first + i));
+    const touched = settleAppends(batch, rows);
+    if (touched.sessionIds.size > 0) this.wakeEventWaiters(touched);
   }
 
   /**
@@ -1317,6 +1293,9 @@ function touchFromPayload(payload: string | undefined): EventTouch | null {
     return null;
   }
 }
+
+/** Messages per group-committed append statement (see `AppendQueue`). */
+const APPEND_BATCH_MESSAGES = 1000;
 
 /** Rows per multi-row INSERT while importing: bounds the size of one statement's parameters. */
 const IMPORT_CHUNK = 1000;
