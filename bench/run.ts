@@ -245,6 +245,7 @@ async function rawHistoryBaseline(databaseUrl: string, fx: Fixtures): Promise<vo
     const h = options.sizes.bigHistory;
     await load('baseline', server, { scenario: `raw-http.history.${h}.stringify`, description: `node:http + better-sqlite3: ${h} rows, select + JSON.stringify`, connections: c, method: 'GET', path: `/history?session_id=${fx.bigId}` });
     await load('baseline', server, { scenario: `raw-http.history.${h}.sqljson`, description: `node:http + better-sqlite3: ${h} rows, JSON built by SQLite`, connections: c, method: 'GET', path: `/history-json?session_id=${fx.bigId}` });
+    await load('baseline', server, { scenario: `raw-http.history.${h}.bytes`, description: `node:http: the same ${h}-message JSON sent again from memory (no reading)`, connections: c, method: 'GET', path: `/history-bytes?session_id=${fx.bigId}` });
   } finally {
     await server.stop();
   }
@@ -400,6 +401,11 @@ function targets(ranBackends: string[], raw: RawResult | null): void {
       ratio(`${b}.nested.backend.vs.served`, `${b}: time in the backend for nested ${n} / served p50 of nested 1 (info)`, backendMs(b, n), r('gql.nested.1.c1')?.p50Ms, 'info', null, 'above 3: the nested latency target is out of reach with this SQL'),
       ratio(`${b}.nested.latency.c${c}`, `${b}: nested ${n} / nested 1, p50 at ${c} connections (info)`, r(`gql.nested.${n}`)?.p50Ms, r('gql.nested.1')?.p50Ms, 'info', null, `p50 latency, ${c} connections`),
       ratio(`${b}.append.vs.raw`, `${b}: durable append / raw sqlite commits/s (info)`, r('rest.append.spread')?.reqPerSec, raw?.commits.perSec, 'info', null, 'how close appends are to the fsync-bound floor'),
+    );
+  }
+  if (row(`baseline/raw-http.history.${h}.bytes`)) {
+    report.ratios.push(
+      ratio('history.ceiling', `bare node:http sending the ${h}-message JSON from memory / Yoga hello, req/s (info)`, row(`baseline/raw-http.history.${h}.bytes`)?.reqPerSec, yoga, 'info', null, `below 1: no server reaches the REST history target on this machine, a response cache included`),
     );
   }
   if (report.large) {

@@ -8,6 +8,9 @@ import Database from 'better-sqlite3';
  *
  *   /history?session_id=       SELECT the rows, build the wire objects, JSON.stringify (the classic way)
  *   /history-json?session_id=  SQLite writes the JSON (json_group_array) and hands over the bytes
+ *   /history-bytes?session_id= the bytes of /history-json, made once and sent again from memory: no
+ *                              reading at all, only what sending a response of this size costs (the
+ *                              ceiling of any server, a response cache included)
  *
  * Self-contained (the orchestrator transpiles it and runs it with plain node). Ready when /health
  * answers 200.
@@ -19,6 +22,8 @@ const asJson = db.prepare(
   `SELECT CAST(json_group_array(json_object('id', id, 'session_id', session_id, 'seq', seq, 'role', role, 'content', content,
    'timestamp', timestamp, 'metadata', json(metadata)) ORDER BY seq) AS BLOB) AS json FROM history WHERE session_id = ?`,
 );
+
+const made = new Map<string, Buffer>();
 
 type Row = { id: string; session_id: string; seq: number; role: string; content: string; timestamp: string; metadata: string };
 
@@ -34,6 +39,9 @@ const server = createServer((req, res) => {
     );
   } else if (url.pathname === '/history-json') {
     body = (asJson.get(sessionId) as { json: Buffer }).json;
+  } else if (url.pathname === '/history-bytes') {
+    body = made.get(sessionId) ?? (asJson.get(sessionId) as { json: Buffer }).json;
+    made.set(sessionId, body);
   } else if (url.pathname === '/health') {
     body = '{"status":"healthy"}';
   } else {
