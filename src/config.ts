@@ -21,6 +21,8 @@ export interface Config {
   maxBodyBytes: number;
   /** How long a SQLite write waits for a lock held by another process. */
   sqliteBusyTimeoutMs: number;
+  /** SQLite's page cache per database connection, in MiB. */
+  sqliteCacheMb: number;
   /** Connections in the PostgreSQL pool (per server process). */
   pgPoolSize: number;
   /** Where cache entries live: the main database, or Redis (`redisUrl` required). */
@@ -173,6 +175,7 @@ const envSchema = z.object({
   MAX_PAGE_SIZE: intFrom('MAX_PAGE_SIZE', 1, 1_000_000, 10_000),
   MAX_BODY_BYTES: intFrom('MAX_BODY_BYTES', 1024, 1024 * 1024 * 1024, 1024 * 1024),
   SQLITE_BUSY_TIMEOUT_MS: intFrom('SQLITE_BUSY_TIMEOUT_MS', 0, 600_000, 5000),
+  SQLITE_CACHE_MB: intFrom('SQLITE_CACHE_MB', 1, 65_536, 2),
   PG_POOL_SIZE: intFrom('PG_POOL_SIZE', 1, 1000, 10),
   CACHE_BACKEND: z
     .enum(['database', 'redis'], { error: 'CACHE_BACKEND must be "database" or "redis"' })
@@ -249,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxPageSize: e.MAX_PAGE_SIZE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
+    sqliteCacheMb: e.SQLITE_CACHE_MB,
     pgPoolSize: e.PG_POOL_SIZE,
     cacheBackend: e.CACHE_BACKEND,
     redisUrl: e.REDIS_URL ?? null,

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   try {
     backend = await openBackend(config.database, {
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
+      sqliteCacheMb: config.sqliteCacheMb,
       pgPoolSize: config.pgPoolSize,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
       onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     ids: createIdGenerator(systemClock),
     cache: cache.store ?? undefined,
     sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
+    sqliteCacheMb: config.sqliteCacheMb,
     pgPoolSize: config.pgPoolSize,
     onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
     onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
     maxPageSize: 10_000,
     maxBodyBytes: 1024 * 1024,
     sqliteBusyTimeoutMs: 5000,
+    sqliteCacheMb: 2,
     pgPoolSize: 10,
     cacheBackend: 'database',
     redisUrl: null,
@@ -67,6 +68,7 @@ describe('loadConfig', () => {
         MAX_PAGE_SIZE: '50',
         MAX_BODY_BYTES: '2048',
         SQLITE_BUSY_TIMEOUT_MS: '0',
+        SQLITE_CACHE_MB: '64',
         PG_POOL_SIZE: '25',
         CACHE_BACKEND: 'redis',
         REDIS_URL: 'redis://127.0.0.1:6379/2',
@@ -79,6 +81,7 @@ describe('loadConfig', () => {
       maxPageSize: 50,
       maxBodyBytes: 2048,
       sqliteBusyTimeoutMs: 0,
+      sqliteCacheMb: 64,
       pgPoolSize: 25,
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
@@ -111,9 +114,10 @@ describe('loadConfig', () => {
     expect(configError({ MAX_PAGE_SIZE: size }).message).toContain('MAX_PAGE_SIZE');
   });
 
-  it('refuses out-of-range body size and busy timeout, naming the variable', () => {
+  it('refuses out-of-range body size, busy timeout and cache size, naming the variable', () => {
     expect(configError({ MAX_BODY_BYTES: '10' }).message).toContain('MAX_BODY_BYTES');
     expect(configError({ SQLITE_BUSY_TIMEOUT_MS: '-1' }).message).toContain('SQLITE_BUSY_TIMEOUT_MS');
+    expect(configError({ SQLITE_CACHE_MB: '0' }).message).toContain('SQLITE_CACHE_MB');
   });
 
   it('refuses a blank HOST, naming the variable', () => {

@@ -173,7 +173,7 @@ function requireExisting(database: DatabaseConfig, tenant: string | null): void 
 async function withBackend<T>(config: Config, database: DatabaseConfig, work: (backend: StorageBackend) => Promise<T>): Promise<T> {
   let backend: StorageBackend;
   try {
-    backend = await openBackend(database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+    backend = await openBackend(database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs, sqliteCacheMb: config.sqliteCacheMb });
   } catch (error) {
     throw new CliFailure(`cannot open the database: ${(error as Error).message}`);
   }

@@ -8,6 +8,7 @@ import { SqliteBackend } from './sqlite/sqlite-backend.js';
 
 export interface OpenOptions {
   sqliteBusyTimeoutMs?: number;
+  sqliteCacheMb?: number;
   pgPoolSize?: number;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
@@ -18,7 +19,7 @@ export interface OpenOptions {
 export async function openBackend(database: DatabaseConfig, options: OpenOptions = {}): Promise<StorageBackend> {
   switch (database.kind) {
     case 'sqlite':
-      return new SqliteBackend({ filename: database.filename, busyTimeoutMs: options.sqliteBusyTimeoutMs, onQuery: options.onQuery });
+      return new SqliteBackend({ filename: database.filename, busyTimeoutMs: options.sqliteBusyTimeoutMs, cacheMb: options.sqliteCacheMb, onQuery: options.onQuery });
     case 'postgres': {
       const { PostgresBackend } = await import('./postgres/postgres-backend.js');
       return PostgresBackend.open({

@@ -14,7 +14,7 @@ import { ManualClock, tempDatabase } from '../support/fixtures.js';
 describe('SqliteBackend on a file', () => {
   let db: ReturnType<typeof tempDatabase>;
   const opened: { close(): unknown }[] = [];
-  const open = (options: { busyTimeoutMs?: number } = {}) => {
+  const open = (options: { busyTimeoutMs?: number; cacheMb?: number } = {}) => {
     const backend = new SqliteBackend({ filename: db.filename, ...options });
     opened.push(backend);
     return backend;
@@ -34,8 +34,9 @@ describe('SqliteBackend on a file', () => {
     db.cleanup();
   });
 
-  it('runs with WAL, synchronous=FULL and foreign keys on', () => {
-    expect(open().settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1, schemaVersion: latest });
+  it('runs with WAL, synchronous=FULL, foreign keys on and a page cache of SQLITE_CACHE_MB (2 MiB unless set)', () => {
+    expect(open().settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1, cacheKib: 2048, schemaVersion: latest });
+    expect(open({ cacheMb: 64 }).settings().cacheKib).toBe(65_536);
   });
 
   it('creates the folder of the file if it is missing', async () => {
