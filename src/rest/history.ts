@@ -2,7 +2,7 @@ import { addMessageInput, idempotencyKey, parseInput } from '../domain/inputs.js
 import { ValidationError } from '../domain/errors.js';
 import type { Message } from '../domain/records.js';
 import { type JsonFields, toJsonObject } from '../storage/backend.js';
-import { HttpError, json, jsonBytes, parseWire, queryObject } from './http.js';
+import { HttpError, json, jsonText, parseWire, queryObject } from './http.js';
 import { ALL, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
 
 /**
@@ -65,7 +65,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
         // Built as JSON by the backend: no record per row on the way (see StorageBackend.historyJson).
-        return jsonBytes(200, await req.storage.historyJson(sessionId, { after: afterSeq, limit: limit ?? ALL, offset }, MESSAGE_WIRE_FIELDS));
+        return jsonText(200, await req.storage.historyJson(sessionId, { after: afterSeq, limit: limit ?? ALL, offset }, MESSAGE_WIRE_FIELDS));
       },
     },
     {

@@ -40,16 +40,12 @@ export class HttpError extends Error {
  */
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
+  return jsonText(status, JSON.stringify(body), headers);
 }
 
-/** A response whose JSON text is already written (e.g. built by the database), as UTF-8 bytes. */
-export function jsonBytes(status: number, body: Uint8Array): Response {
-  // Node's Buffers are Uint8Arrays over a plain (never shared) ArrayBuffer, which is what a body takes.
-  return new Response(body as Uint8Array<ArrayBuffer>, { status, headers: { 'content-type': 'application/json' } });
+/** A response whose JSON text is already written (e.g. built by the database). */
+export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
 /** Where a wire field lives, for `loc` in validation errors. */

@@ -72,11 +72,16 @@ export interface StorageBackend extends CacheStore, ApiKeyStore {
   historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
   /**
    * One session's messages of `slice` (as `historyPages` reads them) as a JSON array of objects with
-   * `fields`, in UTF-8: what `JSON.stringify` of those fields of the records would be. For big
-   * reads, a backend may build the text in the database instead of decoding every row into a
-   * record and serializing it again (a 1,000-message history is ~420 KB).
+   * `fields`: what `JSON.stringify` of those fields of the records would be. For big reads, a
+   * backend may build the text in the database instead of decoding every row into a record and
+   * serializing it again (a 1,000-message history is ~420 KB).
+   *
+   * Text, not bytes: Node writes a string to the socket through a buffer it frees as soon as the
+   * write is done, while a Buffer of the bytes lives until the garbage collector finds it, and the C
+   * allocator keeps what those held. Paging through 100,000 messages by REST grew RSS by ~25 MB with
+   * bytes and by ~3 MB with text, at the same speed.
    */
-  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array>;
+  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<string>;
   /** Deletes a session's messages; how many were deleted. */
   clearHistory(sessionId: string, liveAt?: string): Promise<number>;
 
@@ -312,9 +317,9 @@ export function toJsonObject<R>(record: R, fields: JsonFields<R>): Record<string
   return out;
 }
 
-/** Records as the UTF-8 JSON array of `fields` objects: the reference for a backend's own JSON. */
-export function recordsToJson<R>(records: readonly R[], fields: JsonFields<R>): Uint8Array {
-  return Buffer.from(JSON.stringify(records.map((record) => toJsonObject(record, fields))));
+/** Records as the JSON array of `fields` objects: the reference for a backend's own JSON. */
+export function recordsToJson<R>(records: readonly R[], fields: JsonFields<R>): string {
+  return JSON.stringify(records.map((record) => toJsonObject(record, fields)));
 }
 
 export interface Slice<K> {

@@ -201,7 +201,7 @@ export class Storage {
   }
 
   /** One session's messages of `slice` as JSON (see StorageBackend.historyJson); an unknown or expired session has none: `[]`. */
-  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<Uint8Array> {
+  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<string> {
     return this.backend.historyJson(sessionId, slice, fields, this.now());
   }
 

@@ -112,8 +112,8 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect((await storage.listSessions({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
       expect(await storage.countSessions({ agentName: 'hidden-agent' })).toBe(1);
       expect(await storage.history(s.id, all)).toEqual([]);
-      expect(Buffer.from(await storage.historyJson(s.id, all, [['id', 'id']])).toString()).toBe('[]');
-      expect(JSON.parse(Buffer.from(await storage.historyJson(fork.session.id, all, [['id', 'id']])).toString())).toEqual([{ id: fork.messages[0]!.id }]);
+      expect(await storage.historyJson(s.id, all, [['id', 'id']])).toBe('[]');
+      expect(JSON.parse(await storage.historyJson(fork.session.id, all, [['id', 'id']]))).toEqual([{ id: fork.messages[0]!.id }]);
       expect((await storage.historyPages([s.id, fork.session.id], all)).get(s.id)).toEqual([]);
       expect((await storage.historyCounts([s.id])).get(s.id)).toBe(0);
       await expect(storage.getMessage(m!.id)).rejects.toThrow(NotFoundError);

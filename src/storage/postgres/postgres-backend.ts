@@ -618,7 +618,7 @@ export class PostgresBackend implements StorageBackend {
   }
 
   /** Serialized here, from the records: the reference behaviour (SQLite builds the JSON in SQL). */
-  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array> {
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<string> {
     return recordsToJson((await this.historyPages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
   }
 

@@ -685,22 +685,22 @@ export class SqliteBackend implements StorageBackend {
   }
 
   /**
-   * SQLite writes the JSON itself (json_group_array of json_object) and hands it over as a BLOB:
-   * no row becomes a JS object, no metadata is parsed and stringified again, and the UTF-8 bytes go
-   * to the socket without a round trip through a JS string. Names are bound as parameters. The
-   * session's liveness is the same constant sub-query as in `historyPages`.
+   * SQLite writes the JSON itself (json_group_array of json_object) and hands it over as one
+   * string: no row becomes a JS object and no metadata is parsed and stringified again (why text,
+   * not bytes: see `StorageBackend.historyJson`). Names are bound as parameters. The session's
+   * liveness is the same constant sub-query as in `historyPages`.
    */
-  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<Uint8Array> {
+  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<string> {
     const params: Param[] = fields.map(([name]) => name);
     const pairs = fields.map(([, field]) => `?, ${MESSAGE_JSON_COLUMNS[field]}`).join(', ');
     const [live, liveParams] = liveFilter(liveOwner('?'), liveAt);
     params.push(sessionId, ...liveParams.flatMap((p) => [sessionId, p]));
     const where = ['session_id = ?', ...live, ...this.bounds(HISTORY, slice, (seq) => [seq], params)];
     const sql =
-      `SELECT CAST(json_group_array(json_object(${pairs}) ORDER BY seq) AS BLOB) AS json` +
+      `SELECT json_group_array(json_object(${pairs}) ORDER BY seq) AS json` +
       ` FROM (SELECT * FROM history WHERE ${where.join(' AND ')} ORDER BY ${this.orderBy(HISTORY, slice)} LIMIT ? OFFSET ?)`;
     const row = this.get('historyJson', sql, ...params, slice.limit, slice.offset ?? 0);
-    return row!.json as Buffer;
+    return row!.json as string;
   }
 
   async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
