@@ -4,6 +4,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNALS, mountTmpfs, request } from './support.js';
 import { type Service, startService } from '../support/process.js';
+import { ManualClock } from '../support/fixtures.js';
+import { createIdGenerator } from '../../src/domain/ids.js';
+import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../src/storage/storage.js';
 
 /**
  * A full disk, for real: the database lives on a tmpfs of its own, and the test fills that up.
@@ -130,5 +134,44 @@ describe('disk full (SQLite on a tmpfs that fills up)', () => {
       db.close();
     }
     console.info(`disk full: filled ${(filled / 1024 / 1024).toFixed(1)} MiB; 3 REST writes → 507, 1 GraphQL batch → INSUFFICIENT_STORAGE; reads served; writes back after freeing space`);
+  }, 60_000);
+});
+
+describe('disk full inside a group commit (SQLite, in process)', () => {
+  it('a write that makes SQLite roll back the whole transaction takes the others of its batch with it: none acknowledged, none kept', async () => {
+    const small = mountTmpfs('16m');
+    const backend = new SqliteBackend({ filename: join(small.dir, 'storage.db') });
+    try {
+      const clock = new ManualClock();
+      const storage = new Storage(backend, clock, createIdGenerator(clock));
+      const session = await storage.createSession({ agentName: 'batch', userId: null, status: 'active', metadata: {} });
+      const fd = openSync(join(small.dir, 'filler'), 'w');
+      try {
+        for (const size of [64 * 1024, 4096, 512]) {
+          try {
+            for (;;) writeSync(fd, Buffer.alloc(size, 1));
+          } catch {
+            // full at this size: go on with smaller writes
+          }
+        }
+      } finally {
+        closeSync(fd);
+      }
+      // Issued together, so one group commit: the small write fits in the page cache, the large one
+      // (larger than the 2 MiB cache) fails while spilling pages, and SQLite rolls the whole transaction back.
+      const [fits, tooLarge] = await Promise.allSettled([
+        storage.addMessage({ sessionId: session.id, role: 'user', content: 'small', metadata: {} }),
+        storage.addMessages(session.id, [0, 1, 2, 3].map((i) => ({ role: 'user', content: big(`large-${i}`, 800), metadata: {} }))),
+      ]);
+      expect(fits).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_STORAGE' } });
+      expect(tooLarge).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_STORAGE' } });
+      rmSync(join(small.dir, 'filler'));
+      expect(await storage.history(session.id, { limit: 10 })).toEqual([]);
+      const after = await storage.addMessage({ sessionId: session.id, role: 'user', content: 'after', metadata: {} });
+      expect(after.seq).toBe(1);
+    } finally {
+      await backend.close();
+      small.unmount();
+    }
   }, 60_000);
 });

@@ -298,11 +298,15 @@ export class SqliteBackend implements StorageBackend {
       this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
       try {
         for (const { work } of batch) {
-          this.db.exec('SAVEPOINT write');
+          this.guard(() => this.db.exec('SAVEPOINT write'));
           try {
             outcomes.push({ value: work(), failed: false });
-            this.db.exec('RELEASE write');
+            this.guard(() => this.db.exec('RELEASE write'));
           } catch (error) {
+            // After a full disk or an I/O error SQLite may have rolled back the whole transaction
+            // (it does when a write larger than the page cache fails while spilling pages): then
+            // nothing of this batch is kept, and every caller is told so.
+            if (!this.db.inTransaction) throw error;
             this.db.exec('ROLLBACK TO write');
             this.db.exec('RELEASE write');
             outcomes.push({ error, failed: true });
