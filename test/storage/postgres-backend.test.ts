@@ -8,7 +8,7 @@ import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
 import { describeBackendContract } from './backend-contract.js';
 import { describeEventContract } from './backend-contract-events.js';
-import type { Message, Session } from '../../src/domain/records.js';
+import type { Message, Metric, Session } from '../../src/domain/records.js';
 import type { NewMessage } from '../../src/storage/backend.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -135,6 +135,41 @@ describe('PostgresBackend group commit of appends', () => {
       const events = (await backend.eventsAfter({ sessionId: 'session_b' }, 0, 1000)).filter((e) => e.type === 'MessageAdded');
       // Read in feed order: the events of one session follow its messages' order.
       expect(events.map((e) => e.message)).toEqual(expected.get('session_b'));
+    } finally {
+      await backend.close();
+      await target.drop();
+    }
+  });
+
+  it('metrics recorded together share statements; each metric of a known session gets its event, in order', async () => {
+    const target = testSchema();
+    let statements = 0;
+    const backend = await PostgresBackend.open({
+      connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4, onQuery: (name) => void (name === 'insertMetrics' && statements++),
+    });
+    try {
+      await backend.insertSession(session('session_a', null));
+      await backend.insertSession(session('session_b', null));
+      const owners = ['session_a', 'session_b', null, 'session_unknown'];
+      let n = 0;
+      const metric = (sessionId: string | null): Metric => ({
+        id: `metric_${String(++n).padStart(4, '0')}`, entityType: 'agent', entityName: 'bench', sessionId,
+        metricName: 'latency', value: n / 3, timestamp: T0, labels: { n },
+      });
+      // 80 writes of 1–2 metrics, all issued in one turn of the event loop.
+      const writes = Array.from({ length: 80 }, (_, i) => Array.from({ length: 1 + (i % 2) }, () => metric(owners[i % owners.length]!)));
+      await Promise.all(writes.map((metrics) => backend.insertMetrics(metrics)));
+
+      expect(statements).toBeGreaterThanOrEqual(1);
+      expect(statements).toBeLessThan(writes.length / 4);
+      const all = writes.flat();
+      const stored = await backend.listMetrics({}, { limit: 1000 });
+      expect(new Set(stored.map((m) => m.id))).toEqual(new Set(all.map((m) => m.id)));
+      for (const id of ['session_a', 'session_b']) {
+        const events = (await backend.eventsAfter({ sessionId: id }, 0, 1000)).filter((e) => e.type === 'MetricRecorded');
+        expect(events.map((e) => e.metric)).toEqual(all.filter((m) => m.sessionId === id));
+      }
+      expect(await backend.eventsAfter({ sessionId: 'session_unknown' }, 0, 1000)).toEqual([]);
     } finally {
       await backend.close();
       await target.drop();

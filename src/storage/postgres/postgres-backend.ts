@@ -26,7 +26,19 @@ import type {
 } from '../backend.js';
 import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
-import { APPEND_BATCH_SQL, AppendQueue, appendBatchParams, type PendingAppend, settleAppends } from './append-batch.js';
+import {
+  APPEND_BATCH_SQL,
+  type AppendRequest,
+  appendBatchParams,
+  type BatchStatement,
+  GroupCommitQueue,
+  METRIC_BATCH_SQL,
+  metricBatchParams,
+  metricColumns,
+  type Pending,
+  settleAppends,
+  settleMetrics,
+} from './group-commit.js';
 import { migrations } from './migrations.js';
 
 export interface PostgresOptions {
@@ -154,8 +166,21 @@ export class PostgresBackend implements StorageBackend {
    * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
    */
   private readonly channel: string;
-  /** Appends that cannot repeat stored messages, committed together (group commit). */
-  private readonly appends = new AppendQueue((batch) => this.runAppendBatch(batch), APPEND_BATCH_MESSAGES);
+  /** Group commit (see `GroupCommitQueue`): appends that cannot repeat stored messages, and metrics. */
+  private readonly appendStatement: BatchStatement<AppendRequest, Message[] | null> = {
+    name: 'appendMessages',
+    sql: APPEND_BATCH_SQL,
+    params: (batch) => appendBatchParams(batch, this.channel, encodeContent),
+    settle: settleAppends,
+  };
+  private readonly appends = new GroupCommitQueue<AppendRequest, Message[] | null>((batch) => this.runBatch(batch, this.appendStatement), (a) => a.messages.length, BATCH_ROWS);
+  private readonly metricStatement: BatchStatement<readonly Metric[], void> = {
+    name: 'insertMetrics',
+    sql: METRIC_BATCH_SQL,
+    params: (batch) => metricBatchParams(batch, this.channel),
+    settle: settleMetrics,
+  };
+  private readonly metrics = new GroupCommitQueue<readonly Metric[], void>((batch) => this.runBatch(batch, this.metricStatement), (m) => m.length, BATCH_ROWS);
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -240,7 +265,8 @@ export class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.appends.idle(); // queued appends are committed (and their callers answered) first
+    // Queued writes are committed (and their callers answered) first.
+    await Promise.all([this.appends.idle(), this.metrics.idle()]);
     this.eventWaiters.clear();
     await this.stopListening();
     await this.pool.end();
@@ -498,7 +524,7 @@ export class PostgresBackend implements StorageBackend {
   // --- history --------------------------------------------------------------------------------
 
   async appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null> {
-    if (!mayRepeat(messages)) return this.appends.append(sessionId, messages, liveAt);
+    if (!mayRepeat(messages)) return this.appends.add({ sessionId, messages, liveAt });
     try {
       // Most named appends are not repeats: the one-statement append is tried first, alone (a taken
       // id or key must fail only this append). It fails as a whole (nothing reserved, nothing
@@ -513,30 +539,30 @@ export class PostgresBackend implements StorageBackend {
   /** One append as a batch of its own, not queued. */
   private appendNow(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
     return new Promise((resolve, reject) => {
-      void this.runAppendBatch([{ sessionId, messages, liveAt, resolve, reject }], false);
+      void this.runBatch([{ item: { sessionId, messages, liveAt }, resolve, reject }], this.appendStatement, false);
     });
   }
 
   /**
-   * Runs one batch of appends (see `AppendQueue`) and settles each of them; never rejects. When a
-   * batch of several fails for a reason other than the database being unavailable or full, each
-   * append is retried alone, in order, so that one bad append cannot fail the others.
+   * Runs one group-commit batch as one statement and settles each of its writes; never rejects.
+   * When a batch of several fails for a reason other than the database being unavailable or full,
+   * each write is retried alone, in order, so that one bad write cannot fail the others.
    */
-  private async runAppendBatch(batch: PendingAppend[], retryAlone = true): Promise<void> {
+  private async runBatch<I, R>(batch: Pending<I, R>[], statement: BatchStatement<I, R>, retryAlone = true): Promise<void> {
     let rows: Row[];
     try {
-      ({ rows } = await this.query('appendMessages', APPEND_BATCH_SQL, appendBatchParams(batch, this.channel, encodeContent)));
+      ({ rows } = await this.query(statement.name, statement.sql, statement.params(batch)));
     } catch (error) {
       const whole = error instanceof UnavailableError || error instanceof InsufficientStorageError;
       if (!retryAlone || batch.length === 1 || whole) {
-        for (const append of batch) append.reject(error);
+        for (const write of batch) write.reject(error);
         return;
       }
-      for (const append of batch) await this.runAppendBatch([append], false);
+      for (const write of batch) await this.runBatch([write], statement, false);
       return;
     }
     // Committed with its events: wake this process's readers (others hear the NOTIFY).
-    const touched = settleAppends(batch, rows);
+    const touched = statement.settle(batch, rows);
     if (touched.sessionIds.size > 0) this.wakeEventWaiters(touched);
   }
 
@@ -902,14 +928,7 @@ export class PostgresBackend implements StorageBackend {
   // --- metrics --------------------------------------------------------------------------------
 
   async insertMetrics(metrics: readonly Metric[]): Promise<void> {
-    await this.transaction(async (client) => {
-      await this.insertMetricRows('insertMetrics', metrics, client, '');
-      const sessionIds = [...new Set(metrics.flatMap((m) => (m.sessionId === null ? [] : [m.sessionId])))];
-      if (sessionIds.length === 0) return;
-      const { rows } = await this.query('metricSessions', 'SELECT id, agent_name FROM sessions WHERE id = ANY($1::text[])', [sessionIds], client);
-      const agentOf = new Map(rows.map((r) => [r.id as string, r.agent_name as string]));
-      await this.appendEvents(client, eventsOf.metricsInserted(metrics, agentOf));
-    });
+    if (metrics.length > 0) await this.metrics.add(metrics);
   }
 
   /** One multi-row INSERT: atomic on its own, whatever the number of metrics. */
@@ -919,16 +938,7 @@ export class PostgresBackend implements StorageBackend {
       `INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::timestamptz[], $8::json[])
        ${onConflict}`,
-      [
-        metrics.map((m) => m.id),
-        metrics.map((m) => m.entityType),
-        metrics.map((m) => m.entityName),
-        metrics.map((m) => m.sessionId),
-        metrics.map((m) => m.metricName),
-        metrics.map((m) => m.value),
-        metrics.map((m) => m.timestamp),
-        metrics.map((m) => JSON.stringify(m.labels)),
-      ],
+      metricColumns(metrics),
       on,
     );
     return rowCount ?? 0;
@@ -1294,8 +1304,8 @@ function touchFromPayload(payload: string | undefined): EventTouch | null {
   }
 }
 
-/** Messages per group-committed append statement (see `AppendQueue`). */
-const APPEND_BATCH_MESSAGES = 1000;
+/** Rows (messages, metrics) per group-committed statement (see `GroupCommitQueue`). */
+const BATCH_ROWS = 1000;
 
 /** Rows per multi-row INSERT while importing: bounds the size of one statement's parameters. */
 const IMPORT_CHUNK = 1000;
