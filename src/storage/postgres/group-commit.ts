@@ -1,4 +1,4 @@
-import { eventPayload } from '../../domain/events.js';
+import { type EventTouch, eventPayload } from '../../domain/events.js';
 import type { Message, Metric } from '../../domain/records.js';
 import { type NewMessage, newMessage } from '../backend.js';
 
@@ -87,7 +87,7 @@ export interface BatchStatement<I, R> {
   sql: string;
   params: (batch: readonly Pending<I, R>[]) => unknown[];
   /** Settles every write of the batch; returns the sessions and agents that got events. */
-  settle: (batch: readonly Pending<I, R>[], rows: readonly Record<string, unknown>[]) => { sessionIds: Set<string>; agentNames: Set<string> };
+  settle: (batch: readonly Pending<I, R>[], rows: readonly Record<string, unknown>[]) => EventTouch;
 }
 
 /**
@@ -168,7 +168,7 @@ export function appendBatchParams(batch: readonly PendingAppend[], channel: stri
  * Answers each append of a batch from the statement's rows (one per session that took messages):
  * its messages numbered as the statement numbered them. Returns the sessions and agents written to.
  */
-export function settleAppends(batch: readonly PendingAppend[], rows: readonly Record<string, unknown>[]): { sessionIds: Set<string>; agentNames: Set<string> } {
+export function settleAppends(batch: readonly PendingAppend[], rows: readonly Record<string, unknown>[]): EventTouch {
   const next = new Map<string, number>();
   const agentNames = new Set<string>();
   for (const row of rows) {
@@ -242,7 +242,7 @@ export function metricColumns(metrics: readonly Metric[]): unknown[][] {
 }
 
 /** Every write of a metrics batch is answered once the statement committed. */
-export function settleMetrics(batch: readonly PendingMetrics[], rows: readonly Record<string, unknown>[]): { sessionIds: Set<string>; agentNames: Set<string> } {
+export function settleMetrics(batch: readonly PendingMetrics[], rows: readonly Record<string, unknown>[]): EventTouch {
   for (const { resolve } of batch) resolve();
   return { sessionIds: new Set(rows.map((r) => r.session_id as string)), agentNames: new Set(rows.map((r) => r.agent_name as string)) };
 }
