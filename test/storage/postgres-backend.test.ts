@@ -93,19 +93,26 @@ describe('PostgresBackend prepared statements', () => {
   });
 });
 
-describe('PostgresBackend group commit of appends', () => {
+describe('PostgresBackend group commit (appends, metrics)', () => {
   const session = (id: string, expiresAt: string | null): Session => ({
     id, agentName: `agent-${id}`, userId: null, createdAt: T0, updatedAt: T0, status: 'active', metadata: {}, parentId: null, forkedFromMessageId: null, expiresAt,
   });
   const message = (n: number, timestamp = T0): NewMessage => ({ id: `msg_${String(n).padStart(4, '0')}`, sessionId: '', role: 'user', content: `m${n}\u0000`, metadata: { n }, timestamp });
-
-  it('appends issued together share statements, and each caller is answered as if it had appended alone', async () => {
+  /** A backend on a throwaway schema, with how many times it ran each named statement; closed and dropped after `work`. */
+  const withBackend = async (work: (backend: PostgresBackend, ran: (name: string) => number) => Promise<void>) => {
     const target = testSchema();
-    let statements = 0;
-    const backend = await PostgresBackend.open({
-      connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4, onQuery: (name) => void (name === 'appendMessages' && statements++),
-    });
+    const names: string[] = [];
+    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4, onQuery: (name) => void names.push(name) });
     try {
+      await work(backend, (name) => names.filter((n) => n === name).length);
+    } finally {
+      await backend.close();
+      await target.drop();
+    }
+  };
+
+  it('appends issued together share statements, and each caller is answered as if it had appended alone', () =>
+    withBackend(async (backend, ran) => {
       const live = ['session_a', 'session_b', 'session_c'];
       for (const id of live) await backend.insertSession(session(id, null));
       await backend.insertSession(session('session_gone', '2000-01-01T00:00:00.000Z'));
@@ -119,8 +126,8 @@ describe('PostgresBackend group commit of appends', () => {
       });
       const answers = await Promise.all(issued.map((a) => a.answer));
 
-      expect(statements).toBeGreaterThanOrEqual(1);
-      expect(statements).toBeLessThan(issued.length / 4);
+      expect(ran('appendMessages')).toBeGreaterThanOrEqual(1);
+      expect(ran('appendMessages')).toBeLessThan(issued.length / 4);
       const expected = new Map(live.map((id) => [id, [] as Message[]]));
       issued.forEach(({ sessionId, messages }, i) => {
         const list = expected.get(sessionId);
@@ -135,19 +142,10 @@ describe('PostgresBackend group commit of appends', () => {
       const events = (await backend.eventsAfter({ sessionId: 'session_b' }, 0, 1000)).filter((e) => e.type === 'MessageAdded');
       // Read in feed order: the events of one session follow its messages' order.
       expect(events.map((e) => e.message)).toEqual(expected.get('session_b'));
-    } finally {
-      await backend.close();
-      await target.drop();
-    }
-  });
+    }));
 
-  it('metrics recorded together share statements; each metric of a known session gets its event, in order', async () => {
-    const target = testSchema();
-    let statements = 0;
-    const backend = await PostgresBackend.open({
-      connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4, onQuery: (name) => void (name === 'insertMetrics' && statements++),
-    });
-    try {
+  it('metrics recorded together share statements; each metric of a known session gets its event, in order', () =>
+    withBackend(async (backend, ran) => {
       await backend.insertSession(session('session_a', null));
       await backend.insertSession(session('session_b', null));
       const owners = ['session_a', 'session_b', null, 'session_unknown'];
@@ -160,8 +158,8 @@ describe('PostgresBackend group commit of appends', () => {
       const writes = Array.from({ length: 80 }, (_, i) => Array.from({ length: 1 + (i % 2) }, () => metric(owners[i % owners.length]!)));
       await Promise.all(writes.map((metrics) => backend.insertMetrics(metrics)));
 
-      expect(statements).toBeGreaterThanOrEqual(1);
-      expect(statements).toBeLessThan(writes.length / 4);
+      expect(ran('insertMetrics')).toBeGreaterThanOrEqual(1);
+      expect(ran('insertMetrics')).toBeLessThan(writes.length / 4);
       const all = writes.flat();
       const stored = await backend.listMetrics({}, { limit: 1000 });
       expect(new Set(stored.map((m) => m.id))).toEqual(new Set(all.map((m) => m.id)));
@@ -170,16 +168,10 @@ describe('PostgresBackend group commit of appends', () => {
         expect(events.map((e) => e.metric)).toEqual(all.filter((m) => m.sessionId === id));
       }
       expect(await backend.eventsAfter({ sessionId: 'session_unknown' }, 0, 1000)).toEqual([]);
-    } finally {
-      await backend.close();
-      await target.drop();
-    }
-  });
+    }));
 
-  it('one bad append fails alone: the others of its batch are stored and answered', async () => {
-    const target = testSchema();
-    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4 });
-    try {
+  it('one bad append fails alone: the others of its batch are stored and answered', () =>
+    withBackend(async (backend) => {
       await backend.insertSession(session('session_a', null));
       // A timestamp PostgreSQL cannot read: the domain never sends one, so it stands in for any
       // failure caused by one append's data.
@@ -190,11 +182,7 @@ describe('PostgresBackend group commit of appends', () => {
         ['msg_0003', 2],
         ['msg_0004', 3],
       ]);
-    } finally {
-      await backend.close();
-      await target.drop();
-    }
-  });
+    }));
 
   it('close() answers the appends still queued before it ends the pool', async () => {
     const target = testSchema();
