@@ -31,13 +31,16 @@ export interface RouteDeps {
   config: Config;
 }
 
-/** A whole number in a query string, e.g. `limit=20`. */
+/**
+ * A whole number in a query string, e.g. `limit=20`. A negative one is a whole number too: it is
+ * refused for being out of range ("must be at least 1"), which says what to send instead.
+ */
 export function queryInt(min: number, max: number) {
   return z
     .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .regex(/^-?\d+$/, 'must be a whole number')
+    .transform((digits) => Number(digits) + 0) // + 0: "-0" is 0, not -0
+    .pipe(z.number().min(min, min === 0 ? 'must not be negative' : `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
 /** REST's limit/offset paging: `limit` up to the ceiling of `sizes`; absent, the page has the default size. */
