@@ -1,15 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../src/domain/inputs.js';
+import { MAX_JSON_DEPTH } from '../src/domain/json.js';
+import { DEFAULT_PAGE_SIZE } from '../src/domain/paging.js';
 import { schema } from '../src/graphql/schema.js';
 import { REPO, runCli } from './cli/support.js';
 
-/* What the README tells a new user holds against the code they describe. */
+/* What the README and docs/ tell a new user holds against the code they describe. */
 
 const read = (path: string) => readFileSync(join(REPO, path), 'utf8');
 const README = read('README.md');
+const DOCS = readdirSync(join(REPO, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
 
 /** Every GraphQL document of a Markdown text: ```graphql blocks (each one-line operation on its own) and inline `query|mutation|subscription …`. */
 function graphqlExamples(markdown: string): string[] {
@@ -25,13 +29,21 @@ function graphqlExamples(markdown: string): string[] {
 
 describe('documentation', () => {
   it('every GraphQL example is valid against the schema', () => {
-    const examples = graphqlExamples(README);
+    const examples = [README, ...DOCS.map(read)].flatMap(graphqlExamples);
     expect(examples.length).toBeGreaterThanOrEqual(5);
     for (const example of examples) {
       // "…" stands for an id or a cursor in the examples.
       const errors = validate(schema, parse(example.replaceAll('…', 'x')));
       expect(errors.map((e) => e.message), example).toEqual([]);
     }
+  });
+
+  it('docs/limits.md states every input limit the code enforces, and the README links it', () => {
+    const limits = read('docs/limits.md').replaceAll(',', '');
+    for (const [name, value] of Object.entries({ ...LIMITS, MAX_JSON_DEPTH, DEFAULT_PAGE_SIZE })) {
+      expect(limits, name).toMatch(new RegExp(`\\b${value}\\b`));
+    }
+    expect(README).toContain('](docs/limits.md)');
   });
 
   it('the quick start\'s key can read and write', async () => {
