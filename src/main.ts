@@ -51,6 +51,26 @@ function writable(file: string): boolean {
   }
 }
 
+/**
+ * The one line that says why the server could not listen, and for the usual causes which
+ * variable to change (the error code alone, EADDRINUSE, leaves a new user guessing).
+ */
+function listenFailure(host: string, port: number, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `Cannot listen on ${host}:${port}`;
+  const otherPort = `PORT=${port < 65535 ? port + 1 : port - 1}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `${where}: the port is already in use (another agent-storage?). Stop what uses it, or start on another port, e.g. ${otherPort} npm start`;
+    case 'EACCES':
+      return `${where}: not allowed to use this port (below 1024 needs privileges). Start on another port, e.g. PORT=8084 npm start`;
+    case 'EADDRNOTAVAIL':
+      return `${where}: ${host} is not an address of this machine. Set HOST to one of its addresses, e.g. HOST=127.0.0.1 (this machine only) or HOST=0.0.0.0 (every interface)`;
+    default:
+      return `${where}: ${code ?? (error as Error)?.message ?? String(error)}`;
+  }
+}
+
 /** Says at start what an operator must know about who can get in. */
 async function warnAboutAccess(config: Config, keys: ApiKeyStore, logger: Logger): Promise<void> {
   if (config.auth.mode === 'none') {
@@ -105,8 +125,7 @@ async function main(): Promise<void> {
   try {
     running = await startServer({ storage: tenants.defaultStorage, tenants, config, logger });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    logger.fatal({ host: config.host, port: config.port }, `Cannot listen on ${config.host}:${config.port}: ${reason}`);
+    logger.fatal({ host: config.host, port: config.port, code: (error as NodeJS.ErrnoException).code }, listenFailure(config.host, config.port, error));
     await cache.close().catch(() => {});
     await backend.close().catch(() => {});
     process.exit(1);

@@ -203,12 +203,18 @@ function describeError(error: unknown, inputName?: string): string {
   return `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 
-/** Where the data is, without credentials. */
+/**
+ * Where the data is, without credentials: the URL as given but for its passwords, with the schema
+ * (taken out of the driver's URL by parseDatabaseUrl) put back, since it says which data it is.
+ */
 export function describeDatabase(database: DatabaseConfig): string {
   if (database.kind === 'sqlite') return `sqlite:${database.filename}`;
   try {
     const url = new URL(database.url);
     url.password = '';
+    // The driver reads query parameters as connection settings, password= and sslpassword= too.
+    for (const name of [...url.searchParams.keys()]) if (/password/i.test(name)) url.searchParams.delete(name);
+    if (database.schema !== undefined) url.searchParams.set('schema', database.schema);
     return url.toString();
   } catch {
     return 'postgres';

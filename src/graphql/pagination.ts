@@ -1,7 +1,7 @@
-import type { Config } from '../config.js';
 import { decodeCursor, encodeCursor } from '../domain/cursors.js';
 import { type FieldIssue, ValidationError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/inputs.js';
+import type { PageSizes } from '../domain/paging.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { MetricKey, Slice } from '../storage/backend.js';
 
@@ -85,23 +85,6 @@ export interface Page<K> {
   /** Paging with `last`: the page is the end of the window. */
   backward: boolean;
 }
-
-/** Top-level lists (and a session's metrics) come in pages of this size unless asked otherwise. */
-export const DEFAULT_PAGE_SIZE = 100;
-
-export interface PageSizes {
-  /** Size when neither `first` nor `last` is given. */
-  default: number;
-  /** Largest `first`/`last` accepted. */
-  max: number;
-}
-
-/** History and artifacts come whole when no page is asked for, up to `maxPageSize`. */
-export const wholeByDefault = (config: Config): PageSizes => ({ default: config.maxPageSize, max: config.maxPageSize });
-export const pagedByDefault = (config: Config): PageSizes => ({
-  default: Math.min(DEFAULT_PAGE_SIZE, config.maxPageSize),
-  max: config.maxPageSize,
-});
 
 /** Reads and checks Relay paging arguments; a ValidationError names every bad argument. */
 export function readPage<K>(args: PageArgs, keys: Keyset<unknown, K>, sizes: PageSizes): Page<K> {

@@ -1,7 +1,8 @@
 import { createArtifactInput } from '../domain/inputs.js';
+import { wholeByDefault } from '../domain/paging.js';
 import type { Artifact } from '../domain/records.js';
 import { json, parseWire, queryObject } from './http.js';
-import { ALL, pagingQuery, requireParam, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
+import { pagingQuery, readListPage, requireParam, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
 
 export function artifactToWire(a: Artifact) {
   return {
@@ -17,7 +18,9 @@ export function artifactToWire(a: Artifact) {
 }
 
 export function artifactRoutes({ config }: RouteDeps): Route[] {
-  const listQuery = sessionIdQuery.extend(pagingQuery(config).shape);
+  // A session's artifacts all at once (up to the ceiling) unless `limit`/`offset` page them.
+  const sizes = wholeByDefault(config.maxPageSize);
+  const listQuery = sessionIdQuery.extend(pagingQuery(sizes).shape);
   return [
     {
       method: 'POST',
@@ -29,7 +32,8 @@ export function artifactRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/artifacts',
       handler: async (req) => {
         const { sessionId, limit, offset } = parseWire(listQuery, queryObject(req.query), 'query');
-        return json(200, (await req.storage.artifacts(sessionId, { limit: limit ?? ALL, offset })).map(artifactToWire));
+        const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.artifacts(sessionId, slice));
+        return json(200, page.rows.map(artifactToWire), page.headers);
       },
     },
     {

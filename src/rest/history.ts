@@ -1,9 +1,10 @@
 import { addMessageInput, idempotencyKey, parseInput } from '../domain/inputs.js';
 import { ValidationError } from '../domain/errors.js';
+import { wholeByDefault } from '../domain/paging.js';
 import type { Message } from '../domain/records.js';
 import { type JsonFields, toJsonObject } from '../storage/backend.js';
 import { HttpError, json, jsonText, parseWire, queryObject } from './http.js';
-import { ALL, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
+import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
 
 /**
  * A message on the REST wire: the one list of its fields, used for single messages and by the
@@ -41,7 +42,8 @@ function idempotencyKeyHeader(request: Request): string | null {
 }
 
 export function historyRoutes({ config }: RouteDeps): Route[] {
-  const listQuery = sessionIdQuery.extend({ ...pagingQuery(config).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+  const sizes = wholeByDefault(config.maxPageSize);
+  const listQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   return [
     {
       // A client's own `id` (msg_…) or an Idempotency-Key header makes the append safe to repeat:
@@ -58,14 +60,21 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       },
     },
     {
-      // The whole conversation in order unless `limit`/`offset` page it; an unknown session has none.
-      // `after_seq` starts after that position (e.g. the last seq a client has seen).
+      // The whole conversation in order (up to MAX_PAGE_SIZE messages) unless `limit`/`offset` page
+      // it; an unknown session has none. `after_seq` starts after that position (e.g. the last seq a
+      // client has seen).
       method: 'GET',
       path: '/storage/history',
       handler: async (req) => {
         const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
         // Built as JSON by the backend: no record per row on the way (see StorageBackend.historyJson).
-        return jsonText(200, await req.storage.historyJson(sessionId, { after: afterSeq, limit: limit ?? ALL, offset }, MESSAGE_WIRE_FIELDS));
+        const page = await req.storage.historyJson(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, MESSAGE_WIRE_FIELDS);
+        if (limit !== undefined) return jsonText(200, page);
+        // Cut short by the ceiling? As for the other lists (readListPage) a Link header says so; the
+        // JSON is the database's, so one more message is looked for by a one-row read instead.
+        const next = (offset ?? 0) + sizes.default;
+        const beyond = await req.storage.historyJson(sessionId, { after: afterSeq, limit: 1, offset: next }, [['seq', 'seq']]);
+        return jsonText(200, page, beyond === '[]' ? {} : nextPageLink(req.request, next));
       },
     },
     {

@@ -1,7 +1,8 @@
 import { metricFilter, recordMetricInput } from '../domain/inputs.js';
+import { pagedByDefault } from '../domain/paging.js';
 import type { Metric } from '../domain/records.js';
 import { json, parseWire, queryObject } from './http.js';
-import { pagingQuery, type Route, type RouteDeps } from './routes.js';
+import { pagingQuery, readListPage, type Route, type RouteDeps } from './routes.js';
 
 export function metricToWire(m: Metric) {
   return {
@@ -18,10 +19,10 @@ export function metricToWire(m: Metric) {
 
 /** The original's query names for the time range. */
 const TIME_RANGE = { start_time: 'since', end_time: 'until' };
-const DEFAULT_LIMIT = 100;
 
 export function metricRoutes({ config }: RouteDeps): Route[] {
-  const listQuery = metricFilter.extend(pagingQuery(config).shape);
+  const sizes = pagedByDefault(config.maxPageSize);
+  const listQuery = metricFilter.extend(pagingQuery(sizes).shape);
   return [
     {
       method: 'POST',
@@ -32,13 +33,13 @@ export function metricRoutes({ config }: RouteDeps): Route[] {
       },
     },
     {
-      // Oldest first (time order), 100 at a time unless `limit` says otherwise.
+      // Oldest first (time order), a page at a time (domain/paging.ts) unless `limit` says otherwise.
       method: 'GET',
       path: '/storage/metrics',
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query', TIME_RANGE);
-        const metrics = await req.storage.listMetrics(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
-        return json(200, metrics.map(metricToWire));
+        const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.listMetrics(filter, slice));
+        return json(200, page.rows.map(metricToWire), page.headers);
       },
     },
   ];

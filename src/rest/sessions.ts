@@ -1,7 +1,8 @@
 import { createSessionInput, forkSessionInput, sessionFilter, shortText, updateSessionInput } from '../domain/inputs.js';
+import { pagedByDefault, wholeByDefault } from '../domain/paging.js';
 import type { Session } from '../domain/records.js';
 import { json, parseWire, queryObject } from './http.js';
-import { ALL, pagingQuery, requireParam, type Route, type RouteDeps } from './routes.js';
+import { pagingQuery, readListPage, requireParam, type Route, type RouteDeps } from './routes.js';
 
 export function sessionToWire(s: Session) {
   return {
@@ -20,14 +21,14 @@ export function sessionToWire(s: Session) {
   };
 }
 
-/** Sessions listed without `limit` come 100 at a time, newest first. */
-const DEFAULT_LIMIT = 100;
-
 const forkBody = forkSessionInput.extend({ upToMessageId: shortText });
 
 export function sessionRoutes({ config }: RouteDeps): Route[] {
-  const listQuery = sessionFilter.extend(pagingQuery(config).shape);
-  const forksQuery = pagingQuery(config);
+  // Sessions a page at a time, newest first; a session's forks all at once (up to the ceiling).
+  const listed = pagedByDefault(config.maxPageSize);
+  const forked = wholeByDefault(config.maxPageSize);
+  const listQuery = sessionFilter.extend(pagingQuery(listed).shape);
+  const forksQuery = pagingQuery(forked);
   return [
     {
       method: 'POST',
@@ -39,8 +40,8 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/sessions',
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query');
-        const sessions = await req.storage.listSessions(filter, { limit: limit ?? DEFAULT_LIMIT, offset });
-        return json(200, sessions.map(sessionToWire));
+        const page = await readListPage(req.request, listed, { limit, offset }, (slice) => req.storage.listSessions(filter, slice));
+        return json(200, page.rows.map(sessionToWire), page.headers);
       },
     },
     {
@@ -67,14 +68,15 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       },
     },
     {
-      // A session's forks in creation order, all of them unless `limit`/`offset` page them.
+      // A session's forks in creation order, all of them (up to MAX_PAGE_SIZE) unless `limit`/`offset` page them.
       method: 'GET',
       path: '/storage/sessions/:id/forks',
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
         const { limit, offset } = parseWire(forksQuery, queryObject(req.query), 'query');
         await req.storage.getSession(id); // 404 for an unknown session, rather than an empty list
-        return json(200, (await req.storage.forks(id, { limit: limit ?? ALL, offset })).map(sessionToWire));
+        const page = await readListPage(req.request, forked, { limit, offset }, (slice) => req.storage.forks(id, slice));
+        return json(200, page.rows.map(sessionToWire), page.headers);
       },
     },
     {

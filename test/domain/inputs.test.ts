@@ -124,6 +124,13 @@ describe('input schemas', () => {
     expect(parseInput(cacheKey, 'k'.repeat(LIMITS.cacheKey))).toHaveLength(LIMITS.cacheKey);
   });
 
+  it('counts characters as Unicode code points, as docs/limits.md says: an emoji is one', () => {
+    expect(parseInput(createSessionInput, { agentName: '😀'.repeat(LIMITS.shortText) }).agentName).toHaveLength(2 * LIMITS.shortText);
+    expect(paths(issuesOf(createSessionInput, { agentName: '😀'.repeat(LIMITS.shortText + 1) }))).toEqual([['agentName']]);
+    // A combining accent is a code point of its own.
+    expect(paths(issuesOf(createSessionInput, { agentName: 'e\u0301'.repeat(LIMITS.shortText / 2 + 1) }))).toEqual([['agentName']]);
+  });
+
   it('refuses lone surrogates in text, which no UTF-8 database can store', () => {
     expect(issuesOf(addMessageInput, { sessionId: 's', role: 'user', content: LONE_HIGH })).toEqual([
       { path: ['content'], message: 'must be valid Unicode text (no lone surrogates)' },

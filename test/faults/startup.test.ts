@@ -91,7 +91,7 @@ describe('a database the service cannot use', () => {
     expect(fatal(second.output)).toContain('read-only');
   });
 
-  it('a port already taken: exit 1, the address named, no stack trace', async () => {
+  it('a port already taken: exit 1, the address named, PORT suggested, no stack trace', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -99,9 +99,20 @@ describe('a database the service cannot use', () => {
       const { code, output } = await runUntilExit({ DATABASE_URL: 'sqlite::memory:', PORT: String(port) });
       expect(code).toBe(1);
       expect(output).not.toMatch(STACK);
-      expect(fatal(output)).toBe(`Cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+      expect(fatal(output)).toBe(
+        `Cannot listen on 127.0.0.1:${port}: the port is already in use (another agent-storage?). ` +
+          `Stop what uses it, or start on another port, e.g. PORT=${port + 1} npm start`,
+      );
     } finally {
       blocker.close();
     }
+  });
+
+  it('a HOST that is not an address of this machine: exit 1, HOST suggested, no stack trace', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real machine.
+    const { code, output } = await runUntilExit({ DATABASE_URL: 'sqlite::memory:', HOST: '192.0.2.1', AUTH_MODE: 'apikey' });
+    expect(code).toBe(1);
+    expect(output).not.toMatch(STACK);
+    expect(fatal(output)).toMatch(/^Cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine\. Set HOST to one of its addresses, e\.g\. HOST=127\.0\.0\.1/);
   });
 });

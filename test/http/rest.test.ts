@@ -81,6 +81,28 @@ describe('sessions', () => {
     }
   });
 
+  it('says what a numeric parameter must be: a negative one is out of range, not "not a whole number"', async () => {
+    const sessionId = await newSession();
+    const cases: [string, string][] = [
+      ['/storage/sessions?limit=-1', 'must be at least 1'],
+      ['/storage/sessions?limit=0', 'must be at least 1'],
+      ['/storage/sessions?offset=-1', 'must not be negative'],
+      ['/storage/metrics?limit=-5', 'must be at least 1'],
+      [`/storage/history?session_id=${sessionId}&after_seq=-1`, 'must not be negative'],
+      [`/storage/artifacts?session_id=${sessionId}&offset=-20`, 'must not be negative'],
+      [`/storage/sessions/${sessionId}/forks?limit=-1`, 'must be at least 1'],
+      ['/storage/sessions?limit=1.5', 'must be a whole number'],
+      ['/storage/sessions?limit=ten', 'must be a whole number'],
+    ];
+    for (const [path, msg] of cases) {
+      const r = await api.get(path);
+      expect(r.status, path).toBe(422);
+      const name = /[?&](limit|offset|after_seq)=[^&]*$/.exec(path)![1];
+      expect(r.body.detail, path).toEqual([{ loc: ['query', name], msg, type: 'value_error' }]);
+    }
+    expect((await api.get('/storage/sessions?offset=-0')).status).toBe(200);
+  });
+
   it('DELETE answers 404 for an unknown session', async () => {
     expect((await api.del('/storage/sessions/session_unknown')).status).toBe(404);
   });

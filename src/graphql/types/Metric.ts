@@ -1,7 +1,8 @@
 import { recordMetricInput, recordMetricsInput, shortText } from '../../domain/inputs.js';
 import type { Metric as MetricRecord } from '../../domain/records.js';
 import { builder } from '../builder.js';
-import { metricKeyset, pagedByDefault, readPage, toConnection } from '../pagination.js';
+import { pagedByDefault } from '../../domain/paging.js';
+import { metricKeyset, readPage, toConnection } from '../pagination.js';
 import { parsed } from '../validation.js';
 
 export const Metric = builder.objectRef<MetricRecord>('Metric');
@@ -49,7 +50,7 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, { config, storage }) => {
         const { first, after, last, before, ...filter } = args;
-        const page = readPage({ first, after, last, before }, metricKeyset, pagedByDefault(config));
+        const page = readPage({ first, after, last, before }, metricKeyset, pagedByDefault(config.maxPageSize));
         const rows = await storage.listMetrics(filter, page.slice);
         return toConnection(rows, page, metricKeyset, () => storage.countMetrics(filter));
       },

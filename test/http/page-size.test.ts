@@ -1,0 +1,107 @@
+import { getNamedType, isObjectType } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../src/graphql/schema.js';
+import { graphqlClient } from '../graphql/client.js';
+import { client } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * One default page size and one ceiling (MAX_PAGE_SIZE) for every list, on both doors: with
+ * MAX_PAGE_SIZE=5 no list answers more than 5 rows by default, and a larger page is refused.
+ */
+
+const MAX = 5;
+const ROWS = MAX + 2;
+
+let ts: TestServer;
+let api: ReturnType<typeof client>;
+let gql: ReturnType<typeof graphqlClient>;
+let sessionId: string;
+
+beforeAll(async () => {
+  ts = await startTestServer({ MAX_PAGE_SIZE: String(MAX) });
+  api = client(ts.url);
+  gql = graphqlClient(ts.url);
+  // ROWS of everything: sessions of one agent, and in one of them messages, artifacts, forks, metrics.
+  for (let i = 0; i < ROWS; i++) await api.post('/storage/sessions', { agent_name: 'paged' });
+  sessionId = (await api.post('/storage/sessions', { agent_name: 'paged-parent' })).body.id as string;
+  let messageId = '';
+  for (let i = 0; i < ROWS; i++) {
+    messageId = (await api.post('/storage/history', { session_id: sessionId, role: 'user', content: `m${i}` })).body.id as string;
+    await api.post('/storage/artifacts', { session_id: sessionId, name: `a${i}`, type: 't', path: '/p', size: i });
+    await api.post('/storage/metrics', { entity_type: 'agent', entity_name: 'paged', metric_name: 'm', value: i, session_id: sessionId });
+  }
+  for (let i = 0; i < ROWS; i++) expect((await api.post(`/storage/sessions/${sessionId}/fork`, { up_to_message_id: messageId })).status).toBe(200);
+});
+afterAll(() => ts.close());
+
+describe('REST lists with MAX_PAGE_SIZE=5', () => {
+  const lists = () => [
+    '/storage/sessions?agent_name=paged',
+    '/storage/metrics?entity_name=paged',
+    `/storage/history?session_id=${sessionId}`,
+    `/storage/artifacts?session_id=${sessionId}`,
+    `/storage/sessions/${sessionId}/forks`,
+  ];
+
+  it('answer at most 5 by default, with a Link to the rest that ends where the list does', async () => {
+    for (const path of lists()) {
+      const first = await api.get(path);
+      expect(first.status, path).toBe(200);
+      expect(first.body, path).toHaveLength(MAX);
+      const link = first.headers.get('link');
+      expect(link, path).toMatch(/^<[^>]+>; rel="next"$/);
+      const next = new URL(link!.slice(1, link!.indexOf('>')), ts.url);
+      expect(next.searchParams.get('offset'), path).toBe(String(MAX));
+      const rest = await api.get(next.pathname + next.search);
+      expect(rest.body, path).toHaveLength(ROWS - MAX);
+      expect(rest.headers.get('link'), path).toBeNull();
+      const ids = [...first.body, ...rest.body].map((row: { id: string }) => row.id);
+      expect(new Set(ids).size, path).toBe(ROWS);
+    }
+  });
+
+  it('answer the page asked for without a Link, and refuse a limit above 5 as before', async () => {
+    for (const path of lists()) {
+      const asked = await api.get(`${path}${path.includes('?') ? '&' : '?'}limit=${MAX}`);
+      expect(asked.body, path).toHaveLength(MAX);
+      expect(asked.headers.get('link'), path).toBeNull();
+      const tooMany = await api.get(`${path}${path.includes('?') ? '&' : '?'}limit=${MAX + 1}`);
+      expect(tooMany.status, path).toBe(422);
+      expect(tooMany.body.detail, path).toEqual([{ loc: ['query', 'limit'], msg: `must be at most ${MAX}`, type: 'value_error' }]);
+    }
+  });
+
+  it('a list that fits in one page has no Link', async () => {
+    const history = await api.get(`/storage/history?session_id=${sessionId}&after_seq=${ROWS - MAX}`);
+    expect(history.body.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5, 6, 7]);
+    expect(history.headers.get('link')).toBeNull();
+    expect((await api.get('/storage/sessions?agent_name=nobody')).headers.get('link')).toBeNull();
+  });
+});
+
+describe('GraphQL connections with MAX_PAGE_SIZE=5', () => {
+  it('every connection answers at most 5 nodes without paging arguments, and says that more follow', async () => {
+    let checked = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || !['Query', 'Session'].includes(type.name)) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (!getNamedType(field.type).name.endsWith('Connection')) continue;
+        // Filters that pick this test's rows, where the connection has any.
+        const filter = field.args.some((a) => a.name === 'agentName') ? '(agentName: "paged")' : field.args.some((a) => a.name === 'entityName') ? '(entityName: "paged")' : '';
+        const select = `${field.name}${filter} { totalCount nodes { __typename } pageInfo { hasNextPage } }`;
+        const query = type.name === 'Query' ? `{ ${select} }` : `query($id: ID!) { session(id: $id) { ${select} } }`;
+        const result = await gql.raw(query, type.name === 'Query' ? undefined : { id: sessionId });
+        expect(result.errors, `${type.name}.${field.name}`).toBeUndefined();
+        const connection = type.name === 'Query' ? (result.data as any)[field.name] : (result.data as any).session[field.name];
+        expect(connection.totalCount, `${type.name}.${field.name}`).toBe(ROWS);
+        expect(connection.nodes, `${type.name}.${field.name}`).toHaveLength(MAX);
+        expect(connection.pageInfo.hasNextPage, `${type.name}.${field.name}`).toBe(true);
+        const refused = await gql.raw(query.replace(`${field.name}${filter}`, `${field.name}(first: ${MAX + 1})`), type.name === 'Query' ? undefined : { id: sessionId });
+        expect(refused.errors?.[0]?.extensions?.code, `${type.name}.${field.name}`).toBe('BAD_USER_INPUT');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(6); // sessions, metrics; history, artifacts, forks, metrics of a session
+  });
+});
