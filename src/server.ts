@@ -16,6 +16,7 @@ import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
+import { graphiql } from './http/graphiql.js';
 import { graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
@@ -50,6 +51,8 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     requireScope(principal, scope);
     return storage;
   };
+  // Headers typed into its headers pane (an API key) are not kept in the browser's storage.
+  const graphiqlPage = graphiql({ title: 'Agent storage', shouldPersistHeaders: false });
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -63,7 +66,11 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     cors: config.corsOrigins.length
       ? { origin: config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'etag'] }
       : false,
-    graphiql: config.graphiql ? { title: 'Agent storage' } : false,
+    // Served with its assets inlined, from this process (works offline): http/graphiql.ts. Yoga
+    // serves it before any plugin runs, so the page loads without a key; the requests it makes
+    // carry the headers typed into its headers pane.
+    graphiql: config.graphiql ? graphiqlPage.options : false,
+    renderGraphiQL: graphiqlPage.render,
     // Stated, not defaulted: one request, one operation.
     batching: false,
     // Unexpected errors say "Unexpected error." and nothing else, whatever NODE_ENV says (Yoga's
@@ -90,6 +97,8 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
       // generic executor on every request: a 50-session nested query takes 17 ms instead of 29 ms
       // in process, a 1,000-message session 17 instead of 21 (`npm run bench` measures it served).
       useGraphQlJit(),
+      // GraphiQL's page: its headers and encoding (a response hook only).
+      graphiqlPage.plugin,
     ],
   });
 }
