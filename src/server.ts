@@ -17,7 +17,7 @@ import { schema } from './graphql/schema.js';
 import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
 import { graphiql } from './http/graphiql.js';
-import { graphqlLimitPlugins } from './http/graphql-limits.js';
+import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
@@ -51,8 +51,14 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     requireScope(principal, scope);
     return storage;
   };
-  // Headers typed into its headers pane (an API key) are not kept in the browser's storage.
-  const graphiqlPage = graphiql({ title: 'Agent storage', shouldPersistHeaders: false });
+  const graphiqlPage = graphiql({
+    title: 'Agent storage',
+    // Headers typed into its headers pane (an API key) are not kept in the browser's storage.
+    shouldPersistHeaders: false,
+    // GraphiQL sends subscriptions as GETs (SSE), which CSRF prevention refuses without one of its
+    // headers; its queries and mutations are JSON POSTs, which need none.
+    additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
+  });
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',

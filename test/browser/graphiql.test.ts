@@ -11,9 +11,9 @@ import { type Service, startService } from '../support/process.js';
  * GraphiQL as a user meets it: the built service (as `npm start` runs it) with API keys and
  * GraphiQL turned on in production, opened in a real browser (Debian's chromium, driven by
  * playwright-core) that may not reach anything but this machine — as in a network with no CDN.
- * The page must load, a query typed into its editor must run with the key typed into its headers
- * pane, and the result pane must show the data; under its Content-Security-Policy, with nothing
- * blocked.
+ * The page must load, a query and a subscription typed into its editor must run with the key typed
+ * into its headers pane (and pass CSRF prevention), and the result pane must show their data; under
+ * its Content-Security-Policy, with nothing blocked.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -137,10 +137,12 @@ describe('GraphiQL in a browser that reaches nothing but this machine', () => {
   });
   afterAll(() => context?.close());
 
-  it('loads, runs a typed query with the key typed into the headers pane, and shows the data', async () => {
+  it('loads, runs a typed query and a subscription with the key typed into the headers pane, and shows their data', async () => {
     const key = await createKey(service.url, 'browser', ['READ', 'WRITE']);
-    const created = await keyed(service.url, key).post('/storage/sessions', { agent_name: 'graphiql-browser' });
+    const api = keyed(service.url, key);
+    const created = await api.post('/storage/sessions', { agent_name: 'graphiql-browser' });
     expect(created.status).toBe(200);
+    const sessionId = created.body.id as string;
 
     const tab = await context.newPage();
     tab.setDefaultTimeout(WAIT_MS);
@@ -173,6 +175,25 @@ describe('GraphiQL in a browser that reaches nothing but this machine', () => {
 
     await expect.poll(() => editorText(tab, '.graphiql-response'), { timeout: WAIT_MS }).toContain('"agentName": "graphiql-browser"');
     expect(await editorText(tab, '.graphiql-response')).toContain('"totalCount": 1');
+
+    // A subscription: GraphiQL sends it as a GET for an event stream, which CSRF prevention lets
+    // through only with its header. (The variable is named as the argument: other spellings are
+    // the subscription tests' business.)
+    await tab.locator('button[data-name="variables"]').click();
+    await typeInto(tab, '.graphiql-editor-tool .graphiql-editor:visible', `{"sessionId": "${sessionId}"}`);
+    await typeInto(tab, '.graphiql-query-editor', 'subscription ($sessionId: ID!) { sessionEvents(sessionId: $sessionId) { __typename } }');
+    await tab.keyboard.press('Control+Enter');
+    // Updated until an event shows: the stream may not be open yet when the first update is made.
+    let updates = 0;
+    await expect
+      .poll(
+        async () => {
+          expect((await api.put(`/storage/sessions/${sessionId}`, { metadata: { updates: ++updates } })).status).toBe(200);
+          return editorText(tab, '.graphiql-response');
+        },
+        { timeout: WAIT_MS, interval: 250 },
+      )
+      .toContain('"__typename": "SessionUpdated"');
 
     // For a person to look at (one file, replaced by each run).
     const screenshot = join(tmpdir(), 'agent-storage-graphiql.png');
