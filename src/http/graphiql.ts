@@ -38,24 +38,25 @@ interface Page {
   encoded: Map<Encoding, Promise<Buffer<ArrayBuffer>>>;
 }
 
-const sha256 = (text: string, encoding: 'base64' | 'base64url') => createHash('sha256').update(text, 'utf8').digest(encoding);
+const sha256 = (bytes: Uint8Array, encoding: 'base64' | 'base64url') => createHash('sha256').update(bytes).digest(encoding);
 
-/** The text of the page's one inline script: what its CSP hash is computed over. */
-function inlineScript(html: string): string {
+/** The bytes of the page's one inline script: what its CSP hash is computed over. */
+function inlineScript(html: string, bytes: Buffer): Buffer {
   const start = html.indexOf('<script>');
   const end = html.search(/<\/script/i);
   // The hash must cover exactly what the browser runs: refuse a page whose shape is not the one
   // this code knows (after an upgrade of the renderer), rather than serve a policy that blocks it.
-  if (start < 0 || end < start || /<\/script/i.test(html.slice(end + 1))) {
+  if (start < 0 || end < start || !html.startsWith('</script>', end) || /<\/script/i.test(html.slice(end + 1))) {
     throw new Error('GraphiQL page: expected exactly one inline <script> element');
   }
-  return html.slice(start + '<script>'.length, end);
+  // Found again in the bytes (UTF-8 offsets differ from the string's).
+  return bytes.subarray(bytes.indexOf('<script>') + '<script>'.length, bytes.indexOf('</script>'));
 }
 
-function contentSecurityPolicy(html: string): string {
+function contentSecurityPolicy(html: string, bytes: Buffer): string {
   return [
     "default-src 'none'",
-    `script-src 'sha256-${sha256(inlineScript(html), 'base64')}'`,
+    `script-src 'sha256-${sha256(inlineScript(html, bytes), 'base64')}'`,
     "style-src 'unsafe-inline'",
     'worker-src blob:',
     'font-src data:',
@@ -68,12 +69,14 @@ function contentSecurityPolicy(html: string): string {
 }
 
 async function preparePage(options: GraphiQLOptions): Promise<Page> {
+  // On the main thread, once: mostly the parsing of the renderer's module (a 9 MB script).
   const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const html = renderGraphiQL(options);
+  const plain = Buffer.from(html, 'utf8');
   return {
-    plain: Buffer.from(html, 'utf8'),
-    etag: `W/"${sha256(html, 'base64url').slice(0, 27)}"`,
-    csp: contentSecurityPolicy(html),
+    plain,
+    etag: `W/"${sha256(plain, 'base64url').slice(0, 27)}"`,
+    csp: contentSecurityPolicy(html, plain),
     encoded: new Map(),
   };
 }
