@@ -16,7 +16,8 @@ import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
-import { graphqlLimitPlugins } from './http/graphql-limits.js';
+import { graphiql } from './http/graphiql.js';
+import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
@@ -50,6 +51,14 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     requireScope(principal, scope);
     return storage;
   };
+  const graphiqlPage = graphiql({
+    title: 'Agent storage',
+    // Headers typed into its headers pane (an API key) are not kept in the browser's storage.
+    shouldPersistHeaders: false,
+    // GraphiQL sends subscriptions as GETs (SSE), which CSRF prevention refuses without one of its
+    // headers; its queries and mutations are JSON POSTs, which need none.
+    additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
+  });
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -63,7 +72,11 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     cors: config.corsOrigins.length
       ? { origin: config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'etag'] }
       : false,
-    graphiql: config.graphiql ? { title: 'Agent storage' } : false,
+    // Served with its assets inlined, from this process (works offline): http/graphiql.ts. Yoga
+    // serves it before any plugin runs, so the page loads without a key; the requests it makes
+    // carry the headers typed into its headers pane.
+    graphiql: config.graphiql ? graphiqlPage.options : false,
+    renderGraphiQL: graphiqlPage.render,
     // Stated, not defaulted: one request, one operation.
     batching: false,
     // Unexpected errors say "Unexpected error." and nothing else, whatever NODE_ENV says (Yoga's
@@ -87,6 +100,8 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
       useScopes(),
       useDomainErrors(),
       useCompiledExecution(),
+      // GraphiQL's page: its headers and encoding (a response hook only).
+      graphiqlPage.plugin,
     ],
   });
 }

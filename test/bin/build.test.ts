@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bundle, buildBundle } from '../support/build.js';
 import { testSchema } from '../support/postgres.js';
 import { startService } from '../support/process.js';
 
@@ -14,19 +13,12 @@ import { startService } from '../support/process.js';
  * clean stop, the CLI. A dependency that does not survive bundling fails here.
  */
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const dir = mkdtempSync(join(tmpdir(), 'agent-storage-build-'));
-const dist = join(dir, 'dist');
-
-beforeAll(() => {
-  copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json')); // read for the version
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules')); // the native driver stays outside
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), `--outdir=${dist}`], { cwd: ROOT, stdio: 'pipe' });
-}, 60_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let bundle: Bundle;
+beforeAll(() => void (bundle = buildBundle()), 60_000);
+afterAll(() => bundle?.cleanup());
 
 async function serveAndStop(env: Record<string, string>): Promise<void> {
-  const service = await startService(env, 30_000, [join(dist, 'main.js')]);
+  const service = await startService(env, 30_000, [join(bundle.dist, 'main.js')]);
   try {
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
     const created = await fetch(`${service.url}/storage/sessions`, {
@@ -49,9 +41,9 @@ async function serveAndStop(env: Record<string, string>): Promise<void> {
 
 describe('the bundle (npm run build)', () => {
   it('serves both doors from a fresh SQLite file, stops cleanly, and its CLI exports what was written', async () => {
-    const database = `sqlite:${join(dir, 'storage.db')}`;
+    const database = `sqlite:${join(bundle.dir, 'storage.db')}`;
     await serveAndStop({ DATABASE_URL: database });
-    const exported = execFileSync(process.execPath, [join(dist, 'cli.js'), 'export', '--database', database], { encoding: 'utf8', stdio: 'pipe' });
+    const exported = execFileSync(process.execPath, [join(bundle.dist, 'cli.js'), 'export', '--database', database], { encoding: 'utf8', stdio: 'pipe' });
     expect(exported).toContain('"agent_name":"bundled"');
   });
 
