@@ -28,6 +28,7 @@ import type { Config } from '../config.js';
  * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
  * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
+ * | `BAD_REQUEST`             | 400    | the body (or a GET's `variables`) is not valid JSON     |
  *
  * Yoga itself refuses mutations over GET (405, `Allow: POST`) and batching (off unless enabled).
  */
@@ -196,11 +197,69 @@ function useBodyLimit(maxBytes: number): Plugin {
   };
 }
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/** The query-string parameters Yoga reads as JSON on a GET. */
+const JSON_PARAMS = ['variables', 'extensions'] as const;
+
+/** Which JSON parameter of a GET's URL does not parse (only asked once parsing failed). */
+function badJsonParam(request: Request): string | undefined {
+  const params = new URL(request.url).searchParams;
+  return JSON_PARAMS.find((name) => {
+    const value = params.get(name);
+    if (!value) return false;
+    try {
+      JSON.parse(value);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** The one refusal of a request whose JSON does not parse, whatever the parser said. */
+function notJson(request: Request): GraphQLError {
+  const param = request.method === 'GET' ? badJsonParam(request) : undefined;
+  return refusal(param ? `The URL parameter "${param}" is not valid JSON` : 'Request body is not valid JSON', 'BAD_REQUEST');
+}
+
+/** Yoga's refusal of a POST body that is not JSON: the one parser error carrying `originalError`. */
+const isJsonParseError = (error: unknown): boolean =>
+  error instanceof SyntaxError || (error instanceof GraphQLError && error.extensions.originalError !== undefined);
+
+/**
+ * A body (or a GET's `variables`/`extensions`) that is not JSON answers 400 BAD_REQUEST saying so.
+ * Yoga's own answer put the JSON parser's message, with a piece of the body, into
+ * `extensions.originalError` (in every NODE_ENV), and a GET's bad `variables` escaped as a 500.
+ */
+function useJsonErrors(): Plugin {
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      const parse = requestParser;
+      const replace = (request: Request) => (error: unknown) => {
+        throw isJsonParseError(error) ? notJson(request) : error;
+      };
+      setRequestParser((request) => {
+        try {
+          const params = parse(request);
+          // Yoga's parsers may answer a thenable of its own rather than a native promise.
+          return isThenable(params) ? Promise.resolve(params).catch(replace(request)) : params;
+        } catch (error) {
+          return replace(request)(error);
+        }
+      });
+    },
+  };
+}
+
 /** Every GraphQL limit of this server, in the order Yoga should apply them. */
 export function graphqlLimitPlugins(config: Config): Plugin[] {
   return [
     useCsrf(),
     useBodyLimit(config.maxBodyBytes),
+    useJsonErrors(),
     useMaxTokens(config.graphqlLimits.tokens),
     useArmor(config.graphqlLimits),
     ...(config.introspection ? [] : [useNoIntrospection()]),

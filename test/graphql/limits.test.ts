@@ -308,6 +308,45 @@ describe('body size (MAX_BODY_BYTES) for GraphQL', () => {
   });
 });
 
+describe('a request whose JSON does not parse', () => {
+  const bodies = ['{"query": ', '{bad', '{"query": "{ __typename }", "variables": {"secret-ish": tru}}', ''];
+
+  /** Checks a refusal says what is wrong, with a code, and nothing of the parser or the body. */
+  function expectNotJson(response: Raw, message: string, sent: string) {
+    expect(response.status, response.text).toBe(400);
+    expect(response.body.errors).toEqual([{ message, extensions: { code: 'BAD_REQUEST' } }]);
+    expect(response.text).not.toMatch(/originalError|SyntaxError|position|Unexpected|secret-ish/);
+    if (sent.length > 2) expect(response.text).not.toContain(sent.slice(0, 8));
+  }
+
+  it('answers 400 BAD_REQUEST "Request body is not valid JSON", in development and in production, whatever the client accepts', async () => {
+    const production = await startTestServer({ NODE_ENV: 'production' });
+    const development = await startTestServer({ NODE_ENV: 'development' });
+    try {
+      for (const url of [ts.url, production.url, development.url]) {
+        for (const body of bodies) {
+          for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
+            const response = await send(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+            expectNotJson(response, 'Request body is not valid JSON', body);
+          }
+        }
+      }
+      expect(production.queries).toEqual([]);
+    } finally {
+      await production.close();
+      await development.close();
+    }
+  });
+
+  it('answers 400 BAD_REQUEST naming the URL parameter of a GET whose variables or extensions are not JSON (not 500)', async () => {
+    for (const param of ['variables', 'extensions']) {
+      const path = `/graphql?query=${encodeURIComponent('{ __typename }')}&${param}=${encodeURIComponent('{bad')}`;
+      const response = await send(ts.url, { path, headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' } });
+      expectNotJson(response, `The URL parameter "${param}" is not valid JSON`, '{bad');
+    }
+  });
+});
+
 describe('MAX_PAGE_SIZE applies to every connection', () => {
   /** Every field of the schema that returns a connection, with the type that holds it. */
   function connectionFields(): { parent: GraphQLObjectType; field: GraphQLField<unknown, unknown> }[] {
