@@ -14,7 +14,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 
 /** The hardening settings' defaults (GraphQL limits, HTTP timeouts, shutdown, CORS). */
 const hardening = {
-  graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 5000 },
+  graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 1_000_000 },
   introspection: true,
   graphiql: true,
   headersTimeoutMs: 30_000,
@@ -86,6 +86,8 @@ describe('loadConfig', () => {
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
       ...hardening,
+      // The cost limit follows the page ceiling, with graphql-armor's 5000 as its floor.
+      graphqlLimits: { ...hardening.graphqlLimits, cost: 5000 },
       // Reachable from other machines: API keys, whatever AUTH_MODE would default to on loopback.
       auth: { ...hardening.auth, mode: 'apikey' },
     });
@@ -265,6 +267,9 @@ describe('hardening variables', () => {
       corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
     });
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, *' }).corsOrigins).toEqual(['*']);
+    // Unless set, the cost limit is 100 items' worth per MAX_PAGE_SIZE (a defaulted page counts whole).
+    expect(loadConfig({ MAX_PAGE_SIZE: '20000' }).graphqlLimits.cost).toBe(2_000_000);
+    expect(loadConfig({ MAX_PAGE_SIZE: '20000', GRAPHQL_MAX_COST: '900' }).graphqlLimits.cost).toBe(900);
   });
 
   it('turns introspection and GraphiQL off in production unless told otherwise', () => {

@@ -96,6 +96,14 @@ export interface PageSizes {
   max: number;
 }
 
+/**
+ * Declared (`extensions`) on each connection field whose resolver pages with `pagedByDefault`: the
+ * cost limit (http/graphql-cost.ts) then counts a read without `first`/`last` as this many items.
+ * A connection without it counts as its whole list, up to MAX_PAGE_SIZE — what `wholeByDefault`
+ * returns, and the safe guess for a connection that forgot to say.
+ */
+export const PAGED_BY_DEFAULT = { defaultPageSize: DEFAULT_PAGE_SIZE } as const;
+
 /** History and artifacts come whole when no page is asked for, up to `maxPageSize`. */
 export const wholeByDefault = (config: Config): PageSizes => ({ default: config.maxPageSize, max: config.maxPageSize });
 export const pagedByDefault = (config: Config): PageSizes => ({

@@ -1,10 +1,14 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
+  type DocumentNode,
+  type ExecutionArgs,
   GraphQLError,
   getNamedType,
+  getOperationAST,
   isIntrospectionType,
   Lexer,
+  type OperationDefinitionNode,
   Source,
   TokenKind,
   type ValidationContext,
@@ -12,6 +16,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { type OperationCost, operationCost } from './graphql-cost.js';
 
 /**
  * What a GraphQL request may ask for, checked before anything runs: no resolver, no SQL. A refused
@@ -23,7 +28,7 @@ import type { Config } from '../config.js';
  * | `MAX_DEPTH_EXCEEDED`      | 400    | fields nested too deep (GRAPHQL_MAX_DEPTH)              |
  * | `MAX_ALIASES_EXCEEDED`    | 400    | too many aliases (GRAPHQL_MAX_ALIASES)                  |
  * | `MAX_DIRECTIVES_EXCEEDED` | 400    | too many directives (GRAPHQL_MAX_DIRECTIVES)            |
- * | `MAX_COST_EXCEEDED`       | 400    | too much work by graphql-armor's cost model             |
+ * | `MAX_COST_EXCEEDED`       | 400    | too much work by the cost model of graphql-cost.ts      |
  * | `INTROSPECTION_DISABLED`  | 400    | `__schema`/`__type` while introspection is off          |
  * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
@@ -56,6 +61,47 @@ function reporter(code: string) {
   };
 }
 
+/**
+ * GRAPHQL_MAX_COST, by the cost model of graphql-cost.ts: checked once the operation and its
+ * variables are known, before any resolver runs. Operations whose cost no variable decides are
+ * costed once per parsed document (Yoga reuses the document of a query string it has seen).
+ */
+function useCostLimit(maxCost: number, maxPageSize: number): Plugin {
+  const costs = new WeakMap<DocumentNode, Map<OperationDefinitionNode, OperationCost>>();
+  function costOf(args: ExecutionArgs): OperationCost | null {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation) return null;
+    let byOperation = costs.get(args.document);
+    const known = byOperation?.get(operation);
+    if (known) return known;
+    const computed = operationCost(args.schema, args.document, operation, args.variableValues, maxPageSize);
+    if (!computed.dependsOnVariables) {
+      if (!byOperation) costs.set(args.document, (byOperation = new Map()));
+      byOperation.set(operation, computed);
+    }
+    return computed;
+  }
+  function refused(args: ExecutionArgs): GraphQLError | null {
+    const cost = costOf(args);
+    if (!cost || cost.cost <= maxCost) return null;
+    const defaulted = [...cost.defaulted].map(([field, items]) => `${field} as ${items}`);
+    const hint = defaulted.length
+      ? ` A connection read without first or last counts as its default page (${defaulted.join(', ')} items): ask for first: n.`
+      : '';
+    return refusal(`Query Cost limit of ${maxCost} exceeded, found ${Math.ceil(cost.cost)}.${hint}`, 'MAX_COST_EXCEEDED');
+  }
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = refused(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = refused(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
 function useArmor(limits: Config['graphqlLimits']): Plugin {
   return EnvelopArmorPlugin({
     // Counted by useMaxTokens below instead, before parsing (see there).
@@ -64,7 +110,8 @@ function useArmor(limits: Config['graphqlLimits']): Plugin {
     maxDepth: { n: limits.depth, flattenFragments: true, ...reporter('MAX_DEPTH_EXCEEDED') },
     maxAliases: { n: limits.aliases, ...reporter('MAX_ALIASES_EXCEEDED') },
     maxDirectives: { n: limits.directives, ...reporter('MAX_DIRECTIVES_EXCEEDED') },
-    costLimit: { maxCost: limits.cost, flattenFragments: true, ...reporter('MAX_COST_EXCEEDED') },
+    // Counted by useCostLimit below instead, with page sizes from variables and defaults (see graphql-cost.ts).
+    costLimit: { enabled: false },
     // Suggestions are removed by useDomainErrors (graphql/errors.ts), which also catches the
     // "Did you mean the enum value …?" form and variable errors that armor's filter misses.
     blockFieldSuggestion: { enabled: false },
@@ -262,6 +309,7 @@ export function graphqlLimitPlugins(config: Config): Plugin[] {
     useJsonErrors(),
     useMaxTokens(config.graphqlLimits.tokens),
     useArmor(config.graphqlLimits),
+    useCostLimit(config.graphqlLimits.cost, config.maxPageSize),
     ...(config.introspection ? [] : [useNoIntrospection()]),
     useNoProtoAlias(),
   ];

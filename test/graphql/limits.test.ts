@@ -1,6 +1,10 @@
-import { getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { getNamedType, isObjectType, Kind, parse, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as benchQueries from '../../bench/lib/queries.js';
+import { defaultMaxCost } from '../../src/config.js';
 import { schema } from '../../src/graphql/schema.js';
+import { operationCost } from '../../src/http/graphql-cost.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { type GraphQLClient, graphqlClient } from './client.js';
 
@@ -103,11 +107,18 @@ describe('query limits (graphql-armor), before any resolver runs', () => {
   });
 
   it('cost: a query whose page sizes and breadth cost more than 5,000 is refused with MAX_COST_EXCEEDED', async () => {
+    // With MAX_PAGE_SIZE=5 the limit is its floor, 5000.
     const query = '{ sessions(first: 5) { nodes { history(first: 5) { nodes { id content role seq timestamp metadata } } } } }';
     const ok = await postJson(ts.url, { query });
     expect(ok.body.errors).toBeUndefined();
-    const costly = '{ sessions(first: 100) { nodes { history(first: 100) { nodes { id content } } } } }';
-    await expectRefused(() => postJson(ts.url, { query: costly }), 400, 'MAX_COST_EXCEEDED', /Query Cost limit of 5000 exceeded/);
+    // Without first: sessions count as their page of 5 (100 capped by MAX_PAGE_SIZE), each history whole (5).
+    const costly = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: sessions { nodes { history { nodes { id content } } } }`).join(' ')} }`;
+    await expectRefused(
+      () => postJson(ts.url, { query: costly }),
+      400,
+      'MAX_COST_EXCEEDED',
+      /^Query Cost limit of 5000 exceeded, found \d+\. .*Query\.sessions as 5, Session\.history as 5/,
+    );
   });
 
   it('the status is 400 whatever the client accepts', async () => {
@@ -132,6 +143,83 @@ describe('query limits (graphql-armor), before any resolver runs', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('cost of connections read without first/last, at the default MAX_PAGE_SIZE (10,000) and cost limit', () => {
+  let big: TestServer;
+  let id: string;
+  beforeAll(async () => {
+    big = await startTestServer();
+    const created = await graphqlClient(big.url).raw('mutation { createSession(input: {agentName: "cost"}) { id } }');
+    id = (created.data as { createSession: { id: string } }).createSession.id;
+  });
+  afterAll(() => big.close());
+
+  const aliases = (n: number, history: string) =>
+    `query($id: ID!${history.includes('$n') ? ', $n: Int' : ''}) { ${Array.from({ length: n }, (_, i) => `a${i}: session(id: $id) { ${history} { nodes { content } } }`).join(' ')} }`;
+
+  it('a whole history counts as MAX_PAGE_SIZE messages: 15 aliases of it are refused, before any SQL', async () => {
+    big.resetQueries();
+    const refused = await postJson(big.url, { query: aliases(15, 'history'), variables: { id } });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors).toEqual([
+      {
+        message: expect.stringMatching(/^Query Cost limit of 1000000 exceeded, found \d+\. .*Session\.history as 10000 items.*first: n/),
+        extensions: { code: 'MAX_COST_EXCEEDED' },
+      },
+    ]);
+    expect(big.queries).toEqual([]);
+    // One of them is fine, and so are 15 pages of 100.
+    expect((await postJson(big.url, { query: aliases(1, 'history'), variables: { id } })).body).toEqual({ data: { a0: { history: { nodes: [] } } } });
+    const paged = await postJson(big.url, { query: aliases(15, 'history(first: 100)'), variables: { id } });
+    expect(paged.body.errors, paged.text).toBeUndefined();
+  });
+
+  it('a page size passed as a variable counts as its value (a variable no longer hides it)', async () => {
+    const query = aliases(15, 'history(first: $n)');
+    const refused = await postJson(big.url, { query, variables: { id, n: 10_000 } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions.code).toBe('MAX_COST_EXCEEDED');
+    // The same document with a small page passes: the cost is per request, not per document.
+    const ok = await postJson(big.url, { query, variables: { id, n: 10 } });
+    expect(ok.body.errors, ok.text).toBeUndefined();
+    // A variable left out counts as its default value, or as the default page.
+    const defaulted = query.replace('$n: Int', '$n: Int = 10');
+    expect((await postJson(big.url, { query: defaulted, variables: { id } })).body.errors).toBeUndefined();
+    expect((await postJson(big.url, { query, variables: { id } })).body.errors[0].extensions.code).toBe('MAX_COST_EXCEEDED');
+  });
+
+  it("README's one-session example (whole history, artifacts, metrics) stays within the limit", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /```graphql\n(query Session\(\$id: ID!\)[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain('history {');
+    const response = await postJson(big.url, { query: example, variables: { id } });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.session.id).toBe(id);
+  });
+
+  it('every operation of operations.graphql and of the benchmark stays within the limit, even with its page variables left out', () => {
+    const limit = defaultMaxCost(10_000);
+    const documents = [
+      ['operations.graphql', readFileSync(new URL('./operations.graphql', import.meta.url), 'utf8'), {}],
+      ...Object.entries(benchQueries)
+        .filter(([name, query]) => name.endsWith('_QUERY') && typeof query === 'string')
+        .map(([name, query]) => [name, query, { first: 50 }]),
+    ] as [string, string, Record<string, unknown>][];
+    let operations = 0;
+    for (const [name, text, variables] of documents) {
+      const document = parse(text);
+      for (const operation of document.definitions) {
+        if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+        operations++;
+        const { cost } = operationCost(schema, document, operation, variables, 10_000);
+        expect(cost, `${name}: ${operation.name?.value}`).toBeLessThanOrEqual(limit);
+      }
+    }
+    expect(operations).toBeGreaterThan(30);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   forkKeyset,
   messageKeyset,
   metricKeyset,
+  PAGED_BY_DEFAULT,
   pagedByDefault,
   readPage,
   sessionKeyset,
@@ -117,7 +118,7 @@ Session.implement({
     metrics: t.connection(
       {
         type: Metric,
-        extensions: READS_OTHER_RECORDS,
+        extensions: { ...READS_OTHER_RECORDS, ...PAGED_BY_DEFAULT },
         description: 'Metrics recorded for this session, oldest first; 100 per page unless asked otherwise.',
         args: {
           metricName: t.arg.string({ validate: { schema: shortText } }),
@@ -179,6 +180,7 @@ builder.queryFields((t) => ({
   sessions: t.connection(
     {
       type: Session,
+      extensions: PAGED_BY_DEFAULT,
       description: 'Sessions, newest first; 100 per page unless asked otherwise.',
       args: {
         agentName: t.arg.string({ validate: { schema: shortText } }),
