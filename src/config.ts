@@ -87,6 +87,8 @@ export interface GraphQLLimits {
   directives: number;
   tokens: number;
   cost: number;
+  /** Largest JSON answer to one operation (or one subscription event), in bytes. */
+  responseBytes: number;
 }
 
 /**
@@ -202,6 +204,9 @@ const envSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: intFrom('GRAPHQL_MAX_DIRECTIVES', 0, 10_000, 50),
   GRAPHQL_MAX_TOKENS: intFrom('GRAPHQL_MAX_TOKENS', 1, 1_000_000, 1000),
   GRAPHQL_MAX_COST: intFrom('GRAPHQL_MAX_COST', 1, 1_000_000_000, null),
+  // At most 80 MiB: the size is estimated without JSON escapes, which can make the text up to six
+  // times longer, and the text must stay below what a JavaScript string can hold (2^29 characters).
+  GRAPHQL_MAX_RESPONSE_BYTES: intFrom('GRAPHQL_MAX_RESPONSE_BYTES', 1024, 80 * 1024 * 1024, 64 * 1024 * 1024),
   GRAPHQL_INTROSPECTION: boolFrom('GRAPHQL_INTROSPECTION'),
   GRAPHIQL: boolFrom('GRAPHIQL'),
   HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
@@ -273,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       directives: e.GRAPHQL_MAX_DIRECTIVES,
       tokens: e.GRAPHQL_MAX_TOKENS,
       cost: e.GRAPHQL_MAX_COST ?? defaultMaxCost(e.MAX_PAGE_SIZE),
+      responseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     },
     // A production server does not describe its schema to strangers unless told to.
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',

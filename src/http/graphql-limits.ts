@@ -3,6 +3,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   GraphQLError,
   getNamedType,
   getOperationAST,
@@ -14,8 +15,9 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { jsonBytesLeft } from '../domain/json.js';
 import { type OperationCost, operationCost } from './graphql-cost.js';
 
 /**
@@ -33,6 +35,7 @@ import { type OperationCost, operationCost } from './graphql-cost.js';
  * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
  * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
+ * | `RESPONSE_TOO_LARGE`      | 400    | the answer would exceed GRAPHQL_MAX_RESPONSE_BYTES      |
  * | `BAD_REQUEST`             | 400    | the body (or a GET's `variables`) is not valid JSON     |
  *
  * Yoga itself refuses mutations over GET (405, `Allow: POST`) and batching (off unless enabled).
@@ -99,6 +102,31 @@ function useCostLimit(maxCost: number, maxPageSize: number): Plugin {
       const error = refused(args);
       if (error) setResultAndStopExecution({ errors: [error] });
     },
+  };
+}
+
+/**
+ * GRAPHQL_MAX_RESPONSE_BYTES: a result whose JSON would be larger is replaced, before anything is
+ * serialized, by a 400 RESPONSE_TOO_LARGE (for a subscription: that event, and the stream goes on).
+ * The size is measured on the result itself (domain/json.ts `jsonBytesLeft`), which stops as soon
+ * as the budget is spent, rather than by serializing: an oversized text could take hundreds of
+ * megabytes before the check, or exceed what a JavaScript string can hold and fail as a 500.
+ */
+function useResponseLimit(maxBytes: number): Plugin {
+  const check = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    if (result.data == null || jsonBytesLeft(result.data, maxBytes) >= 0) return;
+    setResult({
+      errors: [
+        refusal(
+          `The response would be larger than ${maxBytes} bytes (GRAPHQL_MAX_RESPONSE_BYTES): ask for smaller pages (first/last) or fewer fields.`,
+          'RESPONSE_TOO_LARGE',
+        ),
+      ],
+    });
+  };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, check) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, check) }),
   };
 }
 
@@ -310,6 +338,7 @@ export function graphqlLimitPlugins(config: Config): Plugin[] {
     useMaxTokens(config.graphqlLimits.tokens),
     useArmor(config.graphqlLimits),
     useCostLimit(config.graphqlLimits.cost, config.maxPageSize),
+    useResponseLimit(config.graphqlLimits.responseBytes),
     ...(config.introspection ? [] : [useNoIntrospection()]),
     useNoProtoAlias(),
   ];

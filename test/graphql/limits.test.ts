@@ -6,6 +6,7 @@ import { defaultMaxCost } from '../../src/config.js';
 import { schema } from '../../src/graphql/schema.js';
 import { operationCost } from '../../src/http/graphql-cost.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { openSse } from '../support/sse.js';
 import { type GraphQLClient, graphqlClient } from './client.js';
 
 /**
@@ -221,6 +222,70 @@ describe('cost of connections read without first/last, at the default MAX_PAGE_S
     }
     expect(operations).toBeGreaterThan(30);
   });
+});
+
+describe('response size (GRAPHQL_MAX_RESPONSE_BYTES)', () => {
+  const addMessage = (url: string, sessionId: string, content: string) =>
+    postJson(url, { query: 'mutation($i: AddMessageInput!) { addMessage(input: $i) { seq } }', variables: { i: { sessionId, role: 'USER', content } } });
+  const createSession = async (url: string) =>
+    (await postJson(url, { query: 'mutation { createSession(input: {agentName: "big"}) { id } }' })).body.data.createSession.id as string;
+
+  it('an answer larger than the limit is refused with 400 RESPONSE_TOO_LARGE; a smaller one passes', async () => {
+    const small = await startTestServer({ GRAPHQL_MAX_RESPONSE_BYTES: '2048' });
+    try {
+      const id = await createSession(small.url);
+      for (let i = 0; i < 4; i++) expect((await addMessage(small.url, id, `${i}`.repeat(600))).status).toBe(200);
+      const query = 'query($id: ID!, $n: Int) { session(id: $id) { history(first: $n) { nodes { content } } } }';
+      for (const accept of ['application/json', 'application/graphql-response+json']) {
+        const refused = await postJson(small.url, { query, variables: { id } }, { accept });
+        expect(refused.status, refused.text).toBe(400);
+        expect(refused.body).toEqual({
+          errors: [{ message: expect.stringMatching(/^The response would be larger than 2048 bytes \(GRAPHQL_MAX_RESPONSE_BYTES\)/), extensions: { code: 'RESPONSE_TOO_LARGE' } }],
+        });
+      }
+      const fits = await postJson(small.url, { query, variables: { id, n: 2 } });
+      expect(fits.status).toBe(200);
+      expect(fits.body.data.session.history.nodes).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a subscription event larger than the limit becomes an error event, and the stream goes on', async () => {
+    const small = await startTestServer({ GRAPHQL_MAX_RESPONSE_BYTES: '2048' });
+    try {
+      const id = await createSession(small.url);
+      const body = JSON.stringify({ query: `subscription { sessionEvents(sessionId: "${id}") { ... on MessageAdded { message { content } } } }` });
+      const stream = await openSse(`${small.url}/graphql`, { 'content-type': 'application/json' }, { method: 'POST', body });
+      await addMessage(small.url, id, 'x'.repeat(5000));
+      await addMessage(small.url, id, 'small');
+      const [big, next] = await stream.take(2);
+      stream.close();
+      expect(JSON.parse(big!.data).errors[0].extensions.code).toBe('RESPONSE_TOO_LARGE');
+      expect(JSON.parse(next!.data).data.sessionEvents.message.content).toBe('small');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('15 aliases of a 45 MB history answer 400 RESPONSE_TOO_LARGE at the default limit (64 MiB), not 500', async () => {
+    const big = await startTestServer({ MAX_BODY_BYTES: String(8 * 1024 * 1024) });
+    try {
+      const id = await createSession(big.url);
+      for (let i = 0; i < 9; i++) expect((await addMessage(big.url, id, String.fromCharCode(97 + i).repeat(5_000_000))).status).toBe(200);
+      // Pages of 100, so that the cost limit lets it through: 15 × 45 MB would be 675 MB of JSON.
+      const query = `query($id: ID!) { ${Array.from({ length: 15 }, (_, i) => `a${i}: session(id: $id) { history(first: 100) { nodes { content } } }`).join(' ')} }`;
+      const refused = await postJson(big.url, { query, variables: { id } });
+      expect(refused.status, refused.text.slice(0, 300)).toBe(400);
+      expect(refused.body.errors[0].extensions.code).toBe('RESPONSE_TOO_LARGE');
+      expect(refused.body.errors[0].message).toMatch(/larger than 67108864 bytes/);
+      // One of them (45 MB) is served.
+      const one = await postJson(big.url, { query: 'query($id: ID!) { session(id: $id) { history { nodes { seq } } } }', variables: { id } });
+      expect(one.body.data.session.history.nodes).toHaveLength(9);
+    } finally {
+      await big.close();
+    }
+  }, 120_000);
 });
 
 describe('no hints about the schema in errors', () => {
