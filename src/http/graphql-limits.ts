@@ -113,20 +113,17 @@ function useCostLimit(maxCost: number, maxPageSize: number): Plugin {
  * megabytes before the check, or exceed what a JavaScript string can hold and fail as a 500.
  */
 function useResponseLimit(maxBytes: number): Plugin {
-  const check = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+  const limit = `${maxBytes} bytes (GRAPHQL_MAX_RESPONSE_BYTES): ask for smaller pages (first/last) or fewer fields.`;
+  const checker = (args: ExecutionArgs) => ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
     if (result.data == null || jsonBytesLeft(result.data, maxBytes) >= 0) return;
-    setResult({
-      errors: [
-        refusal(
-          `The response would be larger than ${maxBytes} bytes (GRAPHQL_MAX_RESPONSE_BYTES): ask for smaller pages (first/last) or fewer fields.`,
-          'RESPONSE_TOO_LARGE',
-        ),
-      ],
-    });
+    // A mutation has run by now: its answer goes, its write stays, and the client must know.
+    const applied = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+    const message = applied ? `The mutation was applied, but its answer would be larger than ${limit}` : `The response would be larger than ${limit}`;
+    setResult({ errors: [refusal(message, 'RESPONSE_TOO_LARGE')] });
   };
   return {
-    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, check) }),
-    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, check) }),
+    onExecute: ({ args }) => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, checker(args)) }),
+    onSubscribe: ({ args }) => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, checker(args)) }),
   };
 }
 

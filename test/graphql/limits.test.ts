@@ -246,6 +246,13 @@ describe('response size (GRAPHQL_MAX_RESPONSE_BYTES)', () => {
       const fits = await postJson(small.url, { query, variables: { id, n: 2 } });
       expect(fits.status).toBe(200);
       expect(fits.body.data.session.history.nodes).toHaveLength(2);
+      // A mutation whose answer is too large has still written, and says so.
+      const update = 'mutation($id: ID!) { updateSession(id: $id, input: { userId: "u1" }) { history { nodes { content } } } }';
+      const applied = await postJson(small.url, { query: update, variables: { id } });
+      expect(applied.status).toBe(400);
+      expect(applied.body.errors[0]).toMatchObject({ message: expect.stringMatching(/^The mutation was applied, but its answer would be larger than 2048 bytes/), extensions: { code: 'RESPONSE_TOO_LARGE' } });
+      const after = await postJson(small.url, { query: 'query($id: ID!) { session(id: $id) { userId } }', variables: { id } });
+      expect(after.body.data.session.userId).toBe('u1');
     } finally {
       await small.close();
     }
