@@ -25,6 +25,7 @@ const config: CodegenConfig = {
           JSONObject: 'Record<string, unknown>',
           NonNegativeInt: 'number',
           PositiveInt: 'number',
+          SafeInt: 'number',
         },
       },
     },

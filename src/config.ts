@@ -80,13 +80,26 @@ export interface EventsConfig {
   heartbeatMs: number;
 }
 
-/** graphql-armor's limits; the defaults are graphql-armor's own except `depth` (see README). */
+/** The document limits; the defaults are graphql-armor's own except `depth` and `cost` (see README). */
 export interface GraphQLLimits {
   depth: number;
   aliases: number;
   directives: number;
   tokens: number;
   cost: number;
+  /** Largest JSON answer to one operation (or one subscription event), in bytes. */
+  responseBytes: number;
+}
+
+/**
+ * GRAPHQL_MAX_COST unless set: 100 items' worth of cost per MAX_PAGE_SIZE (1,000,000 by default),
+ * at least graphql-armor's default 5000. A connection read without `first`/`last` counts as its
+ * default page (http/graphql-cost.ts), so the limit follows the page ceiling: one session read
+ * whole — history, artifacts and metrics, as README's example (about 61 × MAX_PAGE_SIZE) — fits,
+ * while 15 aliases of a whole history (about 118 ×) do not.
+ */
+export function defaultMaxCost(maxPageSize: number): number {
+  return Math.max(5000, 100 * maxPageSize);
 }
 
 /** Parses `DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, a plain path, or `postgres://...`. */
@@ -190,7 +203,10 @@ const envSchema = z.object({
   GRAPHQL_MAX_ALIASES: intFrom('GRAPHQL_MAX_ALIASES', 0, 10_000, 15),
   GRAPHQL_MAX_DIRECTIVES: intFrom('GRAPHQL_MAX_DIRECTIVES', 0, 10_000, 50),
   GRAPHQL_MAX_TOKENS: intFrom('GRAPHQL_MAX_TOKENS', 1, 1_000_000, 1000),
-  GRAPHQL_MAX_COST: intFrom('GRAPHQL_MAX_COST', 1, 100_000_000, 5000),
+  GRAPHQL_MAX_COST: intFrom('GRAPHQL_MAX_COST', 1, 1_000_000_000, null),
+  // At most 80 MiB: the size is estimated without JSON escapes, which can make the text up to six
+  // times longer, and the text must stay below what a JavaScript string can hold (2^29 characters).
+  GRAPHQL_MAX_RESPONSE_BYTES: intFrom('GRAPHQL_MAX_RESPONSE_BYTES', 1024, 80 * 1024 * 1024, 64 * 1024 * 1024),
   GRAPHQL_INTROSPECTION: boolFrom('GRAPHQL_INTROSPECTION'),
   GRAPHIQL: boolFrom('GRAPHIQL'),
   HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
@@ -261,7 +277,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       aliases: e.GRAPHQL_MAX_ALIASES,
       directives: e.GRAPHQL_MAX_DIRECTIVES,
       tokens: e.GRAPHQL_MAX_TOKENS,
-      cost: e.GRAPHQL_MAX_COST,
+      cost: e.GRAPHQL_MAX_COST ?? defaultMaxCost(e.MAX_PAGE_SIZE),
+      responseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     },
     // A production server does not describe its schema to strangers unless told to.
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',

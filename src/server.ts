@@ -106,6 +106,7 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
   });
 }
 
+
 export interface RunningServer {
   server: Server;
   url: string;

@@ -14,7 +14,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 
 /** The hardening settings' defaults (GraphQL limits, HTTP timeouts, shutdown, CORS). */
 const hardening = {
-  graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 5000 },
+  graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 1_000_000, responseBytes: 64 * 1024 * 1024 },
   introspection: true,
   graphiql: true,
   headersTimeoutMs: 30_000,
@@ -86,6 +86,8 @@ describe('loadConfig', () => {
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
       ...hardening,
+      // The cost limit follows the page ceiling, with graphql-armor's 5000 as its floor.
+      graphqlLimits: { ...hardening.graphqlLimits, cost: 5000 },
       // Reachable from other machines: API keys, whatever AUTH_MODE would default to on loopback.
       auth: { ...hardening.auth, mode: 'apikey' },
     });
@@ -252,19 +254,23 @@ describe('hardening variables', () => {
         GRAPHQL_MAX_DIRECTIVES: '3',
         GRAPHQL_MAX_TOKENS: '200',
         GRAPHQL_MAX_COST: '900',
+        GRAPHQL_MAX_RESPONSE_BYTES: '4096',
         HTTP_HEADERS_TIMEOUT_MS: '1000',
         HTTP_REQUEST_TIMEOUT_MS: '2000',
         SHUTDOWN_TIMEOUT_MS: '0',
         CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
       }),
     ).toMatchObject({
-      graphqlLimits: { depth: 5, aliases: 0, directives: 3, tokens: 200, cost: 900 },
+      graphqlLimits: { depth: 5, aliases: 0, directives: 3, tokens: 200, cost: 900, responseBytes: 4096 },
       headersTimeoutMs: 1000,
       requestTimeoutMs: 2000,
       shutdownTimeoutMs: 0,
       corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
     });
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, *' }).corsOrigins).toEqual(['*']);
+    // Unless set, the cost limit is 100 items' worth per MAX_PAGE_SIZE (a defaulted page counts whole).
+    expect(loadConfig({ MAX_PAGE_SIZE: '20000' }).graphqlLimits.cost).toBe(2_000_000);
+    expect(loadConfig({ MAX_PAGE_SIZE: '20000', GRAPHQL_MAX_COST: '900' }).graphqlLimits.cost).toBe(900);
   });
 
   it('turns introspection and GraphiQL off in production unless told otherwise', () => {
@@ -277,6 +283,8 @@ describe('hardening variables', () => {
   it.each([
     [{ GRAPHQL_MAX_DEPTH: '0' }, 'GRAPHQL_MAX_DEPTH'],
     [{ GRAPHQL_MAX_TOKENS: 'lots' }, 'GRAPHQL_MAX_TOKENS'],
+    [{ GRAPHQL_MAX_RESPONSE_BYTES: String(81 * 1024 * 1024) }, 'GRAPHQL_MAX_RESPONSE_BYTES'],
+    [{ GRAPHQL_MAX_RESPONSE_BYTES: '100' }, 'GRAPHQL_MAX_RESPONSE_BYTES'],
     [{ GRAPHQL_INTROSPECTION: 'maybe' }, 'GRAPHQL_INTROSPECTION'],
     [{ GRAPHIQL: 'yes please' }, 'GRAPHIQL'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '50' }, 'HTTP_HEADERS_TIMEOUT_MS'],

@@ -15,15 +15,19 @@ export const WHOLE_SESSION_QUERY = `query WholeSession($id: ID!) {
   }
 }`;
 
-/** `first` sessions of one agent, each with its nested history, state, artifacts and metrics. */
+/**
+ * `first` sessions of one agent, each with its nested history, state, artifacts and metrics. The
+ * nested connections ask for a page: under a list, a whole history (up to MAX_PAGE_SIZE per
+ * session) would be over the cost limit.
+ */
 export const NESTED_SESSIONS_QUERY = `query NestedSessions($agentName: String!, $first: Int!) {
   sessions(agentName: $agentName, first: $first) {
     totalCount
     nodes {
       ${SESSION_FIELDS}
-      history { totalCount nodes { id seq role content timestamp metadata } }
+      history(first: 100) { totalCount nodes { id seq role content timestamp metadata } }
       state { data updatedAt }
-      artifacts { totalCount nodes { id name type path size } }
+      artifacts(first: 100) { totalCount nodes { id name type path size } }
       metrics(metricName: "latency") { totalCount nodes { id value timestamp labels } }
     }
   }

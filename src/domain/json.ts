@@ -81,3 +81,42 @@ export function jsonEqual(a: Json, b: Json): boolean {
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key]!, b[key]!));
 }
+
+/** Strings up to this length are counted one byte per code unit; longer ones by their UTF-8 bytes. */
+const SHORT_STRING = 64;
+
+/**
+ * What the JSON text of `value` would take, in bytes, taken from `budget`: what is left, or a
+ * negative number as soon as it runs out (the walk stops there, so a huge value costs no more than
+ * the budget to measure). Without building the text: each string counts its UTF-8 bytes (short ones
+ * a byte per character) plus its quotes, numbers a generous 24, and escapes are not counted — an
+ * estimate close to JSON.stringify's length for the records of this service, not a bound. Members
+ * whose value is `undefined` are left out, as JSON.stringify does.
+ */
+export function jsonBytesLeft(value: unknown, budget: number): number {
+  switch (typeof value) {
+    case 'string':
+      return budget - 2 - (value.length <= SHORT_STRING ? value.length : Buffer.byteLength(value));
+    case 'number':
+      return budget - 24;
+    case 'boolean':
+      return budget - 5;
+    case 'object': {
+      if (value === null) return budget - 4;
+      let left = budget - 2;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length && left >= 0; i++) left = jsonBytesLeft(value[i], left - 1);
+        return left;
+      }
+      for (const key in value) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member === undefined) continue;
+        left = jsonBytesLeft(member, left - key.length - 4);
+        if (left < 0) return left;
+      }
+      return left;
+    }
+    default:
+      return budget;
+  }
+}

@@ -23,7 +23,12 @@ function writesProtoMember(document: DocumentNode): boolean {
  * generic executor on every request: a 50-session nested query takes 17 ms instead of 29 ms in
  * process, a 1,000-message session 17 instead of 21 (`npm run bench` measures it served).
  *
- * Except documents whose literals have a `__proto__` member: graphql-jit writes literal arguments
+ * Subscriptions stay with graphql-js (only the `onExecute` hook is taken): graphql-jit calls a
+ * field's `subscribe` with the operation's variables in place of the field's arguments, so an
+ * inline argument or a variable named differently from its argument would be lost. A subscription
+ * is set up once per stream, so compiling it would gain nothing anyway.
+ *
+ * Documents whose literals have a `__proto__` member: graphql-jit writes literal arguments
  * into the generated code as a JavaScript object literal, where `"__proto__": v` sets the
  * prototype instead of adding a member — the member would vanish (or the object be refused as
  * not plain JSON). Those rare documents run on graphql-js, which keeps the member; variables are
@@ -31,7 +36,7 @@ function writesProtoMember(document: DocumentNode): boolean {
  */
 export function useCompiledExecution(): Plugin {
   const verdicts = new WeakMap<DocumentNode, boolean>();
-  return useGraphQlJit(
+  const { onExecute } = useGraphQlJit(
     {},
     {
       enableIf: ({ document }) => {
@@ -40,5 +45,6 @@ export function useCompiledExecution(): Plugin {
         return compile;
       },
     },
-  ) as Plugin;
+  );
+  return { onExecute } as Plugin;
 }

@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor } from '../domain/cursors.js';
 import { type FieldIssue, ValidationError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/inputs.js';
-import type { PageSizes } from '../domain/paging.js';
+import { DEFAULT_PAGE_SIZE, type PageSizes } from '../domain/paging.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { MetricKey, Slice } from '../storage/backend.js';
 
@@ -85,6 +85,14 @@ export interface Page<K> {
   /** Paging with `last`: the page is the end of the window. */
   backward: boolean;
 }
+
+/**
+ * Declared (`extensions`) on each connection field whose resolver pages with `pagedByDefault`: the
+ * cost limit (http/graphql-cost.ts) then counts a read without `first`/`last` as this many items.
+ * A connection without it counts as its whole list, up to MAX_PAGE_SIZE — what `wholeByDefault`
+ * returns, and the safe guess for a connection that forgot to say.
+ */
+export const PAGED_BY_DEFAULT = { defaultPageSize: DEFAULT_PAGE_SIZE } as const;
 
 /** Reads and checks Relay paging arguments; a ValidationError names every bad argument. */
 export function readPage<K>(args: PageArgs, keys: Keyset<unknown, K>, sizes: PageSizes): Page<K> {

@@ -1,9 +1,16 @@
 import {
   type DocumentNode,
+  type FragmentDefinitionNode,
+  getNamedType,
   getOperationAST,
   GraphQLError,
+  type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
   Kind,
+  type OperationDefinitionNode,
   type OperationTypeNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -25,8 +32,8 @@ import { requestLogger } from './request-context.js';
  * Authentication at the edge, before either door: every request but `GET /health` (and CORS
  * preflights, which carry no credentials) must present a valid API key — unless AUTH_MODE=none,
  * which config allows on loopback only. The caller becomes a `Principal`, found again with
- * `callerOf(request)`; scopes are checked per REST route (rest/router.ts) and per GraphQL root
- * field (below).
+ * `callerOf(request)`; scopes are checked per REST route (rest/router.ts) and per GraphQL field
+ * (below).
  */
 
 /** Who is calling, and the storage of their tenant (opened while authenticating, so that a failure is a clean 503). */
@@ -102,38 +109,76 @@ export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }
   };
 }
 
-// --- GraphQL: scopes per root field ---------------------------------------------------------------
-
-/** The names of the root fields an operation selects, through fragments. */
-function rootFields(selectionSet: SelectionSetNode, document: DocumentNode, into: Set<string>): Set<string> {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) into.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) rootFields(selection.selectionSet, document, into);
-    else {
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) rootFields(fragment.selectionSet, document, into);
-    }
-  }
-  return into;
-}
+// --- GraphQL: scopes per field ------------------------------------------------------------------
 
 const DEFAULT_SCOPE: Record<OperationTypeNode, ApiKeyScope> = { query: 'read', subscription: 'read', mutation: 'write' };
 
+/** The scope a field declares (`extensions: { requiredScope }` on the Pothos field; see graphql/scopes.ts). */
+function declaredScope(field: GraphQLField<unknown, unknown> | undefined): ApiKeyScope | null {
+  const own = field?.extensions?.requiredScope;
+  return API_KEY_SCOPES.includes(own as ApiKeyScope) ? (own as ApiKeyScope) : null;
+}
+
+/** Each scope an operation needs, with the first field that needs it (`Type.field`, for the refusal). */
+type Needs = Map<ApiKeyScope, string>;
+
 /**
- * The scope a root field needs: its own (`extensions: { requiredScope }` on the Pothos field, e.g.
- * the API key fields need `admin`), else `read` for queries and subscriptions, `write` for mutations.
+ * What an operation needs. A root field: its own scope, else `read` for queries and subscriptions,
+ * `write` for mutations. Any field below it that declares a scope needs that scope too — so the
+ * fields that read other records (a session's history, a message's session, ...) need `read` even
+ * inside a mutation's result, and a write-only key cannot read through what it writes. The whole
+ * selection is walked, through fragments, with the schema's types.
  */
-function requiredScopes(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Set<ApiKeyScope> {
-  const operation = getOperationAST(document, operationName);
-  const needed = new Set<ApiKeyScope>();
-  if (!operation) return needed;
-  const type = schema.getRootType(operation.operation);
-  for (const name of rootFields(operation.selectionSet, document, new Set())) {
-    if (name.startsWith('__')) continue; // introspection: any valid key
-    const own = type?.getFields()[name]?.extensions?.requiredScope;
-    needed.add(API_KEY_SCOPES.includes(own as ApiKeyScope) ? (own as ApiKeyScope) : DEFAULT_SCOPE[operation.operation]);
+function requiredScopes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Needs {
+  const needs: Needs = new Map();
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  return needed;
+  const need = (scope: ApiKeyScope, where: string) => void (needs.has(scope) || needs.set(scope, where));
+  // Fragments already walked on a type: a fragment spread many times is walked once.
+  const walked = new Set<string>();
+
+  function walk(type: GraphQLNamedType | undefined, selectionSet: SelectionSetNode, root: boolean): void {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name.startsWith('__')) continue; // introspection and __typename: any valid key
+        const field = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[name] : undefined;
+        const scope = declaredScope(field) ?? (root ? DEFAULT_SCOPE[operation.operation] : null);
+        if (scope) need(scope, `${type?.name}.${name}`);
+        if (selection.selectionSet) walk(field && getNamedType(field.type), selection.selectionSet, false);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        walk(on, selection.selectionSet, root);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        const on = fragment && schema.getType(fragment.typeCondition.name.value);
+        const key = `${selection.name.value} ${root}`;
+        if (!fragment || walked.has(key)) continue;
+        walked.add(key);
+        walk(on ?? undefined, fragment.selectionSet, root);
+      }
+    }
+  }
+  walk(schema.getRootType(operation.operation) ?? undefined, operation.selectionSet, true);
+  return needs;
+}
+
+/**
+ * The needs of each operation of a document, kept as long as the document: Yoga reuses the parsed
+ * document of a query string it has seen, so a repeated operation is walked once.
+ */
+const needsByDocument = new WeakMap<DocumentNode, Map<OperationDefinitionNode, Needs>>();
+
+function needsOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Needs | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  let byOperation = needsByDocument.get(document);
+  if (!byOperation) needsByDocument.set(document, (byOperation = new Map()));
+  let needs = byOperation.get(operation);
+  if (!needs) byOperation.set(operation, (needs = requiredScopes(schema, document, operation)));
+  return needs;
 }
 
 function missingScope(args: {
@@ -143,15 +188,17 @@ function missingScope(args: {
   contextValue: unknown;
 }): GraphQLError | null {
   const { principal } = args.contextValue as GraphQLContext;
-  for (const scope of requiredScopes(args.schema, args.document, args.operationName)) {
+  for (const [scope, where] of needsOf(args.schema, args.document, args.operationName) ?? []) {
     if (!principal.scopes.has(scope)) {
-      return new GraphQLError(`This API key lacks the "${scope}" scope`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+      return new GraphQLError(`This API key lacks the "${scope}" scope (${where} needs it)`, {
+        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+      });
     }
   }
   return null;
 }
 
-/** Refuses an operation before any resolver runs when the key lacks a scope one of its root fields needs. */
+/** Refuses an operation before any resolver runs when the key lacks a scope one of its fields needs. */
 export function useScopes(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {

@@ -1,17 +1,24 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   GraphQLError,
   getNamedType,
+  getOperationAST,
   isIntrospectionType,
   Lexer,
+  type OperationDefinitionNode,
   Source,
   TokenKind,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { jsonBytesLeft } from '../domain/json.js';
+import { type OperationCost, operationCost } from './graphql-cost.js';
 
 /**
  * What a GraphQL request may ask for, checked before anything runs: no resolver, no SQL. A refused
@@ -23,11 +30,13 @@ import type { Config } from '../config.js';
  * | `MAX_DEPTH_EXCEEDED`      | 400    | fields nested too deep (GRAPHQL_MAX_DEPTH)              |
  * | `MAX_ALIASES_EXCEEDED`    | 400    | too many aliases (GRAPHQL_MAX_ALIASES)                  |
  * | `MAX_DIRECTIVES_EXCEEDED` | 400    | too many directives (GRAPHQL_MAX_DIRECTIVES)            |
- * | `MAX_COST_EXCEEDED`       | 400    | too much work by graphql-armor's cost model             |
+ * | `MAX_COST_EXCEEDED`       | 400    | too much work by the cost model of graphql-cost.ts      |
  * | `INTROSPECTION_DISABLED`  | 400    | `__schema`/`__type` while introspection is off          |
  * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
  * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
+ * | `RESPONSE_TOO_LARGE`      | 400    | the answer would exceed GRAPHQL_MAX_RESPONSE_BYTES      |
+ * | `BAD_REQUEST`             | 400    | the body (or a GET's `variables`) is not valid JSON     |
  *
  * Yoga itself refuses mutations over GET (405, `Allow: POST`) and batching (off unless enabled).
  */
@@ -55,6 +64,69 @@ function reporter(code: string) {
   };
 }
 
+/**
+ * GRAPHQL_MAX_COST, by the cost model of graphql-cost.ts: checked once the operation and its
+ * variables are known, before any resolver runs. Operations whose cost no variable decides are
+ * costed once per parsed document (Yoga reuses the document of a query string it has seen).
+ */
+function useCostLimit(maxCost: number, maxPageSize: number): Plugin {
+  const costs = new WeakMap<DocumentNode, Map<OperationDefinitionNode, OperationCost>>();
+  function costOf(args: ExecutionArgs): OperationCost | null {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation) return null;
+    let byOperation = costs.get(args.document);
+    const known = byOperation?.get(operation);
+    if (known) return known;
+    const computed = operationCost(args.schema, args.document, operation, args.variableValues, maxPageSize);
+    if (!computed.dependsOnVariables) {
+      if (!byOperation) costs.set(args.document, (byOperation = new Map()));
+      byOperation.set(operation, computed);
+    }
+    return computed;
+  }
+  function refused(args: ExecutionArgs): GraphQLError | null {
+    const cost = costOf(args);
+    if (!cost || cost.cost <= maxCost) return null;
+    const defaulted = [...cost.defaulted].map(([field, items]) => `${field} as ${items}`);
+    const hint = defaulted.length
+      ? ` A connection read without first or last counts as its default page (${defaulted.join(', ')} items): ask for first: n.`
+      : '';
+    return refusal(`Query Cost limit of ${maxCost} exceeded, found ${Math.ceil(cost.cost)}.${hint}`, 'MAX_COST_EXCEEDED');
+  }
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = refused(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = refused(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+/**
+ * GRAPHQL_MAX_RESPONSE_BYTES: a result whose JSON would be larger is replaced, before anything is
+ * serialized, by a 400 RESPONSE_TOO_LARGE (for a subscription: that event, and the stream goes on).
+ * The size is measured on the result itself (domain/json.ts `jsonBytesLeft`), which stops as soon
+ * as the budget is spent, rather than by serializing: an oversized text could take hundreds of
+ * megabytes before the check, or exceed what a JavaScript string can hold and fail as a 500.
+ */
+function useResponseLimit(maxBytes: number): Plugin {
+  const limit = `${maxBytes} bytes (GRAPHQL_MAX_RESPONSE_BYTES): ask for smaller pages (first/last) or fewer fields.`;
+  const checker = (args: ExecutionArgs) => ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    if (result.data == null || jsonBytesLeft(result.data, maxBytes) >= 0) return;
+    // A mutation has run by now: its answer goes, its write stays, and the client must know.
+    const applied = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+    const message = applied ? `The mutation was applied, but its answer would be larger than ${limit}` : `The response would be larger than ${limit}`;
+    setResult({ errors: [refusal(message, 'RESPONSE_TOO_LARGE')] });
+  };
+  return {
+    onExecute: ({ args }) => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, checker(args)) }),
+    onSubscribe: ({ args }) => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, checker(args)) }),
+  };
+}
+
 function useArmor(limits: Config['graphqlLimits']): Plugin {
   return EnvelopArmorPlugin({
     // Counted by useMaxTokens below instead, before parsing (see there).
@@ -63,7 +135,8 @@ function useArmor(limits: Config['graphqlLimits']): Plugin {
     maxDepth: { n: limits.depth, flattenFragments: true, ...reporter('MAX_DEPTH_EXCEEDED') },
     maxAliases: { n: limits.aliases, ...reporter('MAX_ALIASES_EXCEEDED') },
     maxDirectives: { n: limits.directives, ...reporter('MAX_DIRECTIVES_EXCEEDED') },
-    costLimit: { maxCost: limits.cost, flattenFragments: true, ...reporter('MAX_COST_EXCEEDED') },
+    // Counted by useCostLimit below instead, with page sizes from variables and defaults (see graphql-cost.ts).
+    costLimit: { enabled: false },
     // Suggestions are removed by useDomainErrors (graphql/errors.ts), which also catches the
     // "Did you mean the enum value …?" form and variable errors that armor's filter misses.
     blockFieldSuggestion: { enabled: false },
@@ -196,13 +269,73 @@ function useBodyLimit(maxBytes: number): Plugin {
   };
 }
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/** The query-string parameters Yoga reads as JSON on a GET. */
+const JSON_PARAMS = ['variables', 'extensions'] as const;
+
+/** Which JSON parameter of a GET's URL does not parse (only asked once parsing failed). */
+function badJsonParam(request: Request): string | undefined {
+  const params = new URL(request.url).searchParams;
+  return JSON_PARAMS.find((name) => {
+    const value = params.get(name);
+    if (!value) return false;
+    try {
+      JSON.parse(value);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** The one refusal of a request whose JSON does not parse, whatever the parser said. */
+function notJson(request: Request): GraphQLError {
+  const param = request.method === 'GET' ? badJsonParam(request) : undefined;
+  return refusal(param ? `The URL parameter "${param}" is not valid JSON` : 'Request body is not valid JSON', 'BAD_REQUEST');
+}
+
+/** Yoga's refusal of a POST body that is not JSON: the one parser error carrying `originalError`. */
+const isJsonParseError = (error: unknown): boolean =>
+  error instanceof SyntaxError || (error instanceof GraphQLError && error.extensions.originalError !== undefined);
+
+/**
+ * A body (or a GET's `variables`/`extensions`) that is not JSON answers 400 BAD_REQUEST saying so.
+ * Yoga's own answer put the JSON parser's message, with a piece of the body, into
+ * `extensions.originalError` (in every NODE_ENV), and a GET's bad `variables` escaped as a 500.
+ */
+function useJsonErrors(): Plugin {
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      const parse = requestParser;
+      const replace = (request: Request) => (error: unknown) => {
+        throw isJsonParseError(error) ? notJson(request) : error;
+      };
+      setRequestParser((request) => {
+        try {
+          const params = parse(request);
+          // Yoga's parsers may answer a thenable of its own rather than a native promise.
+          return isThenable(params) ? Promise.resolve(params).catch(replace(request)) : params;
+        } catch (error) {
+          return replace(request)(error);
+        }
+      });
+    },
+  };
+}
+
 /** Every GraphQL limit of this server, in the order Yoga should apply them. */
 export function graphqlLimitPlugins(config: Config): Plugin[] {
   return [
     useCsrf(),
     useBodyLimit(config.maxBodyBytes),
+    useJsonErrors(),
     useMaxTokens(config.graphqlLimits.tokens),
     useArmor(config.graphqlLimits),
+    useCostLimit(config.graphqlLimits.cost, config.maxPageSize),
+    useResponseLimit(config.graphqlLimits.responseBytes),
     ...(config.introspection ? [] : [useNoIntrospection()]),
     useNoProtoAlias(),
   ];

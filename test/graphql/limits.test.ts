@@ -1,7 +1,12 @@
-import { getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { getNamedType, isObjectType, Kind, parse, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as benchQueries from '../../bench/lib/queries.js';
+import { defaultMaxCost } from '../../src/config.js';
 import { schema } from '../../src/graphql/schema.js';
+import { operationCost } from '../../src/http/graphql-cost.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { openSse } from '../support/sse.js';
 import { type GraphQLClient, graphqlClient } from './client.js';
 
 /**
@@ -103,11 +108,18 @@ describe('query limits (graphql-armor), before any resolver runs', () => {
   });
 
   it('cost: a query whose page sizes and breadth cost more than 5,000 is refused with MAX_COST_EXCEEDED', async () => {
+    // With MAX_PAGE_SIZE=5 the limit is its floor, 5000.
     const query = '{ sessions(first: 5) { nodes { history(first: 5) { nodes { id content role seq timestamp metadata } } } } }';
     const ok = await postJson(ts.url, { query });
     expect(ok.body.errors).toBeUndefined();
-    const costly = '{ sessions(first: 100) { nodes { history(first: 100) { nodes { id content } } } } }';
-    await expectRefused(() => postJson(ts.url, { query: costly }), 400, 'MAX_COST_EXCEEDED', /Query Cost limit of 5000 exceeded/);
+    // Without first: sessions count as their page of 5 (100 capped by MAX_PAGE_SIZE), each history whole (5).
+    const costly = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: sessions { nodes { history { nodes { id content } } } }`).join(' ')} }`;
+    await expectRefused(
+      () => postJson(ts.url, { query: costly }),
+      400,
+      'MAX_COST_EXCEEDED',
+      /^Query Cost limit of 5000 exceeded, found \d+\. .*Query\.sessions as 5, Session\.history as 5/,
+    );
   });
 
   it('the status is 400 whatever the client accepts', async () => {
@@ -133,6 +145,154 @@ describe('query limits (graphql-armor), before any resolver runs', () => {
       await strict.close();
     }
   });
+});
+
+describe('cost of connections read without first/last, at the default MAX_PAGE_SIZE (10,000) and cost limit', () => {
+  let big: TestServer;
+  let id: string;
+  beforeAll(async () => {
+    big = await startTestServer();
+    const created = await graphqlClient(big.url).raw('mutation { createSession(input: {agentName: "cost"}) { id } }');
+    id = (created.data as { createSession: { id: string } }).createSession.id;
+  });
+  afterAll(() => big.close());
+
+  const aliases = (n: number, history: string) =>
+    `query($id: ID!${history.includes('$n') ? ', $n: Int' : ''}) { ${Array.from({ length: n }, (_, i) => `a${i}: session(id: $id) { ${history} { nodes { content } } }`).join(' ')} }`;
+
+  it('a whole history counts as MAX_PAGE_SIZE messages: 15 aliases of it are refused, before any SQL', async () => {
+    big.resetQueries();
+    const refused = await postJson(big.url, { query: aliases(15, 'history'), variables: { id } });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors).toEqual([
+      {
+        message: expect.stringMatching(/^Query Cost limit of 1000000 exceeded, found \d+\. .*Session\.history as 10000 items.*first: n/),
+        extensions: { code: 'MAX_COST_EXCEEDED' },
+      },
+    ]);
+    expect(big.queries).toEqual([]);
+    // One of them is fine, and so are 15 pages of 100.
+    expect((await postJson(big.url, { query: aliases(1, 'history'), variables: { id } })).body).toEqual({ data: { a0: { history: { nodes: [] } } } });
+    const paged = await postJson(big.url, { query: aliases(15, 'history(first: 100)'), variables: { id } });
+    expect(paged.body.errors, paged.text).toBeUndefined();
+  });
+
+  it('a page size passed as a variable counts as its value (a variable no longer hides it)', async () => {
+    const query = aliases(15, 'history(first: $n)');
+    const refused = await postJson(big.url, { query, variables: { id, n: 10_000 } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions.code).toBe('MAX_COST_EXCEEDED');
+    // The same document with a small page passes: the cost is per request, not per document.
+    const ok = await postJson(big.url, { query, variables: { id, n: 10 } });
+    expect(ok.body.errors, ok.text).toBeUndefined();
+    // A variable left out counts as its default value, or as the default page.
+    const defaulted = query.replace('$n: Int', '$n: Int = 10');
+    expect((await postJson(big.url, { query: defaulted, variables: { id } })).body.errors).toBeUndefined();
+    expect((await postJson(big.url, { query, variables: { id } })).body.errors[0].extensions.code).toBe('MAX_COST_EXCEEDED');
+  });
+
+  it("README's one-session example (whole history, artifacts, metrics) stays within the limit", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /```graphql\n(query Session\(\$id: ID!\)[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain('history {');
+    const response = await postJson(big.url, { query: example, variables: { id } });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.session.id).toBe(id);
+  });
+
+  it('every operation of operations.graphql and of the benchmark stays within the limit, even with its page variables left out', () => {
+    const limit = defaultMaxCost(10_000);
+    const documents = [
+      ['operations.graphql', readFileSync(new URL('./operations.graphql', import.meta.url), 'utf8'), {}],
+      ...Object.entries(benchQueries)
+        .filter(([name, query]) => name.endsWith('_QUERY') && typeof query === 'string')
+        .map(([name, query]) => [name, query, { first: 50 }]),
+    ] as [string, string, Record<string, unknown>][];
+    let operations = 0;
+    for (const [name, text, variables] of documents) {
+      const document = parse(text);
+      for (const operation of document.definitions) {
+        if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+        operations++;
+        const { cost } = operationCost(schema, document, operation, variables, 10_000);
+        expect(cost, `${name}: ${operation.name?.value}`).toBeLessThanOrEqual(limit);
+      }
+    }
+    expect(operations).toBeGreaterThan(30);
+  });
+});
+
+describe('response size (GRAPHQL_MAX_RESPONSE_BYTES)', () => {
+  const addMessage = (url: string, sessionId: string, content: string) =>
+    postJson(url, { query: 'mutation($i: AddMessageInput!) { addMessage(input: $i) { seq } }', variables: { i: { sessionId, role: 'USER', content } } });
+  const createSession = async (url: string) =>
+    (await postJson(url, { query: 'mutation { createSession(input: {agentName: "big"}) { id } }' })).body.data.createSession.id as string;
+
+  it('an answer larger than the limit is refused with 400 RESPONSE_TOO_LARGE; a smaller one passes', async () => {
+    const small = await startTestServer({ GRAPHQL_MAX_RESPONSE_BYTES: '2048' });
+    try {
+      const id = await createSession(small.url);
+      for (let i = 0; i < 4; i++) expect((await addMessage(small.url, id, `${i}`.repeat(600))).status).toBe(200);
+      const query = 'query($id: ID!, $n: Int) { session(id: $id) { history(first: $n) { nodes { content } } } }';
+      for (const accept of ['application/json', 'application/graphql-response+json']) {
+        const refused = await postJson(small.url, { query, variables: { id } }, { accept });
+        expect(refused.status, refused.text).toBe(400);
+        expect(refused.body).toEqual({
+          errors: [{ message: expect.stringMatching(/^The response would be larger than 2048 bytes \(GRAPHQL_MAX_RESPONSE_BYTES\)/), extensions: { code: 'RESPONSE_TOO_LARGE' } }],
+        });
+      }
+      const fits = await postJson(small.url, { query, variables: { id, n: 2 } });
+      expect(fits.status).toBe(200);
+      expect(fits.body.data.session.history.nodes).toHaveLength(2);
+      // A mutation whose answer is too large has still written, and says so.
+      const update = 'mutation($id: ID!) { updateSession(id: $id, input: { userId: "u1" }) { history { nodes { content } } } }';
+      const applied = await postJson(small.url, { query: update, variables: { id } });
+      expect(applied.status).toBe(400);
+      expect(applied.body.errors[0]).toMatchObject({ message: expect.stringMatching(/^The mutation was applied, but its answer would be larger than 2048 bytes/), extensions: { code: 'RESPONSE_TOO_LARGE' } });
+      const after = await postJson(small.url, { query: 'query($id: ID!) { session(id: $id) { userId } }', variables: { id } });
+      expect(after.body.data.session.userId).toBe('u1');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a subscription event larger than the limit becomes an error event, and the stream goes on', async () => {
+    const small = await startTestServer({ GRAPHQL_MAX_RESPONSE_BYTES: '2048' });
+    try {
+      const id = await createSession(small.url);
+      const body = JSON.stringify({ query: `subscription { sessionEvents(sessionId: "${id}") { ... on MessageAdded { message { content } } } }` });
+      const stream = await openSse(`${small.url}/graphql`, { 'content-type': 'application/json' }, { method: 'POST', body });
+      await addMessage(small.url, id, 'x'.repeat(5000));
+      await addMessage(small.url, id, 'small');
+      const [big, next] = await stream.take(2);
+      stream.close();
+      expect(JSON.parse(big!.data).errors[0].extensions.code).toBe('RESPONSE_TOO_LARGE');
+      expect(JSON.parse(next!.data).data.sessionEvents.message.content).toBe('small');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('15 aliases of a 45 MB history answer 400 RESPONSE_TOO_LARGE at the default limit (64 MiB), not 500', async () => {
+    const big = await startTestServer({ MAX_BODY_BYTES: String(8 * 1024 * 1024) });
+    try {
+      const id = await createSession(big.url);
+      for (let i = 0; i < 9; i++) expect((await addMessage(big.url, id, String.fromCharCode(97 + i).repeat(5_000_000))).status).toBe(200);
+      // Pages of 100, so that the cost limit lets it through: 15 × 45 MB would be 675 MB of JSON.
+      const query = `query($id: ID!) { ${Array.from({ length: 15 }, (_, i) => `a${i}: session(id: $id) { history(first: 100) { nodes { content } } }`).join(' ')} }`;
+      const refused = await postJson(big.url, { query, variables: { id } });
+      expect(refused.status, refused.text.slice(0, 300)).toBe(400);
+      expect(refused.body.errors[0].extensions.code).toBe('RESPONSE_TOO_LARGE');
+      expect(refused.body.errors[0].message).toMatch(/larger than 67108864 bytes/);
+      // One of them (45 MB) is served.
+      const one = await postJson(big.url, { query: 'query($id: ID!) { session(id: $id) { history { nodes { seq } } } }', variables: { id } });
+      expect(one.body.data.session.history.nodes).toHaveLength(9);
+    } finally {
+      await big.close();
+    }
+  }, 120_000);
 });
 
 describe('no hints about the schema in errors', () => {
@@ -305,6 +465,45 @@ describe('body size (MAX_BODY_BYTES) for GraphQL', () => {
     const response = await post(chunked(big(900 * 1024)), { duplex: 'half' } as RequestInit);
     expect(response.status, response.text.slice(0, 300)).toBe(200);
     expect(response.body.data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('a request whose JSON does not parse', () => {
+  const bodies = ['{"query": ', '{bad', '{"query": "{ __typename }", "variables": {"secret-ish": tru}}', ''];
+
+  /** Checks a refusal says what is wrong, with a code, and nothing of the parser or the body. */
+  function expectNotJson(response: Raw, message: string, sent: string) {
+    expect(response.status, response.text).toBe(400);
+    expect(response.body.errors).toEqual([{ message, extensions: { code: 'BAD_REQUEST' } }]);
+    expect(response.text).not.toMatch(/originalError|SyntaxError|position|Unexpected|secret-ish/);
+    if (sent.length > 2) expect(response.text).not.toContain(sent.slice(0, 8));
+  }
+
+  it('answers 400 BAD_REQUEST "Request body is not valid JSON", in development and in production, whatever the client accepts', async () => {
+    const production = await startTestServer({ NODE_ENV: 'production' });
+    const development = await startTestServer({ NODE_ENV: 'development' });
+    try {
+      for (const url of [ts.url, production.url, development.url]) {
+        for (const body of bodies) {
+          for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
+            const response = await send(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+            expectNotJson(response, 'Request body is not valid JSON', body);
+          }
+        }
+      }
+      expect(production.queries).toEqual([]);
+    } finally {
+      await production.close();
+      await development.close();
+    }
+  });
+
+  it('answers 400 BAD_REQUEST naming the URL parameter of a GET whose variables or extensions are not JSON (not 500)', async () => {
+    for (const param of ['variables', 'extensions']) {
+      const path = `/graphql?query=${encodeURIComponent('{ __typename }')}&${param}=${encodeURIComponent('{bad')}`;
+      const response = await send(ts.url, { path, headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' } });
+      expectNotJson(response, `The URL parameter "${param}" is not valid JSON`, '{bad');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { getNamedType, isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema.js';
 
@@ -14,5 +14,49 @@ describe('schema.graphql', () => {
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
       ['apiKeys', 'artifact', 'cacheEntry', 'message', 'metrics', 'session', 'sessions'].sort(),
     );
+  });
+});
+
+describe('scopes declared on fields', () => {
+  /**
+   * Every field below the root that returns records, and whether it declares the `read` scope. A
+   * relation (a field that loads other records) must, or a write-only key could read through a
+   * mutation's result; a field returning part of its parent's own value must not. A new field of
+   * either kind fails here until it is listed, which is the moment to decide.
+   */
+  it('every relation needs `read`; fields that return their parent’s own value need nothing', () => {
+    const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+    const declared: Record<string, unknown> = {};
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || roots.has(type) || type.name.startsWith('__') || /(Connection|Edge)$|^PageInfo$/.test(type.name)) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (isObjectType(getNamedType(field.type))) {
+          declared[`${type.name}.${field.name}`] = field.extensions.requiredScope ?? null;
+        }
+      }
+    }
+    expect(declared).toEqual({
+      // Relations: they load other records.
+      'Session.parent': 'read',
+      'Session.forks': 'read',
+      'Session.history': 'read',
+      'Session.state': 'read',
+      'Session.artifacts': 'read',
+      'Session.metrics': 'read',
+      'Message.session': 'read',
+      // Parts of the value itself (what a write returned, or an event's payload).
+      'CreatedApiKey.apiKey': null,
+      'RetentionReport.expiredDeleted': null,
+      'RetentionReport.idleEnded': null,
+      'RetentionReport.endedDeleted': null,
+      'SessionCreated.session': null,
+      'SessionUpdated.session': null,
+      'SessionDeleted.session': null,
+      'MessageAdded.message': null,
+      'StateChanged.state': null,
+      'ArtifactCreated.artifact': null,
+      'ArtifactDeleted.artifact': null,
+      'MetricRecorded.metric': null,
+    });
   });
 });

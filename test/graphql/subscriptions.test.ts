@@ -235,3 +235,79 @@ describe('GraphQL subscriptions (SSE)', () => {
   });
 });
 
+
+/**
+ * Subscriptions as a plain HTTP client sends them: a JSON POST with `Accept: text/event-stream`,
+ * arguments written inline or through variables named anything. (The compiled executor once handed
+ * the operation's variables to `subscribe` as if they were the field's arguments: only a variable
+ * named exactly like its argument worked.)
+ */
+describe('GraphQL subscriptions over plain fetch: arguments however they are written', () => {
+  let ts: TestServer;
+  afterEach(() => ts?.close());
+
+  async function open(query: string, variables?: Record<string, unknown>) {
+    const body = JSON.stringify(variables ? { query, variables } : { query });
+    return openSse(`${ts.url}/graphql`, { 'content-type': 'application/json' }, { method: 'POST', body });
+  }
+
+  /** The first `next` event of a stream, after a write that makes one. */
+  async function firstEvent(stream: Awaited<ReturnType<typeof open>>, write: () => Promise<unknown>, field: string) {
+    expect(stream.status).toBe(200);
+    // The response arrives once the server has positioned the stream: writes from now on are in it.
+    await write();
+    const message = await stream.next();
+    stream.close();
+    expect(message?.event, message?.data).toBe('next');
+    const payload = JSON.parse(message!.data);
+    expect(payload.errors, message!.data).toBeUndefined();
+    return payload.data[field];
+  }
+
+  /** The error a refused subscription streams instead of events: its extensions. */
+  async function refusal(query: string) {
+    const stream = await open(query);
+    const message = await stream.next();
+    stream.close();
+    return JSON.parse(message!.data).errors?.[0]?.extensions;
+  }
+
+  it('sessionEvents with an inline literal, with a renamed variable, and with a default-valued variable', async () => {
+    ts = await startTestServer();
+    const api = client(ts.url);
+    const id = (await api.post('/storage/sessions', { agent_name: 'plain' })).body.id as string;
+    const append = (content: string) => () => api.post('/storage/history', { session_id: id, role: 'user', content });
+    const select = '{ __typename sessionId ... on MessageAdded { message { content } } }';
+
+    const inline = await open(`subscription { sessionEvents(sessionId: "${id}") ${select} }`);
+    expect(await firstEvent(inline, append('inline'), 'sessionEvents')).toEqual({ __typename: 'MessageAdded', sessionId: id, message: { content: 'inline' } });
+
+    const renamed = await open(`subscription($id: ID!) { sessionEvents(sessionId: $id) ${select} }`, { id });
+    expect(await firstEvent(renamed, append('renamed'), 'sessionEvents')).toMatchObject({ message: { content: 'renamed' } });
+
+    const defaulted = await open(`subscription($s: ID! = "${id}") { events: sessionEvents(sessionId: $s, after: null) ${select} }`);
+    expect(await firstEvent(defaulted, append('defaulted'), 'events')).toMatchObject({ message: { content: 'defaulted' } });
+
+    // Refusals still come from the arguments as written.
+    expect(await refusal(`subscription { sessionEvents(sessionId: "session_nope") ${select} }`)).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('agentEvents with an inline literal and with a renamed variable', async () => {
+    ts = await startTestServer();
+    const api = client(ts.url);
+    const id = (await api.post('/storage/sessions', { agent_name: 'courier' })).body.id as string;
+    const append = (content: string) => () => api.post('/storage/history', { session_id: id, role: 'user', content });
+    const select = '{ __typename agentName ... on MessageAdded { message { content } } }';
+
+    const inline = await open(`subscription { agentEvents(agentName: "courier") ${select} }`);
+    expect(await firstEvent(inline, append('inline'), 'agentEvents')).toEqual({ __typename: 'MessageAdded', agentName: 'courier', message: { content: 'inline' } });
+
+    const renamed = await open(`subscription($agent: String!) { agentEvents(agentName: $agent) ${select} }`, { agent: 'courier' });
+    expect(await firstEvent(renamed, append('renamed'), 'agentEvents')).toMatchObject({ message: { content: 'renamed' } });
+
+    // The argument is validated as given (not as missing).
+    const tooLong = await refusal(`subscription { agentEvents(agentName: "${'x'.repeat(300)}") ${select} }`);
+    expect(tooLong).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['agentName'] }] });
+    expect(tooLong.issues[0].message).not.toMatch(/undefined/);
+  });
+});

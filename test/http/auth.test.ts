@@ -96,6 +96,49 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect((await tenantAdmin.post('/storage/retention/run?dry_run=true')).status).toBe(200);
   });
 
+  it('a write-only key cannot read through a mutation’s result: relations need `read`, refused before anything runs', async () => {
+    const writer = keyed(server.url, await createKey(server.url, 'acme', ['WRITE']));
+    const both = keyed(server.url, await createKey(server.url, 'acme', ['READ', 'WRITE']));
+    const created = await writer.gql('mutation { createSession(input: { agentName: "vault", metadata: { v: 1 } }) { id } }');
+    const id = created.body.data.createSession.id as string;
+    const added = await writer.gql('mutation ($id: ID!) { addMessages(sessionId: $id, messages: [{ role: USER, content: "the secret plan" }]) { id seq } }', { id });
+    const messageId = added.body.data.addMessages[0].id as string;
+    expect((await writer.gql('mutation ($id: ID!) { setState(sessionId: $id, data: { secret: 42 }) { version } }', { id })).body.data.setState.version).toBe(1);
+
+    const readThrough = [
+      // The issue's own example, with a change that must not be written.
+      `mutation { updateSession(id: "${id}", input: { metadata: { v: 2 } }) { metadata history { nodes { content } } state { data } } }`,
+      `mutation { updateSession(id: "${id}", input: { metadata: { v: 2 } }) { artifacts { totalCount } } }`,
+      `mutation { updateSession(id: "${id}", input: { metadata: { v: 2 } }) { metrics { nodes { value } } } }`,
+      `mutation { updateSession(id: "${id}", input: { metadata: { v: 2 } }) { forks { nodes { id } } parent { id } } }`,
+      `mutation { addMessage(input: { sessionId: "${id}", role: USER, content: "x" }) { id session { metadata } } }`,
+      // Through fragments and inline fragments too.
+      `mutation { addMessage(input: { sessionId: "${id}", role: USER, content: "x" }) { ...M } } fragment M on Message { session { id } }`,
+      `mutation { forkSession(id: "${id}", upToMessageId: "${messageId}") { ... on Session { history { nodes { content } } } } }`,
+    ];
+    for (const query of readThrough) {
+      const refused = await writer.gql(query);
+      expect(refused.status, query).toBe(403);
+      expect(refused.body.errors, query).toEqual([
+        { message: expect.stringMatching(/^This API key lacks the "read" scope \((Session|Message)\.\w+ needs it\)$/), extensions: { code: 'FORBIDDEN' } },
+      ]);
+      expect(refused.body.data ?? null).toBeNull();
+      expect(refused.text).not.toContain('the secret plan');
+    }
+    // Nothing ran: no update, no message, no fork.
+    const seen = await both.gql('query ($id: ID!) { session(id: $id) { metadata history { totalCount } forks { totalCount } } }', { id });
+    expect(seen.body.data.session).toEqual({ metadata: { v: 1 }, history: { totalCount: 1 }, forks: { totalCount: 0 } });
+
+    // What the write itself returns stays readable with `write` alone.
+    const own = await writer.gql(`mutation { updateSession(id: "${id}", input: { metadata: { v: 3 } }) { id metadata status parentId } }`);
+    expect(own.body).toEqual({ data: { updateSession: { id, metadata: { v: 3 }, status: 'ACTIVE', parentId: null } } });
+    const message = await writer.gql(`mutation { addMessage(input: { sessionId: "${id}", role: USER, content: "y" }) { id sessionId seq content } }`);
+    expect(message.body.data.addMessage).toMatchObject({ sessionId: id, seq: 2, content: 'y' });
+    // And a key with both scopes reads through the result as before.
+    const full = await both.gql(`mutation { updateSession(id: "${id}", input: {}) { metadata history { nodes { content } } state { data } } }`);
+    expect(full.body.data.updateSession).toEqual({ metadata: { v: 3 }, history: { nodes: [{ content: 'the secret plan' }, { content: 'y' }] }, state: { data: { secret: 42 } } });
+  });
+
   it('lets a tenant admin manage its own tenant’s keys only', async () => {
     const acmeAdmin = keyed(server.url, await createKey(server.url, 'acme', ['ADMIN']));
     const betaKey = await keyed(server.url, ADMIN_KEY).gql(CREATE_KEY, { tenant: 'beta', scopes: ['READ'] });

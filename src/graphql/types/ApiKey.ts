@@ -2,10 +2,11 @@ import type { CreatedApiKey as CreatedApiKeyRecord } from '../../auth/api-keys.j
 import { createApiKeyInput, shortText, tenantName } from '../../domain/inputs.js';
 import { API_KEY_SCOPES, type ApiKey as ApiKeyRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../builder.js';
+import { requires } from '../scopes.js';
 import { parsed } from '../validation.js';
 
 /** Only keys with the `admin` scope may use these fields (see http/auth.ts). */
-const ADMIN = { requiredScope: 'admin' } as const;
+const ADMIN = requires('admin');
 
 export const ApiKeyScope = builder.enumType('ApiKeyScope', {
   description: 'What a key may do: READ every read, WRITE every write, ADMIN manage the API keys of its tenant.',

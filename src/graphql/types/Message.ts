@@ -2,6 +2,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { addMessageInput, newMessagesInput, shortText } from '../../domain/inputs.js';
 import { MESSAGE_ROLES, type Message as MessageRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../builder.js';
+import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
 import { Session } from './Session.js';
 
@@ -27,6 +28,7 @@ Message.implement({
     }),
     session: t.field({
       type: Session,
+      extensions: READS_OTHER_RECORDS,
       resolve: async (message, _args, { loaders }) => {
         const session = await loaders.session.load(message.sessionId);
         // Deleting a session deletes its messages; only a concurrent delete can get here.

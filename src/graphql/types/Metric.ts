@@ -2,7 +2,7 @@ import { recordMetricInput, recordMetricsInput, shortText } from '../../domain/i
 import type { Metric as MetricRecord } from '../../domain/records.js';
 import { builder } from '../builder.js';
 import { pagedByDefault } from '../../domain/paging.js';
-import { metricKeyset, readPage, toConnection } from '../pagination.js';
+import { metricKeyset, PAGED_BY_DEFAULT, readPage, toConnection } from '../pagination.js';
 import { parsed } from '../validation.js';
 
 export const Metric = builder.objectRef<MetricRecord>('Metric');
@@ -39,6 +39,7 @@ builder.queryFields((t) => ({
   metrics: t.connection(
     {
       type: Metric,
+      extensions: PAGED_BY_DEFAULT,
       description: 'Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise.',
       args: {
         entityType: t.arg.string({ validate: { schema: shortText } }),

@@ -1,5 +1,6 @@
 import type { RetentionOutcome as RetentionOutcomeRecord, RetentionReport as RetentionReportRecord } from '../../storage/retention.js';
 import { builder } from '../builder.js';
+import { requires } from '../scopes.js';
 
 export const RetentionOutcome = builder.objectRef<RetentionOutcomeRecord>('RetentionOutcome');
 
@@ -28,7 +29,7 @@ builder.mutationFields((t) => ({
   runRetention: t.field({
     type: RetentionReport,
     // It deletes data by the operator's policy: an administrator's action (see http/auth.ts).
-    extensions: { requiredScope: 'admin' },
+    extensions: requires('admin'),
     description:
       'Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. ' +
       'With dryRun: true, writes nothing and reports what it would do.',

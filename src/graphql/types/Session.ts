@@ -3,7 +3,8 @@ import { createSessionInput, forkSessionInput, seqCursor, shortText, updateSessi
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../builder.js';
-import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, readPage, sessionKeyset, toConnection } from '../pagination.js';
+import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../pagination.js';
+import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
 import { Artifact, ArtifactConnection } from './Artifact.js';
 import { Message, MessageConnection } from './Message.js';
@@ -42,12 +43,14 @@ Session.implement({
     parent: t.field({
       type: Session,
       nullable: true,
+      extensions: READS_OTHER_RECORDS,
       description: 'The session this one was forked from; null when it is not a fork, or its parent was deleted.',
       resolve: (session, _args, { loaders }) => (session.parentId === null ? null : loaders.session.load(session.parentId)),
     }),
     forks: t.connection(
       {
         type: Session,
+        extensions: READS_OTHER_RECORDS,
         description: 'Sessions forked from this one, in creation order; without paging arguments all of them, up to the page ceiling.',
         resolve: async (session, args, { config, loaders }) => {
           const page = readPage(args, forkKeyset, wholeByDefault(config.maxPageSize));
@@ -60,6 +63,7 @@ Session.implement({
     history: t.connection(
       {
         type: Message,
+        extensions: READS_OTHER_RECORDS,
         description:
           'The messages in conversation order. Without paging arguments: the whole history, up to the ' +
           'server\'s page ceiling (MAX_PAGE_SIZE); pageInfo.hasNextPage says whether more follow.',
@@ -84,12 +88,14 @@ Session.implement({
     state: t.field({
       type: State,
       nullable: true,
+      extensions: READS_OTHER_RECORDS,
       description: 'The state the agent saved for this session; null when none is set.',
       resolve: (session, _args, { loaders }) => loaders.state.load(session.id),
     }),
     artifacts: t.connection(
       {
         type: Artifact,
+        extensions: READS_OTHER_RECORDS,
         description: 'Artifacts in creation order; without paging arguments all of them, up to the page ceiling.',
         resolve: async (session, args, { config, loaders }) => {
           const page = readPage(args, artifactKeyset, wholeByDefault(config.maxPageSize));
@@ -102,6 +108,7 @@ Session.implement({
     metrics: t.connection(
       {
         type: Metric,
+        extensions: { ...READS_OTHER_RECORDS, ...PAGED_BY_DEFAULT },
         description: 'Metrics recorded for this session, oldest first; 100 per page unless asked otherwise.',
         args: {
           metricName: t.arg.string({ validate: { schema: shortText } }),
@@ -163,6 +170,7 @@ builder.queryFields((t) => ({
   sessions: t.connection(
     {
       type: Session,
+      extensions: PAGED_BY_DEFAULT,
       description: 'Sessions, newest first; 100 per page unless asked otherwise.',
       args: {
         agentName: t.arg.string({ validate: { schema: shortText } }),

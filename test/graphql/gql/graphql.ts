@@ -24,6 +24,8 @@ export type Scalars = {
   NonNegativeInt: { input: number; output: number; }
   /** Integers that will have a value greater than 0. */
   PositiveInt: { input: number; output: number; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
 };
 
 export type AddMessageInput = {
@@ -37,6 +39,25 @@ export type AddMessageInput = {
   role: MessageRole;
   sessionId: Scalars['ID']['input'];
 };
+
+/** An API key as stored: never its secret, which is shown once, by createApiKey. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  /** Null while the key works. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<ApiKeyScope>;
+  /** The tenant whose data the key reads and writes. */
+  tenant: Scalars['String']['output'];
+};
+
+/** What a key may do: READ every read, WRITE every write, ADMIN manage the API keys of its tenant. */
+export type ApiKeyScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'WRITE';
 
 /** A file an agent produced in a session, by reference: the service keeps its path, not its bytes. */
 export type Artifact = {
@@ -59,6 +80,37 @@ export type ArtifactConnection = {
   pageInfo: PageInfo;
   /** How many items the connection has in all (with its filters), regardless of paging. */
   totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+/** An artifact record was created. */
+export type ArtifactCreated = StorageEvent & {
+  __typename?: 'ArtifactCreated';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  artifact: Artifact;
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** An artifact record was deleted. */
+export type ArtifactDeleted = StorageEvent & {
+  __typename?: 'ArtifactDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** As it was. */
+  artifact: Artifact;
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 export type ArtifactEdge = {
@@ -92,11 +144,23 @@ export type CreateArtifactInput = {
 
 export type CreateSessionInput = {
   agentName: Scalars['String']['input'];
+  /** When the session expires (in the future). Not with ttlSeconds. Default: never. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   /** Defaults to ACTIVE. */
   status?: InputMaybe<SessionStatus>;
+  /** Expire the session this many seconds from now (1 to ten years). Not with expiresAt. */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new key with its secret. The secret is not stored and cannot be shown again. */
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  apiKey: ApiKey;
+  /** The secret, for `Authorization: Bearer <key>`. Shown only here, once. */
+  key: Scalars['String']['output'];
 };
 
 /** What a fork changes from its parent: a field left out (or null) is copied from the parent. */
@@ -105,6 +169,22 @@ export type ForkSessionInput = {
   /** Replaces the parent's metadata as a whole. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The session's history was cleared. */
+export type HistoryCleared = StorageEvent & {
+  __typename?: 'HistoryCleared';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** How many messages were deleted. */
+  deleted: Scalars['NonNegativeInt']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 /** One message of a session's history. */
@@ -121,6 +201,22 @@ export type Message = {
   session: Session;
   sessionId: Scalars['ID']['output'];
   timestamp: Scalars['DateTime']['output'];
+};
+
+/** A message was appended (a repeated idempotent append adds none). */
+export type MessageAdded = StorageEvent & {
+  __typename?: 'MessageAdded';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** As appended, even if the history was cleared since. */
+  message: Message;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 export type MessageConnection = {
@@ -172,6 +268,21 @@ export type MetricEdge = {
   node: Metric;
 };
 
+/** A metric of the session was recorded. */
+export type MetricRecorded = StorageEvent & {
+  __typename?: 'MetricRecorded';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  metric: Metric;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Appends one message to a session's history (idempotent with `input.id` or `input.idempotencyKey`). */
@@ -182,6 +293,8 @@ export type Mutation = {
   cleanupCache: Scalars['NonNegativeInt']['output'];
   /** Deletes all messages of a session; returns how many were deleted (0 for an unknown session). */
   clearHistory: Scalars['NonNegativeInt']['output'];
+  /** Creates an API key for a tenant; the answer is the only time its secret is shown. */
+  createApiKey: CreatedApiKey;
   createArtifact: Artifact;
   createSession: Session;
   /** Deletes an artifact; returns its id. */
@@ -199,6 +312,10 @@ export type Mutation = {
   recordMetric: Metric;
   /** Records metrics in one transaction: all or nothing. */
   recordMetrics: Array<Metric>;
+  /** Revokes a key at once (on other replicas within 5 seconds); revoking twice is harmless. */
+  revokeApiKey: ApiKey;
+  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. With dryRun: true, writes nothing and reports what it would do. */
+  runRetention: RetentionReport;
   /** Sets (or replaces) an entry. Without ttl it never expires. */
   setCacheEntry: CacheEntry;
   /** Sets (or replaces) the state of a session. */
@@ -220,6 +337,13 @@ export type MutationAddMessagesArgs = {
 
 export type MutationClearHistoryArgs = {
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  scopes: Array<ApiKeyScope>;
+  tenant: Scalars['String']['input'];
 };
 
 
@@ -277,6 +401,16 @@ export type MutationRecordMetricsArgs = {
 };
 
 
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRunRetentionArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type MutationSetCacheEntryArgs = {
   key: Scalars['String']['input'];
   ttl?: InputMaybe<Scalars['Int']['input']>;
@@ -317,6 +451,8 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The API keys of a tenant (default: the caller’s own), revoked ones included. Only the bootstrap key (STORAGE_ADMIN_KEY) may name another tenant. */
+  apiKeys: Array<ApiKey>;
   artifact?: Maybe<Artifact>;
   /** Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted). */
   cacheEntry?: Maybe<CacheEntry>;
@@ -326,6 +462,11 @@ export type Query = {
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
+};
+
+
+export type QueryApiKeysArgs = {
+  tenant?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -385,6 +526,30 @@ export type RecordMetricInput = {
   value: Scalars['Float']['input'];
 };
 
+/** What one retention rule did (or, in a dry run, would do). */
+export type RetentionOutcome = {
+  __typename?: 'RetentionOutcome';
+  /** How many sessions. */
+  count: Scalars['NonNegativeInt']['output'];
+  /** Their ids, the first RETENTION_REPORT_IDS of them. */
+  ids: Array<Scalars['ID']['output']>;
+};
+
+/** One run of the retention rules (see README, Retention). */
+export type RetentionReport = {
+  __typename?: 'RetentionReport';
+  /** Nothing was written: the report says what a run would do. */
+  dryRun: Scalars['Boolean']['output'];
+  /** Long-ended sessions deleted (RETENTION_DELETE_ENDED_DAYS). */
+  endedDeleted: RetentionOutcome;
+  /** Expired sessions deleted. */
+  expiredDeleted: RetentionOutcome;
+  /** Idle sessions ended (RETENTION_IDLE_HOURS). */
+  idleEnded: RetentionOutcome;
+  /** The moment the rules were applied at. */
+  ranAt: Scalars['DateTime']['output'];
+};
+
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
 export type Session = {
   __typename?: 'Session';
@@ -392,6 +557,8 @@ export type Session = {
   /** Artifacts in creation order; without paging arguments all of them, up to the page ceiling. */
   artifacts: ArtifactConnection;
   createdAt: Scalars['DateTime']['output'];
+  /** When the session expires: from then on it reads as if it did not exist, until retention deletes it. Null: never. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** The parent's message this fork was cut at (its history was copied up to and including it); kept when the parent is deleted. */
   forkedFromMessageId?: Maybe<Scalars['ID']['output']>;
   /** Sessions forked from this one, in creation order; without paging arguments all of them, up to the page ceiling. */
@@ -462,6 +629,38 @@ export type SessionConnection = {
   totalCount: Scalars['NonNegativeInt']['output'];
 };
 
+/** A session was created (or forked: its copied history, state and artifacts come with it). */
+export type SessionCreated = StorageEvent & {
+  __typename?: 'SessionCreated';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  /** As created. */
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** A session was deleted, with its history, state and artifacts (they yield no events of their own). */
+export type SessionDeleted = StorageEvent & {
+  __typename?: 'SessionDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  /** As it was. */
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 export type SessionEdge = {
   __typename?: 'SessionEdge';
   cursor: Scalars['String']['output'];
@@ -473,6 +672,22 @@ export type SessionStatus =
   | 'ENDED'
   | 'PAUSED';
 
+/** A session was updated. */
+export type SessionUpdated = StorageEvent & {
+  __typename?: 'SessionUpdated';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  /** As updated. */
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 /** Whatever an agent keeps between turns of a session: one JSON value per session. */
 export type State = {
   __typename?: 'State';
@@ -483,12 +698,81 @@ export type State = {
   version: Scalars['Int']['output'];
 };
 
+/** The state was set, replaced or patched. */
+export type StateChanged = StorageEvent & {
+  __typename?: 'StateChanged';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** As stored. */
+  state: State;
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** The state was deleted. */
+export type StateDeleted = StorageEvent & {
+  __typename?: 'StateDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** Something a write did, in the order of record. Pass `cursor` as `after` to resume right after it. */
+export type StorageEvent = {
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The events of every session of an agent (by the session's agent name when the event was written): replay after `after`, then live. */
+  agentEvents: StorageEvent;
+  /** A session's events: replay after `after`, then live. NOT_FOUND for an unknown session; CURSOR_EXPIRED for a cursor older than the retention window. */
+  sessionEvents: StorageEvent;
+};
+
+
+export type SubscriptionAgentEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  agentName: Scalars['String']['input'];
+};
+
+
+export type SubscriptionSessionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  sessionId: Scalars['ID']['input'];
+};
+
 /** A partial update: a field left out (or null) keeps its value. */
 export type UpdateSessionInput = {
   agentName?: InputMaybe<Scalars['String']['input']>;
+  /** A new expiry (in the future). Only one of expiresAt, ttlSeconds, neverExpires. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Replaces the whole metadata object. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** true removes the expiry (null, like every field here, keeps it). */
+  neverExpires?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<SessionStatus>;
+  /** Expire the session this many seconds from now (1 to ten years). */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -540,6 +824,7 @@ export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?:
 
 export type SessionsWithEverythingQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
+  perSession?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
@@ -781,6 +1066,7 @@ export type SessionTreeQuery = { __typename?: 'Query', session?: { __typename?: 
 
 export type SessionsWithForksQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
+  perSession?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
@@ -793,7 +1079,7 @@ export const UpdateSessionDocument = {"kind":"Document","definitions":[{"kind":"
 export const DeleteSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteSessionMutation, DeleteSessionMutationVariables>;
 export const GetSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"session"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]} as unknown as DocumentNode<GetSessionQuery, GetSessionQueryVariables>;
 export const ListSessionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListSessions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"agentName"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SessionStatus"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"agentName"},"value":{"kind":"Variable","name":{"kind":"Name","value":"agentName"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageInfoFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<ListSessionsQuery, ListSessionsQueryVariables>;
-export const SessionsWithEverythingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionsWithEverything"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"session"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"artifacts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"metricName"},"value":{"kind":"StringValue","value":"latency","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SessionsWithEverythingQuery, SessionsWithEverythingQueryVariables>;
+export const SessionsWithEverythingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionsWithEverything"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"session"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"artifacts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"metricName"},"value":{"kind":"StringValue","value":"latency","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SessionsWithEverythingQuery, SessionsWithEverythingQueryVariables>;
 export const AddMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sessionId"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"session"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<AddMessageMutation, AddMessageMutationVariables>;
 export const AddMessagesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddMessages"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"messages"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NewMessageInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"sessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sessionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"messages"},"value":{"kind":"Variable","name":{"kind":"Name","value":"messages"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]}}]} as unknown as DocumentNode<AddMessagesMutation, AddMessagesMutationVariables>;
 export const ClearHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ClearHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clearHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"sessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sessionId"}}}]}]}}]} as unknown as DocumentNode<ClearHistoryMutation, ClearHistoryMutationVariables>;
@@ -822,4 +1108,4 @@ export const AddMessagesIdempotentDocument = {"kind":"Document","definitions":[{
 export const HistoryAfterSeqDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HistoryAfterSeq"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"afterSeq"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"session"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"history"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"afterSeq"},"value":{"kind":"Variable","name":{"kind":"Name","value":"afterSeq"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageInfoFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<HistoryAfterSeqQuery, HistoryAfterSeqQueryVariables>;
 export const ForkSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ForkSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"upToMessageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ForkSessionInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"forkSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"upToMessageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"upToMessageId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"forkedFromMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"artifacts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]} as unknown as DocumentNode<ForkSessionMutation, ForkSessionMutationVariables>;
 export const SessionTreeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionTree"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"session"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"forkedFromMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"forks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageInfoFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"forkedFromMessageId"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<SessionTreeQuery, SessionTreeQueryVariables>;
-export const SessionsWithForksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionsWithForks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"forks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SessionsWithForksQuery, SessionsWithForksQueryVariables>;
+export const SessionsWithForksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionsWithForks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"forks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SessionsWithForksQuery, SessionsWithForksQueryVariables>;
