@@ -24,7 +24,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  external: ['better-sqlite3', 'pg', 'pg-cursor', 'ioredis'],
+  external: ['better-sqlite3', 'pg', 'ioredis'],
   // Bundled CommonJS packages call require() for Node's own modules; an ES module has none.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
