@@ -38,7 +38,7 @@ export interface AppDeps {
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
-export function createApp({ storage, tenants, config, logger, clock = systemClock, streams = new EventStreams(config.events.maxStreams) }: AppDeps): App {
+export function createApp({ storage, tenants, config, logger, clock = systemClock, streams = new EventStreams(config.events) }: AppDeps): App {
   // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
   const log = () => requestLogger(logger);
   const storages = tenants ?? Tenants.only(storage);
@@ -107,7 +107,7 @@ export interface RunningServer {
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger } = deps;
-  const streams = deps.streams ?? new EventStreams(config.events.maxStreams);
+  const streams = deps.streams ?? new EventStreams(config.events);
   const app = createApp({ ...deps, streams });
   let draining = false;
   const listener = withRequestContext(logger, app, (_req, res) => {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../domain/errors.js';
 import { encodeEventCursor, type StoredEvent } from '../domain/events.js';
+import { callerOf } from '../http/auth.js';
 import type { EventStreams } from '../http/event-streams.js';
 import { artifactToWire } from './artifacts.js';
 import { messageToWire } from './history.js';
@@ -54,7 +55,7 @@ export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStr
         const fromQuery = req.query.get('after');
         const fromHeader = req.request.headers.get('last-event-id');
         const after = fromQuery || fromHeader || null;
-        const ticket = streams.admit();
+        const ticket = streams.admit(callerOf(req.request).principal);
         let stream;
         try {
           stream = await req.storage.subscribeEvents({ sessionId: id }, after, { signal: ticket.signal, onFinish: ticket.release });

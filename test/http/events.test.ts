@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
 import { client } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openSse, type SseMessage, type SseStream } from '../support/sse.js';
@@ -165,6 +166,63 @@ describe('REST change feed (SSE)', () => {
     }
     expect(again.status).toBe(200);
     again.close();
+  });
+
+  it('shares the streams among keys and tenants (429, MAX_EVENT_STREAMS_PER_KEY / _PER_TENANT), on both doors; a stream that ends frees its place', async () => {
+    ts = await startTestServer({ ...AUTH_ENV, MAX_EVENT_STREAMS: '6', MAX_EVENT_STREAMS_PER_TENANT: '3', MAX_EVENT_STREAMS_PER_KEY: '2' });
+    const url = ts.url;
+    const [hog, neighbour, other] = [
+      await createKey(url, 'acme', ['READ', 'WRITE']),
+      await createKey(url, 'acme', ['READ']),
+      await createKey(url, 'beta', ['READ', 'WRITE']),
+    ];
+    const acmeSession = (await keyed(url, hog).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
+    const betaSession = (await keyed(url, other).post('/storage/sessions', { agent_name: 'b' })).body.id as string;
+    const rest = (key: string, session: string) => openSse(`${url}/storage/sessions/${session}/events`, { authorization: `Bearer ${key}` });
+    const graphql = (key: string, session: string) =>
+      openSse(
+        `${url}/graphql`,
+        { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        { method: 'POST', body: JSON.stringify({ query: SESSION_EVENTS, variables: { sessionId: session } }) },
+      );
+    /** The GraphQL error a refused subscription streams before it completes. */
+    const refusal = async (stream: SseStream) => JSON.parse((await stream.next())!.data).errors[0];
+
+    // One key fills its share, on either door.
+    const held = [await rest(hog, acmeSession), await graphql(hog, acmeSession)];
+    expect(held.map((s) => s.status)).toEqual([200, 200]);
+    const overKey = await rest(hog, acmeSession);
+    expect(overKey.status).toBe(429);
+    expect(overKey.headers.get('retry-after')).toBe('5');
+    expect(JSON.parse(await overKey.text()).detail).toMatch(/MAX_EVENT_STREAMS_PER_KEY/);
+    const overKeyGql = await refusal(await graphql(hog, acmeSession));
+    expect(overKeyGql.extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: 5 });
+    expect(overKeyGql.message).toMatch(/MAX_EVENT_STREAMS_PER_KEY/);
+
+    // Another key of the tenant still gets one, until the tenant's share is used up.
+    const third = await graphql(neighbour, acmeSession);
+    expect(third.status).toBe(200);
+    const overTenant = await rest(neighbour, acmeSession);
+    expect(overTenant.status).toBe(429);
+    expect(JSON.parse(await overTenant.text()).detail).toMatch(/MAX_EVENT_STREAMS_PER_TENANT/);
+    expect((await refusal(await graphql(neighbour, acmeSession))).message).toMatch(/MAX_EVENT_STREAMS_PER_TENANT/);
+
+    // Another tenant is not affected, and its streams work.
+    const beta = [await rest(other, betaSession), await graphql(other, betaSession)];
+    expect(beta.map((s) => s.status)).toEqual([200, 200]);
+    await keyed(url, other).post('/storage/history', { session_id: betaSession, role: 'user', content: 'hi' });
+    expect((await beta[0]!.next())?.event).toBe('MessageAdded');
+
+    // A stream that ends gives its place back, to its key and its tenant (the server notices the
+    // closed connection on its own schedule: try until the place is free).
+    held[0]!.close();
+    let again = await rest(neighbour, acmeSession);
+    for (let i = 0; again.status === 429 && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await rest(neighbour, acmeSession);
+    }
+    expect(again.status).toBe(200);
+    for (const stream of [held[1]!, third, again, ...beta]) stream.close();
   });
 
   it('large replays let other requests through: /health answers while every replay is still running (REST and GraphQL)', async () => {

@@ -120,7 +120,7 @@ async function openStream(ctx: GraphQLContext, scope: EventScope, after: string 
   if (!ctx.acceptsEventStream) {
     throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE: send Accept: text/event-stream' }]);
   }
-  const ticket = ctx.streams.admit();
+  const ticket = ctx.streams.admit(ctx.principal);
   return ctx.storage.subscribeEvents(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
 }
 
