@@ -75,27 +75,26 @@ export class EventStream implements AsyncIterableIterator<StoredEvent> {
   async next(): Promise<IteratorResult<StoredEvent, undefined>> {
     try {
       while (!this.finished) {
-        if (this.buffer.length > 0) {
-          await yieldIfBusy();
-          if (this.finished) break;
-          return { value: this.buffer.shift()!, done: false };
-        }
-        if (this.stale) {
-          this.stale = false;
-          const page = await this.backend.eventsAfter(this.scope, this.cursor, EVENT_PAGE_SIZE);
-          if (this.finished) break;
-          if (page.length > 0) {
-            this.buffer = page;
-            this.cursor = page.at(-1)!.seq;
-            // A full page: more may follow without any wake-up.
-            if (page.length === EVENT_PAGE_SIZE) this.stale = true;
-          }
+        if (this.buffer.length === 0 && !this.stale) {
+          await new Promise<void>((resolve) => {
+            this.wakeUp = resolve;
+          });
+          this.wakeUp = null;
           continue;
         }
-        await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-        });
-        this.wakeUp = null;
+        // An event to deliver or a page to read: first let other requests through if streams held the loop long enough.
+        await yieldIfBusy();
+        if (this.finished) break;
+        if (this.buffer.length > 0) return { value: this.buffer.shift()!, done: false };
+        this.stale = false;
+        const page = await this.backend.eventsAfter(this.scope, this.cursor, EVENT_PAGE_SIZE);
+        if (this.finished) break;
+        if (page.length > 0) {
+          this.buffer = page;
+          this.cursor = page.at(-1)!.seq;
+          // A full page: more may follow without any wake-up.
+          if (page.length === EVENT_PAGE_SIZE) this.stale = true;
+        }
       }
     } catch (error) {
       // The database failed: the stream ends with the error; the client resumes from its cursor.
