@@ -76,6 +76,10 @@ export interface EventsConfig {
   retentionMs: number;
   /** Most event streams (REST SSE and GraphQL subscriptions) open at once in this process. */
   maxStreams: number;
+  /** Most of them one API key may hold, so that one client cannot take every place. */
+  maxStreamsPerKey: number;
+  /** Most of them the keys of one tenant may hold together, so that one tenant cannot take every place. */
+  maxStreamsPerTenant: number;
   /** An SSE comment is sent this often on a quiet stream, so that proxies keep it open (ms). */
   heartbeatMs: number;
 }
@@ -220,6 +224,9 @@ const envSchema = z.object({
   RETENTION_REPORT_IDS: intFrom('RETENTION_REPORT_IDS', 0, 100_000, 1000),
   EVENT_RETENTION_HOURS: intFrom('EVENT_RETENTION_HOURS', 1, 24 * 365 * 10, 168),
   MAX_EVENT_STREAMS: intFrom('MAX_EVENT_STREAMS', 0, 1_000_000, 1000),
+  // Defaults derived from MAX_EVENT_STREAMS (streamShares).
+  MAX_EVENT_STREAMS_PER_KEY: intFrom('MAX_EVENT_STREAMS_PER_KEY', 1, 1_000_000, null),
+  MAX_EVENT_STREAMS_PER_TENANT: intFrom('MAX_EVENT_STREAMS_PER_TENANT', 1, 1_000_000, null),
   EVENT_HEARTBEAT_SECONDS: intFrom('EVENT_HEARTBEAT_SECONDS', 1, 3600, 15),
   CORS_ORIGINS: z
     .string()
@@ -245,10 +252,34 @@ const envSchema = z.object({
   message: 'CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)',
 }).refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
   message: 'HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+}).superRefine((e, ctx) => {
+  // Streaming off (0): the shares do not matter.
+  if (e.MAX_EVENT_STREAMS === 0) return;
+  const { perKey, perTenant } = streamShares(e);
+  if (perTenant > e.MAX_EVENT_STREAMS) {
+    ctx.addIssue({ code: 'custom', message: `MAX_EVENT_STREAMS_PER_TENANT (${perTenant}) must not be larger than MAX_EVENT_STREAMS (${e.MAX_EVENT_STREAMS})` });
+  } else if (perKey > perTenant) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `MAX_EVENT_STREAMS_PER_KEY (${perKey}) must not be larger than MAX_EVENT_STREAMS_PER_TENANT (${perTenant}, by default half of MAX_EVENT_STREAMS): a key's streams count for its tenant too`,
+    });
+  }
 }).refine((e) => e.AUTH_MODE !== 'none' || isLoopback(e.HOST), {
   // Anyone who can reach the port could read and change everything.
   message: 'AUTH_MODE=none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost); use API keys (AUTH_MODE=apikey)',
 });
+
+/**
+ * The places one key and one tenant may take among MAX_EVENT_STREAMS: by default a quarter per key
+ * and half per tenant, so that neither can take them all and a tenant's keys leave room for the
+ * other tenants.
+ */
+function streamShares(e: { MAX_EVENT_STREAMS: number; MAX_EVENT_STREAMS_PER_KEY: number | null; MAX_EVENT_STREAMS_PER_TENANT: number | null }) {
+  return {
+    perKey: e.MAX_EVENT_STREAMS_PER_KEY ?? Math.max(1, Math.floor(e.MAX_EVENT_STREAMS / 4)),
+    perTenant: e.MAX_EVENT_STREAMS_PER_TENANT ?? Math.max(1, Math.floor(e.MAX_EVENT_STREAMS / 2)),
+  };
+}
 
 export class ConfigError extends Error {}
 
@@ -304,6 +335,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     events: {
       retentionMs: e.EVENT_RETENTION_HOURS * 3_600_000,
       maxStreams: e.MAX_EVENT_STREAMS,
+      maxStreamsPerKey: streamShares(e).perKey,
+      maxStreamsPerTenant: streamShares(e).perTenant,
       heartbeatMs: e.EVENT_HEARTBEAT_SECONDS * 1000,
     },
   };

@@ -32,19 +32,33 @@ export interface AppDeps {
   logger: Logger;
   /** For API key records (default: the system clock). */
   clock?: Clock;
-  /** The server's open event streams; `startServer` passes its own, to end them on shutdown. */
-  streams?: EventStreams;
+  /**
+   * How often open event streams have their key looked up again (default: the documented
+   * revocation delay, REVOCATION_DELAY_MS); tests of other replicas' revocations shorten it.
+   */
+  streamKeyCheckMs?: number;
 }
 
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
-export function createApp({ storage, tenants, config, logger, clock = systemClock, streams = new EventStreams(config.events.maxStreams) }: AppDeps): App {
+export function createApp(deps: AppDeps): App {
+  return buildApp(deps).app;
+}
+
+/** The app and its open event streams (which `startServer` ends on shutdown). */
+function buildApp({ storage, tenants, config, logger, clock = systemClock, streamKeyCheckMs }: AppDeps): { app: App; streams: EventStreams } {
   // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
   const log = () => requestLogger(logger);
   const storages = tenants ?? Tenants.only(storage);
   const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
-  const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), (id) => authenticator.forget(id));
+  const streams = new EventStreams(config.events, { current: (principal) => authenticator.current(principal), intervalMs: streamKeyCheckMs });
+  // A revocation made here ends the key's cached authentication and its open streams at once.
+  const revoked = (id: string) => {
+    authenticator.forget(id);
+    streams.endKey(id);
+  };
+  const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), revoked);
   const rateLimiter = new RateLimiter(config.auth.rateLimitPerSecond, config.auth.rateLimitBurst);
   const authorize = async (request: Request, scope: ApiKeyScope) => {
     const { principal, storage } = callerOf(request);
@@ -59,7 +73,7 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     // headers; its queries and mutations are JSON POSTs, which need none.
     additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
   });
-  return createYoga<Record<string, never>, GraphQLContext>({
+  const app = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // Yoga's own health check matches any path ending in /health (even /storage/cache/health):
@@ -104,8 +118,8 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
       graphiqlPage.plugin,
     ],
   });
+  return { app, streams };
 }
-
 
 export interface RunningServer {
   server: Server;
@@ -120,8 +134,7 @@ export interface RunningServer {
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger } = deps;
-  const streams = deps.streams ?? new EventStreams(config.events.maxStreams);
-  const app = createApp({ ...deps, streams });
+  const { app, streams } = buildApp(deps);
   let draining = false;
   const listener = withRequestContext(logger, app, (_req, res) => {
     // While draining, a request that arrives on a kept-alive connection is still served, and the

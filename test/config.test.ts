@@ -24,7 +24,7 @@ const hardening = {
   // Open on loopback (the default HOST), with a warning at start.
   auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
   retention: { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
-  events: { retentionMs: 168 * 3_600_000, maxStreams: 1000, heartbeatMs: 15_000 },
+  events: { retentionMs: 168 * 3_600_000, maxStreams: 1000, maxStreamsPerKey: 250, maxStreamsPerTenant: 500, heartbeatMs: 15_000 },
 };
 
 describe('loadConfig', () => {
@@ -301,8 +301,19 @@ describe('change feed variables', () => {
     expect(loadConfig({ EVENT_RETENTION_HOURS: '24', MAX_EVENT_STREAMS: '0', EVENT_HEARTBEAT_SECONDS: '30' }).events).toEqual({
       retentionMs: 24 * 3_600_000,
       maxStreams: 0,
+      maxStreamsPerKey: 1,
+      maxStreamsPerTenant: 1,
       heartbeatMs: 30_000,
     });
+  });
+
+  it('shares the streams among keys and tenants: by default a quarter per key and half per tenant, or as set', () => {
+    expect(loadConfig({ MAX_EVENT_STREAMS: '100' }).events).toMatchObject({ maxStreams: 100, maxStreamsPerKey: 25, maxStreamsPerTenant: 50 });
+    expect(loadConfig({ MAX_EVENT_STREAMS: '3' }).events).toMatchObject({ maxStreamsPerKey: 1, maxStreamsPerTenant: 1 });
+    const set = loadConfig({ MAX_EVENT_STREAMS: '100', MAX_EVENT_STREAMS_PER_KEY: '10', MAX_EVENT_STREAMS_PER_TENANT: '100' }).events;
+    expect(set).toMatchObject({ maxStreamsPerKey: 10, maxStreamsPerTenant: 100 });
+    // Streaming off: the shares are not checked.
+    expect(loadConfig({ MAX_EVENT_STREAMS: '0', MAX_EVENT_STREAMS_PER_KEY: '10' }).events.maxStreams).toBe(0);
   });
 
   it.each([
@@ -310,6 +321,11 @@ describe('change feed variables', () => {
     [{ EVENT_RETENTION_HOURS: 'a week' }, 'EVENT_RETENTION_HOURS'],
     [{ MAX_EVENT_STREAMS: '-1' }, 'MAX_EVENT_STREAMS'],
     [{ EVENT_HEARTBEAT_SECONDS: '0' }, 'EVENT_HEARTBEAT_SECONDS'],
+    [{ MAX_EVENT_STREAMS_PER_KEY: '0' }, 'MAX_EVENT_STREAMS_PER_KEY'],
+    [{ MAX_EVENT_STREAMS_PER_TENANT: 'half' }, 'MAX_EVENT_STREAMS_PER_TENANT'],
+    [{ MAX_EVENT_STREAMS: '10', MAX_EVENT_STREAMS_PER_TENANT: '11' }, 'MAX_EVENT_STREAMS_PER_TENANT (11) must not be larger than MAX_EVENT_STREAMS (10)'],
+    // Larger than the default tenant share (half of 1000).
+    [{ MAX_EVENT_STREAMS_PER_KEY: '600' }, 'MAX_EVENT_STREAMS_PER_KEY (600) must not be larger than MAX_EVENT_STREAMS_PER_TENANT (500'],
   ])('refuses %j, naming the variable', (env, name) => {
     expect(configError(env).message).toContain(name);
   });

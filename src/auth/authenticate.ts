@@ -1,17 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { DEFAULT_TENANT } from '../domain/inputs.js';
-import { API_KEY_SCOPES } from '../domain/records.js';
+import { API_KEY_SCOPES, type ApiKey } from '../domain/records.js';
 import type { ApiKeyStore } from '../storage/backend.js';
 import { hashSecret } from './api-keys.js';
 import type { Principal } from './principal.js';
 
 /**
- * How long a key looked up in the database is trusted without looking again. A revocation made in
- * this process ends the key at once (`forget`); one made through another replica (or the CLI)
- * takes effect within this time.
+ * The revocation delay: how long a key looked up in the database is trusted without looking again.
+ * A revocation made in this process ends the key at once (`forget`); one made through another
+ * replica (or the CLI) takes effect within this time — for new requests (the cache) and for open
+ * event streams, which look their key up again this often (see EventStreams).
  */
-const CACHE_MS = 5_000;
+export const REVOCATION_DELAY_MS = 5_000;
+/** The `keyId` of STORAGE_ADMIN_KEY, which lives in the configuration, not in the database. */
+const BOOTSTRAP_KEY_ID = 'bootstrap';
 /** Look-ups remembered at most (unknown keys included, so that garbage cannot grow the map). */
 const CACHE_ENTRIES = 10_000;
 
@@ -41,12 +44,28 @@ export class Authenticator {
     if (!match) throw new UnauthenticatedError('Malformed Authorization header: expected "Bearer <key>"');
     const hash = hashSecret(match[1]!);
     if (this.adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) {
-      return { keyId: 'bootstrap', tenant: DEFAULT_TENANT, scopes: new Set(API_KEY_SCOPES), operator: true };
+      return { keyId: BOOTSTRAP_KEY_ID, tenant: DEFAULT_TENANT, scopes: new Set(API_KEY_SCOPES), operator: true };
     }
     const principal = await this.lookUp(hash);
     // One answer for unknown and revoked keys: nothing to learn about which keys exist.
     if (!principal) throw new UnauthenticatedError('Invalid API key');
     return principal;
+  }
+
+  /**
+   * What the key of `principal`, authenticated earlier, allows now: looked up afresh in the
+   * database (not the cache), null once it is revoked — and then forgotten, so that this process
+   * refuses its next request too. Open access and the bootstrap key do not change while the
+   * process runs.
+   */
+  async current(principal: Principal): Promise<Principal | null> {
+    if (principal.keyId === null || principal.keyId === BOOTSTRAP_KEY_ID) return principal;
+    const key = await this.store.apiKeyById(principal.keyId);
+    if (!key || key.revokedAt !== null) {
+      this.forget(principal.keyId);
+      return null;
+    }
+    return principalOf(key);
   }
 
   /** Ends the cached authentication of a key (after revoking it). */
@@ -59,10 +78,13 @@ export class Authenticator {
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
     const key = await this.store.apiKeyByHash(hash);
-    const principal: Principal | null =
-      key && key.revokedAt === null ? { keyId: key.id, tenant: key.tenant, scopes: new Set(key.scopes), operator: false } : null;
+    const principal = key && key.revokedAt === null ? principalOf(key) : null;
     if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_MS });
+    this.cache.set(hash, { principal, until: now + REVOCATION_DELAY_MS });
     return principal;
   }
+}
+
+function principalOf(key: ApiKey): Principal {
+  return { keyId: key.id, tenant: key.tenant, scopes: new Set(key.scopes), operator: false };
 }

@@ -33,11 +33,17 @@ export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }
 
-/** The key has used up its request budget; the next request is allowed after `retryAfterSeconds`. */
+/**
+ * The key (or its tenant) has used up its share: of requests (the next is allowed after
+ * `retryAfterSeconds`), or of open event streams (one must end first).
+ */
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests for this API key: retry after ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many requests for this API key: retry after ${retryAfterSeconds} s`,
+  ) {
+    super(message);
   }
 }
 

@@ -29,7 +29,7 @@ export function createGraphQLContext(
   return {
     ...deps,
     loaders: createLoaders(deps.storage),
-    streams: streams ?? new EventStreams(deps.config.events.maxStreams),
+    streams: streams ?? new EventStreams(deps.config.events),
     lastEventId: request?.headers.get('last-event-id') || null,
     acceptsEventStream: /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
   };

@@ -1,6 +1,7 @@
-import { ValidationError } from '../domain/errors.js';
+import { type DomainError, ValidationError } from '../domain/errors.js';
 import { encodeEventCursor, type StoredEvent } from '../domain/events.js';
-import type { EventStreams } from '../http/event-streams.js';
+import { callerOf } from '../http/auth.js';
+import { endReason, type EventStreams } from '../http/event-streams.js';
 import { artifactToWire } from './artifacts.js';
 import { messageToWire } from './history.js';
 import { HttpError } from './http.js';
@@ -43,6 +44,15 @@ function frame(e: StoredEvent): Uint8Array {
   return encoder.encode(`id: ${encodeEventCursor(e.seq)}\nevent: ${e.type}\ndata: ${JSON.stringify(eventToWire(e))}\n\n`);
 }
 
+/**
+ * The last message of a stream the server ended (its key was revoked or may no longer read):
+ * `event: error`, data `{"detail", "code"}` as in a refused request's body plus the code GraphQL
+ * would give. No `id`: the client's `Last-Event-ID` stays its last event's cursor.
+ */
+function endFrame(reason: DomainError): Uint8Array {
+  return encoder.encode(`event: error\ndata: ${JSON.stringify({ detail: reason.message, code: reason.code })}\n\n`);
+}
+
 export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStreams }): Route[] {
   return [
     {
@@ -54,7 +64,7 @@ export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStr
         const fromQuery = req.query.get('after');
         const fromHeader = req.request.headers.get('last-event-id');
         const after = fromQuery || fromHeader || null;
-        const ticket = streams.admit();
+        const ticket = streams.admit(callerOf(req.request).principal);
         let stream;
         try {
           stream = await req.storage.subscribeEvents({ sessionId: id }, after, { signal: ticket.signal, onFinish: ticket.release });
@@ -65,7 +75,7 @@ export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStr
           }
           throw error;
         }
-        return sseResponse(stream, config.events.heartbeatMs);
+        return sseResponse(stream, ticket.signal, config.events.heartbeatMs);
       },
     },
   ];
@@ -74,9 +84,10 @@ export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStr
 /**
  * The stream as `text/event-stream`, pulled at the client's pace (backpressure: a slow client
  * holds one page in memory, not the feed). A quiet stream gets a comment every `heartbeatMs`;
- * a client that goes away cancels the body, which ends the stream and frees its place.
+ * a client that goes away cancels the body, which ends the stream and frees its place. A stream
+ * the server ends (`signal`) says why, if for a reason of the client's own, then closes.
  */
-function sseResponse(stream: AsyncIterableIterator<StoredEvent>, heartbeatMs: number): Response {
+function sseResponse(stream: AsyncIterableIterator<StoredEvent>, signal: AbortSignal, heartbeatMs: number): Response {
   let pending: Promise<IteratorResult<StoredEvent>> | null = null;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -104,8 +115,13 @@ function sseResponse(stream: AsyncIterableIterator<StoredEvent>, heartbeatMs: nu
         return;
       }
       pending = null;
-      if (result.done) controller.close();
-      else controller.enqueue(frame(result.value));
+      if (!result.done) {
+        controller.enqueue(frame(result.value));
+        return;
+      }
+      const reason = endReason(signal);
+      if (reason) controller.enqueue(endFrame(reason));
+      controller.close();
     },
     async cancel() {
       await stream.return?.();

@@ -1,8 +1,34 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type EventScope, type StoredEvent, touches } from '../domain/events.js';
 import type { StorageBackend } from './backend.js';
 
-/** Events read per query while catching up; a stream keeps reading pages until it is level. */
+/**
+ * Events read per query while catching up; a stream keeps reading pages until it is level. It bounds
+ * what one stream holds in memory and how long one read runs (on SQLite, synchronously).
+ */
 export const EVENT_PAGE_SIZE = 200;
+
+/**
+ * Streams share the event loop with every other request. Delivering a replay goes from event to
+ * event in promise callbacks only (a SQLite read and an unblocked socket write never wait for I/O),
+ * so a few large replays would hold the loop until they are done and `/health` or any other
+ * request would wait that long. Every stream of the process therefore lets the loop turn (timers,
+ * I/O, other requests) once the streams together have run this long without it. Process-wide on
+ * purpose: the loop is, and a per-stream budget would grow with the number of streams.
+ */
+const TURN_BUDGET_MS = 10;
+let turnStarted = performance.now();
+let nextTurnPending: Promise<void> | null = null;
+
+function yieldIfBusy(): Promise<void> | undefined {
+  if (performance.now() - turnStarted < TURN_BUDGET_MS) return undefined;
+  // One setImmediate for every stream that finds the budget spent: they all resume after the loop's poll phase.
+  nextTurnPending ??= nextTurn().then(() => {
+    turnStarted = performance.now();
+    nextTurnPending = null;
+  });
+  return nextTurnPending;
+}
 
 /**
  * One subscriber's stream of events: replay, then live — from the database, the source of truth.
@@ -49,24 +75,26 @@ export class EventStream implements AsyncIterableIterator<StoredEvent> {
   async next(): Promise<IteratorResult<StoredEvent, undefined>> {
     try {
       while (!this.finished) {
-        const event = this.buffer.shift();
-        if (event) return { value: event, done: false };
-        if (this.stale) {
-          this.stale = false;
-          const page = await this.backend.eventsAfter(this.scope, this.cursor, EVENT_PAGE_SIZE);
-          if (this.finished) break;
-          if (page.length > 0) {
-            this.buffer = page;
-            this.cursor = page.at(-1)!.seq;
-            // A full page: more may follow without any wake-up.
-            if (page.length === EVENT_PAGE_SIZE) this.stale = true;
-          }
+        if (this.buffer.length === 0 && !this.stale) {
+          await new Promise<void>((resolve) => {
+            this.wakeUp = resolve;
+          });
+          this.wakeUp = null;
           continue;
         }
-        await new Promise<void>((resolve) => {
-          this.wakeUp = resolve;
-        });
-        this.wakeUp = null;
+        // An event to deliver or a page to read: first let other requests through if streams held the loop long enough.
+        await yieldIfBusy();
+        if (this.finished) break;
+        if (this.buffer.length > 0) return { value: this.buffer.shift()!, done: false };
+        this.stale = false;
+        const page = await this.backend.eventsAfter(this.scope, this.cursor, EVENT_PAGE_SIZE);
+        if (this.finished) break;
+        if (page.length > 0) {
+          this.buffer = page;
+          this.cursor = page.at(-1)!.seq;
+          // A full page: more may follow without any wake-up.
+          if (page.length === EVENT_PAGE_SIZE) this.stale = true;
+        }
       }
     } catch (error) {
       // The database failed: the stream ends with the error; the client resumes from its cursor.

@@ -1,13 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
 import { client } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { openSse, type SseMessage } from '../support/sse.js';
+import { openSse, type SseMessage, type SseStream } from '../support/sse.js';
 
 /**
  * The REST twin of the change feed: `GET /storage/sessions/{id}/events` as server-sent events,
  * against a real server.
  */
 const FAR_FUTURE = '2999-01-01T00:00:00.000Z';
+const ADD_MESSAGES = 'mutation ($sessionId: ID!, $messages: [NewMessageInput!]!) { addMessages(sessionId: $sessionId, messages: $messages) { seq } }';
+const SESSION_EVENTS = 'subscription ($sessionId: ID!, $after: String) { sessionEvents(sessionId: $sessionId, after: $after) { seq } }';
 
 describe('REST change feed (SSE)', () => {
   let ts: TestServer | undefined;
@@ -164,6 +167,114 @@ describe('REST change feed (SSE)', () => {
     expect(again.status).toBe(200);
     again.close();
   });
+
+  it('shares the streams among keys and tenants (429, MAX_EVENT_STREAMS_PER_KEY / _PER_TENANT), on both doors; a stream that ends frees its place', async () => {
+    ts = await startTestServer({ ...AUTH_ENV, MAX_EVENT_STREAMS: '6', MAX_EVENT_STREAMS_PER_TENANT: '3', MAX_EVENT_STREAMS_PER_KEY: '2' });
+    const url = ts.url;
+    const [hog, neighbour, other] = [
+      await createKey(url, 'acme', ['READ', 'WRITE']),
+      await createKey(url, 'acme', ['READ']),
+      await createKey(url, 'beta', ['READ', 'WRITE']),
+    ];
+    const acmeSession = (await keyed(url, hog).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
+    const betaSession = (await keyed(url, other).post('/storage/sessions', { agent_name: 'b' })).body.id as string;
+    const rest = (key: string, session: string) => openSse(`${url}/storage/sessions/${session}/events`, { authorization: `Bearer ${key}` });
+    const graphql = (key: string, session: string) =>
+      openSse(
+        `${url}/graphql`,
+        { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        { method: 'POST', body: JSON.stringify({ query: SESSION_EVENTS, variables: { sessionId: session } }) },
+      );
+    /** The GraphQL error a refused subscription streams before it completes. */
+    const refusal = async (stream: SseStream) => JSON.parse((await stream.next())!.data).errors[0];
+
+    // One key fills its share, on either door.
+    const held = [await rest(hog, acmeSession), await graphql(hog, acmeSession)];
+    expect(held.map((s) => s.status)).toEqual([200, 200]);
+    const overKey = await rest(hog, acmeSession);
+    expect(overKey.status).toBe(429);
+    expect(overKey.headers.get('retry-after')).toBe('5');
+    expect(JSON.parse(await overKey.text()).detail).toMatch(/MAX_EVENT_STREAMS_PER_KEY/);
+    const overKeyGql = await refusal(await graphql(hog, acmeSession));
+    expect(overKeyGql.extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: 5 });
+    expect(overKeyGql.message).toMatch(/MAX_EVENT_STREAMS_PER_KEY/);
+
+    // Another key of the tenant still gets one, until the tenant's share is used up.
+    const third = await graphql(neighbour, acmeSession);
+    expect(third.status).toBe(200);
+    const overTenant = await rest(neighbour, acmeSession);
+    expect(overTenant.status).toBe(429);
+    expect(JSON.parse(await overTenant.text()).detail).toMatch(/MAX_EVENT_STREAMS_PER_TENANT/);
+    expect((await refusal(await graphql(neighbour, acmeSession))).message).toMatch(/MAX_EVENT_STREAMS_PER_TENANT/);
+
+    // Another tenant is not affected, and its streams work.
+    const beta = [await rest(other, betaSession), await graphql(other, betaSession)];
+    expect(beta.map((s) => s.status)).toEqual([200, 200]);
+    await keyed(url, other).post('/storage/history', { session_id: betaSession, role: 'user', content: 'hi' });
+    expect((await beta[0]!.next())?.event).toBe('MessageAdded');
+
+    // A stream that ends gives its place back, to its key and its tenant (the server notices the
+    // closed connection on its own schedule: try until the place is free).
+    held[0]!.close();
+    let again = await rest(neighbour, acmeSession);
+    for (let i = 0; again.status === 429 && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await rest(neighbour, acmeSession);
+    }
+    expect(again.status).toBe(200);
+    for (const stream of [held[1]!, third, again, ...beta]) stream.close();
+  });
+
+  it('large replays let other requests through: /health answers while every replay is still running (REST and GraphQL)', async () => {
+    ts = await startTestServer();
+    const api = client(ts.url);
+    const id = (await api.post('/storage/sessions', { agent_name: 'backlog' })).body.id as string;
+    const probe = await openSse(`${ts.url}/storage/sessions/${id}/events`);
+    const N = 4000;
+    for (let i = 0; i < N; i += 500) {
+      const messages = Array.from({ length: 500 }, (_, j) => ({ role: 'USER', content: `m${i + j} ${'x'.repeat(100)}` }));
+      const added = await api.post('/graphql', { query: ADD_MESSAGES, variables: { sessionId: id, messages } });
+      expect(added.body.errors).toBeUndefined();
+    }
+    const [first] = await probe.take(1);
+    probe.close();
+
+    // Half over REST, half as GraphQL subscriptions: both replay the N - 1 events after the first.
+    const subscription = JSON.stringify({ query: SESSION_EVENTS, variables: { sessionId: id, after: first!.id } });
+    const streams: SseStream[] = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2
+          ? openSse(`${ts!.url}/storage/sessions/${id}/events?after=${first!.id}`)
+          : openSse(`${ts!.url}/graphql`, { 'content-type': 'application/json' }, { method: 'POST', body: subscription }),
+      ),
+    );
+    const seqs: number[][] = streams.map(() => []);
+    let started!: () => void;
+    const allStarted = new Promise<void>((resolve) => (started = resolve));
+    const reading = streams.map(async (stream, i) => {
+      while (seqs[i]!.length < N - 1) {
+        const message = await stream.next();
+        if (!message) throw new Error(`stream ${i} ended after ${seqs[i]!.length} events`);
+        if (message.event === 'complete') continue;
+        const body = JSON.parse(message.data);
+        seqs[i]!.push(body.seq ?? body.data.sessionEvents.seq);
+        if (seqs.every((s) => s.length > 0)) started();
+      }
+      stream.close();
+    });
+    await allStarted;
+    // Every replay has begun. Before the fix the first ones ran to their end, holding the event loop,
+    // before the server read this request; now the replays take turns with it.
+    const health = await fetch(`${ts.url}/health`);
+    const finishedBeforeHealth = seqs.filter((s) => s.length === N - 1).length;
+    expect(health.status).toBe(200);
+    expect((await health.json()).status).toBe('healthy');
+    expect(finishedBeforeHealth).toBe(0);
+    await Promise.all(reading);
+    const expected = seqs[1]!;
+    expect(new Set(expected).size).toBe(N - 1);
+    for (const s of seqs) expect(s).toEqual(expected);
+  }, 120_000);
 
   it('shutdown ends open streams at once instead of waiting for SHUTDOWN_TIMEOUT_MS', async () => {
     const server = await startTestServer({ SHUTDOWN_TIMEOUT_MS: '120000' });

@@ -30,20 +30,44 @@ export interface TestServer {
   /** Names of the SQL statements run since the last `resetQueries()`. */
   queries: string[];
   resetQueries(): void;
+  /**
+   * Another server over the same database, as a second replica behind a load balancer would be
+   * (its own process state: key cache, event streams, wake-ups; the cache in the database). Close
+   * it before this one, which removes the database.
+   */
+  replica(env?: Record<string, string>, options?: TestServerOptions): Promise<TestServer>;
   close(): Promise<void>;
 }
 
-/** A fresh, empty backend of the kind under test, recording statement names into `queries`. */
-async function freshBackend(queries: string[]): Promise<{ backend: StorageBackend; databaseUrl: string; cleanup(): Promise<void> }> {
-  const onQuery = (name: string) => void queries.push(name);
+export interface TestServerOptions {
+  /** How often open event streams look their key up again (default: the documented revocation delay). */
+  streamKeyCheckMs?: number;
+}
+
+interface TestDatabase {
+  databaseUrl: string;
+  /** Opens a backend on it (once per server), recording statement names into `queries`. */
+  open(queries: string[]): Promise<StorageBackend>;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh, empty database of the kind under test. */
+function freshDatabase(): TestDatabase {
+  const recording = (queries: string[]) => (name: string) => void queries.push(name);
   if (TEST_BACKEND === 'postgres') {
     const target = testSchema();
-    const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery });
-    return { backend, databaseUrl: target.url, cleanup: () => target.drop() };
+    return {
+      databaseUrl: target.url,
+      open: (queries) => PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery: recording(queries) }),
+      cleanup: () => target.drop(),
+    };
   }
   const db = tempDatabase();
-  const backend = new SqliteBackend({ filename: db.filename, onQuery });
-  return { backend, databaseUrl: `sqlite:${db.filename}`, cleanup: async () => db.cleanup() };
+  return {
+    databaseUrl: `sqlite:${db.filename}`,
+    open: async (queries) => new SqliteBackend({ filename: db.filename, onQuery: recording(queries) }),
+    cleanup: async () => db.cleanup(),
+  };
 }
 
 async function freshCache(): Promise<{ cache: TenantCache | undefined; close(): Promise<void> }> {
@@ -70,17 +94,38 @@ async function freshCache(): Promise<{ cache: TenantCache | undefined; close(): 
  * A real HTTP server on a free port over a real database, as a client sees it.
  * `env` overrides configuration the way the environment would.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const queries: string[] = [];
-  const { backend, databaseUrl, cleanup } = await freshBackend(queries);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...env });
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const database = freshDatabase();
   const { cache, close: closeCache } = await freshCache();
-  const clock = new ManualClock();
+  const cleanup = async () => {
+    await closeCache();
+    await database.cleanup();
+  };
+  return serve(database, env, options, { clock: new ManualClock(), cache, cleanup });
+}
+
+/** A server over `database` (the first one or a replica); `cleanup` runs after it is closed. */
+async function serve(
+  database: TestDatabase,
+  env: Record<string, string>,
+  options: TestServerOptions,
+  { clock, cache, cleanup }: { clock: ManualClock; cache: TenantCache | undefined; cleanup(): Promise<void> },
+): Promise<TestServer> {
+  const queries: string[] = [];
+  const backend = await database.open(queries);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
   const tenants = tenantsOver(backend, config, { clock, ids: createIdGenerator(clock), cache, onQuery: (name) => void queries.push(name) });
   const storage = tenants.defaultStorage;
-  const running: RunningServer = await startServer({ storage, tenants, config, clock, logger: pino({ level: 'silent' }) });
+  const running: RunningServer = await startServer({
+    storage,
+    tenants,
+    config,
+    clock,
+    logger: pino({ level: 'silent' }),
+    streamKeyCheckMs: options.streamKeyCheckMs,
+  });
   return {
     url: running.url,
     clock,
@@ -89,10 +134,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     config,
     queries,
     resetQueries: () => void queries.splice(0),
+    replica: (replicaEnv = env, replicaOptions = options) =>
+      serve(database, replicaEnv, replicaOptions, { clock, cache: undefined, cleanup: async () => {} }),
     async close() {
       await running.close();
       await tenants.close();
-      await closeCache();
       await backend.close();
       await cleanup();
     },

@@ -1,6 +1,8 @@
-import { ValidationError } from '../../domain/errors.js';
+import { type DomainError, ValidationError } from '../../domain/errors.js';
 import { encodeEventCursor, type EventScope, type EventType, type StoredEvent } from '../../domain/events.js';
 import { shortText } from '../../domain/inputs.js';
+import { endReason } from '../../http/event-streams.js';
+import type { EventStream } from '../../storage/event-feed.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { parsed } from '../validation.js';
@@ -113,6 +115,36 @@ builder.objectRef<Of<'MetricRecorded'>>('MetricRecorded').implement({
   }),
 });
 
+/** The last item of a stream the server ended for a reason the client must learn: its field resolves to that error. */
+class StreamEnded {
+  constructor(readonly reason: DomainError) {}
+}
+
+/** The stream's events, then — if the server ended it (a revoked key) — one `StreamEnded`. */
+function withEndReason(stream: EventStream, signal: AbortSignal): AsyncIterableIterator<StoredEvent | StreamEnded> {
+  let told = false;
+  return {
+    async next() {
+      const result = await stream.next();
+      const reason = result.done && !told ? endReason(signal) : null;
+      if (!reason) return result;
+      told = true;
+      return { value: new StreamEnded(reason), done: false };
+    },
+    // Straight to the stream, also while a `next()` waits: the client went away, its place is freed now.
+    return: () => stream.return(),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** An event as the subscription field's value; the reason a stream was ended as the field's error (then it completes). */
+function resolveEvent(item: StoredEvent | StreamEnded): StoredEvent {
+  if (item instanceof StreamEnded) throw item.reason;
+  return item;
+}
+
 /** Takes a place among the server's streams, then opens the stream (which gives it back when it ends). */
 async function openStream(ctx: GraphQLContext, scope: EventScope, after: string | null | undefined) {
   // Over any other transport Yoga refuses the result (406) without ever ending the stream, which
@@ -120,8 +152,9 @@ async function openStream(ctx: GraphQLContext, scope: EventScope, after: string 
   if (!ctx.acceptsEventStream) {
     throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE: send Accept: text/event-stream' }]);
   }
-  const ticket = ctx.streams.admit();
-  return ctx.storage.subscribeEvents(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
+  const ticket = ctx.streams.admit(ctx.principal);
+  const stream = await ctx.storage.subscribeEvents(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
+  return withEndReason(stream, ticket.signal);
 }
 
 const AFTER = 'A `cursor` of an earlier event: first replay the events after it, then continue live. Default: the `Last-Event-ID` header; without either, only new events.';
@@ -135,7 +168,7 @@ builder.subscriptionField('sessionEvents', (t) =>
       after: t.arg.string({ description: AFTER }),
     },
     subscribe: (_root, args, ctx) => openStream(ctx, { sessionId: String(args.sessionId) }, args.after),
-    resolve: (event) => event,
+    resolve: resolveEvent,
   }),
 );
 
@@ -148,6 +181,6 @@ builder.subscriptionField('agentEvents', (t) =>
       after: t.arg.string({ description: AFTER }),
     },
     subscribe: (_root, args, ctx) => openStream(ctx, { agentName: parsed(shortText, args.agentName) }, args.after),
-    resolve: (event) => event,
+    resolve: resolveEvent,
   }),
 );
