@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { lingerAfterResponse } from './lingering-close.js';
 
 /**
  * Every request gets an id: the client's own `x-request-id` when it is a sane token, else a fresh
@@ -65,9 +66,14 @@ export function withRequestContext(
     // Answered before the body was read to its end (a 413, or a refusal that never looked at it):
     // say that the connection closes after this response. Otherwise the client would send its
     // next request behind a body nobody reads any more, and wait for an answer that never comes.
+    // The rest of the body is drained before the connection closes, so that the client gets to
+    // read the answer (see lingering-close.ts).
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      if (!req.complete && !this.headersSent) this.setHeader('connection', 'close');
+      if (!req.complete && !this.headersSent) {
+        this.setHeader('connection', 'close');
+        lingerAfterResponse(req, this);
+      }
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as typeof res.writeHead;
     res.once('close', () => {

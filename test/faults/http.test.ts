@@ -283,3 +283,127 @@ describe('other web sites', () => {
     }
   });
 });
+
+interface RawReply {
+  /** The socket error the client met (EPIPE, ECONNRESET: its body could not all be sent), if any. */
+  error?: string;
+  sent: number;
+  status?: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+/**
+ * A client that sends its whole body before it reads the answer, as curl and most HTTP/1.1
+ * libraries do, and fails as they do if the body cannot all be sent. The body goes out in 64 KiB
+ * pieces, one every few milliseconds: the server answers long before the last one.
+ */
+function sendWholeBodyThenRead(url: string, head: string, bodyBytes: number, { chunked = false, everyMs = 4 } = {}): Promise<RawReply> {
+  const { hostname, port } = new URL(url);
+  const piece = Buffer.alloc(64 * 1024, 'a');
+  return new Promise((resolve) => {
+    const socket = connect({ port: Number(port), host: hostname, allowHalfOpen: true });
+    socket.pause(); // nothing is read before the body is sent
+    let sent = 0;
+    let error: string | undefined;
+    let received = Buffer.alloc(0);
+    const write = (data: Buffer | string) => new Promise<void>((done) => socket.write(data, () => done()));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.on('connect', async () => {
+      await write(head);
+      while (sent < bodyBytes && !socket.destroyed) {
+        await write(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece);
+        sent += piece.length;
+        await sleep(everyMs);
+      }
+      if (chunked && !socket.destroyed) await write('0\r\n\r\n');
+      socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+      socket.on('end', () => socket.end());
+      socket.resume();
+    });
+    socket.on('close', () => {
+      const text = received.toString();
+      const split = text.indexOf('\r\n\r\n');
+      const lines = text.slice(0, Math.max(split, 0)).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines.slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      let body: unknown;
+      try {
+        body = JSON.parse(text.slice(split + 4));
+      } catch {
+        body = undefined;
+      }
+      resolve({ error, sent, status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(lines[0] ?? '')?.[1]) || undefined, headers, body });
+    });
+  });
+}
+
+describe('a refusal sent before the request body is read (lingering close)', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  const MiB = 1024 * 1024;
+  const head = (method: string, path: string, length: number | 'chunked', type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json') =>
+    `${method} ${path} HTTP/1.1\r\nHost: x\r\ncontent-type: ${type}\r\n` +
+    (length === 'chunked' ? 'transfer-encoding: chunked\r\n' : `content-length: ${length}\r\n`) +
+    '\r\n';
+
+  it('reaches a client that keeps sending a 3 MiB body: REST 413 with its detail, declared or chunked, on every method', async () => {
+    for (const [method, path] of [['POST', '/storage/sessions'], ['PUT', '/storage/sessions/session_x'], ['PATCH', '/storage/state/session_x']]) {
+      for (const length of [3 * MiB, 'chunked'] as const) {
+        const reply = await sendWholeBodyThenRead(s.url, head(method!, path!, length), 3 * MiB, { chunked: length === 'chunked' });
+        const what = `${method} ${path} ${length}`;
+        expect(reply.error, what).toBeUndefined();
+        expect(reply.sent, what).toBe(3 * MiB);
+        expect(reply.status, what).toBe(413);
+        expect(reply.headers.connection, what).toBe('close');
+        expect(reply.body, what).toEqual({ detail: `Request body is larger than ${MiB} bytes` });
+      }
+    }
+  });
+
+  it('reaches a client that keeps sending a 3 MiB body: GraphQL 413 PAYLOAD_TOO_LARGE, declared or chunked', async () => {
+    for (const length of [3 * MiB, 'chunked'] as const) {
+      const reply = await sendWholeBodyThenRead(s.url, head('POST', '/graphql', length), 3 * MiB, { chunked: length === 'chunked' });
+      expect(reply.error, String(length)).toBeUndefined();
+      expect(reply.status, String(length)).toBe(413);
+      expect(reply.body?.errors?.[0]?.extensions?.code, String(length)).toBe('PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  it('reaches it for any answer given before the body is read (404, 415)', async () => {
+    const notFound = await sendWholeBodyThenRead(s.url, head('POST', '/nowhere', 2 * MiB), 2 * MiB);
+    expect(notFound).toMatchObject({ error: undefined, status: 404, body: { detail: 'Not Found' } });
+    const notJson = await sendWholeBodyThenRead(s.url, head('POST', '/storage/sessions', 2 * MiB, 'text/plain'), 2 * MiB);
+    expect(notJson).toMatchObject({ error: undefined, status: 415 });
+    expect(notJson.body.detail).toMatch(/^Request body must be JSON/);
+  });
+
+  it('reaches fetch streaming a body', async () => {
+    for (const path of ['/storage/sessions', '/graphql']) {
+      let left = 3 * MiB;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (left <= 0) return controller.close();
+          left -= 64 * 1024;
+          controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+        },
+      });
+      const reply = await fetch(s.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+      expect(reply.status, path).toBe(413);
+      const answer = (await reply.json()) as any;
+      expect(answer.detail ?? answer.errors[0].extensions.code, path).toMatch(/^Request body is larger|^PAYLOAD_TOO_LARGE$/);
+    }
+  });
+
+  it('drains a bounded amount: a client that would send 64 MiB is cut off, and others are served meanwhile', async () => {
+    const endless = sendWholeBodyThenRead(s.url, head('POST', '/storage/sessions', 64 * MiB), 64 * MiB, { everyMs: 0 });
+    expect((await request(s.url, 'GET', '/health')).status).toBe(200);
+    const reply = await endless;
+    expect(reply.error).toMatch(/^(EPIPE|ECONNRESET)$/);
+    expect(reply.sent).toBeLessThan(64 * MiB);
+  });
+});
