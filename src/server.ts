@@ -17,7 +17,7 @@ import { schema } from './graphql/schema.js';
 import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
 import { graphqlLimitPlugins } from './http/graphql-limits.js';
-import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
+import { answerClientErrors, withRequestContext, yogaLogging } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 import { Tenants } from './storage/tenants.js';
@@ -39,8 +39,6 @@ export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
 export function createApp({ storage, tenants, config, logger, clock = systemClock, streams = new EventStreams(config.events.maxStreams) }: AppDeps): App {
-  // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
-  const log = () => requestLogger(logger);
   const storages = tenants ?? Tenants.only(storage);
   const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
   const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), (id) => authenticator.forget(id));
@@ -73,12 +71,8 @@ export function createApp({ storage, tenants, config, logger, clock = systemCloc
     maxRequestBodySize: false,
     // Scopes are checked per root field, once the operation is known (useScopes).
     context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams }),
-    logging: {
-      debug: (...args) => log().debug({ args }, 'yoga'),
-      info: (...args) => log().info({ args }, 'yoga'),
-      warn: (...args) => log().warn({ args }, 'yoga'),
-      error: (...args) => log().error({ args }, 'yoga'),
-    },
+    // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
+    logging: yogaLogging(logger),
     plugins: [
       // First: nothing is served to a request that has not authenticated.
       authPlugin({ auth: config.auth, tenants: storages, authenticator, rateLimiter, logger }),

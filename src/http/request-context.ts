@@ -83,12 +83,36 @@ export function withRequestContext(
         status: res.headersSent ? res.statusCode : undefined,
         durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
       };
-      // A response that never finished: the client went away, or the connection was cut.
-      if (!res.writableFinished) log.warn({ ...entry, aborted: true }, 'request aborted');
+      // A response that never finished: the client went away, or the connection was cut (which
+      // the server, when it cuts, logs at warn itself). A client that leaves is not a fault here.
+      if (!res.writableFinished) log.info({ ...entry, aborted: true }, 'request aborted');
       else log.info(entry, 'request');
     });
     scope.run({ requestId, logger: log }, () => listener(req, res));
   };
+}
+
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Yoga's `logging` hooks, written by the request's logger (so with its reqId). Yoga logs an
+ * unexpected error as the bare error (`logger.error(error)`), which pino would write as `{}` if it
+ * were put anywhere but under `err`: there, pino's serializer writes its type, message and stack.
+ * The error logged is the one a resolver threw, not the GraphQLError Yoga wrapped it in; where in
+ * the operation it happened goes beside it.
+ */
+export function yogaLogging(logger: Logger): Record<LogLevel, (...args: unknown[]) => void> {
+  const write =
+    (level: LogLevel) =>
+    (...args: unknown[]) => {
+      const log = requestLogger(logger);
+      const [first] = args;
+      if (!(first instanceof Error)) return log[level]({ args }, 'yoga');
+      const { originalError, path } = first as { originalError?: unknown; path?: readonly (string | number)[] };
+      const err = originalError instanceof Error ? originalError : first;
+      log[level]({ err, ...(path ? { graphqlPath: path.join('.') } : {}) }, level === 'error' ? 'unexpected error in a GraphQL request' : err.message);
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 /** Statuses for what Node's HTTP parser refuses before any handler runs. */
@@ -106,8 +130,9 @@ function clientErrorStatus(code: string | undefined): [number, string] {
 export function answerClientErrors(server: Server, logger: Logger): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const code = error.code;
-    // The client is gone, or a response is already under way: nothing to answer.
-    if (code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
+    // The client is gone (reset, or closed its side before its request's end), or a response is
+    // already under way: nothing to answer, and nothing to log but the access log's abort.
+    if (code === 'ECONNRESET' || code === 'HPE_INVALID_EOF_STATE' || !socket.writable || (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
       socket.destroy();
       return;
     }

@@ -203,7 +203,7 @@ describe('unexpected failures leak nothing, and are logged under the request id'
     await sleep(20);
     const error = s.lines.find((l) => l.reqId === 'rest-500' && l.level === 50);
     expect(error?.msg).toBe('unexpected error in REST handler');
-    expect(JSON.stringify(error)).toContain('secret_table');
+    expect(error?.err).toMatchObject({ type: 'Error', message: expect.stringContaining('secret_table'), stack: expect.stringMatching(/^Error: SQLITE_CORRUPT[^\n]*\n\s+at /) });
   });
 
   it('GraphQL: "Unexpected error." and nothing else; the log has the details and the request id', async () => {
@@ -211,8 +211,38 @@ describe('unexpected failures leak nothing, and are logged under the request id'
     expect(reply.body.errors).toEqual([{ message: 'Unexpected error.', locations: [{ line: 1, column: 3 }], path: ['session'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
     expect(reply.text).not.toMatch(INTERNALS);
     await sleep(20);
+    // The error the resolver met — its type, message and stack — and where in the operation.
     const error = s.lines.find((l) => l.reqId === 'graphql-500' && l.level === 50);
-    expect(JSON.stringify(error)).toContain('secret_table');
+    expect(error).toMatchObject({ msg: 'unexpected error in a GraphQL request', graphqlPath: 'session' });
+    expect(error?.err).toMatchObject({ type: 'Error', message: expect.stringContaining('secret_table'), stack: expect.stringMatching(/^Error: SQLITE_CORRUPT[^\n]*\n\s+at /) });
+  });
+
+  it('GraphQL: a resolver\'s own error type is logged too (a TypeError from a storage method)', async () => {
+    const clock = new ManualClock();
+    const storage = new Storage(new SqliteBackend({ filename: ':memory:' }), clock, createIdGenerator(clock));
+    storage.createSession = async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'agentName')");
+    };
+    const lines: Record<string, any>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:' });
+    const server = await startServer({ storage, config, logger });
+    try {
+      const query = 'mutation { createSession(input: { agentName: "a" }) { id } }';
+      const reply = await request(server.url, 'POST', '/graphql', { query }, { 'x-request-id': 'typeerror-500' });
+      expect(reply.body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      const rest = await request(server.url, 'POST', '/storage/sessions', { agent_name: 'a' }, { 'x-request-id': 'typeerror-rest-500' });
+      expect(rest.status).toBe(500);
+      await sleep(20);
+      for (const [id, msg] of [['typeerror-500', 'unexpected error in a GraphQL request'], ['typeerror-rest-500', 'unexpected error in REST handler']]) {
+        const error = lines.find((l) => l.reqId === id && l.level === 50);
+        expect(error?.msg, id).toBe(msg);
+        expect(error?.err, id).toMatchObject({ type: 'TypeError', message: "Cannot read properties of undefined (reading 'agentName')" });
+        expect(error?.err.stack, id).toMatch(/^TypeError: [^\n]+\n\s+at .*storage\.createSession/);
+      }
+    } finally {
+      await server.close(1000);
+    }
   });
 
   it('even with NODE_ENV=development (where Yoga would otherwise add the message and stack trace)', async () => {
@@ -229,6 +259,53 @@ describe('unexpected failures leak nothing, and are logged under the request id'
       process.env.NODE_ENV = saved;
       await dev?.close();
     }
+  });
+});
+
+describe('a client that goes away mid-body', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  /** Sends the head and half of a body, waits for the server to be reading it, and leaves. */
+  function leaveMidBody(path: string, id: string, how: 'close' | 'reset', chunked: boolean): Promise<void> {
+    const { hostname, port } = new URL(s.url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nx-request-id: ${id}\r\ncontent-type: application/json\r\n` +
+            (chunked ? 'transfer-encoding: chunked\r\n\r\n5\r\n{"que\r\n' : 'content-length: 100\r\n\r\n{"que'),
+        );
+        setTimeout(() => (how === 'reset' ? socket.resetAndDestroy() : socket.end()), 100);
+        // Gone for good, whether or not the server closes its side.
+        setTimeout(() => socket.destroy(), 3000);
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve());
+    });
+  }
+
+  it('is not an error: nothing above info in the log, and the access log says the request was aborted', async () => {
+    const from = s.lines.length;
+    const ids: string[] = [];
+    for (const path of ['/storage/sessions', '/graphql']) {
+      for (const how of ['close', 'reset'] as const) {
+        for (const chunked of [false, true]) {
+          const id = `leaves-${path.slice(1).replace('/', '-')}-${how}-${chunked ? 'chunked' : 'length'}`;
+          ids.push(id);
+          await leaveMidBody(path, id, how, chunked);
+        }
+      }
+    }
+    await sleep(50);
+    const logged = s.lines.slice(from);
+    expect(logged.filter((l) => l.level > 30)).toEqual([]);
+    // Not mistaken for a malformed request either.
+    expect(logged.filter((l) => l.msg === 'request refused by the HTTP parser')).toEqual([]);
+    for (const id of ids) expect(logged.find((l) => l.reqId === id && l.msg === 'request aborted'), id).toMatchObject({ level: 30, aborted: true });
+    expect((await request(s.url, 'GET', '/health')).status).toBe(200);
   });
 });
 
