@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { isPercentEncodedUtf8, Utf8Stream } from './utf8.js';
 
 /**
  * What a GraphQL request may ask for, checked before anything runs: no resolver, no SQL. A refused
@@ -26,6 +27,7 @@ import type { Config } from '../config.js';
  * | `MAX_COST_EXCEEDED`       | 400    | too much work by graphql-armor's cost model             |
  * | `INTROSPECTION_DISABLED`  | 400    | `__schema`/`__type` while introspection is off          |
  * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
+ * | `BAD_REQUEST`             | 400    | the body or the URL's query string is not UTF-8         |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
  * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
  *
@@ -155,10 +157,16 @@ function tooLarge(maxBytes: number): GraphQLError {
   return refusal(`Request body is larger than ${maxBytes} bytes`, 'PAYLOAD_TOO_LARGE', 413);
 }
 
+const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
+
+/** Yoga reads a form body's fields percent-decoded, as it reads a GET's: their bytes are checked too. */
+const isForm = (request: Request) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
+
 /**
  * MAX_BODY_BYTES for GraphQL bodies: a declared content-length is checked up front, and the body is
  * counted while it is read, so a chunked body without a length is cut off at the limit too (it is
  * never buffered whole). Modelled on Yoga's own `maxRequestBodySize`, with our code and message.
+ * The same pass refuses a body that is not UTF-8 (see http/utf8.ts).
  */
 function useBodyLimit(maxBytes: number): Plugin {
   return {
@@ -170,6 +178,8 @@ function useBodyLimit(maxBytes: number): Plugin {
       setRequestParser((req) => {
         if (!req.body) return parse(req);
         let read = 0;
+        const utf8 = new Utf8Stream();
+        const form: Uint8Array[] | null = isForm(req) ? [] : null;
         // A native stream needs the native TransformStream (see Yoga's limitRequestBodySize).
         const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
         const counted = req.body.pipeThrough(
@@ -177,7 +187,14 @@ function useBodyLimit(maxBytes: number): Plugin {
             transform(chunk, controller) {
               read += chunk.byteLength;
               if (read > maxBytes) controller.error(tooLarge(maxBytes));
-              else controller.enqueue(chunk);
+              else if (!utf8.push(chunk)) controller.error(notUtf8());
+              else {
+                form?.push(chunk);
+                controller.enqueue(chunk);
+              }
+            },
+            flush(controller) {
+              if (!utf8.end() || (form && !isPercentEncodedUtf8(Buffer.concat(form).toString('utf8')))) controller.error(notUtf8());
             },
           }),
         );
@@ -196,9 +213,19 @@ function useBodyLimit(maxBytes: number): Plugin {
   };
 }
 
+/** A GET's parameters are read percent-decoded from the URL: their bytes must be UTF-8 too. */
+function useUtf8Url(): Plugin {
+  return {
+    onRequestParse({ url }) {
+      if (!isPercentEncodedUtf8(url.search)) throw refusal("The URL's query string is not valid percent-encoded UTF-8", 'BAD_REQUEST');
+    },
+  };
+}
+
 /** Every GraphQL limit of this server, in the order Yoga should apply them. */
 export function graphqlLimitPlugins(config: Config): Plugin[] {
   return [
+    useUtf8Url(),
     useCsrf(),
     useBodyLimit(config.maxBodyBytes),
     useMaxTokens(config.graphqlLimits.tokens),

@@ -13,6 +13,7 @@ import {
   type FieldIssue,
 } from '../domain/errors.js';
 import { parseInput } from '../domain/inputs.js';
+import { isUtf8 } from '../http/utf8.js';
 
 /**
  * The REST door's plumbing: JSON responses, request parsing with the domain's schemas, and the
@@ -125,7 +126,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (declared > maxBytes) throw tooLarge();
   // A declared length is all the body can be (Node's HTTP parser enforces it): read it in one go,
   // without a web stream reader (which costs more than the rest of reading a small body).
-  if (declared >= 0) return parseJsonText(Buffer.from(await request.arrayBuffer().catch(cutOff)).toString('utf8'));
+  if (declared >= 0) return parseJsonText(utf8Text(Buffer.from(await request.arrayBuffer().catch(cutOff))));
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -141,7 +142,13 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
       chunks.push(value);
     }
   }
-  return parseJsonText(Buffer.concat(chunks, size).toString('utf8'));
+  return parseJsonText(utf8Text(Buffer.concat(chunks, size)));
+}
+
+/** The body's text, if it is UTF-8 (see http/utf8.ts): never with U+FFFD in place of bad bytes. */
+function utf8Text(bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new HttpError(400, 'Request body is not valid UTF-8');
+  return bytes.toString('utf8');
 }
 
 function parseJsonText(text: string): unknown {
