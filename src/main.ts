@@ -80,6 +80,9 @@ async function warnAboutAccess(config: Config, keys: ApiKeyStore, logger: Logger
   }
 }
 
+/** How soon a repeated signal counts as the same one delivered twice (see `stop` below). */
+const DUPLICATE_SIGNAL_MS = 500;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -139,16 +142,19 @@ async function main(): Promise<void> {
   sweeper.start();
   const stopPruning = startEventPruning(tenants, { retentionMs: config.events.retentionMs, clock: systemClock, logger });
 
-  let stopping = false;
+  let first: { signal: string; at: number } | null = null;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (first) {
+      // The same signal again at once is one request delivered twice, not a second one: under
+      // `npm start`, a terminal's Ctrl-C reaches both npm and the server, and npm forwards it too.
+      if (signal === first.signal && performance.now() - first.at < DUPLICATE_SIGNAL_MS) return;
       // A second signal: do not wait for slow requests any longer (the database is still closed
       // cleanly below).
       logger.warn({ signal }, 'second signal: cutting the requests still running');
       running.server.closeAllConnections();
       return;
     }
-    stopping = true;
+    first = { signal, at: performance.now() };
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
     stopPruning();
     // Bounded: a stuck client must not keep the process (and the database) open forever. Event

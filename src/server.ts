@@ -18,7 +18,7 @@ import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
 import { graphiql } from './http/graphiql.js';
 import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
-import { answerClientErrors, requestLogger, withRequestContext } from './http/request-context.js';
+import { answerClientErrors, withRequestContext, yogaLogging } from './http/request-context.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 import { Tenants } from './storage/tenants.js';
@@ -48,8 +48,6 @@ export function createApp(deps: AppDeps): App {
 
 /** The app and its open event streams (which `startServer` ends on shutdown). */
 function buildApp({ storage, tenants, config, logger, clock = systemClock, streamKeyCheckMs }: AppDeps): { app: App; streams: EventStreams } {
-  // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
-  const log = () => requestLogger(logger);
   const storages = tenants ?? Tenants.only(storage);
   const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
   const streams = new EventStreams(config.events, { current: (principal) => authenticator.current(principal), intervalMs: streamKeyCheckMs });
@@ -100,12 +98,8 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     maxRequestBodySize: false,
     // Scopes are checked per root field, once the operation is known (useScopes).
     context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams }),
-    logging: {
-      debug: (...args) => log().debug({ args }, 'yoga'),
-      info: (...args) => log().info({ args }, 'yoga'),
-      warn: (...args) => log().warn({ args }, 'yoga'),
-      error: (...args) => log().error({ args }, 'yoga'),
-    },
+    // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
+    logging: yogaLogging(logger),
     plugins: [
       // First: nothing is served to a request that has not authenticated.
       authPlugin({ auth: config.auth, tenants: storages, authenticator, rateLimiter, logger }),

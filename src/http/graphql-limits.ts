@@ -19,6 +19,7 @@ import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { jsonBytesLeft } from '../domain/json.js';
 import { type OperationCost, operationCost } from './graphql-cost.js';
+import { isPercentEncodedUtf8, Utf8Stream } from './utf8.js';
 
 /**
  * What a GraphQL request may ask for, checked before anything runs: no resolver, no SQL. A refused
@@ -36,7 +37,7 @@ import { type OperationCost, operationCost } from './graphql-cost.js';
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
  * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
  * | `RESPONSE_TOO_LARGE`      | 400    | the answer would exceed GRAPHQL_MAX_RESPONSE_BYTES      |
- * | `BAD_REQUEST`             | 400    | the body (or a GET's `variables`) is not valid JSON     |
+ * | `BAD_REQUEST`             | 400    | the body (or a GET's query) is not UTF-8 or not JSON    |
  *
  * Yoga itself refuses mutations over GET (405, `Allow: POST`) and batching (off unless enabled).
  */
@@ -228,10 +229,16 @@ function tooLarge(maxBytes: number): GraphQLError {
   return refusal(`Request body is larger than ${maxBytes} bytes`, 'PAYLOAD_TOO_LARGE', 413);
 }
 
+const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
+
+/** Yoga reads a form body's fields percent-decoded, as it reads a GET's: their bytes are checked too. */
+const isForm = (request: Request) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
+
 /**
  * MAX_BODY_BYTES for GraphQL bodies: a declared content-length is checked up front, and the body is
  * counted while it is read, so a chunked body without a length is cut off at the limit too (it is
  * never buffered whole). Modelled on Yoga's own `maxRequestBodySize`, with our code and message.
+ * The same pass refuses a body that is not UTF-8 (see http/utf8.ts).
  */
 function useBodyLimit(maxBytes: number): Plugin {
   return {
@@ -243,6 +250,8 @@ function useBodyLimit(maxBytes: number): Plugin {
       setRequestParser((req) => {
         if (!req.body) return parse(req);
         let read = 0;
+        const utf8 = new Utf8Stream();
+        const form: Uint8Array[] | null = isForm(req) ? [] : null;
         // A native stream needs the native TransformStream (see Yoga's limitRequestBodySize).
         const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
         const counted = req.body.pipeThrough(
@@ -250,7 +259,14 @@ function useBodyLimit(maxBytes: number): Plugin {
             transform(chunk, controller) {
               read += chunk.byteLength;
               if (read > maxBytes) controller.error(tooLarge(maxBytes));
-              else controller.enqueue(chunk);
+              else if (!utf8.push(chunk)) controller.error(notUtf8());
+              else {
+                form?.push(chunk);
+                controller.enqueue(chunk);
+              }
+            },
+            flush(controller) {
+              if (!utf8.end() || (form && !isPercentEncodedUtf8(Buffer.concat(form).toString('utf8')))) controller.error(notUtf8());
             },
           }),
         );
@@ -326,9 +342,19 @@ function useJsonErrors(): Plugin {
   };
 }
 
+/** A GET's parameters are read percent-decoded from the URL: their bytes must be UTF-8 too. */
+function useUtf8Url(): Plugin {
+  return {
+    onRequestParse({ url }) {
+      if (!isPercentEncodedUtf8(url.search)) throw refusal("The URL's query string is not valid percent-encoded UTF-8", 'BAD_REQUEST');
+    },
+  };
+}
+
 /** Every GraphQL limit of this server, in the order Yoga should apply them. */
 export function graphqlLimitPlugins(config: Config): Plugin[] {
   return [
+    useUtf8Url(),
     useCsrf(),
     useBodyLimit(config.maxBodyBytes),
     useJsonErrors(),

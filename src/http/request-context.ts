@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { lingerAfterResponse } from './lingering-close.js';
 
 /**
  * Every request gets an id: the client's own `x-request-id` when it is a sane token, else a fresh
@@ -65,9 +66,14 @@ export function withRequestContext(
     // Answered before the body was read to its end (a 413, or a refusal that never looked at it):
     // say that the connection closes after this response. Otherwise the client would send its
     // next request behind a body nobody reads any more, and wait for an answer that never comes.
+    // The rest of the body is drained before the connection closes, so that the client gets to
+    // read the answer (see lingering-close.ts).
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      if (!req.complete && !this.headersSent) this.setHeader('connection', 'close');
+      if (!req.complete && !this.headersSent) {
+        this.setHeader('connection', 'close');
+        lingerAfterResponse(req, this);
+      }
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as typeof res.writeHead;
     res.once('close', () => {
@@ -77,12 +83,36 @@ export function withRequestContext(
         status: res.headersSent ? res.statusCode : undefined,
         durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
       };
-      // A response that never finished: the client went away, or the connection was cut.
-      if (!res.writableFinished) log.warn({ ...entry, aborted: true }, 'request aborted');
+      // A response that never finished: the client went away, or the connection was cut (which
+      // the server, when it cuts, logs at warn itself). A client that leaves is not a fault here.
+      if (!res.writableFinished) log.info({ ...entry, aborted: true }, 'request aborted');
       else log.info(entry, 'request');
     });
     scope.run({ requestId, logger: log }, () => listener(req, res));
   };
+}
+
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Yoga's `logging` hooks, written by the request's logger (so with its reqId). Yoga logs an
+ * unexpected error as the bare error (`logger.error(error)`), which pino would write as `{}` if it
+ * were put anywhere but under `err`: there, pino's serializer writes its type, message and stack.
+ * The error logged is the one a resolver threw, not the GraphQLError Yoga wrapped it in; where in
+ * the operation it happened goes beside it.
+ */
+export function yogaLogging(logger: Logger): Record<LogLevel, (...args: unknown[]) => void> {
+  const write =
+    (level: LogLevel) =>
+    (...args: unknown[]) => {
+      const log = requestLogger(logger);
+      const [first] = args;
+      if (!(first instanceof Error)) return log[level]({ args }, 'yoga');
+      const { originalError, path } = first as { originalError?: unknown; path?: readonly (string | number)[] };
+      const err = originalError instanceof Error ? originalError : first;
+      log[level]({ err, ...(path ? { graphqlPath: path.join('.') } : {}) }, level === 'error' ? 'unexpected error in a GraphQL request' : err.message);
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 /** Statuses for what Node's HTTP parser refuses before any handler runs. */
@@ -100,8 +130,9 @@ function clientErrorStatus(code: string | undefined): [number, string] {
 export function answerClientErrors(server: Server, logger: Logger): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const code = error.code;
-    // The client is gone, or a response is already under way: nothing to answer.
-    if (code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
+    // The client is gone (reset, or closed its side before its request's end), or a response is
+    // already under way: nothing to answer, and nothing to log but the access log's abort.
+    if (code === 'ECONNRESET' || code === 'HPE_INVALID_EOF_STATE' || !socket.writable || (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
       socket.destroy();
       return;
     }

@@ -13,6 +13,7 @@ import {
   type FieldIssue,
 } from '../domain/errors.js';
 import { parseInput } from '../domain/inputs.js';
+import { isUtf8 } from '../http/utf8.js';
 
 /**
  * The REST door's plumbing: JSON responses, request parsing with the domain's schemas, and the
@@ -103,6 +104,14 @@ export function queryObject(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
+/**
+ * Reading a request body fails only when its connection broke before the body's end: the client
+ * went away. Not a failure of ours (no 500, no error in the log); the access log notes the abort.
+ */
+function cutOff(): never {
+  throw new HttpError(400, 'The request body ended before it was complete (the connection was closed)');
+}
+
 /** Reads a JSON body, refusing more than `maxBytes` without buffering it all. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   // A body labelled as something else than JSON is refused, as FastAPI (the original service) did:
@@ -117,13 +126,13 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (declared > maxBytes) throw tooLarge();
   // A declared length is all the body can be (Node's HTTP parser enforces it): read it in one go,
   // without a web stream reader (which costs more than the rest of reading a small body).
-  if (declared >= 0) return parseJsonText(Buffer.from(await request.arrayBuffer()).toString('utf8'));
+  if (declared >= 0) return parseJsonText(utf8Text(Buffer.from(await request.arrayBuffer().catch(cutOff))));
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
     const reader = request.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch(cutOff);
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
@@ -133,7 +142,13 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
       chunks.push(value);
     }
   }
-  return parseJsonText(Buffer.concat(chunks, size).toString('utf8'));
+  return parseJsonText(utf8Text(Buffer.concat(chunks, size)));
+}
+
+/** The body's text, if it is UTF-8 (see http/utf8.ts): never with U+FFFD in place of bad bytes. */
+function utf8Text(bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new HttpError(400, 'Request body is not valid UTF-8');
+  return bytes.toString('utf8');
 }
 
 function parseJsonText(text: string): unknown {

@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { requestLogger } from '../http/request-context.js';
+import { isPercentEncodedUtf8 } from '../http/utf8.js';
 import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
@@ -108,6 +109,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
   async function handle(request: Request, url: URL): Promise<Response> {
     try {
       const segments = decodeSegments(url.pathname);
+      if (!isPercentEncodedUtf8(url.search)) throw new HttpError(400, 'The query string is not valid percent-encoded UTF-8');
       const allowed: string[] = [];
       for (const compiled of routes) {
         const params = match(compiled, segments);

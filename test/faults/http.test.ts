@@ -203,7 +203,7 @@ describe('unexpected failures leak nothing, and are logged under the request id'
     await sleep(20);
     const error = s.lines.find((l) => l.reqId === 'rest-500' && l.level === 50);
     expect(error?.msg).toBe('unexpected error in REST handler');
-    expect(JSON.stringify(error)).toContain('secret_table');
+    expect(error?.err).toMatchObject({ type: 'Error', message: expect.stringContaining('secret_table'), stack: expect.stringMatching(/^Error: SQLITE_CORRUPT[^\n]*\n\s+at /) });
   });
 
   it('GraphQL: "Unexpected error." and nothing else; the log has the details and the request id', async () => {
@@ -211,8 +211,38 @@ describe('unexpected failures leak nothing, and are logged under the request id'
     expect(reply.body.errors).toEqual([{ message: 'Unexpected error.', locations: [{ line: 1, column: 3 }], path: ['session'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
     expect(reply.text).not.toMatch(INTERNALS);
     await sleep(20);
+    // The error the resolver met — its type, message and stack — and where in the operation.
     const error = s.lines.find((l) => l.reqId === 'graphql-500' && l.level === 50);
-    expect(JSON.stringify(error)).toContain('secret_table');
+    expect(error).toMatchObject({ msg: 'unexpected error in a GraphQL request', graphqlPath: 'session' });
+    expect(error?.err).toMatchObject({ type: 'Error', message: expect.stringContaining('secret_table'), stack: expect.stringMatching(/^Error: SQLITE_CORRUPT[^\n]*\n\s+at /) });
+  });
+
+  it('GraphQL: a resolver\'s own error type is logged too (a TypeError from a storage method)', async () => {
+    const clock = new ManualClock();
+    const storage = new Storage(new SqliteBackend({ filename: ':memory:' }), clock, createIdGenerator(clock));
+    storage.createSession = async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'agentName')");
+    };
+    const lines: Record<string, any>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:' });
+    const server = await startServer({ storage, config, logger });
+    try {
+      const query = 'mutation { createSession(input: { agentName: "a" }) { id } }';
+      const reply = await request(server.url, 'POST', '/graphql', { query }, { 'x-request-id': 'typeerror-500' });
+      expect(reply.body.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      const rest = await request(server.url, 'POST', '/storage/sessions', { agent_name: 'a' }, { 'x-request-id': 'typeerror-rest-500' });
+      expect(rest.status).toBe(500);
+      await sleep(20);
+      for (const [id, msg] of [['typeerror-500', 'unexpected error in a GraphQL request'], ['typeerror-rest-500', 'unexpected error in REST handler']]) {
+        const error = lines.find((l) => l.reqId === id && l.level === 50);
+        expect(error?.msg, id).toBe(msg);
+        expect(error?.err, id).toMatchObject({ type: 'TypeError', message: "Cannot read properties of undefined (reading 'agentName')" });
+        expect(error?.err.stack, id).toMatch(/^TypeError: [^\n]+\n\s+at .*storage\.createSession/);
+      }
+    } finally {
+      await server.close(1000);
+    }
   });
 
   it('even with NODE_ENV=development (where Yoga would otherwise add the message and stack trace)', async () => {
@@ -229,6 +259,53 @@ describe('unexpected failures leak nothing, and are logged under the request id'
       process.env.NODE_ENV = saved;
       await dev?.close();
     }
+  });
+});
+
+describe('a client that goes away mid-body', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  /** Sends the head and half of a body, waits for the server to be reading it, and leaves. */
+  function leaveMidBody(path: string, id: string, how: 'close' | 'reset', chunked: boolean): Promise<void> {
+    const { hostname, port } = new URL(s.url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nx-request-id: ${id}\r\ncontent-type: application/json\r\n` +
+            (chunked ? 'transfer-encoding: chunked\r\n\r\n5\r\n{"que\r\n' : 'content-length: 100\r\n\r\n{"que'),
+        );
+        setTimeout(() => (how === 'reset' ? socket.resetAndDestroy() : socket.end()), 100);
+        // Gone for good, whether or not the server closes its side.
+        setTimeout(() => socket.destroy(), 3000);
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve());
+    });
+  }
+
+  it('is not an error: nothing above info in the log, and the access log says the request was aborted', async () => {
+    const from = s.lines.length;
+    const ids: string[] = [];
+    for (const path of ['/storage/sessions', '/graphql']) {
+      for (const how of ['close', 'reset'] as const) {
+        for (const chunked of [false, true]) {
+          const id = `leaves-${path.slice(1).replace('/', '-')}-${how}-${chunked ? 'chunked' : 'length'}`;
+          ids.push(id);
+          await leaveMidBody(path, id, how, chunked);
+        }
+      }
+    }
+    await sleep(50);
+    const logged = s.lines.slice(from);
+    expect(logged.filter((l) => l.level > 30)).toEqual([]);
+    // Not mistaken for a malformed request either.
+    expect(logged.filter((l) => l.msg === 'request refused by the HTTP parser')).toEqual([]);
+    for (const id of ids) expect(logged.find((l) => l.reqId === id && l.msg === 'request aborted'), id).toMatchObject({ level: 30, aborted: true });
+    expect((await request(s.url, 'GET', '/health')).status).toBe(200);
   });
 });
 
@@ -281,5 +358,129 @@ describe('other web sites', () => {
       const reply = await fetch(`${s.url}/storage/sessions`, { method: 'POST', headers, body: new TextEncoder().encode(body) });
       expect(reply.status, JSON.stringify(headers)).toBe(200);
     }
+  });
+});
+
+interface RawReply {
+  /** The socket error the client met (EPIPE, ECONNRESET: its body could not all be sent), if any. */
+  error?: string;
+  sent: number;
+  status?: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+/**
+ * A client that sends its whole body before it reads the answer, as curl and most HTTP/1.1
+ * libraries do, and fails as they do if the body cannot all be sent. The body goes out in 64 KiB
+ * pieces, one every few milliseconds: the server answers long before the last one.
+ */
+function sendWholeBodyThenRead(url: string, head: string, bodyBytes: number, { chunked = false, everyMs = 4 } = {}): Promise<RawReply> {
+  const { hostname, port } = new URL(url);
+  const piece = Buffer.alloc(64 * 1024, 'a');
+  return new Promise((resolve) => {
+    const socket = connect({ port: Number(port), host: hostname, allowHalfOpen: true });
+    socket.pause(); // nothing is read before the body is sent
+    let sent = 0;
+    let error: string | undefined;
+    let received = Buffer.alloc(0);
+    const write = (data: Buffer | string) => new Promise<void>((done) => socket.write(data, () => done()));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.on('connect', async () => {
+      await write(head);
+      while (sent < bodyBytes && !socket.destroyed) {
+        await write(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece);
+        sent += piece.length;
+        await sleep(everyMs);
+      }
+      if (chunked && !socket.destroyed) await write('0\r\n\r\n');
+      socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+      socket.on('end', () => socket.end());
+      socket.resume();
+    });
+    socket.on('close', () => {
+      const text = received.toString();
+      const split = text.indexOf('\r\n\r\n');
+      const lines = text.slice(0, Math.max(split, 0)).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines.slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      let body: unknown;
+      try {
+        body = JSON.parse(text.slice(split + 4));
+      } catch {
+        body = undefined;
+      }
+      resolve({ error, sent, status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(lines[0] ?? '')?.[1]) || undefined, headers, body });
+    });
+  });
+}
+
+describe('a refusal sent before the request body is read (lingering close)', () => {
+  let s: Logged;
+  beforeAll(async () => {
+    s = await loggedServer();
+  });
+  afterAll(() => s.close());
+
+  const MiB = 1024 * 1024;
+  const head = (method: string, path: string, length: number | 'chunked', type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json') =>
+    `${method} ${path} HTTP/1.1\r\nHost: x\r\ncontent-type: ${type}\r\n` +
+    (length === 'chunked' ? 'transfer-encoding: chunked\r\n' : `content-length: ${length}\r\n`) +
+    '\r\n';
+
+  it('reaches a client that keeps sending a 3 MiB body: REST 413 with its detail, declared or chunked, on every method', async () => {
+    for (const [method, path] of [['POST', '/storage/sessions'], ['PUT', '/storage/sessions/session_x'], ['PATCH', '/storage/state/session_x']]) {
+      for (const length of [3 * MiB, 'chunked'] as const) {
+        const reply = await sendWholeBodyThenRead(s.url, head(method!, path!, length), 3 * MiB, { chunked: length === 'chunked' });
+        const what = `${method} ${path} ${length}`;
+        expect(reply.error, what).toBeUndefined();
+        expect(reply.sent, what).toBe(3 * MiB);
+        expect(reply.status, what).toBe(413);
+        expect(reply.headers.connection, what).toBe('close');
+        expect(reply.body, what).toEqual({ detail: `Request body is larger than ${MiB} bytes` });
+      }
+    }
+  });
+
+  it('reaches a client that keeps sending a 3 MiB body: GraphQL 413 PAYLOAD_TOO_LARGE, declared or chunked', async () => {
+    for (const length of [3 * MiB, 'chunked'] as const) {
+      const reply = await sendWholeBodyThenRead(s.url, head('POST', '/graphql', length), 3 * MiB, { chunked: length === 'chunked' });
+      expect(reply.error, String(length)).toBeUndefined();
+      expect(reply.status, String(length)).toBe(413);
+      expect(reply.body?.errors?.[0]?.extensions?.code, String(length)).toBe('PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  it('reaches it for any answer given before the body is read (404, 415)', async () => {
+    const notFound = await sendWholeBodyThenRead(s.url, head('POST', '/nowhere', 2 * MiB), 2 * MiB);
+    expect(notFound).toMatchObject({ error: undefined, status: 404, body: { detail: 'Not Found' } });
+    const notJson = await sendWholeBodyThenRead(s.url, head('POST', '/storage/sessions', 2 * MiB, 'text/plain'), 2 * MiB);
+    expect(notJson).toMatchObject({ error: undefined, status: 415 });
+    expect(notJson.body.detail).toMatch(/^Request body must be JSON/);
+  });
+
+  it('reaches fetch streaming a body', async () => {
+    for (const path of ['/storage/sessions', '/graphql']) {
+      let left = 3 * MiB;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (left <= 0) return controller.close();
+          left -= 64 * 1024;
+          controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+        },
+      });
+      const reply = await fetch(s.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+      expect(reply.status, path).toBe(413);
+      const answer = (await reply.json()) as any;
+      expect(answer.detail ?? answer.errors[0].extensions.code, path).toMatch(/^Request body is larger|^PAYLOAD_TOO_LARGE$/);
+    }
+  });
+
+  it('drains a bounded amount: a client that would send 64 MiB is cut off, and others are served meanwhile', async () => {
+    const endless = sendWholeBodyThenRead(s.url, head('POST', '/storage/sessions', 64 * MiB), 64 * MiB, { everyMs: 0 });
+    expect((await request(s.url, 'GET', '/health')).status).toBe(200);
+    const reply = await endless;
+    expect(reply.error).toMatch(/^(EPIPE|ECONNRESET)$/);
+    expect(reply.sent).toBeLessThan(64 * MiB);
   });
 });

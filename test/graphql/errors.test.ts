@@ -160,3 +160,39 @@ describe('JSON values', () => {
     expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('bytes that are not UTF-8', () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => Buffer.from(p as string)));
+  /** The body a byte at a time, chunked: every multi-byte sequence is cut across pieces. */
+  const pieces = (body: Buffer) => new ReadableStream<Uint8Array>({ start: (c) => (body.forEach((b) => c.enqueue(Uint8Array.of(b))), c.close()) });
+  const post = (body: Buffer | ReadableStream<Uint8Array>, type = 'application/json') =>
+    fetch(`${ts.url}/graphql`, { method: 'POST', headers: { 'content-type': type, 'x-graphql-yoga-csrf': '1' }, body, duplex: 'half' } as RequestInit);
+  const refused = async (response: Response, message: string) => {
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: unknown[] }).errors).toEqual([{ message, extensions: { code: 'BAD_REQUEST' } }]);
+  };
+  const create = (name: (string | number[])[]) => bytes('{"query":"mutation { createSession(input: {agentName: \\"', ...name, '\\"}) { agentName } }"}');
+
+  it('BAD_REQUEST for a body that is not UTF-8, sent whole or in pieces, cut short too; nothing is stored', async () => {
+    const sessions = await ts.storage.countSessions({});
+    for (const body of [create(['a', [0xff, 0xfe]]), create([[0xed, 0xa0, 0x80]]), create(['caf', [0xc3]]), bytes('{"query":"{ __typename }","x":"', [0xe2, 0x82])]) {
+      await refused(await post(body), 'Request body is not valid UTF-8');
+      await refused(await post(pieces(body)), 'Request body is not valid UTF-8');
+    }
+    // A form body's fields are percent-decoded: their bytes are checked too.
+    await refused(await post(Buffer.from('query=mutation%7BcreateSession(input%3A%7BagentName%3A%22a%FF%22%7D)%7Bid%7D%7D'), 'application/x-www-form-urlencoded'), 'Request body is not valid UTF-8');
+    expect(await ts.storage.countSessions({})).toBe(sessions);
+
+    // Valid text with multi-byte characters cut across pieces is fine.
+    const ok = await post(pieces(create(['€ 😀'])));
+    expect(((await ok.json()) as { data: unknown }).data).toEqual({ createSession: { agentName: '€ 😀' } });
+  });
+
+  it('BAD_REQUEST for a GET whose query string is not percent-encoded UTF-8', async () => {
+    const get = (search: string) => fetch(`${ts.url}/graphql?${search}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
+    await refused(await get('query=%7B__typename%FF%7D'), "The URL's query string is not valid percent-encoded UTF-8");
+    await refused(await get('query=%7B__typename%7D&variables=%7B%22a%22%3A%22%C3%22%7D'), "The URL's query string is not valid percent-encoded UTF-8");
+    const euro = await get('query=%7B__typename%7D&variables=%7B%22a%22%3A%22%E2%82%AC%22%7D');
+    expect(((await euro.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
+  });
+});

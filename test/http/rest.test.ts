@@ -361,6 +361,57 @@ describe('errors and edges', () => {
     expect(await sessionCount()).toBe(before);
   });
 
+  it('400 for bodies that are not UTF-8, on every method, sent whole or in pieces; nothing is stored', async () => {
+    const id = await newSession({ metadata: { k: 'before' } });
+    expect((await api.put(`/storage/state/${id}`, { data: { k: 'before' } })).status).toBe(200);
+    const sessions = await sessionCount();
+    const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => Buffer.from(p as string)));
+    const cases: [string, string, Buffer, string?][] = [
+      ['POST', '/storage/sessions', bytes('{"agent_name":"a', [0xff, 0xfe], '"}')],
+      ['POST', '/storage/history', bytes(`{"session_id":"${id}","role":"user","content":"caf`, [0xc3], '"}')], // cut short
+      ['PUT', `/storage/sessions/${id}`, bytes('{"metadata":{"k":"', [0xed, 0xa0, 0x80], '"}}')], // a surrogate, encoded
+      ['PUT', `/storage/state/${id}`, bytes('{"data":{"k":"', [0xc0, 0xaf], '"}}')], // overlong "/"
+      ['PATCH', `/storage/state/${id}`, bytes('{"k":"', [0xf4, 0x90, 0x80, 0x80], '"}'), 'application/merge-patch+json'], // above U+10FFFF
+      ['PUT', '/storage/cache/utf8', bytes('{"value":"', [0x80], '"}')], // a lone continuation byte
+      ['POST', '/storage/metrics', bytes(`{"session_id":"${id}","name":"`, [0xfe], '","value":1}')],
+      ['POST', '/storage/artifacts', bytes(`{"session_id":"${id}","name":"`, [0xe2, 0x82], '","artifact_type":"file"}')],
+    ];
+    for (const [method, path, body, type = 'application/json'] of cases) {
+      // In one piece with a length, and chunked a byte at a time (sequences cut across pieces).
+      const pieces = () => new ReadableStream<Uint8Array>({ start: (c) => (body.forEach((b) => c.enqueue(Uint8Array.of(b))), c.close()) });
+      for (const chunked of [false, true]) {
+        const init = { method, headers: { 'content-type': type }, body: chunked ? pieces() : body, duplex: 'half' };
+        const r = await fetch(ts.url + path, init as RequestInit);
+        expect(r.status, `${method} ${path} ${chunked ? 'chunked' : ''}`).toBe(400);
+        expect(await r.json()).toEqual({ detail: 'Request body is not valid UTF-8' });
+      }
+    }
+    expect(await sessionCount()).toBe(sessions);
+    expect((await api.get(`/storage/sessions/${id}`)).body.metadata).toEqual({ k: 'before' });
+    expect((await api.get(`/storage/state/${id}`)).body.data).toEqual({ k: 'before' });
+    expect((await api.get(`/storage/history?session_id=${id}`)).body).toEqual([]);
+    expect((await api.get('/storage/cache/utf8')).status).toBe(404);
+    expect((await api.get(`/storage/metrics?session_id=${id}`)).body).toEqual([]);
+    expect((await api.get(`/storage/artifacts?session_id=${id}`)).body).toEqual([]);
+
+    // Valid text whose multi-byte characters are cut across pieces is fine.
+    const euro = Buffer.from('{"agent_name":"€ 😀"}');
+    const split = new ReadableStream<Uint8Array>({ start: (c) => (euro.forEach((b) => c.enqueue(Uint8Array.of(b))), c.close()) });
+    const ok = await fetch(`${ts.url}/storage/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: split, duplex: 'half' } as RequestInit);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { agent_name: string }).agent_name).toBe('€ 😀');
+  });
+
+  it('400 for a query string whose percent-encoded bytes are not UTF-8', async () => {
+    for (const query of ['agent_name=%FF', 'agent_name=a%C3', 'user_id=%ED%A0%80']) {
+      const r = await api.get(`/storage/sessions?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(r.body).toEqual({ detail: 'The query string is not valid percent-encoded UTF-8' });
+    }
+    expect((await api.get('/storage/sessions?agent_name=%E2%82%AC')).status).toBe(200);
+    expect((await api.get('/storage/sessions?agent_name=100%')).status).toBe(200); // a lone % is itself
+  });
+
   it('413 for bodies above the limit', async () => {
     const small = await startTestServer({ MAX_BODY_BYTES: '2048' });
     try {
