@@ -259,13 +259,14 @@ function readOptions(args: readonly string[], command: string, topic: HelpTopic,
     // `--name=value` or `--name value`
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const switchName = spec.switches?.[flag];
+    // Own properties only: a bare `constructor` or `__proto__` is an argument, not an option.
+    const switchName = spec.switches !== undefined && Object.hasOwn(spec.switches, flag) ? spec.switches[flag] : undefined;
     if (switchName !== undefined) {
       if (eq !== -1) throw new UsageError(`${flag} takes no value`, topic);
       read.switches.add(switchName);
       continue;
     }
-    const name = spec.values[flag];
+    const name = Object.hasOwn(spec.values, flag) ? spec.values[flag] : undefined;
     if (name === undefined) {
       if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${flag} for ${command}`, topic);
       if (spec.positional !== undefined && read.positional === undefined) {

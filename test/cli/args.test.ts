@@ -94,6 +94,10 @@ describe('parseArgs', () => {
     [['keys', 'list', 'stray'], /unexpected argument "stray" for keys list/, 'keys'],
     [['keys', 'revoke'], /keys revoke needs the id of the key/, 'keys'],
     [['keys', 'revoke', 'key_1', 'key_2'], /unexpected argument "key_2" for keys revoke/, 'keys'],
+    // Words that are also names of Object.prototype's properties are arguments like any other.
+    [['import', '__proto__', 'x'], /unexpected argument "__proto__" for import/, 'import'],
+    [['export', 'toString', 'y'], /unexpected argument "toString" for export/, 'export'],
+    [['keys', 'revoke', 'constructor', 'key_1'], /unexpected argument "key_1" for keys revoke/, 'keys'],
   ])('%j is a UsageError', (argv, message, topic) => {
     let error: unknown;
     try {
