@@ -1,12 +1,13 @@
+import { parseArgs as parseArgv, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { parseDatabaseUrl } from '../config.js';
 import { ValidationError } from '../domain/errors.js';
 import { createApiKeyInput, DEFAULT_TENANT, parseInput, shortText, tenantName, type CreateApiKeyInput } from '../domain/inputs.js';
 
 /**
- * Command-line arguments of `agent-storage`, parsed into one command. Hand-written rather than
- * `node:util` `parseArgs` so that `-` is an ordinary value (stdin/stdout) and every mistake gets a
- * message that names the option.
+ * Command-line arguments of `agent-storage`, parsed into one command. `node:util` `parseArgs` splits
+ * each command's arguments into options and positionals (`-` is an ordinary value or positional
+ * there, for stdin/stdout); the rules below put every mistake in words that name the option as typed.
  */
 
 /** What `--help` can be about: the whole tool, or one command (the `keys` subcommands share one text). */
@@ -140,28 +141,19 @@ keys revoke    Revokes the key with this id. Running servers refuse it within 5 
 Exit codes: 0 done, 1 failed (e.g. no such key, no database at that path), 2 bad arguments.
 `;
 
-/** What a command accepts: options with a value (by flag, to their name), which of them may repeat, flags without one. */
-interface Spec {
-  values: Readonly<Record<string, string>>;
-  repeatable?: readonly string[];
-  switches?: Readonly<Record<string, string>>;
-  /** The name of its one positional argument, if it takes one. */
-  positional?: string;
-}
+const text = { type: 'string' } as const;
+const bool = { type: 'boolean' } as const;
 
-const SPECS = {
-  export: { values: { '--out': 'out', '-o': 'out', '--session': 'session', '--agent': 'agent', '--tenant': 'tenant', '--database': 'database' } },
-  import: { values: { '--in': 'in', '-i': 'in', '--tenant': 'tenant', '--database': 'database' } },
-  'keys create': {
-    values: { '--tenant': 'tenant', '--scope': 'scope', '--name': 'name', '--database': 'database' },
-    repeatable: ['scope'],
-    switches: { '--json': 'json' },
-  },
-  'keys list': { values: { '--tenant': 'tenant', '--database': 'database' }, switches: { '--json': 'json' } },
-  'keys revoke': { values: { '--database': 'database' }, switches: { '--json': 'json' }, positional: 'id' },
-} as const satisfies Record<string, Spec>;
+/** What each command accepts, in `parseArgs` terms; `-h`/`--help` is added to all. */
+const OPTIONS = {
+  export: { out: { type: 'string', short: 'o' }, session: text, agent: text, tenant: text, database: text },
+  import: { in: { type: 'string', short: 'i' }, tenant: text, database: text },
+  'keys create': { tenant: text, scope: { type: 'string', multiple: true }, name: text, database: text, json: bool },
+  'keys list': { tenant: text, database: text, json: bool },
+  'keys revoke': { database: text, json: bool },
+} as const satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
 
-type CommandName = keyof typeof SPECS;
+type CommandName = keyof typeof OPTIONS;
 
 const KEYS_SUBCOMMANDS = ['create', 'list', 'revoke'] as const;
 
@@ -181,7 +173,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first === 'keys') return parseKeys(args.slice(1));
 
   const command = first;
-  const read = readOptions(args.slice(1), command, command, SPECS[command]);
+  const read = readOptions(args.slice(1), command, command);
   if (read.help) return { kind: 'help', topic: command };
   const { values } = read;
   const database = databaseOption(values.database, command);
@@ -204,7 +196,7 @@ function parseKeys(args: readonly string[]): Command {
     throw new UsageError(`unknown keys subcommand "${sub}" (expected create, list or revoke)`, 'keys');
   }
   const command = `keys ${sub}` as CommandName;
-  const read = readOptions(args.slice(1), command, 'keys', SPECS[command]);
+  const read = readOptions(args.slice(1), command, 'keys');
   if (read.help) return { kind: 'help', topic: 'keys' };
   const { values, lists, switches, positional } = read;
   const database = databaseOption(values.database, 'keys');
@@ -250,42 +242,45 @@ interface ReadOptions {
   positional: string | undefined;
 }
 
-/** Reads `--name value`, `--name=value`, switches and the positional argument of one command. */
-function readOptions(args: readonly string[], command: string, topic: HelpTopic, spec: Spec): ReadOptions {
+/**
+ * Reads the options of one command (`--name value`, `--name=value`, `-o value`, switches) and the
+ * one positional argument that `keys revoke` takes. `parseArgs` runs leniently and its tokens are
+ * checked here, in the order given: its strict errors do not say which spelling was typed, nor
+ * catch a repeated or empty value, and they would outrank a `--help` that comes before the mistake.
+ */
+function readOptions(args: readonly string[], command: CommandName, topic: HelpTopic): ReadOptions {
+  const options: NonNullable<ParseArgsConfig['options']> = OPTIONS[command];
+  const { tokens } = parseArgv({
+    args: [...args],
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const read: ReadOptions = { help: false, values: {}, lists: {}, switches: new Set(), positional: undefined };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '-h' || arg === '--help') return { ...read, help: true };
-    // `--name=value` or `--name value`
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const switchName = spec.switches?.[flag];
-    if (switchName !== undefined) {
-      if (eq !== -1) throw new UsageError(`${flag} takes no value`, topic);
-      read.switches.add(switchName);
+  for (const token of tokens) {
+    const arg = args[token.index]!;
+    if (token.kind === 'positional') {
+      if (command !== 'keys revoke' || read.positional !== undefined) throw new UsageError(`unexpected argument "${arg}" for ${command}`, topic);
+      read.positional = arg;
       continue;
     }
-    const name = spec.values[flag];
-    if (name === undefined) {
-      if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${flag} for ${command}`, topic);
-      if (spec.positional !== undefined && read.positional === undefined) {
-        read.positional = arg;
-        continue;
-      }
-      throw new UsageError(`unexpected argument "${arg}" for ${command}`, topic);
+    // One option per argument, as the usage shows: no `--` terminator, no `-ofile` or `-jh` groups.
+    const flag = arg.startsWith('--') ? arg.split('=', 1)[0]! : arg;
+    if (token.kind === 'option-terminator' || token.rawName !== flag) throw new UsageError(`unknown option ${flag} for ${command}`, topic);
+    const { name, value, inlineValue } = token;
+    if (name === 'help' && value === undefined) return { ...read, help: true };
+    if (!Object.hasOwn(options, name)) throw new UsageError(`unknown option ${flag} for ${command}`, topic);
+    const option = options[name]!;
+    if (option.type === 'boolean') {
+      if (value !== undefined) throw new UsageError(`${flag} takes no value`, topic);
+      read.switches.add(name);
+      continue;
     }
-    let value: string;
-    if (eq !== -1) {
-      value = arg.slice(eq + 1);
-    } else {
-      const next = args[i + 1];
-      // A value may be '-' but not another option: `--out --session x` forgot the file name.
-      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`${flag} needs a value`, topic);
-      value = next;
-      i++;
-    }
+    // A value may be '-' but not another option: `--out --session x` forgot the file name.
+    if (value === undefined || (!inlineValue && value.startsWith('-') && value !== '-')) throw new UsageError(`${flag} needs a value`, topic);
     if (value === '') throw new UsageError(`${flag} needs a non-empty value`, topic);
-    if (spec.repeatable?.includes(name)) {
+    if (option.multiple) {
       (read.lists[name] ??= []).push(value);
       continue;
     }

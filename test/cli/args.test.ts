@@ -94,6 +94,10 @@ describe('parseArgs', () => {
     [['keys', 'list', 'stray'], /unexpected argument "stray" for keys list/, 'keys'],
     [['keys', 'revoke'], /keys revoke needs the id of the key/, 'keys'],
     [['keys', 'revoke', 'key_1', 'key_2'], /unexpected argument "key_2" for keys revoke/, 'keys'],
+    // Words that are also names of Object.prototype's properties are arguments like any other.
+    [['import', '__proto__', 'x'], /unexpected argument "__proto__" for import/, 'import'],
+    [['export', 'toString', 'y'], /unexpected argument "toString" for export/, 'export'],
+    [['keys', 'revoke', 'constructor', 'key_1'], /unexpected argument "key_1" for keys revoke/, 'keys'],
   ])('%j is a UsageError', (argv, message, topic) => {
     let error: unknown;
     try {
@@ -132,6 +136,66 @@ describe('--tenant', () => {
           }
         }
       }),
+    );
+  });
+});
+
+describe('parseArgs on any arguments (property)', () => {
+  const outcome = (argv: string[]) => {
+    try {
+      return { command: parseArgs(argv) };
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return { usage: error.message, topic: error.topic };
+    }
+  };
+  const heads = [['export'], ['import'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke']];
+  // Words the parser treats specially, glued together at random, and any string.
+  const word = fc.oneof(
+    fc
+      .array(fc.constantFrom('-', '--', '=', 'h', 'o', 'i', 'j', 'out', 'in', 'json', 'help', 'tenant', 'scope', 'name', 'database', 'session', 'agent', 'read', 'acme', 'constructor'), {
+        maxLength: 4,
+      })
+      .map((parts) => parts.join('')),
+    fc.string({ maxLength: 8 }),
+  );
+
+  it('ends in a command or a usage error about that command; never another exception', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...heads), fc.array(word, { maxLength: 8 }), (head, rest) => {
+        const result = outcome([...head, ...rest]);
+        if ('usage' in result) expect(result.topic).toBe(head[0]);
+        else expect(typeof result.command.kind).toBe('string');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the spelling and order of options do not matter: --name value, --name=value and -o value are one option', () => {
+    const value = fc.oneof(fc.constantFrom('-', 'acme', 'x=y', 'sqlite:a.db', 'postgres://u@h/db'), fc.string({ minLength: 1 }).filter((v) => !v.startsWith('-')));
+    const spellings: Record<string, string[]> = { out: ['--out', '-o'], in: ['--in', '-i'], session: ['--session'], agent: ['--agent'], tenant: ['--tenant'], database: ['--database'] };
+    const commands = { export: ['out', 'session', 'agent', 'tenant', 'database'], import: ['in', 'tenant', 'database'], 'keys list': ['tenant', 'database'] };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(commands) as (keyof typeof commands)[])).chain((command) =>
+          fc.record({
+            command: fc.constant(command),
+            given: fc.uniqueArray(fc.tuple(fc.constantFrom(...commands[command]), value, fc.nat(), fc.boolean()), { selector: ([name]) => name }),
+            json: command === 'keys list' ? fc.boolean() : fc.constant(false),
+          }),
+        ),
+        ({ command, given, json }) => {
+          const head = command.split(' ');
+          const canonical = [...given].sort(([a], [b]) => a.localeCompare(b)).map(([name, v]) => `--${name}=${v}`);
+          const spelled = given.flatMap(([name, v, which, inline]) => {
+            const flag = spellings[name]![which % spellings[name]!.length]!;
+            return inline && flag.startsWith('--') ? [`${flag}=${v}`] : [flag, v];
+          });
+          const switches = json ? ['--json'] : [];
+          expect(outcome([...head, ...switches, ...spelled])).toEqual(outcome([...head, ...canonical, ...switches]));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
