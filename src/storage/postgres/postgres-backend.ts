@@ -7,7 +7,7 @@ import { ConflictError, InsufficientStorageError, UnavailableError, ValidationEr
 import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
   EventLog,
   ForkOutcome,
@@ -1161,8 +1161,6 @@ export class PostgresBackend implements StorageBackend {
     return linked;
   }
 
-  // --- cache ----------------------------------------------------------------------------------
-
   // --- API keys (see ApiKeyStore) -------------------------------------------------------------
 
   async insertApiKey(k: ApiKey, hash: string): Promise<void> {
@@ -1193,36 +1191,6 @@ export class PostgresBackend implements StorageBackend {
   async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
     const result = await this.query('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [revokedAt, id]);
     return (result.rowCount ?? 0) > 0;
-  }
-
-  async getCacheEntry(key: string): Promise<CacheEntry | null> {
-    const { rows } = await this.query('getCacheEntry', 'SELECT * FROM cache WHERE key = $1', [key]);
-    return rows[0] ? toCacheEntry(rows[0]) : null;
-  }
-
-  async putCacheEntry(e: CacheEntry): Promise<void> {
-    await this.query(
-      'putCacheEntry',
-      `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
-         accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
-      [e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt],
-    );
-  }
-
-  async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
-    return ((await this.query('touchCacheEntry', 'UPDATE cache SET accessed_at = $1 WHERE key = $2', [accessedAt, key])).rowCount ?? 0) > 0;
-  }
-
-  async deleteCacheEntry(key: string): Promise<boolean> {
-    return ((await this.query('deleteCacheEntry', 'DELETE FROM cache WHERE key = $1', [key])).rowCount ?? 0) > 0;
-  }
-
-  async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
-    if (key !== undefined) {
-      return (await this.query('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = $1 AND expires_at <= $2', [key, now])).rowCount ?? 0;
-    }
-    return (await this.query('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= $1', [now])).rowCount ?? 0;
   }
 }
 
@@ -1367,15 +1335,4 @@ function toEvent(r: Row): StoredEvent {
     time: iso(r.time),
     payload: r.payload as Json,
   });
-}
-
-function toCacheEntry(r: Row): CacheEntry {
-  return {
-    key: r.key as string,
-    value: r.value as Json,
-    ttl: r.ttl == null ? null : Number(r.ttl),
-    createdAt: iso(r.created_at),
-    accessedAt: iso(r.accessed_at),
-    expiresAt: isoOrNull(r.expires_at),
-  };
 }

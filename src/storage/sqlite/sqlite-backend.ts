@@ -8,7 +8,7 @@ import type { ParamValue } from '../../db/statements.js';
 import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
   EventLog,
   ForkOutcome,
@@ -941,8 +941,6 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  // --- cache ----------------------------------------------------------------------------------
-
   // --- API keys (see ApiKeyStore) -------------------------------------------------------------
 
   async insertApiKey(k: ApiKey, hash: string): Promise<void> {
@@ -974,36 +972,6 @@ export class SqliteBackend implements StorageBackend {
     return this.write(
       () => this.run('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?', revokedAt, id).changes > 0,
     );
-  }
-
-  async getCacheEntry(key: string): Promise<CacheEntry | null> {
-    const row = this.get('getCacheEntry', 'SELECT * FROM cache WHERE key = ?', key);
-    return row ? toCacheEntry(row) : null;
-  }
-
-  async putCacheEntry(e: CacheEntry): Promise<void> {
-    await this.write(() => this.run(
-      'putCacheEntry',
-      `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
-         accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
-      e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt,
-    ));
-  }
-
-  async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
-    return this.write(() => this.run('touchCacheEntry', 'UPDATE cache SET accessed_at = ? WHERE key = ?', accessedAt, key).changes > 0);
-  }
-
-  async deleteCacheEntry(key: string): Promise<boolean> {
-    return this.write(() => this.run('deleteCacheEntry', 'DELETE FROM cache WHERE key = ?', key).changes > 0);
-  }
-
-  async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
-    if (key !== undefined) {
-      return this.write(() => this.run('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = ? AND expires_at <= ?', key, now).changes);
-    }
-    return this.write(() => this.run('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= ?', now).changes);
   }
 }
 
@@ -1113,15 +1081,4 @@ function toEvent(r: Row): StoredEvent {
     time: r.time as string,
     payload: json(r.payload),
   });
-}
-
-function toCacheEntry(r: Row): CacheEntry {
-  return {
-    key: r.key as string,
-    value: json(r.value),
-    ttl: r.ttl == null ? null : Number(r.ttl),
-    createdAt: r.created_at as string,
-    accessedAt: r.accessed_at as string,
-    expiresAt: r.expires_at as string | null,
-  };
 }
