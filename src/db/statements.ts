@@ -76,6 +76,7 @@ export interface StatementSet<T> {
  * Declares a module's statements. Each key is the statement's name; its builder's placeholder
  * type names its parameters, e.g. `getEntry: (db, p: Placeholders<{ key: string }>) => …`.
  */
+// `any`: each builder has its own parameter type, and a parameter type is contravariant.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function defineStatements<T extends Record<string, StatementBuilder<any>>>(builders: T): StatementSet<T> {
   const compiled = new Map<Dialect, Compiled<T>>();
