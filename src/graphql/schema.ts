@@ -3,7 +3,7 @@ import { builder } from './builder.js';
 // Each type file registers its object type and its own query and mutation fields.
 import './types/ApiKey.js';
 import './types/Artifact.js';
-import './types/CacheEntry.js';
+import '../modules/cache/graphql.js';
 import './types/Event.js';
 import './types/Message.js';
 import './types/Metric.js';

@@ -6,7 +6,7 @@ import { isPercentEncodedUtf8 } from '../http/utf8.js';
 import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
-import { cacheRoutes } from './cache.js';
+import { cacheRoutes } from '../modules/cache/rest.js';
 import { historyRoutes } from './history.js';
 import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from './events.js';

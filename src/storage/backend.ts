@@ -1,7 +1,8 @@
 import type { EventScope, EventTouch, StoredEvent } from '../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
-import type { ApiKey, Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
+import type { Runner } from '../db/runner.js';
+import type { ApiKey, Artifact, Message, Metric, Session, State } from '../domain/records.js';
 
 /**
  * The persistence seam. Backends speak in domain records and batch look-ups, never in SQL strings
@@ -14,9 +15,11 @@ import type { ApiKey, Artifact, CacheEntry, Message, Metric, Session, State } fr
  * `Storage` always passes its clock's now. Absent, every session is visible: the export/import CLI
  * and the retention sweeper, which must see expired sessions to remove them.
  */
-export interface StorageBackend extends CacheStore, ApiKeyStore {
+export interface StorageBackend extends ApiKeyStore {
   /** Shown by `/health`. */
   readonly kind: 'sqlite' | 'postgres';
+  /** Runs the statements of this database; the module stores (`store.ts` of each module) run theirs through it. */
+  readonly runner: Runner;
 
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;
@@ -159,20 +162,6 @@ export interface StorageBackend extends CacheStore, ApiKeyStore {
    * both sessions exist. A link is made only for a fork without a parent; how many were made.
    */
   linkParents(links: readonly ParentLink[]): Promise<number>;
-}
-
-/**
- * The key-value cache with TTL. Every SQL backend implements it; a Redis store may serve it instead
- * (`CACHE_BACKEND=redis`). Storage applies the TTL rules; stores keep `expiresAt` as given.
- */
-export interface CacheStore {
-  getCacheEntry(key: string): Promise<CacheEntry | null>;
-  putCacheEntry(entry: CacheEntry): Promise<void>;
-  /** Moves `accessedAt` of a live entry; false when it is gone. */
-  touchCacheEntry(key: string, accessedAt: string): Promise<boolean>;
-  deleteCacheEntry(key: string): Promise<boolean>;
-  /** Deletes entries whose `expiresAt` is at or before `now`; `key` limits it to one entry. */
-  deleteExpiredCacheEntries(now: string, key?: string): Promise<number>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Config, DatabaseConfig } from '../config.js';
 import type { StorageBackend } from './backend.js';
-import type { TenantCache } from './tenants.js';
+import type { TenantCache } from '../modules/cache/store.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
 
 // The PostgreSQL driver and the Redis client are imported only when configured: loading them
@@ -39,7 +39,7 @@ export async function openCacheStore(
   config: Pick<Config, 'cacheBackend' | 'redisUrl'>,
 ): Promise<{ store: TenantCache | null; close(): Promise<void> }> {
   if (config.cacheBackend === 'redis' && config.redisUrl) {
-    const { RedisCacheStore } = await import('./redis/redis-cache-store.js');
+    const { RedisCacheStore } = await import('../modules/cache/redis-store.js');
     const store = await RedisCacheStore.open({ url: config.redisUrl });
     return { store, close: () => store.close() };
   }

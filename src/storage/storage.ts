@@ -12,16 +12,17 @@ import type {
   NewMessageInput,
   RecordMetricInput,
   SessionFilter,
-  SetCacheInput,
   UpdateSessionInput,
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Artifact, CacheEntry, Message, Metric, Session, State } from '../domain/records.js';
+import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
-import type { CacheStore, ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
+import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { EventStream } from './event-feed.js';
+import { CacheService } from '../modules/cache/service.js';
+import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -37,9 +38,18 @@ export class Storage {
     readonly backend: StorageBackend,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    /** Where cache entries live: the database by default, or e.g. Redis. */
-    readonly cache: CacheStore = backend,
-  ) {}
+    /** Where cache entries live: the backend's database by default, or e.g. Redis. */
+    cacheStore: CacheStore = new SqlCacheStore(backend.runner),
+  ) {
+    this.cache = new CacheService(cacheStore, clock);
+  }
+
+  /**
+   * The operations of the domain modules moved out of this class so far (see src/modules/), over
+   * this tenant's stores. The doors reach them through the tenant's `Storage`, e.g.
+   * `storage.cache.get(key)`.
+   */
+  readonly cache: CacheService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -337,46 +347,6 @@ export class Storage {
 
   metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     return this.backend.metricCounts(sessionIds, filter);
-  }
-
-  // --- cache ----------------------------------------------------------------------------------
-
-  /** Reads an entry and moves its `accessedAt`; an expired entry is deleted and reads as missing. */
-  async getCacheEntry(key: string): Promise<CacheEntry> {
-    const entry = await this.cache.getCacheEntry(key);
-    if (!entry) throw new NotFoundError('Cache entry');
-    const now = this.now();
-    if (entry.expiresAt !== null && entry.expiresAt <= now) {
-      // Conditional delete: a fresh value written since our read survives.
-      await this.cache.deleteExpiredCacheEntries(now, key);
-      throw new NotFoundError('Cache entry');
-    }
-    if (!(await this.cache.touchCacheEntry(key, now))) throw new NotFoundError('Cache entry');
-    return { ...entry, accessedAt: now };
-  }
-
-  async setCacheEntry(key: string, input: SetCacheInput): Promise<CacheEntry> {
-    const nowMs = this.clock.now();
-    const now = isoTime(nowMs);
-    const entry: CacheEntry = {
-      key,
-      value: input.value,
-      ttl: input.ttl,
-      createdAt: now,
-      accessedAt: now,
-      expiresAt: input.ttl === null ? null : isoTime(nowMs + input.ttl * 1000),
-    };
-    await this.cache.putCacheEntry(entry);
-    return entry;
-  }
-
-  async deleteCacheEntry(key: string): Promise<void> {
-    if (!(await this.cache.deleteCacheEntry(key))) throw new NotFoundError('Cache entry');
-  }
-
-  /** Removes every expired entry; how many. */
-  cleanupCache(): Promise<number> {
-    return this.cache.deleteExpiredCacheEntries(this.now());
   }
 
   // --- retention ------------------------------------------------------------------------------

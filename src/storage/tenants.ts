@@ -4,7 +4,8 @@ import type { Clock } from '../domain/clock.js';
 import { UnavailableError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { DEFAULT_TENANT } from '../domain/inputs.js';
-import type { CacheStore, StorageBackend } from './backend.js';
+import type { CacheStore, TenantCache } from '../modules/cache/store.js';
+import type { StorageBackend } from './backend.js';
 import { openBackend, type OpenOptions } from './open.js';
 import { Storage } from './storage.js';
 
@@ -98,19 +99,15 @@ export interface TenantsOptions extends OpenOptions {
   onOpenError?: (tenant: string, error: unknown) => void;
 }
 
-/** A cache store that can hand out a separate store per tenant (Redis: a key prefix each). */
-export interface TenantCache extends CacheStore {
-  forTenant(tenant: string): CacheStore;
-}
-
 /** The tenants of `config.database` over an already open default backend. */
 export function tenantsOver(defaultBackend: StorageBackend, config: Pick<Config, 'database'>, options: TenantsOptions): Tenants {
-  const storageOver = (backend: StorageBackend, cache: CacheStore) => new Storage(backend, options.clock, options.ids, cache);
+  // A tenant's cache: its share of the shared cache store when there is one (Redis), else its own database's.
+  const storageOver = (backend: StorageBackend, cache: CacheStore | undefined) => new Storage(backend, options.clock, options.ids, cache);
   return new Tenants(
-    storageOver(defaultBackend, options.cache ?? defaultBackend),
+    storageOver(defaultBackend, options.cache),
     async (tenant) => {
       const backend = await openBackend(tenantDatabase(config.database, tenant), options);
-      return { storage: storageOver(backend, options.cache?.forTenant(tenant) ?? backend), close: () => backend.close() };
+      return { storage: storageOver(backend, options.cache?.forTenant(tenant)), close: () => backend.close() };
     },
     options.onOpenError,
   );

@@ -41,7 +41,7 @@ describe('cache', () => {
     ts.clock.advance(1);
     expect(await get('short')).toBeNull();
     // Deleted on that read, not just hidden: there is nothing left to delete.
-    expect(await ts.storage.cache.getCacheEntry('short')).toBeNull();
+    expect(await ts.storage.cache.store.getCacheEntry('short')).toBeNull();
     const [error] = await gql.errors(DeleteCacheEntryDocument, { key: 'short' });
     expect(error!.extensions?.code).toBe('NOT_FOUND');
   });

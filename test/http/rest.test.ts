@@ -303,7 +303,7 @@ describe('cache', () => {
     const expired = await api.get('/storage/cache/greeting');
     expect(expired.status).toBe(404);
     expect(expired.body).toEqual({ detail: 'Cache entry not found' });
-    expect(await ts.storage.cache.getCacheEntry('greeting')).toBeNull();
+    expect(await ts.storage.cache.store.getCacheEntry('greeting')).toBeNull();
 
     await api.put('/storage/cache/forever', { value: [1, 2] });
     ts.clock.advance(10 * 365 * 24 * 3600 * 1000);

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIdGenerator, type IdGenerator } from '../../src/domain/ids.js';
 import type { MetricFilter, NewMessageInput, SessionFilter } from '../../src/domain/inputs.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
-import type { Artifact, CacheEntry, Message, MessageRole, Metric, Session, SessionStatus, State } from '../../src/domain/records.js';
+import type { Artifact, Message, MessageRole, Metric, Session, SessionStatus, State } from '../../src/domain/records.js';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../../src/domain/errors.js';
 import { type ImportCounts, type JsonFields, type MetricKey, type NewMessage, recordsToJson, type SessionBundle, type Slice, type StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
-import { compareStrings, modelSlice, viaJson } from './support.js';
+import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, nested, viaJson } from './support.js';
 
 /**
  * The behaviour every `StorageBackend` must have, written only against the interface (and the
@@ -75,41 +75,6 @@ function resolveSlice(slice: Slice<KeyPick>, resolve: (pick: KeyPick) => string)
 
 const sortById = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => compareStrings(a.id, b.id));
 
-/** JSON values that tend to break storage layers. */
-const NASTY_STRINGS = [
-  '',
-  'plain',
-  'quote " and \' apostrophe',
-  'back\\slash \\\\ and \\u0041 literally',
-  'line\nbreak\r\ntab\t form\f back\b',
-  'NUL \u0000 inside and at the end\u0000',
-  '\u0001\u001f control characters',
-  'emoji 😀🧑‍🚀👍🏽 and flags 🇩🇪',
-  'RTL: مرحبا بالعالم עברית \u200f mark',
-  'combining é (e\u0301) and ẞ ß İ',
-  'CJK 漢字 かな 한국어',
-  '\u2028\u2029 separators',
-  '{"not":"json"} [1,2',
-  "'; DROP TABLE sessions; --",
-  '%_ like wildcards *?',
-];
-const NASTY_JSON: JsonObject = {
-  strings: NASTY_STRINGS,
-  [NASTY_STRINGS[5]!]: 'NUL in a key',
-  'emoji key 😀': 'value',
-  '': 'empty key',
-  numbers: [0, -0, 1, -1, 0.1, 0.30000000000000004, 1e21, 1.7976931348623157e308, 5e-324, -2.2250738585072014e-308, 9007199254740991, -9007199254740991, 123456789.123456789],
-  literals: [true, false, null],
-  empty: { object: {}, array: [] },
-  lone: '\ud800 lone surrogates \udfff are escaped by JSON.stringify',
-};
-function nested(depth: number): Json {
-  // `depth` levels of containers around a scalar, alternating arrays and objects.
-  let value: Json = 'bottom';
-  for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { level: value };
-  return value;
-}
-
 export function describeBackendContract(name: string, makeBackend: () => Promise<BackendUnderTest>): void {
   describe(`StorageBackend contract: ${name}`, () => {
     let backend: StorageBackend;
@@ -172,11 +137,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         labels: {},
         ...fields,
       };
-    }
-
-    function cacheEntry(key: string, fields: Partial<CacheEntry> = {}): CacheEntry {
-      const now = clock.iso();
-      return { key, value: { hello: 'world' }, ttl: null, createdAt: now, accessedAt: now, expiresAt: null, ...fields };
     }
 
     // --- sessions -----------------------------------------------------------------------------
@@ -941,85 +901,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     });
 
-    // --- cache ---------------------------------------------------------------------------------
-
-    describe('cache', () => {
-      it('puts and gets an entry; a missing key reads as null', async () => {
-        const entry = cacheEntry('k', { ttl: 60, expiresAt: new Date(clock.now() + 60_000).toISOString(), value: [1, { two: 2 }] });
-        await backend.putCacheEntry(entry);
-        expect(await backend.getCacheEntry('k')).toEqual(entry);
-        expect(await backend.getCacheEntry('missing')).toBeNull();
-        expect(await backend.getCacheEntry('K')).toBeNull(); // keys are case-sensitive
-      });
-
-      it('put replaces every field of an existing entry', async () => {
-        await backend.putCacheEntry(cacheEntry('k', { ttl: 60, expiresAt: new Date(clock.now() + 60_000).toISOString() }));
-        clock.advance(5000);
-        const replacement = cacheEntry('k', { value: 'new', ttl: null, expiresAt: null });
-        await backend.putCacheEntry(replacement);
-        expect(await backend.getCacheEntry('k')).toEqual(replacement);
-      });
-
-      it('touch moves accessedAt only; false for a missing key', async () => {
-        const entry = cacheEntry('k', { ttl: 60, expiresAt: new Date(clock.now() + 60_000).toISOString() });
-        await backend.putCacheEntry(entry);
-        clock.advance(1234);
-        expect(await backend.touchCacheEntry('k', clock.iso())).toBe(true);
-        expect(await backend.getCacheEntry('k')).toEqual({ ...entry, accessedAt: clock.iso() });
-        expect(await backend.touchCacheEntry('missing', clock.iso())).toBe(false);
-        expect(await backend.getCacheEntry('missing')).toBeNull();
-      });
-
-      it('delete removes an entry once', async () => {
-        await backend.putCacheEntry(cacheEntry('k'));
-        await backend.putCacheEntry(cacheEntry('other'));
-        expect(await backend.deleteCacheEntry('k')).toBe(true);
-        expect(await backend.deleteCacheEntry('k')).toBe(false);
-        expect(await backend.getCacheEntry('k')).toBeNull();
-        expect(await backend.getCacheEntry('other')).not.toBeNull();
-      });
-
-      it('deleteExpired removes entries expiring at or before now, exactly at the boundary', async () => {
-        const now = clock.now();
-        const at = (ms: number) => new Date(now + ms).toISOString();
-        await backend.putCacheEntry(cacheEntry('long-gone', { ttl: 1, expiresAt: at(-60_000) }));
-        await backend.putCacheEntry(cacheEntry('just-gone', { ttl: 1, expiresAt: at(-1) }));
-        await backend.putCacheEntry(cacheEntry('now', { ttl: 1, expiresAt: at(0) }));
-        await backend.putCacheEntry(cacheEntry('next-ms', { ttl: 1, expiresAt: at(1) }));
-        await backend.putCacheEntry(cacheEntry('forever', { ttl: null, expiresAt: null }));
-
-        expect(await backend.deleteExpiredCacheEntries(at(0))).toBe(3);
-        expect(await backend.getCacheEntry('long-gone')).toBeNull();
-        expect(await backend.getCacheEntry('just-gone')).toBeNull();
-        expect(await backend.getCacheEntry('now')).toBeNull();
-        expect(await backend.getCacheEntry('next-ms')).not.toBeNull();
-        expect(await backend.getCacheEntry('forever')).not.toBeNull();
-        expect(await backend.deleteExpiredCacheEntries(at(0))).toBe(0);
-        expect(await backend.deleteExpiredCacheEntries(at(1))).toBe(1);
-        expect(await backend.deleteExpiredCacheEntries(at(10 * 365 * 24 * 3600 * 1000))).toBe(0);
-        expect(await backend.getCacheEntry('forever')).not.toBeNull();
-      });
-
-      it('deleteExpired with a key touches only that key, and only when it has expired', async () => {
-        const now = clock.now();
-        const at = (ms: number) => new Date(now + ms).toISOString();
-        await backend.putCacheEntry(cacheEntry('a', { ttl: 1, expiresAt: at(0) }));
-        await backend.putCacheEntry(cacheEntry('b', { ttl: 1, expiresAt: at(0) }));
-        await backend.putCacheEntry(cacheEntry('live', { ttl: 1, expiresAt: at(1) }));
-        await backend.putCacheEntry(cacheEntry('forever'));
-
-        expect(await backend.deleteExpiredCacheEntries(at(0), 'live')).toBe(0);
-        expect(await backend.deleteExpiredCacheEntries(at(0), 'forever')).toBe(0);
-        expect(await backend.deleteExpiredCacheEntries(at(0), 'missing')).toBe(0);
-        expect(await backend.deleteExpiredCacheEntries(at(-1), 'a')).toBe(0);
-        expect(await backend.deleteExpiredCacheEntries(at(0), 'a')).toBe(1);
-        expect(await backend.getCacheEntry('a')).toBeNull();
-        expect(await backend.getCacheEntry('b')).not.toBeNull();
-        expect(await backend.getCacheEntry('live')).not.toBeNull();
-        expect(await backend.getCacheEntry('forever')).not.toBeNull();
-      });
-    });
-
     // --- moving data ---------------------------------------------------------------------------
 
     describe('import', () => {
@@ -1677,19 +1558,10 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await backend.insertMetrics([mt]);
         expect((await backend.listMetrics({}, { limit: 1 }))[0]!.labels).toEqual(expected);
 
-        await backend.putCacheEntry(cacheEntry('nasty', { value: NASTY_JSON }));
-        expect((await backend.getCacheEntry('nasty'))!.value).toEqual(expected);
 
         const patched = await backend.updateSession(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() });
         expect(patched!.metadata).toEqual({ again: expected });
         expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ again: expected });
-      });
-
-      it('keeps negative zero as JSON does (0) and exact floats', async () => {
-        await backend.putCacheEntry(cacheEntry('zero', { value: [-0, { z: -0 }, 1e-7, 123e-20, 1e300] }));
-        const value = (await backend.getCacheEntry('zero'))!.value;
-        expect(value).toEqual(viaJson([-0, { z: -0 }, 1e-7, 123e-20, 1e300]));
-        expect(value).toEqual([0, { z: 0 }, 1e-7, 123e-20, 1e300]);
       });
 
       it('keeps JSON nested to the 64-level limit', async () => {
@@ -1698,8 +1570,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ deep });
         await backend.putState({ sessionId: s.id, data: deep, updatedAt: clock.iso() });
         expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(deep);
-        await backend.putCacheEntry(cacheEntry('deep', { value: deep }));
-        expect((await backend.getCacheEntry('deep'))!.value).toEqual(deep);
       });
 
       it('message content keeps unicode, quotes, backslashes, control and NUL characters', async () => {
@@ -1710,7 +1580,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(sortById(await backend.messagesByIds(added.map((m) => m.id))).map((m) => m.content)).toEqual(sortById(added).map((m) => m.content));
       });
 
-      it('names, ids and keys keep unicode, quotes and backslashes, and filter by exact value', async () => {
+      it('names and ids keep unicode, quotes and backslashes, and filter by exact value', async () => {
         // Identifiers never contain NUL (the input schemas refuse it), so it is not asked of backends here.
         for (const text of NASTY_STRINGS.filter((t) => t !== '' && !t.includes('\u0000'))) {
           const s = await session({ agentName: text, userId: text });
@@ -1718,18 +1588,15 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           await backend.insertArtifact(a);
           const mt = metric({ entityType: text, entityName: text, metricName: text, sessionId: s.id });
           await backend.insertMetrics([mt]);
-          await backend.putCacheEntry(cacheEntry(text, { value: text }));
 
           expect(await backend.sessionsByIds([s.id])).toEqual([s]);
           expect(await backend.listSessions({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
           expect(await backend.artifactsByIds([a.id])).toEqual([a]);
           expect(await backend.listMetrics({ entityType: text, entityName: text, metricName: text }, { limit: 10 })).toEqual([mt]);
-          expect(await backend.getCacheEntry(text)).toMatchObject({ key: text, value: text });
         }
         // wildcards and case are not interpreted: only the exact value matches
         expect(await backend.listSessions({ agentName: '%' }, { limit: 10 })).toEqual([]);
         expect(await backend.listSessions({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
-        expect(await backend.getCacheEntry('%_ like wildcards *')).toBeNull();
       });
 
       it('stores messages and JSON larger than 100 KB', async () => {
@@ -1744,19 +1611,15 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(JSON.stringify(data).length).toBeGreaterThan(100_000);
         await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
         expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
-        await backend.putCacheEntry(cacheEntry('big', { value: big }));
-        expect((await backend.getCacheEntry('big'))!.value).toBe(big);
       });
 
-      it('any JSON value (any string units, lone surrogates and NUL included) round-trips through state and cache (property)', async () => {
+      it('any JSON value (any string units, lone surrogates and NUL included) round-trips through state (property)', async () => {
         const s = await session();
         await fc.assert(
           fc.asyncProperty(fc.jsonValue({ maxDepth: 6, stringUnit: 'binary' }), async (value) => {
             const data = value as Json;
             await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
             expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
-            await backend.putCacheEntry(cacheEntry('prop', { value: data }));
-            expect((await backend.getCacheEntry('prop'))!.value).toEqual(viaJson(data));
           }),
           { numRuns: RUNS * 2 },
         );

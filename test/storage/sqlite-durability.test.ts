@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, UnavailableError } from '../../src/domain/errors.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import type { NewMessage } from '../../src/storage/backend.js';
+import { SqlCacheStore } from '../../src/modules/cache/store.js';
 import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
@@ -92,7 +93,7 @@ describe('SqliteBackend on a file', () => {
     const metrics = await storage.recordMetrics([
       { entityType: 'agent', entityName: 'planner', sessionId: session.id, metricName: 'm', value: 1.5, timestamp: null, labels: {} },
     ]);
-    const entry = await storage.setCacheEntry('k', { value: [1, 2], ttl: null });
+    const entry = await storage.cache.set('k', { value: [1, 2], ttl: null });
     await backend.close();
 
     const reopened = open();
@@ -101,7 +102,7 @@ describe('SqliteBackend on a file', () => {
     expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
     expect(await reopened.artifactsByIds([artifact.id])).toEqual([artifact]);
     expect(await reopened.listMetrics({}, { limit: 10 })).toEqual(metrics);
-    expect(await reopened.getCacheEntry('k')).toEqual(entry);
+    expect(await new SqlCacheStore(reopened.runner).getCacheEntry('k')).toEqual(entry);
     // the per-session sequence survives too: no seq is handed out twice
     const next = await new Storage(reopened, clock, createIdGenerator(clock)).addMessages(session.id, [{ role: 'user', content: 'again', metadata: {} }]);
     expect(next[0]!.seq).toBe(3);
@@ -225,7 +226,7 @@ describe('SqliteBackend on a file', () => {
         await expect(create).rejects.toBeInstanceOf(UnavailableError);
         await expect(create).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
         await expect(storage.addMessages(session.id, [{ role: 'user', content: 'blocked', metadata: {} }])).rejects.toBeInstanceOf(UnavailableError);
-        await expect(storage.setCacheEntry('k', { value: 1, ttl: null })).rejects.toBeInstanceOf(UnavailableError);
+        await expect(storage.cache.set('k', { value: 1, ttl: null })).rejects.toBeInstanceOf(UnavailableError);
         await expect(storage.recordMetrics([{ entityType: 'a', entityName: 'b', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} }])).rejects.toBeInstanceOf(
           UnavailableError,
         );

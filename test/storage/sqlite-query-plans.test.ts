@@ -72,10 +72,10 @@ describe('SQLite query plans', () => {
     await storage.forkCounts(ids);
     await backend.linkParents([{ id: fork.session.id, parentId: ids[1]! }]);
     await storage.updateSession(ids[0]!, { status: 'paused' });
-    await storage.setCacheEntry('k', { value: 1, ttl: 1 });
-    await storage.getCacheEntry('k');
+    await storage.cache.set('k', { value: 1, ttl: 1 });
+    await storage.cache.get('k');
     clock.advance(5000);
-    await storage.cleanupCache();
+    await storage.cache.cleanup();
     await storage.clearHistory(ids[1]!);
     await storage.deleteArtifact((await storage.artifacts(ids[2]!, { limit: 1 }))[0]!.id);
     await storage.deleteState(ids[2]!);

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, type Resource } from '../../src/domain/errors.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import type { CreateSessionInput } from '../../src/domain/inputs.js';
-import type { StorageBackend } from '../../src/storage/backend.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock, tempDatabase } from '../support/fixtures.js';
@@ -135,8 +134,6 @@ describe('Storage (domain operations)', () => {
       await expectNotFound(storage.createArtifact({ sessionId: 'session_unknown', name: 'n', type: 't', path: '/p', size: 1, metadata: {} }), 'Session');
       await expectNotFound(storage.getArtifact('artifact_unknown'), 'Artifact');
       await expectNotFound(storage.deleteArtifact('artifact_unknown'), 'Artifact');
-      await expectNotFound(storage.getCacheEntry('missing'), 'Cache entry');
-      await expectNotFound(storage.deleteCacheEntry('missing'), 'Cache entry');
       // and none of the failed writes left anything behind
       expect(await storage.countSessions({})).toBe(1);
       expect(await backend.historyCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
@@ -165,125 +162,6 @@ describe('Storage (domain operations)', () => {
       const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.deleteArtifact(artifact.id);
       await expectNotFound(storage.deleteArtifact(artifact.id), 'Artifact');
-    });
-  });
-
-  describe('cache TTL', () => {
-    it('computes createdAt, accessedAt and expiresAt from the clock', async () => {
-      const entry = await storage.setCacheEntry('k', { value: { v: 1 }, ttl: 90 });
-      expect(entry).toEqual({
-        key: 'k',
-        value: { v: 1 },
-        ttl: 90,
-        createdAt: '2026-03-04T05:06:07.089Z',
-        accessedAt: '2026-03-04T05:06:07.089Z',
-        expiresAt: '2026-03-04T05:07:37.089Z',
-      });
-      const forever = await storage.setCacheEntry('f', { value: null, ttl: null });
-      expect(forever.expiresAt).toBeNull();
-      expect(await backend.getCacheEntry('k')).toEqual(entry);
-    });
-
-    it('is readable until just before expiry, moving accessedAt on every read', async () => {
-      const entry = await storage.setCacheEntry('k', { value: 'v', ttl: 60 });
-      clock.advance(30_000);
-      const read = await storage.getCacheEntry('k');
-      expect(read).toEqual({ ...entry, accessedAt: clock.iso() });
-      expect(await backend.getCacheEntry('k')).toEqual(read);
-
-      clock.advance(29_999); // 1 ms before expiry
-      const last = await storage.getCacheEntry('k');
-      expect(last.accessedAt).toBe('2026-03-04T05:07:07.088Z');
-      expect((await backend.getCacheEntry('k'))!.accessedAt).toBe('2026-03-04T05:07:07.088Z');
-      // reading does not extend the life of an entry
-      expect(last.expiresAt).toBe(entry.expiresAt);
-    });
-
-    it('at the exact expiry instant the entry is gone, and is deleted from the backend', async () => {
-      await storage.setCacheEntry('k', { value: 'v', ttl: 60 });
-      clock.advance(60_000);
-      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
-      expect(await backend.getCacheEntry('k')).toBeNull();
-    });
-
-    it('after expiry the entry is gone, and is deleted from the backend', async () => {
-      await storage.setCacheEntry('k', { value: 'v', ttl: 1 });
-      await storage.setCacheEntry('other', { value: 'v', ttl: 1 });
-      clock.advance(3_600_000);
-      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
-      expect(await backend.getCacheEntry('k')).toBeNull();
-      // the read removed only the entry it read
-      expect(await backend.getCacheEntry('other')).not.toBeNull();
-      await expectNotFound(storage.deleteCacheEntry('k'), 'Cache entry');
-    });
-
-    it('an entry without ttl never expires', async () => {
-      await storage.setCacheEntry('k', { value: 'v', ttl: null });
-      clock.advance(100 * 365 * 24 * 3600 * 1000);
-      expect((await storage.getCacheEntry('k')).value).toBe('v');
-      expect(await storage.cleanupCache()).toBe(0);
-    });
-
-    it('setting a key again after expiry starts a fresh entry', async () => {
-      await storage.setCacheEntry('k', { value: 'old', ttl: 10 });
-      clock.advance(20_000);
-      const fresh = await storage.setCacheEntry('k', { value: 'new', ttl: 10 });
-      expect(fresh.createdAt).toBe(clock.iso());
-      clock.advance(9_999);
-      expect(await storage.getCacheEntry('k')).toEqual({ ...fresh, accessedAt: clock.iso() });
-      clock.advance(1);
-      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
-    });
-
-    it('setting a key again before expiry replaces value and ttl', async () => {
-      await storage.setCacheEntry('k', { value: 'old', ttl: 10 });
-      clock.advance(5_000);
-      await storage.setCacheEntry('k', { value: 'new', ttl: null });
-      clock.advance(3_600_000);
-      expect(await storage.getCacheEntry('k')).toMatchObject({ value: 'new', ttl: null, expiresAt: null });
-    });
-
-    it('deleteCacheEntry removes a live entry', async () => {
-      await storage.setCacheEntry('k', { value: 'v', ttl: 60 });
-      await storage.deleteCacheEntry('k');
-      await expectNotFound(storage.getCacheEntry('k'), 'Cache entry');
-    });
-
-    it('cleanupCache removes and counts only expired entries', async () => {
-      await storage.setCacheEntry('short', { value: 1, ttl: 10 });
-      await storage.setCacheEntry('exact', { value: 2, ttl: 20 });
-      await storage.setCacheEntry('long', { value: 3, ttl: 21 });
-      await storage.setCacheEntry('forever', { value: 4, ttl: null });
-      expect(await storage.cleanupCache()).toBe(0);
-      clock.advance(20_000);
-      expect(await storage.cleanupCache()).toBe(2);
-      expect(await storage.cleanupCache()).toBe(0);
-      expect(await backend.getCacheEntry('short')).toBeNull();
-      expect(await backend.getCacheEntry('exact')).toBeNull();
-      expect((await storage.getCacheEntry('long')).value).toBe(3);
-      expect((await storage.getCacheEntry('forever')).value).toBe(4);
-    });
-
-    it('an expired read does not delete a fresh value written between its read and its delete', async () => {
-      await storage.setCacheEntry('k', { value: 'old', ttl: 10 });
-      clock.advance(10_000);
-      // Another writer refreshes the key right after this reader has seen the expired entry.
-      const racing: StorageBackend = new Proxy(backend, {
-        get(target, property, receiver) {
-          if (property === 'getCacheEntry') {
-            return async (key: string) => {
-              const seen = await target.getCacheEntry(key);
-              await target.putCacheEntry({ ...seen!, value: 'fresh', ttl: null, expiresAt: null, createdAt: clock.iso(), accessedAt: clock.iso() });
-              return seen;
-            };
-          }
-          const value = Reflect.get(target, property, receiver) as unknown;
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-      const racer = new Storage(racing, clock, createIdGenerator(clock));
-      await expectNotFound(racer.getCacheEntry('k'), 'Cache entry');
-      expect(await backend.getCacheEntry('k')).toMatchObject({ value: 'fresh', expiresAt: null });
     });
   });
 

@@ -6,10 +6,11 @@ import { createIdGenerator } from '../../src/domain/ids.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
-import { RedisCacheStore } from '../../src/storage/redis/redis-cache-store.js';
+import { RedisCacheStore } from '../../src/modules/cache/redis-store.js';
+import type { TenantCache } from '../../src/modules/cache/store.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import type { Storage } from '../../src/storage/storage.js';
-import { type TenantCache, tenantsOver } from '../../src/storage/tenants.js';
+import { tenantsOver } from '../../src/storage/tenants.js';
 import { ManualClock, tempDatabase } from './fixtures.js';
 import { TEST_PG_URL, testSchema } from './postgres.js';
 

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
+import type { Row } from '../../db/runner.js';
+import { PostgresRunner, type Queryable } from '../../db/postgres/runner.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
   EventLog,
   ForkOutcome,
@@ -56,8 +58,6 @@ export interface PostgresOptions {
   onListenError?: (error: Error) => void;
 }
 
-type Row = Record<string, unknown>;
-type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 /** How one table is paged: key columns with their SQL types, and natural order (see `Slice`). */
 interface KeysetSpec {
@@ -130,20 +130,6 @@ function scopeFilters(scope: SessionScope, p: Params): string[] {
   return where;
 }
 
-// PostgreSQL error classes and codes a client can do nothing about but wait.
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53200', '53300', '40001', '40P01']);
-/** disk_full: nothing of the write was kept; it succeeds again once space is freed (507, not 503). */
-const DISK_FULL = '53100';
-const NUL_IN_TEXT = '22021';
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
-
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code))) return true;
-  const message = (error as Error).message ?? '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
-}
-
 /**
  * The scale-out backend (node-postgres with a pool). Several server processes can share one
  * database: per-session ordering is decided by a row lock on the session (`last_seq`), so appends
@@ -151,8 +137,8 @@ function isUnavailable(error: unknown): boolean {
  */
 export class PostgresBackend implements StorageBackend {
   readonly kind = 'postgres' as const;
-  private readonly statementNames = new Map<string, string>();
-  private readonly onQuery: (name: string) => void;
+  /** Runs every statement of this database: the backend's and the module stores'. */
+  readonly runner: PostgresRunner;
 
   /** Waiting readers of the change feed (see `onEvents`). */
   private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
@@ -186,7 +172,14 @@ export class PostgresBackend implements StorageBackend {
     private readonly pool: pg.Pool,
     private readonly options: PostgresOptions,
   ) {
-    this.onQuery = options.onQuery ?? (() => {});
+    this.runner = new PostgresRunner(pool, {
+      onQuery: options.onQuery,
+      onTransactionEnd: (client, committed) => {
+        const touched = this.appendedEvents.get(client);
+        this.appendedEvents.delete(client);
+        if (committed && touched) this.wakeEventWaiters(touched);
+      },
+    });
     this.channel = `agent_storage_events_${createHash('sha256').update(options.schema ?? '').digest('hex').slice(0, 24)}`;
   }
 
@@ -272,65 +265,15 @@ export class PostgresBackend implements StorageBackend {
     await this.pool.end();
   }
 
-  // --- statement plumbing ---------------------------------------------------------------------
+  // --- statement plumbing (db/postgres/runner.ts) ----------------------------------------------
 
-  /**
-   * Runs one statement as a named prepared statement (parsed once per connection). Failures the
-   * client can only wait out become `UnavailableError`, without driver details.
-   */
-  private async query(name: string, text: string, values: unknown[], on: Queryable = this.pool): Promise<pg.QueryResult<Row>> {
-    this.onQuery(name);
-    const sql = `/* ${name} */ ${text}`;
-    let statement = this.statementNames.get(sql);
-    if (!statement) {
-      statement = `${name}_${this.statementNames.size}`;
-      this.statementNames.set(sql, statement);
-    }
-    try {
-      return await on.query<Row>({ name: statement, text: sql, values });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === DISK_FULL) {
-        throw new InsufficientStorageError('The database disk is full; the write was not stored', 30);
-      }
-      // character_not_in_repertoire: a NUL character in a text parameter (an id, a cursor), which
-      // PostgreSQL text cannot hold — so nothing stored could match it. Bad input, not a failure.
-      if ((error as { code?: unknown }).code === NUL_IN_TEXT) {
-        throw new ValidationError([{ path: [], message: 'must not contain NUL characters' }]);
-      }
-      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
-      throw error;
-    }
+  private query(name: string, text: string, values: unknown[], on?: Queryable): Promise<pg.QueryResult<Row>> {
+    return this.runner.query(name, text, values, on);
   }
 
   /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
-      throw error;
-    }
-    let broken = false;
-    try {
-      await this.query('begin', 'BEGIN', [], client);
-      const result = await work(client);
-      await this.query('commit', 'COMMIT', [], client);
-      const touched = this.appendedEvents.get(client);
-      if (touched) {
-        this.appendedEvents.delete(client);
-        this.wakeEventWaiters(touched);
-      }
-      return result;
-    } catch (error) {
-      this.appendedEvents.delete(client);
-      await client.query('ROLLBACK').catch(() => {
-        broken = true; // the connection is gone: do not return it to the pool
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.runner.transaction(work);
   }
 
   /** `WHERE` fragments for a slice's bounds; fixed column names only, values are parameters. */
@@ -1218,8 +1161,6 @@ export class PostgresBackend implements StorageBackend {
     return linked;
   }
 
-  // --- cache ----------------------------------------------------------------------------------
-
   // --- API keys (see ApiKeyStore) -------------------------------------------------------------
 
   async insertApiKey(k: ApiKey, hash: string): Promise<void> {
@@ -1250,36 +1191,6 @@ export class PostgresBackend implements StorageBackend {
   async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
     const result = await this.query('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [revokedAt, id]);
     return (result.rowCount ?? 0) > 0;
-  }
-
-  async getCacheEntry(key: string): Promise<CacheEntry | null> {
-    const { rows } = await this.query('getCacheEntry', 'SELECT * FROM cache WHERE key = $1', [key]);
-    return rows[0] ? toCacheEntry(rows[0]) : null;
-  }
-
-  async putCacheEntry(e: CacheEntry): Promise<void> {
-    await this.query(
-      'putCacheEntry',
-      `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
-         accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
-      [e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt],
-    );
-  }
-
-  async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
-    return ((await this.query('touchCacheEntry', 'UPDATE cache SET accessed_at = $1 WHERE key = $2', [accessedAt, key])).rowCount ?? 0) > 0;
-  }
-
-  async deleteCacheEntry(key: string): Promise<boolean> {
-    return ((await this.query('deleteCacheEntry', 'DELETE FROM cache WHERE key = $1', [key])).rowCount ?? 0) > 0;
-  }
-
-  async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
-    if (key !== undefined) {
-      return (await this.query('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = $1 AND expires_at <= $2', [key, now])).rowCount ?? 0;
-    }
-    return (await this.query('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= $1', [now])).rowCount ?? 0;
   }
 }
 
@@ -1424,15 +1335,4 @@ function toEvent(r: Row): StoredEvent {
     time: iso(r.time),
     payload: r.payload as Json,
   });
-}
-
-function toCacheEntry(r: Row): CacheEntry {
-  return {
-    key: r.key as string,
-    value: r.value as Json,
-    ttl: r.ttl == null ? null : Number(r.ttl),
-    createdAt: iso(r.created_at),
-    accessedAt: iso(r.accessed_at),
-    expiresAt: isoOrNull(r.expires_at),
-  };
 }

@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
 import { matchRepeats, mayRepeat } from '../../domain/appends.js';
-import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
+import { ConflictError } from '../../domain/errors.js';
+import type { Row } from '../../db/runner.js';
+import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
+import type { ParamValue } from '../../db/statements.js';
 import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, CacheEntry, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
   EventLog,
   ForkOutcome,
@@ -29,17 +31,7 @@ import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 
-export interface SqliteOptions {
-  /** A file path, or `:memory:`. */
-  filename: string;
-  /** How long a write waits for another connection's lock before giving up (ms). */
-  busyTimeoutMs?: number;
-  /**
-   * SQLite's page cache for this connection, in MiB (default 2, SQLite's own default; better-sqlite3
-   * would make it 16). The operating system caches the file as well, so a larger cache mostly saves
-   * copying pages; what it holds counts in the process's RSS.
-   */
-  cacheMb?: number;
+export interface SqliteOptions extends SqliteConnectionOptions {
   /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
   onQuery?: (name: string, sql: string) => void;
   /**
@@ -49,8 +41,7 @@ export interface SqliteOptions {
   eventPollMs?: number;
 }
 
-type Row = Record<string, unknown>;
-type Param = string | number | null;
+type Param = ParamValue;
 
 /** How one table is paged: its key columns and natural order (see `Slice`). */
 interface KeysetSpec {
@@ -117,12 +108,6 @@ function scopeFilter(scope: SessionScope): [string[], Param[]] {
   return [where, params];
 }
 
-/** A prepared statement that returns rows, and the builder of one row from its values. */
-interface Reader {
-  statement: Database.Statement;
-  toRow: (values: unknown[]) => Row;
-}
-
 /**
  * The embedded default backend (better-sqlite3). Every method does its work synchronously inside
  * the call — a transaction is never held open across an `await` — and statements are prepared
@@ -130,10 +115,9 @@ interface Reader {
  */
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite' as const;
+  /** Runs every statement of this database: the backend's and the module stores'. */
+  readonly runner: SqliteRunner;
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly readers = new Map<string, Reader>();
-  private readonly onQuery: (name: string, sql: string) => void;
   /** Waiting readers of the change feed (see `onEvents`). */
   private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
   /** What the writes of the current group commit appended events for: wake the waiters after the COMMIT. */
@@ -144,24 +128,26 @@ export class SqliteBackend implements StorageBackend {
   constructor(options: SqliteOptions) {
     this.eventPollMs = options.eventPollMs ?? 250;
     const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-    this.onQuery = options.onQuery ?? (() => {});
     let opened: Database.Database | undefined;
     try {
-      this.db = opened = new Database(filename);
-      // WAL + synchronous=FULL: a write is acknowledged only once it is on disk, and readers never
-      // block the writer.
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMb ?? 2)) * 1024}`);
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.db = opened = openSqliteConnection({ ...options, filename });
       this.migrate();
     } catch (error) {
       // Do not leak the connection (and its file handles) of a database we refuse to serve.
       opened?.close();
       throw new Error(`Cannot open SQLite database ${filename}: ${(error as Error).message}`, { cause: error });
     }
+    this.runner = new SqliteRunner(this.db, {
+      onQuery: options.onQuery,
+      onBatchStart: () => {
+        this.eventsWritten = null;
+      },
+      onBatchCommitted: () => {
+        const touched = this.eventsWritten;
+        this.eventsWritten = null;
+        if (touched) this.wakeEventWaiters(touched);
+      },
+    });
   }
 
   /** The pragmas in force, for the durability tests. */
@@ -215,147 +201,32 @@ export class SqliteBackend implements StorageBackend {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.stopEventPoll();
-    this.flush(); // writes already queued are committed (and their callers answered) first
+    this.runner.flush(); // writes already queued are committed (and their callers answered) first
     this.db.close();
   }
 
-  // --- statement plumbing ---------------------------------------------------------------------
-
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  /**
-   * A statement that returns rows, in raw mode (arrays of values) with a row builder made for its
-   * columns. better-sqlite3 builds each row object property by property, which was about half the
-   * time of reading 500 messages; an object literal of one fixed shape costs a fraction of that
-   * (3.4 → 2.0 ms for those 500 rows, in isolation on this machine).
-   */
-  private reader(sql: string): Reader {
-    let reader = this.readers.get(sql);
-    if (!reader) {
-      const statement = this.db.prepare(sql).raw(true);
-      const fields = statement.columns().map((column, i) => `${JSON.stringify(column.name)}: values[${i}]`);
-      // The column names come from this file's SQL; JSON.stringify quotes them as property names.
-      const toRow = new Function('values', `return { ${fields.join(', ')} };`) as Reader['toRow'];
-      reader = { statement, toRow };
-      this.readers.set(sql, reader);
-    }
-    return reader;
-  }
+  // --- statement plumbing (db/sqlite/runner.ts) ------------------------------------------------
 
   private all(name: string, sql: string, ...params: Param[]): Row[] {
-    this.onQuery(name, sql);
-    return this.guard(() => {
-      const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
-      return (statement.all(...params) as unknown[][]).map(toRow);
-    });
+    return this.runner.select(name, sql, ...params);
   }
 
   private get(name: string, sql: string, ...params: Param[]): Row | undefined {
-    this.onQuery(name, sql);
-    return this.guard(() => {
-      const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
-      const values = statement.get(...params) as unknown[] | undefined;
-      return values && toRow(values);
-    });
+    return this.runner.selectOne(name, sql, ...params);
   }
 
   private run(name: string, sql: string, ...params: Param[]): Database.RunResult {
-    this.onQuery(name, sql);
-    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).run(...params));
+    return this.runner.run(name, sql, ...params);
   }
 
-  /**
-   * Group commit. Writes that arrive in the same turn of the event loop share one transaction and
-   * so one fsync: with synchronous=FULL that fsync, not SQL, is the price of a write. Each write
-   * runs in its own savepoint — all of it or none of it, and one failing write does not undo the
-   * others — and every caller's promise settles only after the COMMIT that contains its write
-   * (acknowledged still means on disk). The work runs synchronously inside `flush`, never across
-   * an await, so reads never see a write before it is committed.
-   */
+  /** One write through the group commit (see `SqliteRunner.inWrite`). */
   private write<T>(work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private readonly pending: { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
-
-  private flush(): void {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
-    const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
-    try {
-      // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
-      this.eventsWritten = null;
-      this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
-      try {
-        for (const { work } of batch) {
-          this.guard(() => this.db.exec('SAVEPOINT write'));
-          try {
-            outcomes.push({ value: work(), failed: false });
-            this.guard(() => this.db.exec('RELEASE write'));
-          } catch (error) {
-            // After a full disk or an I/O error SQLite may have rolled back the whole transaction
-            // (it does when a write larger than the page cache fails while spilling pages): then
-            // nothing of this batch is kept, and every caller is told so.
-            if (!this.db.inTransaction) throw error;
-            this.db.exec('ROLLBACK TO write');
-            this.db.exec('RELEASE write');
-            outcomes.push({ error, failed: true });
-          }
-        }
-        this.guard(() => this.db.exec('COMMIT'));
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
-      return;
-    }
-    batch.forEach(({ resolve, reject }, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.failed) reject(outcome.error);
-      else resolve(outcome.value);
-    });
-    const touched = this.eventsWritten;
-    this.eventsWritten = null;
-    if (touched) this.wakeEventWaiters(touched);
+    return this.runner.inWrite(work);
   }
 
   /** Several statements as one write: all of them or none (a savepoint within the group commit). */
   private transaction<T>(work: () => T): Promise<T> {
-    return this.write(work);
-  }
-
-  /**
-   * Maps the failures a client can do nothing about but wait into `UnavailableError` (503), and a
-   * full disk into `InsufficientStorageError` (507).
-   */
-  private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      // better-sqlite3 reports extended codes (SQLITE_BUSY_RECOVERY, SQLITE_READONLY_DBMOVED, ...).
-      const code = String((error as { code?: unknown }).code ?? '');
-      const is = (primary: string) => code === primary || code.startsWith(`${primary}_`);
-      if (is('SQLITE_BUSY') || is('SQLITE_LOCKED')) {
-        throw new UnavailableError('The database is busy; retry shortly', 1);
-      }
-      // The disk (or a quota) is full: nothing of the write was kept; it succeeds again once space is freed.
-      if (is('SQLITE_FULL')) throw new InsufficientStorageError('The database disk is full; the write was not stored', 30);
-      if (is('SQLITE_READONLY')) throw new UnavailableError('The database is read-only', 30);
-      if (is('SQLITE_IOERR')) throw new UnavailableError('The database could not be written', 5);
-      throw error;
-    }
+    return this.runner.inWrite(work);
   }
 
   /** `WHERE` fragments for a slice's bounds; fixed column names only, values are parameters. */
@@ -1070,8 +941,6 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  // --- cache ----------------------------------------------------------------------------------
-
   // --- API keys (see ApiKeyStore) -------------------------------------------------------------
 
   async insertApiKey(k: ApiKey, hash: string): Promise<void> {
@@ -1103,36 +972,6 @@ export class SqliteBackend implements StorageBackend {
     return this.write(
       () => this.run('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?', revokedAt, id).changes > 0,
     );
-  }
-
-  async getCacheEntry(key: string): Promise<CacheEntry | null> {
-    const row = this.get('getCacheEntry', 'SELECT * FROM cache WHERE key = ?', key);
-    return row ? toCacheEntry(row) : null;
-  }
-
-  async putCacheEntry(e: CacheEntry): Promise<void> {
-    await this.write(() => this.run(
-      'putCacheEntry',
-      `INSERT INTO cache (key, value, ttl, created_at, accessed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, ttl = excluded.ttl, created_at = excluded.created_at,
-         accessed_at = excluded.accessed_at, expires_at = excluded.expires_at`,
-      e.key, JSON.stringify(e.value), e.ttl, e.createdAt, e.accessedAt, e.expiresAt,
-    ));
-  }
-
-  async touchCacheEntry(key: string, accessedAt: string): Promise<boolean> {
-    return this.write(() => this.run('touchCacheEntry', 'UPDATE cache SET accessed_at = ? WHERE key = ?', accessedAt, key).changes > 0);
-  }
-
-  async deleteCacheEntry(key: string): Promise<boolean> {
-    return this.write(() => this.run('deleteCacheEntry', 'DELETE FROM cache WHERE key = ?', key).changes > 0);
-  }
-
-  async deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {
-    if (key !== undefined) {
-      return this.write(() => this.run('deleteExpiredCacheEntry', 'DELETE FROM cache WHERE key = ? AND expires_at <= ?', key, now).changes);
-    }
-    return this.write(() => this.run('deleteExpiredCacheEntries', 'DELETE FROM cache WHERE expires_at <= ?', now).changes);
   }
 }
 
@@ -1242,15 +1081,4 @@ function toEvent(r: Row): StoredEvent {
     time: r.time as string,
     payload: json(r.payload),
   });
-}
-
-function toCacheEntry(r: Row): CacheEntry {
-  return {
-    key: r.key as string,
-    value: json(r.value),
-    ttl: r.ttl == null ? null : Number(r.ttl),
-    createdAt: r.created_at as string,
-    accessedAt: r.accessed_at as string,
-    expiresAt: r.expires_at as string | null,
-  };
 }

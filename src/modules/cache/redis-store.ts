@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors.js';
 import type { Json } from '../../domain/json.js';
 import type { CacheEntry } from '../../domain/records.js';
-import type { CacheStore } from '../backend.js';
+import type { CacheStore, TenantCache } from './store.js';
 
 export interface RedisCacheOptions {
   url: string;
@@ -18,10 +18,10 @@ if e and e ~= '' and e <= ARGV[1] then return redis.call('DEL', KEYS[1]) end ret
 
 /**
  * The cache on Redis (`CACHE_BACKEND=redis`): each entry is a hash with a native expiry, so Redis
- * drops entries on its own. `Storage` still applies the TTL rule on read with its clock, so the
+ * drops entries on its own. The cache service still applies the TTL rule on read with its clock, so the
  * API behaves exactly as with the database store. Only cache entries live here — never session data.
  */
-export class RedisCacheStore implements CacheStore {
+export class RedisCacheStore implements TenantCache {
   private constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

@@ -1,8 +1,11 @@
-import { cacheKey, setCacheInput } from '../../domain/inputs.js';
 import type { CacheEntry as CacheEntryRecord } from '../../domain/records.js';
-import { builder } from '../builder.js';
-import { nullIfNotFound } from '../errors.js';
-import { parsed } from '../validation.js';
+import { builder } from '../../graphql/builder.js';
+import { nullIfNotFound } from '../../graphql/errors.js';
+import { parsed } from '../../graphql/validation.js';
+import { cacheKey, setCacheInput } from './service.js';
+
+// The cache's GraphQL type and root fields: each resolver parses its arguments and calls one
+// operation of the tenant's cache service (`storage.cache`).
 
 export const CacheEntry = builder.objectRef<CacheEntryRecord>('CacheEntry');
 
@@ -27,7 +30,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted).',
     args: { key: t.arg.string({ required: true, validate: { schema: cacheKey } }) },
-    resolve: (_root, { key }, { storage }) => nullIfNotFound(storage.getCacheEntry(key)),
+    resolve: (_root, { key }, { storage }) => nullIfNotFound(storage.cache.get(key)),
   }),
 }));
 
@@ -43,20 +46,20 @@ builder.mutationFields((t) => ({
     validate: { schema: setCacheEntryArgs },
     resolve: (_root, args, { storage }) => {
       const { key, ...input } = parsed(setCacheEntryArgs, args);
-      return storage.setCacheEntry(key, input);
+      return storage.cache.set(key, input);
     },
   }),
   deleteCacheEntry: t.string({
     description: 'Deletes an entry; returns its key.',
     args: { key: t.arg.string({ required: true, validate: { schema: cacheKey } }) },
     resolve: async (_root, { key }, { storage }) => {
-      await storage.deleteCacheEntry(key);
+      await storage.cache.delete(key);
       return key;
     },
   }),
   cleanupCache: t.field({
     type: 'NonNegativeInt',
     description: 'Deletes every expired entry; returns how many.',
-    resolve: (_root, _args, { storage }) => storage.cleanupCache(),
+    resolve: (_root, _args, { storage }) => storage.cache.cleanup(),
   }),
 }));

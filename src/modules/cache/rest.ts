@@ -1,8 +1,12 @@
-import { cacheKey, parseInput, setCacheInput } from '../domain/inputs.js';
-import type { CacheEntry } from '../domain/records.js';
-import { ValidationError } from '../domain/errors.js';
-import { HttpError, json, parseWire } from './http.js';
-import { requireParam, type Route, type RouteDeps } from './routes.js';
+import { ValidationError } from '../../domain/errors.js';
+import { parseInput } from '../../domain/inputs.js';
+import type { CacheEntry } from '../../domain/records.js';
+import { HttpError, json, parseWire } from '../../rest/http.js';
+import { requireParam, type Route } from '../../rest/routes.js';
+import { cacheKey, setCacheInput } from './service.js';
+
+// The cache's REST routes (`/storage/cache/...`): each parses the request and calls one operation
+// of the tenant's cache service (`storage.cache`).
 
 export function cacheEntryToWire(e: CacheEntry) {
   return {
@@ -31,19 +35,19 @@ export function cacheRoutes(): Route[] {
     {
       method: 'POST',
       path: '/storage/cache/cleanup',
-      handler: async (req) => json(200, { status: 'cleaned', deleted: await req.storage.cleanupCache() }),
+      handler: async (req) => json(200, { status: 'cleaned', deleted: await req.storage.cache.cleanup() }),
     },
     {
       method: 'GET',
       path: '/storage/cache/:key*',
-      handler: async (req) => json(200, cacheEntryToWire(await req.storage.getCacheEntry(keyOf(req.params)))),
+      handler: async (req) => json(200, cacheEntryToWire(await req.storage.cache.get(keyOf(req.params)))),
     },
     {
       method: 'PUT',
       path: '/storage/cache/:key*',
       handler: async (req) => {
         const key = keyOf(req.params);
-        return json(200, cacheEntryToWire(await req.storage.setCacheEntry(key, parseWire(setCacheInput, await req.body(), 'body'))));
+        return json(200, cacheEntryToWire(await req.storage.cache.set(key, parseWire(setCacheInput, await req.body(), 'body'))));
       },
     },
     {
@@ -51,7 +55,7 @@ export function cacheRoutes(): Route[] {
       path: '/storage/cache/:key*',
       handler: async (req) => {
         const key = keyOf(req.params);
-        await req.storage.deleteCacheEntry(key);
+        await req.storage.cache.delete(key);
         return json(200, { status: 'deleted', key });
       },
     },

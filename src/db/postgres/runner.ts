@@ -1,0 +1,118 @@
+import pg from 'pg';
+import { InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import type { Row, Runner } from '../runner.js';
+import { type Params, type Statement, valuesOf } from '../statements.js';
+
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+export interface PostgresRunnerOptions {
+  /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
+  onQuery?: (name: string) => void;
+  /**
+   * Called when a transaction ends, with its connection: after its COMMIT (`committed`), or once
+   * it failed and was rolled back. The change feed wakes its readers after the COMMIT.
+   */
+  onTransactionEnd?: (client: pg.PoolClient, committed: boolean) => void;
+}
+
+// PostgreSQL error classes and codes a client can do nothing about but wait.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53200', '53300', '40001', '40P01']);
+/** disk_full: nothing of the write was kept; it succeeds again once space is freed (507, not 503). */
+const DISK_FULL = '53100';
+const NUL_IN_TEXT = '22021';
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code))) return true;
+  const message = (error as Error).message ?? '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * Runs statements on a node-postgres pool: each as a named prepared statement (parsed once per
+ * connection), failures mapped to the domain's errors without driver details.
+ */
+export class PostgresRunner implements Runner {
+  readonly dialect = 'postgres' as const;
+  private readonly statementNames = new Map<string, string>();
+  private readonly onQuery: (name: string) => void;
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly options: PostgresRunnerOptions = {},
+  ) {
+    this.onQuery = options.onQuery ?? (() => {});
+  }
+
+  // --- the portable interface (module stores) ---------------------------------------------------
+
+  async all<P extends Params>(statement: Statement<P>, params: P): Promise<Row[]> {
+    return (await this.query(statement.name, statement.sql, valuesOf(statement, params))).rows;
+  }
+
+  async one<P extends Params>(statement: Statement<P>, params: P): Promise<Row | undefined> {
+    return (await this.query(statement.name, statement.sql, valuesOf(statement, params))).rows[0];
+  }
+
+  /** One statement is its own transaction: PostgreSQL commits it before answering. */
+  async write<P extends Params>(statement: Statement<P>, params: P): Promise<number> {
+    return (await this.query(statement.name, statement.sql, valuesOf(statement, params))).rowCount ?? 0;
+  }
+
+  // --- plumbing (the backend, and transactions) -------------------------------------------------
+
+  /** Runs one statement named `name` (sent as a `/* name *\/` comment and as the prepared statement's name). */
+  async query(name: string, text: string, values: unknown[], on: Queryable = this.pool): Promise<pg.QueryResult<Row>> {
+    this.onQuery(name);
+    const sql = `/* ${name} */ ${text}`;
+    let statement = this.statementNames.get(sql);
+    if (!statement) {
+      statement = `${name}_${this.statementNames.size}`;
+      this.statementNames.set(sql, statement);
+    }
+    try {
+      return await on.query<Row>({ name: statement, text: sql, values });
+    } catch (error) {
+      throw mapError(error);
+    }
+  }
+
+  /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
+      throw error;
+    }
+    let broken = false;
+    try {
+      await this.query('begin', 'BEGIN', [], client);
+      const result = await work(client);
+      await this.query('commit', 'COMMIT', [], client);
+      this.options.onTransactionEnd?.(client, true);
+      return result;
+    } catch (error) {
+      this.options.onTransactionEnd?.(client, false);
+      await client.query('ROLLBACK').catch(() => {
+        broken = true; // the connection is gone: do not return it to the pool
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/** Failures the client can only wait out become `UnavailableError`; a full disk, `InsufficientStorageError`. */
+function mapError(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === DISK_FULL) return new InsufficientStorageError('The database disk is full; the write was not stored', 30);
+  // character_not_in_repertoire: a NUL character in a text parameter (an id, a cursor), which
+  // PostgreSQL text cannot hold — so nothing stored could match it. Bad input, not a failure.
+  if (code === NUL_IN_TEXT) return new ValidationError([{ path: [], message: 'must not contain NUL characters' }]);
+  if (isUnavailable(error)) return new UnavailableError('The database is unavailable; retry shortly', 2);
+  return error;
+}

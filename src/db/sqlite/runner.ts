@@ -1,0 +1,227 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
+import type { Row, Runner } from '../runner.js';
+import { type Params, type ParamValue, type Statement, valuesOf } from '../statements.js';
+
+export interface SqliteConnectionOptions {
+  /** A file path, or `:memory:`. */
+  filename: string;
+  /** How long a write waits for another connection's lock before giving up (ms). */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite's page cache for this connection, in MiB (default 2, SQLite's own default; better-sqlite3
+   * would make it 16). The operating system caches the file as well, so a larger cache mostly saves
+   * copying pages; what it holds counts in the process's RSS.
+   */
+  cacheMb?: number;
+}
+
+/**
+ * Opens a connection with the settings every write relies on. WAL + synchronous=FULL: a write is
+ * acknowledged only once it is on disk, and readers never block the writer.
+ */
+export function openSqliteConnection(options: SqliteConnectionOptions): Database.Database {
+  const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const db = new Database(filename);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMb ?? 2)) * 1024}`);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export interface SqliteRunnerOptions {
+  /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
+  onQuery?: (name: string, sql: string) => void;
+  /** Called before each group commit begins and after it has committed (the change feed wakes its readers then). */
+  onBatchStart?: () => void;
+  onBatchCommitted?: () => void;
+}
+
+/** A prepared statement that returns rows, and the builder of one row from its values. */
+interface Reader {
+  statement: Database.Statement;
+  toRow: (values: unknown[]) => Row;
+}
+
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Runs statements on one better-sqlite3 connection: each prepared once and reused, every failure a
+ * client can only wait out mapped to the domain's errors, and every write through the group commit.
+ * Everything happens synchronously inside a call: a transaction is never held open across an `await`.
+ */
+export class SqliteRunner implements Runner {
+  readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly readers = new Map<string, Reader>();
+  private readonly pending: PendingWrite[] = [];
+  private readonly onQuery: (name: string, sql: string) => void;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly options: SqliteRunnerOptions = {},
+  ) {
+    this.onQuery = options.onQuery ?? (() => {});
+  }
+
+  // --- the portable interface (module stores) ---------------------------------------------------
+
+  async all<P extends Params>(statement: Statement<P>, params: P): Promise<Row[]> {
+    return this.select(statement.name, statement.sql, ...valuesOf(statement, params));
+  }
+
+  async one<P extends Params>(statement: Statement<P>, params: P): Promise<Row | undefined> {
+    return this.selectOne(statement.name, statement.sql, ...valuesOf(statement, params));
+  }
+
+  write<P extends Params>(statement: Statement<P>, params: P): Promise<number> {
+    const values = valuesOf(statement, params);
+    return this.inWrite(() => this.run(statement.name, statement.sql, ...values).changes);
+  }
+
+  // --- synchronous plumbing (the backend, and transactions inside `inWrite`) --------------------
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * A statement that returns rows, in raw mode (arrays of values) with a row builder made for its
+   * columns: better-sqlite3 builds each row object property by property, an object literal of one
+   * fixed shape costs a fraction of that.
+   */
+  private reader(sql: string): Reader {
+    let reader = this.readers.get(sql);
+    if (!reader) {
+      const statement = this.db.prepare(sql).raw(true);
+      const fields = statement.columns().map((column, i) => `${JSON.stringify(column.name)}: values[${i}]`);
+      // The column names come from our own SQL; JSON.stringify quotes them as property names.
+      const toRow = new Function('values', `return { ${fields.join(', ')} };`) as Reader['toRow'];
+      reader = { statement, toRow };
+      this.readers.set(sql, reader);
+    }
+    return reader;
+  }
+
+  /** The rows of a statement named `name` (the name is sent as a `/* name *\/` comment). */
+  select(name: string, sql: string, ...params: ParamValue[]): Row[] {
+    this.onQuery(name, sql);
+    return this.guard(() => {
+      const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
+      return (statement.all(...params) as unknown[][]).map(toRow);
+    });
+  }
+
+  selectOne(name: string, sql: string, ...params: ParamValue[]): Row | undefined {
+    this.onQuery(name, sql);
+    return this.guard(() => {
+      const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
+      const values = statement.get(...params) as unknown[] | undefined;
+      return values && toRow(values);
+    });
+  }
+
+  run(name: string, sql: string, ...params: ParamValue[]): Database.RunResult {
+    this.onQuery(name, sql);
+    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).run(...params));
+  }
+
+  /**
+   * Group commit. Writes that arrive in the same turn of the event loop share one transaction and
+   * so one fsync: with synchronous=FULL that fsync, not SQL, is the price of a write. Each write
+   * runs in its own savepoint — all of it or none of it, and one failing write does not undo the
+   * others — and every caller's promise settles only after the COMMIT that contains its write
+   * (acknowledged still means on disk). The work runs synchronously inside `flush`, never across
+   * an await, so reads never see a write before it is committed. Several statements in one `work`
+   * are one transaction.
+   */
+  inWrite<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits the queued writes now (also on close, so that callers are answered first). */
+  flush(): void {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
+    try {
+      this.options.onBatchStart?.();
+      // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
+      this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
+      try {
+        for (const { work } of batch) {
+          this.guard(() => this.db.exec('SAVEPOINT write'));
+          try {
+            outcomes.push({ value: work(), failed: false });
+            this.guard(() => this.db.exec('RELEASE write'));
+          } catch (error) {
+            // After a full disk or an I/O error SQLite may have rolled back the whole transaction
+            // (it does when a write larger than the page cache fails while spilling pages): then
+            // nothing of this batch is kept, and every caller is told so.
+            if (!this.db.inTransaction) throw error;
+            this.db.exec('ROLLBACK TO write');
+            this.db.exec('RELEASE write');
+            outcomes.push({ error, failed: true });
+          }
+        }
+        this.guard(() => this.db.exec('COMMIT'));
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.failed) reject(outcome.error);
+      else resolve(outcome.value);
+    });
+    this.options.onBatchCommitted?.();
+  }
+
+  /**
+   * Maps the failures a client can do nothing about but wait into `UnavailableError` (503), and a
+   * full disk into `InsufficientStorageError` (507).
+   */
+  guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      // better-sqlite3 reports extended codes (SQLITE_BUSY_RECOVERY, SQLITE_READONLY_DBMOVED, ...).
+      const code = String((error as { code?: unknown }).code ?? '');
+      const is = (primary: string) => code === primary || code.startsWith(`${primary}_`);
+      if (is('SQLITE_BUSY') || is('SQLITE_LOCKED')) {
+        throw new UnavailableError('The database is busy; retry shortly', 1);
+      }
+      // The disk (or a quota) is full: nothing of the write was kept; it succeeds again once space is freed.
+      if (is('SQLITE_FULL')) throw new InsufficientStorageError('The database disk is full; the write was not stored', 30);
+      if (is('SQLITE_READONLY')) throw new UnavailableError('The database is read-only', 30);
+      if (is('SQLITE_IOERR')) throw new UnavailableError('The database could not be written', 5);
+      throw error;
+    }
+  }
+}
