@@ -26,6 +26,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import type { Storage } from '../storage/storage.js';
 import type { Tenants } from '../storage/tenants.js';
 import { errorResponse, json } from '../rest/http.js';
+import { refuseBeforeRunning } from './graphql-limits.js';
 import { requestLogger } from './request-context.js';
 
 /**
@@ -185,7 +186,7 @@ function missingScope(args: {
   schema: GraphQLSchema;
   document: DocumentNode;
   operationName?: string | null;
-  contextValue: unknown;
+  contextValue?: unknown;
 }): GraphQLError | null {
   const { principal } = args.contextValue as GraphQLContext;
   for (const [scope, where] of needsOf(args.schema, args.document, args.operationName) ?? []) {
@@ -200,14 +201,5 @@ function missingScope(args: {
 
 /** Refuses an operation before any resolver runs when the key lacks a scope one of its fields needs. */
 export function useScopes(): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = missingScope(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = missingScope(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
+  return refuseBeforeRunning(missingScope);
 }

@@ -66,6 +66,23 @@ function reporter(code: string) {
 }
 
 /**
+ * A check of an operation once it and its variables are known, before any resolver runs: the
+ * error it returns is the whole answer, for queries, mutations and subscriptions alike.
+ */
+export function refuseBeforeRunning(check: (args: ExecutionArgs) => GraphQLError | null): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+/**
  * GRAPHQL_MAX_COST, by the cost model of graphql-cost.ts: checked once the operation and its
  * variables are known, before any resolver runs. Operations whose cost no variable decides are
  * costed once per parsed document (Yoga reuses the document of a query string it has seen).
@@ -94,16 +111,7 @@ function useCostLimit(maxCost: number, maxPageSize: number): Plugin {
       : '';
     return refusal(`Query Cost limit of ${maxCost} exceeded, found ${Math.ceil(cost.cost)}.${hint}`, 'MAX_COST_EXCEEDED');
   }
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = refused(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = refused(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
+  return refuseBeforeRunning(refused);
 }
 
 /**
