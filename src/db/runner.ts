@@ -1,25 +1,14 @@
-import type { Params, Statement } from './statements.js';
-import type { Dialect } from './statements.js';
+import type { Dialect, Params, Statement } from './statements.js';
 
 export type Row = Record<string, unknown>;
 
 /**
- * What a module's store needs from a database: run one compiled statement. The same interface on
- * both databases, so a store is written once; each runner keeps what its database needs —
- * SQLite (`db/sqlite/runner.ts`): statements prepared once, rows built by a per-statement row
- * builder, writes through the synchronous group commit; PostgreSQL (`db/postgres/runner.ts`): a
- * pool and named prepared statements. Both map driver failures to the domain's errors (busy →
- * 503, disk full → 507) and report every statement by name to `onQuery`.
- *
- * Multi-statement transactions are the next seam, not part of this interface yet. They will be a
- * `transaction(work)` whose `work` receives a runner bound to the transaction and whose type
- * differs per database, because SQLite's must not await:
- * - SQLite: `work` is synchronous (`(tx: SyncRunner) => T`) and runs inside one savepoint of the
- *   group commit (`SqliteRunner.inWrite`), so a transaction is never held open across an `await`
- *   — the rule that keeps a single-connection database from stalling every other caller.
- * - PostgreSQL: `work` is async on one pooled connection (`PostgresRunner.transaction`).
- * A store that needs one writes the work against a small interface both satisfy (sync calls on
- * SQLite, awaited on PostgreSQL), or keeps a branch per dialect next to its portable sibling.
+ * What a module's store needs from a database: run compiled statements, alone or as one
+ * transaction. The same interface on both databases, so a store is written once; each runner keeps
+ * what its database needs — SQLite (`db/sqlite/runner.ts`): statements prepared once, rows built by
+ * a per-statement row builder, writes through the synchronous group commit; PostgreSQL
+ * (`db/postgres/runner.ts`): a pool and named prepared statements. Both map driver failures to the
+ * domain's errors (busy → 503, disk full → 507) and report every statement by name to `onQuery`.
  */
 export interface Runner {
   readonly dialect: Dialect;
@@ -32,4 +21,97 @@ export interface Runner {
    * its group commit); how many rows it changed.
    */
   write<P extends Params>(statement: Statement<P>, params: P): Promise<number>;
+  /**
+   * Runs `work` as one transaction — all of its statements or none — acknowledged once committed.
+   * A failure thrown by `work` (or by a statement it did not catch) rolls everything back.
+   *
+   * `work` is a generator that yields its statements through `tx` (`const rows = yield* tx.all(…)`)
+   * instead of awaiting them, so the same code runs on both databases: SQLite drives it
+   * synchronously inside one savepoint of its group commit — a transaction is never held open across
+   * an `await`, the rule that keeps a single-connection database from stalling every other caller —
+   * and PostgreSQL drives it on one pooled connection, awaiting each statement. `work` may be run
+   * again from the start when a database retries, so it must not have effects outside `tx`.
+   *
+   * A statement that fails inside a PostgreSQL transaction aborts it: catching its error inside
+   * `work` and going on is not portable. Catch outside `transaction` instead (`db/errors.ts` tells
+   * the violations apart on both databases).
+   */
+  transaction<T>(work: () => TxWork<T>): Promise<T>;
+}
+
+/** One request of a transaction's work to its runner (see `tx`). */
+export type TxStep =
+  | { kind: 'all' | 'one' | 'write'; statement: Statement; params: Params }
+  /** Call `callback` once the transaction has committed (never when it rolls back). */
+  | { kind: 'afterCommit'; callback: () => void };
+
+/** The work of a transaction: a generator of steps whose result is the transaction's. */
+export type TxWork<T> = Generator<TxStep, T, unknown>;
+
+/** The statements a transaction's work yields (`yield* tx.one(statement, params)`). */
+export const tx = {
+  *all<P extends Params>(statement: Statement<P>, params: P): TxWork<Row[]> {
+    return (yield { kind: 'all', statement: statement as Statement, params }) as Row[];
+  },
+  *one<P extends Params>(statement: Statement<P>, params: P): TxWork<Row | undefined> {
+    return (yield { kind: 'one', statement: statement as Statement, params }) as Row | undefined;
+  },
+  /** How many rows the statement changed. */
+  *write<P extends Params>(statement: Statement<P>, params: P): TxWork<number> {
+    return (yield { kind: 'write', statement: statement as Statement, params }) as number;
+  },
+  *afterCommit(callback: () => void): TxWork<void> {
+    yield { kind: 'afterCommit', callback };
+  },
+};
+
+/**
+ * Runs a transaction's work, handing each statement step to `execute` and collecting the
+ * after-commit callbacks. `execute` returns a value (SQLite: synchronous) or a promise (PostgreSQL);
+ * the drivers below are the same loop for either.
+ */
+export function driveSync<T>(work: TxWork<T>, execute: (step: Exclude<TxStep, { kind: 'afterCommit' }>) => unknown, afterCommit: (() => void)[]): T {
+  let next = work.next();
+  while (!next.done) {
+    const step = next.value;
+    if (step.kind === 'afterCommit') {
+      afterCommit.push(step.callback);
+      next = work.next();
+      continue;
+    }
+    let result: unknown;
+    try {
+      result = execute(step);
+    } catch (error) {
+      next = work.throw(error);
+      continue;
+    }
+    next = work.next(result);
+  }
+  return next.value;
+}
+
+export async function driveAsync<T>(
+  work: TxWork<T>,
+  execute: (step: Exclude<TxStep, { kind: 'afterCommit' }>) => Promise<unknown>,
+  afterCommit: (() => void)[],
+): Promise<T> {
+  let next = work.next();
+  while (!next.done) {
+    const step = next.value;
+    if (step.kind === 'afterCommit') {
+      afterCommit.push(step.callback);
+      next = work.next();
+      continue;
+    }
+    let result: unknown;
+    try {
+      result = await execute(step);
+    } catch (error) {
+      next = work.throw(error);
+      continue;
+    }
+    next = work.next(result);
+  }
+  return next.value;
 }

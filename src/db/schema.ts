@@ -6,7 +6,105 @@
  * migrations in `storage/<dialect>/migrations.ts`.
  */
 export interface Database {
+  sessions: SessionsTable;
+  history: HistoryTable;
+  state: StateTable;
+  artifacts: ArtifactsTable;
+  metrics: MetricsTable;
+  events: EventsTable;
+  event_log: EventLogTable;
+  api_keys: ApiKeysTable;
   cache: CacheTable;
+}
+
+export interface SessionsTable {
+  id: string;
+  agent_name: string;
+  user_id: string | null;
+  created_at: string;
+  updated_at: string;
+  status: string;
+  /** JSON text. */
+  metadata: string;
+  /** The highest `seq` handed out in this session (appends continue after it). */
+  last_seq: number;
+  parent_id: string | null;
+  forked_from_message_id: string | null;
+  expires_at: string | null;
+}
+
+export interface HistoryTable {
+  id: string;
+  session_id: string;
+  seq: number;
+  role: string;
+  content: string;
+  /** PostgreSQL only: 1 when `content` holds a JSON string because the text has NUL characters (see the history module). */
+  content_encoding: number;
+  timestamp: string;
+  /** JSON text. */
+  metadata: string;
+  idempotency_key: string | null;
+}
+
+export interface StateTable {
+  session_id: string;
+  /** JSON text. */
+  data: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface ArtifactsTable {
+  id: string;
+  session_id: string;
+  name: string;
+  type: string;
+  path: string;
+  size: number;
+  created_at: string;
+  /** JSON text. */
+  metadata: string;
+}
+
+export interface MetricsTable {
+  id: string;
+  entity_type: string;
+  entity_name: string;
+  session_id: string | null;
+  metric_name: string;
+  value: number;
+  timestamp: string;
+  /** JSON text. */
+  labels: string;
+}
+
+export interface EventsTable {
+  seq: number;
+  type: string;
+  session_id: string;
+  agent_name: string;
+  time: string;
+  /** JSON text. */
+  payload: string;
+}
+
+export interface EventLogTable {
+  id: number;
+  /** PostgreSQL only: the seq counter (SQLite numbers events with AUTOINCREMENT). */
+  last_seq: number;
+  pruned_through: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant: string;
+  name: string | null;
+  /** SQLite: JSON text; PostgreSQL: `text[]`. */
+  scopes: string;
+  key_hash: string;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export interface CacheTable {

@@ -28,8 +28,12 @@ import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** What a statement parameter may be on both databases (JSON is passed as text). */
-export type ParamValue = string | number | null;
+/**
+ * What a statement parameter may be on both databases (JSON is passed as text). A list is a
+ * PostgreSQL array (`= ANY($1::text[])`) and JSON text on SQLite (`IN (SELECT value FROM json_each(?))`):
+ * the SQLite runner encodes it (see `db/lists.ts` for the matching SQL).
+ */
+export type ParamValue = string | number | null | readonly (string | number)[];
 export type Params = Record<string, ParamValue>;
 
 /** Stands for the named parameter while a statement is compiled. */
@@ -132,4 +136,26 @@ function builderOf(dialect: Dialect): Kysely<Database> {
     builders.set(dialect, db);
   }
   return db;
+}
+
+/**
+ * A statement whose text depends on a small shape (which optional filters are given, which bounds
+ * a page has): compiled once per dialect and shape, on first use, and kept. The shape must be a
+ * finite set of flags — never a value — so the number of compiled statements stays small.
+ */
+export function defineStatementFamily<S extends Record<string, boolean>, P extends Params>(
+  name: string,
+  build: (shape: S) => StatementBuilder<P>,
+): (dialect: Dialect, shape: S) => Statement<P> {
+  const compiled = new Map<string, Statement<P>>();
+  return (dialect, shape) => {
+    let key = dialect;
+    for (const flag of Object.keys(shape).sort()) if (shape[flag]) key += `|${flag}`;
+    let statement = compiled.get(key);
+    if (!statement) {
+      statement = compileStatement(name, build(shape), dialect);
+      compiled.set(key, statement);
+    }
+    return statement;
+  };
 }

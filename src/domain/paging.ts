@@ -22,3 +22,20 @@ export function pagedByDefault(maxPageSize: number): PageSizes {
 export function wholeByDefault(maxPageSize: number): PageSizes {
   return { default: maxPageSize, max: maxPageSize };
 }
+
+/**
+ * A window of rows in a resource's natural order (sessions: newest first; history: by `seq`;
+ * artifacts: by id; metrics: by time). Rows are always returned in natural order.
+ */
+export interface Slice<K> {
+  /** Only rows strictly after this key. */
+  after?: K | null;
+  /** Only rows strictly before this key. */
+  before?: K | null;
+  /** At most this many rows. */
+  limit: number;
+  /** Skip this many rows first (REST's `offset`). */
+  offset?: number;
+  /** Take the last `limit` rows of the window instead of the first (Relay's `last`). */
+  fromEnd?: boolean;
+}

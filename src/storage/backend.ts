@@ -2,6 +2,7 @@ import type { EventScope, EventTouch, StoredEvent } from '../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Runner } from '../db/runner.js';
+import type { Slice } from '../domain/paging.js';
 import type { ApiKey, Artifact, Message, Metric, Session, State } from '../domain/records.js';
 
 /**
@@ -179,6 +180,8 @@ export interface ApiKeyStore {
   revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 }
 
+export type { Slice } from '../domain/paging.js';
+
 export interface EventLog {
   lastSeq: number;
   prunedThrough: number;
@@ -289,10 +292,6 @@ export interface MetricKey {
 }
 
 /**
- * A window of rows in a resource's natural order (sessions: newest first; history: by `seq`;
- * artifacts: by id; metrics: by time). Rows are always returned in natural order.
- */
-/**
  * The JSON shape of a record on a wire: `[name in the JSON, field of the record]` pairs, in the
  * order they are written. The door that owns the wire format defines it; a backend that builds JSON
  * itself follows it (see `historyJson`).
@@ -311,15 +310,3 @@ export function recordsToJson<R>(records: readonly R[], fields: JsonFields<R>): 
   return JSON.stringify(records.map((record) => toJsonObject(record, fields)));
 }
 
-export interface Slice<K> {
-  /** Only rows strictly after this key. */
-  after?: K | null;
-  /** Only rows strictly before this key. */
-  before?: K | null;
-  /** At most this many rows. */
-  limit: number;
-  /** Skip this many rows first (REST's `offset`). */
-  offset?: number;
-  /** Take the last `limit` rows of the window instead of the first (Relay's `last`). */
-  fromEnd?: boolean;
-}

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import type { Row, Runner } from '../runner.js';
+import { driveAsync, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
 import { type Params, type Statement, valuesOf } from '../statements.js';
 
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -60,6 +60,21 @@ export class PostgresRunner implements Runner {
     return (await this.query(statement.name, statement.sql, valuesOf(statement, params))).rowCount ?? 0;
   }
 
+  /** The work runs on one pooled connection, each statement awaited (see `clientTransaction`). */
+  async transaction<T>(work: () => TxWork<T>): Promise<T> {
+    const afterCommit: (() => void)[] = [];
+    const result = await this.clientTransaction((client) => driveAsync(work(), (step) => this.execute(step, client), afterCommit));
+    for (const callback of afterCommit) callback();
+    return result;
+  }
+
+  private async execute(step: Exclude<TxStep, { kind: 'afterCommit' }>, client: pg.PoolClient): Promise<unknown> {
+    const result = await this.query(step.statement.name, step.statement.sql, valuesOf(step.statement, step.params), client);
+    if (step.kind === 'all') return result.rows;
+    if (step.kind === 'one') return result.rows[0];
+    return result.rowCount ?? 0;
+  }
+
   // --- plumbing (the backend, and transactions) -------------------------------------------------
 
   /** Runs one statement named `name` (sent as a `/* name *\/` comment and as the prepared statement's name). */
@@ -79,7 +94,7 @@ export class PostgresRunner implements Runner {
   }
 
   /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async clientTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();

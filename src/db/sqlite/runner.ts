@@ -2,8 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
-import type { Row, Runner } from '../runner.js';
+import { driveSync, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
 import { type Params, type ParamValue, type Statement, valuesOf } from '../statements.js';
+
+/** SQLite takes no arrays: a list goes in as JSON text, read with `json_each` (see `db/lists.ts`). */
+function sqliteValues<P extends Params>(statement: Statement<P>, params: P): ParamValue[] {
+  const values = valuesOf(statement, params);
+  for (let i = 0; i < values.length; i++) if (Array.isArray(values[i])) values[i] = JSON.stringify(values[i]);
+  return values;
+}
 
 export interface SqliteConnectionOptions {
   /** A file path, or `:memory:`. */
@@ -81,16 +88,33 @@ export class SqliteRunner implements Runner {
   // --- the portable interface (module stores) ---------------------------------------------------
 
   async all<P extends Params>(statement: Statement<P>, params: P): Promise<Row[]> {
-    return this.select(statement.name, statement.sql, ...valuesOf(statement, params));
+    return this.select(statement.name, statement.sql, ...sqliteValues(statement, params));
   }
 
   async one<P extends Params>(statement: Statement<P>, params: P): Promise<Row | undefined> {
-    return this.selectOne(statement.name, statement.sql, ...valuesOf(statement, params));
+    return this.selectOne(statement.name, statement.sql, ...sqliteValues(statement, params));
   }
 
   write<P extends Params>(statement: Statement<P>, params: P): Promise<number> {
-    const values = valuesOf(statement, params);
+    const values = sqliteValues(statement, params);
     return this.inWrite(() => this.run(statement.name, statement.sql, ...values).changes);
+  }
+
+  /** The work runs synchronously inside one savepoint of the group commit (see `inWrite`). */
+  async transaction<T>(work: () => TxWork<T>): Promise<T> {
+    const afterCommit: (() => void)[] = [];
+    const result = await this.inWrite(() => driveSync(work(), (step) => this.execute(step), afterCommit));
+    for (const callback of afterCommit) callback();
+    return result;
+  }
+
+  /** One statement of a transaction's work, synchronously. */
+  execute(step: Exclude<TxStep, { kind: 'afterCommit' }>): unknown {
+    const { name, sql } = step.statement;
+    const values = sqliteValues(step.statement, step.params);
+    if (step.kind === 'all') return this.select(name, sql, ...values);
+    if (step.kind === 'one') return this.selectOne(name, sql, ...values);
+    return this.run(name, sql, ...values).changes;
   }
 
   // --- synchronous plumbing (the backend, and transactions inside `inWrite`) --------------------

@@ -273,7 +273,7 @@ export class PostgresBackend implements StorageBackend {
 
   /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.runner.transaction(work);
+    return this.runner.clientTransaction(work);
   }
 
   /** `WHERE` fragments for a slice's bounds; fixed column names only, values are parameters. */

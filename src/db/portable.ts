@@ -1,0 +1,47 @@
+import { type Expression, type RawBuilder, sql } from 'kysely';
+import type { Dialect } from './statements.js';
+
+/**
+ * The few pieces of SQL that differ between SQLite and PostgreSQL for every module alike; each
+ * says why. A module's statements use these instead of branching on the dialect themselves.
+ */
+
+/**
+ * `column` is one of a list parameter's values. PostgreSQL compares with an array (`= ANY`, which
+ * its planner turns into index look-ups); SQLite has no arrays, so the list comes as JSON text (the
+ * SQLite runner encodes list parameters so) and `json_each` reads it.
+ */
+export function inList(column: Expression<unknown> | string, list: RawBuilder<unknown>, dialect: Dialect): RawBuilder<boolean> {
+  const ref = typeof column === 'string' ? sql.ref(column) : column;
+  return dialect === 'postgres' ? sql<boolean>`${ref} = ANY(${list}::text[])` : sql<boolean>`${ref} IN (SELECT value FROM json_each(${list}))`;
+}
+
+/** PostgreSQL column types a parameter may need to be cast to where nothing around it gives its type. */
+export type PgType = 'text' | 'bigint' | 'integer' | 'smallint' | 'float8' | 'json' | 'timestamptz' | 'text[]' | 'bigint[]' | 'json[]' | 'timestamptz[]' | 'float8[]' | 'smallint[]';
+
+/**
+ * A parameter with its PostgreSQL type where PostgreSQL cannot infer it (`$1 IS NULL`, `unnest`,
+ * comparisons inside `CASE`); SQLite has no such types (its columns take what they are given), so
+ * there the parameter stands as it is.
+ */
+export function typed<T>(value: RawBuilder<T>, type: PgType, dialect: Dialect): RawBuilder<T> {
+  return dialect === 'postgres' ? sql<T>`${value}::${sql.raw(type)}` : value;
+}
+
+/** A unique constraint refused the write (SQLite: `SQLITE_CONSTRAINT_UNIQUE`/`_PRIMARYKEY`; PostgreSQL: 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** A foreign key refused the write: the row it names is not there (SQLite: `SQLITE_CONSTRAINT_FOREIGNKEY`; PostgreSQL: 23503). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** Which constraint (or, on SQLite, which columns) a violation names, for messages that say what was taken. */
+export function violationDetail(error: unknown): string {
+  const e = error as { constraint?: unknown; message?: unknown } | null;
+  return `${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`;
+}
