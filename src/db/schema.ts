@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables as the statement builder sees them (Kysely's `Database` type), one interface per
  * table, added as modules move their queries here. Column types are what a statement is given as a
@@ -27,7 +29,7 @@ export interface SessionsTable {
   /** JSON text. */
   metadata: string;
   /** The highest `seq` handed out in this session (appends continue after it). */
-  last_seq: number;
+  last_seq: Generated<number>;
   parent_id: string | null;
   forked_from_message_id: string | null;
   expires_at: string | null;
@@ -40,7 +42,7 @@ export interface HistoryTable {
   role: string;
   content: string;
   /** PostgreSQL only: 1 when `content` holds a JSON string because the text has NUL characters (see the history module). */
-  content_encoding: number;
+  content_encoding: Generated<number>;
   timestamp: string;
   /** JSON text. */
   metadata: string;
@@ -80,7 +82,8 @@ export interface MetricsTable {
 }
 
 export interface EventsTable {
-  seq: number;
+  /** SQLite: AUTOINCREMENT; PostgreSQL: given, from the `event_log` counter. */
+  seq: Generated<number>;
   type: string;
   session_id: string;
   agent_name: string;

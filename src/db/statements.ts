@@ -66,7 +66,7 @@ export function valuesOf<P extends Params>(statement: Statement<P>, params: P): 
  * Builds one statement. The dialect is given for the few statements that truly differ between
  * the databases; such a statement says why next to its branch.
  */
-export type StatementBuilder<P extends Params> = (db: Kysely<Database>, p: Placeholders<P>, dialect: Dialect) => Compilable<unknown>;
+export type StatementBuilder<P extends Params> = (db: Kysely<Database>, p: Placeholders<P>, dialect: Dialect) => Compilable<unknown> | RawBuilder<unknown>;
 
 type ParamsOf<B> = B extends StatementBuilder<infer P> ? P : never;
 export type Compiled<T> = { readonly [K in keyof T]: Statement<ParamsOf<T[K]>> };
@@ -99,7 +99,10 @@ export function defineStatements<T extends Record<string, StatementBuilder<any>>
 }
 
 export function compileStatement<P extends Params>(name: string, build: StatementBuilder<P>, dialect: Dialect): Statement<P> {
-  const query = build(builderOf(dialect), placeholder as Placeholders<P>, dialect).compile();
+  const db = builderOf(dialect);
+  const built = build(db, placeholder as Placeholders<P>, dialect);
+  // A statement Kysely's builder cannot say (a CTE chain of one dialect) is written with `sql`.
+  const query = isRaw(built) ? built.compile(db) : built.compile();
   const order = query.parameters.map((parameter) => {
     // A value compiled into a statement would be frozen into it for every later call: values
     // are placeholders, constants are written with `sql.lit`.
@@ -109,6 +112,10 @@ export function compileStatement<P extends Params>(name: string, build: Statemen
     return parameter.name as keyof P & string;
   });
   return { name, sql: query.sql, order };
+}
+
+function isRaw(built: Compilable<unknown> | RawBuilder<unknown>): built is RawBuilder<unknown> {
+  return (built as RawBuilder<unknown>).isRawBuilder === true;
 }
 
 const builders = new Map<Dialect, Kysely<Database>>();

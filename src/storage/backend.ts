@@ -2,6 +2,8 @@ import type { EventScope, EventTouch, StoredEvent } from '../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Runner } from '../db/runner.js';
+import type { AppendEvents } from '../modules/events/append.js';
+import type { Stores } from './stores.js';
 import type { Slice } from '../domain/paging.js';
 import type { ApiKey, Artifact, Message, Metric, Session, State } from '../domain/records.js';
 
@@ -21,6 +23,10 @@ export interface StorageBackend extends ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs the statements of this database; the module stores (`store.ts` of each module) run theirs through it. */
   readonly runner: Runner;
+  /** Appends events inside a transaction's work, and wakes this process's readers once it committed. */
+  readonly appendEvents: AppendEvents;
+  /** The modules' stores over this database (see `stores.ts`). */
+  readonly stores: Stores;
 
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;

@@ -42,6 +42,8 @@ import {
   settleMetrics,
 } from './group-commit.js';
 import { migrations } from './migrations.js';
+import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
+import { openStores, type Stores } from '../stores.js';
 
 export interface PostgresOptions {
   /** A `postgres://` connection string (without our own `schema` parameter). */
@@ -139,6 +141,8 @@ export class PostgresBackend implements StorageBackend {
   readonly kind = 'postgres' as const;
   /** Runs every statement of this database: the backend's and the module stores'. */
   readonly runner: PostgresRunner;
+  readonly appendEvents: AppendEvents;
+  readonly stores: Stores;
 
   /** Waiting readers of the change feed (see `onEvents`). */
   private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
@@ -181,6 +185,8 @@ export class PostgresBackend implements StorageBackend {
       },
     });
     this.channel = `agent_storage_events_${createHash('sha256').update(options.schema ?? '').digest('hex').slice(0, 24)}`;
+    this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.wakeEventWaiters(touch) });
+    this.stores = openStores(this.runner, this.appendEvents);
   }
 
   /** Connects, creates or migrates the schema, and answers only once the database is usable. */
@@ -398,7 +404,7 @@ export class PostgresBackend implements StorageBackend {
         [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
         client,
       );
-      await this.appendEvents(client, eventsOf.sessionInserted(s));
+      await this.appendLegacyEvents(client, eventsOf.sessionInserted(s));
     });
   }
 
@@ -418,7 +424,7 @@ export class PostgresBackend implements StorageBackend {
       const { rows } = await this.query('updateSession', `UPDATE sessions SET ${set} WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
       if (!rows[0]) return null;
       const session = toSession(rows[0]);
-      await this.appendEvents(client, eventsOf.sessionUpdated(session));
+      await this.appendLegacyEvents(client, eventsOf.sessionUpdated(session));
       return session;
     });
   }
@@ -428,7 +434,7 @@ export class PostgresBackend implements StorageBackend {
     const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
     return this.transaction(async (client) => {
       const { rows } = await this.query('deleteSession', `DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
-      if (rows[0]) await this.appendEvents(client, eventsOf.sessionDeleted(toSession(rows[0])));
+      if (rows[0]) await this.appendLegacyEvents(client, eventsOf.sessionDeleted(toSession(rows[0])));
       return rows.length > 0;
     });
   }
@@ -548,7 +554,7 @@ export class PostgresBackend implements StorageBackend {
           }
           throw error;
         }
-        await this.appendEvents(client, eventsOf.messagesAppended(rows[0].agent_name as string, added));
+        await this.appendLegacyEvents(client, eventsOf.messagesAppended(rows[0].agent_name as string, added));
       }
       let next = 0;
       return originals.map((original) => original ?? added[next++]!);
@@ -601,7 +607,7 @@ export class PostgresBackend implements StorageBackend {
     return this.transaction(async (client) => {
       const deleted = (await this.query('clearHistory', `DELETE FROM history WHERE ${where.join(' AND ')}`, p.values, client)).rowCount ?? 0;
       const session = deleted > 0 ? await this.sessionAbout(sessionId, client) : null;
-      if (session) await this.appendEvents(client, eventsOf.historyCleared(session, deleted));
+      if (session) await this.appendLegacyEvents(client, eventsOf.historyCleared(session, deleted));
       return deleted;
     });
   }
@@ -629,7 +635,7 @@ export class PostgresBackend implements StorageBackend {
         );
         if (!rows[0]) return;
         stored = { ...s, version: Number(rows[0].version) };
-        await this.appendEvents(client, eventsOf.stateWritten(rows[0].agent_name as string, stored));
+        await this.appendLegacyEvents(client, eventsOf.stateWritten(rows[0].agent_name as string, stored));
       }),
     );
     return exists ? stored : null;
@@ -701,7 +707,7 @@ export class PostgresBackend implements StorageBackend {
     return this.transaction(async (client) => {
       const { rowCount } = await this.query('deleteState', `DELETE FROM state WHERE ${where.join(' AND ')}`, p.values, client);
       if (!rowCount) return false;
-      await this.appendEvents(client, eventsOf.stateDeleted((await this.sessionAbout(sessionId, client))!));
+      await this.appendLegacyEvents(client, eventsOf.stateDeleted((await this.sessionAbout(sessionId, client))!));
       return true;
     });
   }
@@ -758,7 +764,7 @@ export class PostgresBackend implements StorageBackend {
         artifacts: artifacts.rows.map(toArtifact),
       });
       await this.insertBundle(fork, client);
-      await this.appendEvents(client, eventsOf.sessionInserted(fork.session));
+      await this.appendLegacyEvents(client, eventsOf.sessionInserted(fork.session));
       return { fork };
     });
   }
@@ -834,7 +840,7 @@ export class PostgresBackend implements StorageBackend {
         );
         if (!rows[0]) return;
         inserted = true;
-        await this.appendEvents(client, eventsOf.artifactInserted(rows[0].agent_name as string, a));
+        await this.appendLegacyEvents(client, eventsOf.artifactInserted(rows[0].agent_name as string, a));
       }),
     );
     return exists && inserted;
@@ -863,7 +869,7 @@ export class PostgresBackend implements StorageBackend {
         client,
       );
       if (!rows[0]) return false;
-      await this.appendEvents(client, eventsOf.artifactDeleted(rows[0].agent_name as string, toArtifact(rows[0])));
+      await this.appendLegacyEvents(client, eventsOf.artifactDeleted(rows[0].agent_name as string, toArtifact(rows[0])));
       return true;
     });
   }
@@ -926,7 +932,7 @@ export class PostgresBackend implements StorageBackend {
    * the lock short and makes it the last lock of every writer (no deadlock: whoever holds it waits
    * for nothing else). The NOTIFY is queued in the same transaction and delivered on commit.
    */
-  private async appendEvents(client: pg.PoolClient, events: readonly NewEvent[]): Promise<void> {
+  private async appendLegacyEvents(client: pg.PoolClient, events: readonly NewEvent[]): Promise<void> {
     await this.writeWithEvents('appendEvents', 'SELECT 1', [], events, client);
   }
 

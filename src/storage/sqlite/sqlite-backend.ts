@@ -30,6 +30,8 @@ import type {
 import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
+import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
+import { openStores, type Stores } from '../stores.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
   /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
@@ -117,6 +119,8 @@ export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite' as const;
   /** Runs every statement of this database: the backend's and the module stores'. */
   readonly runner: SqliteRunner;
+  readonly appendEvents: AppendEvents;
+  readonly stores: Stores;
   private readonly db: Database.Database;
   /** Waiting readers of the change feed (see `onEvents`). */
   private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
@@ -148,6 +152,8 @@ export class SqliteBackend implements StorageBackend {
         if (touched) this.wakeEventWaiters(touched);
       },
     });
+    this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.wakeEventWaiters(touch) });
+    this.stores = openStores(this.runner, this.appendEvents);
   }
 
   /** The pragmas in force, for the durability tests. */
@@ -361,7 +367,7 @@ export class SqliteBackend implements StorageBackend {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt,
       );
-      this.appendEvents(eventsOf.sessionInserted(s));
+      this.appendLegacyEvents(eventsOf.sessionInserted(s));
     });
   }
 
@@ -383,7 +389,7 @@ export class SqliteBackend implements StorageBackend {
       );
       if (!row) return null;
       const session = toSession(row);
-      this.appendEvents(eventsOf.sessionUpdated(session));
+      this.appendLegacyEvents(eventsOf.sessionUpdated(session));
       return session;
     });
   }
@@ -392,7 +398,7 @@ export class SqliteBackend implements StorageBackend {
     const [where, params] = scopeFilter(scope);
     return this.write(() => {
       const row = this.get('deleteSession', `DELETE FROM sessions WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`, id, ...params);
-      if (row) this.appendEvents(eventsOf.sessionDeleted(toSession(row)));
+      if (row) this.appendLegacyEvents(eventsOf.sessionDeleted(toSession(row)));
       return row !== undefined;
     });
   }
@@ -443,7 +449,7 @@ export class SqliteBackend implements StorageBackend {
       const artifacts = this.all('forkArtifacts', 'SELECT * FROM artifacts WHERE session_id = ? ORDER BY id', parentId).map(toArtifact);
       const fork = build({ parent: toSession(parent), cut, messages, state: state ? toState(state) : null, artifacts });
       this.insertBundle(fork);
-      this.appendEvents(eventsOf.sessionInserted(fork.session));
+      this.appendLegacyEvents(eventsOf.sessionInserted(fork.session));
       return { fork };
     });
   }
@@ -520,7 +526,7 @@ export class SqliteBackend implements StorageBackend {
         added.push(message);
         return message;
       });
-      this.appendEvents(eventsOf.messagesAppended(agentName, added));
+      this.appendLegacyEvents(eventsOf.messagesAppended(agentName, added));
       return answered;
     });
   }
@@ -587,7 +593,7 @@ export class SqliteBackend implements StorageBackend {
       if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return 0;
       const deleted = this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes;
       const session = deleted > 0 ? this.sessionAbout(sessionId) : null;
-      if (session) this.appendEvents(eventsOf.historyCleared(session, deleted));
+      if (session) this.appendLegacyEvents(eventsOf.historyCleared(session, deleted));
       return deleted;
     });
   }
@@ -613,7 +619,7 @@ export class SqliteBackend implements StorageBackend {
       });
       if (!exists) return null;
       const state = { ...s, version: Number(row!.version) };
-      this.appendEvents(eventsOf.stateWritten(this.sessionAbout(s.sessionId)!.agentName, state));
+      this.appendLegacyEvents(eventsOf.stateWritten(this.sessionAbout(s.sessionId)!.agentName, state));
       return state;
     });
   }
@@ -634,7 +640,7 @@ export class SqliteBackend implements StorageBackend {
         sessionId, JSON.stringify(data), updatedAt, version,
       );
       const state = { sessionId, data, updatedAt, version };
-      this.appendEvents(eventsOf.stateWritten(this.sessionAbout(sessionId)!.agentName, state));
+      this.appendLegacyEvents(eventsOf.stateWritten(this.sessionAbout(sessionId)!.agentName, state));
       return state;
     });
   }
@@ -643,7 +649,7 @@ export class SqliteBackend implements StorageBackend {
     const [live, params] = liveFilter(liveOwner('state.session_id'), liveAt);
     return this.write(() => {
       if (this.run('deleteState', `DELETE FROM state WHERE ${['session_id = ?', ...live].join(' AND ')}`, sessionId, ...params).changes === 0) return false;
-      this.appendEvents(eventsOf.stateDeleted(this.sessionAbout(sessionId)!));
+      this.appendLegacyEvents(eventsOf.stateDeleted(this.sessionAbout(sessionId)!));
       return true;
     });
   }
@@ -677,7 +683,7 @@ export class SqliteBackend implements StorageBackend {
           a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
         ),
       );
-      if (inserted) this.appendEvents(eventsOf.artifactInserted(this.sessionAbout(a.sessionId)!.agentName, a));
+      if (inserted) this.appendLegacyEvents(eventsOf.artifactInserted(this.sessionAbout(a.sessionId)!.agentName, a));
       return inserted;
     });
   }
@@ -700,7 +706,7 @@ export class SqliteBackend implements StorageBackend {
       const row = this.get('deleteArtifact', `DELETE FROM artifacts WHERE ${['id = ?', ...live].join(' AND ')} RETURNING *`, id, ...params);
       if (!row) return false;
       const artifact = toArtifact(row);
-      this.appendEvents(eventsOf.artifactDeleted(this.sessionAbout(artifact.sessionId)!.agentName, artifact));
+      this.appendLegacyEvents(eventsOf.artifactDeleted(this.sessionAbout(artifact.sessionId)!.agentName, artifact));
       return true;
     });
   }
@@ -720,7 +726,7 @@ export class SqliteBackend implements StorageBackend {
       const agentOf = new Map(
         this.byIds('metricSessions', 'sessions', 'id', sessionIds).map((r) => [r.id as string, r.agent_name as string]),
       );
-      this.appendEvents(eventsOf.metricsInserted(metrics, agentOf));
+      this.appendLegacyEvents(eventsOf.metricsInserted(metrics, agentOf));
     });
   }
 
@@ -763,7 +769,7 @@ export class SqliteBackend implements StorageBackend {
    * Appends events inside the current write (its savepoint: a write rolled back takes its events
    * with it). One writer at a time, so AUTOINCREMENT order is commit order.
    */
-  private appendEvents(events: readonly NewEvent[]): void {
+  private appendLegacyEvents(events: readonly NewEvent[]): void {
     if (events.length === 0) return;
     const time = new Date().toISOString();
     for (const e of events) {
