@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
+import { promisify } from 'node:util';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../src/domain/inputs.js';
@@ -8,12 +10,46 @@ import { MAX_JSON_DEPTH } from '../src/domain/json.js';
 import { DEFAULT_PAGE_SIZE } from '../src/domain/paging.js';
 import { schema } from '../src/graphql/schema.js';
 import { REPO, runCli } from './cli/support.js';
+import { startTestServer } from './support/server.js';
 
 /* What the README and docs/ tell a new user holds against the code they describe. */
 
 const read = (path: string) => readFileSync(join(REPO, path), 'utf8');
 const README = read('README.md');
 const DOCS = readdirSync(join(REPO, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+/** Every Markdown page a reader is sent to: the README, docs/ and the benchmarks' README. */
+const PAGES = ['README.md', ...DOCS, 'bench/README.md'];
+
+/** The text of one `## heading` section of a Markdown text, up to the next `## ` heading. */
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`\n## ${heading}\n`);
+  expect(start, `a "## ${heading}" section`).toBeGreaterThanOrEqual(0);
+  const end = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, end === -1 ? undefined : end);
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function slug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/`/g, '')
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a Markdown text's headings (outside code blocks), as GitHub makes them. */
+function anchors(markdown: string): Set<string> {
+  const found = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const [, heading] of markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = slug(heading!);
+    const n = counts.get(base) ?? 0;
+    counts.set(base, n + 1);
+    found.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return found;
+}
 
 /** Every GraphQL document of a Markdown text: ```graphql blocks (each one-line operation on its own) and inline `query|mutation|subscription …`. */
 function graphqlExamples(markdown: string): string[] {
@@ -47,7 +83,7 @@ describe('documentation', () => {
   });
 
   it('the quick start\'s key can read and write', async () => {
-    const quickStart = README.slice(README.indexOf('## Quick start'), README.indexOf('## Configuration'));
+    const quickStart = section(README, 'Quick start');
     const command = /\$\(npx agent-storage (keys create [^)]*)\)/.exec(quickStart);
     expect(command, 'the quick start creates a key with the command line').not.toBeNull();
     const dir = mkdtempSync(join(tmpdir(), 'agent-storage-docs-'));
@@ -60,6 +96,51 @@ describe('documentation', () => {
       expect(key!.scopes).toEqual(expect.arrayContaining(['read', 'write']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('every relative link in the README, docs/ and bench/README.md points to a file (and heading) that exists', () => {
+    const broken: string[] = [];
+    let links = 0;
+    for (const page of PAGES) {
+      const text = read(page).replace(/```[\s\S]*?```/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target!)) continue; // https:, mailto:, …
+        links++;
+        const [path, anchor] = target!.split('#') as [string, string | undefined];
+        const file = path === '' ? page : normalize(join(dirname(page), path));
+        if (!existsSync(join(REPO, file))) {
+          broken.push(`${page}: ${target} (no file ${file})`);
+          continue;
+        }
+        if (anchor !== undefined && !statSync(join(REPO, file)).isDirectory()) {
+          if (!file.endsWith('.md') || !anchors(read(file)).has(anchor)) broken.push(`${page}: ${target} (no heading #${anchor} in ${file})`);
+        }
+      }
+    }
+    expect(links).toBeGreaterThan(50);
+    expect(broken).toEqual([]);
+  });
+
+  it('docs/configuration.md describes every environment variable src/config.ts reads', () => {
+    const config = read('src/config.ts');
+    const variables = new Set([...config.matchAll(/^\s+([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*): /gm)].map(([, name]) => name!));
+    expect(variables.size).toBeGreaterThanOrEqual(30);
+    const documented = read('docs/configuration.md');
+    expect([...variables].filter((name) => !documented.includes(`| \`${name}\` |`))).toEqual([]);
+  });
+
+  it("the README's REST example runs as written", { timeout: 60_000 }, async () => {
+    const block = /```bash\n([\s\S]*?)```/.exec(section(README, 'A REST example'))?.[1];
+    expect(block, 'a bash block in "## A REST example"').toBeDefined();
+    const server = await startTestServer();
+    try {
+      const script = block!.replaceAll('localhost:8084', new URL(server.url).host);
+      const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: REPO });
+      const history = JSON.parse(stdout.trim().split('\n').at(-1)!) as { session_id: string; role: string; content: string; seq: number }[];
+      expect(history).toEqual([expect.objectContaining({ role: 'user', content: 'What is quantum computing?', seq: 1 })]);
+      expect(history[0]!.session_id).toMatch(/^session_/);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -87,7 +87,7 @@ Options:
   --session <id>       Only this session, and the metrics recorded for it
   --agent <name>       Only this agent's sessions, and the metrics recorded for them
   --tenant <name>      Export this tenant's database (default: ${DEFAULT_TENANT}, which is
-                       DATABASE_URL itself; see 'Tenants' in the README)
+                       DATABASE_URL itself; see docs/moving-data.md)
   --database <url>     Database to read instead of DATABASE_URL
 
 The summary goes to standard error.

@@ -20,8 +20,10 @@ function writesProtoMember(document: DocumentNode): boolean {
 
 /**
  * Operations compiled to JavaScript once per document (graphql-jit) instead of walked by the
- * generic executor on every request: a 50-session nested query takes 17 ms instead of 29 ms in
- * process, a 1,000-message session 17 instead of 21 (`npm run bench` measures it served).
+ * generic executor on every request: the generic executor re-resolves every field of every object
+ * on every request, which dominates large nested answers (many sessions with their history), and
+ * clients send the same few documents over and over, so compiling once pays for itself
+ * (`npm run bench` measures it served; bench/results/ keeps past runs).
  *
  * Subscriptions stay with graphql-js (only the `onExecute` hook is taken): graphql-jit calls a
  * field's `subscribe` with the operation's variables in place of the field's arguments, so an

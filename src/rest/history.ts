@@ -13,7 +13,7 @@ import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type R
 export const MESSAGE_WIRE_FIELDS = [
   ['id', 'id'],
   ['session_id', 'sessionId'],
-  // Not in the original service: the message's position in its conversation (see README).
+  // Not in the original service: the message's position in its conversation (docs/concurrency.md).
   ['seq', 'seq'],
   ['role', 'role'],
   ['content', 'content'],
@@ -47,7 +47,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
   return [
     {
       // A client's own `id` (msg_…) or an Idempotency-Key header makes the append safe to repeat:
-      // a repeat answers the message stored the first time (see README, Concurrency).
+      // a repeat answers the message stored the first time (docs/concurrency.md).
       method: 'POST',
       path: '/storage/history',
       handler: async (req) => {

@@ -13,10 +13,10 @@ export function sessionToWire(s: Session) {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
     metadata: s.metadata,
-    // Not in the original service: where a fork comes from (see README, Concurrency).
+    // Not in the original service: where a fork comes from (docs/concurrency.md).
     parent_id: s.parentId,
     forked_from_message_id: s.forkedFromMessageId,
-    // Not in the original service: when the session expires, null if never (see README, Retention).
+    // Not in the original service: when the session expires, null if never (docs/operations.md, Retention).
     expires_at: s.expiresAt,
   };
 }

@@ -6,7 +6,7 @@ import { HttpError, json, parseWire } from './http.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';
 
 export function stateToWire(s: State) {
-  // `version` is not in the original service: the state's version, as in its ETag (see README).
+  // `version` is not in the original service: the state's version, as in its ETag (docs/concurrency.md).
   return { session_id: s.sessionId, data: s.data, updated_at: s.updatedAt, version: s.version };
 }
 

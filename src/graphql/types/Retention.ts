@@ -15,7 +15,7 @@ RetentionOutcome.implement({
 export const RetentionReport = builder.objectRef<RetentionReportRecord>('RetentionReport');
 
 RetentionReport.implement({
-  description: 'One run of the retention rules (see README, Retention).',
+  description: 'One run of the retention rules (see docs/operations.md, Retention).',
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'Nothing was written: the report says what a run would do.' }),
     ranAt: t.expose('ranAt', { type: 'DateTime', description: 'The moment the rules were applied at.' }),

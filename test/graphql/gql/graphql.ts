@@ -535,7 +535,7 @@ export type RetentionOutcome = {
   ids: Array<Scalars['ID']['output']>;
 };
 
-/** One run of the retention rules (see README, Retention). */
+/** One run of the retention rules (see docs/operations.md, Retention). */
 export type RetentionReport = {
   __typename?: 'RetentionReport';
   /** Nothing was written: the report says what a run would do. */
