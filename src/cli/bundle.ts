@@ -12,12 +12,19 @@ import {
   text,
 } from '../domain/inputs.js';
 import { jsonObject, jsonValue, type JsonObject } from '../domain/json.js';
-import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
-import { artifactToWire } from '../rest/artifacts.js';
-import { messageToWire } from '../rest/history.js';
-import { metricToWire } from '../rest/metrics.js';
-import { sessionToWire } from '../rest/sessions.js';
-import { stateToWire } from '../rest/state.js';
+import {
+  type Artifact,
+  artifactRecord,
+  type Message,
+  messageRecord,
+  type Metric,
+  metricRecord,
+  type Session,
+  sessionRecord,
+  type State,
+  stateRecord,
+} from '../domain/records.js';
+import { camelToSnake, snakeToCamel, wireCodec } from '../domain/wire.js';
 import type { SessionBundle } from '../storage/backend.js';
 
 /**
@@ -102,15 +109,21 @@ export const headerLine = (h: HeaderFields) =>
     filter: { session_id: h.filter.sessionId, agent_name: h.filter.agentName },
   });
 
-export const sessionLine = (s: Session) => encodeLine({ type: 'session', record: sessionToWire(s) });
+// Records in the REST wire shapes (one codec per record, `domain/wire.ts`); messages with every field
+// (`seq`, `idempotency_key`), which the REST door leaves out.
+const wire = {
+  session: wireCodec(sessionRecord),
+  message: wireCodec(messageRecord),
+  state: wireCodec(stateRecord),
+  artifact: wireCodec(artifactRecord),
+  metric: wireCodec(metricRecord),
+};
 
-/** The REST message plus its `seq` (whether or not the REST shape carries it) and its idempotency key. */
-export const messageLine = (m: Message) =>
-  encodeLine({ type: 'message', record: { ...messageToWire(m), seq: m.seq, idempotency_key: m.idempotencyKey } });
-
-export const stateLine = (s: State) => encodeLine({ type: 'state', record: stateToWire(s) });
-export const artifactLine = (a: Artifact) => encodeLine({ type: 'artifact', record: artifactToWire(a) });
-export const metricLine = (m: Metric) => encodeLine({ type: 'metric', record: metricToWire(m) });
+export const sessionLine = (s: Session) => encodeLine({ type: 'session', record: wire.session.toWire(s) });
+export const messageLine = (m: Message) => encodeLine({ type: 'message', record: wire.message.toWire(m) });
+export const stateLine = (s: State) => encodeLine({ type: 'state', record: wire.state.toWire(s) });
+export const artifactLine = (a: Artifact) => encodeLine({ type: 'artifact', record: wire.artifact.toWire(a) });
+export const metricLine = (m: Metric) => encodeLine({ type: 'metric', record: wire.metric.toWire(m) });
 
 export const sessionEndLine = (sessionId: string, c: SessionCounts) =>
   encodeLine({ type: 'session_end', session_id: sessionId, messages: c.messages, states: c.states, artifacts: c.artifacts });
@@ -135,131 +148,88 @@ const canonicalTime = z.string().refine((v) => parseTimestamp(v) === v, {
 const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 const seq = z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER);
 
-// Record fields of version 1; version 2 adds fields to sessions, messages and states.
-const sessionFields = {
+/**
+ * A record line's schema: the rules each field of record `R` must meet in a bundle (by the record's
+ * field name; the wire name is derived), with `defaults` for fields an older version did not write.
+ * The rules are those a client's write had to pass, so an import stores nothing the API would refuse.
+ */
+function recordWire<R>(rules: { [K in keyof R]?: z.ZodType<R[K] | undefined> }, defaults: Partial<R> = {}) {
+  const wireRules = Object.fromEntries(Object.entries(rules).map(([field, rule]) => [camelToSnake(field), rule as z.ZodType]));
+  return z.strictObject(wireRules).transform((w) => {
+    const record: Record<string, unknown> = { ...defaults };
+    for (const [name, value] of Object.entries(w)) if (value !== undefined) record[snakeToCamel(name)] = value;
+    return record as R; // every field of R is either ruled above or defaulted
+  });
+}
+
+// Version 1 records; version 2 adds fields to sessions, messages and states.
+const sessionV1 = {
   id: idOf('session'),
-  agent_name: shortText,
-  user_id: shortText.nullable(),
+  agentName: shortText,
+  userId: shortText.nullable(),
   status: sessionStatus,
-  created_at: canonicalTime,
-  updated_at: canonicalTime,
+  createdAt: canonicalTime,
+  updatedAt: canonicalTime,
   metadata: jsonObject,
 };
-const forkFields = { parent_id: idOf('session').nullable(), forked_from_message_id: idOf('message').nullable() };
-/**
- * A session's expiry (retention), written since schema version 5: optional within bundle version 2,
- * so that bundles written before it still read (their sessions never expire).
- */
-const expiryFields = { expires_at: canonicalTime.nullable().optional() };
-type SessionWire = z.output<z.ZodObject<typeof sessionFields>> &
-  Partial<z.output<z.ZodObject<typeof forkFields>>> & { expires_at?: string | null };
-const toSession = (w: SessionWire): Session => ({
-  id: w.id,
-  agentName: w.agent_name,
-  userId: w.user_id,
-  status: w.status,
-  createdAt: w.created_at,
-  updatedAt: w.updated_at,
-  metadata: w.metadata,
-  parentId: w.parent_id ?? null,
-  forkedFromMessageId: w.forked_from_message_id ?? null,
-  expiresAt: w.expires_at ?? null,
-});
-const notOwnParent = (w: SessionWire) => w.parent_id !== w.id;
-const ownParent = { message: 'a session cannot be its own parent', path: ['parent_id'] };
-
-const messageFields = {
+const notForked = { parentId: null, forkedFromMessageId: null, expiresAt: null };
+const messageV1 = {
   id: idOf('message'),
-  session_id: idOf('session'),
+  sessionId: idOf('session'),
   seq,
   role: messageRole,
   content: text,
   timestamp: canonicalTime,
   metadata: jsonObject,
 };
-type MessageWire = z.output<z.ZodObject<typeof messageFields>> & { idempotency_key?: string | null };
-const toMessage = (w: MessageWire): Message => ({
-  id: w.id,
-  sessionId: w.session_id,
-  seq: w.seq,
-  role: w.role,
-  content: w.content,
-  timestamp: w.timestamp,
-  metadata: w.metadata,
-  idempotencyKey: w.idempotency_key ?? null,
-});
-
-const stateFields = { session_id: idOf('session'), data: jsonValue, updated_at: canonicalTime };
-const toState = (w: z.output<z.ZodObject<typeof stateFields>> & { version?: number }): State => ({
-  sessionId: w.session_id,
-  data: w.data,
-  updatedAt: w.updated_at,
-  version: w.version ?? 1,
-});
+const stateV1 = { sessionId: idOf('session'), data: jsonValue, updatedAt: canonicalTime };
+const ownParent = { message: 'a session cannot be its own parent', path: ['parent_id'] };
 
 const RECORDS = {
   1: {
-    session: z.strictObject(sessionFields).transform(toSession),
-    message: z.strictObject(messageFields).transform(toMessage),
-    state: z.strictObject(stateFields).transform(toState),
+    session: recordWire<Session>(sessionV1, notForked),
+    message: recordWire<Message>(messageV1, { idempotencyKey: null }),
+    state: recordWire<State>(stateV1, { version: 1 }),
   },
   2: {
-    session: z.strictObject({ ...sessionFields, ...forkFields, ...expiryFields }).refine(notOwnParent, ownParent).transform(toSession),
-    message: z.strictObject({ ...messageFields, idempotency_key: idempotencyKey.nullable() }).transform(toMessage),
-    state: z
-      .strictObject({ ...stateFields, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) })
-      .transform(toState),
+    session: recordWire<Session>(
+      {
+        ...sessionV1,
+        parentId: idOf('session').nullable(),
+        forkedFromMessageId: idOf('message').nullable(),
+        // A session's expiry (retention), written since schema version 5: optional within bundle
+        // version 2, so that bundles written before it still read (their sessions never expire).
+        expiresAt: canonicalTime.nullable().optional(),
+      },
+      notForked,
+    ).refine((s) => s.parentId !== s.id, ownParent),
+    message: recordWire<Message>({ ...messageV1, idempotencyKey: idempotencyKey.nullable() }),
+    state: recordWire<State>({ ...stateV1, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) }),
   },
 } satisfies Record<BundleVersion, unknown>;
 
-const artifactRecord = z
-  .strictObject({
-    id: idOf('artifact'),
-    session_id: idOf('session'),
-    name: shortText,
-    type: shortText,
-    path: createArtifactInput.shape.path,
-    size: createArtifactInput.shape.size,
-    created_at: canonicalTime,
-    metadata: jsonObject,
-  })
-  .transform(
-    (w): Artifact => ({
-      id: w.id,
-      sessionId: w.session_id,
-      name: w.name,
-      type: w.type,
-      path: w.path,
-      size: w.size,
-      createdAt: w.created_at,
-      metadata: w.metadata,
-    }),
-  );
+const artifactWire = recordWire<Artifact>({
+  id: idOf('artifact'),
+  sessionId: idOf('session'),
+  name: shortText,
+  type: shortText,
+  path: createArtifactInput.shape.path,
+  size: createArtifactInput.shape.size,
+  createdAt: canonicalTime,
+  metadata: jsonObject,
+});
 
-const metricRecord = z
-  .strictObject({
-    id: idOf('metric'),
-    entity_type: shortText,
-    entity_name: shortText,
-    // Metrics outlive their sessions and may name one that is not in the bundle; any text is kept.
-    session_id: shortText.nullable(),
-    metric_name: shortText,
-    value: recordMetricInput.shape.value,
-    timestamp: canonicalTime,
-    labels: jsonObject,
-  })
-  .transform(
-    (w): Metric => ({
-      id: w.id,
-      entityType: w.entity_type,
-      entityName: w.entity_name,
-      sessionId: w.session_id,
-      metricName: w.metric_name,
-      value: w.value,
-      timestamp: w.timestamp,
-      labels: w.labels,
-    }),
-  );
+const metricWire = recordWire<Metric>({
+  id: idOf('metric'),
+  entityType: shortText,
+  entityName: shortText,
+  // Metrics outlive their sessions and may name one that is not in the bundle; any text is kept.
+  sessionId: shortText.nullable(),
+  metricName: shortText,
+  value: recordMetricInput.shape.value,
+  timestamp: canonicalTime,
+  labels: jsonObject,
+});
 
 const headerSchema = z
   .strictObject({
@@ -304,9 +274,9 @@ const lineSchemas = (version: BundleVersion) => ({
   session: recordLine('session', RECORDS[version].session),
   message: recordLine('message', RECORDS[version].message),
   state: recordLine('state', RECORDS[version].state),
-  artifact: recordLine('artifact', artifactRecord),
+  artifact: recordLine('artifact', artifactWire),
   session_end: sessionEndSchema,
-  metric: recordLine('metric', metricRecord),
+  metric: recordLine('metric', metricWire),
   footer: footerSchema,
 });
 const LINE_SCHEMAS = { 1: lineSchemas(1), 2: lineSchemas(2) } satisfies Record<BundleVersion, unknown>;
