@@ -14,10 +14,10 @@ import { startTestServer, type TestServer, type TestServerOptions } from './serv
  * its tests did; closing removes its database (SQLite file, PostgreSQL schema, Redis prefix).
  * A file configures its server with the `env` and `serverOptions` options, once, at its top:
  *
- *   it.override({ env: { MAX_PAGE_SIZE: '5' } });
+ *   test.override({ env: { MAX_PAGE_SIZE: '5' } });
  *
  * `serve(env, options)` starts further servers within one test (closed at its end, passed or failed).
- * Suite hooks get the file-scoped fixtures too: `it.beforeAll(async ({ api }) => { … })` seeds data.
+ * Suite hooks get the file-scoped fixtures too: `test.beforeAll(async ({ api }) => { … })` seeds data.
  */
 export const test = base
   /** The file's server configuration, as environment variables would set it. */
