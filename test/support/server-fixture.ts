@@ -16,6 +16,11 @@ import { startTestServer, type TestServer, type TestServerOptions } from './serv
  *
  *   test.override({ env: { MAX_PAGE_SIZE: '5' } });
  *
+ * (A top-level override changes this module's `test` for the rest of the file; that stays within the
+ * file because vitest isolates test files, the default this project keeps. Inside a `describe`,
+ * vitest refuses to override file-scoped fixtures: a block that needs a server of its own defines
+ * another file-scoped fixture with `test.extend`, as test/graphql/limits.test.ts does.)
+ *
  * `serve(env, options)` starts further servers within one test (closed at its end, passed or failed).
  * Suite hooks get the file-scoped fixtures too: `test.beforeAll(async ({ api }) => { … })` seeds data.
  */
