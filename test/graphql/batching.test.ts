@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { type GraphQLClient, graphqlClient } from './client.js';
+import { describe, expect, it, type TestServer } from '../support/server-fixture.js';
+import type { GraphQLClient } from './client.js';
 import {
   AddMessagesDocument,
   CreateArtifactDocument,
@@ -10,17 +9,8 @@ import {
   SetStateDocument,
 } from './gql/graphql.js';
 
-let ts: TestServer;
-let gql: GraphQLClient;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  gql = graphqlClient(ts.url);
-});
-afterAll(() => ts.close());
-
 /** A session with two messages, a state, an artifact and two metrics, made through the API. */
-async function fullSession(i: number): Promise<void> {
+async function fullSession(gql: GraphQLClient, i: number): Promise<void> {
   const sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'batched' } })).createSession.id;
   await gql.data(AddMessagesDocument, { sessionId, messages: [{ role: 'USER', content: `q${i}` }, { role: 'ASSISTANT', content: `a${i}` }] });
   await gql.data(SetStateDocument, { sessionId, data: { i } });
@@ -34,10 +24,10 @@ async function fullSession(i: number): Promise<void> {
 }
 
 /** Runs the everything-nested query over `n` sessions; the SQL statements it took. */
-async function statementsFor(n: number): Promise<string[]> {
-  ts.resetQueries();
+async function statementsFor(server: TestServer, gql: GraphQLClient, n: number): Promise<string[]> {
+  server.resetQueries();
   const { sessions } = await gql.data(SessionsWithEverythingDocument, { first: n });
-  const statements = [...ts.queries];
+  const statements = [...server.queries];
   expect(sessions.nodes).toHaveLength(n);
   for (const session of sessions.nodes) {
     expect(session.state).not.toBeNull();
@@ -51,11 +41,11 @@ async function statementsFor(n: number): Promise<string[]> {
 }
 
 describe('nested fields are batched', () => {
-  it('runs the same small number of statements for 5 sessions as for 50', async () => {
-    for (let i = 0; i < 5; i++) await fullSession(i);
-    const five = await statementsFor(5);
-    for (let i = 5; i < 50; i++) await fullSession(i);
-    const fifty = await statementsFor(50);
+  it('runs the same small number of statements for 5 sessions as for 50', async ({ server, gql }) => {
+    for (let i = 0; i < 5; i++) await fullSession(gql, i);
+    const five = await statementsFor(server, gql, 5);
+    for (let i = 5; i < 50; i++) await fullSession(gql, i);
+    const fifty = await statementsFor(server, gql, 50);
 
     expect(fifty).toHaveLength(five.length);
     expect([...fifty].sort()).toEqual([...five].sort());

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { type GraphQLClient, graphqlClient } from './client.js';
+import { describe, expect, it } from '../support/server-fixture.js';
+import type { GraphQLClient } from './client.js';
 import {
   AddMessageIdempotentDocument,
   AddMessagesIdempotentDocument,
@@ -17,22 +16,13 @@ import {
   StateVersionDocument,
 } from './gql/graphql.js';
 
-let ts: TestServer;
-let gql: GraphQLClient;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  gql = graphqlClient(ts.url);
-});
-afterAll(() => ts.close());
-
-async function newSession(agentName = 'agent'): Promise<string> {
+async function newSession(gql: GraphQLClient, agentName = 'agent'): Promise<string> {
   return (await gql.data(CreateSessionDocument, { input: { agentName } })).createSession.id;
 }
 
 describe('versioned state', () => {
-  it('State.version starts at 1 and moves by one per write; deleting starts it over', async () => {
-    const sessionId = await newSession();
+  it('State.version starts at 1 and moves by one per write; deleting starts it over', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     expect((await gql.data(SetStateVersionedDocument, { sessionId, data: { a: 1 } })).setState.version).toBe(1);
     expect((await gql.data(SetStateVersionedDocument, { sessionId, data: { a: 2 } })).setState.version).toBe(2);
     expect((await gql.data(PatchStateDocument, { sessionId, patch: { b: 1 } })).patchState).toMatchObject({ data: { a: 2, b: 1 }, version: 3 });
@@ -41,8 +31,8 @@ describe('versioned state', () => {
     expect((await gql.data(SetStateVersionedDocument, { sessionId, data: 'again' })).setState.version).toBe(1);
   });
 
-  it('setState and patchState with expectedVersion: CONFLICT with extensions.currentVersion when someone wrote first', async () => {
-    const sessionId = await newSession();
+  it('setState and patchState with expectedVersion: CONFLICT with extensions.currentVersion when someone wrote first', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     expect((await gql.data(SetStateVersionedDocument, { sessionId, data: { n: 0 }, expectedVersion: 0 })).setState.version).toBe(1);
     const [created] = await gql.errors(SetStateVersionedDocument, { sessionId, data: { n: 'x' }, expectedVersion: 0 });
     expect(created!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
@@ -65,15 +55,15 @@ describe('versioned state', () => {
     expect(missing!.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('a patch of a session without state applies to {}; with an expected version other than 0 it conflicts', async () => {
-    const sessionId = await newSession();
+  it('a patch of a session without state applies to {}; with an expected version other than 0 it conflicts', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const [conflict] = await gql.errors(PatchStateDocument, { sessionId, patch: { a: 1 }, expectedVersion: 4 });
     expect(conflict!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 0 });
     expect((await gql.data(PatchStateDocument, { sessionId, patch: { a: { b: 1, c: null } } })).patchState).toMatchObject({ data: { a: { b: 1 } }, version: 1 });
   });
 
-  it('20 concurrent clients incrementing with compare-and-set lose no update', async () => {
-    const sessionId = await newSession();
+  it('20 concurrent clients incrementing with compare-and-set lose no update', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     await gql.data(SetStateVersionedDocument, { sessionId, data: { counter: 0 } });
     let conflicts = 0;
     const client = async () => {
@@ -98,20 +88,20 @@ describe('versioned state', () => {
 });
 
 describe('idempotent appends', () => {
-  it('a repeated addMessage with the same idempotencyKey answers the original, stores nothing; another body is a CONFLICT', async () => {
-    const sessionId = await newSession();
+  it('a repeated addMessage with the same idempotencyKey answers the original, stores nothing; another body is a CONFLICT', async ({ server, gql }) => {
+    const sessionId = await newSession(gql);
     const input = { sessionId, role: 'USER' as const, content: 'hello', metadata: { a: 1 }, idempotencyKey: 'turn-1' };
     const first = (await gql.data(AddMessageIdempotentDocument, { input })).addMessage;
     expect(first).toMatchObject({ seq: 1, idempotencyKey: 'turn-1' });
-    ts.clock.advance(1000);
+    server.clock.advance(1000);
     expect((await gql.data(AddMessageIdempotentDocument, { input })).addMessage).toEqual(first);
     const [conflict] = await gql.errors(AddMessageIdempotentDocument, { input: { ...input, content: 'changed' } });
     expect(conflict!.extensions?.code).toBe('CONFLICT');
     expect((await gql.data(HistoryAfterSeqDocument, { id: sessionId })).session!.history.totalCount).toBe(1);
   });
 
-  it('a client id (msg_…) makes addMessage repeatable; a malformed id is BAD_USER_INPUT', async () => {
-    const sessionId = await newSession();
+  it('a client id (msg_…) makes addMessage repeatable; a malformed id is BAD_USER_INPUT', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const input = { sessionId, id: 'msg_mine_0001', role: 'ASSISTANT' as const, content: 'hi' };
     const first = (await gql.data(AddMessageIdempotentDocument, { input })).addMessage;
     expect(first).toMatchObject({ id: 'msg_mine_0001', seq: 1, idempotencyKey: null });
@@ -121,21 +111,21 @@ describe('idempotent appends', () => {
       expect(error!.extensions?.code, id).toBe('BAD_USER_INPUT');
       expect(error!.message).toMatch(/^input\.id: must/);
     }
-    const other = await newSession();
+    const other = await newSession(gql);
     const [taken] = await gql.errors(AddMessageIdempotentDocument, { input: { ...input, sessionId: other } });
     expect(taken!.extensions?.code).toBe('CONFLICT');
   });
 
-  it('concurrent requests with the same key store one message, and all answer it', async () => {
-    const sessionId = await newSession();
+  it('concurrent requests with the same key store one message, and all answer it', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const input = { sessionId, role: 'USER' as const, content: 'once', idempotencyKey: 'race' };
     const results = await Promise.all(Array.from({ length: 10 }, () => gql.data(AddMessageIdempotentDocument, { input })));
     expect(new Set(results.map((r) => JSON.stringify(r.addMessage))).size).toBe(1);
     expect((await gql.data(HistoryAfterSeqDocument, { id: sessionId })).session!.history.totalCount).toBe(1);
   });
 
-  it('addMessages takes keys and ids per message, answers repeats with the originals, and stays all or nothing', async () => {
-    const sessionId = await newSession();
+  it('addMessages takes keys and ids per message, answers repeats with the originals, and stays all or nothing', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const first = (await gql.data(AddMessagesIdempotentDocument, { sessionId, messages: [{ role: 'USER', content: 'a', idempotencyKey: 'a' }, { role: 'USER', content: 'b' }] })).addMessages;
     const again = (
       await gql.data(AddMessagesIdempotentDocument, { sessionId, messages: [{ role: 'USER', content: 'a', idempotencyKey: 'a' }, { role: 'USER', content: 'c', idempotencyKey: 'c' }] })
@@ -156,8 +146,8 @@ describe('idempotent appends', () => {
     expect((await gql.data(HistoryAfterSeqDocument, { id: sessionId })).session!.history.totalCount).toBe(3);
   });
 
-  it('history(afterSeq) reads on from a position, and pages from there', async () => {
-    const sessionId = await newSession();
+  it('history(afterSeq) reads on from a position, and pages from there', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     await gql.data(AddMessagesIdempotentDocument, { sessionId, messages: Array.from({ length: 6 }, (_, i) => ({ role: 'USER' as const, content: `m${i + 1}` })) });
     const after3 = (await gql.data(HistoryAfterSeqDocument, { id: sessionId, afterSeq: 3 })).session!.history;
     expect(after3.nodes.map((m) => m.seq)).toEqual([4, 5, 6]);
@@ -176,8 +166,8 @@ describe('idempotent appends', () => {
 });
 
 describe('forks', () => {
-  async function parent() {
-    const sessionId = await newSession('forked');
+  async function parent(gql: GraphQLClient) {
+    const sessionId = await newSession(gql, 'forked');
     const messages = (
       await gql.data(AddMessagesIdempotentDocument, {
         sessionId,
@@ -190,9 +180,9 @@ describe('forks', () => {
     return { sessionId, messages };
   }
 
-  it('forkSession copies the prefix, the state (version 1) and the artifacts, and links back to its parent', async () => {
-    const { sessionId, messages } = await parent();
-    ts.clock.advance(60_000);
+  it('forkSession copies the prefix, the state (version 1) and the artifacts, and links back to its parent', async ({ server, gql }) => {
+    const { sessionId, messages } = await parent(gql);
+    server.clock.advance(60_000);
     const fork = (await gql.data(ForkSessionDocument, { id: sessionId, upToMessageId: messages[1]!.id, input: { metadata: { branch: 'b' } } })).forkSession;
     expect(fork).toMatchObject({
       agentName: 'forked',
@@ -202,7 +192,7 @@ describe('forks', () => {
       forkedFromMessageId: messages[1]!.id,
       parent: { id: sessionId },
       state: { data: { step: 2 }, version: 1 },
-      createdAt: ts.clock.iso(),
+      createdAt: server.clock.iso(),
     });
     expect(fork.id).not.toBe(sessionId);
     expect(fork.history.totalCount).toBe(2);
@@ -217,9 +207,9 @@ describe('forks', () => {
     expect(tree).toMatchObject({ parentId: null, parent: null, forks: { totalCount: 1, nodes: [{ id: fork.id, parentId: sessionId }] } });
   });
 
-  it('an unknown session is NOT_FOUND; a message of another session is BAD_USER_INPUT', async () => {
-    const { messages } = await parent();
-    const other = await newSession();
+  it('an unknown session is NOT_FOUND; a message of another session is BAD_USER_INPUT', async ({ gql }) => {
+    const { messages } = await parent(gql);
+    const other = await newSession(gql);
     const [unknown] = await gql.errors(ForkSessionDocument, { id: 'session_nope', upToMessageId: messages[0]!.id });
     expect(unknown!.extensions?.code).toBe('NOT_FOUND');
     const [foreign] = await gql.errors(ForkSessionDocument, { id: other, upToMessageId: messages[0]!.id });
@@ -227,8 +217,8 @@ describe('forks', () => {
     expect(foreign!.message).toBe(`upToMessageId: must be the id of a message of session ${other}`);
   });
 
-  it('Session.forks pages in creation order; deleting the parent keeps the forks, without a parent', async () => {
-    const { sessionId, messages } = await parent();
+  it('Session.forks pages in creation order; deleting the parent keeps the forks, without a parent', async ({ gql }) => {
+    const { sessionId, messages } = await parent(gql);
     const forks: string[] = [];
     for (const m of messages) forks.push((await gql.data(ForkSessionDocument, { id: sessionId, upToMessageId: m.id })).forkSession.id);
     const first = (await gql.data(SessionTreeDocument, { id: sessionId, first: 3 })).session!.forks;
@@ -244,20 +234,20 @@ describe('forks', () => {
     expect(orphan).toMatchObject({ parentId: null, parent: null, forkedFromMessageId: messages[0]!.id });
   });
 
-  it('forks and parents of many sessions take the same statements for 5 sessions as for 25', async () => {
+  it('forks and parents of many sessions take the same statements for 5 sessions as for 25', async ({ server, gql }) => {
     const statementsFor = async (n: number) => {
-      ts.resetQueries();
+      server.resetQueries();
       const { sessions } = await gql.data(SessionsWithForksDocument, { first: n });
       expect(sessions.nodes).toHaveLength(n);
-      return [...ts.queries].sort();
+      return [...server.queries].sort();
     };
     for (let i = 0; i < 5; i++) {
-      const { sessionId, messages } = await parent();
+      const { sessionId, messages } = await parent(gql);
       await gql.data(ForkSessionDocument, { id: sessionId, upToMessageId: messages[0]!.id });
     }
     const five = await statementsFor(5);
     for (let i = 0; i < 10; i++) {
-      const { sessionId, messages } = await parent();
+      const { sessionId, messages } = await parent(gql);
       await gql.data(ForkSessionDocument, { id: sessionId, upToMessageId: messages[0]!.id });
     }
     const many = await statementsFor(25);

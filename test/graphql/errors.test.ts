@@ -1,5 +1,4 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { UnavailableError } from '../../src/domain/errors.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
@@ -7,8 +6,7 @@ import { createApp } from '../../src/server.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { type GraphQLClient, graphqlClient } from './client.js';
+import { describe, expect, it, test, type TestServer } from '../support/server-fixture.js';
 import {
   CreateSessionDocument,
   GetSessionDocument,
@@ -18,25 +16,20 @@ import {
   SetStateDocument,
 } from './gql/graphql.js';
 
-let ts: TestServer;
-let gql: GraphQLClient;
 let sessionId: string;
 
-beforeAll(async () => {
-  ts = await startTestServer();
-  gql = graphqlClient(ts.url);
+test.beforeAll(async ({ gql }) => {
   sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'errors' } })).createSession.id;
 });
-afterAll(() => ts.close());
 
 describe('error codes', () => {
-  it('BAD_USER_INPUT for an enum value that does not exist (in variables)', async () => {
+  it('BAD_USER_INPUT for an enum value that does not exist (in variables)', async ({ gql }) => {
     const result = await gql.raw('mutation($s: SessionStatus) { createSession(input: {agentName: "a", status: $s}) { id } }', { s: 'SLEEPING' });
     expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.errors![0]!.message).toContain('"SLEEPING" does not exist in "SessionStatus" enum');
   });
 
-  it('a validation error for a wrong literal or an unknown field in the document', async () => {
+  it('a validation error for a wrong literal or an unknown field in the document', async ({ gql }) => {
     const literal = await gql.raw('mutation { createSession(input: {agentName: "a", status: SLEEPING}) { id } }');
     expect(literal.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const unknownField = await gql.raw('{ sessions { nodes { id password } } }');
@@ -46,7 +39,7 @@ describe('error codes', () => {
     expect(unknownInput.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('BAD_USER_INPUT for paging arguments out of bounds, combined, or with a foreign cursor', async () => {
+  it('BAD_USER_INPUT for paging arguments out of bounds, combined, or with a foreign cursor', async ({ gql }) => {
     const cases: [Record<string, unknown>, string, string][] = [
       [{ first: 10_001 }, 'first', 'must be at most 10000'],
       [{ last: 10_001 }, 'last', 'must be at most 10000'],
@@ -68,7 +61,7 @@ describe('error codes', () => {
     expect(wrong!.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('BAD_USER_INPUT for an Int out of range or a negative NonNegativeInt (in variables)', async () => {
+  it('BAD_USER_INPUT for an Int out of range or a negative NonNegativeInt (in variables)', async ({ gql }) => {
     const tooLarge = await gql.raw('query($n: Int) { sessions(first: $n) { totalCount } }', { n: 2 ** 31 });
     expect(tooLarge.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
     const negative = await gql.raw('mutation($size: NonNegativeInt!) { createArtifact(input: {sessionId: "s", name: "n", type: "t", path: "p", size: $size}) { id } }', { size: -1 });
@@ -76,7 +69,7 @@ describe('error codes', () => {
     expect(negative.errors![0]!.message).toContain('not a non-negative number');
   });
 
-  it('NOT_FOUND is an error for operations on a missing thing, null for look-ups', async () => {
+  it('NOT_FOUND is an error for operations on a missing thing, null for look-ups', async ({ gql }) => {
     expect((await gql.data(GetSessionDocument, { id: 'session_missing' })).session).toBeNull();
     const [error] = await gql.errors(SetStateDocument, { sessionId: 'session_missing', data: {} });
     expect(error).toMatchObject({ message: 'Session not found', path: ['setState'], extensions: { code: 'NOT_FOUND' } });
@@ -143,19 +136,19 @@ describe('JSON values', () => {
     __proto__x: 'not special',
   };
 
-  it('round-trips odd values exactly through state and cache', async () => {
+  it('round-trips odd values exactly through state and cache', async ({ gql }) => {
     expect((await gql.data(SetStateDocument, { sessionId, data: odd })).setState.data).toEqual(odd);
     expect((await gql.data(SetCacheEntryDocument, { key: 'odd', value: odd })).setCacheEntry.value).toEqual(odd);
   });
 
-  it('round-trips 64 levels of nesting and refuses 65', async () => {
+  it('round-trips 64 levels of nesting and refuses 65', async ({ gql }) => {
     const nest = (depth: number): unknown => (depth === 0 ? 'bottom' : depth % 2 ? [nest(depth - 1)] : { d: nest(depth - 1) });
     expect((await gql.data(SetStateDocument, { sessionId, data: nest(64) })).setState.data).toEqual(nest(64));
     const [error] = await gql.errors(SetStateDocument, { sessionId, data: nest(65) });
     expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['data'], message: 'JSON nesting must not exceed 64 levels' }] });
   });
 
-  it('refuses a metadata value that is not an object', async () => {
+  it('refuses a metadata value that is not an object', async ({ gql }) => {
     const result = await gql.raw('mutation($m: JSONObject) { createSession(input: {agentName: "a", metadata: $m}) { id } }', { m: [1, 2] });
     expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -165,31 +158,31 @@ describe('bytes that are not UTF-8', () => {
   const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => Buffer.from(p as string)));
   /** The body a byte at a time, chunked: every multi-byte sequence is cut across pieces. */
   const pieces = (body: Buffer) => new ReadableStream<Uint8Array>({ start: (c) => (body.forEach((b) => c.enqueue(Uint8Array.of(b))), c.close()) });
-  const post = (body: Buffer | ReadableStream<Uint8Array>, type = 'application/json') =>
-    fetch(`${ts.url}/graphql`, { method: 'POST', headers: { 'content-type': type, 'x-graphql-yoga-csrf': '1' }, body, duplex: 'half' } as RequestInit);
+  const post = (server: TestServer, body: Buffer | ReadableStream<Uint8Array>, type = 'application/json') =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': type, 'x-graphql-yoga-csrf': '1' }, body, duplex: 'half' } as RequestInit);
   const refused = async (response: Response, message: string) => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: unknown[] }).errors).toEqual([{ message, extensions: { code: 'BAD_REQUEST' } }]);
   };
   const create = (name: (string | number[])[]) => bytes('{"query":"mutation { createSession(input: {agentName: \\"', ...name, '\\"}) { agentName } }"}');
 
-  it('BAD_REQUEST for a body that is not UTF-8, sent whole or in pieces, cut short too; nothing is stored', async () => {
-    const sessions = await ts.storage.countSessions({});
+  it('BAD_REQUEST for a body that is not UTF-8, sent whole or in pieces, cut short too; nothing is stored', async ({ server }) => {
+    const sessions = await server.storage.countSessions({});
     for (const body of [create(['a', [0xff, 0xfe]]), create([[0xed, 0xa0, 0x80]]), create(['caf', [0xc3]]), bytes('{"query":"{ __typename }","x":"', [0xe2, 0x82])]) {
-      await refused(await post(body), 'Request body is not valid UTF-8');
-      await refused(await post(pieces(body)), 'Request body is not valid UTF-8');
+      await refused(await post(server, body), 'Request body is not valid UTF-8');
+      await refused(await post(server, pieces(body)), 'Request body is not valid UTF-8');
     }
     // A form body's fields are percent-decoded: their bytes are checked too.
-    await refused(await post(Buffer.from('query=mutation%7BcreateSession(input%3A%7BagentName%3A%22a%FF%22%7D)%7Bid%7D%7D'), 'application/x-www-form-urlencoded'), 'Request body is not valid UTF-8');
-    expect(await ts.storage.countSessions({})).toBe(sessions);
+    await refused(await post(server, Buffer.from('query=mutation%7BcreateSession(input%3A%7BagentName%3A%22a%FF%22%7D)%7Bid%7D%7D'), 'application/x-www-form-urlencoded'), 'Request body is not valid UTF-8');
+    expect(await server.storage.countSessions({})).toBe(sessions);
 
     // Valid text with multi-byte characters cut across pieces is fine.
-    const ok = await post(pieces(create(['€ 😀'])));
+    const ok = await post(server, pieces(create(['€ 😀'])));
     expect(((await ok.json()) as { data: unknown }).data).toEqual({ createSession: { agentName: '€ 😀' } });
   });
 
-  it('BAD_REQUEST for a GET whose query string is not percent-encoded UTF-8', async () => {
-    const get = (search: string) => fetch(`${ts.url}/graphql?${search}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
+  it('BAD_REQUEST for a GET whose query string is not percent-encoded UTF-8', async ({ server }) => {
+    const get = (search: string) => fetch(`${server.url}/graphql?${search}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
     await refused(await get('query=%7B__typename%FF%7D'), "The URL's query string is not valid percent-encoded UTF-8");
     await refused(await get('query=%7B__typename%7D&variables=%7B%22a%22%3A%22%C3%22%7D'), "The URL's query string is not valid percent-encoded UTF-8");
     const euro = await get('query=%7B__typename%7D&variables=%7B%22a%22%3A%22%E2%82%AC%22%7D');

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { type GraphQLClient, graphqlClient } from './client.js';
+import { describe, expect, it, test } from '../support/server-fixture.js';
+import type { GraphQLClient } from './client.js';
 import {
   CreateSessionDocument,
   DeleteSessionDocument,
@@ -12,15 +11,6 @@ import {
   SessionMetricsDocument,
 } from './gql/graphql.js';
 
-let ts: TestServer;
-let gql: GraphQLClient;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  gql = graphqlClient(ts.url);
-});
-afterAll(() => ts.close());
-
 const metric = (metricName: string, value: number, extra: Partial<RecordMetricInput> = {}): RecordMetricInput => ({
   entityType: 'agent',
   entityName: 'planner',
@@ -29,16 +19,16 @@ const metric = (metricName: string, value: number, extra: Partial<RecordMetricIn
   ...extra,
 });
 
-const metrics = async (variables: MetricsQueryVariables) => (await gql.data(MetricsDocument, variables)).metrics;
+const metrics = async (gql: GraphQLClient, variables: MetricsQueryVariables) => (await gql.data(MetricsDocument, variables)).metrics;
 
 describe('recording', () => {
-  it('recordMetric fills in the time of recording and default labels', async () => {
+  it('recordMetric fills in the time of recording and default labels', async ({ server, gql }) => {
     const recorded = (await gql.data(RecordMetricDocument, { input: metric('tokens', 512) })).recordMetric;
     expect(recorded).toMatchObject({ entityType: 'agent', entityName: 'planner', sessionId: null, metricName: 'tokens', value: 512, labels: {} });
-    expect(recorded.timestamp).toBe(new Date(ts.clock.now()).toISOString());
+    expect(recorded.timestamp).toBe(new Date(server.clock.now()).toISOString());
   });
 
-  it('takes timestamps with an offset, or none for UTC, and returns them in UTC', async () => {
+  it('takes timestamps with an offset, or none for UTC, and returns them in UTC', async ({ gql }) => {
     const withOffset = (await gql.data(RecordMetricDocument, { input: metric('x', 1, { timestamp: '2025-06-01T12:00:00+02:00' }) })).recordMetric;
     expect(withOffset.timestamp).toBe('2025-06-01T10:00:00.000Z');
     const naive = (await gql.data(RecordMetricDocument, { input: metric('x', 1, { timestamp: '2025-06-01T12:00:00' }) })).recordMetric;
@@ -48,16 +38,16 @@ describe('recording', () => {
     expect(bad!.message).toContain('DateTime must be an ISO 8601 date-time');
   });
 
-  it('recordMetrics is all or nothing', async () => {
+  it('recordMetrics is all or nothing', async ({ gql }) => {
     const entityName = 'batch-agent';
     const [error] = await gql.errors(RecordMetricsDocument, {
       inputs: [metric('a', 1, { entityName }), metric('', 2, { entityName }), metric('c', 3, { entityName })],
     });
     expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['inputs', 1, 'metricName'], message: 'must not be empty' }] });
-    expect((await metrics({ entityName })).totalCount).toBe(0);
+    expect((await metrics(gql, { entityName })).totalCount).toBe(0);
     const ok = (await gql.data(RecordMetricsDocument, { inputs: [metric('a', 1, { entityName }), metric('b', 2, { entityName })] })).recordMetrics;
     expect(ok).toHaveLength(2);
-    expect((await metrics({ entityName })).totalCount).toBe(2);
+    expect((await metrics(gql, { entityName })).totalCount).toBe(2);
   });
 });
 
@@ -65,7 +55,7 @@ describe('querying', () => {
   const entityName = 'query-agent';
   const at = (minute: number) => `2025-03-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ gql }) => {
     // latency at minutes 0..9, cost at minutes 0, 5; all but one labelled.
     const inputs: RecordMetricInput[] = [];
     for (let m = 0; m < 10; m++) inputs.push(metric('latency', m * 10, { entityName, timestamp: at(m), labels: { m } }));
@@ -73,26 +63,26 @@ describe('querying', () => {
     await gql.data(RecordMetricsDocument, { inputs });
   });
 
-  it('filters by every argument, totalCount included', async () => {
-    expect((await metrics({ entityName })).totalCount).toBe(12);
-    const latency = await metrics({ entityName, metricName: 'latency' });
+  it('filters by every argument, totalCount included', async ({ gql }) => {
+    expect((await metrics(gql, { entityName })).totalCount).toBe(12);
+    const latency = await metrics(gql, { entityName, metricName: 'latency' });
     expect(latency.totalCount).toBe(10);
     expect(latency.edges.map((e) => e.node.value)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
     expect(latency.edges[3]!.node.labels).toEqual({ m: 3 });
-    expect((await metrics({ entityName, entityType: 'tool' })).edges.map((e) => e.node.value)).toEqual([1.5]);
+    expect((await metrics(gql, { entityName, entityType: 'tool' })).edges.map((e) => e.node.value)).toEqual([1.5]);
   });
 
-  it('filters by a time range, bounds included', async () => {
-    const range = await metrics({ entityName, metricName: 'latency', since: at(2), until: at(4) });
+  it('filters by a time range, bounds included', async ({ gql }) => {
+    const range = await metrics(gql, { entityName, metricName: 'latency', since: at(2), until: at(4) });
     expect(range.totalCount).toBe(3);
     expect(range.edges.map((e) => e.node.timestamp)).toEqual([at(2), at(3), at(4)]);
-    const since = await metrics({ entityName, since: '2025-03-01T10:08:00Z' });
+    const since = await metrics(gql, { entityName, since: '2025-03-01T10:08:00Z' });
     expect(since.edges.map((e) => e.node.value)).toEqual([80, 90]);
   });
 
-  it('pages through equal timestamps without losing or repeating any', async () => {
-    const page1 = await metrics({ entityName, first: 1 });
-    const page2 = await metrics({ entityName, first: 1, after: page1.pageInfo.endCursor });
+  it('pages through equal timestamps without losing or repeating any', async ({ gql }) => {
+    const page1 = await metrics(gql, { entityName, first: 1 });
+    const page2 = await metrics(gql, { entityName, first: 1, after: page1.pageInfo.endCursor });
     // Minute 0 has two metrics (latency and cost): the cursor orders them by id.
     expect(page1.edges[0]!.node.timestamp).toBe(at(0));
     expect(page2.edges[0]!.node.timestamp).toBe(at(0));
@@ -101,7 +91,7 @@ describe('querying', () => {
     const seen: string[] = [];
     let after: string | null | undefined;
     for (;;) {
-      const page = await metrics({ entityName, first: 5, after });
+      const page = await metrics(gql, { entityName, first: 5, after });
       seen.push(...page.edges.map((e) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -109,14 +99,14 @@ describe('querying', () => {
     expect(seen).toHaveLength(12);
     expect(new Set(seen).size).toBe(12);
 
-    const last = await metrics({ entityName, last: 2 });
+    const last = await metrics(gql, { entityName, last: 2 });
     expect(last.edges.map((e) => e.node.value)).toEqual([80, 90]);
-    const beforeLast = await metrics({ entityName, last: 2, before: last.pageInfo.startCursor });
+    const beforeLast = await metrics(gql, { entityName, last: 2, before: last.pageInfo.startCursor });
     expect(beforeLast.edges.map((e) => e.node.value)).toEqual([60, 70]);
   });
 
-  it('takes metric cursors in every metric connection, and no other cursor', async () => {
-    const page = await metrics({ entityName, first: 1 });
+  it('takes metric cursors in every metric connection, and no other cursor', async ({ gql }) => {
+    const page = await metrics(gql, { entityName, first: 1 });
     const sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'x' } })).createSession.id;
     // Same order, same keys: a cursor of the top-level list works for a session's metrics.
     const nested = await gql.data(SessionMetricsDocument, { id: sessionId, after: page.pageInfo.endCursor });
@@ -128,7 +118,7 @@ describe('querying', () => {
 });
 
 describe("a session's metrics", () => {
-  it('are filtered by name and time and survive the session', async () => {
+  it('are filtered by name and time and survive the session', async ({ gql }) => {
     const sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'measured' } })).createSession.id;
     await gql.data(RecordMetricsDocument, {
       inputs: [
@@ -145,6 +135,6 @@ describe("a session's metrics", () => {
     expect(latency.totalCount).toBe(1);
 
     await gql.data(DeleteSessionDocument, { id: sessionId });
-    expect((await metrics({ sessionId })).totalCount).toBe(3);
+    expect((await metrics(gql, { sessionId })).totalCount).toBe(3);
   });
 });

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactKeyset, type Keyset, messageKeyset, metricKeyset, sessionKeyset } from '../../src/graphql/pagination.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { type GraphQLClient, graphqlClient } from './client.js';
+import { describe, expect, it } from '../support/server-fixture.js';
 import { AddMessagesDocument, CreateSessionDocument, HistoryDocument, ListSessionsDocument } from './gql/graphql.js';
 
 describe('cursors', () => {
@@ -54,14 +52,6 @@ describe('cursors', () => {
 });
 
 describe('walking a connection', () => {
-  let ts: TestServer;
-  let gql: GraphQLClient;
-
-  beforeAll(async () => {
-    ts = await startTestServer();
-    gql = graphqlClient(ts.url);
-  });
-  afterAll(() => ts.close());
 
   interface Page<T> {
     nodes: T[];
@@ -97,7 +87,7 @@ describe('walking a connection', () => {
     }
   }
 
-  it('visits every message exactly once, in order, forward with first/after and backward with last/before', async () => {
+  it('visits every message exactly once, in order, forward with first/after and backward with last/before', async ({ gql }) => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 12 }), async (count, size) => {
         const sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'walk' } })).createSession.id;
@@ -114,14 +104,14 @@ describe('walking a connection', () => {
     );
   });
 
-  it('visits every session exactly once, newest first, in both directions', async () => {
+  it('visits every session exactly once, newest first, in both directions', async ({ server, gql }) => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 5 }), async (count, size) => {
         const agentName = `walker-${run++}`;
         const created: string[] = [];
         for (let i = 0; i < count; i++) {
-          ts.clock.advance(1);
+          server.clock.advance(1);
           created.push((await gql.data(CreateSessionDocument, { input: { agentName } })).createSession.id);
         }
         const fetch: Fetch<{ id: string }> = async (args) => (await gql.data(ListSessionsDocument, { agentName, ...args })).sessions;

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { type GraphQLClient, graphqlClient } from './client.js';
+import { describe, expect, it } from '../support/server-fixture.js';
+import type { GraphQLClient } from './client.js';
 import {
   CreateArtifactDocument,
   type CreateArtifactInput,
@@ -14,27 +13,18 @@ import {
   SetStateDocument,
 } from './gql/graphql.js';
 
-let ts: TestServer;
-let gql: GraphQLClient;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  gql = graphqlClient(ts.url);
-});
-afterAll(() => ts.close());
-
-async function newSession(): Promise<string> {
+async function newSession(gql: GraphQLClient): Promise<string> {
   return (await gql.data(CreateSessionDocument, { input: { agentName: 'worker' } })).createSession.id;
 }
 
 describe('state', () => {
-  it('is null until set, then set, replaced and deleted', async () => {
-    const sessionId = await newSession();
+  it('is null until set, then set, replaced and deleted', async ({ server, gql }) => {
+    const sessionId = await newSession(gql);
     expect((await gql.data(GetStateDocument, { id: sessionId })).session!.state).toBeNull();
 
     const set = (await gql.data(SetStateDocument, { sessionId, data: { step: 1, plan: ['a', 'b'] } })).setState;
     expect(set).toMatchObject({ sessionId, data: { step: 1, plan: ['a', 'b'] } });
-    ts.clock.advance(1000);
+    server.clock.advance(1000);
     const replaced = (await gql.data(SetStateDocument, { sessionId, data: [1, 'two', null] })).setState;
     expect(Date.parse(replaced.updatedAt) - Date.parse(set.updatedAt)).toBe(1000);
     expect((await gql.data(GetStateDocument, { id: sessionId })).session!.state).toEqual(replaced);
@@ -46,14 +36,14 @@ describe('state', () => {
     expect(again!.message).toBe('State not found');
   });
 
-  it('accepts any JSON value but null (data is JSON!), scalars included', async () => {
-    const sessionId = await newSession();
+  it('accepts any JSON value but null (data is JSON!), scalars included', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     for (const data of [0, -1.5e-300, 'text', true, false, [], {}, [[[]]]]) {
       expect((await gql.data(SetStateDocument, { sessionId, data })).setState.data).toEqual(data);
     }
   });
 
-  it('cannot be set for a missing session', async () => {
+  it('cannot be set for a missing session', async ({ gql }) => {
     const [error] = await gql.errors(SetStateDocument, { sessionId: 'session_nope', data: 1 });
     expect(error!.extensions?.code).toBe('NOT_FOUND');
     expect(error!.message).toBe('Session not found');
@@ -70,8 +60,8 @@ describe('artifacts', () => {
     ...extra,
   });
 
-  it('creates, reads, lists and deletes', async () => {
-    const sessionId = await newSession();
+  it('creates, reads, lists and deletes', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const created = (
       await gql.data(CreateArtifactDocument, { input: artifact(sessionId, 'report.md', { metadata: { pages: 3 }, size: 5_000_000_000 }) })
     ).createArtifact;
@@ -89,8 +79,8 @@ describe('artifacts', () => {
     expect(again!.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('pages in creation order both ways', async () => {
-    const sessionId = await newSession();
+  it('pages in creation order both ways', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
       ids.push((await gql.data(CreateArtifactDocument, { input: artifact(sessionId, name) })).createArtifact.id);
@@ -107,8 +97,8 @@ describe('artifacts', () => {
     expect((await page({})).edges).toHaveLength(5);
   });
 
-  it('refuses a negative size, an unknown session and bad text', async () => {
-    const sessionId = await newSession();
+  it('refuses a negative size, an unknown session and bad text', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const [negative] = await gql.errors(CreateArtifactDocument, { input: artifact(sessionId, 'x', { size: -1 }) });
     expect(negative!.extensions?.code).toBe('BAD_USER_INPUT');
     expect(negative!.message).toContain('input.size');
@@ -119,8 +109,8 @@ describe('artifacts', () => {
     expect((await gql.data(SessionArtifactsDocument, { id: sessionId })).session!.artifacts.totalCount).toBe(0);
   });
 
-  it('go with their session', async () => {
-    const sessionId = await newSession();
+  it('go with their session', async ({ gql }) => {
+    const sessionId = await newSession(gql);
     const { id } = (await gql.data(CreateArtifactDocument, { input: artifact(sessionId, 'gone') })).createArtifact;
     await gql.data(DeleteSessionDocument, { id: sessionId });
     expect((await gql.data(GetArtifactDocument, { id })).artifact).toBeNull();

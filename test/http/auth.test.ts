@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/auth/api-keys.js';
 import { ADMIN_KEY, AUTH_ENV, createKey, keyed } from '../support/auth.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it, test } from '../support/server-fixture.js';
 
 const SESSION = { agent_name: 'planner' };
 const CREATE_KEY = `mutation ($tenant: String!, $scopes: [ApiKeyScope!]!, $name: String) {
   createApiKey(tenant: $tenant, scopes: $scopes, name: $name) { key apiKey { id tenant name scopes createdAt revokedAt } }
 }`;
 
-describe('API keys (AUTH_MODE=apikey)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(AUTH_ENV);
-  });
-  afterAll(() => server.close());
+// The file's server checks API keys; the other servers here are started by their tests.
+test.override({ env: AUTH_ENV });
 
-  it('refuses requests without a valid key with 401 and a JSON body, on both doors', async () => {
+describe('API keys (AUTH_MODE=apikey)', () => {
+
+  it('refuses requests without a valid key with 401 and a JSON body, on both doors', async ({ server }) => {
     for (const key of [null, 'ask_not-a-key', `${ADMIN_KEY}x`]) {
       const anon = keyed(server.url, key);
       for (const res of [await anon.get('/storage/sessions'), await anon.post('/storage/sessions', SESSION), await anon.get('/'), await anon.get('/nope')]) {
@@ -34,7 +31,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(await server.storage.countSessions({})).toBe(0);
   });
 
-  it('serves GET /health and the GraphiQL page (no data in it) to anyone', async () => {
+  it('serves GET /health and the GraphiQL page (no data in it) to anyone', async ({ server }) => {
     const anon = keyed(server.url, null);
     const res = await anon.get('/health');
     expect(res.status).toBe(200);
@@ -47,7 +44,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(query.status).toBe(401);
   });
 
-  it('shows a new key once and stores only its hash', async () => {
+  it('shows a new key once and stores only its hash', async ({ server }) => {
     const admin = keyed(server.url, ADMIN_KEY);
     const res = await admin.gql(CREATE_KEY, { tenant: 'acme', scopes: ['WRITE', 'READ', 'READ'], name: 'planner agent' });
     const created = res.body.data.createApiKey;
@@ -66,7 +63,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect((await agent.post('/storage/sessions', SESSION)).status).toBe(200);
   });
 
-  it('enforces scopes: read, write and admin, on every door', async () => {
+  it('enforces scopes: read, write and admin, on every door', async ({ server }) => {
     const reader = keyed(server.url, await createKey(server.url, 'acme', ['READ']));
     const writer = keyed(server.url, await createKey(server.url, 'acme', ['WRITE']));
     expect((await reader.get('/storage/sessions')).status).toBe(200);
@@ -96,7 +93,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect((await tenantAdmin.post('/storage/retention/run?dry_run=true')).status).toBe(200);
   });
 
-  it('a write-only key cannot read through a mutation’s result: relations need `read`, refused before anything runs', async () => {
+  it('a write-only key cannot read through a mutation’s result: relations need `read`, refused before anything runs', async ({ server }) => {
     const writer = keyed(server.url, await createKey(server.url, 'acme', ['WRITE']));
     const both = keyed(server.url, await createKey(server.url, 'acme', ['READ', 'WRITE']));
     const created = await writer.gql('mutation { createSession(input: { agentName: "vault", metadata: { v: 1 } }) { id } }');
@@ -139,7 +136,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(full.body.data.updateSession).toEqual({ metadata: { v: 3 }, history: { nodes: [{ content: 'the secret plan' }, { content: 'y' }] }, state: { data: { secret: 42 } } });
   });
 
-  it('lets a tenant admin manage its own tenant’s keys only', async () => {
+  it('lets a tenant admin manage its own tenant’s keys only', async ({ server }) => {
     const acmeAdmin = keyed(server.url, await createKey(server.url, 'acme', ['ADMIN']));
     const betaKey = await keyed(server.url, ADMIN_KEY).gql(CREATE_KEY, { tenant: 'beta', scopes: ['READ'] });
     const betaId = betaKey.body.data.createApiKey.apiKey.id;
@@ -156,7 +153,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(revokeOther.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('refuses bad key requests with BAD_USER_INPUT', async () => {
+  it('refuses bad key requests with BAD_USER_INPUT', async ({ server }) => {
     const admin = keyed(server.url, ADMIN_KEY);
     for (const variables of [
       { tenant: 'Acme', scopes: ['READ'] },
@@ -172,7 +169,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(unknownScope.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
-  it('ends a revoked key at once', async () => {
+  it('ends a revoked key at once', async ({ server }) => {
     const admin = keyed(server.url, ADMIN_KEY);
     const res = await admin.gql(CREATE_KEY, { tenant: 'acme', scopes: ['READ'] });
     const { key, apiKey } = res.body.data.createApiKey;
@@ -190,37 +187,29 @@ describe('API keys (AUTH_MODE=apikey)', () => {
 });
 
 describe('servers reachable from other machines', () => {
-  it('require API keys by default', async () => {
-    const server = await startTestServer({ HOST: '0.0.0.0' });
-    try {
-      expect(server.config.auth.mode).toBe('apikey');
-      expect((await keyed(server.url, null).get('/storage/sessions')).status).toBe(401);
-      expect((await keyed(server.url, null).get('/health')).status).toBe(200);
-    } finally {
-      await server.close();
-    }
+  it('require API keys by default', async ({ serve }) => {
+    const server = await serve({ HOST: '0.0.0.0' });
+    expect(server.config.auth.mode).toBe('apikey');
+    expect((await keyed(server.url, null).get('/storage/sessions')).status).toBe(401);
+    expect((await keyed(server.url, null).get('/health')).status).toBe(200);
   });
 });
 
 describe('per-key rate limits', () => {
-  it('answer 429 with Retry-After once a key’s budget is spent, on both doors', async () => {
-    const server = await startTestServer({ ...AUTH_ENV, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '3' });
-    try {
-      const agent = keyed(server.url, await createKey(server.url, 'acme', ['READ']));
-      // 10 at once against a budget of 3 (+1 a second): some must be refused, whatever the load.
-      const rest = await Promise.all(Array.from({ length: 10 }, () => agent.get('/storage/sessions')));
-      expect(rest.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-      const limited = rest.find((r) => r.status === 429);
-      expect(limited?.body.detail).toMatch(/Too many requests/);
-      expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      const graphql = await Promise.all(Array.from({ length: 10 }, () => agent.gql('{ sessions { totalCount } }')));
-      const limitedGql = graphql.find((r) => r.status === 429);
-      expect(limitedGql?.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
-      // Another key has a budget of its own.
-      const other = keyed(server.url, await createKey(server.url, 'acme', ['READ']));
-      expect((await other.get('/storage/sessions')).status).toBe(200);
-    } finally {
-      await server.close();
-    }
+  it('answer 429 with Retry-After once a key’s budget is spent, on both doors', async ({ serve }) => {
+    const server = await serve({ ...AUTH_ENV, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '3' });
+    const agent = keyed(server.url, await createKey(server.url, 'acme', ['READ']));
+    // 10 at once against a budget of 3 (+1 a second): some must be refused, whatever the load.
+    const rest = await Promise.all(Array.from({ length: 10 }, () => agent.get('/storage/sessions')));
+    expect(rest.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
+    const limited = rest.find((r) => r.status === 429);
+    expect(limited?.body.detail).toMatch(/Too many requests/);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const graphql = await Promise.all(Array.from({ length: 10 }, () => agent.gql('{ sessions { totalCount } }')));
+    const limitedGql = graphql.find((r) => r.status === 429);
+    expect(limitedGql?.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    // Another key has a budget of its own.
+    const other = keyed(server.url, await createKey(server.url, 'acme', ['READ']));
+    expect((await other.get('/storage/sessions')).status).toBe(200);
   });
 });

@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { JsonClient } from '../support/http.js';
+import { describe, expect, it } from '../support/server-fixture.js';
 
-let ts: TestServer;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  api = client(ts.url);
-});
-afterAll(() => ts.close());
-
-async function newSession(body: Record<string, unknown> = {}): Promise<string> {
+async function newSession(api: JsonClient, body: Record<string, unknown> = {}): Promise<string> {
   const r = await api.post('/storage/sessions', { agent_name: 'agent', ...body });
   expect(r.status).toBe(200);
   return r.body.id as string;
@@ -21,8 +11,8 @@ const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' };
 const say = (sessionId: string, content: string, extra: Record<string, unknown> = {}) => ({ session_id: sessionId, role: 'user', content, ...extra });
 
 describe('state: versions, ETag and If-Match', () => {
-  it('GET and PUT answer the version in the body and as a strong ETag', async () => {
-    const id = await newSession();
+  it('GET and PUT answer the version in the body and as a strong ETag', async ({ api }) => {
+    const id = await newSession(api);
     const put = await api.put(`/storage/state/${id}`, { data: { a: 1 } });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ session_id: id, data: { a: 1 }, updated_at: expect.any(String), version: 1 });
@@ -33,8 +23,8 @@ describe('state: versions, ETag and If-Match', () => {
     expect(get.headers.get('etag')).toBe('"2"');
   });
 
-  it('PUT with If-Match writes only at that version: 412 with the current ETag otherwise', async () => {
-    const id = await newSession();
+  it('PUT with If-Match writes only at that version: 412 with the current ETag otherwise', async ({ api }) => {
+    const id = await newSession(api);
     const { headers } = await api.put(`/storage/state/${id}`, { data: 'v1' });
     const etag = headers.get('etag')!;
     const ok = await api.put(`/storage/state/${id}`, { data: 'v2' }, { 'if-match': etag });
@@ -55,8 +45,8 @@ describe('state: versions, ETag and If-Match', () => {
     expect((await api.get(`/storage/state/${id}`)).body).toMatchObject({ data: 'v2', version: 2 });
   });
 
-  it('If-None-Match: * creates only; If-Match: * replaces only', async () => {
-    const id = await newSession();
+  it('If-None-Match: * creates only; If-Match: * replaces only', async ({ api }) => {
+    const id = await newSession(api);
     expect((await api.put(`/storage/state/${id}`, { data: 1 }, { 'if-match': '*' })).status).toBe(412);
     const created = await api.put(`/storage/state/${id}`, { data: 1 }, { 'if-none-match': '*' });
     expect(created.status).toBe(200);
@@ -70,8 +60,8 @@ describe('state: versions, ETag and If-Match', () => {
     expect((await api.put('/storage/state/session_nope', { data: 1 }, { 'if-match': '"1"' })).status).toBe(404);
   });
 
-  it('PATCH applies a JSON Merge Patch atomically, with If-Match as PUT; other content types are 415', async () => {
-    const id = await newSession();
+  it('PATCH applies a JSON Merge Patch atomically, with If-Match as PUT; other content types are 415', async ({ api }) => {
+    const id = await newSession(api);
     const created = await api.call('PATCH', `/storage/state/${id}`, { plan: ['a'], notes: { x: 1, y: 2 } }, MERGE_PATCH);
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ data: { plan: ['a'], notes: { x: 1, y: 2 } }, version: 1 });
@@ -95,8 +85,8 @@ describe('state: versions, ETag and If-Match', () => {
     expect((await api.call('PATCH', `/storage/state/${id}`, [1, 2], MERGE_PATCH)).body).toMatchObject({ data: [1, 2], version: 3 });
   });
 
-  it('20 clients × 10 read-modify-write increments over HTTP, retrying on 412: no update is lost', async () => {
-    const id = await newSession();
+  it('20 clients × 10 read-modify-write increments over HTTP, retrying on 412: no update is lost', async ({ api }) => {
+    const id = await newSession(api);
     await api.put(`/storage/state/${id}`, { data: { counter: 0 } });
     let succeeded = 0;
     let retries = 0;
@@ -124,8 +114,8 @@ describe('state: versions, ETag and If-Match', () => {
     expect(retries).toBeGreaterThan(0);
   }, 120_000);
 
-  it('concurrent PATCHes of different members all take effect', async () => {
-    const id = await newSession();
+  it('concurrent PATCHes of different members all take effect', async ({ api }) => {
+    const id = await newSession(api);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api.call('PATCH', `/storage/state/${id}`, { [`agent${i}`]: i }, MERGE_PATCH)));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const final = await api.get(`/storage/state/${id}`);
@@ -135,11 +125,11 @@ describe('state: versions, ETag and If-Match', () => {
 });
 
 describe('history: idempotent, ordered appends', () => {
-  it('a retry with the same Idempotency-Key answers the original message (same id, seq, timestamp) and stores nothing', async () => {
-    const id = await newSession();
+  it('a retry with the same Idempotency-Key answers the original message (same id, seq, timestamp) and stores nothing', async ({ server, api }) => {
+    const id = await newSession(api);
     const first = await api.post('/storage/history', say(id, 'hello', { metadata: { a: 1 } }), { 'idempotency-key': 'turn-1' });
     expect(first.status).toBe(200);
-    ts.clock.advance(5000);
+    server.clock.advance(5000);
     const retry = await api.post('/storage/history', say(id, 'hello', { metadata: { a: 1 } }), { 'idempotency-key': 'turn-1' });
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
@@ -147,8 +137,8 @@ describe('history: idempotent, ordered appends', () => {
     expect(history.body).toEqual([first.body]);
   });
 
-  it('a key reused with a different body is 409; a bad key is 422; the body may carry the key too', async () => {
-    const id = await newSession();
+  it('a key reused with a different body is 409; a bad key is 422; the body may carry the key too', async ({ api }) => {
+    const id = await newSession(api);
     await api.post('/storage/history', say(id, 'hello'), { 'idempotency-key': 'k' });
     for (const body of [say(id, 'changed'), { ...say(id, 'hello'), role: 'assistant' }, say(id, 'hello', { metadata: { x: 1 } })]) {
       const r = await api.post('/storage/history', body, { 'idempotency-key': 'k' });
@@ -165,13 +155,13 @@ describe('history: idempotent, ordered appends', () => {
     expect((await api.get(`/storage/history?session_id=${id}`)).body).toHaveLength(1);
   });
 
-  it('a client-chosen id makes the append repeatable; a malformed one is 422, one of another message 409', async () => {
-    const id = await newSession();
+  it('a client-chosen id makes the append repeatable; a malformed one is 422, one of another message 409', async ({ api }) => {
+    const id = await newSession(api);
     const first = await api.post('/storage/history', say(id, 'hi', { id: 'msg_client_0001' }));
     expect(first.body).toMatchObject({ id: 'msg_client_0001', seq: 1 });
     expect((await api.post('/storage/history', say(id, 'hi', { id: 'msg_client_0001' }))).body).toEqual(first.body);
     expect((await api.post('/storage/history', say(id, 'other', { id: 'msg_client_0001' }))).status).toBe(409);
-    const other = await newSession();
+    const other = await newSession(api);
     expect((await api.post('/storage/history', say(other, 'hi', { id: 'msg_client_0001' }))).status).toBe(409);
     for (const bad of ['client_0001', 'msg_', 'msg_a b', 'msg_ü']) {
       const r = await api.post('/storage/history', say(id, 'hi', { id: bad }));
@@ -180,16 +170,16 @@ describe('history: idempotent, ordered appends', () => {
     }
   });
 
-  it('concurrent requests with the same key store one message, and all get it', async () => {
-    const id = await newSession();
+  it('concurrent requests with the same key store one message, and all get it', async ({ api }) => {
+    const id = await newSession(api);
     const results = await Promise.all(Array.from({ length: 20 }, () => api.post('/storage/history', say(id, 'once'), { 'idempotency-key': 'race' })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1);
     expect((await api.get(`/storage/history?session_id=${id}`)).body).toHaveLength(1);
   });
 
-  it('many concurrent keyed appends and their retries: each message once, seq gap-free', async () => {
-    const id = await newSession();
+  it('many concurrent keyed appends and their retries: each message once, seq gap-free', async ({ api }) => {
+    const id = await newSession(api);
     const send = (i: number) => api.post('/storage/history', say(id, `m${i}`), { 'idempotency-key': `k${i}` });
     const results = await Promise.all([...Array.from({ length: 30 }, (_, i) => send(i)), ...Array.from({ length: 30 }, (_, i) => send(i))]);
     expect(results.every((r) => r.status === 200)).toBe(true);
@@ -199,8 +189,8 @@ describe('history: idempotent, ordered appends', () => {
     expect(new Set(history.map((m) => m.content)).size).toBe(30);
   });
 
-  it('GET history?after_seq= reads on from a position', async () => {
-    const id = await newSession();
+  it('GET history?after_seq= reads on from a position', async ({ api }) => {
+    const id = await newSession(api);
     for (let i = 1; i <= 5; i++) await api.post('/storage/history', say(id, `m${i}`));
     const after = await api.get(`/storage/history?session_id=${id}&after_seq=2`);
     expect(after.body.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5]);
@@ -213,11 +203,11 @@ describe('history: idempotent, ordered appends', () => {
 });
 
 describe('forks', () => {
-  it('POST /storage/sessions/{id}/fork copies the prefix, state and artifacts; the fork reads back exactly that prefix', async () => {
-    const id = await newSession({ user_id: 'u', metadata: { origin: 1 } });
+  it('POST /storage/sessions/{id}/fork copies the prefix, state and artifacts; the fork reads back exactly that prefix', async ({ server, api }) => {
+    const id = await newSession(api, { user_id: 'u', metadata: { origin: 1 } });
     const messages = [];
     for (let i = 1; i <= 4; i++) {
-      ts.clock.advance(100);
+      server.clock.advance(100);
       messages.push((await api.post('/storage/history', say(id, `m${i}`, { metadata: { i } }))).body);
     }
     await api.put(`/storage/state/${id}`, { data: { step: 1 } });
@@ -240,9 +230,9 @@ describe('forks', () => {
     expect((await api.post('/storage/history', say(fork.id, 'branching'))).body.seq).toBe(4);
   });
 
-  it('404 for an unknown session, 422 for a message that is not one of its own', async () => {
-    const id = await newSession();
-    const other = await newSession();
+  it('404 for an unknown session, 422 for a message that is not one of its own', async ({ api }) => {
+    const id = await newSession(api);
+    const other = await newSession(api);
     const m = (await api.post('/storage/history', say(other, 'x'))).body;
     expect((await api.post('/storage/sessions/session_nope/fork', { up_to_message_id: m.id })).status).toBe(404);
     const foreign = await api.post(`/storage/sessions/${id}/fork`, { up_to_message_id: m.id });
@@ -254,8 +244,8 @@ describe('forks', () => {
     expect((await api.get('/storage/sessions/session_nope/forks')).status).toBe(404);
   });
 
-  it('deleting the parent keeps the forks, with parent_id null', async () => {
-    const id = await newSession();
+  it('deleting the parent keeps the forks, with parent_id null', async ({ api }) => {
+    const id = await newSession(api);
     const m = (await api.post('/storage/history', say(id, 'x'))).body;
     const fork = (await api.post(`/storage/sessions/${id}/fork`, { up_to_message_id: m.id })).body;
     expect((await api.del(`/storage/sessions/${id}`)).status).toBe(200);
@@ -263,8 +253,8 @@ describe('forks', () => {
     expect((await api.get(`/storage/history?session_id=${fork.id}`)).body).toHaveLength(1);
   });
 
-  it('sessions carry parent_id and forked_from_message_id, null when not a fork', async () => {
-    const id = await newSession();
+  it('sessions carry parent_id and forked_from_message_id, null when not a fork', async ({ api }) => {
+    const id = await newSession(api);
     expect((await api.get(`/storage/sessions/${id}`)).body).toMatchObject({ parent_id: null, forked_from_message_id: null });
   });
 });

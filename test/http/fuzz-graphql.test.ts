@@ -13,9 +13,8 @@ import {
   Kind,
   parse,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it, test, type TestServer } from '../support/server-fixture.js';
 
 /**
  * Bad GraphQL, generated: random documents built from the schema's own field, argument and enum
@@ -24,7 +23,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * documented codes — and a mutation that fails writes nothing.
  */
 
-let ts: TestServer;
 let sessionId = '';
 
 const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|SQLITE_|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b|ECONN|relation "|syntax error at|Unexpected error/;
@@ -44,15 +42,13 @@ const CODES = new Set([
   'MAX_COST_EXCEEDED',
 ]);
 
-beforeAll(async () => {
-  ts = await startTestServer();
-  const created = await post({ query: 'mutation { createSession(input: {agentName: "fuzz"}) { id } }' });
+test.beforeAll(async ({ server }) => {
+  const created = await post(server, { query: 'mutation { createSession(input: {agentName: "fuzz"}) { id } }' });
   sessionId = created.body.data.createSession.id;
 });
-afterAll(() => ts.close());
 
-async function post(payload: unknown, raw?: string) {
-  const response = await fetch(`${ts.url}/graphql`, {
+async function post(server: TestServer, payload: unknown, raw?: string) {
+  const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
     body: raw ?? JSON.stringify(payload),
@@ -67,8 +63,8 @@ async function post(payload: unknown, raw?: string) {
   return { status: response.status, headers: response.headers, text, body };
 }
 
-async function fingerprint(): Promise<string> {
-  const { storage } = ts;
+async function fingerprint(server: TestServer): Promise<string> {
+  const { storage } = server;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
     storage.countMetrics({}),
@@ -201,19 +197,19 @@ const broken = fc.oneof(
 // --- properties -------------------------------------------------------------------------------
 
 describe('GraphQL fuzzing: never a 5xx, never internals, never a partial write', () => {
-  it('random documents built from the schema', async () => {
+  it('random documents built from the schema', async ({ server }) => {
     const seen = { data: 0, errors: 0 };
     await fc.assert(
       fc.asyncProperty(document, async (query) => {
-        const before = await fingerprint();
-        const reply = await post({ query });
+        const before = await fingerprint(server);
+        const reply = await post(server, { query });
         checkAnswer(reply, query);
         if (reply.body.errors?.length) seen.errors++;
         else seen.data++;
         // A mutation of one field that failed wrote nothing. (With several, the ones before the
         // failing one stand: GraphQL runs them one after the other, each its own write.)
         if (query.startsWith('mutation') && rootFields(query) === 1 && reply.body.errors?.length && reply.body.data == null) {
-          expect(await fingerprint(), `${query.slice(0, 300)} failed but wrote`).toBe(before);
+          expect(await fingerprint(server), `${query.slice(0, 300)} failed but wrote`).toBe(before);
         }
       }),
       { numRuns: 150 },
@@ -222,19 +218,19 @@ describe('GraphQL fuzzing: never a 5xx, never internals, never a partial write',
     expect(seen.errors).toBeGreaterThan(0);
   });
 
-  it('broken syntax', async () => {
+  it('broken syntax', async ({ server }) => {
     await fc.assert(
       fc.asyncProperty(broken, async (query) => {
-        const before = await fingerprint();
-        const reply = await post({ query });
+        const before = await fingerprint(server);
+        const reply = await post(server, { query });
         checkAnswer(reply, query);
-        if (rootFields(query) === null) expect(await fingerprint()).toBe(before); // never ran
+        if (rootFields(query) === null) expect(await fingerprint(server)).toBe(before); // never ran
       }),
       { numRuns: 60 },
     );
   });
 
-  it('huge, deep and mistyped variables, and request bodies of every shape', async () => {
+  it('huge, deep and mistyped variables, and request bodies of every shape', async ({ server }) => {
     const deep = (n: number): unknown => (n === 0 ? 'bottom' : { d: deep(n - 1) });
     const variables = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
@@ -266,18 +262,18 @@ describe('GraphQL fuzzing: never a 5xx, never internals, never a partial write',
     );
     await fc.assert(
       fc.asyncProperty(envelope, async (raw) => {
-        const before = await fingerprint();
-        const reply = await post(undefined, raw);
+        const before = await fingerprint(server);
+        const reply = await post(server, undefined, raw);
         checkAnswer(reply, raw.slice(0, 300));
-        if (reply.body.errors?.length && reply.body.data == null) expect(await fingerprint()).toBe(before);
+        if (reply.body.errors?.length && reply.body.data == null) expect(await fingerprint(server)).toBe(before);
       }),
       { numRuns: 60 },
     );
   });
 
-  it('a NUL character in an id or a cursor is never a failure of the server', async () => {
+  it('a NUL character in an id or a cursor is never a failure of the server', async ({ server }) => {
     const cursor = Buffer.from(JSON.stringify(['session', 'a\u0000'])).toString('base64url');
-    const reply = await post({
+    const reply = await post(server, {
       query: `query($id: ID!) { session(id: $id) { id } message(id: $id) { id } artifact(id: $id) { id } sessions(after: "${cursor}") { totalCount } }`,
       variables: { id: 'session_\u0000' },
     });
@@ -287,7 +283,7 @@ describe('GraphQL fuzzing: never a 5xx, never internals, never a partial write',
     for (const error of reply.body.errors ?? []) expect(error.extensions.code).toBe('BAD_USER_INPUT');
   });
 
-  it('addMessages is all or nothing, whatever the batch holds', async () => {
+  it('addMessages is all or nothing, whatever the batch holds', async ({ server }) => {
     const good = fc.record({ role: fc.constantFrom('USER', 'ASSISTANT', 'SYSTEM', 'TOOL'), content: fc.string({ unit: 'grapheme', maxLength: 50 }) });
     const bad = fc.oneof(
       fc.record({ role: fc.constantFrom('user', 'ROBOT', ''), content: fc.string() }),
@@ -300,13 +296,13 @@ describe('GraphQL fuzzing: never a 5xx, never internals, never a partial write',
     const batch = fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: bad }), { minLength: 1, maxLength: 12 });
     await fc.assert(
       fc.asyncProperty(batch, async (messages) => {
-        const before = (await ts.storage.historyCounts([sessionId])).get(sessionId) ?? 0;
-        const reply = await post({
+        const before = (await server.storage.historyCounts([sessionId])).get(sessionId) ?? 0;
+        const reply = await post(server, {
           query: 'mutation($s: ID!, $m: [NewMessageInput!]!) { addMessages(sessionId: $s, messages: $m) { id seq } }',
           variables: { s: sessionId, m: messages },
         });
         checkAnswer(reply, JSON.stringify(messages).slice(0, 300));
-        const after = (await ts.storage.historyCounts([sessionId])).get(sessionId) ?? 0;
+        const after = (await server.storage.historyCounts([sessionId])).get(sessionId) ?? 0;
         if (reply.body.data?.addMessages) {
           expect(reply.body.data.addMessages).toHaveLength(messages.length);
           expect(after).toBe(before + messages.length);

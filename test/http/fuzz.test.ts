@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it, test, type TestServer } from '../support/server-fixture.js';
 
 /**
  * Bad input to every REST endpoint, generated: random and malformed bodies, query strings,
@@ -9,22 +8,21 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * refused request changes nothing.
  */
 
-let ts: TestServer;
 const fixture: { sessionId: string; messageId: string; artifactId: string } = { sessionId: '', messageId: '', artifactId: '' };
 
 /** What no response may contain: stack frames, SQL, driver or file-system internals. */
 const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|SQLITE_|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b|ECONN|relation "|syntax error at|Unexpected error/;
 
-async function send(method: string, path: string, body: string | Uint8Array | undefined, headers: Record<string, string>) {
+async function send(server: TestServer, method: string, path: string, body: string | Uint8Array | undefined, headers: Record<string, string>) {
   const payload = method === 'GET' || method === 'HEAD' ? undefined : (body as BodyInit | undefined);
-  const response = await fetch(`${ts.url}${path}`, { method, headers, body: payload });
+  const response = await fetch(`${server.url}${path}`, { method, headers, body: payload });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text };
 }
 
 /** Everything a refused request could have touched, read from the storage directly. */
-async function fingerprint(): Promise<string> {
-  const { storage } = ts;
+async function fingerprint(server: TestServer): Promise<string> {
+  const { storage } = server;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
     storage.countMetrics({}),
@@ -36,20 +34,18 @@ async function fingerprint(): Promise<string> {
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state, sessionRows });
 }
 
-beforeAll(async () => {
-  ts = await startTestServer();
+test.beforeAll(async ({ server }) => {
   const json = { 'content-type': 'application/json' };
-  const session = JSON.parse((await send('POST', '/storage/sessions', JSON.stringify({ agent_name: 'fuzz' }), json)).text);
+  const session = JSON.parse((await send(server, 'POST', '/storage/sessions', JSON.stringify({ agent_name: 'fuzz' }), json)).text);
   fixture.sessionId = session.id;
-  const message = JSON.parse((await send('POST', '/storage/history', JSON.stringify({ session_id: session.id, role: 'user', content: 'hi' }), json)).text);
+  const message = JSON.parse((await send(server, 'POST', '/storage/history', JSON.stringify({ session_id: session.id, role: 'user', content: 'hi' }), json)).text);
   fixture.messageId = message.id;
   const artifact = JSON.parse(
-    (await send('POST', '/storage/artifacts', JSON.stringify({ session_id: session.id, name: 'a', type: 't', path: '/p', size: 1 }), json)).text,
+    (await send(server, 'POST', '/storage/artifacts', JSON.stringify({ session_id: session.id, name: 'a', type: 't', path: '/p', size: 1 }), json)).text,
   );
   fixture.artifactId = artifact.id;
-  await send('PUT', `/storage/state/${session.id}`, JSON.stringify({ data: { step: 1 } }), json);
+  await send(server, 'PUT', `/storage/state/${session.id}`, JSON.stringify({ data: { step: 1 } }), json);
 });
-afterAll(() => ts.close());
 
 // --- generators -------------------------------------------------------------------------------
 
@@ -165,11 +161,11 @@ const request = fc
 
 // --- properties -------------------------------------------------------------------------------
 
-async function check(method: string, path: string, payload: string | Uint8Array | undefined, headers: Record<string, string>): Promise<number> {
-  const before = await fingerprint();
+async function check(server: TestServer, method: string, path: string, payload: string | Uint8Array | undefined, headers: Record<string, string>): Promise<number> {
+  const before = await fingerprint(server);
   let reply;
   try {
-    reply = await send(method, path, payload, headers);
+    reply = await send(server, method, path, payload, headers);
   } catch (error) {
     // Requests fetch itself refuses to send (an invalid URL or header) never reach the server.
     if (/Invalid URL|invalid header|Headers|ByteString|not a legal HTTP/i.test(String((error as Error).message))) return -1;
@@ -181,16 +177,16 @@ async function check(method: string, path: string, payload: string | Uint8Array 
   expect(reply.headers.get('x-request-id'), where).toBeTruthy();
   if (method !== 'HEAD' && reply.status !== 204) expect(reply.headers.get('content-type'), where).toMatch(/application\/json/);
   // A refused request writes nothing.
-  if (reply.status >= 400) expect(await fingerprint(), `${where} → ${reply.status} changed the data`).toBe(before);
+  if (reply.status >= 400) expect(await fingerprint(server), `${where} → ${reply.status} changed the data`).toBe(before);
   return reply.status;
 }
 
 describe('REST fuzzing: never a 5xx, never internals, never a partial write', () => {
-  it('random requests to every endpoint (methods, ids, query strings, headers, bodies)', async () => {
+  it('random requests to every endpoint (methods, ids, query strings, headers, bodies)', async ({ server }) => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const status = await check(r.method, `${r.path}${r.query}`, r.body, r.headers as Record<string, string>);
+        const status = await check(server, r.method, `${r.path}${r.query}`, r.body, r.headers as Record<string, string>);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }),
       { numRuns: 200 },
@@ -200,7 +196,7 @@ describe('REST fuzzing: never a 5xx, never internals, never a partial write', ()
     expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
   });
 
-  it('a NUL character in an id, key or query value is bad input (422) on every backend, not a lookup', async () => {
+  it('a NUL character in an id, key or query value is bad input (422) on every backend, not a lookup', async ({ server }) => {
     const cases: [string, string, string[]][] = [
       ['GET', '/storage/sessions/a%00b', ['path', 'id']],
       ['PUT', '/storage/state/%00', ['path', 'session_id']],
@@ -211,13 +207,13 @@ describe('REST fuzzing: never a 5xx, never internals, never a partial write', ()
       ['GET', '/storage/metrics?entity_name=%00', ['query', 'entity_name']],
     ];
     for (const [method, path, loc] of cases) {
-      const reply = await send(method, path, method === 'PUT' ? JSON.stringify({ data: 1 }) : undefined, { 'content-type': 'application/json' });
+      const reply = await send(server, method, path, method === 'PUT' ? JSON.stringify({ data: 1 }) : undefined, { 'content-type': 'application/json' });
       expect(reply.status, `${method} ${path}`).toBe(422);
       expect(JSON.parse(reply.text).detail[0]).toEqual({ loc, msg: 'must not contain NUL characters', type: 'value_error' });
     }
   });
 
-  it('malformed bodies to every write, as JSON', async () => {
+  it('malformed bodies to every write, as JSON', async ({ server }) => {
     const writes: [string, string][] = [
       ['POST', '/storage/sessions'],
       ['PUT', `/storage/sessions/{s}`],
@@ -229,7 +225,7 @@ describe('REST fuzzing: never a 5xx, never internals, never a partial write', ()
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...writes), body, async ([method, path], payload) => {
-        const status = await check(method, path.replace('{s}', fixture.sessionId), payload, { 'content-type': 'application/json' });
+        const status = await check(server, method, path.replace('{s}', fixture.sessionId), payload, { 'content-type': 'application/json' });
         expect([200, 400, 404, 413, 422], `${method} ${path}`).toContain(status);
       }),
       { numRuns: 80 },

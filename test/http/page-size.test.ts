@@ -1,9 +1,6 @@
 import { getNamedType, isObjectType } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema.js';
-import { graphqlClient } from '../graphql/client.js';
-import { client } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it, test } from '../support/server-fixture.js';
 
 /**
  * One default page size and one ceiling (MAX_PAGE_SIZE) for every list, on both doors: with
@@ -13,15 +10,11 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const MAX = 5;
 const ROWS = MAX + 2;
 
-let ts: TestServer;
-let api: ReturnType<typeof client>;
-let gql: ReturnType<typeof graphqlClient>;
 let sessionId: string;
 
-beforeAll(async () => {
-  ts = await startTestServer({ MAX_PAGE_SIZE: String(MAX) });
-  api = client(ts.url);
-  gql = graphqlClient(ts.url);
+test.override({ env: { MAX_PAGE_SIZE: String(MAX) } });
+
+test.beforeAll(async ({ api }) => {
   // ROWS of everything: sessions of one agent, and in one of them messages, artifacts, forks, metrics.
   for (let i = 0; i < ROWS; i++) await api.post('/storage/sessions', { agent_name: 'paged' });
   sessionId = (await api.post('/storage/sessions', { agent_name: 'paged-parent' })).body.id as string;
@@ -33,7 +26,6 @@ beforeAll(async () => {
   }
   for (let i = 0; i < ROWS; i++) expect((await api.post(`/storage/sessions/${sessionId}/fork`, { up_to_message_id: messageId })).status).toBe(200);
 });
-afterAll(() => ts.close());
 
 describe('REST lists with MAX_PAGE_SIZE=5', () => {
   const lists = () => [
@@ -44,14 +36,14 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
     `/storage/sessions/${sessionId}/forks`,
   ];
 
-  it('answer at most 5 by default, with a Link to the rest that ends where the list does', async () => {
+  it('answer at most 5 by default, with a Link to the rest that ends where the list does', async ({ server, api }) => {
     for (const path of lists()) {
       const first = await api.get(path);
       expect(first.status, path).toBe(200);
       expect(first.body, path).toHaveLength(MAX);
       const link = first.headers.get('link');
       expect(link, path).toMatch(/^<[^>]+>; rel="next"$/);
-      const next = new URL(link!.slice(1, link!.indexOf('>')), ts.url);
+      const next = new URL(link!.slice(1, link!.indexOf('>')), server.url);
       expect(next.searchParams.get('offset'), path).toBe(String(MAX));
       const rest = await api.get(next.pathname + next.search);
       expect(rest.body, path).toHaveLength(ROWS - MAX);
@@ -61,7 +53,7 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
     }
   });
 
-  it('answer the page asked for without a Link, and refuse a limit above 5 as before', async () => {
+  it('answer the page asked for without a Link, and refuse a limit above 5 as before', async ({ api }) => {
     for (const path of lists()) {
       const asked = await api.get(`${path}${path.includes('?') ? '&' : '?'}limit=${MAX}`);
       expect(asked.body, path).toHaveLength(MAX);
@@ -72,7 +64,7 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
     }
   });
 
-  it('a list that fits in one page has no Link', async () => {
+  it('a list that fits in one page has no Link', async ({ api }) => {
     const history = await api.get(`/storage/history?session_id=${sessionId}&after_seq=${ROWS - MAX}`);
     expect(history.body.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5, 6, 7]);
     expect(history.headers.get('link')).toBeNull();
@@ -81,7 +73,7 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
 });
 
 describe('GraphQL connections with MAX_PAGE_SIZE=5', () => {
-  it('every connection answers at most 5 nodes without paging arguments, and says that more follow', async () => {
+  it('every connection answers at most 5 nodes without paging arguments, and says that more follow', async ({ gql }) => {
     let checked = 0;
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || !['Query', 'Session'].includes(type.name)) continue;

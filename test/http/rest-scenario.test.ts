@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from '../support/server-fixture.js';
 
 /** The original service's 16-step integration test, replayed against this one, in order. */
 describe('REST: the original 16-step scenario', () => {
-  let ts: TestServer;
-  let api: ReturnType<typeof client>;
   let sessionId: string;
   let artifactId: string;
 
-  beforeAll(async () => {
-    ts = await startTestServer();
-    api = client(ts.url);
-  });
-  afterAll(() => ts.close());
-
-  it('1. health check', async () => {
+  it('1. health check', async ({ server, api }) => {
     const r = await api.get('/health');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'healthy', backend: ts.backend.kind });
+    expect(r.body).toMatchObject({ status: 'healthy', backend: server.backend.kind });
     expect(typeof r.body.version).toBe('string');
   });
 
-  it('2. create session', async () => {
+  it('2. create session', async ({ api }) => {
     const r = await api.post('/storage/sessions', { agent_name: 'research_orchestrator', user_id: 'user_123' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ agent_name: 'research_orchestrator', user_id: 'user_123', status: 'active', metadata: {} });
@@ -32,7 +22,7 @@ describe('REST: the original 16-step scenario', () => {
     sessionId = r.body.id;
   });
 
-  it('3. get session', async () => {
+  it('3. get session', async ({ api }) => {
     const r = await api.get(`/storage/sessions/${sessionId}`);
     expect(r.status).toBe(200);
     expect(r.body.id).toBe(sessionId);
@@ -41,7 +31,7 @@ describe('REST: the original 16-step scenario', () => {
     expect(r.body).toMatchObject({ parent_id: null, forked_from_message_id: null, expires_at: null });
   });
 
-  it('4. add messages (3)', async () => {
+  it('4. add messages (3)', async ({ api }) => {
     for (const [role, content] of [
       ['user', 'What is quantum computing?'],
       ['assistant', 'Quantum computing uses qubits...'],
@@ -54,7 +44,7 @@ describe('REST: the original 16-step scenario', () => {
     }
   });
 
-  it('5. get conversation history', async () => {
+  it('5. get conversation history', async ({ api }) => {
     const r = await api.get(`/storage/history?session_id=${sessionId}`);
     expect(r.status).toBe(200);
     expect(Array.isArray(r.body)).toBe(true);
@@ -65,19 +55,19 @@ describe('REST: the original 16-step scenario', () => {
     ]);
   });
 
-  it('6. update agent state', async () => {
+  it('6. update agent state', async ({ api }) => {
     const r = await api.put(`/storage/state/${sessionId}`, { data: { context: 'quantum computing', depth: 3 } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ session_id: sessionId, data: { context: 'quantum computing', depth: 3 } });
   });
 
-  it('7. get agent state', async () => {
+  it('7. get agent state', async ({ api }) => {
     const r = await api.get(`/storage/state/${sessionId}`);
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual({ context: 'quantum computing', depth: 3 });
   });
 
-  it('8. create artifact', async () => {
+  it('8. create artifact', async ({ api }) => {
     const r = await api.post('/storage/artifacts', {
       session_id: sessionId,
       name: 'report.pdf',
@@ -92,13 +82,13 @@ describe('REST: the original 16-step scenario', () => {
     artifactId = r.body.id;
   });
 
-  it('9. list artifacts', async () => {
+  it('9. list artifacts', async ({ api }) => {
     const r = await api.get(`/storage/artifacts?session_id=${sessionId}`);
     expect(r.status).toBe(200);
     expect(r.body.map((a: { id: string }) => a.id)).toEqual([artifactId]);
   });
 
-  it('10. record metrics (2)', async () => {
+  it('10. record metrics (2)', async ({ api }) => {
     for (const value of [1.5, 2.5]) {
       const r = await api.post('/storage/metrics', {
         entity_type: 'agent',
@@ -113,40 +103,40 @@ describe('REST: the original 16-step scenario', () => {
     }
   });
 
-  it('11. query metrics', async () => {
+  it('11. query metrics', async ({ api }) => {
     const r = await api.get('/storage/metrics?entity_type=agent&entity_name=research_orchestrator');
     expect(r.status).toBe(200);
     expect(r.body.map((m: { value: number }) => m.value)).toEqual([1.5, 2.5]);
   });
 
-  it('12. set cache with TTL', async () => {
+  it('12. set cache with TTL', async ({ api }) => {
     const r = await api.put('/storage/cache/test_key', { value: { cached: 'data' }, ttl: 60 });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ key: 'test_key', value: { cached: 'data' }, ttl: 60 });
   });
 
-  it('13. get cache', async () => {
+  it('13. get cache', async ({ api }) => {
     const r = await api.get('/storage/cache/test_key');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ key: 'test_key', value: { cached: 'data' }, ttl: 60 });
     for (const field of ['created_at', 'accessed_at']) expect(typeof r.body[field]).toBe('string');
   });
 
-  it('14. list sessions with filters', async () => {
+  it('14. list sessions with filters', async ({ api }) => {
     const r = await api.get('/storage/sessions?agent_name=research_orchestrator&status=active');
     expect(r.status).toBe(200);
     expect(r.body.map((s: { id: string }) => s.id)).toEqual([sessionId]);
   });
 
-  it('15. update session status', async () => {
-    ts.clock.advance(1000);
+  it('15. update session status', async ({ server, api }) => {
+    server.clock.advance(1000);
     const r = await api.put(`/storage/sessions/${sessionId}`, { status: 'ended' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'ended', agent_name: 'research_orchestrator', user_id: 'user_123' });
     expect(r.body.updated_at > r.body.created_at).toBe(true);
   });
 
-  it('16. delete session (cascade cleanup)', async () => {
+  it('16. delete session (cascade cleanup)', async ({ api }) => {
     expect((await api.del(`/storage/sessions/${sessionId}`)).status).toBe(200);
     expect((await api.get(`/storage/sessions/${sessionId}`)).body).toEqual({ detail: 'Session not found' });
     expect((await api.get(`/storage/history?session_id=${sessionId}`)).body).toEqual([]);

@@ -1,45 +1,35 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { client, type JsonClient } from '../support/http.js';
+import { describe, expect, it, type TestServer } from '../support/server-fixture.js';
 
-let ts: TestServer;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  api = client(ts.url);
-});
-afterAll(() => ts.close());
-
-async function newSession(body: Record<string, unknown> = {}): Promise<string> {
+async function newSession(api: JsonClient, body: Record<string, unknown> = {}): Promise<string> {
   const r = await api.post('/storage/sessions', { agent_name: 'agent', ...body });
   expect(r.status).toBe(200);
   return r.body.id as string;
 }
 
-async function sessionCount(): Promise<number> {
-  return ts.storage.countSessions({});
+async function sessionCount(server: TestServer): Promise<number> {
+  return server.storage.countSessions({});
 }
 
 describe('sessions', () => {
-  it('creates with defaults and round-trips metadata exactly', async () => {
+  it('creates with defaults and round-trips metadata exactly', async ({ api }) => {
     const metadata = { nested: { deep: [1, 2.5, -3e-7, 'ünïcödé 😀 مرحبا', null, true] }, quote: '"\\\n\t', empty: {} };
     const r = await api.post('/storage/sessions', { agent_name: 'a', metadata });
     expect(r.body).toMatchObject({ agent_name: 'a', user_id: null, status: 'active', metadata });
     expect((await api.get(`/storage/sessions/${r.body.id}`)).body.metadata).toEqual(metadata);
   });
 
-  it('accepts a status on create and rejects unknown ones', async () => {
+  it('accepts a status on create and rejects unknown ones', async ({ api }) => {
     expect((await api.post('/storage/sessions', { agent_name: 'a', status: 'paused' })).body.status).toBe('paused');
     const bad = await api.post('/storage/sessions', { agent_name: 'a', status: 'sleeping' });
     expect(bad.status).toBe(422);
     expect(bad.body.detail[0].loc).toEqual(['body', 'status']);
   });
 
-  it('PUT is a partial update that moves updated_at', async () => {
-    const id = await newSession({ user_id: 'u', metadata: { k: 1 } });
-    ts.clock.advance(5000);
+  it('PUT is a partial update that moves updated_at', async ({ server, api }) => {
+    const id = await newSession(api, { user_id: 'u', metadata: { k: 1 } });
+    server.clock.advance(5000);
     const r = await api.put(`/storage/sessions/${id}`, { status: 'paused' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ agent_name: 'agent', user_id: 'u', status: 'paused', metadata: { k: 1 } });
@@ -48,8 +38,8 @@ describe('sessions', () => {
     expect(r2.body).toMatchObject({ agent_name: 'b', status: 'paused', metadata: { k: 2 } });
   });
 
-  it('PUT validates and 404s', async () => {
-    const id = await newSession();
+  it('PUT validates and 404s', async ({ api }) => {
+    const id = await newSession(api);
     expect((await api.put(`/storage/sessions/${id}`, { status: 'done' })).status).toBe(422);
     expect((await api.put(`/storage/sessions/${id}`, { metadata: [1] })).status).toBe(422);
     expect((await api.get(`/storage/sessions/${id}`)).body.status).toBe('active');
@@ -58,10 +48,10 @@ describe('sessions', () => {
     expect(missing.body).toEqual({ detail: 'Session not found' });
   });
 
-  it('lists newest first with filters, limit and offset', async () => {
+  it('lists newest first with filters, limit and offset', async ({ api }) => {
     const agent = `lister-${Date.now()}`;
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await newSession({ agent_name: agent, user_id: i % 2 ? 'odd' : 'even', status: i === 4 ? 'ended' : 'active' }));
+    for (let i = 0; i < 5; i++) ids.push(await newSession(api, { agent_name: agent, user_id: i % 2 ? 'odd' : 'even', status: i === 4 ? 'ended' : 'active' }));
     const all = await api.get(`/storage/sessions?agent_name=${agent}`);
     expect(all.body.map((s: { id: string }) => s.id)).toEqual([...ids].reverse());
     const page = await api.get(`/storage/sessions?agent_name=${agent}&limit=2&offset=1`);
@@ -72,8 +62,8 @@ describe('sessions', () => {
     expect(ended.body.map((s: { id: string }) => s.id)).toEqual([ids[4]]);
   });
 
-  it('rejects bad list parameters with 422 naming the parameter', async () => {
-    for (const query of ['limit=0', 'limit=-1', 'limit=abc', 'limit=1.5', 'offset=-1', 'status=nope', `limit=${ts.config.maxPageSize + 1}`]) {
+  it('rejects bad list parameters with 422 naming the parameter', async ({ server, api }) => {
+    for (const query of ['limit=0', 'limit=-1', 'limit=abc', 'limit=1.5', 'offset=-1', 'status=nope', `limit=${server.config.maxPageSize + 1}`]) {
       const r = await api.get(`/storage/sessions?${query}`);
       expect(r.status, query).toBe(422);
       expect(r.body.detail[0].loc[0]).toBe('query');
@@ -81,8 +71,8 @@ describe('sessions', () => {
     }
   });
 
-  it('says what a numeric parameter must be: a negative one is out of range, not "not a whole number"', async () => {
-    const sessionId = await newSession();
+  it('says what a numeric parameter must be: a negative one is out of range, not "not a whole number"', async ({ api }) => {
+    const sessionId = await newSession(api);
     const cases: [string, string][] = [
       ['/storage/sessions?limit=-1', 'must be at least 1'],
       ['/storage/sessions?limit=0', 'must be at least 1'],
@@ -103,21 +93,21 @@ describe('sessions', () => {
     expect((await api.get('/storage/sessions?offset=-0')).status).toBe(200);
   });
 
-  it('DELETE answers 404 for an unknown session', async () => {
+  it('DELETE answers 404 for an unknown session', async ({ api }) => {
     expect((await api.del('/storage/sessions/session_unknown')).status).toBe(404);
   });
 });
 
 describe('history', () => {
-  it('requires an existing session and writes nothing otherwise', async () => {
+  it('requires an existing session and writes nothing otherwise', async ({ api }) => {
     const r = await api.post('/storage/history', { session_id: 'session_missing', role: 'user', content: 'x' });
     expect(r.status).toBe(404);
     expect(r.body).toEqual({ detail: 'Session not found' });
     expect((await api.get('/storage/history?session_id=session_missing')).body).toEqual([]);
   });
 
-  it('validates role, content and session_id', async () => {
-    const id = await newSession();
+  it('validates role, content and session_id', async ({ api }) => {
+    const id = await newSession(api);
     const cases: [Record<string, unknown>, string][] = [
       [{ session_id: id, role: 'robot', content: 'x' }, 'role'],
       [{ session_id: id, role: 'user' }, 'content'],
@@ -133,15 +123,15 @@ describe('history', () => {
     expect((await api.get(`/storage/history?session_id=${id}`)).body).toEqual([]);
   });
 
-  it('GET and DELETE require session_id', async () => {
+  it('GET and DELETE require session_id', async ({ api }) => {
     const r = await api.get('/storage/history');
     expect(r.status).toBe(422);
     expect(r.body.detail[0].loc).toEqual(['query', 'session_id']);
     expect((await api.del('/storage/history')).status).toBe(422);
   });
 
-  it('keeps insertion order for 200 concurrent appends within one millisecond', async () => {
-    const id = await newSession();
+  it('keeps insertion order for 200 concurrent appends within one millisecond', async ({ api }) => {
+    const id = await newSession(api);
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => api.post('/storage/history', { session_id: id, role: 'user', content: `m${i}` })),
     );
@@ -158,8 +148,8 @@ describe('history', () => {
     for (const m of history) expect(acknowledged.get(m.id)).toBe(m.seq);
   });
 
-  it('pages with limit and offset and clears', async () => {
-    const id = await newSession();
+  it('pages with limit and offset and clears', async ({ api }) => {
+    const id = await newSession(api);
     for (let i = 0; i < 5; i++) await api.post('/storage/history', { session_id: id, role: 'assistant', content: `c${i}` });
     const page = await api.get(`/storage/history?session_id=${id}&limit=2&offset=2`);
     expect(page.body.map((m: { content: string }) => m.content)).toEqual(['c2', 'c3']);
@@ -171,8 +161,8 @@ describe('history', () => {
     expect((await api.get(`/storage/sessions/${id}`)).status).toBe(200);
   });
 
-  it('round-trips unicode and 200 KB content exactly', async () => {
-    const id = await newSession();
+  it('round-trips unicode and 200 KB content exactly', async ({ api }) => {
+    const id = await newSession(api);
     const big = 'Ωμέγα 😀 \u0000 nul, "quotes" \\ '.repeat(7000);
     expect(Buffer.byteLength(big)).toBeGreaterThan(200_000);
     const r = await api.post('/storage/history', { session_id: id, role: 'tool', content: big, metadata: { tool: 'ƒ' } });
@@ -182,8 +172,8 @@ describe('history', () => {
     expect(stored.metadata).toEqual({ tool: 'ƒ' });
   });
 
-  it('refuses text that is not valid Unicode instead of corrupting it', async () => {
-    const id = await newSession();
+  it('refuses text that is not valid Unicode instead of corrupting it', async ({ api }) => {
+    const id = await newSession(api);
     const r = await api.post('/storage/history', `{"session_id":"${id}","role":"user","content":"\\ud800"}`);
     expect(r.status).toBe(422);
     expect(r.body.detail[0].loc).toEqual(['body', 'content']);
@@ -191,26 +181,26 @@ describe('history', () => {
 });
 
 describe('state', () => {
-  it('404s when missing, upserts any JSON, moves updated_at, deletes', async () => {
-    const id = await newSession();
+  it('404s when missing, upserts any JSON, moves updated_at, deletes', async ({ server, api }) => {
+    const id = await newSession(api);
     const missing = await api.get(`/storage/state/${id}`);
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ detail: 'State not found' });
     for (const data of [{ a: 1 }, [1, 'two'], 'text', 42, null, { deep: { er: [{ x: 'ÿ' }] } }]) {
-      ts.clock.advance(10);
+      server.clock.advance(10);
       const put = await api.put(`/storage/state/${id}`, { data });
       expect(put.status).toBe(200);
       const got = await api.get(`/storage/state/${id}`);
       expect(got.body.data).toEqual(data);
-      expect(got.body.updated_at).toBe(new Date(ts.clock.now()).toISOString());
+      expect(got.body.updated_at).toBe(new Date(server.clock.now()).toISOString());
     }
     expect((await api.del(`/storage/state/${id}`)).status).toBe(200);
     expect((await api.get(`/storage/state/${id}`)).status).toBe(404);
     expect((await api.del(`/storage/state/${id}`)).status).toBe(404);
   });
 
-  it('requires data and an existing session', async () => {
-    const id = await newSession();
+  it('requires data and an existing session', async ({ api }) => {
+    const id = await newSession(api);
     const r = await api.put(`/storage/state/${id}`, { value: 1 });
     expect(r.status).toBe(422);
     expect(r.body.detail[0].loc).toEqual(['body', 'data']);
@@ -221,8 +211,8 @@ describe('state', () => {
 });
 
 describe('artifacts', () => {
-  it('creates, lists in creation order, gets and deletes', async () => {
-    const id = await newSession();
+  it('creates, lists in creation order, gets and deletes', async ({ api }) => {
+    const id = await newSession(api);
     const a = await api.post('/storage/artifacts', { session_id: id, name: 'a.py', type: 'code', path: 's3://b/a.py', size: 0 });
     const b = await api.post('/storage/artifacts', { session_id: id, name: 'b.png', type: 'image', path: '/tmp/b.png', size: 2 ** 40 });
     expect(a.body).toMatchObject({ session_id: id, name: 'a.py', size: 0, metadata: {} });
@@ -236,8 +226,8 @@ describe('artifacts', () => {
     expect(gone.body).toEqual({ detail: 'Artifact not found' });
   });
 
-  it('rejects bad sizes and unknown sessions, writing nothing', async () => {
-    const id = await newSession();
+  it('rejects bad sizes and unknown sessions, writing nothing', async ({ api }) => {
+    const id = await newSession(api);
     for (const size of [-1, 1.5, '10', null]) {
       const r = await api.post('/storage/artifacts', { session_id: id, name: 'x', type: 't', path: 'p', size });
       expect(r.status, String(size)).toBe(422);
@@ -250,12 +240,12 @@ describe('artifacts', () => {
 });
 
 describe('metrics', () => {
-  it('records with a default timestamp and filters by every field and time range', async () => {
+  it('records with a default timestamp and filters by every field and time range', async ({ server, api }) => {
     const entity = `e-${Date.now()}`;
     const post = (body: Record<string, unknown>) =>
       api.post('/storage/metrics', { entity_type: 'tool', entity_name: entity, metric_name: 'calls', value: 1, ...body });
     const now = await post({});
-    expect(now.body.timestamp).toBe(new Date(ts.clock.now()).toISOString());
+    expect(now.body.timestamp).toBe(new Date(server.clock.now()).toISOString());
     expect(now.body).toMatchObject({ session_id: null, labels: {} });
     await post({ timestamp: '2025-01-01T00:00:00Z', value: 10, metric_name: 'latency' });
     await post({ timestamp: '2025-01-02T00:00:00+02:00', value: 20, metric_name: 'latency', session_id: 'session_m' });
@@ -272,7 +262,7 @@ describe('metrics', () => {
     expect(limited.body).toHaveLength(1);
   });
 
-  it('rejects non-numeric values and bad timestamps', async () => {
+  it('rejects non-numeric values and bad timestamps', async ({ api }) => {
     const base = { entity_type: 't', entity_name: 'n', metric_name: 'm' };
     for (const [body, field] of [
       [{ ...base, value: 'fast' }, 'value'],
@@ -291,29 +281,29 @@ describe('metrics', () => {
 });
 
 describe('cache', () => {
-  it('sets, reads (moving accessed_at), expires on read, and deletes', async () => {
+  it('sets, reads (moving accessed_at), expires on read, and deletes', async ({ server, api }) => {
     const set = await api.put('/storage/cache/greeting', { value: { hello: 'wörld' }, ttl: 60 });
     expect(set.body).toMatchObject({ key: 'greeting', value: { hello: 'wörld' }, ttl: 60 });
     expect(set.body.created_at).toBe(set.body.accessed_at);
-    ts.clock.advance(59_000);
+    server.clock.advance(59_000);
     const read = await api.get('/storage/cache/greeting');
     expect(read.status).toBe(200);
     expect(Date.parse(read.body.accessed_at) - Date.parse(read.body.created_at)).toBe(59_000);
-    ts.clock.advance(1_000);
+    server.clock.advance(1_000);
     const expired = await api.get('/storage/cache/greeting');
     expect(expired.status).toBe(404);
     expect(expired.body).toEqual({ detail: 'Cache entry not found' });
-    expect(await ts.storage.cache.store.getCacheEntry('greeting')).toBeNull();
+    expect(await server.storage.cache.store.getCacheEntry('greeting')).toBeNull();
 
     await api.put('/storage/cache/forever', { value: [1, 2] });
-    ts.clock.advance(10 * 365 * 24 * 3600 * 1000);
+    server.clock.advance(10 * 365 * 24 * 3600 * 1000);
     expect((await api.get('/storage/cache/forever')).body).toMatchObject({ value: [1, 2], ttl: null });
     expect((await api.del('/storage/cache/forever')).status).toBe(200);
     expect((await api.get('/storage/cache/forever')).status).toBe(404);
     expect((await api.del('/storage/cache/forever')).status).toBe(404);
   });
 
-  it('takes any URL-encoded key', async () => {
+  it('takes any URL-encoded key', async ({ api }) => {
     for (const key of ['a/b/c', 'with space', 'ключ 🔑', 'q?x=1&y#z', '%41', 'cleanup']) {
       const path = `/storage/cache/${encodeURIComponent(key)}`;
       expect((await api.put(path, { value: key })).body.key).toBe(key);
@@ -322,19 +312,19 @@ describe('cache', () => {
     expect((await api.get('/storage/cache/a/b/c')).body.value).toBe('a/b/c');
   });
 
-  it('cleanup removes only expired entries and says how many', async () => {
+  it('cleanup removes only expired entries and says how many', async ({ server, api }) => {
     await api.post('/storage/cache/cleanup');
     await api.put('/storage/cache/c1', { value: 1, ttl: 1 });
     await api.put('/storage/cache/c2', { value: 2, ttl: 1 });
     await api.put('/storage/cache/c3', { value: 3, ttl: 100 });
-    ts.clock.advance(2000);
+    server.clock.advance(2000);
     const r = await api.post('/storage/cache/cleanup');
     expect(r.status).toBe(200);
     expect(r.body.deleted).toBe(2);
     expect((await api.get('/storage/cache/c3')).status).toBe(200);
   });
 
-  it('rejects bad TTLs and a missing value', async () => {
+  it('rejects bad TTLs and a missing value', async ({ api }) => {
     for (const body of [{ value: 1, ttl: 0 }, { value: 1, ttl: -5 }, { value: 1, ttl: 1.5 }, { value: 1, ttl: '10' }, { ttl: 10 }]) {
       const r = await api.put('/storage/cache/bad', body);
       expect(r.status, JSON.stringify(body)).toBe(422);
@@ -344,8 +334,8 @@ describe('cache', () => {
 });
 
 describe('errors and edges', () => {
-  it('400 for malformed JSON, 422 for non-object bodies, nothing written', async () => {
-    const before = await sessionCount();
+  it('400 for malformed JSON, 422 for non-object bodies, nothing written', async ({ server, api }) => {
+    const before = await sessionCount(server);
     const malformed = await api.post('/storage/sessions', '{"agent_name": ');
     expect(malformed.status).toBe(400);
     expect(typeof malformed.body.detail).toBe('string');
@@ -358,13 +348,13 @@ describe('errors and edges', () => {
     expect(missing.body.detail).toEqual([{ loc: ['body', 'agent_name'], msg: 'field required', type: 'value_error' }]);
     // camelCase names are not part of the REST contract
     expect((await api.post('/storage/sessions', { agentName: 'x' })).status).toBe(422);
-    expect(await sessionCount()).toBe(before);
+    expect(await sessionCount(server)).toBe(before);
   });
 
-  it('400 for bodies that are not UTF-8, on every method, sent whole or in pieces; nothing is stored', async () => {
-    const id = await newSession({ metadata: { k: 'before' } });
+  it('400 for bodies that are not UTF-8, on every method, sent whole or in pieces; nothing is stored', async ({ server, api }) => {
+    const id = await newSession(api, { metadata: { k: 'before' } });
     expect((await api.put(`/storage/state/${id}`, { data: { k: 'before' } })).status).toBe(200);
-    const sessions = await sessionCount();
+    const sessions = await sessionCount(server);
     const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => Buffer.from(p as string)));
     const cases: [string, string, Buffer, string?][] = [
       ['POST', '/storage/sessions', bytes('{"agent_name":"a', [0xff, 0xfe], '"}')],
@@ -381,12 +371,12 @@ describe('errors and edges', () => {
       const pieces = () => new ReadableStream<Uint8Array>({ start: (c) => (body.forEach((b) => c.enqueue(Uint8Array.of(b))), c.close()) });
       for (const chunked of [false, true]) {
         const init = { method, headers: { 'content-type': type }, body: chunked ? pieces() : body, duplex: 'half' };
-        const r = await fetch(ts.url + path, init as RequestInit);
+        const r = await fetch(server.url + path, init as RequestInit);
         expect(r.status, `${method} ${path} ${chunked ? 'chunked' : ''}`).toBe(400);
         expect(await r.json()).toEqual({ detail: 'Request body is not valid UTF-8' });
       }
     }
-    expect(await sessionCount()).toBe(sessions);
+    expect(await sessionCount(server)).toBe(sessions);
     expect((await api.get(`/storage/sessions/${id}`)).body.metadata).toEqual({ k: 'before' });
     expect((await api.get(`/storage/state/${id}`)).body.data).toEqual({ k: 'before' });
     expect((await api.get(`/storage/history?session_id=${id}`)).body).toEqual([]);
@@ -397,12 +387,12 @@ describe('errors and edges', () => {
     // Valid text whose multi-byte characters are cut across pieces is fine.
     const euro = Buffer.from('{"agent_name":"€ 😀"}');
     const split = new ReadableStream<Uint8Array>({ start: (c) => (euro.forEach((b) => c.enqueue(Uint8Array.of(b))), c.close()) });
-    const ok = await fetch(`${ts.url}/storage/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: split, duplex: 'half' } as RequestInit);
+    const ok = await fetch(`${server.url}/storage/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: split, duplex: 'half' } as RequestInit);
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { agent_name: string }).agent_name).toBe('€ 😀');
   });
 
-  it('400 for a query string whose percent-encoded bytes are not UTF-8', async () => {
+  it('400 for a query string whose percent-encoded bytes are not UTF-8', async ({ api }) => {
     for (const query of ['agent_name=%FF', 'agent_name=a%C3', 'user_id=%ED%A0%80']) {
       const r = await api.get(`/storage/sessions?${query}`);
       expect(r.status, query).toBe(400);
@@ -412,19 +402,15 @@ describe('errors and edges', () => {
     expect((await api.get('/storage/sessions?agent_name=100%')).status).toBe(200); // a lone % is itself
   });
 
-  it('413 for bodies above the limit', async () => {
-    const small = await startTestServer({ MAX_BODY_BYTES: '2048' });
-    try {
-      const r = await client(small.url).post('/storage/sessions', { agent_name: 'a', metadata: { pad: 'x'.repeat(4096) } });
-      expect(r.status).toBe(413);
-      expect(r.body.detail).toMatch(/larger than 2048 bytes/);
-      expect(await small.storage.countSessions({})).toBe(0);
-    } finally {
-      await small.close();
-    }
+  it('413 for bodies above the limit', async ({ serve }) => {
+    const small = await serve({ MAX_BODY_BYTES: '2048' });
+    const r = await client(small.url).post('/storage/sessions', { agent_name: 'a', metadata: { pad: 'x'.repeat(4096) } });
+    expect(r.status).toBe(413);
+    expect(r.body.detail).toMatch(/larger than 2048 bytes/);
+    expect(await small.storage.countSessions({})).toBe(0);
   });
 
-  it('unknown routes are 404 JSON, wrong methods 405 with Allow', async () => {
+  it('unknown routes are 404 JSON, wrong methods 405 with Allow', async ({ api }) => {
     const r = await api.get('/storage/nothing');
     expect(r.status).toBe(404);
     expect(r.headers.get('content-type')).toMatch(/application\/json/);
@@ -437,7 +423,7 @@ describe('errors and edges', () => {
     expect((await api.get('/storage/cache/health')).body).toEqual({ detail: 'Cache entry not found' });
   });
 
-  it('serves the service description at /', async () => {
+  it('serves the service description at /', async ({ api }) => {
     const r = await api.get('/');
     expect(r.status).toBe(200);
     expect(r.body.graphql).toBe('/graphql');
@@ -445,7 +431,7 @@ describe('errors and edges', () => {
     expect(r.body.endpoints).toContain('PUT /storage/cache/{key}');
   });
 
-  it('never answers random bodies with a 5xx or leaks internals', async () => {
+  it('never answers random bodies with a 5xx or leaks internals', async ({ api }) => {
     const paths = ['/storage/sessions', '/storage/history', '/storage/artifacts', '/storage/metrics'];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...paths), fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.constantFrom('agent_name', 'session_id', 'role', 'content', 'size', 'value', 'status', 'metadata', 'ttl', 'name', 'type', 'path', 'entity_type', 'entity_name', 'metric_name', 'timestamp', 'labels'), fc.jsonValue({ maxDepth: 2 }))), async (path, body) => {
@@ -457,7 +443,7 @@ describe('errors and edges', () => {
     );
   });
 
-  it('any JSON metadata object round-trips exactly', async () => {
+  it('any JSON metadata object round-trips exactly', async ({ api }) => {
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 5 })), async (metadata) => {
         const created = await api.post('/storage/sessions', { agent_name: 'prop', metadata });

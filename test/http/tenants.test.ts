@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it, test } from '../support/server-fixture.js';
 
 /**
  * Tenant isolation, as a property: two tenants do random things through both doors, and neither
@@ -41,18 +40,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constantFrom('setCache' as const, 'deleteCache' as const), tenant: fc.nat(1), key: fc.nat(CACHE_KEYS.length - 1), value: fc.integer() }),
 );
 
+test.override({ env: AUTH_ENV });
+
 describe('tenant isolation (two tenants, random operations)', () => {
-  let server: TestServer;
   const clients = {} as Record<Tenant, Client>;
   const owned: Record<Tenant, Owned> = { acme: newOwned(), beta: newOwned() };
   /** Everything ever created, by anyone (ids of deleted sessions included: they must stay unreachable). */
   const everySession: string[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer(AUTH_ENV);
+  test.beforeAll(async ({ server }) => {
     for (const tenant of TENANTS) clients[tenant] = keyed(server.url, await createKey(server.url, tenant, ['READ', 'WRITE']));
   });
-  afterAll(() => server.close());
 
   const otherOf = (tenant: Tenant): Tenant => (tenant === 'acme' ? 'beta' : 'acme');
   const pickSession = (pick: number) => (everySession.length ? everySession[pick % everySession.length]! : 'session_none');
@@ -186,7 +184,7 @@ describe('tenant isolation (two tenants, random operations)', () => {
     );
   });
 
-  it('keeps each tenant in a database of its own', async () => {
+  it('keeps each tenant in a database of its own', async ({ server }) => {
     // The default tenant (the bootstrap key's) sees neither.
     const sessions = await server.storage.listSessions({}, { limit: 10_000 });
     const foreign = new Set([...owned.acme.sessions, ...owned.beta.sessions]);

@@ -31,6 +31,11 @@ export function client(baseUrl: string) {
     post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
     put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PUT', path, body, headers),
     del: <T = any>(path: string, headers?: Record<string, string>) => call<T>('DELETE', path, undefined, headers),
+    /** A GraphQL request as plain JSON (no typed document): the status and body as sent. */
+    gql: <T = any>(query: string, variables: Record<string, unknown> = {}, headers?: Record<string, string>) =>
+      call<T>('POST', '/graphql', { query, variables }, headers),
     call,
   };
 }
+
+export type JsonClient = ReturnType<typeof client>;
