@@ -101,7 +101,7 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     // Unexpected errors say "Unexpected error." and nothing else, whatever NODE_ENV says (Yoga's
     // development mode would put the original message and stack trace into the response).
     maskedErrors: { isDev: false },
-    // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
+    // Bodies are limited as REST's are, by http/body-limit.ts (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
     // Scopes are checked per root field, once the operation is known (useScopes).
     context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams }),
