@@ -28,6 +28,8 @@ export interface Config {
   /** Where cache entries live: the main database, or Redis (`redisUrl` required). */
   cacheBackend: 'database' | 'redis';
   redisUrl: string | null;
+  /** Prepended to every key this deployment writes to Redis (rate limits, cache), so that deployments can share one. */
+  redisKeyPrefix: string;
   /** Limits every GraphQL document must keep (graphql-armor), checked before anything runs. */
   graphqlLimits: GraphQLLimits;
   /** Whether `__schema`/`__type` queries are answered (off by default when NODE_ENV=production). */
@@ -54,9 +56,9 @@ export interface AuthConfig {
   mode: 'apikey' | 'none';
   /** The bootstrap admin key (`STORAGE_ADMIN_KEY`): every scope, every tenant's keys. */
   adminKey: string | null;
-  /** Requests per second each API key may make (token bucket, per process); 0: no limit. */
+  /** Requests per second each API key may make on average (auth/rate-limit.ts; shared on Redis with REDIS_URL); 0: no limit. */
   rateLimitPerSecond: number;
-  /** How many requests a key may make at once above the steady rate. */
+  /** How many requests a key may make at once (the window's budget, auth/rate-limit.ts). */
   rateLimitBurst: number;
 }
 
@@ -202,6 +204,10 @@ const envSchema = z.object({
     .trim()
     .regex(/^rediss?:\/\//i, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[^\s]{1,100}$/, 'REDIS_KEY_PREFIX must be 1 to 100 characters without spaces (e.g. agent-storage:prod:)')
+    .default('agent-storage:'),
   NODE_ENV: z.string().trim().optional(),
   GRAPHQL_MAX_DEPTH: intFrom('GRAPHQL_MAX_DEPTH', 1, 1000, 7),
   GRAPHQL_MAX_ALIASES: intFrom('GRAPHQL_MAX_ALIASES', 0, 10_000, 15),
@@ -303,6 +309,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pgPoolSize: e.PG_POOL_SIZE,
     cacheBackend: e.CACHE_BACKEND,
     redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     graphqlLimits: {
       depth: e.GRAPHQL_MAX_DEPTH,
       aliases: e.GRAPHQL_MAX_ALIASES,

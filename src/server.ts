@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ApiKeys } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticate.js';
 import { requireScope } from './auth/principal.js';
-import { RateLimiter } from './auth/rate-limit.js';
+import { memoryRateLimiter, openRateLimiter, type RateLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
@@ -37,6 +37,11 @@ export interface AppDeps {
    * revocation delay, REVOCATION_DELAY_MS); tests of other replicas' revocations shorten it.
    */
   streamKeyCheckMs?: number;
+  /**
+   * Per-key request budgets. `startServer` opens them (on Redis when REDIS_URL is set) and closes
+   * them with the server; `createApp` counts in this process unless given one.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
@@ -47,7 +52,10 @@ export function createApp(deps: AppDeps): App {
 }
 
 /** The app and its open event streams (which `startServer` ends on shutdown). */
-function buildApp({ storage, tenants, config, logger, clock = systemClock, streamKeyCheckMs }: AppDeps): { app: App; streams: EventStreams } {
+function buildApp({ storage, tenants, config, logger, clock = systemClock, streamKeyCheckMs, rateLimiter = memoryRateLimiter(config) }: AppDeps): {
+  app: App;
+  streams: EventStreams;
+} {
   const storages = tenants ?? Tenants.only(storage);
   const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
   const streams = new EventStreams(config.events, { current: (principal) => authenticator.current(principal), intervalMs: streamKeyCheckMs });
@@ -57,7 +65,6 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     streams.endKey(id);
   };
   const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), revoked);
-  const rateLimiter = new RateLimiter(config.auth.rateLimitPerSecond, config.auth.rateLimitBurst);
   const authorize = async (request: Request, scope: ApiKeyScope) => {
     const { principal, storage } = callerOf(request);
     requireScope(principal, scope);
@@ -94,7 +101,7 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     // Unexpected errors say "Unexpected error." and nothing else, whatever NODE_ENV says (Yoga's
     // development mode would put the original message and stack trace into the response).
     maskedErrors: { isDev: false },
-    // Bodies are limited by graphqlLimitPlugins (MAX_BODY_BYTES, with our error code).
+    // Bodies are limited as REST's are, by http/body-limit.ts (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
     // Scopes are checked per root field, once the operation is known (useScopes).
     context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams }),
@@ -128,7 +135,10 @@ export interface RunningServer {
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const { config, logger } = deps;
-  const { app, streams } = buildApp(deps);
+  // Opened here (on Redis when configured), closed with the server; one given is the caller's to close.
+  const rateLimiter = deps.rateLimiter ?? (await openRateLimiter(config, logger));
+  const closeRateLimiter = deps.rateLimiter ? async () => {} : () => rateLimiter.close();
+  const { app, streams } = buildApp({ ...deps, rateLimiter });
   let draining = false;
   const listener = withRequestContext(logger, app, (_req, res) => {
     // While draining, a request that arrives on a kept-alive connection is still served, and the
@@ -153,6 +163,9 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await closeRateLimiter();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -178,7 +191,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       server.close(() => {
         clearInterval(idle);
         clearTimeout(deadline);
-        resolve({ forced });
+        void closeRateLimiter().finally(() => resolve({ forced }));
       });
       server.closeIdleConnections();
     }));

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
     pgPoolSize: 10,
     cacheBackend: 'database',
     redisUrl: null,
+    redisKeyPrefix: 'agent-storage:',
     ...hardening,
   };
 
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
         PG_POOL_SIZE: '25',
         CACHE_BACKEND: 'redis',
         REDIS_URL: 'redis://127.0.0.1:6379/2',
+        REDIS_KEY_PREFIX: 'agent-storage:staging:',
       }),
     ).toEqual({
       port: 9000,
@@ -85,6 +87,7 @@ describe('loadConfig', () => {
       pgPoolSize: 25,
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
+      redisKeyPrefix: 'agent-storage:staging:',
       ...hardening,
       // The cost limit follows the page ceiling, with graphql-armor's 5000 as its floor.
       graphqlLimits: { ...hardening.graphqlLimits, cost: 5000 },
@@ -181,6 +184,7 @@ describe('parseDatabaseUrl', () => {
   it('needs REDIS_URL for CACHE_BACKEND=redis, and a redis:// URL', () => {
     expect(configError({ CACHE_BACKEND: 'redis' }).message).toMatch(/CACHE_BACKEND=redis needs REDIS_URL/);
     expect(configError({ REDIS_URL: 'http://x' }).message).toMatch(/REDIS_URL must start with redis:\/\//);
+    expect(configError({ REDIS_KEY_PREFIX: 'a b' }).message).toMatch(/REDIS_KEY_PREFIX/);
     expect(configError({ CACHE_BACKEND: 'memcached' }).message).toMatch(/CACHE_BACKEND/);
     expect(configError({ PG_POOL_SIZE: '0' }).message).toMatch(/PG_POOL_SIZE/);
   });

@@ -20,7 +20,8 @@ export abstract class DomainError extends Error {
     | 'UNAUTHENTICATED'
     | 'FORBIDDEN'
     | 'RATE_LIMITED'
-    | 'CURSOR_EXPIRED';
+    | 'CURSOR_EXPIRED'
+    | 'PAYLOAD_TOO_LARGE';
 }
 
 /** No credentials, or ones that do not open anything (unknown, revoked, malformed key). */
@@ -44,6 +45,14 @@ export class RateLimitedError extends DomainError {
     message = `Too many requests for this API key: retry after ${retryAfterSeconds} s`,
   ) {
     super(message);
+  }
+}
+
+/** A request body larger than MAX_BODY_BYTES (counted by http/body-limit.ts, for both doors). */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(readonly maxBytes: number) {
+    super(`Request body is larger than ${maxBytes} bytes`);
   }
 }
 

@@ -91,7 +91,7 @@ function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
 export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }: AuthDeps): Plugin {
   async function authenticate(request: Request): Promise<Caller> {
     const principal = await authenticator.authenticate(request.headers.get('authorization'));
-    if (principal.keyId !== null) rateLimiter.take(principal.keyId);
+    await rateLimiter.take(principal);
     return { principal, storage: await tenants.storageOf(principal.tenant) };
   }
   return {

@@ -17,7 +17,9 @@ import {
 } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import type { PayloadTooLargeError } from '../domain/errors.js';
 import { jsonBytesLeft } from '../domain/json.js';
+import { limitedBody, transformStreamFor } from './body-limit.js';
 import { type OperationCost, operationCost } from './graphql-cost.js';
 import { isPercentEncodedUtf8, Utf8Stream } from './utf8.js';
 
@@ -35,7 +37,7 @@ import { isPercentEncodedUtf8, Utf8Stream } from './utf8.js';
  * | `INTROSPECTION_DISABLED`  | 400    | `__schema`/`__type` while introspection is off          |
  * | `RESERVED_ALIAS`          | 400    | a field aliased `__proto__` (see noProtoAlias)          |
  * | `CSRF_PREVENTED`          | 403    | a browser-style request without a preflight-forcing header |
- * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES                  |
+ * | `PAYLOAD_TOO_LARGE`       | 413    | the body is larger than MAX_BODY_BYTES (body-limit.ts)  |
  * | `RESPONSE_TOO_LARGE`      | 400    | the answer would exceed GRAPHQL_MAX_RESPONSE_BYTES      |
  * | `BAD_REQUEST`             | 400    | the body (or a GET's query) is not UTF-8 or not JSON    |
  *
@@ -233,9 +235,8 @@ function useCsrf(): Plugin {
   };
 }
 
-function tooLarge(maxBytes: number): GraphQLError {
-  return refusal(`Request body is larger than ${maxBytes} bytes`, 'PAYLOAD_TOO_LARGE', 413);
-}
+/** MAX_BODY_BYTES's refusal (http/body-limit.ts), for GraphQL: 413 PAYLOAD_TOO_LARGE. */
+const tooLarge = (error: PayloadTooLargeError): GraphQLError => refusal(error.message, error.code, 413);
 
 const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
 
@@ -243,31 +244,25 @@ const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
 const isForm = (request: Request) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
 
 /**
- * MAX_BODY_BYTES for GraphQL bodies: a declared content-length is checked up front, and the body is
- * counted while it is read, so a chunked body without a length is cut off at the limit too (it is
- * never buffered whole). Modelled on Yoga's own `maxRequestBodySize`, with our code and message.
- * The same pass refuses a body that is not UTF-8 (see http/utf8.ts).
+ * The body Yoga parses: at most MAX_BODY_BYTES, counted as for REST (http/body-limit.ts: a declared
+ * length up front, a chunked body while it is read, never buffered whole), and UTF-8 (see
+ * http/utf8.ts), checked in the same pass.
  */
-function useBodyLimit(maxBytes: number): Plugin {
+function useBodyChecks(maxBytes: number): Plugin {
   return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      const declared = request.headers.get('content-length');
-      if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-      if (!requestParser || !request.body) return;
+    onRequestParse({ requestParser, setRequestParser, fetchAPI }) {
+      if (!requestParser) return;
       const parse = requestParser;
       setRequestParser((req) => {
-        if (!req.body) return parse(req);
-        let read = 0;
+        const body = limitedBody(req, maxBytes, tooLarge);
+        if (!body) return parse(req);
         const utf8 = new Utf8Stream();
         const form: Uint8Array[] | null = isForm(req) ? [] : null;
-        // A native stream needs the native TransformStream (see Yoga's limitRequestBodySize).
-        const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
-        const counted = req.body.pipeThrough(
+        const Transform = transformStreamFor(body);
+        const checked = body.pipeThrough(
           new Transform<Uint8Array, Uint8Array>({
             transform(chunk, controller) {
-              read += chunk.byteLength;
-              if (read > maxBytes) controller.error(tooLarge(maxBytes));
-              else if (!utf8.push(chunk)) controller.error(notUtf8());
+              if (!utf8.push(chunk)) controller.error(notUtf8());
               else {
                 form?.push(chunk);
                 controller.enqueue(chunk);
@@ -283,7 +278,7 @@ function useBodyLimit(maxBytes: number): Plugin {
             method: req.method,
             headers: req.headers,
             signal: req.signal,
-            body: counted,
+            body: checked,
             // @ts-expect-error `duplex` is required by fetch for stream bodies but missing from the DOM types
             duplex: 'half',
           }),
@@ -364,7 +359,7 @@ export function graphqlLimitPlugins(config: Config): Plugin[] {
   return [
     useUtf8Url(),
     useCsrf(),
-    useBodyLimit(config.maxBodyBytes),
+    useBodyChecks(config.maxBodyBytes),
     useJsonErrors(),
     useMaxTokens(config.graphqlLimits.tokens),
     useArmor(config.graphqlLimits),

@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   InsufficientStorageError,
   NotFoundError,
+  PayloadTooLargeError,
   RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
@@ -13,6 +14,7 @@ import {
   type FieldIssue,
 } from '../domain/errors.js';
 import { parseInput } from '../domain/inputs.js';
+import { readBody } from '../http/body-limit.js';
 import { isUtf8 } from '../http/utf8.js';
 
 /**
@@ -112,7 +114,7 @@ function cutOff(): never {
   throw new HttpError(400, 'The request body ended before it was complete (the connection was closed)');
 }
 
-/** Reads a JSON body, refusing more than `maxBytes` without buffering it all. */
+/** Reads a JSON body of at most `maxBytes` (counted by http/body-limit.ts, as for GraphQL). */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   // A body labelled as something else than JSON is refused, as FastAPI (the original service) did:
   // a cross-site HTML form or a no-cors fetch can send text/plain or form data without a CORS
@@ -121,28 +123,11 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (contentType !== null && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim())) {
     throw new HttpError(415, `Request body must be JSON (content-type: application/json), not ${contentType.slice(0, 100)}`);
   }
-  const tooLarge = () => new HttpError(413, `Request body is larger than ${maxBytes} bytes`);
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw tooLarge();
-  // A declared length is all the body can be (Node's HTTP parser enforces it): read it in one go,
-  // without a web stream reader (which costs more than the rest of reading a small body).
-  if (declared >= 0) return parseJsonText(utf8Text(Buffer.from(await request.arrayBuffer().catch(cutOff))));
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read().catch(cutOff);
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  return parseJsonText(utf8Text(Buffer.concat(chunks, size)));
+  const bytes = await readBody(request, maxBytes).catch((error: unknown) => {
+    if (error instanceof PayloadTooLargeError) throw error;
+    return cutOff();
+  });
+  return parseJsonText(utf8Text(bytes));
 }
 
 /** The body's text, if it is UTF-8 (see http/utf8.ts): never with U+FFFD in place of bad bytes. */
@@ -176,6 +161,7 @@ export function errorResponse(error: unknown): Response | null {
     }
     if (error instanceof UnauthenticatedError) return json(401, { detail: error.message }, { 'www-authenticate': 'Bearer' });
     if (error instanceof ForbiddenError) return json(403, { detail: error.message });
+    if (error instanceof PayloadTooLargeError) return json(413, { detail: error.message });
     if (error instanceof RateLimitedError) return json(429, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     return json(409, { detail: error.message });
   }

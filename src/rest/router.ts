@@ -140,7 +140,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
 
   return {
     onRequest({ request, url, endResponse }) {
-      // GraphQL bodies are limited (declared or chunked) by the GraphQL limits (http/graphql-limits.ts).
+      // GraphQL's own door; its bodies are limited as these are (http/body-limit.ts).
       if (url.pathname === '/graphql') return;
       if (url.pathname.startsWith('/__yoga/')) return;
       return handle(request, url).then(endResponse);

@@ -36,11 +36,11 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
 
 /** Where cache entries live: Redis with `CACHE_BACKEND=redis`, else (null) each tenant's database. */
 export async function openCacheStore(
-  config: Pick<Config, 'cacheBackend' | 'redisUrl'>,
+  config: Pick<Config, 'cacheBackend' | 'redisUrl' | 'redisKeyPrefix'>,
 ): Promise<{ store: TenantCache | null; close(): Promise<void> }> {
   if (config.cacheBackend === 'redis' && config.redisUrl) {
     const { RedisCacheStore } = await import('../modules/cache/redis-store.js');
-    const store = await RedisCacheStore.open({ url: config.redisUrl });
+    const store = await RedisCacheStore.open({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}cache:` });
     return { store, close: () => store.close() };
   }
   return { store: null, close: async () => {} };
