@@ -6,7 +6,7 @@ import { type Config, ConfigError, type DatabaseConfig, loadConfig } from './con
 import { systemClock } from './domain/clock.js';
 import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
-import { startEventPruning } from './storage/event-retention.js';
+import { startEventPruning } from './modules/events/retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
 import type { ApiKeyStore } from './storage/backend.js';
 import { tenantsOver } from './storage/tenants.js';

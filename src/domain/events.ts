@@ -5,7 +5,7 @@ import type { Artifact, Message, Metric, Session, State } from './records.js';
 /**
  * The change feed: every write appends events, in the same transaction as the write, numbered by
  * one monotonically increasing `seq` per database (per tenant). Readers page through them by seq
- * (`eventsAfter`) and wait for more (`onEvents`); see storage/event-feed.ts.
+ * (`EventStore.after`) and wait for more (`EventWaiters`); see modules/events/.
  *
  * The rules "which write yields which event" live here, once: each backend calls the function named
  * after the write it just did, inside that write's transaction, and stores what it returns. A write

@@ -4,7 +4,7 @@ import { builder } from './builder.js';
 import './types/ApiKey.js';
 import './types/Artifact.js';
 import '../modules/cache/graphql.js';
-import './types/Event.js';
+import '../modules/events/graphql.js';
 import './types/Message.js';
 import './types/Metric.js';
 import './types/Retention.js';

@@ -9,7 +9,7 @@ import { artifactRoutes } from './artifacts.js';
 import { cacheRoutes } from '../modules/cache/rest.js';
 import { historyRoutes } from './history.js';
 import type { EventStreams } from '../http/event-streams.js';
-import { eventRoutes } from './events.js';
+import { eventRoutes } from '../modules/events/rest.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from './metrics.js';
 import { retentionRoutes } from './retention.js';

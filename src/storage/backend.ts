@@ -1,8 +1,8 @@
-import type { EventScope, EventTouch, StoredEvent } from '../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
+import type { EventWaiters } from '../modules/events/waiters.js';
 import type { Stores } from './stores.js';
 import type { Slice } from '../domain/paging.js';
 import type { ApiKey, Artifact, Message, Metric, Session, State } from '../domain/records.js';
@@ -25,6 +25,11 @@ export interface StorageBackend extends ApiKeyStore {
   readonly runner: Runner;
   /** Appends events inside a transaction's work, and wakes this process's readers once it committed. */
   readonly appendEvents: AppendEvents;
+  /**
+   * The change feed's waiting readers: woken at once after this backend commits events, and soon
+   * after another process does (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll while someone listens).
+   */
+  readonly eventWaiters: EventWaiters;
   /** The modules' stores over this database (see `stores.ts`). */
   readonly stores: Stores;
 
@@ -128,31 +133,6 @@ export interface StorageBackend extends ApiKeyStore {
   metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>>;
   metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>>;
 
-  // the change feed (domain/events.ts)
-  /**
-   * Every write method above appends its events (`eventsOf`) in the same transaction as the write:
-   * a committed write has its events, a failed one has none. Seqs are handed out in commit order —
-   * once a reader has seen seq N, no event below N can appear later — so "everything after the last
-   * seq I saw" never misses one.
-   */
-  /** Events of `scope` with seq above `afterSeq`, in seq order, at most `limit`. */
-  eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]>;
-  /** The highest seq handed out so far, and the highest seq pruning may have removed (0: none). */
-  eventLog(): Promise<EventLog>;
-  /**
-   * Deletes up to `limit` events committed before `before` (ISO time), oldest first, and moves
-   * `prunedThrough`; how many were deleted.
-   */
-  pruneEvents(before: string, limit: number): Promise<number>;
-  /**
-   * Calls `wake` whenever events may have been appended: at once after this backend commits, and
-   * soon after another process does (PostgreSQL: LISTEN/NOTIFY; SQLite: a poll while someone
-   * listens). A wake-up carries no events — the listener reads them — only which sessions and
-   * agents got some (null: maybe any), so that readers of others need not look. Returns the
-   * unsubscribe.
-   */
-  onEvents(wake: (touch: EventTouch | null) => void): () => void;
-
   // moving data (the export/import CLI)
   /**
    * Writes a session exactly as exported — ids, timestamps and `seq` kept — in one transaction:
@@ -187,11 +167,6 @@ export interface ApiKeyStore {
 }
 
 export type { Slice } from '../domain/paging.js';
-
-export interface EventLog {
-  lastSeq: number;
-  prunedThrough: number;
-}
 
 export interface SessionBundle {
   session: Session;

@@ -1,7 +1,6 @@
 import { batchIssues } from '../domain/appends.js';
 import { type Clock, isoTime } from '../domain/clock.js';
-import { CursorExpiredError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { decodeEventCursor, type EventScope } from '../domain/events.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type {
   AddMessageInput,
@@ -20,9 +19,9 @@ import type { Artifact, Message, Metric, Session, State } from '../domain/record
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
 import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
-import { EventStream } from './event-feed.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
+import { EventService } from '../modules/events/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -42,6 +41,7 @@ export class Storage {
     cacheStore: CacheStore = new SqlCacheStore(backend.runner),
   ) {
     this.cache = new CacheService(cacheStore, clock);
+    this.events = new EventService(backend.stores.events, backend.eventWaiters, (sessionId) => this.getSession(sessionId));
   }
 
   /**
@@ -50,6 +50,7 @@ export class Storage {
    * `storage.cache.get(key)`.
    */
   readonly cache: CacheService;
+  readonly events: EventService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -354,57 +355,6 @@ export class Storage {
   /** Applies the retention policy once (or, with `dryRun`, reports what it would do): see storage/retention.ts. */
   runRetention(policy: RetentionPolicy, options: { dryRun?: boolean } = {}): Promise<RetentionReport> {
     return runRetention(this.backend, policy, this.clock.now(), options.dryRun ?? false);
-  }
-
-  // --- change feed ----------------------------------------------------------------------------
-
-  /**
-   * A stream of the events of a session or an agent (see `EventStream`). With `after` (an event's
-   * cursor) it first replays the events after it, then continues live; without, it starts with the
-   * next event committed. Checked before anything streams: an unknown session is NOT_FOUND (an
-   * agent needs no sessions yet), a malformed cursor or one this database never gave out is
-   * BAD_USER_INPUT, a cursor older than the retention window is CURSOR_EXPIRED. The stream ends
-   * when `signal` aborts or the consumer returns; `onFinish` is called then (also when refused).
-   */
-  async subscribeEvents(
-    scope: EventScope,
-    after: string | null,
-    { signal, onFinish = () => {} }: { signal: AbortSignal; onFinish?: () => void },
-  ): Promise<EventStream> {
-    let stream: EventStream | undefined;
-    try {
-      const afterSeq = after === null ? null : decodeEventCursor(after);
-      if (after !== null && afterSeq === null) throw new ValidationError([{ path: ['after'], message: 'is not an event cursor' }]);
-      if ('sessionId' in scope) await this.getSession(scope.sessionId);
-      // Listening before the log is read: whatever commits after this point wakes the stream.
-      stream = new EventStream(this.backend, scope, 0, signal, onFinish);
-      const log = await this.backend.eventLog();
-      if (afterSeq !== null && afterSeq > log.lastSeq) {
-        throw new ValidationError([{ path: ['after'], message: 'is not a cursor of this event feed' }]);
-      }
-      // Pruned events after the cursor would be skipped silently: refuse instead.
-      if (afterSeq !== null && afterSeq < log.prunedThrough) throw new CursorExpiredError();
-      stream.startAt(afterSeq ?? log.lastSeq);
-      return stream;
-    } catch (error) {
-      if (stream) await stream.return();
-      else onFinish();
-      throw error;
-    }
-  }
-
-  /**
-   * Deletes events committed before `before`, in batches of `batchSize` (each its own short write,
-   * so writers are never held up for long); how many. Cursors at or before the newest pruned event
-   * are expired from then on.
-   */
-  async pruneEvents(before: string, batchSize = 1000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.backend.pruneEvents(before, batchSize);
-      total += deleted;
-      if (deleted < batchSize) return total;
-    }
   }
 }
 

@@ -136,7 +136,7 @@ describe('GraphQL subscriptions (SSE)', () => {
     await api.post('/storage/history', { session_id: id, role: 'user', content: 'y' });
     const [e] = events(await pending);
     await sub.return?.();
-    await ts.storage.pruneEvents(FAR_FUTURE);
+    await ts.storage.events.prune(FAR_FUTURE);
     const expired = await first({ sessionId: id, after: e!.cursor });
     expect(expired.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED' });
   });

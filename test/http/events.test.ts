@@ -41,7 +41,7 @@ describe('REST change feed (SSE)', () => {
     await api.post('/storage/history', { session_id: id, role: 'user', content: 'two' });
     const [first] = await stream.take(1);
     stream.close();
-    await ts.storage.pruneEvents(FAR_FUTURE);
+    await ts.storage.events.prune(FAR_FUTURE);
     const expired = await api.get(`/storage/sessions/${id}/events?after=${first!.id}`);
     expect(expired.status).toBe(410);
     expect(expired.body.detail).toMatch(/retention/);

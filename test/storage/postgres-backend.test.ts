@@ -50,7 +50,7 @@ describe('PostgresBackend change feed order', () => {
       );
       // A reader that only ever asks "what is after the last seq I saw", as a stream does.
       const seen: number[] = [];
-      let cursor = (await backend.eventLog()).lastSeq;
+      let cursor = (await backend.stores.events.log()).lastSeq;
       let writing = true;
       const writers = Promise.all(
         sessions.map(async (s, w) => {
@@ -61,14 +61,14 @@ describe('PostgresBackend change feed order', () => {
         }),
       ).finally(() => (writing = false));
       const read = async () => {
-        const page = await backend.eventsAfter({ agentName: 'race' }, cursor, 1000);
+        const page = await backend.stores.events.after({ agentName: 'race' }, cursor, 1000);
         for (const e of page) seen.push(e.seq);
         if (page.length) cursor = page.at(-1)!.seq;
       };
       while (writing) await read();
       await writers;
       await read();
-      const truth = (await backend.eventsAfter({ agentName: 'race' }, 0, 10_000)).filter((e) => e.type !== 'SessionCreated').map((e) => e.seq);
+      const truth = (await backend.stores.events.after({ agentName: 'race' }, 0, 10_000)).filter((e) => e.type !== 'SessionCreated').map((e) => e.seq);
       expect(truth).toHaveLength(8 * 40);
       expect(seen).toEqual(truth);
     } finally {
@@ -139,7 +139,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
       });
       const stored = await backend.historyPages(live, { limit: 1000 }, T0);
       for (const id of live) expect(stored.get(id)).toEqual(expected.get(id));
-      const events = (await backend.eventsAfter({ sessionId: 'session_b' }, 0, 1000)).filter((e) => e.type === 'MessageAdded');
+      const events = (await backend.stores.events.after({ sessionId: 'session_b' }, 0, 1000)).filter((e) => e.type === 'MessageAdded');
       // Read in feed order: the events of one session follow its messages' order.
       expect(events.map((e) => e.message)).toEqual(expected.get('session_b'));
     }));
@@ -164,10 +164,10 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
       const stored = await backend.listMetrics({}, { limit: 1000 });
       expect(new Set(stored.map((m) => m.id))).toEqual(new Set(all.map((m) => m.id)));
       for (const id of ['session_a', 'session_b']) {
-        const events = (await backend.eventsAfter({ sessionId: id }, 0, 1000)).filter((e) => e.type === 'MetricRecorded');
+        const events = (await backend.stores.events.after({ sessionId: id }, 0, 1000)).filter((e) => e.type === 'MetricRecorded');
         expect(events.map((e) => e.metric)).toEqual(all.filter((m) => m.sessionId === id));
       }
-      expect(await backend.eventsAfter({ sessionId: 'session_unknown' }, 0, 1000)).toEqual([]);
+      expect(await backend.stores.events.after({ sessionId: 'session_unknown' }, 0, 1000)).toEqual([]);
     }));
 
   it('one bad append fails alone: the others of its batch are stored and answered', () =>

@@ -4,12 +4,11 @@ import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import type { Row } from '../../db/runner.js';
 import { PostgresRunner, type Queryable } from '../../db/postgres/runner.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
+import { eventPayload, eventsOf, type NewEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
-  EventLog,
   ForkOutcome,
   ForkSource,
   ImportCounts,
@@ -43,6 +42,8 @@ import {
 } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
+import { PostgresListen } from '../../modules/events/postgres-listen.js';
+import { EventWaiters } from '../../modules/events/waiters.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface PostgresOptions {
@@ -144,13 +145,10 @@ export class PostgresBackend implements StorageBackend {
   readonly appendEvents: AppendEvents;
   readonly stores: Stores;
 
-  /** Waiting readers of the change feed (see `onEvents`). */
-  private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
+  /** The change feed's waiting readers; other replicas are heard on a LISTEN connection (`PostgresListen`). */
+  readonly eventWaiters = new EventWaiters();
   /** Transactions (by connection) that appended events, and for whom: wake the waiters after their COMMIT. */
   private readonly appendedEvents = new WeakMap<pg.PoolClient, ReturnType<typeof touchOf>>();
-  /** The one LISTEN connection of this backend, opened when the first reader waits. */
-  private listener: { client: pg.Client | null; retry: NodeJS.Timeout | null; failures: number } | null = null;
-  private closed = false;
   /**
    * NOTIFY channel of this schema's events: replicas on the same schema hear each other, tenants
    * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
@@ -181,11 +179,26 @@ export class PostgresBackend implements StorageBackend {
       onTransactionEnd: (client, committed) => {
         const touched = this.appendedEvents.get(client);
         this.appendedEvents.delete(client);
-        if (committed && touched) this.wakeEventWaiters(touched);
+        if (committed && touched) this.eventWaiters.wake(touched);
       },
     });
     this.channel = `agent_storage_events_${createHash('sha256').update(options.schema ?? '').digest('hex').slice(0, 24)}`;
-    this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.wakeEventWaiters(touch) });
+    this.eventWaiters.listenWith(
+      new PostgresListen(
+        {
+          newClient: () =>
+            new pg.Client({
+              connectionString: options.connectionString,
+              connectionTimeoutMillis: 10_000,
+              ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
+            }),
+          channel: this.channel,
+          onError: options.onListenError,
+        },
+        (touch) => this.eventWaiters.wake(touch),
+      ),
+    );
+    this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.eventWaiters.wake(touch) });
     this.stores = openStores(this.runner, this.appendEvents);
   }
 
@@ -263,11 +276,9 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     // Queued writes are committed (and their callers answered) first.
     await Promise.all([this.appends.idle(), this.metrics.idle()]);
-    this.eventWaiters.clear();
-    await this.stopListening();
+    await this.eventWaiters.close();
     await this.pool.end();
   }
 
@@ -512,7 +523,7 @@ export class PostgresBackend implements StorageBackend {
     }
     // Committed with its events: wake this process's readers (others hear the NOTIFY).
     const touched = statement.settle(batch, rows);
-    if (touched.sessionIds.size > 0) this.wakeEventWaiters(touched);
+    if (touched.sessionIds.size > 0) this.eventWaiters.wake(touched);
   }
 
   /**
@@ -975,110 +986,6 @@ export class PostgresBackend implements StorageBackend {
     return written;
   }
 
-  async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const [column, value] = 'sessionId' in scope ? ['session_id', scope.sessionId] : ['agent_name', scope.agentName];
-    const { rows } = await this.query(
-      `eventsAfter_${column}`,
-      `SELECT * FROM events WHERE ${column} = $1 AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint`,
-      [value, afterSeq, limit],
-    );
-    return rows.map(toEvent);
-  }
-
-  async eventLog(): Promise<EventLog> {
-    const { rows } = await this.query('eventLog', 'SELECT last_seq, pruned_through FROM event_log', []);
-    return { lastSeq: Number(rows[0]?.last_seq ?? 0), prunedThrough: Number(rows[0]?.pruned_through ?? 0) };
-  }
-
-  async pruneEvents(before: string, limit: number): Promise<number> {
-    const { rows } = await this.query(
-      'pruneEvents',
-      `WITH doomed AS (
-         SELECT seq FROM events WHERE time < $1::timestamptz ORDER BY time, seq LIMIT $2::bigint
-       ), upto AS (
-         SELECT MAX(seq) AS seq FROM doomed
-       ), deleted AS (
-         DELETE FROM events WHERE seq <= (SELECT seq FROM upto) RETURNING 1
-       ), moved AS (
-         UPDATE event_log SET pruned_through = GREATEST(pruned_through, (SELECT seq FROM upto))
-         WHERE id = 1 AND (SELECT seq FROM upto) IS NOT NULL RETURNING 1
-       )
-       SELECT (SELECT COUNT(*) FROM deleted) AS n, (SELECT COUNT(*) FROM moved) AS m`,
-      [before, limit],
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
-  onEvents(wake: (touch: EventTouch | null) => void): () => void {
-    if (this.closed) return () => {};
-    this.eventWaiters.add(wake);
-    if (!this.listener) this.startListening();
-    return () => void this.eventWaiters.delete(wake);
-  }
-
-  private wakeEventWaiters(touch: EventTouch | null): void {
-    for (const wake of [...this.eventWaiters]) wake(touch);
-  }
-
-  /**
-   * One dedicated connection per backend LISTENs on this schema's channel, so that events written
-   * through other replicas wake this one's readers. When it fails it is replaced (backing off up
-   * to 5 s); once listening again every reader is woken, to catch up on what it may have missed.
-   */
-  private startListening(): void {
-    const listener = (this.listener = { client: null as pg.Client | null, retry: null as NodeJS.Timeout | null, failures: 0 });
-    const connect = async () => {
-      listener.retry = null;
-      if (this.closed || this.listener !== listener) return;
-      const client = new pg.Client({
-        connectionString: this.options.connectionString,
-        connectionTimeoutMillis: 10_000,
-        ...(this.options.schema ? { options: `-c search_path=${quoteIdent(this.options.schema)}` } : {}),
-      });
-      let failed = false;
-      const fail = (error: Error) => {
-        if (failed) return;
-        failed = true;
-        listener.client = null;
-        client.end().catch(() => {});
-        if (this.closed || this.listener !== listener) return;
-        this.options.onListenError?.(error);
-        const delay = Math.min(5000, 100 * 2 ** listener.failures++);
-        listener.retry = setTimeout(() => void connect(), delay);
-        listener.retry.unref();
-      };
-      client.on('error', fail);
-      client.on('end', () => fail(new Error('LISTEN connection ended')));
-      client.on('notification', (message) => this.wakeEventWaiters(touchFromPayload(message.payload)));
-      try {
-        await client.connect();
-        await client.query(`LISTEN ${quoteIdent(this.channel)}`);
-      } catch (error) {
-        fail(error as Error);
-        return;
-      }
-      if (this.closed || this.listener !== listener) {
-        failed = true;
-        await client.end().catch(() => {});
-        return;
-      }
-      listener.client = client;
-      listener.failures = 0;
-      this.wakeEventWaiters(null); // whatever was committed while nobody listened
-    };
-    void connect();
-  }
-
-  private async stopListening(): Promise<void> {
-    const listener = this.listener;
-    this.listener = null;
-    if (!listener) return;
-    if (listener.retry) clearTimeout(listener.retry);
-    const client = listener.client;
-    listener.client = null;
-    await client?.end().catch(() => {});
-  }
-
   // --- moving data ----------------------------------------------------------------------------
 
   async importSession(bundle: SessionBundle): Promise<ImportCounts> {
@@ -1211,16 +1118,6 @@ function notifyPayload(events: readonly NewEvent[]): string {
   return Buffer.byteLength(payload) < 7900 ? payload : '';
 }
 
-function touchFromPayload(payload: string | undefined): EventTouch | null {
-  try {
-    const [sessionIds, agentNames] = JSON.parse(payload ?? '') as [string[], string[]];
-    if (!Array.isArray(sessionIds) || !Array.isArray(agentNames)) return null;
-    return { sessionIds: new Set(sessionIds), agentNames: new Set(agentNames) };
-  } catch {
-    return null;
-  }
-}
-
 /** Rows (messages, metrics) per group-committed statement (see `GroupCommitQueue`). */
 const BATCH_ROWS = 1000;
 
@@ -1330,15 +1227,4 @@ function toMetric(r: Row): Metric {
     timestamp: iso(r.timestamp),
     labels: r.labels as JsonObject,
   };
-}
-
-function toEvent(r: Row): StoredEvent {
-  return storedEvent({
-    seq: Number(r.seq),
-    type: r.type as string,
-    sessionId: r.session_id as string,
-    agentName: r.agent_name as string,
-    time: iso(r.time),
-    payload: r.payload as Json,
-  });
 }

@@ -5,12 +5,11 @@ import { ConflictError } from '../../domain/errors.js';
 import type { Row } from '../../db/runner.js';
 import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
 import type { ParamValue } from '../../db/statements.js';
-import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
+import { eventPayload, eventsOf, type NewEvent, touchOf } from '../../domain/events.js';
 import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
-  EventLog,
   ForkOutcome,
   ForkSource,
   ImportCounts,
@@ -31,6 +30,8 @@ import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
+import { SqlitePoll } from '../../modules/events/sqlite-poll.js';
+import { EventWaiters } from '../../modules/events/waiters.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
@@ -122,15 +123,12 @@ export class SqliteBackend implements StorageBackend {
   readonly appendEvents: AppendEvents;
   readonly stores: Stores;
   private readonly db: Database.Database;
-  /** Waiting readers of the change feed (see `onEvents`). */
-  private readonly eventWaiters = new Set<(touch: EventTouch | null) => void>();
+  /** The change feed's waiting readers; other processes on the file are heard by a poll (`SqlitePoll`). */
+  readonly eventWaiters = new EventWaiters();
   /** What the writes of the current group commit appended events for: wake the waiters after the COMMIT. */
   private eventsWritten: ReturnType<typeof touchOf> | null = null;
-  private eventPoll: { timer: NodeJS.Timeout; lastSeq: number } | null = null;
-  private readonly eventPollMs: number;
 
   constructor(options: SqliteOptions) {
-    this.eventPollMs = options.eventPollMs ?? 250;
     const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
     let opened: Database.Database | undefined;
     try {
@@ -149,10 +147,11 @@ export class SqliteBackend implements StorageBackend {
       onBatchCommitted: () => {
         const touched = this.eventsWritten;
         this.eventsWritten = null;
-        if (touched) this.wakeEventWaiters(touched);
+        if (touched) this.eventWaiters.wake(touched);
       },
     });
-    this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.wakeEventWaiters(touch) });
+    this.eventWaiters.listenWith(new SqlitePoll(this.db, options.eventPollMs ?? 250, (touch) => this.eventWaiters.wake(touch)));
+    this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.eventWaiters.wake(touch) });
     this.stores = openStores(this.runner, this.appendEvents);
   }
 
@@ -206,7 +205,7 @@ export class SqliteBackend implements StorageBackend {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.stopEventPoll();
+    void this.eventWaiters.close(); // the poll stops at once
     this.runner.flush(); // writes already queued are committed (and their callers answered) first
     this.db.close();
   }
@@ -783,86 +782,6 @@ export class SqliteBackend implements StorageBackend {
     this.eventsWritten = touchOf(events, this.eventsWritten ?? undefined);
   }
 
-  async eventsAfter(scope: EventScope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const [column, value] = 'sessionId' in scope ? ['session_id', scope.sessionId] : ['agent_name', scope.agentName];
-    const rows = this.all(
-      `eventsAfter_${column}`,
-      `SELECT * FROM events WHERE ${column} = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      value, afterSeq, limit,
-    );
-    return rows.map(toEvent);
-  }
-
-  async eventLog(): Promise<EventLog> {
-    const row = this.get(
-      'eventLog',
-      `SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS last_seq, pruned_through FROM event_log`,
-    );
-    return { lastSeq: Number(row?.last_seq ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
-  }
-
-  async pruneEvents(before: string, limit: number): Promise<number> {
-    return this.write(() => {
-      const row = this.get(
-        'pruneEventsUpTo',
-        'SELECT MAX(seq) AS upto, COUNT(*) AS n FROM (SELECT seq FROM events WHERE time < ? ORDER BY time, seq LIMIT ?)',
-        before, limit,
-      );
-      const upto = row?.upto == null ? null : Number(row.upto);
-      if (upto === null) return 0;
-      // Everything up to the newest pruned seq goes: the prune window ends on a seq boundary.
-      const deleted = this.run('pruneEvents', 'DELETE FROM events WHERE seq <= ?', upto).changes;
-      this.run('prunedThrough', 'UPDATE event_log SET pruned_through = MAX(pruned_through, ?)', upto);
-      return deleted;
-    });
-  }
-
-  onEvents(wake: (touch: EventTouch | null) => void): () => void {
-    this.eventWaiters.add(wake);
-    this.startEventPoll();
-    return () => {
-      this.eventWaiters.delete(wake);
-      if (this.eventWaiters.size === 0) this.stopEventPoll();
-    };
-  }
-
-  private wakeEventWaiters(touch: EventTouch | null): void {
-    for (const wake of [...this.eventWaiters]) wake(touch);
-  }
-
-  /**
-   * Other processes on the same file append events this process hears nothing of: while anyone
-   * waits, the newest seq is looked up every `eventPollMs` (one row) and a change wakes the readers
-   * of the sessions and agents that got the new events.
-   */
-  private startEventPoll(): void {
-    if (this.eventPoll || !this.db.open) return;
-    const lastSeq = () => Number(this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`).pluck().get() ?? 0);
-    const poll = { lastSeq: lastSeq(), timer: setInterval(() => {
-      try {
-        const seq = lastSeq();
-        if (seq === poll.lastSeq) return;
-        const rows = this.db
-          .prepare('/* polledEvents */ SELECT DISTINCT session_id, agent_name FROM events WHERE seq > ? AND seq <= ?')
-          .all(poll.lastSeq, seq) as Row[];
-        poll.lastSeq = seq;
-        this.wakeEventWaiters({
-          sessionIds: new Set(rows.map((r) => r.session_id as string)),
-          agentNames: new Set(rows.map((r) => r.agent_name as string)),
-        });
-      } catch {
-        // Busy or closing: the next tick looks again.
-      }
-    }, this.eventPollMs) };
-    poll.timer.unref();
-    this.eventPoll = poll;
-  }
-
-  private stopEventPoll(): void {
-    if (this.eventPoll) clearInterval(this.eventPoll.timer);
-    this.eventPoll = null;
-  }
-
   // --- moving data ----------------------------------------------------------------------------
 
   async importSession(bundle: SessionBundle): Promise<ImportCounts> {
@@ -1076,15 +995,4 @@ function toMetric(r: Row): Metric {
     timestamp: r.timestamp as string,
     labels: jsonObj(r.labels),
   };
-}
-
-function toEvent(r: Row): StoredEvent {
-  return storedEvent({
-    seq: Number(r.seq),
-    type: r.type as string,
-    sessionId: r.session_id as string,
-    agentName: r.agent_name as string,
-    time: r.time as string,
-    payload: json(r.payload),
-  });
 }

@@ -1,14 +1,14 @@
-import { type DomainError, ValidationError } from '../domain/errors.js';
-import { encodeEventCursor, type StoredEvent } from '../domain/events.js';
-import { callerOf } from '../http/auth.js';
-import { endReason, type EventStreams } from '../http/event-streams.js';
-import { artifactToWire } from './artifacts.js';
-import { messageToWire } from './history.js';
-import { HttpError } from './http.js';
-import { metricToWire } from './metrics.js';
-import { requireParam, type Route, type RouteDeps } from './routes.js';
-import { sessionToWire } from './sessions.js';
-import { stateToWire } from './state.js';
+import { type DomainError, ValidationError } from '../../domain/errors.js';
+import { encodeEventCursor, type StoredEvent } from '../../domain/events.js';
+import { callerOf } from '../../http/auth.js';
+import { endReason, type EventStreams } from '../../http/event-streams.js';
+import { artifactToWire } from '../../rest/artifacts.js';
+import { messageToWire } from '../../rest/history.js';
+import { HttpError } from '../../rest/http.js';
+import { metricToWire } from '../../rest/metrics.js';
+import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
+import { sessionToWire } from '../../rest/sessions.js';
+import { stateToWire } from '../../rest/state.js';
 
 /**
  * An event in the REST wire format: snake_case, the records as the other REST routes show them.
@@ -67,7 +67,7 @@ export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStr
         const ticket = streams.admit(callerOf(req.request).principal);
         let stream;
         try {
-          stream = await req.storage.subscribeEvents({ sessionId: id }, after, { signal: ticket.signal, onFinish: ticket.release });
+          stream = await req.storage.events.subscribe({ sessionId: id }, after, { signal: ticket.signal, onFinish: ticket.release });
         } catch (error) {
           if (error instanceof ValidationError) {
             const loc = fromQuery ? ['query', 'after'] : ['header', 'last-event-id'];

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import { type Clock, isoTime } from '../domain/clock.js';
-import type { Tenants } from './tenants.js';
+import { type Clock, isoTime } from '../../domain/clock.js';
+import type { Tenants } from '../../storage/tenants.js';
 
 /** How often the pruner looks for events older than the retention window. */
 export const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Prunes the events of every tenant's database older than `retentionMs` in the background: at
- * start, then every `intervalMs`, in bounded batches (Storage.pruneEvents). Event
+ * start, then every `intervalMs`, in bounded batches (EventService.prune). Event
  * times are the database's commit times, so `clock` is the wall clock in production. Returns the
  * stop function; a failed round is logged and tried again at the next tick.
  */
@@ -20,7 +20,7 @@ export function startEventPruning(
     if (running) return;
     const before = isoTime(clock.now() - retentionMs);
     running = tenants
-      .sweepAll((storage) => storage.pruneEvents(before))
+      .sweepAll((storage) => storage.events.prune(before))
       .then((rounds) => {
         for (const { tenant, report: pruned } of rounds) if (pruned > 0) logger.info({ tenant, pruned, retentionMs }, 'pruned old events');
       })

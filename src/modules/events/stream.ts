@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type EventScope, type StoredEvent, touches } from '../domain/events.js';
-import type { StorageBackend } from './backend.js';
+import { type EventScope, type StoredEvent, touches } from '../../domain/events.js';
+import type { EventStore } from './store.js';
+import type { EventWaiters } from './waiters.js';
 
 /**
  * Events read per query while catching up; a stream keeps reading pages until it is level. It bounds
@@ -33,10 +34,10 @@ function yieldIfBusy(): Promise<void> | undefined {
 /**
  * One subscriber's stream of events: replay, then live — from the database, the source of truth.
  *
- * It listens for wake-ups (`backend.onEvents`) before it reads anything, then reads pages of events
+ * It listens for wake-ups (`EventWaiters`) before it reads anything, then reads pages of events
  * after its cursor until it is level, then waits for a wake-up and reads again after the last event
  * it delivered. Whatever is committed while it reads either is in the page or wakes it afterwards,
- * and the backend hands out seqs in commit order: nothing is skipped, nothing delivered twice.
+ * and the store hands out seqs in commit order: nothing is skipped, nothing delivered twice.
  *
  * `return()` (a client going away) and the abort `signal` (server shutdown) end it at once, even
  * while it waits: it then stops listening and calls `onFinish` — exactly once.
@@ -51,14 +52,15 @@ export class EventStream implements AsyncIterableIterator<StoredEvent> {
   private readonly onAbort = () => this.finish();
 
   constructor(
-    private readonly backend: StorageBackend,
+    private readonly store: EventStore,
+    waiters: EventWaiters,
     private readonly scope: EventScope,
     /** The seq of the last event delivered (or skipped by choice: the start of a live-only stream). */
     private cursor: number,
     private readonly signal: AbortSignal,
     private readonly onFinish: () => void = () => {},
   ) {
-    this.stopListening = backend.onEvents((touch) => {
+    this.stopListening = waiters.on((touch) => {
       if (!touches(touch, scope)) return; // another session's or agent's events
       this.stale = true;
       this.wakeUp?.();
@@ -67,7 +69,7 @@ export class EventStream implements AsyncIterableIterator<StoredEvent> {
     else signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** Where the stream starts, decided after it listens (see Storage.subscribeEvents); before the first `next()`. */
+  /** Where the stream starts, decided after it listens (see EventService.subscribe); before the first `next()`. */
   startAt(seq: number): void {
     this.cursor = seq;
   }
@@ -87,7 +89,7 @@ export class EventStream implements AsyncIterableIterator<StoredEvent> {
         if (this.finished) break;
         if (this.buffer.length > 0) return { value: this.buffer.shift()!, done: false };
         this.stale = false;
-        const page = await this.backend.eventsAfter(this.scope, this.cursor, EVENT_PAGE_SIZE);
+        const page = await this.store.after(this.scope, this.cursor, EVENT_PAGE_SIZE);
         if (this.finished) break;
         if (page.length > 0) {
           this.buffer = page;

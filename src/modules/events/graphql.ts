@@ -2,15 +2,15 @@ import { type DomainError, ValidationError } from '../../domain/errors.js';
 import { encodeEventCursor, type EventScope, type EventType, type StoredEvent } from '../../domain/events.js';
 import { shortText } from '../../domain/inputs.js';
 import { endReason } from '../../http/event-streams.js';
-import type { EventStream } from '../../storage/event-feed.js';
-import { builder } from '../builder.js';
-import type { GraphQLContext } from '../context.js';
-import { parsed } from '../validation.js';
-import { Artifact } from './Artifact.js';
-import { Message } from './Message.js';
-import { Metric } from './Metric.js';
-import { Session } from './Session.js';
-import { State } from './State.js';
+import { builder } from '../../graphql/builder.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { Artifact } from '../../graphql/types/Artifact.js';
+import { Message } from '../../graphql/types/Message.js';
+import { Metric } from '../../graphql/types/Metric.js';
+import { Session } from '../../graphql/types/Session.js';
+import { State } from '../../graphql/types/State.js';
+import { parsed } from '../../graphql/validation.js';
+import type { EventStream } from './stream.js';
 
 /**
  * The change feed over GraphQL subscriptions (served over SSE by Yoga: `Accept: text/event-stream`,
@@ -153,7 +153,7 @@ async function openStream(ctx: GraphQLContext, scope: EventScope, after: string 
     throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE: send Accept: text/event-stream' }]);
   }
   const ticket = ctx.streams.admit(ctx.principal);
-  const stream = await ctx.storage.subscribeEvents(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
+  const stream = await ctx.storage.events.subscribe(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
   return withEndReason(stream, ticket.signal);
 }
 
