@@ -15,7 +15,7 @@ import { jsonObject, jsonValue, type JsonObject } from '../domain/json.js';
 import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
 import { artifactToWire } from '../rest/artifacts.js';
 import { messageToWire } from '../rest/history.js';
-import { metricToWire } from '../rest/metrics.js';
+import { metricToWire } from '../modules/metrics/rest.js';
 import { sessionToWire } from '../rest/sessions.js';
 import { stateToWire } from '../rest/state.js';
 import type { SessionBundle } from '../storage/backend.js';

@@ -5,7 +5,7 @@ import { endReason, type EventStreams } from '../http/event-streams.js';
 import { artifactToWire } from './artifacts.js';
 import { messageToWire } from './history.js';
 import { HttpError } from './http.js';
-import { metricToWire } from './metrics.js';
+import { metricToWire } from '../modules/metrics/rest.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';
 import { sessionToWire } from './sessions.js';
 import { stateToWire } from './state.js';

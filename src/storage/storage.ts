@@ -8,21 +8,20 @@ import type {
   CreateArtifactInput,
   CreateSessionInput,
   ForkSessionInput,
-  MetricFilter,
   NewMessageInput,
-  RecordMetricInput,
   SessionFilter,
   UpdateSessionInput,
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
+import type { Artifact, Message, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
-import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
+import type { ForkSource, JsonFields, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { EventStream } from './event-feed.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
+import { MetricService } from '../modules/metrics/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -42,6 +41,7 @@ export class Storage {
     cacheStore: CacheStore = new SqlCacheStore(backend.runner),
   ) {
     this.cache = new CacheService(cacheStore, clock);
+    this.metrics = new MetricService(backend.stores.metrics, clock, ids);
   }
 
   /**
@@ -50,6 +50,7 @@ export class Storage {
    * `storage.cache.get(key)`.
    */
   readonly cache: CacheService;
+  readonly metrics: MetricService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -322,31 +323,6 @@ export class Storage {
 
   async deleteArtifact(id: string): Promise<void> {
     if (!(await this.backend.deleteArtifact(id, this.now()))) throw new NotFoundError('Artifact');
-  }
-
-  // --- metrics --------------------------------------------------------------------------------
-
-  async recordMetrics(inputs: readonly RecordMetricInput[]): Promise<Metric[]> {
-    const now = this.now();
-    const metrics = inputs.map((m): Metric => ({ ...m, id: this.ids.next('metric'), timestamp: m.timestamp ?? now }));
-    await this.backend.insertMetrics(metrics);
-    return metrics;
-  }
-
-  listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
-    return this.backend.listMetrics(filter, slice);
-  }
-
-  countMetrics(filter: MetricFilter): Promise<number> {
-    return this.backend.countMetrics(filter);
-  }
-
-  metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
-    return this.backend.metricPages(sessionIds, filter, slice);
-  }
-
-  metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
-    return this.backend.metricCounts(sessionIds, filter);
   }
 
   // --- retention ------------------------------------------------------------------------------

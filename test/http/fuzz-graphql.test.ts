@@ -71,7 +71,7 @@ async function fingerprint(): Promise<string> {
   const { storage } = ts;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
-    storage.countMetrics({}),
+    storage.metrics.count({}),
     storage.historyCounts([sessionId]),
     storage.artifactCounts([sessionId]),
     storage.statesBySessionIds([sessionId]),

@@ -27,7 +27,7 @@ async function fingerprint(): Promise<string> {
   const { storage } = ts;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
-    storage.countMetrics({}),
+    storage.metrics.count({}),
     storage.historyCounts([fixture.sessionId]),
     storage.artifactCounts([fixture.sessionId]),
     storage.statesBySessionIds([fixture.sessionId]),

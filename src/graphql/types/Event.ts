@@ -8,7 +8,7 @@ import type { GraphQLContext } from '../context.js';
 import { parsed } from '../validation.js';
 import { Artifact } from './Artifact.js';
 import { Message } from './Message.js';
-import { Metric } from './Metric.js';
+import { Metric } from '../../modules/metrics/graphql.js';
 import { Session } from './Session.js';
 import { State } from './State.js';
 
