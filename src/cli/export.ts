@@ -1,6 +1,7 @@
 import type { JsonObject } from '../domain/json.js';
 import type { Artifact, Message, Session } from '../domain/records.js';
-import type { MetricKey, StorageBackend } from '../storage/backend.js';
+import type { MetricKey } from '../modules/metrics/store.js';
+import type { StorageBackend } from '../storage/backend.js';
 import {
   artifactLine,
   footerLine,
@@ -142,7 +143,7 @@ async function exportMetrics(
   let written = 0;
   let after: MetricKey | null = null;
   for (;;) {
-    const page = await backend.listMetrics({ sessionId }, { after, limit: pageSize });
+    const page = await backend.stores.metrics.list({ sessionId }, { after, limit: pageSize });
     for (const metric of page) await sink.write(metricLine(metric));
     written += page.length;
     if (page.length < pageSize) return written;

@@ -67,7 +67,7 @@ export async function importBundle(
 
   const flushMetrics = async () => {
     if (metrics.length === 0) return;
-    const added = await backend.importMetrics(metrics);
+    const added = await backend.stores.metrics.import(metrics);
     report.imported.metrics += added;
     report.skipped.metrics += metrics.length - added;
     metrics.length = 0;

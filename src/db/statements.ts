@@ -33,7 +33,7 @@ export type Dialect = 'sqlite' | 'postgres';
  * PostgreSQL array (`= ANY($1::text[])`) and JSON text on SQLite (`IN (SELECT value FROM json_each(?))`):
  * the SQLite runner encodes it (see `db/lists.ts` for the matching SQL).
  */
-export type ParamValue = string | number | null | readonly (string | number)[];
+export type ParamValue = string | number | null | readonly (string | number | null)[];
 export type Params = Record<string, ParamValue>;
 
 /** Stands for the named parameter while a statement is compiled. */

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { MetricFilter } from '../domain/inputs.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
-import type { MetricKey, Slice } from '../storage/backend.js';
+import type { Slice } from '../storage/backend.js';
+import type { MetricKey } from '../modules/metrics/store.js';
 import type { Storage } from '../storage/storage.js';
 
 /**
@@ -82,9 +83,9 @@ export function createLoaders(storage: Storage) {
     forkCount: bySession((sessionIds) => storage.forkCounts(sessionIds), 0),
 
     metricPage: perParams(({ filter, slice }: { filter: MetricFilter; slice: Slice<MetricKey> }) =>
-      bySession((sessionIds) => storage.metricPages(sessionIds, filter, slice), [] as Metric[]),
+      bySession((sessionIds) => storage.metrics.pages(sessionIds, filter, slice), [] as Metric[]),
     ),
-    metricCount: perParams((filter: MetricFilter) => bySession((sessionIds) => storage.metricCounts(sessionIds, filter), 0)),
+    metricCount: perParams((filter: MetricFilter) => bySession((sessionIds) => storage.metrics.counts(sessionIds, filter), 0)),
   };
 }
 

@@ -6,7 +6,7 @@ import './types/Artifact.js';
 import '../modules/cache/graphql.js';
 import '../modules/events/graphql.js';
 import './types/Message.js';
-import './types/Metric.js';
+import '../modules/metrics/graphql.js';
 import './types/Retention.js';
 import './types/Session.js';
 import './types/State.js';

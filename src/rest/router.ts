@@ -11,7 +11,7 @@ import { historyRoutes } from './history.js';
 import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from '../modules/events/rest.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
-import { metricRoutes } from './metrics.js';
+import { metricRoutes } from '../modules/metrics/rest.js';
 import { retentionRoutes } from './retention.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';

@@ -5,7 +5,7 @@ import type { AppendEvents } from '../modules/events/append.js';
 import type { EventWaiters } from '../modules/events/waiters.js';
 import type { Stores } from './stores.js';
 import type { Slice } from '../domain/paging.js';
-import type { ApiKey, Artifact, Message, Metric, Session, State } from '../domain/records.js';
+import type { ApiKey, Artifact, Message, Session, State } from '../domain/records.js';
 
 /**
  * The persistence seam. Backends speak in domain records and batch look-ups, never in SQL strings
@@ -125,13 +125,6 @@ export interface StorageBackend extends ApiKeyStore {
   artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
   deleteArtifact(id: string, liveAt?: string): Promise<boolean>;
 
-  // metrics
-  insertMetrics(metrics: readonly Metric[]): Promise<void>;
-  listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]>;
-  countMetrics(filter: MetricFilter): Promise<number>;
-  /** Per-session metric pages; `filter.sessionId` is ignored (the session ids are the filter). */
-  metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>>;
-  metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>>;
 
   // moving data (the export/import CLI)
   /**
@@ -141,8 +134,6 @@ export interface StorageBackend extends ApiKeyStore {
    * different message in the target is a `ConflictError` (and nothing of the session is written).
    */
   importSession(bundle: SessionBundle): Promise<ImportCounts>;
-  /** Inserts metrics with their ids; ones that already exist are skipped. How many were new. */
-  importMetrics(metrics: readonly Metric[]): Promise<number>;
   /**
    * `importSession` writes a fork's `parentId` only when its parent is already there (bundles list
    * forks before their parents, and a bundle may lack the parent): this restores those links once
@@ -264,12 +255,6 @@ export interface RetentionKey {
 export interface SessionScope {
   liveAt?: string;
   rule?: RetentionRule;
-}
-
-/** Sort key of metrics: time, then id for a total order among equal timestamps. */
-export interface MetricKey {
-  timestamp: string;
-  id: string;
 }
 
 /**

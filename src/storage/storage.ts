@@ -7,21 +7,20 @@ import type {
   CreateArtifactInput,
   CreateSessionInput,
   ForkSessionInput,
-  MetricFilter,
   NewMessageInput,
-  RecordMetricInput,
   SessionFilter,
   UpdateSessionInput,
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
+import type { Artifact, Message, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
-import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
+import type { ForkSource, JsonFields, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
+import { MetricService } from '../modules/metrics/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -42,6 +41,7 @@ export class Storage {
   ) {
     this.cache = new CacheService(cacheStore, clock);
     this.events = new EventService(backend.stores.events, backend.eventWaiters, (sessionId) => this.getSession(sessionId));
+    this.metrics = new MetricService(backend.stores.metrics, clock, ids);
   }
 
   /**
@@ -51,6 +51,7 @@ export class Storage {
    */
   readonly cache: CacheService;
   readonly events: EventService;
+  readonly metrics: MetricService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -323,31 +324,6 @@ export class Storage {
 
   async deleteArtifact(id: string): Promise<void> {
     if (!(await this.backend.deleteArtifact(id, this.now()))) throw new NotFoundError('Artifact');
-  }
-
-  // --- metrics --------------------------------------------------------------------------------
-
-  async recordMetrics(inputs: readonly RecordMetricInput[]): Promise<Metric[]> {
-    const now = this.now();
-    const metrics = inputs.map((m): Metric => ({ ...m, id: this.ids.next('metric'), timestamp: m.timestamp ?? now }));
-    await this.backend.insertMetrics(metrics);
-    return metrics;
-  }
-
-  listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
-    return this.backend.listMetrics(filter, slice);
-  }
-
-  countMetrics(filter: MetricFilter): Promise<number> {
-    return this.backend.countMetrics(filter);
-  }
-
-  metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
-    return this.backend.metricPages(sessionIds, filter, slice);
-  }
-
-  metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
-    return this.backend.metricCounts(sessionIds, filter);
   }
 
   // --- retention ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
+import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 
 /**
  * Each domain module's store over one database (one tenant's): the queries of that module, written
@@ -9,10 +10,12 @@ import { type EventStore, SqlEventStore } from '../modules/events/store.js';
  */
 export interface Stores {
   events: EventStore;
+  metrics: MetricStore & MetricMaintenance;
 }
 
-export function openStores(runner: Runner, _appendEvents: AppendEvents): Stores {
+export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
   return {
     events: new SqlEventStore(runner),
+    metrics: new SqlMetricStore(runner, appendEvents),
   };
 }

@@ -133,14 +133,18 @@ function recordingBackend() {
       sessions.push(bundle);
       return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length };
     },
-    async importMetrics(batch: readonly Metric[]): Promise<number> {
-      metrics.push(...batch);
-      return batch.length;
+    stores: {
+      metrics: {
+        async import(batch: readonly Metric[]): Promise<number> {
+          metrics.push(...batch);
+          return batch.length;
+        },
+      } as Partial<StorageBackend['stores']['metrics']>,
     },
     async linkParents(): Promise<number> {
       return 0;
     },
-  } as Partial<StorageBackend> as StorageBackend;
+  } as unknown as StorageBackend;
   return { backend, sessions, metrics };
 }
 

@@ -40,7 +40,7 @@ describe('exportBundle', () => {
       for (let j = 0; j < i % 4; j++) await storage.createArtifact({ sessionId: s.id, name: `a${j}`, type: 't', path: '/p', size: j, metadata: {} });
       if (i % 2) await storage.setState(s.id, { i });
       clock.advance(1);
-      await storage.recordMetrics(Array.from({ length: i }, (_, j) => ({ entityType: 'agent', entityName: 'x', sessionId: j % 3 ? s.id : null, metricName: 'm', value: j, timestamp: j % 2 ? '2025-01-01T00:00:00.000Z' : null, labels: {} })));
+      await storage.metrics.record(Array.from({ length: i }, (_, j) => ({ entityType: 'agent', entityName: 'x', sessionId: j % 3 ? s.id : null, metricName: 'm', value: j, timestamp: j % 2 ? '2025-01-01T00:00:00.000Z' : null, labels: {} })));
     }
   });
   afterEach(async () => {
@@ -65,7 +65,7 @@ describe('exportBundle', () => {
     const recorded: string[] = [];
     const fake = {
       importSession: async (b: { session: { id: string } }) => (recorded.push(b.session.id), { sessions: 1, messages: 0, states: 0, artifacts: 0 }),
-      importMetrics: async (m: readonly unknown[]) => m.length,
+      stores: { metrics: { import: async (m: readonly unknown[]) => m.length } },
       linkParents: async () => 0,
     };
     const { error } = await importBundle(fake as never, [Buffer.from(reference.text)]);

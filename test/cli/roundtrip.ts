@@ -167,7 +167,7 @@ export async function populate(url: string): Promise<void> {
     const fixedTime = '2025-06-01T12:00:00.000Z';
     for (let batch = 0; batch < 3; batch++) {
       clock.advance(7);
-      await storage.recordMetrics(
+      await storage.metrics.record(
         Array.from({ length: batch === 2 ? 150 : 1000 }, (_, i) => ({
           entityType: i % 2 ? 'agent' : 'tool',
           entityName: agents[i % 3]!,
@@ -181,7 +181,7 @@ export async function populate(url: string): Promise<void> {
     }
     // a deleted session's metrics stay (and are exported with everything)
     const doomed = await storage.createSession({ agentName: 'planner', userId: null, status: 'ended', metadata: {} });
-    await storage.recordMetrics([{ entityType: 'agent', entityName: 'planner', sessionId: doomed.id, metricName: 'orphan', value: 1, timestamp: null, labels: {} }]);
+    await storage.metrics.record([{ entityType: 'agent', entityName: 'planner', sessionId: doomed.id, metricName: 'orphan', value: 1, timestamp: null, labels: {} }]);
     await storage.deleteSession(doomed.id);
     void empty;
   });

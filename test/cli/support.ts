@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parseDatabaseUrl } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import type { Artifact, Message, Metric, Session, State } from '../../src/domain/records.js';
-import type { MetricKey, StorageBackend } from '../../src/storage/backend.js';
+import type { MetricKey } from '../../src/modules/metrics/store.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
 import { openBackend } from '../../src/storage/open.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
@@ -94,7 +95,7 @@ export async function snapshot(url: string): Promise<Snapshot> {
     const metrics: Metric[] = [];
     let key: MetricKey | null = null;
     for (;;) {
-      const page = await backend.listMetrics({}, { after: key, limit: 1000 });
+      const page = await backend.stores.metrics.list({}, { after: key, limit: 1000 });
       metrics.push(...page);
       if (page.length < 1000) break;
       key = { timestamp: page.at(-1)!.timestamp, id: page.at(-1)!.id };

@@ -67,7 +67,7 @@ async function fingerprint(server: TestServer): Promise<string> {
   const { storage } = server;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
-    storage.countMetrics({}),
+    storage.metrics.count({}),
     storage.historyCounts([sessionId]),
     storage.artifactCounts([sessionId]),
     storage.statesBySessionIds([sessionId]),

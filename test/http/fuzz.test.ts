@@ -25,7 +25,7 @@ async function fingerprint(server: TestServer): Promise<string> {
   const { storage } = server;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
-    storage.countMetrics({}),
+    storage.metrics.count({}),
     storage.historyCounts([fixture.sessionId]),
     storage.artifactCounts([fixture.sessionId]),
     storage.statesBySessionIds([fixture.sessionId]),

@@ -44,7 +44,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       await storage.deleteState(s.id);
       const artifact = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 'file', path: '/a', size: 1, metadata: {} });
       await storage.deleteArtifact(artifact.id);
-      const [metric] = await storage.recordMetrics([
+      const [metric] = await storage.metrics.record([
         { entityType: 'agent', entityName: 'scribe', sessionId: s.id, metricName: 'latency', value: 1.5, timestamp: null, labels: {} },
         { entityType: 'agent', entityName: 'scribe', sessionId: null, metricName: 'latency', value: 2, timestamp: null, labels: {} }, // no session: no event
         { entityType: 'agent', entityName: 'scribe', sessionId: 'session_unknown', metricName: 'latency', value: 3, timestamp: null, labels: {} },

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIdGenerator, type IdGenerator } from '../../src/domain/ids.js';
-import type { MetricFilter, NewMessageInput, SessionFilter } from '../../src/domain/inputs.js';
+import type { NewMessageInput, SessionFilter } from '../../src/domain/inputs.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
 import type { Artifact, Message, MessageRole, Metric, Session, SessionStatus, State } from '../../src/domain/records.js';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../../src/domain/errors.js';
-import { type ImportCounts, type JsonFields, type MetricKey, type NewMessage, recordsToJson, type SessionBundle, type Slice, type StorageBackend } from '../../src/storage/backend.js';
+import { type ImportCounts, type JsonFields, type NewMessage, recordsToJson, type SessionBundle, type Slice, type StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
 import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, nested, viaJson } from './support.js';
@@ -30,12 +30,9 @@ const RUNS = 50;
 
 const sessionOrder = (a: string, b: string) => compareStrings(b, a); // newest first = id DESC
 const seqOrder = (a: number, b: number) => a - b;
-const metricKeyOf = (m: Metric): MetricKey => ({ timestamp: m.timestamp, id: m.id });
-const metricOrder = (a: MetricKey, b: MetricKey) => compareStrings(a.timestamp, b.timestamp) || compareStrings(a.id, b.id);
-const byMetricKey = (a: Metric, b: Metric) => metricOrder(metricKeyOf(a), metricKeyOf(b));
 
 /** Slice parameters whose keys are drawn by `key`; null and absent bounds both mean "no bound". */
-function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
+export function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
   const bound = fc.oneof(fc.constant(undefined), fc.constant(null), key, key);
   return fc.record(
     {
@@ -53,12 +50,12 @@ function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
  * A key "near" an existing string key: the key itself, one just above it or one just below it
  * (in code-unit order), so that bounds fall on, between and around rows.
  */
-type KeyPick = { index: number; shift: 'on' | 'above' | 'below' };
-const keyPickArb: fc.Arbitrary<KeyPick> = fc.record({
+export type KeyPick = { index: number; shift: 'on' | 'above' | 'below' };
+export const keyPickArb: fc.Arbitrary<KeyPick> = fc.record({
   index: fc.nat(),
   shift: fc.constantFrom<KeyPick['shift']>('on', 'above', 'below'),
 });
-function resolveKey(keys: readonly string[], pick: KeyPick, low: string): string {
+export function resolveKey(keys: readonly string[], pick: KeyPick, low: string): string {
   if (keys.length === 0) return low;
   const key = keys[pick.index % keys.length]!;
   if (pick.shift === 'on') return key;
@@ -121,20 +118,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         size: 1234,
         createdAt: clock.iso(),
         metadata: {},
-        ...fields,
-      };
-    }
-
-    function metric(fields: Partial<Metric> = {}): Metric {
-      return {
-        id: ids.next('metric'),
-        entityType: 'agent',
-        entityName: 'planner',
-        sessionId: null,
-        metricName: 'latency_ms',
-        value: 1,
-        timestamp: clock.iso(),
-        labels: {},
         ...fields,
       };
     }
@@ -229,8 +212,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const otherArtifact = artifact(other.id);
         expect(await backend.insertArtifact(doomedArtifact)).toBe(true);
         expect(await backend.insertArtifact(otherArtifact)).toBe(true);
-        const kept = metric({ sessionId: doomed.id });
-        await backend.insertMetrics([kept]);
+        const kept: Metric = { id: ids.next('metric'), entityType: 'agent', entityName: 'a', sessionId: doomed.id, metricName: 'm', value: 1, timestamp: clock.iso(), labels: {} };
+        await backend.stores.metrics.insert([kept]);
 
         expect(await backend.deleteSession(doomed.id)).toBe(true);
 
@@ -246,8 +229,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.statesBySessionIds([other.id])).toHaveLength(1);
         expect(await backend.artifactsByIds([otherArtifact.id])).toEqual([otherArtifact]);
         // metrics outlive their session
-        expect(await backend.listMetrics({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
-        expect(await backend.metricCounts([doomed.id], {})).toEqual(new Map([[doomed.id, 1]]));
+        expect(await backend.stores.metrics.list({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
+        expect(await backend.stores.metrics.counts([doomed.id], {})).toEqual(new Map([[doomed.id, 1]]));
 
         expect(await backend.deleteSession(doomed.id)).toBe(false);
       });
@@ -718,189 +701,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     });
 
-    // --- metrics -------------------------------------------------------------------------------
-
-    describe('metrics', () => {
-      const T = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
-
-      it('lists in (timestamp, id) order whatever the insertion order', async () => {
-        // ids are made in this order, timestamps deliberately disagree with it
-        const m1 = metric({ timestamp: T(5) });
-        const m2 = metric({ timestamp: T(1) });
-        const m3 = metric({ timestamp: T(5) });
-        const m4 = metric({ timestamp: T(3) });
-        await backend.insertMetrics([m3, m1]);
-        await backend.insertMetrics([m4, m2]);
-        expect(await backend.listMetrics({}, { limit: 10 })).toEqual([m2, m4, m1, m3]);
-        expect(await backend.listMetrics({}, { limit: 2, fromEnd: true })).toEqual([m1, m3]);
-        expect(await backend.listMetrics({}, { after: metricKeyOf(m4), limit: 10 })).toEqual([m1, m3]);
-        expect(await backend.listMetrics({}, { after: metricKeyOf(m1), limit: 10 })).toEqual([m3]);
-        // a key between two rows with the same timestamp
-        expect(await backend.listMetrics({}, { before: { timestamp: T(5), id: `${m1.id}0` }, limit: 10 })).toEqual([m2, m4, m1]);
-        expect(await backend.listMetrics({}, { limit: 2, offset: 1 })).toEqual([m4, m1]);
-      });
-
-      it('filters by every field, with since and until inclusive; counts agree', async () => {
-        const s1 = await session();
-        const s2 = await session();
-        const rows = [
-          metric({ entityType: 'agent', entityName: 'planner', sessionId: s1.id, metricName: 'latency_ms', timestamp: T(0), value: 1 }),
-          metric({ entityType: 'agent', entityName: 'planner', sessionId: s1.id, metricName: 'tokens', timestamp: T(1), value: 2 }),
-          metric({ entityType: 'agent', entityName: 'writer', sessionId: s2.id, metricName: 'latency_ms', timestamp: T(2), value: 3 }),
-          metric({ entityType: 'tool', entityName: 'search', sessionId: null, metricName: 'latency_ms', timestamp: T(3), value: 4 }),
-          metric({ entityType: 'tool', entityName: 'search', sessionId: s2.id, metricName: 'calls', timestamp: T(4), value: 5 }),
-        ];
-        await backend.insertMetrics(rows);
-        const cases: [MetricFilter, Metric[]][] = [
-          [{}, rows],
-          [{ entityType: 'tool' }, [rows[3]!, rows[4]!]],
-          [{ entityName: 'planner' }, [rows[0]!, rows[1]!]],
-          [{ sessionId: s2.id }, [rows[2]!, rows[4]!]],
-          [{ metricName: 'latency_ms' }, [rows[0]!, rows[2]!, rows[3]!]],
-          [{ since: T(1) }, rows.slice(1)],
-          [{ until: T(3) }, rows.slice(0, 4)],
-          [{ since: T(1), until: T(3) }, rows.slice(1, 4)],
-          [{ since: T(2), until: T(2) }, [rows[2]!]],
-          [{ since: T(3), until: T(1) }, []],
-          [{ since: new Date(Date.parse(T(1)) + 1).toISOString(), until: new Date(Date.parse(T(3)) - 1).toISOString() }, [rows[2]!]],
-          [{ entityType: 'agent', metricName: 'latency_ms', sessionId: s1.id }, [rows[0]!]],
-          [{ entityType: 'agent', entityName: 'search' }, []],
-          [{ sessionId: 'session_unknown' }, []],
-          [{ entityType: null, entityName: null, sessionId: null, metricName: null, since: null, until: null }, rows],
-        ];
-        for (const [filter, expected] of cases) {
-          expect(await backend.listMetrics(filter, { limit: 100 }), JSON.stringify(filter)).toEqual(expected);
-          expect(await backend.countMetrics(filter), JSON.stringify(filter)).toBe(expected.length);
-        }
-      });
-
-      it('is all-or-nothing: a batch with a clashing id writes nothing', async () => {
-        const existing = metric();
-        await backend.insertMetrics([existing]);
-        const good = metric();
-        await expect(backend.insertMetrics([good, { ...metric(), id: existing.id }])).rejects.toThrow();
-        expect(await backend.listMetrics({}, { limit: 10 })).toEqual([existing]);
-        await backend.insertMetrics([]);
-        expect(await backend.countMetrics({})).toBe(1);
-      });
-
-      it('pages and counts per session, applying filters and ignoring filter.sessionId', async () => {
-        const s1 = await session();
-        const s2 = await session();
-        const empty = await session();
-        const a = [0, 1, 2, 3].map((i) => metric({ sessionId: s1.id, timestamp: T(i), metricName: i % 2 ? 'odd' : 'even' }));
-        const b = [metric({ sessionId: s2.id, timestamp: T(2), metricName: 'even' })];
-        const loose = metric({ sessionId: null, timestamp: T(2), metricName: 'even' });
-        await backend.insertMetrics([...a, ...b, loose]);
-        const asked = [s1.id, s2.id, empty.id, 'session_unknown'];
-
-        const all = await backend.metricPages(asked, {}, { limit: 10 });
-        expect(all).toEqual(new Map([[s1.id, a], [s2.id, b], [empty.id, []], ['session_unknown', []]]));
-        const even = await backend.metricPages(asked, { metricName: 'even', sessionId: s2.id }, { limit: 10 });
-        expect(even.get(s1.id)).toEqual([a[0], a[2]]);
-        expect(even.get(s2.id)).toEqual(b);
-        const window = await backend.metricPages(asked, { since: T(1), until: T(3) }, { limit: 2, fromEnd: true });
-        expect(window.get(s1.id)).toEqual([a[2], a[3]]);
-        const keyed = await backend.metricPages(asked, {}, { after: metricKeyOf(a[0]!), limit: 2 });
-        expect(keyed.get(s1.id)).toEqual([a[1], a[2]]);
-        expect(keyed.get(s2.id)).toEqual(b);
-
-        expect(await backend.metricCounts(asked, {})).toEqual(new Map([[s1.id, 4], [s2.id, 1], [empty.id, 0], ['session_unknown', 0]]));
-        expect(await backend.metricCounts(asked, { metricName: 'odd', sessionId: 'session_unknown' })).toEqual(
-          new Map([[s1.id, 2], [s2.id, 0], [empty.id, 0], ['session_unknown', 0]]),
-        );
-        expect(await backend.metricPages([], {}, { limit: 1 })).toEqual(new Map());
-        expect(await backend.metricCounts([], {})).toEqual(new Map());
-      });
-
-      it('keeps values exactly, including very large and very small floats', async () => {
-        const values = [0, 1, -1, 0.1, 0.30000000000000004, 1e21, 1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -5e-324, 2.2250738585072014e-308, 9007199254740993, Math.PI];
-        const rows = values.map((value, i) => metric({ value, timestamp: T(i) }));
-        await backend.insertMetrics(rows);
-        expect((await backend.listMetrics({}, { limit: 100 })).map((m) => m.value)).toEqual(values);
-        // negative zero may come back as 0, which is what JSON would give too
-        const negativeZero = metric({ value: -0, timestamp: T(50) });
-        await backend.insertMetrics([negativeZero]);
-        const [back] = await backend.listMetrics({ since: T(50) }, { limit: 1 });
-        expect(back!.value === 0).toBe(true);
-      });
-
-      it('random metrics, filters and slices equal the model (property)', async () => {
-        const metricArb = fc.record({
-          minute: fc.integer({ min: 0, max: 4 }), // few distinct timestamps: many ties broken by id
-          session: fc.integer({ min: 0, max: 2 }), // 2 = no session
-          name: fc.constantFrom('a', 'b'),
-          entityType: fc.constantFrom('agent', 'tool'),
-        });
-        const keyArb = fc.record({ minute: fc.integer({ min: -1, max: 5 }), pick: keyPickArb });
-        const queryArb = fc.record({
-          metricName: fc.constantFrom(undefined, 'a', 'b'),
-          entityType: fc.constantFrom(undefined, 'agent', 'tool'),
-          session: fc.constantFrom(undefined, 0, 1),
-          since: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
-          until: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
-          slice: sliceArb(keyArb),
-          pick: fc.subarray([0, 1, 2], { minLength: 1 }), // 2 is an unknown session
-        });
-        await fc.assert(
-          fc.asyncProperty(fc.array(metricArb, { maxLength: 14 }), fc.array(queryArb, { minLength: 1, maxLength: 4 }), async (specs, queries) => {
-            const entityName = fresh('entity');
-            const sessions = [await session(), await session()];
-            const sessionIds = [...sessions.map((s) => s.id), `session_unknown_${entityName}`];
-            const rows = specs.map((spec) =>
-              metric({
-                entityName,
-                entityType: spec.entityType,
-                metricName: spec.name,
-                sessionId: spec.session === 2 ? null : sessionIds[spec.session]!,
-                timestamp: T(spec.minute),
-              }),
-            );
-            // insert in a shuffled-looking order: reversed
-            await backend.insertMetrics([...rows].reverse());
-            const sorted = [...rows].sort(byMetricKey);
-            const ids = sorted.map((m) => m.id).sort();
-            for (const q of queries) {
-              const filter: MetricFilter = {
-                entityName,
-                entityType: q.entityType,
-                metricName: q.metricName,
-                sessionId: q.session === undefined ? undefined : sessionIds[q.session],
-                since: q.since === undefined ? undefined : T(q.since),
-                until: q.until === undefined ? undefined : T(q.until),
-              };
-              const slice: Slice<MetricKey> = {
-                ...q.slice,
-                after: q.slice.after == null ? q.slice.after : { timestamp: T(q.slice.after.minute), id: resolveKey(ids, q.slice.after.pick, 'metric_') },
-                before: q.slice.before == null ? q.slice.before : { timestamp: T(q.slice.before.minute), id: resolveKey(ids, q.slice.before.pick, 'metric_') },
-              };
-              const matches = (m: Metric, f: MetricFilter) =>
-                (f.entityType == null || m.entityType === f.entityType) &&
-                (f.entityName == null || m.entityName === f.entityName) &&
-                (f.sessionId == null || m.sessionId === f.sessionId) &&
-                (f.metricName == null || m.metricName === f.metricName) &&
-                (f.since == null || m.timestamp >= f.since) &&
-                (f.until == null || m.timestamp <= f.until);
-              const all = sorted.filter((m) => matches(m, filter));
-              expect(await backend.listMetrics(filter, slice)).toEqual(modelSlice(all, metricKeyOf, metricOrder, slice));
-              expect(await backend.countMetrics(filter)).toBe(all.length);
-
-              const asked = q.pick.map((i) => sessionIds[i]!);
-              const perSession = { ...filter, sessionId: undefined };
-              const pages = await backend.metricPages(asked, filter, slice);
-              const counts = await backend.metricCounts(asked, filter);
-              for (const id of asked) {
-                const own = sorted.filter((m) => m.sessionId === id && matches(m, perSession));
-                expect(pages.get(id)).toEqual(modelSlice(own, metricKeyOf, metricOrder, slice));
-                expect(counts.get(id)).toBe(own.length);
-              }
-            }
-          }),
-          { numRuns: RUNS },
-        );
-      });
-    });
-
     // --- moving data ---------------------------------------------------------------------------
 
     describe('import', () => {
@@ -1089,24 +889,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           ),
           { numRuns: RUNS },
         );
-      });
-
-      it('importMetrics keeps ids, timestamps and JSON, skips metrics already there and says how many were new', async () => {
-        const s = await session();
-        const rows = viaJson([
-          metric({ timestamp: T(3), sessionId: s.id, labels: NASTY_JSON, value: -0.5 }),
-          metric({ timestamp: T(1), sessionId: 'session_gone', value: 1e300 }),
-          metric({ timestamp: T(1), sessionId: null, entityType: 'tool', value: 5e-324 }),
-        ]);
-        expect(await backend.importMetrics(rows.slice(0, 2))).toBe(2);
-        expect(await backend.importMetrics(rows)).toBe(1);
-        expect(await backend.importMetrics(rows)).toBe(0);
-        expect(await backend.importMetrics([])).toBe(0);
-        // a metric that exists by id is left as it is
-        expect(await backend.importMetrics([{ ...rows[0]!, value: 42 }])).toBe(0);
-        expect(await backend.listMetrics({}, { limit: 10 })).toEqual([...rows].sort(byMetricKey));
-        expect(await backend.countMetrics({})).toBe(3);
-        expect(await backend.listMetrics({ sessionId: s.id }, { limit: 10 })).toEqual([rows[0]]);
       });
     });
 
@@ -1554,10 +1336,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await backend.insertArtifact(a);
         expect((await backend.artifactsByIds([a.id]))[0]!.metadata).toEqual(expected);
 
-        const mt = metric({ labels: NASTY_JSON });
-        await backend.insertMetrics([mt]);
-        expect((await backend.listMetrics({}, { limit: 1 }))[0]!.labels).toEqual(expected);
-
 
         const patched = await backend.updateSession(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() });
         expect(patched!.metadata).toEqual({ again: expected });
@@ -1586,13 +1364,10 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           const s = await session({ agentName: text, userId: text });
           const a = artifact(s.id, { name: text, type: text, path: text });
           await backend.insertArtifact(a);
-          const mt = metric({ entityType: text, entityName: text, metricName: text, sessionId: s.id });
-          await backend.insertMetrics([mt]);
 
           expect(await backend.sessionsByIds([s.id])).toEqual([s]);
           expect(await backend.listSessions({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
           expect(await backend.artifactsByIds([a.id])).toEqual([a]);
-          expect(await backend.listMetrics({ entityType: text, entityName: text, metricName: text }, { limit: 10 })).toEqual([mt]);
         }
         // wildcards and case are not interpreted: only the exact value matches
         expect(await backend.listSessions({ agentName: '%' }, { limit: 10 })).toEqual([]);

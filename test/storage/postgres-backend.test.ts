@@ -84,8 +84,8 @@ describe('PostgresBackend prepared statements', () => {
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 1 });
     try {
       // On one connection, both build `... WHERE session_id = $1 ...`: they must not share a prepared name.
-      expect(await backend.listMetrics({ sessionId: 'session_x' }, { limit: 10 })).toEqual([]);
-      expect(await backend.metricPages(['session_x'], {}, { limit: 10 })).toEqual(new Map([['session_x', []]]));
+      expect(await backend.stores.metrics.list({ sessionId: 'session_x' }, { limit: 10 })).toEqual([]);
+      expect(await backend.stores.metrics.pages(['session_x'], {}, { limit: 10 })).toEqual(new Map([['session_x', []]]));
     } finally {
       await backend.close();
       await target.drop();
@@ -156,12 +156,12 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
       });
       // 80 writes of 1–2 metrics, all issued in one turn of the event loop.
       const writes = Array.from({ length: 80 }, (_, i) => Array.from({ length: 1 + (i % 2) }, () => metric(owners[i % owners.length]!)));
-      await Promise.all(writes.map((metrics) => backend.insertMetrics(metrics)));
+      await Promise.all(writes.map((metrics) => backend.stores.metrics.insert(metrics)));
 
       expect(ran('insertMetrics')).toBeGreaterThanOrEqual(1);
       expect(ran('insertMetrics')).toBeLessThan(writes.length / 4);
       const all = writes.flat();
-      const stored = await backend.listMetrics({}, { limit: 1000 });
+      const stored = await backend.stores.metrics.list({}, { limit: 1000 });
       expect(new Set(stored.map((m) => m.id))).toEqual(new Set(all.map((m) => m.id)));
       for (const id of ['session_a', 'session_b']) {
         const events = (await backend.stores.events.after({ sessionId: id }, 0, 1000)).filter((e) => e.type === 'MetricRecorded');

@@ -102,7 +102,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       const fork = await storage.forkSession(s.id, m!.id);
       const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
       await storage.updateSession(child.session.id, update({ ttlSeconds: 10 }));
-      await storage.recordMetrics([{ entityType: 'agent', entityName: 'x', sessionId: s.id, metricName: 'm', value: 1, timestamp: null, labels: {} }]);
+      await storage.metrics.record([{ entityType: 'agent', entityName: 'x', sessionId: s.id, metricName: 'm', value: 1, timestamp: null, labels: {} }]);
       expect((await storage.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
 
       clock.advance(10_000); // exactly at expiresAt: expired
@@ -149,7 +149,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
       expect(await backend.sessionsByIds([s.id, child.session.id])).toEqual([]);
       expect(await backend.messagesByIds([m!.id])).toEqual([]);
-      expect(await storage.countMetrics({ sessionId: s.id })).toBe(1);
+      expect(await storage.metrics.count({ sessionId: s.id })).toBe(1);
       expect(await storage.getSession(fork.session.id)).toMatchObject({ parentId: null });
     });
 

@@ -90,7 +90,7 @@ describe('SqliteBackend on a file', () => {
     ]);
     const state = await storage.setState(session.id, { step: 3 });
     const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
-    const metrics = await storage.recordMetrics([
+    const metrics = await storage.metrics.record([
       { entityType: 'agent', entityName: 'planner', sessionId: session.id, metricName: 'm', value: 1.5, timestamp: null, labels: {} },
     ]);
     const entry = await storage.cache.set('k', { value: [1, 2], ttl: null });
@@ -101,7 +101,7 @@ describe('SqliteBackend on a file', () => {
     expect((await reopened.historyPages([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
     expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
     expect(await reopened.artifactsByIds([artifact.id])).toEqual([artifact]);
-    expect(await reopened.listMetrics({}, { limit: 10 })).toEqual(metrics);
+    expect(await reopened.stores.metrics.list({}, { limit: 10 })).toEqual(metrics);
     expect(await new SqlCacheStore(reopened.runner).getCacheEntry('k')).toEqual(entry);
     // the per-session sequence survives too: no seq is handed out twice
     const next = await new Storage(reopened, clock, createIdGenerator(clock)).addMessages(session.id, [{ role: 'user', content: 'again', metadata: {} }]);
@@ -227,7 +227,7 @@ describe('SqliteBackend on a file', () => {
         await expect(create).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
         await expect(storage.addMessages(session.id, [{ role: 'user', content: 'blocked', metadata: {} }])).rejects.toBeInstanceOf(UnavailableError);
         await expect(storage.cache.set('k', { value: 1, ttl: null })).rejects.toBeInstanceOf(UnavailableError);
-        await expect(storage.recordMetrics([{ entityType: 'a', entityName: 'b', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} }])).rejects.toBeInstanceOf(
+        await expect(storage.metrics.record([{ entityType: 'a', entityName: 'b', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} }])).rejects.toBeInstanceOf(
           UnavailableError,
         );
         // readers are not blocked by a writer in WAL mode

@@ -29,7 +29,7 @@ describe('SQLite query plans', () => {
       await storage.setState(s.id, { i });
       const a = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.getArtifact(a.id);
-      await storage.recordMetrics([{ entityType: 'agent', entityName: `agent${i}`, sessionId: s.id, metricName: 'latency', value: i, timestamp: null, labels: {} }]);
+      await storage.metrics.record([{ entityType: 'agent', entityName: `agent${i}`, sessionId: s.id, metricName: 'latency', value: i, timestamp: null, labels: {} }]);
     }
     const ids = sessions.map((s) => s.id);
     const key = { timestamp: clock.iso(), id: 'metric_0' };
@@ -53,10 +53,10 @@ describe('SQLite query plans', () => {
       { metricName: 'latency' },
       { since: '2025-01-01T00:00:00.000Z', until: '2027-01-01T00:00:00.000Z' },
     ]) {
-      await storage.listMetrics(filter, { limit: 10, after: key });
-      await storage.countMetrics(filter);
-      await storage.metricPages(ids, filter, { limit: 10 });
-      await storage.metricCounts(ids, filter);
+      await storage.metrics.list(filter, { limit: 10, after: key });
+      await storage.metrics.count(filter);
+      await storage.metrics.pages(ids, filter, { limit: 10 });
+      await storage.metrics.counts(ids, filter);
     }
     // safe concurrency: named appends and their repeats, versioned state, merge patches, forks
     const named = { role: 'user' as const, content: 'named', metadata: {}, id: 'msg_named', idempotencyKey: 'k1' };

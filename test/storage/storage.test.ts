@@ -55,7 +55,7 @@ describe('Storage (domain operations)', () => {
       expect(artifact.createdAt).toBe('2026-03-04T05:06:09.089Z');
 
       clock.advance(1000);
-      const [metric] = await storage.recordMetrics([
+      const [metric] = await storage.metrics.record([
         { entityType: 'agent', entityName: 'planner', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} },
       ]);
       expect(metric!.id).toMatch(new RegExp(`^metric_${ID_BODY}$`));
@@ -69,7 +69,7 @@ describe('Storage (domain operations)', () => {
       expect(await storage.getSession(session.id)).toEqual(session);
       expect(await storage.getMessage(message!.id)).toEqual(message);
       expect(await storage.getArtifact(artifact.id)).toEqual(artifact);
-      expect(await storage.listMetrics({}, { limit: 10 })).toEqual([metric]);
+      expect(await storage.metrics.list({}, { limit: 10 })).toEqual([metric]);
       expect(await storage.getState(session.id)).toEqual(state);
     });
 
@@ -107,14 +107,14 @@ describe('Storage (domain operations)', () => {
     });
 
     it('recordMetrics keeps explicit timestamps and defaults the others to now', async () => {
-      const recorded = await storage.recordMetrics([
+      const recorded = await storage.metrics.record([
         { entityType: 'agent', entityName: 'a', sessionId: null, metricName: 'm', value: 1, timestamp: '2020-05-05T00:00:00.000Z', labels: { k: 'v' } },
         { entityType: 'agent', entityName: 'a', sessionId: 'session_gone', metricName: 'm', value: 2, timestamp: null, labels: {} },
       ]);
       expect(recorded.map((m) => m.timestamp)).toEqual(['2020-05-05T00:00:00.000Z', clock.iso()]);
       expect(recorded[1]!.sessionId).toBe('session_gone'); // metrics need no live session
-      expect(await storage.listMetrics({ entityName: 'a' }, { limit: 10 })).toEqual(recorded);
-      expect(await storage.countMetrics({ since: '2021-01-01T00:00:00.000Z' })).toBe(1);
+      expect(await storage.metrics.list({ entityName: 'a' }, { limit: 10 })).toEqual(recorded);
+      expect(await storage.metrics.count({ since: '2021-01-01T00:00:00.000Z' })).toBe(1);
     });
   });
 

@@ -8,7 +8,7 @@ import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
 import { Artifact, ArtifactConnection } from './Artifact.js';
 import { Message, MessageConnection } from './Message.js';
-import { Metric, MetricConnection } from './Metric.js';
+import { Metric, MetricConnection } from '../../modules/metrics/graphql.js';
 import { State } from './State.js';
 
 export const SessionStatus = builder.enumType('SessionStatus', { values: enumValues(SESSION_STATUSES) });

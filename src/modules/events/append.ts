@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { tx, type TxWork } from '../../db/runner.js';
 import { defineStatements, type Dialect, type Placeholders } from '../../db/statements.js';
 import { type EventTouch, eventPayload, type NewEvent, touchOf } from '../../domain/events.js';
@@ -38,7 +38,14 @@ const statements = defineStatements({
 });
 
 /** Appends events as part of a transaction's work: `yield* appendEvents(events)`. */
-export type AppendEvents = (events: readonly NewEvent[]) => TxWork<void>;
+export type AppendEvents = ((events: readonly NewEvent[]) => TxWork<void>) & {
+  /**
+   * For a PostgreSQL group-commit statement that logs its own events (metrics, appends: one
+   * statement for many callers, no transaction around it to `yield*` into): its NOTIFY channel, and
+   * `wake` to call once it committed.
+   */
+  readonly sink: EventSink;
+};
 
 export interface EventSink {
   /** PostgreSQL: the NOTIFY channel of this schema's feed (replicas on it hear each other). */
@@ -49,7 +56,7 @@ export interface EventSink {
 
 export function eventAppender(dialect: Dialect, sink: EventSink): AppendEvents {
   const { appendEvent, appendEvents } = statements.for(dialect);
-  return function* append(events) {
+  return Object.assign(function* append(events: readonly NewEvent[]): TxWork<void> {
     if (events.length === 0) return;
     if (dialect === 'sqlite') {
       const time = new Date().toISOString();
@@ -69,7 +76,7 @@ export function eventAppender(dialect: Dialect, sink: EventSink): AppendEvents {
     }
     const touch = touchOf(events);
     yield* tx.afterCommit(() => sink.wake(touch));
-  };
+  }, { sink });
 }
 
 /**
@@ -80,4 +87,14 @@ export function notifyPayload(events: readonly NewEvent[]): string {
   const { sessionIds, agentNames } = touchOf(events);
   const payload = JSON.stringify([[...sessionIds], [...agentNames]]);
   return Buffer.byteLength(payload) < 7900 ? payload : '';
+}
+
+/**
+ * `notifyPayload` in SQL, for a PostgreSQL statement that logs its events itself in a `logged` CTE
+ * (`RETURNING session_id, agent_name`): NOTIFYs `channel` with the sessions and agents logged, or
+ * empty when that does not fit; nothing when nothing was logged.
+ */
+export function notifyLogged(channel: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`SELECT pg_notify(${channel}, CASE WHEN octet_length(p) < 7900 THEN p ELSE '' END)
+    FROM (SELECT json_build_array(json_agg(DISTINCT session_id), json_agg(DISTINCT agent_name))::text AS p FROM logged HAVING count(*) > 0) payload`;
 }

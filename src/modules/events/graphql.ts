@@ -6,7 +6,7 @@ import { builder } from '../../graphql/builder.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Artifact } from '../../graphql/types/Artifact.js';
 import { Message } from '../../graphql/types/Message.js';
-import { Metric } from '../../graphql/types/Metric.js';
+import { Metric } from '../metrics/graphql.js';
 import { Session } from '../../graphql/types/Session.js';
 import { State } from '../../graphql/types/State.js';
 import { parsed } from '../../graphql/validation.js';

@@ -5,7 +5,7 @@ import { endReason, type EventStreams } from '../../http/event-streams.js';
 import { artifactToWire } from '../../rest/artifacts.js';
 import { messageToWire } from '../../rest/history.js';
 import { HttpError } from '../../rest/http.js';
-import { metricToWire } from '../../rest/metrics.js';
+import { metricToWire } from '../metrics/rest.js';
 import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 import { sessionToWire } from '../../rest/sessions.js';
 import { stateToWire } from '../../rest/state.js';

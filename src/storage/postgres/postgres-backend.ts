@@ -5,15 +5,14 @@ import type { Row } from '../../db/runner.js';
 import { PostgresRunner, type Queryable } from '../../db/postgres/runner.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { eventPayload, eventsOf, type NewEvent, touchOf } from '../../domain/events.js';
-import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
+import type { SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, Message, Session, State } from '../../domain/records.js';
 import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
   JsonFields,
-  MetricKey,
   NewMessage,
   NewState,
   ParentLink,
@@ -27,19 +26,8 @@ import type {
 } from '../backend.js';
 import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
-import {
-  APPEND_BATCH_SQL,
-  type AppendRequest,
-  appendBatchParams,
-  type BatchStatement,
-  GroupCommitQueue,
-  METRIC_BATCH_SQL,
-  metricBatchParams,
-  metricColumns,
-  type Pending,
-  settleAppends,
-  settleMetrics,
-} from './group-commit.js';
+import { BATCH_ROWS, GroupCommitQueue, type Pending } from '../../db/postgres/group-commit.js';
+import { APPEND_BATCH_SQL, type AppendRequest, appendBatchParams, type BatchStatement, settleAppends } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { PostgresListen } from '../../modules/events/postgres-listen.js';
@@ -76,14 +64,6 @@ const HISTORY: KeysetSpec = { table: 'history', keys: [{ column: 'seq', type: 'b
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keys: [{ column: 'id', type: 'text' }], naturalDesc: false };
 /** A session's forks: sessions by their parent, in creation order. */
 const FORKS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: false, group: 'parent_id' };
-const METRICS: KeysetSpec = {
-  table: 'metrics',
-  keys: [
-    { column: 'timestamp', type: 'timestamptz' },
-    { column: 'id', type: 'text' },
-  ],
-  naturalDesc: false,
-};
 
 /** Numbered placeholders (`$1`, `$2`, …) collected next to their values. */
 class Params {
@@ -154,7 +134,7 @@ export class PostgresBackend implements StorageBackend {
    * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
    */
   private readonly channel: string;
-  /** Group commit (see `GroupCommitQueue`): appends that cannot repeat stored messages, and metrics. */
+  /** Group commit (see `GroupCommitQueue`): appends that cannot repeat stored messages. */
   private readonly appendStatement: BatchStatement<AppendRequest, Message[] | null> = {
     name: 'appendMessages',
     sql: APPEND_BATCH_SQL,
@@ -162,13 +142,6 @@ export class PostgresBackend implements StorageBackend {
     settle: settleAppends,
   };
   private readonly appends = new GroupCommitQueue<AppendRequest, Message[] | null>((batch) => this.runBatch(batch, this.appendStatement), (a) => a.messages.length, BATCH_ROWS);
-  private readonly metricStatement: BatchStatement<readonly Metric[], void> = {
-    name: 'insertMetrics',
-    sql: METRIC_BATCH_SQL,
-    params: (batch) => metricBatchParams(batch, this.channel),
-    settle: settleMetrics,
-  };
-  private readonly metrics = new GroupCommitQueue<readonly Metric[], void>((batch) => this.runBatch(batch, this.metricStatement), (m) => m.length, BATCH_ROWS);
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -277,7 +250,7 @@ export class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     // Queued writes are committed (and their callers answered) first.
-    await Promise.all([this.appends.idle(), this.metrics.idle()]);
+    await Promise.all([this.appends.idle(), this.stores.metrics.idle()]);
     await this.eventWaiters.close();
     await this.pool.end();
   }
@@ -885,54 +858,6 @@ export class PostgresBackend implements StorageBackend {
     });
   }
 
-  // --- metrics --------------------------------------------------------------------------------
-
-  async insertMetrics(metrics: readonly Metric[]): Promise<void> {
-    if (metrics.length > 0) await this.metrics.add(metrics);
-  }
-
-  /** One multi-row INSERT: atomic on its own, whatever the number of metrics. */
-  private async insertMetricRows(name: string, metrics: readonly Metric[], on: Queryable, onConflict: string): Promise<number> {
-    const { rowCount } = await this.query(
-      name,
-      `INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::timestamptz[], $8::json[])
-       ${onConflict}`,
-      metricColumns(metrics),
-      on,
-    );
-    return rowCount ?? 0;
-  }
-
-  private metricFilters(filter: MetricFilter, includeSession: boolean) {
-    return (p: Params): string[] => {
-      const where: string[] = [];
-      if (filter.entityType != null) where.push(`entity_type = ${p.add(filter.entityType)}`);
-      if (filter.entityName != null) where.push(`entity_name = ${p.add(filter.entityName)}`);
-      if (includeSession && filter.sessionId != null) where.push(`session_id = ${p.add(filter.sessionId)}`);
-      if (filter.metricName != null) where.push(`metric_name = ${p.add(filter.metricName)}`);
-      if (filter.since != null) where.push(`timestamp >= ${p.add(filter.since, 'timestamptz')}`);
-      if (filter.until != null) where.push(`timestamp <= ${p.add(filter.until, 'timestamptz')}`);
-      return where;
-    };
-  }
-
-  async listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
-    return (await this.slice('listMetrics', METRICS, this.metricFilters(filter, true), slice, metricKey)).map(toMetric);
-  }
-
-  async countMetrics(filter: MetricFilter): Promise<number> {
-    return this.count('countMetrics', 'metrics', this.metricFilters(filter, true));
-  }
-
-  async metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
-    return mapValues(await this.slicesBySession('metricPages', METRICS, sessionIds, this.metricFilters(filter, false), slice, metricKey), toMetric);
-  }
-
-  async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
-    return this.countsBySession('metricCounts', 'metrics', sessionIds, this.metricFilters(filter, false));
-  }
-
   // --- change feed ----------------------------------------------------------------------------
 
   /**
@@ -1046,17 +971,6 @@ export class PostgresBackend implements StorageBackend {
     });
   }
 
-  async importMetrics(metrics: readonly Metric[]): Promise<number> {
-    if (metrics.length === 0) return 0;
-    return this.transaction(async (client) => {
-      let imported = 0;
-      for (let i = 0; i < metrics.length; i += IMPORT_CHUNK) {
-        imported += await this.insertMetricRows('importMetrics', metrics.slice(i, i + IMPORT_CHUNK), client, 'ON CONFLICT (id) DO NOTHING');
-      }
-      return imported;
-    });
-  }
-
   async linkParents(links: readonly ParentLink[]): Promise<number> {
     let linked = 0;
     for (let i = 0; i < links.length; i += IMPORT_CHUNK) {
@@ -1118,8 +1032,6 @@ function notifyPayload(events: readonly NewEvent[]): string {
   return Buffer.byteLength(payload) < 7900 ? payload : '';
 }
 
-/** Rows (messages, metrics) per group-committed statement (see `GroupCommitQueue`). */
-const BATCH_ROWS = 1000;
 
 /** Rows per multi-row INSERT while importing: bounds the size of one statement's parameters. */
 const IMPORT_CHUNK = 1000;
@@ -1156,7 +1068,6 @@ function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<s
   return out;
 }
 
-const metricKey = (key: MetricKey): unknown[] => [key.timestamp, key.id];
 const iso = (value: unknown): string => (value as Date).toISOString();
 const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
 
@@ -1213,18 +1124,5 @@ function toArtifact(r: Row): Artifact {
     size: Number(r.size),
     createdAt: iso(r.created_at),
     metadata: r.metadata as JsonObject,
-  };
-}
-
-function toMetric(r: Row): Metric {
-  return {
-    id: r.id as string,
-    entityType: r.entity_type as string,
-    entityName: r.entity_name as string,
-    sessionId: r.session_id as string | null,
-    metricName: r.metric_name as string,
-    value: Number(r.value),
-    timestamp: iso(r.timestamp),
-    labels: r.labels as JsonObject,
   };
 }

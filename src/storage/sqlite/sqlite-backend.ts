@@ -6,15 +6,14 @@ import type { Row } from '../../db/runner.js';
 import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
 import type { ParamValue } from '../../db/statements.js';
 import { eventPayload, eventsOf, type NewEvent, touchOf } from '../../domain/events.js';
-import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
+import type { SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
+import type { ApiKey, ApiKeyScope, Artifact, Message, Session, State } from '../../domain/records.js';
 import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
   JsonFields,
-  MetricKey,
   NewMessage,
   NewState,
   ParentLink,
@@ -60,12 +59,6 @@ const HISTORY: KeysetSpec = { table: 'history', keyColumns: ['seq'], naturalDesc
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
 /** A session's forks: sessions by their parent, in creation order. */
 const FORKS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: false, group: 'parent_id' };
-const METRICS: KeysetSpec = { table: 'metrics', keyColumns: ['timestamp', 'id'], naturalDesc: false };
-/**
- * A session's metrics: always through the session index. Left to itself the planner may pick the
- * metric-name or entity index and then walk every metric of that name in the whole store.
- */
-const SESSION_METRICS: KeysetSpec = { ...METRICS, table: 'metrics INDEXED BY idx_metrics_session' };
 
 /** A session row is live (not expired) at a moment: the one expiry filter of this backend's session queries. */
 const LIVE = '(expires_at IS NULL OR expires_at > ?)';
@@ -710,58 +703,6 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  // --- metrics --------------------------------------------------------------------------------
-
-  async insertMetrics(metrics: readonly Metric[]): Promise<void> {
-    await this.transaction(() => {
-      for (const m of metrics) {
-        this.run(
-          'insertMetric',
-          'INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          m.id, m.entityType, m.entityName, m.sessionId, m.metricName, m.value, m.timestamp, JSON.stringify(m.labels),
-        );
-      }
-      const sessionIds = [...new Set(metrics.flatMap((m) => (m.sessionId === null ? [] : [m.sessionId])))];
-      const agentOf = new Map(
-        this.byIds('metricSessions', 'sessions', 'id', sessionIds).map((r) => [r.id as string, r.agent_name as string]),
-      );
-      this.appendLegacyEvents(eventsOf.metricsInserted(metrics, agentOf));
-    });
-  }
-
-  private metricFilters(filter: MetricFilter, includeSession: boolean): [string[], Param[]] {
-    const where: string[] = [];
-    const params: Param[] = [];
-    if (filter.entityType != null) (where.push('entity_type = ?'), params.push(filter.entityType));
-    if (filter.entityName != null) (where.push('entity_name = ?'), params.push(filter.entityName));
-    if (includeSession && filter.sessionId != null) (where.push('session_id = ?'), params.push(filter.sessionId));
-    if (filter.metricName != null) (where.push('metric_name = ?'), params.push(filter.metricName));
-    if (filter.since != null) (where.push('timestamp >= ?'), params.push(filter.since));
-    if (filter.until != null) (where.push('timestamp <= ?'), params.push(filter.until));
-    return [where, params];
-  }
-
-  async listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]> {
-    const [where, params] = this.metricFilters(filter, true);
-    return this.slice('listMetrics', METRICS, where, params, slice, metricKey).map(toMetric);
-  }
-
-  async countMetrics(filter: MetricFilter): Promise<number> {
-    const [where, params] = this.metricFilters(filter, true);
-    const row = this.get('countMetrics', `SELECT COUNT(*) AS n FROM metrics${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, ...params);
-    return Number(row?.n ?? 0);
-  }
-
-  async metricPages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>> {
-    const [where, params] = this.metricFilters(filter, false);
-    return mapValues(this.slicesBySession('metricPages', SESSION_METRICS, sessionIds, where, params, slice, metricKey), toMetric);
-  }
-
-  async metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
-    const [where, params] = this.metricFilters(filter, false);
-    return this.countsBySession('metricCounts', SESSION_METRICS.table, sessionIds, where, params);
-  }
-
   // --- change feed ----------------------------------------------------------------------------
 
   /**
@@ -835,22 +776,6 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  async importMetrics(metrics: readonly Metric[]): Promise<number> {
-    if (metrics.length === 0) return 0;
-    return this.transaction(() => {
-      let added = 0;
-      for (const m of metrics) {
-        added += this.run(
-          'importMetric',
-          `INSERT INTO metrics (id, entity_type, entity_name, session_id, metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO NOTHING`,
-          m.id, m.entityType, m.entityName, m.sessionId, m.metricName, m.value, m.timestamp, JSON.stringify(m.labels),
-        ).changes;
-      }
-      return added;
-    });
-  }
-
   async linkParents(links: readonly ParentLink[]): Promise<number> {
     if (links.length === 0) return 0;
     return this.transaction(() => {
@@ -908,7 +833,6 @@ function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<s
   return out;
 }
 
-const metricKey = (key: MetricKey): Param[] => [key.timestamp, key.id];
 const json = (text: unknown): Json => JSON.parse(text as string) as Json;
 const jsonObj = (text: unknown): JsonObject => JSON.parse(text as string) as JsonObject;
 
@@ -981,18 +905,5 @@ function toArtifact(r: Row): Artifact {
     size: Number(r.size),
     createdAt: r.created_at as string,
     metadata: jsonObj(r.metadata),
-  };
-}
-
-function toMetric(r: Row): Metric {
-  return {
-    id: r.id as string,
-    entityType: r.entity_type as string,
-    entityName: r.entity_name as string,
-    sessionId: r.session_id as string | null,
-    metricName: r.metric_name as string,
-    value: Number(r.value),
-    timestamp: r.timestamp as string,
-    labels: jsonObj(r.labels),
   };
 }

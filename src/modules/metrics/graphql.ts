@@ -1,9 +1,14 @@
-import { recordMetricInput, recordMetricsInput, shortText } from '../../domain/inputs.js';
-import type { Metric as MetricRecord } from '../../domain/records.js';
-import { builder } from '../builder.js';
+import { shortText } from '../../domain/inputs.js';
 import { pagedByDefault } from '../../domain/paging.js';
-import { metricKeyset, PAGED_BY_DEFAULT, readPage, toConnection } from '../pagination.js';
-import { parsed } from '../validation.js';
+import type { Metric as MetricRecord } from '../../domain/records.js';
+import { builder } from '../../graphql/builder.js';
+import { metricKeyset, PAGED_BY_DEFAULT, readPage, toConnection } from '../../graphql/pagination.js';
+import { parsed } from '../../graphql/validation.js';
+import { recordMetricInput, recordMetricsInput } from './service.js';
+
+// The metrics' GraphQL type and root fields: each resolver parses its arguments and calls one
+// operation of the tenant's metric service (`storage.metrics`). A session's `metrics` field is
+// the Session type's, through the per-request loaders (graphql/loaders.ts).
 
 export const Metric = builder.objectRef<MetricRecord>('Metric');
 
@@ -52,8 +57,8 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, { config, storage }) => {
         const { first, after, last, before, ...filter } = args;
         const page = readPage({ first, after, last, before }, metricKeyset, pagedByDefault(config.maxPageSize));
-        const rows = await storage.listMetrics(filter, page.slice);
-        return toConnection(rows, page, metricKeyset, () => storage.countMetrics(filter));
+        const rows = await storage.metrics.list(filter, page.slice);
+        return toConnection(rows, page, metricKeyset, () => storage.metrics.count(filter));
       },
     },
     MetricConnection,
@@ -65,7 +70,7 @@ builder.mutationFields((t) => ({
     type: Metric,
     args: { input: t.arg({ type: RecordMetricInput, required: true, validate: { schema: recordMetricInput } }) },
     resolve: async (_root, args, { storage }) => {
-      const [metric] = await storage.recordMetrics([parsed(recordMetricInput, args.input)]);
+      const [metric] = await storage.metrics.record([parsed(recordMetricInput, args.input)]);
       return metric!;
     },
   }),
@@ -73,6 +78,6 @@ builder.mutationFields((t) => ({
     type: [Metric],
     description: 'Records metrics in one transaction: all or nothing.',
     args: { inputs: t.arg({ type: [RecordMetricInput], required: true, validate: { schema: recordMetricsInput } }) },
-    resolve: (_root, args, { storage }) => storage.recordMetrics(parsed(recordMetricsInput, args.inputs)),
+    resolve: (_root, args, { storage }) => storage.metrics.record(parsed(recordMetricsInput, args.inputs)),
   }),
 }));

@@ -1,8 +1,11 @@
-import { metricFilter, recordMetricInput } from '../domain/inputs.js';
-import { pagedByDefault } from '../domain/paging.js';
-import type { Metric } from '../domain/records.js';
-import { json, parseWire, queryObject } from './http.js';
-import { pagingQuery, readListPage, type Route, type RouteDeps } from './routes.js';
+import { pagedByDefault } from '../../domain/paging.js';
+import type { Metric } from '../../domain/records.js';
+import { json, parseWire, queryObject } from '../../rest/http.js';
+import { pagingQuery, readListPage, type Route, type RouteDeps } from '../../rest/routes.js';
+import { metricFilter, recordMetricInput } from './service.js';
+
+// The metrics' REST routes (`/storage/metrics`): each parses the request and calls one operation
+// of the tenant's metric service (`storage.metrics`).
 
 export function metricToWire(m: Metric) {
   return {
@@ -28,7 +31,7 @@ export function metricRoutes({ config }: RouteDeps): Route[] {
       method: 'POST',
       path: '/storage/metrics',
       handler: async (req) => {
-        const [metric] = await req.storage.recordMetrics([parseWire(recordMetricInput, await req.body(), 'body')]);
+        const [metric] = await req.storage.metrics.record([parseWire(recordMetricInput, await req.body(), 'body')]);
         return json(200, metricToWire(metric!));
       },
     },
@@ -38,7 +41,7 @@ export function metricRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/metrics',
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query', TIME_RANGE);
-        const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.listMetrics(filter, slice));
+        const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.metrics.list(filter, slice));
         return json(200, page.rows.map(metricToWire), page.headers);
       },
     },
