@@ -328,7 +328,7 @@ export const configSchema = z.preprocess(
         }
       },
       // Also when some variables are invalid: the rules skip those (see `rules`).
-      { when: () => true },
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
     )
     .transform(toConfig),
 );
@@ -369,12 +369,12 @@ export class ConfigError extends Error {
   }
 }
 
-/** The value as given, quoted, cut short if long (one problem stays one line). */
+/** The value as given, quoted and escaped (one problem stays one line), cut short if long. */
 function quoted(value: string): string {
-  const text = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  return `"${text.slice(1, -1)}"`;
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
+/** The configuration from `env` (at start: `process.env`), or a ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) return parsed.data;
