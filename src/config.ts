@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { RetentionPolicy } from './storage/retention.js';
 
 /**
- * Configuration, parsed once at start from the environment. Nothing else reads `process.env`.
+ * Configuration: one zod schema over the environment, parsed once at start (`loadConfig`) and
+ * passed down. Each variable is written once below — its default, its check and its meaning — and
+ * the schema's transform gives the nested `Config` the rest of the code reads. Nothing else reads
+ * `process.env`.
  */
 
 export type DatabaseConfig =
@@ -10,91 +12,10 @@ export type DatabaseConfig =
   /** `schema` comes from our own `?schema=` parameter, removed from the URL given to the driver. */
   | { kind: 'postgres'; url: string; schema?: string };
 
-export interface Config {
-  port: number;
-  host: string;
-  database: DatabaseConfig;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Largest page any GraphQL connection returns; also the "whole history" ceiling. */
-  maxPageSize: number;
-  /** Largest accepted request body, in bytes. */
-  maxBodyBytes: number;
-  /** How long a SQLite write waits for a lock held by another process. */
-  sqliteBusyTimeoutMs: number;
-  /** SQLite's page cache per database connection, in MiB. */
-  sqliteCacheMb: number;
-  /** Connections in the PostgreSQL pool (per server process). */
-  pgPoolSize: number;
-  /** Where cache entries live: the main database, or Redis (`redisUrl` required). */
-  cacheBackend: 'database' | 'redis';
-  redisUrl: string | null;
-  /** Prepended to every key this deployment writes to Redis (rate limits, cache), so that deployments can share one. */
-  redisKeyPrefix: string;
-  /** Limits every GraphQL document must keep (graphql-armor), checked before anything runs. */
-  graphqlLimits: GraphQLLimits;
-  /** Whether `__schema`/`__type` queries are answered (off by default when NODE_ENV=production). */
-  introspection: boolean;
-  /** Whether a browser GET of /graphql shows GraphiQL (off by default when NODE_ENV=production). */
-  graphiql: boolean;
-  /** A client must send all request headers within this time (ms), or the connection is closed. */
-  headersTimeoutMs: number;
-  /** A client must send the whole request (headers and body) within this time (ms). */
-  requestTimeoutMs: number;
-  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before they are cut (ms). */
-  shutdownTimeoutMs: number;
-  /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
-  corsOrigins: string[];
-  auth: AuthConfig;
-  /** The retention rules (storage/retention.ts), and how often the background sweeper applies them. */
-  retention: RetentionConfig;
-  /** The change feed: how long events are kept, how many streams one process serves, heartbeats. */
-  events: EventsConfig;
-}
-
-export interface AuthConfig {
-  /** `apikey`: every request but `GET /health` needs a key; `none`: open (loopback only). */
-  mode: 'apikey' | 'none';
-  /** The bootstrap admin key (`STORAGE_ADMIN_KEY`): every scope, every tenant's keys. */
-  adminKey: string | null;
-  /** Requests per second each API key may make on average (auth/rate-limit.ts; shared on Redis with REDIS_URL); 0: no limit. */
-  rateLimitPerSecond: number;
-  /** How many requests a key may make at once (the window's budget, auth/rate-limit.ts). */
-  rateLimitBurst: number;
-}
-
 /** Whether `host` only accepts connections from this machine. */
 export function isLoopback(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
-}
-
-export interface RetentionConfig extends RetentionPolicy {
-  /** Seconds between background sweeps; 0: no sweeper (runs happen only on demand). */
-  intervalSeconds: number;
-}
-
-export interface EventsConfig {
-  /** Events older than this are pruned in the background (ms); their cursors expire. */
-  retentionMs: number;
-  /** Most event streams (REST SSE and GraphQL subscriptions) open at once in this process. */
-  maxStreams: number;
-  /** Most of them one API key may hold, so that one client cannot take every place. */
-  maxStreamsPerKey: number;
-  /** Most of them the keys of one tenant may hold together, so that one tenant cannot take every place. */
-  maxStreamsPerTenant: number;
-  /** An SSE comment is sent this often on a quiet stream, so that proxies keep it open (ms). */
-  heartbeatMs: number;
-}
-
-/** The document limits; the defaults are graphql-armor's own except `depth` and `cost` (see README). */
-export interface GraphQLLimits {
-  depth: number;
-  aliases: number;
-  directives: number;
-  tokens: number;
-  cost: number;
-  /** Largest JSON answer to one operation (or one subscription event), in bytes. */
-  responseBytes: number;
 }
 
 /**
@@ -145,22 +66,30 @@ function parsePostgresUrl(value: string): DatabaseConfig {
   return schema === undefined ? { kind: 'postgres', url: url.toString() } : { kind: 'postgres', url: url.toString(), schema };
 }
 
-const intFrom = <F extends number | null>(name: string, min: number, max: number, fallback: F) =>
-  z
+// Value kinds. Messages say only what is wrong with the value: the error adds the variable's name
+// and, unless it is secret, the value as given. A blank number or switch counts as unset, as an
+// empty variable does everywhere (a process manager's env file often leaves `NAME= `).
+
+/** A whole number from `min` to `max`; unset or blank: `fallback` (null: derived from others). */
+function int<F extends number | null>(min: number, max: number, fallback: F) {
+  const schema = z
     .string()
     .optional()
-    .transform((raw, ctx) => {
+    .transform((raw, ctx): number | F => {
       if (raw === undefined || raw.trim() === '') return fallback;
       const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
+      if (!(n >= min && n <= max)) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
         return z.NEVER;
       }
       return n;
     });
+  return fallback === null ? schema : schema.meta({ default: String(fallback) });
+}
 
-const boolFrom = (name: string) =>
-  z
+/** true/false (also 1/0, yes/no, on/off); unset or blank: undefined, the default being derived. */
+function flag() {
+  return z
     .string()
     .optional()
     .transform((raw, ctx) => {
@@ -168,135 +97,173 @@ const boolFrom = (name: string) =>
       const value = raw.trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(value)) return true;
       if (['false', '0', 'no', 'off'].includes(value)) return false;
-      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${raw}"` });
+      ctx.addIssue({ code: 'custom', message: 'must be true or false (or 1, 0, yes, no, on, off)' });
       return z.NEVER;
     });
+}
 
-const envSchema = z.object({
-  PORT: intFrom('PORT', 0, 65535, 8084),
-  HOST: z.string().trim().min(1, 'HOST must not be blank').default('127.0.0.1'),
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const choices = values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(', ')}`;
+  return z.enum(values, { error: `must be ${choices}` });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The variables, by their names in the environment. */
+const variables = {
+  PORT: int(0, 65535, 8084).describe('TCP port to listen on; 0 picks a free one.'),
+  HOST: z.string().trim().min(1, 'must not be blank').default('127.0.0.1').describe('Address to bind; 0.0.0.0 for every interface.'),
   DATABASE_URL: z
     .string()
-    .default('sqlite:./data/storage.db')
     .transform((raw, ctx) => {
       try {
         return parseDatabaseUrl(raw);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${(error as Error).message}` });
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
         return z.NEVER;
       }
-    }),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     })
-    .default('info'),
-  MAX_PAGE_SIZE: intFrom('MAX_PAGE_SIZE', 1, 1_000_000, 10_000),
-  MAX_BODY_BYTES: intFrom('MAX_BODY_BYTES', 1024, 1024 * 1024 * 1024, 1024 * 1024),
-  SQLITE_BUSY_TIMEOUT_MS: intFrom('SQLITE_BUSY_TIMEOUT_MS', 0, 600_000, 5000),
-  SQLITE_CACHE_MB: intFrom('SQLITE_CACHE_MB', 1, 65_536, 2),
-  PG_POOL_SIZE: intFrom('PG_POOL_SIZE', 1, 1000, 10),
-  CACHE_BACKEND: z
-    .enum(['database', 'redis'], { error: 'CACHE_BACKEND must be "database" or "redis"' })
-    .default('database'),
+    .prefault('sqlite:./data/storage.db')
+    .describe('sqlite:<path>, sqlite::memory:, a plain file path, or postgres://user:password@host:5432/db (?schema=name keeps the tables in their own schema).'),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default('info').describe('Least severe log level written (pino JSON lines on stdout).'),
+  MAX_PAGE_SIZE: int(1, 1_000_000, 10_000).describe('Largest page any list returns; also the ceiling of a whole history.'),
+  MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST and GraphQL).'),
+  SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000, 5000).describe('How long a SQLite write waits for a lock held by another process (ms).'),
+  SQLITE_CACHE_MB: int(1, 65_536, 2).describe("SQLite's page cache per database connection, in MiB."),
+  PG_POOL_SIZE: int(1, 1000, 10).describe('Connections in the PostgreSQL pool, per server process.'),
+  CACHE_BACKEND: oneOf(['database', 'redis']).default('database').describe('Where cache entries live: the main database, or Redis (needs REDIS_URL).'),
   REDIS_URL: z
     .string()
     .trim()
-    .regex(/^rediss?:\/\//i, 'REDIS_URL must start with redis:// or rediss://')
-    .optional(),
+    .regex(/^rediss?:\/\//i, 'must start with redis:// or rediss://')
+    .optional()
+    .describe('redis://[:password@]host:6379[/db] (or rediss://): the cache with CACHE_BACKEND=redis, and rate-limit counts shared by every replica.'),
   REDIS_KEY_PREFIX: z
     .string()
-    .regex(/^[^\s]{1,100}$/, 'REDIS_KEY_PREFIX must be 1 to 100 characters without spaces (e.g. agent-storage:prod:)')
-    .default('agent-storage:'),
-  NODE_ENV: z.string().trim().optional(),
-  GRAPHQL_MAX_DEPTH: intFrom('GRAPHQL_MAX_DEPTH', 1, 1000, 7),
-  GRAPHQL_MAX_ALIASES: intFrom('GRAPHQL_MAX_ALIASES', 0, 10_000, 15),
-  GRAPHQL_MAX_DIRECTIVES: intFrom('GRAPHQL_MAX_DIRECTIVES', 0, 10_000, 50),
-  GRAPHQL_MAX_TOKENS: intFrom('GRAPHQL_MAX_TOKENS', 1, 1_000_000, 1000),
-  GRAPHQL_MAX_COST: intFrom('GRAPHQL_MAX_COST', 1, 1_000_000_000, null),
+    .regex(/^[^\s]{1,100}$/, 'must be 1 to 100 characters without spaces (e.g. agent-storage:prod:)')
+    .default('agent-storage:')
+    .describe('Prefix of every Redis key of this deployment (cache, rate limits): deployments sharing one Redis need different ones.'),
+  NODE_ENV: z.string().trim().optional().describe('production turns GraphQL introspection and GraphiQL off unless GRAPHQL_INTROSPECTION / GRAPHIQL say otherwise.'),
+  GRAPHQL_MAX_DEPTH: int(1, 1000, 7).describe('Deepest field nesting of a GraphQL document.'),
+  GRAPHQL_MAX_ALIASES: int(0, 10_000, 15).describe('Most aliases in one GraphQL document.'),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 10_000, 50).describe('Most directives in one GraphQL document.'),
+  GRAPHQL_MAX_TOKENS: int(1, 1_000_000, 1000).describe('Longest GraphQL document, in lexical tokens.'),
+  GRAPHQL_MAX_COST: int(1, 1_000_000_000, null)
+    .meta({ default: '100 × MAX_PAGE_SIZE, at least 5000' })
+    .describe('Cost limit of a GraphQL document; a connection without first/last counts as its default page.'),
   // At most 80 MiB: the size is estimated without JSON escapes, which can make the text up to six
   // times longer, and the text must stay below what a JavaScript string can hold (2^29 characters).
-  GRAPHQL_MAX_RESPONSE_BYTES: intFrom('GRAPHQL_MAX_RESPONSE_BYTES', 1024, 80 * 1024 * 1024, 64 * 1024 * 1024),
-  GRAPHQL_INTROSPECTION: boolFrom('GRAPHQL_INTROSPECTION'),
-  GRAPHIQL: boolFrom('GRAPHIQL'),
-  HTTP_HEADERS_TIMEOUT_MS: intFrom('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 30_000),
-  HTTP_REQUEST_TIMEOUT_MS: intFrom('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
-  SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
-  // Retention (see README): idle and ended rules are off unless set; the sweeper is off at 0.
-  RETENTION_IDLE_HOURS: intFrom('RETENTION_IDLE_HOURS', 1, 24 * 365 * 100, null),
-  RETENTION_DELETE_ENDED_DAYS: intFrom('RETENTION_DELETE_ENDED_DAYS', 1, 365 * 100, null),
-  RETENTION_INTERVAL_SECONDS: intFrom('RETENTION_INTERVAL_SECONDS', 0, 7 * 24 * 3600, 0),
-  RETENTION_BATCH_SIZE: intFrom('RETENTION_BATCH_SIZE', 1, 10_000, 100),
-  RETENTION_REPORT_IDS: intFrom('RETENTION_REPORT_IDS', 0, 100_000, 1000),
-  EVENT_RETENTION_HOURS: intFrom('EVENT_RETENTION_HOURS', 1, 24 * 365 * 10, 168),
-  MAX_EVENT_STREAMS: intFrom('MAX_EVENT_STREAMS', 0, 1_000_000, 1000),
-  // Defaults derived from MAX_EVENT_STREAMS (streamShares).
-  MAX_EVENT_STREAMS_PER_KEY: intFrom('MAX_EVENT_STREAMS_PER_KEY', 1, 1_000_000, null),
-  MAX_EVENT_STREAMS_PER_TENANT: intFrom('MAX_EVENT_STREAMS_PER_TENANT', 1, 1_000_000, null),
-  EVENT_HEARTBEAT_SECONDS: intFrom('EVENT_HEARTBEAT_SECONDS', 1, 3600, 15),
+  GRAPHQL_MAX_RESPONSE_BYTES: int(1024, 80 * 1024 * 1024, 64 * 1024 * 1024).describe('Largest JSON answer to one GraphQL operation (or subscription event), in bytes.'),
+  GRAPHQL_INTROSPECTION: flag().meta({ default: 'true, false when NODE_ENV=production' }).describe('Whether __schema/__type queries are answered.'),
+  GRAPHIQL: flag().meta({ default: 'true, false when NODE_ENV=production' }).describe('Whether a browser GET of /graphql shows GraphiQL.'),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000, 30_000).describe('A client must send all request headers within this time (ms), or the connection is closed.'),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000, 60_000).describe('A client must send the whole request within this time (ms); at least HTTP_HEADERS_TIMEOUT_MS.'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000).describe('On SIGTERM/SIGINT, how long in-flight requests may take before they are cut (ms).'),
+  RETENTION_IDLE_HOURS: int(1, 24 * 365 * 100, null).meta({ default: 'off' }).describe('End active/paused sessions idle for more than this many hours.'),
+  RETENTION_DELETE_ENDED_DAYS: int(1, 365 * 100, null).meta({ default: 'off' }).describe('Delete ended sessions last updated more than this many days ago.'),
+  RETENTION_INTERVAL_SECONDS: int(0, 7 * 24 * 3600, 0).describe('Seconds between background retention sweeps; 0: no sweeper.'),
+  RETENTION_BATCH_SIZE: int(1, 10_000, 100).describe('Sessions picked, ended or deleted per retention batch.'),
+  RETENTION_REPORT_IDS: int(0, 100_000, 1000).describe('Most session ids a retention report lists per rule.'),
+  EVENT_RETENTION_HOURS: int(1, 24 * 365 * 10, 168).describe('How long change-feed events are kept (hours); older cursors expire.'),
+  MAX_EVENT_STREAMS: int(0, 1_000_000, 1000).describe('Most event streams (REST SSE and GraphQL subscriptions) open at once per process; 0 turns streaming off.'),
+  MAX_EVENT_STREAMS_PER_KEY: int(1, 1_000_000, null)
+    .meta({ default: 'a quarter of MAX_EVENT_STREAMS' })
+    .describe('Most of those streams one API key may hold; at most MAX_EVENT_STREAMS_PER_TENANT.'),
+  MAX_EVENT_STREAMS_PER_TENANT: int(1, 1_000_000, null)
+    .meta({ default: 'half of MAX_EVENT_STREAMS' })
+    .describe('Most of those streams the keys of one tenant may hold together; at most MAX_EVENT_STREAMS.'),
+  EVENT_HEARTBEAT_SECONDS: int(1, 3600, 15).describe('How often a quiet event stream gets a heartbeat comment (seconds).'),
   CORS_ORIGINS: z
     .string()
     .optional()
     .transform((raw, ctx) => {
       const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-      for (const origin of origins) {
-        if (origin !== '*' && !/^https?:\/\/[^/\s]+$/i.test(origin)) {
-          ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS must list origins like https://app.example.com (or be *), got "${origin}"` });
-          return z.NEVER;
-        }
+      const bad = origins.find((origin) => origin !== '*' && !/^https?:\/\/[^/\s]+$/i.test(origin));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `must list origins like https://app.example.com (or be *); "${bad}" is not one` });
+        return z.NEVER;
       }
       return origins.includes('*') ? ['*'] : origins;
-    }),
-  AUTH_MODE: z.enum(['apikey', 'none'], { error: 'AUTH_MODE must be "apikey" or "none"' }).optional(),
+    })
+    .meta({ default: 'none' })
+    .describe('Web origins allowed to call the API from a browser, comma-separated, or * for any.'),
+  AUTH_MODE: oneOf(['apikey', 'none'])
+    .optional()
+    .meta({ default: 'none on a loopback HOST, else apikey' })
+    .describe('apikey: every request but GET /health needs an API key; none: open, allowed only on a loopback HOST.'),
   STORAGE_ADMIN_KEY: z
     .string()
-    .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'STORAGE_ADMIN_KEY must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
-    .optional(),
-  RATE_LIMIT_PER_SECOND: intFrom('RATE_LIMIT_PER_SECOND', 0, 1_000_000, 0),
-  RATE_LIMIT_BURST: intFrom('RATE_LIMIT_BURST', 1, 1_000_000, 0),
-}).refine((e) => e.CACHE_BACKEND !== 'redis' || e.REDIS_URL !== undefined, {
-  message: 'CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)',
-}).refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
-  message: 'HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
-}).superRefine((e, ctx) => {
-  // Streaming off (0): the shares do not matter.
-  if (e.MAX_EVENT_STREAMS === 0) return;
-  const { perKey, perTenant } = streamShares(e);
-  if (perTenant > e.MAX_EVENT_STREAMS) {
-    ctx.addIssue({ code: 'custom', message: `MAX_EVENT_STREAMS_PER_TENANT (${perTenant}) must not be larger than MAX_EVENT_STREAMS (${e.MAX_EVENT_STREAMS})` });
-  } else if (perKey > perTenant) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `MAX_EVENT_STREAMS_PER_KEY (${perKey}) must not be larger than MAX_EVENT_STREAMS_PER_TENANT (${perTenant}, by default half of MAX_EVENT_STREAMS): a key's streams count for its tenant too`,
-    });
-  }
-}).refine((e) => e.AUTH_MODE !== 'none' || isLoopback(e.HOST), {
-  // Anyone who can reach the port could read and change everything.
-  message: 'AUTH_MODE=none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost); use API keys (AUTH_MODE=apikey)',
-});
+    .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
+    .optional()
+    .describe('The bootstrap admin key: every scope, every tenant\'s keys.'),
+  RATE_LIMIT_PER_SECOND: int(0, 1_000_000, 0).describe('Requests per second each API key may make (token bucket, per process); 0: no limit.'),
+  RATE_LIMIT_BURST: int(1, 1_000_000, null)
+    .meta({ default: 'twice RATE_LIMIT_PER_SECOND, at least 1' })
+    .describe('Requests a key may make at once above the steady rate.'),
+};
+
+type Name = keyof typeof variables;
+type Env = z.output<z.ZodObject<typeof variables>>;
+
+/** Never repeated in an error: they may hold a password or a key. */
+const SECRET: ReadonlySet<Name> = new Set(['DATABASE_URL', 'REDIS_URL', 'STORAGE_ADMIN_KEY']);
 
 /**
  * The places one key and one tenant may take among MAX_EVENT_STREAMS: by default a quarter per key
  * and half per tenant, so that neither can take them all and a tenant's keys leave room for the
  * other tenants.
  */
-function streamShares(e: { MAX_EVENT_STREAMS: number; MAX_EVENT_STREAMS_PER_KEY: number | null; MAX_EVENT_STREAMS_PER_TENANT: number | null }) {
+function streamShares(e: Pick<Env, 'MAX_EVENT_STREAMS' | 'MAX_EVENT_STREAMS_PER_KEY' | 'MAX_EVENT_STREAMS_PER_TENANT'>) {
   return {
     perKey: e.MAX_EVENT_STREAMS_PER_KEY ?? Math.max(1, Math.floor(e.MAX_EVENT_STREAMS / 4)),
     perTenant: e.MAX_EVENT_STREAMS_PER_TENANT ?? Math.max(1, Math.floor(e.MAX_EVENT_STREAMS / 2)),
   };
 }
 
-export class ConfigError extends Error {}
+/**
+ * Rules between variables: each names the variables it reads, and runs only when each of them is
+ * valid on its own (otherwise that variable's own problem is reported), so that one error can list
+ * every problem at once. A rule returns the variable to change and why, or nothing.
+ */
+const rules: { reads: Name[]; check: (e: Env) => [Name, string] | undefined }[] = [
+  {
+    reads: ['CACHE_BACKEND', 'REDIS_URL'],
+    check: (e) => (e.CACHE_BACKEND === 'redis' && e.REDIS_URL === undefined ? ['REDIS_URL', 'must be set when CACHE_BACKEND=redis (e.g. redis://127.0.0.1:6379)'] : undefined),
+  },
+  {
+    reads: ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS'],
+    check: (e) =>
+      e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS
+        ? ['HTTP_HEADERS_TIMEOUT_MS', `must not be larger than HTTP_REQUEST_TIMEOUT_MS (got ${e.HTTP_HEADERS_TIMEOUT_MS} > ${e.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`]
+        : undefined,
+  },
+  {
+    reads: ['MAX_EVENT_STREAMS', 'MAX_EVENT_STREAMS_PER_KEY', 'MAX_EVENT_STREAMS_PER_TENANT'],
+    check: (e) => {
+      // Streaming off (0): the shares do not matter.
+      if (e.MAX_EVENT_STREAMS === 0) return undefined;
+      const { perKey, perTenant } = streamShares(e);
+      if (perTenant > e.MAX_EVENT_STREAMS) {
+        return ['MAX_EVENT_STREAMS_PER_TENANT', `must not be larger than MAX_EVENT_STREAMS (got ${perTenant} > ${e.MAX_EVENT_STREAMS})`];
+      }
+      if (perKey <= perTenant) return undefined;
+      const tenant = e.MAX_EVENT_STREAMS_PER_TENANT === null ? `${perTenant}, half of MAX_EVENT_STREAMS by default` : `${perTenant}`;
+      return ['MAX_EVENT_STREAMS_PER_KEY', `must not be larger than MAX_EVENT_STREAMS_PER_TENANT (got ${perKey} > ${tenant}): a key's streams count for its tenant too`];
+    },
+  },
+  {
+    // Anyone who can reach the port could read and change everything.
+    reads: ['AUTH_MODE', 'HOST'],
+    check: (e) =>
+      e.AUTH_MODE === 'none' && !isLoopback(e.HOST)
+        ? ['AUTH_MODE', `none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost), not "${e.HOST}"; use API keys (AUTH_MODE=apikey)`]
+        : undefined,
+  },
+];
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty variables count as unset, as in most process managers' env files.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.message}`).join('\n')}`);
-  }
-  const e = parsed.data;
+/** The nested shape the service reads, from the checked variables. */
+function toConfig(e: Env) {
+  const { perKey, perTenant } = streamShares(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -330,7 +297,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       mode: e.AUTH_MODE ?? (isLoopback(e.HOST) ? 'none' : 'apikey'),
       adminKey: e.STORAGE_ADMIN_KEY?.trim() ?? null,
       rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
-      rateLimitBurst: e.RATE_LIMIT_BURST || Math.max(1, e.RATE_LIMIT_PER_SECOND * 2),
+      rateLimitBurst: e.RATE_LIMIT_BURST ?? Math.max(1, e.RATE_LIMIT_PER_SECOND * 2),
     },
     retention: {
       idleHours: e.RETENTION_IDLE_HOURS,
@@ -342,9 +309,88 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     events: {
       retentionMs: e.EVENT_RETENTION_HOURS * 3_600_000,
       maxStreams: e.MAX_EVENT_STREAMS,
-      maxStreamsPerKey: streamShares(e).perKey,
-      maxStreamsPerTenant: streamShares(e).perTenant,
+      maxStreamsPerKey: perKey,
+      maxStreamsPerTenant: perTenant,
       heartbeatMs: e.EVENT_HEARTBEAT_SECONDS * 1000,
     },
   };
+}
+
+/** Marks a rule's problem: its message states the values itself. */
+const BETWEEN_VARIABLES = { between: true };
+
+export const configSchema = z.preprocess(
+  // Empty variables count as unset, as in most process managers' env files.
+  (env) => (env !== null && typeof env === 'object' ? Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) : env),
+  z
+    .object(variables)
+    .superRefine(
+      (e, ctx) => {
+        const invalid = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+        for (const rule of rules) {
+          if (rule.reads.some((name) => invalid.has(name))) continue;
+          const problem = rule.check(e);
+          if (problem) ctx.addIssue({ code: 'custom', path: [problem[0]], message: problem[1], params: BETWEEN_VARIABLES });
+        }
+      },
+      // Also when some variables are invalid: the rules skip those (see `rules`).
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    )
+    .transform(toConfig),
+);
+
+export type Config = z.output<typeof configSchema>;
+export type AuthConfig = Config['auth'];
+export type EventsConfig = Config['events'];
+export type GraphQLLimits = Config['graphqlLimits'];
+export type RetentionConfig = Config['retention'];
+
+/** Every variable, for documentation and its checks: name, default (or what unset means), meaning. */
+export const configVariables: readonly { name: Name; default: string | null; description: string; secret: boolean }[] = Object.entries(
+  variables,
+).map(([name, schema]) => {
+  const meta = schema.meta() ?? {};
+  const def = schema.def as { type: string; defaultValue?: unknown };
+  const fixed = def.type === 'default' || def.type === 'prefault' ? String(def.defaultValue) : null;
+  return {
+    name: name as Name,
+    default: typeof meta.default === 'string' ? meta.default : fixed,
+    description: meta.description ?? '',
+    secret: SECRET.has(name as Name),
+  };
+});
+
+export interface ConfigProblem {
+  /** The environment variable to change. */
+  variable: string;
+  /** What is wrong with it, with the value given unless it is secret or the message states it. */
+  message: string;
+}
+
+/** Every problem with the configuration at once; its message is meant for the person starting the service. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/** The value as given, quoted and escaped (one problem stays one line), cut short if long. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
+
+/** The configuration from `env` (at start: `process.env`), or a ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const value = env[variable];
+      const between = issue.code === 'custom' && issue.params?.['between'] === true;
+      const given = typeof value === 'string' && value !== '' && !between && !SECRET.has(variable as Name) ? ` (got ${quoted(value)})` : '';
+      return { variable, message: `${issue.message}${given}` };
+    }),
+  );
 }

@@ -1,5 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDatabaseUrl } from '../src/config.js';
+import { ConfigError, configVariables, loadConfig, parseDatabaseUrl } from '../src/config.js';
 
 /** The ConfigError that `env` produces. */
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -136,9 +137,37 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/sqlite:.*postgres:\/\//);
   });
 
-  it('reports every bad variable at once', () => {
-    const error = configError({ PORT: 'x', LOG_LEVEL: 'loud', MAX_PAGE_SIZE: '0', DATABASE_URL: 'sqlite:' });
-    for (const name of ['PORT', 'LOG_LEVEL', 'MAX_PAGE_SIZE', 'DATABASE_URL']) expect(error.message).toContain(name);
+  it('reports every bad variable at once, one line each: the name, the reason, the value given', () => {
+    const error = configError({ PORT: 'x', LOG_LEVEL: 'loud', MAX_PAGE_SIZE: '0', DATABASE_URL: 'sqlite:', HOST: '0.0.0.0', AUTH_MODE: 'none', CACHE_BACKEND: 'redis' });
+    expect(error.message).toBe(
+      [
+        'Invalid configuration:',
+        '  - PORT: must be a whole number from 0 to 65535 (got "x")',
+        '  - DATABASE_URL: names no file: use sqlite:./data/storage.db or sqlite::memory:',
+        '  - LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+        '  - MAX_PAGE_SIZE: must be a whole number from 1 to 1000000 (got "0")',
+        // Rules between variables too, alongside the variables bad on their own.
+        '  - REDIS_URL: must be set when CACHE_BACKEND=redis (e.g. redis://127.0.0.1:6379)',
+        '  - AUTH_MODE: none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost), not "0.0.0.0"; use API keys (AUTH_MODE=apikey)',
+      ].join('\n'),
+    );
+    expect(error.problems.map((p) => p.variable)).toEqual(['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'MAX_PAGE_SIZE', 'REDIS_URL', 'AUTH_MODE']);
+  });
+
+  it('checks a rule between variables only when each of them is valid on its own', () => {
+    // HTTP_REQUEST_TIMEOUT_MS is bad: its own problem is the one reported, not a comparison with it.
+    expect(configError({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: 'soon' }).problems).toEqual([
+      { variable: 'HTTP_REQUEST_TIMEOUT_MS', message: 'must be a whole number from 100 to 3600000 (got "soon")' },
+    ]);
+  });
+
+  it('never repeats a secret value, and keeps each problem on one line', () => {
+    const key = 'hunter2 hunter2 hunter2 hunter2 hunter2';
+    const error = configError({ STORAGE_ADMIN_KEY: key, DATABASE_URL: 'mysql://app:s3cret@db/x', REDIS_URL: 'http://:s3cret@cache', PORT: '80\n81' });
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).not.toContain('s3cret');
+    expect(error.message).toContain('PORT: must be a whole number from 0 to 65535 (got "80\\n81")');
+    expect(error.message.split('\n')).toHaveLength(1 + 4);
   });
 });
 
@@ -182,9 +211,9 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('needs REDIS_URL for CACHE_BACKEND=redis, and a redis:// URL', () => {
-    expect(configError({ CACHE_BACKEND: 'redis' }).message).toMatch(/CACHE_BACKEND=redis needs REDIS_URL/);
-    expect(configError({ REDIS_URL: 'http://x' }).message).toMatch(/REDIS_URL must start with redis:\/\//);
-    expect(configError({ REDIS_KEY_PREFIX: 'a b' }).message).toMatch(/REDIS_KEY_PREFIX/);
+    expect(configError({ CACHE_BACKEND: 'redis' }).message).toContain('REDIS_URL: must be set when CACHE_BACKEND=redis');
+    expect(configError({ REDIS_URL: 'http://x' }).message).toMatch(/REDIS_URL: must start with redis:\/\//);
+    expect(configError({ REDIS_KEY_PREFIX: 'a b' }).message).toMatch(/REDIS_KEY_PREFIX: must be 1 to 100 characters/);
     expect(configError({ CACHE_BACKEND: 'memcached' }).message).toMatch(/CACHE_BACKEND/);
     expect(configError({ PG_POOL_SIZE: '0' }).message).toMatch(/PG_POOL_SIZE/);
   });
@@ -212,7 +241,7 @@ describe('authentication variables', () => {
   });
 
   it('refuses AUTH_MODE=none on an address other machines can reach', () => {
-    expect(configError({ HOST: '0.0.0.0', AUTH_MODE: 'none' }).message).toMatch(/AUTH_MODE=none is allowed only when HOST is a loopback address/);
+    expect(configError({ HOST: '0.0.0.0', AUTH_MODE: 'none' }).message).toContain('AUTH_MODE: none is allowed only when HOST is a loopback address (127.0.0.1, ::1, localhost), not "0.0.0.0"');
     expect(configError({ AUTH_MODE: 'open' }).message).toContain('AUTH_MODE');
   });
 
@@ -292,7 +321,7 @@ describe('hardening variables', () => {
     [{ GRAPHQL_INTROSPECTION: 'maybe' }, 'GRAPHQL_INTROSPECTION'],
     [{ GRAPHIQL: 'yes please' }, 'GRAPHIQL'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '50' }, 'HTTP_HEADERS_TIMEOUT_MS'],
-    [{ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }, 'HTTP_HEADERS_TIMEOUT_MS must not be larger'],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }, 'HTTP_HEADERS_TIMEOUT_MS: must not be larger than HTTP_REQUEST_TIMEOUT_MS (got 5000 > 1000)'],
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ CORS_ORIGINS: 'example.com' }, 'CORS_ORIGINS'],
   ])('refuses %j, naming the variable', (env, name) => {
@@ -327,10 +356,54 @@ describe('change feed variables', () => {
     [{ EVENT_HEARTBEAT_SECONDS: '0' }, 'EVENT_HEARTBEAT_SECONDS'],
     [{ MAX_EVENT_STREAMS_PER_KEY: '0' }, 'MAX_EVENT_STREAMS_PER_KEY'],
     [{ MAX_EVENT_STREAMS_PER_TENANT: 'half' }, 'MAX_EVENT_STREAMS_PER_TENANT'],
-    [{ MAX_EVENT_STREAMS: '10', MAX_EVENT_STREAMS_PER_TENANT: '11' }, 'MAX_EVENT_STREAMS_PER_TENANT (11) must not be larger than MAX_EVENT_STREAMS (10)'],
+    [{ MAX_EVENT_STREAMS: '10', MAX_EVENT_STREAMS_PER_TENANT: '11' }, 'MAX_EVENT_STREAMS_PER_TENANT: must not be larger than MAX_EVENT_STREAMS (got 11 > 10)'],
     // Larger than the default tenant share (half of 1000).
-    [{ MAX_EVENT_STREAMS_PER_KEY: '600' }, 'MAX_EVENT_STREAMS_PER_KEY (600) must not be larger than MAX_EVENT_STREAMS_PER_TENANT (500'],
+    [{ MAX_EVENT_STREAMS_PER_KEY: '600' }, 'MAX_EVENT_STREAMS_PER_KEY: must not be larger than MAX_EVENT_STREAMS_PER_TENANT (got 600 > 500, half of MAX_EVENT_STREAMS by default)'],
   ])('refuses %j, naming the variable', (env, name) => {
     expect(configError(env).message).toContain(name);
+  });
+});
+
+describe('the variable list (for the documentation)', () => {
+  it('describes every variable the schema reads', () => {
+    expect(configVariables.length).toBeGreaterThanOrEqual(38);
+    for (const v of configVariables) {
+      expect(v.name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+      expect(v.description.length, v.name).toBeGreaterThan(10);
+    }
+    expect(configVariables.filter((v) => v.secret).map((v) => v.name)).toEqual(['DATABASE_URL', 'REDIS_URL', 'STORAGE_ADMIN_KEY']);
+  });
+
+  it('states the default that applies when the variable is unset', () => {
+    // A default that is a value gives the configuration an unset variable gives; the others
+    // describe a default derived from other variables ("half of MAX_EVENT_STREAMS").
+    const values = configVariables.filter((v) => {
+      if (v.default === null) return false;
+      try {
+        loadConfig({ [v.name]: v.default });
+        return true;
+      } catch (error) {
+        expect(error, `${v.name}=${v.default}`).toBeInstanceOf(ConfigError);
+        expect(v.default, v.name).toMatch(/ |^(off|none)$/);
+        return false;
+      }
+    });
+    expect(values.length).toBeGreaterThanOrEqual(25);
+    for (const v of values) expect(loadConfig({ [v.name]: v.default! }), `${v.name}=${v.default}`).toEqual(loadConfig({}));
+  });
+
+  const page = new URL('../docs/configuration.md', import.meta.url);
+  it.skipIf(!existsSync(page))('docs/configuration.md names every variable', () => {
+    const text = readFileSync(page, 'utf8');
+    expect(configVariables.map((v) => v.name).filter((name) => !new RegExp(`\\b${name}\\b`).test(text))).toEqual([]);
+  });
+
+  it('nothing but the entry points reads process.env: they hand it to loadConfig', () => {
+    const src = new URL('../src/', import.meta.url);
+    const readers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(ts|mts|tsx)$/.test(file) && /process\.env\b/.test(readFileSync(new URL(file, src), 'utf8')))
+      .sort();
+    // config.ts names it in a comment only.
+    expect(readers).toEqual(['cli/main.ts', 'config.ts', 'main.ts']);
   });
 });

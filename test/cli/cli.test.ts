@@ -273,7 +273,7 @@ describe('failures', { timeout: 60_000 }, () => {
   it('a bad DATABASE_URL in the environment is a configuration error: exit 2', async () => {
     const run = await runCli(['export'], { env: { DATABASE_URL: 'ftp://nowhere' } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/DATABASE_URL has unsupported scheme "ftp:"/);
+    expect(run.stderr).toMatch(/DATABASE_URL: has unsupported scheme "ftp:"/);
   });
 
   it('--help and --version answer on stdout with exit 0', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,34 @@ describe('a database the service cannot use', () => {
     expect(code).toBe(1);
     expect(output).not.toMatch(STACK);
     expect(fatal(output)).toMatch(/^Cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine\. Set HOST to one of its addresses, e\.g\. HOST=127\.0\.0\.1/);
+  });
+});
+
+describe('a configuration the service cannot use', () => {
+  it('exit 2 before anything is opened, every bad variable listed, no secret repeated, no stack trace', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const filename = join(dir, 'storage.db');
+    const { code, output } = await runUntilExit({
+      DATABASE_URL: `sqlite:${filename}`,
+      PORT: 'abc',
+      MAX_PAGE_SIZE: '0',
+      STORAGE_ADMIN_KEY: 'short-secret',
+      CACHE_BACKEND: 'redis',
+      REDIS_URL: '', // counts as unset
+    });
+    expect(code).toBe(2);
+    expect(output).not.toMatch(STACK);
+    expect(output).toContain(
+      [
+        'Invalid configuration:',
+        '  - PORT: must be a whole number from 0 to 65535 (got "abc")',
+        '  - MAX_PAGE_SIZE: must be a whole number from 1 to 1000000 (got "0")',
+        '  - STORAGE_ADMIN_KEY: must be at least 32 characters without spaces (e.g. openssl rand -hex 32)',
+        '  - REDIS_URL: must be set when CACHE_BACKEND=redis (e.g. redis://127.0.0.1:6379)',
+      ].join('\n'),
+    );
+    expect(output).not.toContain('short-secret');
+    expect(existsSync(filename)).toBe(false);
   });
 });
