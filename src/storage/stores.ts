@@ -1,5 +1,6 @@
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
+import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 
 /**
@@ -9,10 +10,13 @@ import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../mod
  */
 export interface Stores {
   metrics: MetricStore & MetricMaintenance;
+  /** Used on the default tenant's database only (every replica's keys live there). */
+  keys: ApiKeyStore;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
   return {
     metrics: new SqlMetricStore(runner, appendEvents),
+    keys: new SqlApiKeyStore(runner),
   };
 }
