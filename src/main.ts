@@ -8,7 +8,7 @@ import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
 import { startEventPruning } from './modules/events/retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
-import type { ApiKeyStore } from './storage/backend.js';
+import type { ApiKeyStore } from './modules/keys/store.js';
 import { tenantsOver } from './storage/tenants.js';
 import { RetentionSweeper } from './storage/retention.js';
 import { SERVICE } from './version.js';
@@ -75,7 +75,7 @@ function listenFailure(host: string, port: number, error: unknown): string {
 async function warnAboutAccess(config: Config, keys: ApiKeyStore, logger: Logger): Promise<void> {
   if (config.auth.mode === 'none') {
     logger.warn({ host: config.host }, 'AUTH_MODE=none: no API keys are checked; anyone who can connect to this machine can read and change all data');
-  } else if (config.auth.adminKey === null && (await keys.listApiKeys(null)).every((k) => k.revokedAt !== null)) {
+  } else if (config.auth.adminKey === null && (await keys.list(null)).every((k) => k.revokedAt !== null)) {
     logger.warn('AUTH_MODE=apikey but no API key exists: set STORAGE_ADMIN_KEY, or create one with `agent-storage keys create`');
   }
 }
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     onOpenError: (tenant, error) => logger.error({ tenant, err: (error as Error).message }, 'cannot open a tenant’s database'),
   });
-  await warnAboutAccess(config, backend, logger);
+  await warnAboutAccess(config, backend.stores.keys, logger);
   let running: RunningServer;
   try {
     running = await startServer({ storage: tenants.defaultStorage, tenants, config, logger });

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { ApiKeys } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticate.js';
+import { ApiKeyService } from './modules/keys/service.js';
 import { requireScope } from './auth/principal.js';
 import { memoryRateLimiter, openRateLimiter, type RateLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
@@ -57,14 +57,14 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
   streams: EventStreams;
 } {
   const storages = tenants ?? Tenants.only(storage);
-  const authenticator = new Authenticator(storage.backend, config.auth.adminKey);
+  const authenticator = new Authenticator(storage.backend.stores.keys, config.auth.adminKey);
   const streams = new EventStreams(config.events, { current: (principal) => authenticator.current(principal), intervalMs: streamKeyCheckMs });
   // A revocation made here ends the key's cached authentication and its open streams at once.
   const revoked = (id: string) => {
     authenticator.forget(id);
     streams.endKey(id);
   };
-  const apiKeys = new ApiKeys(storage.backend, clock, createIdGenerator(clock), revoked);
+  const apiKeys = new ApiKeyService(storage.backend.stores.keys, clock, createIdGenerator(clock), revoked);
   const authorize = async (request: Request, scope: ApiKeyScope) => {
     const { principal, storage } = callerOf(request);
     requireScope(principal, scope);

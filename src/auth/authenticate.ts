@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { DEFAULT_TENANT } from '../domain/inputs.js';
 import { API_KEY_SCOPES, type ApiKey } from '../domain/records.js';
-import type { ApiKeyStore } from '../storage/backend.js';
-import { hashSecret } from './api-keys.js';
+import { hashSecret } from '../modules/keys/service.js';
+import type { ApiKeyStore } from '../modules/keys/store.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -60,7 +60,7 @@ export class Authenticator {
    */
   async current(principal: Principal): Promise<Principal | null> {
     if (principal.keyId === null || principal.keyId === BOOTSTRAP_KEY_ID) return principal;
-    const key = await this.store.apiKeyById(principal.keyId);
+    const key = await this.store.byId(principal.keyId);
     if (!key || key.revokedAt !== null) {
       this.forget(principal.keyId);
       return null;
@@ -77,7 +77,7 @@ export class Authenticator {
     const now = this.now();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
-    const key = await this.store.apiKeyByHash(hash);
+    const key = await this.store.byHash(hash);
     const principal = key && key.revokedAt === null ? principalOf(key) : null;
     if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
     this.cache.set(hash, { principal, until: now + REVOCATION_DELAY_MS });

@@ -1,16 +1,16 @@
 import type { Writable } from 'node:stream';
-import { ApiKeys } from '../auth/api-keys.js';
 import { OPEN_ACCESS } from '../auth/principal.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { NotFoundError } from '../domain/errors.js';
 import { createIdGenerator } from '../domain/ids.js';
 import type { CreateApiKeyInput } from '../domain/inputs.js';
 import type { ApiKey } from '../domain/records.js';
-import type { ApiKeyStore } from '../storage/backend.js';
+import { ApiKeyService } from '../modules/keys/service.js';
+import type { ApiKeyStore } from '../modules/keys/store.js';
 import { CliFailure } from './streams.js';
 
 /*
- * `agent-storage keys ...`: the rules are `ApiKeys`' (the same as createApiKey/revokeApiKey/apiKeys
+ * `agent-storage keys ...`: the rules are `ApiKeyService`'s (the same as createApiKey/revokeApiKey/apiKeys
  * over GraphQL); this module only chooses the principal and prints. The CLI acts as the operator
  * (OPEN_ACCESS): whoever can open the default tenant's database could write the keys table anyway.
  */
@@ -21,7 +21,7 @@ export interface KeysOutput {
   json: boolean;
 }
 
-const apiKeysOver = (store: ApiKeyStore, clock: Clock) => new ApiKeys(store, clock, createIdGenerator(clock));
+const apiKeysOver = (store: ApiKeyStore, clock: Clock) => new ApiKeyService(store, clock, createIdGenerator(clock));
 
 /**
  * Prints the secret alone on stdout (so `KEY=$(agent-storage keys create ...)` takes just it) and
@@ -56,7 +56,7 @@ export async function listKeys(store: ApiKeyStore, tenant: string | null, out: K
 }
 
 export async function revokeKey(store: ApiKeyStore, id: string, out: KeysOutput, clock: Clock = systemClock): Promise<void> {
-  const before = await store.apiKeyById(id);
+  const before = await store.byId(id);
   let apiKey: ApiKey;
   try {
     apiKey = await apiKeysOver(store, clock).revoke(OPEN_ACCESS, id);

@@ -152,9 +152,9 @@ async function runKeys(command: KeysCommand, config: Config, io: CliIo): Promise
   // Listing and revoking must not create an empty one at a mistyped path.
   if (command.kind !== 'keys-create') requireExisting(config.database, null);
   return withBackend(config, config.database, async (backend) => {
-    if (command.kind === 'keys-create') await createKey(backend, command.input, out);
-    else if (command.kind === 'keys-list') await listKeys(backend, command.tenant, out);
-    else await revokeKey(backend, command.id, out);
+    if (command.kind === 'keys-create') await createKey(backend.stores.keys, command.input, out);
+    else if (command.kind === 'keys-list') await listKeys(backend.stores.keys, command.tenant, out);
+    else await revokeKey(backend.stores.keys, command.id, out);
     return EXIT.ok;
   });
 }

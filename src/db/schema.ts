@@ -103,8 +103,8 @@ export interface ApiKeysTable {
   id: string;
   tenant: string;
   name: string | null;
-  /** SQLite: JSON text; PostgreSQL: `text[]`. */
-  scopes: string;
+  /** Given as a list parameter: SQLite stores it as JSON text, PostgreSQL as `text[]`. */
+  scopes: readonly string[];
   key_hash: string;
   created_at: string;
   revoked_at: string | null;

@@ -1,4 +1,4 @@
-import type { ApiKeys } from '../auth/api-keys.js';
+import type { ApiKeyService } from '../modules/keys/service.js';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import { EventStreams } from '../http/event-streams.js';
@@ -11,7 +11,7 @@ export interface GraphQLContext {
   config: Config;
   /** Who is asking (checked against each root field's scope before execution; see http/auth.ts). */
   principal: Principal;
-  apiKeys: ApiKeys;
+  apiKeys: ApiKeyService;
   /** Fresh for every request, so that batches never mix requests. */
   loaders: Loaders;
   /** The server's open event streams (subscriptions take a place). */

@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 // Each type file registers its object type and its own query and mutation fields.
-import './types/ApiKey.js';
+import '../modules/keys/graphql.js';
 import './types/Artifact.js';
 import '../modules/cache/graphql.js';
 import '../modules/events/graphql.js';

@@ -5,7 +5,7 @@ import type { AppendEvents } from '../modules/events/append.js';
 import type { EventWaiters } from '../modules/events/waiters.js';
 import type { Stores } from './stores.js';
 import type { Slice } from '../domain/paging.js';
-import type { ApiKey, Artifact, Message, Session, State } from '../domain/records.js';
+import type { Artifact, Message, Session, State } from '../domain/records.js';
 
 /**
  * The persistence seam. Backends speak in domain records and batch look-ups, never in SQL strings
@@ -18,7 +18,7 @@ import type { ApiKey, Artifact, Message, Session, State } from '../domain/record
  * `Storage` always passes its clock's now. Absent, every session is visible: the export/import CLI
  * and the retention sweeper, which must see expired sessions to remove them.
  */
-export interface StorageBackend extends ApiKeyStore {
+export interface StorageBackend {
   /** Shown by `/health`. */
   readonly kind: 'sqlite' | 'postgres';
   /** Runs the statements of this database; the module stores (`store.ts` of each module) run theirs through it. */
@@ -140,21 +140,6 @@ export interface StorageBackend extends ApiKeyStore {
    * both sessions exist. A link is made only for a fork without a parent; how many were made.
    */
   linkParents(links: readonly ParentLink[]): Promise<number>;
-}
-
-/**
- * API keys, kept in the default tenant's database (the one `DATABASE_URL` names), which every
- * replica shares. Only a key's SHA-256 hash is stored; the secret is shown once, at creation.
- */
-export interface ApiKeyStore {
-  insertApiKey(key: ApiKey, hash: string): Promise<void>;
-  /** The key with this hash, revoked or not; null when there is none. */
-  apiKeyByHash(hash: string): Promise<ApiKey | null>;
-  apiKeyById(id: string): Promise<ApiKey | null>;
-  /** In creation order; `tenant` null: every tenant's. */
-  listApiKeys(tenant: string | null): Promise<ApiKey[]>;
-  /** Marks the key revoked (a key revoked before keeps its time); false when there is no such key. */
-  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
 }
 
 export type { Slice } from '../domain/paging.js';

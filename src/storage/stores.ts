@@ -1,6 +1,7 @@
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
+import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 
 /**
@@ -11,11 +12,14 @@ import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../mod
 export interface Stores {
   events: EventStore;
   metrics: MetricStore & MetricMaintenance;
+  /** Used on the default tenant's database only (every replica's keys live there). */
+  keys: ApiKeyStore;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
   return {
     events: new SqlEventStore(runner),
     metrics: new SqlMetricStore(runner, appendEvents),
+    keys: new SqlApiKeyStore(runner),
   };
 }

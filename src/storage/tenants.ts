@@ -71,7 +71,7 @@ export class Tenants {
    * (revoked keys included: their data stays until deleted), and any other open here.
    */
   async known(): Promise<string[]> {
-    const keys = await this.defaultStorage.backend.listApiKeys(null);
+    const keys = await this.defaultStorage.backend.stores.keys.list(null);
     const named = [...keys.map((k) => k.tenant), ...this.opened.keys()];
     return [DEFAULT_TENANT, ...new Set(named.filter((t) => t !== DEFAULT_TENANT))];
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KEYS_USAGE } from '../../src/cli/args.js';
 import { Authenticator } from '../../src/auth/authenticate.js';
-import { hashSecret, SECRET_PREFIX } from '../../src/auth/api-keys.js';
+import { hashSecret, SECRET_PREFIX } from '../../src/modules/keys/service.js';
 import { UnauthenticatedError } from '../../src/domain/errors.js';
 import { testSchema, type TestSchema } from '../support/postgres.js';
 import { runCli, withStorage } from './support.js';
@@ -13,7 +13,7 @@ import { runCli, withStorage } from './support.js';
 
 /** What an `Authorization: Bearer <key>` header gets from a server on `url` (a fresh authenticator: no cache). */
 async function authenticate(url: string, key: string) {
-  return withStorage(url, (_storage, backend) => new Authenticator(backend, null).authenticate(`Bearer ${key}`));
+  return withStorage(url, (_storage, backend) => new Authenticator(backend.stores.keys, null).authenticate(`Bearer ${key}`));
 }
 
 interface Target {

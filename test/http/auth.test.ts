@@ -1,4 +1,4 @@
-import { hashSecret } from '../../src/auth/api-keys.js';
+import { hashSecret } from '../../src/modules/keys/service.js';
 import { ADMIN_KEY, AUTH_ENV, createKey, keyed } from '../support/auth.js';
 import { describe, expect, it, test } from '../support/server-fixture.js';
 
@@ -55,9 +55,9 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     const listed = await admin.gql('{ apiKeys(tenant: "acme") { id tenant scopes } }');
     expect(listed.body.data.apiKeys).toContainEqual({ id: created.apiKey.id, tenant: 'acme', scopes: ['READ', 'WRITE'] });
     expect(listed.text).not.toContain(created.key);
-    const stored = JSON.stringify(await server.backend.listApiKeys(null));
+    const stored = JSON.stringify(await server.backend.stores.keys.list(null));
     expect(stored).not.toContain(created.key);
-    expect(await server.backend.apiKeyByHash(hashSecret(created.key))).toMatchObject({ id: created.apiKey.id });
+    expect(await server.backend.stores.keys.byHash(hashSecret(created.key))).toMatchObject({ id: created.apiKey.id });
 
     const agent = keyed(server.url, created.key);
     expect((await agent.post('/storage/sessions', SESSION)).status).toBe(200);

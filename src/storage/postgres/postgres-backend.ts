@@ -7,7 +7,7 @@ import { ConflictError, InsufficientStorageError, UnavailableError, ValidationEr
 import { eventPayload, eventsOf, type NewEvent, touchOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, Message, Session, State } from '../../domain/records.js';
+import type { Artifact, Message, Session, State } from '../../domain/records.js';
 import type {
   ForkOutcome,
   ForkSource,
@@ -987,38 +987,6 @@ export class PostgresBackend implements StorageBackend {
     }
     return linked;
   }
-
-  // --- API keys (see ApiKeyStore) -------------------------------------------------------------
-
-  async insertApiKey(k: ApiKey, hash: string): Promise<void> {
-    await this.query(
-      'insertApiKey',
-      'INSERT INTO api_keys (id, tenant, name, scopes, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [k.id, k.tenant, k.name, k.scopes, hash, k.createdAt, k.revokedAt],
-    );
-  }
-
-  async apiKeyByHash(hash: string): Promise<ApiKey | null> {
-    const { rows } = await this.query('apiKeyByHash', 'SELECT * FROM api_keys WHERE key_hash = $1', [hash]);
-    return rows[0] ? toApiKey(rows[0]) : null;
-  }
-
-  async apiKeyById(id: string): Promise<ApiKey | null> {
-    const { rows } = await this.query('apiKeyById', 'SELECT * FROM api_keys WHERE id = $1', [id]);
-    return rows[0] ? toApiKey(rows[0]) : null;
-  }
-
-  async listApiKeys(tenant: string | null): Promise<ApiKey[]> {
-    const { rows } = tenant === null
-      ? await this.query('listApiKeys', 'SELECT * FROM api_keys ORDER BY id', [])
-      : await this.query('listTenantApiKeys', 'SELECT * FROM api_keys WHERE tenant = $1 ORDER BY id', [tenant]);
-    return rows.map(toApiKey);
-  }
-
-  async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
-    const result = await this.query('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2', [revokedAt, id]);
-    return (result.rowCount ?? 0) > 0;
-  }
 }
 
 /**
@@ -1070,17 +1038,6 @@ function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<s
 
 const iso = (value: unknown): string => (value as Date).toISOString();
 const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
-
-function toApiKey(r: Row): ApiKey {
-  return {
-    id: r.id as string,
-    tenant: r.tenant as string,
-    name: r.name as string | null,
-    scopes: r.scopes as ApiKeyScope[],
-    createdAt: iso(r.created_at),
-    revokedAt: isoOrNull(r.revoked_at),
-  };
-}
 
 function toSession(r: Row): Session {
   return {

@@ -8,7 +8,7 @@ import type { ParamValue } from '../../db/statements.js';
 import { eventPayload, eventsOf, type NewEvent, touchOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
-import type { ApiKey, ApiKeyScope, Artifact, Message, Session, State } from '../../domain/records.js';
+import type { Artifact, Message, Session, State } from '../../domain/records.js';
 import type {
   ForkOutcome,
   ForkSource,
@@ -790,39 +790,6 @@ export class SqliteBackend implements StorageBackend {
       return linked;
     });
   }
-
-  // --- API keys (see ApiKeyStore) -------------------------------------------------------------
-
-  async insertApiKey(k: ApiKey, hash: string): Promise<void> {
-    await this.write(() => this.run(
-      'insertApiKey',
-      'INSERT INTO api_keys (id, tenant, name, scopes, key_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      k.id, k.tenant, k.name, JSON.stringify(k.scopes), hash, k.createdAt, k.revokedAt,
-    ));
-  }
-
-  async apiKeyByHash(hash: string): Promise<ApiKey | null> {
-    const row = this.get('apiKeyByHash', 'SELECT * FROM api_keys WHERE key_hash = ?', hash);
-    return row ? toApiKey(row) : null;
-  }
-
-  async apiKeyById(id: string): Promise<ApiKey | null> {
-    const row = this.get('apiKeyById', 'SELECT * FROM api_keys WHERE id = ?', id);
-    return row ? toApiKey(row) : null;
-  }
-
-  async listApiKeys(tenant: string | null): Promise<ApiKey[]> {
-    const rows = tenant === null
-      ? this.all('listApiKeys', 'SELECT * FROM api_keys ORDER BY id')
-      : this.all('listTenantApiKeys', 'SELECT * FROM api_keys WHERE tenant = ? ORDER BY id', tenant);
-    return rows.map(toApiKey);
-  }
-
-  async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
-    return this.write(
-      () => this.run('revokeApiKey', 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?', revokedAt, id).changes > 0,
-    );
-  }
 }
 
 // --- rows → records (the backend owns its schema, so the shapes are known) ------------------
@@ -835,17 +802,6 @@ function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<s
 
 const json = (text: unknown): Json => JSON.parse(text as string) as Json;
 const jsonObj = (text: unknown): JsonObject => JSON.parse(text as string) as JsonObject;
-
-function toApiKey(r: Row): ApiKey {
-  return {
-    id: r.id as string,
-    tenant: r.tenant as string,
-    name: r.name as string | null,
-    scopes: JSON.parse(r.scopes as string) as ApiKeyScope[],
-    createdAt: r.created_at as string,
-    revokedAt: r.revoked_at as string | null,
-  };
-}
 
 function toSession(r: Row): Session {
   return {

@@ -1,9 +1,12 @@
-import type { CreatedApiKey as CreatedApiKeyRecord } from '../../auth/api-keys.js';
 import { createApiKeyInput, shortText, tenantName } from '../../domain/inputs.js';
 import { API_KEY_SCOPES, type ApiKey as ApiKeyRecord } from '../../domain/records.js';
-import { builder, enumValues } from '../builder.js';
-import { requires } from '../scopes.js';
-import { parsed } from '../validation.js';
+import { builder, enumValues } from '../../graphql/builder.js';
+import { requires } from '../../graphql/scopes.js';
+import { parsed } from '../../graphql/validation.js';
+import type { CreatedApiKey as CreatedApiKeyRecord } from './service.js';
+
+// The API keys' GraphQL types and root fields: each resolver parses its arguments and calls one
+// operation of the key service (`apiKeys` in the context, over the default tenant's database).
 
 /** Only keys with the `admin` scope may use these fields (see http/auth.ts). */
 const ADMIN = requires('admin');

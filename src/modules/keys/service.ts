@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Clock, isoTime } from '../domain/clock.js';
-import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import type { IdGenerator } from '../domain/ids.js';
-import type { CreateApiKeyInput } from '../domain/inputs.js';
-import type { ApiKey } from '../domain/records.js';
-import type { ApiKeyStore } from '../storage/backend.js';
-import { type Principal, requireKeyAdmin } from './principal.js';
+import { type Principal, requireKeyAdmin } from '../../auth/principal.js';
+import { type Clock, isoTime } from '../../domain/clock.js';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.js';
+import type { IdGenerator } from '../../domain/ids.js';
+import type { CreateApiKeyInput } from '../../domain/inputs.js';
+import type { ApiKey } from '../../domain/records.js';
+import type { ApiKeyStore } from './store.js';
 
 /** Every secret starts with this, so that leaked keys are easy to recognise (and to scan for). */
 export const SECRET_PREFIX = 'ask_';
@@ -25,10 +25,10 @@ export interface CreatedApiKey {
   apiKey: ApiKey;
 }
 
-/** Managing API keys, with who-may-do-what in one place (both doors and the CLI use it). */
-export class ApiKeys {
+/** Managing API keys, with who-may-do-what in one place (GraphQL and the CLI use it). */
+export class ApiKeyService {
   constructor(
-    private readonly store: ApiKeyStore,
+    readonly store: ApiKeyStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     /** Told of every revocation, so that a cached authentication ends at once in this process. */
@@ -46,18 +46,18 @@ export class ApiKeys {
       createdAt: isoTime(this.clock.now()),
       revokedAt: null,
     };
-    await this.store.insertApiKey(apiKey, hashSecret(key));
+    await this.store.insert(apiKey, hashSecret(key));
     return { key, apiKey };
   }
 
   /** Another tenant's key reads as missing, as any other record of another tenant does. */
   async revoke(principal: Principal, id: string): Promise<ApiKey> {
-    const existing = await this.store.apiKeyById(id);
+    const existing = await this.store.byId(id);
     if (!existing || !(principal.operator || existing.tenant === principal.tenant)) throw new NotFoundError('API key');
     requireKeyAdmin(principal, existing.tenant);
-    await this.store.revokeApiKey(id, isoTime(this.clock.now()));
+    await this.store.revoke(id, isoTime(this.clock.now()));
     this.onRevoke(id);
-    return (await this.store.apiKeyById(id)) ?? existing;
+    return (await this.store.byId(id)) ?? existing;
   }
 
   /** The keys of `tenant` (default: the caller's own; the operator may ask for all with null). */
@@ -65,6 +65,6 @@ export class ApiKeys {
     const wanted = tenant === undefined ? principal.tenant : tenant;
     if (wanted !== null) requireKeyAdmin(principal, wanted);
     else if (!principal.operator) throw new ForbiddenError('Only the operator lists every tenant’s keys');
-    return this.store.listApiKeys(wanted);
+    return this.store.list(wanted);
   }
 }
