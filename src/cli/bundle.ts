@@ -14,7 +14,7 @@ import {
 import { jsonObject, jsonValue, type JsonObject } from '../domain/json.js';
 import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
 import { artifactToWire } from '../rest/artifacts.js';
-import { messageToWire } from '../rest/history.js';
+import { messageToWire } from '../modules/history/rest.js';
 import { metricToWire } from '../rest/metrics.js';
 import { sessionToWire } from '../rest/sessions.js';
 import { stateToWire } from '../rest/state.js';

@@ -5,7 +5,7 @@ import './types/ApiKey.js';
 import './types/Artifact.js';
 import '../modules/cache/graphql.js';
 import './types/Event.js';
-import './types/Message.js';
+import '../modules/history/graphql.js';
 import './types/Metric.js';
 import './types/Retention.js';
 import './types/Session.js';

@@ -3,7 +3,7 @@ import { encodeEventCursor, type StoredEvent } from '../domain/events.js';
 import { callerOf } from '../http/auth.js';
 import { endReason, type EventStreams } from '../http/event-streams.js';
 import { artifactToWire } from './artifacts.js';
-import { messageToWire } from './history.js';
+import { messageToWire } from '../modules/history/rest.js';
 import { HttpError } from './http.js';
 import { metricToWire } from './metrics.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';

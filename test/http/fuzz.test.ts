@@ -28,7 +28,7 @@ async function fingerprint(): Promise<string> {
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
     storage.countMetrics({}),
-    storage.historyCounts([fixture.sessionId]),
+    storage.history.counts([fixture.sessionId]),
     storage.artifactCounts([fixture.sessionId]),
     storage.statesBySessionIds([fixture.sessionId]),
   ]);

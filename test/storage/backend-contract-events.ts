@@ -52,14 +52,14 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     it('every kind of write yields its event, in the order of the writes, with a snapshot of what was written', async () => {
       const s = await storage.createSession({ agentName: 'scribe', userId: null, status: 'active', metadata: {} });
       const updated = await storage.updateSession(s.id, { status: 'paused' });
-      const [m1, m2] = await storage.addMessages(s.id, [
+      const [m1, m2] = await storage.history.addMany(s.id, [
         { role: 'user', content: 'hi', metadata: {}, idempotencyKey: 'k1' },
         { role: 'assistant', content: 'hello', metadata: {} },
       ]);
-      await storage.addMessages(s.id, [{ role: 'user', content: 'hi', metadata: {}, idempotencyKey: 'k1' }]); // a repeat: no event
+      await storage.history.addMany(s.id, [{ role: 'user', content: 'hi', metadata: {}, idempotencyKey: 'k1' }]); // a repeat: no event
       const fork = await storage.forkSession(s.id, m1!.id);
-      expect(await storage.clearHistory(s.id)).toBe(2);
-      expect(await storage.clearHistory(s.id)).toBe(0); // nothing cleared: no event
+      expect(await storage.history.clear(s.id)).toBe(2);
+      expect(await storage.history.clear(s.id)).toBe(0); // nothing cleared: no event
       const state1 = await storage.setState(s.id, { step: 1 });
       const state2 = await storage.patchState(s.id, { more: true });
       await storage.deleteState(s.id);
@@ -117,7 +117,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
 
     it('a message snapshot reads back exactly as the message, whatever its content', async () => {
       const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
-      const added = await storage.addMessages(s.id, [
+      const added = await storage.history.addMany(s.id, [
         { role: 'tool', content: 'nul \u0000 and \ud800 lone and "quotes"', metadata: { deep: { list: [1, 'two', null] }, '\u0000': '' } },
         { role: 'user', content: '', metadata: {}, idempotencyKey: 'key' },
       ]);
@@ -129,17 +129,17 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       const before = (await backend.eventLog()).lastSeq;
       const outcomes = await Promise.allSettled([
-        storage.addMessage({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
-        storage.addMessage({ sessionId: 'session_missing', role: 'user', content: 'x', metadata: {} }),
+        storage.history.add({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
+        storage.history.add({ sessionId: 'session_missing', role: 'user', content: 'x', metadata: {} }),
         storage.setState(s.id, { v: 1 }, 5), // compare-and-set lost
         storage.createArtifact({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
         storage.deleteState(s.id), // no state
         storage.updateSession('session_missing', { status: 'ended' }),
-        storage.addMessages(s.id, [
+        storage.history.addMany(s.id, [
           { role: 'user', content: 'one', metadata: {}, idempotencyKey: 'same' },
           { role: 'user', content: 'two', metadata: {}, idempotencyKey: 'same' },
         ]), // invalid batch
-        storage.addMessage({ sessionId: s.id, role: 'user', content: 'kept too', metadata: {} }),
+        storage.history.add({ sessionId: s.id, role: 'user', content: 'kept too', metadata: {} }),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'fulfilled']);
       expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
@@ -159,7 +159,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       // An agent needs no sessions to be listened to.
       await (await open({ agentName: 'nobody-yet' })).return();
 
-      for (let i = 0; i < 5; i++) await storage.addMessage({ sessionId: s.id, role: 'user', content: `m${i}`, metadata: {} });
+      for (let i = 0; i < 5; i++) await storage.history.add({ sessionId: s.id, role: 'user', content: `m${i}`, metadata: {} });
       const events = await all({ sessionId: s.id });
       expect(await storage.pruneEvents(FAR_FUTURE, 2)).toBe(6); // all six, two at a time
       expect((await backend.eventLog()).prunedThrough).toBe(events.at(-1)!.seq);
@@ -167,7 +167,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       await expect(open({ sessionId: s.id }, encodeEventCursor(events[3]!.seq))).rejects.toBeInstanceOf(CursorExpiredError);
       // The newest pruned event's cursor is still good: nothing after it was pruned.
       const stream = await open({ sessionId: s.id }, encodeEventCursor(events.at(-1)!.seq));
-      await storage.addMessage({ sessionId: s.id, role: 'user', content: 'after pruning', metadata: {} });
+      await storage.history.add({ sessionId: s.id, role: 'user', content: 'after pruning', metadata: {} });
       const [next] = await take(stream, 1);
       expect(next).toMatchObject({ type: 'MessageAdded', message: { content: 'after pruning' } });
       expect(next!.seq).toBeGreaterThan(events.at(-1)!.seq); // seqs are never reused
@@ -176,7 +176,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
 
     it('pruning keeps what is younger than the cut-off', async () => {
       const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
-      await storage.addMessage({ sessionId: s.id, role: 'user', content: 'x', metadata: {} });
+      await storage.history.add({ sessionId: s.id, role: 'user', content: 'x', metadata: {} });
       expect(await storage.pruneEvents('2000-01-01T00:00:00.000Z')).toBe(0);
       expect(await all({ sessionId: s.id })).toHaveLength(2);
       expect((await backend.eventLog()).prunedThrough).toBe(0);
@@ -193,8 +193,8 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         Array.from({ length: WRITERS }, async (_, w) => {
           for (let i = 0; i < PER_WRITER; i++) {
             if (i % 10 === 5) await storage.setState(s.id, { w, i });
-            else await storage.addMessage({ sessionId: s.id, role: 'user', content: `w${w}-${i}`, metadata: {} });
-            if (i % 3 === 0) await storage.addMessage({ sessionId: other.id, role: 'user', content: `o${w}-${i}`, metadata: {} });
+            else await storage.history.add({ sessionId: s.id, role: 'user', content: `w${w}-${i}`, metadata: {} });
+            if (i % 3 === 0) await storage.history.add({ sessionId: other.id, role: 'user', content: `o${w}-${i}`, metadata: {} });
           }
         }),
       );

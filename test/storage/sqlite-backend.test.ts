@@ -47,7 +47,7 @@ describe('SqliteBackend change feed across processes on one file', () => {
         for await (const event of stream) if (received.push(event.seq) === 30) break;
       })();
       // Written through the other connection: this one hears of them only by polling.
-      for (let i = 0; i < 30; i++) await writes.addMessage({ sessionId: s.id, role: 'user', content: `m${i}`, metadata: {} });
+      for (let i = 0; i < 30; i++) await writes.history.add({ sessionId: s.id, role: 'user', content: `m${i}`, metadata: {} });
       await reading;
       const truth = (await writer.eventsAfter({ sessionId: s.id }, 0, 100)).filter((e) => e.type === 'MessageAdded').map((e) => e.seq);
       expect(received).toEqual(truth);

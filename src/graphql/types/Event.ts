@@ -7,7 +7,7 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { parsed } from '../validation.js';
 import { Artifact } from './Artifact.js';
-import { Message } from './Message.js';
+import { Message } from '../../modules/history/graphql.js';
 import { Metric } from './Metric.js';
 import { Session } from './Session.js';
 import { State } from './State.js';

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { tx, type TxWork } from '../../db/runner.js';
 import { defineStatements, type Dialect, type Placeholders } from '../../db/statements.js';
 import { type EventTouch, eventPayload, type NewEvent, touchOf } from '../../domain/events.js';
@@ -47,9 +47,22 @@ export interface EventSink {
   wake(touch: EventTouch): void;
 }
 
+/**
+ * The sink an appender announces to: for a write that appends its events in its own SQL instead of
+ * through `appendEvents` (PostgreSQL's group-commit batch statements build the events and the NOTIFY
+ * in one statement), which must name the same channel and wake the same readers.
+ */
+export function eventSinkOf(append: AppendEvents): EventSink {
+  const sink = sinks.get(append);
+  if (!sink) throw new Error('not an event appender made by eventAppender');
+  return sink;
+}
+
+const sinks = new WeakMap<AppendEvents, EventSink>();
+
 export function eventAppender(dialect: Dialect, sink: EventSink): AppendEvents {
   const { appendEvent, appendEvents } = statements.for(dialect);
-  return function* append(events) {
+  const appender: AppendEvents = function* append(events) {
     if (events.length === 0) return;
     if (dialect === 'sqlite') {
       const time = new Date().toISOString();
@@ -70,6 +83,18 @@ export function eventAppender(dialect: Dialect, sink: EventSink): AppendEvents {
     const touch = touchOf(events);
     yield* tx.afterCommit(() => sink.wake(touch));
   };
+  sinks.set(appender, sink);
+  return appender;
+}
+
+/**
+ * The NOTIFY of a PostgreSQL batch statement that logs its events in a `logged` CTE (`session_id`,
+ * `agent_name` returned): the sessions and agents written to, as `notifyPayload` says it, or empty
+ * (readers then look everywhere) when that does not fit. A `SELECT` to put in a CTE of its own.
+ */
+export function notifyLogged(channel: RawBuilder<string>): RawBuilder<unknown> {
+  return sql`SELECT pg_notify(${channel}, CASE WHEN octet_length(p) < 7900 THEN p ELSE '' END)
+    FROM (SELECT json_build_array(json_agg(DISTINCT session_id), json_agg(DISTINCT agent_name))::text AS p FROM logged HAVING count(*) > 0) payload`;
 }
 
 /**
