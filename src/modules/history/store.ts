@@ -234,23 +234,24 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   // --- appends ----------------------------------------------------------------------------------
 
   async append(sessionId: string, messages: readonly NewMessage[], liveAt: string): Promise<Message[] | null> {
-    if (this.batches) {
-      if (!mayRepeat(messages)) return this.batches.add({ sessionId, messages, liveAt });
-      try {
-        // Most named appends are not repeats: the one-statement append is tried first, alone (a taken
-        // id or key must fail only this append). It fails as a whole (nothing reserved, nothing
-        // written); then the transaction below decides.
-        return await this.batches.alone({ sessionId, messages, liveAt });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
     try {
+      if (this.batches) {
+        if (!mayRepeat(messages)) return await this.batches.add({ sessionId, messages, liveAt });
+        try {
+          // Most named appends are not repeats: the one-statement append is tried first, alone (a taken
+          // id or key must fail only this append). It fails as a whole (nothing reserved, nothing
+          // written); then the transaction below decides.
+          return await this.batches.alone({ sessionId, messages, liveAt });
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
       return await this.runner.transaction(() => this.appendWork(sessionId, messages, liveAt));
     } catch (error) {
-      // Keys are only ever taken under the session's lock; an id may be taken by another session's
-      // append meanwhile, which the look-up of repeats could not see yet (PostgreSQL).
-      if (isUniqueViolation(error)) throw new ConflictError('A message id of this append was taken by another session meanwhile');
+      // An id that no look-up of repeats matched: one the server chose (a clash), or, on PostgreSQL,
+      // one another session's append took meanwhile (keys are only ever taken under the session's
+      // lock, so a repeated key is always found).
+      if (isUniqueViolation(error)) throw new ConflictError('A message id of this append is already taken by another message');
       throw error;
     }
   }
