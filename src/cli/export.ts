@@ -105,7 +105,7 @@ async function exportSession(
 
   let afterSeq: number | null = null;
   for (;;) {
-    const page: Message[] = (await backend.historyPages([session.id], { after: afterSeq, limit: pageSize })).get(session.id) ?? [];
+    const page: Message[] = (await backend.stores.history.pagesIncludingExpired([session.id], { after: afterSeq, limit: pageSize })).get(session.id) ?? [];
     for (const message of page) await sink.write(messageLine(message));
     counts.messages += page.length;
     if (page.length < pageSize) break;

@@ -33,6 +33,7 @@ export type Dialect = 'sqlite' | 'postgres';
  * PostgreSQL array (`= ANY($1::text[])`) and JSON text on SQLite (`IN (SELECT value FROM json_each(?))`):
  * the SQLite runner encodes it (see `db/lists.ts` for the matching SQL).
  */
+// A list may hold nulls: the column arrays of a multi-row write (`unnest`) carry nullable columns.
 export type ParamValue = string | number | null | readonly (string | number | null)[];
 export type Params = Record<string, ParamValue>;
 

@@ -64,15 +64,15 @@ export function stableKey(value: unknown): string {
 export function createLoaders(storage: Storage) {
   return {
     session: byKey((ids) => storage.sessionsByIds(ids), (session) => session.id),
-    message: byKey((ids) => storage.messagesByIds(ids), (message) => message.id),
+    message: byKey((ids) => storage.history.byIds(ids), (message) => message.id),
     artifact: byKey((ids) => storage.artifactsByIds(ids), (artifact) => artifact.id),
     /** A session's state by session id; null when it has none. */
     state: byKey((sessionIds) => storage.statesBySessionIds(sessionIds), (state) => state.sessionId),
 
     historyPage: perParams((slice: Slice<number>) =>
-      bySession((sessionIds) => storage.historyPages(sessionIds, slice), [] as Message[]),
+      bySession((sessionIds) => storage.history.pages(sessionIds, slice), [] as Message[]),
     ),
-    historyCount: bySession((sessionIds) => storage.historyCounts(sessionIds), 0),
+    historyCount: bySession((sessionIds) => storage.history.counts(sessionIds), 0),
 
     artifactPage: perParams((slice: Slice<string>) =>
       bySession((sessionIds) => storage.artifactPages(sessionIds, slice), [] as Artifact[]),

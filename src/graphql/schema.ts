@@ -5,7 +5,7 @@ import '../modules/keys/graphql.js';
 import './types/Artifact.js';
 import '../modules/cache/graphql.js';
 import '../modules/events/graphql.js';
-import './types/Message.js';
+import '../modules/history/graphql.js';
 import '../modules/metrics/graphql.js';
 import './types/Retention.js';
 import './types/Session.js';

@@ -7,7 +7,7 @@ import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from './artifacts.js';
 import { cacheRoutes } from '../modules/cache/rest.js';
-import { historyRoutes } from './history.js';
+import { historyRoutes } from '../modules/history/rest.js';
 import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from '../modules/events/rest.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';

@@ -70,36 +70,6 @@ export interface StorageBackend {
   forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>>;
   forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
 
-  // history
-  /**
-   * Appends messages in one transaction, assigning consecutive `seq` numbers after the session's
-   * last one; null (and nothing written) when the session does not exist.
-   *
-   * Idempotent for messages the client named (`idFromClient`, `idempotencyKey`): in the same
-   * transaction as the write, the stored messages with those ids and keys are looked up and
-   * matched with `matchRepeats` (domain/appends.ts). A repeat is answered with the stored message
-   * and not written again; a conflict throws and writes nothing. Concurrent appends with the same
-   * key store one message, and all of them answer it. Messages come back in the order given.
-   */
-  appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null>;
-  messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]>;
-  historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>>;
-  historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
-  /**
-   * One session's messages of `slice` (as `historyPages` reads them) as a JSON array of objects with
-   * `fields`: what `JSON.stringify` of those fields of the records would be. For big reads, a
-   * backend may build the text in the database instead of decoding every row into a record and
-   * serializing it again (a 1,000-message history is ~420 KB).
-   *
-   * Text, not bytes: Node writes a string to the socket through a buffer it frees as soon as the
-   * write is done, while a Buffer of the bytes lives until the garbage collector finds it, and the C
-   * allocator keeps what those held. Paging through 100,000 messages by REST grew RSS by ~25 MB with
-   * bytes and by ~3 MB with text, at the same speed.
-   */
-  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<string>;
-  /** Deletes a session's messages; how many were deleted. */
-  clearHistory(sessionId: string, liveAt?: string): Promise<number>;
-
   // state
   statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]>;
   /**
@@ -159,27 +129,6 @@ export interface ImportCounts {
   states: number;
   artifacts: number;
 }
-
-/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
-export function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
-  return {
-    id: m.id,
-    sessionId,
-    seq,
-    role: m.role,
-    content: m.content,
-    timestamp: m.timestamp,
-    metadata: m.metadata,
-    idempotencyKey: m.idempotencyKey ?? null,
-  };
-}
-
-export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
-  /** Null or absent: none. */
-  idempotencyKey?: string | null;
-  /** The client chose `id`: a message stored under it may be a repeat (see `appendMessages`). */
-  idFromClient?: boolean;
-};
 
 export type NewState = Omit<State, 'version'>;
 
@@ -245,7 +194,7 @@ export interface SessionScope {
 /**
  * The JSON shape of a record on a wire: `[name in the JSON, field of the record]` pairs, in the
  * order they are written. The door that owns the wire format defines it; a backend that builds JSON
- * itself follows it (see `historyJson`).
+ * itself follows it (see `HistoryStore.json`).
  */
 export type JsonFields<R> = readonly (readonly [name: string, field: keyof R & string])[];
 

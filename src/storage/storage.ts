@@ -1,26 +1,24 @@
-import { batchIssues } from '../domain/appends.js';
 import { type Clock, isoTime } from '../domain/clock.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type {
-  AddMessageInput,
   CreateArtifactInput,
   CreateSessionInput,
   ForkSessionInput,
-  NewMessageInput,
   SessionFilter,
   UpdateSessionInput,
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Artifact, Message, Session, State } from '../domain/records.js';
+import type { Artifact, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
-import type { ForkSource, JsonFields, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
+import type { ForkSource, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
 import { MetricService } from '../modules/metrics/service.js';
+import { HistoryService } from '../modules/history/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -42,6 +40,7 @@ export class Storage {
     this.cache = new CacheService(cacheStore, clock);
     this.events = new EventService(backend.stores.events, backend.eventWaiters, (sessionId) => this.getSession(sessionId));
     this.metrics = new MetricService(backend.stores.metrics, clock, ids);
+    this.history = new HistoryService(backend.stores.history, clock, ids);
   }
 
   /**
@@ -52,6 +51,7 @@ export class Storage {
   readonly cache: CacheService;
   readonly events: EventService;
   readonly metrics: MetricService;
+  readonly history: HistoryService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -160,74 +160,6 @@ export class Storage {
   /** A session's forks in creation order; an unknown session has none. */
   async forks(sessionId: string, slice: Slice<string>): Promise<Session[]> {
     return (await this.backend.forkPages([sessionId], slice, this.now())).get(sessionId) ?? [];
-  }
-
-  // --- history --------------------------------------------------------------------------------
-
-  async addMessage(input: AddMessageInput): Promise<Message> {
-    const { sessionId, ...message } = input;
-    const [added] = await this.addMessages(sessionId, [message]);
-    return added!;
-  }
-
-  /**
-   * All or nothing: one transaction, consecutive `seq` numbers. A message with the client's own
-   * `id` or an `idempotencyKey` that repeats one stored before is answered with the stored message
-   * (its id, seq and timestamp) instead of being stored again; one that reuses the id or key for
-   * something else is a CONFLICT (see `domain/appends.ts`).
-   */
-  async addMessages(sessionId: string, inputs: readonly NewMessageInput[]): Promise<Message[]> {
-    const timestamp = this.now();
-    const messages = inputs.map(
-      ({ id, idempotencyKey, role, content, metadata }): NewMessage => ({
-        id: id ?? this.ids.next('message'),
-        idFromClient: id != null,
-        idempotencyKey: idempotencyKey ?? null,
-        sessionId,
-        role,
-        content,
-        metadata,
-        timestamp,
-      }),
-    );
-    const issues = batchIssues(messages);
-    if (issues.length) throw new ValidationError(issues.map((issue) => ({ ...issue, path: ['messages', ...issue.path] })));
-    const added = await this.backend.appendMessages(sessionId, messages, timestamp);
-    if (!added) throw new NotFoundError('Session');
-    return added;
-  }
-
-  async getMessage(id: string): Promise<Message> {
-    const [message] = await this.backend.messagesByIds([id], this.now());
-    if (!message) throw new NotFoundError('Message');
-    return message;
-  }
-
-  messagesByIds(ids: readonly string[]): Promise<Message[]> {
-    return this.backend.messagesByIds(ids, this.now());
-  }
-
-  /** A session's messages in conversation order; an unknown (or expired) session simply has none. */
-  async history(sessionId: string, slice: Slice<number>): Promise<Message[]> {
-    return (await this.backend.historyPages([sessionId], slice, this.now())).get(sessionId) ?? [];
-  }
-
-  /** One session's messages of `slice` as JSON (see StorageBackend.historyJson); an unknown or expired session has none: `[]`. */
-  historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<string> {
-    return this.backend.historyJson(sessionId, slice, fields, this.now());
-  }
-
-  historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
-    return this.backend.historyPages(sessionIds, slice, this.now());
-  }
-
-  historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.historyCounts(sessionIds, this.now());
-  }
-
-  /** Deletes a session's messages and says how many; an unknown (or expired) session has none to delete. */
-  clearHistory(sessionId: string): Promise<number> {
-    return this.backend.clearHistory(sessionId, this.now());
   }
 
   // --- state ----------------------------------------------------------------------------------

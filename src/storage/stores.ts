@@ -3,6 +3,7 @@ import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
+import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
 
 /**
  * Each domain module's store over one database (one tenant's): the queries of that module, written
@@ -14,6 +15,7 @@ export interface Stores {
   metrics: MetricStore & MetricMaintenance;
   /** Used on the default tenant's database only (every replica's keys live there). */
   keys: ApiKeyStore;
+  history: HistoryStore & HistoryMaintenance;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
@@ -21,5 +23,6 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     events: new SqlEventStore(runner),
     metrics: new SqlMetricStore(runner, appendEvents),
     keys: new SqlApiKeyStore(runner),
+    history: new SqlHistoryStore(runner, appendEvents),
   };
 }

@@ -167,7 +167,7 @@ describe('export and import', { timeout: 180_000 }, () => {
     // the target already has this session, with a different message at seq 1
     await withStorage(sqlite('t.db'), async (_storage, backend) => {
       await backend.insertSession(victim.session);
-      await backend.appendMessages(victim.session.id, [{ ...victim.messages[0]!, id: 'msg_00000000000000000000000000' }]);
+      await backend.stores.history.append(victim.session.id, [{ ...victim.messages[0]!, id: 'msg_00000000000000000000000000' }], new Date().toISOString());
     });
     const run = await runCli(['import', '--database', sqlite('t.db')], { input: bundle });
     expect(run.code).toBe(1);

@@ -31,10 +31,7 @@ async function seed(url: string, messages: number): Promise<void> {
     for (let s = 0; s < messages / 5000; s++) {
       const session = await storage.createSession({ agentName: 'bulk', userId: null, status: 'active', metadata: {} });
       for (let batch = 0; batch < 5; batch++) {
-        await storage.addMessages(
-          session.id,
-          Array.from({ length: 1000 }, (_, i) => ({ role: 'user' as const, content: `${s}/${batch}/${i} ${CONTENT}`, metadata: { i } })),
-        );
+        await storage.history.addMany(session.id, Array.from({ length: 1000 }, (_, i) => ({ role: 'user' as const, content: `${s}/${batch}/${i} ${CONTENT}`, metadata: { i } })));
       }
     }
   });

@@ -53,7 +53,7 @@ export async function expectRoundTrip(urls: readonly string[], dir: string): Pro
   // The imported sessions go on: new messages continue each session's sequence.
   await withStorage(urls.at(-1)!, async (storage) => {
     for (const { session, messages } of source.sessions) {
-      const [added] = await storage.addMessages(session.id, [{ role: 'user', content: 'after the move', metadata: {} }]);
+      const [added] = await storage.history.addMany(session.id, [{ role: 'user', content: 'after the move', metadata: {} }]);
       expect(added!.seq).toBeGreaterThan(messages.at(-1)?.seq ?? 0);
       if (messages.length > 0) expect(added!.seq).toBe(messages.at(-1)!.seq + 1);
     }
@@ -114,31 +114,25 @@ export async function populate(url: string): Promise<void> {
     for (let batch = 0; batch < 3; batch++) {
       clock.advance(batch === 1 ? 0 : 5);
       const size = batch === 2 ? 500 : 1000;
-      await storage.addMessages(
-        long!.id,
-        Array.from({ length: size }, (_, i) => ({ role: roles[i % 4]!, content: `message ${batch}:${i}`, metadata: (i % 100 === 0 ? { i } : {}) as JsonObject })),
-      );
+      await storage.history.addMany(long!.id, Array.from({ length: size }, (_, i) => ({ role: roles[i % 4]!, content: `message ${batch}:${i}`, metadata: (i % 100 === 0 ? { i } : {}) as JsonObject })));
     }
     // named appends: a client's id, and idempotency keys (awkward ones where they are valid keys)
-    await storage.addMessages(long!.id, [{ role: 'user', content: 'named', metadata: {}, id: 'msg_client-chosen_0001', idempotencyKey: 'plain key' }]);
+    await storage.history.addMany(long!.id, [{ role: 'user', content: 'named', metadata: {}, id: 'msg_client-chosen_0001', idempotencyKey: 'plain key' }]);
     // a cleared history continues its sequence
-    await storage.addMessages(cleared!.id, [1, 2, 3].map((i) => ({ role: 'user' as const, content: `gone ${i}`, metadata: {} })));
-    await storage.clearHistory(cleared!.id);
+    await storage.history.addMany(cleared!.id, [1, 2, 3].map((i) => ({ role: 'user' as const, content: `gone ${i}`, metadata: {} })));
+    await storage.history.clear(cleared!.id);
     clock.advance(10);
-    await storage.addMessages(cleared!.id, [{ role: 'assistant', content: 'after the clear', metadata: {} }]);
+    await storage.history.addMany(cleared!.id, [{ role: 'assistant', content: 'after the clear', metadata: {} }]);
     // awkward text in every field that takes it
-    await storage.addMessages(
-      awkward!.id,
-      AWKWARD_TEXT.map((content, i) => ({
+    await storage.history.addMany(awkward!.id, AWKWARD_TEXT.map((content, i) => ({
         role: roles[i % 4]!,
         content,
         metadata: i === 0 ? AWKWARD_JSON : { i },
         idempotencyKey: content.length > 0 && content.length <= 256 && !content.includes('\u0000') ? content : null,
-      })),
-    );
+      })));
     for (const [i, s] of rest.entries()) {
       clock.advance(3);
-      await storage.addMessages(s.id, Array.from({ length: i + 1 }, (_, j) => ({ role: roles[j % 4]!, content: `m${j}`, metadata: {} })));
+      await storage.history.addMany(s.id, Array.from({ length: i + 1 }, (_, j) => ({ role: roles[j % 4]!, content: `m${j}`, metadata: {} })));
     }
 
     // state of every JSON kind; `empty` has none; `long` had one before (version 2 now)
@@ -192,7 +186,7 @@ export async function populate(url: string): Promise<void> {
  * sessions, before their parent: an import meets each fork before its parent.
  */
 async function forks(storage: Storage, parent: Session): Promise<void> {
-  const cut = await storage.addMessages(parent.id, [
+  const cut = await storage.history.addMany(parent.id, [
     { role: 'user', content: 'before the fork', metadata: { fork: true }, idempotencyKey: 'fork-point' },
     { role: 'assistant', content: 'the fork point', metadata: {} },
   ]);
@@ -202,7 +196,7 @@ async function forks(storage: Storage, parent: Session): Promise<void> {
   await storage.forkSession(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });
   // an orphan: its parent is deleted, it keeps the id of the message it was cut at
   const doomed = await storage.createSession({ agentName: 'forker', userId: null, status: 'active', metadata: {} });
-  const [m] = await storage.addMessages(doomed.id, [{ role: 'user', content: 'gone', metadata: {} }]);
+  const [m] = await storage.history.addMany(doomed.id, [{ role: 'user', content: 'gone', metadata: {} }]);
   await storage.setState(doomed.id, 'doomed state');
   await storage.forkSession(doomed.id, m!.id, { userId: 'orphan' });
   await storage.deleteSession(doomed.id);

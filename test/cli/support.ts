@@ -84,7 +84,7 @@ export async function snapshot(url: string): Promise<Snapshot> {
         const [state] = await backend.statesBySessionIds([session.id]);
         sessions.push({
           session,
-          messages: (await backend.historyPages([session.id], { limit: 1_000_000 })).get(session.id)!,
+          messages: (await backend.stores.history.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!,
           state: state ?? null,
           artifacts: (await backend.artifactPages([session.id], { limit: 1_000_000 })).get(session.id)!,
         });

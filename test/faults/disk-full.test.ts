@@ -160,14 +160,14 @@ describe('disk full inside a group commit (SQLite, in process)', () => {
       // Issued together, so one group commit: the small write fits in the page cache, the large one
       // (larger than the 2 MiB cache) fails while spilling pages, and SQLite rolls the whole transaction back.
       const [fits, tooLarge] = await Promise.allSettled([
-        storage.addMessage({ sessionId: session.id, role: 'user', content: 'small', metadata: {} }),
-        storage.addMessages(session.id, [0, 1, 2, 3].map((i) => ({ role: 'user', content: big(`large-${i}`, 800), metadata: {} }))),
+        storage.history.add({ sessionId: session.id, role: 'user', content: 'small', metadata: {} }),
+        storage.history.addMany(session.id, [0, 1, 2, 3].map((i) => ({ role: 'user', content: big(`large-${i}`, 800), metadata: {} }))),
       ]);
       expect(fits).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_STORAGE' } });
       expect(tooLarge).toMatchObject({ status: 'rejected', reason: { code: 'INSUFFICIENT_STORAGE' } });
       rmSync(join(small.dir, 'filler'));
-      expect(await storage.history(session.id, { limit: 10 })).toEqual([]);
-      const after = await storage.addMessage({ sessionId: session.id, role: 'user', content: 'after', metadata: {} });
+      expect(await storage.history.list(session.id, { limit: 10 })).toEqual([]);
+      const after = await storage.history.add({ sessionId: session.id, role: 'user', content: 'after', metadata: {} });
       expect(after.seq).toBe(1);
     } finally {
       await backend.close();

@@ -61,7 +61,7 @@ describe('adding messages', () => {
   it('addMessages for an unknown session stores nothing and says NOT_FOUND', async ({ server, gql }) => {
     const [error] = await gql.errors(AddMessagesDocument, { sessionId: 'session_nope', messages: messages(3) });
     expect(error!.extensions?.code).toBe('NOT_FOUND');
-    expect((await server.storage.historyCounts(['session_nope'])).get('session_nope')).toBe(0);
+    expect((await server.storage.history.counts(['session_nope'])).get('session_nope')).toBe(0);
   });
 
   it('refuses an empty batch', async ({ gql }) => {

@@ -68,7 +68,7 @@ async function fingerprint(server: TestServer): Promise<string> {
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
     storage.metrics.count({}),
-    storage.historyCounts([sessionId]),
+    storage.history.counts([sessionId]),
     storage.artifactCounts([sessionId]),
     storage.statesBySessionIds([sessionId]),
   ]);
@@ -296,13 +296,13 @@ describe('GraphQL fuzzing: never a 5xx, never internals, never a partial write',
     const batch = fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: bad }), { minLength: 1, maxLength: 12 });
     await fc.assert(
       fc.asyncProperty(batch, async (messages) => {
-        const before = (await server.storage.historyCounts([sessionId])).get(sessionId) ?? 0;
+        const before = (await server.storage.history.counts([sessionId])).get(sessionId) ?? 0;
         const reply = await post(server, {
           query: 'mutation($s: ID!, $m: [NewMessageInput!]!) { addMessages(sessionId: $s, messages: $m) { id seq } }',
           variables: { s: sessionId, m: messages },
         });
         checkAnswer(reply, JSON.stringify(messages).slice(0, 300));
-        const after = (await server.storage.historyCounts([sessionId])).get(sessionId) ?? 0;
+        const after = (await server.storage.history.counts([sessionId])).get(sessionId) ?? 0;
         if (reply.body.data?.addMessages) {
           expect(reply.body.data.addMessages).toHaveLength(messages.length);
           expect(after).toBe(before + messages.length);

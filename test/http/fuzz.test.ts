@@ -26,7 +26,7 @@ async function fingerprint(server: TestServer): Promise<string> {
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
     storage.countSessions({}),
     storage.metrics.count({}),
-    storage.historyCounts([fixture.sessionId]),
+    storage.history.counts([fixture.sessionId]),
     storage.artifactCounts([fixture.sessionId]),
     storage.statesBySessionIds([fixture.sessionId]),
   ]);

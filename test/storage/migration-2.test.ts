@@ -27,7 +27,7 @@ async function expectMigrated(backend: StorageBackend): Promise<void> {
   expect(await backend.sessionsByIds(['session_old'])).toEqual([
     { id: 'session_old', agentName: 'agent', userId: null, status: 'active', createdAt: T, updatedAt: T, metadata: { a: 1 }, parentId: null, forkedFromMessageId: null, expiresAt: null },
   ]);
-  expect((await backend.historyPages(['session_old'], { limit: 10 })).get('session_old')!.map((m) => [m.id, m.seq, m.idempotencyKey])).toEqual([
+  expect((await backend.stores.history.pagesIncludingExpired(['session_old'], { limit: 10 })).get('session_old')!.map((m) => [m.id, m.seq, m.idempotencyKey])).toEqual([
     ['msg_old1', 1, null],
     ['msg_old2', 2, null],
   ]);
@@ -36,9 +36,9 @@ async function expectMigrated(backend: StorageBackend): Promise<void> {
   const clock = new ManualClock();
   const storage = new Storage(backend, clock, createIdGenerator(clock));
   expect(await storage.setState('session_old', { step: 8 }, 1)).toMatchObject({ version: 2 });
-  const [keyed] = await storage.addMessages('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }]);
+  const [keyed] = await storage.history.addMany('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }]);
   expect(keyed).toMatchObject({ seq: 3, idempotencyKey: 'k' });
-  expect(await storage.addMessages('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }])).toEqual([keyed]);
+  expect(await storage.history.addMany('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }])).toEqual([keyed]);
   const fork = await storage.forkSession('session_old', 'msg_old2');
   expect(fork.session).toMatchObject({ parentId: 'session_old', forkedFromMessageId: 'msg_old2' });
   expect(fork.messages.map((m) => m.seq)).toEqual([1, 2]);

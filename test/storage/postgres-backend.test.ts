@@ -9,7 +9,7 @@ import { ManualClock } from '../support/fixtures.js';
 import { describeBackendContract } from './backend-contract.js';
 import { describeEventContract } from './backend-contract-events.js';
 import type { Message, Metric, Session } from '../../src/domain/records.js';
-import type { NewMessage } from '../../src/storage/backend.js';
+import type { NewMessage } from '../../src/modules/history/messages.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
@@ -56,7 +56,7 @@ describe('PostgresBackend change feed order', () => {
         sessions.map(async (s, w) => {
           for (let i = 0; i < 40; i++) {
             if (i % 4 === 0) await storage.setState(s.id, { i });
-            else await storage.addMessage({ sessionId: s.id, role: 'user', content: `${w}-${i}`, metadata: {} });
+            else await storage.history.add({ sessionId: s.id, role: 'user', content: `${w}-${i}`, metadata: {} });
           }
         }),
       ).finally(() => (writing = false));
@@ -122,7 +122,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
       const issued = Array.from({ length: 120 }, (_, i) => {
         const sessionId = targets[(i * 7) % targets.length]!;
         const messages = Array.from({ length: 1 + (i % 3) }, () => message(++n));
-        return { sessionId, messages, answer: backend.appendMessages(sessionId, messages, T0) };
+        return { sessionId, messages, answer: backend.stores.history.append(sessionId, messages, T0) };
       });
       const answers = await Promise.all(issued.map((a) => a.answer));
 
@@ -137,7 +137,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
         expect(answers[i]).toEqual(mine);
         list.push(...mine);
       });
-      const stored = await backend.historyPages(live, { limit: 1000 }, T0);
+      const stored = await backend.stores.history.pages(live, { limit: 1000 }, T0);
       for (const id of live) expect(stored.get(id)).toEqual(expected.get(id));
       const events = (await backend.stores.events.after({ sessionId: 'session_b' }, 0, 1000)).filter((e) => e.type === 'MessageAdded');
       // Read in feed order: the events of one session follow its messages' order.
@@ -175,9 +175,9 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
       await backend.insertSession(session('session_a', null));
       // A timestamp PostgreSQL cannot read: the domain never sends one, so it stands in for any
       // failure caused by one append's data.
-      const answers = await Promise.allSettled([1, 2, 3, 4].map((n) => backend.appendMessages('session_a', [message(n, n === 2 ? 'not a time' : T0)], T0)));
+      const answers = await Promise.allSettled([1, 2, 3, 4].map((n) => backend.stores.history.append('session_a', [message(n, n === 2 ? 'not a time' : T0)], T0)));
       expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-      expect((await backend.historyPages(['session_a'], { limit: 1000 }, T0)).get('session_a')!.map((m) => [m.id, m.seq])).toEqual([
+      expect((await backend.stores.history.pages(['session_a'], { limit: 1000 }, T0)).get('session_a')!.map((m) => [m.id, m.seq])).toEqual([
         ['msg_0001', 1],
         ['msg_0003', 2],
         ['msg_0004', 3],
@@ -189,7 +189,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
     try {
       await backend.insertSession(session('session_a', null));
-      const appends = [1, 2, 3].map((n) => backend.appendMessages('session_a', [message(n)], T0));
+      const appends = [1, 2, 3].map((n) => backend.stores.history.append('session_a', [message(n)], T0));
       await backend.close();
       expect((await Promise.all(appends)).map((added) => added?.[0]?.seq)).toEqual([1, 2, 3]);
     } finally {

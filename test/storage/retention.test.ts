@@ -96,7 +96,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
     it('hides an expired session on every read and refuses every write, before any sweep', async () => {
       const s = await storage.createSession(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
-      const [m] = await storage.addMessages(s.id, [msg('one')]);
+      const [m] = await storage.history.addMany(s.id, [msg('one')]);
       await storage.setState(s.id, { a: 1 });
       const a = await storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       const fork = await storage.forkSession(s.id, m!.id);
@@ -111,12 +111,12 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect(await storage.sessionsByIds([s.id, fork.session.id])).toEqual([expect.objectContaining({ id: fork.session.id })]);
       expect((await storage.listSessions({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
       expect(await storage.countSessions({ agentName: 'hidden-agent' })).toBe(1);
-      expect(await storage.history(s.id, all)).toEqual([]);
-      expect(await storage.historyJson(s.id, all, [['id', 'id']])).toBe('[]');
-      expect(JSON.parse(await storage.historyJson(fork.session.id, all, [['id', 'id']]))).toEqual([{ id: fork.messages[0]!.id }]);
-      expect((await storage.historyPages([s.id, fork.session.id], all)).get(s.id)).toEqual([]);
-      expect((await storage.historyCounts([s.id])).get(s.id)).toBe(0);
-      await expect(storage.getMessage(m!.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.history.list(s.id, all)).toEqual([]);
+      expect(await storage.history.json(s.id, all, [['id', 'id']])).toBe('[]');
+      expect(JSON.parse(await storage.history.json(fork.session.id, all, [['id', 'id']]))).toEqual([{ id: fork.messages[0]!.id }]);
+      expect((await storage.history.pages([s.id, fork.session.id], all)).get(s.id)).toEqual([]);
+      expect((await storage.history.counts([s.id])).get(s.id)).toBe(0);
+      await expect(storage.history.get(m!.id)).rejects.toThrow(NotFoundError);
       await expect(storage.getState(s.id)).rejects.toThrow(NotFoundError);
       expect(await storage.statesBySessionIds([s.id])).toEqual([]);
       await expect(storage.getArtifact(a.id)).rejects.toThrow(NotFoundError);
@@ -126,8 +126,8 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect((await storage.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
       expect((await storage.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
 
-      await expect(storage.addMessages(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
-      await expect(storage.addMessages(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
+      await expect(storage.history.addMany(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
+      await expect(storage.history.addMany(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
       await expect(storage.setState(s.id, { a: 2 })).rejects.toThrow(NotFoundError);
       await expect(storage.setState(s.id, { a: 2 }, 1)).rejects.toThrow(NotFoundError);
       await expect(storage.patchState(s.id, { b: 1 })).rejects.toThrow(NotFoundError);
@@ -137,10 +137,10 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await expect(storage.updateSession(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
       await expect(storage.forkSession(s.id, m!.id)).rejects.toThrow(NotFoundError);
       await expect(storage.deleteSession(s.id)).rejects.toThrow(NotFoundError);
-      expect(await storage.clearHistory(s.id)).toBe(0);
+      expect(await storage.history.clear(s.id)).toBe(0);
 
       // Nothing was written: the rows are all still there, for the sweeper to remove.
-      expect((await backend.historyCounts([s.id])).get(s.id)).toBe(1);
+      expect((await backend.stores.history.countsIncludingExpired([s.id])).get(s.id)).toBe(1);
       expect(await backend.statesBySessionIds([s.id])).toMatchObject([{ data: { a: 1 }, version: 1 }]);
       expect(await backend.artifactsByIds([a.id])).toHaveLength(1);
 
@@ -148,7 +148,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       const report = await storage.runRetention(policy());
       expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
       expect(await backend.sessionsByIds([s.id, child.session.id])).toEqual([]);
-      expect(await backend.messagesByIds([m!.id])).toEqual([]);
+      expect(await backend.stores.history.byIdsIncludingExpired([m!.id])).toEqual([]);
       expect(await storage.metrics.count({ sessionId: s.id })).toBe(1);
       expect(await storage.getSession(fork.session.id)).toMatchObject({ parentId: null });
     });
@@ -161,7 +161,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       const chatty = await storage.createSession(create({ agentName: 'idle-chatty' }));
       const ended = await storage.createSession(create({ agentName: 'idle-ended', status: 'ended' }));
       clock.advance(HOUR);
-      await storage.addMessages(chatty.id, [msg('still here')]); // an append is activity
+      await storage.history.addMany(chatty.id, [msg('still here')]); // an append is activity
 
       clock.advance(HOUR); // quiet: idle for exactly 2 h — not more than 2 h yet
       const before = await storage.runRetention(p); // (ends the idle sessions of the tests above)

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, UnavailableError } from '../../src/domain/errors.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
-import type { NewMessage } from '../../src/storage/backend.js';
+import type { NewMessage } from '../../src/modules/history/messages.js';
 import { SqlCacheStore } from '../../src/modules/cache/store.js';
 import { migrations } from '../../src/storage/sqlite/migrations.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
@@ -84,7 +84,7 @@ describe('SqliteBackend on a file', () => {
     const backend = open();
     const storage = new Storage(backend, clock, createIdGenerator(clock));
     const session = await storage.createSession({ agentName: 'planner', userId: 'u', status: 'active', metadata: {} });
-    const messages = await storage.addMessages(session.id, [
+    const messages = await storage.history.addMany(session.id, [
       { role: 'user', content: 'hello', metadata: {} },
       { role: 'assistant', content: 'hi', metadata: {} },
     ]);
@@ -98,13 +98,13 @@ describe('SqliteBackend on a file', () => {
 
     const reopened = open();
     expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
-    expect((await reopened.historyPages([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
+    expect((await reopened.stores.history.pagesIncludingExpired([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
     expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
     expect(await reopened.artifactsByIds([artifact.id])).toEqual([artifact]);
     expect(await reopened.stores.metrics.list({}, { limit: 10 })).toEqual(metrics);
     expect(await new SqlCacheStore(reopened.runner).getCacheEntry('k')).toEqual(entry);
     // the per-session sequence survives too: no seq is handed out twice
-    const next = await new Storage(reopened, clock, createIdGenerator(clock)).addMessages(session.id, [{ role: 'user', content: 'again', metadata: {} }]);
+    const next = await new Storage(reopened, clock, createIdGenerator(clock)).history.addMany(session.id, [{ role: 'user', content: 'again', metadata: {} }]);
     expect(next[0]!.seq).toBe(3);
   });
 
@@ -152,13 +152,13 @@ describe('SqliteBackend on a file', () => {
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => {
         const message: NewMessage = { id: ids.next('message'), sessionId: session.id, role: 'user', content: `#${i}`, timestamp: clock.iso(), metadata: {} };
-        return backend.appendMessages(session.id, [message]);
+        return backend.stores.history.append(session.id, [message], clock.iso());
       }),
     );
     const seqs = results.map((r) => r![0]!.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-    expect(await backend.historyCounts([session.id])).toEqual(new Map([[session.id, 200]]));
-    const page = (await backend.historyPages([session.id], { limit: 1000 })).get(session.id)!;
+    expect(await backend.stores.history.countsIncludingExpired([session.id])).toEqual(new Map([[session.id, 200]]));
+    const page = (await backend.stores.history.pagesIncludingExpired([session.id], { limit: 1000 })).get(session.id)!;
     expect(page.map((m) => m.seq)).toEqual(seqs);
     expect(new Set(page.map((m) => m.content)).size).toBe(200);
     // each caller was told the seq its message was stored with
@@ -173,11 +173,11 @@ describe('SqliteBackend on a file', () => {
       const backend = open();
       const storage = new Storage(backend, clock, ids);
       const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
-      const taken = (await storage.addMessages(session.id, [{ role: 'user', content: 'first', metadata: {} }]))[0]!;
+      const taken = (await storage.history.addMany(session.id, [{ role: 'user', content: 'first', metadata: {} }]))[0]!;
       // Issued in one turn of the event loop, so they land in one transaction: the import conflicts
       // (seq 1 is taken by another message) and must roll back alone, half-way through its rows.
       const results = await Promise.allSettled([
-        storage.addMessages(session.id, [{ role: 'user', content: 'a', metadata: {} }]),
+        storage.history.addMany(session.id, [{ role: 'user', content: 'a', metadata: {} }]),
         backend.importSession({
           session,
           messages: [
@@ -187,12 +187,12 @@ describe('SqliteBackend on a file', () => {
           state: null,
           artifacts: [],
         }),
-        storage.addMessages(session.id, [{ role: 'assistant', content: 'b', metadata: {} }]),
+        storage.history.addMany(session.id, [{ role: 'assistant', content: 'b', metadata: {} }]),
         storage.setState(session.id, { step: 2 }),
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
-      const history = await storage.history(session.id, { limit: 100 });
+      const history = await storage.history.list(session.id, { limit: 100 });
       expect(history.map((m) => [m.seq, m.content])).toEqual([[1, 'first'], [2, 'a'], [3, 'b']]);
       expect((await storage.getState(session.id)).data).toEqual({ step: 2 });
       // Acknowledged means committed: another connection sees all of it right away.
@@ -225,7 +225,7 @@ describe('SqliteBackend on a file', () => {
         const create = storage.createSession({ agentName: 'blocked', userId: null, status: 'active', metadata: {} });
         await expect(create).rejects.toBeInstanceOf(UnavailableError);
         await expect(create).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
-        await expect(storage.addMessages(session.id, [{ role: 'user', content: 'blocked', metadata: {} }])).rejects.toBeInstanceOf(UnavailableError);
+        await expect(storage.history.addMany(session.id, [{ role: 'user', content: 'blocked', metadata: {} }])).rejects.toBeInstanceOf(UnavailableError);
         await expect(storage.cache.set('k', { value: 1, ttl: null })).rejects.toBeInstanceOf(UnavailableError);
         await expect(storage.metrics.record([{ entityType: 'a', entityName: 'b', sessionId: null, metricName: 'm', value: 1, timestamp: null, labels: {} }])).rejects.toBeInstanceOf(
           UnavailableError,
@@ -236,7 +236,7 @@ describe('SqliteBackend on a file', () => {
         locker.exec('ROLLBACK');
       }
 
-      const added = await storage.addMessages(session.id, [{ role: 'user', content: 'now it works', metadata: {} }]);
+      const added = await storage.history.addMany(session.id, [{ role: 'user', content: 'now it works', metadata: {} }]);
       expect(added[0]!.seq).toBe(1); // the failed append reserved no seq
       await storage.createSession({ agentName: 'unblocked', userId: null, status: 'active', metadata: {} });
       expect(await storage.countSessions({})).toBe(2);

@@ -24,8 +24,8 @@ describe('SQLite query plans', () => {
     for (let i = 0; i < 3; i++) {
       const s = await storage.createSession({ agentName: `agent${i % 2}`, userId: `u${i}`, status: 'active', metadata: {} });
       sessions.push(s);
-      const [m] = await storage.addMessages(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
-      await storage.getMessage(m!.id);
+      const [m] = await storage.history.addMany(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
+      await storage.history.get(m!.id);
       await storage.setState(s.id, { i });
       const a = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.getArtifact(a.id);
@@ -34,10 +34,10 @@ describe('SQLite query plans', () => {
     const ids = sessions.map((s) => s.id);
     const key = { timestamp: clock.iso(), id: 'metric_0' };
     for (const slice of [{ limit: 10 }, { limit: 10, after: 1, before: 5 }, { limit: 10, fromEnd: true }, { limit: 10, offset: 1 }]) {
-      await storage.history(ids[0]!, slice);
-      await storage.historyPages(ids, slice);
+      await storage.history.list(ids[0]!, slice);
+      await storage.history.pages(ids, slice);
     }
-    await storage.historyCounts(ids);
+    await storage.history.counts(ids);
     await storage.statesBySessionIds(ids);
     await storage.artifactPages(ids, { limit: 10, after: 'artifact_0' });
     await storage.artifacts(ids[0]!, { limit: 10 });
@@ -60,8 +60,8 @@ describe('SQLite query plans', () => {
     }
     // safe concurrency: named appends and their repeats, versioned state, merge patches, forks
     const named = { role: 'user' as const, content: 'named', metadata: {}, id: 'msg_named', idempotencyKey: 'k1' };
-    await storage.addMessages(ids[0]!, [named]);
-    await storage.addMessages(ids[0]!, [named, { ...named, id: null, idempotencyKey: 'k2' }]);
+    await storage.history.addMany(ids[0]!, [named]);
+    await storage.history.addMany(ids[0]!, [named, { ...named, id: null, idempotencyKey: 'k2' }]);
     await storage.setState(ids[0]!, { v: 2 }, 1);
     await storage.patchState(ids[0]!, { w: 1 });
     const fork = await storage.forkSession(ids[0]!, 'msg_named');
@@ -76,7 +76,7 @@ describe('SQLite query plans', () => {
     await storage.cache.get('k');
     clock.advance(5000);
     await storage.cache.cleanup();
-    await storage.clearHistory(ids[1]!);
+    await storage.history.clear(ids[1]!);
     await storage.deleteArtifact((await storage.artifacts(ids[2]!, { limit: 1 }))[0]!.id);
     await storage.deleteState(ids[2]!);
     await storage.deleteSession(ids[2]!);

@@ -45,7 +45,7 @@ describe('Storage (domain operations)', () => {
       expect(session).toMatchObject({ createdAt: '2026-03-04T05:06:07.089Z', updatedAt: '2026-03-04T05:06:07.089Z' });
 
       clock.advance(1000);
-      const [message] = await storage.addMessages(session.id, [{ role: 'user', content: 'hi', metadata: {} }]);
+      const [message] = await storage.history.addMany(session.id, [{ role: 'user', content: 'hi', metadata: {} }]);
       expect(message!.id).toMatch(new RegExp(`^msg_${ID_BODY}$`));
       expect(message!.timestamp).toBe('2026-03-04T05:06:08.089Z');
 
@@ -67,7 +67,7 @@ describe('Storage (domain operations)', () => {
 
       // what the operations return is what is stored
       expect(await storage.getSession(session.id)).toEqual(session);
-      expect(await storage.getMessage(message!.id)).toEqual(message);
+      expect(await storage.history.get(message!.id)).toEqual(message);
       expect(await storage.getArtifact(artifact.id)).toEqual(artifact);
       expect(await storage.metrics.list({}, { limit: 10 })).toEqual([metric]);
       expect(await storage.getState(session.id)).toEqual(state);
@@ -92,7 +92,7 @@ describe('Storage (domain operations)', () => {
 
     it('addMessages stamps one batch with one timestamp and consecutive seq', async () => {
       const session = await newSession();
-      const added = await storage.addMessages(session.id, [
+      const added = await storage.history.addMany(session.id, [
         { role: 'system', content: 'be brief', metadata: {} },
         { role: 'user', content: 'hi', metadata: { lang: 'en' } },
       ]);
@@ -100,10 +100,10 @@ describe('Storage (domain operations)', () => {
         [1, session.id, clock.iso()],
         [2, session.id, clock.iso()],
       ]);
-      const single = await storage.addMessage({ sessionId: session.id, role: 'assistant', content: 'hello', metadata: {} });
+      const single = await storage.history.add({ sessionId: session.id, role: 'assistant', content: 'hello', metadata: {} });
       expect(single).toMatchObject({ seq: 3, role: 'assistant', content: 'hello', sessionId: session.id });
-      expect(await storage.history(session.id, { limit: 10 })).toEqual([...added, single]);
-      expect(await storage.history('session_unknown', { limit: 10 })).toEqual([]);
+      expect(await storage.history.list(session.id, { limit: 10 })).toEqual([...added, single]);
+      expect(await storage.history.list('session_unknown', { limit: 10 })).toEqual([]);
     });
 
     it('recordMetrics keeps explicit timestamps and defaults the others to now', async () => {
@@ -124,9 +124,9 @@ describe('Storage (domain operations)', () => {
       await expectNotFound(storage.getSession('session_unknown'), 'Session');
       await expectNotFound(storage.updateSession('session_unknown', { status: 'ended' }), 'Session');
       await expectNotFound(storage.deleteSession('session_unknown'), 'Session');
-      await expectNotFound(storage.addMessages('session_unknown', [{ role: 'user', content: 'x', metadata: {} }]), 'Session');
-      await expectNotFound(storage.addMessage({ sessionId: 'session_unknown', role: 'user', content: 'x', metadata: {} }), 'Session');
-      await expectNotFound(storage.getMessage('msg_unknown'), 'Message');
+      await expectNotFound(storage.history.addMany('session_unknown', [{ role: 'user', content: 'x', metadata: {} }]), 'Session');
+      await expectNotFound(storage.history.add({ sessionId: 'session_unknown', role: 'user', content: 'x', metadata: {} }), 'Session');
+      await expectNotFound(storage.history.get('msg_unknown'), 'Message');
       await expectNotFound(storage.setState('session_unknown', { x: 1 }), 'Session');
       await expectNotFound(storage.getState(session.id), 'State');
       await expectNotFound(storage.getState('session_unknown'), 'State');
@@ -136,19 +136,19 @@ describe('Storage (domain operations)', () => {
       await expectNotFound(storage.deleteArtifact('artifact_unknown'), 'Artifact');
       // and none of the failed writes left anything behind
       expect(await storage.countSessions({})).toBe(1);
-      expect(await backend.historyCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+      expect(await backend.stores.history.countsIncludingExpired(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
       expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
       expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
     });
 
     it('a deleted session and everything in it reads as not found', async () => {
       const session = await newSession();
-      const [message] = await storage.addMessages(session.id, [{ role: 'user', content: 'x', metadata: {} }]);
+      const [message] = await storage.history.addMany(session.id, [{ role: 'user', content: 'x', metadata: {} }]);
       await storage.setState(session.id, 1);
       const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.deleteSession(session.id);
       await expectNotFound(storage.getSession(session.id), 'Session');
-      await expectNotFound(storage.getMessage(message!.id), 'Message');
+      await expectNotFound(storage.history.get(message!.id), 'Message');
       await expectNotFound(storage.getState(session.id), 'State');
       await expectNotFound(storage.getArtifact(artifact.id), 'Artifact');
       await expectNotFound(storage.deleteSession(session.id), 'Session');
@@ -168,14 +168,14 @@ describe('Storage (domain operations)', () => {
   describe('history and counts', () => {
     it('clearHistory says how many messages went, and an unknown session has none', async () => {
       const session = await newSession();
-      await storage.addMessages(session.id, [
+      await storage.history.addMany(session.id, [
         { role: 'user', content: 'a', metadata: {} },
         { role: 'user', content: 'b', metadata: {} },
       ]);
-      expect(await storage.clearHistory(session.id)).toBe(2);
-      expect(await storage.clearHistory(session.id)).toBe(0);
-      expect(await storage.clearHistory('session_unknown')).toBe(0);
-      expect(await storage.historyCounts([session.id])).toEqual(new Map([[session.id, 0]]));
+      expect(await storage.history.clear(session.id)).toBe(2);
+      expect(await storage.history.clear(session.id)).toBe(0);
+      expect(await storage.history.clear('session_unknown')).toBe(0);
+      expect(await storage.history.counts([session.id])).toEqual(new Map([[session.id, 0]]));
     });
   });
 });

@@ -7,7 +7,7 @@ import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAU
 import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
 import { Artifact, ArtifactConnection } from './Artifact.js';
-import { Message, MessageConnection } from './Message.js';
+import { Message, MessageConnection } from '../../modules/history/graphql.js';
 import { Metric, MetricConnection } from '../../modules/metrics/graphql.js';
 import { State } from './State.js';
 

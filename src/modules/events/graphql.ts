@@ -5,7 +5,7 @@ import { endReason } from '../../http/event-streams.js';
 import { builder } from '../../graphql/builder.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Artifact } from '../../graphql/types/Artifact.js';
-import { Message } from '../../graphql/types/Message.js';
+import { Message } from '../history/graphql.js';
 import { Metric } from '../metrics/graphql.js';
 import { Session } from '../../graphql/types/Session.js';
 import { State } from '../../graphql/types/State.js';

@@ -3,7 +3,7 @@ import { encodeEventCursor, type StoredEvent } from '../../domain/events.js';
 import { callerOf } from '../../http/auth.js';
 import { endReason, type EventStreams } from '../../http/event-streams.js';
 import { artifactToWire } from '../../rest/artifacts.js';
-import { messageToWire } from '../../rest/history.js';
+import { messageToWire } from '../history/rest.js';
 import { HttpError } from '../../rest/http.js';
 import { metricToWire } from '../metrics/rest.js';
 import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import type { Row } from '../../db/runner.js';
 import { PostgresRunner, type Queryable } from '../../db/postgres/runner.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
@@ -12,8 +11,6 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
-  JsonFields,
-  NewMessage,
   NewState,
   ParentLink,
   RetentionKey,
@@ -24,15 +21,14 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
-import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
-import { BATCH_ROWS, GroupCommitQueue, type Pending } from '../../db/postgres/group-commit.js';
-import { APPEND_BATCH_SQL, type AppendRequest, appendBatchParams, type BatchStatement, settleAppends } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { PostgresListen } from '../../modules/events/postgres-listen.js';
 import { EventWaiters } from '../../modules/events/waiters.js';
 import { openStores, type Stores } from '../stores.js';
+import { codecs } from '../../db/codec.js';
+import { contentEncoding, encodeContent, messageOf } from '../../modules/history/messages.js';
 
 export interface PostgresOptions {
   /** A `postgres://` connection string (without our own `schema` parameter). */
@@ -60,7 +56,6 @@ interface KeysetSpec {
 }
 
 const SESSIONS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: true };
-const HISTORY: KeysetSpec = { table: 'history', keys: [{ column: 'seq', type: 'bigint' }], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keys: [{ column: 'id', type: 'text' }], naturalDesc: false };
 /** A session's forks: sessions by their parent, in creation order. */
 const FORKS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: false, group: 'parent_id' };
@@ -134,14 +129,6 @@ export class PostgresBackend implements StorageBackend {
    * (schemas) do not. Hashed, as channel names are identifiers of at most 63 bytes.
    */
   private readonly channel: string;
-  /** Group commit (see `GroupCommitQueue`): appends that cannot repeat stored messages. */
-  private readonly appendStatement: BatchStatement<AppendRequest, Message[] | null> = {
-    name: 'appendMessages',
-    sql: APPEND_BATCH_SQL,
-    params: (batch) => appendBatchParams(batch, this.channel, encodeContent),
-    settle: settleAppends,
-  };
-  private readonly appends = new GroupCommitQueue<AppendRequest, Message[] | null>((batch) => this.runBatch(batch, this.appendStatement), (a) => a.messages.length, BATCH_ROWS);
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -250,7 +237,7 @@ export class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     // Queued writes are committed (and their callers answered) first.
-    await Promise.all([this.appends.idle(), this.stores.metrics.idle()]);
+    await Promise.all([this.stores.history.idle(), this.stores.metrics.idle()]);
     await this.eventWaiters.close();
     await this.pool.end();
   }
@@ -454,96 +441,7 @@ export class PostgresBackend implements StorageBackend {
     return this.count('countSessions', 'sessions', this.sessionFilters(filter, liveAt));
   }
 
-  // --- history --------------------------------------------------------------------------------
-
-  async appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null> {
-    if (!mayRepeat(messages)) return this.appends.add({ sessionId, messages, liveAt });
-    try {
-      // Most named appends are not repeats: the one-statement append is tried first, alone (a taken
-      // id or key must fail only this append). It fails as a whole (nothing reserved, nothing
-      // written); then the slow path decides.
-      return await this.appendNow(sessionId, messages, liveAt);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-    }
-    return this.appendWithRepeats(sessionId, messages, liveAt);
-  }
-
-  /** One append as a batch of its own, not queued. */
-  private appendNow(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
-    return new Promise((resolve, reject) => {
-      void this.runBatch([{ item: { sessionId, messages, liveAt }, resolve, reject }], this.appendStatement, false);
-    });
-  }
-
-  /**
-   * Runs one group-commit batch as one statement and settles each of its writes; never rejects.
-   * When a batch of several fails for a reason other than the database being unavailable or full,
-   * each write is retried alone, in order, so that one bad write cannot fail the others.
-   */
-  private async runBatch<I, R>(batch: Pending<I, R>[], statement: BatchStatement<I, R>, retryAlone = true): Promise<void> {
-    let rows: Row[];
-    try {
-      ({ rows } = await this.query(statement.name, statement.sql, statement.params(batch)));
-    } catch (error) {
-      const whole = error instanceof UnavailableError || error instanceof InsufficientStorageError;
-      if (!retryAlone || batch.length === 1 || whole) {
-        for (const write of batch) write.reject(error);
-        return;
-      }
-      for (const write of batch) await this.runBatch([write], statement, false);
-      return;
-    }
-    // Committed with its events: wake this process's readers (others hear the NOTIFY).
-    const touched = statement.settle(batch, rows);
-    if (touched.sessionIds.size > 0) this.eventWaiters.wake(touched);
-  }
-
-  /**
-   * An append that repeats stored messages (or conflicts with them). The session row is locked
-   * first: every append to the session waits for it, so the look-up of repeats (a statement that
-   * starts after the lock is held, hence sees every append committed before) and the writes that
-   * follow see the session as nobody else can change it.
-   */
-  private async appendWithRepeats(sessionId: string, messages: readonly NewMessage[], liveAt: string | undefined): Promise<Message[] | null> {
-    return this.transaction(async (client) => {
-      const { rows } = await this.query(
-        'lockSessionForAppend',
-        'SELECT last_seq, agent_name FROM sessions WHERE id = $1 AND ($2::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $2::timestamptz) FOR UPDATE',
-        [sessionId, liveAt ?? null],
-        client,
-      );
-      if (!rows[0]) return null;
-      const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
-      const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
-      const stored = await this.query(
-        'storedRepeats',
-        `SELECT * FROM history WHERE id = ANY($1::text[])
-         UNION ALL
-         SELECT * FROM history WHERE session_id = $2 AND idempotency_key = ANY($3::text[])`,
-        [ids, sessionId, keys],
-        client,
-      );
-      const originals = matchRepeats(sessionId, messages, stored.rows.map(toMessage));
-      let seq = Number(rows[0].last_seq);
-      const added = messages.filter((_, i) => originals[i] === null).map((m) => newMessage(m, sessionId, ++seq));
-      if (added.length > 0) {
-        await this.query('reserveSeqLocked', 'UPDATE sessions SET last_seq = $1 WHERE id = $2', [seq, sessionId], client);
-        try {
-          await this.insertMessages('insertNamedMessages', added, client, '');
-        } catch (error) {
-          // Keys are only ever taken under this session's lock; an id may be taken by another session meanwhile.
-          if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
-            throw new ConflictError('A message id of this append was taken by another session meanwhile');
-          }
-          throw error;
-        }
-        await this.appendLegacyEvents(client, eventsOf.messagesAppended(rows[0].agent_name as string, added));
-      }
-      let next = 0;
-      return originals.map((original) => original ?? added[next++]!);
-    });
-  }
+  // --- history (the rows forks and imports write; the rest is modules/history) ------------------
 
   /** One multi-row INSERT (arrays unnested server-side), whatever the number of messages. */
   private async insertMessages(name: string, messages: readonly Message[], client: pg.PoolClient, onConflict: string): Promise<number> {
@@ -558,7 +456,7 @@ export class PostgresBackend implements StorageBackend {
         messages.map((m) => m.seq),
         messages.map((m) => m.role),
         messages.map((m) => encodeContent(m.content)),
-        messages.map((m) => (m.content.includes('\u0000') ? 1 : 0)),
+        messages.map((m) => contentEncoding(m.content)),
         messages.map((m) => m.timestamp),
         messages.map((m) => JSON.stringify(m.metadata)),
         messages.map((m) => m.idempotencyKey),
@@ -566,34 +464,6 @@ export class PostgresBackend implements StorageBackend {
       client,
     );
     return rowCount ?? 0;
-  }
-
-  async messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]> {
-    return (await this.byIds('messagesByIds', 'history', 'id', ids, liveFilters(liveAt, (p, at) => liveOwner('history.session_id', p, at)))).map(toMessage);
-  }
-
-  async historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>> {
-    return mapValues(await this.slicesBySession('historyPages', HISTORY, sessionIds, () => [], slice, (seq) => [seq], liveAt), toMessage);
-  }
-
-  /** Serialized here, from the records: the reference behaviour (SQLite builds the JSON in SQL). */
-  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<string> {
-    return recordsToJson((await this.historyPages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
-  }
-
-  async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('historyCounts', 'history', sessionIds, () => [], 'session_id', liveAt);
-  }
-
-  async clearHistory(sessionId: string, liveAt?: string): Promise<number> {
-    const p = new Params();
-    const where = [`session_id = ${p.add(sessionId, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('history.session_id', q, at))(p)];
-    return this.transaction(async (client) => {
-      const deleted = (await this.query('clearHistory', `DELETE FROM history WHERE ${where.join(' AND ')}`, p.values, client)).rowCount ?? 0;
-      const session = deleted > 0 ? await this.sessionAbout(sessionId, client) : null;
-      if (session) await this.appendLegacyEvents(client, eventsOf.historyCleared(session, deleted));
-      return deleted;
-    });
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -1025,11 +895,6 @@ function describeTarget(connectionString: string, schema: string | undefined): s
 
 // --- rows → records --------------------------------------------------------------------------
 
-/** PostgreSQL text cannot hold NUL: such content is stored JSON-encoded (`content_encoding = 1`). */
-function encodeContent(content: string): string {
-  return content.includes('\u0000') ? JSON.stringify(content) : content;
-}
-
 function mapValues<T>(rows: Map<string, Row[]>, convert: (row: Row) => T): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const [id, list] of rows) out.set(id, list.map(convert));
@@ -1054,18 +919,8 @@ function toSession(r: Row): Session {
   };
 }
 
-function toMessage(r: Row): Message {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    seq: Number(r.seq),
-    role: r.role as Message['role'],
-    content: Number(r.content_encoding) === 1 ? (JSON.parse(r.content as string) as string) : (r.content as string),
-    timestamp: iso(r.timestamp),
-    metadata: r.metadata as JsonObject,
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-  };
-}
+/** The history module's decoder: the one place that reads a message row (fork copies read them too). */
+const toMessage = (r: Row): Message => messageOf(r, codecs.postgres);
 
 function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: r.data as Json, updatedAt: iso(r.updated_at), version: Number(r.version) };

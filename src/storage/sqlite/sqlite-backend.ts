@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { matchRepeats, mayRepeat } from '../../domain/appends.js';
 import { ConflictError } from '../../domain/errors.js';
 import type { Row } from '../../db/runner.js';
 import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
@@ -13,8 +12,6 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
-  JsonFields,
-  NewMessage,
   NewState,
   ParentLink,
   RetentionKey,
@@ -25,13 +22,14 @@ import type {
   Slice,
   StorageBackend,
 } from '../backend.js';
-import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { SqlitePoll } from '../../modules/events/sqlite-poll.js';
 import { EventWaiters } from '../../modules/events/waiters.js';
 import { openStores, type Stores } from '../stores.js';
+import { codecs } from '../../db/codec.js';
+import { messageOf } from '../../modules/history/messages.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
   /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
@@ -55,7 +53,6 @@ interface KeysetSpec {
 }
 
 const SESSIONS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: true };
-const HISTORY: KeysetSpec = { table: 'history', keyColumns: ['seq'], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
 /** A session's forks: sessions by their parent, in creation order. */
 const FORKS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: false, group: 'parent_id' };
@@ -483,45 +480,7 @@ export class SqliteBackend implements StorageBackend {
     return this.countsBySession('forkCounts', 'sessions', sessionIds, live, liveParams, 'parent_id', liveAt);
   }
 
-  // --- history --------------------------------------------------------------------------------
-
-  async appendMessages(sessionId: string, messages: readonly NewMessage[], liveAt?: string): Promise<Message[] | null> {
-    return this.transaction(() => {
-      // Inside the write: the session cannot expire or go between the check and the append.
-      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return null;
-      let originals: (Message | null)[] = [];
-      if (mayRepeat(messages)) {
-        // Repeats are found inside this write, so that a retry racing its original still finds it.
-        if (!this.sessionLive(sessionId, undefined)) return null;
-        originals = matchRepeats(sessionId, messages, this.storedRepeats(sessionId, messages));
-      }
-      const fresh = messages.length - originals.filter((m) => m !== null).length;
-      let seq = 0;
-      let agentName = '';
-      if (fresh > 0) {
-        // Reserving the seq range on the session row makes the order of record the commit order.
-        const row = this.get(
-          'reserveSeq',
-          'UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq, agent_name',
-          fresh, sessionId,
-        );
-        if (!row) return null;
-        seq = Number(row.last_seq) - fresh;
-        agentName = row.agent_name as string;
-      }
-      const added: Message[] = [];
-      const answered = messages.map((m, i) => {
-        const original = originals[i];
-        if (original) return original;
-        const message = newMessage(m, sessionId, ++seq);
-        this.insertMessageRow('insertMessage', message);
-        added.push(message);
-        return message;
-      });
-      this.appendLegacyEvents(eventsOf.messagesAppended(agentName, added));
-      return answered;
-    });
-  }
+  // --- history (the rows forks and imports write; the rest is modules/history) ------------------
 
   private insertMessageRow(name: string, m: Message, onConflict = ''): number {
     return this.run(
@@ -529,65 +488,6 @@ export class SqliteBackend implements StorageBackend {
       `INSERT INTO history (id, session_id, seq, role, content, timestamp, metadata, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)${onConflict}`,
       m.id, m.sessionId, m.seq, m.role, m.content, m.timestamp, JSON.stringify(m.metadata), m.idempotencyKey,
     ).changes;
-  }
-
-  /** The stored messages an append may repeat: those with its client ids, and those of the session with its keys. */
-  private storedRepeats(sessionId: string, messages: readonly NewMessage[]): Message[] {
-    const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
-    const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
-    const rows = [
-      ...(ids.length ? this.all('repeatsById', 'SELECT * FROM history WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids)) : []),
-      ...(keys.length
-        ? this.all(
-            'repeatsByKey',
-            'SELECT * FROM history WHERE session_id = ? AND idempotency_key IN (SELECT value FROM json_each(?))',
-            sessionId,
-            JSON.stringify(keys),
-          )
-        : []),
-    ];
-    return rows.map(toMessage);
-  }
-
-  async messagesByIds(ids: readonly string[], liveAt?: string): Promise<Message[]> {
-    return this.byIds('messagesByIds', 'history', 'id', ids, { fragment: liveOwner('history.session_id'), liveAt }).map(toMessage);
-  }
-
-  async historyPages(sessionIds: readonly string[], slice: Slice<number>, liveAt?: string): Promise<Map<string, Message[]>> {
-    return mapValues(this.slicesBySession('historyPages', HISTORY, sessionIds, [], [], slice, (seq) => [seq], liveAt), toMessage);
-  }
-
-  /**
-   * SQLite writes the JSON itself (json_group_array of json_object) and hands it over as one
-   * string: no row becomes a JS object and no metadata is parsed and stringified again (why text,
-   * not bytes: see `StorageBackend.historyJson`). Names are bound as parameters. The session's
-   * liveness is the same constant sub-query as in `historyPages`.
-   */
-  async historyJson(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt?: string): Promise<string> {
-    const params: Param[] = fields.map(([name]) => name);
-    const pairs = fields.map(([, field]) => `?, ${MESSAGE_JSON_COLUMNS[field]}`).join(', ');
-    const [live, liveParams] = liveFilter(liveOwner('?'), liveAt);
-    params.push(sessionId, ...liveParams.flatMap((p) => [sessionId, p]));
-    const where = ['session_id = ?', ...live, ...this.bounds(HISTORY, slice, (seq) => [seq], params)];
-    const sql =
-      `SELECT json_group_array(json_object(${pairs}) ORDER BY seq) AS json` +
-      ` FROM (SELECT * FROM history WHERE ${where.join(' AND ')} ORDER BY ${this.orderBy(HISTORY, slice)} LIMIT ? OFFSET ?)`;
-    const row = this.get('historyJson', sql, ...params, slice.limit, slice.offset ?? 0);
-    return row!.json as string;
-  }
-
-  async historyCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('historyCounts', 'history', sessionIds, [], [], 'session_id', liveAt);
-  }
-
-  async clearHistory(sessionId: string, liveAt?: string): Promise<number> {
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return 0;
-      const deleted = this.run('clearHistory', 'DELETE FROM history WHERE session_id = ?', sessionId).changes;
-      const session = deleted > 0 ? this.sessionAbout(sessionId) : null;
-      if (session) this.appendLegacyEvents(eventsOf.historyCleared(session, deleted));
-      return deleted;
-    });
   }
 
   // --- state ----------------------------------------------------------------------------------
@@ -818,34 +718,8 @@ function toSession(r: Row): Session {
   };
 }
 
-function toMessage(r: Row): Message {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    seq: Number(r.seq),
-    role: r.role as Message['role'],
-    content: r.content as string,
-    timestamp: r.timestamp as string,
-    metadata: jsonObj(r.metadata),
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-  };
-}
-
-/**
- * Each field of a message as a JSON value in SQL: what `toMessage` makes of the column, so that
- * `historyJson` writes what JSON.stringify of the record would (metadata is stored JSON text,
- * embedded as JSON, not as a string).
- */
-const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
-  id: 'id',
-  sessionId: 'session_id',
-  seq: 'seq',
-  role: 'role',
-  content: 'content',
-  timestamp: 'timestamp',
-  metadata: 'json(metadata)',
-  idempotencyKey: 'idempotency_key',
-};
+/** The history module's decoder: the one place that reads a message row (fork copies read them too). */
+const toMessage = (r: Row): Message => messageOf(r, codecs.sqlite);
 
 function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string, version: Number(r.version) };

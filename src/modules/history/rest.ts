@@ -1,14 +1,14 @@
-import { addMessageInput, idempotencyKey, parseInput } from '../domain/inputs.js';
-import { ValidationError } from '../domain/errors.js';
-import { wholeByDefault } from '../domain/paging.js';
-import type { Message } from '../domain/records.js';
-import { type JsonFields, toJsonObject } from '../storage/backend.js';
-import { HttpError, json, jsonText, parseWire, queryObject } from './http.js';
-import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
+import { addMessageInput, idempotencyKey, parseInput } from '../../domain/inputs.js';
+import { ValidationError } from '../../domain/errors.js';
+import { wholeByDefault } from '../../domain/paging.js';
+import type { Message } from '../../domain/records.js';
+import { type JsonFields, toJsonObject } from '../../storage/backend.js';
+import { HttpError, json, jsonText, parseWire, queryObject } from '../../rest/http.js';
+import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 
 /**
  * A message on the REST wire: the one list of its fields, used for single messages and by the
- * backend when it writes a whole history as JSON itself (`Storage.historyJson`).
+ * store when it writes a whole history as JSON itself (`HistoryStore.json`).
  */
 export const MESSAGE_WIRE_FIELDS = [
   ['id', 'id'],
@@ -56,7 +56,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
         if (key !== null && input.idempotencyKey != null && input.idempotencyKey !== key) {
           throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
         }
-        return json(200, messageToWire(await req.storage.addMessage({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
+        return json(200, messageToWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
       },
     },
     {
@@ -67,13 +67,13 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
-        // Built as JSON by the backend: no record per row on the way (see StorageBackend.historyJson).
-        const page = await req.storage.historyJson(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, MESSAGE_WIRE_FIELDS);
+        // Built as JSON by the store: no record per row on the way (see HistoryStore.json).
+        const page = await req.storage.history.json(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, MESSAGE_WIRE_FIELDS);
         if (limit !== undefined) return jsonText(200, page);
         // Cut short by the ceiling? As for the other lists (readListPage) a Link header says so; the
         // JSON is the database's, so one more message is looked for by a one-row read instead.
         const next = (offset ?? 0) + sizes.default;
-        const beyond = await req.storage.historyJson(sessionId, { after: afterSeq, limit: 1, offset: next }, [['seq', 'seq']]);
+        const beyond = await req.storage.history.json(sessionId, { after: afterSeq, limit: 1, offset: next }, [['seq', 'seq']]);
         return jsonText(200, page, beyond === '[]' ? {} : nextPageLink(req.request, next));
       },
     },
@@ -82,7 +82,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const { sessionId } = parseWire(sessionIdQuery, queryObject(req.query), 'query');
-        const deleted = await req.storage.clearHistory(sessionId);
+        const deleted = await req.storage.history.clear(sessionId);
         return json(200, { status: 'cleared', session_id: sessionId, deleted });
       },
     },

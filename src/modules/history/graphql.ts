@@ -1,10 +1,10 @@
 import { NotFoundError } from '../../domain/errors.js';
 import { addMessageInput, newMessagesInput, shortText } from '../../domain/inputs.js';
 import { MESSAGE_ROLES, type Message as MessageRecord } from '../../domain/records.js';
-import { builder, enumValues } from '../builder.js';
-import { READS_OTHER_RECORDS } from '../scopes.js';
-import { parsed } from '../validation.js';
-import { Session } from './Session.js';
+import { builder, enumValues } from '../../graphql/builder.js';
+import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
+import { parsed } from '../../graphql/validation.js';
+import { Session } from '../../graphql/types/Session.js';
 
 export const MessageRole = builder.enumType('MessageRole', { values: enumValues(MESSAGE_ROLES) });
 
@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
     type: Message,
     description: 'Appends one message to a session\'s history (idempotent with `input.id` or `input.idempotencyKey`).',
     args: { input: t.arg({ type: AddMessageInput, required: true, validate: { schema: addMessageInput } }) },
-    resolve: (_root, args, { storage }) => storage.addMessage(parsed(addMessageInput, args.input)),
+    resolve: (_root, args, { storage }) => storage.history.add(parsed(addMessageInput, args.input)),
   }),
   addMessages: t.field({
     type: [Message],
@@ -88,12 +88,12 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, validate: { schema: shortText } }),
       messages: t.arg({ type: [NewMessageInput], required: true, validate: { schema: newMessagesInput } }),
     },
-    resolve: (_root, args, { storage }) => storage.addMessages(args.sessionId, parsed(newMessagesInput, args.messages)),
+    resolve: (_root, args, { storage }) => storage.history.addMany(args.sessionId, parsed(newMessagesInput, args.messages)),
   }),
   clearHistory: t.field({
     type: 'NonNegativeInt',
     description: 'Deletes all messages of a session; returns how many were deleted (0 for an unknown session).',
     args: { sessionId: t.arg.id({ required: true }) },
-    resolve: (_root, { sessionId }, { storage }) => storage.clearHistory(sessionId),
+    resolve: (_root, { sessionId }, { storage }) => storage.history.clear(sessionId),
   }),
 }));

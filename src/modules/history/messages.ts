@@ -1,0 +1,55 @@
+import type { RowCodec } from '../../db/codec.js';
+import type { Row } from '../../db/runner.js';
+import type { JsonObject } from '../../domain/json.js';
+import type { Message } from '../../domain/records.js';
+
+/** A message as appended: the record without its `seq` (handed out by the store), with the append's bookkeeping. */
+export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
+  /** Null or absent: none. */
+  idempotencyKey?: string | null;
+  /** The client chose `id`: a message stored under it may be a repeat (see `HistoryStore.append`). */
+  idFromClient?: boolean;
+};
+
+/** A message as appended: its fields, nothing of the append's bookkeeping (`idFromClient`). */
+export function newMessage(m: NewMessage, sessionId: string, seq: number): Message {
+  return {
+    id: m.id,
+    sessionId,
+    seq,
+    role: m.role,
+    content: m.content,
+    timestamp: m.timestamp,
+    metadata: m.metadata,
+    idempotencyKey: m.idempotencyKey ?? null,
+  };
+}
+
+/**
+ * PostgreSQL text cannot hold NUL characters: content with one is stored JSON-encoded, marked by
+ * `content_encoding = 1` (SQLite stores any text as it is and has no such column). These two and
+ * `messageOf` are the only places that know it.
+ */
+export function encodeContent(content: string): string {
+  return content.includes('\u0000') ? JSON.stringify(content) : content;
+}
+
+/** The `content_encoding` of a content (see `encodeContent`). */
+export function contentEncoding(content: string): number {
+  return content.includes('\u0000') ? 1 : 0;
+}
+
+/** A `history` row as a record, on either database (`codec`: what the database returns differently). */
+export function messageOf(r: Row, codec: RowCodec): Message {
+  return {
+    id: r.id as string,
+    sessionId: r.session_id as string,
+    seq: Number(r.seq),
+    role: r.role as Message['role'],
+    // No `content_encoding` column on SQLite: undefined there, so the content is as stored.
+    content: Number(r.content_encoding) === 1 ? (JSON.parse(r.content as string) as string) : (r.content as string),
+    timestamp: codec.time(r.timestamp),
+    metadata: codec.json(r.metadata) as JsonObject,
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
+  };
+}

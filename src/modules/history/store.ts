@@ -1,0 +1,381 @@
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import { codecs, type RowCodec } from '../../db/codec.js';
+import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
+import { inList, isUniqueViolation } from '../../db/portable.js';
+import { type Runner, tx, type TxWork } from '../../db/runner.js';
+import type { Database } from '../../db/schema.js';
+import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
+import { matchRepeats, mayRepeat } from '../../domain/appends.js';
+import { ConflictError } from '../../domain/errors.js';
+import { eventsOf } from '../../domain/events.js';
+import type { Slice } from '../../domain/paging.js';
+import type { Message } from '../../domain/records.js';
+import { type JsonFields, recordsToJson } from '../../storage/backend.js';
+import type { AppendEvents } from '../events/append.js';
+import { AppendBatches } from './append-batch.js';
+import { contentEncoding, encodeContent, messageOf, type NewMessage, newMessage } from './messages.js';
+
+/**
+ * A session's history: its messages, numbered by `seq` in the order of record. Serving methods see
+ * only sessions live at `liveAt` (`expiresAt` null or later): an expired session reads and writes
+ * as an unknown one, and the filter holds atomically with each write.
+ */
+export interface HistoryStore {
+  /**
+   * Appends messages in one transaction, assigning consecutive `seq` numbers after the session's
+   * last one; null (and nothing written) when the session does not exist or is not live.
+   *
+   * Idempotent for messages the client named (`idFromClient`, `idempotencyKey`): in the same
+   * transaction as the write, the stored messages with those ids and keys are looked up and
+   * matched with `matchRepeats` (domain/appends.ts). A repeat is answered with the stored message
+   * and not written again; a conflict throws and writes nothing. Concurrent appends with the same
+   * key store one message, and all of them answer it. Messages come back in the order given.
+   */
+  append(sessionId: string, messages: readonly NewMessage[], liveAt: string): Promise<Message[] | null>;
+  byIds(ids: readonly string[], liveAt: string): Promise<Message[]>;
+  /** The same page of each session's history, in one statement (every id present, maybe empty). */
+  pages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, Message[]>>;
+  counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>>;
+  /**
+   * One session's messages of `slice` (as `pages` reads them) as a JSON array of objects with
+   * `fields`: what `JSON.stringify` of those fields of the records would be (`recordsToJson`). For
+   * big reads a database may build the text itself instead of decoding every row into a record and
+   * serializing it again (a 1,000-message history is ~420 KB).
+   *
+   * Text, not bytes: Node writes a string to the socket through a buffer it frees as soon as the
+   * write is done, while a Buffer of the bytes lives until the garbage collector finds it, and the C
+   * allocator keeps what those held. Paging through 100,000 messages by REST grew RSS by ~25 MB with
+   * bytes and by ~3 MB with text, at the same speed.
+   */
+  json(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt: string): Promise<string>;
+  /** Deletes a session's messages; how many were deleted (0 for an unknown or expired session). */
+  clear(sessionId: string, liveAt: string): Promise<number>;
+  /** Resolves once every append accepted so far has been answered (closing waits for it). */
+  idle(): Promise<void>;
+}
+
+/** What the export/import CLI and the retention sweeper see: expired sessions' history too. */
+export interface HistoryMaintenance {
+  pagesIncludingExpired(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>>;
+  countsIncludingExpired(sessionIds: readonly string[]): Promise<Map<string, number>>;
+  byIdsIncludingExpired(ids: readonly string[]): Promise<Message[]>;
+}
+
+/** Live at the beginning of time: every session, expired or not (the maintenance reads). */
+const ANY_TIME = '0001-01-01T00:00:00.000Z';
+
+/** A session's messages in order of record. */
+const SEQ: Keyset<number> = { columns: ['seq'], pgTypes: ['bigint'], desc: false, values: (seq) => [seq] };
+
+/** `column`'s session exists and is live at `liveAt`. On a parameter, a constant sub-query: evaluated once. */
+const liveOwner = (column: Expression<unknown>, p: Placeholders<{ liveAt: string }>) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${column} AND (s_.expires_at IS NULL OR s_.expires_at > ${p('liveAt')}))`;
+
+/** The sessions of `sessionIds` live at `liveAt`. */
+const liveSessions = (db: Kysely<Database>, p: Placeholders<{ sessionIds: string[]; liveAt: string }>, dialect: Dialect) =>
+  db
+    .selectFrom('sessions as s_')
+    .select('s_.id')
+    .where(inList('s_.id', p('sessionIds'), dialect))
+    .where(sql<boolean>`(s_.expires_at IS NULL OR s_.expires_at > ${p('liveAt')})`);
+
+type Live = { liveAt: string };
+
+const statements = defineStatements({
+  messagesByIds: (db, p: Placeholders<{ ids: string[] } & Live>, dialect) =>
+    db.selectFrom('history').selectAll().where(inList('id', p('ids'), dialect)).where(liveOwner(sql.ref('history.session_id'), p)),
+
+  historyCounts: (db, p: Placeholders<{ sessionIds: string[] } & Live>, dialect) =>
+    db
+      .selectFrom('history')
+      .select([sql.ref('session_id').as('group_'), sql<number>`COUNT(*)`.as('n')])
+      .where('session_id', 'in', liveSessions(db, p, dialect))
+      .groupBy('session_id'),
+
+  clearHistory: (db, p: Placeholders<{ sessionId: string } & Live>) =>
+    db.deleteFrom('history').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p)),
+
+  clearedSession: (db, p: Placeholders<{ sessionId: string }>) => db.selectFrom('sessions').select('agent_name').where('id', '=', p('sessionId')),
+
+  // The session row is locked first (PostgreSQL; SQLite has one writer at a time, and SQLite has no
+  // FOR UPDATE): every append to it waits, so the look-up of repeats that follows sees every append
+  // committed before, and the writes after it see the session as nobody else can change it.
+  lockSessionForAppend: (db, p: Placeholders<{ sessionId: string } & Live>, dialect) => {
+    const query = db
+      .selectFrom('sessions')
+      .select(['last_seq', 'agent_name'])
+      .where('id', '=', p('sessionId'))
+      .where(sql<boolean>`(expires_at IS NULL OR expires_at > ${p('liveAt')})`);
+    return dialect === 'postgres' ? query.forUpdate() : query;
+  },
+
+  /** The stored messages an append may repeat: those with its client ids, and those of the session with its keys. */
+  storedRepeats: (db, p: Placeholders<{ ids: string[]; sessionId: string; keys: string[] }>, dialect) =>
+    db
+      .selectFrom('history')
+      .selectAll()
+      .where(inList('id', p('ids'), dialect))
+      .unionAll(db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).where(inList('idempotency_key', p('keys'), dialect))),
+
+  // Reserving the seq range on the session row makes the order of record the commit order.
+  reserveSeq: (db, p: Placeholders<{ sessionId: string; count: number } & Live>) =>
+    db
+      .updateTable('sessions')
+      .set({ last_seq: sql`last_seq + ${p('count')}` })
+      .where('id', '=', p('sessionId'))
+      .where(sql<boolean>`(expires_at IS NULL OR expires_at > ${p('liveAt')})`)
+      .returning(['last_seq', 'agent_name']),
+
+  // Rows of an append. SQLite: one prepared INSERT per message (in-process, nothing to save by
+  // batching; its table has no `content_encoding`). PostgreSQL: one INSERT of every row, its
+  // columns as arrays, whatever their number: a statement per message would be a round trip each.
+  insertMessage: (db, p: Placeholders<MessageRow>) =>
+    db.insertInto('history').values({
+      id: p('id'),
+      session_id: p('sessionId'),
+      seq: p('seq'),
+      role: p('role'),
+      content: p('content'),
+      timestamp: p('timestamp'),
+      metadata: p('metadata'),
+      idempotency_key: p('idempotencyKey'),
+    }),
+  insertMessages: (_db, p: Placeholders<MessageColumns>) =>
+    sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+      SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
+        ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])`,
+});
+
+type MessageRow = { id: string; sessionId: string; seq: number; role: string; content: string; timestamp: string; metadata: string; idempotencyKey: string | null };
+type MessageColumns = {
+  ids: string[];
+  sessionIds: string[];
+  seqs: number[];
+  roles: string[];
+  contents: string[];
+  encodings: number[];
+  timestamps: string[];
+  metadata: string[];
+  keys: (string | null)[];
+};
+
+type PageShape = SliceShape & { many: boolean };
+
+/**
+ * A page of history. Of one session, a plain `LIMIT` walking the session's index, which stops
+ * early (long histories); of several, `pagePerGroup` (one statement however many sessions).
+ */
+const historyPage = defineStatementFamily('historyPages', ({ many, ...shape }: PageShape) => (db, p: Placeholders<Params>, dialect) =>
+  many
+    ? pagePerGroup(db, 'history', 'history', 'session_id', SEQ, shape, p, dialect, (q) =>
+        q.where('session_id', 'in', liveSessions(db, p as Placeholders<{ sessionIds: string[] } & Live>, dialect)))
+    : pageOf(onePage(db, p), SEQ, shape, p, dialect));
+
+const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
+  db
+    .selectFrom('history')
+    .selectAll()
+    .where('session_id', '=', p('sessionId') as RawBuilder<string>)
+    .where(liveOwner(p('sessionId'), p as Placeholders<Live>));
+
+/**
+ * Each field of a message as a JSON value in SQLite: what `messageOf` makes of the column, so that
+ * the JSON built in SQL is what `recordsToJson` of the records would be (metadata is stored JSON
+ * text, embedded as JSON, not as a string).
+ */
+const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
+  id: 'id',
+  sessionId: 'session_id',
+  seq: 'seq',
+  role: 'role',
+  content: 'content',
+  timestamp: 'timestamp',
+  metadata: 'json(metadata)',
+  idempotencyKey: 'idempotency_key',
+};
+
+/**
+ * SQLite writes a page's JSON itself (json_group_array of json_object) and hands it over as one
+ * string: no row becomes a JS object and no metadata is parsed and stringified again. The names are
+ * parameters (`name0`, …). PostgreSQL serializes from the records instead (`recordsToJson`): its
+ * driver parses every row anyway.
+ */
+function historyJsonStatement(fields: JsonFields<Message>, shape: SliceShape): Statement {
+  return compileStatement(
+    'historyJson',
+    (db, p: Placeholders<Params>, dialect) => {
+      const pairs = fields.map(([, field], i) => sql`${p(`name${i}`)}, ${sql.raw(MESSAGE_JSON_COLUMNS[field])}`);
+      return db
+        .selectFrom(pageOf(onePage(db, p), SEQ, shape, p, dialect).as('page_'))
+        .select(sql`json_group_array(json_object(${sql.join(pairs)}) ORDER BY seq)`.as('json'));
+    },
+    'sqlite',
+  );
+}
+
+/** History in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
+export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
+  private readonly sql: ReturnType<typeof statements.for>;
+  private readonly codec: RowCodec;
+  /** PostgreSQL: appends that cannot repeat stored messages are group-committed. */
+  private readonly batches: AppendBatches | null;
+  /** SQLite's JSON statements, by fields and page shape (the doors use a few constant field lists). */
+  private readonly jsonStatements = new Map<string, Statement>();
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly appendEvents: AppendEvents,
+  ) {
+    this.sql = statements.for(runner.dialect);
+    this.codec = codecs[runner.dialect];
+    this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink) : null;
+  }
+
+  // --- appends ----------------------------------------------------------------------------------
+
+  async append(sessionId: string, messages: readonly NewMessage[], liveAt: string): Promise<Message[] | null> {
+    try {
+      if (this.batches) {
+        if (!mayRepeat(messages)) return await this.batches.add({ sessionId, messages, liveAt });
+        try {
+          // Most named appends are not repeats: the one-statement append is tried first, alone (a taken
+          // id or key must fail only this append). It fails as a whole (nothing reserved, nothing
+          // written); then the transaction below decides.
+          return await this.batches.alone({ sessionId, messages, liveAt });
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
+      return await this.runner.transaction(() => this.appendWork(sessionId, messages, liveAt));
+    } catch (error) {
+      // An id that no look-up of repeats matched: one the server chose (a clash), or, on PostgreSQL,
+      // one another session's append took meanwhile (keys are only ever taken under the session's
+      // lock, so a repeated key is always found).
+      if (isUniqueViolation(error)) throw new ConflictError('A message id of this append is already taken by another message');
+      throw error;
+    }
+  }
+
+  /** An append as one transaction: SQLite's every append, PostgreSQL's appends that may repeat stored messages. */
+  private *appendWork(sessionId: string, messages: readonly NewMessage[], liveAt: string): TxWork<Message[] | null> {
+    const repeats = mayRepeat(messages);
+    let originals: (Message | null)[] = messages.map(() => null);
+    if (repeats) {
+      if (!(yield* tx.one(this.sql.lockSessionForAppend, { sessionId, liveAt }))) return null;
+      const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
+      const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
+      const stored = yield* tx.all(this.sql.storedRepeats, { ids, sessionId, keys });
+      originals = matchRepeats(sessionId, messages, stored.map((r) => messageOf(r, this.codec)));
+    }
+    const fresh = messages.filter((_, i) => originals[i] === null);
+    if (repeats && fresh.length === 0) return originals as Message[];
+    const reserved = yield* tx.one(this.sql.reserveSeq, { sessionId, count: fresh.length, liveAt });
+    if (!reserved) return null;
+    let seq = Number(reserved.last_seq) - fresh.length;
+    const added = fresh.map((m) => newMessage(m, sessionId, ++seq));
+    yield* this.insertRows(added);
+    yield* this.appendEvents(eventsOf.messagesAppended(reserved.agent_name as string, added));
+    let next = 0;
+    return originals.map((original) => original ?? added[next++]!);
+  }
+
+  private *insertRows(added: readonly Message[]): TxWork<void> {
+    if (this.runner.dialect === 'sqlite') {
+      for (const m of added) {
+        yield* tx.write(this.sql.insertMessage, {
+          id: m.id,
+          sessionId: m.sessionId,
+          seq: m.seq,
+          role: m.role,
+          content: m.content,
+          timestamp: m.timestamp,
+          metadata: JSON.stringify(m.metadata),
+          idempotencyKey: m.idempotencyKey,
+        });
+      }
+      return;
+    }
+    if (added.length === 0) return;
+    yield* tx.write(this.sql.insertMessages, {
+      ids: added.map((m) => m.id),
+      sessionIds: added.map((m) => m.sessionId),
+      seqs: added.map((m) => m.seq),
+      roles: added.map((m) => m.role),
+      contents: added.map((m) => encodeContent(m.content)),
+      encodings: added.map((m) => contentEncoding(m.content)),
+      timestamps: added.map((m) => m.timestamp),
+      metadata: added.map((m) => JSON.stringify(m.metadata)),
+      keys: added.map((m) => m.idempotencyKey),
+    });
+  }
+
+  idle(): Promise<void> {
+    return this.batches ? this.batches.idle() : Promise.resolve();
+  }
+
+  // --- reads --------------------------------------------------------------------------------------
+
+  async byIds(ids: readonly string[], liveAt: string): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    return (await this.runner.all(this.sql.messagesByIds, { ids: [...ids], liveAt })).map((r) => messageOf(r, this.codec));
+  }
+
+  async pages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, Message[]>> {
+    const out = new Map<string, Message[]>();
+    if (sessionIds.length === 0) return out;
+    const shape = shapeOf(slice);
+    if (sessionIds.length === 1) {
+      const [sessionId] = sessionIds as [string];
+      const rows = await this.runner.all(historyPage(this.runner.dialect, { ...shape, many: false }), { ...sliceParams(SEQ, slice), sessionId, liveAt });
+      return out.set(sessionId, naturalOrder(rows, shape).map((r) => messageOf(r, this.codec)));
+    }
+    const rows = await this.runner.all(historyPage(this.runner.dialect, { ...shape, many: true }), { ...sliceParams(SEQ, slice), sessionIds: [...sessionIds], liveAt });
+    for (const [id, list] of byGroup(sessionIds, rows, 'session_id', shape)) out.set(id, list.map((r) => messageOf(r, this.codec)));
+    return out;
+  }
+
+  async counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
+    if (sessionIds.length === 0) return new Map();
+    return countsByGroup(sessionIds, await this.runner.all(this.sql.historyCounts, { sessionIds: [...sessionIds], liveAt }));
+  }
+
+  async json(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt: string): Promise<string> {
+    if (this.runner.dialect === 'postgres') return recordsToJson((await this.pages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
+    const shape = shapeOf(slice);
+    const key = `${JSON.stringify(fields)}|${shape.after}|${shape.before}|${shape.fromEnd}`;
+    let statement = this.jsonStatements.get(key);
+    if (!statement) this.jsonStatements.set(key, (statement = historyJsonStatement(fields, shape)));
+    const params: Params = { ...sliceParams(SEQ, slice), sessionId, liveAt };
+    fields.forEach(([name], i) => (params[`name${i}`] = name));
+    const row = await this.runner.one(statement, params);
+    return row!.json as string;
+  }
+
+  // --- clearing -----------------------------------------------------------------------------------
+
+  clear(sessionId: string, liveAt: string): Promise<number> {
+    const { clearHistory, clearedSession } = this.sql;
+    const appendEvents = this.appendEvents;
+    return this.runner.transaction(function* () {
+      const deleted = yield* tx.write(clearHistory, { sessionId, liveAt });
+      if (deleted === 0) return 0;
+      const session = yield* tx.one(clearedSession, { sessionId });
+      if (session) yield* appendEvents(eventsOf.historyCleared({ id: sessionId, agentName: session.agent_name as string }, deleted));
+      return deleted;
+    });
+  }
+
+  // --- maintenance --------------------------------------------------------------------------------
+
+  pagesIncludingExpired(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {
+    return this.pages(sessionIds, slice, ANY_TIME);
+  }
+
+  countsIncludingExpired(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.counts(sessionIds, ANY_TIME);
+  }
+
+  byIdsIncludingExpired(ids: readonly string[]): Promise<Message[]> {
+    return this.byIds(ids, ANY_TIME);
+  }
+}
