@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError, VersionConflictError } f
 import type { ImportCounts, SessionBundle, Slice, StorageBackend } from '../../src/storage/backend.js';
 import type { NewMessage } from '../../src/modules/history/messages.js';
 import { ManualClock } from '../support/fixtures.js';
-import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, nested, viaJson } from './support.js';
+import { compareStrings, modelSlice, sliceArb, NASTY_JSON, NASTY_STRINGS, nested, viaJson } from './support.js';
 
 /**
  * The behaviour every `StorageBackend` must have, written only against the interface (and the
@@ -30,21 +30,6 @@ const RUNS = 50;
 // --- natural orders and keys (the reference semantics of `Slice`) ----------------------------
 
 const sessionOrder = (a: string, b: string) => compareStrings(b, a); // newest first = id DESC
-
-/** Slice parameters whose keys are drawn by `key`; null and absent bounds both mean "no bound". */
-export function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
-  const bound = fc.oneof(fc.constant(undefined), fc.constant(null), key, key);
-  return fc.record(
-    {
-      after: bound,
-      before: bound,
-      limit: fc.integer({ min: 0, max: 12 }),
-      offset: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 6 })),
-      fromEnd: fc.oneof(fc.constant(undefined), fc.boolean()),
-    },
-    { requiredKeys: ['limit'] },
-  );
-}
 
 /**
  * A key "near" an existing string key: the key itself, one just above it or one just below it

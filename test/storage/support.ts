@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /* Models and helpers for the backend contract and storage tests. */
 import type { Slice } from '../../src/storage/backend.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
@@ -20,6 +21,21 @@ export function modelSlice<T, K>(rows: readonly T[], keyOf: (row: T) => K, compa
 }
 
 /** Code-unit order, which is byte order for the ASCII ids and ISO timestamps compared here. */
+/** Slice parameters whose keys are drawn by `key`; null and absent bounds both mean "no bound". */
+export function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
+  const bound = fc.oneof(fc.constant(undefined), fc.constant(null), key, key);
+  return fc.record(
+    {
+      after: bound,
+      before: bound,
+      limit: fc.integer({ min: 0, max: 12 }),
+      offset: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 6 })),
+      fromEnd: fc.oneof(fc.constant(undefined), fc.boolean()),
+    },
+    { requiredKeys: ['limit'] },
+  );
+}
+
 export const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A value as it comes back from JSON: what every backend must return for a stored JSON value. */

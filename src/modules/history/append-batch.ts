@@ -6,7 +6,7 @@ import type { EventTouch } from '../../domain/events.js';
 import type { Message } from '../../domain/records.js';
 import { BATCH_ROWS, GroupCommitQueue, type Pending } from '../../db/postgres/group-commit.js';
 import { type EventSink, notifyLogged } from '../events/append.js';
-import { contentEncoding, encodeContent, type NewMessage, newMessage } from './messages.js';
+import { type MessageColumns, messageColumns, type NewMessage, newMessage } from './messages.js';
 
 /**
  * PostgreSQL's hot path for appends: group commit (see `GroupCommitQueue`). Appends that arrive
@@ -26,18 +26,7 @@ export interface AppendRequest {
 
 export type PendingAppend = Pending<AppendRequest, Message[] | null>;
 
-type BatchParams = {
-  sessionIds: string[];
-  ids: string[];
-  roles: string[];
-  contents: string[];
-  encodings: number[];
-  timestamps: string[];
-  metadata: string[];
-  keys: (string | null)[];
-  liveAt: string;
-  channel: string;
-};
+type BatchParams = MessageColumns & { liveAt: string; channel: string };
 
 /**
  * Appends the messages of every append of a batch, each to its own session, in one statement.
@@ -91,16 +80,8 @@ const statements = defineStatements({
 
 /** The parameters of `appendMessages`: every message of the batch, flattened in batch order. */
 export function appendBatchParams(batch: readonly PendingAppend[], channel: string): BatchParams {
-  const all = batch.flatMap(({ item }) => item.messages.map((m) => [item.sessionId, m] as const));
   return {
-    sessionIds: all.map(([sessionId]) => sessionId),
-    ids: all.map(([, m]) => m.id),
-    roles: all.map(([, m]) => m.role),
-    contents: all.map(([, m]) => encodeContent(m.content)),
-    encodings: all.map(([, m]) => contentEncoding(m.content)),
-    timestamps: all.map(([, m]) => m.timestamp),
-    metadata: all.map(([, m]) => JSON.stringify(m.metadata)),
-    keys: all.map(([, m]) => m.idempotencyKey ?? null),
+    ...messageColumns(batch.flatMap(({ item }) => item.messages.map((m) => ({ ...m, sessionId: item.sessionId })))),
     // The latest instant any caller asked about: a session that expired meanwhile takes nothing.
     liveAt: batch.map(({ item }) => item.liveAt).reduce((a, b) => (a > b ? a : b)),
     channel,

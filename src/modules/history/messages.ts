@@ -39,6 +39,32 @@ export function contentEncoding(content: string): number {
   return content.includes('\u0000') ? 1 : 0;
 }
 
+/** Messages as the column arrays of a multi-row INSERT on PostgreSQL (`unnest`), content encoded. */
+// A type, not an interface: statement parameters are a record of values (an index signature).
+export type MessageColumns = {
+  sessionIds: string[];
+  ids: string[];
+  roles: string[];
+  contents: string[];
+  encodings: number[];
+  timestamps: string[];
+  metadata: string[];
+  keys: (string | null)[];
+};
+
+export function messageColumns(messages: readonly NewMessage[]): MessageColumns {
+  return {
+    sessionIds: messages.map((m) => m.sessionId),
+    ids: messages.map((m) => m.id),
+    roles: messages.map((m) => m.role),
+    contents: messages.map((m) => encodeContent(m.content)),
+    encodings: messages.map((m) => contentEncoding(m.content)),
+    timestamps: messages.map((m) => m.timestamp),
+    metadata: messages.map((m) => JSON.stringify(m.metadata)),
+    keys: messages.map((m) => m.idempotencyKey ?? null),
+  };
+}
+
 /** A `history` row as a record, on either database (`codec`: what the database returns differently). */
 export function messageOf(r: Row, codec: RowCodec): Message {
   return {

@@ -13,7 +13,7 @@ import type { Message } from '../../domain/records.js';
 import { type JsonFields, recordsToJson } from '../../storage/backend.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
-import { contentEncoding, encodeContent, messageOf, type NewMessage, newMessage } from './messages.js';
+import { type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
 
 /**
  * A session's history: its messages, numbered by `seq` in the order of record. Serving methods see
@@ -67,9 +67,14 @@ const ANY_TIME = '0001-01-01T00:00:00.000Z';
 /** A session's messages in order of record. */
 const SEQ: Keyset<number> = { columns: ['seq'], pgTypes: ['bigint'], desc: false, values: (seq) => [seq] };
 
+type Live = { liveAt: string };
+
+/** A session row (its `expires_at` column) is live at `liveAt`: the one expiry predicate of these statements. */
+const live = (expiresAt: string, p: Placeholders<Live>) => sql<boolean>`(${sql.ref(expiresAt)} IS NULL OR ${sql.ref(expiresAt)} > ${p('liveAt')})`;
+
 /** `column`'s session exists and is live at `liveAt`. On a parameter, a constant sub-query: evaluated once. */
-const liveOwner = (column: Expression<unknown>, p: Placeholders<{ liveAt: string }>) =>
-  sql<boolean>`EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${column} AND (s_.expires_at IS NULL OR s_.expires_at > ${p('liveAt')}))`;
+const liveOwner = (column: Expression<unknown>, p: Placeholders<Live>) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${column} AND ${live('s_.expires_at', p)})`;
 
 /** The sessions of `sessionIds` live at `liveAt`. */
 const liveSessions = (db: Kysely<Database>, p: Placeholders<{ sessionIds: string[]; liveAt: string }>, dialect: Dialect) =>
@@ -77,9 +82,7 @@ const liveSessions = (db: Kysely<Database>, p: Placeholders<{ sessionIds: string
     .selectFrom('sessions as s_')
     .select('s_.id')
     .where(inList('s_.id', p('sessionIds'), dialect))
-    .where(sql<boolean>`(s_.expires_at IS NULL OR s_.expires_at > ${p('liveAt')})`);
-
-type Live = { liveAt: string };
+    .where(live('s_.expires_at', p));
 
 const statements = defineStatements({
   messagesByIds: (db, p: Placeholders<{ ids: string[] } & Live>, dialect) =>
@@ -105,7 +108,7 @@ const statements = defineStatements({
       .selectFrom('sessions')
       .select(['last_seq', 'agent_name'])
       .where('id', '=', p('sessionId'))
-      .where(sql<boolean>`(expires_at IS NULL OR expires_at > ${p('liveAt')})`);
+      .where(live('expires_at', p));
     return dialect === 'postgres' ? query.forUpdate() : query;
   },
 
@@ -123,7 +126,7 @@ const statements = defineStatements({
       .updateTable('sessions')
       .set({ last_seq: sql`last_seq + ${p('count')}` })
       .where('id', '=', p('sessionId'))
-      .where(sql<boolean>`(expires_at IS NULL OR expires_at > ${p('liveAt')})`)
+      .where(live('expires_at', p))
       .returning(['last_seq', 'agent_name']),
 
   // Rows of an append. SQLite: one prepared INSERT per message (in-process, nothing to save by
@@ -140,24 +143,13 @@ const statements = defineStatements({
       metadata: p('metadata'),
       idempotency_key: p('idempotencyKey'),
     }),
-  insertMessages: (_db, p: Placeholders<MessageColumns>) =>
+  insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) =>
     sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
       SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
         ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])`,
 });
 
 type MessageRow = { id: string; sessionId: string; seq: number; role: string; content: string; timestamp: string; metadata: string; idempotencyKey: string | null };
-type MessageColumns = {
-  ids: string[];
-  sessionIds: string[];
-  seqs: number[];
-  roles: string[];
-  contents: string[];
-  encodings: number[];
-  timestamps: string[];
-  metadata: string[];
-  keys: (string | null)[];
-};
 
 type PageShape = SliceShape & { many: boolean };
 
@@ -296,17 +288,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       return;
     }
     if (added.length === 0) return;
-    yield* tx.write(this.sql.insertMessages, {
-      ids: added.map((m) => m.id),
-      sessionIds: added.map((m) => m.sessionId),
-      seqs: added.map((m) => m.seq),
-      roles: added.map((m) => m.role),
-      contents: added.map((m) => encodeContent(m.content)),
-      encodings: added.map((m) => contentEncoding(m.content)),
-      timestamps: added.map((m) => m.timestamp),
-      metadata: added.map((m) => JSON.stringify(m.metadata)),
-      keys: added.map((m) => m.idempotencyKey),
-    });
+    yield* tx.write(this.sql.insertMessages, { ...messageColumns(added), seqs: added.map((m) => m.seq) });
   }
 
   idle(): Promise<void> {

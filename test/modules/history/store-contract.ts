@@ -11,7 +11,7 @@ import { type JsonFields, recordsToJson, type Slice, type StorageBackend } from 
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
-import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
+import { compareStrings, modelSlice, sliceArb, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
 
 /**
  * The behaviour of the history store on every database, written only against `HistoryStore` (and
@@ -25,21 +25,6 @@ import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, viaJson } from '
 const RUNS = 50;
 
 const seqOrder = (a: number, b: number) => a - b;
-
-/** Slice parameters whose keys are drawn by `key`; null and absent bounds both mean "no bound". */
-function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
-  const bound = fc.oneof(fc.constant(undefined), fc.constant(null), key, key);
-  return fc.record(
-    {
-      after: bound,
-      before: bound,
-      limit: fc.integer({ min: 0, max: 12 }),
-      offset: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 6 })),
-      fromEnd: fc.oneof(fc.constant(undefined), fc.boolean()),
-    },
-    { requiredKeys: ['limit'] },
-  );
-}
 
 const sortById = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => compareStrings(a.id, b.id));
 
