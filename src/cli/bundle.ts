@@ -13,7 +13,7 @@ import {
 } from '../domain/inputs.js';
 import { jsonObject, jsonValue, type JsonObject } from '../domain/json.js';
 import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
-import { artifactToWire } from '../rest/artifacts.js';
+import { artifactToWire } from '../modules/artifacts/rest.js';
 import { messageToWire } from '../rest/history.js';
 import { metricToWire } from '../rest/metrics.js';
 import { sessionToWire } from '../rest/sessions.js';

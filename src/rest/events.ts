@@ -2,7 +2,7 @@ import { type DomainError, ValidationError } from '../domain/errors.js';
 import { encodeEventCursor, type StoredEvent } from '../domain/events.js';
 import { callerOf } from '../http/auth.js';
 import { endReason, type EventStreams } from '../http/event-streams.js';
-import { artifactToWire } from './artifacts.js';
+import { artifactToWire } from '../modules/artifacts/rest.js';
 import { messageToWire } from './history.js';
 import { HttpError } from './http.js';
 import { metricToWire } from './metrics.js';

@@ -5,7 +5,7 @@ import { requestLogger } from '../http/request-context.js';
 import { isPercentEncodedUtf8 } from '../http/utf8.js';
 import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
-import { artifactRoutes } from './artifacts.js';
+import { artifactRoutes } from '../modules/artifacts/rest.js';
 import { cacheRoutes } from '../modules/cache/rest.js';
 import { historyRoutes } from './history.js';
 import type { EventStreams } from '../http/event-streams.js';

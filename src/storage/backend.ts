@@ -112,14 +112,6 @@ export interface StorageBackend extends ApiKeyStore {
   modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null>;
   deleteState(sessionId: string, liveAt?: string): Promise<boolean>;
 
-  // artifacts
-  /** False (nothing written) when the session does not exist. */
-  insertArtifact(artifact: Artifact, liveAt?: string): Promise<boolean>;
-  artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]>;
-  artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>>;
-  artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
-  deleteArtifact(id: string, liveAt?: string): Promise<boolean>;
-
   // metrics
   insertMetrics(metrics: readonly Metric[]): Promise<void>;
   listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]>;

@@ -5,7 +5,6 @@ import { decodeEventCursor, type EventScope } from '../domain/events.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type {
   AddMessageInput,
-  CreateArtifactInput,
   CreateSessionInput,
   ForkSessionInput,
   MetricFilter,
@@ -16,13 +15,14 @@ import type {
 } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
+import type { Message, Metric, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
 import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { EventStream } from './event-feed.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
+import { ArtifactService } from '../modules/artifacts/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -42,6 +42,7 @@ export class Storage {
     cacheStore: CacheStore = new SqlCacheStore(backend.runner),
   ) {
     this.cache = new CacheService(cacheStore, clock);
+    this.artifacts = new ArtifactService(backend.stores.artifacts, clock, ids);
   }
 
   /**
@@ -50,6 +51,7 @@ export class Storage {
    * `storage.cache.get(key)`.
    */
   readonly cache: CacheService;
+  readonly artifacts: ArtifactService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -288,40 +290,6 @@ export class Storage {
 
   async deleteState(sessionId: string): Promise<void> {
     if (!(await this.backend.deleteState(sessionId, this.now()))) throw new NotFoundError('State');
-  }
-
-  // --- artifacts ------------------------------------------------------------------------------
-
-  async createArtifact(input: CreateArtifactInput): Promise<Artifact> {
-    const artifact: Artifact = { id: this.ids.next('artifact'), ...input, createdAt: this.now() };
-    if (!(await this.backend.insertArtifact(artifact, artifact.createdAt))) throw new NotFoundError('Session');
-    return artifact;
-  }
-
-  async getArtifact(id: string): Promise<Artifact> {
-    const [artifact] = await this.backend.artifactsByIds([id], this.now());
-    if (!artifact) throw new NotFoundError('Artifact');
-    return artifact;
-  }
-
-  artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
-    return this.backend.artifactsByIds(ids, this.now());
-  }
-
-  async artifacts(sessionId: string, slice: Slice<string>): Promise<Artifact[]> {
-    return (await this.backend.artifactPages([sessionId], slice, this.now())).get(sessionId) ?? [];
-  }
-
-  artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
-    return this.backend.artifactPages(sessionIds, slice, this.now());
-  }
-
-  artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.artifactCounts(sessionIds, this.now());
-  }
-
-  async deleteArtifact(id: string): Promise<void> {
-    if (!(await this.backend.deleteArtifact(id, this.now()))) throw new NotFoundError('Artifact');
   }
 
   // --- metrics --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Runner } from '../db/runner.js';
+import { type ArtifactsMaintenance, type ArtifactStore, SqlArtifactStore } from '../modules/artifacts/store.js';
 import type { AppendEvents } from '../modules/events/append.js';
 
 /**
@@ -6,9 +7,13 @@ import type { AppendEvents } from '../modules/events/append.js';
  * once, run by the database's runner. A backend opens them over its runner; `Storage` builds each
  * module's service over them.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Stores {}
+export interface Stores {
+  /** Serving paths use `ArtifactStore`; the export CLI the maintenance side, which sees expired sessions. */
+  artifacts: ArtifactStore & ArtifactsMaintenance;
+}
 
-export function openStores(_runner: Runner, _appendEvents: AppendEvents): Stores {
-  return {};
+export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
+  return {
+    artifacts: new SqlArtifactStore(runner, appendEvents),
+  };
 }

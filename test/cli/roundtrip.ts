@@ -152,7 +152,7 @@ export async function populate(url: string): Promise<void> {
     for (const [i, s] of [long, awkward, ...rest].entries()) {
       for (let j = 0; j <= i % 3; j++) {
         clock.advance(j === 0 ? 0 : 2);
-        await storage.createArtifact({
+        await storage.artifacts.create({
           sessionId: s!.id,
           name: j === 0 && i === 1 ? AWKWARD_TEXT[6]! : `file-${j}.txt`,
           type: 'document',

@@ -85,7 +85,7 @@ export async function snapshot(url: string): Promise<Snapshot> {
           session,
           messages: (await backend.historyPages([session.id], { limit: 1_000_000 })).get(session.id)!,
           state: state ?? null,
-          artifacts: (await backend.artifactPages([session.id], { limit: 1_000_000 })).get(session.id)!,
+          artifacts: (await backend.stores.artifacts.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!,
         });
       }
       if (page.length < 500) break;

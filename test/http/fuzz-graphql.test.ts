@@ -73,7 +73,7 @@ async function fingerprint(): Promise<string> {
     storage.countSessions({}),
     storage.countMetrics({}),
     storage.historyCounts([sessionId]),
-    storage.artifactCounts([sessionId]),
+    storage.artifacts.counts([sessionId]),
     storage.statesBySessionIds([sessionId]),
   ]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state });

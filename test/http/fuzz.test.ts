@@ -29,7 +29,7 @@ async function fingerprint(): Promise<string> {
     storage.countSessions({}),
     storage.countMetrics({}),
     storage.historyCounts([fixture.sessionId]),
-    storage.artifactCounts([fixture.sessionId]),
+    storage.artifacts.counts([fixture.sessionId]),
     storage.statesBySessionIds([fixture.sessionId]),
   ]);
   const [sessionRows] = await Promise.all([storage.sessionsByIds([fixture.sessionId])]);

@@ -63,8 +63,8 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const state1 = await storage.setState(s.id, { step: 1 });
       const state2 = await storage.patchState(s.id, { more: true });
       await storage.deleteState(s.id);
-      const artifact = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 'file', path: '/a', size: 1, metadata: {} });
-      await storage.deleteArtifact(artifact.id);
+      const artifact = await storage.artifacts.create({ sessionId: s.id, name: 'a', type: 'file', path: '/a', size: 1, metadata: {} });
+      await storage.artifacts.delete(artifact.id);
       const [metric] = await storage.recordMetrics([
         { entityType: 'agent', entityName: 'scribe', sessionId: s.id, metricName: 'latency', value: 1.5, timestamp: null, labels: {} },
         { entityType: 'agent', entityName: 'scribe', sessionId: null, metricName: 'latency', value: 2, timestamp: null, labels: {} }, // no session: no event
@@ -132,7 +132,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         storage.addMessage({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
         storage.addMessage({ sessionId: 'session_missing', role: 'user', content: 'x', metadata: {} }),
         storage.setState(s.id, { v: 1 }, 5), // compare-and-set lost
-        storage.createArtifact({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
+        storage.artifacts.create({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
         storage.deleteState(s.id), // no state
         storage.updateSession('session_missing', { status: 'ended' }),
         storage.addMessages(s.id, [

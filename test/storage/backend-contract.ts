@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError, VersionConflictError } f
 import { type ImportCounts, type JsonFields, type MetricKey, type NewMessage, recordsToJson, type SessionBundle, type Slice, type StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
-import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, nested, viaJson } from './support.js';
+import { compareStrings, keyPickArb, modelSlice, NASTY_JSON, NASTY_STRINGS, nested, resolveKey, resolveSlice, sliceArb, viaJson } from './support.js';
 
 /**
  * The behaviour every `StorageBackend` must have, written only against the interface (and the
@@ -33,45 +33,6 @@ const seqOrder = (a: number, b: number) => a - b;
 const metricKeyOf = (m: Metric): MetricKey => ({ timestamp: m.timestamp, id: m.id });
 const metricOrder = (a: MetricKey, b: MetricKey) => compareStrings(a.timestamp, b.timestamp) || compareStrings(a.id, b.id);
 const byMetricKey = (a: Metric, b: Metric) => metricOrder(metricKeyOf(a), metricKeyOf(b));
-
-/** Slice parameters whose keys are drawn by `key`; null and absent bounds both mean "no bound". */
-function sliceArb<K>(key: fc.Arbitrary<K>): fc.Arbitrary<Slice<K>> {
-  const bound = fc.oneof(fc.constant(undefined), fc.constant(null), key, key);
-  return fc.record(
-    {
-      after: bound,
-      before: bound,
-      limit: fc.integer({ min: 0, max: 12 }),
-      offset: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 6 })),
-      fromEnd: fc.oneof(fc.constant(undefined), fc.boolean()),
-    },
-    { requiredKeys: ['limit'] },
-  );
-}
-
-/**
- * A key "near" an existing string key: the key itself, one just above it or one just below it
- * (in code-unit order), so that bounds fall on, between and around rows.
- */
-type KeyPick = { index: number; shift: 'on' | 'above' | 'below' };
-const keyPickArb: fc.Arbitrary<KeyPick> = fc.record({
-  index: fc.nat(),
-  shift: fc.constantFrom<KeyPick['shift']>('on', 'above', 'below'),
-});
-function resolveKey(keys: readonly string[], pick: KeyPick, low: string): string {
-  if (keys.length === 0) return low;
-  const key = keys[pick.index % keys.length]!;
-  if (pick.shift === 'on') return key;
-  if (pick.shift === 'above') return `${key}0`;
-  return key.slice(0, -1);
-}
-function resolveSlice(slice: Slice<KeyPick>, resolve: (pick: KeyPick) => string): Slice<string> {
-  return {
-    ...slice,
-    after: slice.after == null ? slice.after : resolve(slice.after),
-    before: slice.before == null ? slice.before : resolve(slice.before),
-  };
-}
 
 const sortById = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => compareStrings(a.id, b.id));
 
@@ -227,8 +188,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.putState({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() })).not.toBeNull();
         const doomedArtifact = artifact(doomed.id);
         const otherArtifact = artifact(other.id);
-        expect(await backend.insertArtifact(doomedArtifact)).toBe(true);
-        expect(await backend.insertArtifact(otherArtifact)).toBe(true);
+        expect(await backend.stores.artifacts.insert(doomedArtifact, clock.iso())).toBe(true);
+        expect(await backend.stores.artifacts.insert(otherArtifact, clock.iso())).toBe(true);
         const kept = metric({ sessionId: doomed.id });
         await backend.insertMetrics([kept]);
 
@@ -239,12 +200,12 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.historyCounts([doomed.id, other.id])).toEqual(new Map([[doomed.id, 0], [other.id, 1]]));
         expect((await backend.historyPages([doomed.id], { limit: 10 })).get(doomed.id)).toEqual([]);
         expect(await backend.statesBySessionIds([doomed.id])).toEqual([]);
-        expect(await backend.artifactsByIds([doomedArtifact.id])).toEqual([]);
-        expect(await backend.artifactCounts([doomed.id])).toEqual(new Map([[doomed.id, 0]]));
+        expect(await backend.stores.artifacts.byIds([doomedArtifact.id], clock.iso())).toEqual([]);
+        expect(await backend.stores.artifacts.counts([doomed.id], clock.iso())).toEqual(new Map([[doomed.id, 0]]));
         // the other session is untouched
         expect(await backend.messagesByIds(otherMessages!.map((m) => m.id))).toEqual(otherMessages);
         expect(await backend.statesBySessionIds([other.id])).toHaveLength(1);
-        expect(await backend.artifactsByIds([otherArtifact.id])).toEqual([otherArtifact]);
+        expect(await backend.stores.artifacts.byIds([otherArtifact.id], clock.iso())).toEqual([otherArtifact]);
         // metrics outlive their session
         expect(await backend.listMetrics({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
         expect(await backend.metricCounts([doomed.id], {})).toEqual(new Map([[doomed.id, 1]]));
@@ -263,7 +224,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await backend.deleteSession(s.id);
         expect(await backend.appendMessages(s.id, forSession(s.id, [message('late')]))).toBeNull();
         expect(await backend.putState({ sessionId: s.id, data: 1, updatedAt: clock.iso() })).toBeNull();
-        expect(await backend.insertArtifact(artifact(s.id))).toBe(false);
+        expect(await backend.stores.artifacts.insert(artifact(s.id), clock.iso())).toBe(false);
         expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 0]]));
       });
     });
@@ -627,97 +588,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     });
 
-    // --- artifacts -----------------------------------------------------------------------------
-
-    describe('artifacts', () => {
-      it('inserts, reads by ids and deletes', async () => {
-        const s = await session();
-        const a = artifact(s.id, { metadata: { pages: 3 }, size: 0 });
-        const b = artifact(s.id, { name: 'data.csv', type: 'table', path: 'relative/data.csv', size: Number.MAX_SAFE_INTEGER });
-        expect(await backend.insertArtifact(a)).toBe(true);
-        expect(await backend.insertArtifact(b)).toBe(true);
-        expect(sortById(await backend.artifactsByIds([b.id, a.id, 'artifact_unknown']))).toEqual(sortById([a, b]));
-        expect(await backend.artifactsByIds([])).toEqual([]);
-
-        expect(await backend.deleteArtifact(a.id)).toBe(true);
-        expect(await backend.deleteArtifact(a.id)).toBe(false);
-        expect(await backend.deleteArtifact('artifact_unknown')).toBe(false);
-        expect(await backend.artifactsByIds([a.id, b.id])).toEqual([b]);
-      });
-
-      it('refuses an artifact of an unknown session (false, nothing written)', async () => {
-        const orphan = artifact('session_unknown');
-        expect(await backend.insertArtifact(orphan)).toBe(false);
-        expect(await backend.artifactsByIds([orphan.id])).toEqual([]);
-        expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
-      });
-
-      it('pages and counts artifacts of many sessions by id', async () => {
-        const a = await session();
-        const b = await session();
-        const empty = await session();
-        const aRows: Artifact[] = [];
-        for (let i = 0; i < 5; i++) {
-          const row = artifact(a.id, { name: `a${i}` });
-          await backend.insertArtifact(row);
-          aRows.push(row);
-        }
-        const bRow = artifact(b.id);
-        await backend.insertArtifact(bRow);
-        const asked = [a.id, b.id, empty.id, 'session_unknown'];
-
-        const pages = await backend.artifactPages(asked, { limit: 2, offset: 1 });
-        expect(pages.get(a.id)).toEqual(aRows.slice(1, 3));
-        expect(pages.get(b.id)).toEqual([]);
-        expect(pages.get(empty.id)).toEqual([]);
-        expect(pages.get('session_unknown')).toEqual([]);
-        expect((await backend.artifactPages(asked, { limit: 2, fromEnd: true })).get(a.id)).toEqual(aRows.slice(3));
-        expect((await backend.artifactPages([a.id], { after: aRows[1]!.id, before: aRows[4]!.id, limit: 10 })).get(a.id)).toEqual(
-          aRows.slice(2, 4),
-        );
-        expect(await backend.artifactCounts(asked)).toEqual(
-          new Map([
-            [a.id, 5],
-            [b.id, 1],
-            [empty.id, 0],
-            ['session_unknown', 0],
-          ]),
-        );
-        expect(await backend.artifactPages([], { limit: 1 })).toEqual(new Map());
-        expect(await backend.artifactCounts([])).toEqual(new Map());
-      });
-
-      it('any slice of any set of sessions equals the model (property)', async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 12 }),
-            fc.array(fc.record({ pick: fc.subarray([0, 1, 2, 3], { minLength: 1 }), slice: sliceArb(keyPickArb) }), { minLength: 1, maxLength: 4 }),
-            async (owners, queries) => {
-              const sessions = [await session(), await session(), await session()];
-              const ids4 = [...sessions.map((s) => s.id), `session_unknown_${fresh('a')}`];
-              const model = new Map<string, Artifact[]>(ids4.map((id) => [id, []]));
-              for (const owner of owners) {
-                const row = artifact(ids4[owner]!, { name: `n${owner}` });
-                expect(await backend.insertArtifact(row)).toBe(true);
-                model.get(row.sessionId)!.push(row);
-              }
-              const keys = owners.length ? [...model.values()].flat().map((a) => a.id).sort() : [];
-              for (const q of queries) {
-                const asked = q.pick.map((i) => ids4[i]!);
-                const slice = resolveSlice(q.slice, (pick) => resolveKey(keys, pick, 'artifact_'));
-                const pages = await backend.artifactPages(asked, slice);
-                for (const id of asked) {
-                  expect(pages.get(id)).toEqual(modelSlice(sortById(model.get(id)!), (a) => a.id, compareStrings, slice));
-                }
-                expect(await backend.artifactCounts(asked)).toEqual(new Map(asked.map((id) => [id, model.get(id)!.length])));
-              }
-            },
-          ),
-          { numRuns: RUNS },
-        );
-      });
-    });
-
     // --- metrics -------------------------------------------------------------------------------
 
     describe('metrics', () => {
@@ -945,7 +815,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           session: (await backend.sessionsByIds([sessionId]))[0] ?? null,
           messages: (await backend.historyPages([sessionId], { limit: 10_000 })).get(sessionId)!,
           state: (await backend.statesBySessionIds([sessionId]))[0] ?? null,
-          artifacts: (await backend.artifactPages([sessionId], { limit: 10_000 })).get(sessionId)!,
+          artifacts: (await backend.stores.artifacts.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
         };
       }
 
@@ -954,7 +824,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         expect(sortById(await backend.messagesByIds(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
-        expect(await backend.artifactsByIds([bundle.artifacts[1]!.id])).toEqual([bundle.artifacts[1]]);
+        expect(await backend.stores.artifacts.byIds([bundle.artifacts[1]!.id], clock.iso())).toEqual([bundle.artifacts[1]]);
         expect(await backend.historyCounts([bundle.session.id])).toEqual(new Map([[bundle.session.id, 3]]));
         expect(await backend.listSessions({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
       });
@@ -982,7 +852,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         expect(await backend.countSessions({})).toBe(1);
-        expect(await backend.artifactCounts([bundle.session.id])).toEqual(new Map([[bundle.session.id, 2]]));
+        expect(await backend.stores.artifacts.counts([bundle.session.id], clock.iso())).toEqual(new Map([[bundle.session.id, 2]]));
       });
 
       it('a session with no messages, state or artifacts imports, and its appends start at seq 1', async () => {
@@ -1050,7 +920,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await expect(backend.importSession(bundle)).rejects.toBeInstanceOf(ConflictError);
         expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
         expect(await backend.messagesByIds(bundle.messages.map((m) => m.id))).toEqual([]);
-        expect(await backend.artifactsByIds(bundle.artifacts.map((a) => a.id))).toEqual([]);
+        expect(await backend.stores.artifacts.byIds(bundle.artifacts.map((a) => a.id), clock.iso())).toEqual([]);
         expect(await backend.countSessions({})).toBe(0);
       });
 
@@ -1359,8 +1229,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.setState(parent.id, { step: 1 });
         const state = await storage.setState(parent.id, { step: 2, notes: NASTY_STRINGS });
         const artifacts = [
-          await storage.createArtifact({ sessionId: parent.id, name: 'a.txt', type: 'text', path: '/a', size: 1, metadata: { k: 1 } }),
-          await storage.createArtifact({ sessionId: parent.id, name: 'b.txt', type: 'text', path: '/b', size: 2, metadata: {} }),
+          await storage.artifacts.create({ sessionId: parent.id, name: 'a.txt', type: 'text', path: '/a', size: 1, metadata: { k: 1 } }),
+          await storage.artifacts.create({ sessionId: parent.id, name: 'b.txt', type: 'text', path: '/b', size: 2, metadata: {} }),
         ];
         return { parent, messages, state, artifacts };
       }
@@ -1392,7 +1262,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(withoutIdentity(copied).map((m) => ({ ...m, idempotencyKey: 'x' }))).toEqual(withoutIdentity(messages.slice(0, 3)).map((m) => ({ ...m, idempotencyKey: 'x' })));
 
         expect(await backend.statesBySessionIds([s.id])).toEqual([{ ...state, sessionId: s.id, version: 1 }]);
-        const copiedArtifacts = (await backend.artifactPages([s.id], { limit: 10 })).get(s.id)!;
+        const copiedArtifacts = (await backend.stores.artifacts.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)!;
         expect(withoutIdentity(copiedArtifacts)).toEqual(withoutIdentity(artifacts));
         expect(copiedArtifacts.some((a) => artifacts.some((p) => p.id === a.id))).toBe(false);
 
@@ -1551,8 +1421,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(expected);
 
         const a = artifact(s.id, { metadata: NASTY_JSON });
-        await backend.insertArtifact(a);
-        expect((await backend.artifactsByIds([a.id]))[0]!.metadata).toEqual(expected);
+        await backend.stores.artifacts.insert(a, clock.iso());
+        expect((await backend.stores.artifacts.byIds([a.id], clock.iso()))[0]!.metadata).toEqual(expected);
 
         const mt = metric({ labels: NASTY_JSON });
         await backend.insertMetrics([mt]);
@@ -1585,13 +1455,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         for (const text of NASTY_STRINGS.filter((t) => t !== '' && !t.includes('\u0000'))) {
           const s = await session({ agentName: text, userId: text });
           const a = artifact(s.id, { name: text, type: text, path: text });
-          await backend.insertArtifact(a);
+          await backend.stores.artifacts.insert(a, clock.iso());
           const mt = metric({ entityType: text, entityName: text, metricName: text, sessionId: s.id });
           await backend.insertMetrics([mt]);
 
           expect(await backend.sessionsByIds([s.id])).toEqual([s]);
           expect(await backend.listSessions({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
-          expect(await backend.artifactsByIds([a.id])).toEqual([a]);
+          expect(await backend.stores.artifacts.byIds([a.id], clock.iso())).toEqual([a]);
           expect(await backend.listMetrics({ entityType: text, entityName: text, metricName: text }, { limit: 10 })).toEqual([mt]);
         }
         // wildcards and case are not interpreted: only the exact value matches

@@ -89,7 +89,7 @@ describe('SqliteBackend on a file', () => {
       { role: 'assistant', content: 'hi', metadata: {} },
     ]);
     const state = await storage.setState(session.id, { step: 3 });
-    const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+    const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
     const metrics = await storage.recordMetrics([
       { entityType: 'agent', entityName: 'planner', sessionId: session.id, metricName: 'm', value: 1.5, timestamp: null, labels: {} },
     ]);
@@ -100,7 +100,7 @@ describe('SqliteBackend on a file', () => {
     expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
     expect((await reopened.historyPages([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
     expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
-    expect(await reopened.artifactsByIds([artifact.id])).toEqual([artifact]);
+    expect(await reopened.stores.artifacts.byIds([artifact.id], clock.iso())).toEqual([artifact]);
     expect(await reopened.listMetrics({}, { limit: 10 })).toEqual(metrics);
     expect(await new SqlCacheStore(reopened.runner).getCacheEntry('k')).toEqual(entry);
     // the per-session sequence survives too: no seq is handed out twice

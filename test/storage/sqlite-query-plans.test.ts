@@ -27,8 +27,8 @@ describe('SQLite query plans', () => {
       const [m] = await storage.addMessages(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
       await storage.getMessage(m!.id);
       await storage.setState(s.id, { i });
-      const a = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
-      await storage.getArtifact(a.id);
+      const a = await storage.artifacts.create({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.artifacts.get(a.id);
       await storage.recordMetrics([{ entityType: 'agent', entityName: `agent${i}`, sessionId: s.id, metricName: 'latency', value: i, timestamp: null, labels: {} }]);
     }
     const ids = sessions.map((s) => s.id);
@@ -39,9 +39,9 @@ describe('SQLite query plans', () => {
     }
     await storage.historyCounts(ids);
     await storage.statesBySessionIds(ids);
-    await storage.artifactPages(ids, { limit: 10, after: 'artifact_0' });
-    await storage.artifacts(ids[0]!, { limit: 10 });
-    await storage.artifactCounts(ids);
+    await storage.artifacts.pages(ids, { limit: 10, after: 'artifact_0' });
+    await storage.artifacts.list(ids[0]!, { limit: 10 });
+    await storage.artifacts.counts(ids);
     for (const filter of [{}, { agentName: 'agent0' }, { userId: 'u1' }, { status: 'active' as const }, { agentName: 'agent1', status: 'ended' as const }]) {
       await storage.listSessions(filter, { limit: 10, after: ids[2] });
       await storage.countSessions(filter);
@@ -77,7 +77,7 @@ describe('SQLite query plans', () => {
     clock.advance(5000);
     await storage.cache.cleanup();
     await storage.clearHistory(ids[1]!);
-    await storage.deleteArtifact((await storage.artifacts(ids[2]!, { limit: 1 }))[0]!.id);
+    await storage.artifacts.delete((await storage.artifacts.list(ids[2]!, { limit: 1 }))[0]!.id);
     await storage.deleteState(ids[2]!);
     await storage.deleteSession(ids[2]!);
     // retention: the sweeper's walks (first batch and a later one) and its guarded writes

@@ -50,7 +50,7 @@ describe('Storage (domain operations)', () => {
       expect(message!.timestamp).toBe('2026-03-04T05:06:08.089Z');
 
       clock.advance(1000);
-      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 3, metadata: {} });
+      const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 3, metadata: {} });
       expect(artifact.id).toMatch(new RegExp(`^artifact_${ID_BODY}$`));
       expect(artifact.createdAt).toBe('2026-03-04T05:06:09.089Z');
 
@@ -68,7 +68,7 @@ describe('Storage (domain operations)', () => {
       // what the operations return is what is stored
       expect(await storage.getSession(session.id)).toEqual(session);
       expect(await storage.getMessage(message!.id)).toEqual(message);
-      expect(await storage.getArtifact(artifact.id)).toEqual(artifact);
+      expect(await storage.artifacts.get(artifact.id)).toEqual(artifact);
       expect(await storage.listMetrics({}, { limit: 10 })).toEqual([metric]);
       expect(await storage.getState(session.id)).toEqual(state);
     });
@@ -131,26 +131,26 @@ describe('Storage (domain operations)', () => {
       await expectNotFound(storage.getState(session.id), 'State');
       await expectNotFound(storage.getState('session_unknown'), 'State');
       await expectNotFound(storage.deleteState(session.id), 'State');
-      await expectNotFound(storage.createArtifact({ sessionId: 'session_unknown', name: 'n', type: 't', path: '/p', size: 1, metadata: {} }), 'Session');
-      await expectNotFound(storage.getArtifact('artifact_unknown'), 'Artifact');
-      await expectNotFound(storage.deleteArtifact('artifact_unknown'), 'Artifact');
+      await expectNotFound(storage.artifacts.create({ sessionId: 'session_unknown', name: 'n', type: 't', path: '/p', size: 1, metadata: {} }), 'Session');
+      await expectNotFound(storage.artifacts.get('artifact_unknown'), 'Artifact');
+      await expectNotFound(storage.artifacts.delete('artifact_unknown'), 'Artifact');
       // and none of the failed writes left anything behind
       expect(await storage.countSessions({})).toBe(1);
       expect(await backend.historyCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
       expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
-      expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+      expect(await backend.stores.artifacts.counts(['session_unknown'], clock.iso())).toEqual(new Map([['session_unknown', 0]]));
     });
 
     it('a deleted session and everything in it reads as not found', async () => {
       const session = await newSession();
       const [message] = await storage.addMessages(session.id, [{ role: 'user', content: 'x', metadata: {} }]);
       await storage.setState(session.id, 1);
-      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.deleteSession(session.id);
       await expectNotFound(storage.getSession(session.id), 'Session');
       await expectNotFound(storage.getMessage(message!.id), 'Message');
       await expectNotFound(storage.getState(session.id), 'State');
-      await expectNotFound(storage.getArtifact(artifact.id), 'Artifact');
+      await expectNotFound(storage.artifacts.get(artifact.id), 'Artifact');
       await expectNotFound(storage.deleteSession(session.id), 'Session');
     });
 
@@ -159,9 +159,9 @@ describe('Storage (domain operations)', () => {
       await storage.setState(session.id, 'x');
       await storage.deleteState(session.id);
       await expectNotFound(storage.deleteState(session.id), 'State');
-      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
-      await storage.deleteArtifact(artifact.id);
-      await expectNotFound(storage.deleteArtifact(artifact.id), 'Artifact');
+      const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.artifacts.delete(artifact.id);
+      await expectNotFound(storage.artifacts.delete(artifact.id), 'Artifact');
     });
   });
 

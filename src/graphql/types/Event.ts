@@ -6,7 +6,7 @@ import type { EventStream } from '../../storage/event-feed.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { parsed } from '../validation.js';
-import { Artifact } from './Artifact.js';
+import { Artifact } from '../../modules/artifacts/graphql.js';
 import { Message } from './Message.js';
 import { Metric } from './Metric.js';
 import { Session } from './Session.js';

@@ -6,7 +6,7 @@ import { builder, enumValues } from '../builder.js';
 import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../pagination.js';
 import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
-import { Artifact, ArtifactConnection } from './Artifact.js';
+import { Artifact, ArtifactConnection } from '../../modules/artifacts/graphql.js';
 import { Message, MessageConnection } from './Message.js';
 import { Metric, MetricConnection } from './Metric.js';
 import { State } from './State.js';

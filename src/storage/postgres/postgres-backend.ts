@@ -43,6 +43,8 @@ import {
 } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
+import { codecs } from '../../db/codec.js';
+import { artifactFromRow } from '../../modules/artifacts/store.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface PostgresOptions {
@@ -822,58 +824,6 @@ export class PostgresBackend implements StorageBackend {
     return this.countsBySession('forkCounts', 'sessions', sessionIds, liveFilters(liveAt, live), 'parent_id', liveAt);
   }
 
-  // --- artifacts ------------------------------------------------------------------------------
-
-  async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
-    let inserted = false;
-    const exists = await this.ifSessionExists(() =>
-      this.transaction(async (client) => {
-        // No row when the session is expired at liveAt ($9 null: every session is live).
-        const { rows } = await this.query(
-          'insertArtifact',
-          `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::timestamptz IS NULL
-             OR EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND (expires_at IS NULL OR expires_at > $9::timestamptz))
-           RETURNING (SELECT agent_name FROM sessions WHERE id = $2) AS agent_name`,
-          [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata), liveAt ?? null],
-          client,
-        );
-        if (!rows[0]) return;
-        inserted = true;
-        await this.appendLegacyEvents(client, eventsOf.artifactInserted(rows[0].agent_name as string, a));
-      }),
-    );
-    return exists && inserted;
-  }
-
-  async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
-    return (await this.byIds('artifactsByIds', 'artifacts', 'id', ids, liveFilters(liveAt, (p, at) => liveOwner('artifacts.session_id', p, at)))).map(toArtifact);
-  }
-
-  async artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>> {
-    return mapValues(await this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, () => [], slice, (id) => [id], liveAt), toArtifact);
-  }
-
-  async artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('artifactCounts', 'artifacts', sessionIds, () => [], 'session_id', liveAt);
-  }
-
-  async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
-    const p = new Params();
-    const where = [`id = ${p.add(id, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('artifacts.session_id', q, at))(p)];
-    return this.transaction(async (client) => {
-      const { rows } = await this.query(
-        'deleteArtifact',
-        `DELETE FROM artifacts WHERE ${where.join(' AND ')} RETURNING *, (SELECT agent_name FROM sessions s WHERE s.id = artifacts.session_id) AS agent_name`,
-        p.values,
-        client,
-      );
-      if (!rows[0]) return false;
-      await this.appendLegacyEvents(client, eventsOf.artifactDeleted(rows[0].agent_name as string, toArtifact(rows[0])));
-      return true;
-    });
-  }
-
   // --- metrics --------------------------------------------------------------------------------
 
   async insertMetrics(metrics: readonly Metric[]): Promise<void> {
@@ -1306,18 +1256,7 @@ function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: r.data as Json, updatedAt: iso(r.updated_at), version: Number(r.version) };
 }
 
-function toArtifact(r: Row): Artifact {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    name: r.name as string,
-    type: r.type as string,
-    path: r.path as string,
-    size: Number(r.size),
-    createdAt: iso(r.created_at),
-    metadata: r.metadata as JsonObject,
-  };
-}
+const toArtifact = (r: Row): Artifact => artifactFromRow(r, codecs.postgres);
 
 function toMetric(r: Row): Metric {
   return {

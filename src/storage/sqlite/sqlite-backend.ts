@@ -31,6 +31,8 @@ import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
+import { codecs } from '../../db/codec.js';
+import { artifactFromRow } from '../../modules/artifacts/store.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
@@ -671,46 +673,6 @@ export class SqliteBackend implements StorageBackend {
     }
   }
 
-  // --- artifacts ------------------------------------------------------------------------------
-
-  async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(a.sessionId, liveAt)) return false;
-      const inserted = this.ifSessionExists(() =>
-        this.run(
-          'insertArtifact',
-          'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
-        ),
-      );
-      if (inserted) this.appendLegacyEvents(eventsOf.artifactInserted(this.sessionAbout(a.sessionId)!.agentName, a));
-      return inserted;
-    });
-  }
-
-  async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
-    return this.byIds('artifactsByIds', 'artifacts', 'id', ids, { fragment: liveOwner('artifacts.session_id'), liveAt }).map(toArtifact);
-  }
-
-  async artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>> {
-    return mapValues(this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, [], [], slice, (id) => [id], liveAt), toArtifact);
-  }
-
-  async artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('artifactCounts', 'artifacts', sessionIds, [], [], 'session_id', liveAt);
-  }
-
-  async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
-    const [live, params] = liveFilter(liveOwner('artifacts.session_id'), liveAt);
-    return this.write(() => {
-      const row = this.get('deleteArtifact', `DELETE FROM artifacts WHERE ${['id = ?', ...live].join(' AND ')} RETURNING *`, id, ...params);
-      if (!row) return false;
-      const artifact = toArtifact(row);
-      this.appendLegacyEvents(eventsOf.artifactDeleted(this.sessionAbout(artifact.sessionId)!.agentName, artifact));
-      return true;
-    });
-  }
-
   // --- metrics --------------------------------------------------------------------------------
 
   async insertMetrics(metrics: readonly Metric[]): Promise<void> {
@@ -1052,18 +1014,7 @@ function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string, version: Number(r.version) };
 }
 
-function toArtifact(r: Row): Artifact {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    name: r.name as string,
-    type: r.type as string,
-    path: r.path as string,
-    size: Number(r.size),
-    createdAt: r.created_at as string,
-    metadata: jsonObj(r.metadata),
-  };
-}
+const toArtifact = (r: Row): Artifact => artifactFromRow(r, codecs.sqlite);
 
 function toMetric(r: Row): Metric {
   return {
