@@ -17,7 +17,7 @@ import { artifactToWire } from '../modules/artifacts/rest.js';
 import { messageToWire } from '../rest/history.js';
 import { metricToWire } from '../rest/metrics.js';
 import { sessionToWire } from '../rest/sessions.js';
-import { stateToWire } from '../rest/state.js';
+import { stateToWire } from '../modules/state/rest.js';
 import type { SessionBundle } from '../storage/backend.js';
 
 /**

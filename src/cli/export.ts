@@ -112,7 +112,7 @@ async function exportSession(
     checkpoint();
   }
 
-  const [state] = await backend.statesBySessionIds([session.id]);
+  const [state] = await backend.stores.state.bySessionIdsIncludingExpired([session.id]);
   if (state) {
     await sink.write(stateLine(state));
     counts.states = 1;

@@ -66,7 +66,7 @@ export function createLoaders(storage: Storage) {
     message: byKey((ids) => storage.messagesByIds(ids), (message) => message.id),
     artifact: byKey((ids) => storage.artifacts.byIds(ids), (artifact) => artifact.id),
     /** A session's state by session id; null when it has none. */
-    state: byKey((sessionIds) => storage.statesBySessionIds(sessionIds), (state) => state.sessionId),
+    state: byKey((sessionIds) => storage.state.bySessionIds(sessionIds), (state) => state.sessionId),
 
     historyPage: perParams((slice: Slice<number>) =>
       bySession((sessionIds) => storage.historyPages(sessionIds, slice), [] as Message[]),

@@ -9,6 +9,6 @@ import './types/Message.js';
 import './types/Metric.js';
 import './types/Retention.js';
 import './types/Session.js';
-import './types/State.js';
+import '../modules/state/graphql.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

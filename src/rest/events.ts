@@ -8,7 +8,7 @@ import { HttpError } from './http.js';
 import { metricToWire } from './metrics.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';
 import { sessionToWire } from './sessions.js';
-import { stateToWire } from './state.js';
+import { stateToWire } from '../modules/state/rest.js';
 
 /**
  * An event in the REST wire format: snake_case, the records as the other REST routes show them.

@@ -16,7 +16,7 @@ import { retentionRoutes } from './retention.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
 import { sessionRoutes } from './sessions.js';
-import { stateRoutes } from './state.js';
+import { stateRoutes } from '../modules/state/rest.js';
 
 interface CompiledRoute {
   route: Route;

@@ -95,23 +95,6 @@ export interface StorageBackend extends ApiKeyStore {
   /** Deletes a session's messages; how many were deleted. */
   clearHistory(sessionId: string, liveAt?: string): Promise<number>;
 
-  // state
-  statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]>;
-  /**
-   * Inserts (version 1) or replaces (version + 1) unconditionally; the state as stored, or null
-   * (nothing written) when the session does not exist.
-   */
-  putState(state: NewState, liveAt?: string): Promise<State | null>;
-  /**
-   * Read-modify-write of a session's state, atomically: `change` gets the state as it is (null when
-   * there is none) and returns the data to store, or throws to store nothing. No other write of
-   * that state can come between the two. `change` must be synchronous and pure: a backend may call
-   * it again when it retries. The state as stored (version 1 when created, else one more), or null
-   * (nothing written, `change` not called) when the session does not exist.
-   */
-  modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null>;
-  deleteState(sessionId: string, liveAt?: string): Promise<boolean>;
-
   // metrics
   insertMetrics(metrics: readonly Metric[]): Promise<void>;
   listMetrics(filter: MetricFilter, slice: Slice<MetricKey>): Promise<Metric[]>;
@@ -221,8 +204,6 @@ export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
   /** The client chose `id`: a message stored under it may be a repeat (see `appendMessages`). */
   idFromClient?: boolean;
 };
-
-export type NewState = Omit<State, 'version'>;
 
 /** What a fork is made from (see `forkSession`). */
 export interface ForkSource {

@@ -13,16 +13,14 @@ import type {
   SessionFilter,
   UpdateSessionInput,
 } from '../domain/inputs.js';
-import type { Json } from '../domain/json.js';
-import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Message, Metric, Session, State } from '../domain/records.js';
-import { checkVersion, type ExpectedVersion } from '../domain/state.js';
+import type { Message, Metric, Session } from '../domain/records.js';
 import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { EventStream } from './event-feed.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { ArtifactService } from '../modules/artifacts/service.js';
+import { StateService } from '../modules/state/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -43,6 +41,7 @@ export class Storage {
   ) {
     this.cache = new CacheService(cacheStore, clock);
     this.artifacts = new ArtifactService(backend.stores.artifacts, clock, ids);
+    this.state = new StateService(backend.stores.state, clock);
   }
 
   /**
@@ -52,6 +51,7 @@ export class Storage {
    */
   readonly cache: CacheService;
   readonly artifacts: ArtifactService;
+  readonly state: StateService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -228,68 +228,6 @@ export class Storage {
   /** Deletes a session's messages and says how many; an unknown (or expired) session has none to delete. */
   clearHistory(sessionId: string): Promise<number> {
     return this.backend.clearHistory(sessionId, this.now());
-  }
-
-  // --- state ----------------------------------------------------------------------------------
-
-  async getState(sessionId: string): Promise<State> {
-    const [state] = await this.backend.statesBySessionIds([sessionId], this.now());
-    if (!state) throw new NotFoundError('State');
-    return state;
-  }
-
-  statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
-    return this.backend.statesBySessionIds(sessionIds, this.now());
-  }
-
-  /**
-   * Sets (or replaces) the state. With `expectedVersion` it is a compare-and-set: it applies only
-   * if the state is at that version (0: only if there is no state; `existing`: if there is one),
-   * else a CONFLICT carrying the current version (`VersionConflictError`). The check and the write
-   * are one atomic step.
-   */
-  async setState(sessionId: string, data: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
-    const updatedAt = this.now();
-    const stored =
-      expectedVersion == null
-        ? await this.backend.putState({ sessionId, data, updatedAt }, updatedAt)
-        : await this.backend.modifyState(
-            sessionId,
-            (current) => {
-              checkVersion(current, expectedVersion);
-              return data;
-            },
-            updatedAt,
-            updatedAt,
-          );
-    if (!stored) throw new NotFoundError('Session');
-    return stored;
-  }
-
-  /**
-   * Applies a JSON Merge Patch (RFC 7396) to the state, atomically: the patch is applied to the
-   * state as it is at the moment of the write, so concurrent patches of different members all take
-   * effect. A session without state is patched as if its state were `{}` and gets one (version 1) —
-   * unless an `expectedVersion` other than 0 says it must exist. `expectedVersion` works as in
-   * `setState`.
-   */
-  async patchState(sessionId: string, patch: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
-    const now = this.now();
-    const stored = await this.backend.modifyState(
-      sessionId,
-      (current) => {
-        checkVersion(current, expectedVersion);
-        return applyMergePatch(current?.data, patch);
-      },
-      now,
-      now,
-    );
-    if (!stored) throw new NotFoundError('Session');
-    return stored;
-  }
-
-  async deleteState(sessionId: string): Promise<void> {
-    if (!(await this.backend.deleteState(sessionId, this.now()))) throw new NotFoundError('State');
   }
 
   // --- metrics --------------------------------------------------------------------------------

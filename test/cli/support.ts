@@ -80,7 +80,7 @@ export async function snapshot(url: string): Promise<Snapshot> {
     for (;;) {
       const page = await backend.listSessions({}, { after, limit: 500 });
       for (const session of page) {
-        const [state] = await backend.statesBySessionIds([session.id]);
+        const [state] = await backend.stores.state.bySessionIdsIncludingExpired([session.id]);
         sessions.push({
           session,
           messages: (await backend.historyPages([session.id], { limit: 1_000_000 })).get(session.id)!,

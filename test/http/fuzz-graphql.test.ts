@@ -74,7 +74,7 @@ async function fingerprint(): Promise<string> {
     storage.countMetrics({}),
     storage.historyCounts([sessionId]),
     storage.artifacts.counts([sessionId]),
-    storage.statesBySessionIds([sessionId]),
+    storage.state.bySessionIds([sessionId]),
   ]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state });
 }

@@ -30,7 +30,7 @@ async function fingerprint(): Promise<string> {
     storage.countMetrics({}),
     storage.historyCounts([fixture.sessionId]),
     storage.artifacts.counts([fixture.sessionId]),
-    storage.statesBySessionIds([fixture.sessionId]),
+    storage.state.bySessionIds([fixture.sessionId]),
   ]);
   const [sessionRows] = await Promise.all([storage.sessionsByIds([fixture.sessionId])]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state, sessionRows });

@@ -60,9 +60,9 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const fork = await storage.forkSession(s.id, m1!.id);
       expect(await storage.clearHistory(s.id)).toBe(2);
       expect(await storage.clearHistory(s.id)).toBe(0); // nothing cleared: no event
-      const state1 = await storage.setState(s.id, { step: 1 });
-      const state2 = await storage.patchState(s.id, { more: true });
-      await storage.deleteState(s.id);
+      const state1 = await storage.state.set(s.id, { step: 1 });
+      const state2 = await storage.state.patch(s.id, { more: true });
+      await storage.state.delete(s.id);
       const artifact = await storage.artifacts.create({ sessionId: s.id, name: 'a', type: 'file', path: '/a', size: 1, metadata: {} });
       await storage.artifacts.delete(artifact.id);
       const [metric] = await storage.recordMetrics([
@@ -131,9 +131,9 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const outcomes = await Promise.allSettled([
         storage.addMessage({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
         storage.addMessage({ sessionId: 'session_missing', role: 'user', content: 'x', metadata: {} }),
-        storage.setState(s.id, { v: 1 }, 5), // compare-and-set lost
+        storage.state.set(s.id, { v: 1 }, 5), // compare-and-set lost
         storage.artifacts.create({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
-        storage.deleteState(s.id), // no state
+        storage.state.delete(s.id), // no state
         storage.updateSession('session_missing', { status: 'ended' }),
         storage.addMessages(s.id, [
           { role: 'user', content: 'one', metadata: {}, idempotencyKey: 'same' },
@@ -192,7 +192,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const writes = Promise.all(
         Array.from({ length: WRITERS }, async (_, w) => {
           for (let i = 0; i < PER_WRITER; i++) {
-            if (i % 10 === 5) await storage.setState(s.id, { w, i });
+            if (i % 10 === 5) await storage.state.set(s.id, { w, i });
             else await storage.addMessage({ sessionId: s.id, role: 'user', content: `w${w}-${i}`, metadata: {} });
             if (i % 3 === 0) await storage.addMessage({ sessionId: other.id, role: 'user', content: `o${w}-${i}`, metadata: {} });
           }

@@ -184,8 +184,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const other = await session({ agentName: 'other' });
         const doomedMessages = await backend.appendMessages(doomed.id, forSession(doomed.id, [message('a'), message('b')]));
         const otherMessages = await backend.appendMessages(other.id, forSession(other.id, [message('c')]));
-        expect(await backend.putState({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() })).not.toBeNull();
-        expect(await backend.putState({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() })).not.toBeNull();
+        expect(await backend.stores.state.put({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() }, clock.iso())).not.toBeNull();
+        expect(await backend.stores.state.put({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() }, clock.iso())).not.toBeNull();
         const doomedArtifact = artifact(doomed.id);
         const otherArtifact = artifact(other.id);
         expect(await backend.stores.artifacts.insert(doomedArtifact, clock.iso())).toBe(true);
@@ -199,12 +199,12 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.messagesByIds(doomedMessages!.map((m) => m.id))).toEqual([]);
         expect(await backend.historyCounts([doomed.id, other.id])).toEqual(new Map([[doomed.id, 0], [other.id, 1]]));
         expect((await backend.historyPages([doomed.id], { limit: 10 })).get(doomed.id)).toEqual([]);
-        expect(await backend.statesBySessionIds([doomed.id])).toEqual([]);
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([doomed.id])).toEqual([]);
         expect(await backend.stores.artifacts.byIds([doomedArtifact.id], clock.iso())).toEqual([]);
         expect(await backend.stores.artifacts.counts([doomed.id], clock.iso())).toEqual(new Map([[doomed.id, 0]]));
         // the other session is untouched
         expect(await backend.messagesByIds(otherMessages!.map((m) => m.id))).toEqual(otherMessages);
-        expect(await backend.statesBySessionIds([other.id])).toHaveLength(1);
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([other.id])).toHaveLength(1);
         expect(await backend.stores.artifacts.byIds([otherArtifact.id], clock.iso())).toEqual([otherArtifact]);
         // metrics outlive their session
         expect(await backend.listMetrics({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
@@ -223,7 +223,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const s = await session();
         await backend.deleteSession(s.id);
         expect(await backend.appendMessages(s.id, forSession(s.id, [message('late')]))).toBeNull();
-        expect(await backend.putState({ sessionId: s.id, data: 1, updatedAt: clock.iso() })).toBeNull();
+        expect(await backend.stores.state.put({ sessionId: s.id, data: 1, updatedAt: clock.iso() }, clock.iso())).toBeNull();
         expect(await backend.stores.artifacts.insert(artifact(s.id), clock.iso())).toBe(false);
         expect(await backend.historyCounts([s.id])).toEqual(new Map([[s.id, 0]]));
       });
@@ -536,58 +536,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     });
 
-    // --- state ---------------------------------------------------------------------------------
-
-    describe('state', () => {
-      it('puts, replaces and deletes a session’s state', async () => {
-        const s = await session();
-        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-        const first = { sessionId: s.id, data: { step: 1, notes: ['a'] }, updatedAt: clock.iso(), version: 1 };
-        expect(await backend.putState(first)).toEqual(first);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([first]);
-
-        clock.advance(1000);
-        const second = { sessionId: s.id, data: ['a', 'list', 'now'], updatedAt: clock.iso(), version: 2 };
-        expect(await backend.putState(second)).toEqual(second);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([second]);
-
-        expect(await backend.deleteState(s.id)).toBe(true);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-        expect(await backend.deleteState(s.id)).toBe(false);
-        expect(await backend.sessionsByIds([s.id])).toHaveLength(1);
-      });
-
-      it('stores any JSON value as state, including null and scalars', async () => {
-        for (const data of [null, 0, -1.5, true, false, '', 'text', [], {}] as Json[]) {
-          const s = await session();
-          const state = { sessionId: s.id, data, updatedAt: clock.iso(), version: 1 };
-          expect(await backend.putState(state)).toEqual(state);
-          expect(await backend.statesBySessionIds([s.id])).toEqual([state]);
-        }
-      });
-
-      it('refuses state for an unknown session (false, nothing written)', async () => {
-        expect(await backend.putState({ sessionId: 'session_unknown', data: { x: 1 }, updatedAt: clock.iso() })).toBeNull();
-        expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
-        expect(await backend.deleteState('session_unknown')).toBe(false);
-      });
-
-      it('looks up the states of many sessions at once', async () => {
-        const a = await session();
-        const b = await session();
-        const none = await session();
-        const sa = { sessionId: a.id, data: 'a', updatedAt: clock.iso(), version: 1 };
-        const sb = { sessionId: b.id, data: 'b', updatedAt: clock.iso(), version: 1 };
-        await backend.putState(sa);
-        await backend.putState(sb);
-        const found = await backend.statesBySessionIds([b.id, none.id, 'session_unknown', a.id]);
-        expect([...found].sort((x, y) => compareStrings(x.sessionId, y.sessionId))).toEqual(
-          [sa, sb].sort((x, y) => compareStrings(x.sessionId, y.sessionId)),
-        );
-        expect(await backend.statesBySessionIds([])).toEqual([]);
-      });
-    });
-
     // --- metrics -------------------------------------------------------------------------------
 
     describe('metrics', () => {
@@ -814,7 +762,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         return {
           session: (await backend.sessionsByIds([sessionId]))[0] ?? null,
           messages: (await backend.historyPages([sessionId], { limit: 10_000 })).get(sessionId)!,
-          state: (await backend.statesBySessionIds([sessionId]))[0] ?? null,
+          state: (await backend.stores.state.bySessionIdsIncludingExpired([sessionId]))[0] ?? null,
           artifacts: (await backend.stores.artifacts.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
         };
       }
@@ -866,7 +814,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('into an existing session: rows already there are left as they are, only missing ones are added', async () => {
         const s = await session({ agentName: 'live' });
         const live = (await backend.appendMessages(s.id, forSession(s.id, [message('one'), message('two')])))!;
-        await backend.putState({ sessionId: s.id, data: 'target state', updatedAt: clock.iso() });
+        await backend.stores.state.put({ sessionId: s.id, data: 'target state', updatedAt: clock.iso() }, clock.iso());
         clock.advance(1000);
         const renamed = await backend.updateSession(s.id, { agentName: 'renamed', updatedAt: clock.iso() });
 
@@ -977,138 +925,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.listMetrics({}, { limit: 10 })).toEqual([...rows].sort(byMetricKey));
         expect(await backend.countMetrics({})).toBe(3);
         expect(await backend.listMetrics({ sessionId: s.id }, { limit: 10 })).toEqual([rows[0]]);
-      });
-    });
-
-    // --- state versions and compare-and-set ------------------------------------------------------
-
-    describe('state versions', () => {
-      /** The error a promise rejects with (or undefined when it resolves). */
-      const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
-
-      it('a state starts at version 1 and every write adds one; set again after a delete, it starts over', async () => {
-        const s = await session();
-        expect((await backend.putState({ sessionId: s.id, data: 'a', updatedAt: clock.iso() }))!.version).toBe(1);
-        expect((await backend.putState({ sessionId: s.id, data: 'b', updatedAt: clock.iso() }))!.version).toBe(2);
-        const third = await backend.modifyState(s.id, () => 'c', clock.iso());
-        expect(third).toEqual({ sessionId: s.id, data: 'c', updatedAt: clock.iso(), version: 3 });
-        expect(await backend.statesBySessionIds([s.id])).toEqual([third]);
-        await backend.deleteState(s.id);
-        expect((await backend.putState({ sessionId: s.id, data: 'd', updatedAt: clock.iso() }))!.version).toBe(1);
-      });
-
-      it('modifyState hands over the state as stored, writes what it returns, and writes nothing when it throws', async () => {
-        const s = await session();
-        const seen: (State | null)[] = [];
-        const created = await backend.modifyState(s.id, (current) => (seen.push(current), { n: 1 }), clock.iso());
-        expect(created).toEqual({ sessionId: s.id, data: { n: 1 }, updatedAt: clock.iso(), version: 1 });
-        clock.advance(1000);
-        const updated = await backend.modifyState(s.id, (current) => (seen.push(current), { n: ((current!.data as { n: number }).n ?? 0) + 1 }), clock.iso());
-        expect(updated).toEqual({ sessionId: s.id, data: { n: 2 }, updatedAt: clock.iso(), version: 2 });
-        expect(seen).toEqual([null, created]);
-
-        const refusal = new Error('no');
-        await expect(backend.modifyState(s.id, () => { throw refusal; }, clock.iso())).rejects.toBe(refusal);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([updated]);
-      });
-
-      it('modifyState of an unknown session is null, without calling the change', async () => {
-        let called = false;
-        expect(await backend.modifyState('session_unknown', () => ((called = true), 1), clock.iso())).toBeNull();
-        expect(called).toBe(false);
-        expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
-      });
-
-      it('setState with expectedVersion applies only at that version; a conflict names the current version and writes nothing', async () => {
-        const s = await session();
-        // 0: only if there is no state
-        expect(await storage.setState(s.id, { step: 1 }, 0)).toMatchObject({ data: { step: 1 }, version: 1 });
-        const taken = await failure(storage.setState(s.id, { step: 'other' }, 0));
-        expect(taken).toBeInstanceOf(VersionConflictError);
-        expect(taken).toMatchObject({ code: 'CONFLICT', expectedVersion: 0, currentVersion: 1 });
-
-        expect(await storage.setState(s.id, { step: 2 }, 1)).toMatchObject({ data: { step: 2 }, version: 2 });
-        const stale = await failure(storage.setState(s.id, { step: 'stale' }, 1));
-        expect(stale).toBeInstanceOf(VersionConflictError);
-        expect(stale).toMatchObject({ expectedVersion: 1, currentVersion: 2, message: 'State version mismatch: expected version 1, but the state is at version 2' });
-        expect((await storage.getState(s.id)).data).toEqual({ step: 2 });
-
-        // 'existing': any state, as long as there is one (HTTP's If-Match: *)
-        expect(await storage.setState(s.id, { step: 3 }, 'existing')).toMatchObject({ version: 3 });
-        await storage.deleteState(s.id);
-        expect(await failure(storage.setState(s.id, 'x', 'existing'))).toMatchObject({ expectedVersion: 'existing', currentVersion: 0 });
-        expect(await failure(storage.setState(s.id, 'x', 3))).toMatchObject({ currentVersion: 0 });
-        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-
-        // without expectedVersion: unconditional, as before
-        expect(await storage.setState(s.id, 'free')).toMatchObject({ data: 'free', version: 1 });
-        // an unknown session is not found, whatever the expectation
-        for (const expected of [undefined, 0, 1, 'existing'] as const) {
-          expect(await failure(storage.setState('session_unknown', 1, expected))).toBeInstanceOf(NotFoundError);
-        }
-      });
-
-      it('patchState applies a JSON Merge Patch to the stored state, and to {} when there is none', async () => {
-        const s = await session();
-        expect(await storage.patchState(s.id, { a: 1, b: { c: 2 } })).toMatchObject({ data: { a: 1, b: { c: 2 } }, version: 1 });
-        expect(await storage.patchState(s.id, { b: { c: null, d: [1, 2] }, e: 'x' }, 1)).toMatchObject({
-          data: { a: 1, b: { d: [1, 2] }, e: 'x' },
-          version: 2,
-        });
-        expect(await storage.patchState(s.id, { a: null })).toMatchObject({ data: { b: { d: [1, 2] }, e: 'x' }, version: 3 });
-        expect(await failure(storage.patchState(s.id, { a: 1 }, 2))).toMatchObject({ currentVersion: 3 });
-        // a patch that is not an object replaces the state as a whole
-        expect(await storage.patchState(s.id, [1, 2])).toMatchObject({ data: [1, 2], version: 4 });
-        expect(await storage.patchState(s.id, { k: 'v' })).toMatchObject({ data: { k: 'v' }, version: 5 });
-        expect((await backend.statesBySessionIds([s.id]))[0]).toMatchObject({ data: { k: 'v' }, version: 5 });
-
-        const fresh = await session();
-        expect(await failure(storage.patchState(fresh.id, { a: 1 }, 1))).toMatchObject({ currentVersion: 0 });
-        expect(await storage.patchState(fresh.id, { a: { b: null, c: 1 } }, 0)).toMatchObject({ data: { a: { c: 1 } }, version: 1 });
-        expect(await failure(storage.patchState('session_unknown', { a: 1 }))).toBeInstanceOf(NotFoundError);
-      });
-
-      it('concurrent read-modify-write increments with compare-and-set lose no update', async () => {
-        const s = await session();
-        await storage.setState(s.id, { counter: 0 });
-        let conflicts = 0;
-        const increment = async () => {
-          for (;;) {
-            const { data, version } = await storage.getState(s.id);
-            try {
-              await storage.setState(s.id, { counter: (data as { counter: number }).counter + 1 }, version);
-              return;
-            } catch (error) {
-              if (!(error instanceof VersionConflictError)) throw error;
-              conflicts++;
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: 10 }, async () => {
-          for (let i = 0; i < 5; i++) await increment();
-        }));
-        const state = await storage.getState(s.id);
-        expect(state.data).toEqual({ counter: 50 });
-        expect(state.version).toBe(51);
-        expect(conflicts).toBeGreaterThan(0); // they did race
-      });
-
-      it('of concurrent writes expecting the same version exactly one wins', async () => {
-        const s = await session();
-        const { version } = await storage.setState(s.id, 'start');
-        const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => storage.setState(s.id, `writer ${i}`, version)));
-        const won = outcomes.filter((o) => o.status === 'fulfilled');
-        expect(won).toHaveLength(1);
-        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ currentVersion: version + 1 });
-        expect(await storage.getState(s.id)).toEqual((won[0] as PromiseFulfilledResult<State>).value);
-      });
-
-      it('concurrent patches of different members all take effect, also on a session without state', async () => {
-        const s = await session();
-        await Promise.all(Array.from({ length: 12 }, (_, i) => storage.patchState(s.id, { [`k${i}`]: i })));
-        const state = await storage.getState(s.id);
-        expect(state.data).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])));
-        expect(state.version).toBe(12);
       });
     });
 
@@ -1226,8 +1042,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
             ...(await storage.addMessages(parent.id, [{ role: (['user', 'assistant', 'tool', 'system'] as const)[i % 4]!, content: `m${i + 1}`, metadata: { i, nested: { deep: [i] } }, idempotencyKey: `key-${i}` }])),
           );
         }
-        await storage.setState(parent.id, { step: 1 });
-        const state = await storage.setState(parent.id, { step: 2, notes: NASTY_STRINGS });
+        await storage.state.set(parent.id, { step: 1 });
+        const state = await storage.state.set(parent.id, { step: 2, notes: NASTY_STRINGS });
         const artifacts = [
           await storage.artifacts.create({ sessionId: parent.id, name: 'a.txt', type: 'text', path: '/a', size: 1, metadata: { k: 1 } }),
           await storage.artifacts.create({ sessionId: parent.id, name: 'b.txt', type: 'text', path: '/b', size: 2, metadata: {} }),
@@ -1261,7 +1077,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(copied.map((m) => m.idempotencyKey)).toEqual([null, null, null]);
         expect(withoutIdentity(copied).map((m) => ({ ...m, idempotencyKey: 'x' }))).toEqual(withoutIdentity(messages.slice(0, 3)).map((m) => ({ ...m, idempotencyKey: 'x' })));
 
-        expect(await backend.statesBySessionIds([s.id])).toEqual([{ ...state, sessionId: s.id, version: 1 }]);
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([s.id])).toEqual([{ ...state, sessionId: s.id, version: 1 }]);
         const copiedArtifacts = (await backend.stores.artifacts.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)!;
         expect(withoutIdentity(copiedArtifacts)).toEqual(withoutIdentity(artifacts));
         expect(copiedArtifacts.some((a) => artifacts.some((p) => p.id === a.id))).toBe(false);
@@ -1295,7 +1111,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(fork.session).toMatchObject({ agentName: 'q', userId: 'v', metadata: { b: 2 }, status: 'active' });
         expect(fork.state).toBeNull();
         expect(fork.artifacts).toEqual([]);
-        expect(await backend.statesBySessionIds([fork.session.id])).toEqual([]);
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([fork.session.id])).toEqual([]);
         const kept = await storage.forkSession(parent.id, m!.id, { agentName: null });
         expect(kept.session).toMatchObject({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
       });
@@ -1360,13 +1176,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('keeps state versions, idempotency keys and fork fields; a fork whose parent is not there yet is linked later', async () => {
         const parent = await session();
         const [m] = await storage.addMessages(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }]);
-        await storage.setState(parent.id, 1);
-        await storage.setState(parent.id, 2);
+        await storage.state.set(parent.id, 1);
+        await storage.state.set(parent.id, 2);
         const fork = await storage.forkSession(parent.id, m!.id);
         const parentBundle: SessionBundle = {
           session: (await backend.sessionsByIds([parent.id]))[0]!,
           messages: await (async () => (await backend.historyPages([parent.id], { limit: 10 })).get(parent.id)!)(),
-          state: (await backend.statesBySessionIds([parent.id]))[0]!,
+          state: (await backend.stores.state.bySessionIdsIncludingExpired([parent.id]))[0]!,
           artifacts: [],
         };
         expect(parentBundle.state!.version).toBe(2);
@@ -1382,7 +1198,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
           expect((await target.sessionsByIds([fork.session.id]))[0]).toEqual(fork.session);
           expect((await target.sessionsByIds([parent.id]))[0]).toEqual(parentBundle.session);
-          expect(await target.statesBySessionIds([parent.id])).toEqual([parentBundle.state]);
+          expect(await target.stores.state.bySessionIdsIncludingExpired([parent.id])).toEqual([parentBundle.state]);
           expect((await target.historyPages([parent.id], { limit: 10 })).get(parent.id)).toEqual(parentBundle.messages);
           // the imported key still makes a repeat a repeat
           const target2 = new Storage(target, clock, ids);
@@ -1417,8 +1233,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const [m] = (await backend.appendMessages(s.id, forSession(s.id, [message('x', 'user', NASTY_JSON)])))!;
         expect((await backend.messagesByIds([m!.id]))[0]!.metadata).toEqual(expected);
 
-        await backend.putState({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() });
-        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(expected);
+        await backend.stores.state.put({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() }, clock.iso());
+        expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(expected);
 
         const a = artifact(s.id, { metadata: NASTY_JSON });
         await backend.stores.artifacts.insert(a, clock.iso());
@@ -1438,8 +1254,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const deep = nested(64);
         const s = await session({ metadata: { deep } });
         expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ deep });
-        await backend.putState({ sessionId: s.id, data: deep, updatedAt: clock.iso() });
-        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(deep);
+        await backend.stores.state.put({ sessionId: s.id, data: deep, updatedAt: clock.iso() }, clock.iso());
+        expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(deep);
       });
 
       it('message content keeps unicode, quotes, backslashes, control and NUL characters', async () => {
@@ -1479,20 +1295,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
         const data = { chunks: Array.from({ length: 200 }, (_, i) => ({ i, text: big.slice(i, i + 1000) })) };
         expect(JSON.stringify(data).length).toBeGreaterThan(100_000);
-        await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
-        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
-      });
-
-      it('any JSON value (any string units, lone surrogates and NUL included) round-trips through state (property)', async () => {
-        const s = await session();
-        await fc.assert(
-          fc.asyncProperty(fc.jsonValue({ maxDepth: 6, stringUnit: 'binary' }), async (value) => {
-            const data = value as Json;
-            await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
-            expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
-          }),
-          { numRuns: RUNS * 2 },
-        );
+        await backend.stores.state.put({ sessionId: s.id, data, updatedAt: clock.iso() }, clock.iso());
+        expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(viaJson(data));
       });
     });
   });

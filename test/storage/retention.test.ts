@@ -97,7 +97,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
     it('hides an expired session on every read and refuses every write, before any sweep', async () => {
       const s = await storage.createSession(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
       const [m] = await storage.addMessages(s.id, [msg('one')]);
-      await storage.setState(s.id, { a: 1 });
+      await storage.state.set(s.id, { a: 1 });
       const a = await storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       const fork = await storage.forkSession(s.id, m!.id);
       const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
@@ -117,8 +117,8 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect((await storage.historyPages([s.id, fork.session.id], all)).get(s.id)).toEqual([]);
       expect((await storage.historyCounts([s.id])).get(s.id)).toBe(0);
       await expect(storage.getMessage(m!.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.getState(s.id)).rejects.toThrow(NotFoundError);
-      expect(await storage.statesBySessionIds([s.id])).toEqual([]);
+      await expect(storage.state.get(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.state.bySessionIds([s.id])).toEqual([]);
       await expect(storage.artifacts.get(a.id)).rejects.toThrow(NotFoundError);
       expect(await storage.artifacts.list(s.id, all)).toEqual([]);
       expect((await storage.artifacts.counts([s.id])).get(s.id)).toBe(0);
@@ -128,10 +128,10 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
       await expect(storage.addMessages(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
       await expect(storage.addMessages(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
-      await expect(storage.setState(s.id, { a: 2 })).rejects.toThrow(NotFoundError);
-      await expect(storage.setState(s.id, { a: 2 }, 1)).rejects.toThrow(NotFoundError);
-      await expect(storage.patchState(s.id, { b: 1 })).rejects.toThrow(NotFoundError);
-      await expect(storage.deleteState(s.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.state.set(s.id, { a: 2 })).rejects.toThrow(NotFoundError);
+      await expect(storage.state.set(s.id, { a: 2 }, 1)).rejects.toThrow(NotFoundError);
+      await expect(storage.state.patch(s.id, { b: 1 })).rejects.toThrow(NotFoundError);
+      await expect(storage.state.delete(s.id)).rejects.toThrow(NotFoundError);
       await expect(storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
       await expect(storage.artifacts.delete(a.id)).rejects.toThrow(NotFoundError);
       await expect(storage.updateSession(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
@@ -141,7 +141,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
       // Nothing was written: the rows are all still there, for the sweeper to remove.
       expect((await backend.historyCounts([s.id])).get(s.id)).toBe(1);
-      expect(await backend.statesBySessionIds([s.id])).toMatchObject([{ data: { a: 1 }, version: 1 }]);
+      expect(await backend.stores.state.bySessionIdsIncludingExpired([s.id])).toMatchObject([{ data: { a: 1 }, version: 1 }]);
       expect((await backend.stores.artifacts.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual([a]);
 
       // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.

@@ -88,7 +88,7 @@ describe('SqliteBackend on a file', () => {
       { role: 'user', content: 'hello', metadata: {} },
       { role: 'assistant', content: 'hi', metadata: {} },
     ]);
-    const state = await storage.setState(session.id, { step: 3 });
+    const state = await storage.state.set(session.id, { step: 3 });
     const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
     const metrics = await storage.recordMetrics([
       { entityType: 'agent', entityName: 'planner', sessionId: session.id, metricName: 'm', value: 1.5, timestamp: null, labels: {} },
@@ -99,7 +99,7 @@ describe('SqliteBackend on a file', () => {
     const reopened = open();
     expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
     expect((await reopened.historyPages([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
-    expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
+    expect(await reopened.stores.state.bySessionIds([session.id], clock.iso())).toEqual([state]);
     expect(await reopened.stores.artifacts.byIds([artifact.id], clock.iso())).toEqual([artifact]);
     expect(await reopened.listMetrics({}, { limit: 10 })).toEqual(metrics);
     expect(await new SqlCacheStore(reopened.runner).getCacheEntry('k')).toEqual(entry);
@@ -188,13 +188,13 @@ describe('SqliteBackend on a file', () => {
           artifacts: [],
         }),
         storage.addMessages(session.id, [{ role: 'assistant', content: 'b', metadata: {} }]),
-        storage.setState(session.id, { step: 2 }),
+        storage.state.set(session.id, { step: 2 }),
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
       const history = await storage.history(session.id, { limit: 100 });
       expect(history.map((m) => [m.seq, m.content])).toEqual([[1, 'first'], [2, 'a'], [3, 'b']]);
-      expect((await storage.getState(session.id)).data).toEqual({ step: 2 });
+      expect((await storage.state.get(session.id)).data).toEqual({ step: 2 });
       // Acknowledged means committed: another connection sees all of it right away.
       expect(raw().prepare('SELECT COUNT(*) AS n FROM history').get()).toEqual({ n: 3 });
     });

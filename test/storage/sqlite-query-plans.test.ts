@@ -26,7 +26,7 @@ describe('SQLite query plans', () => {
       sessions.push(s);
       const [m] = await storage.addMessages(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
       await storage.getMessage(m!.id);
-      await storage.setState(s.id, { i });
+      await storage.state.set(s.id, { i });
       const a = await storage.artifacts.create({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.artifacts.get(a.id);
       await storage.recordMetrics([{ entityType: 'agent', entityName: `agent${i}`, sessionId: s.id, metricName: 'latency', value: i, timestamp: null, labels: {} }]);
@@ -38,7 +38,7 @@ describe('SQLite query plans', () => {
       await storage.historyPages(ids, slice);
     }
     await storage.historyCounts(ids);
-    await storage.statesBySessionIds(ids);
+    await storage.state.bySessionIds(ids);
     await storage.artifacts.pages(ids, { limit: 10, after: 'artifact_0' });
     await storage.artifacts.list(ids[0]!, { limit: 10 });
     await storage.artifacts.counts(ids);
@@ -62,8 +62,8 @@ describe('SQLite query plans', () => {
     const named = { role: 'user' as const, content: 'named', metadata: {}, id: 'msg_named', idempotencyKey: 'k1' };
     await storage.addMessages(ids[0]!, [named]);
     await storage.addMessages(ids[0]!, [named, { ...named, id: null, idempotencyKey: 'k2' }]);
-    await storage.setState(ids[0]!, { v: 2 }, 1);
-    await storage.patchState(ids[0]!, { w: 1 });
+    await storage.state.set(ids[0]!, { v: 2 }, 1);
+    await storage.state.patch(ids[0]!, { w: 1 });
     const fork = await storage.forkSession(ids[0]!, 'msg_named');
     for (const slice of [{ limit: 10 }, { limit: 10, after: 'session_0' }, { limit: 10, fromEnd: true }]) {
       await storage.forkPages(ids, slice);
@@ -78,7 +78,7 @@ describe('SQLite query plans', () => {
     await storage.cache.cleanup();
     await storage.clearHistory(ids[1]!);
     await storage.artifacts.delete((await storage.artifacts.list(ids[2]!, { limit: 1 }))[0]!.id);
-    await storage.deleteState(ids[2]!);
+    await storage.state.delete(ids[2]!);
     await storage.deleteSession(ids[2]!);
     // retention: the sweeper's walks (first batch and a later one) and its guarded writes
     await storage.updateSession(ids[1]!, { ttlSeconds: 1 });

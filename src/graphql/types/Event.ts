@@ -10,7 +10,7 @@ import { Artifact } from '../../modules/artifacts/graphql.js';
 import { Message } from './Message.js';
 import { Metric } from './Metric.js';
 import { Session } from './Session.js';
-import { State } from './State.js';
+import { State } from '../../modules/state/graphql.js';
 
 /**
  * The change feed over GraphQL subscriptions (served over SSE by Yoga: `Accept: text/event-stream`,

@@ -9,7 +9,7 @@ import { parsed } from '../validation.js';
 import { Artifact, ArtifactConnection } from '../../modules/artifacts/graphql.js';
 import { Message, MessageConnection } from './Message.js';
 import { Metric, MetricConnection } from './Metric.js';
-import { State } from './State.js';
+import { State } from '../../modules/state/graphql.js';
 
 export const SessionStatus = builder.enumType('SessionStatus', { values: enumValues(SESSION_STATUSES) });
 

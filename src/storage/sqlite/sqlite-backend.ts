@@ -17,7 +17,6 @@ import type {
   JsonFields,
   MetricKey,
   NewMessage,
-  NewState,
   ParentLink,
   RetentionKey,
   RetentionRule,
@@ -600,77 +599,10 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  // --- state ----------------------------------------------------------------------------------
-
-  async statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]> {
-    return this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds, { fragment: liveOwner('state.session_id'), liveAt }).map(toState);
-  }
-
-  async putState(s: NewState, liveAt?: string): Promise<State | null> {
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(s.sessionId, liveAt)) return null;
-      let row: Row | undefined;
-      const exists = this.ifSessionExists(() => {
-        row = this.get(
-          'putState',
-          `INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, 1)
-           ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
-           RETURNING version`,
-          s.sessionId, JSON.stringify(s.data), s.updatedAt,
-        );
-      });
-      if (!exists) return null;
-      const state = { ...s, version: Number(row!.version) };
-      this.appendLegacyEvents(eventsOf.stateWritten(this.sessionAbout(s.sessionId)!.agentName, state));
-      return state;
-    });
-  }
-
-  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null> {
-    // Read, check and write in one synchronous write: nothing can come between them.
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return null;
-      const row = this.get('currentState', 'SELECT * FROM state WHERE session_id = ?', sessionId);
-      const current = row ? toState(row) : null;
-      if (!current && !this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId)) return null;
-      const data = change(current);
-      const version = (current?.version ?? 0) + 1;
-      this.run(
-        'writeState',
-        `INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, ?)
-         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = excluded.version`,
-        sessionId, JSON.stringify(data), updatedAt, version,
-      );
-      const state = { sessionId, data, updatedAt, version };
-      this.appendLegacyEvents(eventsOf.stateWritten(this.sessionAbout(sessionId)!.agentName, state));
-      return state;
-    });
-  }
-
-  async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
-    const [live, params] = liveFilter(liveOwner('state.session_id'), liveAt);
-    return this.write(() => {
-      if (this.run('deleteState', `DELETE FROM state WHERE ${['session_id = ?', ...live].join(' AND ')}`, sessionId, ...params).changes === 0) return false;
-      this.appendLegacyEvents(eventsOf.stateDeleted(this.sessionAbout(sessionId)!));
-      return true;
-    });
-  }
-
   /** The id and agent of a session (for its events), or null. */
   private sessionAbout(id: string): { id: string; agentName: string } | null {
     const row = this.get('sessionAbout', 'SELECT agent_name FROM sessions WHERE id = ?', id);
     return row ? { id, agentName: row.agent_name as string } : null;
-  }
-
-  /** Runs an insert whose foreign key names a session; false when that session does not exist. */
-  private ifSessionExists(write: () => unknown): boolean {
-    try {
-      write();
-      return true;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
-      throw error;
-    }
   }
 
   // --- metrics --------------------------------------------------------------------------------
