@@ -113,7 +113,7 @@ async function exportSession(
     checkpoint();
   }
 
-  const [state] = await backend.statesBySessionIds([session.id]);
+  const [state] = await backend.stores.state.bySessionIdsIncludingExpired([session.id]);
   if (state) {
     await sink.write(stateLine(state));
     counts.states = 1;
@@ -121,7 +121,7 @@ async function exportSession(
 
   let afterId: string | null = null;
   for (;;) {
-    const page: Artifact[] = (await backend.artifactPages([session.id], { after: afterId, limit: pageSize })).get(session.id) ?? [];
+    const page: Artifact[] = (await backend.stores.artifacts.pagesIncludingExpired([session.id], { after: afterId, limit: pageSize })).get(session.id) ?? [];
     for (const artifact of page) await sink.write(artifactLine(artifact));
     counts.artifacts += page.length;
     if (page.length < pageSize) break;

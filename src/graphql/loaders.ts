@@ -65,9 +65,9 @@ export function createLoaders(storage: Storage) {
   return {
     session: byKey((ids) => storage.sessionsByIds(ids), (session) => session.id),
     message: byKey((ids) => storage.history.byIds(ids), (message) => message.id),
-    artifact: byKey((ids) => storage.artifactsByIds(ids), (artifact) => artifact.id),
+    artifact: byKey((ids) => storage.artifacts.byIds(ids), (artifact) => artifact.id),
     /** A session's state by session id; null when it has none. */
-    state: byKey((sessionIds) => storage.statesBySessionIds(sessionIds), (state) => state.sessionId),
+    state: byKey((sessionIds) => storage.state.bySessionIds(sessionIds), (state) => state.sessionId),
 
     historyPage: perParams((slice: Slice<number>) =>
       bySession((sessionIds) => storage.history.pages(sessionIds, slice), [] as Message[]),
@@ -75,9 +75,9 @@ export function createLoaders(storage: Storage) {
     historyCount: bySession((sessionIds) => storage.history.counts(sessionIds), 0),
 
     artifactPage: perParams((slice: Slice<string>) =>
-      bySession((sessionIds) => storage.artifactPages(sessionIds, slice), [] as Artifact[]),
+      bySession((sessionIds) => storage.artifacts.pages(sessionIds, slice), [] as Artifact[]),
     ),
-    artifactCount: bySession((sessionIds) => storage.artifactCounts(sessionIds), 0),
+    artifactCount: bySession((sessionIds) => storage.artifacts.counts(sessionIds), 0),
 
     forkPage: perParams((slice: Slice<string>) => bySession((sessionIds) => storage.forkPages(sessionIds, slice), [] as Session[])),
     forkCount: bySession((sessionIds) => storage.forkCounts(sessionIds), 0),

@@ -2,13 +2,13 @@ import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 // Each type file registers its object type and its own query and mutation fields.
 import '../modules/keys/graphql.js';
-import './types/Artifact.js';
+import '../modules/artifacts/graphql.js';
 import '../modules/cache/graphql.js';
 import '../modules/events/graphql.js';
 import '../modules/history/graphql.js';
 import '../modules/metrics/graphql.js';
 import './types/Retention.js';
 import './types/Session.js';
-import './types/State.js';
+import '../modules/state/graphql.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

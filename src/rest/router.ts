@@ -5,7 +5,7 @@ import { requestLogger } from '../http/request-context.js';
 import { isPercentEncodedUtf8 } from '../http/utf8.js';
 import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
-import { artifactRoutes } from './artifacts.js';
+import { artifactRoutes } from '../modules/artifacts/rest.js';
 import { cacheRoutes } from '../modules/cache/rest.js';
 import { historyRoutes } from '../modules/history/rest.js';
 import type { EventStreams } from '../http/event-streams.js';
@@ -16,7 +16,7 @@ import { retentionRoutes } from './retention.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
 import { sessionRoutes } from './sessions.js';
-import { stateRoutes } from './state.js';
+import { stateRoutes } from '../modules/state/rest.js';
 
 interface CompiledRoute {
   route: Route;

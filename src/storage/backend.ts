@@ -70,31 +70,6 @@ export interface StorageBackend {
   forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>>;
   forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
 
-  // state
-  statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]>;
-  /**
-   * Inserts (version 1) or replaces (version + 1) unconditionally; the state as stored, or null
-   * (nothing written) when the session does not exist.
-   */
-  putState(state: NewState, liveAt?: string): Promise<State | null>;
-  /**
-   * Read-modify-write of a session's state, atomically: `change` gets the state as it is (null when
-   * there is none) and returns the data to store, or throws to store nothing. No other write of
-   * that state can come between the two. `change` must be synchronous and pure: a backend may call
-   * it again when it retries. The state as stored (version 1 when created, else one more), or null
-   * (nothing written, `change` not called) when the session does not exist.
-   */
-  modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null>;
-  deleteState(sessionId: string, liveAt?: string): Promise<boolean>;
-
-  // artifacts
-  /** False (nothing written) when the session does not exist. */
-  insertArtifact(artifact: Artifact, liveAt?: string): Promise<boolean>;
-  artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]>;
-  artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>>;
-  artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
-  deleteArtifact(id: string, liveAt?: string): Promise<boolean>;
-
 
   // moving data (the export/import CLI)
   /**
@@ -130,7 +105,6 @@ export interface ImportCounts {
   artifacts: number;
 }
 
-export type NewState = Omit<State, 'version'>;
 
 /** What a fork is made from (see `forkSession`). */
 export interface ForkSource {

@@ -2,16 +2,12 @@ import { type Clock, isoTime } from '../domain/clock.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type {
-  CreateArtifactInput,
   CreateSessionInput,
   ForkSessionInput,
   SessionFilter,
   UpdateSessionInput,
 } from '../domain/inputs.js';
-import type { Json } from '../domain/json.js';
-import { applyMergePatch } from '../domain/merge-patch.js';
-import type { Artifact, Session, State } from '../domain/records.js';
-import { checkVersion, type ExpectedVersion } from '../domain/state.js';
+import type { Session } from '../domain/records.js';
 import type { ForkSource, SessionBundle, Slice, StorageBackend } from './backend.js';
 import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { CacheService } from '../modules/cache/service.js';
@@ -19,6 +15,8 @@ import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
 import { MetricService } from '../modules/metrics/service.js';
 import { HistoryService } from '../modules/history/service.js';
+import { ArtifactService } from '../modules/artifacts/service.js';
+import { StateService } from '../modules/state/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -41,6 +39,8 @@ export class Storage {
     this.events = new EventService(backend.stores.events, backend.eventWaiters, (sessionId) => this.getSession(sessionId));
     this.metrics = new MetricService(backend.stores.metrics, clock, ids);
     this.history = new HistoryService(backend.stores.history, clock, ids);
+    this.artifacts = new ArtifactService(backend.stores.artifacts, clock, ids);
+    this.state = new StateService(backend.stores.state, clock);
   }
 
   /**
@@ -52,6 +52,8 @@ export class Storage {
   readonly events: EventService;
   readonly metrics: MetricService;
   readonly history: HistoryService;
+  readonly artifacts: ArtifactService;
+  readonly state: StateService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -162,102 +164,6 @@ export class Storage {
     return (await this.backend.forkPages([sessionId], slice, this.now())).get(sessionId) ?? [];
   }
 
-  // --- state ----------------------------------------------------------------------------------
-
-  async getState(sessionId: string): Promise<State> {
-    const [state] = await this.backend.statesBySessionIds([sessionId], this.now());
-    if (!state) throw new NotFoundError('State');
-    return state;
-  }
-
-  statesBySessionIds(sessionIds: readonly string[]): Promise<State[]> {
-    return this.backend.statesBySessionIds(sessionIds, this.now());
-  }
-
-  /**
-   * Sets (or replaces) the state. With `expectedVersion` it is a compare-and-set: it applies only
-   * if the state is at that version (0: only if there is no state; `existing`: if there is one),
-   * else a CONFLICT carrying the current version (`VersionConflictError`). The check and the write
-   * are one atomic step.
-   */
-  async setState(sessionId: string, data: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
-    const updatedAt = this.now();
-    const stored =
-      expectedVersion == null
-        ? await this.backend.putState({ sessionId, data, updatedAt }, updatedAt)
-        : await this.backend.modifyState(
-            sessionId,
-            (current) => {
-              checkVersion(current, expectedVersion);
-              return data;
-            },
-            updatedAt,
-            updatedAt,
-          );
-    if (!stored) throw new NotFoundError('Session');
-    return stored;
-  }
-
-  /**
-   * Applies a JSON Merge Patch (RFC 7396) to the state, atomically: the patch is applied to the
-   * state as it is at the moment of the write, so concurrent patches of different members all take
-   * effect. A session without state is patched as if its state were `{}` and gets one (version 1) —
-   * unless an `expectedVersion` other than 0 says it must exist. `expectedVersion` works as in
-   * `setState`.
-   */
-  async patchState(sessionId: string, patch: Json, expectedVersion?: ExpectedVersion | null): Promise<State> {
-    const now = this.now();
-    const stored = await this.backend.modifyState(
-      sessionId,
-      (current) => {
-        checkVersion(current, expectedVersion);
-        return applyMergePatch(current?.data, patch);
-      },
-      now,
-      now,
-    );
-    if (!stored) throw new NotFoundError('Session');
-    return stored;
-  }
-
-  async deleteState(sessionId: string): Promise<void> {
-    if (!(await this.backend.deleteState(sessionId, this.now()))) throw new NotFoundError('State');
-  }
-
-  // --- artifacts ------------------------------------------------------------------------------
-
-  async createArtifact(input: CreateArtifactInput): Promise<Artifact> {
-    const artifact: Artifact = { id: this.ids.next('artifact'), ...input, createdAt: this.now() };
-    if (!(await this.backend.insertArtifact(artifact, artifact.createdAt))) throw new NotFoundError('Session');
-    return artifact;
-  }
-
-  async getArtifact(id: string): Promise<Artifact> {
-    const [artifact] = await this.backend.artifactsByIds([id], this.now());
-    if (!artifact) throw new NotFoundError('Artifact');
-    return artifact;
-  }
-
-  artifactsByIds(ids: readonly string[]): Promise<Artifact[]> {
-    return this.backend.artifactsByIds(ids, this.now());
-  }
-
-  async artifacts(sessionId: string, slice: Slice<string>): Promise<Artifact[]> {
-    return (await this.backend.artifactPages([sessionId], slice, this.now())).get(sessionId) ?? [];
-  }
-
-  artifactPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
-    return this.backend.artifactPages(sessionIds, slice, this.now());
-  }
-
-  artifactCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.artifactCounts(sessionIds, this.now());
-  }
-
-  async deleteArtifact(id: string): Promise<void> {
-    if (!(await this.backend.deleteArtifact(id, this.now()))) throw new NotFoundError('Artifact');
-  }
-
   // --- retention ------------------------------------------------------------------------------
 
   /** Applies the retention policy once (or, with `dryRun`, reports what it would do): see storage/retention.ts. */
@@ -265,7 +171,6 @@ export class Storage {
     return runRetention(this.backend, policy, this.clock.now(), options.dryRun ?? false);
   }
 }
-
 
 /**
  * A session's expiry from the input: the moment given, or now + the TTL; undefined when neither is

@@ -1,9 +1,11 @@
 import type { Runner } from '../db/runner.js';
+import { type ArtifactsMaintenance, type ArtifactStore, SqlArtifactStore } from '../modules/artifacts/store.js';
 import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
+import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
 
 /**
  * Each domain module's store over one database (one tenant's): the queries of that module, written
@@ -16,6 +18,10 @@ export interface Stores {
   /** Used on the default tenant's database only (every replica's keys live there). */
   keys: ApiKeyStore;
   history: HistoryStore & HistoryMaintenance;
+  /** Serving paths use `ArtifactStore`; the export CLI the maintenance side, which sees expired sessions. */
+  artifacts: ArtifactStore & ArtifactsMaintenance;
+  /** Serving paths use `StateStore`; the export CLI the maintenance side, which sees expired sessions. */
+  state: StateStore & StateMaintenance;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
@@ -24,5 +30,7 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     metrics: new SqlMetricStore(runner, appendEvents),
     keys: new SqlApiKeyStore(runner),
     history: new SqlHistoryStore(runner, appendEvents),
+    artifacts: new SqlArtifactStore(runner, appendEvents),
+    state: new SqlStateStore(runner, appendEvents),
   };
 }

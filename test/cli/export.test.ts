@@ -37,8 +37,8 @@ describe('exportBundle', () => {
       const s = await storage.createSession({ agentName: i % 2 ? 'odd' : 'even', userId: null, status: 'active', metadata: { i } });
       sessionIds.push(s.id);
       if (i !== 3) await storage.history.addMany(s.id, Array.from({ length: i * 2 }, (_, j) => ({ role: 'user' as const, content: `${i}/${j}`, metadata: {} })));
-      for (let j = 0; j < i % 4; j++) await storage.createArtifact({ sessionId: s.id, name: `a${j}`, type: 't', path: '/p', size: j, metadata: {} });
-      if (i % 2) await storage.setState(s.id, { i });
+      for (let j = 0; j < i % 4; j++) await storage.artifacts.create({ sessionId: s.id, name: `a${j}`, type: 't', path: '/p', size: j, metadata: {} });
+      if (i % 2) await storage.state.set(s.id, { i });
       clock.advance(1);
       await storage.metrics.record(Array.from({ length: i }, (_, j) => ({ entityType: 'agent', entityName: 'x', sessionId: j % 3 ? s.id : null, metricName: 'm', value: j, timestamp: j % 2 ? '2025-01-01T00:00:00.000Z' : null, labels: {} })));
     }

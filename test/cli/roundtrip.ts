@@ -139,14 +139,14 @@ export async function populate(url: string): Promise<void> {
     const states = [AWKWARD_JSON, null, 'a string', 42.5, [1, 'two', null], true, { step: 3 }];
     for (const [i, s] of [long, cleared, awkward, ...rest].entries()) {
       clock.advance(1);
-      if (i < states.length) await storage.setState(s!.id, states[i]!);
+      if (i < states.length) await storage.state.set(s!.id, states[i]!);
     }
 
     // artifacts; `empty` has none
     for (const [i, s] of [long, awkward, ...rest].entries()) {
       for (let j = 0; j <= i % 3; j++) {
         clock.advance(j === 0 ? 0 : 2);
-        await storage.createArtifact({
+        await storage.artifacts.create({
           sessionId: s!.id,
           name: j === 0 && i === 1 ? AWKWARD_TEXT[6]! : `file-${j}.txt`,
           type: 'document',
@@ -190,14 +190,14 @@ async function forks(storage: Storage, parent: Session): Promise<void> {
     { role: 'user', content: 'before the fork', metadata: { fork: true }, idempotencyKey: 'fork-point' },
     { role: 'assistant', content: 'the fork point', metadata: {} },
   ]);
-  await storage.setState(parent.id, { before: 'the fork' });
+  await storage.state.set(parent.id, { before: 'the fork' });
   const fork = await storage.forkSession(parent.id, cut[1]!.id, { agentName: 'forker', metadata: { branch: 1 } });
-  await storage.setState(fork.session.id, { branch: 1, step: 2 });
+  await storage.state.set(fork.session.id, { branch: 1, step: 2 });
   await storage.forkSession(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });
   // an orphan: its parent is deleted, it keeps the id of the message it was cut at
   const doomed = await storage.createSession({ agentName: 'forker', userId: null, status: 'active', metadata: {} });
   const [m] = await storage.history.addMany(doomed.id, [{ role: 'user', content: 'gone', metadata: {} }]);
-  await storage.setState(doomed.id, 'doomed state');
+  await storage.state.set(doomed.id, 'doomed state');
   await storage.forkSession(doomed.id, m!.id, { userId: 'orphan' });
   await storage.deleteSession(doomed.id);
 }

@@ -81,12 +81,12 @@ export async function snapshot(url: string): Promise<Snapshot> {
     for (;;) {
       const page = await backend.listSessions({}, { after, limit: 500 });
       for (const session of page) {
-        const [state] = await backend.statesBySessionIds([session.id]);
+        const [state] = await backend.stores.state.bySessionIdsIncludingExpired([session.id]);
         sessions.push({
           session,
           messages: (await backend.stores.history.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!,
           state: state ?? null,
-          artifacts: (await backend.artifactPages([session.id], { limit: 1_000_000 })).get(session.id)!,
+          artifacts: (await backend.stores.artifacts.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!,
         });
       }
       if (page.length < 500) break;

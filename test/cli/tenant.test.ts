@@ -28,7 +28,7 @@ async function fill(url: string, agent: string, sessions: number): Promise<void>
         { role: 'user', content: `${agent} asks ${i}`, metadata: {} },
         { role: 'assistant', content: `${agent} answers ${i}`, metadata: { tenant: agent } },
       ]);
-      await storage.setState(session.id, { step: i });
+      await storage.state.set(session.id, { step: i });
       await storage.metrics.record([{ entityType: 'agent', entityName: agent, sessionId: session.id, metricName: 'tokens', value: i, labels: {}, timestamp: null }]);
     }
   });

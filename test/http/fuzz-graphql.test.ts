@@ -69,8 +69,8 @@ async function fingerprint(server: TestServer): Promise<string> {
     storage.countSessions({}),
     storage.metrics.count({}),
     storage.history.counts([sessionId]),
-    storage.artifactCounts([sessionId]),
-    storage.statesBySessionIds([sessionId]),
+    storage.artifacts.counts([sessionId]),
+    storage.state.bySessionIds([sessionId]),
   ]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state });
 }

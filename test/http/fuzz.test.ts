@@ -27,8 +27,8 @@ async function fingerprint(server: TestServer): Promise<string> {
     storage.countSessions({}),
     storage.metrics.count({}),
     storage.history.counts([fixture.sessionId]),
-    storage.artifactCounts([fixture.sessionId]),
-    storage.statesBySessionIds([fixture.sessionId]),
+    storage.artifacts.counts([fixture.sessionId]),
+    storage.state.bySessionIds([fixture.sessionId]),
   ]);
   const [sessionRows] = await Promise.all([storage.sessionsByIds([fixture.sessionId])]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state, sessionRows });

@@ -39,11 +39,11 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const fork = await storage.forkSession(s.id, m1!.id);
       expect(await storage.history.clear(s.id)).toBe(2);
       expect(await storage.history.clear(s.id)).toBe(0); // nothing cleared: no event
-      const state1 = await storage.setState(s.id, { step: 1 });
-      const state2 = await storage.patchState(s.id, { more: true });
-      await storage.deleteState(s.id);
-      const artifact = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 'file', path: '/a', size: 1, metadata: {} });
-      await storage.deleteArtifact(artifact.id);
+      const state1 = await storage.state.set(s.id, { step: 1 });
+      const state2 = await storage.state.patch(s.id, { more: true });
+      await storage.state.delete(s.id);
+      const artifact = await storage.artifacts.create({ sessionId: s.id, name: 'a', type: 'file', path: '/a', size: 1, metadata: {} });
+      await storage.artifacts.delete(artifact.id);
       const [metric] = await storage.metrics.record([
         { entityType: 'agent', entityName: 'scribe', sessionId: s.id, metricName: 'latency', value: 1.5, timestamp: null, labels: {} },
         { entityType: 'agent', entityName: 'scribe', sessionId: null, metricName: 'latency', value: 2, timestamp: null, labels: {} }, // no session: no event
@@ -100,9 +100,9 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
       const outcomes = await Promise.allSettled([
         storage.history.add({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
         storage.history.add({ sessionId: 'session_missing', role: 'user', content: 'x', metadata: {} }),
-        storage.setState(s.id, { v: 1 }, 5), // compare-and-set lost
-        storage.createArtifact({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
-        storage.deleteState(s.id), // no state
+        storage.state.set(s.id, { v: 1 }, 5), // compare-and-set lost
+        storage.artifacts.create({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
+        storage.state.delete(s.id), // no state
         storage.updateSession('session_missing', { status: 'ended' }),
         storage.history.addMany(s.id, [
           { role: 'user', content: 'one', metadata: {}, idempotencyKey: 'same' },

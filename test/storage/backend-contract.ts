@@ -191,12 +191,12 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const other = await session({ agentName: 'other' });
         const doomedMessages = await backend.stores.history.append(doomed.id, forSession(doomed.id, [message('a'), message('b')]), clock.iso());
         const otherMessages = await backend.stores.history.append(other.id, forSession(other.id, [message('c')]), clock.iso());
-        expect(await backend.putState({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() })).not.toBeNull();
-        expect(await backend.putState({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() })).not.toBeNull();
+        expect(await backend.stores.state.put({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() }, clock.iso())).not.toBeNull();
+        expect(await backend.stores.state.put({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() }, clock.iso())).not.toBeNull();
         const doomedArtifact = artifact(doomed.id);
         const otherArtifact = artifact(other.id);
-        expect(await backend.insertArtifact(doomedArtifact)).toBe(true);
-        expect(await backend.insertArtifact(otherArtifact)).toBe(true);
+        expect(await backend.stores.artifacts.insert(doomedArtifact, clock.iso())).toBe(true);
+        expect(await backend.stores.artifacts.insert(otherArtifact, clock.iso())).toBe(true);
         const kept: Metric = { id: ids.next('metric'), entityType: 'agent', entityName: 'a', sessionId: doomed.id, metricName: 'm', value: 1, timestamp: clock.iso(), labels: {} };
         await backend.stores.metrics.insert([kept]);
 
@@ -206,13 +206,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.stores.history.byIdsIncludingExpired(doomedMessages!.map((m) => m.id))).toEqual([]);
         expect(await backend.stores.history.countsIncludingExpired([doomed.id, other.id])).toEqual(new Map([[doomed.id, 0], [other.id, 1]]));
         expect((await backend.stores.history.pagesIncludingExpired([doomed.id], { limit: 10 })).get(doomed.id)).toEqual([]);
-        expect(await backend.statesBySessionIds([doomed.id])).toEqual([]);
-        expect(await backend.artifactsByIds([doomedArtifact.id])).toEqual([]);
-        expect(await backend.artifactCounts([doomed.id])).toEqual(new Map([[doomed.id, 0]]));
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([doomed.id])).toEqual([]);
+        expect(await backend.stores.artifacts.byIds([doomedArtifact.id], clock.iso())).toEqual([]);
+        expect(await backend.stores.artifacts.counts([doomed.id], clock.iso())).toEqual(new Map([[doomed.id, 0]]));
         // the other session is untouched
         expect(await backend.stores.history.byIdsIncludingExpired(otherMessages!.map((m) => m.id))).toEqual(otherMessages);
-        expect(await backend.statesBySessionIds([other.id])).toHaveLength(1);
-        expect(await backend.artifactsByIds([otherArtifact.id])).toEqual([otherArtifact]);
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([other.id])).toHaveLength(1);
+        expect(await backend.stores.artifacts.byIds([otherArtifact.id], clock.iso())).toEqual([otherArtifact]);
         // metrics outlive their session
         expect(await backend.stores.metrics.list({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
         expect(await backend.stores.metrics.counts([doomed.id], {})).toEqual(new Map([[doomed.id, 1]]));
@@ -230,8 +230,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const s = await session();
         await backend.deleteSession(s.id);
         expect(await backend.stores.history.append(s.id, forSession(s.id, [message('late')]), clock.iso())).toBeNull();
-        expect(await backend.putState({ sessionId: s.id, data: 1, updatedAt: clock.iso() })).toBeNull();
-        expect(await backend.insertArtifact(artifact(s.id))).toBe(false);
+        expect(await backend.stores.state.put({ sessionId: s.id, data: 1, updatedAt: clock.iso() }, clock.iso())).toBeNull();
+        expect(await backend.stores.artifacts.insert(artifact(s.id), clock.iso())).toBe(false);
         expect(await backend.stores.history.countsIncludingExpired([s.id])).toEqual(new Map([[s.id, 0]]));
       });
     });
@@ -363,149 +363,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     });
 
-    // --- state ---------------------------------------------------------------------------------
-
-    describe('state', () => {
-      it('puts, replaces and deletes a session’s state', async () => {
-        const s = await session();
-        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-        const first = { sessionId: s.id, data: { step: 1, notes: ['a'] }, updatedAt: clock.iso(), version: 1 };
-        expect(await backend.putState(first)).toEqual(first);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([first]);
-
-        clock.advance(1000);
-        const second = { sessionId: s.id, data: ['a', 'list', 'now'], updatedAt: clock.iso(), version: 2 };
-        expect(await backend.putState(second)).toEqual(second);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([second]);
-
-        expect(await backend.deleteState(s.id)).toBe(true);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-        expect(await backend.deleteState(s.id)).toBe(false);
-        expect(await backend.sessionsByIds([s.id])).toHaveLength(1);
-      });
-
-      it('stores any JSON value as state, including null and scalars', async () => {
-        for (const data of [null, 0, -1.5, true, false, '', 'text', [], {}] as Json[]) {
-          const s = await session();
-          const state = { sessionId: s.id, data, updatedAt: clock.iso(), version: 1 };
-          expect(await backend.putState(state)).toEqual(state);
-          expect(await backend.statesBySessionIds([s.id])).toEqual([state]);
-        }
-      });
-
-      it('refuses state for an unknown session (false, nothing written)', async () => {
-        expect(await backend.putState({ sessionId: 'session_unknown', data: { x: 1 }, updatedAt: clock.iso() })).toBeNull();
-        expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
-        expect(await backend.deleteState('session_unknown')).toBe(false);
-      });
-
-      it('looks up the states of many sessions at once', async () => {
-        const a = await session();
-        const b = await session();
-        const none = await session();
-        const sa = { sessionId: a.id, data: 'a', updatedAt: clock.iso(), version: 1 };
-        const sb = { sessionId: b.id, data: 'b', updatedAt: clock.iso(), version: 1 };
-        await backend.putState(sa);
-        await backend.putState(sb);
-        const found = await backend.statesBySessionIds([b.id, none.id, 'session_unknown', a.id]);
-        expect([...found].sort((x, y) => compareStrings(x.sessionId, y.sessionId))).toEqual(
-          [sa, sb].sort((x, y) => compareStrings(x.sessionId, y.sessionId)),
-        );
-        expect(await backend.statesBySessionIds([])).toEqual([]);
-      });
-    });
-
-    // --- artifacts -----------------------------------------------------------------------------
-
-    describe('artifacts', () => {
-      it('inserts, reads by ids and deletes', async () => {
-        const s = await session();
-        const a = artifact(s.id, { metadata: { pages: 3 }, size: 0 });
-        const b = artifact(s.id, { name: 'data.csv', type: 'table', path: 'relative/data.csv', size: Number.MAX_SAFE_INTEGER });
-        expect(await backend.insertArtifact(a)).toBe(true);
-        expect(await backend.insertArtifact(b)).toBe(true);
-        expect(sortById(await backend.artifactsByIds([b.id, a.id, 'artifact_unknown']))).toEqual(sortById([a, b]));
-        expect(await backend.artifactsByIds([])).toEqual([]);
-
-        expect(await backend.deleteArtifact(a.id)).toBe(true);
-        expect(await backend.deleteArtifact(a.id)).toBe(false);
-        expect(await backend.deleteArtifact('artifact_unknown')).toBe(false);
-        expect(await backend.artifactsByIds([a.id, b.id])).toEqual([b]);
-      });
-
-      it('refuses an artifact of an unknown session (false, nothing written)', async () => {
-        const orphan = artifact('session_unknown');
-        expect(await backend.insertArtifact(orphan)).toBe(false);
-        expect(await backend.artifactsByIds([orphan.id])).toEqual([]);
-        expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
-      });
-
-      it('pages and counts artifacts of many sessions by id', async () => {
-        const a = await session();
-        const b = await session();
-        const empty = await session();
-        const aRows: Artifact[] = [];
-        for (let i = 0; i < 5; i++) {
-          const row = artifact(a.id, { name: `a${i}` });
-          await backend.insertArtifact(row);
-          aRows.push(row);
-        }
-        const bRow = artifact(b.id);
-        await backend.insertArtifact(bRow);
-        const asked = [a.id, b.id, empty.id, 'session_unknown'];
-
-        const pages = await backend.artifactPages(asked, { limit: 2, offset: 1 });
-        expect(pages.get(a.id)).toEqual(aRows.slice(1, 3));
-        expect(pages.get(b.id)).toEqual([]);
-        expect(pages.get(empty.id)).toEqual([]);
-        expect(pages.get('session_unknown')).toEqual([]);
-        expect((await backend.artifactPages(asked, { limit: 2, fromEnd: true })).get(a.id)).toEqual(aRows.slice(3));
-        expect((await backend.artifactPages([a.id], { after: aRows[1]!.id, before: aRows[4]!.id, limit: 10 })).get(a.id)).toEqual(
-          aRows.slice(2, 4),
-        );
-        expect(await backend.artifactCounts(asked)).toEqual(
-          new Map([
-            [a.id, 5],
-            [b.id, 1],
-            [empty.id, 0],
-            ['session_unknown', 0],
-          ]),
-        );
-        expect(await backend.artifactPages([], { limit: 1 })).toEqual(new Map());
-        expect(await backend.artifactCounts([])).toEqual(new Map());
-      });
-
-      it('any slice of any set of sessions equals the model (property)', async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 12 }),
-            fc.array(fc.record({ pick: fc.subarray([0, 1, 2, 3], { minLength: 1 }), slice: sliceArb(keyPickArb) }), { minLength: 1, maxLength: 4 }),
-            async (owners, queries) => {
-              const sessions = [await session(), await session(), await session()];
-              const ids4 = [...sessions.map((s) => s.id), `session_unknown_${fresh('a')}`];
-              const model = new Map<string, Artifact[]>(ids4.map((id) => [id, []]));
-              for (const owner of owners) {
-                const row = artifact(ids4[owner]!, { name: `n${owner}` });
-                expect(await backend.insertArtifact(row)).toBe(true);
-                model.get(row.sessionId)!.push(row);
-              }
-              const keys = owners.length ? [...model.values()].flat().map((a) => a.id).sort() : [];
-              for (const q of queries) {
-                const asked = q.pick.map((i) => ids4[i]!);
-                const slice = resolveSlice(q.slice, (pick) => resolveKey(keys, pick, 'artifact_'));
-                const pages = await backend.artifactPages(asked, slice);
-                for (const id of asked) {
-                  expect(pages.get(id)).toEqual(modelSlice(sortById(model.get(id)!), (a) => a.id, compareStrings, slice));
-                }
-                expect(await backend.artifactCounts(asked)).toEqual(new Map(asked.map((id) => [id, model.get(id)!.length])));
-              }
-            },
-          ),
-          { numRuns: RUNS },
-        );
-      });
-    });
-
     // --- moving data ---------------------------------------------------------------------------
 
     describe('import', () => {
@@ -549,8 +406,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         return {
           session: (await backend.sessionsByIds([sessionId]))[0] ?? null,
           messages: (await backend.stores.history.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
-          state: (await backend.statesBySessionIds([sessionId]))[0] ?? null,
-          artifacts: (await backend.artifactPages([sessionId], { limit: 10_000 })).get(sessionId)!,
+          state: (await backend.stores.state.bySessionIdsIncludingExpired([sessionId]))[0] ?? null,
+          artifacts: (await backend.stores.artifacts.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
         };
       }
 
@@ -559,7 +416,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         expect(sortById(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
-        expect(await backend.artifactsByIds([bundle.artifacts[1]!.id])).toEqual([bundle.artifacts[1]]);
+        expect(await backend.stores.artifacts.byIds([bundle.artifacts[1]!.id], clock.iso())).toEqual([bundle.artifacts[1]]);
         expect(await backend.stores.history.countsIncludingExpired([bundle.session.id])).toEqual(new Map([[bundle.session.id, 3]]));
         expect(await backend.listSessions({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
       });
@@ -587,7 +444,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         expect(await backend.countSessions({})).toBe(1);
-        expect(await backend.artifactCounts([bundle.session.id])).toEqual(new Map([[bundle.session.id, 2]]));
+        expect(await backend.stores.artifacts.counts([bundle.session.id], clock.iso())).toEqual(new Map([[bundle.session.id, 2]]));
       });
 
       it('a session with no messages, state or artifacts imports, and its appends start at seq 1', async () => {
@@ -601,7 +458,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('into an existing session: rows already there are left as they are, only missing ones are added', async () => {
         const s = await session({ agentName: 'live' });
         const live = (await backend.stores.history.append(s.id, forSession(s.id, [message('one'), message('two')]), clock.iso()))!;
-        await backend.putState({ sessionId: s.id, data: 'target state', updatedAt: clock.iso() });
+        await backend.stores.state.put({ sessionId: s.id, data: 'target state', updatedAt: clock.iso() }, clock.iso());
         clock.advance(1000);
         const renamed = await backend.updateSession(s.id, { agentName: 'renamed', updatedAt: clock.iso() });
 
@@ -655,7 +512,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await expect(backend.importSession(bundle)).rejects.toBeInstanceOf(ConflictError);
         expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
         expect(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id))).toEqual([]);
-        expect(await backend.artifactsByIds(bundle.artifacts.map((a) => a.id))).toEqual([]);
+        expect(await backend.stores.artifacts.byIds(bundle.artifacts.map((a) => a.id), clock.iso())).toEqual([]);
         expect(await backend.countSessions({})).toBe(0);
       });
 
@@ -697,138 +554,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       });
     });
 
-    // --- state versions and compare-and-set ------------------------------------------------------
-
-    describe('state versions', () => {
-      /** The error a promise rejects with (or undefined when it resolves). */
-      const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
-
-      it('a state starts at version 1 and every write adds one; set again after a delete, it starts over', async () => {
-        const s = await session();
-        expect((await backend.putState({ sessionId: s.id, data: 'a', updatedAt: clock.iso() }))!.version).toBe(1);
-        expect((await backend.putState({ sessionId: s.id, data: 'b', updatedAt: clock.iso() }))!.version).toBe(2);
-        const third = await backend.modifyState(s.id, () => 'c', clock.iso());
-        expect(third).toEqual({ sessionId: s.id, data: 'c', updatedAt: clock.iso(), version: 3 });
-        expect(await backend.statesBySessionIds([s.id])).toEqual([third]);
-        await backend.deleteState(s.id);
-        expect((await backend.putState({ sessionId: s.id, data: 'd', updatedAt: clock.iso() }))!.version).toBe(1);
-      });
-
-      it('modifyState hands over the state as stored, writes what it returns, and writes nothing when it throws', async () => {
-        const s = await session();
-        const seen: (State | null)[] = [];
-        const created = await backend.modifyState(s.id, (current) => (seen.push(current), { n: 1 }), clock.iso());
-        expect(created).toEqual({ sessionId: s.id, data: { n: 1 }, updatedAt: clock.iso(), version: 1 });
-        clock.advance(1000);
-        const updated = await backend.modifyState(s.id, (current) => (seen.push(current), { n: ((current!.data as { n: number }).n ?? 0) + 1 }), clock.iso());
-        expect(updated).toEqual({ sessionId: s.id, data: { n: 2 }, updatedAt: clock.iso(), version: 2 });
-        expect(seen).toEqual([null, created]);
-
-        const refusal = new Error('no');
-        await expect(backend.modifyState(s.id, () => { throw refusal; }, clock.iso())).rejects.toBe(refusal);
-        expect(await backend.statesBySessionIds([s.id])).toEqual([updated]);
-      });
-
-      it('modifyState of an unknown session is null, without calling the change', async () => {
-        let called = false;
-        expect(await backend.modifyState('session_unknown', () => ((called = true), 1), clock.iso())).toBeNull();
-        expect(called).toBe(false);
-        expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
-      });
-
-      it('setState with expectedVersion applies only at that version; a conflict names the current version and writes nothing', async () => {
-        const s = await session();
-        // 0: only if there is no state
-        expect(await storage.setState(s.id, { step: 1 }, 0)).toMatchObject({ data: { step: 1 }, version: 1 });
-        const taken = await failure(storage.setState(s.id, { step: 'other' }, 0));
-        expect(taken).toBeInstanceOf(VersionConflictError);
-        expect(taken).toMatchObject({ code: 'CONFLICT', expectedVersion: 0, currentVersion: 1 });
-
-        expect(await storage.setState(s.id, { step: 2 }, 1)).toMatchObject({ data: { step: 2 }, version: 2 });
-        const stale = await failure(storage.setState(s.id, { step: 'stale' }, 1));
-        expect(stale).toBeInstanceOf(VersionConflictError);
-        expect(stale).toMatchObject({ expectedVersion: 1, currentVersion: 2, message: 'State version mismatch: expected version 1, but the state is at version 2' });
-        expect((await storage.getState(s.id)).data).toEqual({ step: 2 });
-
-        // 'existing': any state, as long as there is one (HTTP's If-Match: *)
-        expect(await storage.setState(s.id, { step: 3 }, 'existing')).toMatchObject({ version: 3 });
-        await storage.deleteState(s.id);
-        expect(await failure(storage.setState(s.id, 'x', 'existing'))).toMatchObject({ expectedVersion: 'existing', currentVersion: 0 });
-        expect(await failure(storage.setState(s.id, 'x', 3))).toMatchObject({ currentVersion: 0 });
-        expect(await backend.statesBySessionIds([s.id])).toEqual([]);
-
-        // without expectedVersion: unconditional, as before
-        expect(await storage.setState(s.id, 'free')).toMatchObject({ data: 'free', version: 1 });
-        // an unknown session is not found, whatever the expectation
-        for (const expected of [undefined, 0, 1, 'existing'] as const) {
-          expect(await failure(storage.setState('session_unknown', 1, expected))).toBeInstanceOf(NotFoundError);
-        }
-      });
-
-      it('patchState applies a JSON Merge Patch to the stored state, and to {} when there is none', async () => {
-        const s = await session();
-        expect(await storage.patchState(s.id, { a: 1, b: { c: 2 } })).toMatchObject({ data: { a: 1, b: { c: 2 } }, version: 1 });
-        expect(await storage.patchState(s.id, { b: { c: null, d: [1, 2] }, e: 'x' }, 1)).toMatchObject({
-          data: { a: 1, b: { d: [1, 2] }, e: 'x' },
-          version: 2,
-        });
-        expect(await storage.patchState(s.id, { a: null })).toMatchObject({ data: { b: { d: [1, 2] }, e: 'x' }, version: 3 });
-        expect(await failure(storage.patchState(s.id, { a: 1 }, 2))).toMatchObject({ currentVersion: 3 });
-        // a patch that is not an object replaces the state as a whole
-        expect(await storage.patchState(s.id, [1, 2])).toMatchObject({ data: [1, 2], version: 4 });
-        expect(await storage.patchState(s.id, { k: 'v' })).toMatchObject({ data: { k: 'v' }, version: 5 });
-        expect((await backend.statesBySessionIds([s.id]))[0]).toMatchObject({ data: { k: 'v' }, version: 5 });
-
-        const fresh = await session();
-        expect(await failure(storage.patchState(fresh.id, { a: 1 }, 1))).toMatchObject({ currentVersion: 0 });
-        expect(await storage.patchState(fresh.id, { a: { b: null, c: 1 } }, 0)).toMatchObject({ data: { a: { c: 1 } }, version: 1 });
-        expect(await failure(storage.patchState('session_unknown', { a: 1 }))).toBeInstanceOf(NotFoundError);
-      });
-
-      it('concurrent read-modify-write increments with compare-and-set lose no update', async () => {
-        const s = await session();
-        await storage.setState(s.id, { counter: 0 });
-        let conflicts = 0;
-        const increment = async () => {
-          for (;;) {
-            const { data, version } = await storage.getState(s.id);
-            try {
-              await storage.setState(s.id, { counter: (data as { counter: number }).counter + 1 }, version);
-              return;
-            } catch (error) {
-              if (!(error instanceof VersionConflictError)) throw error;
-              conflicts++;
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: 10 }, async () => {
-          for (let i = 0; i < 5; i++) await increment();
-        }));
-        const state = await storage.getState(s.id);
-        expect(state.data).toEqual({ counter: 50 });
-        expect(state.version).toBe(51);
-        expect(conflicts).toBeGreaterThan(0); // they did race
-      });
-
-      it('of concurrent writes expecting the same version exactly one wins', async () => {
-        const s = await session();
-        const { version } = await storage.setState(s.id, 'start');
-        const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => storage.setState(s.id, `writer ${i}`, version)));
-        const won = outcomes.filter((o) => o.status === 'fulfilled');
-        expect(won).toHaveLength(1);
-        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ currentVersion: version + 1 });
-        expect(await storage.getState(s.id)).toEqual((won[0] as PromiseFulfilledResult<State>).value);
-      });
-
-      it('concurrent patches of different members all take effect, also on a session without state', async () => {
-        const s = await session();
-        await Promise.all(Array.from({ length: 12 }, (_, i) => storage.patchState(s.id, { [`k${i}`]: i })));
-        const state = await storage.getState(s.id);
-        expect(state.data).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])));
-        expect(state.version).toBe(12);
-      });
-    });
-
     // --- forks -----------------------------------------------------------------------------------
 
     describe('forks', () => {
@@ -845,11 +570,11 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
             ...(await storage.history.addMany(parent.id, [{ role: (['user', 'assistant', 'tool', 'system'] as const)[i % 4]!, content: `m${i + 1}`, metadata: { i, nested: { deep: [i] } }, idempotencyKey: `key-${i}` }])),
           );
         }
-        await storage.setState(parent.id, { step: 1 });
-        const state = await storage.setState(parent.id, { step: 2, notes: NASTY_STRINGS });
+        await storage.state.set(parent.id, { step: 1 });
+        const state = await storage.state.set(parent.id, { step: 2, notes: NASTY_STRINGS });
         const artifacts = [
-          await storage.createArtifact({ sessionId: parent.id, name: 'a.txt', type: 'text', path: '/a', size: 1, metadata: { k: 1 } }),
-          await storage.createArtifact({ sessionId: parent.id, name: 'b.txt', type: 'text', path: '/b', size: 2, metadata: {} }),
+          await storage.artifacts.create({ sessionId: parent.id, name: 'a.txt', type: 'text', path: '/a', size: 1, metadata: { k: 1 } }),
+          await storage.artifacts.create({ sessionId: parent.id, name: 'b.txt', type: 'text', path: '/b', size: 2, metadata: {} }),
         ];
         return { parent, messages, state, artifacts };
       }
@@ -880,8 +605,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(copied.map((m) => m.idempotencyKey)).toEqual([null, null, null]);
         expect(withoutIdentity(copied).map((m) => ({ ...m, idempotencyKey: 'x' }))).toEqual(withoutIdentity(messages.slice(0, 3)).map((m) => ({ ...m, idempotencyKey: 'x' })));
 
-        expect(await backend.statesBySessionIds([s.id])).toEqual([{ ...state, sessionId: s.id, version: 1 }]);
-        const copiedArtifacts = (await backend.artifactPages([s.id], { limit: 10 })).get(s.id)!;
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([s.id])).toEqual([{ ...state, sessionId: s.id, version: 1 }]);
+        const copiedArtifacts = (await backend.stores.artifacts.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)!;
         expect(withoutIdentity(copiedArtifacts)).toEqual(withoutIdentity(artifacts));
         expect(copiedArtifacts.some((a) => artifacts.some((p) => p.id === a.id))).toBe(false);
 
@@ -914,7 +639,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(fork.session).toMatchObject({ agentName: 'q', userId: 'v', metadata: { b: 2 }, status: 'active' });
         expect(fork.state).toBeNull();
         expect(fork.artifacts).toEqual([]);
-        expect(await backend.statesBySessionIds([fork.session.id])).toEqual([]);
+        expect(await backend.stores.state.bySessionIdsIncludingExpired([fork.session.id])).toEqual([]);
         const kept = await storage.forkSession(parent.id, m!.id, { agentName: null });
         expect(kept.session).toMatchObject({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
       });
@@ -979,13 +704,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('keeps state versions, idempotency keys and fork fields; a fork whose parent is not there yet is linked later', async () => {
         const parent = await session();
         const [m] = await storage.history.addMany(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }]);
-        await storage.setState(parent.id, 1);
-        await storage.setState(parent.id, 2);
+        await storage.state.set(parent.id, 1);
+        await storage.state.set(parent.id, 2);
         const fork = await storage.forkSession(parent.id, m!.id);
         const parentBundle: SessionBundle = {
           session: (await backend.sessionsByIds([parent.id]))[0]!,
           messages: await (async () => (await backend.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)!)(),
-          state: (await backend.statesBySessionIds([parent.id]))[0]!,
+          state: (await backend.stores.state.bySessionIdsIncludingExpired([parent.id]))[0]!,
           artifacts: [],
         };
         expect(parentBundle.state!.version).toBe(2);
@@ -1001,7 +726,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
           expect((await target.sessionsByIds([fork.session.id]))[0]).toEqual(fork.session);
           expect((await target.sessionsByIds([parent.id]))[0]).toEqual(parentBundle.session);
-          expect(await target.statesBySessionIds([parent.id])).toEqual([parentBundle.state]);
+          expect(await target.stores.state.bySessionIdsIncludingExpired([parent.id])).toEqual([parentBundle.state]);
           expect((await target.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)).toEqual(parentBundle.messages);
           // the imported key still makes a repeat a repeat
           const target2 = new Storage(target, clock, ids);
@@ -1033,12 +758,12 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const s = await session({ metadata: NASTY_JSON });
         expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual(expected);
 
-        await backend.putState({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() });
-        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(expected);
+        await backend.stores.state.put({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() }, clock.iso());
+        expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(expected);
 
         const a = artifact(s.id, { metadata: NASTY_JSON });
-        await backend.insertArtifact(a);
-        expect((await backend.artifactsByIds([a.id]))[0]!.metadata).toEqual(expected);
+        await backend.stores.artifacts.insert(a, clock.iso());
+        expect((await backend.stores.artifacts.byIds([a.id], clock.iso()))[0]!.metadata).toEqual(expected);
 
 
         const patched = await backend.updateSession(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() });
@@ -1050,8 +775,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const deep = nested(64);
         const s = await session({ metadata: { deep } });
         expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ deep });
-        await backend.putState({ sessionId: s.id, data: deep, updatedAt: clock.iso() });
-        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(deep);
+        await backend.stores.state.put({ sessionId: s.id, data: deep, updatedAt: clock.iso() }, clock.iso());
+        expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(deep);
       });
 
       it('names and ids keep unicode, quotes and backslashes, and filter by exact value', async () => {
@@ -1059,11 +784,11 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         for (const text of NASTY_STRINGS.filter((t) => t !== '' && !t.includes('\u0000'))) {
           const s = await session({ agentName: text, userId: text });
           const a = artifact(s.id, { name: text, type: text, path: text });
-          await backend.insertArtifact(a);
+          await backend.stores.artifacts.insert(a, clock.iso());
 
           expect(await backend.sessionsByIds([s.id])).toEqual([s]);
           expect(await backend.listSessions({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
-          expect(await backend.artifactsByIds([a.id])).toEqual([a]);
+          expect(await backend.stores.artifacts.byIds([a.id], clock.iso())).toEqual([a]);
         }
         // wildcards and case are not interpreted: only the exact value matches
         expect(await backend.listSessions({ agentName: '%' }, { limit: 10 })).toEqual([]);
@@ -1076,8 +801,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(big.length).toBeGreaterThan(100_000);
         const data = { chunks: Array.from({ length: 200 }, (_, i) => ({ i, text: big.slice(i, i + 1000) })) };
         expect(JSON.stringify(data).length).toBeGreaterThan(100_000);
-        await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
-        expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
+        await backend.stores.state.put({ sessionId: s.id, data, updatedAt: clock.iso() }, clock.iso());
+        expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(viaJson(data));
       });
 
       it('any JSON value (any string units, lone surrogates and NUL included) round-trips through state (property)', async () => {
@@ -1085,8 +810,8 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await fc.assert(
           fc.asyncProperty(fc.jsonValue({ maxDepth: 6, stringUnit: 'binary' }), async (value) => {
             const data = value as Json;
-            await backend.putState({ sessionId: s.id, data, updatedAt: clock.iso() });
-            expect((await backend.statesBySessionIds([s.id]))[0]!.data).toEqual(viaJson(data));
+            await backend.stores.state.put({ sessionId: s.id, data, updatedAt: clock.iso() }, clock.iso());
+            expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(viaJson(data));
           }),
           { numRuns: RUNS * 2 },
         );

@@ -31,11 +31,11 @@ async function expectMigrated(backend: StorageBackend): Promise<void> {
     ['msg_old1', 1, null],
     ['msg_old2', 2, null],
   ]);
-  expect(await backend.statesBySessionIds(['session_old'])).toEqual([{ sessionId: 'session_old', data: { step: 7 }, updatedAt: T, version: 1 }]);
+  expect(await backend.stores.state.bySessionIdsIncludingExpired(['session_old'])).toEqual([{ sessionId: 'session_old', data: { step: 7 }, updatedAt: T, version: 1 }]);
 
   const clock = new ManualClock();
   const storage = new Storage(backend, clock, createIdGenerator(clock));
-  expect(await storage.setState('session_old', { step: 8 }, 1)).toMatchObject({ version: 2 });
+  expect(await storage.state.set('session_old', { step: 8 }, 1)).toMatchObject({ version: 2 });
   const [keyed] = await storage.history.addMany('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }]);
   expect(keyed).toMatchObject({ seq: 3, idempotencyKey: 'k' });
   expect(await storage.history.addMany('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }])).toEqual([keyed]);

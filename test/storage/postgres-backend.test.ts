@@ -55,7 +55,7 @@ describe('PostgresBackend change feed order', () => {
       const writers = Promise.all(
         sessions.map(async (s, w) => {
           for (let i = 0; i < 40; i++) {
-            if (i % 4 === 0) await storage.setState(s.id, { i });
+            if (i % 4 === 0) await storage.state.set(s.id, { i });
             else await storage.history.add({ sessionId: s.id, role: 'user', content: `${w}-${i}`, metadata: {} });
           }
         }),

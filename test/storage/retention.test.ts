@@ -97,8 +97,8 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
     it('hides an expired session on every read and refuses every write, before any sweep', async () => {
       const s = await storage.createSession(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
       const [m] = await storage.history.addMany(s.id, [msg('one')]);
-      await storage.setState(s.id, { a: 1 });
-      const a = await storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.state.set(s.id, { a: 1 });
+      const a = await storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       const fork = await storage.forkSession(s.id, m!.id);
       const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
       await storage.updateSession(child.session.id, update({ ttlSeconds: 10 }));
@@ -117,23 +117,23 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect((await storage.history.pages([s.id, fork.session.id], all)).get(s.id)).toEqual([]);
       expect((await storage.history.counts([s.id])).get(s.id)).toBe(0);
       await expect(storage.history.get(m!.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.getState(s.id)).rejects.toThrow(NotFoundError);
-      expect(await storage.statesBySessionIds([s.id])).toEqual([]);
-      await expect(storage.getArtifact(a.id)).rejects.toThrow(NotFoundError);
-      expect(await storage.artifacts(s.id, all)).toEqual([]);
-      expect((await storage.artifactCounts([s.id])).get(s.id)).toBe(0);
+      await expect(storage.state.get(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.state.bySessionIds([s.id])).toEqual([]);
+      await expect(storage.artifacts.get(a.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.artifacts.list(s.id, all)).toEqual([]);
+      expect((await storage.artifacts.counts([s.id])).get(s.id)).toBe(0);
       expect(await storage.forks(s.id, all)).toEqual([]);
       expect((await storage.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
       expect((await storage.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
 
       await expect(storage.history.addMany(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
       await expect(storage.history.addMany(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
-      await expect(storage.setState(s.id, { a: 2 })).rejects.toThrow(NotFoundError);
-      await expect(storage.setState(s.id, { a: 2 }, 1)).rejects.toThrow(NotFoundError);
-      await expect(storage.patchState(s.id, { b: 1 })).rejects.toThrow(NotFoundError);
-      await expect(storage.deleteState(s.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
-      await expect(storage.deleteArtifact(a.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.state.set(s.id, { a: 2 })).rejects.toThrow(NotFoundError);
+      await expect(storage.state.set(s.id, { a: 2 }, 1)).rejects.toThrow(NotFoundError);
+      await expect(storage.state.patch(s.id, { b: 1 })).rejects.toThrow(NotFoundError);
+      await expect(storage.state.delete(s.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
+      await expect(storage.artifacts.delete(a.id)).rejects.toThrow(NotFoundError);
       await expect(storage.updateSession(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
       await expect(storage.forkSession(s.id, m!.id)).rejects.toThrow(NotFoundError);
       await expect(storage.deleteSession(s.id)).rejects.toThrow(NotFoundError);
@@ -141,8 +141,8 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
       // Nothing was written: the rows are all still there, for the sweeper to remove.
       expect((await backend.stores.history.countsIncludingExpired([s.id])).get(s.id)).toBe(1);
-      expect(await backend.statesBySessionIds([s.id])).toMatchObject([{ data: { a: 1 }, version: 1 }]);
-      expect(await backend.artifactsByIds([a.id])).toHaveLength(1);
+      expect(await backend.stores.state.bySessionIdsIncludingExpired([s.id])).toMatchObject([{ data: { a: 1 }, version: 1 }]);
+      expect((await backend.stores.artifacts.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual([a]);
 
       // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.
       const report = await storage.runRetention(policy());

@@ -88,8 +88,8 @@ describe('SqliteBackend on a file', () => {
       { role: 'user', content: 'hello', metadata: {} },
       { role: 'assistant', content: 'hi', metadata: {} },
     ]);
-    const state = await storage.setState(session.id, { step: 3 });
-    const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+    const state = await storage.state.set(session.id, { step: 3 });
+    const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
     const metrics = await storage.metrics.record([
       { entityType: 'agent', entityName: 'planner', sessionId: session.id, metricName: 'm', value: 1.5, timestamp: null, labels: {} },
     ]);
@@ -99,8 +99,8 @@ describe('SqliteBackend on a file', () => {
     const reopened = open();
     expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
     expect((await reopened.stores.history.pagesIncludingExpired([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
-    expect(await reopened.statesBySessionIds([session.id])).toEqual([state]);
-    expect(await reopened.artifactsByIds([artifact.id])).toEqual([artifact]);
+    expect(await reopened.stores.state.bySessionIds([session.id], clock.iso())).toEqual([state]);
+    expect(await reopened.stores.artifacts.byIds([artifact.id], clock.iso())).toEqual([artifact]);
     expect(await reopened.stores.metrics.list({}, { limit: 10 })).toEqual(metrics);
     expect(await new SqlCacheStore(reopened.runner).getCacheEntry('k')).toEqual(entry);
     // the per-session sequence survives too: no seq is handed out twice
@@ -188,13 +188,13 @@ describe('SqliteBackend on a file', () => {
           artifacts: [],
         }),
         storage.history.addMany(session.id, [{ role: 'assistant', content: 'b', metadata: {} }]),
-        storage.setState(session.id, { step: 2 }),
+        storage.state.set(session.id, { step: 2 }),
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
       const history = await storage.history.list(session.id, { limit: 100 });
       expect(history.map((m) => [m.seq, m.content])).toEqual([[1, 'first'], [2, 'a'], [3, 'b']]);
-      expect((await storage.getState(session.id)).data).toEqual({ step: 2 });
+      expect((await storage.state.get(session.id)).data).toEqual({ step: 2 });
       // Acknowledged means committed: another connection sees all of it right away.
       expect(raw().prepare('SELECT COUNT(*) AS n FROM history').get()).toEqual({ n: 3 });
     });

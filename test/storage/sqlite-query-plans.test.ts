@@ -26,9 +26,9 @@ describe('SQLite query plans', () => {
       sessions.push(s);
       const [m] = await storage.history.addMany(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
       await storage.history.get(m!.id);
-      await storage.setState(s.id, { i });
-      const a = await storage.createArtifact({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
-      await storage.getArtifact(a.id);
+      await storage.state.set(s.id, { i });
+      const a = await storage.artifacts.create({ sessionId: s.id, name: 'a', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.artifacts.get(a.id);
       await storage.metrics.record([{ entityType: 'agent', entityName: `agent${i}`, sessionId: s.id, metricName: 'latency', value: i, timestamp: null, labels: {} }]);
     }
     const ids = sessions.map((s) => s.id);
@@ -38,10 +38,10 @@ describe('SQLite query plans', () => {
       await storage.history.pages(ids, slice);
     }
     await storage.history.counts(ids);
-    await storage.statesBySessionIds(ids);
-    await storage.artifactPages(ids, { limit: 10, after: 'artifact_0' });
-    await storage.artifacts(ids[0]!, { limit: 10 });
-    await storage.artifactCounts(ids);
+    await storage.state.bySessionIds(ids);
+    await storage.artifacts.pages(ids, { limit: 10, after: 'artifact_0' });
+    await storage.artifacts.list(ids[0]!, { limit: 10 });
+    await storage.artifacts.counts(ids);
     for (const filter of [{}, { agentName: 'agent0' }, { userId: 'u1' }, { status: 'active' as const }, { agentName: 'agent1', status: 'ended' as const }]) {
       await storage.listSessions(filter, { limit: 10, after: ids[2] });
       await storage.countSessions(filter);
@@ -62,8 +62,8 @@ describe('SQLite query plans', () => {
     const named = { role: 'user' as const, content: 'named', metadata: {}, id: 'msg_named', idempotencyKey: 'k1' };
     await storage.history.addMany(ids[0]!, [named]);
     await storage.history.addMany(ids[0]!, [named, { ...named, id: null, idempotencyKey: 'k2' }]);
-    await storage.setState(ids[0]!, { v: 2 }, 1);
-    await storage.patchState(ids[0]!, { w: 1 });
+    await storage.state.set(ids[0]!, { v: 2 }, 1);
+    await storage.state.patch(ids[0]!, { w: 1 });
     const fork = await storage.forkSession(ids[0]!, 'msg_named');
     for (const slice of [{ limit: 10 }, { limit: 10, after: 'session_0' }, { limit: 10, fromEnd: true }]) {
       await storage.forkPages(ids, slice);
@@ -77,8 +77,8 @@ describe('SQLite query plans', () => {
     clock.advance(5000);
     await storage.cache.cleanup();
     await storage.history.clear(ids[1]!);
-    await storage.deleteArtifact((await storage.artifacts(ids[2]!, { limit: 1 }))[0]!.id);
-    await storage.deleteState(ids[2]!);
+    await storage.artifacts.delete((await storage.artifacts.list(ids[2]!, { limit: 1 }))[0]!.id);
+    await storage.state.delete(ids[2]!);
     await storage.deleteSession(ids[2]!);
     // retention: the sweeper's walks (first batch and a later one) and its guarded writes
     await storage.updateSession(ids[1]!, { ttlSeconds: 1 });

@@ -50,7 +50,7 @@ describe('Storage (domain operations)', () => {
       expect(message!.timestamp).toBe('2026-03-04T05:06:08.089Z');
 
       clock.advance(1000);
-      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 3, metadata: {} });
+      const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 3, metadata: {} });
       expect(artifact.id).toMatch(new RegExp(`^artifact_${ID_BODY}$`));
       expect(artifact.createdAt).toBe('2026-03-04T05:06:09.089Z');
 
@@ -62,15 +62,15 @@ describe('Storage (domain operations)', () => {
       expect(metric!.timestamp).toBe('2026-03-04T05:06:10.089Z');
 
       clock.advance(1000);
-      const state = await storage.setState(session.id, { x: 1 });
+      const state = await storage.state.set(session.id, { x: 1 });
       expect(state).toEqual({ sessionId: session.id, data: { x: 1 }, updatedAt: '2026-03-04T05:06:11.089Z', version: 1 });
 
       // what the operations return is what is stored
       expect(await storage.getSession(session.id)).toEqual(session);
       expect(await storage.history.get(message!.id)).toEqual(message);
-      expect(await storage.getArtifact(artifact.id)).toEqual(artifact);
+      expect(await storage.artifacts.get(artifact.id)).toEqual(artifact);
       expect(await storage.metrics.list({}, { limit: 10 })).toEqual([metric]);
-      expect(await storage.getState(session.id)).toEqual(state);
+      expect(await storage.state.get(session.id)).toEqual(state);
     });
 
     it('ids made in the same millisecond still sort in creation order', async () => {
@@ -127,41 +127,41 @@ describe('Storage (domain operations)', () => {
       await expectNotFound(storage.history.addMany('session_unknown', [{ role: 'user', content: 'x', metadata: {} }]), 'Session');
       await expectNotFound(storage.history.add({ sessionId: 'session_unknown', role: 'user', content: 'x', metadata: {} }), 'Session');
       await expectNotFound(storage.history.get('msg_unknown'), 'Message');
-      await expectNotFound(storage.setState('session_unknown', { x: 1 }), 'Session');
-      await expectNotFound(storage.getState(session.id), 'State');
-      await expectNotFound(storage.getState('session_unknown'), 'State');
-      await expectNotFound(storage.deleteState(session.id), 'State');
-      await expectNotFound(storage.createArtifact({ sessionId: 'session_unknown', name: 'n', type: 't', path: '/p', size: 1, metadata: {} }), 'Session');
-      await expectNotFound(storage.getArtifact('artifact_unknown'), 'Artifact');
-      await expectNotFound(storage.deleteArtifact('artifact_unknown'), 'Artifact');
+      await expectNotFound(storage.state.set('session_unknown', { x: 1 }), 'Session');
+      await expectNotFound(storage.state.get(session.id), 'State');
+      await expectNotFound(storage.state.get('session_unknown'), 'State');
+      await expectNotFound(storage.state.delete(session.id), 'State');
+      await expectNotFound(storage.artifacts.create({ sessionId: 'session_unknown', name: 'n', type: 't', path: '/p', size: 1, metadata: {} }), 'Session');
+      await expectNotFound(storage.artifacts.get('artifact_unknown'), 'Artifact');
+      await expectNotFound(storage.artifacts.delete('artifact_unknown'), 'Artifact');
       // and none of the failed writes left anything behind
       expect(await storage.countSessions({})).toBe(1);
       expect(await backend.stores.history.countsIncludingExpired(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
-      expect(await backend.statesBySessionIds(['session_unknown'])).toEqual([]);
-      expect(await backend.artifactCounts(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
+      expect(await backend.stores.state.bySessionIds(['session_unknown'], clock.iso())).toEqual([]);
+      expect(await backend.stores.artifacts.counts(['session_unknown'], clock.iso())).toEqual(new Map([['session_unknown', 0]]));
     });
 
     it('a deleted session and everything in it reads as not found', async () => {
       const session = await newSession();
       const [message] = await storage.history.addMany(session.id, [{ role: 'user', content: 'x', metadata: {} }]);
-      await storage.setState(session.id, 1);
-      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.state.set(session.id, 1);
+      const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       await storage.deleteSession(session.id);
       await expectNotFound(storage.getSession(session.id), 'Session');
       await expectNotFound(storage.history.get(message!.id), 'Message');
-      await expectNotFound(storage.getState(session.id), 'State');
-      await expectNotFound(storage.getArtifact(artifact.id), 'Artifact');
+      await expectNotFound(storage.state.get(session.id), 'State');
+      await expectNotFound(storage.artifacts.get(artifact.id), 'Artifact');
       await expectNotFound(storage.deleteSession(session.id), 'Session');
     });
 
     it('deletes state and artifacts once', async () => {
       const session = await newSession();
-      await storage.setState(session.id, 'x');
-      await storage.deleteState(session.id);
-      await expectNotFound(storage.deleteState(session.id), 'State');
-      const artifact = await storage.createArtifact({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
-      await storage.deleteArtifact(artifact.id);
-      await expectNotFound(storage.deleteArtifact(artifact.id), 'Artifact');
+      await storage.state.set(session.id, 'x');
+      await storage.state.delete(session.id);
+      await expectNotFound(storage.state.delete(session.id), 'State');
+      const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
+      await storage.artifacts.delete(artifact.id);
+      await expectNotFound(storage.artifacts.delete(artifact.id), 'Artifact');
     });
   });
 

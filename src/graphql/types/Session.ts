@@ -6,10 +6,10 @@ import { builder, enumValues } from '../builder.js';
 import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../pagination.js';
 import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
-import { Artifact, ArtifactConnection } from './Artifact.js';
+import { Artifact, ArtifactConnection } from '../../modules/artifacts/graphql.js';
 import { Message, MessageConnection } from '../../modules/history/graphql.js';
 import { Metric, MetricConnection } from '../../modules/metrics/graphql.js';
-import { State } from './State.js';
+import { State } from '../../modules/state/graphql.js';
 
 export const SessionStatus = builder.enumType('SessionStatus', { values: enumValues(SESSION_STATUSES) });
 

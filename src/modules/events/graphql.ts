@@ -4,11 +4,11 @@ import { shortText } from '../../domain/inputs.js';
 import { endReason } from '../../http/event-streams.js';
 import { builder } from '../../graphql/builder.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { Artifact } from '../../graphql/types/Artifact.js';
+import { Artifact } from '../artifacts/graphql.js';
 import { Message } from '../history/graphql.js';
 import { Metric } from '../metrics/graphql.js';
 import { Session } from '../../graphql/types/Session.js';
-import { State } from '../../graphql/types/State.js';
+import { State } from '../state/graphql.js';
 import { parsed } from '../../graphql/validation.js';
 import type { EventStream } from './stream.js';
 

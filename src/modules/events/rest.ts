@@ -2,13 +2,13 @@ import { type DomainError, ValidationError } from '../../domain/errors.js';
 import { encodeEventCursor, type StoredEvent } from '../../domain/events.js';
 import { callerOf } from '../../http/auth.js';
 import { endReason, type EventStreams } from '../../http/event-streams.js';
-import { artifactToWire } from '../../rest/artifacts.js';
+import { artifactToWire } from '../artifacts/rest.js';
 import { messageToWire } from '../history/rest.js';
 import { HttpError } from '../../rest/http.js';
 import { metricToWire } from '../metrics/rest.js';
 import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 import { sessionToWire } from '../../rest/sessions.js';
-import { stateToWire } from '../../rest/state.js';
+import { stateToWire } from '../state/rest.js';
 
 /**
  * An event in the REST wire format: snake_case, the records as the other REST routes show them.

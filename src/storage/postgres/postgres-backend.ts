@@ -11,7 +11,6 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
-  NewState,
   ParentLink,
   RetentionKey,
   RetentionRule,
@@ -26,8 +25,9 @@ import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { PostgresListen } from '../../modules/events/postgres-listen.js';
 import { EventWaiters } from '../../modules/events/waiters.js';
-import { openStores, type Stores } from '../stores.js';
 import { codecs } from '../../db/codec.js';
+import { artifactFromRow } from '../../modules/artifacts/store.js';
+import { openStores, type Stores } from '../stores.js';
 import { contentEncoding, encodeContent, messageOf } from '../../modules/history/messages.js';
 
 export interface PostgresOptions {
@@ -466,121 +466,10 @@ export class PostgresBackend implements StorageBackend {
     return rowCount ?? 0;
   }
 
-  // --- state ----------------------------------------------------------------------------------
-
-  async statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]> {
-    return (await this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds, liveFilters(liveAt, (p, at) => liveOwner('state.session_id', p, at)))).map(toState);
-  }
-
-  async putState(s: NewState, liveAt?: string): Promise<State | null> {
-    let stored: State | null = null;
-    const exists = await this.ifSessionExists(() =>
-      this.transaction(async (client) => {
-        // No row when the session is expired at liveAt ($4 null: every session is live).
-        const { rows } = await this.query(
-          'putState',
-          `INSERT INTO state (session_id, data, updated_at, version)
-           SELECT $1, $2, $3, 1 WHERE $4::timestamptz IS NULL
-             OR EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND (expires_at IS NULL OR expires_at > $4::timestamptz))
-           ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
-           RETURNING version, (SELECT agent_name FROM sessions WHERE id = $1) AS agent_name`,
-          [s.sessionId, JSON.stringify(s.data), s.updatedAt, liveAt ?? null],
-          client,
-        );
-        if (!rows[0]) return;
-        stored = { ...s, version: Number(rows[0].version) };
-        await this.appendLegacyEvents(client, eventsOf.stateWritten(rows[0].agent_name as string, stored));
-      }),
-    );
-    return exists ? stored : null;
-  }
-
-  /**
-   * Read-modify-write in one transaction: the state row is locked (`FOR UPDATE`) while `change`
-   * runs, so every other write of it waits. Without a row, the session is locked against deletion
-   * and the state inserted; should another writer create it first, the insert does nothing and the
-   * whole step is tried again, this time against that writer's state.
-   */
-  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null> {
-    for (let attempt = 0; attempt < MODIFY_ATTEMPTS; attempt++) {
-      let stored: State | null | undefined;
-      const exists = await this.ifSessionExists(async () => {
-        stored = await this.transaction(async (client): Promise<State | null | undefined> => {
-          if (liveAt !== undefined) {
-            const p = new Params();
-            const alive = await this.query('sessionLive', `SELECT 1 FROM sessions WHERE id = ${p.add(sessionId, 'text')} AND ${live(p, liveAt)}`, p.values, client);
-            if (alive.rows.length === 0) return null;
-          }
-          // The session's agent comes with the lock: its events need it, and a round trip less
-          // while the state is locked.
-          const { rows } = await this.query(
-            'lockState',
-            'SELECT state.*, (SELECT agent_name FROM sessions WHERE id = $1) AS agent_name FROM state WHERE session_id = $1 FOR UPDATE',
-            [sessionId],
-            client,
-          );
-          const current = rows[0] ? toState(rows[0]) : null;
-          let agentName = rows[0]?.agent_name as string | undefined;
-          if (!current) {
-            const session = await this.query('lockSessionForState', 'SELECT agent_name FROM sessions WHERE id = $1 FOR KEY SHARE', [sessionId], client);
-            if (session.rows.length === 0) return null;
-            agentName = session.rows[0]!.agent_name as string;
-          }
-          const data = change(current);
-          const version = (current?.version ?? 0) + 1;
-          const state = { sessionId, data, updatedAt, version };
-          const events = eventsOf.stateWritten(agentName!, state);
-          const written = current
-            ? await this.writeWithEvents(
-                'updateState',
-                'UPDATE state SET data = $2, updated_at = $3, version = $4 WHERE session_id = $1 RETURNING 1',
-                [sessionId, JSON.stringify(data), updatedAt, version],
-                events,
-                client,
-              )
-            : await this.writeWithEvents(
-                'createState',
-                'INSERT INTO state (session_id, data, updated_at, version) VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING RETURNING 1',
-                [sessionId, JSON.stringify(data), updatedAt, version],
-                events,
-                client,
-              );
-          if (written !== 1) return undefined; // created meanwhile
-          return state;
-        });
-      });
-      if (!exists) return null;
-      if (stored !== undefined) return stored;
-    }
-    throw new UnavailableError('The state is being created and deleted too quickly to be written; retry shortly', 1);
-  }
-
-  async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
-    const p = new Params();
-    const where = [`session_id = ${p.add(sessionId, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('state.session_id', q, at))(p)];
-    return this.transaction(async (client) => {
-      const { rowCount } = await this.query('deleteState', `DELETE FROM state WHERE ${where.join(' AND ')}`, p.values, client);
-      if (!rowCount) return false;
-      await this.appendLegacyEvents(client, eventsOf.stateDeleted((await this.sessionAbout(sessionId, client))!));
-      return true;
-    });
-  }
-
   /** The id and agent of a session (for its events), or null. */
   private async sessionAbout(id: string, client: pg.PoolClient): Promise<{ id: string; agentName: string } | null> {
     const { rows } = await this.query('sessionAbout', 'SELECT agent_name FROM sessions WHERE id = $1', [id], client);
     return rows[0] ? { id, agentName: rows[0].agent_name as string } : null;
-  }
-
-  /** Runs an insert whose foreign key names a session; false when that session does not exist. */
-  private async ifSessionExists(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) return false;
-      throw error;
-    }
   }
 
   // --- forks ----------------------------------------------------------------------------------
@@ -674,58 +563,6 @@ export class PostgresBackend implements StorageBackend {
 
   async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
     return this.countsBySession('forkCounts', 'sessions', sessionIds, liveFilters(liveAt, live), 'parent_id', liveAt);
-  }
-
-  // --- artifacts ------------------------------------------------------------------------------
-
-  async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
-    let inserted = false;
-    const exists = await this.ifSessionExists(() =>
-      this.transaction(async (client) => {
-        // No row when the session is expired at liveAt ($9 null: every session is live).
-        const { rows } = await this.query(
-          'insertArtifact',
-          `INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9::timestamptz IS NULL
-             OR EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND (expires_at IS NULL OR expires_at > $9::timestamptz))
-           RETURNING (SELECT agent_name FROM sessions WHERE id = $2) AS agent_name`,
-          [a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata), liveAt ?? null],
-          client,
-        );
-        if (!rows[0]) return;
-        inserted = true;
-        await this.appendLegacyEvents(client, eventsOf.artifactInserted(rows[0].agent_name as string, a));
-      }),
-    );
-    return exists && inserted;
-  }
-
-  async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
-    return (await this.byIds('artifactsByIds', 'artifacts', 'id', ids, liveFilters(liveAt, (p, at) => liveOwner('artifacts.session_id', p, at)))).map(toArtifact);
-  }
-
-  async artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>> {
-    return mapValues(await this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, () => [], slice, (id) => [id], liveAt), toArtifact);
-  }
-
-  async artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('artifactCounts', 'artifacts', sessionIds, () => [], 'session_id', liveAt);
-  }
-
-  async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
-    const p = new Params();
-    const where = [`id = ${p.add(id, 'text')}`, ...liveFilters(liveAt, (q, at) => liveOwner('artifacts.session_id', q, at))(p)];
-    return this.transaction(async (client) => {
-      const { rows } = await this.query(
-        'deleteArtifact',
-        `DELETE FROM artifacts WHERE ${where.join(' AND ')} RETURNING *, (SELECT agent_name FROM sessions s WHERE s.id = artifacts.session_id) AS agent_name`,
-        p.values,
-        client,
-      );
-      if (!rows[0]) return false;
-      await this.appendLegacyEvents(client, eventsOf.artifactDeleted(rows[0].agent_name as string, toArtifact(rows[0])));
-      return true;
-    });
   }
 
   // --- change feed ----------------------------------------------------------------------------
@@ -875,9 +712,6 @@ function notifyPayload(events: readonly NewEvent[]): string {
 const IMPORT_CHUNK = 1000;
 
 const UNIQUE_VIOLATION = '23505';
-const FOREIGN_KEY_VIOLATION = '23503';
-/** Rounds of `modifyState` against a state created (and deleted) by others meanwhile. */
-const MODIFY_ATTEMPTS = 10;
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -922,19 +756,9 @@ function toSession(r: Row): Session {
 /** The history module's decoder: the one place that reads a message row (fork copies read them too). */
 const toMessage = (r: Row): Message => messageOf(r, codecs.postgres);
 
+const toArtifact = (r: Row): Artifact => artifactFromRow(r, codecs.postgres);
+
 function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: r.data as Json, updatedAt: iso(r.updated_at), version: Number(r.version) };
 }
 
-function toArtifact(r: Row): Artifact {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    name: r.name as string,
-    type: r.type as string,
-    path: r.path as string,
-    size: Number(r.size),
-    createdAt: iso(r.created_at),
-    metadata: r.metadata as JsonObject,
-  };
-}

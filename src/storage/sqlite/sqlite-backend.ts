@@ -12,7 +12,6 @@ import type {
   ForkOutcome,
   ForkSource,
   ImportCounts,
-  NewState,
   ParentLink,
   RetentionKey,
   RetentionRule,
@@ -27,8 +26,9 @@ import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { SqlitePoll } from '../../modules/events/sqlite-poll.js';
 import { EventWaiters } from '../../modules/events/waiters.js';
-import { openStores, type Stores } from '../stores.js';
 import { codecs } from '../../db/codec.js';
+import { artifactFromRow } from '../../modules/artifacts/store.js';
+import { openStores, type Stores } from '../stores.js';
 import { messageOf } from '../../modules/history/messages.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
@@ -490,117 +490,10 @@ export class SqliteBackend implements StorageBackend {
     ).changes;
   }
 
-  // --- state ----------------------------------------------------------------------------------
-
-  async statesBySessionIds(sessionIds: readonly string[], liveAt?: string): Promise<State[]> {
-    return this.byIds('statesBySessionIds', 'state', 'session_id', sessionIds, { fragment: liveOwner('state.session_id'), liveAt }).map(toState);
-  }
-
-  async putState(s: NewState, liveAt?: string): Promise<State | null> {
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(s.sessionId, liveAt)) return null;
-      let row: Row | undefined;
-      const exists = this.ifSessionExists(() => {
-        row = this.get(
-          'putState',
-          `INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, 1)
-           ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = state.version + 1
-           RETURNING version`,
-          s.sessionId, JSON.stringify(s.data), s.updatedAt,
-        );
-      });
-      if (!exists) return null;
-      const state = { ...s, version: Number(row!.version) };
-      this.appendLegacyEvents(eventsOf.stateWritten(this.sessionAbout(s.sessionId)!.agentName, state));
-      return state;
-    });
-  }
-
-  async modifyState(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt?: string): Promise<State | null> {
-    // Read, check and write in one synchronous write: nothing can come between them.
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(sessionId, liveAt)) return null;
-      const row = this.get('currentState', 'SELECT * FROM state WHERE session_id = ?', sessionId);
-      const current = row ? toState(row) : null;
-      if (!current && !this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId)) return null;
-      const data = change(current);
-      const version = (current?.version ?? 0) + 1;
-      this.run(
-        'writeState',
-        `INSERT INTO state (session_id, data, updated_at, version) VALUES (?, ?, ?, ?)
-         ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, version = excluded.version`,
-        sessionId, JSON.stringify(data), updatedAt, version,
-      );
-      const state = { sessionId, data, updatedAt, version };
-      this.appendLegacyEvents(eventsOf.stateWritten(this.sessionAbout(sessionId)!.agentName, state));
-      return state;
-    });
-  }
-
-  async deleteState(sessionId: string, liveAt?: string): Promise<boolean> {
-    const [live, params] = liveFilter(liveOwner('state.session_id'), liveAt);
-    return this.write(() => {
-      if (this.run('deleteState', `DELETE FROM state WHERE ${['session_id = ?', ...live].join(' AND ')}`, sessionId, ...params).changes === 0) return false;
-      this.appendLegacyEvents(eventsOf.stateDeleted(this.sessionAbout(sessionId)!));
-      return true;
-    });
-  }
-
   /** The id and agent of a session (for its events), or null. */
   private sessionAbout(id: string): { id: string; agentName: string } | null {
     const row = this.get('sessionAbout', 'SELECT agent_name FROM sessions WHERE id = ?', id);
     return row ? { id, agentName: row.agent_name as string } : null;
-  }
-
-  /** Runs an insert whose foreign key names a session; false when that session does not exist. */
-  private ifSessionExists(write: () => unknown): boolean {
-    try {
-      write();
-      return true;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
-      throw error;
-    }
-  }
-
-  // --- artifacts ------------------------------------------------------------------------------
-
-  async insertArtifact(a: Artifact, liveAt?: string): Promise<boolean> {
-    return this.write(() => {
-      if (liveAt !== undefined && !this.sessionLive(a.sessionId, liveAt)) return false;
-      const inserted = this.ifSessionExists(() =>
-        this.run(
-          'insertArtifact',
-          'INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          a.id, a.sessionId, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
-        ),
-      );
-      if (inserted) this.appendLegacyEvents(eventsOf.artifactInserted(this.sessionAbout(a.sessionId)!.agentName, a));
-      return inserted;
-    });
-  }
-
-  async artifactsByIds(ids: readonly string[], liveAt?: string): Promise<Artifact[]> {
-    return this.byIds('artifactsByIds', 'artifacts', 'id', ids, { fragment: liveOwner('artifacts.session_id'), liveAt }).map(toArtifact);
-  }
-
-  async artifactPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Artifact[]>> {
-    return mapValues(this.slicesBySession('artifactPages', ARTIFACTS, sessionIds, [], [], slice, (id) => [id], liveAt), toArtifact);
-  }
-
-  async artifactCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('artifactCounts', 'artifacts', sessionIds, [], [], 'session_id', liveAt);
-  }
-
-  async deleteArtifact(id: string, liveAt?: string): Promise<boolean> {
-    const [live, params] = liveFilter(liveOwner('artifacts.session_id'), liveAt);
-    return this.write(() => {
-      const row = this.get('deleteArtifact', `DELETE FROM artifacts WHERE ${['id = ?', ...live].join(' AND ')} RETURNING *`, id, ...params);
-      if (!row) return false;
-      const artifact = toArtifact(row);
-      this.appendLegacyEvents(eventsOf.artifactDeleted(this.sessionAbout(artifact.sessionId)!.agentName, artifact));
-      return true;
-    });
   }
 
   // --- change feed ----------------------------------------------------------------------------
@@ -721,19 +614,9 @@ function toSession(r: Row): Session {
 /** The history module's decoder: the one place that reads a message row (fork copies read them too). */
 const toMessage = (r: Row): Message => messageOf(r, codecs.sqlite);
 
+const toArtifact = (r: Row): Artifact => artifactFromRow(r, codecs.sqlite);
+
 function toState(r: Row): State {
   return { sessionId: r.session_id as string, data: json(r.data), updatedAt: r.updated_at as string, version: Number(r.version) };
 }
 
-function toArtifact(r: Row): Artifact {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    name: r.name as string,
-    type: r.type as string,
-    path: r.path as string,
-    size: Number(r.size),
-    createdAt: r.created_at as string,
-    metadata: jsonObj(r.metadata),
-  };
-}

@@ -1,9 +1,9 @@
-import { VersionConflictError } from '../domain/errors.js';
-import { parseInput, setStateInput, statePatch } from '../domain/inputs.js';
-import type { State } from '../domain/records.js';
-import type { ExpectedVersion } from '../domain/state.js';
-import { HttpError, json, parseWire } from './http.js';
-import { requireParam, type Route, type RouteDeps } from './routes.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import { parseInput, setStateInput, statePatch } from '../../domain/inputs.js';
+import type { State } from '../../domain/records.js';
+import { HttpError, json, parseWire } from '../../rest/http.js';
+import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
+import type { ExpectedVersion } from './service.js';
 
 export function stateToWire(s: State) {
   // `version` is not in the original service: the state's version, as in its ETag (docs/concurrency.md).
@@ -56,7 +56,7 @@ export function stateRoutes(): Route[] {
       method: 'GET',
       path: '/storage/state/:session_id',
       handler: async (req) => {
-        const state = await req.storage.getState(requireParam(req.params, 'session_id'));
+        const state = await req.storage.state.get(requireParam(req.params, 'session_id'));
         return json(200, stateToWire(state), { etag: etagOf(state.version) });
       },
     },
@@ -68,7 +68,7 @@ export function stateRoutes(): Route[] {
         const sessionId = requireParam(req.params, 'session_id');
         const expected = expectedVersionOf(req.request);
         const { data } = parseWire(setStateInput, await req.body(), 'body');
-        return conditional(() => req.storage.setState(sessionId, data, expected));
+        return conditional(() => req.storage.state.set(sessionId, data, expected));
       },
     },
     {
@@ -83,7 +83,7 @@ export function stateRoutes(): Route[] {
         }
         const expected = expectedVersionOf(req.request);
         const patch = parseInput(statePatch, await req.body());
-        return conditional(() => req.storage.patchState(sessionId, patch, expected));
+        return conditional(() => req.storage.state.patch(sessionId, patch, expected));
       },
     },
     {
@@ -91,7 +91,7 @@ export function stateRoutes(): Route[] {
       path: '/storage/state/:session_id',
       handler: async (req) => {
         const sessionId = requireParam(req.params, 'session_id');
-        await req.storage.deleteState(sessionId);
+        await req.storage.state.delete(sessionId);
         return json(200, { status: 'deleted', session_id: sessionId });
       },
     },

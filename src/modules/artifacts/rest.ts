@@ -1,8 +1,8 @@
-import { createArtifactInput } from '../domain/inputs.js';
-import { wholeByDefault } from '../domain/paging.js';
-import type { Artifact } from '../domain/records.js';
-import { json, parseWire, queryObject } from './http.js';
-import { pagingQuery, readListPage, requireParam, sessionIdQuery, type Route, type RouteDeps } from './routes.js';
+import { wholeByDefault } from '../../domain/paging.js';
+import type { Artifact } from '../../domain/records.js';
+import { json, parseWire, queryObject } from '../../rest/http.js';
+import { pagingQuery, readListPage, requireParam, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
+import { createArtifactInput } from './service.js';
 
 export function artifactToWire(a: Artifact) {
   return {
@@ -25,28 +25,28 @@ export function artifactRoutes({ config }: RouteDeps): Route[] {
     {
       method: 'POST',
       path: '/storage/artifacts',
-      handler: async (req) => json(200, artifactToWire(await req.storage.createArtifact(parseWire(createArtifactInput, await req.body(), 'body')))),
+      handler: async (req) => json(200, artifactToWire(await req.storage.artifacts.create(parseWire(createArtifactInput, await req.body(), 'body')))),
     },
     {
       method: 'GET',
       path: '/storage/artifacts',
       handler: async (req) => {
         const { sessionId, limit, offset } = parseWire(listQuery, queryObject(req.query), 'query');
-        const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.artifacts(sessionId, slice));
+        const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.artifacts.list(sessionId, slice));
         return json(200, page.rows.map(artifactToWire), page.headers);
       },
     },
     {
       method: 'GET',
       path: '/storage/artifacts/:id',
-      handler: async (req) => json(200, artifactToWire(await req.storage.getArtifact(requireParam(req.params, 'id')))),
+      handler: async (req) => json(200, artifactToWire(await req.storage.artifacts.get(requireParam(req.params, 'id')))),
     },
     {
       method: 'DELETE',
       path: '/storage/artifacts/:id',
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
-        await req.storage.deleteArtifact(id);
+        await req.storage.artifacts.delete(id);
         return json(200, { status: 'deleted', artifact_id: id });
       },
     },

@@ -1,7 +1,11 @@
-import { createArtifactInput } from '../../domain/inputs.js';
 import type { Artifact as ArtifactRecord } from '../../domain/records.js';
-import { builder } from '../builder.js';
-import { parsed } from '../validation.js';
+import { builder } from '../../graphql/builder.js';
+import { parsed } from '../../graphql/validation.js';
+import { createArtifactInput } from './service.js';
+
+// The artifacts' GraphQL type and root fields: each resolver parses its arguments and calls one
+// operation of the tenant's artifact service (`storage.artifacts`). A session's `artifacts`
+// connection is in the Session type, through the per-request loaders.
 
 export const Artifact = builder.objectRef<ArtifactRecord>('Artifact');
 
@@ -45,13 +49,13 @@ builder.mutationFields((t) => ({
   createArtifact: t.field({
     type: Artifact,
     args: { input: t.arg({ type: CreateArtifactInput, required: true, validate: { schema: createArtifactInput } }) },
-    resolve: (_root, args, { storage }) => storage.createArtifact(parsed(createArtifactInput, args.input)),
+    resolve: (_root, args, { storage }) => storage.artifacts.create(parsed(createArtifactInput, args.input)),
   }),
   deleteArtifact: t.id({
     description: 'Deletes an artifact; returns its id.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, { storage }) => {
-      await storage.deleteArtifact(id);
+      await storage.artifacts.delete(id);
       return id;
     },
   }),

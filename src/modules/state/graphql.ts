@@ -1,7 +1,11 @@
 import { expectedVersion, setStateInput, shortText, statePatch } from '../../domain/inputs.js';
 import type { State as StateRecord } from '../../domain/records.js';
-import { builder } from '../builder.js';
-import { parsed } from '../validation.js';
+import { builder } from '../../graphql/builder.js';
+import { parsed } from '../../graphql/validation.js';
+
+// The state's GraphQL type and root fields: each resolver parses its arguments and calls one
+// operation of the tenant's state service (`storage.state`). A session's `state` field is in the
+// Session type, through the per-request loaders.
 
 export const State = builder.objectRef<StateRecord>('State');
 
@@ -38,7 +42,7 @@ builder.mutationFields((t) => ({
     validate: { schema: setStateArgs },
     resolve: (_root, args, { storage }) => {
       const { sessionId, data, expectedVersion } = parsed(setStateArgs, args);
-      return storage.setState(sessionId, data, expectedVersion);
+      return storage.state.set(sessionId, data, expectedVersion);
     },
   }),
   patchState: t.field({
@@ -54,14 +58,14 @@ builder.mutationFields((t) => ({
     validate: { schema: patchStateArgs },
     resolve: (_root, args, { storage }) => {
       const { sessionId, patch, expectedVersion } = parsed(patchStateArgs, args);
-      return storage.patchState(sessionId, patch, expectedVersion);
+      return storage.state.patch(sessionId, patch, expectedVersion);
     },
   }),
   deleteState: t.id({
     description: 'Deletes the state of a session; returns the session id. A state set again afterwards starts at version 1.',
     args: { sessionId: t.arg.id({ required: true }) },
     resolve: async (_root, { sessionId }, { storage }) => {
-      await storage.deleteState(sessionId);
+      await storage.state.delete(sessionId);
       return sessionId;
     },
   }),

@@ -1,0 +1,211 @@
+import { type RawBuilder, sql } from 'kysely';
+import { codecs, type RowCodec } from '../../db/codec.js';
+import { inLiveSessions, liveOwner } from '../../db/live.js';
+import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
+import { inList, isForeignKeyViolation } from '../../db/portable.js';
+import { type Row, type Runner, tx } from '../../db/runner.js';
+import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
+import { eventsOf } from '../../domain/events.js';
+import type { JsonObject } from '../../domain/json.js';
+import type { Slice } from '../../domain/paging.js';
+import type { Artifact } from '../../domain/records.js';
+import type { AppendEvents } from '../events/append.js';
+
+/**
+ * Where artifact records live. Every method sees only the artifacts of sessions live at `liveAt`
+ * (an expired session's artifacts answer like an unknown session's); writes append their events in
+ * the same transaction.
+ */
+export interface ArtifactStore {
+  /** False (nothing written) when the session does not exist or is not live. */
+  insert(artifact: Artifact, liveAt: string): Promise<boolean>;
+  /** One statement however many ids. */
+  byIds(ids: readonly string[], liveAt: string): Promise<Artifact[]>;
+  /** The same page (by id) of each session's artifacts, in one statement; every id present. */
+  pages(sessionIds: readonly string[], slice: Slice<string>, liveAt: string): Promise<Map<string, Artifact[]>>;
+  counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>>;
+  /** False when there is no such artifact of a live session. */
+  delete(id: string, liveAt: string): Promise<boolean>;
+}
+
+/** What the export CLI reads: expired sessions' artifacts too. */
+export interface ArtifactsMaintenance {
+  pagesIncludingExpired(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>>;
+}
+
+/** Artifacts are listed in creation order: by id (ids grow with time). */
+const byId: Keyset<string> = { columns: ['id'], pgTypes: ['text'], desc: false, values: (id) => [id] };
+
+type ArtifactParams = { id: string; sessionId: string; name: string; type: string; path: string; size: number; createdAt: string; metadata: string };
+
+const statements = defineStatements({
+  // Written only when the session is live: no row, no artifact. Its agent comes back for the event.
+  insertArtifact: (db, p: Placeholders<ArtifactParams & { liveAt: string }>) =>
+    db
+      .insertInto('artifacts')
+      .columns(['id', 'session_id', 'name', 'type', 'path', 'size', 'created_at', 'metadata'])
+      .expression(
+        db
+          .selectNoFrom([
+            p('id').as('id'),
+            p('sessionId').as('session_id'),
+            p('name').as('name'),
+            p('type').as('type'),
+            p('path').as('path'),
+            p('size').as('size'),
+            p('createdAt').as('created_at'),
+            p('metadata').as('metadata'),
+          ])
+          .where(liveOwner(p('sessionId'), p('liveAt'))),
+      )
+      .returning(sql<string>`(SELECT agent_name FROM sessions WHERE id = ${p('sessionId')})`.as('agent_name')),
+
+  artifactsByIds: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
+    db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where(inList('id', p('ids'), dialect))
+      .where(liveOwner(sql.ref('artifacts.session_id'), p('liveAt'))),
+
+  artifactCounts: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
+    db
+      .selectFrom('artifacts')
+      .select([sql.ref('session_id').as('group_'), sql<number>`COUNT(*)`.as('n')])
+      .where(inLiveSessions('session_id', p('ids'), p('liveAt'), dialect))
+      .groupBy('session_id'),
+
+  deleteArtifact: (db, p: Placeholders<{ id: string; liveAt: string }>) =>
+    db
+      .deleteFrom('artifacts')
+      .where('id', '=', p('id'))
+      .where(liveOwner(sql.ref('artifacts.session_id'), p('liveAt')))
+      .returningAll()
+      .returning(sql<string>`(SELECT s.agent_name FROM sessions s WHERE s.id = artifacts.session_id)`.as('agent_name')),
+});
+
+/**
+ * A page of artifacts: of one session (`many` false: a plain `LIMIT` that walks the session's index
+ * and stops early, the session's liveness one constant sub-query) or of each of many sessions in
+ * one statement (`pagePerGroup`); of live sessions only, or (`live` false, the export) of any.
+ */
+const artifactPages = defineStatementFamily('artifactPages', (shape: SliceShape & { many: boolean; live: boolean }) => (db, p, dialect) => {
+  // The family's parameters vary by shape: `sessionId` or `ids`, `liveAt` when live, the slice's.
+  const sessionId = p('sessionId') as RawBuilder<string>;
+  const liveAt = p('liveAt') as RawBuilder<string>;
+  if (!shape.many) {
+    let query = db.selectFrom('artifacts').selectAll().where('session_id', '=', sessionId);
+    if (shape.live) query = query.where(liveOwner(sessionId, liveAt));
+    return pageOf(query, byId, shape, p, dialect);
+  }
+  return pagePerGroup(db, 'artifacts', 'artifacts', 'session_id', byId, shape, p, dialect, (q) =>
+    q.where(shape.live ? inLiveSessions('session_id', p('ids'), liveAt, dialect) : inList('session_id', p('ids'), dialect)),
+  );
+});
+
+/** Artifacts in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
+export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
+  private readonly sql: ReturnType<typeof statements.for>;
+  private readonly codec: RowCodec;
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly appendEvents: AppendEvents,
+  ) {
+    this.sql = statements.for(runner.dialect);
+    this.codec = codecs[runner.dialect];
+  }
+
+  async insert(a: Artifact, liveAt: string): Promise<boolean> {
+    const { insertArtifact } = this.sql;
+    const appendEvents = this.appendEvents;
+    const params = { ...artifactParams(a), liveAt };
+    try {
+      return await this.runner.transaction(function* () {
+        const row = yield* tx.one(insertArtifact, params);
+        if (!row) return false;
+        yield* appendEvents(eventsOf.artifactInserted(row.agent_name as string, a));
+        return true;
+      });
+    } catch (error) {
+      // The session was deleted between the statement's look and its write (PostgreSQL).
+      if (isForeignKeyViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async byIds(ids: readonly string[], liveAt: string): Promise<Artifact[]> {
+    if (ids.length === 0) return [];
+    return (await this.runner.all(this.sql.artifactsByIds, { ids: [...ids], liveAt })).map((r) => this.toArtifact(r));
+  }
+
+  pages(sessionIds: readonly string[], slice: Slice<string>, liveAt: string): Promise<Map<string, Artifact[]>> {
+    return this.readPages(sessionIds, slice, liveAt);
+  }
+
+  pagesIncludingExpired(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Artifact[]>> {
+    return this.readPages(sessionIds, slice, null);
+  }
+
+  async counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
+    if (sessionIds.length === 0) return new Map();
+    return countsByGroup(sessionIds, await this.runner.all(this.sql.artifactCounts, { ids: [...sessionIds], liveAt }));
+  }
+
+  async delete(id: string, liveAt: string): Promise<boolean> {
+    const { deleteArtifact } = this.sql;
+    const appendEvents = this.appendEvents;
+    const toArtifact = (r: Row) => this.toArtifact(r);
+    return this.runner.transaction(function* () {
+      const row = yield* tx.one(deleteArtifact, { id, liveAt });
+      if (!row) return false;
+      yield* appendEvents(eventsOf.artifactDeleted(row.agent_name as string, toArtifact(row)));
+      return true;
+    });
+  }
+
+  private async readPages(sessionIds: readonly string[], slice: Slice<string>, liveAt: string | null): Promise<Map<string, Artifact[]>> {
+    const out = new Map<string, Artifact[]>();
+    if (sessionIds.length === 0) return out;
+    const shape = { ...shapeOf(slice), many: sessionIds.length > 1, live: liveAt !== null };
+    const statement = artifactPages(this.runner.dialect, shape);
+    const params = { ...sliceParams(byId, slice), ...(liveAt === null ? {} : { liveAt }) };
+    if (!shape.many) {
+      const rows = naturalOrder(await this.runner.all(statement, { ...params, sessionId: sessionIds[0]! }), shape);
+      return out.set(sessionIds[0]!, rows.map((r) => this.toArtifact(r)));
+    }
+    const rows = await this.runner.all(statement, { ...params, ids: [...sessionIds] });
+    for (const [id, group] of byGroup(sessionIds, rows, 'session_id', shape)) out.set(id, group.map((r) => this.toArtifact(r)));
+    return out;
+  }
+
+  private toArtifact(r: Row): Artifact {
+    return artifactFromRow(r, this.codec);
+  }
+}
+
+/** An artifact from its row as `codec`'s database returns it. */
+export function artifactFromRow(r: Row, codec: RowCodec): Artifact {
+  return {
+    id: r.id as string,
+    sessionId: r.session_id as string,
+    name: r.name as string,
+    type: r.type as string,
+    path: r.path as string,
+    size: Number(r.size),
+    createdAt: codec.time(r.created_at),
+    metadata: codec.json(r.metadata) as JsonObject,
+  };
+}
+
+function artifactParams(a: Artifact): ArtifactParams {
+  return {
+    id: a.id,
+    sessionId: a.sessionId,
+    name: a.name,
+    type: a.type,
+    path: a.path,
+    size: a.size,
+    createdAt: a.createdAt,
+    metadata: JSON.stringify(a.metadata),
+  };
+}
