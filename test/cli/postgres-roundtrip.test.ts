@@ -15,10 +15,13 @@ describe('round trip through PostgreSQL', { timeout: 300_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'agent-storage-cli-pg-'));
     pg = await testDatabase();
   });
+  // DROP DATABASE waits for a checkpoint, which a busy machine can make slow; the hook's own
+  // variables are taken first, so that a late clean-up never removes the next test's directory.
   afterEach(async () => {
-    await pg.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    const [database, directory] = [pg, dir];
+    rmSync(directory, { recursive: true, force: true });
+    await database.drop();
+  }, 180_000);
 
   it('SQLite → PostgreSQL → SQLite keeps every record exactly (ids, timestamps, JSON, order, seq)', async () => {
     await expectRoundTrip([`sqlite:${join(dir, 'a.db')}`, pg.url, `sqlite:${join(dir, 'c.db')}`], dir);
