@@ -16,7 +16,7 @@ import type { Artifact, Message, Metric, Session, State } from '../domain/record
 import { artifactToWire } from '../rest/artifacts.js';
 import { messageToWire } from '../rest/history.js';
 import { metricToWire } from '../rest/metrics.js';
-import { sessionToWire } from '../rest/sessions.js';
+import { sessionToWire } from '../modules/sessions/rest.js';
 import { stateToWire } from '../rest/state.js';
 import type { SessionBundle } from '../storage/backend.js';
 

@@ -8,7 +8,7 @@ import './types/Event.js';
 import './types/Message.js';
 import './types/Metric.js';
 import './types/Retention.js';
-import './types/Session.js';
+import '../modules/sessions/graphql.js';
 import './types/State.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

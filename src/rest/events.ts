@@ -7,7 +7,7 @@ import { messageToWire } from './history.js';
 import { HttpError } from './http.js';
 import { metricToWire } from './metrics.js';
 import { requireParam, type Route, type RouteDeps } from './routes.js';
-import { sessionToWire } from './sessions.js';
+import { sessionToWire } from '../modules/sessions/rest.js';
 import { stateToWire } from './state.js';
 
 /**

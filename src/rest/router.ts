@@ -15,7 +15,7 @@ import { metricRoutes } from './metrics.js';
 import { retentionRoutes } from './retention.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
-import { sessionRoutes } from './sessions.js';
+import { sessionRoutes } from '../modules/sessions/rest.js';
 import { stateRoutes } from './state.js';
 
 interface CompiledRoute {

@@ -1,5 +1,6 @@
 import { isoTime } from '../domain/clock.js';
-import type { RetentionKey, RetentionRule, StorageBackend } from './backend.js';
+import type { RetentionKey, RetentionRule } from '../modules/retention/rules.js';
+import type { StorageBackend } from './backend.js';
 
 /**
  * Retention: which sessions the service ends or removes by itself, and when.
@@ -56,19 +57,19 @@ export async function runRetention(backend: StorageBackend, policy: RetentionPol
   const at = isoTime(nowMs);
   const walk = (rule: RetentionRule, apply: (id: string) => Promise<boolean>) =>
     walkRule(backend, rule, dryRun ? async () => true : apply, policy);
-  const expiredDeleted = await walk({ kind: 'expired', at }, (id) => backend.deleteSession(id, { rule: { kind: 'expired', at } }));
+  const expiredDeleted = await walk({ kind: 'expired', at }, (id) => backend.stores.sessionMaintenance.deleteIf(id, { kind: 'expired', at }));
   const idleEnded = none();
   if (policy.idleHours !== null) {
     const since = isoTime(nowMs - policy.idleHours * HOUR_MS);
     for (const status of ['active', 'paused'] as const) {
       const rule: RetentionRule = { kind: 'idle', status, at, since };
-      merge(idleEnded, await walk(rule, async (id) => (await backend.updateSession(id, { status: 'ended', updatedAt: at }, { rule })) !== null), policy);
+      merge(idleEnded, await walk(rule, async (id) => (await backend.stores.sessionMaintenance.updateIf(id, { status: 'ended', updatedAt: at }, rule)) !== null), policy);
     }
   }
   let endedDeleted = none();
   if (policy.deleteEndedDays !== null) {
     const rule: RetentionRule = { kind: 'ended', at, before: isoTime(nowMs - policy.deleteEndedDays * DAY_MS) };
-    endedDeleted = await walk(rule, (id) => backend.deleteSession(id, { rule }));
+    endedDeleted = await walk(rule, (id) => backend.stores.sessionMaintenance.deleteIf(id, rule));
   }
   return { dryRun, ranAt: at, expiredDeleted, idleEnded, endedDeleted };
 }

@@ -23,6 +23,7 @@ import { type RetentionPolicy, type RetentionReport, runRetention } from './rete
 import { EventStream } from './event-feed.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
+import { SessionsService } from '../modules/sessions/service.js';
 
 /**
  * The domain operations, shared by the REST and GraphQL doors. Inputs arrive already validated
@@ -42,6 +43,7 @@ export class Storage {
     cacheStore: CacheStore = new SqlCacheStore(backend.runner),
   ) {
     this.cache = new CacheService(cacheStore, clock);
+    this.sessions = new SessionsService(backend.stores.sessions, clock, ids);
   }
 
   /**
@@ -50,61 +52,10 @@ export class Storage {
    * `storage.cache.get(key)`.
    */
   readonly cache: CacheService;
+  readonly sessions: SessionsService;
 
   private now(): string {
     return isoTime(this.clock.now());
-  }
-
-  // --- sessions -------------------------------------------------------------------------------
-
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const nowMs = this.clock.now();
-    const now = isoTime(nowMs);
-    const { expiresAt, ttlSeconds, ...fields } = input;
-    const session: Session = {
-      id: this.ids.next('session'),
-      ...fields,
-      createdAt: now,
-      updatedAt: now,
-      parentId: null,
-      forkedFromMessageId: null,
-      expiresAt: expiryOf({ expiresAt, ttlSeconds }, nowMs) ?? null,
-    };
-    await this.backend.insertSession(session);
-    return session;
-  }
-
-  async getSession(id: string): Promise<Session> {
-    const [session] = await this.backend.sessionsByIds([id], this.now());
-    if (!session) throw new NotFoundError('Session');
-    return session;
-  }
-
-  sessionsByIds(ids: readonly string[]): Promise<Session[]> {
-    return this.backend.sessionsByIds(ids, this.now());
-  }
-
-  /** `expiresAt`/`ttlSeconds` set the expiry, `neverExpires` removes it; without them it stays. */
-  async updateSession(id: string, input: UpdateSessionInput): Promise<Session> {
-    const nowMs = this.clock.now();
-    const now = isoTime(nowMs);
-    const { expiresAt, ttlSeconds, neverExpires, ...fields } = input;
-    const expiry = neverExpires ? null : expiryOf({ expiresAt, ttlSeconds }, nowMs);
-    const session = await this.backend.updateSession(id, { ...fields, expiresAt: expiry, updatedAt: now }, { liveAt: now });
-    if (!session) throw new NotFoundError('Session');
-    return session;
-  }
-
-  async deleteSession(id: string): Promise<void> {
-    if (!(await this.backend.deleteSession(id, { liveAt: this.now() }))) throw new NotFoundError('Session');
-  }
-
-  listSessions(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
-    return this.backend.listSessions(filter, slice, this.now());
-  }
-
-  countSessions(filter: SessionFilter): Promise<number> {
-    return this.backend.countSessions(filter, this.now());
   }
 
   // --- forks ----------------------------------------------------------------------------------
@@ -145,19 +96,6 @@ export class Storage {
     if ('fork' in outcome) return outcome.fork;
     if (outcome.missing === 'session') throw new NotFoundError('Session');
     throw new ValidationError([{ path: ['upToMessageId'], message: `must be the id of a message of session ${parentId}` }]);
-  }
-
-  forkPages(sessionIds: readonly string[], slice: Slice<string>): Promise<Map<string, Session[]>> {
-    return this.backend.forkPages(sessionIds, slice, this.now());
-  }
-
-  forkCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
-    return this.backend.forkCounts(sessionIds, this.now());
-  }
-
-  /** A session's forks in creation order; an unknown session has none. */
-  async forks(sessionId: string, slice: Slice<string>): Promise<Session[]> {
-    return (await this.backend.forkPages([sessionId], slice, this.now())).get(sessionId) ?? [];
   }
 
   // --- history --------------------------------------------------------------------------------
@@ -375,7 +313,7 @@ export class Storage {
     try {
       const afterSeq = after === null ? null : decodeEventCursor(after);
       if (after !== null && afterSeq === null) throw new ValidationError([{ path: ['after'], message: 'is not an event cursor' }]);
-      if ('sessionId' in scope) await this.getSession(scope.sessionId);
+      if ('sessionId' in scope) await this.sessions.get(scope.sessionId);
       // Listening before the log is read: whatever commits after this point wakes the stream.
       stream = new EventStream(this.backend, scope, 0, signal, onFinish);
       const log = await this.backend.eventLog();
@@ -409,16 +347,3 @@ export class Storage {
 }
 
 
-/**
- * A session's expiry from the input: the moment given, or now + the TTL; undefined when neither is
- * given. The moment must be in the future: a session created or updated already expired would be
- * answered and then never seen again, which is surely a client's mistake.
- */
-function expiryOf(input: { expiresAt?: string | null; ttlSeconds?: number | null }, nowMs: number): string | undefined {
-  if (input.ttlSeconds != null) return isoTime(nowMs + input.ttlSeconds * 1000);
-  if (input.expiresAt == null) return undefined;
-  if (Date.parse(input.expiresAt) <= nowMs) {
-    throw new ValidationError([{ path: ['expiresAt'], message: 'must be in the future (use ttlSeconds for a lifetime from now)' }]);
-  }
-  return input.expiresAt;
-}

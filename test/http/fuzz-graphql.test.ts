@@ -70,7 +70,7 @@ async function post(payload: unknown, raw?: string) {
 async function fingerprint(): Promise<string> {
   const { storage } = ts;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
-    storage.countSessions({}),
+    storage.sessions.count({}),
     storage.countMetrics({}),
     storage.historyCounts([sessionId]),
     storage.artifactCounts([sessionId]),

@@ -26,13 +26,13 @@ async function send(method: string, path: string, body: string | Uint8Array | un
 async function fingerprint(): Promise<string> {
   const { storage } = ts;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
-    storage.countSessions({}),
+    storage.sessions.count({}),
     storage.countMetrics({}),
     storage.historyCounts([fixture.sessionId]),
     storage.artifactCounts([fixture.sessionId]),
     storage.statesBySessionIds([fixture.sessionId]),
   ]);
-  const [sessionRows] = await Promise.all([storage.sessionsByIds([fixture.sessionId])]);
+  const [sessionRows] = await Promise.all([storage.sessions.byIds([fixture.sessionId])]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state, sessionRows });
 }
 

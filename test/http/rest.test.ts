@@ -19,7 +19,7 @@ async function newSession(body: Record<string, unknown> = {}): Promise<string> {
 }
 
 async function sessionCount(): Promise<number> {
-  return ts.storage.countSessions({});
+  return ts.storage.sessions.count({});
 }
 
 describe('sessions', () => {
@@ -418,7 +418,7 @@ describe('errors and edges', () => {
       const r = await client(small.url).post('/storage/sessions', { agent_name: 'a', metadata: { pad: 'x'.repeat(4096) } });
       expect(r.status).toBe(413);
       expect(r.body.detail).toMatch(/larger than 2048 bytes/);
-      expect(await small.storage.countSessions({})).toBe(0);
+      expect(await small.storage.sessions.count({})).toBe(0);
     } finally {
       await small.close();
     }

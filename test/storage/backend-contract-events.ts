@@ -50,8 +50,8 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('every kind of write yields its event, in the order of the writes, with a snapshot of what was written', async () => {
-      const s = await storage.createSession({ agentName: 'scribe', userId: null, status: 'active', metadata: {} });
-      const updated = await storage.updateSession(s.id, { status: 'paused' });
+      const s = await storage.sessions.create({ agentName: 'scribe', userId: null, status: 'active', metadata: {} });
+      const updated = await storage.sessions.update(s.id, { status: 'paused' });
       const [m1, m2] = await storage.addMessages(s.id, [
         { role: 'user', content: 'hi', metadata: {}, idempotencyKey: 'k1' },
         { role: 'assistant', content: 'hello', metadata: {} },
@@ -70,7 +70,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         { entityType: 'agent', entityName: 'scribe', sessionId: null, metricName: 'latency', value: 2, timestamp: null, labels: {} }, // no session: no event
         { entityType: 'agent', entityName: 'scribe', sessionId: 'session_unknown', metricName: 'latency', value: 3, timestamp: null, labels: {} },
       ]);
-      await storage.deleteSession(s.id);
+      await storage.sessions.delete(s.id);
 
       const events = await all({ sessionId: s.id });
       expect(events.map((e) => e.type)).toEqual([
@@ -116,7 +116,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('a message snapshot reads back exactly as the message, whatever its content', async () => {
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       const added = await storage.addMessages(s.id, [
         { role: 'tool', content: 'nul \u0000 and \ud800 lone and "quotes"', metadata: { deep: { list: [1, 'two', null] }, '\u0000': '' } },
         { role: 'user', content: '', metadata: {}, idempotencyKey: 'key' },
@@ -126,7 +126,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('a write that fails or changes nothing yields no event; the writes around it keep theirs', async () => {
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       const before = (await backend.eventLog()).lastSeq;
       const outcomes = await Promise.allSettled([
         storage.addMessage({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
@@ -134,7 +134,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         storage.setState(s.id, { v: 1 }, 5), // compare-and-set lost
         storage.createArtifact({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
         storage.deleteState(s.id), // no state
-        storage.updateSession('session_missing', { status: 'ended' }),
+        storage.sessions.update('session_missing', { status: 'ended' }),
         storage.addMessages(s.id, [
           { role: 'user', content: 'one', metadata: {}, idempotencyKey: 'same' },
           { role: 'user', content: 'two', metadata: {}, idempotencyKey: 'same' },
@@ -150,7 +150,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
 
     it('subscribing checks first: unknown session, malformed or foreign cursor, expired cursor', async () => {
       await expect(open({ sessionId: 'session_missing' })).rejects.toBeInstanceOf(NotFoundError);
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       for (const bad of ['', 'nope', encodeEventCursor(1).slice(0, -1), Buffer.from('["message",1]').toString('base64url')]) {
         await expect(open({ sessionId: s.id }, bad)).rejects.toBeInstanceOf(ValidationError);
       }
@@ -175,7 +175,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('pruning keeps what is younger than the cut-off', async () => {
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       await storage.addMessage({ sessionId: s.id, role: 'user', content: 'x', metadata: {} });
       expect(await storage.pruneEvents('2000-01-01T00:00:00.000Z')).toBe(0);
       expect(await all({ sessionId: s.id })).toHaveLength(2);
@@ -183,8 +183,8 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('under concurrent writers, a subscriber from the start and one reconnecting mid-way both see every event exactly once, in order', async () => {
-      const s = await storage.createSession({ agentName: 'busy', userId: null, status: 'active', metadata: {} });
-      const other = await storage.createSession({ agentName: 'busy', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'busy', userId: null, status: 'active', metadata: {} });
+      const other = await storage.sessions.create({ agentName: 'busy', userId: null, status: 'active', metadata: {} });
       const early = await open({ sessionId: s.id });
       const agentStream = await open({ agentName: 'busy' });
       const WRITERS = 8;
@@ -225,7 +225,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     }, 60_000);
 
     it('a stream ends at once when its signal aborts or its consumer returns, even while it waits', async () => {
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       const aborter = new AbortController();
       let finished = 0;
       const stream = await storage.subscribeEvents({ sessionId: s.id }, null, { signal: aborter.signal, onFinish: () => finished++ });

@@ -16,7 +16,7 @@ describe('event retention (background pruning)', () => {
     const logged: unknown[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     try {
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       await storage.addMessage({ sessionId: s.id, role: 'user', content: 'x', metadata: {} });
       const hour = 3_600_000;
       // Events are an hour old by the pruner's clock: a day's retention keeps them.

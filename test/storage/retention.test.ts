@@ -81,36 +81,36 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
     it('sets the expiry from a TTL or a moment, moves it, and clears it', async () => {
       const t0 = clock.now();
-      const byTtl = await storage.createSession(create({ ttlSeconds: 60 }));
+      const byTtl = await storage.sessions.create(create({ ttlSeconds: 60 }));
       expect(byTtl.expiresAt).toBe(new Date(t0 + 60_000).toISOString());
       const at = new Date(t0 + DAY).toISOString();
-      const byMoment = await storage.createSession(create({ expiresAt: at }));
-      expect(await storage.getSession(byMoment.id)).toMatchObject({ expiresAt: at });
-      expect((await storage.createSession(create())).expiresAt).toBeNull();
-      expect((await storage.updateSession(byTtl.id, update({ ttlSeconds: 120 }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
-      expect((await storage.updateSession(byTtl.id, update({ expiresAt: null, status: 'paused' }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
-      expect((await storage.updateSession(byTtl.id, update({ neverExpires: true }))).expiresAt).toBeNull();
-      await expect(storage.createSession(create({ expiresAt: clock.iso() }))).rejects.toThrow(ValidationError);
-      await expect(storage.updateSession(byMoment.id, update({ expiresAt: '2000-01-01T00:00:00Z' }))).rejects.toThrow(ValidationError);
+      const byMoment = await storage.sessions.create(create({ expiresAt: at }));
+      expect(await storage.sessions.get(byMoment.id)).toMatchObject({ expiresAt: at });
+      expect((await storage.sessions.create(create())).expiresAt).toBeNull();
+      expect((await storage.sessions.update(byTtl.id, update({ ttlSeconds: 120 }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
+      expect((await storage.sessions.update(byTtl.id, update({ expiresAt: null, status: 'paused' }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
+      expect((await storage.sessions.update(byTtl.id, update({ neverExpires: true }))).expiresAt).toBeNull();
+      await expect(storage.sessions.create(create({ expiresAt: clock.iso() }))).rejects.toThrow(ValidationError);
+      await expect(storage.sessions.update(byMoment.id, update({ expiresAt: '2000-01-01T00:00:00Z' }))).rejects.toThrow(ValidationError);
     });
 
     it('hides an expired session on every read and refuses every write, before any sweep', async () => {
-      const s = await storage.createSession(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
+      const s = await storage.sessions.create(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
       const [m] = await storage.addMessages(s.id, [msg('one')]);
       await storage.setState(s.id, { a: 1 });
       const a = await storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       const fork = await storage.forkSession(s.id, m!.id);
       const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
-      await storage.updateSession(child.session.id, update({ ttlSeconds: 10 }));
+      await storage.sessions.update(child.session.id, update({ ttlSeconds: 10 }));
       await storage.recordMetrics([{ entityType: 'agent', entityName: 'x', sessionId: s.id, metricName: 'm', value: 1, timestamp: null, labels: {} }]);
-      expect((await storage.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
+      expect((await storage.sessions.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
 
       clock.advance(10_000); // exactly at expiresAt: expired
       const all = { limit: 100 };
-      await expect(storage.getSession(s.id)).rejects.toThrow(NotFoundError);
-      expect(await storage.sessionsByIds([s.id, fork.session.id])).toEqual([expect.objectContaining({ id: fork.session.id })]);
-      expect((await storage.listSessions({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
-      expect(await storage.countSessions({ agentName: 'hidden-agent' })).toBe(1);
+      await expect(storage.sessions.get(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.sessions.byIds([s.id, fork.session.id])).toEqual([expect.objectContaining({ id: fork.session.id })]);
+      expect((await storage.sessions.list({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
+      expect(await storage.sessions.count({ agentName: 'hidden-agent' })).toBe(1);
       expect(await storage.history(s.id, all)).toEqual([]);
       expect(await storage.historyJson(s.id, all, [['id', 'id']])).toBe('[]');
       expect(JSON.parse(await storage.historyJson(fork.session.id, all, [['id', 'id']]))).toEqual([{ id: fork.messages[0]!.id }]);
@@ -122,9 +122,9 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await expect(storage.getArtifact(a.id)).rejects.toThrow(NotFoundError);
       expect(await storage.artifacts(s.id, all)).toEqual([]);
       expect((await storage.artifactCounts([s.id])).get(s.id)).toBe(0);
-      expect(await storage.forks(s.id, all)).toEqual([]);
-      expect((await storage.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
-      expect((await storage.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
+      expect(await storage.sessions.forks(s.id, all)).toEqual([]);
+      expect((await storage.sessions.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
+      expect((await storage.sessions.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
 
       await expect(storage.addMessages(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
       await expect(storage.addMessages(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
@@ -134,9 +134,9 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await expect(storage.deleteState(s.id)).rejects.toThrow(NotFoundError);
       await expect(storage.createArtifact({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
       await expect(storage.deleteArtifact(a.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.updateSession(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.update(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
       await expect(storage.forkSession(s.id, m!.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.deleteSession(s.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.delete(s.id)).rejects.toThrow(NotFoundError);
       expect(await storage.clearHistory(s.id)).toBe(0);
 
       // Nothing was written: the rows are all still there, for the sweeper to remove.
@@ -147,19 +147,19 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.
       const report = await storage.runRetention(policy());
       expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
-      expect(await backend.sessionsByIds([s.id, child.session.id])).toEqual([]);
+      expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id, child.session.id])).toEqual([]);
       expect(await backend.messagesByIds([m!.id])).toEqual([]);
       expect(await storage.countMetrics({ sessionId: s.id })).toBe(1);
-      expect(await storage.getSession(fork.session.id)).toMatchObject({ parentId: null });
+      expect(await storage.sessions.get(fork.session.id)).toMatchObject({ parentId: null });
     });
 
     it('ends idle sessions and deletes long-ended ones exactly at their boundaries; a dry run writes nothing', async () => {
       await storage.runRetention(policy()); // start clean of expired sessions
       const p = policy({ idleHours: 2, deleteEndedDays: 3 });
-      const quiet = await storage.createSession(create({ agentName: 'idle-quiet' }));
-      const paused = await storage.createSession(create({ agentName: 'idle-paused', status: 'paused' }));
-      const chatty = await storage.createSession(create({ agentName: 'idle-chatty' }));
-      const ended = await storage.createSession(create({ agentName: 'idle-ended', status: 'ended' }));
+      const quiet = await storage.sessions.create(create({ agentName: 'idle-quiet' }));
+      const paused = await storage.sessions.create(create({ agentName: 'idle-paused', status: 'paused' }));
+      const chatty = await storage.sessions.create(create({ agentName: 'idle-chatty' }));
+      const ended = await storage.sessions.create(create({ agentName: 'idle-ended', status: 'ended' }));
       clock.advance(HOUR);
       await storage.addMessages(chatty.id, [msg('still here')]); // an append is activity
 
@@ -173,12 +173,12 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       const dry = await storage.runRetention(p, { dryRun: true });
       expect(dry.dryRun).toBe(true);
       expect(mine(dry.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
-      expect((await storage.getSession(quiet.id)).status).toBe('active'); // the dry run wrote nothing
+      expect((await storage.sessions.get(quiet.id)).status).toBe('active'); // the dry run wrote nothing
 
       const run = await storage.runRetention(p);
       expect(mine(run.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
-      expect(await storage.getSession(quiet.id)).toMatchObject({ status: 'ended', updatedAt: clock.iso() });
-      expect((await storage.getSession(chatty.id)).status).toBe('active');
+      expect(await storage.sessions.get(quiet.id)).toMatchObject({ status: 'ended', updatedAt: clock.iso() });
+      expect((await storage.sessions.get(chatty.id)).status).toBe('active');
 
       // `ended` was last updated 2 h and 1 ms ago: deleted once more than 3 days have passed since.
       clock.advance(3 * DAY - 2 * HOUR - 1);
@@ -186,34 +186,35 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       clock.advance(1);
       const dryEnded = await storage.runRetention(p, { dryRun: true });
       expect(mine(dryEnded.endedDeleted.ids)).toEqual([ended.id]);
-      expect(await storage.getSession(ended.id)).toMatchObject({ status: 'ended' });
+      expect(await storage.sessions.get(ended.id)).toMatchObject({ status: 'ended' });
       expect(mine((await storage.runRetention(p)).endedDeleted.ids)).toEqual([ended.id]);
-      await expect(storage.getSession(ended.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.get(ended.id)).rejects.toThrow(NotFoundError);
     });
 
     it('works through many sessions in small batches, and reports a bounded list of ids', async () => {
       await storage.runRetention(policy());
       const made = [];
-      for (let i = 0; i < 7; i++) made.push(await storage.createSession(create({ agentName: 'batch', ttlSeconds: 1 + (i % 3) })));
+      for (let i = 0; i < 7; i++) made.push(await storage.sessions.create(create({ agentName: 'batch', ttlSeconds: 1 + (i % 3) })));
       clock.advance(5000);
       const p = policy({ batchSize: 2, reportIds: 3 });
       const dry = await storage.runRetention(p, { dryRun: true });
       expect(dry.expiredDeleted.count).toBe(7);
       expect(dry.expiredDeleted.ids).toHaveLength(3);
-      expect(await backend.countSessions({ agentName: 'batch' })).toBe(7);
+      expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(7);
       const run = await storage.runRetention(p);
       expect(run.expiredDeleted.count).toBe(7);
-      expect(await backend.countSessions({ agentName: 'batch' })).toBe(0);
+      expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(0);
       expect((await storage.runRetention(p)).expiredDeleted.count).toBe(0);
     });
 
     it('leaves a session alone when it no longer matches at the moment of the write', async () => {
-      const s = await storage.createSession(create({ agentName: 'raced', ttlSeconds: 1 }));
+      const s = await storage.sessions.create(create({ agentName: 'raced', ttlSeconds: 1 }));
       clock.advance(2000);
       // The sweeper picked it as expired; meanwhile (say) an import gave it a later expiry.
-      await backend.updateSession(s.id, { expiresAt: new Date(clock.now() + HOUR).toISOString(), updatedAt: clock.iso() });
-      expect(await backend.deleteSession(s.id, { rule: { kind: 'expired', at: clock.iso() } })).toBe(false);
-      expect(await storage.getSession(s.id)).toMatchObject({ id: s.id });
+      const expired = { kind: 'expired', at: clock.iso() } as const;
+      await backend.stores.sessionMaintenance.updateIf(s.id, { expiresAt: new Date(clock.now() + HOUR).toISOString(), updatedAt: clock.iso() }, expired);
+      expect(await backend.stores.sessionMaintenance.deleteIf(s.id, expired)).toBe(false);
+      expect(await storage.sessions.get(s.id)).toMatchObject({ id: s.id });
     });
   });
 }

@@ -40,7 +40,7 @@ describe('SqliteBackend change feed across processes on one file', () => {
       const clock = new ManualClock();
       const writes = new Storage(writer, clock, createIdGenerator(clock));
       const reads = new Storage(reader, clock, createIdGenerator(clock));
-      const s = await writes.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await writes.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       const stream = await reads.subscribeEvents({ sessionId: s.id }, null, { signal: new AbortController().signal });
       const received: number[] = [];
       const reading = (async () => {

@@ -9,7 +9,7 @@ import { parsed } from '../validation.js';
 import { Artifact } from './Artifact.js';
 import { Message } from './Message.js';
 import { Metric } from './Metric.js';
-import { Session } from './Session.js';
+import { Session } from '../../modules/sessions/graphql.js';
 import { State } from './State.js';
 
 /**

@@ -4,7 +4,7 @@ import { MESSAGE_ROLES, type Message as MessageRecord } from '../../domain/recor
 import { builder, enumValues } from '../builder.js';
 import { READS_OTHER_RECORDS } from '../scopes.js';
 import { parsed } from '../validation.js';
-import { Session } from './Session.js';
+import { Session } from '../../modules/sessions/graphql.js';
 
 export const MessageRole = builder.enumType('MessageRole', { values: enumValues(MESSAGE_ROLES) });
 

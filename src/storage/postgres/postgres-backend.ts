@@ -5,7 +5,7 @@ import type { Row } from '../../db/runner.js';
 import { PostgresRunner, type Queryable } from '../../db/postgres/runner.js';
 import { ConflictError, InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
-import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
+import type { MetricFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
@@ -18,16 +18,13 @@ import type {
   NewMessage,
   NewState,
   ParentLink,
-  RetentionKey,
-  RetentionRule,
   SessionBundle,
-  SessionPatch,
-  SessionScope,
   Slice,
   StorageBackend,
 } from '../backend.js';
 import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
+import type { RetentionKey, RetentionRule } from '../../modules/retention/rules.js';
 import {
   APPEND_BATCH_SQL,
   type AppendRequest,
@@ -70,11 +67,8 @@ interface KeysetSpec {
   group?: string;
 }
 
-const SESSIONS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: true };
 const HISTORY: KeysetSpec = { table: 'history', keys: [{ column: 'seq', type: 'bigint' }], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keys: [{ column: 'id', type: 'text' }], naturalDesc: false };
-/** A session's forks: sessions by their parent, in creation order. */
-const FORKS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: false, group: 'parent_id' };
 const METRICS: KeysetSpec = {
   table: 'metrics',
   keys: [
@@ -123,13 +117,6 @@ function ruleFilter(rule: RetentionRule, p: Params): { where: string; column: 'e
     case 'ended':
       return { where: `status = 'ended' AND ${live(p, rule.at)} AND updated_at < ${p.add(rule.before, 'timestamptz')}`, column: 'updated_at' };
   }
-}
-
-function scopeFilters(scope: SessionScope, p: Params): string[] {
-  const where: string[] = [];
-  if (scope.liveAt !== undefined) where.push(live(p, scope.liveAt));
-  if (scope.rule) where.push(ruleFilter(scope.rule, p).where);
-  return where;
 }
 
 /**
@@ -393,52 +380,6 @@ export class PostgresBackend implements StorageBackend {
     return Number(rows[0]?.n ?? 0);
   }
 
-  // --- sessions -------------------------------------------------------------------------------
-
-  async insertSession(s: Session): Promise<void> {
-    await this.transaction(async (client) => {
-      await this.query(
-        'insertSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
-        client,
-      );
-      await this.appendLegacyEvents(client, eventsOf.sessionInserted(s));
-    });
-  }
-
-  async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
-    return (await this.byIds('sessionsByIds', 'sessions', 'id', ids, liveFilters(liveAt, live))).map(toSession);
-  }
-
-  async updateSession(id: string, patch: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
-    const p = new Params();
-    const set =
-      `agent_name = COALESCE(${p.add(patch.agentName ?? null, 'text')}, agent_name), user_id = COALESCE(${p.add(patch.userId ?? null, 'text')}, user_id),
-         status = COALESCE(${p.add(patch.status ?? null, 'text')}, status), metadata = COALESCE(${p.add(patch.metadata == null ? null : JSON.stringify(patch.metadata), 'json')}, metadata),
-         updated_at = ${p.add(patch.updatedAt, 'timestamptz')}` +
-      (patch.expiresAt === undefined ? '' : `, expires_at = ${p.add(patch.expiresAt, 'timestamptz')}`);
-    const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
-    return this.transaction(async (client) => {
-      const { rows } = await this.query('updateSession', `UPDATE sessions SET ${set} WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
-      if (!rows[0]) return null;
-      const session = toSession(rows[0]);
-      await this.appendLegacyEvents(client, eventsOf.sessionUpdated(session));
-      return session;
-    });
-  }
-
-  async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
-    const p = new Params();
-    const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
-    return this.transaction(async (client) => {
-      const { rows } = await this.query('deleteSession', `DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
-      if (rows[0]) await this.appendLegacyEvents(client, eventsOf.sessionDeleted(toSession(rows[0])));
-      return rows.length > 0;
-    });
-  }
-
   async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
     const p = new Params();
     const { where, column } = ruleFilter(rule, p);
@@ -450,24 +391,6 @@ export class PostgresBackend implements StorageBackend {
       p.values,
     );
     return rows.map((r) => ({ id: r.id as string, at: iso(r.at_) }));
-  }
-
-  private sessionFilters(filter: SessionFilter, liveAt: string | undefined) {
-    return (p: Params): string[] => {
-      const where: string[] = liveFilters(liveAt, live)(p);
-      if (filter.agentName != null) where.push(`agent_name = ${p.add(filter.agentName)}`);
-      if (filter.userId != null) where.push(`user_id = ${p.add(filter.userId)}`);
-      if (filter.status != null) where.push(`status = ${p.add(filter.status)}`);
-      return where;
-    };
-  }
-
-  async listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]> {
-    return (await this.slice('listSessions', SESSIONS, this.sessionFilters(filter, liveAt), slice, (id) => [id])).map(toSession);
-  }
-
-  async countSessions(filter: SessionFilter, liveAt?: string): Promise<number> {
-    return this.count('countSessions', 'sessions', this.sessionFilters(filter, liveAt));
   }
 
   // --- history --------------------------------------------------------------------------------
@@ -811,15 +734,6 @@ export class PostgresBackend implements StorageBackend {
         client,
       );
     }
-  }
-
-  async forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>> {
-    // Both ends live: the parent (the forks are reached through it) and each fork.
-    return mapValues(await this.slicesBySession('forkPages', FORKS, sessionIds, liveFilters(liveAt, live), slice, (id) => [id], liveAt), toSession);
-  }
-
-  async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('forkCounts', 'sessions', sessionIds, liveFilters(liveAt, live), 'parent_id', liveAt);
   }
 
   // --- artifacts ------------------------------------------------------------------------------

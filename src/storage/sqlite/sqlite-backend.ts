@@ -6,7 +6,7 @@ import type { Row } from '../../db/runner.js';
 import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
 import type { ParamValue } from '../../db/statements.js';
 import { type EventScope, type EventTouch, eventPayload, eventsOf, type NewEvent, type StoredEvent, storedEvent, touchOf } from '../../domain/events.js';
-import type { MetricFilter, SessionFilter } from '../../domain/inputs.js';
+import type { MetricFilter } from '../../domain/inputs.js';
 import type { Json, JsonObject } from '../../domain/json.js';
 import type { ApiKey, ApiKeyScope, Artifact, Message, Metric, Session, State } from '../../domain/records.js';
 import type {
@@ -19,16 +19,13 @@ import type {
   NewMessage,
   NewState,
   ParentLink,
-  RetentionKey,
-  RetentionRule,
   SessionBundle,
-  SessionPatch,
-  SessionScope,
   Slice,
   StorageBackend,
 } from '../backend.js';
 import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
+import type { RetentionKey, RetentionRule } from '../../modules/retention/rules.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { openStores, type Stores } from '../stores.js';
@@ -54,11 +51,8 @@ interface KeysetSpec {
   group?: string;
 }
 
-const SESSIONS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: true };
 const HISTORY: KeysetSpec = { table: 'history', keyColumns: ['seq'], naturalDesc: false };
 const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
-/** A session's forks: sessions by their parent, in creation order. */
-const FORKS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: false, group: 'parent_id' };
 const METRICS: KeysetSpec = { table: 'metrics', keyColumns: ['timestamp', 'id'], naturalDesc: false };
 /**
  * A session's metrics: always through the session index. Left to itself the planner may pick the
@@ -96,18 +90,6 @@ function ruleFilter(rule: RetentionRule): { where: string; params: Param[]; colu
     case 'ended':
       return { where: `status = 'ended' AND ${LIVE} AND updated_at < ?`, params: [rule.at, rule.before], column: 'updated_at' };
   }
-}
-
-function scopeFilter(scope: SessionScope): [string[], Param[]] {
-  const where: string[] = [];
-  const params: Param[] = [];
-  if (scope.liveAt !== undefined) (where.push(LIVE), params.push(scope.liveAt));
-  if (scope.rule) {
-    const rule = ruleFilter(scope.rule);
-    where.push(rule.where);
-    params.push(...rule.params);
-  }
-  return [where, params];
 }
 
 /**
@@ -357,65 +339,6 @@ export class SqliteBackend implements StorageBackend {
     return this.get('sessionLive', `SELECT 1 FROM sessions WHERE id = ? AND ${LIVE}`, sessionId, liveAt) !== undefined;
   }
 
-  // --- sessions -------------------------------------------------------------------------------
-
-  async insertSession(s: Session): Promise<void> {
-    await this.write(() => {
-      this.run(
-        'insertSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt,
-      );
-      this.appendLegacyEvents(eventsOf.sessionInserted(s));
-    });
-  }
-
-  async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
-    return this.byIds('sessionsByIds', 'sessions', 'id', ids, { fragment: LIVE, liveAt }).map(toSession);
-  }
-
-  async updateSession(id: string, p: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
-    const [where, params] = scopeFilter(scope);
-    return this.write(() => {
-      const row = this.get(
-        'updateSession',
-        `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
-           status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?,
-           expires_at = CASE WHEN ? THEN ? ELSE expires_at END
-         WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`,
-        p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt,
-        p.expiresAt === undefined ? 0 : 1, p.expiresAt ?? null, id, ...params,
-      );
-      if (!row) return null;
-      const session = toSession(row);
-      this.appendLegacyEvents(eventsOf.sessionUpdated(session));
-      return session;
-    });
-  }
-
-  async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
-    const [where, params] = scopeFilter(scope);
-    return this.write(() => {
-      const row = this.get('deleteSession', `DELETE FROM sessions WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`, id, ...params);
-      if (row) this.appendLegacyEvents(eventsOf.sessionDeleted(toSession(row)));
-      return row !== undefined;
-    });
-  }
-
-  private sessionFilters(filter: SessionFilter, liveAt: string | undefined): [string[], Param[]] {
-    const [where, params] = liveFilter(LIVE, liveAt);
-    if (filter.agentName != null) (where.push('agent_name = ?'), params.push(filter.agentName));
-    if (filter.userId != null) (where.push('user_id = ?'), params.push(filter.userId));
-    if (filter.status != null) (where.push('status = ?'), params.push(filter.status));
-    return [where, params];
-  }
-
-  async listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]> {
-    const [where, params] = this.sessionFilters(filter, liveAt);
-    return this.slice('listSessions', SESSIONS, where, params, slice, (id) => [id]).map(toSession);
-  }
-
   async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
     const { where, params, column } = ruleFilter(rule);
     const bound = after ? [`(${column}, id) > (?, ?)`] : [];
@@ -425,12 +348,6 @@ export class SqliteBackend implements StorageBackend {
       ...params, ...(after ? [after.at, after.id] : []), limit,
     );
     return rows.map((r) => ({ id: r.id as string, at: r.at_ as string }));
-  }
-
-  async countSessions(filter: SessionFilter, liveAt?: string): Promise<number> {
-    const [where, params] = this.sessionFilters(filter, liveAt);
-    const row = this.get('countSessions', `SELECT COUNT(*) AS n FROM sessions${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, ...params);
-    return Number(row?.n ?? 0);
   }
 
   // --- forks ----------------------------------------------------------------------------------
@@ -478,17 +395,6 @@ export class SqliteBackend implements StorageBackend {
         a.id, s.id, a.name, a.type, a.path, a.size, a.createdAt, JSON.stringify(a.metadata),
       );
     }
-  }
-
-  async forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>> {
-    // Both ends live: the parent (the forks are reached through it) and each fork.
-    const [live, liveParams] = liveFilter(LIVE, liveAt);
-    return mapValues(this.slicesBySession('forkPages', FORKS, sessionIds, live, liveParams, slice, (id) => [id], liveAt), toSession);
-  }
-
-  async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    const [live, liveParams] = liveFilter(LIVE, liveAt);
-    return this.countsBySession('forkCounts', 'sessions', sessionIds, live, liveParams, 'parent_id', liveAt);
   }
 
   // --- history --------------------------------------------------------------------------------
