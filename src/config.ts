@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RetentionPolicy } from './storage/retention.js';
+import type { RetentionPolicy } from './modules/retention/service.js';
 
 /**
  * Configuration, parsed once at start from the environment. Nothing else reads `process.env`.
@@ -43,7 +43,7 @@ export interface Config {
   /** Web origins whose pages may call the API from a browser (CORS); empty: none, `['*']`: any. */
   corsOrigins: string[];
   auth: AuthConfig;
-  /** The retention rules (storage/retention.ts), and how often the background sweeper applies them. */
+  /** The retention rules (modules/retention/), and how often the background sweeper applies them. */
   retention: RetentionConfig;
   /** The change feed: how long events are kept, how many streams one process serves, heartbeats. */
   events: EventsConfig;

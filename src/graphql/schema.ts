@@ -7,7 +7,7 @@ import '../modules/cache/graphql.js';
 import './types/Event.js';
 import './types/Message.js';
 import './types/Metric.js';
-import './types/Retention.js';
+import '../modules/retention/graphql.js';
 import '../modules/sessions/graphql.js';
 import './types/State.js';
 

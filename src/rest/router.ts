@@ -12,7 +12,7 @@ import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from './events.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from './metrics.js';
-import { retentionRoutes } from './retention.js';
+import { retentionRoutes } from '../modules/retention/rest.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
 import { sessionRoutes } from '../modules/sessions/rest.js';

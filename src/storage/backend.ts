@@ -3,7 +3,6 @@ import type { MetricFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
-import type { RetentionKey, RetentionRule } from '../modules/retention/rules.js';
 import type { Stores } from './stores.js';
 import type { Slice } from '../domain/paging.js';
 import type { ApiKey, Artifact, Message, Metric, Session, State } from '../domain/records.js';
@@ -32,14 +31,6 @@ export interface StorageBackend extends ApiKeyStore {
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  // retention
-  /**
-   * Up to `limit` sessions that `rule` selects, in the order of its time column (`expiresAt` for
-   * `expired`, `updatedAt` otherwise) then id, strictly after `after`: a keyset walk through an
-   * index, so a huge sweep is a series of small, bounded reads.
-   */
-  retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]>;
 
   // forks
   /**

@@ -19,10 +19,10 @@ import { applyMergePatch } from '../domain/merge-patch.js';
 import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../domain/state.js';
 import type { ForkSource, JsonFields, MetricKey, NewMessage, SessionBundle, Slice, StorageBackend } from './backend.js';
-import { type RetentionPolicy, type RetentionReport, runRetention } from './retention.js';
 import { EventStream } from './event-feed.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
+import { RetentionService } from '../modules/retention/service.js';
 import { SessionsService } from '../modules/sessions/service.js';
 
 /**
@@ -32,7 +32,7 @@ import { SessionsService } from '../modules/sessions/service.js';
  *
  * Expired sessions: every call that reads or writes through a session passes the clock's now as
  * the backend's `liveAt`, so an expired session answers exactly like an unknown one, before the
- * retention sweeper (storage/retention.ts) has removed it.
+ * retention sweeper (modules/retention/) has removed it.
  */
 export class Storage {
   constructor(
@@ -44,6 +44,7 @@ export class Storage {
   ) {
     this.cache = new CacheService(cacheStore, clock);
     this.sessions = new SessionsService(backend.stores.sessions, clock, ids);
+    this.retention = new RetentionService(backend.stores.retention, backend.stores.sessionMaintenance, clock);
   }
 
   /**
@@ -53,6 +54,7 @@ export class Storage {
    */
   readonly cache: CacheService;
   readonly sessions: SessionsService;
+  readonly retention: RetentionService;
 
   private now(): string {
     return isoTime(this.clock.now());
@@ -285,13 +287,6 @@ export class Storage {
 
   metricCounts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>> {
     return this.backend.metricCounts(sessionIds, filter);
-  }
-
-  // --- retention ------------------------------------------------------------------------------
-
-  /** Applies the retention policy once (or, with `dryRun`, reports what it would do): see storage/retention.ts. */
-  runRetention(policy: RetentionPolicy, options: { dryRun?: boolean } = {}): Promise<RetentionReport> {
-    return runRetention(this.backend, policy, this.clock.now(), options.dryRun ?? false);
   }
 
   // --- change feed ----------------------------------------------------------------------------

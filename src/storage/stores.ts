@@ -1,5 +1,6 @@
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
+import { type RetentionStore, SqlRetentionStore } from '../modules/retention/store.js';
 import { type SessionsMaintenance, type SessionsStore, SqlSessionsStore } from '../modules/sessions/store.js';
 
 /**
@@ -11,9 +12,10 @@ export interface Stores {
   sessions: SessionsStore;
   /** The same sessions, as the export/import CLI and the retention sweeper see them: expired ones too. */
   sessionMaintenance: SessionsMaintenance;
+  retention: RetentionStore;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
   const sessions = new SqlSessionsStore(runner, appendEvents);
-  return { sessions, sessionMaintenance: sessions };
+  return { sessions, sessionMaintenance: sessions, retention: new SqlRetentionStore(runner) };
 }

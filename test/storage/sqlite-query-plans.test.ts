@@ -83,9 +83,9 @@ describe('SQLite query plans', () => {
     // retention: the sweeper's walks (first batch and a later one) and its guarded writes
     await storage.sessions.update(ids[1]!, { ttlSeconds: 1 });
     const policy = { idleHours: 1, deleteEndedDays: 1, batchSize: 1, reportIds: 10 };
-    await storage.runRetention(policy, { dryRun: true });
+    await storage.retention.run(policy, { dryRun: true });
     clock.advance(3 * 24 * 3600 * 1000);
-    await storage.runRetention(policy);
+    await storage.retention.run(policy);
   });
 
   afterAll(async () => {

@@ -24,7 +24,6 @@ import type {
 } from '../backend.js';
 import { newMessage, recordsToJson } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
-import type { RetentionKey, RetentionRule } from '../../modules/retention/rules.js';
 import {
   APPEND_BATCH_SQL,
   type AppendRequest,
@@ -95,29 +94,6 @@ const liveOwner = (column: string, p: Params, liveAt: string) => `EXISTS (SELECT
 /** `fragment` when `liveAt` is given; nothing (every session visible) when it is absent. */
 const liveFilters = (liveAt: string | undefined, fragment: (p: Params, liveAt: string) => string) => (p: Params): string[] =>
   liveAt === undefined ? [] : [fragment(p, liveAt)];
-
-/**
- * A retention rule as a `WHERE` fragment over `sessions`; the rule's time column (the order of the
- * sweeper's walk).
- */
-function ruleFilter(rule: RetentionRule, p: Params): { where: string; column: 'expires_at' | 'updated_at' } {
-  switch (rule.kind) {
-    case 'expired':
-      return { where: `expires_at <= ${p.add(rule.at, 'timestamptz')}`, column: 'expires_at' };
-    case 'idle': {
-      // Activity is a write to the session row (updated_at) or an append (its last message).
-      const since = p.add(rule.since, 'timestamptz');
-      return {
-        where:
-          `status = ${p.add(rule.status, 'text')} AND ${live(p, rule.at)} AND updated_at < ${since} AND NOT EXISTS ` +
-          `(SELECT 1 FROM history h_ WHERE h_.session_id = sessions.id AND h_.seq = sessions.last_seq AND h_.timestamp >= ${since})`,
-        column: 'updated_at',
-      };
-    }
-    case 'ended':
-      return { where: `status = 'ended' AND ${live(p, rule.at)} AND updated_at < ${p.add(rule.before, 'timestamptz')}`, column: 'updated_at' };
-  }
-}
 
 /**
  * The scale-out backend (node-postgres with a pool). Several server processes can share one
@@ -378,19 +354,6 @@ export class PostgresBackend implements StorageBackend {
     const where = filters(params);
     const { rows } = await this.query(name, `SELECT COUNT(*) AS n FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
     return Number(rows[0]?.n ?? 0);
-  }
-
-  async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
-    const p = new Params();
-    const { where, column } = ruleFilter(rule, p);
-    const bound = after ? [`(${column}, id) > (${p.add(after.at, 'timestamptz')}, ${p.add(after.id, 'text')})`] : [];
-    const { rows } = await this.query(
-      `retention_${rule.kind}`,
-      `SELECT id, ${column} AS at_ FROM sessions WHERE ${[`${column} IS NOT NULL`, where, ...bound].join(' AND ')}
-       ORDER BY ${column}, id LIMIT ${p.add(limit, 'bigint')}`,
-      p.values,
-    );
-    return rows.map((r) => ({ id: r.id as string, at: iso(r.at_) }));
   }
 
   // --- history --------------------------------------------------------------------------------

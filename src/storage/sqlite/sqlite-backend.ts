@@ -25,7 +25,6 @@ import type {
 } from '../backend.js';
 import { newMessage } from '../backend.js';
 import { checkSessionBundle } from '../bundle-rules.js';
-import type { RetentionKey, RetentionRule } from '../../modules/retention/rules.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { openStores, type Stores } from '../stores.js';
@@ -68,28 +67,6 @@ const liveOwner = (column: string) => `EXISTS (SELECT 1 FROM sessions s_ WHERE s
 /** A filter with its parameters, or none when `liveAt` is absent (every session visible). */
 function liveFilter(fragment: string, liveAt: string | undefined): [string[], Param[]] {
   return liveAt === undefined ? [[], []] : [[fragment], [liveAt]];
-}
-
-/**
- * A retention rule as a `WHERE` fragment over `sessions` and its parameters; the rule's time column
- * (the order of the sweeper's walk).
- */
-function ruleFilter(rule: RetentionRule): { where: string; params: Param[]; column: 'expires_at' | 'updated_at' } {
-  switch (rule.kind) {
-    case 'expired':
-      return { where: 'expires_at <= ?', params: [rule.at], column: 'expires_at' };
-    case 'idle':
-      // Activity is a write to the session row (updated_at) or an append (its last message).
-      return {
-        where:
-          `status = ? AND ${LIVE} AND updated_at < ? AND NOT EXISTS ` +
-          '(SELECT 1 FROM history h_ WHERE h_.session_id = sessions.id AND h_.seq = sessions.last_seq AND h_.timestamp >= ?)',
-        params: [rule.status, rule.at, rule.since, rule.since],
-        column: 'updated_at',
-      };
-    case 'ended':
-      return { where: `status = 'ended' AND ${LIVE} AND updated_at < ?`, params: [rule.at, rule.before], column: 'updated_at' };
-  }
 }
 
 /**
@@ -337,17 +314,6 @@ export class SqliteBackend implements StorageBackend {
   private sessionLive(sessionId: string, liveAt: string | undefined): boolean {
     if (liveAt === undefined) return this.get('sessionExists', 'SELECT 1 FROM sessions WHERE id = ?', sessionId) !== undefined;
     return this.get('sessionLive', `SELECT 1 FROM sessions WHERE id = ? AND ${LIVE}`, sessionId, liveAt) !== undefined;
-  }
-
-  async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
-    const { where, params, column } = ruleFilter(rule);
-    const bound = after ? [`(${column}, id) > (?, ?)`] : [];
-    const rows = this.all(
-      `retention_${rule.kind}`,
-      `SELECT id, ${column} AS at_ FROM sessions WHERE ${[`${column} IS NOT NULL`, where, ...bound].join(' AND ')} ORDER BY ${column}, id LIMIT ?`,
-      ...params, ...(after ? [after.at, after.id] : []), limit,
-    );
-    return rows.map((r) => ({ id: r.id as string, at: r.at_ as string }));
   }
 
   // --- forks ----------------------------------------------------------------------------------

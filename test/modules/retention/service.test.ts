@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError } from '../../src/domain/errors.js';
-import { createIdGenerator } from '../../src/domain/ids.js';
-import { createSessionInput, parseInput, updateSessionInput } from '../../src/domain/inputs.js';
-import type { StorageBackend } from '../../src/storage/backend.js';
-import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
-import { DEFAULT_RETENTION_POLICY, type RetentionPolicy } from '../../src/storage/retention.js';
-import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
-import { Storage } from '../../src/storage/storage.js';
-import { ManualClock, tempDatabase } from '../support/fixtures.js';
-import { TEST_PG_URL, testSchema } from '../support/postgres.js';
+import { NotFoundError, ValidationError } from '../../../src/domain/errors.js';
+import { createIdGenerator } from '../../../src/domain/ids.js';
+import { createSessionInput, parseInput, updateSessionInput } from '../../../src/domain/inputs.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
+import { PostgresBackend } from '../../../src/storage/postgres/postgres-backend.js';
+import { DEFAULT_RETENTION_POLICY, type RetentionPolicy } from '../../../src/modules/retention/service.js';
+import { SqliteBackend } from '../../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../../src/storage/storage.js';
+import { ManualClock, tempDatabase } from '../../support/fixtures.js';
+import { TEST_PG_URL, testSchema } from '../../support/postgres.js';
 
 /*
  * Retention through `Storage` with a hand-moved clock, on both backends: session expiry from either
@@ -145,7 +145,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect(await backend.artifactsByIds([a.id])).toHaveLength(1);
 
       // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.
-      const report = await storage.runRetention(policy());
+      const report = await storage.retention.run(policy());
       expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
       expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id, child.session.id])).toEqual([]);
       expect(await backend.messagesByIds([m!.id])).toEqual([]);
@@ -154,7 +154,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
     });
 
     it('ends idle sessions and deletes long-ended ones exactly at their boundaries; a dry run writes nothing', async () => {
-      await storage.runRetention(policy()); // start clean of expired sessions
+      await storage.retention.run(policy()); // start clean of expired sessions
       const p = policy({ idleHours: 2, deleteEndedDays: 3 });
       const quiet = await storage.sessions.create(create({ agentName: 'idle-quiet' }));
       const paused = await storage.sessions.create(create({ agentName: 'idle-paused', status: 'paused' }));
@@ -164,47 +164,47 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await storage.addMessages(chatty.id, [msg('still here')]); // an append is activity
 
       clock.advance(HOUR); // quiet: idle for exactly 2 h — not more than 2 h yet
-      const before = await storage.runRetention(p); // (ends the idle sessions of the tests above)
+      const before = await storage.retention.run(p); // (ends the idle sessions of the tests above)
       expect(before.idleEnded.ids).not.toContain(quiet.id);
       expect(before.idleEnded.ids).not.toContain(paused.id);
 
       clock.advance(1); // 2 h and 1 ms: idle
       const mine = (ids: string[]) => ids.filter((id) => [quiet.id, paused.id, chatty.id, ended.id].includes(id)).sort();
-      const dry = await storage.runRetention(p, { dryRun: true });
+      const dry = await storage.retention.run(p, { dryRun: true });
       expect(dry.dryRun).toBe(true);
       expect(mine(dry.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
       expect((await storage.sessions.get(quiet.id)).status).toBe('active'); // the dry run wrote nothing
 
-      const run = await storage.runRetention(p);
+      const run = await storage.retention.run(p);
       expect(mine(run.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
       expect(await storage.sessions.get(quiet.id)).toMatchObject({ status: 'ended', updatedAt: clock.iso() });
       expect((await storage.sessions.get(chatty.id)).status).toBe('active');
 
       // `ended` was last updated 2 h and 1 ms ago: deleted once more than 3 days have passed since.
       clock.advance(3 * DAY - 2 * HOUR - 1);
-      expect(mine((await storage.runRetention(p, { dryRun: true })).endedDeleted.ids)).toEqual([]);
+      expect(mine((await storage.retention.run(p, { dryRun: true })).endedDeleted.ids)).toEqual([]);
       clock.advance(1);
-      const dryEnded = await storage.runRetention(p, { dryRun: true });
+      const dryEnded = await storage.retention.run(p, { dryRun: true });
       expect(mine(dryEnded.endedDeleted.ids)).toEqual([ended.id]);
       expect(await storage.sessions.get(ended.id)).toMatchObject({ status: 'ended' });
-      expect(mine((await storage.runRetention(p)).endedDeleted.ids)).toEqual([ended.id]);
+      expect(mine((await storage.retention.run(p)).endedDeleted.ids)).toEqual([ended.id]);
       await expect(storage.sessions.get(ended.id)).rejects.toThrow(NotFoundError);
     });
 
     it('works through many sessions in small batches, and reports a bounded list of ids', async () => {
-      await storage.runRetention(policy());
+      await storage.retention.run(policy());
       const made = [];
       for (let i = 0; i < 7; i++) made.push(await storage.sessions.create(create({ agentName: 'batch', ttlSeconds: 1 + (i % 3) })));
       clock.advance(5000);
       const p = policy({ batchSize: 2, reportIds: 3 });
-      const dry = await storage.runRetention(p, { dryRun: true });
+      const dry = await storage.retention.run(p, { dryRun: true });
       expect(dry.expiredDeleted.count).toBe(7);
       expect(dry.expiredDeleted.ids).toHaveLength(3);
       expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(7);
-      const run = await storage.runRetention(p);
+      const run = await storage.retention.run(p);
       expect(run.expiredDeleted.count).toBe(7);
       expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(0);
-      expect((await storage.runRetention(p)).expiredDeleted.count).toBe(0);
+      expect((await storage.retention.run(p)).expiredDeleted.count).toBe(0);
     });
 
     it('leaves a session alone when it no longer matches at the moment of the write', async () => {
