@@ -10,7 +10,7 @@ import { startEventPruning } from './modules/events/retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
 import type { ApiKeyStore } from './modules/keys/store.js';
 import { tenantsOver } from './storage/tenants.js';
-import { RetentionSweeper } from './storage/retention.js';
+import { RetentionSweeper } from './modules/retention/sweeper.js';
 import { SERVICE } from './version.js';
 
 /**
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   }
   logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
   const sweeper = new RetentionSweeper(
-    () => tenants.sweepAll((storage) => storage.runRetention(config.retention)),
+    () => tenants.sweepAll((storage) => storage.retention.run(config.retention)),
     config.retention.intervalSeconds * 1000,
     logger.child({ component: 'retention' }),
   );

@@ -63,7 +63,7 @@ export function stableKey(value: unknown): string {
 
 export function createLoaders(storage: Storage) {
   return {
-    session: byKey((ids) => storage.sessionsByIds(ids), (session) => session.id),
+    session: byKey((ids) => storage.sessions.byIds(ids), (session) => session.id),
     message: byKey((ids) => storage.history.byIds(ids), (message) => message.id),
     artifact: byKey((ids) => storage.artifacts.byIds(ids), (artifact) => artifact.id),
     /** A session's state by session id; null when it has none. */
@@ -79,8 +79,8 @@ export function createLoaders(storage: Storage) {
     ),
     artifactCount: bySession((sessionIds) => storage.artifacts.counts(sessionIds), 0),
 
-    forkPage: perParams((slice: Slice<string>) => bySession((sessionIds) => storage.forkPages(sessionIds, slice), [] as Session[])),
-    forkCount: bySession((sessionIds) => storage.forkCounts(sessionIds), 0),
+    forkPage: perParams((slice: Slice<string>) => bySession((sessionIds) => storage.sessions.forkPages(sessionIds, slice), [] as Session[])),
+    forkCount: bySession((sessionIds) => storage.sessions.forkCounts(sessionIds), 0),
 
     metricPage: perParams(({ filter, slice }: { filter: MetricFilter; slice: Slice<MetricKey> }) =>
       bySession((sessionIds) => storage.metrics.pages(sessionIds, filter, slice), [] as Metric[]),

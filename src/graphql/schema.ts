@@ -7,8 +7,8 @@ import '../modules/cache/graphql.js';
 import '../modules/events/graphql.js';
 import '../modules/history/graphql.js';
 import '../modules/metrics/graphql.js';
-import './types/Retention.js';
-import './types/Session.js';
+import '../modules/retention/graphql.js';
+import '../modules/sessions/graphql.js';
 import '../modules/state/graphql.js';
 
 export const schema: GraphQLSchema = builder.toSchema();

@@ -12,10 +12,10 @@ import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from '../modules/events/rest.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
 import { metricRoutes } from '../modules/metrics/rest.js';
-import { retentionRoutes } from './retention.js';
+import { retentionRoutes } from '../modules/retention/rest.js';
 import type { Route } from './routes.js';
 import { serviceRoutes } from './service.js';
-import { sessionRoutes } from './sessions.js';
+import { sessionRoutes } from '../modules/sessions/rest.js';
 import { stateRoutes } from '../modules/state/rest.js';
 
 interface CompiledRoute {

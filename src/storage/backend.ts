@@ -1,4 +1,3 @@
-import type { MetricFilter, SessionFilter } from '../domain/inputs.js';
 import type { Json } from '../domain/json.js';
 import type { Runner } from '../db/runner.js';
 import type { AppendEvents } from '../modules/events/append.js';
@@ -37,27 +36,6 @@ export interface StorageBackend {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  // sessions
-  insertSession(session: Session): Promise<void>;
-  sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]>;
-  /**
-   * Applies the non-null fields of `patch` (and `expiresAt` when it is not undefined) atomically;
-   * null when the session does not exist — or is not in `scope`.
-   */
-  updateSession(id: string, patch: SessionPatch, scope?: SessionScope): Promise<Session | null>;
-  /** Deletes the session with its history, state and artifacts (metrics stay); false when it does not exist or is not in `scope`. */
-  deleteSession(id: string, scope?: SessionScope): Promise<boolean>;
-  listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]>;
-  countSessions(filter: SessionFilter, liveAt?: string): Promise<number>;
-
-  // retention
-  /**
-   * Up to `limit` sessions that `rule` selects, in the order of its time column (`expiresAt` for
-   * `expired`, `updatedAt` otherwise) then id, strictly after `after`: a keyset walk through an
-   * index, so a huge sweep is a series of small, bounded reads.
-   */
-  retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]>;
-
   // forks
   /**
    * Creates a fork of a session in one transaction: reads the parent, its history up to and
@@ -66,9 +44,6 @@ export interface StorageBackend {
    * again when it retries — and writes the session bundle it returns exactly as given.
    */
   forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle, liveAt?: string): Promise<ForkOutcome>;
-  /** The forks of each session (sessions whose `parentId` it is), in creation order (by id). */
-  forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>>;
-  forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>>;
 
 
   // moving data (the export/import CLI)
@@ -124,45 +99,6 @@ export type ForkOutcome = { fork: SessionBundle } | { missing: 'session' | 'mess
 export interface ParentLink {
   id: string;
   parentId: string;
-}
-
-export interface SessionPatch {
-  agentName?: string | null;
-  userId?: string | null;
-  status?: Session['status'] | null;
-  metadata?: Session['metadata'] | null;
-  /** Unlike the fields above: undefined keeps the expiry, null removes it, a time sets it. */
-  expiresAt?: string | null;
-  updatedAt: string;
-}
-
-/**
- * The retention rules, each a condition on a session at a moment (see `storage/retention.ts`).
- * A backend turns one into a `WHERE` fragment, used both to pick candidates and inside the write
- * that ends or deletes one: a session changed since it was picked (its expiry moved, a client
- * touched it) no longer matches, and is left alone.
- */
-export type RetentionRule =
-  /** `expiresAt` at or before `at`. */
-  | { kind: 'expired'; at: string }
-  /**
-   * Live at `at`, of `status` (`active` or `paused`: one at a time, so that the walk follows one
-   * index range in order), and neither updated nor appended to since `since`.
-   */
-  | { kind: 'idle'; status: 'active' | 'paused'; at: string; since: string }
-  /** Live at `at`, `ended`, and not updated since `before`. */
-  | { kind: 'ended'; at: string; before: string };
-
-/** Where a retention walk is: the rule's time column and the session id. */
-export interface RetentionKey {
-  id: string;
-  at: string;
-}
-
-/** Which sessions a by-id write may touch: those live at `liveAt`, and/or those `rule` selects. Empty: any. */
-export interface SessionScope {
-  liveAt?: string;
-  rule?: RetentionRule;
 }
 
 /**

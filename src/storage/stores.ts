@@ -6,6 +6,8 @@ import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
 import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
+import { type RetentionStore, SqlRetentionStore } from '../modules/retention/store.js';
+import { type SessionsMaintenance, type SessionsStore, SqlSessionsStore } from '../modules/sessions/store.js';
 
 /**
  * Each domain module's store over one database (one tenant's): the queries of that module, written
@@ -13,6 +15,10 @@ import { SqlStateStore, type StateMaintenance, type StateStore } from '../module
  * module's service over them.
  */
 export interface Stores {
+  sessions: SessionsStore;
+  /** The same sessions, as the export/import CLI and the retention sweeper see them: expired ones too. */
+  sessionMaintenance: SessionsMaintenance;
+  retention: RetentionStore;
   events: EventStore;
   metrics: MetricStore & MetricMaintenance;
   /** Used on the default tenant's database only (every replica's keys live there). */
@@ -25,7 +31,11 @@ export interface Stores {
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
+  const sessions = new SqlSessionsStore(runner, appendEvents);
   return {
+    sessions,
+    sessionMaintenance: sessions,
+    retention: new SqlRetentionStore(runner),
     events: new SqlEventStore(runner),
     metrics: new SqlMetricStore(runner, appendEvents),
     keys: new SqlApiKeyStore(runner),

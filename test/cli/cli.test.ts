@@ -166,7 +166,7 @@ describe('export and import', { timeout: 180_000 }, () => {
     const victim = all.sessions[2]!;
     // the target already has this session, with a different message at seq 1
     await withStorage(sqlite('t.db'), async (_storage, backend) => {
-      await backend.insertSession(victim.session);
+      await backend.stores.sessions.insert(victim.session);
       await backend.stores.history.append(victim.session.id, [{ ...victim.messages[0]!, id: 'msg_00000000000000000000000000' }], new Date().toISOString());
     });
     const run = await runCli(['import', '--database', sqlite('t.db')], { input: bundle });
@@ -289,7 +289,7 @@ describe('failures', { timeout: 60_000 }, () => {
   describe('expected failures are one clear line, exit 1, never a stack trace', () => {
     beforeEach(async () => {
       await withStorage(sqlite('a.db'), async (storage) => {
-        await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+        await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       });
     });
     const at = (name: string) => `sqlite:${join(dir, name)}`;

@@ -34,7 +34,7 @@ describe('exportBundle', () => {
     storage = new Storage(backend, clock, createIdGenerator(clock));
     sessionIds = [];
     for (let i = 0; i < 7; i++) {
-      const s = await storage.createSession({ agentName: i % 2 ? 'odd' : 'even', userId: null, status: 'active', metadata: { i } });
+      const s = await storage.sessions.create({ agentName: i % 2 ? 'odd' : 'even', userId: null, status: 'active', metadata: { i } });
       sessionIds.push(s.id);
       if (i !== 3) await storage.history.addMany(s.id, Array.from({ length: i * 2 }, (_, j) => ({ role: 'user' as const, content: `${i}/${j}`, metadata: {} })));
       for (let j = 0; j < i % 4; j++) await storage.artifacts.create({ sessionId: s.id, name: `a${j}`, type: 't', path: '/p', size: j, metadata: {} });

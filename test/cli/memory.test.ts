@@ -29,7 +29,7 @@ interface HeapReport {
 async function seed(url: string, messages: number): Promise<void> {
   await withStorage(url, async (storage) => {
     for (let s = 0; s < messages / 5000; s++) {
-      const session = await storage.createSession({ agentName: 'bulk', userId: null, status: 'active', metadata: {} });
+      const session = await storage.sessions.create({ agentName: 'bulk', userId: null, status: 'active', metadata: {} });
       for (let batch = 0; batch < 5; batch++) {
         await storage.history.addMany(session.id, Array.from({ length: 1000 }, (_, i) => ({ role: 'user' as const, content: `${s}/${batch}/${i} ${CONTENT}`, metadata: { i } })));
       }

@@ -99,7 +99,7 @@ export async function populate(url: string): Promise<void> {
     for (let i = 0; i < 9; i++) {
       clock.advance(i % 3 === 0 ? 0 : 1_000); // some created in the same millisecond
       sessions.push(
-        await storage.createSession({
+        await storage.sessions.create({
           agentName: agents[i % 3]!,
           userId: i % 4 === 0 ? null : `user-${i % 2}`,
           status: statuses[i % 3]!,
@@ -174,9 +174,9 @@ export async function populate(url: string): Promise<void> {
       );
     }
     // a deleted session's metrics stay (and are exported with everything)
-    const doomed = await storage.createSession({ agentName: 'planner', userId: null, status: 'ended', metadata: {} });
+    const doomed = await storage.sessions.create({ agentName: 'planner', userId: null, status: 'ended', metadata: {} });
     await storage.metrics.record([{ entityType: 'agent', entityName: 'planner', sessionId: doomed.id, metricName: 'orphan', value: 1, timestamp: null, labels: {} }]);
-    await storage.deleteSession(doomed.id);
+    await storage.sessions.delete(doomed.id);
     void empty;
   });
 }
@@ -195,9 +195,9 @@ async function forks(storage: Storage, parent: Session): Promise<void> {
   await storage.state.set(fork.session.id, { branch: 1, step: 2 });
   await storage.forkSession(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });
   // an orphan: its parent is deleted, it keeps the id of the message it was cut at
-  const doomed = await storage.createSession({ agentName: 'forker', userId: null, status: 'active', metadata: {} });
+  const doomed = await storage.sessions.create({ agentName: 'forker', userId: null, status: 'active', metadata: {} });
   const [m] = await storage.history.addMany(doomed.id, [{ role: 'user', content: 'gone', metadata: {} }]);
   await storage.state.set(doomed.id, 'doomed state');
   await storage.forkSession(doomed.id, m!.id, { userId: 'orphan' });
-  await storage.deleteSession(doomed.id);
+  await storage.sessions.delete(doomed.id);
 }

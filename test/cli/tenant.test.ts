@@ -23,7 +23,7 @@ async function fill(url: string, agent: string, sessions: number): Promise<void>
   await withStorage(url, async (storage, _backend, clock) => {
     for (let i = 0; i < sessions; i++) {
       clock.advance(1000);
-      const session = await storage.createSession({ agentName: agent, userId: `${agent}-user`, status: 'active', metadata: { i } });
+      const session = await storage.sessions.create({ agentName: agent, userId: `${agent}-user`, status: 'active', metadata: { i } });
       await storage.history.addMany(session.id, [
         { role: 'user', content: `${agent} asks ${i}`, metadata: {} },
         { role: 'assistant', content: `${agent} answers ${i}`, metadata: { tenant: agent } },

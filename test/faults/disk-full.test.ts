@@ -144,7 +144,7 @@ describe('disk full inside a group commit (SQLite, in process)', () => {
     try {
       const clock = new ManualClock();
       const storage = new Storage(backend, clock, createIdGenerator(clock));
-      const session = await storage.createSession({ agentName: 'batch', userId: null, status: 'active', metadata: {} });
+      const session = await storage.sessions.create({ agentName: 'batch', userId: null, status: 'active', metadata: {} });
       const fd = openSync(join(small.dir, 'filler'), 'w');
       try {
         for (const size of [64 * 1024, 4096, 512]) {

@@ -175,18 +175,18 @@ describe('request ids and the access log', () => {
   });
 });
 
-/** A backend whose every call fails with an error full of internals. */
-const brokenBackend = () =>
-  new Proxy({} as StorageBackend, {
-    get: (_target, name) =>
-      name === 'close'
-        ? async () => {}
-        : async () => {
-            const error = new Error('SQLITE_CORRUPT: SELECT * FROM secret_table WHERE token = 42 at /var/lib/agent/storage.db');
-            (error as { code?: string }).code = 'SQLITE_CORRUPT';
-            throw error;
-          },
+/** A backend whose every call (and every call of its module stores) fails with an error full of internals. */
+const brokenBackend = () => {
+  const fail = async () => {
+    const error = new Error('SQLITE_CORRUPT: SELECT * FROM secret_table WHERE token = 42 at /var/lib/agent/storage.db');
+    (error as { code?: string }).code = 'SQLITE_CORRUPT';
+    throw error;
+  };
+  const brokenStore = new Proxy({}, { get: () => fail });
+  return new Proxy({} as StorageBackend, {
+    get: (_target, name) => (name === 'close' ? async () => {} : name === 'stores' ? new Proxy({}, { get: () => brokenStore }) : fail),
   });
+};
 
 describe('unexpected failures leak nothing, and are logged under the request id', () => {
   let s: Logged;
@@ -220,7 +220,7 @@ describe('unexpected failures leak nothing, and are logged under the request id'
   it('GraphQL: a resolver\'s own error type is logged too (a TypeError from a storage method)', async () => {
     const clock = new ManualClock();
     const storage = new Storage(new SqliteBackend({ filename: ':memory:' }), clock, createIdGenerator(clock));
-    storage.createSession = async () => {
+    storage.sessions.create = async () => {
       throw new TypeError("Cannot read properties of undefined (reading 'agentName')");
     };
     const lines: Record<string, any>[] = [];
@@ -238,7 +238,7 @@ describe('unexpected failures leak nothing, and are logged under the request id'
         const error = lines.find((l) => l.reqId === id && l.level === 50);
         expect(error?.msg, id).toBe(msg);
         expect(error?.err, id).toMatchObject({ type: 'TypeError', message: "Cannot read properties of undefined (reading 'agentName')" });
-        expect(error?.err.stack, id).toMatch(/^TypeError: [^\n]+\n\s+at .*storage\.createSession/);
+        expect(error?.err.stack, id).toMatch(/^TypeError: [^\n]+\n\s+at .*storage\.sessions\.create/);
       }
     } finally {
       await server.close(1000);

@@ -32,7 +32,7 @@ async function populated(dir: string): Promise<string> {
   const filename = join(dir, 'storage.db');
   const backend = new SqliteBackend({ filename });
   const clock = new ManualClock();
-  await new Storage(backend, clock, createIdGenerator(clock)).createSession({ agentName: 'before', userId: null, status: 'active', metadata: {} });
+  await new Storage(backend, clock, createIdGenerator(clock)).sessions.create({ agentName: 'before', userId: null, status: 'active', metadata: {} });
   await backend.close();
   return filename;
 }

@@ -78,11 +78,14 @@ describe('error codes', () => {
   });
 
   it('UNAVAILABLE with retryAfter when the backend cannot serve the request', async () => {
-    // A backend that is always busy, behind the real schema, loaders and error mapping.
+    // A backend that is always busy, behind the real schema, loaders and error mapping: every
+    // method of it, and of each of its module stores, fails.
+    const fail = async () => {
+      throw new UnavailableError('The database is busy; retry shortly', 2);
+    };
+    const busyStore = new Proxy({}, { get: () => fail });
     const busy = new Proxy({} as StorageBackend, {
-      get: () => async () => {
-        throw new UnavailableError('The database is busy; retry shortly', 2);
-      },
+      get: (_target, name) => (name === 'stores' ? new Proxy({}, { get: () => busyStore }) : fail),
     });
     const clock = new ManualClock();
     const app = createApp({
@@ -167,14 +170,14 @@ describe('bytes that are not UTF-8', () => {
   const create = (name: (string | number[])[]) => bytes('{"query":"mutation { createSession(input: {agentName: \\"', ...name, '\\"}) { agentName } }"}');
 
   it('BAD_REQUEST for a body that is not UTF-8, sent whole or in pieces, cut short too; nothing is stored', async ({ server }) => {
-    const sessions = await server.storage.countSessions({});
+    const sessions = await server.storage.sessions.count({});
     for (const body of [create(['a', [0xff, 0xfe]]), create([[0xed, 0xa0, 0x80]]), create(['caf', [0xc3]]), bytes('{"query":"{ __typename }","x":"', [0xe2, 0x82])]) {
       await refused(await post(server, body), 'Request body is not valid UTF-8');
       await refused(await post(server, pieces(body)), 'Request body is not valid UTF-8');
     }
     // A form body's fields are percent-decoded: their bytes are checked too.
     await refused(await post(server, Buffer.from('query=mutation%7BcreateSession(input%3A%7BagentName%3A%22a%FF%22%7D)%7Bid%7D%7D'), 'application/x-www-form-urlencoded'), 'Request body is not valid UTF-8');
-    expect(await server.storage.countSessions({})).toBe(sessions);
+    expect(await server.storage.sessions.count({})).toBe(sessions);
 
     // Valid text with multi-byte characters cut across pieces is fine.
     const ok = await post(server, pieces(create(['€ 😀'])));

@@ -28,7 +28,7 @@ describe('API keys (AUTH_MODE=apikey)', () => {
     expect(malformed.status).toBe(401);
     expect(malformed.body.detail).toMatch(/Bearer/);
     // Nothing was written by the refused requests.
-    expect(await server.storage.countSessions({})).toBe(0);
+    expect(await server.storage.sessions.count({})).toBe(0);
   });
 
   it('serves GET /health and the GraphiQL page (no data in it) to anyone', async ({ server }) => {

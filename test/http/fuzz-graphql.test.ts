@@ -66,7 +66,7 @@ async function post(server: TestServer, payload: unknown, raw?: string) {
 async function fingerprint(server: TestServer): Promise<string> {
   const { storage } = server;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
-    storage.countSessions({}),
+    storage.sessions.count({}),
     storage.metrics.count({}),
     storage.history.counts([sessionId]),
     storage.artifacts.counts([sessionId]),

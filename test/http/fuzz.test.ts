@@ -24,13 +24,13 @@ async function send(server: TestServer, method: string, path: string, body: stri
 async function fingerprint(server: TestServer): Promise<string> {
   const { storage } = server;
   const [sessions, metrics, history, artifacts, state] = await Promise.all([
-    storage.countSessions({}),
+    storage.sessions.count({}),
     storage.metrics.count({}),
     storage.history.counts([fixture.sessionId]),
     storage.artifacts.counts([fixture.sessionId]),
     storage.state.bySessionIds([fixture.sessionId]),
   ]);
-  const [sessionRows] = await Promise.all([storage.sessionsByIds([fixture.sessionId])]);
+  const [sessionRows] = await Promise.all([storage.sessions.byIds([fixture.sessionId])]);
   return JSON.stringify({ sessions, metrics, history: [...history], artifacts: [...artifacts], state, sessionRows });
 }
 

@@ -9,7 +9,7 @@ async function newSession(api: JsonClient, body: Record<string, unknown> = {}): 
 }
 
 async function sessionCount(server: TestServer): Promise<number> {
-  return server.storage.countSessions({});
+  return server.storage.sessions.count({});
 }
 
 describe('sessions', () => {
@@ -407,7 +407,7 @@ describe('errors and edges', () => {
     const r = await client(small.url).post('/storage/sessions', { agent_name: 'a', metadata: { pad: 'x'.repeat(4096) } });
     expect(r.status).toBe(413);
     expect(r.body.detail).toMatch(/larger than 2048 bytes/);
-    expect(await small.storage.countSessions({})).toBe(0);
+    expect(await small.storage.sessions.count({})).toBe(0);
   });
 
   it('unknown routes are 404 JSON, wrong methods 405 with Allow', async ({ api }) => {

@@ -186,7 +186,7 @@ describe('tenant isolation (two tenants, random operations)', () => {
 
   it('keeps each tenant in a database of its own', async ({ server }) => {
     // The default tenant (the bootstrap key's) sees neither.
-    const sessions = await server.storage.listSessions({}, { limit: 10_000 });
+    const sessions = await server.storage.sessions.list({}, { limit: 10_000 });
     const foreign = new Set([...owned.acme.sessions, ...owned.beta.sessions]);
     expect(sessions.filter((s) => foreign.has(s.id))).toEqual([]);
   });

@@ -29,8 +29,8 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('every kind of write yields its event, in the order of the writes, with a snapshot of what was written', async () => {
-      const s = await storage.createSession({ agentName: 'scribe', userId: null, status: 'active', metadata: {} });
-      const updated = await storage.updateSession(s.id, { status: 'paused' });
+      const s = await storage.sessions.create({ agentName: 'scribe', userId: null, status: 'active', metadata: {} });
+      const updated = await storage.sessions.update(s.id, { status: 'paused' });
       const [m1, m2] = await storage.history.addMany(s.id, [
         { role: 'user', content: 'hi', metadata: {}, idempotencyKey: 'k1' },
         { role: 'assistant', content: 'hello', metadata: {} },
@@ -49,7 +49,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         { entityType: 'agent', entityName: 'scribe', sessionId: null, metricName: 'latency', value: 2, timestamp: null, labels: {} }, // no session: no event
         { entityType: 'agent', entityName: 'scribe', sessionId: 'session_unknown', metricName: 'latency', value: 3, timestamp: null, labels: {} },
       ]);
-      await storage.deleteSession(s.id);
+      await storage.sessions.delete(s.id);
 
       const events = await all({ sessionId: s.id });
       expect(events.map((e) => e.type)).toEqual([
@@ -95,7 +95,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
     });
 
     it('a write that fails or changes nothing yields no event; the writes around it keep theirs', async () => {
-      const s = await storage.createSession({ agentName: 'a', userId: null, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: 'a', userId: null, status: 'active', metadata: {} });
       const before = (await backend.stores.events.log()).lastSeq;
       const outcomes = await Promise.allSettled([
         storage.history.add({ sessionId: s.id, role: 'user', content: 'kept', metadata: {} }),
@@ -103,7 +103,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         storage.state.set(s.id, { v: 1 }, 5), // compare-and-set lost
         storage.artifacts.create({ sessionId: 'session_missing', name: 'a', type: 't', path: '/', size: 0, metadata: {} }),
         storage.state.delete(s.id), // no state
-        storage.updateSession('session_missing', { status: 'ended' }),
+        storage.sessions.update('session_missing', { status: 'ended' }),
         storage.history.addMany(s.id, [
           { role: 'user', content: 'one', metadata: {}, idempotencyKey: 'same' },
           { role: 'user', content: 'two', metadata: {}, idempotencyKey: 'same' },

@@ -80,7 +80,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
     const fresh = (label: string) => `${label}-${++runCounter}`;
 
     async function session(fields: Partial<Pick<Session, 'agentName' | 'userId' | 'status' | 'metadata'>> = {}): Promise<Session> {
-      return storage.createSession({
+      return storage.sessions.create({
         agentName: fields.agentName ?? 'agent',
         userId: fields.userId === undefined ? 'user-1' : fields.userId,
         status: fields.status ?? 'active',
@@ -106,262 +106,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         ...fields,
       };
     }
-
-    // --- sessions -----------------------------------------------------------------------------
-
-    describe('sessions', () => {
-      it('reads back an inserted session exactly as written', async () => {
-        const written: Session = {
-          id: ids.next('session'),
-          agentName: 'planner',
-          userId: null,
-          status: 'paused',
-          createdAt: '2025-01-02T03:04:05.006Z',
-          updatedAt: '2025-01-02T03:04:05.007Z',
-          metadata: { nested: { list: [1, 'two', null, true] } },
-          parentId: null,
-          forkedFromMessageId: null,
-          expiresAt: '2099-01-02T03:04:05.008Z',
-        };
-        await backend.insertSession(written);
-        expect(await backend.sessionsByIds([written.id])).toEqual([written]);
-      });
-
-      it('looks up many ids at once, ignoring unknown ones and returning each session once', async () => {
-        const a = await session({ agentName: 'a' });
-        const b = await session({ agentName: 'b' });
-        await session({ agentName: 'c' });
-        const found = await backend.sessionsByIds([b.id, 'session_unknown', a.id, b.id]);
-        expect(sortById(found)).toEqual(sortById([a, b]));
-        expect(await backend.sessionsByIds([])).toEqual([]);
-        expect(await backend.sessionsByIds(['session_unknown'])).toEqual([]);
-      });
-
-      it('refuses a second session with the same id', async () => {
-        const s = await session();
-        await expect(backend.insertSession({ ...s, agentName: 'other' })).rejects.toThrow();
-        expect(await backend.sessionsByIds([s.id])).toEqual([s]);
-      });
-
-      it('updateSession applies only the non-null fields of the patch and returns the stored record', async () => {
-        const s = await session({ agentName: 'planner', userId: 'u1', status: 'active', metadata: { a: 1, keep: true } });
-        clock.advance(1000);
-        const later = clock.iso();
-
-        const paused = await backend.updateSession(s.id, { status: 'paused', agentName: null, userId: null, metadata: null, updatedAt: later });
-        expect(paused).toEqual({ ...s, status: 'paused', updatedAt: later });
-        expect(await backend.sessionsByIds([s.id])).toEqual([paused]);
-
-        // absent fields keep their values too; metadata is replaced as a whole, not merged
-        clock.advance(1000);
-        const renamed = await backend.updateSession(s.id, { agentName: 'writer', metadata: { b: 2 }, updatedAt: clock.iso() });
-        expect(renamed).toEqual({ ...s, status: 'paused', agentName: 'writer', metadata: { b: 2 }, updatedAt: clock.iso() });
-
-        clock.advance(1000);
-        const user = await backend.updateSession(s.id, { userId: 'u2', updatedAt: clock.iso() });
-        expect(user).toEqual({ ...renamed, userId: 'u2', updatedAt: clock.iso() });
-        expect(await backend.sessionsByIds([s.id])).toEqual([user]);
-      });
-
-      it('updateSession can set an empty metadata object (empty is not null)', async () => {
-        const s = await session({ metadata: { a: 1 } });
-        const updated = await backend.updateSession(s.id, { metadata: {}, updatedAt: s.updatedAt });
-        expect(updated?.metadata).toEqual({});
-      });
-
-      it('concurrent patches of different fields both take effect', async () => {
-        const s = await session({ agentName: 'planner', status: 'active' });
-        await Promise.all([
-          backend.updateSession(s.id, { agentName: 'writer', updatedAt: clock.iso() }),
-          backend.updateSession(s.id, { status: 'ended', updatedAt: clock.iso() }),
-          backend.updateSession(s.id, { metadata: { x: 1 }, updatedAt: clock.iso() }),
-        ]);
-        const [stored] = await backend.sessionsByIds([s.id]);
-        expect(stored).toMatchObject({ agentName: 'writer', status: 'ended', metadata: { x: 1 }, userId: s.userId });
-      });
-
-      it('updateSession of an unknown id returns null and creates nothing', async () => {
-        expect(await backend.updateSession('session_unknown', { status: 'ended', updatedAt: clock.iso() })).toBeNull();
-        expect(await backend.sessionsByIds(['session_unknown'])).toEqual([]);
-        expect(await backend.countSessions({})).toBe(0);
-      });
-
-      it('deleteSession removes the session with its history, state and artifacts; metrics stay', async () => {
-        const doomed = await session({ agentName: 'doomed' });
-        const other = await session({ agentName: 'other' });
-        const doomedMessages = await backend.stores.history.append(doomed.id, forSession(doomed.id, [message('a'), message('b')]), clock.iso());
-        const otherMessages = await backend.stores.history.append(other.id, forSession(other.id, [message('c')]), clock.iso());
-        expect(await backend.stores.state.put({ sessionId: doomed.id, data: { step: 1 }, updatedAt: clock.iso() }, clock.iso())).not.toBeNull();
-        expect(await backend.stores.state.put({ sessionId: other.id, data: { step: 2 }, updatedAt: clock.iso() }, clock.iso())).not.toBeNull();
-        const doomedArtifact = artifact(doomed.id);
-        const otherArtifact = artifact(other.id);
-        expect(await backend.stores.artifacts.insert(doomedArtifact, clock.iso())).toBe(true);
-        expect(await backend.stores.artifacts.insert(otherArtifact, clock.iso())).toBe(true);
-        const kept: Metric = { id: ids.next('metric'), entityType: 'agent', entityName: 'a', sessionId: doomed.id, metricName: 'm', value: 1, timestamp: clock.iso(), labels: {} };
-        await backend.stores.metrics.insert([kept]);
-
-        expect(await backend.deleteSession(doomed.id)).toBe(true);
-
-        expect(await backend.sessionsByIds([doomed.id, other.id])).toEqual([other]);
-        expect(await backend.stores.history.byIdsIncludingExpired(doomedMessages!.map((m) => m.id))).toEqual([]);
-        expect(await backend.stores.history.countsIncludingExpired([doomed.id, other.id])).toEqual(new Map([[doomed.id, 0], [other.id, 1]]));
-        expect((await backend.stores.history.pagesIncludingExpired([doomed.id], { limit: 10 })).get(doomed.id)).toEqual([]);
-        expect(await backend.stores.state.bySessionIdsIncludingExpired([doomed.id])).toEqual([]);
-        expect(await backend.stores.artifacts.byIds([doomedArtifact.id], clock.iso())).toEqual([]);
-        expect(await backend.stores.artifacts.counts([doomed.id], clock.iso())).toEqual(new Map([[doomed.id, 0]]));
-        // the other session is untouched
-        expect(await backend.stores.history.byIdsIncludingExpired(otherMessages!.map((m) => m.id))).toEqual(otherMessages);
-        expect(await backend.stores.state.bySessionIdsIncludingExpired([other.id])).toHaveLength(1);
-        expect(await backend.stores.artifacts.byIds([otherArtifact.id], clock.iso())).toEqual([otherArtifact]);
-        // metrics outlive their session
-        expect(await backend.stores.metrics.list({ sessionId: doomed.id }, { limit: 10 })).toEqual([kept]);
-        expect(await backend.stores.metrics.counts([doomed.id], {})).toEqual(new Map([[doomed.id, 1]]));
-
-        expect(await backend.deleteSession(doomed.id)).toBe(false);
-      });
-
-      it('deleteSession of an unknown id returns false', async () => {
-        await session();
-        expect(await backend.deleteSession('session_unknown')).toBe(false);
-        expect(await backend.countSessions({})).toBe(1);
-      });
-
-      it('a deleted session id cannot take new history, state or artifacts', async () => {
-        const s = await session();
-        await backend.deleteSession(s.id);
-        expect(await backend.stores.history.append(s.id, forSession(s.id, [message('late')]), clock.iso())).toBeNull();
-        expect(await backend.stores.state.put({ sessionId: s.id, data: 1, updatedAt: clock.iso() }, clock.iso())).toBeNull();
-        expect(await backend.stores.artifacts.insert(artifact(s.id), clock.iso())).toBe(false);
-        expect(await backend.stores.history.countsIncludingExpired([s.id])).toEqual(new Map([[s.id, 0]]));
-      });
-    });
-
-    // --- listing sessions ----------------------------------------------------------------------
-
-    describe('listSessions', () => {
-      const AGENTS = ['planner', 'writer'];
-      const USERS = ['u1', 'u2', null];
-      const STATUSES: SessionStatus[] = ['active', 'paused', 'ended'];
-
-      async function population(agentNames = AGENTS): Promise<Session[]> {
-        const created: Session[] = [];
-        let i = 0;
-        for (const agentName of agentNames)
-          for (const userId of USERS)
-            for (const status of STATUSES) {
-              // some in the same millisecond, some later: ids still order by creation
-              if (i++ % 3 === 0) clock.advance(7);
-              created.push(await session({ agentName, userId, status }));
-            }
-        return created;
-      }
-      const matches = (s: Session, f: SessionFilter) =>
-        (f.agentName == null || s.agentName === f.agentName) &&
-        (f.userId == null || s.userId === f.userId) &&
-        (f.status == null || s.status === f.status);
-      const newestFirst = (rows: Session[]) => [...rows].sort((a, b) => sessionOrder(a.id, b.id));
-
-      it('lists newest first (id descending), which is the reverse of creation order', async () => {
-        const created = await population();
-        const listed = await backend.listSessions({}, { limit: 100 });
-        expect(listed).toEqual([...created].reverse());
-        expect(listed.map((s) => s.id)).toEqual(created.map((s) => s.id).sort().reverse());
-      });
-
-      it('filters by agentName, userId and status alone and combined, and counts agree', async () => {
-        const created = await population();
-        const filters: SessionFilter[] = [];
-        for (const agentName of [undefined, null, ...AGENTS, 'nobody'])
-          for (const userId of [undefined, 'u1', 'u2', 'nobody'])
-            for (const status of [undefined, ...STATUSES]) filters.push({ agentName, userId, status });
-        for (const filter of filters) {
-          const expected = newestFirst(created.filter((s) => matches(s, filter)));
-          expect(await backend.listSessions(filter, { limit: 1000 }), JSON.stringify(filter)).toEqual(expected);
-          expect(await backend.countSessions(filter), JSON.stringify(filter)).toBe(expected.length);
-        }
-      });
-
-      it('pages with limit and offset', async () => {
-        const created = newestFirst(await population());
-        expect(await backend.listSessions({}, { limit: 5 })).toEqual(created.slice(0, 5));
-        expect(await backend.listSessions({}, { limit: 5, offset: 5 })).toEqual(created.slice(5, 10));
-        expect(await backend.listSessions({}, { limit: 5, offset: created.length - 2 })).toEqual(created.slice(-2));
-        expect(await backend.listSessions({}, { limit: 5, offset: created.length })).toEqual([]);
-        expect(await backend.listSessions({}, { limit: 0 })).toEqual([]);
-        expect(await backend.countSessions({})).toBe(created.length);
-      });
-
-      it('walks all sessions forwards with `after` and backwards with `before` + `fromEnd`, without gaps or repeats', async () => {
-        const created = newestFirst(await population());
-        const forwards: Session[] = [];
-        let after: string | null = null;
-        for (;;) {
-          const page = await backend.listSessions({}, { after, limit: 4 });
-          forwards.push(...page);
-          if (page.length < 4) break;
-          after = page.at(-1)!.id;
-        }
-        expect(forwards).toEqual(created);
-
-        const backwards: Session[] = [];
-        let before: string | null = null;
-        for (;;) {
-          const page = await backend.listSessions({}, { before, limit: 4, fromEnd: true });
-          backwards.unshift(...page);
-          if (page.length < 4) break;
-          before = page[0]!.id;
-        }
-        expect(backwards).toEqual(created);
-      });
-
-      it('keyset bounds are exclusive and combine with filters', async () => {
-        const created = newestFirst(await population());
-        const planner = created.filter((s) => s.agentName === 'planner');
-        const pivot = planner[3]!;
-        expect(await backend.listSessions({ agentName: 'planner' }, { after: pivot.id, limit: 3 })).toEqual(planner.slice(4, 7));
-        expect(await backend.listSessions({ agentName: 'planner' }, { before: pivot.id, limit: 100 })).toEqual(planner.slice(0, 3));
-        expect(await backend.listSessions({ agentName: 'planner' }, { before: pivot.id, limit: 2, fromEnd: true })).toEqual(planner.slice(1, 3));
-        expect(
-          await backend.listSessions({ agentName: 'planner' }, { after: planner[1]!.id, before: planner[5]!.id, limit: 100 }),
-        ).toEqual(planner.slice(2, 5));
-      });
-
-      it('any slice equals the reference model (property)', async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.array(fc.record({ userId: fc.constantFrom('u1', 'u2', null), status: fc.constantFrom(...STATUSES), tick: fc.boolean() }), {
-              maxLength: 14,
-            }),
-            fc.array(
-              fc.record({
-                userId: fc.constantFrom(undefined, 'u1', 'u2'),
-                status: fc.constantFrom(undefined, ...STATUSES),
-                slice: sliceArb(keyPickArb),
-              }),
-              { minLength: 1, maxLength: 4 },
-            ),
-            async (specs, queries) => {
-              const agentName = fresh('list-agent');
-              const created: Session[] = [];
-              for (const spec of specs) {
-                if (spec.tick) clock.advance(1);
-                created.push(await session({ agentName, userId: spec.userId, status: spec.status }));
-              }
-              const keys = created.map((s) => s.id).sort();
-              for (const q of queries) {
-                const filter: SessionFilter = { agentName, userId: q.userId, status: q.status };
-                const slice = resolveSlice(q.slice, (pick) => resolveKey(keys, pick, 'session_'));
-                const all = newestFirst(created.filter((s) => matches(s, filter)));
-                const expected = modelSlice(all, (s) => s.id, sessionOrder, slice);
-                expect(await backend.listSessions(filter, slice)).toEqual(expected);
-                expect(await backend.countSessions(filter)).toBe(all.length);
-              }
-            },
-          ),
-          { numRuns: RUNS },
-        );
-      });
-    });
 
     // --- moving data ---------------------------------------------------------------------------
 
@@ -404,7 +148,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
       async function readBack(sessionId: string) {
         return {
-          session: (await backend.sessionsByIds([sessionId]))[0] ?? null,
+          session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([sessionId]))[0] ?? null,
           messages: (await backend.stores.history.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
           state: (await backend.stores.state.bySessionIdsIncludingExpired([sessionId]))[0] ?? null,
           artifacts: (await backend.stores.artifacts.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
@@ -418,7 +162,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(sortById(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
         expect(await backend.stores.artifacts.byIds([bundle.artifacts[1]!.id], clock.iso())).toEqual([bundle.artifacts[1]]);
         expect(await backend.stores.history.countsIncludingExpired([bundle.session.id])).toEqual(new Map([[bundle.session.id, 3]]));
-        expect(await backend.listSessions({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
+        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
       });
 
       it('refuses records that belong to another session, writing nothing', async () => {
@@ -426,7 +170,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const bundle = bundleOf([1, 2]);
         const mixed = { ...bundle, messages: [bundle.messages[0]!, { ...other.messages[0]!, seq: 2 }] };
         await expect(backend.importSession(mixed)).rejects.toBeInstanceOf(ValidationError);
-        expect(await backend.sessionsByIds([bundle.session.id])).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([bundle.session.id])).toEqual([]);
         expect(await backend.stores.history.byIdsIncludingExpired(mixed.messages.map((m) => m.id))).toEqual([]);
       });
 
@@ -443,7 +187,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
-        expect(await backend.countSessions({})).toBe(1);
+        expect(await backend.stores.sessions.count({}, clock.iso())).toBe(1);
         expect(await backend.stores.artifacts.counts([bundle.session.id], clock.iso())).toEqual(new Map([[bundle.session.id, 2]]));
       });
 
@@ -460,7 +204,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const live = (await backend.stores.history.append(s.id, forSession(s.id, [message('one'), message('two')]), clock.iso()))!;
         await backend.stores.state.put({ sessionId: s.id, data: 'target state', updatedAt: clock.iso() }, clock.iso());
         clock.advance(1000);
-        const renamed = await backend.updateSession(s.id, { agentName: 'renamed', updatedAt: clock.iso() });
+        const renamed = await backend.stores.sessions.update(s.id, { agentName: 'renamed', updatedAt: clock.iso() }, clock.iso());
 
         // the bundle carries an older version of the session, the same two messages and two new ones
         const newer = [message('three'), message('four')].map((m, i): Message => ({ ...m, sessionId: s.id, seq: 3 + i }));
@@ -513,7 +257,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
         expect(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id))).toEqual([]);
         expect(await backend.stores.artifacts.byIds(bundle.artifacts.map((a) => a.id), clock.iso())).toEqual([]);
-        expect(await backend.countSessions({})).toBe(0);
+        expect(await backend.stores.sessions.count({}, clock.iso())).toBe(0);
       });
 
       it('importing pieces of a session in any order, any number of times, ends with exactly the whole (property)', async () => {
@@ -596,7 +340,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           forkedFromMessageId: messages[2]!.id,
         });
         expect(s.id).not.toBe(parent.id);
-        expect(await backend.sessionsByIds([s.id])).toEqual([s]);
+        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toEqual([s]);
 
         const copied = await history(s.id);
         expect(copied).toEqual(fork.messages);
@@ -634,7 +378,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('takes overrides for agent, user and metadata; copies no state or artifacts the parent lacks', async () => {
         const parent = await session({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
         const [m] = await storage.history.addMany(parent.id, [{ role: 'user', content: 'x', metadata: {} }]);
-        await storage.updateSession(parent.id, { status: 'ended' });
+        await storage.sessions.update(parent.id, { status: 'ended' });
         const fork = await storage.forkSession(parent.id, m!.id, { agentName: 'q', userId: 'v', metadata: { b: 2 } });
         expect(fork.session).toMatchObject({ agentName: 'q', userId: 'v', metadata: { b: 2 }, status: 'active' });
         expect(fork.state).toBeNull();
@@ -654,7 +398,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           expect(error).toBeInstanceOf(ValidationError);
           expect((error as ValidationError).issues).toEqual([{ path: ['upToMessageId'], message: `must be the id of a message of session ${a.id}` }]);
         }
-        expect(await backend.countSessions({})).toBe(2);
+        expect(await backend.stores.sessions.count({}, clock.iso())).toBe(2);
       });
 
       it('lists the forks of many sessions at once, in creation order, with counts; forks of forks too', async () => {
@@ -666,23 +410,23 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const f11 = (await storage.forkSession(f1.id, f1m!.id)).session;
         expect(f11).toMatchObject({ parentId: f1.id, forkedFromMessageId: f1m!.id });
         const asked = [parent.id, f1.id, f2.id, lonely.id, 'session_unknown'];
-        const pages = await backend.forkPages(asked, { limit: 10 });
+        const pages = await backend.stores.sessions.forkPages(asked, { limit: 10 }, clock.iso());
         expect(pages).toEqual(new Map([[parent.id, [f1, f2]], [f1.id, [f11]], [f2.id, []], [lonely.id, []], ['session_unknown', []]]));
-        expect(await backend.forkCounts(asked)).toEqual(new Map([[parent.id, 2], [f1.id, 1], [f2.id, 0], [lonely.id, 0], ['session_unknown', 0]]));
-        expect(await backend.forkPages([parent.id], { limit: 1, after: f1.id })).toEqual(new Map([[parent.id, [f2]]]));
-        expect(await backend.forkPages([parent.id], { limit: 1, fromEnd: true })).toEqual(new Map([[parent.id, [f2]]]));
-        expect(await backend.forkPages([parent.id, f1.id], { limit: 1, offset: 1 })).toEqual(new Map([[parent.id, [f2]], [f1.id, []]]));
+        expect(await backend.stores.sessions.forkCounts(asked, clock.iso())).toEqual(new Map([[parent.id, 2], [f1.id, 1], [f2.id, 0], [lonely.id, 0], ['session_unknown', 0]]));
+        expect(await backend.stores.sessions.forkPages([parent.id], { limit: 1, after: f1.id }, clock.iso())).toEqual(new Map([[parent.id, [f2]]]));
+        expect(await backend.stores.sessions.forkPages([parent.id], { limit: 1, fromEnd: true }, clock.iso())).toEqual(new Map([[parent.id, [f2]]]));
+        expect(await backend.stores.sessions.forkPages([parent.id, f1.id], { limit: 1, offset: 1 }, clock.iso())).toEqual(new Map([[parent.id, [f2]], [f1.id, []]]));
       });
 
       it('deleting the parent leaves its forks, which forget their parent but keep where they were cut', async () => {
         const { parent, messages } = await parentWith(2);
         const fork = (await storage.forkSession(parent.id, messages[1]!.id)).session;
         const grandchild = (await storage.forkSession(fork.id, (await history(fork.id))[0]!.id)).session;
-        await storage.deleteSession(parent.id);
-        const [orphan] = await backend.sessionsByIds([fork.id]);
+        await storage.sessions.delete(parent.id);
+        const [orphan] = await backend.stores.sessionMaintenance.byIdsEvenExpired([fork.id]);
         expect(orphan).toEqual({ ...fork, parentId: null, forkedFromMessageId: messages[1]!.id });
         expect(await history(fork.id)).toHaveLength(2);
-        expect(await backend.forkPages([fork.id], { limit: 10 })).toEqual(new Map([[fork.id, [grandchild]]]));
+        expect(await backend.stores.sessions.forkPages([fork.id], { limit: 10 }, clock.iso())).toEqual(new Map([[fork.id, [grandchild]]]));
       });
 
       it('a fork taken while the parent is being appended to copies exactly the prefix up to its message', async () => {
@@ -708,7 +452,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.state.set(parent.id, 2);
         const fork = await storage.forkSession(parent.id, m!.id);
         const parentBundle: SessionBundle = {
-          session: (await backend.sessionsByIds([parent.id]))[0]!,
+          session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([parent.id]))[0]!,
           messages: await (async () => (await backend.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)!)(),
           state: (await backend.stores.state.bySessionIdsIncludingExpired([parent.id]))[0]!,
           artifacts: [],
@@ -720,12 +464,12 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const { backend: target, cleanup: cleanupTarget } = await makeBackend();
         try {
           expect(await target.importSession(fork)).toMatchObject({ sessions: 1 });
-          expect((await target.sessionsByIds([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
+          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
           expect(await target.importSession(parentBundle)).toMatchObject({ sessions: 1, messages: 1, states: 1 });
           expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }, { id: parent.id, parentId: 'session_elsewhere' }])).toBe(1);
           expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
-          expect((await target.sessionsByIds([fork.session.id]))[0]).toEqual(fork.session);
-          expect((await target.sessionsByIds([parent.id]))[0]).toEqual(parentBundle.session);
+          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([fork.session.id]))[0]).toEqual(fork.session);
+          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([parent.id]))[0]).toEqual(parentBundle.session);
           expect(await target.stores.state.bySessionIdsIncludingExpired([parent.id])).toEqual([parentBundle.state]);
           expect((await target.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)).toEqual(parentBundle.messages);
           // the imported key still makes a repeat a repeat
@@ -743,7 +487,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.history.addMany(s.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'taken' }]);
         const before = (await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id);
         const clash: Message = { ...message('other'), sessionId: s.id, seq: 7, idempotencyKey: 'taken' };
-        await expect(backend.importSession({ session: (await backend.sessionsByIds([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })).rejects.toBeInstanceOf(
+        await expect(backend.importSession({ session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })).rejects.toBeInstanceOf(
           ConflictError,
         );
         expect((await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual(before);
@@ -756,7 +500,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('every JSON column returns what JSON.stringify/parse would', async () => {
         const expected = viaJson(NASTY_JSON);
         const s = await session({ metadata: NASTY_JSON });
-        expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual(expected);
+        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual(expected);
 
         await backend.stores.state.put({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() }, clock.iso());
         expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(expected);
@@ -766,15 +510,15 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect((await backend.stores.artifacts.byIds([a.id], clock.iso()))[0]!.metadata).toEqual(expected);
 
 
-        const patched = await backend.updateSession(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() });
+        const patched = await backend.stores.sessions.update(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() }, clock.iso());
         expect(patched!.metadata).toEqual({ again: expected });
-        expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ again: expected });
+        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual({ again: expected });
       });
 
       it('keeps JSON nested to the 64-level limit', async () => {
         const deep = nested(64);
         const s = await session({ metadata: { deep } });
-        expect((await backend.sessionsByIds([s.id]))[0]!.metadata).toEqual({ deep });
+        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual({ deep });
         await backend.stores.state.put({ sessionId: s.id, data: deep, updatedAt: clock.iso() }, clock.iso());
         expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(deep);
       });
@@ -786,13 +530,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           const a = artifact(s.id, { name: text, type: text, path: text });
           await backend.stores.artifacts.insert(a, clock.iso());
 
-          expect(await backend.sessionsByIds([s.id])).toEqual([s]);
-          expect(await backend.listSessions({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
+          expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toEqual([s]);
+          expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
           expect(await backend.stores.artifacts.byIds([a.id], clock.iso())).toEqual([a]);
         }
         // wildcards and case are not interpreted: only the exact value matches
-        expect(await backend.listSessions({ agentName: '%' }, { limit: 10 })).toEqual([]);
-        expect(await backend.listSessions({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: '%' }, { limit: 10 })).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
       });
 
       it('stores JSON larger than 100 KB', async () => {

@@ -46,7 +46,7 @@ describe('PostgresBackend change feed order', () => {
       const clock = new ManualClock();
       const storage = new Storage(backend, clock, createIdGenerator(clock));
       const sessions = await Promise.all(
-        Array.from({ length: 8 }, () => storage.createSession({ agentName: 'race', userId: null, status: 'active', metadata: {} })),
+        Array.from({ length: 8 }, () => storage.sessions.create({ agentName: 'race', userId: null, status: 'active', metadata: {} })),
       );
       // A reader that only ever asks "what is after the last seq I saw", as a stream does.
       const seen: number[] = [];
@@ -114,8 +114,8 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
   it('appends issued together share statements, and each caller is answered as if it had appended alone', () =>
     withBackend(async (backend, ran) => {
       const live = ['session_a', 'session_b', 'session_c'];
-      for (const id of live) await backend.insertSession(session(id, null));
-      await backend.insertSession(session('session_gone', '2000-01-01T00:00:00.000Z'));
+      for (const id of live) await backend.stores.sessions.insert(session(id, null));
+      await backend.stores.sessions.insert(session('session_gone', '2000-01-01T00:00:00.000Z'));
       const targets = [...live, 'session_gone', 'session_unknown'];
       // 120 appends of 1–3 messages, all issued in one turn of the event loop.
       let n = 0;
@@ -146,8 +146,8 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
 
   it('metrics recorded together share statements; each metric of a known session gets its event, in order', () =>
     withBackend(async (backend, ran) => {
-      await backend.insertSession(session('session_a', null));
-      await backend.insertSession(session('session_b', null));
+      await backend.stores.sessions.insert(session('session_a', null));
+      await backend.stores.sessions.insert(session('session_b', null));
       const owners = ['session_a', 'session_b', null, 'session_unknown'];
       let n = 0;
       const metric = (sessionId: string | null): Metric => ({
@@ -172,7 +172,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
 
   it('one bad append fails alone: the others of its batch are stored and answered', () =>
     withBackend(async (backend) => {
-      await backend.insertSession(session('session_a', null));
+      await backend.stores.sessions.insert(session('session_a', null));
       // A timestamp PostgreSQL cannot read: the domain never sends one, so it stands in for any
       // failure caused by one append's data.
       const answers = await Promise.allSettled([1, 2, 3, 4].map((n) => backend.stores.history.append('session_a', [message(n, n === 2 ? 'not a time' : T0)], T0)));
@@ -188,7 +188,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
     const target = testSchema();
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
     try {
-      await backend.insertSession(session('session_a', null));
+      await backend.stores.sessions.insert(session('session_a', null));
       const appends = [1, 2, 3].map((n) => backend.stores.history.append('session_a', [message(n)], T0));
       await backend.close();
       expect((await Promise.all(appends)).map((added) => added?.[0]?.seq)).toEqual([1, 2, 3]);

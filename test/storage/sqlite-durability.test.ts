@@ -51,13 +51,13 @@ describe('SqliteBackend on a file', () => {
     const clock = new ManualClock();
     const first = open();
     const storage = new Storage(first, clock, createIdGenerator(clock));
-    const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: { a: 1 } });
+    const session = await storage.sessions.create({ agentName: 'planner', userId: null, status: 'active', metadata: { a: 1 } });
     await first.close();
 
     for (let i = 0; i < 2; i++) {
       const again = open();
       expect(again.settings().schemaVersion).toBe(latest);
-      expect(await again.sessionsByIds([session.id])).toEqual([session]);
+      expect(await again.stores.sessionMaintenance.byIdsEvenExpired([session.id])).toEqual([session]);
       await again.close();
     }
     const rows = raw().prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
@@ -83,7 +83,7 @@ describe('SqliteBackend on a file', () => {
     const clock = new ManualClock();
     const backend = open();
     const storage = new Storage(backend, clock, createIdGenerator(clock));
-    const session = await storage.createSession({ agentName: 'planner', userId: 'u', status: 'active', metadata: {} });
+    const session = await storage.sessions.create({ agentName: 'planner', userId: 'u', status: 'active', metadata: {} });
     const messages = await storage.history.addMany(session.id, [
       { role: 'user', content: 'hello', metadata: {} },
       { role: 'assistant', content: 'hi', metadata: {} },
@@ -97,7 +97,7 @@ describe('SqliteBackend on a file', () => {
     await backend.close();
 
     const reopened = open();
-    expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
+    expect(await reopened.stores.sessionMaintenance.byIdsEvenExpired([session.id])).toEqual([session]);
     expect((await reopened.stores.history.pagesIncludingExpired([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
     expect(await reopened.stores.state.bySessionIds([session.id], clock.iso())).toEqual([state]);
     expect(await reopened.stores.artifacts.byIds([artifact.id], clock.iso())).toEqual([artifact]);
@@ -111,7 +111,7 @@ describe('SqliteBackend on a file', () => {
   it('a write is visible to another connection as soon as it is acknowledged', async () => {
     const clock = new ManualClock();
     const storage = new Storage(open(), clock, createIdGenerator(clock));
-    const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+    const session = await storage.sessions.create({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
     const row = raw().prepare('SELECT agent_name FROM sessions WHERE id = ?').get(session.id);
     expect(row).toEqual({ agent_name: 'planner' });
   });
@@ -148,7 +148,7 @@ describe('SqliteBackend on a file', () => {
     const ids = createIdGenerator(clock);
     const backend = open();
     const storage = new Storage(backend, clock, ids);
-    const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+    const session = await storage.sessions.create({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => {
         const message: NewMessage = { id: ids.next('message'), sessionId: session.id, role: 'user', content: `#${i}`, timestamp: clock.iso(), metadata: {} };
@@ -172,7 +172,7 @@ describe('SqliteBackend on a file', () => {
       const ids = createIdGenerator(clock);
       const backend = open();
       const storage = new Storage(backend, clock, ids);
-      const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+      const session = await storage.sessions.create({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
       const taken = (await storage.history.addMany(session.id, [{ role: 'user', content: 'first', metadata: {} }]))[0]!;
       // Issued in one turn of the event loop, so they land in one transaction: the import conflicts
       // (seq 1 is taken by another message) and must roll back alone, half-way through its rows.
@@ -203,11 +203,11 @@ describe('SqliteBackend on a file', () => {
       const clock = new ManualClock();
       const backend = open();
       const storage = new Storage(backend, clock, createIdGenerator(clock));
-      const pending = storage.createSession({ agentName: 'late', userId: null, status: 'active', metadata: {} });
+      const pending = storage.sessions.create({ agentName: 'late', userId: null, status: 'active', metadata: {} });
       await backend.close();
       const session = await pending;
       const reopened = open();
-      expect(await reopened.sessionsByIds([session.id])).toEqual([session]);
+      expect(await reopened.stores.sessionMaintenance.byIdsEvenExpired([session.id])).toEqual([session]);
     });
   });
 
@@ -216,13 +216,13 @@ describe('SqliteBackend on a file', () => {
       const clock = new ManualClock();
       const backend = open({ busyTimeoutMs: 10 });
       const storage = new Storage(backend, clock, createIdGenerator(clock));
-      const session = await storage.createSession({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
+      const session = await storage.sessions.create({ agentName: 'planner', userId: null, status: 'active', metadata: {} });
 
       const locker = raw();
       locker.exec('BEGIN IMMEDIATE');
       try {
         // a single-statement write, a transactional write and an upsert
-        const create = storage.createSession({ agentName: 'blocked', userId: null, status: 'active', metadata: {} });
+        const create = storage.sessions.create({ agentName: 'blocked', userId: null, status: 'active', metadata: {} });
         await expect(create).rejects.toBeInstanceOf(UnavailableError);
         await expect(create).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
         await expect(storage.history.addMany(session.id, [{ role: 'user', content: 'blocked', metadata: {} }])).rejects.toBeInstanceOf(UnavailableError);
@@ -231,16 +231,16 @@ describe('SqliteBackend on a file', () => {
           UnavailableError,
         );
         // readers are not blocked by a writer in WAL mode
-        expect(await storage.getSession(session.id)).toEqual(session);
+        expect(await storage.sessions.get(session.id)).toEqual(session);
       } finally {
         locker.exec('ROLLBACK');
       }
 
       const added = await storage.history.addMany(session.id, [{ role: 'user', content: 'now it works', metadata: {} }]);
       expect(added[0]!.seq).toBe(1); // the failed append reserved no seq
-      await storage.createSession({ agentName: 'unblocked', userId: null, status: 'active', metadata: {} });
-      expect(await storage.countSessions({})).toBe(2);
-      expect(await storage.countSessions({ agentName: 'blocked' })).toBe(0);
+      await storage.sessions.create({ agentName: 'unblocked', userId: null, status: 'active', metadata: {} });
+      expect(await storage.sessions.count({})).toBe(2);
+      expect(await storage.sessions.count({ agentName: 'blocked' })).toBe(0);
     });
   });
 });

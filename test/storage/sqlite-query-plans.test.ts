@@ -22,7 +22,7 @@ describe('SQLite query plans', () => {
     const storage = new Storage(backend, clock, createIdGenerator(clock));
     const sessions = [];
     for (let i = 0; i < 3; i++) {
-      const s = await storage.createSession({ agentName: `agent${i % 2}`, userId: `u${i}`, status: 'active', metadata: {} });
+      const s = await storage.sessions.create({ agentName: `agent${i % 2}`, userId: `u${i}`, status: 'active', metadata: {} });
       sessions.push(s);
       const [m] = await storage.history.addMany(s.id, [{ role: 'user', content: 'hi', metadata: {} }, { role: 'assistant', content: 'yo', metadata: {} }]);
       await storage.history.get(m!.id);
@@ -43,8 +43,8 @@ describe('SQLite query plans', () => {
     await storage.artifacts.list(ids[0]!, { limit: 10 });
     await storage.artifacts.counts(ids);
     for (const filter of [{}, { agentName: 'agent0' }, { userId: 'u1' }, { status: 'active' as const }, { agentName: 'agent1', status: 'ended' as const }]) {
-      await storage.listSessions(filter, { limit: 10, after: ids[2] });
-      await storage.countSessions(filter);
+      await storage.sessions.list(filter, { limit: 10, after: ids[2] });
+      await storage.sessions.count(filter);
     }
     for (const filter of [
       {},
@@ -66,12 +66,12 @@ describe('SQLite query plans', () => {
     await storage.state.patch(ids[0]!, { w: 1 });
     const fork = await storage.forkSession(ids[0]!, 'msg_named');
     for (const slice of [{ limit: 10 }, { limit: 10, after: 'session_0' }, { limit: 10, fromEnd: true }]) {
-      await storage.forkPages(ids, slice);
-      await storage.forks(ids[0]!, slice);
+      await storage.sessions.forkPages(ids, slice);
+      await storage.sessions.forks(ids[0]!, slice);
     }
-    await storage.forkCounts(ids);
+    await storage.sessions.forkCounts(ids);
     await backend.linkParents([{ id: fork.session.id, parentId: ids[1]! }]);
-    await storage.updateSession(ids[0]!, { status: 'paused' });
+    await storage.sessions.update(ids[0]!, { status: 'paused' });
     await storage.cache.set('k', { value: 1, ttl: 1 });
     await storage.cache.get('k');
     clock.advance(5000);
@@ -79,13 +79,13 @@ describe('SQLite query plans', () => {
     await storage.history.clear(ids[1]!);
     await storage.artifacts.delete((await storage.artifacts.list(ids[2]!, { limit: 1 }))[0]!.id);
     await storage.state.delete(ids[2]!);
-    await storage.deleteSession(ids[2]!);
+    await storage.sessions.delete(ids[2]!);
     // retention: the sweeper's walks (first batch and a later one) and its guarded writes
-    await storage.updateSession(ids[1]!, { ttlSeconds: 1 });
+    await storage.sessions.update(ids[1]!, { ttlSeconds: 1 });
     const policy = { idleHours: 1, deleteEndedDays: 1, batchSize: 1, reportIds: 10 };
-    await storage.runRetention(policy, { dryRun: true });
+    await storage.retention.run(policy, { dryRun: true });
     clock.advance(3 * 24 * 3600 * 1000);
-    await storage.runRetention(policy);
+    await storage.retention.run(policy);
   });
 
   afterAll(async () => {

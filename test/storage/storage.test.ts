@@ -27,7 +27,7 @@ describe('Storage (domain operations)', () => {
   });
 
   const newSession = (input: Partial<CreateSessionInput> = {}) =>
-    storage.createSession({ agentName: 'planner', userId: 'u1', status: 'active', metadata: {}, ...input });
+    storage.sessions.create({ agentName: 'planner', userId: 'u1', status: 'active', metadata: {}, ...input });
 
   async function expectNotFound(promise: Promise<unknown>, resource: Resource): Promise<void> {
     const error = await promise.then(
@@ -66,7 +66,7 @@ describe('Storage (domain operations)', () => {
       expect(state).toEqual({ sessionId: session.id, data: { x: 1 }, updatedAt: '2026-03-04T05:06:11.089Z', version: 1 });
 
       // what the operations return is what is stored
-      expect(await storage.getSession(session.id)).toEqual(session);
+      expect(await storage.sessions.get(session.id)).toEqual(session);
       expect(await storage.history.get(message!.id)).toEqual(message);
       expect(await storage.artifacts.get(artifact.id)).toEqual(artifact);
       expect(await storage.metrics.list({}, { limit: 10 })).toEqual([metric]);
@@ -79,15 +79,15 @@ describe('Storage (domain operations)', () => {
       const ids = sessions.map((s) => s.id);
       expect([...ids].sort()).toEqual(ids);
       expect(new Set(ids).size).toBe(20);
-      expect((await storage.listSessions({}, { limit: 100 })).map((s) => s.id)).toEqual([...ids].reverse());
+      expect((await storage.sessions.list({}, { limit: 100 })).map((s) => s.id)).toEqual([...ids].reverse());
     });
 
     it('updateSession moves updatedAt, keeps createdAt and keeps fields given as null', async () => {
       const session = await newSession({ metadata: { a: 1 } });
       clock.advance(60_000);
-      const updated = await storage.updateSession(session.id, { status: 'ended', agentName: null, userId: undefined, metadata: null });
+      const updated = await storage.sessions.update(session.id, { status: 'ended', agentName: null, userId: undefined, metadata: null });
       expect(updated).toEqual({ ...session, status: 'ended', updatedAt: '2026-03-04T05:07:07.089Z' });
-      expect(await storage.getSession(session.id)).toEqual(updated);
+      expect(await storage.sessions.get(session.id)).toEqual(updated);
     });
 
     it('addMessages stamps one batch with one timestamp and consecutive seq', async () => {
@@ -121,9 +121,9 @@ describe('Storage (domain operations)', () => {
   describe('not found', () => {
     it('reports a missing session, message, state, artifact or cache entry as NotFoundError', async () => {
       const session = await newSession();
-      await expectNotFound(storage.getSession('session_unknown'), 'Session');
-      await expectNotFound(storage.updateSession('session_unknown', { status: 'ended' }), 'Session');
-      await expectNotFound(storage.deleteSession('session_unknown'), 'Session');
+      await expectNotFound(storage.sessions.get('session_unknown'), 'Session');
+      await expectNotFound(storage.sessions.update('session_unknown', { status: 'ended' }), 'Session');
+      await expectNotFound(storage.sessions.delete('session_unknown'), 'Session');
       await expectNotFound(storage.history.addMany('session_unknown', [{ role: 'user', content: 'x', metadata: {} }]), 'Session');
       await expectNotFound(storage.history.add({ sessionId: 'session_unknown', role: 'user', content: 'x', metadata: {} }), 'Session');
       await expectNotFound(storage.history.get('msg_unknown'), 'Message');
@@ -135,7 +135,7 @@ describe('Storage (domain operations)', () => {
       await expectNotFound(storage.artifacts.get('artifact_unknown'), 'Artifact');
       await expectNotFound(storage.artifacts.delete('artifact_unknown'), 'Artifact');
       // and none of the failed writes left anything behind
-      expect(await storage.countSessions({})).toBe(1);
+      expect(await storage.sessions.count({})).toBe(1);
       expect(await backend.stores.history.countsIncludingExpired(['session_unknown'])).toEqual(new Map([['session_unknown', 0]]));
       expect(await backend.stores.state.bySessionIds(['session_unknown'], clock.iso())).toEqual([]);
       expect(await backend.stores.artifacts.counts(['session_unknown'], clock.iso())).toEqual(new Map([['session_unknown', 0]]));
@@ -146,12 +146,12 @@ describe('Storage (domain operations)', () => {
       const [message] = await storage.history.addMany(session.id, [{ role: 'user', content: 'x', metadata: {} }]);
       await storage.state.set(session.id, 1);
       const artifact = await storage.artifacts.create({ sessionId: session.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
-      await storage.deleteSession(session.id);
-      await expectNotFound(storage.getSession(session.id), 'Session');
+      await storage.sessions.delete(session.id);
+      await expectNotFound(storage.sessions.get(session.id), 'Session');
       await expectNotFound(storage.history.get(message!.id), 'Message');
       await expectNotFound(storage.state.get(session.id), 'State');
       await expectNotFound(storage.artifacts.get(artifact.id), 'Artifact');
-      await expectNotFound(storage.deleteSession(session.id), 'Session');
+      await expectNotFound(storage.sessions.delete(session.id), 'Session');
     });
 
     it('deletes state and artifacts once', async () => {

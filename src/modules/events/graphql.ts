@@ -7,7 +7,7 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { Artifact } from '../artifacts/graphql.js';
 import { Message } from '../history/graphql.js';
 import { Metric } from '../metrics/graphql.js';
-import { Session } from '../../graphql/types/Session.js';
+import { Session } from '../sessions/graphql.js';
 import { State } from '../state/graphql.js';
 import { parsed } from '../../graphql/validation.js';
 import type { EventStream } from './stream.js';

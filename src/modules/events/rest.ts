@@ -7,7 +7,7 @@ import { messageToWire } from '../history/rest.js';
 import { HttpError } from '../../rest/http.js';
 import { metricToWire } from '../metrics/rest.js';
 import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
-import { sessionToWire } from '../../rest/sessions.js';
+import { sessionToWire } from '../sessions/rest.js';
 import { stateToWire } from '../state/rest.js';
 
 /**

@@ -4,7 +4,7 @@ import { MESSAGE_ROLES, type Message as MessageRecord } from '../../domain/recor
 import { builder, enumValues } from '../../graphql/builder.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parsed } from '../../graphql/validation.js';
-import { Session } from '../../graphql/types/Session.js';
+import { Session } from '../sessions/graphql.js';
 
 export const MessageRole = builder.enumType('MessageRole', { values: enumValues(MESSAGE_ROLES) });
 

@@ -12,11 +12,7 @@ import type {
   ForkSource,
   ImportCounts,
   ParentLink,
-  RetentionKey,
-  RetentionRule,
   SessionBundle,
-  SessionPatch,
-  SessionScope,
   Slice,
   StorageBackend,
 } from '../backend.js';
@@ -55,10 +51,6 @@ interface KeysetSpec {
   group?: string;
 }
 
-const SESSIONS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: true };
-const ARTIFACTS: KeysetSpec = { table: 'artifacts', keys: [{ column: 'id', type: 'text' }], naturalDesc: false };
-/** A session's forks: sessions by their parent, in creation order. */
-const FORKS: KeysetSpec = { table: 'sessions', keys: [{ column: 'id', type: 'text' }], naturalDesc: false, group: 'parent_id' };
 
 /** Numbered placeholders (`$1`, `$2`, …) collected next to their values. */
 class Params {
@@ -77,36 +69,6 @@ const liveOwner = (column: string, p: Params, liveAt: string) => `EXISTS (SELECT
 /** `fragment` when `liveAt` is given; nothing (every session visible) when it is absent. */
 const liveFilters = (liveAt: string | undefined, fragment: (p: Params, liveAt: string) => string) => (p: Params): string[] =>
   liveAt === undefined ? [] : [fragment(p, liveAt)];
-
-/**
- * A retention rule as a `WHERE` fragment over `sessions`; the rule's time column (the order of the
- * sweeper's walk).
- */
-function ruleFilter(rule: RetentionRule, p: Params): { where: string; column: 'expires_at' | 'updated_at' } {
-  switch (rule.kind) {
-    case 'expired':
-      return { where: `expires_at <= ${p.add(rule.at, 'timestamptz')}`, column: 'expires_at' };
-    case 'idle': {
-      // Activity is a write to the session row (updated_at) or an append (its last message).
-      const since = p.add(rule.since, 'timestamptz');
-      return {
-        where:
-          `status = ${p.add(rule.status, 'text')} AND ${live(p, rule.at)} AND updated_at < ${since} AND NOT EXISTS ` +
-          `(SELECT 1 FROM history h_ WHERE h_.session_id = sessions.id AND h_.seq = sessions.last_seq AND h_.timestamp >= ${since})`,
-        column: 'updated_at',
-      };
-    }
-    case 'ended':
-      return { where: `status = 'ended' AND ${live(p, rule.at)} AND updated_at < ${p.add(rule.before, 'timestamptz')}`, column: 'updated_at' };
-  }
-}
-
-function scopeFilters(scope: SessionScope, p: Params): string[] {
-  const where: string[] = [];
-  if (scope.liveAt !== undefined) where.push(live(p, scope.liveAt));
-  if (scope.rule) where.push(ruleFilter(scope.rule, p).where);
-  return where;
-}
 
 /**
  * The scale-out backend (node-postgres with a pool). Several server processes can share one
@@ -364,84 +326,6 @@ export class PostgresBackend implements StorageBackend {
     return Number(rows[0]?.n ?? 0);
   }
 
-  // --- sessions -------------------------------------------------------------------------------
-
-  async insertSession(s: Session): Promise<void> {
-    await this.transaction(async (client) => {
-      await this.query(
-        'insertSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt],
-        client,
-      );
-      await this.appendLegacyEvents(client, eventsOf.sessionInserted(s));
-    });
-  }
-
-  async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
-    return (await this.byIds('sessionsByIds', 'sessions', 'id', ids, liveFilters(liveAt, live))).map(toSession);
-  }
-
-  async updateSession(id: string, patch: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
-    const p = new Params();
-    const set =
-      `agent_name = COALESCE(${p.add(patch.agentName ?? null, 'text')}, agent_name), user_id = COALESCE(${p.add(patch.userId ?? null, 'text')}, user_id),
-         status = COALESCE(${p.add(patch.status ?? null, 'text')}, status), metadata = COALESCE(${p.add(patch.metadata == null ? null : JSON.stringify(patch.metadata), 'json')}, metadata),
-         updated_at = ${p.add(patch.updatedAt, 'timestamptz')}` +
-      (patch.expiresAt === undefined ? '' : `, expires_at = ${p.add(patch.expiresAt, 'timestamptz')}`);
-    const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
-    return this.transaction(async (client) => {
-      const { rows } = await this.query('updateSession', `UPDATE sessions SET ${set} WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
-      if (!rows[0]) return null;
-      const session = toSession(rows[0]);
-      await this.appendLegacyEvents(client, eventsOf.sessionUpdated(session));
-      return session;
-    });
-  }
-
-  async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
-    const p = new Params();
-    const where = [`id = ${p.add(id, 'text')}`, ...scopeFilters(scope, p)];
-    return this.transaction(async (client) => {
-      const { rows } = await this.query('deleteSession', `DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`, p.values, client);
-      if (rows[0]) await this.appendLegacyEvents(client, eventsOf.sessionDeleted(toSession(rows[0])));
-      return rows.length > 0;
-    });
-  }
-
-  async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
-    const p = new Params();
-    const { where, column } = ruleFilter(rule, p);
-    const bound = after ? [`(${column}, id) > (${p.add(after.at, 'timestamptz')}, ${p.add(after.id, 'text')})`] : [];
-    const { rows } = await this.query(
-      `retention_${rule.kind}`,
-      `SELECT id, ${column} AS at_ FROM sessions WHERE ${[`${column} IS NOT NULL`, where, ...bound].join(' AND ')}
-       ORDER BY ${column}, id LIMIT ${p.add(limit, 'bigint')}`,
-      p.values,
-    );
-    return rows.map((r) => ({ id: r.id as string, at: iso(r.at_) }));
-  }
-
-  private sessionFilters(filter: SessionFilter, liveAt: string | undefined) {
-    return (p: Params): string[] => {
-      const where: string[] = liveFilters(liveAt, live)(p);
-      if (filter.agentName != null) where.push(`agent_name = ${p.add(filter.agentName)}`);
-      if (filter.userId != null) where.push(`user_id = ${p.add(filter.userId)}`);
-      if (filter.status != null) where.push(`status = ${p.add(filter.status)}`);
-      return where;
-    };
-  }
-
-  async listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]> {
-    return (await this.slice('listSessions', SESSIONS, this.sessionFilters(filter, liveAt), slice, (id) => [id])).map(toSession);
-  }
-
-  async countSessions(filter: SessionFilter, liveAt?: string): Promise<number> {
-    return this.count('countSessions', 'sessions', this.sessionFilters(filter, liveAt));
-  }
-
-  // --- history (the rows forks and imports write; the rest is modules/history) ------------------
 
   /** One multi-row INSERT (arrays unnested server-side), whatever the number of messages. */
   private async insertMessages(name: string, messages: readonly Message[], client: pg.PoolClient, onConflict: string): Promise<number> {
@@ -554,15 +438,6 @@ export class PostgresBackend implements StorageBackend {
         client,
       );
     }
-  }
-
-  async forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>> {
-    // Both ends live: the parent (the forks are reached through it) and each fork.
-    return mapValues(await this.slicesBySession('forkPages', FORKS, sessionIds, liveFilters(liveAt, live), slice, (id) => [id], liveAt), toSession);
-  }
-
-  async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    return this.countsBySession('forkCounts', 'sessions', sessionIds, liveFilters(liveAt, live), 'parent_id', liveAt);
   }
 
   // --- change feed ----------------------------------------------------------------------------

@@ -13,11 +13,7 @@ import type {
   ForkSource,
   ImportCounts,
   ParentLink,
-  RetentionKey,
-  RetentionRule,
   SessionBundle,
-  SessionPatch,
-  SessionScope,
   Slice,
   StorageBackend,
 } from '../backend.js';
@@ -52,10 +48,6 @@ interface KeysetSpec {
   group?: string;
 }
 
-const SESSIONS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: true };
-const ARTIFACTS: KeysetSpec = { table: 'artifacts', keyColumns: ['id'], naturalDesc: false };
-/** A session's forks: sessions by their parent, in creation order. */
-const FORKS: KeysetSpec = { table: 'sessions', keyColumns: ['id'], naturalDesc: false, group: 'parent_id' };
 
 /** A session row is live (not expired) at a moment: the one expiry filter of this backend's session queries. */
 const LIVE = '(expires_at IS NULL OR expires_at > ?)';
@@ -65,40 +57,6 @@ const liveOwner = (column: string) => `EXISTS (SELECT 1 FROM sessions s_ WHERE s
 /** A filter with its parameters, or none when `liveAt` is absent (every session visible). */
 function liveFilter(fragment: string, liveAt: string | undefined): [string[], Param[]] {
   return liveAt === undefined ? [[], []] : [[fragment], [liveAt]];
-}
-
-/**
- * A retention rule as a `WHERE` fragment over `sessions` and its parameters; the rule's time column
- * (the order of the sweeper's walk).
- */
-function ruleFilter(rule: RetentionRule): { where: string; params: Param[]; column: 'expires_at' | 'updated_at' } {
-  switch (rule.kind) {
-    case 'expired':
-      return { where: 'expires_at <= ?', params: [rule.at], column: 'expires_at' };
-    case 'idle':
-      // Activity is a write to the session row (updated_at) or an append (its last message).
-      return {
-        where:
-          `status = ? AND ${LIVE} AND updated_at < ? AND NOT EXISTS ` +
-          '(SELECT 1 FROM history h_ WHERE h_.session_id = sessions.id AND h_.seq = sessions.last_seq AND h_.timestamp >= ?)',
-        params: [rule.status, rule.at, rule.since, rule.since],
-        column: 'updated_at',
-      };
-    case 'ended':
-      return { where: `status = 'ended' AND ${LIVE} AND updated_at < ?`, params: [rule.at, rule.before], column: 'updated_at' };
-  }
-}
-
-function scopeFilter(scope: SessionScope): [string[], Param[]] {
-  const where: string[] = [];
-  const params: Param[] = [];
-  if (scope.liveAt !== undefined) (where.push(LIVE), params.push(scope.liveAt));
-  if (scope.rule) {
-    const rule = ruleFilter(scope.rule);
-    where.push(rule.where);
-    params.push(...rule.params);
-  }
-  return [where, params];
 }
 
 /**
@@ -346,82 +304,6 @@ export class SqliteBackend implements StorageBackend {
     return this.get('sessionLive', `SELECT 1 FROM sessions WHERE id = ? AND ${LIVE}`, sessionId, liveAt) !== undefined;
   }
 
-  // --- sessions -------------------------------------------------------------------------------
-
-  async insertSession(s: Session): Promise<void> {
-    await this.write(() => {
-      this.run(
-        'insertSession',
-        `INSERT INTO sessions (id, agent_name, user_id, created_at, updated_at, status, metadata, parent_id, forked_from_message_id, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        s.id, s.agentName, s.userId, s.createdAt, s.updatedAt, s.status, JSON.stringify(s.metadata), s.parentId, s.forkedFromMessageId, s.expiresAt,
-      );
-      this.appendLegacyEvents(eventsOf.sessionInserted(s));
-    });
-  }
-
-  async sessionsByIds(ids: readonly string[], liveAt?: string): Promise<Session[]> {
-    return this.byIds('sessionsByIds', 'sessions', 'id', ids, { fragment: LIVE, liveAt }).map(toSession);
-  }
-
-  async updateSession(id: string, p: SessionPatch, scope: SessionScope = {}): Promise<Session | null> {
-    const [where, params] = scopeFilter(scope);
-    return this.write(() => {
-      const row = this.get(
-        'updateSession',
-        `UPDATE sessions SET agent_name = COALESCE(?, agent_name), user_id = COALESCE(?, user_id),
-           status = COALESCE(?, status), metadata = COALESCE(?, metadata), updated_at = ?,
-           expires_at = CASE WHEN ? THEN ? ELSE expires_at END
-         WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`,
-        p.agentName ?? null, p.userId ?? null, p.status ?? null, p.metadata == null ? null : JSON.stringify(p.metadata), p.updatedAt,
-        p.expiresAt === undefined ? 0 : 1, p.expiresAt ?? null, id, ...params,
-      );
-      if (!row) return null;
-      const session = toSession(row);
-      this.appendLegacyEvents(eventsOf.sessionUpdated(session));
-      return session;
-    });
-  }
-
-  async deleteSession(id: string, scope: SessionScope = {}): Promise<boolean> {
-    const [where, params] = scopeFilter(scope);
-    return this.write(() => {
-      const row = this.get('deleteSession', `DELETE FROM sessions WHERE id = ?${where.map((w) => ` AND ${w}`).join('')} RETURNING *`, id, ...params);
-      if (row) this.appendLegacyEvents(eventsOf.sessionDeleted(toSession(row)));
-      return row !== undefined;
-    });
-  }
-
-  private sessionFilters(filter: SessionFilter, liveAt: string | undefined): [string[], Param[]] {
-    const [where, params] = liveFilter(LIVE, liveAt);
-    if (filter.agentName != null) (where.push('agent_name = ?'), params.push(filter.agentName));
-    if (filter.userId != null) (where.push('user_id = ?'), params.push(filter.userId));
-    if (filter.status != null) (where.push('status = ?'), params.push(filter.status));
-    return [where, params];
-  }
-
-  async listSessions(filter: SessionFilter, slice: Slice<string>, liveAt?: string): Promise<Session[]> {
-    const [where, params] = this.sessionFilters(filter, liveAt);
-    return this.slice('listSessions', SESSIONS, where, params, slice, (id) => [id]).map(toSession);
-  }
-
-  async retentionCandidates(rule: RetentionRule, after: RetentionKey | null, limit: number): Promise<RetentionKey[]> {
-    const { where, params, column } = ruleFilter(rule);
-    const bound = after ? [`(${column}, id) > (?, ?)`] : [];
-    const rows = this.all(
-      `retention_${rule.kind}`,
-      `SELECT id, ${column} AS at_ FROM sessions WHERE ${[`${column} IS NOT NULL`, where, ...bound].join(' AND ')} ORDER BY ${column}, id LIMIT ?`,
-      ...params, ...(after ? [after.at, after.id] : []), limit,
-    );
-    return rows.map((r) => ({ id: r.id as string, at: r.at_ as string }));
-  }
-
-  async countSessions(filter: SessionFilter, liveAt?: string): Promise<number> {
-    const [where, params] = this.sessionFilters(filter, liveAt);
-    const row = this.get('countSessions', `SELECT COUNT(*) AS n FROM sessions${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, ...params);
-    return Number(row?.n ?? 0);
-  }
-
   // --- forks ----------------------------------------------------------------------------------
 
   async forkSession(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle, liveAt?: string): Promise<ForkOutcome> {
@@ -469,18 +351,6 @@ export class SqliteBackend implements StorageBackend {
     }
   }
 
-  async forkPages(sessionIds: readonly string[], slice: Slice<string>, liveAt?: string): Promise<Map<string, Session[]>> {
-    // Both ends live: the parent (the forks are reached through it) and each fork.
-    const [live, liveParams] = liveFilter(LIVE, liveAt);
-    return mapValues(this.slicesBySession('forkPages', FORKS, sessionIds, live, liveParams, slice, (id) => [id], liveAt), toSession);
-  }
-
-  async forkCounts(sessionIds: readonly string[], liveAt?: string): Promise<Map<string, number>> {
-    const [live, liveParams] = liveFilter(LIVE, liveAt);
-    return this.countsBySession('forkCounts', 'sessions', sessionIds, live, liveParams, 'parent_id', liveAt);
-  }
-
-  // --- history (the rows forks and imports write; the rest is modules/history) ------------------
 
   private insertMessageRow(name: string, m: Message, onConflict = ''): number {
     return this.run(

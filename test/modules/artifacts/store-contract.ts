@@ -50,7 +50,7 @@ export function describeArtifactStoreContract(name: string, open: () => Promise<
     const fresh = (label: string) => `${label}-${++runCounter}`;
 
     function session(ttlSeconds: number | null = null): Promise<Session> {
-      return storage.createSession({ agentName: 'agent', userId: 'user-1', status: 'active', metadata: {}, ttlSeconds });
+      return storage.sessions.create({ agentName: 'agent', userId: 'user-1', status: 'active', metadata: {}, ttlSeconds });
     }
 
     function artifact(sessionId: string, fields: Partial<Artifact> = {}): Artifact {

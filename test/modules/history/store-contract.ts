@@ -64,7 +64,7 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<O
     const fresh = (label: string) => `${label}-${++runCounter}`;
 
     async function session(fields: Partial<Pick<Session, 'agentName' | 'metadata'>> & { ttlSeconds?: number } = {}): Promise<Session> {
-      return storage.createSession({ agentName: fields.agentName ?? 'agent', userId: 'user-1', status: 'active', metadata: fields.metadata ?? {}, ttlSeconds: fields.ttlSeconds });
+      return storage.sessions.create({ agentName: fields.agentName ?? 'agent', userId: 'user-1', status: 'active', metadata: fields.metadata ?? {}, ttlSeconds: fields.ttlSeconds });
     }
 
     function message(content: string, role: MessageRole = 'user', metadata: JsonObject = {}): Omit<Message, 'sessionId' | 'seq'> {
@@ -176,7 +176,7 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<O
       expect(await history.clear('session_unknown', clock.iso())).toBe(0);
       expect(await history.counts([s.id, other.id], clock.iso())).toEqual(new Map([[s.id, 0], [other.id, 1]]));
       // the session itself stays and takes new messages
-      expect(await storage.sessionsByIds([s.id])).toHaveLength(1);
+      expect(await storage.sessions.byIds([s.id])).toHaveLength(1);
       const after = await history.append(s.id, forSession(s.id, [message('again')]), clock.iso());
       expect(after).toHaveLength(1);
       expect((await history.pages([s.id], { limit: 10 }, clock.iso())).get(s.id)).toEqual(after);

@@ -53,7 +53,7 @@ export function describeMetricStoreContract(name: string, open: () => Promise<Op
     const fresh = (label: string) => `${label}-${++runCounter}`;
 
     function session(agentName = 'agent'): Promise<Session> {
-      return storage.createSession({ agentName, userId: 'user-1', status: 'active', metadata: {} });
+      return storage.sessions.create({ agentName, userId: 'user-1', status: 'active', metadata: {} });
     }
 
     function metric(fields: Partial<Metric> = {}): Metric {

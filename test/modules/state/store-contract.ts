@@ -42,7 +42,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Ope
     const now = () => clock.iso();
 
     function session(ttlSeconds: number | null = null): Promise<Session> {
-      return storage.createSession({ agentName: 'agent', userId: 'user-1', status: 'active', metadata: {}, ttlSeconds });
+      return storage.sessions.create({ agentName: 'agent', userId: 'user-1', status: 'active', metadata: {}, ttlSeconds });
     }
 
     // --- state ---------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Ope
         expect(await store.delete(s.id, now())).toBe(true);
         expect(await store.bySessionIds([s.id], now())).toEqual([]);
         expect(await store.delete(s.id, now())).toBe(false);
-        expect(await backend.sessionsByIds([s.id])).toHaveLength(1);
+        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toHaveLength(1);
       });
 
       it('stores any JSON value as state, including null and scalars', async () => {

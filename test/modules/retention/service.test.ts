@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, ValidationError } from '../../src/domain/errors.js';
-import { createIdGenerator } from '../../src/domain/ids.js';
-import { createSessionInput, parseInput, updateSessionInput } from '../../src/domain/inputs.js';
-import type { StorageBackend } from '../../src/storage/backend.js';
-import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
-import { DEFAULT_RETENTION_POLICY, type RetentionPolicy } from '../../src/storage/retention.js';
-import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
-import { Storage } from '../../src/storage/storage.js';
-import { ManualClock, tempDatabase } from '../support/fixtures.js';
-import { TEST_PG_URL, testSchema } from '../support/postgres.js';
+import { NotFoundError, ValidationError } from '../../../src/domain/errors.js';
+import { createIdGenerator } from '../../../src/domain/ids.js';
+import { createSessionInput, parseInput, updateSessionInput } from '../../../src/domain/inputs.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
+import { PostgresBackend } from '../../../src/storage/postgres/postgres-backend.js';
+import { DEFAULT_RETENTION_POLICY, type RetentionPolicy } from '../../../src/modules/retention/service.js';
+import { SqliteBackend } from '../../../src/storage/sqlite/sqlite-backend.js';
+import { Storage } from '../../../src/storage/storage.js';
+import { ManualClock, tempDatabase } from '../../support/fixtures.js';
+import { TEST_PG_URL, testSchema } from '../../support/postgres.js';
 
 /*
  * Retention through `Storage` with a hand-moved clock, on both backends: session expiry from either
@@ -81,36 +81,36 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
     it('sets the expiry from a TTL or a moment, moves it, and clears it', async () => {
       const t0 = clock.now();
-      const byTtl = await storage.createSession(create({ ttlSeconds: 60 }));
+      const byTtl = await storage.sessions.create(create({ ttlSeconds: 60 }));
       expect(byTtl.expiresAt).toBe(new Date(t0 + 60_000).toISOString());
       const at = new Date(t0 + DAY).toISOString();
-      const byMoment = await storage.createSession(create({ expiresAt: at }));
-      expect(await storage.getSession(byMoment.id)).toMatchObject({ expiresAt: at });
-      expect((await storage.createSession(create())).expiresAt).toBeNull();
-      expect((await storage.updateSession(byTtl.id, update({ ttlSeconds: 120 }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
-      expect((await storage.updateSession(byTtl.id, update({ expiresAt: null, status: 'paused' }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
-      expect((await storage.updateSession(byTtl.id, update({ neverExpires: true }))).expiresAt).toBeNull();
-      await expect(storage.createSession(create({ expiresAt: clock.iso() }))).rejects.toThrow(ValidationError);
-      await expect(storage.updateSession(byMoment.id, update({ expiresAt: '2000-01-01T00:00:00Z' }))).rejects.toThrow(ValidationError);
+      const byMoment = await storage.sessions.create(create({ expiresAt: at }));
+      expect(await storage.sessions.get(byMoment.id)).toMatchObject({ expiresAt: at });
+      expect((await storage.sessions.create(create())).expiresAt).toBeNull();
+      expect((await storage.sessions.update(byTtl.id, update({ ttlSeconds: 120 }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
+      expect((await storage.sessions.update(byTtl.id, update({ expiresAt: null, status: 'paused' }))).expiresAt).toBe(new Date(t0 + 120_000).toISOString());
+      expect((await storage.sessions.update(byTtl.id, update({ neverExpires: true }))).expiresAt).toBeNull();
+      await expect(storage.sessions.create(create({ expiresAt: clock.iso() }))).rejects.toThrow(ValidationError);
+      await expect(storage.sessions.update(byMoment.id, update({ expiresAt: '2000-01-01T00:00:00Z' }))).rejects.toThrow(ValidationError);
     });
 
     it('hides an expired session on every read and refuses every write, before any sweep', async () => {
-      const s = await storage.createSession(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
+      const s = await storage.sessions.create(create({ agentName: 'hidden-agent', ttlSeconds: 10 }));
       const [m] = await storage.history.addMany(s.id, [msg('one')]);
       await storage.state.set(s.id, { a: 1 });
       const a = await storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
       const fork = await storage.forkSession(s.id, m!.id);
       const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
-      await storage.updateSession(child.session.id, update({ ttlSeconds: 10 }));
+      await storage.sessions.update(child.session.id, update({ ttlSeconds: 10 }));
       await storage.metrics.record([{ entityType: 'agent', entityName: 'x', sessionId: s.id, metricName: 'm', value: 1, timestamp: null, labels: {} }]);
-      expect((await storage.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
+      expect((await storage.sessions.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
 
       clock.advance(10_000); // exactly at expiresAt: expired
       const all = { limit: 100 };
-      await expect(storage.getSession(s.id)).rejects.toThrow(NotFoundError);
-      expect(await storage.sessionsByIds([s.id, fork.session.id])).toEqual([expect.objectContaining({ id: fork.session.id })]);
-      expect((await storage.listSessions({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
-      expect(await storage.countSessions({ agentName: 'hidden-agent' })).toBe(1);
+      await expect(storage.sessions.get(s.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.sessions.byIds([s.id, fork.session.id])).toEqual([expect.objectContaining({ id: fork.session.id })]);
+      expect((await storage.sessions.list({ agentName: 'hidden-agent' }, all)).map((x) => x.id)).toEqual([fork.session.id]);
+      expect(await storage.sessions.count({ agentName: 'hidden-agent' })).toBe(1);
       expect(await storage.history.list(s.id, all)).toEqual([]);
       expect(await storage.history.json(s.id, all, [['id', 'id']])).toBe('[]');
       expect(JSON.parse(await storage.history.json(fork.session.id, all, [['id', 'id']]))).toEqual([{ id: fork.messages[0]!.id }]);
@@ -122,9 +122,9 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await expect(storage.artifacts.get(a.id)).rejects.toThrow(NotFoundError);
       expect(await storage.artifacts.list(s.id, all)).toEqual([]);
       expect((await storage.artifacts.counts([s.id])).get(s.id)).toBe(0);
-      expect(await storage.forks(s.id, all)).toEqual([]);
-      expect((await storage.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
-      expect((await storage.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
+      expect(await storage.sessions.forks(s.id, all)).toEqual([]);
+      expect((await storage.sessions.forkPages([s.id, fork.session.id], all)).get(fork.session.id)).toEqual([]); // its only fork expired
+      expect((await storage.sessions.forkCounts([fork.session.id])).get(fork.session.id)).toBe(0);
 
       await expect(storage.history.addMany(s.id, [msg('two')])).rejects.toThrow(NotFoundError);
       await expect(storage.history.addMany(s.id, [{ ...msg('k'), idempotencyKey: 'k' }])).rejects.toThrow(NotFoundError);
@@ -134,9 +134,9 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await expect(storage.state.delete(s.id)).rejects.toThrow(NotFoundError);
       await expect(storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
       await expect(storage.artifacts.delete(a.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.updateSession(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.update(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
       await expect(storage.forkSession(s.id, m!.id)).rejects.toThrow(NotFoundError);
-      await expect(storage.deleteSession(s.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.delete(s.id)).rejects.toThrow(NotFoundError);
       expect(await storage.history.clear(s.id)).toBe(0);
 
       // Nothing was written: the rows are all still there, for the sweeper to remove.
@@ -145,75 +145,76 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect((await backend.stores.artifacts.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual([a]);
 
       // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.
-      const report = await storage.runRetention(policy());
+      const report = await storage.retention.run(policy());
       expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
-      expect(await backend.sessionsByIds([s.id, child.session.id])).toEqual([]);
+      expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id, child.session.id])).toEqual([]);
       expect(await backend.stores.history.byIdsIncludingExpired([m!.id])).toEqual([]);
       expect(await storage.metrics.count({ sessionId: s.id })).toBe(1);
-      expect(await storage.getSession(fork.session.id)).toMatchObject({ parentId: null });
+      expect(await storage.sessions.get(fork.session.id)).toMatchObject({ parentId: null });
     });
 
     it('ends idle sessions and deletes long-ended ones exactly at their boundaries; a dry run writes nothing', async () => {
-      await storage.runRetention(policy()); // start clean of expired sessions
+      await storage.retention.run(policy()); // start clean of expired sessions
       const p = policy({ idleHours: 2, deleteEndedDays: 3 });
-      const quiet = await storage.createSession(create({ agentName: 'idle-quiet' }));
-      const paused = await storage.createSession(create({ agentName: 'idle-paused', status: 'paused' }));
-      const chatty = await storage.createSession(create({ agentName: 'idle-chatty' }));
-      const ended = await storage.createSession(create({ agentName: 'idle-ended', status: 'ended' }));
+      const quiet = await storage.sessions.create(create({ agentName: 'idle-quiet' }));
+      const paused = await storage.sessions.create(create({ agentName: 'idle-paused', status: 'paused' }));
+      const chatty = await storage.sessions.create(create({ agentName: 'idle-chatty' }));
+      const ended = await storage.sessions.create(create({ agentName: 'idle-ended', status: 'ended' }));
       clock.advance(HOUR);
       await storage.history.addMany(chatty.id, [msg('still here')]); // an append is activity
 
       clock.advance(HOUR); // quiet: idle for exactly 2 h — not more than 2 h yet
-      const before = await storage.runRetention(p); // (ends the idle sessions of the tests above)
+      const before = await storage.retention.run(p); // (ends the idle sessions of the tests above)
       expect(before.idleEnded.ids).not.toContain(quiet.id);
       expect(before.idleEnded.ids).not.toContain(paused.id);
 
       clock.advance(1); // 2 h and 1 ms: idle
       const mine = (ids: string[]) => ids.filter((id) => [quiet.id, paused.id, chatty.id, ended.id].includes(id)).sort();
-      const dry = await storage.runRetention(p, { dryRun: true });
+      const dry = await storage.retention.run(p, { dryRun: true });
       expect(dry.dryRun).toBe(true);
       expect(mine(dry.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
-      expect((await storage.getSession(quiet.id)).status).toBe('active'); // the dry run wrote nothing
+      expect((await storage.sessions.get(quiet.id)).status).toBe('active'); // the dry run wrote nothing
 
-      const run = await storage.runRetention(p);
+      const run = await storage.retention.run(p);
       expect(mine(run.idleEnded.ids)).toEqual([quiet.id, paused.id].sort());
-      expect(await storage.getSession(quiet.id)).toMatchObject({ status: 'ended', updatedAt: clock.iso() });
-      expect((await storage.getSession(chatty.id)).status).toBe('active');
+      expect(await storage.sessions.get(quiet.id)).toMatchObject({ status: 'ended', updatedAt: clock.iso() });
+      expect((await storage.sessions.get(chatty.id)).status).toBe('active');
 
       // `ended` was last updated 2 h and 1 ms ago: deleted once more than 3 days have passed since.
       clock.advance(3 * DAY - 2 * HOUR - 1);
-      expect(mine((await storage.runRetention(p, { dryRun: true })).endedDeleted.ids)).toEqual([]);
+      expect(mine((await storage.retention.run(p, { dryRun: true })).endedDeleted.ids)).toEqual([]);
       clock.advance(1);
-      const dryEnded = await storage.runRetention(p, { dryRun: true });
+      const dryEnded = await storage.retention.run(p, { dryRun: true });
       expect(mine(dryEnded.endedDeleted.ids)).toEqual([ended.id]);
-      expect(await storage.getSession(ended.id)).toMatchObject({ status: 'ended' });
-      expect(mine((await storage.runRetention(p)).endedDeleted.ids)).toEqual([ended.id]);
-      await expect(storage.getSession(ended.id)).rejects.toThrow(NotFoundError);
+      expect(await storage.sessions.get(ended.id)).toMatchObject({ status: 'ended' });
+      expect(mine((await storage.retention.run(p)).endedDeleted.ids)).toEqual([ended.id]);
+      await expect(storage.sessions.get(ended.id)).rejects.toThrow(NotFoundError);
     });
 
     it('works through many sessions in small batches, and reports a bounded list of ids', async () => {
-      await storage.runRetention(policy());
+      await storage.retention.run(policy());
       const made = [];
-      for (let i = 0; i < 7; i++) made.push(await storage.createSession(create({ agentName: 'batch', ttlSeconds: 1 + (i % 3) })));
+      for (let i = 0; i < 7; i++) made.push(await storage.sessions.create(create({ agentName: 'batch', ttlSeconds: 1 + (i % 3) })));
       clock.advance(5000);
       const p = policy({ batchSize: 2, reportIds: 3 });
-      const dry = await storage.runRetention(p, { dryRun: true });
+      const dry = await storage.retention.run(p, { dryRun: true });
       expect(dry.expiredDeleted.count).toBe(7);
       expect(dry.expiredDeleted.ids).toHaveLength(3);
-      expect(await backend.countSessions({ agentName: 'batch' })).toBe(7);
-      const run = await storage.runRetention(p);
+      expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(7);
+      const run = await storage.retention.run(p);
       expect(run.expiredDeleted.count).toBe(7);
-      expect(await backend.countSessions({ agentName: 'batch' })).toBe(0);
-      expect((await storage.runRetention(p)).expiredDeleted.count).toBe(0);
+      expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(0);
+      expect((await storage.retention.run(p)).expiredDeleted.count).toBe(0);
     });
 
     it('leaves a session alone when it no longer matches at the moment of the write', async () => {
-      const s = await storage.createSession(create({ agentName: 'raced', ttlSeconds: 1 }));
+      const s = await storage.sessions.create(create({ agentName: 'raced', ttlSeconds: 1 }));
       clock.advance(2000);
       // The sweeper picked it as expired; meanwhile (say) an import gave it a later expiry.
-      await backend.updateSession(s.id, { expiresAt: new Date(clock.now() + HOUR).toISOString(), updatedAt: clock.iso() });
-      expect(await backend.deleteSession(s.id, { rule: { kind: 'expired', at: clock.iso() } })).toBe(false);
-      expect(await storage.getSession(s.id)).toMatchObject({ id: s.id });
+      const expired = { kind: 'expired', at: clock.iso() } as const;
+      await backend.stores.sessionMaintenance.updateIf(s.id, { expiresAt: new Date(clock.now() + HOUR).toISOString(), updatedAt: clock.iso() }, expired);
+      expect(await backend.stores.sessionMaintenance.deleteIf(s.id, expired)).toBe(false);
+      expect(await storage.sessions.get(s.id)).toMatchObject({ id: s.id });
     });
   });
 }

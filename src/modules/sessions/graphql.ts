@@ -2,14 +2,14 @@ import { ValidationError } from '../../domain/errors.js';
 import { createSessionInput, forkSessionInput, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
-import { builder, enumValues } from '../builder.js';
-import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../pagination.js';
-import { READS_OTHER_RECORDS } from '../scopes.js';
-import { parsed } from '../validation.js';
-import { Artifact, ArtifactConnection } from '../../modules/artifacts/graphql.js';
-import { Message, MessageConnection } from '../../modules/history/graphql.js';
-import { Metric, MetricConnection } from '../../modules/metrics/graphql.js';
-import { State } from '../../modules/state/graphql.js';
+import { builder, enumValues } from '../../graphql/builder.js';
+import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../../graphql/pagination.js';
+import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
+import { parsed } from '../../graphql/validation.js';
+import { Artifact, ArtifactConnection } from '../artifacts/graphql.js';
+import { Message, MessageConnection } from '../history/graphql.js';
+import { Metric, MetricConnection } from '../metrics/graphql.js';
+import { State } from '../state/graphql.js';
 
 export const SessionStatus = builder.enumType('SessionStatus', { values: enumValues(SESSION_STATUSES) });
 
@@ -180,8 +180,8 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, { config, storage }) => {
         const filter = { agentName: args.agentName, userId: args.userId, status: args.status };
         const page = readPage(args, sessionKeyset, pagedByDefault(config.maxPageSize));
-        const rows = await storage.listSessions(filter, page.slice);
-        return toConnection(rows, page, sessionKeyset, () => storage.countSessions(filter));
+        const rows = await storage.sessions.list(filter, page.slice);
+        return toConnection(rows, page, sessionKeyset, () => storage.sessions.count(filter));
       },
     },
     SessionConnection,
@@ -192,7 +192,7 @@ builder.mutationFields((t) => ({
   createSession: t.field({
     type: Session,
     args: { input: t.arg({ type: CreateSessionInput, required: true, validate: { schema: createSessionInput } }) },
-    resolve: (_root, args, { storage }) => storage.createSession(parsed(createSessionInput, args.input)),
+    resolve: (_root, args, { storage }) => storage.sessions.create(parsed(createSessionInput, args.input)),
   }),
   updateSession: t.field({
     type: Session,
@@ -200,7 +200,7 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateSessionInput, required: true, validate: { schema: updateSessionInput } }),
     },
-    resolve: (_root, args, { storage }) => storage.updateSession(args.id, parsed(updateSessionInput, args.input)),
+    resolve: (_root, args, { storage }) => storage.sessions.update(args.id, parsed(updateSessionInput, args.input)),
   }),
   forkSession: t.field({
     type: Session,
@@ -222,7 +222,7 @@ builder.mutationFields((t) => ({
       'Deletes the session with its history, state and artifacts (its metrics stay). Its forks stay too, without a parent. Returns the deleted id.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, { storage }) => {
-      await storage.deleteSession(id);
+      await storage.sessions.delete(id);
       return id;
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { RetentionReport } from '../storage/retention.js';
-import { json, parseWire, queryObject } from './http.js';
-import type { Route, RouteDeps } from './routes.js';
+import type { RetentionReport } from './service.js';
+import { json, parseWire, queryObject } from '../../rest/http.js';
+import type { Route, RouteDeps } from '../../rest/routes.js';
 
 function reportToWire(r: RetentionReport) {
   const outcome = (o: RetentionReport['idleEnded']) => ({ count: o.count, ids: o.ids });
@@ -31,7 +31,7 @@ export function retentionRoutes({ config }: RouteDeps): Route[] {
       scope: 'admin',
       handler: async (req) => {
         const { dryRun } = parseWire(runQuery, queryObject(req.query), 'query');
-        return json(200, reportToWire(await req.storage.runRetention(config.retention, { dryRun })));
+        return json(200, reportToWire(await req.storage.retention.run(config.retention, { dryRun })));
       },
     },
   ];

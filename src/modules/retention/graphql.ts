@@ -1,6 +1,6 @@
-import type { RetentionOutcome as RetentionOutcomeRecord, RetentionReport as RetentionReportRecord } from '../../storage/retention.js';
-import { builder } from '../builder.js';
-import { requires } from '../scopes.js';
+import type { RetentionOutcome as RetentionOutcomeRecord, RetentionReport as RetentionReportRecord } from './service.js';
+import { builder } from '../../graphql/builder.js';
+import { requires } from '../../graphql/scopes.js';
 
 export const RetentionOutcome = builder.objectRef<RetentionOutcomeRecord>('RetentionOutcome');
 
@@ -34,6 +34,6 @@ builder.mutationFields((t) => ({
       'Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. ' +
       'With dryRun: true, writes nothing and reports what it would do.',
     args: { dryRun: t.arg.boolean({ description: 'Default false.' }) },
-    resolve: (_root, { dryRun }, { storage, config }) => storage.runRetention(config.retention, { dryRun: dryRun ?? false }),
+    resolve: (_root, { dryRun }, { storage, config }) => storage.retention.run(config.retention, { dryRun: dryRun ?? false }),
   }),
 }));

@@ -1,8 +1,8 @@
-import { createSessionInput, forkSessionInput, sessionFilter, shortText, updateSessionInput } from '../domain/inputs.js';
-import { pagedByDefault, wholeByDefault } from '../domain/paging.js';
-import type { Session } from '../domain/records.js';
-import { json, parseWire, queryObject } from './http.js';
-import { pagingQuery, readListPage, requireParam, type Route, type RouteDeps } from './routes.js';
+import { createSessionInput, forkSessionInput, sessionFilter, shortText, updateSessionInput } from '../../domain/inputs.js';
+import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
+import type { Session } from '../../domain/records.js';
+import { json, parseWire, queryObject } from '../../rest/http.js';
+import { pagingQuery, readListPage, requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 
 export function sessionToWire(s: Session) {
   return {
@@ -33,28 +33,28 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
     {
       method: 'POST',
       path: '/storage/sessions',
-      handler: async (req) => json(200, sessionToWire(await req.storage.createSession(parseWire(createSessionInput, await req.body(), 'body')))),
+      handler: async (req) => json(200, sessionToWire(await req.storage.sessions.create(parseWire(createSessionInput, await req.body(), 'body')))),
     },
     {
       method: 'GET',
       path: '/storage/sessions',
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query');
-        const page = await readListPage(req.request, listed, { limit, offset }, (slice) => req.storage.listSessions(filter, slice));
+        const page = await readListPage(req.request, listed, { limit, offset }, (slice) => req.storage.sessions.list(filter, slice));
         return json(200, page.rows.map(sessionToWire), page.headers);
       },
     },
     {
       method: 'GET',
       path: '/storage/sessions/:id',
-      handler: async (req) => json(200, sessionToWire(await req.storage.getSession(requireParam(req.params, 'id')))),
+      handler: async (req) => json(200, sessionToWire(await req.storage.sessions.get(requireParam(req.params, 'id')))),
     },
     {
       method: 'PUT',
       path: '/storage/sessions/:id',
       handler: async (req) => {
         const patch = parseWire(updateSessionInput, await req.body(), 'body');
-        return json(200, sessionToWire(await req.storage.updateSession(requireParam(req.params, 'id'), patch)));
+        return json(200, sessionToWire(await req.storage.sessions.update(requireParam(req.params, 'id'), patch)));
       },
     },
     {
@@ -74,8 +74,8 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
         const { limit, offset } = parseWire(forksQuery, queryObject(req.query), 'query');
-        await req.storage.getSession(id); // 404 for an unknown session, rather than an empty list
-        const page = await readListPage(req.request, forked, { limit, offset }, (slice) => req.storage.forks(id, slice));
+        await req.storage.sessions.get(id); // 404 for an unknown session, rather than an empty list
+        const page = await readListPage(req.request, forked, { limit, offset }, (slice) => req.storage.sessions.forks(id, slice));
         return json(200, page.rows.map(sessionToWire), page.headers);
       },
     },
@@ -84,7 +84,7 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/sessions/:id',
       handler: async (req) => {
         const id = requireParam(req.params, 'id');
-        await req.storage.deleteSession(id);
+        await req.storage.sessions.delete(id);
         return json(200, { status: 'deleted', session_id: id });
       },
     },

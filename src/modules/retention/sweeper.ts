@@ -1,0 +1,73 @@
+import type { RetentionReport } from './service.js';
+
+/** The few logger methods the sweeper uses (pino's). */
+export interface SweeperLogger {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** What one sweep did in one tenant's database. */
+export interface TenantSweep {
+  tenant: string;
+  report: RetentionReport;
+}
+
+/**
+ * Runs the retention rules every `intervalMs`, in the background, over every tenant's database
+ * (`run` sweeps them one after the other); runs never overlap (the next is scheduled when one
+ * ends), a failed run is logged and the next one tries again, and `stop` waits for a run in
+ * progress so that the databases are closed only after it.
+ */
+export class RetentionSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly run: () => Promise<TenantSweep[]>,
+    private readonly intervalMs: number,
+    private readonly logger: SweeperLogger,
+  ) {}
+
+  start(): void {
+    if (this.intervalMs <= 0 || this.stopped) return;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.sweep().finally(() => {
+        this.running = null;
+        this.schedule();
+      });
+    }, this.intervalMs);
+    // A pending sweep does not keep the process alive.
+    this.timer.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      for (const { tenant, report } of await this.run()) {
+        const { expiredDeleted, idleEnded, endedDeleted } = report;
+        if (expiredDeleted.count + idleEnded.count + endedDeleted.count > 0) {
+          this.logger.info(
+            { tenant, expiredDeleted: expiredDeleted.count, idleEnded: idleEnded.count, endedDeleted: endedDeleted.count },
+            'retention sweep',
+          );
+        }
+      }
+    } catch (error) {
+      this.logger.error({ err: (error as Error)?.message ?? String(error) }, 'retention sweep failed; the next one will try again');
+    }
+  }
+
+  /** Stops the schedule and waits for a sweep in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
