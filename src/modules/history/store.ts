@@ -1,6 +1,7 @@
-import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
+import { inLiveSessions, isLive, liveOwner } from '../../db/live.js';
 import { inList, isUniqueViolation } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
@@ -69,34 +70,20 @@ const SEQ: Keyset<number> = { columns: ['seq'], pgTypes: ['bigint'], desc: false
 
 type Live = { liveAt: string };
 
-/** A session row (its `expires_at` column) is live at `liveAt`: the one expiry predicate of these statements. */
-const live = (expiresAt: string, p: Placeholders<Live>) => sql<boolean>`(${sql.ref(expiresAt)} IS NULL OR ${sql.ref(expiresAt)} > ${p('liveAt')})`;
-
-/** `column`'s session exists and is live at `liveAt`. On a parameter, a constant sub-query: evaluated once. */
-const liveOwner = (column: Expression<unknown>, p: Placeholders<Live>) =>
-  sql<boolean>`EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${column} AND ${live('s_.expires_at', p)})`;
-
-/** The sessions of `sessionIds` live at `liveAt`. */
-const liveSessions = (db: Kysely<Database>, p: Placeholders<{ sessionIds: string[]; liveAt: string }>, dialect: Dialect) =>
-  db
-    .selectFrom('sessions as s_')
-    .select('s_.id')
-    .where(inList('s_.id', p('sessionIds'), dialect))
-    .where(live('s_.expires_at', p));
 
 const statements = defineStatements({
   messagesByIds: (db, p: Placeholders<{ ids: string[] } & Live>, dialect) =>
-    db.selectFrom('history').selectAll().where(inList('id', p('ids'), dialect)).where(liveOwner(sql.ref('history.session_id'), p)),
+    db.selectFrom('history').selectAll().where(inList('id', p('ids'), dialect)).where(liveOwner(sql.ref('history.session_id'), p('liveAt'))),
 
   historyCounts: (db, p: Placeholders<{ sessionIds: string[] } & Live>, dialect) =>
     db
       .selectFrom('history')
       .select([sql.ref('session_id').as('group_'), sql<number>`COUNT(*)`.as('n')])
-      .where('session_id', 'in', liveSessions(db, p, dialect))
+      .where(inLiveSessions('session_id', p('sessionIds'), p('liveAt'), dialect))
       .groupBy('session_id'),
 
   clearHistory: (db, p: Placeholders<{ sessionId: string } & Live>) =>
-    db.deleteFrom('history').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p)),
+    db.deleteFrom('history').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
 
   clearedSession: (db, p: Placeholders<{ sessionId: string }>) => db.selectFrom('sessions').select('agent_name').where('id', '=', p('sessionId')),
 
@@ -108,7 +95,7 @@ const statements = defineStatements({
       .selectFrom('sessions')
       .select(['last_seq', 'agent_name'])
       .where('id', '=', p('sessionId'))
-      .where(live('expires_at', p));
+      .where(isLive(p('liveAt')));
     return dialect === 'postgres' ? query.forUpdate() : query;
   },
 
@@ -126,7 +113,7 @@ const statements = defineStatements({
       .updateTable('sessions')
       .set({ last_seq: sql`last_seq + ${p('count')}` })
       .where('id', '=', p('sessionId'))
-      .where(live('expires_at', p))
+      .where(isLive(p('liveAt')))
       .returning(['last_seq', 'agent_name']),
 
   // Rows of an append. SQLite: one prepared INSERT per message (in-process, nothing to save by
@@ -160,7 +147,7 @@ type PageShape = SliceShape & { many: boolean };
 const historyPage = defineStatementFamily('historyPages', ({ many, ...shape }: PageShape) => (db, p: Placeholders<Params>, dialect) =>
   many
     ? pagePerGroup(db, 'history', 'history', 'session_id', SEQ, shape, p, dialect, (q) =>
-        q.where('session_id', 'in', liveSessions(db, p as Placeholders<{ sessionIds: string[] } & Live>, dialect)))
+        q.where(inLiveSessions('session_id', p('sessionIds'), p('liveAt'), dialect)))
     : pageOf(onePage(db, p), SEQ, shape, p, dialect));
 
 const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
@@ -168,7 +155,7 @@ const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
     .selectFrom('history')
     .selectAll()
     .where('session_id', '=', p('sessionId') as RawBuilder<string>)
-    .where(liveOwner(p('sessionId'), p as Placeholders<Live>));
+    .where(liveOwner(p('sessionId'), p('liveAt')));
 
 /**
  * Each field of a message as a JSON value in SQLite: what `messageOf` makes of the column, so that

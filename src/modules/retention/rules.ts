@@ -1,3 +1,4 @@
+import { isLive } from '../../db/live.js';
 import { type RawBuilder, sql } from 'kysely';
 import { typed } from '../../db/portable.js';
 import type { Dialect, Params, Placeholders } from '../../db/statements.js';
@@ -30,12 +31,6 @@ export interface RetentionKey {
 
 /** The parameters every rule fragment may name (a rule's statement is compiled per kind). */
 export type RuleParams = { ruleAt: string; ruleStatus: string; ruleSince: string; ruleBefore: string };
-
-/** A session row is live (not expired) at `at`: the one expiry condition of every session query. */
-export function isLive(at: RawBuilder<string>, table?: string): RawBuilder<boolean> {
-  const expiresAt = sql.ref(table ? `${table}.expires_at` : 'expires_at');
-  return sql<boolean>`(${expiresAt} IS NULL OR ${expiresAt} > ${at})`;
-}
 
 /** The time column a rule's walk follows (through its index). */
 export function ruleColumn(kind: RuleKind): 'expires_at' | 'updated_at' {

@@ -1,3 +1,4 @@
+import { inLiveSessions, isLive, liveOwner } from '../../db/live.js';
 import { sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, type SliceShape, shapeOf, sliceParams } from '../../db/paging.js';
@@ -10,7 +11,7 @@ import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session } from '../../domain/records.js';
 import type { AppendEvents } from '../events/append.js';
-import { isLive, type RetentionRule, type ScopeParams, type ScopeShape, type SessionScope, scopeFilter, scopeParams, scopeShape } from '../retention/rules.js';
+import { type RetentionRule, type ScopeParams, type ScopeShape, type SessionScope, scopeFilter, scopeParams, scopeShape } from '../retention/rules.js';
 
 /**
  * Where sessions live. Every serving method takes `liveAt`, the moment whose live sessions it may
@@ -101,7 +102,7 @@ const statements = defineStatements({
     db
       .selectFrom('sessions')
       .select([sql.ref<string>('parent_id').as('group_'), sql<number>`COUNT(*)`.as('n')])
-      .where(sql<boolean>`parent_id IN (${liveParents(p, dialect)})`)
+      .where(inLiveSessions('parent_id', p('ids'), p('liveAt'), dialect))
       .where(isLive(p('liveAt')))
       .groupBy('parent_id'),
 });
@@ -169,19 +170,14 @@ const deleteSession = defineStatementFamily('deleteSession', (shape: ScopeShape)
  */
 const forkPages = defineStatementFamily('forkPages', (shape: SliceShape & { one: boolean }) => (db, p: Placeholders<{ id: string; ids: string[]; liveAt: string }>, dialect) => {
   if (shape.one) {
-    const parentLive = sql<boolean>`EXISTS (SELECT 1 FROM sessions s_ WHERE s_.id = ${typed(p('id'), 'text', dialect)} AND ${isLive(p('liveAt'), 's_')})`;
+    const parentLive = liveOwner(typed(p('id'), 'text', dialect), p('liveAt'));
     const q = db.selectFrom('sessions').selectAll().where('parent_id', '=', p('id')).where(parentLive).where(isLive(p('liveAt')));
     return pageOf(q, creationOrder, shape, p as never, dialect);
   }
   return pagePerGroup(db, 'sessions', 'sessions', 'parent_id', creationOrder, shape, p as never, dialect, (q) =>
-    q.where(sql<boolean>`parent_id IN (${liveParents(p, dialect)})`).where(isLive(p('liveAt'))),
+    q.where(inLiveSessions('parent_id', p('ids'), p('liveAt'), dialect)).where(isLive(p('liveAt'))),
   );
 });
-
-/** The live sessions among the list parameter `ids`. */
-function liveParents(p: Placeholders<{ ids: string[]; liveAt: string }>, dialect: Dialect) {
-  return sql`SELECT s_.id FROM sessions s_ WHERE ${inList('s_.id', p('ids'), dialect)} AND ${isLive(p('liveAt'), 's_')}`;
-}
 
 function filterShape(filter: SessionFilter, live: boolean): FilterShape {
   return { live, agentName: filter.agentName != null, userId: filter.userId != null, status: filter.status != null };

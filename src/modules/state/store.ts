@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
-import { liveOwner } from '../../db/live.js';
+import { isLive, liveOwner } from '../../db/live.js';
 import { inList, isForeignKeyViolation } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
@@ -73,7 +73,7 @@ const statements = defineStatements({
     db
       .selectFrom('state')
       .selectAll()
-      .select(sql<string | null>`(SELECT agent_name FROM sessions WHERE id = ${p('sessionId')} AND (expires_at IS NULL OR expires_at > ${p('liveAt')}))`.as('agent_name'))
+      .select(sql<string | null>`(SELECT agent_name FROM sessions WHERE id = ${p('sessionId')} AND ${isLive(p('liveAt'))})`.as('agent_name'))
       .where('session_id', '=', p('sessionId'))
       .$if(dialect === 'postgres', (q) => q.forUpdate()),
 
@@ -83,7 +83,7 @@ const statements = defineStatements({
       .selectFrom('sessions')
       .select('agent_name')
       .where('id', '=', p('sessionId'))
-      .where(sql<boolean>`(expires_at IS NULL OR expires_at > ${p('liveAt')})`)
+      .where(isLive(p('liveAt')))
       .$if(dialect === 'postgres', (q) => q.forKeyShare()),
 
   updateState: (db, p: Placeholders<Write & { version: number }>) =>
