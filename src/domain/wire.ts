@@ -10,8 +10,23 @@ import type { z } from 'zod';
 export const camelToSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const snakeToCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** A record's fields on a wire: `[name in the JSON, field of the record]`, in the order they are written. */
+/**
+ * A record's fields on a wire: `[name in the JSON, field of the record]`, in the order they are
+ * written. A store that builds a wire's JSON itself (`HistoryStore.json`) follows them.
+ */
 export type WireFields<R> = readonly (readonly [name: string, field: keyof R & string])[];
+
+/** A record as the plain object `fields` describe (what `JSON.stringify` then writes). */
+export function wireObject<R>(record: R, fields: WireFields<R>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of fields) out[name] = record[field];
+  return out;
+}
+
+/** Records as the JSON array of their `fields` objects. */
+export function wireArrayJson<R>(records: readonly R[], fields: WireFields<R>): string {
+  return JSON.stringify(records.map((record) => wireObject(record, fields)));
+}
 
 export interface WireCodec<R> {
   readonly fields: WireFields<R>;
@@ -34,11 +49,7 @@ export function wireCodec<S extends z.ZodObject<any>>(schema: S, options: { omit
     .map((field) => [camelToSnake(field), field] as const) as unknown as WireFields<R>;
   return {
     fields,
-    toWire(record) {
-      const out: Record<string, unknown> = {};
-      for (const [name, field] of fields) out[name] = record[field];
-      return out;
-    },
+    toWire: (record) => wireObject(record, fields),
     fromWire(wire) {
       if (wire === null || typeof wire !== 'object' || Array.isArray(wire)) return schema.parse(wire) as R;
       const named: Record<string, unknown> = Object.create(null);

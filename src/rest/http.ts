@@ -16,6 +16,7 @@ import {
 import { parseInput } from '../domain/inputs.js';
 import { readBody } from '../http/body-limit.js';
 import { isUtf8 } from '../http/utf8.js';
+import { camelToSnake, snakeToCamel } from '../domain/wire.js';
 
 /**
  * The REST door's plumbing: JSON responses, request parsing with the domain's schemas, and the
@@ -53,9 +54,6 @@ export function jsonText(status: number, text: string, headers: Record<string, s
 
 /** Where a wire field lives, for `loc` in validation errors. */
 type Location = 'body' | 'query' | 'path';
-
-const camelToSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const snakeToCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * Maps wire names (snake_case) onto domain names (camelCase). Keys that are already camelCase are

@@ -101,22 +101,3 @@ export interface ParentLink {
   parentId: string;
 }
 
-/**
- * The JSON shape of a record on a wire: `[name in the JSON, field of the record]` pairs, in the
- * order they are written. The door that owns the wire format defines it; a backend that builds JSON
- * itself follows it (see `HistoryStore.json`).
- */
-export type JsonFields<R> = readonly (readonly [name: string, field: keyof R & string])[];
-
-/** A record as the plain object `fields` describe (what `JSON.stringify` then writes). */
-export function toJsonObject<R>(record: R, fields: JsonFields<R>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, field] of fields) out[name] = record[field];
-  return out;
-}
-
-/** Records as the JSON array of `fields` objects: the reference for a backend's own JSON. */
-export function recordsToJson<R>(records: readonly R[], fields: JsonFields<R>): string {
-  return JSON.stringify(records.map((record) => toJsonObject(record, fields)));
-}
-

@@ -1,21 +1,12 @@
 import { wholeByDefault } from '../../domain/paging.js';
-import type { Artifact } from '../../domain/records.js';
+import { artifactRecord } from '../../domain/records.js';
+import { wireCodec } from '../../domain/wire.js';
 import { json, parseWire, queryObject } from '../../rest/http.js';
 import { pagingQuery, readListPage, requireParam, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 import { createArtifactInput } from './service.js';
 
-export function artifactToWire(a: Artifact) {
-  return {
-    id: a.id,
-    session_id: a.sessionId,
-    name: a.name,
-    type: a.type,
-    path: a.path,
-    size: a.size,
-    created_at: a.createdAt,
-    metadata: a.metadata,
-  };
-}
+/** The artifact on the REST wire: every field of the record, in snake_case, in its order (`domain/wire.ts`). */
+export const artifactWire = wireCodec(artifactRecord);
 
 export function artifactRoutes({ config }: RouteDeps): Route[] {
   // A session's artifacts all at once (up to the ceiling) unless `limit`/`offset` page them.
@@ -25,7 +16,7 @@ export function artifactRoutes({ config }: RouteDeps): Route[] {
     {
       method: 'POST',
       path: '/storage/artifacts',
-      handler: async (req) => json(200, artifactToWire(await req.storage.artifacts.create(parseWire(createArtifactInput, await req.body(), 'body')))),
+      handler: async (req) => json(200, artifactWire.toWire(await req.storage.artifacts.create(parseWire(createArtifactInput, await req.body(), 'body')))),
     },
     {
       method: 'GET',
@@ -33,13 +24,13 @@ export function artifactRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const { sessionId, limit, offset } = parseWire(listQuery, queryObject(req.query), 'query');
         const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.artifacts.list(sessionId, slice));
-        return json(200, page.rows.map(artifactToWire), page.headers);
+        return json(200, page.rows.map(artifactWire.toWire), page.headers);
       },
     },
     {
       method: 'GET',
       path: '/storage/artifacts/:id',
-      handler: async (req) => json(200, artifactToWire(await req.storage.artifacts.get(requireParam(req.params, 'id')))),
+      handler: async (req) => json(200, artifactWire.toWire(await req.storage.artifacts.get(requireParam(req.params, 'id')))),
     },
     {
       method: 'DELETE',

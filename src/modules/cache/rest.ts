@@ -1,6 +1,7 @@
 import { ValidationError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/inputs.js';
-import type { CacheEntry } from '../../domain/records.js';
+import { cacheEntryRecord } from '../../domain/records.js';
+import { wireCodec } from '../../domain/wire.js';
 import { HttpError, json, parseWire } from '../../rest/http.js';
 import { requireParam, type Route } from '../../rest/routes.js';
 import { cacheKey, setCacheInput } from './service.js';
@@ -8,16 +9,8 @@ import { cacheKey, setCacheInput } from './service.js';
 // The cache's REST routes (`/storage/cache/...`): each parses the request and calls one operation
 // of the tenant's cache service (`storage.cache`).
 
-export function cacheEntryToWire(e: CacheEntry) {
-  return {
-    key: e.key,
-    value: e.value,
-    ttl: e.ttl,
-    created_at: e.createdAt,
-    accessed_at: e.accessedAt,
-    expires_at: e.expiresAt,
-  };
-}
+/** The cache entry on the REST wire: every field of the record, in snake_case, in its order (`domain/wire.ts`). */
+export const cacheEntryWire = wireCodec(cacheEntryRecord);
 
 function keyOf(params: Record<string, string>): string {
   try {
@@ -40,14 +33,14 @@ export function cacheRoutes(): Route[] {
     {
       method: 'GET',
       path: '/storage/cache/:key*',
-      handler: async (req) => json(200, cacheEntryToWire(await req.storage.cache.get(keyOf(req.params)))),
+      handler: async (req) => json(200, cacheEntryWire.toWire(await req.storage.cache.get(keyOf(req.params)))),
     },
     {
       method: 'PUT',
       path: '/storage/cache/:key*',
       handler: async (req) => {
         const key = keyOf(req.params);
-        return json(200, cacheEntryToWire(await req.storage.cache.set(key, parseWire(setCacheInput, await req.body(), 'body'))));
+        return json(200, cacheEntryWire.toWire(await req.storage.cache.set(key, parseWire(setCacheInput, await req.body(), 'body'))));
       },
     },
     {

@@ -2,13 +2,13 @@ import { type DomainError, ValidationError } from '../../domain/errors.js';
 import { encodeEventCursor, type StoredEvent } from '../../domain/events.js';
 import { callerOf } from '../../http/auth.js';
 import { endReason, type EventStreams } from '../../http/event-streams.js';
-import { artifactToWire } from '../artifacts/rest.js';
-import { messageToWire } from '../history/rest.js';
+import { artifactWire } from '../artifacts/rest.js';
+import { messageWire } from '../history/rest.js';
 import { HttpError } from '../../rest/http.js';
-import { metricToWire } from '../metrics/rest.js';
+import { metricWire } from '../metrics/rest.js';
 import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
-import { sessionToWire } from '../sessions/rest.js';
-import { stateToWire } from '../state/rest.js';
+import { sessionWire } from '../sessions/rest.js';
+import { stateWire } from '../state/rest.js';
 
 /**
  * An event in the REST wire format: snake_case, the records as the other REST routes show them.
@@ -20,20 +20,20 @@ export function eventToWire(e: StoredEvent) {
     case 'SessionCreated':
     case 'SessionUpdated':
     case 'SessionDeleted':
-      return { ...base, session: sessionToWire(e.session) };
+      return { ...base, session: sessionWire.toWire(e.session) };
     case 'MessageAdded':
-      return { ...base, message: messageToWire(e.message) };
+      return { ...base, message: messageWire.toWire(e.message) };
     case 'HistoryCleared':
       return { ...base, deleted: e.deleted };
     case 'StateChanged':
-      return { ...base, state: stateToWire(e.state) };
+      return { ...base, state: stateWire.toWire(e.state) };
     case 'StateDeleted':
       return base;
     case 'ArtifactCreated':
     case 'ArtifactDeleted':
-      return { ...base, artifact: artifactToWire(e.artifact) };
+      return { ...base, artifact: artifactWire.toWire(e.artifact) };
     case 'MetricRecorded':
-      return { ...base, metric: metricToWire(e.metric) };
+      return { ...base, metric: metricWire.toWire(e.metric) };
   }
 }
 

@@ -1,31 +1,17 @@
 import { addMessageInput, idempotencyKey, parseInput } from '../../domain/inputs.js';
 import { ValidationError } from '../../domain/errors.js';
 import { wholeByDefault } from '../../domain/paging.js';
-import type { Message } from '../../domain/records.js';
-import { type JsonFields, toJsonObject } from '../../storage/backend.js';
+import { messageRecord } from '../../domain/records.js';
+import { wireCodec } from '../../domain/wire.js';
 import { HttpError, json, jsonText, parseWire, queryObject } from '../../rest/http.js';
 import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 
 /**
- * A message on the REST wire: the one list of its fields, used for single messages and by the
- * store when it writes a whole history as JSON itself (`HistoryStore.json`).
+ * A message on the REST wire: every field but the idempotency key (the original service's fields,
+ * plus `seq`: the message's position in its conversation, docs/concurrency.md). Its fields are also
+ * what the store follows when it writes a whole history as JSON itself (`HistoryStore.json`).
  */
-export const MESSAGE_WIRE_FIELDS = [
-  ['id', 'id'],
-  ['session_id', 'sessionId'],
-  // Not in the original service: the message's position in its conversation (docs/concurrency.md).
-  ['seq', 'seq'],
-  ['role', 'role'],
-  ['content', 'content'],
-  ['timestamp', 'timestamp'],
-  ['metadata', 'metadata'],
-] as const satisfies JsonFields<Message>;
-
-export type WireMessage = { [P in (typeof MESSAGE_WIRE_FIELDS)[number] as P[0]]: Message[P[1]] };
-
-export function messageToWire(m: Message): WireMessage {
-  return toJsonObject(m, MESSAGE_WIRE_FIELDS) as WireMessage;
-}
+export const messageWire = wireCodec(messageRecord, { omit: ['idempotencyKey'] });
 
 /** The `Idempotency-Key` header, checked as the body's `idempotency_key` would be; null when absent. */
 function idempotencyKeyHeader(request: Request): string | null {
@@ -56,7 +42,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
         if (key !== null && input.idempotencyKey != null && input.idempotencyKey !== key) {
           throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
         }
-        return json(200, messageToWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
+        return json(200, messageWire.toWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
       },
     },
     {
@@ -68,7 +54,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
         // Built as JSON by the store: no record per row on the way (see HistoryStore.json).
-        const page = await req.storage.history.json(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, MESSAGE_WIRE_FIELDS);
+        const page = await req.storage.history.json(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, messageWire.fields);
         if (limit !== undefined) return jsonText(200, page);
         // Cut short by the ceiling? As for the other lists (readListPage) a Link header says so; the
         // JSON is the database's, so one more message is looked for by a one-row read instead.

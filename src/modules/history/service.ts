@@ -5,7 +5,7 @@ import type { IdGenerator } from '../../domain/ids.js';
 import type { AddMessageInput, NewMessageInput } from '../../domain/inputs.js';
 import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
-import type { JsonFields } from '../../storage/backend.js';
+import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
 import type { HistoryStore } from './store.js';
 
@@ -75,7 +75,7 @@ export class HistoryService {
   }
 
   /** One session's messages of `slice` as JSON (see `HistoryStore.json`); an unknown or expired session has none: `[]`. */
-  json(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>): Promise<string> {
+  json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>): Promise<string> {
     return this.store.json(sessionId, slice, fields, this.now());
   }
 

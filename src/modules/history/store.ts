@@ -11,7 +11,7 @@ import { ConflictError } from '../../domain/errors.js';
 import { eventsOf } from '../../domain/events.js';
 import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
-import { type JsonFields, recordsToJson } from '../../storage/backend.js';
+import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
 import { type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
@@ -39,7 +39,7 @@ export interface HistoryStore {
   counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>>;
   /**
    * One session's messages of `slice` (as `pages` reads them) as a JSON array of objects with
-   * `fields`: what `JSON.stringify` of those fields of the records would be (`recordsToJson`). For
+   * `fields`: what `JSON.stringify` of those fields of the records would be (`wireArrayJson`). For
    * big reads a database may build the text itself instead of decoding every row into a record and
    * serializing it again (a 1,000-message history is ~420 KB).
    *
@@ -48,7 +48,7 @@ export interface HistoryStore {
    * allocator keeps what those held. Paging through 100,000 messages by REST grew RSS by ~25 MB with
    * bytes and by ~3 MB with text, at the same speed.
    */
-  json(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt: string): Promise<string>;
+  json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>, liveAt: string): Promise<string>;
   /** Deletes a session's messages; how many were deleted (0 for an unknown or expired session). */
   clear(sessionId: string, liveAt: string): Promise<number>;
   /** Resolves once every append accepted so far has been answered (closing waits for it). */
@@ -159,7 +159,7 @@ const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
 
 /**
  * Each field of a message as a JSON value in SQLite: what `messageOf` makes of the column, so that
- * the JSON built in SQL is what `recordsToJson` of the records would be (metadata is stored JSON
+ * the JSON built in SQL is what `wireArrayJson` of the records would be (metadata is stored JSON
  * text, embedded as JSON, not as a string).
  */
 const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
@@ -176,10 +176,10 @@ const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
 /**
  * SQLite writes a page's JSON itself (json_group_array of json_object) and hands it over as one
  * string: no row becomes a JS object and no metadata is parsed and stringified again. The names are
- * parameters (`name0`, …). PostgreSQL serializes from the records instead (`recordsToJson`): its
+ * parameters (`name0`, …). PostgreSQL serializes from the records instead (`wireArrayJson`): its
  * driver parses every row anyway.
  */
-function historyJsonStatement(fields: JsonFields<Message>, shape: SliceShape): Statement {
+function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): Statement {
   return compileStatement(
     'historyJson',
     (db, p: Placeholders<Params>, dialect) => {
@@ -308,8 +308,8 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     return countsByGroup(sessionIds, await this.runner.all(this.sql.historyCounts, { sessionIds: [...sessionIds], liveAt }));
   }
 
-  async json(sessionId: string, slice: Slice<number>, fields: JsonFields<Message>, liveAt: string): Promise<string> {
-    if (this.runner.dialect === 'postgres') return recordsToJson((await this.pages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
+  async json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>, liveAt: string): Promise<string> {
+    if (this.runner.dialect === 'postgres') return wireArrayJson((await this.pages([sessionId], slice, liveAt)).get(sessionId) ?? [], fields);
     const shape = shapeOf(slice);
     const key = `${JSON.stringify(fields)}|${shape.after}|${shape.before}|${shape.fromEnd}`;
     let statement = this.jsonStatements.get(key);

@@ -1,5 +1,6 @@
 import { pagedByDefault } from '../../domain/paging.js';
-import type { Metric } from '../../domain/records.js';
+import { metricRecord } from '../../domain/records.js';
+import { wireCodec } from '../../domain/wire.js';
 import { json, parseWire, queryObject } from '../../rest/http.js';
 import { pagingQuery, readListPage, type Route, type RouteDeps } from '../../rest/routes.js';
 import { metricFilter, recordMetricInput } from './service.js';
@@ -7,18 +8,8 @@ import { metricFilter, recordMetricInput } from './service.js';
 // The metrics' REST routes (`/storage/metrics`): each parses the request and calls one operation
 // of the tenant's metric service (`storage.metrics`).
 
-export function metricToWire(m: Metric) {
-  return {
-    id: m.id,
-    entity_type: m.entityType,
-    entity_name: m.entityName,
-    session_id: m.sessionId,
-    metric_name: m.metricName,
-    value: m.value,
-    timestamp: m.timestamp,
-    labels: m.labels,
-  };
-}
+/** The metric on the REST wire: every field of the record, in snake_case, in its order (`domain/wire.ts`). */
+export const metricWire = wireCodec(metricRecord);
 
 /** The original's query names for the time range. */
 const TIME_RANGE = { start_time: 'since', end_time: 'until' };
@@ -32,7 +23,7 @@ export function metricRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/metrics',
       handler: async (req) => {
         const [metric] = await req.storage.metrics.record([parseWire(recordMetricInput, await req.body(), 'body')]);
-        return json(200, metricToWire(metric!));
+        return json(200, metricWire.toWire(metric!));
       },
     },
     {
@@ -42,7 +33,7 @@ export function metricRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query', TIME_RANGE);
         const page = await readListPage(req.request, sizes, { limit, offset }, (slice) => req.storage.metrics.list(filter, slice));
-        return json(200, page.rows.map(metricToWire), page.headers);
+        return json(200, page.rows.map(metricWire.toWire), page.headers);
       },
     },
   ];

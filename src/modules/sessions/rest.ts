@@ -1,25 +1,16 @@
 import { createSessionInput, forkSessionInput, sessionFilter, shortText, updateSessionInput } from '../../domain/inputs.js';
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
-import type { Session } from '../../domain/records.js';
+import { sessionRecord } from '../../domain/records.js';
+import { wireCodec } from '../../domain/wire.js';
 import { json, parseWire, queryObject } from '../../rest/http.js';
 import { pagingQuery, readListPage, requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 
-export function sessionToWire(s: Session) {
-  return {
-    id: s.id,
-    agent_name: s.agentName,
-    user_id: s.userId,
-    status: s.status,
-    created_at: s.createdAt,
-    updated_at: s.updatedAt,
-    metadata: s.metadata,
-    // Not in the original service: where a fork comes from (docs/concurrency.md).
-    parent_id: s.parentId,
-    forked_from_message_id: s.forkedFromMessageId,
-    // Not in the original service: when the session expires, null if never (docs/operations.md, Retention).
-    expires_at: s.expiresAt,
-  };
-}
+/**
+ * The session on the REST wire: every field of the record, in snake_case, in its order
+ * (`domain/wire.ts`). Not in the original service: where a fork comes from (`parent_id`,
+ * `forked_from_message_id`, docs/concurrency.md) and when it expires (`expires_at`, docs/operations.md).
+ */
+export const sessionWire = wireCodec(sessionRecord);
 
 const forkBody = forkSessionInput.extend({ upToMessageId: shortText });
 
@@ -33,7 +24,7 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
     {
       method: 'POST',
       path: '/storage/sessions',
-      handler: async (req) => json(200, sessionToWire(await req.storage.sessions.create(parseWire(createSessionInput, await req.body(), 'body')))),
+      handler: async (req) => json(200, sessionWire.toWire(await req.storage.sessions.create(parseWire(createSessionInput, await req.body(), 'body')))),
     },
     {
       method: 'GET',
@@ -41,20 +32,20 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const { limit, offset, ...filter } = parseWire(listQuery, queryObject(req.query), 'query');
         const page = await readListPage(req.request, listed, { limit, offset }, (slice) => req.storage.sessions.list(filter, slice));
-        return json(200, page.rows.map(sessionToWire), page.headers);
+        return json(200, page.rows.map(sessionWire.toWire), page.headers);
       },
     },
     {
       method: 'GET',
       path: '/storage/sessions/:id',
-      handler: async (req) => json(200, sessionToWire(await req.storage.sessions.get(requireParam(req.params, 'id')))),
+      handler: async (req) => json(200, sessionWire.toWire(await req.storage.sessions.get(requireParam(req.params, 'id')))),
     },
     {
       method: 'PUT',
       path: '/storage/sessions/:id',
       handler: async (req) => {
         const patch = parseWire(updateSessionInput, await req.body(), 'body');
-        return json(200, sessionToWire(await req.storage.sessions.update(requireParam(req.params, 'id'), patch)));
+        return json(200, sessionWire.toWire(await req.storage.sessions.update(requireParam(req.params, 'id'), patch)));
       },
     },
     {
@@ -64,7 +55,7 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         const { upToMessageId, ...overrides } = parseWire(forkBody, await req.body(), 'body');
         const fork = await req.storage.forkSession(requireParam(req.params, 'id'), upToMessageId, overrides);
-        return json(200, sessionToWire(fork.session));
+        return json(200, sessionWire.toWire(fork.session));
       },
     },
     {
@@ -76,7 +67,7 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
         const { limit, offset } = parseWire(forksQuery, queryObject(req.query), 'query');
         await req.storage.sessions.get(id); // 404 for an unknown session, rather than an empty list
         const page = await readListPage(req.request, forked, { limit, offset }, (slice) => req.storage.sessions.forks(id, slice));
-        return json(200, page.rows.map(sessionToWire), page.headers);
+        return json(200, page.rows.map(sessionWire.toWire), page.headers);
       },
     },
     {

@@ -1,14 +1,16 @@
 import { VersionConflictError } from '../../domain/errors.js';
 import { parseInput, setStateInput, statePatch } from '../../domain/inputs.js';
-import type { State } from '../../domain/records.js';
+import { type State, stateRecord } from '../../domain/records.js';
+import { wireCodec } from '../../domain/wire.js';
 import { HttpError, json, parseWire } from '../../rest/http.js';
 import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 import type { ExpectedVersion } from './service.js';
 
-export function stateToWire(s: State) {
-  // `version` is not in the original service: the state's version, as in its ETag (docs/concurrency.md).
-  return { session_id: s.sessionId, data: s.data, updated_at: s.updatedAt, version: s.version };
-}
+/**
+ * The state on the REST wire: every field of the record, in snake_case, in its order
+ * (`domain/wire.ts`); `version` is not in the original service: the state's version, as in its ETag.
+ */
+export const stateWire = wireCodec(stateRecord);
 
 /** The strong entity tag of a state version: `"3"`. */
 export const etagOf = (version: number) => `"${version}"`;
@@ -41,7 +43,7 @@ function expectedVersionOf(request: Request): ExpectedVersion | null {
 async function conditional(work: () => Promise<State>): Promise<Response> {
   try {
     const state = await work();
-    return json(200, stateToWire(state), { etag: etagOf(state.version) });
+    return json(200, stateWire.toWire(state), { etag: etagOf(state.version) });
   } catch (error) {
     if (error instanceof VersionConflictError) {
       throw new HttpError(412, error.message, error.currentVersion > 0 ? { etag: etagOf(error.currentVersion) } : {});
@@ -57,7 +59,7 @@ export function stateRoutes(): Route[] {
       path: '/storage/state/:session_id',
       handler: async (req) => {
         const state = await req.storage.state.get(requireParam(req.params, 'session_id'));
-        return json(200, stateToWire(state), { etag: etagOf(state.version) });
+        return json(200, stateWire.toWire(state), { etag: etagOf(state.version) });
       },
     },
     {

@@ -7,7 +7,8 @@ import type { Message, MessageRole, Session } from '../../../src/domain/records.
 import type { DomainError } from '../../../src/domain/errors.js';
 import type { NewMessage } from '../../../src/modules/history/messages.js';
 import type { HistoryMaintenance, HistoryStore } from '../../../src/modules/history/store.js';
-import { type JsonFields, recordsToJson, type Slice, type StorageBackend } from '../../../src/storage/backend.js';
+import type { Slice, StorageBackend } from '../../../src/storage/backend.js';
+import { type WireFields, wireArrayJson } from '../../../src/domain/wire.js';
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
@@ -222,7 +223,7 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<O
         .shuffledSubarray(all, { minLength: 1 })
         .chain((chosen) =>
           fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 8 }), { minLength: chosen.length, maxLength: chosen.length })
-            .map((names): JsonFields<Message> => chosen.map((field, i) => [names[i]!, field] as const)),
+            .map((names): WireFields<Message> => chosen.map((field, i) => [names[i]!, field] as const)),
         );
       // Metadata with odd JSON: big and tiny numbers, -0, nesting, any string units (lone surrogates, NUL).
       const oddNumber = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(2 ** 53 + 2, -(2 ** 63), 1e21, 1e-7, -0, 12345678901234567890));
@@ -242,7 +243,7 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<O
           const batch = forSession(s.id, messages.map((m, i) => ({ ...message(m.content, m.role, viaJson(m.metadata)), idempotencyKey: m.key === null ? null : `${i}:${m.key}` })));
           if (batch.length) await history.append(s.id, batch, clock.iso());
           const json = await history.json(s.id, slice, fields, clock.iso());
-          const expected = recordsToJson((await history.pages([s.id], slice, clock.iso())).get(s.id)!, fields);
+          const expected = wireArrayJson((await history.pages([s.id], slice, clock.iso())).get(s.id)!, fields);
           expect(json).toBe(expected);
         }),
         { numRuns: RUNS * 2 },
