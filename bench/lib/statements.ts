@@ -15,28 +15,32 @@ import { percentile } from './stats.js';
 const BACKEND_TIMING_RUNS = 15;
 
 /**
- * The backend behind a proxy that adds up the synchronous time of its calls. The SQLite backend does
- * all its work synchronously inside each call, so this is the time of the SQL and of turning rows
- * into records. (Not the time until the promise settles: the batches of one execution step run one
- * after another, and each would be charged for the ones before it. On PostgreSQL this is only the
- * client's side of the work, without the round trips.)
+ * The backend with each module store behind a proxy that adds up the synchronous time of its calls.
+ * On SQLite a store's read runs its SQL and builds the rows synchronously when called (its runner
+ * does not wait for anything), so this is the time of the SQL and of the rows; the decoding that
+ * follows the store's own `await` is not counted. (Not the time until the promise settles: the
+ * batches of one execution step run one after another, and each would be charged for the ones
+ * before it. On PostgreSQL this is only the client's side of the work, without the round trips.)
  */
 function timeCalls(backend: StorageBackend): { backend: StorageBackend; reset(): void; totalMs(): number } {
   let total = 0;
-  const proxy = new Proxy(backend, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const started = performance.now();
-        try {
-          return value.apply(target, args) as unknown;
-        } finally {
-          total += performance.now() - started;
-        }
-      };
-    },
-  });
+  const timed = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(object, property, receiver) {
+        const value: unknown = Reflect.get(object, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const started = performance.now();
+          try {
+            return value.apply(object, args) as unknown;
+          } finally {
+            total += performance.now() - started;
+          }
+        };
+      },
+    });
+  const stores = Object.fromEntries(Object.entries(backend.stores).map(([name, store]) => [name, timed(store as object)])) as unknown as StorageBackend['stores'];
+  const proxy = new Proxy(backend, { get: (target, property, receiver) => (property === 'stores' ? stores : Reflect.get(target, property, receiver)) });
   return { backend: proxy, reset: () => (total = 0), totalMs: () => total };
 }
 
