@@ -148,7 +148,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
       async function readBack(sessionId: string) {
         return {
-          session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([sessionId]))[0] ?? null,
+          session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([sessionId]))[0] ?? null,
           messages: (await backend.stores.history.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
           state: (await backend.stores.state.bySessionIdsIncludingExpired([sessionId]))[0] ?? null,
           artifacts: (await backend.stores.artifacts.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
@@ -162,7 +162,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(sortById(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
         expect(await backend.stores.artifacts.byIds([bundle.artifacts[1]!.id], clock.iso())).toEqual([bundle.artifacts[1]]);
         expect(await backend.stores.history.countsIncludingExpired([bundle.session.id])).toEqual(new Map([[bundle.session.id, 3]]));
-        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
+        expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
       });
 
       it('refuses records that belong to another session, writing nothing', async () => {
@@ -170,7 +170,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const bundle = bundleOf([1, 2]);
         const mixed = { ...bundle, messages: [bundle.messages[0]!, { ...other.messages[0]!, seq: 2 }] };
         await expect(backend.importSession(mixed)).rejects.toBeInstanceOf(ValidationError);
-        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([bundle.session.id])).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([bundle.session.id])).toEqual([]);
         expect(await backend.stores.history.byIdsIncludingExpired(mixed.messages.map((m) => m.id))).toEqual([]);
       });
 
@@ -340,7 +340,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           forkedFromMessageId: messages[2]!.id,
         });
         expect(s.id).not.toBe(parent.id);
-        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toEqual([s]);
+        expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id])).toEqual([s]);
 
         const copied = await history(s.id);
         expect(copied).toEqual(fork.messages);
@@ -423,7 +423,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const fork = (await storage.forkSession(parent.id, messages[1]!.id)).session;
         const grandchild = (await storage.forkSession(fork.id, (await history(fork.id))[0]!.id)).session;
         await storage.sessions.delete(parent.id);
-        const [orphan] = await backend.stores.sessionMaintenance.byIdsEvenExpired([fork.id]);
+        const [orphan] = await backend.stores.sessionMaintenance.byIdsIncludingExpired([fork.id]);
         expect(orphan).toEqual({ ...fork, parentId: null, forkedFromMessageId: messages[1]!.id });
         expect(await history(fork.id)).toHaveLength(2);
         expect(await backend.stores.sessions.forkPages([fork.id], { limit: 10 }, clock.iso())).toEqual(new Map([[fork.id, [grandchild]]]));
@@ -452,7 +452,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.state.set(parent.id, 2);
         const fork = await storage.forkSession(parent.id, m!.id);
         const parentBundle: SessionBundle = {
-          session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([parent.id]))[0]!,
+          session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([parent.id]))[0]!,
           messages: await (async () => (await backend.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)!)(),
           state: (await backend.stores.state.bySessionIdsIncludingExpired([parent.id]))[0]!,
           artifacts: [],
@@ -464,12 +464,12 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const { backend: target, cleanup: cleanupTarget } = await makeBackend();
         try {
           expect(await target.importSession(fork)).toMatchObject({ sessions: 1 });
-          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
+          expect((await target.stores.sessionMaintenance.byIdsIncludingExpired([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
           expect(await target.importSession(parentBundle)).toMatchObject({ sessions: 1, messages: 1, states: 1 });
           expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }, { id: parent.id, parentId: 'session_elsewhere' }])).toBe(1);
           expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
-          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([fork.session.id]))[0]).toEqual(fork.session);
-          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([parent.id]))[0]).toEqual(parentBundle.session);
+          expect((await target.stores.sessionMaintenance.byIdsIncludingExpired([fork.session.id]))[0]).toEqual(fork.session);
+          expect((await target.stores.sessionMaintenance.byIdsIncludingExpired([parent.id]))[0]).toEqual(parentBundle.session);
           expect(await target.stores.state.bySessionIdsIncludingExpired([parent.id])).toEqual([parentBundle.state]);
           expect((await target.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)).toEqual(parentBundle.messages);
           // the imported key still makes a repeat a repeat
@@ -487,7 +487,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.history.addMany(s.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'taken' }]);
         const before = (await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id);
         const clash: Message = { ...message('other'), sessionId: s.id, seq: 7, idempotencyKey: 'taken' };
-        await expect(backend.importSession({ session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })).rejects.toBeInstanceOf(
+        await expect(backend.importSession({ session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })).rejects.toBeInstanceOf(
           ConflictError,
         );
         expect((await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual(before);
@@ -500,7 +500,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('every JSON column returns what JSON.stringify/parse would', async () => {
         const expected = viaJson(NASTY_JSON);
         const s = await session({ metadata: NASTY_JSON });
-        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual(expected);
+        expect((await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!.metadata).toEqual(expected);
 
         await backend.stores.state.put({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() }, clock.iso());
         expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(expected);
@@ -512,13 +512,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
         const patched = await backend.stores.sessions.update(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() }, clock.iso());
         expect(patched!.metadata).toEqual({ again: expected });
-        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual({ again: expected });
+        expect((await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!.metadata).toEqual({ again: expected });
       });
 
       it('keeps JSON nested to the 64-level limit', async () => {
         const deep = nested(64);
         const s = await session({ metadata: { deep } });
-        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual({ deep });
+        expect((await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!.metadata).toEqual({ deep });
         await backend.stores.state.put({ sessionId: s.id, data: deep, updatedAt: clock.iso() }, clock.iso());
         expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(deep);
       });
@@ -530,13 +530,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           const a = artifact(s.id, { name: text, type: text, path: text });
           await backend.stores.artifacts.insert(a, clock.iso());
 
-          expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toEqual([s]);
-          expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
+          expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id])).toEqual([s]);
+          expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
           expect(await backend.stores.artifacts.byIds([a.id], clock.iso())).toEqual([a]);
         }
         // wildcards and case are not interpreted: only the exact value matches
-        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: '%' }, { limit: 10 })).toEqual([]);
-        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: '%' }, { limit: 10 })).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
       });
 
       it('stores JSON larger than 100 KB', async () => {

@@ -46,9 +46,9 @@ export interface SessionsStore {
  */
 export interface SessionsMaintenance {
   /** The sessions among `ids`, expired or not. */
-  byIdsEvenExpired(ids: readonly string[]): Promise<Session[]>;
+  byIdsIncludingExpired(ids: readonly string[]): Promise<Session[]>;
   /** Sessions of `filter`, expired or not, newest first. */
-  listEvenExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
+  listIncludingExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
   /** `update`, applied only while `rule` selects the session (re-checked inside the write); null otherwise. */
   updateIf(id: string, patch: SessionPatch, rule: RetentionRule): Promise<Session | null>;
   /** `delete`, applied only while `rule` selects the session; false otherwise. */
@@ -218,7 +218,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
     return this.readByIds(ids, liveAt);
   }
 
-  byIdsEvenExpired(ids: readonly string[]): Promise<Session[]> {
+  byIdsIncludingExpired(ids: readonly string[]): Promise<Session[]> {
     return this.readByIds(ids, undefined);
   }
 
@@ -285,7 +285,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
     return this.page(filter, slice, liveAt);
   }
 
-  listEvenExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
+  listIncludingExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
     return this.page(filter, slice, undefined);
   }
 
