@@ -45,3 +45,10 @@ export function violationDetail(error: unknown): string {
   const e = error as { constraint?: unknown; message?: unknown } | null;
   return `${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`;
 }
+
+/**
+ * Rows per multi-row INSERT on PostgreSQL (columns as arrays, `unnest`) when a transaction writes
+ * many rows at once (forks, imports): bounds the size of one statement's parameters. SQLite inserts
+ * row by row, in process, and needs no such bound.
+ */
+export const ROWS_PER_INSERT = 1000;

@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
-import { inList, isUniqueViolation } from '../../db/portable.js';
+import { inList, isUniqueViolation, ROWS_PER_INSERT } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
 import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
@@ -129,25 +129,53 @@ const statements = defineStatements({
       .where(live('expires_at', p))
       .returning(['last_seq', 'agent_name']),
 
-  // Rows of an append. SQLite: one prepared INSERT per message (in-process, nothing to save by
-  // batching; its table has no `content_encoding`). PostgreSQL: one INSERT of every row, its
-  // columns as arrays, whatever their number: a statement per message would be a round trip each.
-  insertMessage: (db, p: Placeholders<MessageRow>) =>
-    db.insertInto('history').values({
-      id: p('id'),
-      session_id: p('sessionId'),
-      seq: p('seq'),
-      role: p('role'),
-      content: p('content'),
-      timestamp: p('timestamp'),
-      metadata: p('metadata'),
-      idempotency_key: p('idempotencyKey'),
-    }),
-  insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) =>
-    sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
-      SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
-        ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])`,
+  // Rows written exactly as given (an append's, a fork's copy, an import's). SQLite: one prepared
+  // INSERT per message (in-process, nothing to save by batching; its table has no
+  // `content_encoding`). PostgreSQL: one INSERT of many rows, its columns as arrays: a statement per
+  // message would be a round trip each. An import's variants leave a message whose id is there as it is.
+  insertMessage: (db, p: Placeholders<MessageRow>) => insertMessageRow(db, p),
+  importMessage: (db, p: Placeholders<MessageRow>) => insertMessageRow(db, p).onConflict((oc) => oc.column('id').doNothing()),
+  insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql``),
+  importMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql`ON CONFLICT (id) DO NOTHING`),
+
+  // A fork's source: the message it is cut at (of that session), then the history up to it.
+  forkCut: (db, p: Placeholders<{ id: string; sessionId: string }>) =>
+    db.selectFrom('history').select('seq').where('id', '=', p('id')).where('session_id', '=', p('sessionId')),
+  forkHistory: (db, p: Placeholders<{ sessionId: string; seq: number }>) =>
+    db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).where('seq', '<=', p('seq')).orderBy('seq'),
 });
+
+const insertMessageRow = (db: Kysely<Database>, p: Placeholders<MessageRow>) =>
+  db.insertInto('history').values({
+    id: p('id'),
+    session_id: p('sessionId'),
+    seq: p('seq'),
+    role: p('role'),
+    content: p('content'),
+    timestamp: p('timestamp'),
+    metadata: p('metadata'),
+    idempotency_key: p('idempotencyKey'),
+  });
+
+const insertMessageArrays = (p: Placeholders<MessageColumns & { seqs: number[] }>, onConflict: RawBuilder<unknown>) =>
+  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+    SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
+      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])
+    ${onConflict}`;
+
+/** A message as the parameters of SQLite's one-row INSERT. */
+function messageRow(m: Message): MessageRow {
+  return {
+    id: m.id,
+    sessionId: m.sessionId,
+    seq: m.seq,
+    role: m.role,
+    content: m.content,
+    timestamp: m.timestamp,
+    metadata: JSON.stringify(m.metadata),
+    idempotencyKey: m.idempotencyKey,
+  };
+}
 
 type MessageRow = { id: string; sessionId: string; seq: number; role: string; content: string; timestamp: string; metadata: string; idempotencyKey: string | null };
 
@@ -272,23 +300,39 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   }
 
   private *insertRows(added: readonly Message[]): TxWork<void> {
+    yield* this.insertExactly(added, false);
+  }
+
+  /**
+   * Part of a transaction's work (a fork's copy, an import): writes messages exactly as given — ids,
+   * seqs, keys, timestamps. With `skipExisting`, a message whose id is already there is left as it
+   * is. How many rows were written. A seq or key of the session that a different message holds is a
+   * unique violation (which aborts a PostgreSQL transaction: the caller maps it outside).
+   */
+  *insertExactly(messages: readonly Message[], skipExisting: boolean): TxWork<number> {
+    let written = 0;
     if (this.runner.dialect === 'sqlite') {
-      for (const m of added) {
-        yield* tx.write(this.sql.insertMessage, {
-          id: m.id,
-          sessionId: m.sessionId,
-          seq: m.seq,
-          role: m.role,
-          content: m.content,
-          timestamp: m.timestamp,
-          metadata: JSON.stringify(m.metadata),
-          idempotencyKey: m.idempotencyKey,
-        });
-      }
-      return;
+      const statement = skipExisting ? this.sql.importMessage : this.sql.insertMessage;
+      for (const m of messages) written += yield* tx.write(statement, messageRow(m));
+      return written;
     }
-    if (added.length === 0) return;
-    yield* tx.write(this.sql.insertMessages, { ...messageColumns(added), seqs: added.map((m) => m.seq) });
+    const statement = skipExisting ? this.sql.importMessages : this.sql.insertMessages;
+    for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
+      const chunk = messages.slice(i, i + ROWS_PER_INSERT);
+      written += yield* tx.write(statement, { ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) });
+    }
+    return written;
+  }
+
+  /**
+   * Part of a fork's transaction: a session's history up to and including its message
+   * `upToMessageId`, in seq order, with that message (`cut`); null when it is not one of the session's.
+   */
+  *prefix(sessionId: string, upToMessageId: string): TxWork<{ cut: Message; messages: Message[] } | null> {
+    const cut = yield* tx.one(this.sql.forkCut, { id: upToMessageId, sessionId });
+    if (!cut) return null;
+    const messages = (yield* tx.all(this.sql.forkHistory, { sessionId, seq: Number(cut.seq) })).map((r) => messageOf(r, this.codec));
+    return { cut: messages.at(-1)!, messages };
   }
 
   idle(): Promise<void> {
