@@ -178,7 +178,7 @@ describe('SqliteBackend on a file', () => {
       // (seq 1 is taken by another message) and must roll back alone, half-way through its rows.
       const results = await Promise.allSettled([
         storage.history.addMany(session.id, [{ role: 'user', content: 'a', metadata: {} }]),
-        backend.importSession({
+        backend.stores.sessionImport.importSession({
           session,
           messages: [
             { ...taken, id: ids.next('message'), seq: 7, content: 'would be written before the conflict' },
