@@ -11,9 +11,9 @@ import type { Dialect } from './statements.js';
  * its planner turns into index look-ups); SQLite has no arrays, so the list comes as JSON text (the
  * SQLite runner encodes list parameters so) and `json_each` reads it.
  */
-export function inList(column: Expression<unknown> | string, list: RawBuilder<unknown>, dialect: Dialect): RawBuilder<boolean> {
+export function inList(column: Expression<unknown> | string, list: RawBuilder<unknown>, dialect: Dialect, pgType: 'text[]' | 'bigint[]' = 'text[]'): RawBuilder<boolean> {
   const ref = typeof column === 'string' ? sql.ref(column) : column;
-  return dialect === 'postgres' ? sql<boolean>`${ref} = ANY(${list}::text[])` : sql<boolean>`${ref} IN (SELECT value FROM json_each(${list}))`;
+  return dialect === 'postgres' ? sql<boolean>`${ref} = ANY(${list}::${sql.raw(pgType)})` : sql<boolean>`${ref} IN (SELECT value FROM json_each(${list}))`;
 }
 
 /** PostgreSQL column types a parameter may need to be cast to where nothing around it gives its type. */

@@ -138,6 +138,14 @@ const statements = defineStatements({
   insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql``),
   importMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql`ON CONFLICT (id) DO NOTHING`),
 
+  /** The messages of a session that hold any of `seqs` or `keys` (an import looks before it writes). */
+  takenPlaces: (db, p: Placeholders<{ sessionId: string; seqs: number[]; keys: string[] }>, dialect) =>
+    db
+      .selectFrom('history')
+      .select(['id', 'seq', 'idempotency_key'])
+      .where('session_id', '=', p('sessionId'))
+      .where(sql<boolean>`(${inList('seq', p('seqs'), dialect, 'bigint[]')} OR ${inList('idempotency_key', p('keys'), dialect)})`),
+
   // A fork's source: the message it is cut at (of that session), then the history up to it.
   forkCut: (db, p: Placeholders<{ id: string; sessionId: string }>) =>
     db.selectFrom('history').select('seq').where('id', '=', p('id')).where('session_id', '=', p('sessionId')),
@@ -322,6 +330,30 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       written += yield* tx.write(statement, { ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) });
     }
     return written;
+  }
+
+  /**
+   * Part of an import's transaction, before `insertExactly`: the first of `messages` (of one session)
+   * whose seq or idempotency key a different message holds — stored, or earlier in `messages` —
+   * and which of the two; null when none. Looked up first, as a violation would abort a PostgreSQL
+   * transaction and could not say which message it was.
+   */
+  *firstTaken(sessionId: string, messages: readonly Message[]): TxWork<{ message: Message; taken: 'seq' | 'key' } | null> {
+    if (messages.length === 0) return null;
+    const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
+    const stored = yield* tx.all(this.sql.takenPlaces, { sessionId, seqs: messages.map((m) => m.seq), keys });
+    const seqs = new Map(stored.map((r) => [Number(r.seq), String(r.id)]));
+    const keyHolders = new Map(stored.flatMap((r) => (r.idempotency_key == null ? [] : [[String(r.idempotency_key), String(r.id)] as const])));
+    for (const m of messages) {
+      const seqHolder = seqs.get(m.seq) ?? m.id;
+      if (seqHolder !== m.id) return { message: m, taken: 'seq' };
+      seqs.set(m.seq, seqHolder);
+      if (m.idempotencyKey == null) continue;
+      const keyHolder = keyHolders.get(m.idempotencyKey) ?? m.id;
+      if (keyHolder !== m.id) return { message: m, taken: 'key' };
+      keyHolders.set(m.idempotencyKey, keyHolder);
+    }
+    return null;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { isUniqueViolation, ROWS_PER_INSERT, violationDetail } from '../../db/portable.js';
+import { isUniqueViolation, ROWS_PER_INSERT } from '../../db/portable.js';
 import { type Runner, tx } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
 import { ConflictError } from '../../domain/errors.js';
@@ -73,22 +73,28 @@ export class SqlSessionImport implements SessionImport {
 
   async importSession(bundle: SessionBundle): Promise<ImportCounts> {
     checkSessionBundle(bundle);
-    const { sessions, history, state, artifacts } = this.tables;
+    const { sessions: sessionsStore, history, state, artifacts } = this.tables;
+    const sessionId = bundle.session.id;
     try {
       return await this.runner.transaction(function* () {
+        const sessions = yield* sessionsStore.insertExactly(bundle.session, lastSeqOf(bundle.messages), true);
+        const clash = yield* history.firstTaken(sessionId, bundle.messages);
+        if (clash) {
+          const { message: m, taken } = clash;
+          const what = taken === 'seq' ? `seq ${m.seq}` : `its idempotency key ${JSON.stringify(m.idempotencyKey)}`;
+          throw new ConflictError(`Message ${m.id} cannot be imported: ${what} of session ${sessionId} is taken by another message`);
+        }
         return {
-          sessions: yield* sessions.insertExactly(bundle.session, lastSeqOf(bundle.messages), true),
+          sessions,
           messages: yield* history.insertExactly(bundle.messages, true),
           states: bundle.state ? yield* state.insertExactly(bundle.state) : 0,
           artifacts: yield* artifacts.insertExactly(bundle.artifacts, true),
         };
       });
     } catch (error) {
-      // A message's id already there is skipped; a different message holding one of its seqs or
-      // keys is a unique violation, which aborts the transaction (PostgreSQL): it is told apart here.
-      if (!isUniqueViolation(error)) throw error;
-      const what = /idempotency/.test(violationDetail(error)) ? 'an idempotency key' : 'a seq';
-      throw new ConflictError(`Session ${bundle.session.id} cannot be imported: ${what} of one of its messages is taken by a different message`);
+      // Only an append that took one of the seqs or keys since the look above (PostgreSQL) gets here.
+      if (isUniqueViolation(error)) throw new ConflictError(`Session ${sessionId} cannot be imported: a seq or idempotency key of its messages was taken meanwhile`);
+      throw error;
     }
   }
 

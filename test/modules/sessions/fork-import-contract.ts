@@ -28,10 +28,10 @@ import { NASTY_JSON, NASTY_STRINGS, nested, viaJson } from '../../storage/suppor
 /** Runs per property: enough to hit edge cases, few enough for a disk-synced database. */
 const RUNS = 50;
 
-/** The words of an import refused because a different message holds a seq or key of one of its messages. */
-const importConflict = (sessionId: string, what: 'a seq' | 'an idempotency key') => ({
+/** The words of an import refused because a different message holds the seq or key of one of its messages. */
+const importConflict = (m: Pick<Message, 'id' | 'seq' | 'idempotencyKey' | 'sessionId'>, taken: 'seq' | 'key') => ({
   code: 'CONFLICT',
-  message: `Session ${sessionId} cannot be imported: ${what} of one of its messages is taken by a different message`,
+  message: `Message ${m.id} cannot be imported: ${taken === 'seq' ? `seq ${m.seq}` : `its idempotency key ${JSON.stringify(m.idempotencyKey)}`} of session ${m.sessionId} is taken by another message`,
 });
 
 export function describeForkImportContract(name: string, open: () => Promise<OpenDatabase>): void {
@@ -140,6 +140,15 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
       });
 
+      it('message contents of any text (NUL included) round-trip through an import and a fork', async () => {
+        const base = bundleOf(NASTY_STRINGS.map((_, i) => i + 1));
+        const bundle = { ...base, messages: base.messages.map((m, i) => ({ ...m, content: NASTY_STRINGS[i]! })) };
+        await imports.importSession(bundle);
+        expect(await readBack(bundle.session.id)).toEqual(bundle);
+        const fork = await storage.forkSession(bundle.session.id, bundle.messages.at(-1)!.id);
+        expect((await backend.stores.history.pagesIncludingExpired([fork.session.id], { limit: 10_000 })).get(fork.session.id)!.map((m) => m.content)).toEqual(NASTY_STRINGS);
+      });
+
       it('refuses records that belong to another session, writing nothing', async () => {
         const other = bundleOf([1]);
         const bundle = bundleOf([1, 2]);
@@ -223,7 +232,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         // (a bundle lists messages in seq order; this one does not, to put the clash after writes)
         const error = await imports.importSession(bundle).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
-        expect(error).toMatchObject(importConflict(s.id, 'a seq'));
+        expect(error).toMatchObject(importConflict(clash, 'seq'));
         expect(await readBack(s.id)).toEqual(before);
         expect(await backend.stores.history.byIdsIncludingExpired([clash.id, bundle.messages[1]!.id])).toEqual([]);
         const next = await backend.stores.history.append(s.id, forSession(s.id, [message('d')]), clock.iso());
@@ -234,7 +243,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         const bundle = bundleOf([1, 2, 2]);
         const error = await imports.importSession(bundle).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
-        expect(error).toMatchObject(importConflict(bundle.session.id, 'a seq'));
+        expect(error).toMatchObject(importConflict(bundle.messages[2]!, 'seq'));
         expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
         expect(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id))).toEqual([]);
         expect(await backend.stores.artifacts.byIds(bundle.artifacts.map((a) => a.id), clock.iso())).toEqual([]);
@@ -472,7 +481,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
           .importSession({ session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
-        expect(error).toMatchObject(importConflict(s.id, 'an idempotency key'));
+        expect(error).toMatchObject(importConflict(clash, 'key'));
         expect((await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual(before);
       });
     });
