@@ -1,5 +1,6 @@
 import { type Expression, type RawBuilder, sql } from 'kysely';
-import type { Dialect } from './statements.js';
+import { tx, type TxWork } from './runner.js';
+import type { Dialect, Params, Statement } from './statements.js';
 
 /**
  * The few pieces of SQL that differ between SQLite and PostgreSQL for every module alike; each
@@ -48,7 +49,26 @@ export function violationDetail(error: unknown): string {
 
 /**
  * Rows per multi-row INSERT on PostgreSQL (columns as arrays, `unnest`) when a transaction writes
- * many rows at once (forks, imports): bounds the size of one statement's parameters. SQLite inserts
- * row by row, in process, and needs no such bound.
+ * many rows at once (forks, imports): bounds the size of one statement's parameters.
  */
 export const ROWS_PER_INSERT = 1000;
+
+/**
+ * Part of a transaction's work: writes `rows`, and how many were written. SQLite runs `one` per row
+ * (prepared, in process: nothing to save by batching); PostgreSQL runs `many` per ROWS_PER_INSERT
+ * rows (their columns as arrays), as a round trip per row would make a big write crawl.
+ */
+export function* writeRows<R, P1 extends Params, P2 extends Params>(
+  dialect: Dialect,
+  rows: readonly R[],
+  one: { statement: Statement<P1>; params: (row: R) => P1 },
+  many: { statement: Statement<P2>; params: (chunk: readonly R[]) => P2 },
+): TxWork<number> {
+  let written = 0;
+  if (dialect === 'sqlite') {
+    for (const row of rows) written += yield* tx.write(one.statement, one.params(row));
+    return written;
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) written += yield* tx.write(many.statement, many.params(rows.slice(i, i + ROWS_PER_INSERT)));
+  return written;
+}

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { inLiveSessions, liveOwner } from '../../db/live.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
-import { inList, isForeignKeyViolation, ROWS_PER_INSERT } from '../../db/portable.js';
+import { inList, isForeignKeyViolation, writeRows } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
@@ -207,27 +207,12 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
    * With `skipExisting`, an artifact whose id is already there is left as it is. How many rows were written.
    */
   *insertExactly(artifacts: readonly Artifact[], skipExisting: boolean): TxWork<number> {
-    let written = 0;
-    if (this.runner.dialect === 'sqlite') {
-      const statement = skipExisting ? this.sql.importArtifact : this.sql.insertArtifactRow;
-      for (const a of artifacts) written += yield* tx.write(statement, artifactParams(a));
-      return written;
-    }
-    const statement = skipExisting ? this.sql.importArtifacts : this.sql.insertArtifacts;
-    for (let i = 0; i < artifacts.length; i += ROWS_PER_INSERT) {
-      const chunk = artifacts.slice(i, i + ROWS_PER_INSERT);
-      written += yield* tx.write(statement, {
-        ids: chunk.map((a) => a.id),
-        sessionIds: chunk.map((a) => a.sessionId),
-        names: chunk.map((a) => a.name),
-        types: chunk.map((a) => a.type),
-        paths: chunk.map((a) => a.path),
-        sizes: chunk.map((a) => a.size),
-        createdAts: chunk.map((a) => a.createdAt),
-        metadata: chunk.map((a) => JSON.stringify(a.metadata)),
-      });
-    }
-    return written;
+    return yield* writeRows(
+      this.runner.dialect,
+      artifacts,
+      { statement: skipExisting ? this.sql.importArtifact : this.sql.insertArtifactRow, params: artifactParams },
+      { statement: skipExisting ? this.sql.importArtifacts : this.sql.insertArtifacts, params: artifactArrays },
+    );
   }
 
   private async readPages(sessionIds: readonly string[], slice: Slice<string>, liveAt: string | null): Promise<Map<string, Artifact[]>> {
@@ -261,6 +246,19 @@ export function artifactFromRow(r: Row, codec: RowCodec): Artifact {
     size: Number(r.size),
     createdAt: codec.time(r.created_at),
     metadata: codec.json(r.metadata) as JsonObject,
+  };
+}
+
+function artifactArrays(chunk: readonly Artifact[]): ArtifactArrays {
+  return {
+    ids: chunk.map((a) => a.id),
+    sessionIds: chunk.map((a) => a.sessionId),
+    names: chunk.map((a) => a.name),
+    types: chunk.map((a) => a.type),
+    paths: chunk.map((a) => a.path),
+    sizes: chunk.map((a) => a.size),
+    createdAts: chunk.map((a) => a.createdAt),
+    metadata: chunk.map((a) => JSON.stringify(a.metadata)),
   };
 }
 

@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
-import { inList, isUniqueViolation, ROWS_PER_INSERT } from '../../db/portable.js';
+import { inList, isUniqueViolation, writeRows } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
 import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
@@ -301,35 +301,25 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     if (!reserved) return null;
     let seq = Number(reserved.last_seq) - fresh.length;
     const added = fresh.map((m) => newMessage(m, sessionId, ++seq));
-    yield* this.insertRows(added);
+    yield* this.insertExactly(added, false);
     yield* this.appendEvents(eventsOf.messagesAppended(reserved.agent_name as string, added));
     let next = 0;
     return originals.map((original) => original ?? added[next++]!);
   }
 
-  private *insertRows(added: readonly Message[]): TxWork<void> {
-    yield* this.insertExactly(added, false);
-  }
-
   /**
-   * Part of a transaction's work (a fork's copy, an import): writes messages exactly as given — ids,
-   * seqs, keys, timestamps. With `skipExisting`, a message whose id is already there is left as it
-   * is. How many rows were written. A seq or key of the session that a different message holds is a
-   * unique violation (which aborts a PostgreSQL transaction: the caller maps it outside).
+   * Part of a transaction's work (an append's rows, a fork's copy, an import): writes messages
+   * exactly as given — ids, seqs, keys, timestamps. With `skipExisting`, a message whose id is
+   * already there is left as it is. How many rows were written. A seq or key of the session that a
+   * different message holds is a unique violation.
    */
   *insertExactly(messages: readonly Message[], skipExisting: boolean): TxWork<number> {
-    let written = 0;
-    if (this.runner.dialect === 'sqlite') {
-      const statement = skipExisting ? this.sql.importMessage : this.sql.insertMessage;
-      for (const m of messages) written += yield* tx.write(statement, messageRow(m));
-      return written;
-    }
-    const statement = skipExisting ? this.sql.importMessages : this.sql.insertMessages;
-    for (let i = 0; i < messages.length; i += ROWS_PER_INSERT) {
-      const chunk = messages.slice(i, i + ROWS_PER_INSERT);
-      written += yield* tx.write(statement, { ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) });
-    }
-    return written;
+    return yield* writeRows(
+      this.runner.dialect,
+      messages,
+      { statement: skipExisting ? this.sql.importMessage : this.sql.insertMessage, params: messageRow },
+      { statement: skipExisting ? this.sql.importMessages : this.sql.insertMessages, params: (chunk) => ({ ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) }) },
+    );
   }
 
   /**

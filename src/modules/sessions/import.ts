@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { isUniqueViolation, ROWS_PER_INSERT } from '../../db/portable.js';
-import { type Runner, tx } from '../../db/runner.js';
+import { isUniqueViolation, writeRows } from '../../db/portable.js';
+import type { Runner } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
 import { ConflictError } from '../../domain/errors.js';
 import { checkSessionBundle, lastSeqOf, type SessionBundle } from './bundle.js';
@@ -102,17 +102,8 @@ export class SqlSessionImport implements SessionImport {
     if (links.length === 0) return 0;
     const { linkParent, linkParents } = this.sql;
     const dialect = this.runner.dialect;
-    return this.runner.transaction(function* () {
-      let linked = 0;
-      if (dialect === 'sqlite') {
-        for (const link of links) linked += yield* tx.write(linkParent, link);
-        return linked;
-      }
-      for (let i = 0; i < links.length; i += ROWS_PER_INSERT) {
-        const chunk = links.slice(i, i + ROWS_PER_INSERT);
-        linked += yield* tx.write(linkParents, { ids: chunk.map((l) => l.id), parentIds: chunk.map((l) => l.parentId) });
-      }
-      return linked;
-    });
+    return this.runner.transaction(() =>
+      writeRows(dialect, links, { statement: linkParent, params: (link) => link }, { statement: linkParents, params: (chunk) => ({ ids: chunk.map((l) => l.id), parentIds: chunk.map((l) => l.parentId) }) }),
+    );
   }
 }
