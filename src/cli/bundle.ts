@@ -25,7 +25,7 @@ import {
   stateRecord,
 } from '../domain/records.js';
 import { camelToSnake, snakeToCamel, wireCodec } from '../domain/wire.js';
-import type { SessionBundle } from '../storage/backend.js';
+import type { SessionBundle } from '../modules/sessions/bundle.js';
 
 /**
  * The bundle: JSON Lines, one object per line, each with a `type`.

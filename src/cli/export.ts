@@ -81,12 +81,12 @@ async function* sessions(
   pageSize: number,
 ): AsyncGenerator<Session> {
   if (filter.sessionId !== null) {
-    yield* await backend.stores.sessionMaintenance.byIdsEvenExpired([filter.sessionId]);
+    yield* await backend.stores.sessionMaintenance.byIdsIncludingExpired([filter.sessionId]);
     return;
   }
   let after: string | null = null;
   for (;;) {
-    const page = await backend.stores.sessionMaintenance.listEvenExpired({ agentName: filter.agentName }, { after, limit: pageSize });
+    const page = await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: filter.agentName }, { after, limit: pageSize });
     yield* page;
     if (page.length < pageSize) return;
     after = page.at(-1)!.id;

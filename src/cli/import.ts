@@ -1,7 +1,8 @@
 import { ConflictError } from '../domain/errors.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Metric } from '../domain/records.js';
-import type { ParentLink, StorageBackend } from '../storage/backend.js';
+import type { StorageBackend } from '../storage/backend.js';
+import type { ParentLink } from '../modules/sessions/import.js';
 import {
   BUNDLE_VERSION,
   BundleError,
@@ -98,7 +99,7 @@ export async function importBundle(
           options.signal?.throwIfAborted();
           const { bundle } = event;
           try {
-            const counts = await backend.importSession(bundle);
+            const counts = await backend.stores.sessionImport.importSession(bundle);
             if (bundle.session.parentId !== null) links.push({ id: bundle.session.id, parentId: bundle.session.parentId });
             report.imported.sessions += counts.sessions;
             report.imported.messages += counts.messages;
@@ -125,7 +126,7 @@ export async function importBundle(
       }
     }
     await flushMetrics();
-    await backend.linkParents(links);
+    await backend.stores.sessionImport.linkParents(links);
     reader.finish();
     return { report, error: null };
   } catch (error) {
@@ -133,7 +134,7 @@ export async function importBundle(
     // sessions committed before it are linked to their parents as far as both are in.
     try {
       await flushMetrics();
-      await backend.linkParents(links);
+      await backend.stores.sessionImport.linkParents(links);
     } catch {
       // the original error says more
     }

@@ -90,7 +90,7 @@ async function runExport(command: ExportCommand, config: Config, io: CliIo): Pro
   const database = tenantDatabase(config.database, command.tenant);
   requireExisting(database, command.tenant);
   return withBackend(config, database, async (backend) => {
-    if (command.sessionId !== null && (await backend.stores.sessionMaintenance.byIdsEvenExpired([command.sessionId])).length === 0) {
+    if (command.sessionId !== null && (await backend.stores.sessionMaintenance.byIdsIncludingExpired([command.sessionId])).length === 0) {
       throw new CliFailure(`session ${command.sessionId} not found in ${describeDatabase(database)}`);
     }
     const destination = command.out ?? 'standard output';

@@ -1,5 +1,6 @@
 import { type Expression, type RawBuilder, sql } from 'kysely';
-import type { Dialect } from './statements.js';
+import { tx, type TxWork } from './runner.js';
+import type { Dialect, Params, Statement } from './statements.js';
 
 /**
  * The few pieces of SQL that differ between SQLite and PostgreSQL for every module alike; each
@@ -11,9 +12,9 @@ import type { Dialect } from './statements.js';
  * its planner turns into index look-ups); SQLite has no arrays, so the list comes as JSON text (the
  * SQLite runner encodes list parameters so) and `json_each` reads it.
  */
-export function inList(column: Expression<unknown> | string, list: RawBuilder<unknown>, dialect: Dialect): RawBuilder<boolean> {
+export function inList(column: Expression<unknown> | string, list: RawBuilder<unknown>, dialect: Dialect, pgType: 'text[]' | 'bigint[]' = 'text[]'): RawBuilder<boolean> {
   const ref = typeof column === 'string' ? sql.ref(column) : column;
-  return dialect === 'postgres' ? sql<boolean>`${ref} = ANY(${list}::text[])` : sql<boolean>`${ref} IN (SELECT value FROM json_each(${list}))`;
+  return dialect === 'postgres' ? sql<boolean>`${ref} = ANY(${list}::${sql.raw(pgType)})` : sql<boolean>`${ref} IN (SELECT value FROM json_each(${list}))`;
 }
 
 /** PostgreSQL column types a parameter may need to be cast to where nothing around it gives its type. */
@@ -44,4 +45,30 @@ export function isForeignKeyViolation(error: unknown): boolean {
 export function violationDetail(error: unknown): string {
   const e = error as { constraint?: unknown; message?: unknown } | null;
   return `${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`;
+}
+
+/**
+ * Rows per multi-row INSERT on PostgreSQL (columns as arrays, `unnest`) when a transaction writes
+ * many rows at once (forks, imports): bounds the size of one statement's parameters.
+ */
+export const ROWS_PER_INSERT = 1000;
+
+/**
+ * Part of a transaction's work: writes `rows`, and how many were written. SQLite runs `one` per row
+ * (prepared, in process: nothing to save by batching); PostgreSQL runs `many` per ROWS_PER_INSERT
+ * rows (their columns as arrays), as a round trip per row would make a big write crawl.
+ */
+export function* writeRows<R, P1 extends Params, P2 extends Params>(
+  dialect: Dialect,
+  rows: readonly R[],
+  one: { statement: Statement<P1>; params: (row: R) => P1 },
+  many: { statement: Statement<P2>; params: (chunk: readonly R[]) => P2 },
+): TxWork<number> {
+  let written = 0;
+  if (dialect === 'sqlite') {
+    for (const row of rows) written += yield* tx.write(one.statement, one.params(row));
+    return written;
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) written += yield* tx.write(many.statement, many.params(rows.slice(i, i + ROWS_PER_INSERT)));
+  return written;
 }

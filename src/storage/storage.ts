@@ -2,7 +2,9 @@ import { type Clock, isoTime } from '../domain/clock.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { ForkSessionInput } from '../domain/inputs.js';
-import type { ForkSource, SessionBundle, StorageBackend } from './backend.js';
+import type { StorageBackend } from './backend.js';
+import type { SessionBundle } from '../modules/sessions/bundle.js';
+import type { ForkSource } from '../modules/sessions/fork.js';
 import { ArtifactService } from '../modules/artifacts/service.js';
 import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
@@ -88,7 +90,7 @@ export class Storage {
         artifacts: artifacts.map((a) => ({ ...a, id: this.ids.next('artifact'), sessionId: id })),
       };
     };
-    const outcome = await this.backend.forkSession(parentId, upToMessageId, build, now);
+    const outcome = await this.backend.stores.forks.fork(parentId, upToMessageId, build, now);
     if ('fork' in outcome) return outcome.fork;
     if (outcome.missing === 'session') throw new NotFoundError('Session');
     throw new ValidationError([{ path: ['upToMessageId'], message: `must be the id of a message of session ${parentId}` }]);

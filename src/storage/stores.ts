@@ -8,6 +8,8 @@ import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../
 import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
 import { type RetentionStore, SqlRetentionStore } from '../modules/retention/store.js';
 import { type SessionsMaintenance, type SessionsStore, SqlSessionsStore } from '../modules/sessions/store.js';
+import { type ForkStore, SqlForkStore } from '../modules/sessions/fork.js';
+import { type SessionImport, SqlSessionImport } from '../modules/sessions/import.js';
 
 /**
  * Each domain module's store over one database (one tenant's): the queries of that module, written
@@ -18,6 +20,10 @@ export interface Stores {
   sessions: SessionsStore;
   /** The same sessions, as the export/import CLI and the retention sweeper see them: expired ones too. */
   sessionMaintenance: SessionsMaintenance;
+  /** Forks: a session with its history, state and artifacts copied in one transaction. */
+  forks: ForkStore;
+  /** The export/import CLI's writes: sessions exactly as exported. */
+  sessionImport: SessionImport;
   retention: RetentionStore;
   events: EventStore;
   metrics: MetricStore & MetricMaintenance;
@@ -32,15 +38,21 @@ export interface Stores {
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
   const sessions = new SqlSessionsStore(runner, appendEvents);
+  const history = new SqlHistoryStore(runner, appendEvents);
+  const artifacts = new SqlArtifactStore(runner, appendEvents);
+  const state = new SqlStateStore(runner, appendEvents);
+  const tables = { sessions, history, state, artifacts };
   return {
     sessions,
     sessionMaintenance: sessions,
+    forks: new SqlForkStore(runner, appendEvents, tables),
+    sessionImport: new SqlSessionImport(runner, tables),
     retention: new SqlRetentionStore(runner),
     events: new SqlEventStore(runner),
     metrics: new SqlMetricStore(runner, appendEvents),
     keys: new SqlApiKeyStore(runner),
-    history: new SqlHistoryStore(runner, appendEvents),
-    artifacts: new SqlArtifactStore(runner, appendEvents),
-    state: new SqlStateStore(runner, appendEvents),
+    history,
+    artifacts,
+    state,
   };
 }

@@ -19,7 +19,9 @@ import {
 import { importBundle } from '../../src/cli/import.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
 import type { Artifact, Message, Metric, Session, State } from '../../src/domain/records.js';
-import type { ImportCounts, SessionBundle, StorageBackend } from '../../src/storage/backend.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import type { SessionBundle } from '../../src/modules/sessions/bundle.js';
+import type { ImportCounts } from '../../src/modules/sessions/import.js';
 import { viaJson } from '../storage/support.js';
 
 // --- arbitraries of valid records -------------------------------------------------------------
@@ -129,20 +131,22 @@ function recordingBackend() {
   const sessions: SessionBundle[] = [];
   const metrics: Metric[] = [];
   const backend = {
-    async importSession(bundle: SessionBundle): Promise<ImportCounts> {
-      sessions.push(bundle);
-      return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length };
-    },
     stores: {
+      sessionImport: {
+        async importSession(bundle: SessionBundle): Promise<ImportCounts> {
+          sessions.push(bundle);
+          return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length };
+        },
+        async linkParents(): Promise<number> {
+          return 0;
+        },
+      },
       metrics: {
         async import(batch: readonly Metric[]): Promise<number> {
           metrics.push(...batch);
           return batch.length;
         },
       } as Partial<StorageBackend['stores']['metrics']>,
-    },
-    async linkParents(): Promise<number> {
-      return 0;
     },
   } as unknown as StorageBackend;
   return { backend, sessions, metrics };

@@ -64,9 +64,13 @@ describe('exportBundle', () => {
     // and the bundle is complete and valid
     const recorded: string[] = [];
     const fake = {
-      importSession: async (b: { session: { id: string } }) => (recorded.push(b.session.id), { sessions: 1, messages: 0, states: 0, artifacts: 0 }),
-      stores: { metrics: { import: async (m: readonly unknown[]) => m.length } },
-      linkParents: async () => 0,
+      stores: {
+        metrics: { import: async (m: readonly unknown[]) => m.length },
+        sessionImport: {
+          importSession: async (b: { session: { id: string } }) => (recorded.push(b.session.id), { sessions: 1, messages: 0, states: 0, artifacts: 0 }),
+          linkParents: async () => 0,
+        },
+      },
     };
     const { error } = await importBundle(fake as never, [Buffer.from(reference.text)]);
     expect(error).toBeNull();

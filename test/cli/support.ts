@@ -79,7 +79,7 @@ export async function snapshot(url: string): Promise<Snapshot> {
     const sessions: SessionSnapshot[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = await backend.stores.sessionMaintenance.listEvenExpired({}, { after, limit: 500 });
+      const page = await backend.stores.sessionMaintenance.listIncludingExpired({}, { after, limit: 500 });
       for (const session of page) {
         const [state] = await backend.stores.state.bySessionIdsIncludingExpired([session.id]);
         sessions.push({

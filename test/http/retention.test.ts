@@ -37,11 +37,11 @@ describe('retention over REST and GraphQL', () => {
     expect(dry.body).toMatchObject({ dry_run: true, expired_deleted: { ids: expect.arrayContaining([id]) } });
     const viaGraphql = await api.gql('mutation { runRetention(dryRun: true) { dryRun expiredDeleted { count ids } idleEnded { count } } }');
     expect(viaGraphql.body.data.runRetention.expiredDeleted.ids).toContain(id);
-    expect(await server.storage.backend.stores.sessionMaintenance.byIdsEvenExpired([id])).toHaveLength(1); // dry runs wrote nothing
+    expect(await server.storage.backend.stores.sessionMaintenance.byIdsIncludingExpired([id])).toHaveLength(1); // dry runs wrote nothing
 
     const run = await api.post('/storage/retention/run');
     expect(run.body).toMatchObject({ dry_run: false, expired_deleted: { ids: expect.arrayContaining([id]) } });
-    expect(await server.storage.backend.stores.sessionMaintenance.byIdsEvenExpired([id])).toEqual([]);
+    expect(await server.storage.backend.stores.sessionMaintenance.byIdsIncludingExpired([id])).toEqual([]);
     expect((await api.post('/storage/retention/run?dry_run=maybe')).status).toBe(422);
   });
 

@@ -5,7 +5,7 @@ import { createIdGenerator } from '../../src/domain/ids.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
-import type { BackendUnderTest } from './backend-contract.js';
+import type { OpenDatabase as BackendUnderTest } from '../support/databases.js';
 
 /**
  * Which write yields which events (and a failed write none), run on every backend. The feed itself

@@ -24,7 +24,7 @@ const ROWS = [
 ];
 
 async function expectMigrated(backend: StorageBackend): Promise<void> {
-  expect(await backend.stores.sessionMaintenance.byIdsEvenExpired(['session_old'])).toEqual([
+  expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired(['session_old'])).toEqual([
     { id: 'session_old', agentName: 'agent', userId: null, status: 'active', createdAt: T, updatedAt: T, metadata: { a: 1 }, parentId: null, forkedFromMessageId: null, expiresAt: null },
   ]);
   expect((await backend.stores.history.pagesIncludingExpired(['session_old'], { limit: 10 })).get('session_old')!.map((m) => [m.id, m.seq, m.idempotencyKey])).toEqual([

@@ -6,7 +6,6 @@ import { TEST_PG_URL, testSchema } from '../support/postgres.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock } from '../support/fixtures.js';
-import { describeBackendContract } from './backend-contract.js';
 import { describeEventContract } from './backend-contract-events.js';
 import type { Message, Metric, Session } from '../../src/domain/records.js';
 import type { NewMessage } from '../../src/modules/history/messages.js';
@@ -14,18 +13,6 @@ import type { NewMessage } from '../../src/modules/history/messages.js';
 const T0 = '2026-01-01T00:00:00.000Z';
 
 // The real PostgreSQL of the machine, one throwaway schema per test.
-describeBackendContract('PostgresBackend (throwaway schema)', async () => {
-  const target = testSchema();
-  const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4 });
-  return {
-    backend,
-    async cleanup() {
-      await backend.close();
-      await target.drop();
-    },
-  };
-});
-
 describeEventContract('PostgresBackend (throwaway schema)', async () => {
   const target = testSchema();
   const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 4 });

@@ -1,21 +1,8 @@
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
-import { describeBackendContract } from './backend-contract.js';
 import { describeEventContract } from './backend-contract-events.js';
 import { tempDatabase } from '../support/fixtures.js';
 
 // A real file, not :memory:, so that the contract runs with the production pragmas (WAL, FULL sync).
-describeBackendContract('SqliteBackend (temp file)', async () => {
-  const db = tempDatabase();
-  const backend = new SqliteBackend({ filename: db.filename });
-  return {
-    backend,
-    async cleanup() {
-      await backend.close();
-      db.cleanup();
-    },
-  };
-});
-
 describeEventContract('SqliteBackend (temp file)', async () => {
   const db = tempDatabase();
   const backend = new SqliteBackend({ filename: db.filename });

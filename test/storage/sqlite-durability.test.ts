@@ -57,7 +57,7 @@ describe('SqliteBackend on a file', () => {
     for (let i = 0; i < 2; i++) {
       const again = open();
       expect(again.settings().schemaVersion).toBe(latest);
-      expect(await again.stores.sessionMaintenance.byIdsEvenExpired([session.id])).toEqual([session]);
+      expect(await again.stores.sessionMaintenance.byIdsIncludingExpired([session.id])).toEqual([session]);
       await again.close();
     }
     const rows = raw().prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
@@ -97,7 +97,7 @@ describe('SqliteBackend on a file', () => {
     await backend.close();
 
     const reopened = open();
-    expect(await reopened.stores.sessionMaintenance.byIdsEvenExpired([session.id])).toEqual([session]);
+    expect(await reopened.stores.sessionMaintenance.byIdsIncludingExpired([session.id])).toEqual([session]);
     expect((await reopened.stores.history.pagesIncludingExpired([session.id], { limit: 10 })).get(session.id)).toEqual(messages);
     expect(await reopened.stores.state.bySessionIds([session.id], clock.iso())).toEqual([state]);
     expect(await reopened.stores.artifacts.byIds([artifact.id], clock.iso())).toEqual([artifact]);
@@ -178,7 +178,7 @@ describe('SqliteBackend on a file', () => {
       // (seq 1 is taken by another message) and must roll back alone, half-way through its rows.
       const results = await Promise.allSettled([
         storage.history.addMany(session.id, [{ role: 'user', content: 'a', metadata: {} }]),
-        backend.importSession({
+        backend.stores.sessionImport.importSession({
           session,
           messages: [
             { ...taken, id: ids.next('message'), seq: 7, content: 'would be written before the conflict' },
@@ -207,7 +207,7 @@ describe('SqliteBackend on a file', () => {
       await backend.close();
       const session = await pending;
       const reopened = open();
-      expect(await reopened.stores.sessionMaintenance.byIdsEvenExpired([session.id])).toEqual([session]);
+      expect(await reopened.stores.sessionMaintenance.byIdsIncludingExpired([session.id])).toEqual([session]);
     });
   });
 

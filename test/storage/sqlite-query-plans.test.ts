@@ -70,7 +70,7 @@ describe('SQLite query plans', () => {
       await storage.sessions.forks(ids[0]!, slice);
     }
     await storage.sessions.forkCounts(ids);
-    await backend.linkParents([{ id: fork.session.id, parentId: ids[1]! }]);
+    await backend.stores.sessionImport.linkParents([{ id: fork.session.id, parentId: ids[1]! }]);
     await storage.sessions.update(ids[0]!, { status: 'paused' });
     await storage.cache.set('k', { value: 1, ttl: 1 });
     await storage.cache.get('k');

@@ -8,11 +8,6 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export interface PostgresRunnerOptions {
   /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
   onQuery?: (name: string) => void;
-  /**
-   * Called when a transaction ends, with its connection: after its COMMIT (`committed`), or once
-   * it failed and was rolled back. The change feed wakes its readers after the COMMIT.
-   */
-  onTransactionEnd?: (client: pg.PoolClient, committed: boolean) => void;
 }
 
 // PostgreSQL error classes and codes a client can do nothing about but wait.
@@ -107,10 +102,8 @@ export class PostgresRunner implements Runner {
       await this.query('begin', 'BEGIN', [], client);
       const result = await work(client);
       await this.query('commit', 'COMMIT', [], client);
-      this.options.onTransactionEnd?.(client, true);
       return result;
     } catch (error) {
-      this.options.onTransactionEnd?.(client, false);
       await client.query('ROLLBACK').catch(() => {
         broken = true; // the connection is gone: do not return it to the pool
       });

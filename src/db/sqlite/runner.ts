@@ -49,9 +49,6 @@ export function openSqliteConnection(options: SqliteConnectionOptions): Database
 export interface SqliteRunnerOptions {
   /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
   onQuery?: (name: string, sql: string) => void;
-  /** Called before each group commit begins and after it has committed (the change feed wakes its readers then). */
-  onBatchStart?: () => void;
-  onBatchCommitted?: () => void;
 }
 
 /** A prepared statement that returns rows, and the builder of one row from its values. */
@@ -191,7 +188,6 @@ export class SqliteRunner implements Runner {
     if (batch.length === 0) return;
     const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
     try {
-      this.options.onBatchStart?.();
       // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
       this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
       try {
@@ -224,7 +220,6 @@ export class SqliteRunner implements Runner {
       if (outcome.failed) reject(outcome.error);
       else resolve(outcome.value);
     });
-    this.options.onBatchCommitted?.();
   }
 
   /**

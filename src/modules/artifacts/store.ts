@@ -2,8 +2,8 @@ import { type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { inLiveSessions, liveOwner } from '../../db/live.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
-import { inList, isForeignKeyViolation } from '../../db/portable.js';
-import { type Row, type Runner, tx } from '../../db/runner.js';
+import { inList, isForeignKeyViolation, writeRows } from '../../db/portable.js';
+import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
 import type { JsonObject } from '../../domain/json.js';
@@ -38,6 +38,25 @@ const byId: Keyset<string> = { columns: ['id'], pgTypes: ['text'], desc: false, 
 
 type ArtifactParams = { id: string; sessionId: string; name: string; type: string; path: string; size: number; createdAt: string; metadata: string };
 
+type ArtifactArrays = { ids: string[]; sessionIds: string[]; names: string[]; types: string[]; paths: string[]; sizes: number[]; createdAts: string[]; metadata: string[] };
+
+const artifactColumns = (p: Placeholders<ArtifactParams>) => ({
+  id: p('id'),
+  session_id: p('sessionId'),
+  name: p('name'),
+  type: p('type'),
+  path: p('path'),
+  size: p('size'),
+  created_at: p('createdAt'),
+  metadata: p('metadata'),
+});
+
+const insertArtifactArrays = (p: Placeholders<ArtifactArrays>, onConflict: RawBuilder<unknown>) =>
+  sql`INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
+    SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('names')}::text[], ${p('types')}::text[], ${p('paths')}::text[],
+      ${p('sizes')}::bigint[], ${p('createdAts')}::timestamptz[], ${p('metadata')}::json[])
+    ${onConflict}`;
+
 const statements = defineStatements({
   // Written only when the session is live: no row, no artifact. Its agent comes back for the event.
   insertArtifact: (db, p: Placeholders<ArtifactParams & { liveAt: string }>) =>
@@ -59,6 +78,21 @@ const statements = defineStatements({
           .where(liveOwner(p('sessionId'), p('liveAt'))),
       )
       .returning(sql<string>`(SELECT agent_name FROM sessions WHERE id = ${p('sessionId')})`.as('agent_name')),
+
+  // Rows written exactly as given (a fork's copy, an import's): SQLite one prepared INSERT per
+  // artifact (in process), PostgreSQL many rows a statement (columns as arrays), a round trip each
+  // otherwise. An import's variants leave an artifact whose id is there as it is.
+  insertArtifactRow: (db, p: Placeholders<ArtifactParams>) => db.insertInto('artifacts').values(artifactColumns(p)),
+  importArtifact: (db, p: Placeholders<ArtifactParams>) =>
+    db
+      .insertInto('artifacts')
+      .values(artifactColumns(p))
+      .onConflict((oc) => oc.column('id').doNothing()),
+  insertArtifacts: (_db, p: Placeholders<ArtifactArrays>) => insertArtifactArrays(p, sql``),
+  importArtifacts: (_db, p: Placeholders<ArtifactArrays>) => insertArtifactArrays(p, sql`ON CONFLICT (id) DO NOTHING`),
+
+  /** A fork's source: every artifact of a session, in creation order. */
+  forkArtifacts: (db, p: Placeholders<{ sessionId: string }>) => db.selectFrom('artifacts').selectAll().where('session_id', '=', p('sessionId')).orderBy('id'),
 
   artifactsByIds: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
     db
@@ -163,6 +197,24 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
     });
   }
 
+  /** Part of a fork's transaction: every artifact of a session (expired or not), in creation order. */
+  *ofSession(sessionId: string): TxWork<Artifact[]> {
+    return (yield* tx.all(this.sql.forkArtifacts, { sessionId })).map((r) => this.toArtifact(r));
+  }
+
+  /**
+   * Part of a transaction's work (a fork's copy, an import): writes artifacts exactly as given.
+   * With `skipExisting`, an artifact whose id is already there is left as it is. How many rows were written.
+   */
+  *insertExactly(artifacts: readonly Artifact[], skipExisting: boolean): TxWork<number> {
+    return yield* writeRows(
+      this.runner.dialect,
+      artifacts,
+      { statement: skipExisting ? this.sql.importArtifact : this.sql.insertArtifactRow, params: artifactParams },
+      { statement: skipExisting ? this.sql.importArtifacts : this.sql.insertArtifacts, params: artifactArrays },
+    );
+  }
+
   private async readPages(sessionIds: readonly string[], slice: Slice<string>, liveAt: string | null): Promise<Map<string, Artifact[]>> {
     const out = new Map<string, Artifact[]>();
     if (sessionIds.length === 0) return out;
@@ -194,6 +246,19 @@ export function artifactFromRow(r: Row, codec: RowCodec): Artifact {
     size: Number(r.size),
     createdAt: codec.time(r.created_at),
     metadata: codec.json(r.metadata) as JsonObject,
+  };
+}
+
+function artifactArrays(chunk: readonly Artifact[]): ArtifactArrays {
+  return {
+    ids: chunk.map((a) => a.id),
+    sessionIds: chunk.map((a) => a.sessionId),
+    names: chunk.map((a) => a.name),
+    types: chunk.map((a) => a.type),
+    paths: chunk.map((a) => a.path),
+    sizes: chunk.map((a) => a.size),
+    createdAts: chunk.map((a) => a.createdAt),
+    metadata: chunk.map((a) => JSON.stringify(a.metadata)),
   };
 }
 

@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
 import { inLiveSessions, isLive, liveOwner } from '../../db/live.js';
-import { inList, isUniqueViolation } from '../../db/portable.js';
+import { inList, isUniqueViolation, writeRows } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
 import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
@@ -116,25 +116,61 @@ const statements = defineStatements({
       .where(isLive(p('liveAt')))
       .returning(['last_seq', 'agent_name']),
 
-  // Rows of an append. SQLite: one prepared INSERT per message (in-process, nothing to save by
-  // batching; its table has no `content_encoding`). PostgreSQL: one INSERT of every row, its
-  // columns as arrays, whatever their number: a statement per message would be a round trip each.
-  insertMessage: (db, p: Placeholders<MessageRow>) =>
-    db.insertInto('history').values({
-      id: p('id'),
-      session_id: p('sessionId'),
-      seq: p('seq'),
-      role: p('role'),
-      content: p('content'),
-      timestamp: p('timestamp'),
-      metadata: p('metadata'),
-      idempotency_key: p('idempotencyKey'),
-    }),
-  insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) =>
-    sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
-      SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
-        ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])`,
+  // Rows written exactly as given (an append's, a fork's copy, an import's). SQLite: one prepared
+  // INSERT per message (in-process, nothing to save by batching; its table has no
+  // `content_encoding`). PostgreSQL: one INSERT of many rows, its columns as arrays: a statement per
+  // message would be a round trip each. An import's variants leave a message whose id is there as it is.
+  insertMessage: (db, p: Placeholders<MessageRow>) => insertMessageRow(db, p),
+  importMessage: (db, p: Placeholders<MessageRow>) => insertMessageRow(db, p).onConflict((oc) => oc.column('id').doNothing()),
+  insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql``),
+  importMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql`ON CONFLICT (id) DO NOTHING`),
+
+  /** The messages of a session that hold any of `seqs` or `keys` (an import looks before it writes). */
+  takenPlaces: (db, p: Placeholders<{ sessionId: string; seqs: number[]; keys: string[] }>, dialect) =>
+    db
+      .selectFrom('history')
+      .select(['id', 'seq', 'idempotency_key'])
+      .where('session_id', '=', p('sessionId'))
+      .where(sql<boolean>`(${inList('seq', p('seqs'), dialect, 'bigint[]')} OR ${inList('idempotency_key', p('keys'), dialect)})`),
+
+  // A fork's source: the message it is cut at (of that session), then the history up to it.
+  forkCut: (db, p: Placeholders<{ id: string; sessionId: string }>) =>
+    db.selectFrom('history').select('seq').where('id', '=', p('id')).where('session_id', '=', p('sessionId')),
+  forkHistory: (db, p: Placeholders<{ sessionId: string; seq: number }>) =>
+    db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).where('seq', '<=', p('seq')).orderBy('seq'),
 });
+
+const insertMessageRow = (db: Kysely<Database>, p: Placeholders<MessageRow>) =>
+  db.insertInto('history').values({
+    id: p('id'),
+    session_id: p('sessionId'),
+    seq: p('seq'),
+    role: p('role'),
+    content: p('content'),
+    timestamp: p('timestamp'),
+    metadata: p('metadata'),
+    idempotency_key: p('idempotencyKey'),
+  });
+
+const insertMessageArrays = (p: Placeholders<MessageColumns & { seqs: number[] }>, onConflict: RawBuilder<unknown>) =>
+  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+    SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
+      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])
+    ${onConflict}`;
+
+/** A message as the parameters of SQLite's one-row INSERT. */
+function messageRow(m: Message): MessageRow {
+  return {
+    id: m.id,
+    sessionId: m.sessionId,
+    seq: m.seq,
+    role: m.role,
+    content: m.content,
+    timestamp: m.timestamp,
+    metadata: JSON.stringify(m.metadata),
+    idempotencyKey: m.idempotencyKey,
+  };
+}
 
 type MessageRow = { id: string; sessionId: string; seq: number; role: string; content: string; timestamp: string; metadata: string; idempotencyKey: string | null };
 
@@ -252,30 +288,60 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     if (!reserved) return null;
     let seq = Number(reserved.last_seq) - fresh.length;
     const added = fresh.map((m) => newMessage(m, sessionId, ++seq));
-    yield* this.insertRows(added);
+    yield* this.insertExactly(added, false);
     yield* this.appendEvents(eventsOf.messagesAppended(reserved.agent_name as string, added));
     let next = 0;
     return originals.map((original) => original ?? added[next++]!);
   }
 
-  private *insertRows(added: readonly Message[]): TxWork<void> {
-    if (this.runner.dialect === 'sqlite') {
-      for (const m of added) {
-        yield* tx.write(this.sql.insertMessage, {
-          id: m.id,
-          sessionId: m.sessionId,
-          seq: m.seq,
-          role: m.role,
-          content: m.content,
-          timestamp: m.timestamp,
-          metadata: JSON.stringify(m.metadata),
-          idempotencyKey: m.idempotencyKey,
-        });
-      }
-      return;
+  /**
+   * Part of a transaction's work (an append's rows, a fork's copy, an import): writes messages
+   * exactly as given — ids, seqs, keys, timestamps. With `skipExisting`, a message whose id is
+   * already there is left as it is. How many rows were written. A seq or key of the session that a
+   * different message holds is a unique violation.
+   */
+  *insertExactly(messages: readonly Message[], skipExisting: boolean): TxWork<number> {
+    return yield* writeRows(
+      this.runner.dialect,
+      messages,
+      { statement: skipExisting ? this.sql.importMessage : this.sql.insertMessage, params: messageRow },
+      { statement: skipExisting ? this.sql.importMessages : this.sql.insertMessages, params: (chunk) => ({ ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) }) },
+    );
+  }
+
+  /**
+   * Part of an import's transaction, before `insertExactly`: the first of `messages` (of one session)
+   * whose seq or idempotency key a different message holds — stored, or earlier in `messages` —
+   * and which of the two; null when none. Looked up first, as a violation would abort a PostgreSQL
+   * transaction and could not say which message it was.
+   */
+  *firstTaken(sessionId: string, messages: readonly Message[]): TxWork<{ message: Message; taken: 'seq' | 'key' } | null> {
+    if (messages.length === 0) return null;
+    const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
+    const stored = yield* tx.all(this.sql.takenPlaces, { sessionId, seqs: messages.map((m) => m.seq), keys });
+    const seqs = new Map(stored.map((r) => [Number(r.seq), String(r.id)]));
+    const keyHolders = new Map(stored.flatMap((r) => (r.idempotency_key == null ? [] : [[String(r.idempotency_key), String(r.id)] as const])));
+    for (const m of messages) {
+      const seqHolder = seqs.get(m.seq) ?? m.id;
+      if (seqHolder !== m.id) return { message: m, taken: 'seq' };
+      seqs.set(m.seq, seqHolder);
+      if (m.idempotencyKey == null) continue;
+      const keyHolder = keyHolders.get(m.idempotencyKey) ?? m.id;
+      if (keyHolder !== m.id) return { message: m, taken: 'key' };
+      keyHolders.set(m.idempotencyKey, keyHolder);
     }
-    if (added.length === 0) return;
-    yield* tx.write(this.sql.insertMessages, { ...messageColumns(added), seqs: added.map((m) => m.seq) });
+    return null;
+  }
+
+  /**
+   * Part of a fork's transaction: a session's history up to and including its message
+   * `upToMessageId`, in seq order, with that message (`cut`); null when it is not one of the session's.
+   */
+  *prefix(sessionId: string, upToMessageId: string): TxWork<{ cut: Message; messages: Message[] } | null> {
+    const cut = yield* tx.one(this.sql.forkCut, { id: upToMessageId, sessionId });
+    if (!cut) return null;
+    const messages = (yield* tx.all(this.sql.forkHistory, { sessionId, seq: Number(cut.seq) })).map((r) => messageOf(r, this.codec));
+    return { cut: messages.at(-1)!, messages };
   }
 
   idle(): Promise<void> {

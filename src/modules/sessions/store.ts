@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, type SliceShape, shapeOf, sliceParams } from '../../db/paging.js';
 import { inList, typed } from '../../db/portable.js';
-import { type Row, type Runner, tx } from '../../db/runner.js';
+import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Dialect, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
@@ -47,9 +47,9 @@ export interface SessionsStore {
  */
 export interface SessionsMaintenance {
   /** The sessions among `ids`, expired or not. */
-  byIdsEvenExpired(ids: readonly string[]): Promise<Session[]>;
+  byIdsIncludingExpired(ids: readonly string[]): Promise<Session[]>;
   /** Sessions of `filter`, expired or not, newest first. */
-  listEvenExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
+  listIncludingExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]>;
   /** `update`, applied only while `rule` selects the session (re-checked inside the write); null otherwise. */
   updateIf(id: string, patch: SessionPatch, rule: RetentionRule): Promise<Session | null>;
   /** `delete`, applied only while `rule` selects the session; false otherwise. */
@@ -83,20 +83,48 @@ type SessionRow = {
   expiresAt: string | null;
 };
 
+const sessionColumns = (p: Placeholders<SessionRow>) => ({
+  id: p('id'),
+  agent_name: p('agentName'),
+  user_id: p('userId'),
+  created_at: p('createdAt'),
+  updated_at: p('updatedAt'),
+  status: p('status'),
+  metadata: p('metadata'),
+  parent_id: p('parentId'),
+  forked_from_message_id: p('forkedFromMessageId'),
+  expires_at: p('expiresAt'),
+});
+
 const statements = defineStatements({
-  insertSession: (db, p: Placeholders<SessionRow>) =>
-    db.insertInto('sessions').values({
-      id: p('id'),
-      agent_name: p('agentName'),
-      user_id: p('userId'),
-      created_at: p('createdAt'),
-      updated_at: p('updatedAt'),
-      status: p('status'),
-      metadata: p('metadata'),
-      parent_id: p('parentId'),
-      forked_from_message_id: p('forkedFromMessageId'),
-      expires_at: p('expiresAt'),
-    }),
+  insertSession: (db, p: Placeholders<SessionRow>) => db.insertInto('sessions').values(sessionColumns(p)),
+
+  // Written exactly as given, with the `last_seq` of the history that comes with it: a fork (its
+  // parent is locked, so it is there), and an import, which leaves a session that is there as it
+  // is and names a parent only when that is there already (see `SessionImport.linkParents`).
+  insertForkSession: (db, p: Placeholders<SessionRow & { lastSeq: number }>) =>
+    db.insertInto('sessions').values({ ...sessionColumns(p), last_seq: p('lastSeq') }),
+  importSession: (db, p: Placeholders<SessionRow & { lastSeq: number }>) =>
+    db
+      .insertInto('sessions')
+      .values({ ...sessionColumns(p), last_seq: p('lastSeq'), parent_id: sql<string | null>`(SELECT id FROM sessions WHERE id = ${p('parentId')})` })
+      .onConflict((oc) => oc.column('id').doNothing()),
+  /** An imported history's seqs in a session that was there: later appends continue after them, never reuse one. */
+  raiseLastSeq: (db, p: Placeholders<{ id: string; lastSeq: number }>) =>
+    db.updateTable('sessions').set({ last_seq: p('lastSeq') }).where('id', '=', p('id')).where('last_seq', '<', p('lastSeq')),
+
+  /**
+   * A fork's parent, live. PostgreSQL locks it against deletion (`FOR KEY SHARE`, which appends and
+   * updates do not wait for): the history up to the cut cannot change but by deletion, so the copy
+   * is the prefix as it was cut. SQLite's transaction runs alone.
+   */
+  forkParent: (db, p: Placeholders<{ id: string; liveAt: string }>, dialect) =>
+    db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', p('id'))
+      .where(isLive(p('liveAt')))
+      .$if(dialect === 'postgres', (q) => q.forKeyShare()),
 
   forkCounts: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
     db
@@ -214,7 +242,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
     return this.readByIds(ids, liveAt);
   }
 
-  byIdsEvenExpired(ids: readonly string[]): Promise<Session[]> {
+  byIdsIncludingExpired(ids: readonly string[]): Promise<Session[]> {
     return this.readByIds(ids, undefined);
   }
 
@@ -281,7 +309,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
     return this.page(filter, slice, liveAt);
   }
 
-  listEvenExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
+  listIncludingExpired(filter: SessionFilter, slice: Slice<string>): Promise<Session[]> {
     return this.page(filter, slice, undefined);
   }
 
@@ -310,6 +338,28 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
   async forkCounts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
     if (sessionIds.length === 0) return new Map();
     return countsByGroup(sessionIds, await this.runner.all(this.sql.forkCounts, { ids: [...sessionIds], liveAt }));
+  }
+
+  // --- parts of the fork and import transactions (fork.ts, import.ts) ------------------------------
+
+  /** A fork's parent, live at `liveAt` and locked against deletion (see `forkParent`), or null. */
+  *forkParent(id: string, liveAt: string): TxWork<Session | null> {
+    const row = yield* tx.one(this.sql.forkParent, { id, liveAt });
+    return row ? this.toSession(row) : null;
+  }
+
+  /**
+   * Writes a session exactly as given, its `last_seq` the largest of `seqs` (its history's). A fork's
+   * (`importing` false) is new. An import's leaves a session that is there as it is but raises its
+   * `last_seq` to the imported one, and names the parent only when it is there. How many sessions
+   * were written (0 or 1).
+   */
+  *insertExactly(s: Session, lastSeq: number, importing: boolean): TxWork<number> {
+    const row = { ...s, metadata: JSON.stringify(s.metadata), lastSeq };
+    if (!importing) return yield* tx.write(this.sql.insertForkSession, row);
+    const written = yield* tx.write(this.sql.importSession, row);
+    if (written === 0 && lastSeq > 0) yield* tx.write(this.sql.raiseLastSeq, { id: s.id, lastSeq });
+    return written;
   }
 
   private toSession(r: Row): Session {

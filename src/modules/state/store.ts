@@ -89,7 +89,8 @@ const statements = defineStatements({
   updateState: (db, p: Placeholders<Write & { version: number }>) =>
     db.updateTable('state').set({ data: p('data'), updated_at: p('updatedAt'), version: p('version') }).where('session_id', '=', p('sessionId')),
 
-  // Does nothing when another writer created the state since `lockState` found none (PostgreSQL).
+  // Does nothing when another writer created the state since `lockState` found none (PostgreSQL), or
+  // (an import) when the session has its state already.
   createState: (db, p: Placeholders<Write & { version: number }>) =>
     db
       .insertInto('state')
@@ -188,6 +189,20 @@ export class SqlStateStore implements StateStore, StateMaintenance {
       yield* appendEvents(eventsOf.stateDeleted({ id: sessionId, agentName: row.agent_name as string }));
       return true;
     });
+  }
+
+  /** Part of a fork's transaction: a session's state as it is (expired or not), or null. */
+  *ofSession(sessionId: string): TxWork<State | null> {
+    const row = yield* tx.one(statesBySessionIds(this.runner.dialect, { live: false }), { ids: [sessionId] });
+    return row ? this.toState(row) : null;
+  }
+
+  /**
+   * Part of a transaction's work (a fork's copy, an import): writes a state exactly as given, its
+   * version kept; a session that has a state already keeps it. How many rows were written (0 or 1).
+   */
+  *insertExactly(state: State): TxWork<number> {
+    return yield* tx.write(this.sql.createState, { sessionId: state.sessionId, data: JSON.stringify(state.data), updatedAt: state.updatedAt, version: state.version });
   }
 
   private async read(sessionIds: readonly string[], liveAt: string | null): Promise<State[]> {

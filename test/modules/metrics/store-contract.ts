@@ -9,7 +9,7 @@ import type { Slice, StorageBackend } from '../../../src/storage/backend.js';
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
-import { keyPickArb, resolveKey } from '../../storage/backend-contract.js';
+import { keyPickArb, resolveKey } from '../../support/slices.js';
 import { sliceArb } from '../../storage/support.js';
 import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
 

@@ -147,7 +147,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       // The sweep deletes both expired sessions, cascading; metrics stay; the live fork forgets its parent.
       const report = await storage.retention.run(policy());
       expect(report.expiredDeleted.ids).toEqual(expect.arrayContaining([s.id, child.session.id]));
-      expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id, child.session.id])).toEqual([]);
+      expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id, child.session.id])).toEqual([]);
       expect(await backend.stores.history.byIdsIncludingExpired([m!.id])).toEqual([]);
       expect(await storage.metrics.count({ sessionId: s.id })).toBe(1);
       expect(await storage.sessions.get(fork.session.id)).toMatchObject({ parentId: null });
@@ -200,10 +200,10 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       const dry = await storage.retention.run(p, { dryRun: true });
       expect(dry.expiredDeleted.count).toBe(7);
       expect(dry.expiredDeleted.ids).toHaveLength(3);
-      expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(7);
+      expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(7);
       const run = await storage.retention.run(p);
       expect(run.expiredDeleted.count).toBe(7);
-      expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(0);
+      expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'batch' }, { limit: 100 })).toHaveLength(0);
       expect((await storage.retention.run(p)).expiredDeleted.count).toBe(0);
     });
 

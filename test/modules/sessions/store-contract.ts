@@ -369,8 +369,8 @@ export function describeSessionsStoreContract(name: string, open: () => Promise<
         expect(await sessions.count({}, at)).toBe(1);
         expect(await sessions.count({ agentName: 'agent', userId: 'u', status: 'active' }, at)).toBe(1);
 
-        expect(await maintenance.byIdsEvenExpired([expiring.id])).toEqual([expiring]);
-        expect(await maintenance.listEvenExpired({ agentName: 'agent' }, { limit: 10 })).toEqual([forever, expiring]);
+        expect(await maintenance.byIdsIncludingExpired([expiring.id])).toEqual([expiring]);
+        expect(await maintenance.listIncludingExpired({ agentName: 'agent' }, { limit: 10 })).toEqual([forever, expiring]);
       });
 
       it('an expired session cannot be updated or deleted by a serving write', async () => {
@@ -378,7 +378,7 @@ export function describeSessionsStoreContract(name: string, open: () => Promise<
         const s = await stored({ expiresAt: at });
         expect(await sessions.update(s.id, { status: 'ended', updatedAt: at }, at)).toBeNull();
         expect(await sessions.delete(s.id, at)).toBe(false);
-        expect(await maintenance.byIdsEvenExpired([s.id])).toEqual([s]);
+        expect(await maintenance.byIdsIncludingExpired([s.id])).toEqual([s]);
         // Just before, both apply; an update may set, move or clear the expiry.
         const before = new Date(clock.now() + 999).toISOString();
         const moved = await sessions.update(s.id, { expiresAt: '2099-01-01T00:00:00.000Z', updatedAt: before }, before);
@@ -412,7 +412,7 @@ export function describeSessionsStoreContract(name: string, open: () => Promise<
         // Not yet expired at `now`: the expired rule does not select it.
         expect(await maintenance.deleteIf(expiring.id, { kind: 'expired', at: now() })).toBe(false);
         expect(await maintenance.deleteIf(expiring.id, { kind: 'expired', at })).toBe(true);
-        expect(await maintenance.byIdsEvenExpired([expiring.id])).toEqual([]);
+        expect(await maintenance.byIdsIncludingExpired([expiring.id])).toEqual([]);
 
         const since = new Date(clock.now() + 5000).toISOString();
         // The rule names another status: left alone.

@@ -63,7 +63,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Ope
         expect(await store.delete(s.id, now())).toBe(true);
         expect(await store.bySessionIds([s.id], now())).toEqual([]);
         expect(await store.delete(s.id, now())).toBe(false);
-        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toHaveLength(1);
+        expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id])).toHaveLength(1);
       });
 
       it('stores any JSON value as state, including null and scalars', async () => {

@@ -1,73 +1,51 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIdGenerator, type IdGenerator } from '../../src/domain/ids.js';
-import { Storage } from '../../src/storage/storage.js';
-import type { SessionFilter } from '../../src/domain/inputs.js';
-import type { Json, JsonObject } from '../../src/domain/json.js';
-import type { Artifact, Message, MessageRole, Metric, Session, SessionStatus, State } from '../../src/domain/records.js';
-import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../../src/domain/errors.js';
-import type { ImportCounts, SessionBundle, Slice, StorageBackend } from '../../src/storage/backend.js';
-import type { NewMessage } from '../../src/modules/history/messages.js';
-import { ManualClock } from '../support/fixtures.js';
-import { compareStrings, modelSlice, sliceArb, NASTY_JSON, NASTY_STRINGS, nested, viaJson } from './support.js';
+import { createIdGenerator, type IdGenerator } from '../../../src/domain/ids.js';
+import { Storage } from '../../../src/storage/storage.js';
+import type { Json, JsonObject } from '../../../src/domain/json.js';
+import type { Artifact, Message, MessageRole, Session } from '../../../src/domain/records.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../src/domain/errors.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
+import type { SessionBundle } from '../../../src/modules/sessions/bundle.js';
+import type { ImportCounts, SessionImport } from '../../../src/modules/sessions/import.js';
+import type { NewMessage } from '../../../src/modules/history/messages.js';
+import type { OpenDatabase } from '../../support/databases.js';
+import { ManualClock } from '../../support/fixtures.js';
+import { sortById } from '../../support/slices.js';
+import { NASTY_JSON, NASTY_STRINGS, nested, viaJson } from '../../storage/support.js';
 
 /**
- * The behaviour every `StorageBackend` must have, written only against the interface (and the
- * domain `Storage` on top of it), so that SQLite and PostgreSQL run exactly the same cases.
+ * Forks (`ForkStore`, through `Storage.forkSession`) and the export/import CLI's writes
+ * (`SessionImport`), and what they write read back exactly through every module's store: written
+ * only against the interfaces, so that SQLite and PostgreSQL run exactly the same cases. Errors are
+ * compared by class, code and message.
  *
- * `makeBackend` returns a fresh, empty, migrated backend; `cleanup` closes it and removes whatever
- * it created. Each test gets its own backend. Property-based tests share one backend across their
- * runs and keep runs apart by creating fresh sessions and names per run.
+ * `open` returns a fresh, empty, migrated database; `cleanup` closes it and removes whatever it
+ * created. Property-based tests share one database across their runs and keep runs apart by
+ * creating fresh sessions per run.
  */
-export interface BackendUnderTest {
-  backend: StorageBackend;
-  cleanup(): Promise<void>;
-}
 
-/** Runs per property: enough to hit edge cases of the slice arithmetic, few enough for a disk-synced backend. */
+/** Runs per property: enough to hit edge cases, few enough for a disk-synced database. */
 const RUNS = 50;
 
-// --- natural orders and keys (the reference semantics of `Slice`) ----------------------------
-
-const sessionOrder = (a: string, b: string) => compareStrings(b, a); // newest first = id DESC
-
-/**
- * A key "near" an existing string key: the key itself, one just above it or one just below it
- * (in code-unit order), so that bounds fall on, between and around rows.
- */
-export type KeyPick = { index: number; shift: 'on' | 'above' | 'below' };
-export const keyPickArb: fc.Arbitrary<KeyPick> = fc.record({
-  index: fc.nat(),
-  shift: fc.constantFrom<KeyPick['shift']>('on', 'above', 'below'),
+/** The words of an import refused because a different message holds the seq or key of one of its messages. */
+const importConflict = (m: Pick<Message, 'id' | 'seq' | 'idempotencyKey' | 'sessionId'>, taken: 'seq' | 'key') => ({
+  code: 'CONFLICT',
+  message: `Message ${m.id} cannot be imported: ${taken === 'seq' ? `seq ${m.seq}` : `its idempotency key ${JSON.stringify(m.idempotencyKey)}`} of session ${m.sessionId} is taken by another message`,
 });
-export function resolveKey(keys: readonly string[], pick: KeyPick, low: string): string {
-  if (keys.length === 0) return low;
-  const key = keys[pick.index % keys.length]!;
-  if (pick.shift === 'on') return key;
-  if (pick.shift === 'above') return `${key}0`;
-  return key.slice(0, -1);
-}
-function resolveSlice(slice: Slice<KeyPick>, resolve: (pick: KeyPick) => string): Slice<string> {
-  return {
-    ...slice,
-    after: slice.after == null ? slice.after : resolve(slice.after),
-    before: slice.before == null ? slice.before : resolve(slice.before),
-  };
-}
 
-const sortById = <T extends { id: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => compareStrings(a.id, b.id));
-
-export function describeBackendContract(name: string, makeBackend: () => Promise<BackendUnderTest>): void {
-  describe(`StorageBackend contract: ${name}`, () => {
+export function describeForkImportContract(name: string, open: () => Promise<OpenDatabase>): void {
+  describe(`forks and imports: ${name}`, () => {
     let backend: StorageBackend;
+    let imports: SessionImport;
     let cleanup: () => Promise<void>;
     let clock: ManualClock;
     let ids: IdGenerator;
     let storage: Storage;
-    let runCounter = 0;
 
     beforeEach(async () => {
-      ({ backend, cleanup } = await makeBackend());
+      ({ backend, cleanup } = await open());
+      imports = backend.stores.sessionImport;
       clock = new ManualClock();
       ids = createIdGenerator(clock);
       storage = new Storage(backend, clock, ids);
@@ -75,9 +53,6 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
     afterEach(async () => {
       await cleanup();
     });
-
-    /** A name no other property run uses, so runs sharing one backend do not see each other. */
-    const fresh = (label: string) => `${label}-${++runCounter}`;
 
     async function session(fields: Partial<Pick<Session, 'agentName' | 'userId' | 'status' | 'metadata'>> = {}): Promise<Session> {
       return storage.sessions.create({
@@ -148,7 +123,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
       async function readBack(sessionId: string) {
         return {
-          session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([sessionId]))[0] ?? null,
+          session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([sessionId]))[0] ?? null,
           messages: (await backend.stores.history.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
           state: (await backend.stores.state.bySessionIdsIncludingExpired([sessionId]))[0] ?? null,
           artifacts: (await backend.stores.artifacts.pagesIncludingExpired([sessionId], { limit: 10_000 })).get(sessionId)!,
@@ -157,35 +132,46 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
       it('writes a session exactly as given: ids, timestamps, seq (gaps kept), JSON and order', async () => {
         const bundle = bundleOf([3, 4, 9], { metadata: NASTY_JSON, artifacts: 3 });
-        expect(await backend.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3 });
+        expect(await imports.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         expect(sortById(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
         expect(await backend.stores.artifacts.byIds([bundle.artifacts[1]!.id], clock.iso())).toEqual([bundle.artifacts[1]]);
         expect(await backend.stores.history.countsIncludingExpired([bundle.session.id])).toEqual(new Map([[bundle.session.id, 3]]));
-        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
+        expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'imported-agent' }, { limit: 10 })).toEqual([bundle.session]);
+      });
+
+      it('message contents of any text (NUL included) round-trip through an import and a fork', async () => {
+        const base = bundleOf(NASTY_STRINGS.map((_, i) => i + 1));
+        const bundle = { ...base, messages: base.messages.map((m, i) => ({ ...m, content: NASTY_STRINGS[i]! })) };
+        await imports.importSession(bundle);
+        expect(await readBack(bundle.session.id)).toEqual(bundle);
+        const fork = await storage.forkSession(bundle.session.id, bundle.messages.at(-1)!.id);
+        expect((await backend.stores.history.pagesIncludingExpired([fork.session.id], { limit: 10_000 })).get(fork.session.id)!.map((m) => m.content)).toEqual(NASTY_STRINGS);
       });
 
       it('refuses records that belong to another session, writing nothing', async () => {
         const other = bundleOf([1]);
         const bundle = bundleOf([1, 2]);
         const mixed = { ...bundle, messages: [bundle.messages[0]!, { ...other.messages[0]!, seq: 2 }] };
-        await expect(backend.importSession(mixed)).rejects.toBeInstanceOf(ValidationError);
-        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([bundle.session.id])).toEqual([]);
+        const error = await imports.importSession(mixed).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['messages', 1, 'sessionId'], message: `must be the bundle's session ${bundle.session.id}` }] });
+        expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([bundle.session.id])).toEqual([]);
         expect(await backend.stores.history.byIdsIncludingExpired(mixed.messages.map((m) => m.id))).toEqual([]);
       });
 
       it('later appends continue after the largest imported seq', async () => {
         const bundle = bundleOf([3, 4, 9]);
-        await backend.importSession(bundle);
+        await imports.importSession(bundle);
         const added = await backend.stores.history.append(bundle.session.id, forSession(bundle.session.id, [message('next'), message('after')]), clock.iso());
         expect(added!.map((m) => m.seq)).toEqual([10, 11]);
       });
 
       it('is idempotent: importing the same bundle again writes nothing and reports nothing new', async () => {
         const bundle = bundleOf([1, 2, 3]);
-        await backend.importSession(bundle);
-        expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
-        expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        await imports.importSession(bundle);
+        expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         expect(await backend.stores.sessions.count({}, clock.iso())).toBe(1);
         expect(await backend.stores.artifacts.counts([bundle.session.id], clock.iso())).toEqual(new Map([[bundle.session.id, 2]]));
@@ -193,7 +179,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
       it('a session with no messages, state or artifacts imports, and its appends start at seq 1', async () => {
         const bundle = bundleOf([], { state: false, artifacts: 0 });
-        expect(await backend.importSession(bundle)).toEqual({ sessions: 1, messages: 0, states: 0, artifacts: 0 });
+        expect(await imports.importSession(bundle)).toEqual({ sessions: 1, messages: 0, states: 0, artifacts: 0 });
         expect(await readBack(bundle.session.id)).toEqual(bundle);
         const added = await backend.stores.history.append(bundle.session.id, forSession(bundle.session.id, [message('first')]), clock.iso());
         expect(added!.map((m) => m.seq)).toEqual([1]);
@@ -215,7 +201,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           state: { sessionId: s.id, data: 'bundle state', updatedAt: T(0), version: 1 },
           artifacts: [extra],
         };
-        expect(await backend.importSession(bundle)).toEqual({ sessions: 0, messages: 2, states: 0, artifacts: 1 });
+        expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 2, states: 0, artifacts: 1 });
         expect(await readBack(s.id)).toEqual({
           session: renamed,
           messages: [...live, ...newer],
@@ -226,7 +212,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(next!.map((m) => m.seq)).toEqual([5]);
 
         // an older, shorter bundle never moves the sequence back
-        expect(await backend.importSession({ ...bundle, messages: live.slice(0, 1) })).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+        expect(await imports.importSession({ ...bundle, messages: live.slice(0, 1) })).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         const last = await backend.stores.history.append(s.id, forSession(s.id, [message('six')]), clock.iso());
         expect(last!.map((m) => m.seq)).toEqual([6]);
       });
@@ -244,7 +230,9 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           artifacts: [artifact(s.id)],
         };
         // (a bundle lists messages in seq order; this one does not, to put the clash after writes)
-        await expect(backend.importSession(bundle)).rejects.toBeInstanceOf(ConflictError);
+        const error = await imports.importSession(bundle).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect(error).toMatchObject(importConflict(clash, 'seq'));
         expect(await readBack(s.id)).toEqual(before);
         expect(await backend.stores.history.byIdsIncludingExpired([clash.id, bundle.messages[1]!.id])).toEqual([]);
         const next = await backend.stores.history.append(s.id, forSession(s.id, [message('d')]), clock.iso());
@@ -253,7 +241,9 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
       it('a new session whose bundle repeats a seq is a ConflictError and is not created at all', async () => {
         const bundle = bundleOf([1, 2, 2]);
-        await expect(backend.importSession(bundle)).rejects.toBeInstanceOf(ConflictError);
+        const error = await imports.importSession(bundle).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect(error).toMatchObject(importConflict(bundle.messages[2]!, 'seq'));
         expect(await readBack(bundle.session.id)).toEqual({ session: null, messages: [], state: null, artifacts: [] });
         expect(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id))).toEqual([]);
         expect(await backend.stores.artifacts.byIds(bundle.artifacts.map((a) => a.id), clock.iso())).toEqual([]);
@@ -278,7 +268,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
               };
               for (const piece of pieces) {
                 add(
-                  await backend.importSession({
+                  await imports.importSession({
                     session: whole.session,
                     messages: whole.messages.filter((_, i) => piece.messages.includes(i)),
                     state: piece.state ? whole.state : null,
@@ -286,7 +276,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
                   }),
                 );
               }
-              add(await backend.importSession(whole));
+              add(await imports.importSession(whole));
               expect(total).toEqual({ sessions: 1, messages: messageCount, states: withState ? 1 : 0, artifacts: artifactCount });
               expect(await readBack(whole.session.id)).toEqual(whole);
               const next = await backend.stores.history.append(whole.session.id, forSession(whole.session.id, [message('next')]), clock.iso());
@@ -340,7 +330,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           forkedFromMessageId: messages[2]!.id,
         });
         expect(s.id).not.toBe(parent.id);
-        expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toEqual([s]);
+        expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id])).toEqual([s]);
 
         const copied = await history(s.id);
         expect(copied).toEqual(fork.messages);
@@ -423,7 +413,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         const fork = (await storage.forkSession(parent.id, messages[1]!.id)).session;
         const grandchild = (await storage.forkSession(fork.id, (await history(fork.id))[0]!.id)).session;
         await storage.sessions.delete(parent.id);
-        const [orphan] = await backend.stores.sessionMaintenance.byIdsEvenExpired([fork.id]);
+        const [orphan] = await backend.stores.sessionMaintenance.byIdsIncludingExpired([fork.id]);
         expect(orphan).toEqual({ ...fork, parentId: null, forkedFromMessageId: messages[1]!.id });
         expect(await history(fork.id)).toHaveLength(2);
         expect(await backend.stores.sessions.forkPages([fork.id], { limit: 10 }, clock.iso())).toEqual(new Map([[fork.id, [grandchild]]]));
@@ -452,7 +442,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.state.set(parent.id, 2);
         const fork = await storage.forkSession(parent.id, m!.id);
         const parentBundle: SessionBundle = {
-          session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([parent.id]))[0]!,
+          session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([parent.id]))[0]!,
           messages: await (async () => (await backend.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)!)(),
           state: (await backend.stores.state.bySessionIdsIncludingExpired([parent.id]))[0]!,
           artifacts: [],
@@ -461,22 +451,22 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         expect(parentBundle.messages[0]!.idempotencyKey).toBe('k');
 
         // into an empty backend, fork first (as an export lists them: newest first)
-        const { backend: target, cleanup: cleanupTarget } = await makeBackend();
+        const { backend: target, cleanup: cleanupTarget } = await open();
         try {
-          expect(await target.importSession(fork)).toMatchObject({ sessions: 1 });
-          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
-          expect(await target.importSession(parentBundle)).toMatchObject({ sessions: 1, messages: 1, states: 1 });
-          expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }, { id: parent.id, parentId: 'session_elsewhere' }])).toBe(1);
-          expect(await target.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
-          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([fork.session.id]))[0]).toEqual(fork.session);
-          expect((await target.stores.sessionMaintenance.byIdsEvenExpired([parent.id]))[0]).toEqual(parentBundle.session);
+          expect(await target.stores.sessionImport.importSession(fork)).toMatchObject({ sessions: 1 });
+          expect((await target.stores.sessionMaintenance.byIdsIncludingExpired([fork.session.id]))[0]).toEqual({ ...fork.session, parentId: null });
+          expect(await target.stores.sessionImport.importSession(parentBundle)).toMatchObject({ sessions: 1, messages: 1, states: 1 });
+          expect(await target.stores.sessionImport.linkParents([{ id: fork.session.id, parentId: parent.id }, { id: parent.id, parentId: 'session_elsewhere' }])).toBe(1);
+          expect(await target.stores.sessionImport.linkParents([{ id: fork.session.id, parentId: parent.id }])).toBe(0);
+          expect((await target.stores.sessionMaintenance.byIdsIncludingExpired([fork.session.id]))[0]).toEqual(fork.session);
+          expect((await target.stores.sessionMaintenance.byIdsIncludingExpired([parent.id]))[0]).toEqual(parentBundle.session);
           expect(await target.stores.state.bySessionIdsIncludingExpired([parent.id])).toEqual([parentBundle.state]);
           expect((await target.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)).toEqual(parentBundle.messages);
           // the imported key still makes a repeat a repeat
           const target2 = new Storage(target, clock, ids);
           expect(await target2.history.addMany(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }])).toEqual(parentBundle.messages);
           // importing the fork again changes nothing
-          expect(await target.importSession(fork)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+          expect(await target.stores.sessionImport.importSession(fork)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
         } finally {
           await cleanupTarget();
         }
@@ -487,9 +477,11 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
         await storage.history.addMany(s.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'taken' }]);
         const before = (await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id);
         const clash: Message = { ...message('other'), sessionId: s.id, seq: 7, idempotencyKey: 'taken' };
-        await expect(backend.importSession({ session: (await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })).rejects.toBeInstanceOf(
-          ConflictError,
-        );
+        const error = await imports
+          .importSession({ session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!, messages: [clash], state: null, artifacts: [] })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect(error).toMatchObject(importConflict(clash, 'key'));
         expect((await backend.stores.history.pagesIncludingExpired([s.id], { limit: 10 })).get(s.id)).toEqual(before);
       });
     });
@@ -500,7 +492,7 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
       it('every JSON column returns what JSON.stringify/parse would', async () => {
         const expected = viaJson(NASTY_JSON);
         const s = await session({ metadata: NASTY_JSON });
-        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual(expected);
+        expect((await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!.metadata).toEqual(expected);
 
         await backend.stores.state.put({ sessionId: s.id, data: NASTY_JSON, updatedAt: clock.iso() }, clock.iso());
         expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(expected);
@@ -512,13 +504,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
 
         const patched = await backend.stores.sessions.update(s.id, { metadata: { again: NASTY_JSON }, updatedAt: clock.iso() }, clock.iso());
         expect(patched!.metadata).toEqual({ again: expected });
-        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual({ again: expected });
+        expect((await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!.metadata).toEqual({ again: expected });
       });
 
       it('keeps JSON nested to the 64-level limit', async () => {
         const deep = nested(64);
         const s = await session({ metadata: { deep } });
-        expect((await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id]))[0]!.metadata).toEqual({ deep });
+        expect((await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id]))[0]!.metadata).toEqual({ deep });
         await backend.stores.state.put({ sessionId: s.id, data: deep, updatedAt: clock.iso() }, clock.iso());
         expect((await backend.stores.state.bySessionIdsIncludingExpired([s.id]))[0]!.data).toEqual(deep);
       });
@@ -530,13 +522,13 @@ export function describeBackendContract(name: string, makeBackend: () => Promise
           const a = artifact(s.id, { name: text, type: text, path: text });
           await backend.stores.artifacts.insert(a, clock.iso());
 
-          expect(await backend.stores.sessionMaintenance.byIdsEvenExpired([s.id])).toEqual([s]);
-          expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
+          expect(await backend.stores.sessionMaintenance.byIdsIncludingExpired([s.id])).toEqual([s]);
+          expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: text, userId: text }, { limit: 10 })).toEqual([s]);
           expect(await backend.stores.artifacts.byIds([a.id], clock.iso())).toEqual([a]);
         }
         // wildcards and case are not interpreted: only the exact value matches
-        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: '%' }, { limit: 10 })).toEqual([]);
-        expect(await backend.stores.sessionMaintenance.listEvenExpired({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: '%' }, { limit: 10 })).toEqual([]);
+        expect(await backend.stores.sessionMaintenance.listIncludingExpired({ agentName: 'PLAIN' }, { limit: 10 })).toEqual([]);
       });
 
       it('stores JSON larger than 100 KB', async () => {
