@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { MetricFilter } from '../domain/inputs.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
-import type { Slice } from '../storage/backend.js';
+import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Storage } from '../storage/storage.js';
 

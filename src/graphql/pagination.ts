@@ -3,7 +3,7 @@ import { type FieldIssue, ValidationError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/inputs.js';
 import { DEFAULT_PAGE_SIZE, type PageSizes } from '../domain/paging.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
-import type { Slice } from '../storage/backend.js';
+import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 
 /**

@@ -34,5 +34,3 @@ export interface StorageBackend {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export type { Slice } from '../domain/paging.js';

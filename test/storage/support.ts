@@ -1,5 +1,5 @@
 /* Models and helpers for the backend contract and storage tests. */
-import type { Slice } from '../../src/storage/backend.js';
+import type { Slice } from '../../src/domain/paging.js';
 import fc from 'fast-check';
 import type { Json, JsonObject } from '../../src/domain/json.js';
 

@@ -7,7 +7,8 @@ import type { Message, MessageRole, Session } from '../../../src/domain/records.
 import type { DomainError } from '../../../src/domain/errors.js';
 import type { NewMessage } from '../../../src/modules/history/messages.js';
 import type { HistoryMaintenance, HistoryStore } from '../../../src/modules/history/store.js';
-import type { Slice, StorageBackend } from '../../../src/storage/backend.js';
+import type { Slice } from '../../../src/domain/paging.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
 import { type WireFields, wireArrayJson } from '../../../src/domain/wire.js';
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';

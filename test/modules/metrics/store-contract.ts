@@ -5,7 +5,8 @@ import { createIdGenerator, type IdGenerator } from '../../../src/domain/ids.js'
 import type { MetricFilter } from '../../../src/domain/inputs.js';
 import type { Metric, Session } from '../../../src/domain/records.js';
 import type { MetricKey, MetricMaintenance, MetricStore } from '../../../src/modules/metrics/store.js';
-import type { Slice, StorageBackend } from '../../../src/storage/backend.js';
+import type { Slice } from '../../../src/domain/paging.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
