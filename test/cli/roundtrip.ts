@@ -191,13 +191,13 @@ async function forks(storage: Storage, parent: Session): Promise<void> {
     { role: 'assistant', content: 'the fork point', metadata: {} },
   ]);
   await storage.state.set(parent.id, { before: 'the fork' });
-  const fork = await storage.forkSession(parent.id, cut[1]!.id, { agentName: 'forker', metadata: { branch: 1 } });
+  const fork = await storage.sessions.fork(parent.id, cut[1]!.id, { agentName: 'forker', metadata: { branch: 1 } });
   await storage.state.set(fork.session.id, { branch: 1, step: 2 });
-  await storage.forkSession(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });
+  await storage.sessions.fork(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });
   // an orphan: its parent is deleted, it keeps the id of the message it was cut at
   const doomed = await storage.sessions.create({ agentName: 'forker', userId: null, status: 'active', metadata: {} });
   const [m] = await storage.history.addMany(doomed.id, [{ role: 'user', content: 'gone', metadata: {} }]);
   await storage.state.set(doomed.id, 'doomed state');
-  await storage.forkSession(doomed.id, m!.id, { userId: 'orphan' });
+  await storage.sessions.fork(doomed.id, m!.id, { userId: 'orphan' });
   await storage.sessions.delete(doomed.id);
 }

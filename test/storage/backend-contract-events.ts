@@ -36,7 +36,7 @@ export function describeEventContract(name: string, makeBackend: () => Promise<B
         { role: 'assistant', content: 'hello', metadata: {} },
       ]);
       await storage.history.addMany(s.id, [{ role: 'user', content: 'hi', metadata: {}, idempotencyKey: 'k1' }]); // a repeat: no event
-      const fork = await storage.forkSession(s.id, m1!.id);
+      const fork = await storage.sessions.fork(s.id, m1!.id);
       expect(await storage.history.clear(s.id)).toBe(2);
       expect(await storage.history.clear(s.id)).toBe(0); // nothing cleared: no event
       const state1 = await storage.state.set(s.id, { step: 1 });

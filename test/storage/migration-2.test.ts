@@ -39,7 +39,7 @@ async function expectMigrated(backend: StorageBackend): Promise<void> {
   const [keyed] = await storage.history.addMany('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }]);
   expect(keyed).toMatchObject({ seq: 3, idempotencyKey: 'k' });
   expect(await storage.history.addMany('session_old', [{ role: 'user', content: 'again', metadata: {}, idempotencyKey: 'k' }])).toEqual([keyed]);
-  const fork = await storage.forkSession('session_old', 'msg_old2');
+  const fork = await storage.sessions.fork('session_old', 'msg_old2');
   expect(fork.session).toMatchObject({ parentId: 'session_old', forkedFromMessageId: 'msg_old2' });
   expect(fork.messages.map((m) => m.seq)).toEqual([1, 2]);
 }

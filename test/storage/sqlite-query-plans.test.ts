@@ -64,7 +64,7 @@ describe('SQLite query plans', () => {
     await storage.history.addMany(ids[0]!, [named, { ...named, id: null, idempotencyKey: 'k2' }]);
     await storage.state.set(ids[0]!, { v: 2 }, 1);
     await storage.state.patch(ids[0]!, { w: 1 });
-    const fork = await storage.forkSession(ids[0]!, 'msg_named');
+    const fork = await storage.sessions.fork(ids[0]!, 'msg_named');
     for (const slice of [{ limit: 10 }, { limit: 10, after: 'session_0' }, { limit: 10, fromEnd: true }]) {
       await storage.sessions.forkPages(ids, slice);
       await storage.sessions.forks(ids[0]!, slice);

@@ -215,7 +215,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: ForkSessionInput, validate: { schema: forkSessionInput } }),
     },
     resolve: async (_root, args, { storage }) =>
-      (await storage.forkSession(args.id, args.upToMessageId, args.input ? parsed(forkSessionInput, args.input) : {})).session,
+      (await storage.sessions.fork(args.id, args.upToMessageId, args.input ? parsed(forkSessionInput, args.input) : {})).session,
   }),
   deleteSession: t.id({
     description:

@@ -54,7 +54,7 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/sessions/:id/fork',
       handler: async (req) => {
         const { upToMessageId, ...overrides } = parseWire(forkBody, await req.body(), 'body');
-        const fork = await req.storage.forkSession(requireParam(req.params, 'id'), upToMessageId, overrides);
+        const fork = await req.storage.sessions.fork(requireParam(req.params, 'id'), upToMessageId, overrides);
         return json(200, sessionWire.toWire(fork.session));
       },
     },

@@ -4,6 +4,9 @@ import type { IdGenerator } from '../../domain/ids.js';
 import type { CreateSessionInput, SessionFilter, UpdateSessionInput } from '../../domain/inputs.js';
 import type { Slice } from '../../domain/paging.js';
 import type { Session } from '../../domain/records.js';
+import type { ForkSessionInput } from '../../domain/inputs.js';
+import type { SessionBundle } from './bundle.js';
+import type { ForkSource, ForkStore } from './fork.js';
 import type { SessionsStore } from './store.js';
 
 /**
@@ -16,6 +19,7 @@ import type { SessionsStore } from './store.js';
 export class SessionsService {
   constructor(
     readonly store: SessionsStore,
+    private readonly forkStore: ForkStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -85,6 +89,44 @@ export class SessionsService {
   /** A session's forks in creation order; an unknown session has none. */
   async forks(sessionId: string, slice: Slice<string>): Promise<Session[]> {
     return (await this.store.forkPages([sessionId], slice, this.now())).get(sessionId) ?? [];
+  }
+
+  /**
+   * A new session that continues `parentId` from one of its messages, made in one transaction: the
+   * parent's history up to and including `upToMessageId` (new message ids; the same seq numbers,
+   * roles, contents, metadata and timestamps; idempotency keys are not copied: they belong to the
+   * parent's appends), its state as it is now (data kept, version 1 again) and its artifact records
+   * (new ids, everything else kept). The fork is active, created now, with the parent's agent, user
+   * and metadata unless `input` gives others. Its later appends continue after the copied seq.
+   * An unknown parent is NOT_FOUND; a message that is not one of the parent's is BAD_USER_INPUT.
+   */
+  async fork(parentId: string, upToMessageId: string, input: ForkSessionInput = {}): Promise<SessionBundle> {
+    const now = this.now();
+    const build = ({ parent, cut, messages, state, artifacts }: ForkSource): SessionBundle => {
+      const id = this.ids.next('session');
+      return {
+        session: {
+          id,
+          agentName: input.agentName ?? parent.agentName,
+          userId: input.userId ?? parent.userId,
+          status: 'active',
+          createdAt: now,
+          updatedAt: now,
+          metadata: input.metadata ?? parent.metadata,
+          parentId: parent.id,
+          forkedFromMessageId: cut.id,
+          // A fork is a new session: it does not inherit its parent's expiry.
+          expiresAt: null,
+        },
+        messages: messages.map((m) => ({ ...m, id: this.ids.next('message'), sessionId: id, idempotencyKey: null })),
+        state: state && { ...state, sessionId: id, version: 1 },
+        artifacts: artifacts.map((a) => ({ ...a, id: this.ids.next('artifact'), sessionId: id })),
+      };
+    };
+    const outcome = await this.forkStore.fork(parentId, upToMessageId, build, now);
+    if ('fork' in outcome) return outcome.fork;
+    if (outcome.missing === 'session') throw new NotFoundError('Session');
+    throw new ValidationError([{ path: ['upToMessageId'], message: `must be the id of a message of session ${parentId}` }]);
   }
 }
 

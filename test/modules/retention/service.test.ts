@@ -99,8 +99,8 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       const [m] = await storage.history.addMany(s.id, [msg('one')]);
       await storage.state.set(s.id, { a: 1 });
       const a = await storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} });
-      const fork = await storage.forkSession(s.id, m!.id);
-      const child = await storage.forkSession(fork.session.id, fork.messages[0]!.id);
+      const fork = await storage.sessions.fork(s.id, m!.id);
+      const child = await storage.sessions.fork(fork.session.id, fork.messages[0]!.id);
       await storage.sessions.update(child.session.id, update({ ttlSeconds: 10 }));
       await storage.metrics.record([{ entityType: 'agent', entityName: 'x', sessionId: s.id, metricName: 'm', value: 1, timestamp: null, labels: {} }]);
       expect((await storage.sessions.forks(fork.session.id, { limit: 10 })).map((f) => f.id)).toEqual([child.session.id]);
@@ -135,7 +135,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       await expect(storage.artifacts.create({ sessionId: s.id, name: 'n', type: 't', path: '/p', size: 1, metadata: {} })).rejects.toThrow(NotFoundError);
       await expect(storage.artifacts.delete(a.id)).rejects.toThrow(NotFoundError);
       await expect(storage.sessions.update(s.id, update({ neverExpires: true }))).rejects.toThrow(NotFoundError);
-      await expect(storage.forkSession(s.id, m!.id)).rejects.toThrow(NotFoundError);
+      await expect(storage.sessions.fork(s.id, m!.id)).rejects.toThrow(NotFoundError);
       await expect(storage.sessions.delete(s.id)).rejects.toThrow(NotFoundError);
       expect(await storage.history.clear(s.id)).toBe(0);
 

@@ -145,7 +145,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         const bundle = { ...base, messages: base.messages.map((m, i) => ({ ...m, content: NASTY_STRINGS[i]! })) };
         await imports.importSession(bundle);
         expect(await readBack(bundle.session.id)).toEqual(bundle);
-        const fork = await storage.forkSession(bundle.session.id, bundle.messages.at(-1)!.id);
+        const fork = await storage.sessions.fork(bundle.session.id, bundle.messages.at(-1)!.id);
         expect((await backend.stores.history.pagesIncludingExpired([fork.session.id], { limit: 10_000 })).get(fork.session.id)!.map((m) => m.content)).toEqual(NASTY_STRINGS);
       });
 
@@ -318,7 +318,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
       it('copies the history up to and including the message, the state (version 1) and the artifacts (new ids)', async () => {
         const { parent, messages, state, artifacts } = await parentWith(5);
         clock.advance(60_000);
-        const fork = await storage.forkSession(parent.id, messages[2]!.id);
+        const fork = await storage.sessions.fork(parent.id, messages[2]!.id);
         const s = fork.session;
         expect(s).toEqual({
           ...parent,
@@ -356,7 +356,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         const { parent, messages } = await parentWith(6);
         await fc.assert(
           fc.asyncProperty(fc.integer({ min: 0, max: 5 }), async (cut) => {
-            const { session: fork } = await storage.forkSession(parent.id, messages[cut]!.id);
+            const { session: fork } = await storage.sessions.fork(parent.id, messages[cut]!.id);
             const copied = await history(fork.id);
             expect(withoutIdentity(copied)).toEqual(withoutIdentity(messages.slice(0, cut + 1)).map((m) => ({ ...m, idempotencyKey: null })));
             expect(await backend.stores.history.countsIncludingExpired([fork.id])).toEqual(new Map([[fork.id, cut + 1]]));
@@ -369,12 +369,12 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         const parent = await session({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
         const [m] = await storage.history.addMany(parent.id, [{ role: 'user', content: 'x', metadata: {} }]);
         await storage.sessions.update(parent.id, { status: 'ended' });
-        const fork = await storage.forkSession(parent.id, m!.id, { agentName: 'q', userId: 'v', metadata: { b: 2 } });
+        const fork = await storage.sessions.fork(parent.id, m!.id, { agentName: 'q', userId: 'v', metadata: { b: 2 } });
         expect(fork.session).toMatchObject({ agentName: 'q', userId: 'v', metadata: { b: 2 }, status: 'active' });
         expect(fork.state).toBeNull();
         expect(fork.artifacts).toEqual([]);
         expect(await backend.stores.state.bySessionIdsIncludingExpired([fork.session.id])).toEqual([]);
-        const kept = await storage.forkSession(parent.id, m!.id, { agentName: null });
+        const kept = await storage.sessions.fork(parent.id, m!.id, { agentName: null });
         expect(kept.session).toMatchObject({ agentName: 'p', userId: 'u', metadata: { a: 1 } });
       });
 
@@ -382,9 +382,9 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         const a = await session();
         const b = await session();
         const [ofB] = await storage.history.addMany(b.id, [{ role: 'user', content: 'b', metadata: {} }]);
-        await expect(storage.forkSession('session_unknown', ofB!.id)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(storage.sessions.fork('session_unknown', ofB!.id)).rejects.toBeInstanceOf(NotFoundError);
         for (const messageId of [ofB!.id, 'msg_unknown']) {
-          const error = await failure(storage.forkSession(a.id, messageId));
+          const error = await failure(storage.sessions.fork(a.id, messageId));
           expect(error).toBeInstanceOf(ValidationError);
           expect((error as ValidationError).issues).toEqual([{ path: ['upToMessageId'], message: `must be the id of a message of session ${a.id}` }]);
         }
@@ -394,10 +394,10 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
       it('lists the forks of many sessions at once, in creation order, with counts; forks of forks too', async () => {
         const { parent, messages } = await parentWith(3);
         const lonely = await session();
-        const f1 = (await storage.forkSession(parent.id, messages[0]!.id)).session;
-        const f2 = (await storage.forkSession(parent.id, messages[2]!.id)).session;
+        const f1 = (await storage.sessions.fork(parent.id, messages[0]!.id)).session;
+        const f2 = (await storage.sessions.fork(parent.id, messages[2]!.id)).session;
         const [f1m] = (await backend.stores.history.pagesIncludingExpired([f1.id], { limit: 1 })).get(f1.id)!;
-        const f11 = (await storage.forkSession(f1.id, f1m!.id)).session;
+        const f11 = (await storage.sessions.fork(f1.id, f1m!.id)).session;
         expect(f11).toMatchObject({ parentId: f1.id, forkedFromMessageId: f1m!.id });
         const asked = [parent.id, f1.id, f2.id, lonely.id, 'session_unknown'];
         const pages = await backend.stores.sessions.forkPages(asked, { limit: 10 }, clock.iso());
@@ -410,8 +410,8 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
 
       it('deleting the parent leaves its forks, which forget their parent but keep where they were cut', async () => {
         const { parent, messages } = await parentWith(2);
-        const fork = (await storage.forkSession(parent.id, messages[1]!.id)).session;
-        const grandchild = (await storage.forkSession(fork.id, (await history(fork.id))[0]!.id)).session;
+        const fork = (await storage.sessions.fork(parent.id, messages[1]!.id)).session;
+        const grandchild = (await storage.sessions.fork(fork.id, (await history(fork.id))[0]!.id)).session;
         await storage.sessions.delete(parent.id);
         const [orphan] = await backend.stores.sessionMaintenance.byIdsIncludingExpired([fork.id]);
         expect(orphan).toEqual({ ...fork, parentId: null, forkedFromMessageId: messages[1]!.id });
@@ -422,7 +422,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
       it('a fork taken while the parent is being appended to copies exactly the prefix up to its message', async () => {
         const { parent, messages } = await parentWith(3);
         const appends = Array.from({ length: 10 }, (_, i) => storage.history.addMany(parent.id, [{ role: 'user', content: `late ${i}`, metadata: {} }]));
-        const forks = Array.from({ length: 3 }, () => storage.forkSession(parent.id, messages[1]!.id));
+        const forks = Array.from({ length: 3 }, () => storage.sessions.fork(parent.id, messages[1]!.id));
         await Promise.all(appends);
         for (const { session: fork } of await Promise.all(forks)) {
           expect((await history(fork.id)).map((m) => m.content)).toEqual(['m1', 'm2']);
@@ -440,7 +440,7 @@ export function describeForkImportContract(name: string, open: () => Promise<Ope
         const [m] = await storage.history.addMany(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }]);
         await storage.state.set(parent.id, 1);
         await storage.state.set(parent.id, 2);
-        const fork = await storage.forkSession(parent.id, m!.id);
+        const fork = await storage.sessions.fork(parent.id, m!.id);
         const parentBundle: SessionBundle = {
           session: (await backend.stores.sessionMaintenance.byIdsIncludingExpired([parent.id]))[0]!,
           messages: await (async () => (await backend.stores.history.pagesIncludingExpired([parent.id], { limit: 10 })).get(parent.id)!)(),
