@@ -1,5 +1,5 @@
 import { createClient, type ExecutionResult } from 'graphql-sse';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../support/server-fixture.js';
 import { client } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openSse } from '../support/sse.js';
@@ -53,11 +53,8 @@ async function take(iterator: AsyncIterator<Result>, n: number): Promise<Result[
 }
 
 describe('GraphQL subscriptions (SSE)', () => {
+  // The test's server, started through the `serve` fixture (closed when the test ends); the helpers below read it.
   let ts: TestServer | undefined;
-  afterEach(async () => {
-    await ts?.close();
-    ts = undefined;
-  });
 
   const sse = () => createClient({ url: `${ts!.url}/graphql`, retryAttempts: 0 });
   /** A subscription, and when it is live: the response arrives once the server has positioned the stream. */
@@ -69,8 +66,8 @@ describe('GraphQL subscriptions (SSE)', () => {
   }
   const events = (results: Result[]) => results.map((r) => (r.data?.sessionEvents ?? r.data?.agentEvents)!);
 
-  it('sessionEvents streams typed events with cursors; `after` replays what was missed, then continues live', async () => {
-    ts = await startTestServer();
+  it('sessionEvents streams typed events with cursors; `after` replays what was missed, then continues live', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'scribe' })).body.id as string;
     const { iterator: sub, ready } = subscribe({ sessionId: id });
@@ -115,8 +112,8 @@ describe('GraphQL subscriptions (SSE)', () => {
     await resumed.return?.();
   });
 
-  it('refuses with a code before streaming: NOT_FOUND, BAD_USER_INPUT, CURSOR_EXPIRED', async () => {
-    ts = await startTestServer();
+  it('refuses with a code before streaming: NOT_FOUND, BAD_USER_INPUT, CURSOR_EXPIRED', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const first = async (variables: Record<string, unknown>, query = SESSION_EVENTS) => {
       const iterator = sse().iterate({ query, variables });
@@ -141,8 +138,8 @@ describe('GraphQL subscriptions (SSE)', () => {
     expect(expired.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED' });
   });
 
-  it('a busy session: a subscriber connected before and one reconnecting with `after` both see every event exactly once', async () => {
-    ts = await startTestServer();
+  it('a busy session: a subscriber connected before and one reconnecting with `after` both see every event exactly once', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'busy' })).body.id as string;
     const early = subscribe({ sessionId: id });
@@ -168,8 +165,8 @@ describe('GraphQL subscriptions (SSE)', () => {
     await Promise.all([early.iterator.return?.(), rest.return?.(), agent.iterator.return?.()]);
   }, 60_000);
 
-  it('keeps CSRF prevention and the document limits for subscriptions', async () => {
-    ts = await startTestServer();
+  it('keeps CSRF prevention and the document limits for subscriptions', async ({ serve }) => {
+    ts = await serve();
     const id = (await client(ts.url).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
     const query = encodeURIComponent(`subscription { sessionEvents(sessionId: "${id}") { seq } }`);
     // A GET a browser could send from another site without a preflight.
@@ -201,8 +198,8 @@ describe('GraphQL subscriptions (SSE)', () => {
     }
   });
 
-  it('refuses a subscription over any other transport than SSE, and it holds no stream place', async () => {
-    ts = await startTestServer({ MAX_EVENT_STREAMS: '1' });
+  it('refuses a subscription over any other transport than SSE, and it holds no stream place', async ({ serve }) => {
+    ts = await serve({ MAX_EVENT_STREAMS: '1' });
     const id = (await client(ts.url).post('/storage/sessions', { agent_name: 'a' })).body.id as string;
     const body = JSON.stringify({ query: SESSION_EVENTS, variables: { sessionId: id } });
     for (const accept of ['application/json', 'application/graphql-response+json', '*/*']) {
@@ -217,8 +214,8 @@ describe('GraphQL subscriptions (SSE)', () => {
     stream.close();
   });
 
-  it('takes the SSE Last-Event-ID header as the default `after`', async () => {
-    ts = await startTestServer();
+  it('takes the SSE Last-Event-ID header as the default `after`', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'a' })).body.id as string;
     const rest = await openSse(`${ts.url}/storage/sessions/${id}/events`);
@@ -243,8 +240,8 @@ describe('GraphQL subscriptions (SSE)', () => {
  * named exactly like its argument worked.)
  */
 describe('GraphQL subscriptions over plain fetch: arguments however they are written', () => {
+  // The test's server, started through the `serve` fixture (closed when the test ends).
   let ts: TestServer;
-  afterEach(() => ts?.close());
 
   async function open(query: string, variables?: Record<string, unknown>) {
     const body = JSON.stringify(variables ? { query, variables } : { query });
@@ -272,8 +269,8 @@ describe('GraphQL subscriptions over plain fetch: arguments however they are wri
     return JSON.parse(message!.data).errors?.[0]?.extensions;
   }
 
-  it('sessionEvents with an inline literal, with a renamed variable, and with a default-valued variable', async () => {
-    ts = await startTestServer();
+  it('sessionEvents with an inline literal, with a renamed variable, and with a default-valued variable', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'plain' })).body.id as string;
     const append = (content: string) => () => api.post('/storage/history', { session_id: id, role: 'user', content });
@@ -292,8 +289,8 @@ describe('GraphQL subscriptions over plain fetch: arguments however they are wri
     expect(await refusal(`subscription { sessionEvents(sessionId: "session_nope") ${select} }`)).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('agentEvents with an inline literal and with a renamed variable', async () => {
-    ts = await startTestServer();
+  it('agentEvents with an inline literal and with a renamed variable', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'courier' })).body.id as string;
     const append = (content: string) => () => api.post('/storage/history', { session_id: id, role: 'user', content });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../support/server-fixture.js';
 import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
 import { client } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -13,16 +13,13 @@ const ADD_MESSAGES = 'mutation ($sessionId: ID!, $messages: [NewMessageInput!]!)
 const SESSION_EVENTS = 'subscription ($sessionId: ID!, $after: String) { sessionEvents(sessionId: $sessionId, after: $after) { seq } }';
 
 describe('REST change feed (SSE)', () => {
+  // The test's server, started through the `serve` fixture (closed when the test ends); the helpers below read it.
   let ts: TestServer | undefined;
-  afterEach(async () => {
-    await ts?.close();
-    ts = undefined;
-  });
 
   const parse = (m: SseMessage) => JSON.parse(m.data) as Record<string, any>;
 
-  it('refuses before streaming: unknown session 404, malformed cursor 400, expired cursor 410', async () => {
-    ts = await startTestServer();
+  it('refuses before streaming: unknown session 404, malformed cursor 400, expired cursor 410', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const unknown = await api.get('/storage/sessions/session_nope/events', { accept: 'text/event-stream' });
     expect(unknown.status).toBe(404);
@@ -47,8 +44,8 @@ describe('REST change feed (SSE)', () => {
     expect(expired.body.detail).toMatch(/retention/);
   });
 
-  it('streams every write of the session as id/event/data in the REST wire format, and resumes after Last-Event-ID', async () => {
-    ts = await startTestServer();
+  it('streams every write of the session as id/event/data in the REST wire format, and resumes after Last-Event-ID', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'scribe' })).body.id as string;
     const stream = await openSse(`${ts.url}/storage/sessions/${id}/events`);
@@ -104,8 +101,8 @@ describe('REST change feed (SSE)', () => {
     fromQuery.close();
   });
 
-  it('a busy session: a subscriber connected before and one reconnecting with its last id both see every event exactly once, in order', async () => {
-    ts = await startTestServer();
+  it('a busy session: a subscriber connected before and one reconnecting with its last id both see every event exactly once, in order', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'busy' })).body.id as string;
     const early = await openSse(`${ts.url}/storage/sessions/${id}/events`);
@@ -135,8 +132,8 @@ describe('REST change feed (SSE)', () => {
     lateRest.close();
   }, 60_000);
 
-  it('sends heartbeat comments on a quiet stream', async () => {
-    ts = await startTestServer({ EVENT_HEARTBEAT_SECONDS: '1' });
+  it('sends heartbeat comments on a quiet stream', async ({ serve }) => {
+    ts = await serve({ EVENT_HEARTBEAT_SECONDS: '1' });
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'a' })).body.id as string;
     const stream = await openSse(`${ts.url}/storage/sessions/${id}/events`);
@@ -147,8 +144,8 @@ describe('REST change feed (SSE)', () => {
     stream.close();
   });
 
-  it('caps open streams per process (503), and a client going away frees its place', async () => {
-    ts = await startTestServer({ MAX_EVENT_STREAMS: '1' });
+  it('caps open streams per process (503), and a client going away frees its place', async ({ serve }) => {
+    ts = await serve({ MAX_EVENT_STREAMS: '1' });
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'a' })).body.id as string;
     const first = await openSse(`${ts.url}/storage/sessions/${id}/events`);
@@ -168,8 +165,8 @@ describe('REST change feed (SSE)', () => {
     again.close();
   });
 
-  it('shares the streams among keys and tenants (429, MAX_EVENT_STREAMS_PER_KEY / _PER_TENANT), on both doors; a stream that ends frees its place', async () => {
-    ts = await startTestServer({ ...AUTH_ENV, MAX_EVENT_STREAMS: '6', MAX_EVENT_STREAMS_PER_TENANT: '3', MAX_EVENT_STREAMS_PER_KEY: '2' });
+  it('shares the streams among keys and tenants (429, MAX_EVENT_STREAMS_PER_KEY / _PER_TENANT), on both doors; a stream that ends frees its place', async ({ serve }) => {
+    ts = await serve({ ...AUTH_ENV, MAX_EVENT_STREAMS: '6', MAX_EVENT_STREAMS_PER_TENANT: '3', MAX_EVENT_STREAMS_PER_KEY: '2' });
     const url = ts.url;
     const [hog, neighbour, other] = [
       await createKey(url, 'acme', ['READ', 'WRITE']),
@@ -225,8 +222,8 @@ describe('REST change feed (SSE)', () => {
     for (const stream of [held[1]!, third, again, ...beta]) stream.close();
   });
 
-  it('large replays let other requests through: /health answers while every replay is still running (REST and GraphQL)', async () => {
-    ts = await startTestServer();
+  it('large replays let other requests through: /health answers while every replay is still running (REST and GraphQL)', async ({ serve }) => {
+    ts = await serve();
     const api = client(ts.url);
     const id = (await api.post('/storage/sessions', { agent_name: 'backlog' })).body.id as string;
     const probe = await openSse(`${ts.url}/storage/sessions/${id}/events`);
