@@ -8,7 +8,7 @@ import { defineStatementFamily, defineStatements, type Placeholders } from '../.
 import { eventsOf } from '../../domain/events.js';
 import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
-import type { Artifact } from '../../domain/records.js';
+import { type Artifact, artifactRecord } from '../../domain/records.js';
 import type { AppendEvents } from '../events/append.js';
 
 /**
@@ -237,16 +237,16 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
 
 /** An artifact from its row as `codec`'s database returns it. */
 export function artifactFromRow(r: Row, codec: RowCodec): Artifact {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
-    name: r.name as string,
-    type: r.type as string,
-    path: r.path as string,
+  return artifactRecord.parse({
+    id: r.id,
+    sessionId: r.session_id,
+    name: r.name,
+    type: r.type,
+    path: r.path,
     size: Number(r.size),
     createdAt: codec.time(r.created_at),
-    metadata: codec.json(r.metadata) as JsonObject,
-  };
+    metadata: codec.json(r.metadata),
+  });
 }
 
 function artifactArrays(chunk: readonly Artifact[]): ArtifactArrays {

@@ -1,7 +1,7 @@
 import { codecs, type RowCodec } from '../../db/codec.js';
 import type { Row, Runner } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
-import type { CacheEntry } from '../../domain/records.js';
+import { type CacheEntry, cacheEntryRecord } from '../../domain/records.js';
 
 /**
  * Where cache entries live: each tenant's database by default (`SqlCacheStore`), or Redis
@@ -103,13 +103,13 @@ export class SqlCacheStore implements CacheStore {
   }
 
   private toEntry(r: Row): CacheEntry {
-    return {
-      key: r.key as string,
+    return cacheEntryRecord.parse({
+      key: r.key,
       value: this.codec.json(r.value),
       ttl: r.ttl == null ? null : Number(r.ttl),
       createdAt: this.codec.time(r.created_at),
       accessedAt: this.codec.time(r.accessed_at),
       expiresAt: this.codec.timeOrNull(r.expires_at),
-    };
+    });
   }
 }

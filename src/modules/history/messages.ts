@@ -1,7 +1,7 @@
 import type { RowCodec } from '../../db/codec.js';
 import type { Row } from '../../db/runner.js';
 import type { JsonObject } from '../../domain/json.js';
-import type { Message } from '../../domain/records.js';
+import { type Message, messageRecord } from '../../domain/records.js';
 
 /** A message as appended: the record without its `seq` (handed out by the store), with the append's bookkeeping. */
 export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
@@ -67,15 +67,15 @@ export function messageColumns(messages: readonly NewMessage[]): MessageColumns 
 
 /** A `history` row as a record, on either database (`codec`: what the database returns differently). */
 export function messageOf(r: Row, codec: RowCodec): Message {
-  return {
-    id: r.id as string,
-    sessionId: r.session_id as string,
+  return messageRecord.parse({
+    id: r.id,
+    sessionId: r.session_id,
     seq: Number(r.seq),
-    role: r.role as Message['role'],
+    role: r.role,
     // No `content_encoding` column on SQLite: undefined there, so the content is as stored.
-    content: Number(r.content_encoding) === 1 ? (JSON.parse(r.content as string) as string) : (r.content as string),
+    content: Number(r.content_encoding) === 1 ? JSON.parse(String(r.content)) : r.content,
     timestamp: codec.time(r.timestamp),
-    metadata: codec.json(r.metadata) as JsonObject,
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-  };
+    metadata: codec.json(r.metadata),
+    idempotencyKey: r.idempotency_key ?? null,
+  });
 }

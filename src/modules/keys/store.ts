@@ -1,7 +1,7 @@
 import { codecs, type RowCodec } from '../../db/codec.js';
 import type { Row, Runner } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
-import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from '../../domain/records.js';
+import { API_KEY_SCOPES, type ApiKey, apiKeyRecord, type ApiKeyScope } from '../../domain/records.js';
 
 /**
  * API keys, kept in the default tenant's database (the one `DATABASE_URL` names), which every
@@ -87,14 +87,14 @@ export class SqlApiKeyStore implements ApiKeyStore {
   }
 
   private toApiKey(r: Row): ApiKey {
-    return {
-      id: r.id as string,
-      tenant: r.tenant as string,
-      name: (r.name as string | null) ?? null,
+    return apiKeyRecord.parse({
+      id: r.id,
+      tenant: r.tenant,
+      name: r.name ?? null,
       scopes: this.codec.strings(r.scopes).filter(isScope),
       createdAt: this.codec.time(r.created_at),
       revokedAt: this.codec.timeOrNull(r.revoked_at),
-    };
+    });
   }
 }
 

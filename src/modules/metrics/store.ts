@@ -11,7 +11,7 @@ import { eventPayload, eventsOf } from '../../domain/events.js';
 import type { MetricFilter } from '../../domain/inputs.js';
 import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
-import type { Metric } from '../../domain/records.js';
+import { type Metric, metricRecord } from '../../domain/records.js';
 import { type AppendEvents, notifyLogged } from '../events/append.js';
 
 /** Sort key of metrics: time, then id for a total order among equal timestamps. */
@@ -342,16 +342,16 @@ export class SqlMetricStore implements MetricStore, MetricMaintenance {
   }
 
   private toMetric(r: Row): Metric {
-    return {
-      id: r.id as string,
-      entityType: r.entity_type as string,
-      entityName: r.entity_name as string,
-      sessionId: (r.session_id as string | null) ?? null,
-      metricName: r.metric_name as string,
+    return metricRecord.parse({
+      id: r.id,
+      entityType: r.entity_type,
+      entityName: r.entity_name,
+      sessionId: r.session_id ?? null,
+      metricName: r.metric_name,
       value: Number(r.value),
       timestamp: this.codec.time(r.timestamp),
-      labels: this.codec.json(r.labels) as JsonObject,
-    };
+      labels: this.codec.json(r.labels),
+    });
   }
 }
 

@@ -7,9 +7,8 @@ import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Dialect, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
-import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
-import { SESSION_STATUSES, type Session } from '../../domain/records.js';
+import { type Session, sessionRecord } from '../../domain/records.js';
 import type { AppendEvents } from '../events/append.js';
 import { type RetentionRule, type ScopeParams, type ScopeShape, type SessionScope, scopeFilter, scopeParams, scopeShape } from '../retention/rules.js';
 
@@ -363,22 +362,18 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
   }
 
   private toSession(r: Row): Session {
-    const metadata = this.codec.json(r.metadata);
-    const status = SESSION_STATUSES.find((s) => s === r.status);
-    if (status === undefined || metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-      throw new Error(`session ${String(r.id)}: a row this service did not write (status ${String(r.status)})`);
-    }
-    return {
-      id: String(r.id),
-      agentName: String(r.agent_name),
-      userId: r.user_id == null ? null : String(r.user_id),
-      status,
+    return sessionRecord.parse({
+      id: r.id,
+      agentName: r.agent_name,
+      userId: r.user_id ?? null,
+      status: r.status,
       createdAt: this.codec.time(r.created_at),
       updatedAt: this.codec.time(r.updated_at),
-      metadata: metadata as JsonObject,
-      parentId: r.parent_id == null ? null : String(r.parent_id),
-      forkedFromMessageId: r.forked_from_message_id == null ? null : String(r.forked_from_message_id),
+      metadata: this.codec.json(r.metadata),
+      parentId: r.parent_id ?? null,
+      forkedFromMessageId: r.forked_from_message_id ?? null,
       expiresAt: this.codec.timeOrNull(r.expires_at),
-    };
+    });
   }
+
 }

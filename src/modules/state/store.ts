@@ -7,7 +7,7 @@ import { defineStatementFamily, defineStatements, type Placeholders } from '../.
 import { UnavailableError } from '../../domain/errors.js';
 import { eventsOf } from '../../domain/events.js';
 import type { Json } from '../../domain/json.js';
-import type { State } from '../../domain/records.js';
+import { type State, stateRecord } from '../../domain/records.js';
 import type { AppendEvents } from '../events/append.js';
 
 export type NewState = Omit<State, 'version'>;
@@ -223,6 +223,6 @@ export class SqlStateStore implements StateStore, StateMaintenance {
   }
 
   private toState(r: Row): State {
-    return { sessionId: r.session_id as string, data: this.codec.json(r.data), updatedAt: this.codec.time(r.updated_at), version: Number(r.version) };
+    return stateRecord.parse({ sessionId: r.session_id, data: this.codec.json(r.data), updatedAt: this.codec.time(r.updated_at), version: Number(r.version) });
   }
 }
