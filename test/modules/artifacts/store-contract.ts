@@ -8,7 +8,8 @@ import type { StorageBackend } from '../../../src/storage/backend.js';
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
-import { compareStrings, keyPickArb, modelSlice, NASTY_JSON, NASTY_STRINGS, resolveKey, resolveSlice, sliceArb, viaJson } from '../../storage/support.js';
+import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
+import { keyPickArb, resolveKey, resolveSlice, sliceArb } from '../../support/slices.js';
 
 /** Runs per property: enough to hit edge cases of the slice arithmetic, few enough for a disk-synced database. */
 const RUNS = 50;

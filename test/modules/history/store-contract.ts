@@ -13,7 +13,8 @@ import { type WireFields, wireArrayJson } from '../../../src/domain/wire.js';
 import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
-import { compareStrings, modelSlice, sliceArb, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
+import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
+import { sliceArb } from '../../support/slices.js';
 
 /**
  * The behaviour of the history store on every database, written only against `HistoryStore` (and

@@ -11,7 +11,7 @@ import { Storage } from '../../../src/storage/storage.js';
 import type { OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
 import { keyPickArb, resolveKey } from '../../support/slices.js';
-import { sliceArb } from '../../storage/support.js';
+import { sliceArb } from '../../support/slices.js';
 import { compareStrings, modelSlice, NASTY_JSON, NASTY_STRINGS, viaJson } from '../../storage/support.js';
 
 /**
