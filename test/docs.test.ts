@@ -11,6 +11,7 @@ import { DEFAULT_PAGE_SIZE } from '../src/domain/paging.js';
 import { schema } from '../src/graphql/schema.js';
 import { REPO, runCli } from './cli/support.js';
 import { startTestServer } from './support/server.js';
+import { configVariables } from '../src/config.js';
 
 /* What the README and docs/ tell a new user holds against the code they describe. */
 
@@ -121,12 +122,11 @@ describe('documentation', () => {
     expect(broken).toEqual([]);
   });
 
-  it('docs/configuration.md describes every environment variable src/config.ts reads', () => {
-    const config = read('src/config.ts');
-    const variables = new Set([...config.matchAll(/^\s+([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*): /gm)].map(([, name]) => name!));
-    expect(variables.size).toBeGreaterThanOrEqual(30);
+  it('docs/configuration.md has a row for every environment variable of the configuration schema', () => {
+    const variables = configVariables.map((v) => v.name);
+    expect(variables.length).toBeGreaterThanOrEqual(30);
     const documented = read('docs/configuration.md');
-    expect([...variables].filter((name) => !documented.includes(`| \`${name}\` |`))).toEqual([]);
+    expect(variables.filter((name) => !documented.includes(`| \`${name}\` |`))).toEqual([]);
   });
 
   it("the README's REST example runs as written", { timeout: 60_000 }, async () => {
