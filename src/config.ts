@@ -196,10 +196,10 @@ const variables = {
     .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
     .optional()
     .describe('The bootstrap admin key: every scope, every tenant\'s keys.'),
-  RATE_LIMIT_PER_SECOND: int(0, 1_000_000, 0).describe('Requests per second each API key may make (token bucket, per process); 0: no limit.'),
+  RATE_LIMIT_PER_SECOND: int(0, 1_000_000, 0).describe('Requests per second each API key may make on average, shared by every replica through Redis when REDIS_URL is set; 0: no limit.'),
   RATE_LIMIT_BURST: int(1, 1_000_000, null)
     .meta({ default: 'twice RATE_LIMIT_PER_SECOND, at least 1' })
-    .describe('Requests a key may make at once above the steady rate.'),
+    .describe('Requests a key may make in one window: max(burst, rate) per ceil(max(burst, rate) / rate) seconds.'),
 };
 
 type Name = keyof typeof variables;

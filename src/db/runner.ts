@@ -67,8 +67,9 @@ export const tx = {
 
 /**
  * Runs a transaction's work, handing each statement step to `execute` and collecting the
- * after-commit callbacks. `execute` returns a value (SQLite: synchronous) or a promise (PostgreSQL);
- * the drivers below are the same loop for either.
+ * after-commit callbacks. The same loop twice on purpose: SQLite's must stay synchronous (no
+ * `await`, so the savepoint is never held across a turn of the event loop), PostgreSQL's awaits
+ * each statement; one generic loop would make SQLite's asynchronous.
  */
 export function driveSync<T>(work: TxWork<T>, execute: (step: Exclude<TxStep, { kind: 'afterCommit' }>) => unknown, afterCommit: (() => void)[]): T {
   let next = work.next();
