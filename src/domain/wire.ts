@@ -32,11 +32,6 @@ export interface WireCodec<R> {
   readonly fields: WireFields<R>;
   /** The record as the plain object its JSON is (what `JSON.stringify` then writes). */
   toWire(record: R): Record<string, unknown>;
-  /**
-   * A record from its wire object: names mapped back, then checked by the record's schema (a
-   * `ZodError` names the record's fields; `wireName` turns them back into wire names).
-   */
-  fromWire(wire: unknown): R;
 }
 
 /** Wire codec of a record schema; `omit` leaves fields out of the wire (e.g. a message's idempotency key on REST). */
@@ -50,11 +45,5 @@ export function wireCodec<S extends z.ZodObject<any>>(schema: S, options: { omit
   return {
     fields,
     toWire: (record) => wireObject(record, fields),
-    fromWire(wire) {
-      if (wire === null || typeof wire !== 'object' || Array.isArray(wire)) return schema.parse(wire) as R;
-      const named: Record<string, unknown> = Object.create(null);
-      for (const [name, field] of fields) if (Object.hasOwn(wire, name)) named[field] = (wire as Record<string, unknown>)[name];
-      return schema.parse(named) as R;
-    },
   };
 }

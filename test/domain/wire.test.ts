@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
 import type { JsonObject } from '../../src/domain/json.js';
 import { artifactRecord, messageRecord, sessionRecord } from '../../src/domain/records.js';
 import { camelToSnake, snakeToCamel, wireCodec } from '../../src/domain/wire.js';
@@ -24,24 +23,19 @@ describe('the wire codec', () => {
     expect(Object.keys(restMessages.toWire(m))).toEqual(['id', 'session_id', 'seq', 'role', 'content', 'timestamp', 'metadata']);
   });
 
-  it('reads back what it writes, and refuses a wire object that is not the record', () => {
-    expect(sessions.fromWire(sessions.toWire(session))).toEqual(session);
-    expect(() => sessions.fromWire({ ...sessions.toWire(session), status: 'gone' })).toThrow(ZodError);
-    expect(() => sessions.fromWire({ id: 'x' })).toThrow(ZodError);
-    expect(() => sessions.fromWire([])).toThrow(ZodError);
-    // camelCase names are not wire names: they are not read.
-    expect(() => sessions.fromWire({ ...sessions.toWire(session), agent_name: undefined, agentName: 'a' })).toThrow(ZodError);
-  });
-
-  it('round-trips any artifact', () => {
+  it('names every field of a record once, and the names map back to its fields', () => {
     const artifacts = wireCodec(artifactRecord);
+    expect(artifacts.fields.map(([name]) => name)).toEqual(['id', 'session_id', 'name', 'type', 'path', 'size', 'created_at', 'metadata']);
     const artifact = fc.record({
       id: fc.string(), sessionId: fc.string(), name: fc.string(), type: fc.string(), path: fc.string(),
       size: fc.nat(), createdAt: fc.string(), metadata: fc.dictionary(fc.string(), fc.jsonValue()) as fc.Arbitrary<JsonObject>,
     });
-    fc.assert(fc.property(artifact, (a) => {
-      expect(artifacts.fromWire(JSON.parse(JSON.stringify(artifacts.toWire(a))))).toEqual(JSON.parse(JSON.stringify(a)));
-    }));
+    fc.assert(
+      fc.property(artifact, (a) => {
+        const wire = artifacts.toWire(a);
+        expect(Object.fromEntries(Object.entries(wire).map(([name, value]) => [snakeToCamel(name), value]))).toEqual(a);
+      }),
+    );
   });
 
   it('maps names both ways', () => {
