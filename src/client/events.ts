@@ -41,7 +41,7 @@ async function* sseMessages(response: Response, signal: AbortSignal): AsyncGener
   const parser = new SseParser();
   try {
     for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
         chunk = await reader.read();
       } catch (error) {
