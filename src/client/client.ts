@@ -1,10 +1,5 @@
 import { eventStream, type EventStreamOptions } from './events.js';
-import {
-  AgentEventsDocument,
-  type AgentEventsSubscription,
-  SessionEventsDocument,
-  type SessionEventsSubscription,
-} from './gql/graphql.js';
+import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscription } from './gql/graphql.js';
 import { isReadOnly } from './operation.js';
 import { ArtifactsApi, CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
 import { type CallOptions, Transport, type TransportOptions } from './transport.js';
@@ -76,28 +71,21 @@ export class AgentStorageClient {
    * missed or repeated. Refusals (NOT_FOUND, CURSOR_EXPIRED, a revoked key) are thrown.
    */
   sessionEvents(sessionId: string, options?: EventStreamOptions): AsyncGenerator<StorageEvent, void, undefined> {
-    return eventStream(
-      this.transport,
-      {
-        query: SessionEventsDocument.toString(),
-        variables: (after) => ({ sessionId, after }),
-        event: (data: SessionEventsSubscription) => data.sessionEvents,
-      },
-      options,
-    );
+    return this.follow(SessionEventsDocument, (after) => ({ sessionId, after }), (data) => data.sessionEvents, options);
   }
 
   /** The change feed of every session of an agent (by the agent name of the session when each event was written); as sessionEvents. */
   agentEvents(agentName: string, options?: EventStreamOptions): AsyncGenerator<StorageEvent, void, undefined> {
-    return eventStream(
-      this.transport,
-      {
-        query: AgentEventsDocument.toString(),
-        variables: (after) => ({ agentName, after }),
-        event: (data: AgentEventsSubscription) => data.agentEvents,
-      },
-      options,
-    );
+    return this.follow(AgentEventsDocument, (after) => ({ agentName, after }), (data) => data.agentEvents, options);
+  }
+
+  private follow<D extends AnyDocument>(
+    document: D,
+    variables: (after: string | undefined) => VariablesOf<D>,
+    event: (data: ResultOf<D>) => StorageEvent,
+    options: EventStreamOptions | undefined,
+  ): AsyncGenerator<StorageEvent, void, undefined> {
+    return eventStream(this.transport, { query: String(document), variables, event }, options);
   }
 
   private run<D extends AnyDocument>(document: D, variables: unknown, options: RequestOptions = {}): Promise<ResultOf<D>> {

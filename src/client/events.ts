@@ -1,6 +1,5 @@
 import { AgentStorageError, isTransient } from './errors.js';
-import type { RetryOptions } from './retry.js';
-import { nextDelay, retryPolicy, sleep } from './retry.js';
+import { nextDelay, type RetryOptions, retryPolicy, sleep } from './retry.js';
 import { SseParser, type SseMessage } from './sse.js';
 import { networkError, resultOf, type Transport } from './transport.js';
 

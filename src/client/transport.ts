@@ -83,7 +83,7 @@ export function graphqlError(errors: GraphQLErrorBody[], answer: Answer): AgentS
  * else as BAD_RESPONSE (or by its status, for a proxy's error page).
  */
 export function resultOf<R>(body: unknown, answer: Answer): R {
-  const result: GraphQLResponseBody = isObject(body) ? body : {};
+  const result = (isObject(body) ? body : {}) as GraphQLResponseBody;
   if (Array.isArray(result.errors) && result.errors.length > 0) throw graphqlError(result.errors, answer);
   if (answer.status >= 200 && answer.status < 300 && isObject(result.data)) return result.data as R;
   const facts = answerFacts(answer);
@@ -130,11 +130,14 @@ export class Transport {
   private readonly headers: Record<string, string>;
 
   constructor(options: TransportOptions) {
-    let base: URL;
+    let base: URL | undefined;
     try {
       base = new URL(options.url);
     } catch {
-      throw new TypeError(`url must be an absolute URL, e.g. http://127.0.0.1:8084 (got ${JSON.stringify(options.url)})`);
+      base = undefined;
+    }
+    if (base?.protocol !== 'http:' && base?.protocol !== 'https:') {
+      throw new TypeError(`url must be an http(s) URL, e.g. http://127.0.0.1:8084 (got ${JSON.stringify(options.url)})`);
     }
     this.endpoint = `${base.href.replace(/\/+$/, '')}/graphql`;
     this.retry = retryPolicy(options.retry);

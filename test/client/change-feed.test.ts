@@ -17,7 +17,7 @@ interface Proxy {
   url: string;
   /** Connections accepted so far. */
   connections(): number;
-  /** Connections open now. */
+  /** Connections open now that carried a request (the HTTP client may open a spare one and leave it idle). */
   open(): number;
   /** The next chunk the server sends is cut in half: its first half is delivered, then the connection closes. */
   cutNextChunk(): void;
@@ -28,14 +28,15 @@ interface Proxy {
 
 async function tcpProxy(target: string): Promise<Proxy> {
   const { hostname, port } = new URL(target);
-  const pairs = new Set<{ client: Socket; upstream: Socket }>();
+  const pairs = new Set<{ client: Socket; upstream: Socket; used: boolean }>();
   let connections = 0;
   let cut = false;
   const server: Server = createServer((client) => {
     connections++;
     const upstream = connect(Number(port), hostname);
-    const pair = { client, upstream };
+    const pair = { client, upstream, used: false };
     pairs.add(pair);
+    client.once('data', () => void (pair.used = true));
     const close = () => {
       client.destroy();
       upstream.destroy();
@@ -55,7 +56,7 @@ async function tcpProxy(target: string): Promise<Proxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     connections: () => connections,
-    open: () => pairs.size,
+    open: () => [...pairs].filter((pair) => pair.used).length,
     cutNextChunk: () => void (cut = true),
     resetAll: () => {
       for (const { client, upstream } of pairs) {
@@ -63,7 +64,14 @@ async function tcpProxy(target: string): Promise<Proxy> {
         upstream.destroy();
       }
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const { client, upstream } of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      return closed;
+    },
   };
 }
 
@@ -82,7 +90,7 @@ describe('the change feed through the client', () => {
     try {
       const writer = new AgentStorageClient({ url: server.url });
       const { id } = await writer.sessions.create({ agentName: 'feed-resume' });
-      let live = signal();
+      const live = signal();
       const reader = new AgentStorageClient({ url: proxy.url, retry: quick });
       const feed = reader.sessionEvents(id, { onConnect: () => live.resolve() });
       const received: StorageEvent[] = [];
@@ -106,7 +114,6 @@ describe('the change feed through the client', () => {
       await write(6, 10);
       await take(7);
       // Every connection reset, while more is written.
-      live = signal();
       proxy.resetAll();
       await write(11, 15);
       await take(5);
@@ -162,7 +169,11 @@ describe('the change feed through the client', () => {
     await expect(first('session_missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const { id } = await client.sessions.create({ agentName: 'feed-refusals' });
     await expect(first(id, 'garbage')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    const { cursor } = await nextEvent(client, id, () => client.history.append(id, { role: 'USER', content: 'x' }));
+    // Pruned: the event after this cursor (an expired cursor is one with events after it gone).
+    const { cursor } = await nextEvent(client, id, async () => {
+      await client.history.append(id, { role: 'USER', content: 'x' });
+      await client.history.append(id, { role: 'USER', content: 'y' });
+    });
     await server.storage.events.prune(FAR_FUTURE);
     await expect(first(id, cursor)).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
   });

@@ -112,7 +112,7 @@ describe('retries', () => {
     );
 
     // appendMany only when every message has one.
-    const batch = await scripted(unavailable('0'), json(200, { data: { addMessages: [MESSAGE] } }));
+    const batch = await scripted(unavailable('0'), unavailable('0'), json(200, { data: { addMessages: [MESSAGE] } }));
     const batchClient = new AgentStorageClient({ url: batch.url, retry: fast });
     await failure(batchClient.history.appendMany('session_1', [{ role: 'USER', content: 'a', idempotencyKey: 'k-a' }, { role: 'USER', content: 'b' }]));
     expect(batch.requests).toHaveLength(1);
@@ -121,7 +121,7 @@ describe('retries', () => {
   });
 
   it('request retries a mutation only when the caller says it is idempotent', async () => {
-    const server = await scripted(unavailable('0'), json(200, { data: { createSession: SESSION } }));
+    const server = await scripted(unavailable('0'), unavailable('0'), json(200, { data: { createSession: SESSION } }));
     const client = new AgentStorageClient({ url: server.url, retry: fast });
     await failure(client.request(CreateSessionDocument, { input: { agentName: 'a' } }));
     expect(server.requests).toHaveLength(1);
@@ -213,7 +213,8 @@ describe('retry rules', () => {
     expect(() => retryPolicy({ maxAttempts: 0 })).toThrow(RangeError);
     expect(() => retryPolicy({ deadlineMs: -1 })).toThrow(RangeError);
     expect(() => new AgentStorageClient({ url: 'http://localhost', retry: { baseDelayMs: Number.NaN } })).toThrow(RangeError);
-    expect(() => new AgentStorageClient({ url: 'localhost:8084' })).toThrow(TypeError);
+    expect(() => new AgentStorageClient({ url: 'localhost:8084' })).toThrow(TypeError); // a URL, of scheme "localhost:"
+    expect(() => new AgentStorageClient({ url: '/relative' })).toThrow(TypeError);
     expect(retryPolicy(false).maxAttempts).toBe(1);
   });
 });
