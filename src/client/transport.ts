@@ -159,8 +159,9 @@ export class Transport {
   }
 
   /**
-   * Opens a subscription over SSE. Resolves with the response once the server has accepted it
-   * (from then on, the stream is live); a refusal is thrown as the error it is.
+   * Opens a subscription over SSE: the response, once the server answered with a stream. A refusal
+   * before streaming (a status: 401, 429 …) is thrown as the error it is; one the stream carries as
+   * its first message (NOT_FOUND, CURSOR_EXPIRED …) is for the reader of the stream.
    */
   async subscribe(query: string, variables: unknown, options: CallOptions): Promise<Response> {
     const response = await this.post(query, variables, 'text/event-stream', options);
