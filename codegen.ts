@@ -1,32 +1,49 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for the test suite's GraphQL operations (and later a client SDK), generated from
- * the printed schema: `npm run codegen` after `npm run schema:print`.
+ * Typed documents generated from the printed schema (`npm run codegen` after `npm run schema:print`):
+ * the test suite's operations, and the typed client's (agent-storage/client).
  */
+
+// NodeNext resolves only explicit extensions; `import type` keeps verbatimModuleSyntax happy.
+const shared = {
+  importExtension: '.js',
+  useTypeImports: true,
+  enumsAsTypes: true,
+  strictScalars: true,
+  scalars: {
+    DateTime: 'string',
+    JSON: 'unknown',
+    JSONObject: 'Record<string, unknown>',
+    NonNegativeInt: 'number',
+    PositiveInt: 'number',
+    SafeInt: 'number',
+  },
+} as const;
+
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  // Only the files that hold operations: anything else that looks like GraphQL stays out.
-  documents: ['test/graphql/operations.graphql'],
   ignoreNoDocuments: false,
   generates: {
+    // Only the files that hold operations: anything else that looks like GraphQL stays out.
     'test/graphql/gql/': {
+      documents: ['test/graphql/operations.graphql'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: {
-        // NodeNext resolves only explicit extensions; `import type` keeps verbatimModuleSyntax happy.
-        importExtension: '.js',
-        useTypeImports: true,
-        enumsAsTypes: true,
-        strictScalars: true,
-        scalars: {
-          DateTime: 'string',
-          JSON: 'unknown',
-          JSONObject: 'Record<string, unknown>',
-          NonNegativeInt: 'number',
-          PositiveInt: 'number',
-          SafeInt: 'number',
-        },
+      config: shared,
+    },
+    // The client ships without a GraphQL runtime: its documents are typed strings (no parser, no
+    // AST), sent as they are. Their one type import is pointed at the client's own copy of that
+    // interface: the package it comes from declares it beside types that need `graphql`, which a
+    // user of the client's declarations would then have to install.
+    'src/client/gql/': {
+      documents: ['src/client/operations.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { ...shared, documentMode: 'string' },
+      hooks: {
+        beforeOneFileWrite: (_path: string, content: string) =>
+          content.replaceAll("from '@graphql-typed-document-node/core'", "from '../typed-document.js'"),
       },
     },
   },

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Black-box suites that run once per backend: through the same HTTP API, on SQLite and on PostgreSQL.
-const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts'];
+// (Of the client's tests, those against the real server; its parsers and retry rules run once.)
+const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed}.test.ts'];
 
 export default defineConfig({
   resolve: {

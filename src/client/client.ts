@@ -1,0 +1,109 @@
+import { eventStream, type EventStreamOptions } from './events.js';
+import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscription } from './gql/graphql.js';
+import { isReadOnly } from './operation.js';
+import { ArtifactsApi, CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
+import { type CallOptions, Transport, type TransportOptions } from './transport.js';
+import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
+
+export type AgentStorageClientOptions = TransportOptions;
+
+/** One change-feed event: `__typename` tells which, `cursor` resumes after it. */
+export type StorageEvent = SessionEventsSubscription['sessionEvents'];
+
+export interface RequestOptions extends CallOptions {
+  /**
+   * The operation may be repeated without effect (e.g. a mutation that carries an idempotency key):
+   * retry it on transient failures as a query is. Default: only documents of queries are retried.
+   */
+  idempotent?: boolean;
+}
+
+/** Variables may be left out exactly when the operation has no required ones. */
+export type RequestArgs<V> = {} extends V ? [variables?: V, options?: RequestOptions] : [variables: V, options?: RequestOptions];
+
+/**
+ * A typed client for the agent-storage service, over its GraphQL API:
+ *
+ *   const client = new AgentStorageClient({ url: 'http://127.0.0.1:8084', apiKey });
+ *   const session = await client.sessions.create({ agentName: 'researcher' });
+ *   await client.history.append(session.id, { role: 'USER', content: 'Hello', idempotencyKey: 'turn-1' });
+ *   for await (const event of client.sessionEvents(session.id)) { … }
+ *
+ * Every failure is an `AgentStorageError` with a stable `code`; see docs/client.md.
+ */
+export class AgentStorageClient {
+  readonly sessions: SessionsApi;
+  readonly history: HistoryApi;
+  readonly state: StateApi;
+  readonly artifacts: ArtifactsApi;
+  readonly metrics: MetricsApi;
+  readonly cache: CacheApi;
+  private readonly transport: Transport;
+  /** Documents already scanned for their operation kinds (they are module constants, sent again and again). */
+  private readonly readOnly = new WeakMap<object, boolean>();
+
+  constructor(options: AgentStorageClientOptions) {
+    this.transport = new Transport(options);
+    const caller: Caller = {
+      call: (document, variables, options, repeatable) => this.run(document, variables, { ...options, idempotent: repeatable }),
+    };
+    this.sessions = new SessionsApi(caller);
+    this.history = new HistoryApi(caller);
+    this.state = new StateApi(caller);
+    this.artifacts = new ArtifactsApi(caller);
+    this.metrics = new MetricsApi(caller);
+    this.cache = new CacheApi(caller);
+  }
+
+  /**
+   * Runs any operation of the schema, typed by its document (GraphQL Code Generator's client preset
+   * with `documentMode: 'string'`): its variables are checked, its result typed. Queries are retried
+   * on transient failures; mutations only with `{ idempotent: true }`.
+   */
+  request<D extends AnyDocument>(document: D, ...args: RequestArgs<VariablesOf<D>>): Promise<ResultOf<D>> {
+    const [variables, options] = args as [unknown, RequestOptions | undefined];
+    return this.run(document, variables, options);
+  }
+
+  /**
+   * A session's change feed: the events after `options.after` (replayed), then live, for as long as
+   * the loop runs. A dropped connection is reopened after the last event delivered: no event is
+   * missed or repeated. Refusals (NOT_FOUND, CURSOR_EXPIRED, a revoked key) are thrown.
+   */
+  sessionEvents(sessionId: string, options?: EventStreamOptions): AsyncGenerator<StorageEvent, void, undefined> {
+    return this.follow(SessionEventsDocument, (after) => ({ sessionId, after }), (data) => data.sessionEvents, options);
+  }
+
+  /** The change feed of every session of an agent (by the agent name of the session when each event was written); as sessionEvents. */
+  agentEvents(agentName: string, options?: EventStreamOptions): AsyncGenerator<StorageEvent, void, undefined> {
+    return this.follow(AgentEventsDocument, (after) => ({ agentName, after }), (data) => data.agentEvents, options);
+  }
+
+  private follow<D extends AnyDocument>(
+    document: D,
+    variables: (after: string | undefined) => VariablesOf<D>,
+    event: (data: ResultOf<D>) => StorageEvent,
+    options: EventStreamOptions | undefined,
+  ): AsyncGenerator<StorageEvent, void, undefined> {
+    return eventStream(this.transport, { query: String(document), variables, event }, options);
+  }
+
+  private run<D extends AnyDocument>(document: D, variables: unknown, options: RequestOptions = {}): Promise<ResultOf<D>> {
+    // Typed document strings (a String object, or a plain string): a document AST would need a
+    // GraphQL printer, which the client does not ship.
+    const text: unknown = document;
+    if (typeof text !== 'string' && !(text instanceof String)) {
+      throw new TypeError('request() takes GraphQL documents as strings: generate them with documentMode "string" (GraphQL Code Generator)');
+    }
+    const { idempotent, ...call } = options;
+    const query = String(text);
+    return this.transport.execute(query, variables, idempotent === true || this.isReadOnly(text, query), call);
+  }
+
+  private isReadOnly(document: string | String, query: string): boolean {
+    if (typeof document === 'string') return isReadOnly(query);
+    let known = this.readOnly.get(document);
+    if (known === undefined) this.readOnly.set(document, (known = isReadOnly(query)));
+    return known;
+  }
+}

@@ -1,0 +1,1941 @@
+/* eslint-disable */
+import type { DocumentTypeDecoration } from '../typed-document.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO 8601 date-time. Output is always UTC with milliseconds (2026-01-31T12:00:00.000Z); input may carry an offset (converted to UTC) or none (taken as UTC). */
+  DateTime: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
+  /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  /** Integers that will have a value of 0 or more. */
+  NonNegativeInt: { input: number; output: number; }
+  /** Integers that will have a value greater than 0. */
+  PositiveInt: { input: number; output: number; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
+};
+
+export type AddMessageInput = {
+  content: Scalars['String']['input'];
+  /** Optional: the message's id, chosen by the client ("msg_" then letters, digits, "_" or "-"). Sending the same message again with it stores nothing new and answers the message stored the first time; another message with this id is a CONFLICT. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Optional: a key for this append, unique within the session. Repeating the append with it stores nothing new and answers the message stored the first time; another message with this key is a CONFLICT. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  role: MessageRole;
+  sessionId: Scalars['ID']['input'];
+};
+
+/** An API key as stored: never its secret, which is shown once, by createApiKey. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  /** Null while the key works. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<ApiKeyScope>;
+  /** The tenant whose data the key reads and writes. */
+  tenant: Scalars['String']['output'];
+};
+
+/** What a key may do: READ every read, WRITE every write, ADMIN manage the API keys of its tenant. */
+export type ApiKeyScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'WRITE';
+
+/** A file an agent produced in a session, by reference: the service keeps its path, not its bytes. */
+export type Artifact = {
+  __typename?: 'Artifact';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  name: Scalars['String']['output'];
+  path: Scalars['String']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** In bytes. */
+  size: Scalars['NonNegativeInt']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type ArtifactConnection = {
+  __typename?: 'ArtifactConnection';
+  edges: Array<ArtifactEdge>;
+  nodes: Array<Artifact>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+/** An artifact record was created. */
+export type ArtifactCreated = StorageEvent & {
+  __typename?: 'ArtifactCreated';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  artifact: Artifact;
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** An artifact record was deleted. */
+export type ArtifactDeleted = StorageEvent & {
+  __typename?: 'ArtifactDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** As it was. */
+  artifact: Artifact;
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type ArtifactEdge = {
+  __typename?: 'ArtifactEdge';
+  cursor: Scalars['String']['output'];
+  node: Artifact;
+};
+
+/** A JSON value under a key, optionally expiring. */
+export type CacheEntry = {
+  __typename?: 'CacheEntry';
+  accessedAt: Scalars['DateTime']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  key: Scalars['String']['output'];
+  /** Seconds from createdAt to expiry; null: never expires. */
+  ttl?: Maybe<Scalars['PositiveInt']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+export type CreateArtifactInput = {
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  name: Scalars['String']['input'];
+  path: Scalars['String']['input'];
+  sessionId: Scalars['ID']['input'];
+  /** In bytes. */
+  size: Scalars['NonNegativeInt']['input'];
+  type: Scalars['String']['input'];
+};
+
+export type CreateSessionInput = {
+  agentName: Scalars['String']['input'];
+  /** When the session expires (in the future). Not with ttlSeconds. Default: never. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Defaults to ACTIVE. */
+  status?: InputMaybe<SessionStatus>;
+  /** Expire the session this many seconds from now (1 to ten years). Not with expiresAt. */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new key with its secret. The secret is not stored and cannot be shown again. */
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  apiKey: ApiKey;
+  /** The secret, for `Authorization: Bearer <key>`. Shown only here, once. */
+  key: Scalars['String']['output'];
+};
+
+/** What a fork changes from its parent: a field left out (or null) is copied from the parent. */
+export type ForkSessionInput = {
+  agentName?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the parent's metadata as a whole. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The session's history was cleared. */
+export type HistoryCleared = StorageEvent & {
+  __typename?: 'HistoryCleared';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** How many messages were deleted. */
+  deleted: Scalars['NonNegativeInt']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** One message of a session's history. */
+export type Message = {
+  __typename?: 'Message';
+  content: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The key the client appended this message with, unique within the session; null when none was given. */
+  idempotencyKey?: Maybe<Scalars['String']['output']>;
+  metadata: Scalars['JSONObject']['output'];
+  role: MessageRole;
+  /** Position in the conversation, from 1: the order of record. */
+  seq: Scalars['Int']['output'];
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  timestamp: Scalars['DateTime']['output'];
+};
+
+/** A message was appended (a repeated idempotent append adds none). */
+export type MessageAdded = StorageEvent & {
+  __typename?: 'MessageAdded';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** As appended, even if the history was cleared since. */
+  message: Message;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
+  nodes: Array<Message>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+export type MessageRole =
+  | 'ASSISTANT'
+  | 'SYSTEM'
+  | 'TOOL'
+  | 'USER';
+
+/** One measurement about an entity (an agent, a tool, a model...), optionally tied to a session. */
+export type Metric = {
+  __typename?: 'Metric';
+  entityName: Scalars['String']['output'];
+  entityType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  labels: Scalars['JSONObject']['output'];
+  metricName: Scalars['String']['output'];
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  timestamp: Scalars['DateTime']['output'];
+  value: Scalars['Float']['output'];
+};
+
+export type MetricConnection = {
+  __typename?: 'MetricConnection';
+  edges: Array<MetricEdge>;
+  nodes: Array<Metric>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type MetricEdge = {
+  __typename?: 'MetricEdge';
+  cursor: Scalars['String']['output'];
+  node: Metric;
+};
+
+/** A metric of the session was recorded. */
+export type MetricRecorded = StorageEvent & {
+  __typename?: 'MetricRecorded';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  metric: Metric;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Appends one message to a session's history (idempotent with `input.id` or `input.idempotencyKey`). */
+  addMessage: Message;
+  /** Appends messages in order, all or nothing: if one is invalid or conflicts, or the session does not exist, none is stored. A message that repeats one stored before (same id or idempotency key, same role, content and metadata) is answered with it instead. */
+  addMessages: Array<Message>;
+  /** Deletes every expired entry; returns how many. */
+  cleanupCache: Scalars['NonNegativeInt']['output'];
+  /** Deletes all messages of a session; returns how many were deleted (0 for an unknown session). */
+  clearHistory: Scalars['NonNegativeInt']['output'];
+  /** Creates an API key for a tenant; the answer is the only time its secret is shown. */
+  createApiKey: CreatedApiKey;
+  createArtifact: Artifact;
+  createSession: Session;
+  /** Deletes an artifact; returns its id. */
+  deleteArtifact: Scalars['ID']['output'];
+  /** Deletes an entry; returns its key. */
+  deleteCacheEntry: Scalars['String']['output'];
+  /** Deletes the session with its history, state and artifacts (its metrics stay). Its forks stay too, without a parent. Returns the deleted id. */
+  deleteSession: Scalars['ID']['output'];
+  /** Deletes the state of a session; returns the session id. A state set again afterwards starts at version 1. */
+  deleteState: Scalars['ID']['output'];
+  /** A new session (active, new id) that continues this one from `upToMessageId`, made in one transaction: copies of the history up to and including that message (new ids; the same seq, roles, contents, metadata and timestamps), of the state (version 1 again) and of the artifact records (new ids), with `parentId` and `forkedFromMessageId` set. NOT_FOUND for an unknown session; BAD_USER_INPUT when the message is not one of its messages. */
+  forkSession: Session;
+  /** Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state). */
+  patchState: State;
+  recordMetric: Metric;
+  /** Records metrics in one transaction: all or nothing. */
+  recordMetrics: Array<Metric>;
+  /** Revokes a key at once (on other replicas within 5 seconds); revoking twice is harmless. */
+  revokeApiKey: ApiKey;
+  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. With dryRun: true, writes nothing and reports what it would do. */
+  runRetention: RetentionReport;
+  /** Sets (or replaces) an entry. Without ttl it never expires. */
+  setCacheEntry: CacheEntry;
+  /** Sets (or replaces) the state of a session. */
+  setState: State;
+  updateSession: Session;
+};
+
+
+export type MutationAddMessageArgs = {
+  input: AddMessageInput;
+};
+
+
+export type MutationAddMessagesArgs = {
+  messages: Array<NewMessageInput>;
+  sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationClearHistoryArgs = {
+  sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  scopes: Array<ApiKeyScope>;
+  tenant: Scalars['String']['input'];
+};
+
+
+export type MutationCreateArtifactArgs = {
+  input: CreateArtifactInput;
+};
+
+
+export type MutationCreateSessionArgs = {
+  input: CreateSessionInput;
+};
+
+
+export type MutationDeleteArtifactArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteCacheEntryArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteSessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteStateArgs = {
+  sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationForkSessionArgs = {
+  id: Scalars['ID']['input'];
+  input?: InputMaybe<ForkSessionInput>;
+  upToMessageId: Scalars['ID']['input'];
+};
+
+
+export type MutationPatchStateArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  patch: Scalars['JSON']['input'];
+  sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordMetricArgs = {
+  input: RecordMetricInput;
+};
+
+
+export type MutationRecordMetricsArgs = {
+  inputs: Array<RecordMetricInput>;
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRunRetentionArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationSetCacheEntryArgs = {
+  key: Scalars['String']['input'];
+  ttl?: InputMaybe<Scalars['Int']['input']>;
+  value: Scalars['JSON']['input'];
+};
+
+
+export type MutationSetStateArgs = {
+  data: Scalars['JSON']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateSessionArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateSessionInput;
+};
+
+export type NewMessageInput = {
+  content: Scalars['String']['input'];
+  /** Optional: the message's id, chosen by the client ("msg_" then letters, digits, "_" or "-"). Sending the same message again with it stores nothing new and answers the message stored the first time; another message with this id is a CONFLICT. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Optional: a key for this append, unique within the session. Repeating the append with it stores nothing new and answers the message stored the first time; another message with this key is a CONFLICT. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  role: MessageRole;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The API keys of a tenant (default: the caller’s own), revoked ones included. Only the bootstrap key (STORAGE_ADMIN_KEY) may name another tenant. */
+  apiKeys: Array<ApiKey>;
+  artifact?: Maybe<Artifact>;
+  /** Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted). */
+  cacheEntry?: Maybe<CacheEntry>;
+  message?: Maybe<Message>;
+  /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
+  metrics: MetricConnection;
+  session?: Maybe<Session>;
+  /** Sessions, newest first; 100 per page unless asked otherwise. */
+  sessions: SessionConnection;
+};
+
+
+export type QueryApiKeysArgs = {
+  tenant?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryArtifactArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCacheEntryArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+export type QueryMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMetricsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  entityName?: InputMaybe<Scalars['String']['input']>;
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  metricName?: InputMaybe<Scalars['String']['input']>;
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QuerySessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySessionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  agentName?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<SessionStatus>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RecordMetricInput = {
+  entityName: Scalars['String']['input'];
+  entityType: Scalars['String']['input'];
+  /** Defaults to {}. */
+  labels?: InputMaybe<Scalars['JSONObject']['input']>;
+  metricName: Scalars['String']['input'];
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Defaults to the time of recording. */
+  timestamp?: InputMaybe<Scalars['DateTime']['input']>;
+  value: Scalars['Float']['input'];
+};
+
+/** What one retention rule did (or, in a dry run, would do). */
+export type RetentionOutcome = {
+  __typename?: 'RetentionOutcome';
+  /** How many sessions. */
+  count: Scalars['NonNegativeInt']['output'];
+  /** Their ids, the first RETENTION_REPORT_IDS of them. */
+  ids: Array<Scalars['ID']['output']>;
+};
+
+/** One run of the retention rules (see docs/operations.md, Retention). */
+export type RetentionReport = {
+  __typename?: 'RetentionReport';
+  /** Nothing was written: the report says what a run would do. */
+  dryRun: Scalars['Boolean']['output'];
+  /** Long-ended sessions deleted (RETENTION_DELETE_ENDED_DAYS). */
+  endedDeleted: RetentionOutcome;
+  /** Expired sessions deleted. */
+  expiredDeleted: RetentionOutcome;
+  /** Idle sessions ended (RETENTION_IDLE_HOURS). */
+  idleEnded: RetentionOutcome;
+  /** The moment the rules were applied at. */
+  ranAt: Scalars['DateTime']['output'];
+};
+
+/** An agent's conversation with a user, with its history, state, artifacts and metrics. */
+export type Session = {
+  __typename?: 'Session';
+  agentName: Scalars['String']['output'];
+  /** Artifacts in creation order; without paging arguments all of them, up to the page ceiling. */
+  artifacts: ArtifactConnection;
+  createdAt: Scalars['DateTime']['output'];
+  /** When the session expires: from then on it reads as if it did not exist, until retention deletes it. Null: never. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The parent's message this fork was cut at (its history was copied up to and including it); kept when the parent is deleted. */
+  forkedFromMessageId?: Maybe<Scalars['ID']['output']>;
+  /** Sessions forked from this one, in creation order; without paging arguments all of them, up to the page ceiling. */
+  forks: SessionConnection;
+  /** The messages in conversation order. Without paging arguments: the whole history, up to the server's page ceiling (MAX_PAGE_SIZE); pageInfo.hasNextPage says whether more follow. */
+  history: MessageConnection;
+  id: Scalars['ID']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  /** Metrics recorded for this session, oldest first; 100 per page unless asked otherwise. */
+  metrics: MetricConnection;
+  /** The session this one was forked from; null when it is not a fork, or its parent was deleted. */
+  parent?: Maybe<Session>;
+  /** The session this one was forked from; null for a session that is not a fork, or whose parent was deleted. */
+  parentId?: Maybe<Scalars['ID']['output']>;
+  /** The state the agent saved for this session; null when none is set. */
+  state?: Maybe<State>;
+  status: SessionStatus;
+  updatedAt: Scalars['DateTime']['output'];
+  userId?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** An agent's conversation with a user, with its history, state, artifacts and metrics. */
+export type SessionArtifactsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An agent's conversation with a user, with its history, state, artifacts and metrics. */
+export type SessionForksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An agent's conversation with a user, with its history, state, artifacts and metrics. */
+export type SessionHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An agent's conversation with a user, with its history, state, artifacts and metrics. */
+export type SessionMetricsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  metricName?: InputMaybe<Scalars['String']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type SessionConnection = {
+  __typename?: 'SessionConnection';
+  edges: Array<SessionEdge>;
+  nodes: Array<Session>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+/** A session was created (or forked: its copied history, state and artifacts come with it). */
+export type SessionCreated = StorageEvent & {
+  __typename?: 'SessionCreated';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  /** As created. */
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** A session was deleted, with its history, state and artifacts (they yield no events of their own). */
+export type SessionDeleted = StorageEvent & {
+  __typename?: 'SessionDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  /** As it was. */
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type SessionEdge = {
+  __typename?: 'SessionEdge';
+  cursor: Scalars['String']['output'];
+  node: Session;
+};
+
+export type SessionStatus =
+  | 'ACTIVE'
+  | 'ENDED'
+  | 'PAUSED';
+
+/** A session was updated. */
+export type SessionUpdated = StorageEvent & {
+  __typename?: 'SessionUpdated';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  /** As updated. */
+  session: Session;
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** Whatever an agent keeps between turns of a session: one JSON value per session. */
+export type State = {
+  __typename?: 'State';
+  data?: Maybe<Scalars['JSON']['output']>;
+  sessionId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** 1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since. */
+  version: Scalars['Int']['output'];
+};
+
+/** The state was set, replaced or patched. */
+export type StateChanged = StorageEvent & {
+  __typename?: 'StateChanged';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** As stored. */
+  state: State;
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** The state was deleted. */
+export type StateDeleted = StorageEvent & {
+  __typename?: 'StateDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** Something a write did, in the order of record. Pass `cursor` as `after` to resume right after it. */
+export type StorageEvent = {
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The events of every session of an agent (by the session's agent name when the event was written): replay after `after`, then live. */
+  agentEvents: StorageEvent;
+  /** A session's events: replay after `after`, then live. NOT_FOUND for an unknown session; CURSOR_EXPIRED for a cursor older than the retention window. */
+  sessionEvents: StorageEvent;
+};
+
+
+export type SubscriptionAgentEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  agentName: Scalars['String']['input'];
+};
+
+
+export type SubscriptionSessionEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  sessionId: Scalars['ID']['input'];
+};
+
+/** A partial update: a field left out (or null) keeps its value. */
+export type UpdateSessionInput = {
+  agentName?: InputMaybe<Scalars['String']['input']>;
+  /** A new expiry (in the future). Only one of expiresAt, ttlSeconds, neverExpires. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Replaces the whole metadata object. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** true removes the expiry (null, like every field here, keeps it). */
+  neverExpires?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<SessionStatus>;
+  /** Expire the session this many seconds from now (1 to ten years). */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PageInfoRecordFragment = { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null };
+
+export type SessionRecordFragment = { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null };
+
+export type MessageRecordFragment = { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null };
+
+export type StateRecordFragment = { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string };
+
+export type ArtifactRecordFragment = { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string };
+
+export type MetricRecordFragment = { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string };
+
+export type CacheEntryRecordFragment = { __typename?: 'CacheEntry', key: string, value?: unknown | null, ttl?: number | null, createdAt: string, accessedAt: string, expiresAt?: string | null };
+
+export type CreateSessionMutationVariables = Exact<{
+  input: CreateSessionInput;
+}>;
+
+
+export type CreateSessionMutation = { __typename?: 'Mutation', createSession: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } };
+
+export type GetSessionQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type GetSessionQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } | null };
+
+export type ListSessionsQueryVariables = Exact<{
+  agentName?: InputMaybe<Scalars['String']['input']>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<SessionStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListSessionsQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null }> } };
+
+export type UpdateSessionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: UpdateSessionInput;
+}>;
+
+
+export type UpdateSessionMutation = { __typename?: 'Mutation', updateSession: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } };
+
+export type DeleteSessionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteSessionMutation = { __typename?: 'Mutation', deleteSession: string };
+
+export type ForkSessionMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  upToMessageId: Scalars['ID']['input'];
+  input?: InputMaybe<ForkSessionInput>;
+}>;
+
+
+export type ForkSessionMutation = { __typename?: 'Mutation', forkSession: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } };
+
+export type SessionForksQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SessionForksQuery = { __typename?: 'Query', session?: { __typename?: 'Session', forks: { __typename?: 'SessionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null }> } } | null };
+
+export type AddMessageMutationVariables = Exact<{
+  input: AddMessageInput;
+}>;
+
+
+export type AddMessageMutation = { __typename?: 'Mutation', addMessage: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+
+export type AddMessagesMutationVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  messages: Array<NewMessageInput> | NewMessageInput;
+}>;
+
+
+export type AddMessagesMutation = { __typename?: 'Mutation', addMessages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> };
+
+export type HistoryQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type HistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } } | null };
+
+export type GetMessageQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type GetMessageQuery = { __typename?: 'Query', message?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } | null };
+
+export type ClearHistoryMutationVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+}>;
+
+
+export type ClearHistoryMutation = { __typename?: 'Mutation', clearHistory: number };
+
+export type GetStateQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+}>;
+
+
+export type GetStateQuery = { __typename?: 'Query', session?: { __typename?: 'Session', state?: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } | null } | null };
+
+export type SetStateMutationVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  data: Scalars['JSON']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SetStateMutation = { __typename?: 'Mutation', setState: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } };
+
+export type PatchStateMutationVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  patch: Scalars['JSON']['input'];
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type PatchStateMutation = { __typename?: 'Mutation', patchState: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } };
+
+export type DeleteStateMutationVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteStateMutation = { __typename?: 'Mutation', deleteState: string };
+
+export type CreateArtifactMutationVariables = Exact<{
+  input: CreateArtifactInput;
+}>;
+
+
+export type CreateArtifactMutation = { __typename?: 'Mutation', createArtifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
+
+export type GetArtifactQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type GetArtifactQuery = { __typename?: 'Query', artifact?: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } | null };
+
+export type SessionArtifactsQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SessionArtifactsQuery = { __typename?: 'Query', session?: { __typename?: 'Session', artifacts: { __typename?: 'ArtifactConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string }> } } | null };
+
+export type DeleteArtifactMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteArtifactMutation = { __typename?: 'Mutation', deleteArtifact: string };
+
+export type RecordMetricMutationVariables = Exact<{
+  input: RecordMetricInput;
+}>;
+
+
+export type RecordMetricMutation = { __typename?: 'Mutation', recordMetric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } };
+
+export type RecordMetricsMutationVariables = Exact<{
+  inputs: Array<RecordMetricInput> | RecordMetricInput;
+}>;
+
+
+export type RecordMetricsMutation = { __typename?: 'Mutation', recordMetrics: Array<{ __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string }> };
+
+export type ListMetricsQueryVariables = Exact<{
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityName?: InputMaybe<Scalars['String']['input']>;
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  metricName?: InputMaybe<Scalars['String']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListMetricsQuery = { __typename?: 'Query', metrics: { __typename?: 'MetricConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string }> } };
+
+export type GetCacheEntryQueryVariables = Exact<{
+  key: Scalars['String']['input'];
+}>;
+
+
+export type GetCacheEntryQuery = { __typename?: 'Query', cacheEntry?: { __typename?: 'CacheEntry', key: string, value?: unknown | null, ttl?: number | null, createdAt: string, accessedAt: string, expiresAt?: string | null } | null };
+
+export type SetCacheEntryMutationVariables = Exact<{
+  key: Scalars['String']['input'];
+  value: Scalars['JSON']['input'];
+  ttl?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SetCacheEntryMutation = { __typename?: 'Mutation', setCacheEntry: { __typename?: 'CacheEntry', key: string, value?: unknown | null, ttl?: number | null, createdAt: string, accessedAt: string, expiresAt?: string | null } };
+
+export type DeleteCacheEntryMutationVariables = Exact<{
+  key: Scalars['String']['input'];
+}>;
+
+
+export type DeleteCacheEntryMutation = { __typename?: 'Mutation', deleteCacheEntry: string };
+
+type StorageEventRecord_ArtifactCreated_Fragment = { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
+
+type StorageEventRecord_ArtifactDeleted_Fragment = { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
+
+type StorageEventRecord_HistoryCleared_Fragment = { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+
+type StorageEventRecord_MetricRecorded_Fragment = { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } };
+
+type StorageEventRecord_SessionCreated_Fragment = { __typename: 'SessionCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } };
+
+type StorageEventRecord_SessionDeleted_Fragment = { __typename: 'SessionDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } };
+
+type StorageEventRecord_SessionUpdated_Fragment = { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } };
+
+type StorageEventRecord_StateChanged_Fragment = { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } };
+
+type StorageEventRecord_StateDeleted_Fragment = { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+export type StorageEventRecordFragment =
+  | StorageEventRecord_ArtifactCreated_Fragment
+  | StorageEventRecord_ArtifactDeleted_Fragment
+  | StorageEventRecord_HistoryCleared_Fragment
+  | StorageEventRecord_MessageAdded_Fragment
+  | StorageEventRecord_MetricRecorded_Fragment
+  | StorageEventRecord_SessionCreated_Fragment
+  | StorageEventRecord_SessionDeleted_Fragment
+  | StorageEventRecord_SessionUpdated_Fragment
+  | StorageEventRecord_StateChanged_Fragment
+  | StorageEventRecord_StateDeleted_Fragment
+;
+
+export type SessionEventsSubscriptionVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEvents:
+    | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
+    | { __typename: 'SessionCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
+    | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
+    | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
+    | { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } }
+    | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+   };
+
+export type AgentEventsSubscriptionVariables = Exact<{
+  agentName: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents:
+    | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
+    | { __typename: 'SessionCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
+    | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
+    | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
+    | { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } }
+    | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+   };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const PageInfoRecordFragmentDoc = new TypedDocumentString(`
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+    `, {"fragmentName":"PageInfoRecord"}) as unknown as TypedDocumentString<PageInfoRecordFragment, unknown>;
+export const CacheEntryRecordFragmentDoc = new TypedDocumentString(`
+    fragment CacheEntryRecord on CacheEntry {
+  key
+  value
+  ttl
+  createdAt
+  accessedAt
+  expiresAt
+}
+    `, {"fragmentName":"CacheEntryRecord"}) as unknown as TypedDocumentString<CacheEntryRecordFragment, unknown>;
+export const SessionRecordFragmentDoc = new TypedDocumentString(`
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}
+    `, {"fragmentName":"SessionRecord"}) as unknown as TypedDocumentString<SessionRecordFragment, unknown>;
+export const MessageRecordFragmentDoc = new TypedDocumentString(`
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}
+    `, {"fragmentName":"MessageRecord"}) as unknown as TypedDocumentString<MessageRecordFragment, unknown>;
+export const StateRecordFragmentDoc = new TypedDocumentString(`
+    fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}
+    `, {"fragmentName":"StateRecord"}) as unknown as TypedDocumentString<StateRecordFragment, unknown>;
+export const ArtifactRecordFragmentDoc = new TypedDocumentString(`
+    fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}
+    `, {"fragmentName":"ArtifactRecord"}) as unknown as TypedDocumentString<ArtifactRecordFragment, unknown>;
+export const MetricRecordFragmentDoc = new TypedDocumentString(`
+    fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}
+    `, {"fragmentName":"MetricRecord"}) as unknown as TypedDocumentString<MetricRecordFragment, unknown>;
+export const StorageEventRecordFragmentDoc = new TypedDocumentString(`
+    fragment StorageEventRecord on StorageEvent {
+  __typename
+  cursor
+  seq
+  time
+  sessionId
+  agentName
+  ... on SessionCreated {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on SessionUpdated {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on SessionDeleted {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on MessageAdded {
+    message {
+      ...MessageRecord
+    }
+  }
+  ... on HistoryCleared {
+    deleted
+  }
+  ... on StateChanged {
+    state {
+      ...StateRecord
+    }
+  }
+  ... on ArtifactCreated {
+    artifact {
+      ...ArtifactRecord
+    }
+  }
+  ... on ArtifactDeleted {
+    artifact {
+      ...ArtifactRecord
+    }
+  }
+  ... on MetricRecorded {
+    metric {
+      ...MetricRecord
+    }
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}
+fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}
+fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}
+fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}
+fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}`, {"fragmentName":"StorageEventRecord"}) as unknown as TypedDocumentString<StorageEventRecordFragment, unknown>;
+export const CreateSessionDocument = new TypedDocumentString(`
+    mutation CreateSession($input: CreateSessionInput!) {
+  createSession(input: $input) {
+    ...SessionRecord
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}`) as unknown as TypedDocumentString<CreateSessionMutation, CreateSessionMutationVariables>;
+export const GetSessionDocument = new TypedDocumentString(`
+    query GetSession($id: ID!) {
+  session(id: $id) {
+    ...SessionRecord
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}`) as unknown as TypedDocumentString<GetSessionQuery, GetSessionQueryVariables>;
+export const ListSessionsDocument = new TypedDocumentString(`
+    query ListSessions($agentName: String, $userId: String, $status: SessionStatus, $first: Int, $after: String, $last: Int, $before: String) {
+  sessions(
+    agentName: $agentName
+    userId: $userId
+    status: $status
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    totalCount
+    pageInfo {
+      ...PageInfoRecord
+    }
+    nodes {
+      ...SessionRecord
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
+export const UpdateSessionDocument = new TypedDocumentString(`
+    mutation UpdateSession($id: ID!, $input: UpdateSessionInput!) {
+  updateSession(id: $id, input: $input) {
+    ...SessionRecord
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}`) as unknown as TypedDocumentString<UpdateSessionMutation, UpdateSessionMutationVariables>;
+export const DeleteSessionDocument = new TypedDocumentString(`
+    mutation DeleteSession($id: ID!) {
+  deleteSession(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteSessionMutation, DeleteSessionMutationVariables>;
+export const ForkSessionDocument = new TypedDocumentString(`
+    mutation ForkSession($id: ID!, $upToMessageId: ID!, $input: ForkSessionInput) {
+  forkSession(id: $id, upToMessageId: $upToMessageId, input: $input) {
+    ...SessionRecord
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}`) as unknown as TypedDocumentString<ForkSessionMutation, ForkSessionMutationVariables>;
+export const SessionForksDocument = new TypedDocumentString(`
+    query SessionForks($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  session(id: $id) {
+    forks(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        ...PageInfoRecord
+      }
+      nodes {
+        ...SessionRecord
+      }
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}`) as unknown as TypedDocumentString<SessionForksQuery, SessionForksQueryVariables>;
+export const AddMessageDocument = new TypedDocumentString(`
+    mutation AddMessage($input: AddMessageInput!) {
+  addMessage(input: $input) {
+    ...MessageRecord
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<AddMessageMutation, AddMessageMutationVariables>;
+export const AddMessagesDocument = new TypedDocumentString(`
+    mutation AddMessages($sessionId: ID!, $messages: [NewMessageInput!]!) {
+  addMessages(sessionId: $sessionId, messages: $messages) {
+    ...MessageRecord
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<AddMessagesMutation, AddMessagesMutationVariables>;
+export const HistoryDocument = new TypedDocumentString(`
+    query History($sessionId: ID!, $afterSeq: Int, $first: Int, $after: String, $last: Int, $before: String) {
+  session(id: $sessionId) {
+    history(
+      afterSeq: $afterSeq
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
+      totalCount
+      pageInfo {
+        ...PageInfoRecord
+      }
+      nodes {
+        ...MessageRecord
+      }
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<HistoryQuery, HistoryQueryVariables>;
+export const GetMessageDocument = new TypedDocumentString(`
+    query GetMessage($id: ID!) {
+  message(id: $id) {
+    ...MessageRecord
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<GetMessageQuery, GetMessageQueryVariables>;
+export const ClearHistoryDocument = new TypedDocumentString(`
+    mutation ClearHistory($sessionId: ID!) {
+  clearHistory(sessionId: $sessionId)
+}
+    `) as unknown as TypedDocumentString<ClearHistoryMutation, ClearHistoryMutationVariables>;
+export const GetStateDocument = new TypedDocumentString(`
+    query GetState($sessionId: ID!) {
+  session(id: $sessionId) {
+    state {
+      ...StateRecord
+    }
+  }
+}
+    fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}`) as unknown as TypedDocumentString<GetStateQuery, GetStateQueryVariables>;
+export const SetStateDocument = new TypedDocumentString(`
+    mutation SetState($sessionId: ID!, $data: JSON!, $expectedVersion: Int) {
+  setState(sessionId: $sessionId, data: $data, expectedVersion: $expectedVersion) {
+    ...StateRecord
+  }
+}
+    fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}`) as unknown as TypedDocumentString<SetStateMutation, SetStateMutationVariables>;
+export const PatchStateDocument = new TypedDocumentString(`
+    mutation PatchState($sessionId: ID!, $patch: JSON!, $expectedVersion: Int) {
+  patchState(
+    sessionId: $sessionId
+    patch: $patch
+    expectedVersion: $expectedVersion
+  ) {
+    ...StateRecord
+  }
+}
+    fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}`) as unknown as TypedDocumentString<PatchStateMutation, PatchStateMutationVariables>;
+export const DeleteStateDocument = new TypedDocumentString(`
+    mutation DeleteState($sessionId: ID!) {
+  deleteState(sessionId: $sessionId)
+}
+    `) as unknown as TypedDocumentString<DeleteStateMutation, DeleteStateMutationVariables>;
+export const CreateArtifactDocument = new TypedDocumentString(`
+    mutation CreateArtifact($input: CreateArtifactInput!) {
+  createArtifact(input: $input) {
+    ...ArtifactRecord
+  }
+}
+    fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}`) as unknown as TypedDocumentString<CreateArtifactMutation, CreateArtifactMutationVariables>;
+export const GetArtifactDocument = new TypedDocumentString(`
+    query GetArtifact($id: ID!) {
+  artifact(id: $id) {
+    ...ArtifactRecord
+  }
+}
+    fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}`) as unknown as TypedDocumentString<GetArtifactQuery, GetArtifactQueryVariables>;
+export const SessionArtifactsDocument = new TypedDocumentString(`
+    query SessionArtifacts($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  session(id: $sessionId) {
+    artifacts(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        ...PageInfoRecord
+      }
+      nodes {
+        ...ArtifactRecord
+      }
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}`) as unknown as TypedDocumentString<SessionArtifactsQuery, SessionArtifactsQueryVariables>;
+export const DeleteArtifactDocument = new TypedDocumentString(`
+    mutation DeleteArtifact($id: ID!) {
+  deleteArtifact(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteArtifactMutation, DeleteArtifactMutationVariables>;
+export const RecordMetricDocument = new TypedDocumentString(`
+    mutation RecordMetric($input: RecordMetricInput!) {
+  recordMetric(input: $input) {
+    ...MetricRecord
+  }
+}
+    fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}`) as unknown as TypedDocumentString<RecordMetricMutation, RecordMetricMutationVariables>;
+export const RecordMetricsDocument = new TypedDocumentString(`
+    mutation RecordMetrics($inputs: [RecordMetricInput!]!) {
+  recordMetrics(inputs: $inputs) {
+    ...MetricRecord
+  }
+}
+    fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}`) as unknown as TypedDocumentString<RecordMetricsMutation, RecordMetricsMutationVariables>;
+export const ListMetricsDocument = new TypedDocumentString(`
+    query ListMetrics($entityType: String, $entityName: String, $sessionId: ID, $metricName: String, $since: DateTime, $until: DateTime, $first: Int, $after: String, $last: Int, $before: String) {
+  metrics(
+    entityType: $entityType
+    entityName: $entityName
+    sessionId: $sessionId
+    metricName: $metricName
+    since: $since
+    until: $until
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    totalCount
+    pageInfo {
+      ...PageInfoRecord
+    }
+    nodes {
+      ...MetricRecord
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}`) as unknown as TypedDocumentString<ListMetricsQuery, ListMetricsQueryVariables>;
+export const GetCacheEntryDocument = new TypedDocumentString(`
+    query GetCacheEntry($key: String!) {
+  cacheEntry(key: $key) {
+    ...CacheEntryRecord
+  }
+}
+    fragment CacheEntryRecord on CacheEntry {
+  key
+  value
+  ttl
+  createdAt
+  accessedAt
+  expiresAt
+}`) as unknown as TypedDocumentString<GetCacheEntryQuery, GetCacheEntryQueryVariables>;
+export const SetCacheEntryDocument = new TypedDocumentString(`
+    mutation SetCacheEntry($key: String!, $value: JSON!, $ttl: Int) {
+  setCacheEntry(key: $key, value: $value, ttl: $ttl) {
+    ...CacheEntryRecord
+  }
+}
+    fragment CacheEntryRecord on CacheEntry {
+  key
+  value
+  ttl
+  createdAt
+  accessedAt
+  expiresAt
+}`) as unknown as TypedDocumentString<SetCacheEntryMutation, SetCacheEntryMutationVariables>;
+export const DeleteCacheEntryDocument = new TypedDocumentString(`
+    mutation DeleteCacheEntry($key: String!) {
+  deleteCacheEntry(key: $key)
+}
+    `) as unknown as TypedDocumentString<DeleteCacheEntryMutation, DeleteCacheEntryMutationVariables>;
+export const SessionEventsDocument = new TypedDocumentString(`
+    subscription SessionEvents($sessionId: ID!, $after: String) {
+  sessionEvents(sessionId: $sessionId, after: $after) {
+    ...StorageEventRecord
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}
+fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}
+fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}
+fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}
+fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}
+fragment StorageEventRecord on StorageEvent {
+  __typename
+  cursor
+  seq
+  time
+  sessionId
+  agentName
+  ... on SessionCreated {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on SessionUpdated {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on SessionDeleted {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on MessageAdded {
+    message {
+      ...MessageRecord
+    }
+  }
+  ... on HistoryCleared {
+    deleted
+  }
+  ... on StateChanged {
+    state {
+      ...StateRecord
+    }
+  }
+  ... on ArtifactCreated {
+    artifact {
+      ...ArtifactRecord
+    }
+  }
+  ... on ArtifactDeleted {
+    artifact {
+      ...ArtifactRecord
+    }
+  }
+  ... on MetricRecorded {
+    metric {
+      ...MetricRecord
+    }
+  }
+}`) as unknown as TypedDocumentString<SessionEventsSubscription, SessionEventsSubscriptionVariables>;
+export const AgentEventsDocument = new TypedDocumentString(`
+    subscription AgentEvents($agentName: String!, $after: String) {
+  agentEvents(agentName: $agentName, after: $after) {
+    ...StorageEventRecord
+  }
+}
+    fragment SessionRecord on Session {
+  id
+  agentName
+  userId
+  status
+  metadata
+  createdAt
+  updatedAt
+  expiresAt
+  parentId
+  forkedFromMessageId
+}
+fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  metadata
+  timestamp
+  idempotencyKey
+}
+fragment StateRecord on State {
+  sessionId
+  data
+  version
+  updatedAt
+}
+fragment ArtifactRecord on Artifact {
+  id
+  sessionId
+  name
+  type
+  path
+  size
+  metadata
+  createdAt
+}
+fragment MetricRecord on Metric {
+  id
+  entityType
+  entityName
+  metricName
+  value
+  sessionId
+  labels
+  timestamp
+}
+fragment StorageEventRecord on StorageEvent {
+  __typename
+  cursor
+  seq
+  time
+  sessionId
+  agentName
+  ... on SessionCreated {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on SessionUpdated {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on SessionDeleted {
+    session {
+      ...SessionRecord
+    }
+  }
+  ... on MessageAdded {
+    message {
+      ...MessageRecord
+    }
+  }
+  ... on HistoryCleared {
+    deleted
+  }
+  ... on StateChanged {
+    state {
+      ...StateRecord
+    }
+  }
+  ... on ArtifactCreated {
+    artifact {
+      ...ArtifactRecord
+    }
+  }
+  ... on ArtifactDeleted {
+    artifact {
+      ...ArtifactRecord
+    }
+  }
+  ... on MetricRecorded {
+    metric {
+      ...MetricRecord
+    }
+  }
+}`) as unknown as TypedDocumentString<AgentEventsSubscription, AgentEventsSubscriptionVariables>;

@@ -1,0 +1,32 @@
+/**
+ * agent-storage/client: the typed client of the agent-storage service (docs/client.md). No runtime
+ * dependencies; runs wherever `fetch` does (Node 20+, browsers, workers).
+ */
+export { AgentStorageClient, type AgentStorageClientOptions, type RequestArgs, type RequestOptions, type StorageEvent } from './client.js';
+export { AgentStorageError, type AgentStorageErrorCode, type GraphQLErrorBody } from './errors.js';
+export type { EventStreamOptions } from './events.js';
+export type { DocumentTypeDecoration, ResultOf, VariablesOf } from './typed-document.js';
+export type { RetryOptions } from './retry.js';
+export type { CallOptions, FetchLike } from './transport.js';
+export {
+  ArtifactsApi,
+  CacheApi,
+  HistoryApi,
+  MetricsApi,
+  SessionsApi,
+  StateApi,
+  type Artifact,
+  type CacheEntry,
+  type Message,
+  type Metric,
+  type NewMessage,
+  type Page,
+  type PageArgs,
+  type PageInfo,
+  type Session,
+  type State,
+  type StateWriteOptions,
+} from './resources.js';
+// The schema's types (inputs, enums, results of every operation above) and the documents, for
+// `request` and for code that names them.
+export * from './gql/graphql.js';

@@ -1,0 +1,249 @@
+import { AgentStorageError } from './errors.js';
+import {
+  AddMessageDocument,
+  AddMessagesDocument,
+  ClearHistoryDocument,
+  CreateArtifactDocument,
+  CreateSessionDocument,
+  DeleteArtifactDocument,
+  DeleteCacheEntryDocument,
+  DeleteSessionDocument,
+  DeleteStateDocument,
+  ForkSessionDocument,
+  GetArtifactDocument,
+  GetCacheEntryDocument,
+  GetMessageDocument,
+  GetSessionDocument,
+  GetStateDocument,
+  HistoryDocument,
+  ListMetricsDocument,
+  ListSessionsDocument,
+  PatchStateDocument,
+  RecordMetricDocument,
+  RecordMetricsDocument,
+  SessionArtifactsDocument,
+  SessionForksDocument,
+  SetCacheEntryDocument,
+  SetStateDocument,
+  UpdateSessionDocument,
+  type ArtifactRecordFragment,
+  type CacheEntryRecordFragment,
+  type CreateArtifactInput,
+  type CreateSessionInput,
+  type ForkSessionInput,
+  type ListMetricsQueryVariables,
+  type ListSessionsQueryVariables,
+  type MessageRecordFragment,
+  type MetricRecordFragment,
+  type NewMessageInput,
+  type PageInfoRecordFragment,
+  type RecordMetricInput,
+  type SessionRecordFragment,
+  type StateRecordFragment,
+  type UpdateSessionInput,
+} from './gql/graphql.js';
+import type { CallOptions } from './transport.js';
+import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
+
+/**
+ * The typed methods over the API, grouped as the service's modules are. Each is one operation of
+ * operations.graphql and a line of shaping; whether it may be retried is decided by the client
+ * (queries: yes; writes: only when `repeatable` says the server would answer a repeat with what it
+ * stored the first time).
+ */
+
+export type Session = SessionRecordFragment;
+export type Message = MessageRecordFragment;
+export type State = StateRecordFragment;
+export type Artifact = ArtifactRecordFragment;
+export type Metric = MetricRecordFragment;
+export type CacheEntry = CacheEntryRecordFragment;
+export type PageInfo = PageInfoRecordFragment;
+/** A message to append: `role`, `content`, optional `metadata`, and `id` or `idempotencyKey` to make the append safe to repeat. */
+export type NewMessage = NewMessageInput;
+
+/** One page of a connection: Relay paging with `first`/`after` (or `last`/`before`). */
+export interface Page<T> {
+  totalCount: number;
+  pageInfo: PageInfo;
+  nodes: T[];
+}
+
+/** Paging arguments of a connection. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** What a group of methods needs of the client: one typed GraphQL call. */
+export interface Caller {
+  call<D extends AnyDocument>(document: D, variables: VariablesOf<D>, options: CallOptions | undefined, repeatable?: boolean): Promise<ResultOf<D>>;
+}
+
+/** A read under a session found no session: the same NOT_FOUND the service gives a write to it. */
+function sessionOf<S>(session: S | null | undefined): S {
+  if (session == null) throw new AgentStorageError({ code: 'NOT_FOUND', message: 'Session not found' });
+  return session;
+}
+
+/** Whether the server answers a repeat of this append with the message it stored the first time. */
+const idempotent = (message: NewMessage) => message.id != null || message.idempotencyKey != null;
+
+export class SessionsApi {
+  constructor(private readonly client: Caller) {}
+
+  async create(input: CreateSessionInput, options?: CallOptions): Promise<Session> {
+    return (await this.client.call(CreateSessionDocument, { input }, options)).createSession;
+  }
+
+  /** The session, or null when there is none with this id (or it expired). */
+  async get(id: string, options?: CallOptions): Promise<Session | null> {
+    return (await this.client.call(GetSessionDocument, { id }, options)).session ?? null;
+  }
+
+  /** Sessions, newest first, filtered by what is given; 100 per page unless `first` says otherwise. */
+  async list(filter: ListSessionsQueryVariables = {}, options?: CallOptions): Promise<Page<Session>> {
+    return (await this.client.call(ListSessionsDocument, filter, options)).sessions;
+  }
+
+  /** A partial update: what is left out keeps its value. */
+  async update(id: string, input: UpdateSessionInput, options?: CallOptions): Promise<Session> {
+    return (await this.client.call(UpdateSessionDocument, { id, input }, options)).updateSession;
+  }
+
+  /** Deletes the session with its history, state and artifacts; its id. */
+  async delete(id: string, options?: CallOptions): Promise<string> {
+    return (await this.client.call(DeleteSessionDocument, { id }, options)).deleteSession;
+  }
+
+  /** A new session continuing this one: its history up to and including `upToMessageId`, its state and artifacts. */
+  async fork(id: string, upToMessageId: string, input?: ForkSessionInput, options?: CallOptions): Promise<Session> {
+    return (await this.client.call(ForkSessionDocument, { id, upToMessageId, input }, options)).forkSession;
+  }
+
+  /** The sessions forked from this one, in creation order. */
+  async forks(id: string, page: PageArgs = {}, options?: CallOptions): Promise<Page<Session>> {
+    return sessionOf((await this.client.call(SessionForksDocument, { id, ...page }, options)).session).forks;
+  }
+}
+
+export class HistoryApi {
+  constructor(private readonly client: Caller) {}
+
+  /** Appends a message; with an `id` or `idempotencyKey` it is retried on transient failures, never stored twice. */
+  async append(sessionId: string, message: NewMessage, options?: CallOptions): Promise<Message> {
+    return (await this.client.call(AddMessageDocument, { input: { ...message, sessionId } }, options, idempotent(message))).addMessage;
+  }
+
+  /** Appends messages in order, all or nothing; retried only when every one has an `id` or `idempotencyKey`. */
+  async appendMany(sessionId: string, messages: NewMessage[], options?: CallOptions): Promise<Message[]> {
+    const repeatable = messages.length > 0 && messages.every(idempotent);
+    return (await this.client.call(AddMessagesDocument, { sessionId, messages }, options, repeatable)).addMessages;
+  }
+
+  /**
+   * The conversation in order: without paging, all of it (up to the server's page ceiling; then
+   * `pageInfo.hasNextPage`); `afterSeq` starts after a position. NOT_FOUND for an unknown session.
+   */
+  async list(sessionId: string, page: PageArgs & { afterSeq?: number | null } = {}, options?: CallOptions): Promise<Page<Message>> {
+    return sessionOf((await this.client.call(HistoryDocument, { sessionId, ...page }, options)).session).history;
+  }
+
+  async get(id: string, options?: CallOptions): Promise<Message | null> {
+    return (await this.client.call(GetMessageDocument, { id }, options)).message ?? null;
+  }
+
+  /** Deletes every message of the session; how many. */
+  async clear(sessionId: string, options?: CallOptions): Promise<number> {
+    return (await this.client.call(ClearHistoryDocument, { sessionId }, options)).clearHistory;
+  }
+}
+
+/** A compare-and-set: write only if the state is at this version (0: only if there is none yet), else CONFLICT with `extensions.currentVersion`. */
+export interface StateWriteOptions extends CallOptions {
+  expectedVersion?: number;
+}
+
+export class StateApi {
+  constructor(private readonly client: Caller) {}
+
+  /** The session's state, or null when it has none. NOT_FOUND for an unknown session. */
+  async get(sessionId: string, options?: CallOptions): Promise<State | null> {
+    return sessionOf((await this.client.call(GetStateDocument, { sessionId }, options)).session).state ?? null;
+  }
+
+  async set(sessionId: string, data: unknown, options: StateWriteOptions = {}): Promise<State> {
+    const { expectedVersion, ...call } = options;
+    return (await this.client.call(SetStateDocument, { sessionId, data, expectedVersion }, call)).setState;
+  }
+
+  /** A JSON Merge Patch (RFC 7396) applied atomically: null removes a member, objects merge. */
+  async patch(sessionId: string, patch: unknown, options: StateWriteOptions = {}): Promise<State> {
+    const { expectedVersion, ...call } = options;
+    return (await this.client.call(PatchStateDocument, { sessionId, patch, expectedVersion }, call)).patchState;
+  }
+
+  async delete(sessionId: string, options?: CallOptions): Promise<string> {
+    return (await this.client.call(DeleteStateDocument, { sessionId }, options)).deleteState;
+  }
+}
+
+export class ArtifactsApi {
+  constructor(private readonly client: Caller) {}
+
+  async create(input: CreateArtifactInput, options?: CallOptions): Promise<Artifact> {
+    return (await this.client.call(CreateArtifactDocument, { input }, options)).createArtifact;
+  }
+
+  async get(id: string, options?: CallOptions): Promise<Artifact | null> {
+    return (await this.client.call(GetArtifactDocument, { id }, options)).artifact ?? null;
+  }
+
+  /** A session's artifacts in creation order. NOT_FOUND for an unknown session. */
+  async list(sessionId: string, page: PageArgs = {}, options?: CallOptions): Promise<Page<Artifact>> {
+    return sessionOf((await this.client.call(SessionArtifactsDocument, { sessionId, ...page }, options)).session).artifacts;
+  }
+
+  async delete(id: string, options?: CallOptions): Promise<string> {
+    return (await this.client.call(DeleteArtifactDocument, { id }, options)).deleteArtifact;
+  }
+}
+
+export class MetricsApi {
+  constructor(private readonly client: Caller) {}
+
+  async record(input: RecordMetricInput, options?: CallOptions): Promise<Metric> {
+    return (await this.client.call(RecordMetricDocument, { input }, options)).recordMetric;
+  }
+
+  /** Records metrics in one transaction: all or nothing. */
+  async recordMany(inputs: RecordMetricInput[], options?: CallOptions): Promise<Metric[]> {
+    return (await this.client.call(RecordMetricsDocument, { inputs }, options)).recordMetrics;
+  }
+
+  /** Metrics, oldest first, filtered by what is given (`since`/`until` inclusive); 100 per page unless `first` says otherwise. */
+  async list(filter: ListMetricsQueryVariables = {}, options?: CallOptions): Promise<Page<Metric>> {
+    return (await this.client.call(ListMetricsDocument, filter, options)).metrics;
+  }
+}
+
+export class CacheApi {
+  constructor(private readonly client: Caller) {}
+
+  /** The entry (and its `accessedAt` moves), or null when there is none or it expired. */
+  async get(key: string, options?: CallOptions): Promise<CacheEntry | null> {
+    return (await this.client.call(GetCacheEntryDocument, { key }, options)).cacheEntry ?? null;
+  }
+
+  /** Sets (or replaces) an entry; `ttl` in seconds, none: it never expires. */
+  async set(key: string, value: unknown, options: CallOptions & { ttl?: number } = {}): Promise<CacheEntry> {
+    const { ttl, ...call } = options;
+    return (await this.client.call(SetCacheEntryDocument, { key, value, ttl }, call)).setCacheEntry;
+  }
+
+  async delete(key: string, options?: CallOptions): Promise<string> {
+    return (await this.client.call(DeleteCacheEntryDocument, { key }, options)).deleteCacheEntry;
+  }
+}

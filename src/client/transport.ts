@@ -1,0 +1,186 @@
+import { AgentStorageError, codeOfStatus, type GraphQLErrorBody } from './errors.js';
+import { parseRetryAfter, type RetryOptions, retryPolicy, type RetryPolicy, withRetries } from './retry.js';
+
+/**
+ * The only code of the package that talks HTTP: a GraphQL request as a JSON POST to `/graphql`,
+ * the answer decoded into data or an `AgentStorageError`, retried when the caller says that is
+ * safe; and the opening of an SSE subscription. Only `fetch`, `Headers` and `AbortSignal`: it runs
+ * in Node 20+ and in browsers alike.
+ */
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  /** The service's base URL, e.g. `http://127.0.0.1:8084` (GraphQL is at `/graphql` below it). */
+  url: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Another `fetch` (a proxy agent, a test double, an instrumented one). Default: the global one. */
+  fetch?: FetchLike;
+  /** Sent with every request. */
+  headers?: Record<string, string>;
+  /** The client's retry policy (see RetryOptions); `false` never retries. */
+  retry?: RetryOptions | false;
+}
+
+/** What each call may add. */
+export interface CallOptions {
+  /** Aborts the call (and any wait before a retry); the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** This call's retry policy, over the client's; `false`: this call is not retried. */
+  retry?: RetryOptions | false;
+  /** Sent with this call only. */
+  headers?: Record<string, string>;
+}
+
+/** A GraphQL response body, as far as the client relies on it. */
+interface GraphQLResponseBody {
+  data?: unknown;
+  errors?: GraphQLErrorBody[];
+  detail?: unknown;
+  code?: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A REST `detail`: a sentence, or FastAPI's list of `{loc, msg}`; as one message. */
+function detailMessage(detail: unknown): string {
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((issue) => (isObject(issue) ? `${Array.isArray(issue.loc) ? `${issue.loc.join('.')}: ` : ''}${String(issue.msg)}` : String(issue)))
+      .join('; ');
+  }
+  return JSON.stringify(detail);
+}
+
+/** The response facts every error carries. */
+interface Answer {
+  status: number;
+  headers: Headers;
+}
+
+function answerFacts({ status, headers }: Answer) {
+  const requestId = headers.get('x-request-id') ?? undefined;
+  return { status, requestId, retryAfterMs: parseRetryAfter(headers.get('retry-after')) };
+}
+
+/** The error of a GraphQL result that has errors: the first one's code and message, all of them kept. */
+export function graphqlError(errors: GraphQLErrorBody[], answer: Answer): AgentStorageError {
+  const facts = answerFacts(answer);
+  const first = errors[0]!;
+  const extensions = isObject(first.extensions) ? first.extensions : {};
+  const code = typeof extensions.code === 'string' ? extensions.code : answer.status >= 400 ? codeOfStatus(answer.status) : 'GRAPHQL_ERROR';
+  const retryAfter = typeof extensions.retryAfter === 'number' ? extensions.retryAfter * 1000 : facts.retryAfterMs;
+  return new AgentStorageError({ ...facts, code, message: String(first.message), extensions, errors, retryAfterMs: retryAfter });
+}
+
+/**
+ * A parsed answer into its data, or the error it is: GraphQL errors by their code, a REST-shaped
+ * `{"detail"}` refusal (the edge answers so before GraphQL runs, e.g. 431) by its status, anything
+ * else as BAD_RESPONSE (or by its status, for a proxy's error page).
+ */
+export function resultOf<R>(body: unknown, answer: Answer): R {
+  const result = (isObject(body) ? body : {}) as GraphQLResponseBody;
+  if (Array.isArray(result.errors) && result.errors.length > 0) throw graphqlError(result.errors, answer);
+  if (answer.status >= 200 && answer.status < 300 && isObject(result.data)) return result.data as R;
+  const facts = answerFacts(answer);
+  if ('detail' in result) {
+    const code = typeof result.code === 'string' ? result.code : codeOfStatus(answer.status);
+    return throwError({ ...facts, code, message: detailMessage(result.detail), extensions: { detail: result.detail } });
+  }
+  const code = answer.status >= 200 && answer.status < 300 ? 'BAD_RESPONSE' : codeOfStatus(answer.status);
+  return throwError({ ...facts, code, message: `Unexpected answer from the service (HTTP ${answer.status})` });
+}
+
+function throwError(init: ConstructorParameters<typeof AgentStorageError>[0]): never {
+  throw new AgentStorageError(init);
+}
+
+/** A failure without an answer (or with half of one): NETWORK_ERROR, unless the caller aborted. */
+export function networkError(error: unknown, signal: AbortSignal | undefined, what: string, answer?: Answer): unknown {
+  if (signal?.aborted) return signal.reason;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AgentStorageError({ ...(answer ? answerFacts(answer) : {}), code: 'NETWORK_ERROR', message: `${what}: ${reason}`, cause: error });
+}
+
+/** Reads a whole answer and decodes it (see resultOf). */
+async function decode<R>(response: Response, signal: AbortSignal | undefined): Promise<R> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw networkError(error, signal, 'The answer was cut off', response);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined; // not JSON: judged by its status
+  }
+  return resultOf<R>(body, response);
+}
+
+export class Transport {
+  readonly endpoint: string;
+  readonly retry: RetryPolicy;
+  private readonly fetchFn: FetchLike;
+  private readonly headers: Record<string, string>;
+
+  constructor(options: TransportOptions) {
+    let base: URL | undefined;
+    try {
+      base = new URL(options.url);
+    } catch {
+      base = undefined;
+    }
+    if (base?.protocol !== 'http:' && base?.protocol !== 'https:') {
+      throw new TypeError(`url must be an http(s) URL, e.g. http://127.0.0.1:8084 (got ${JSON.stringify(options.url)})`);
+    }
+    this.endpoint = `${base.href.replace(/\/+$/, '')}/graphql`;
+    this.retry = retryPolicy(options.retry);
+    // Called as a plain function: a browser's fetch refuses to run with another object as `this`.
+    const custom = options.fetch;
+    this.fetchFn = custom ? (input, init) => custom(input, init) : (input, init) => globalThis.fetch(input, init);
+    this.headers = { ...options.headers, ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }) };
+  }
+
+  /** Runs one GraphQL operation; a `repeatable` one is retried on transient failures. */
+  execute<R>(query: string, variables: unknown, repeatable: boolean, options: CallOptions = {}): Promise<R> {
+    const policy = repeatable ? retryPolicy(options.retry, this.retry) : retryPolicy(false);
+    return withRetries(policy, options.signal, () => this.once<R>(query, variables, options));
+  }
+
+  private async once<R>(query: string, variables: unknown, options: CallOptions): Promise<R> {
+    const response = await this.post(query, variables, 'application/graphql-response+json, application/json;q=0.9', options);
+    return decode<R>(response, options.signal);
+  }
+
+  /**
+   * Opens a subscription over SSE: the response, once the server answered with a stream. A refusal
+   * before streaming (a status: 401, 429 …) is thrown as the error it is; one the stream carries as
+   * its first message (NOT_FOUND, CURSOR_EXPIRED …) is for the reader of the stream.
+   */
+  async subscribe(query: string, variables: unknown, options: CallOptions): Promise<Response> {
+    const response = await this.post(query, variables, 'text/event-stream', options);
+    if (response.ok && response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+    await decode(response, options.signal);
+    throw new AgentStorageError({ ...answerFacts(response), code: 'BAD_RESPONSE', message: 'The service answered a subscription without an event stream' });
+  }
+
+  private async post(query: string, variables: unknown, accept: string, options: CallOptions): Promise<Response> {
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept, ...this.headers, ...options.headers },
+      body: JSON.stringify({ query, variables }),
+    };
+    if (options.signal) init.signal = options.signal;
+    try {
+      return await this.fetchFn(this.endpoint, init);
+    } catch (error) {
+      throw networkError(error, options.signal, `Could not reach ${this.endpoint}`);
+    }
+  }
+}

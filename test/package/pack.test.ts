@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/*
+ * The package as users get it: the build (scripts/build.mjs, what `npm run build` and `prepack`
+ * run) and `npm pack` into a temporary folder, then a scratch project outside the repository
+ * installs the tarball, type-checks a file that imports `agent-storage/client` (strict, NodeNext,
+ * with the declarations checked too), and runs a script against a real server. The same script
+ * runs once more with nothing but the package installed: the client needs none of the server's
+ * dependencies (nor any framework's).
+ *
+ * Built in a staging folder, not in the repository's dist/, which `npm start` may be running.
+ */
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const run = promisify(execFile);
+
+let work: string;
+let server: TestServer;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'agent-storage-pack-'));
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function node(args: string[], cwd: string): Promise<string> {
+  return (await run(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 })).stdout;
+}
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  return (await run('npm', args, { cwd, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } })).stdout;
+}
+
+/** The package's folder as `npm pack` sees it: package.json, what `files` names, and dist/ freshly built. */
+async function stage(): Promise<string> {
+  const staging = join(work, 'package');
+  mkdirSync(staging);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  for (const path of ['package.json', 'README.md', ...pkg.files.filter((f) => f !== 'dist')]) {
+    cpSync(join(ROOT, path), join(staging, path), { recursive: true });
+  }
+  await node([join(ROOT, 'scripts', 'build.mjs'), `--outdir=${join(staging, 'dist')}`], ROOT);
+  return staging;
+}
+
+/** The import specifiers of an ES module's text (static, dynamic, re-exports). */
+function importsOf(code: string): string[] {
+  return [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g)].map((m) => m[1]!);
+}
+
+const CHECK_TS = `
+import { AgentStorageClient, AgentStorageError, GetSessionDocument, type Session, type StorageEvent } from 'agent-storage/client';
+
+const client = new AgentStorageClient({ url: 'http://127.0.0.1:8084', apiKey: 'key', retry: { maxAttempts: 2 } });
+export const created: Promise<Session> = client.sessions.create({ agentName: 'a', metadata: { any: 'json' } });
+export const agentName: Promise<string | undefined> = client.request(GetSessionDocument, { id: 'x' }).then((r) => r.session?.agentName);
+// @ts-expect-error GetSession takes \`id\`
+void client.request(GetSessionDocument, { sessionId: 'x' });
+// @ts-expect-error roles are the schema's enum
+void client.history.append('s', { role: 'user', content: 'hi' });
+export async function follow(): Promise<string[]> {
+  const seen: string[] = [];
+  for await (const event of client.sessionEvents('s', { after: 'c' })) {
+    const e: StorageEvent = event;
+    if (e.__typename === 'MessageAdded') seen.push(e.message.content);
+  }
+  return seen;
+}
+export function code(error: unknown): string | undefined {
+  return error instanceof AgentStorageError ? error.code : undefined;
+}
+`;
+
+const RUN_MJS = `
+import { AgentStorageClient, AgentStorageError } from 'agent-storage/client';
+
+const client = new AgentStorageClient({ url: process.argv[2] });
+const session = await client.sessions.create({ agentName: 'packed' });
+await client.history.append(session.id, { role: 'USER', content: 'from the tarball', idempotencyKey: 'k1' });
+const history = await client.history.list(session.id);
+let code;
+try {
+  await client.sessions.update('session_missing', { status: 'ENDED' });
+} catch (error) {
+  code = error instanceof AgentStorageError ? error.code : String(error);
+}
+console.log(JSON.stringify({ agentName: session.agentName, contents: history.nodes.map((m) => m.content), code }));
+`;
+
+const tsconfig = (compilerOptions: Record<string, unknown>) =>
+  JSON.stringify({
+    compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, ...compilerOptions },
+    files: ['check.ts'],
+  });
+
+describe('npm pack', () => {
+  it('makes a tarball that a project outside the repository installs, type-checks against and runs', async () => {
+    const started = Date.now();
+    const staging = await stage();
+    const out = join(work, 'out');
+    mkdirSync(out);
+    const [packed] = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', out], staging)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    const files = packed!.files.map((f) => f.path);
+    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'docs/client.md']) {
+      expect(files, expected).toContain(expected);
+    }
+    expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
+
+    // The client's bundle imports nothing but its own chunks: no package, no Node built-in.
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\.?\//);
+        visit(resolve(dirname(file), specifier));
+      }
+    };
+    visit(join(staging, 'dist', 'client', 'index.js'));
+
+    // A project of a user: installs the tarball (with the service's dependencies, as npm does).
+    const project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
+    await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(out, packed!.filename)], project);
+    writeFileSync(join(project, 'check.ts'), CHECK_TS);
+    writeFileSync(join(project, 'run.mjs'), RUN_MJS);
+    // Type-checked as a browser project would be (the DOM's fetch types, nothing of Node) …
+    writeFileSync(join(project, 'tsconfig.json'), tsconfig({ types: [] }));
+    await node([TSC, '-p', 'tsconfig.json'], project);
+    // … and as a Node project without the DOM library.
+    writeFileSync(join(project, 'tsconfig.node.json'), tsconfig({ lib: ['ES2022'], types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] }));
+    await node([TSC, '-p', 'tsconfig.node.json'], project);
+    const expected = { agentName: 'packed', contents: ['from the tarball'], code: 'NOT_FOUND' };
+    expect(JSON.parse(await node(['run.mjs', server.url], project))).toEqual(expected);
+
+    // The same with the package alone: no dependency of it installed.
+    const alone = join(work, 'alone');
+    cpSync(join(project, 'node_modules', 'agent-storage'), join(alone, 'node_modules', 'agent-storage'), { recursive: true });
+    for (const file of ['package.json', 'check.ts', 'run.mjs', 'tsconfig.json']) cpSync(join(project, file), join(alone, file));
+    await node([TSC, '-p', 'tsconfig.json'], alone);
+    expect(JSON.parse(await node(['run.mjs', server.url], alone))).toEqual(expected);
+
+    console.info(`pack test: build, pack, install, type-check and run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }, 300_000);
+});
