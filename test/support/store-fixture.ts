@@ -18,9 +18,10 @@ import { ManualClock } from './fixtures.js';
  *   });
  *
  * A test names what it needs: `backend` (and its `stores`), a `clock` it moves by hand, the `ids`
- * and the domain `storage` over them, an `otherBackend` to move data to, and makers of records (`session`, `message`, `artifact`,
- * `metric`) with the fields a test does not care about filled in. Only what a test names is set up;
- * the database is closed and removed when the test ends, passed or failed.
+ * and the domain `storage` over them, an `otherBackend` to move data to, and makers of records
+ * (`session`, `message`, `artifact`, `metric`) with the fields a test does not care about filled
+ * in. Only what a test names is set up; its databases are closed and removed when it ends, passed
+ * or failed.
  */
 
 /** A clock of its own, for stores that are not a database (the cache on Redis). */
