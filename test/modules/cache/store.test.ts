@@ -19,14 +19,14 @@ import { NASTY_JSON, NASTY_STRINGS, nested, viaJson } from '../../storage/suppor
  */
 const LONG_TTL = 3600;
 
-/** An entry of `key`, made now and never expiring unless `fields` say otherwise. */
-const cacheEntry = ({ clock }: { clock: ManualClock }) => (key: string, fields: Partial<CacheEntry> = {}): CacheEntry => {
+/** The `cacheEntry` fixture: an entry of `key`, made now and never expiring unless `fields` say otherwise. */
+const makeCacheEntry = ({ clock }: { clock: ManualClock }) => (key: string, fields: Partial<CacheEntry> = {}): CacheEntry => {
   const now = clock.iso();
   return { key, value: { hello: 'world' }, ttl: null, createdAt: now, accessedAt: now, expiresAt: null, ...fields };
 };
 
 describeOnDatabases('CacheStore contract', (test) =>
-  cacheStoreCases(test.extend('store', ({ backend }) => new SqlCacheStore(backend.runner)).extend('cacheEntry', cacheEntry)),
+  cacheStoreCases(test.extend('store', ({ backend }) => new SqlCacheStore(backend.runner)).extend('cacheEntry', makeCacheEntry)),
 );
 
 // The real Redis of the machine, one key prefix per test.
@@ -38,11 +38,11 @@ describe('CacheStore contract: redis', () =>
         onCleanup(close);
         return cache;
       })
-      .extend('cacheEntry', cacheEntry),
+      .extend('cacheEntry', makeCacheEntry),
   ));
 
 /** What the cases ask of a test: a fresh, empty store, the clock and `cacheEntry`. */
-type CacheTest = (name: string, fn: (fixtures: { store: CacheStore; clock: ManualClock; cacheEntry: ReturnType<typeof cacheEntry> }) => Promise<void>) => void;
+type CacheTest = (name: string, fn: (fixtures: { store: CacheStore; clock: ManualClock; cacheEntry: ReturnType<typeof makeCacheEntry> }) => Promise<void>) => void;
 
 function cacheStoreCases(it: CacheTest): void {
   it('puts and gets an entry; a missing key reads as null', async ({ store, clock, cacheEntry }) => {
