@@ -16,6 +16,10 @@ import { startTestServer, type TestServer, type TestServerOptions } from './serv
  *
  *   test.override({ env: { MAX_PAGE_SIZE: '5' } });
  *
+ * `replica` is a second server over the file's database (`replicaOptions` configures it). It needs
+ * `server`, and vitest tears fixtures down in the reverse order of their set-up: the replica closes
+ * first, then the server, whose closing removes the database.
+ *
  * (A top-level override changes this module's `test` for the rest of the file; that stays within the
  * file because vitest isolates test files, the default this project keeps. Inside a `describe`,
  * vitest refuses to override file-scoped fixtures: a block that needs a server of its own defines
@@ -33,6 +37,14 @@ export const test = base
     const server = await startTestServer(env, serverOptions);
     onCleanup(() => server.close());
     return server;
+  })
+  /** The options of the file's replica (its environment is the server's). */
+  .extend('replicaOptions', { scope: 'file' }, {} as TestServerOptions)
+  /** Another server over the file's database, as a second replica behind a load balancer; started on first use. */
+  .extend('replica', { scope: 'file' }, async ({ server, env, replicaOptions }, { onCleanup }) => {
+    const replica = await server.replica(env, replicaOptions);
+    onCleanup(() => replica.close());
+    return replica;
   })
   /** The typed GraphQL client (documents from `test/graphql/gql/`) of the file's server. */
   .extend('gql', { scope: 'file' }, ({ server }): GraphQLClient => graphqlClient(server.url))

@@ -1,18 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
-import { RedisCacheStore } from '../../src/modules/cache/redis-store.js';
 import type { TenantCache } from '../../src/modules/cache/store.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { tenantsOver } from '../../src/storage/tenants.js';
 import { ManualClock, tempDatabase } from './fixtures.js';
 import { TEST_PG_URL, testSchema } from './postgres.js';
+import { throwawayRedisCache } from './redis.js';
 
 /**
  * Which backend the black-box suites run on: `TEST_BACKEND=postgres` runs them on the machine's
@@ -20,7 +18,6 @@ import { TEST_PG_URL, testSchema } from './postgres.js';
  */
 const TEST_BACKEND = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 const TEST_CACHE = process.env.TEST_CACHE === 'redis' ? 'redis' : 'database';
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestServer {
   url: string;
@@ -73,22 +70,7 @@ function freshDatabase(): TestDatabase {
 
 async function freshCache(): Promise<{ cache: TenantCache | undefined; close(): Promise<void> }> {
   if (TEST_CACHE !== 'redis') return { cache: undefined, close: async () => {} };
-  // A key prefix of its own: tests never see each other's entries.
-  const prefix = `agent-storage-test:${randomBytes(6).toString('hex')}:`;
-  const cache = await RedisCacheStore.open({ url: TEST_REDIS_URL, keyPrefix: prefix });
-  return {
-    cache,
-    close: async () => {
-      await cache.close();
-      const redis = new Redis(TEST_REDIS_URL);
-      try {
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
-    },
-  };
+  return throwawayRedisCache();
 }
 
 /**
