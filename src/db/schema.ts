@@ -17,6 +17,8 @@ export interface Database {
   event_log: EventLogTable;
   api_keys: ApiKeysTable;
   cache: CacheTable;
+  memory_items: MemoryItemsTable;
+  memory_vectors: MemoryVectorsTable;
 }
 
 export interface SessionsTable {
@@ -118,4 +120,27 @@ export interface CacheTable {
   created_at: string;
   accessed_at: string;
   expires_at: string | null;
+}
+
+export interface MemoryItemsTable {
+  /** The namespace's labels joined by '.' (see modules/memory/namespace.ts). */
+  namespace: string;
+  key: string;
+  /** JSON text (an object). */
+  value: string;
+  /** The words the item is found by (modules/memory/text.ts): FTS5's content on SQLite, the tsvector's source on PostgreSQL. */
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+  ttl_minutes: number | null;
+  expires_at: string | null;
+}
+
+export interface MemoryVectorsTable {
+  namespace: string;
+  key: string;
+  /** The field path the vector embeds. */
+  field: string;
+  /** base64 of the float32 components. */
+  vector: string;
 }

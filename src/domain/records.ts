@@ -119,6 +119,23 @@ export const cacheEntryRecord = z.object({
 });
 export type CacheEntry = z.output<typeof cacheEntryRecord>;
 
+/**
+ * An item of the long-term memory store (LangGraph's `Item`): a JSON object under a key in a
+ * hierarchical namespace, optionally expiring `ttlMinutes` after it was written or last read with
+ * a refresh (see modules/memory).
+ */
+export const memoryItemRecord = z.object({
+  namespace: z.array(z.string()),
+  key: z.string(),
+  value: storedObject,
+  createdAt: time,
+  updatedAt: time,
+  /** Minutes (fractions allowed) from a write, or a refreshing read, to expiry; null: never expires. */
+  ttlMinutes: z.number().positive().nullable(),
+  expiresAt: time.nullable(),
+});
+export type MemoryItem = z.output<typeof memoryItemRecord>;
+
 /** An API key as stored and listed: never the secret itself (only its hash is kept). */
 export const apiKeyRecord = z.object({
   id: z.string(),

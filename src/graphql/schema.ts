@@ -6,6 +6,7 @@ import '../modules/artifacts/graphql.js';
 import '../modules/cache/graphql.js';
 import '../modules/events/graphql.js';
 import '../modules/history/graphql.js';
+import '../modules/memory/graphql.js';
 import '../modules/metrics/graphql.js';
 import '../modules/retention/graphql.js';
 import '../modules/sessions/graphql.js';

@@ -11,6 +11,7 @@ import { historyRoutes } from '../modules/history/rest.js';
 import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from '../modules/events/rest.js';
 import { errorResponse, HttpError, json, readJsonBody } from './http.js';
+import { memoryRoutes } from '../modules/memory/rest.js';
 import { metricRoutes } from '../modules/metrics/rest.js';
 import { retentionRoutes } from '../modules/retention/rest.js';
 import type { Route } from './routes.js';
@@ -100,6 +101,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
     ...artifactRoutes(deps),
     ...metricRoutes(deps),
     ...cacheRoutes(),
+    ...memoryRoutes(),
     ...retentionRoutes(deps),
     ...eventRoutes({ config, streams }),
   ]) {

@@ -6,6 +6,7 @@ import { CacheService } from '../modules/cache/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
 import { HistoryService } from '../modules/history/service.js';
+import { MemoryService } from '../modules/memory/service.js';
 import { MetricService } from '../modules/metrics/service.js';
 import { RetentionService } from '../modules/retention/service.js';
 import { SessionsService } from '../modules/sessions/service.js';
@@ -29,6 +30,7 @@ export class Storage {
   readonly metrics: MetricService;
   readonly events: EventService;
   readonly retention: RetentionService;
+  readonly memory: MemoryService;
 
   constructor(
     readonly backend: StorageBackend,
@@ -45,6 +47,7 @@ export class Storage {
     this.artifacts = new ArtifactService(stores.artifacts, clock, ids);
     this.metrics = new MetricService(stores.metrics, clock, ids);
     this.events = new EventService(stores.events, backend.eventWaiters, (sessionId) => this.sessions.get(sessionId));
-    this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, clock);
+    this.memory = new MemoryService(stores.memory, clock);
+    this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, clock, this.memory);
   }
 }

@@ -6,6 +6,7 @@ import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
 import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
+import { type MemoryMaintenance, type MemoryStore, SqlMemoryStore } from '../modules/memory/store.js';
 import { type RetentionStore, SqlRetentionStore } from '../modules/retention/store.js';
 import { type SessionsMaintenance, type SessionsStore, SqlSessionsStore } from '../modules/sessions/store.js';
 import { type ForkStore, SqlForkStore } from '../modules/sessions/fork.js';
@@ -34,6 +35,8 @@ export interface Stores {
   artifacts: ArtifactStore & ArtifactsMaintenance;
   /** Serving paths use `StateStore`; the export CLI the maintenance side, which sees expired sessions. */
   state: StateStore & StateMaintenance;
+  /** The long-term memory store's items; the retention sweeper deletes the expired ones. */
+  memory: MemoryStore & MemoryMaintenance;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
@@ -54,5 +57,6 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     history,
     artifacts,
     state,
+    memory: new SqlMemoryStore(runner),
   };
 }

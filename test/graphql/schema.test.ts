@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['apiKeys', 'artifact', 'cacheEntry', 'message', 'metrics', 'session', 'sessions'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'session', 'sessions'].sort(),
     );
   });
 });
@@ -46,6 +46,8 @@ describe('scopes declared on fields', () => {
       'Message.session': 'read',
       // Parts of the value itself (what a write returned, or an event's payload).
       'CreatedApiKey.apiKey': null,
+      'MemoryOperationResult.item': null,
+      'MemoryOperationResult.items': null,
       'RetentionReport.expiredDeleted': null,
       'RetentionReport.idleEnded': null,
       'RetentionReport.endedDeleted': null,

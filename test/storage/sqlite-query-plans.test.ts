@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdGenerator } from '../../src/domain/ids.js';
+import { parseInput } from '../../src/domain/inputs.js';
+import { memoryOperations } from '../../src/modules/memory/service.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock, tempDatabase } from '../support/fixtures.js';
@@ -86,6 +88,21 @@ describe('SQLite query plans', () => {
     await storage.retention.run(policy, { dryRun: true });
     clock.advance(3 * 24 * 3600 * 1000);
     await storage.retention.run(policy);
+    // the memory store: its prefix searches walk one range of the (namespace, key) index
+    const put = (namespace: string[], key: string) => ({ put: { namespace, key, value: { t: 'words here' }, ttlMinutes: 1, vectors: [{ field: 'f', vector: [1, 0] }] } });
+    await storage.memory.batch(parseInput(memoryOperations, [put(['m', 'a'], 'k'), put(['m', 'b'], 'k')]));
+    await storage.memory.batch(
+      parseInput(memoryOperations, [
+        { get: { namespace: ['m', 'a'], key: 'k', refreshTtl: true } },
+        { search: { namespacePrefix: ['m'], filter: { t: 'x' }, refreshTtl: true } },
+        { search: { namespacePrefix: ['m'], query: 'words' } },
+        { search: { namespacePrefix: ['m'], queryVector: [1, 0] } },
+        { listNamespaces: { prefix: ['m'] } },
+        { put: { namespace: ['m', 'a'], key: 'k', value: null } },
+      ]),
+    );
+    clock.advance(120_000);
+    await storage.retention.run(policy);
   });
 
   afterAll(async () => {
@@ -125,6 +142,13 @@ describe('SQLite query plans', () => {
         }
         if (/^retention_(idle|ended)$/.test(name) && !plan.some((p) => p.detail.includes('idx_sessions_status_updated'))) {
           fullScans.push(`${name} does not use idx_sessions_status_updated: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        // A memory search below a prefix reads one range of the item index, not every item.
+        if (/^memory/.test(name) && sql.includes('memory_items.namespace >=') && plan.some((p) => /^SCAN memory_items\b(?! USING)/.test(p.detail))) {
+          fullScans.push(`${name}: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        if (/^deleteExpiredMemoryItems$/.test(name) && !plan.some((p) => p.detail.includes('idx_memory_items_expires'))) {
+          fullScans.push(`${name} does not use idx_memory_items_expires: ${plan.map((p) => p.detail).join(' / ')}`);
         }
         if (/^repeatsByKey$/.test(name) && !plan.some((p) => p.detail.includes('idx_history_idempotency'))) {
           fullScans.push(`${name} does not use idx_history_idempotency: ${plan.map((p) => p.detail).join(' / ')}`);

@@ -22,6 +22,7 @@ RetentionReport.implement({
     expiredDeleted: t.expose('expiredDeleted', { type: RetentionOutcome, description: 'Expired sessions deleted.' }),
     idleEnded: t.expose('idleEnded', { type: RetentionOutcome, description: 'Idle sessions ended (RETENTION_IDLE_HOURS).' }),
     endedDeleted: t.expose('endedDeleted', { type: RetentionOutcome, description: 'Long-ended sessions deleted (RETENTION_DELETE_ENDED_DAYS).' }),
+    memoryItemsDeleted: t.expose('memoryItemsDeleted', { type: 'NonNegativeInt', description: 'Expired memory store items deleted.' }),
   }),
 });
 

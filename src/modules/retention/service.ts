@@ -18,6 +18,8 @@ import type { RetentionStore } from './store.js';
  * delete (`updateIf` / `deleteIf`, so whatever those do besides — change events — happens here
  * too), with the rule re-checked inside the write: a session that a client touched since it was picked is left alone.
  * On SQLite a batch is one group-commit transaction, so no sweep holds the write lock for long.
+ *
+ * Every run also deletes the memory store's expired items (modules/memory), in bounded batches.
  */
 export interface RetentionPolicy {
   /** End `active`/`paused` sessions idle this many hours; null: never. */
@@ -48,6 +50,14 @@ export interface RetentionReport {
   idleEnded: RetentionOutcome;
   /** Long-ended sessions deleted. */
   endedDeleted: RetentionOutcome;
+  /** Expired memory store items deleted. */
+  memoryItemsDeleted: number;
+}
+
+/** What retention asks of the memory store. */
+export interface MemoryExpiry {
+  /** Deletes the items expired by now; how many (a dry run only counts them). */
+  sweepExpired(options: { dryRun?: boolean }): Promise<number>;
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -59,6 +69,7 @@ export class RetentionService {
     readonly store: RetentionStore,
     private readonly sessions: SessionsMaintenance,
     private readonly clock: Clock,
+    private readonly memory: MemoryExpiry = { sweepExpired: async () => 0 },
   ) {}
 
   /** Applies the policy once (or, with `dryRun`, only reads and reports what it would do). */
@@ -82,7 +93,8 @@ export class RetentionService {
       const rule: RetentionRule = { kind: 'ended', at, before: isoTime(nowMs - policy.deleteEndedDays * DAY_MS) };
       endedDeleted = await walk(rule, (id) => this.sessions.deleteIf(id, rule));
     }
-    return { dryRun, ranAt: at, expiredDeleted, idleEnded, endedDeleted };
+    const memoryItemsDeleted = await this.memory.sweepExpired({ dryRun });
+    return { dryRun, ranAt: at, expiredDeleted, idleEnded, endedDeleted, memoryItemsDeleted };
   }
 
   /** Walks the sessions `rule` selects, a batch at a time, applying `apply` to each; counts those it applied to. */

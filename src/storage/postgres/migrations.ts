@@ -15,7 +15,7 @@ import type { Migration } from '../sqlite/migrations.js';
  * forks (a session's parent and the message it was cut at).
  *
  * Version 3 is API keys; version 4 the change feed (events, appended in the transaction of each write);
- * version 5 retention (a session's expiry).
+ * version 5 retention (a session's expiry); version 6 the long-term memory store (modules/memory).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -169,6 +169,39 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_sessions_expires ON sessions (expires_at, id) WHERE expires_at IS NOT NULL;
       -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
       CREATE INDEX idx_sessions_status_updated ON sessions (status, updated_at, id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'memory store',
+    sql: `
+      -- LangGraph's store items. namespace: the labels joined by '.' (no label holds one), so the
+      -- items below a prefix are one range of the primary key under COLLATE "C".
+      -- search_vector: the words of the values (modules/memory/text.ts), derived in the row's own write.
+      CREATE TABLE memory_items (
+        namespace text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        value json NOT NULL,
+        search_text text NOT NULL,
+        search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        ttl_minutes double precision CHECK (ttl_minutes > 0),
+        expires_at timestamptz,
+        PRIMARY KEY (namespace, key)
+      );
+      CREATE INDEX idx_memory_items_expires ON memory_items (expires_at) WHERE expires_at IS NOT NULL;
+      CREATE INDEX idx_memory_items_search ON memory_items USING GIN (search_vector);
+
+      -- The client's embeddings of an item, one per field path; they go with the item.
+      CREATE TABLE memory_vectors (
+        namespace text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        field text NOT NULL,
+        vector text NOT NULL,
+        PRIMARY KEY (namespace, key, field),
+        FOREIGN KEY (namespace, key) REFERENCES memory_items (namespace, key) ON DELETE CASCADE
+      );
     `,
   },
 ];

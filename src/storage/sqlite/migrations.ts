@@ -9,6 +9,7 @@
  * Version 3 is API keys (read only in the default tenant's database; see storage/tenants.ts).
  * Version 4 is the change feed (events, appended in the transaction of each write).
  * Version 5 is retention: a session's expiry, and the indexes the sweeper walks.
+ * Version 6 is the long-term memory store (modules/memory): items, their full-text index and vectors.
  */
 export interface Migration {
   version: number;
@@ -164,6 +165,54 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_sessions_expires ON sessions(expires_at, id) WHERE expires_at IS NOT NULL;
       -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
       CREATE INDEX idx_sessions_status_updated ON sessions(status, updated_at, id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'memory store',
+    sql: `
+      -- LangGraph's store items. namespace: the labels joined by '.' (no label holds one), so the
+      -- items below a prefix are one range of the unique index. id: FTS5's rowid, stable (an
+      -- INTEGER PRIMARY KEY survives VACUUM, an implicit rowid may not).
+      CREATE TABLE memory_items (
+        id INTEGER PRIMARY KEY,
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        ttl_minutes REAL CHECK (ttl_minutes > 0),
+        expires_at TEXT,
+        UNIQUE (namespace, key)
+      );
+      CREATE INDEX idx_memory_items_expires ON memory_items (expires_at) WHERE expires_at IS NOT NULL;
+
+      -- The words of the values (external content: the text is kept once, in memory_items), kept
+      -- in step by triggers inside each write's own transaction.
+      CREATE VIRTUAL TABLE memory_items_fts USING fts5 (
+        search_text, content = 'memory_items', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0'
+      );
+      CREATE TRIGGER memory_items_fts_insert AFTER INSERT ON memory_items BEGIN
+        INSERT INTO memory_items_fts (rowid, search_text) VALUES (new.id, new.search_text);
+      END;
+      CREATE TRIGGER memory_items_fts_delete AFTER DELETE ON memory_items BEGIN
+        INSERT INTO memory_items_fts (memory_items_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+      END;
+      CREATE TRIGGER memory_items_fts_update AFTER UPDATE OF search_text ON memory_items BEGIN
+        INSERT INTO memory_items_fts (memory_items_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO memory_items_fts (rowid, search_text) VALUES (new.id, new.search_text);
+      END;
+
+      -- The client's embeddings of an item, one per field path; they go with the item.
+      CREATE TABLE memory_vectors (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        field TEXT NOT NULL,
+        vector TEXT NOT NULL,
+        PRIMARY KEY (namespace, key, field),
+        FOREIGN KEY (namespace, key) REFERENCES memory_items (namespace, key) ON DELETE CASCADE
+      );
     `,
   },
 ];
