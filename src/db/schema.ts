@@ -141,6 +141,6 @@ export interface MemoryVectorsTable {
   key: string;
   /** The field path the vector embeds. */
   field: string;
-  /** base64 of the float32 components. */
-  vector: string;
+  /** The float32 components, little-endian (a BLOB, a `bytea`). */
+  vector: Uint8Array;
 }

@@ -29,12 +29,13 @@ import type { Database } from './schema.js';
 export type Dialect = 'sqlite' | 'postgres';
 
 /**
- * What a statement parameter may be on both databases (JSON is passed as text). A list is a
+ * What a statement parameter may be on both databases (JSON is passed as text, bytes as bytes). A list is a
  * PostgreSQL array (`= ANY($1::text[])`) and JSON text on SQLite (`IN (SELECT value FROM json_each(?))`):
  * the SQLite runner encodes it (see `db/lists.ts` for the matching SQL).
  */
 // A list may hold nulls: the column arrays of a multi-row write (`unnest`) carry nullable columns.
-export type ParamValue = string | number | null | readonly (string | number | null)[];
+// Bytes (a BLOB, a `bytea`) go as they are; a list of them only to PostgreSQL (`bytea[]`).
+export type ParamValue = string | number | null | Uint8Array | readonly (string | number | null | Uint8Array)[];
 export type Params = Record<string, ParamValue>;
 
 /** Stands for the named parameter while a statement is compiled. */

@@ -102,10 +102,22 @@ export function compareNamespaces(a: readonly string[], b: readonly string[]): n
   return a.length - b.length;
 }
 
-/** Code point order (the databases' byte order over UTF-8), not JavaScript's UTF-16 order. */
+/**
+ * Code point order (the databases' byte order over UTF-8), not JavaScript's UTF-16 order: they
+ * differ only where a surrogate (half of a character above U+FFFF) meets a unit from U+E000 up,
+ * so the first differing units are compared with surrogates moved above those.
+ */
 export function compareCodePoints(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return rank(x) - rank(y);
+  }
+  return a.length - b.length;
 }
+
+const rank = (unit: number) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit);
 
 /**
  * listNamespaces over the distinct namespaces of the live items: those matching every condition,

@@ -3,7 +3,7 @@ import type { MemoryItem } from '../../domain/records.js';
 import type { TxWork } from '../../db/runner.js';
 import { filterParam } from './filter.js';
 import type { MemoryOperation } from './inputs.js';
-import { listNamespaces, literalPrefix } from './namespace.js';
+import { joinNamespace, listNamespaces, literalPrefix } from './namespace.js';
 import type { MemoryMaintenance, MemoryStore, ScoredRow } from './store.js';
 import { queryTerms, searchText } from './text.js';
 import { encodeVector, rankByCosine } from './vectors.js';
@@ -93,7 +93,12 @@ export class MemoryService {
   private *search(op: Extract<MemoryOperation, { kind: 'search' }>, now: string): TxWork<ScoredRow[]> {
     const base = { prefix: op.namespacePrefix, filter: op.filter.length ? filterParam(op.filter) : null };
     if (op.queryVector) {
-      return rankByCosine(yield* this.store.vectorCandidates(base, now), op.queryVector, op.offset, op.limit);
+      const page = rankByCosine(yield* this.store.vectorCandidates(base, now), op.queryVector, op.offset, op.limit);
+      const items = new Map((yield* this.store.byNames(page.map((r) => r.item), now)).map((item) => [nameOf(item), item]));
+      return page.flatMap(({ item, score }) => {
+        const found = items.get(nameOf(item));
+        return found ? [{ item: found, score }] : [];
+      });
     }
     const terms = op.query === null ? [] : queryTerms(op.query);
     return yield* this.store.search({ ...base, terms: terms.length ? terms : null, limit: op.limit, offset: op.offset }, now);
@@ -119,6 +124,8 @@ export class MemoryService {
     }
   }
 }
+
+const nameOf = (item: { namespace: readonly string[]; key: string }) => `${joinNamespace(item.namespace)}\u0000${item.key}`;
 
 /** The moment an item written (or refreshed) at `nowMs` expires, to the millisecond. */
 export function expiryOf(ttlMinutes: number | null, nowMs: number): string | null {

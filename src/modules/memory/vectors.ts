@@ -6,8 +6,8 @@ import { z } from 'zod';
  * the candidates by cosine similarity — a scan in JavaScript over the items the search's namespace
  * prefix and filter leave (see docs/memory-store.md for how far that stays fast).
  *
- * Vectors are stored as base64 text of their float32 values: 4 bytes a dimension, text in both
- * databases, decoded without parsing.
+ * Vectors are stored as bytes: their float32 components in the machine's order (little-endian on
+ * every platform Node supports), 4 bytes a dimension, read back without parsing.
  */
 
 export const VECTOR_LIMITS = { dims: 4096, perItem: 64, field: 256 } as const;
@@ -37,16 +37,14 @@ export const itemVectors = z
   });
 export type ItemVector = z.output<typeof itemVectors>[number];
 
-export function encodeVector(vector: readonly number[]): string {
-  return Buffer.from(Float32Array.from(vector).buffer).toString('base64');
+export function encodeVector(vector: readonly number[]): Uint8Array {
+  return Buffer.from(Float32Array.from(vector).buffer);
 }
 
-export function decodeVector(text: string): Float32Array {
-  const bytes = Buffer.from(text, 'base64');
-  // A copy into its own buffer: Buffer.from may hand out a slice of a shared pool at any offset.
-  const out = new Float32Array(bytes.length / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
+export function decodeVector(bytes: Uint8Array): Float32Array {
+  // A view when the bytes are aligned for one (a driver's Buffer may sit at any offset of a pool), else a copy.
+  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+  return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer);
 }
 
 /** Cosine similarity; 0 when either vector is all zeros. Vectors of another length do not compare (null). */
@@ -77,15 +75,15 @@ export interface Ranked<T> {
  * LangGraph's ranking: each item scores its best vector's similarity; scored items by score (ties
  * in candidate order), then the items without a comparable vector in candidate order; then the page.
  */
-export function rankByCosine<T>(candidates: readonly { item: T; vectors: readonly string[] }[], query: readonly number[], offset: number, limit: number): Ranked<T>[] {
+export function rankByCosine<T>(candidates: readonly { item: T; vectors: readonly Uint8Array[] }[], query: readonly number[], offset: number, limit: number): Ranked<T>[] {
   const q = Float32Array.from(query);
   const qNorm = norm(q);
   const scored: (Ranked<T> & { at: number })[] = [];
   const unscored: Ranked<T>[] = [];
   candidates.forEach(({ item, vectors }, at) => {
     let best: number | null = null;
-    for (const text of vectors) {
-      const s = cosine(q, qNorm, decodeVector(text));
+    for (const bytes of vectors) {
+      const s = cosine(q, qNorm, decodeVector(bytes));
       if (s !== null && (best === null || s > best)) best = s;
     }
     if (best === null) unscored.push({ item, score: null });

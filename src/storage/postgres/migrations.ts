@@ -198,7 +198,7 @@ export const migrations: readonly Migration[] = [
         namespace text COLLATE "C" NOT NULL,
         key text COLLATE "C" NOT NULL,
         field text NOT NULL,
-        vector text NOT NULL,
+        vector bytea NOT NULL,
         PRIMARY KEY (namespace, key, field),
         FOREIGN KEY (namespace, key) REFERENCES memory_items (namespace, key) ON DELETE CASCADE
       );

@@ -209,7 +209,7 @@ export const migrations: readonly Migration[] = [
         namespace TEXT NOT NULL,
         key TEXT NOT NULL,
         field TEXT NOT NULL,
-        vector TEXT NOT NULL,
+        vector BLOB NOT NULL,
         PRIMARY KEY (namespace, key, field),
         FOREIGN KEY (namespace, key) REFERENCES memory_items (namespace, key) ON DELETE CASCADE
       );

@@ -118,6 +118,16 @@ describe('memory text and namespaces (pure)', () => {
     );
   });
 
+  it('code point order is the byte order of UTF-8, as both databases compare', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\u007f', '\u00e9', '\ud7ff', '\ue000', '\uffff', '😀', '𝄞'), maxLength: 4 });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareCodePoints(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('the range of a prefix holds exactly the namespaces below it, in byte order', () => {
     const small = fc.array(fc.constantFrom('a', 'b', 'a-', 'a/', 'a0', '-', '/', 'é'), { minLength: 1, maxLength: 4 });
     fc.assert(
