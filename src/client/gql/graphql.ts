@@ -187,6 +187,102 @@ export type HistoryCleared = StorageEvent & {
   time: Scalars['DateTime']['output'];
 };
 
+export type MemoryGetInput = {
+  key: Scalars['String']['input'];
+  namespace: Array<Scalars['String']['input']>;
+  /** Move the item’s expiry to now + its TTL. Default false. */
+  refreshTtl?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An item of the long-term memory store (LangGraph’s Item / SearchItem): a JSON object under a key in a namespace. */
+export type MemoryItem = {
+  __typename?: 'MemoryItem';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  key: Scalars['String']['output'];
+  /** The namespace’s labels, outermost first. */
+  namespace: Array<Scalars['String']['output']>;
+  /** Search results only: cosine similarity (queryVector) or text relevance (query; comparable within one search only); null when unranked. */
+  score?: Maybe<Scalars['Float']['output']>;
+  /** Minutes from a write (or refreshing read) to expiry; null: never expires. */
+  ttlMinutes?: Maybe<Scalars['Float']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  value: Scalars['JSONObject']['output'];
+};
+
+export type MemoryListNamespacesInput = {
+  /** Default 100. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** Cut deeper namespaces to this many labels. */
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  /** Default 0. */
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  /** Labels the namespace starts with; "*" matches any label. */
+  prefix?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Labels the namespace ends with; "*" matches any label. */
+  suffix?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One operation of a batch: exactly one of its fields. */
+export type MemoryOperationInput = {
+  get?: InputMaybe<MemoryGetInput>;
+  listNamespaces?: InputMaybe<MemoryListNamespacesInput>;
+  put?: InputMaybe<MemoryPutInput>;
+  search?: InputMaybe<MemorySearchInput>;
+};
+
+export type MemoryOperationKind =
+  | 'GET'
+  | 'LIST_NAMESPACES'
+  | 'PUT'
+  | 'SEARCH';
+
+/** The result of one operation of a batch, in the batch’s order. */
+export type MemoryOperationResult = {
+  __typename?: 'MemoryOperationResult';
+  /** GET: the item, null when there is none (or it expired). */
+  item?: Maybe<MemoryItem>;
+  /** SEARCH: the page of items. */
+  items?: Maybe<Array<MemoryItem>>;
+  kind: MemoryOperationKind;
+  /** LIST_NAMESPACES: the page of namespaces, each a list of labels. */
+  namespaces?: Maybe<Array<Array<Scalars['String']['output']>>>;
+};
+
+export type MemoryPutInput = {
+  key: Scalars['String']['input'];
+  namespace: Array<Scalars['String']['input']>;
+  /** Minutes until expiry (fractions allowed); absent or null: never expires. */
+  ttlMinutes?: InputMaybe<Scalars['Float']['input']>;
+  /** Required; null deletes the item. */
+  value?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The client’s embeddings, one per indexed field; replace the item’s earlier ones. */
+  vectors?: InputMaybe<Array<MemoryVectorInput>>;
+};
+
+export type MemorySearchInput = {
+  /** Conditions on top-level members of the value: a value (equality) or {$eq,$ne,$gt,$gte,$lt,$lte}. */
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Default 10. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** [] searches everything. */
+  namespacePrefix: Array<Scalars['String']['input']>;
+  /** Default 0. */
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  /** Text to search the values for (ranked by relevance). */
+  query?: InputMaybe<Scalars['String']['input']>;
+  /** Rank by cosine similarity to this vector instead. */
+  queryVector?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** Move the found items’ expiry to now + their TTL. Default false. */
+  refreshTtl?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type MemoryVectorInput = {
+  /** The field path the vector embeds (LangGraph index fields). */
+  field: Scalars['String']['input'];
+  vector: Array<Scalars['Float']['input']>;
+};
+
 /** One message of a session's history. */
 export type Message = {
   __typename?: 'Message';
@@ -307,6 +403,8 @@ export type Mutation = {
   deleteState: Scalars['ID']['output'];
   /** A new session (active, new id) that continues this one from `upToMessageId`, made in one transaction: copies of the history up to and including that message (new ids; the same seq, roles, contents, metadata and timestamps), of the state (version 1 again) and of the artifact records (new ids), with `parentId` and `forkedFromMessageId` set. NOT_FOUND for an unknown session; BAD_USER_INPUT when the message is not one of its messages. */
   forkSession: Session;
+  /** Runs operations in order as one transaction (LangGraph’s batch): a put with value null deletes. */
+  memoryBatch: Array<MemoryOperationResult>;
   /** Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state). */
   patchState: State;
   recordMetric: Metric;
@@ -384,6 +482,11 @@ export type MutationForkSessionArgs = {
 };
 
 
+export type MutationMemoryBatchArgs = {
+  operations: Array<MemoryOperationInput>;
+};
+
+
 export type MutationPatchStateArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   patch: Scalars['JSON']['input'];
@@ -456,6 +559,14 @@ export type Query = {
   artifact?: Maybe<Artifact>;
   /** Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted). */
   cacheEntry?: Maybe<CacheEntry>;
+  /** One item; null when there is none (or it expired). */
+  memoryItem?: Maybe<MemoryItem>;
+  /** The namespaces of live items, matching prefix and suffix, cut to maxDepth, in order, paged. */
+  memoryNamespaces: Array<Array<Scalars['String']['output']>>;
+  /** Runs read operations (get, search, listNamespaces) in order; puts go through the memoryBatch mutation. */
+  memoryRead: Array<MemoryOperationResult>;
+  /** Items at or below a namespace prefix: filtered, ranked (queryVector, else query), paged. */
+  memorySearch: Array<MemoryItem>;
   message?: Maybe<Message>;
   /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
   metrics: MetricConnection;
@@ -477,6 +588,26 @@ export type QueryArtifactArgs = {
 
 export type QueryCacheEntryArgs = {
   key: Scalars['String']['input'];
+};
+
+
+export type QueryMemoryItemArgs = {
+  input: MemoryGetInput;
+};
+
+
+export type QueryMemoryNamespacesArgs = {
+  input?: InputMaybe<MemoryListNamespacesInput>;
+};
+
+
+export type QueryMemoryReadArgs = {
+  operations: Array<MemoryOperationInput>;
+};
+
+
+export type QueryMemorySearchArgs = {
+  input: MemorySearchInput;
 };
 
 
@@ -546,6 +677,8 @@ export type RetentionReport = {
   expiredDeleted: RetentionOutcome;
   /** Idle sessions ended (RETENTION_IDLE_HOURS). */
   idleEnded: RetentionOutcome;
+  /** Expired memory store items deleted. */
+  memoryItemsDeleted: Scalars['NonNegativeInt']['output'];
   /** The moment the rules were applied at. */
   ranAt: Scalars['DateTime']['output'];
 };

@@ -9,7 +9,7 @@ import { SqlMemoryStore } from '../../../src/modules/memory/store.js';
 import { queryTerms } from '../../../src/modules/memory/text.js';
 import { databases, type OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
-import { memoryClient } from './store-contract.js';
+import { memoryClient } from './client.js';
 
 // --- the model of a filter -----------------------------------------------------------------------
 
