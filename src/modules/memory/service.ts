@@ -19,9 +19,6 @@ export type MemoryResult =
   | { kind: 'search'; items: ScoredItem[] }
   | { kind: 'listNamespaces'; namespaces: string[][] };
 
-/** Items the sweeper deletes per statement. */
-const SWEEP_BATCH = 500;
-
 /**
  * The memory store's operations (LangGraph's `BaseStore.batch`), shared by the GraphQL and REST
  * doors, over one tenant's store. The rules live here:
@@ -112,15 +109,18 @@ export class MemoryService {
     return out;
   }
 
-  /** Retention: deletes the items expired by now, in bounded batches; how many (a dry run only counts). */
-  async sweepExpired(options: { dryRun?: boolean } = {}): Promise<number> {
+  /**
+   * Retention: deletes the items expired by now, `batchSize` a statement (so that a big sweep never
+   * holds the write lock long); how many. A dry run only counts them.
+   */
+  async sweepExpired({ dryRun = false, batchSize = 100 }: { dryRun?: boolean; batchSize?: number } = {}): Promise<number> {
     const now = isoTime(this.clock.now());
-    if (options.dryRun) return this.store.countExpired(now);
+    if (dryRun) return this.store.countExpired(now);
     let deleted = 0;
     for (;;) {
-      const n = await this.store.deleteExpired(now, SWEEP_BATCH);
+      const n = await this.store.deleteExpired(now, batchSize);
       deleted += n;
-      if (n < SWEEP_BATCH) return deleted;
+      if (n < batchSize) return deleted;
     }
   }
 }

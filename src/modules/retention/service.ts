@@ -19,7 +19,7 @@ import type { RetentionStore } from './store.js';
  * too), with the rule re-checked inside the write: a session that a client touched since it was picked is left alone.
  * On SQLite a batch is one group-commit transaction, so no sweep holds the write lock for long.
  *
- * Every run also deletes the memory store's expired items (modules/memory), in bounded batches.
+ * Every run also deletes the memory store's expired items (modules/memory), `batchSize` a statement.
  */
 export interface RetentionPolicy {
   /** End `active`/`paused` sessions idle this many hours; null: never. */
@@ -56,8 +56,8 @@ export interface RetentionReport {
 
 /** What retention asks of the memory store. */
 export interface MemoryExpiry {
-  /** Deletes the items expired by now; how many (a dry run only counts them). */
-  sweepExpired(options: { dryRun?: boolean }): Promise<number>;
+  /** Deletes the items expired by now, `batchSize` a statement; how many (a dry run only counts them). */
+  sweepExpired(options: { dryRun?: boolean; batchSize?: number }): Promise<number>;
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -69,7 +69,7 @@ export class RetentionService {
     readonly store: RetentionStore,
     private readonly sessions: SessionsMaintenance,
     private readonly clock: Clock,
-    private readonly memory: MemoryExpiry = { sweepExpired: async () => 0 },
+    private readonly memory: MemoryExpiry,
   ) {}
 
   /** Applies the policy once (or, with `dryRun`, only reads and reports what it would do). */
@@ -93,7 +93,7 @@ export class RetentionService {
       const rule: RetentionRule = { kind: 'ended', at, before: isoTime(nowMs - policy.deleteEndedDays * DAY_MS) };
       endedDeleted = await walk(rule, (id) => this.sessions.deleteIf(id, rule));
     }
-    const memoryItemsDeleted = await this.memory.sweepExpired({ dryRun });
+    const memoryItemsDeleted = await this.memory.sweepExpired({ dryRun, batchSize: policy.batchSize });
     return { dryRun, ranAt: at, expiredDeleted, idleEnded, endedDeleted, memoryItemsDeleted };
   }
 

@@ -259,6 +259,11 @@ describeOnDatabases('memory store contract', (test) => {
       clock.advance(600_000);
       expect(await mem.service.sweepExpired()).toBe(1);
       expect(keys(await mem.search([]))).toEqual(['never']);
+      // In batches: every expired item, however many batches it takes.
+      await mem.batch(Array.from({ length: 5 }, (_, i) => ({ put: { namespace: ['t', 'many'], key: `k${i}`, value: { i }, ttlMinutes: 1 } })));
+      clock.advance(60_000);
+      expect(await mem.service.sweepExpired({ batchSize: 2 })).toBe(5);
+      expect(await mem.service.sweepExpired({ dryRun: true })).toBe(0);
     });
   });
 
