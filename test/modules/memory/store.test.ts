@@ -72,6 +72,21 @@ describeOnDatabases('memory store contract', (test) => {
     });
   });
 
+  describe('transactions', () => {
+    it('a batch that fails leaves nothing of it written', async ({ mem, clock }) => {
+      const { store } = mem.service;
+      const now = clock.iso();
+      const item = { namespace: ['x'], key: 'k', value: { v: 1 }, createdAt: now, updatedAt: now, ttlMinutes: null, expiresAt: null };
+      const work = function* () {
+        yield* store.put(item, 'v', [{ field: 'f', vector: new Uint8Array(8) }]);
+        throw new Error('a later operation failed');
+      };
+      await expect(store.run(work, true)).rejects.toThrow('a later operation failed');
+      expect(await mem.get(['x'], 'k')).toBeNull();
+      expect(await mem.list()).toEqual([]);
+    });
+  });
+
   describe('search: namespaces, filters, pages', () => {
     it('a prefix finds its own namespace and those below, never a sibling that merely starts alike', async ({ mem }) => {
       await mem.batch(
