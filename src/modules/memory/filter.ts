@@ -33,8 +33,10 @@ export const FILTER_LIMITS = { conditions: 32, key: 256 } as const;
 
 const RANGE = new Set<FilterOperator>(['$gt', '$gte', '$lt', '$lte']);
 
+/** Strings as stored values' are (valid Unicode, no NUL): PostgreSQL's JSON operators refuse the others. */
 function isScalar(v: unknown): v is Scalar {
-  return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  if (typeof v === 'string') return v.isWellFormed() && !v.includes('\u0000');
+  return v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
 
 /** A filter object as the doors receive it, parsed into its conditions (in the order given). */
@@ -50,14 +52,14 @@ export const searchFilter = z.custom<JsonObject>((v) => v !== null && typeof v =
       continue;
     }
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec) || Object.keys(spec).length === 0) {
-      ctx.addIssue({ code: 'custom', path: [key], message: 'must be a string, number, boolean, null, or an object of operators ($eq, $ne, $gt, $gte, $lt, $lte)' });
+      ctx.addIssue({ code: 'custom', path: [key], message: 'must be a string (valid text, no NUL), number, boolean, null, or an object of operators ($eq, $ne, $gt, $gte, $lt, $lte)' });
       continue;
     }
     for (const [op, operand] of Object.entries(spec)) {
       if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
         ctx.addIssue({ code: 'custom', path: [key, op], message: `unknown operator; use one of ${FILTER_OPERATORS.join(', ')}` });
       } else if (!isScalar(operand)) {
-        ctx.addIssue({ code: 'custom', path: [key, op], message: 'must be a string, a finite number, a boolean or null' });
+        ctx.addIssue({ code: 'custom', path: [key, op], message: 'must be a string (valid text, no NUL), a finite number, a boolean or null' });
       } else if (RANGE.has(op as FilterOperator) && typeof operand !== 'number' && typeof operand !== 'string') {
         ctx.addIssue({ code: 'custom', path: [key, op], message: 'compares with a number or a string only' });
       } else {

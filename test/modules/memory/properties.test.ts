@@ -4,12 +4,16 @@ import { parseInput } from '../../../src/domain/inputs.js';
 import type { Json, JsonObject } from '../../../src/domain/json.js';
 import { type FilterCondition, searchFilter } from '../../../src/modules/memory/filter.js';
 import { compareCodePoints, descendantRange, joinNamespace, namespace } from '../../../src/modules/memory/namespace.js';
-import { MemoryService } from '../../../src/modules/memory/service.js';
+import { type MemoryOperation, MemoryService, memoryOperations } from '../../../src/modules/memory/service.js';
+import { ValidationError } from '../../../src/domain/errors.js';
 import { SqlMemoryStore } from '../../../src/modules/memory/store.js';
 import { queryTerms } from '../../../src/modules/memory/text.js';
 import { databases, type OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
 import { memoryClient } from './client.js';
+
+/** A member name that needs quoting in every JSON path syntax. */
+const NASTY_KEY = 'we"ird.key\\[0] $';
 
 // --- the model of a filter -----------------------------------------------------------------------
 
@@ -78,6 +82,26 @@ describe('memory filters against the model, on each database', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('any filter is refused as bad input or searches without a database error', async () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('\u0000', 'a\u0000', '\ud800', 'x\udc00y', '"', '\\'));
+    const operand = fc.oneof(text, fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+    const spec = fc.oneof(operand, fc.dictionary(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', 'x'), operand, { maxKeys: 2 }));
+    for (const { mem } of opened) await mem.put(['filters'], 'k', { [NASTY_KEY]: 'v', n: 1, s: 'text' });
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.oneof(text, fc.constantFrom('n', 's', NASTY_KEY)), spec, { maxKeys: 3 }), async (filter) => {
+        let ops: MemoryOperation[];
+        try {
+          ops = parseInput(memoryOperations, [{ search: { namespacePrefix: [], filter } }]);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+          return;
+        }
+        for (const { mem } of opened) await expect(mem.service.batch(ops)).resolves.toHaveLength(1);
+      }),
+      { numRuns: 100 },
     );
   });
 
