@@ -149,6 +149,8 @@ describe('memory store over GraphQL', () => {
       'mutation { memoryBatch(operations: [{}]) { kind } }',
       'mutation { memoryBatch(operations: [{ put: { namespace: ["a"], key: "k" } }]) { kind } }',
       'mutation { memoryBatch(operations: [{ put: { namespace: ["a"], key: "k", value: {}, vectors: [{ field: "f", vector: [] }] } }]) { kind } }',
+      'mutation { memoryBatch(operations: [{ put: { namespace: ["a"], key: "k", value: {}, vectors: [{ field: "f", vector: [1e39] }] } }]) { kind } }',
+      '{ memorySearch(input: { namespacePrefix: [], queryVector: [-1e39] }) { key } }',
     ];
     for (const query of bad) {
       const res = await api.gql(query);

@@ -12,8 +12,16 @@ import { z } from 'zod';
 
 export const VECTOR_LIMITS = { dims: 4096, perItem: 64, field: 256 } as const;
 
+/** The largest float32: a component beyond it would be stored as Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 const dims = z
-  .array(z.number().finite('vector components must be finite numbers'))
+  .array(
+    z
+      .number()
+      .finite('vector components must be finite numbers')
+      .refine((v) => Math.abs(v) <= FLOAT32_MAX, { message: 'vector components must fit a 32-bit float' }),
+  )
   .min(1, 'a vector has at least one dimension')
   .max(VECTOR_LIMITS.dims, `a vector has at most ${VECTOR_LIMITS.dims} dimensions`);
 
