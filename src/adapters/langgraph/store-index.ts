@@ -99,7 +99,8 @@ function extract(value: unknown, tokens: readonly string[], pos: number): string
     for (const field of token.slice(1, -1).split(',')) {
       let current: unknown = value;
       for (const part of tokenizePath(field.trim())) current = isRecord(current) && part in current ? current[part] : undefined;
-      if (current !== undefined) out.push(...leafText(current));
+      // Here (unlike at the end of a path) null counts, as the JSON text "null": InMemoryStore's rule.
+      if (current !== undefined) out.push(...(current === null ? ['null'] : leafText(current)));
     }
   } else if (token === '*') {
     const children = Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : [];

@@ -1,7 +1,7 @@
 import type { Embeddings } from '@langchain/core/embeddings';
 import { InMemoryStore, InvalidNamespaceError, type Operation, type SearchItem } from '@langchain/langgraph-checkpoint';
 import { AgentStorageStore } from '../../../src/adapters/langgraph/index.js';
-import { AgentStorageClient, AgentStorageError } from '../../../src/client/index.js';
+import { AgentStorageClient, AgentStorageError, type FetchLike } from '../../../src/client/index.js';
 import { AUTH_ENV } from '../../support/auth.js';
 import { describe, expect, it, test } from '../../support/server-fixture.js';
 import { countingFetch, DIMS, embed, embeddings, tenantKey, tenantStore } from './store-support.js';
@@ -429,6 +429,27 @@ describe('AgentStorageStore: TTL (minutes, on the server’s manual clock)', () 
 });
 
 describe('AgentStorageStore: construction', () => {
+  it('a batch whose answer was lost is sent again — safe, as a put replaces the whole value — and ends as one run would', async ({ server }) => {
+    const apiKey = await tenantKey(server);
+    let calls = 0;
+    // The first request reaches the server and is applied; its answer never arrives.
+    const losing: FetchLike = async (input, init) => {
+      const response = await fetch(input, init);
+      if (++calls > 1) return response;
+      await response.text();
+      throw new TypeError('fetch failed: the connection dropped');
+    };
+    const store = new AgentStorageStore({ url: server.url, apiKey, fetch: losing, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+    const results = await store.batch([
+      { namespace: ['r'], key: 'a', value: { v: 1 } },
+      { namespace: ['r'], key: 'b', value: null },
+      { namespacePrefix: ['r'], limit: 10, offset: 0 },
+    ]);
+    expect(calls).toBe(2);
+    expect(keys(results[2] as SearchItem[])).toEqual(['a']);
+    expect((await store.search(['r'])).map((i) => [i.key, i.value])).toEqual([['a', { v: 1 }]]);
+  });
+
   it('with its own client options (headers, fetch) or over an existing client', async ({ server }) => {
     const counter = countingFetch();
     const apiKey = await tenantKey(server);
