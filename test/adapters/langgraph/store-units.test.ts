@@ -96,10 +96,10 @@ describe('requestRuns', () => {
 
   it('cuts a batch, in order, into as few runs as the bounds allow', () => {
     const op: fc.Arbitrary<MemoryOperation> = fc.oneof(
-      fc.constant({ get: { namespace: ['n'], key: 'k' } }),
-      fc.integer({ min: 1, max: 1000 }).map((limit) => ({ search: { namespacePrefix: [], limit } })),
-      fc.constant({ search: { namespacePrefix: [] } }),
-      fc.integer({ min: 1, max: 1000 }).map((limit) => ({ listNamespaces: { limit } })),
+      fc.constant<MemoryOperation>({ get: { namespace: ['n'], key: 'k' } }),
+      fc.integer({ min: 1, max: 1000 }).map((limit): MemoryOperation => ({ search: { namespacePrefix: [], limit } })),
+      fc.constant<MemoryOperation>({ search: { namespacePrefix: [] } }),
+      fc.integer({ min: 1, max: 1000 }).map((limit): MemoryOperation => ({ listNamespaces: { limit } })),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 2500 }), (ops) => {

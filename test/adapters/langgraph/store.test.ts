@@ -80,7 +80,7 @@ describe('AgentStorageStore: items', () => {
     expect(requests() - before).toBe(1);
     expect(results[0]).toMatchObject({ key: 'key1', value: { data: 'value1' } });
     expect(results[1]).toBeUndefined();
-    expect(keys(results[2] as SearchItem[])).toEqual(['key1']);
+    expect(keys(results[2] as unknown as SearchItem[])).toEqual(['key1']);
     expect(results[3]).toEqual([['test', 'bar'], ['test', 'foo']]);
     // In order: a read sees an earlier write of its batch.
     expect(results[4]).toMatchObject({ key: 'key2', value: { data: 'value2' } });
@@ -446,7 +446,7 @@ describe('AgentStorageStore: construction', () => {
       { namespacePrefix: ['r'], limit: 10, offset: 0 },
     ]);
     expect(calls).toBe(2);
-    expect(keys(results[2] as SearchItem[])).toEqual(['a']);
+    expect(keys(results[2] as unknown as SearchItem[])).toEqual(['a']);
     expect((await store.search(['r'])).map((i) => [i.key, i.value])).toEqual([['a', { v: 1 }]]);
   });
 
