@@ -27,7 +27,7 @@ export interface StoreIndexConfig {
   fields?: string[];
 }
 
-/** A vector of one field of an item, named as InMemoryStore names it (`path`, or `path.i` for each of several texts). */
+/** A text of an item to embed, under the name its vector is stored by (InMemoryStore's: `path`, or `path.i` for each of several texts). */
 export interface FieldText {
   field: string;
   text: string;

@@ -30,6 +30,9 @@ export interface AgentStorageStoreSettings {
 
 export type AgentStorageStoreOptions = AgentStorageClientOptions & AgentStorageStoreSettings;
 
+/** A store over a client of your own (`AgentStorageStore.fromClient`). */
+export type AgentStorageStoreClientOptions = AgentStorageStoreSettings & { client: AgentStorageClient };
+
 /** A search's options: LangGraph's, and `refreshTtl` (Python's `refresh_ttl`). */
 export interface StoreSearchOptions {
   filter?: Record<string, unknown>;
@@ -38,6 +41,9 @@ export interface StoreSearchOptions {
   query?: string;
   refreshTtl?: boolean;
 }
+
+/** One vector of an item: the field path it embeds (`path`, or `path.i` for each of several texts). */
+type ItemVector = { field: string; vector: number[] };
 
 /** Where the server's input errors about namespaces are (paths of its BAD_USER_INPUT issues). */
 const NAMESPACE_FIELDS = new Set(['namespace', 'namespacePrefix', 'prefix', 'suffix']);
@@ -61,10 +67,15 @@ export class AgentStorageStore extends BaseStore {
   private readonly refreshOnRead: boolean;
   private readonly embedder: Embedder | null;
 
-  constructor(options: AgentStorageStoreOptions, client?: AgentStorageClient) {
+  constructor(options: AgentStorageStoreOptions | AgentStorageStoreClientOptions) {
     super();
-    const { ttl, index, ...clientOptions } = options;
-    this.client = client ?? new AgentStorageClient(clientOptions);
+    const { ttl, index } = options;
+    if ('client' in options) {
+      this.client = options.client;
+    } else {
+      const { ttl: _ttl, index: _index, ...clientOptions } = options;
+      this.client = new AgentStorageClient(clientOptions);
+    }
     this.defaultTtl = ttl?.defaultTtl ?? null;
     this.refreshOnRead = ttl?.refreshOnRead ?? true;
     this.embedder = index ? new Embedder(index) : null;
@@ -72,7 +83,7 @@ export class AgentStorageStore extends BaseStore {
 
   /** A store over an existing client (its URL, key, fetch, headers and retry settings). */
   static fromClient(client: AgentStorageClient, settings: AgentStorageStoreSettings = {}): AgentStorageStore {
-    return new AgentStorageStore({ url: 'http://unused.invalid', ...settings }, client);
+    return new AgentStorageStore({ ...settings, client });
   }
 
   override async get(namespace: string[], key: string, options: { refreshTtl?: boolean } = {}): Promise<Item | null> {
@@ -88,7 +99,8 @@ export class AgentStorageStore extends BaseStore {
 
   /**
    * Writes (replaces) an item. `index`: the fields to embed (default: the configured ones; `false`:
-   * none; every put replaces the item's vectors). `ttl` in minutes, fractions honoured (`null`: never expires; absent: the default TTL).
+   * none; every put replaces the item's vectors). `ttl` in minutes, fractions honoured (`null`:
+   * never expires; absent: the default TTL).
    */
   override async put(namespace: string[], key: string, value: Record<string, unknown>, index?: false | string[], options: { ttl?: number | null } = {}): Promise<void> {
     validateNamespace(namespace);
@@ -115,7 +127,7 @@ export class AgentStorageStore extends BaseStore {
    * listing whose conditions cannot match any namespace.
    */
   private async plan(ops: readonly Classified[]): Promise<({ op: MemoryOperation; local?: never } | { op?: never; local: string[][] })[]> {
-    const vectors = await this.embed(ops);
+    const { items, queries } = await this.embed(ops);
     return ops.map((c, i) => {
       switch (c.kind) {
         case 'get':
@@ -124,14 +136,14 @@ export class AgentStorageStore extends BaseStore {
           const { namespace, key, value, ttl } = c.op;
           if (value === null) return { op: { put: { namespace, key, value: null } } };
           const ttlMinutes = ttl === undefined ? this.defaultTtl : ttl;
-          const itemVectors = vectors.get(i);
+          const itemVectors = items.get(i);
           return { op: { put: { namespace, key, value, ttlMinutes, ...(itemVectors ? { vectors: itemVectors } : {}) } } };
         }
         case 'search': {
           const { namespacePrefix, filter, limit, offset, query, refreshTtl } = c.op;
           const search = { namespacePrefix, filter, limit, offset, refreshTtl: refreshTtl ?? this.refreshOnRead };
           // With an index the query is ranked by meaning (its vector), else by the server's text search.
-          const queryVector = vectors.get(i)?.[0]?.vector;
+          const queryVector = queries.get(i);
           return { op: { search: queryVector ? { ...search, queryVector } : { ...search, query } } };
         }
         case 'listNamespaces': {
@@ -144,33 +156,35 @@ export class AgentStorageStore extends BaseStore {
   }
 
   /**
-   * The vectors of each put (its indexed fields' texts) and search (its query), by operation index,
-   * from one call of the model for the documents and one for the queries. Without an index: none.
+   * The vectors of each put (its indexed fields' texts) and of each search (its query), by
+   * operation index: one call of the model for the documents, one for the queries. Without an
+   * index, none.
    */
-  private async embed(ops: readonly Classified[]): Promise<Map<number, { field: string; vector: number[] }[]>> {
-    const out = new Map<number, { field: string; vector: number[] }[]>();
+  private async embed(ops: readonly Classified[]): Promise<{ items: Map<number, ItemVector[]>; queries: Map<number, number[]> }> {
+    const items = new Map<number, ItemVector[]>();
+    const queries = new Map<number, number[]>();
     const embedder = this.embedder;
-    if (!embedder) return out;
+    if (!embedder) return { items, queries };
     const docs: { at: number; field: string; text: string }[] = [];
-    const queries: { at: number; text: string }[] = [];
+    const texts: { at: number; text: string }[] = [];
     ops.forEach((c, at) => {
       if (c.kind === 'put' && c.op.value !== null && c.op.index !== false) {
         for (const t of fieldTexts(c.op.value, c.op.index ?? embedder.fields)) docs.push({ at, ...t });
       } else if (c.kind === 'search' && c.op.query) {
-        queries.push({ at, text: c.op.query });
+        texts.push({ at, text: c.op.query });
       }
     });
     // Each distinct text once, as LangGraph's InMemoryStore does.
     const distinct = [...new Set(docs.map((d) => d.text))];
-    const docVectors = new Map(distinct.map((text, i) => [text, i]));
-    const [embedded, queryVectors] = await Promise.all([embedder.documents(distinct), embedder.queries(queries.map((q) => q.text))]);
+    const position = new Map(distinct.map((text, i) => [text, i]));
+    const [embedded, queryVectors] = await Promise.all([embedder.documents(distinct), embedder.queries(texts.map((q) => q.text))]);
     for (const d of docs) {
-      const item = out.get(d.at) ?? [];
-      item.push({ field: d.field, vector: embedded[docVectors.get(d.text)!]! });
-      out.set(d.at, item);
+      const vectors = items.get(d.at) ?? [];
+      vectors.push({ field: d.field, vector: embedded[position.get(d.text)!]! });
+      items.set(d.at, vectors);
     }
-    queries.forEach((q, i) => out.set(q.at, [{ field: '', vector: queryVectors[i]! }]));
-    return out;
+    texts.forEach((q, i) => queries.set(q.at, queryVectors[i]!));
+    return { items, queries };
   }
 
   private async send(run: MemoryOperation[]): Promise<MemoryResult[]> {
