@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { parseInput } from '../../domain/inputs.js';
 import { builder } from '../../graphql/builder.js';
-import { parsed } from '../../graphql/validation.js';
 import {
   getOperation,
   listNamespacesOf,
   listNamespacesOptions,
   type MemoryOperation,
   type MemoryResult,
+  type MemoryService,
   memoryBatchInput,
   memoryReadInput,
   type ScoredItem,
@@ -118,13 +118,14 @@ const MemoryOperationInput = builder.inputType('MemoryOperationInput', {
   }),
 });
 
-const run = (storage: { memory: { batch(ops: MemoryOperation[]): Promise<MemoryResult[]> } }, op: MemoryOperation) =>
-  storage.memory.batch([op]).then(([result]) => result!);
+/** One operation, as a batch of one. */
+const run = (memory: MemoryService, op: MemoryOperation) => memory.batch([op]).then(([result]) => result!);
 
-// Inputs whose parsed form differs from what GraphQL types (a filter becomes its conditions, an
-// entry its operation, an absent input its defaults) are parsed in the resolver: plugin-zod's
-// `validate` wants the same type out, and skips an absent argument.
-// A failure is the same BAD_USER_INPUT with the argument's path.
+// The arguments are parsed in the resolvers, not by plugin-zod's `validate`: their parsed form
+// differs from what GraphQL types (a filter becomes its conditions, an entry its operation, an
+// absent input its defaults), which `validate` does not allow, and it skips an absent argument.
+// A failure is the same BAD_USER_INPUT, with the argument's path.
+const itemArgs = z.object({ input: getOperation });
 const searchArgs = z.object({ input: searchOperation });
 const namespacesArgs = z.object({ input: listNamespacesOptions });
 
@@ -133,9 +134,9 @@ builder.queryFields((t) => ({
     type: MemoryItem,
     nullable: true,
     description: 'One item; null when there is none (or it expired).',
-    args: { input: t.arg({ type: MemoryGetInput, required: true, validate: { schema: getOperation } }) },
+    args: { input: t.arg({ type: MemoryGetInput, required: true }) },
     resolve: async (_root, args, { storage }) => {
-      const result = await run(storage, { kind: 'get', ...parsed(getOperation, args.input) });
+      const result = await run(storage.memory, { kind: 'get', ...parseInput(itemArgs, args).input });
       return result.kind === 'get' ? result.item : null;
     },
   }),
@@ -144,7 +145,7 @@ builder.queryFields((t) => ({
     description: 'Items at or below a namespace prefix: filtered, ranked (queryVector, else query), paged.',
     args: { input: t.arg({ type: MemorySearchInput, required: true }) },
     resolve: async (_root, args, { storage }) => {
-      const result = await run(storage, { kind: 'search', ...parseInput(searchArgs, args).input });
+      const result = await run(storage.memory, { kind: 'search', ...parseInput(searchArgs, args).input });
       return result.kind === 'search' ? result.items : [];
     },
   }),
@@ -153,7 +154,7 @@ builder.queryFields((t) => ({
     description: 'The namespaces of live items, matching prefix and suffix, cut to maxDepth, in order, paged.',
     args: { input: t.arg({ type: MemoryListNamespacesInput, description: 'Absent: every namespace (the first 100).' }) },
     resolve: async (_root, args, { storage }) => {
-      const result = await run(storage, listNamespacesOf(parseInput(namespacesArgs, args).input));
+      const result = await run(storage.memory, listNamespacesOf(parseInput(namespacesArgs, args).input));
       return result.kind === 'listNamespaces' ? result.namespaces : [];
     },
   }),
