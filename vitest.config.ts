@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Black-box suites that run once per backend: through the same HTTP API, on SQLite and on PostgreSQL.
 // (Of the client's tests, those against the real server; its parsers and retry rules run once.)
-const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed}.test.ts'];
+const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed}.test.ts', 'test/adapters/langgraph/store{,-graph}.test.ts'];
 
 export default defineConfig({
   resolve: {

@@ -1,5 +1,6 @@
 import { eventStream, type EventStreamOptions } from './events.js';
 import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscription } from './gql/graphql.js';
+import { MemoryApi } from './memory.js';
 import { isReadOnly } from './operation.js';
 import { ArtifactsApi, CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
 import { type CallOptions, Transport, type TransportOptions } from './transport.js';
@@ -38,6 +39,7 @@ export class AgentStorageClient {
   readonly artifacts: ArtifactsApi;
   readonly metrics: MetricsApi;
   readonly cache: CacheApi;
+  readonly memory: MemoryApi;
   private readonly transport: Transport;
   /** Documents already scanned for their operation kinds (they are module constants, sent again and again). */
   private readonly readOnly = new WeakMap<object, boolean>();
@@ -53,6 +55,7 @@ export class AgentStorageClient {
     this.artifacts = new ArtifactsApi(caller);
     this.metrics = new MetricsApi(caller);
     this.cache = new CacheApi(caller);
+    this.memory = new MemoryApi(caller);
   }
 
   /**

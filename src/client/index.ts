@@ -6,6 +6,7 @@ export { AgentStorageClient, type AgentStorageClientOptions, type RequestArgs, t
 export { AgentStorageError, type AgentStorageErrorCode, type GraphQLErrorBody } from './errors.js';
 export type { EventStreamOptions } from './events.js';
 export type { DocumentTypeDecoration, ResultOf, VariablesOf } from './typed-document.js';
+export { MemoryApi, type MemoryItem, type MemoryOperation, type MemoryResult } from './memory.js';
 export type { RetryOptions } from './retry.js';
 export type { CallOptions, FetchLike } from './transport.js';
 export {

@@ -1214,6 +1214,24 @@ export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents
     | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
    };
 
+export type MemoryItemRecordFragment = { __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null };
+
+export type MemoryResultRecordFragment = { __typename?: 'MemoryOperationResult', kind: MemoryOperationKind, namespaces?: Array<Array<string>> | null, item?: { __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null } | null, items?: Array<{ __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null }> | null };
+
+export type MemoryBatchMutationVariables = Exact<{
+  operations: Array<MemoryOperationInput> | MemoryOperationInput;
+}>;
+
+
+export type MemoryBatchMutation = { __typename?: 'Mutation', memoryBatch: Array<{ __typename?: 'MemoryOperationResult', kind: MemoryOperationKind, namespaces?: Array<Array<string>> | null, item?: { __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null } | null, items?: Array<{ __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null }> | null }> };
+
+export type MemoryReadQueryVariables = Exact<{
+  operations: Array<MemoryOperationInput> | MemoryOperationInput;
+}>;
+
+
+export type MemoryReadQuery = { __typename?: 'Query', memoryRead: Array<{ __typename?: 'MemoryOperationResult', kind: MemoryOperationKind, namespaces?: Array<Array<string>> | null, item?: { __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null } | null, items?: Array<{ __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null }> | null }> };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1408,6 +1426,39 @@ fragment MetricRecord on Metric {
   labels
   timestamp
 }`, {"fragmentName":"StorageEventRecord"}) as unknown as TypedDocumentString<StorageEventRecordFragment, unknown>;
+export const MemoryItemRecordFragmentDoc = new TypedDocumentString(`
+    fragment MemoryItemRecord on MemoryItem {
+  namespace
+  key
+  value
+  createdAt
+  updatedAt
+  ttlMinutes
+  expiresAt
+  score
+}
+    `, {"fragmentName":"MemoryItemRecord"}) as unknown as TypedDocumentString<MemoryItemRecordFragment, unknown>;
+export const MemoryResultRecordFragmentDoc = new TypedDocumentString(`
+    fragment MemoryResultRecord on MemoryOperationResult {
+  kind
+  item {
+    ...MemoryItemRecord
+  }
+  items {
+    ...MemoryItemRecord
+  }
+  namespaces
+}
+    fragment MemoryItemRecord on MemoryItem {
+  namespace
+  key
+  value
+  createdAt
+  updatedAt
+  ttlMinutes
+  expiresAt
+  score
+}`, {"fragmentName":"MemoryResultRecord"}) as unknown as TypedDocumentString<MemoryResultRecordFragment, unknown>;
 export const CreateSessionDocument = new TypedDocumentString(`
     mutation CreateSession($input: CreateSessionInput!) {
   createSession(input: $input) {
@@ -2072,3 +2123,55 @@ fragment StorageEventRecord on StorageEvent {
     }
   }
 }`) as unknown as TypedDocumentString<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
+export const MemoryBatchDocument = new TypedDocumentString(`
+    mutation MemoryBatch($operations: [MemoryOperationInput!]!) {
+  memoryBatch(operations: $operations) {
+    ...MemoryResultRecord
+  }
+}
+    fragment MemoryItemRecord on MemoryItem {
+  namespace
+  key
+  value
+  createdAt
+  updatedAt
+  ttlMinutes
+  expiresAt
+  score
+}
+fragment MemoryResultRecord on MemoryOperationResult {
+  kind
+  item {
+    ...MemoryItemRecord
+  }
+  items {
+    ...MemoryItemRecord
+  }
+  namespaces
+}`) as unknown as TypedDocumentString<MemoryBatchMutation, MemoryBatchMutationVariables>;
+export const MemoryReadDocument = new TypedDocumentString(`
+    query MemoryRead($operations: [MemoryOperationInput!]!) {
+  memoryRead(operations: $operations) {
+    ...MemoryResultRecord
+  }
+}
+    fragment MemoryItemRecord on MemoryItem {
+  namespace
+  key
+  value
+  createdAt
+  updatedAt
+  ttlMinutes
+  expiresAt
+  score
+}
+fragment MemoryResultRecord on MemoryOperationResult {
+  kind
+  item {
+    ...MemoryItemRecord
+  }
+  items {
+    ...MemoryItemRecord
+  }
+  namespaces
+}`) as unknown as TypedDocumentString<MemoryReadQuery, MemoryReadQueryVariables>;

@@ -1,0 +1,1 @@
+export { AgentStorageStore, type AgentStorageStoreClientOptions, type AgentStorageStoreOptions, type AgentStorageStoreSettings, type EmbedFunction, type EmbeddingsLike, type StoreGetOperation, type StoreIndexConfig, type StoreOperation, type StorePutOperation, type StoreSearchOperation, type StoreSearchOptions, type StoreTtlConfig } from './store.js';
