@@ -56,14 +56,19 @@ const versionOf = (dialect: Dialect): RawBuilder<unknown> => (dialect === 'sqlit
 /**
  * Metadata equal to a filter (JSON object parameter) on each of its top-level keys, compared as
  * JSON text: an object or array must match with its keys in the same order. SQLite walks both
- * objects with json_each (type and value); PostgreSQL's `json -> key` keeps a member's text.
+ * objects with json_each (type and value); PostgreSQL's `json -> key` keeps a member's text, but
+ * refuses to parse a string holding the escape \u0000 (its text type cannot hold NUL): both sides
+ * are read with that escape written \ufffd, an escape JSON.stringify (which wrote both) never
+ * writes, so equal texts stay equal and different ones different.
  */
 function metadataMatches(filter: RawBuilder<unknown>, dialect: Dialect): RawBuilder<boolean> {
-  return dialect === 'sqlite'
-    ? sql<boolean>`NOT EXISTS (SELECT 1 FROM json_each(${filter}) f_ WHERE NOT EXISTS (
-        SELECT 1 FROM json_each(thread_checkpoints.metadata) m_ WHERE m_.key = f_.key AND m_.type = f_.type AND m_.value IS f_.value))`
-    : sql<boolean>`NOT EXISTS (SELECT 1 FROM json_each(${filter}::json) f_
-        WHERE (thread_checkpoints.metadata -> f_.key)::text IS DISTINCT FROM f_.value::text)`;
+  if (dialect === 'sqlite') {
+    return sql<boolean>`NOT EXISTS (SELECT 1 FROM json_each(${filter}) f_ WHERE NOT EXISTS (
+      SELECT 1 FROM json_each(thread_checkpoints.metadata) m_ WHERE m_.key = f_.key AND m_.type = f_.type AND m_.value IS f_.value))`;
+  }
+  const parsable = (text: RawBuilder<unknown>) => sql`replace(${text}, '\\u0000', '\\ufffd')::json`;
+  return sql<boolean>`NOT EXISTS (SELECT 1 FROM json_each(${parsable(sql`${filter}::text`)}) f_
+    WHERE (${parsable(sql`thread_checkpoints.metadata::text`)} -> f_.key)::text IS DISTINCT FROM f_.value::text)`;
 }
 
 type ThreadParams = { id: string; createdAt: string; updatedAt: string; ttlSeconds: number | null; expiresAt: string | null };

@@ -110,6 +110,17 @@ for (const database of databases) {
       expect(issue({ data: '' })).toBeNull();
     });
 
+    it('filters metadata holding NUL characters (escaped \\u0000 in JSON) like any other', async () => {
+      await cps.putCheckpoint(put('n', '1', { metadata: { note: 'a\u0000b', step: 1 } }));
+      await cps.putCheckpoint(put('n', '2', { metadata: { note: 'a\u0000c', step: 1, nested: { k: '\u0000' } } }));
+      await cps.putCheckpoint(put('n', '3', { metadata: { note: 'a\ufffdb', step: 2 } }));
+      const ids = async (filter: JsonObject) => (await cps.list(listInput({ filter }), all)).map((c) => c.id);
+      expect(await ids({ note: 'a\u0000b' })).toEqual(['1']);
+      expect(await ids({ note: 'a\ufffdb' })).toEqual(['3']);
+      expect(await ids({ step: 1 })).toEqual(['2', '1']);
+      expect(await ids({ nested: { k: '\u0000' } })).toEqual(['2']);
+    });
+
     it('orders writes by (task path, task id, idx); special (negative) writes overwrite, others keep the first', async () => {
       await cps.putCheckpoint(put('t', '1'));
       await cps.putWrites(writes('t', '1', 'task-b', [[0, 'x', 'b0'], [1, 'y', 'b1']], { taskPath: '~a' }));
