@@ -162,19 +162,24 @@ export const statements = defineStatements({
       .orderBy('checkpoint_id', 'desc')
       .limit(sql.lit(1)),
 
+  // Joined as CROSS JOINs, which SQLite takes in the order written (PostgreSQL plans them freely):
+  // each checkpoint, then each of its channel versions, then that version's value by its key.
+  // Left to itself SQLite reads every value of the namespace for each checkpoint instead.
   channelValuesOf: (_db, p: Placeholders<{ keys: string; liveAt: string }>, dialect) =>
     sql`SELECT c_.thread_id, c_.checkpoint_ns, c_.checkpoint_id, b_.channel, b_.version, b_.type, b_.value
       FROM ${keyTable(p('keys'), dialect)}
-      JOIN thread_checkpoints c_ ON c_.thread_id = k_.thread_id AND c_.checkpoint_ns = k_.checkpoint_ns AND c_.checkpoint_id = k_.checkpoint_id
+      CROSS JOIN thread_checkpoints c_
       CROSS JOIN ${versionRows(dialect)}
-      JOIN thread_channel_values b_ ON b_.thread_id = c_.thread_id AND b_.checkpoint_ns = c_.checkpoint_ns AND b_.channel = v_.key AND b_.version = ${versionOf(dialect)}
-      WHERE ${liveThread('c_.thread_id', p('liveAt'))}
+      CROSS JOIN thread_channel_values b_
+      WHERE c_.thread_id = k_.thread_id AND c_.checkpoint_ns = k_.checkpoint_ns AND c_.checkpoint_id = k_.checkpoint_id
+        AND b_.thread_id = c_.thread_id AND b_.checkpoint_ns = c_.checkpoint_ns AND b_.channel = v_.key AND b_.version = ${versionOf(dialect)}
+        AND ${liveThread('c_.thread_id', p('liveAt'))}
       ORDER BY b_.channel`,
   pendingWritesOf: (_db, p: Placeholders<{ keys: string; liveAt: string }>, dialect) =>
-    sql`SELECT w_.* FROM ${keyTable(p('keys'), dialect)}
-      JOIN thread_writes w_ ON w_.thread_id = k_.thread_id AND w_.checkpoint_ns = k_.checkpoint_ns AND w_.checkpoint_id = k_.checkpoint_id
-      WHERE ${liveThread('w_.thread_id', p('liveAt'))}
-      ORDER BY w_.task_path, w_.task_id, w_.idx`,
+    sql`SELECT pw_.* FROM ${keyTable(p('keys'), dialect)}
+      JOIN thread_writes pw_ ON pw_.thread_id = k_.thread_id AND pw_.checkpoint_ns = k_.checkpoint_ns AND pw_.checkpoint_id = k_.checkpoint_id
+      WHERE ${liveThread('pw_.thread_id', p('liveAt'))}
+      ORDER BY pw_.task_path, pw_.task_id, pw_.idx`,
 
   deleteThread: (db, p: Placeholders<{ id: string; liveAt: string }>) =>
     db

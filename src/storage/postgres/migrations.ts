@@ -199,6 +199,7 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
       );
       CREATE INDEX idx_thread_checkpoints_id ON thread_checkpoints (checkpoint_id, thread_id, checkpoint_ns);
+      CREATE INDEX idx_thread_checkpoints_thread ON thread_checkpoints (thread_id, checkpoint_id, checkpoint_ns);
 
       CREATE TABLE thread_channel_values (
         thread_id text COLLATE "C" NOT NULL REFERENCES threads (id) ON DELETE CASCADE,

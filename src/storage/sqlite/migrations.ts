@@ -199,6 +199,8 @@ export const migrations: readonly Migration[] = [
       );
       -- Listing across threads, newest (highest id) first.
       CREATE INDEX idx_thread_checkpoints_id ON thread_checkpoints(checkpoint_id, thread_id, checkpoint_ns);
+      -- A thread's checkpoints across its namespaces, newest first (LangGraph's list without a namespace).
+      CREATE INDEX idx_thread_checkpoints_thread ON thread_checkpoints(thread_id, checkpoint_id, checkpoint_ns);
 
       -- Channel values, stored once per version; type 'empty' with no value: the channel had none.
       CREATE TABLE thread_channel_values (
