@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'graphql-sse';
 import { describe, expect, it, type TestServer } from '../support/server-fixture.js';
 import type { GraphQLClient } from './client.js';
 import {
@@ -120,6 +121,48 @@ describe('checkpoints over GraphQL', () => {
       input: { threadId: t, checkpointId: '1', taskId: 'a', writes: [{ idx: 0, channel: 'x', type: 'json', data: 'e30=' }, { idx: 0, channel: 'y', type: 'json', data: 'e30=' }] },
     });
     expect(writes!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['input', 'writes', 1, 'idx'], message: 'appears twice' }] });
+  });
+});
+
+describe('checkpoints: the thread feed', () => {
+  it('threadEvents streams a thread\'s puts, writes and deletion (the thread need not exist yet); `after` replays', async ({ server, gql }) => {
+    const t = thread('feed');
+    const query = `subscription ($threadId: String!, $after: String) {
+      threadEvents(threadId: $threadId, after: $after) {
+        __typename cursor sessionId agentName
+        ... on CheckpointPut { threadId namespace checkpointId parentId metadata }
+        ... on CheckpointWritesPut { threadId checkpointId taskId count }
+        ... on ThreadDeleted { threadId }
+      }
+    }`;
+    type Event = { __typename: string; cursor: string; [field: string]: unknown };
+    const client = createClient({ url: `${server.url}/graphql`, retryAttempts: 0 });
+    const take = async (after: string | null, n: number) => {
+      let connected!: () => void;
+      const ready = new Promise<void>((resolve) => (connected = resolve));
+      const iterator = client.iterate<{ threadEvents: Event }>({ query, variables: { threadId: t, after } }, { connected: () => connected() });
+      const out: Event[] = [];
+      const done = (async () => {
+        while (out.length < n) {
+          const { value, done } = await iterator.next();
+          if (done) throw new Error(`ended after ${out.length} of ${n}: ${JSON.stringify(value)}`);
+          out.push(value.data!.threadEvents);
+        }
+        await iterator.return?.();
+      })();
+      return { ready, events: done.then(() => out) };
+    };
+    const live = await take(null, 3);
+    await live.ready;
+    await putCheckpoint(gql, t, 'c1', { metadata: { step: 1 } });
+    await gql.data(PutCheckpointWritesDocument, { input: { threadId: t, checkpointId: 'c1', taskId: 'task', writes: [{ idx: 0, channel: 'a', type: 'json', data: 'e30=' }] } });
+    await gql.data(DeleteThreadDocument, { id: t });
+    const events = await live.events;
+    expect(events.map((e) => e.__typename)).toEqual(['CheckpointPut', 'CheckpointWritesPut', 'ThreadDeleted']);
+    expect(events[0]).toMatchObject({ threadId: t, namespace: '', checkpointId: 'c1', parentId: null, metadata: { step: 1 }, sessionId: `thread:${t}`, agentName: '' });
+    expect(events[1]).toMatchObject({ threadId: t, checkpointId: 'c1', taskId: 'task', count: 1 });
+    const replay = await take(events[0]!.cursor, 2);
+    expect((await replay.events).map((e) => e.__typename)).toEqual(['CheckpointWritesPut', 'ThreadDeleted']);
   });
 });
 
