@@ -31,6 +31,17 @@ function writes(threadId: string, checkpointId: string, taskId: string, list: [i
   });
 }
 
+/** Rows of each checkpoint table that belong to a thread, read straight from the database. */
+async function tableCounts(backend: StorageBackend, threadId: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of ['thread_checkpoints', 'thread_channel_values', 'thread_writes']) {
+    const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE thread_id = ${backend.runner.dialect === 'sqlite' ? '?' : '$1'}`;
+    const [row] = await backend.runner.all({ name: `test_count_${table}`, sql, order: ['threadId'] }, { threadId });
+    out[table] = Number(row!.n);
+  }
+  return out;
+}
+
 const listInput = (v: Record<string, unknown> = {}) => parseInput(listCheckpointsInput, v);
 const all = { limit: 10_000 };
 
@@ -222,6 +233,38 @@ for (const database of databases) {
       expect(await cps.list(listInput({ threadId: 'u' }), all)).toHaveLength(2);
       // Nothing left to prune.
       expect(await cps.prune({ threadIds: ['t'], keep: 1 })).toEqual({ checkpoints: 0, writes: 0, channelValues: 0 });
+    });
+
+    it('a thread of 100 checkpoints pruned to the latest holds exactly the rows of a thread of that one checkpoint', async () => {
+      const checkpoint = (i: number) => {
+        // Channel a changes at every step, b every tenth, c never: each put stores only what changed.
+        const versions = { a: i, b: Math.floor(i / 10) + 1, c: 1 };
+        const changed = i === 1 ? ['a', 'b', 'c'] : i % 10 === 0 ? ['a', 'b'] : ['a'];
+        const channelValues = changed.map((channel) => ({ channel, version: versions[channel as 'a'], type: 'json', data: b64(`${channel}${versions[channel as 'a']}`) }));
+        return { channelVersions: versions, channelValues };
+      };
+      for (let i = 1; i <= 100; i++) {
+        await cps.putCheckpoint(put('long', String(i).padStart(3, '0'), checkpoint(i)));
+        await cps.putWrites(writes('long', String(i).padStart(3, '0'), 'task', [[0, 'a', `w${i}`]]));
+      }
+      await cps.prune({ threadIds: ['long'], keep: 1 });
+      // The same last checkpoint, put alone with every value it references.
+      const last = checkpoint(100);
+      const all100 = { ...last, channelValues: Object.entries(last.channelVersions).map(([channel, version]) => ({ channel, version, type: 'json', data: b64(`${channel}${version}`) })) };
+      await cps.putCheckpoint(put('short', '100', all100));
+      await cps.putWrites(writes('short', '100', 'task', [[0, 'a', 'w100']]));
+
+      const rows = async (threadId: string) => {
+        const [c] = await cps.list(listInput({ threadId }), all);
+        return { checkpoints: (await cps.list(listInput({ threadId }), all)).length, values: await values(c!), writes: await pending(c!) };
+      };
+      const [long, short] = [await rows('long'), await rows('short')];
+      expect(long.checkpoints).toBe(1);
+      expect(long.values).toEqual(short.values);
+      expect(long.writes).toEqual(short.writes);
+      // And nothing unreferenced is left behind: a second prune finds nothing.
+      expect(await cps.prune({ threadIds: ['long'], keep: 1 })).toEqual({ checkpoints: 0, writes: 0, channelValues: 0 });
+      expect(await tableCounts(backend, 'long')).toEqual(await tableCounts(backend, 'short'));
     });
 
     it('copies a thread whole; refuses an existing target and a missing source', async () => {
