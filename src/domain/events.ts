@@ -78,8 +78,11 @@ export type EventScope = { sessionId: string } | { agentName: string };
  */
 export const threadFeedKey = (threadId: string): string => `thread:${threadId}`;
 
-/** A thread's feed as the feed's own scope. */
-export const threadScope = (threadId: string): EventScope => ({ sessionId: threadFeedKey(threadId) });
+/** What a subscriber asks for: a session's, an agent's or a LangGraph thread's events. */
+export type FeedScope = EventScope | { threadId: string };
+
+/** The feed's own scope of what a subscriber asks for. */
+export const feedScope = (scope: FeedScope): EventScope => ('threadId' in scope ? { sessionId: threadFeedKey(scope.threadId) } : scope);
 
 /**
  * What a wake-up says was written: the sessions and agents that got events. Null when it cannot

@@ -1,5 +1,5 @@
 import { type DomainError, ValidationError } from '../../domain/errors.js';
-import { encodeEventCursor, type EventScope, type EventType, type StoredEvent } from '../../domain/events.js';
+import { encodeEventCursor, type FeedScope, type EventType, type StoredEvent } from '../../domain/events.js';
 import { shortText } from '../../domain/inputs.js';
 import { endReason } from '../../http/event-streams.js';
 import { builder } from '../../graphql/builder.js';
@@ -181,7 +181,7 @@ function resolveEvent(item: StoredEvent | StreamEnded): StoredEvent {
 }
 
 /** Takes a place among the server's streams, then opens the stream (which gives it back when it ends). */
-async function openStream(ctx: GraphQLContext, scope: EventScope | { threadId: string }, after: string | null | undefined) {
+async function openStream(ctx: GraphQLContext, scope: FeedScope, after: string | null | undefined) {
   // Over any other transport Yoga refuses the result (406) without ever ending the stream, which
   // would then hold its place forever: refuse before opening one.
   if (!ctx.acceptsEventStream) {

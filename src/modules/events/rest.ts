@@ -1,5 +1,5 @@
 import { type DomainError, ValidationError } from '../../domain/errors.js';
-import { encodeEventCursor, type EventScope, type StoredEvent } from '../../domain/events.js';
+import { encodeEventCursor, type FeedScope, type StoredEvent } from '../../domain/events.js';
 import { callerOf } from '../../http/auth.js';
 import { endReason, type EventStreams } from '../../http/event-streams.js';
 import { artifactWire } from '../artifacts/rest.js';
@@ -61,7 +61,7 @@ function endFrame(reason: DomainError): Uint8Array {
 
 export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStreams }): Route[] {
   /** Takes a place among the server's streams, then streams the scope's events as SSE. */
-  async function open(req: RestRequest, scope: EventScope | { threadId: string }): Promise<Response> {
+  async function open(req: RestRequest, scope: FeedScope): Promise<Response> {
     const fromQuery = req.query.get('after');
     const fromHeader = req.request.headers.get('last-event-id');
     const after = fromQuery || fromHeader || null;

@@ -1,5 +1,5 @@
 import { CursorExpiredError, ValidationError } from '../../domain/errors.js';
-import { decodeEventCursor, type EventScope, threadScope } from '../../domain/events.js';
+import { decodeEventCursor, type FeedScope, feedScope } from '../../domain/events.js';
 import type { EventStore } from './store.js';
 import { EventStream } from './stream.js';
 import type { EventWaiters } from './waiters.js';
@@ -25,7 +25,7 @@ export class EventService {
    * when `signal` aborts or the consumer returns; `onFinish` is called then (also when refused).
    */
   async subscribe(
-    scope: EventScope | { threadId: string },
+    scope: FeedScope,
     after: string | null,
     { signal, onFinish = () => {} }: { signal: AbortSignal; onFinish?: () => void },
   ): Promise<EventStream> {
@@ -34,10 +34,9 @@ export class EventService {
       const afterSeq = after === null ? null : decodeEventCursor(after);
       if (after !== null && afterSeq === null) throw new ValidationError([{ path: ['after'], message: 'is not an event cursor' }]);
       if ('sessionId' in scope) await this.requireSession(scope.sessionId);
-      // A LangGraph thread's feed needs no thread yet: its first put creates it.
-      const feed = 'threadId' in scope ? threadScope(scope.threadId) : scope;
       // Listening before the log is read: whatever commits after this point wakes the stream.
-      stream = new EventStream(this.store, this.waiters, feed, 0, signal, onFinish);
+      // (A LangGraph thread's feed needs no thread yet: its first put creates it.)
+      stream = new EventStream(this.store, this.waiters, feedScope(scope), 0, signal, onFinish);
       const log = await this.store.log();
       if (afterSeq !== null && afterSeq > log.lastSeq) {
         throw new ValidationError([{ path: ['after'], message: 'is not a cursor of this event feed' }]);
