@@ -142,7 +142,7 @@ export const putCheckpointInput = z
     channelVersions: z.record(channelName, channelVersion).default({}),
     /** Only the channels whose version this checkpoint changed (LangGraph's `newVersions`). */
     channelValues: z.array(channelValueInput).max(CHECKPOINT_LIMITS.batch).default([]),
-    /** Sets the thread's TTL (seconds from each write); absent keeps the thread's. */
+    /** Sets the thread's TTL (seconds from each write); absent keeps the thread's, null removes it. */
     ttlSeconds: ttlSeconds.nullish(),
   })
   .superRefine((input, ctx) => {
@@ -201,7 +201,13 @@ export type ListCheckpointsInput = z.output<typeof listCheckpointsInput>;
 export const pruneInput = z.object({
   threadIds: z.array(threadId).min(1, 'must not be empty').max(CHECKPOINT_LIMITS.pruneThreads),
   /** How many of the newest checkpoints of each namespace stay; 1 is "latest". */
-  keep: z.number().int('must be a whole number').min(1, 'must be at least 1').max(CHECKPOINT_LIMITS.keep).default(1),
+  keep: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(CHECKPOINT_LIMITS.keep)
+    .nullish()
+    .transform((v) => v ?? 1),
 });
 export type PruneInput = z.output<typeof pruneInput>;
 
