@@ -1,4 +1,6 @@
 import type { Runner } from '../db/runner.js';
+import { type CheckpointsMaintenance, SqlCheckpointsMaintenance } from '../modules/checkpoints/maintenance.js';
+import { type CheckpointStore, SqlCheckpointStore } from '../modules/checkpoints/store.js';
 import { type ArtifactsMaintenance, type ArtifactStore, SqlArtifactStore } from '../modules/artifacts/store.js';
 import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
@@ -37,6 +39,10 @@ export interface Stores {
   state: StateStore & StateMaintenance;
   /** The long-term memory store's items; the retention sweeper deletes the expired ones. */
   memory: MemoryStore & MemoryMaintenance;
+  /** LangGraph threads and checkpoints. */
+  checkpoints: CheckpointStore;
+  /** What retention deletes of them. */
+  checkpointMaintenance: CheckpointsMaintenance;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
@@ -58,5 +64,7 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     artifacts,
     state,
     memory: new SqlMemoryStore(runner),
+    checkpoints: new SqlCheckpointStore(runner, appendEvents),
+    checkpointMaintenance: new SqlCheckpointsMaintenance(runner, appendEvents),
   };
 }

@@ -131,6 +131,111 @@ export type CacheEntry = {
   value?: Maybe<Scalars['JSON']['output']>;
 };
 
+/** A channel's value at one version, as the client's serializer wrote it. */
+export type ChannelValue = {
+  __typename?: 'ChannelValue';
+  channel: Scalars['String']['output'];
+  /** Base64; null for an empty channel. */
+  data?: Maybe<Scalars['String']['output']>;
+  /** The serializer's type; 'empty' when the channel had no value. */
+  type: Scalars['String']['output'];
+  /** The version as text (as in channelVersions). */
+  version: Scalars['String']['output'];
+};
+
+export type ChannelValueInput = {
+  channel: Scalars['String']['input'];
+  /** Base64; null (or absent) with type 'empty'. */
+  data?: InputMaybe<Scalars['String']['input']>;
+  type: Scalars['String']['input'];
+  /** A number or a string: the version channelVersions gives this channel. */
+  version: Scalars['JSON']['input'];
+};
+
+/** A LangGraph checkpoint: its bytes (without channel values), metadata, channel versions and, on demand, values and pending writes. */
+export type Checkpoint = {
+  __typename?: 'Checkpoint';
+  /** The values of the channels at the versions of channelVersions (those stored). */
+  channelValues: Array<ChannelValue>;
+  /** Channel → version (a number or a string, as put). */
+  channelVersions: Scalars['JSONObject']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The serialized checkpoint without its channel values, base64. */
+  data: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  /** The checkpoint namespace; '' for the root graph. */
+  namespace: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  /** Writes saved against this checkpoint, ordered by (taskPath, taskId, idx). */
+  pendingWrites: Array<PendingWrite>;
+  threadId: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type CheckpointConnection = {
+  __typename?: 'CheckpointConnection';
+  edges: Array<CheckpointEdge>;
+  nodes: Array<Checkpoint>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type CheckpointEdge = {
+  __typename?: 'CheckpointEdge';
+  cursor: Scalars['String']['output'];
+  node: Checkpoint;
+};
+
+/** A LangGraph checkpoint was put (its bytes are read through Query.thread). */
+export type CheckpointPut = StorageEvent & {
+  __typename?: 'CheckpointPut';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  checkpointId: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  namespace: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type CheckpointWriteInput = {
+  channel: Scalars['String']['input'];
+  /** Base64. */
+  data: Scalars['String']['input'];
+  /** Negative (special writes) overwrite; others are kept when already there. */
+  idx: Scalars['Int']['input'];
+  type: Scalars['String']['input'];
+};
+
+/** A task's writes against a LangGraph checkpoint were put. */
+export type CheckpointWritesPut = StorageEvent & {
+  __typename?: 'CheckpointWritesPut';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  checkpointId: Scalars['String']['output'];
+  /** How many writes. */
+  count: Scalars['NonNegativeInt']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  taskId: Scalars['String']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 export type CreateArtifactInput = {
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
@@ -389,6 +494,8 @@ export type Mutation = {
   cleanupCache: Scalars['NonNegativeInt']['output'];
   /** Deletes all messages of a session; returns how many were deleted (0 for an unknown session). */
   clearHistory: Scalars['NonNegativeInt']['output'];
+  /** A new thread holding copies of the source thread's checkpoints, values and writes. NOT_FOUND without a source; CONFLICT when the target exists. */
+  copyThread: Thread;
   /** Creates an API key for a tenant; the answer is the only time its secret is shown. */
   createApiKey: CreatedApiKey;
   createArtifact: Artifact;
@@ -401,23 +508,33 @@ export type Mutation = {
   deleteSession: Scalars['ID']['output'];
   /** Deletes the state of a session; returns the session id. A state set again afterwards starts at version 1. */
   deleteState: Scalars['ID']['output'];
+  /** Deletes a thread with its checkpoints, channel values and writes; false when there was none. */
+  deleteThread: Scalars['Boolean']['output'];
   /** A new session (active, new id) that continues this one from `upToMessageId`, made in one transaction: copies of the history up to and including that message (new ids; the same seq, roles, contents, metadata and timestamps), of the state (version 1 again) and of the artifact records (new ids), with `parentId` and `forkedFromMessageId` set. NOT_FOUND for an unknown session; BAD_USER_INPUT when the message is not one of its messages. */
   forkSession: Session;
   /** Runs operations in order as one transaction (LangGraph’s batch): a put with value null deletes. */
   memoryBatch: Array<MemoryOperationResult>;
   /** Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state). */
   patchState: State;
+  /** Keeps the newest `keep` checkpoints (default 1) of each namespace of each thread, with the values they reference; deletes the rest. */
+  pruneThreads: PruneResult;
+  /** Stores a checkpoint (replacing one with the same thread, namespace and id) and its new channel values; creates the thread. */
+  putCheckpoint: Checkpoint;
+  /** Stores a task's writes against a checkpoint; how many were given. */
+  putCheckpointWrites: Scalars['Int']['output'];
   recordMetric: Metric;
   /** Records metrics in one transaction: all or nothing. */
   recordMetrics: Array<Metric>;
   /** Revokes a key at once (on other replicas within 5 seconds); revoking twice is harmless. */
   revokeApiKey: ApiKey;
-  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. With dryRun: true, writes nothing and reports what it would do. */
+  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured; deletes expired and (as configured) idle LangGraph threads. With dryRun: true, writes nothing and reports what it would do. */
   runRetention: RetentionReport;
   /** Sets (or replaces) an entry. Without ttl it never expires. */
   setCacheEntry: CacheEntry;
   /** Sets (or replaces) the state of a session. */
   setState: State;
+  /** Sets a thread's TTL (it expires ttlSeconds after its last write, counting this one); null removes it. */
+  setThreadTtl: Thread;
   updateSession: Session;
 };
 
@@ -435,6 +552,12 @@ export type MutationAddMessagesArgs = {
 
 export type MutationClearHistoryArgs = {
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyThreadArgs = {
+  sourceThreadId: Scalars['String']['input'];
+  targetThreadId: Scalars['String']['input'];
 };
 
 
@@ -475,6 +598,11 @@ export type MutationDeleteStateArgs = {
 };
 
 
+export type MutationDeleteThreadArgs = {
+  id: Scalars['String']['input'];
+};
+
+
 export type MutationForkSessionArgs = {
   id: Scalars['ID']['input'];
   input?: InputMaybe<ForkSessionInput>;
@@ -491,6 +619,22 @@ export type MutationPatchStateArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   patch: Scalars['JSON']['input'];
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationPruneThreadsArgs = {
+  keep?: InputMaybe<Scalars['Int']['input']>;
+  threadIds: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationPutCheckpointArgs = {
+  input: PutCheckpointInput;
+};
+
+
+export type MutationPutCheckpointWritesArgs = {
+  input: PutCheckpointWritesInput;
 };
 
 
@@ -528,6 +672,12 @@ export type MutationSetStateArgs = {
 };
 
 
+export type MutationSetThreadTtlArgs = {
+  id: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationUpdateSessionArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSessionInput;
@@ -552,6 +702,57 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A task's write against a checkpoint, not yet applied by a later checkpoint. */
+export type PendingWrite = {
+  __typename?: 'PendingWrite';
+  channel: Scalars['String']['output'];
+  /** Base64. */
+  data: Scalars['String']['output'];
+  /** The write's index in its task; negative for LangGraph's special writes (errors, interrupts…). */
+  idx: Scalars['Int']['output'];
+  taskId: Scalars['String']['output'];
+  taskPath: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+/** What a prune deleted. */
+export type PruneResult = {
+  __typename?: 'PruneResult';
+  channelValues: Scalars['Int']['output'];
+  checkpoints: Scalars['Int']['output'];
+  writes: Scalars['Int']['output'];
+};
+
+export type PutCheckpointInput = {
+  /** Only the channels this checkpoint changed (LangGraph's newVersions). */
+  channelValues?: InputMaybe<Array<ChannelValueInput>>;
+  /** Channel → version (number or string). */
+  channelVersions?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The serialized checkpoint without channel values, base64. */
+  data: Scalars['String']['input'];
+  id: Scalars['String']['input'];
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Default ''. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  parentId?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+  /** Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged; null: removed. */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+  type: Scalars['String']['input'];
+};
+
+export type PutCheckpointWritesInput = {
+  checkpointId: Scalars['String']['input'];
+  /** Default ''. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  taskId: Scalars['String']['input'];
+  /** Default ''. */
+  taskPath?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+  writes: Array<CheckpointWriteInput>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The API keys of a tenant (default: the caller’s own), revoked ones included. Only the bootstrap key (STORAGE_ADMIN_KEY) may name another tenant. */
@@ -559,6 +760,8 @@ export type Query = {
   artifact?: Maybe<Artifact>;
   /** Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted). */
   cacheEntry?: Maybe<CacheEntry>;
+  /** Checkpoints of one thread or of all, newest (highest id) first; 100 per page unless asked otherwise. */
+  checkpoints: CheckpointConnection;
   /** One item; null when there is none (or it expired). */
   memoryItem?: Maybe<MemoryItem>;
   /** The namespaces of live items, matching prefix and suffix, cut to maxDepth, in order, paged. */
@@ -573,6 +776,8 @@ export type Query = {
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
+  /** A LangGraph thread; null when there is none (or it expired). */
+  thread?: Maybe<Thread>;
 };
 
 
@@ -588,6 +793,16 @@ export type QueryArtifactArgs = {
 
 export type QueryCacheEntryArgs = {
   key: Scalars['String']['input'];
+};
+
+
+export type QueryCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  threadId?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -645,6 +860,11 @@ export type QuerySessionsArgs = {
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type QueryThreadArgs = {
+  id: Scalars['String']['input'];
+};
+
 export type RecordMetricInput = {
   entityName: Scalars['String']['input'];
   entityType: Scalars['String']['input'];
@@ -660,7 +880,7 @@ export type RecordMetricInput = {
 /** What one retention rule did (or, in a dry run, would do). */
 export type RetentionOutcome = {
   __typename?: 'RetentionOutcome';
-  /** How many sessions. */
+  /** How many sessions (threads, for threadsDeleted). */
   count: Scalars['NonNegativeInt']['output'];
   /** Their ids, the first RETENTION_REPORT_IDS of them. */
   ids: Array<Scalars['ID']['output']>;
@@ -681,6 +901,8 @@ export type RetentionReport = {
   memoryItemsDeleted: Scalars['NonNegativeInt']['output'];
   /** The moment the rules were applied at. */
   ranAt: Scalars['DateTime']['output'];
+  /** LangGraph threads deleted: expired by their TTL, or idle (RETENTION_THREAD_IDLE_DAYS). */
+  threadsDeleted: RetentionOutcome;
 };
 
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
@@ -880,6 +1102,8 @@ export type Subscription = {
   agentEvents: StorageEvent;
   /** A session's events: replay after `after`, then live. NOT_FOUND for an unknown session; CURSOR_EXPIRED for a cursor older than the retention window. */
   sessionEvents: StorageEvent;
+  /** A LangGraph thread's events (CheckpointPut, CheckpointWritesPut, ThreadDeleted): replay after `after`, then live. The thread need not exist yet. */
+  threadEvents: StorageEvent;
 };
 
 
@@ -892,6 +1116,59 @@ export type SubscriptionAgentEventsArgs = {
 export type SubscriptionSessionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionThreadEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+};
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type Thread = {
+  __typename?: 'Thread';
+  /** A checkpoint of a namespace: `id`'s, or the latest when `id` is omitted; null when there is none. */
+  checkpoint?: Maybe<Checkpoint>;
+  /** The thread's checkpoints, newest (highest id) first; 100 per page unless asked otherwise. */
+  checkpoints: CheckpointConnection;
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['String']['output'];
+  ttlSeconds?: Maybe<Scalars['Int']['output']>;
+  /** The last write. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type ThreadCheckpointArgs = {
+  id?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type ThreadCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A LangGraph thread was deleted with its checkpoints (by a client, or by retention). */
+export type ThreadDeleted = StorageEvent & {
+  __typename?: 'ThreadDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 /** A partial update: a field left out (or null) keeps its value. */
@@ -1147,6 +1424,10 @@ type StorageEventRecord_ArtifactCreated_Fragment = { __typename: 'ArtifactCreate
 
 type StorageEventRecord_ArtifactDeleted_Fragment = { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
 
+type StorageEventRecord_CheckpointPut_Fragment = { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+type StorageEventRecord_CheckpointWritesPut_Fragment = { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
 type StorageEventRecord_HistoryCleared_Fragment = { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
 type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
@@ -1163,9 +1444,13 @@ type StorageEventRecord_StateChanged_Fragment = { __typename: 'StateChanged', cu
 
 type StorageEventRecord_StateDeleted_Fragment = { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
+type StorageEventRecord_ThreadDeleted_Fragment = { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
 export type StorageEventRecordFragment =
   | StorageEventRecord_ArtifactCreated_Fragment
   | StorageEventRecord_ArtifactDeleted_Fragment
+  | StorageEventRecord_CheckpointPut_Fragment
+  | StorageEventRecord_CheckpointWritesPut_Fragment
   | StorageEventRecord_HistoryCleared_Fragment
   | StorageEventRecord_MessageAdded_Fragment
   | StorageEventRecord_MetricRecorded_Fragment
@@ -1174,6 +1459,7 @@ export type StorageEventRecordFragment =
   | StorageEventRecord_SessionUpdated_Fragment
   | StorageEventRecord_StateChanged_Fragment
   | StorageEventRecord_StateDeleted_Fragment
+  | StorageEventRecord_ThreadDeleted_Fragment
 ;
 
 export type SessionEventsSubscriptionVariables = Exact<{
@@ -1185,6 +1471,8 @@ export type SessionEventsSubscriptionVariables = Exact<{
 export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEvents:
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
@@ -1193,6 +1481,7 @@ export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEv
     | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
     | { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } }
     | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
    };
 
 export type AgentEventsSubscriptionVariables = Exact<{
@@ -1204,6 +1493,8 @@ export type AgentEventsSubscriptionVariables = Exact<{
 export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents:
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
@@ -1212,6 +1503,7 @@ export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents
     | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
     | { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } }
     | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
    };
 
 export type MemoryItemRecordFragment = { __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null };

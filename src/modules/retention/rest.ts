@@ -12,6 +12,7 @@ function reportToWire(r: RetentionReport) {
     idle_ended: outcome(r.idleEnded),
     ended_deleted: outcome(r.endedDeleted),
     memory_items_deleted: r.memoryItemsDeleted,
+    threads_deleted: outcome(r.threadsDeleted),
   };
 }
 

@@ -50,10 +50,10 @@ export class RetentionSweeper {
   private async sweep(): Promise<void> {
     try {
       for (const { tenant, report } of await this.run()) {
-        const { expiredDeleted, idleEnded, endedDeleted, memoryItemsDeleted } = report;
-        if (expiredDeleted.count + idleEnded.count + endedDeleted.count + memoryItemsDeleted > 0) {
+        const { expiredDeleted, idleEnded, endedDeleted, threadsDeleted, memoryItemsDeleted } = report;
+        if (expiredDeleted.count + idleEnded.count + endedDeleted.count + threadsDeleted.count + memoryItemsDeleted > 0) {
           this.logger.info(
-            { tenant, expiredDeleted: expiredDeleted.count, idleEnded: idleEnded.count, endedDeleted: endedDeleted.count, memoryItemsDeleted },
+            { tenant, expiredDeleted: expiredDeleted.count, idleEnded: idleEnded.count, endedDeleted: endedDeleted.count, threadsDeleted: threadsDeleted.count, memoryItemsDeleted },
             'retention sweep',
           );
         }
