@@ -161,6 +161,7 @@ const variables = {
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000).describe('On SIGTERM/SIGINT, how long in-flight requests may take before they are cut (ms).'),
   RETENTION_IDLE_HOURS: int(1, 24 * 365 * 100, null).meta({ default: 'off' }).describe('End active/paused sessions idle for more than this many hours.'),
   RETENTION_DELETE_ENDED_DAYS: int(1, 365 * 100, null).meta({ default: 'off' }).describe('Delete ended sessions last updated more than this many days ago.'),
+  RETENTION_THREAD_IDLE_DAYS: int(1, 365 * 100, null).meta({ default: 'off' }).describe('Delete LangGraph threads not written for more than this many days.'),
   RETENTION_INTERVAL_SECONDS: int(0, 7 * 24 * 3600, 0).describe('Seconds between background retention sweeps; 0: no sweeper.'),
   RETENTION_BATCH_SIZE: int(1, 10_000, 100).describe('Sessions picked, ended or deleted per retention batch.'),
   RETENTION_REPORT_IDS: int(0, 100_000, 1000).describe('Most session ids a retention report lists per rule.'),
@@ -302,6 +303,7 @@ function toConfig(e: Env) {
     retention: {
       idleHours: e.RETENTION_IDLE_HOURS,
       deleteEndedDays: e.RETENTION_DELETE_ENDED_DAYS,
+      threadIdleDays: e.RETENTION_THREAD_IDLE_DAYS,
       batchSize: e.RETENTION_BATCH_SIZE,
       reportIds: e.RETENTION_REPORT_IDS,
       intervalSeconds: e.RETENTION_INTERVAL_SECONDS,

@@ -17,6 +17,10 @@ export interface Database {
   event_log: EventLogTable;
   api_keys: ApiKeysTable;
   cache: CacheTable;
+  threads: ThreadsTable;
+  thread_checkpoints: ThreadCheckpointsTable;
+  thread_channel_values: ThreadChannelValuesTable;
+  thread_writes: ThreadWritesTable;
 }
 
 export interface SessionsTable {
@@ -118,4 +122,48 @@ export interface CacheTable {
   created_at: string;
   accessed_at: string;
   expires_at: string | null;
+}
+
+/** LangGraph threads (modules/checkpoints/); the id is the client's thread_id. */
+export interface ThreadsTable {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  ttl_seconds: number | null;
+  expires_at: string | null;
+}
+
+export interface ThreadCheckpointsTable {
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  parent_checkpoint_id: string | null;
+  type: string;
+  checkpoint: Uint8Array;
+  /** JSON text. */
+  metadata: string;
+  /** JSON text. */
+  channel_versions: string;
+  created_at: string;
+}
+
+export interface ThreadChannelValuesTable {
+  thread_id: string;
+  checkpoint_ns: string;
+  channel: string;
+  version: string;
+  type: string;
+  value: Uint8Array | null;
+}
+
+export interface ThreadWritesTable {
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  task_id: string;
+  idx: number;
+  channel: string;
+  type: string;
+  value: Uint8Array;
+  task_path: string;
 }

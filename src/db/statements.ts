@@ -34,7 +34,8 @@ export type Dialect = 'sqlite' | 'postgres';
  * the SQLite runner encodes it (see `db/lists.ts` for the matching SQL).
  */
 // A list may hold nulls: the column arrays of a multi-row write (`unnest`) carry nullable columns.
-export type ParamValue = string | number | null | readonly (string | number | null)[];
+// Bytes (a BLOB on SQLite, bytea on PostgreSQL) go to both drivers as they are.
+export type ParamValue = string | number | null | Uint8Array | readonly (string | number | null)[];
 export type Params = Record<string, ParamValue>;
 
 /** Stands for the named parameter while a statement is compiled. */

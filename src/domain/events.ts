@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from './cursors.js';
-import type { Json } from './json.js';
+import type { Json, JsonObject } from './json.js';
 import type { Artifact, Message, Metric, Session, State } from './records.js';
 
 /**
@@ -24,6 +24,9 @@ export const EVENT_TYPES = [
   'ArtifactCreated',
   'ArtifactDeleted',
   'MetricRecorded',
+  'CheckpointPut',
+  'CheckpointWritesPut',
+  'ThreadDeleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -43,7 +46,12 @@ export type EventBody =
   | { type: 'ArtifactCreated'; artifact: Artifact }
   /** The artifact record as it was. */
   | { type: 'ArtifactDeleted'; artifact: Artifact }
-  | { type: 'MetricRecorded'; metric: Metric };
+  | { type: 'MetricRecorded'; metric: Metric }
+  /** LangGraph checkpoints (modules/checkpoints/): what was put, without its bytes. */
+  | { type: 'CheckpointPut'; threadId: string; namespace: string; checkpointId: string; parentId: string | null; metadata: JsonObject }
+  | { type: 'CheckpointWritesPut'; threadId: string; namespace: string; checkpointId: string; taskId: string; count: number }
+  /** The thread with its checkpoints, channel values and writes (by a client or by retention). */
+  | { type: 'ThreadDeleted'; threadId: string };
 
 /** An event before it is stored: the backend adds `seq` and `time` when it appends it. */
 export type NewEvent = EventBody & {
@@ -62,6 +70,19 @@ export type StoredEvent = NewEvent & {
 
 /** Whose events a subscriber reads. */
 export type EventScope = { sessionId: string } | { agentName: string };
+
+/**
+ * A LangGraph thread's events are stored under the key `thread:<id>` in the session column, with
+ * no agent: session ids always start with `session_` and agent names are never empty, so neither
+ * feed can reach them, and the session feed's machinery (index, waiters, NOTIFY) serves threads too.
+ */
+export const threadFeedKey = (threadId: string): string => `thread:${threadId}`;
+
+/** What a subscriber asks for: a session's, an agent's or a LangGraph thread's events. */
+export type FeedScope = EventScope | { threadId: string };
+
+/** The feed's own scope of what a subscriber asks for. */
+export const feedScope = (scope: FeedScope): EventScope => ('threadId' in scope ? { sessionId: threadFeedKey(scope.threadId) } : scope);
 
 /**
  * What a wake-up says was written: the sessions and agents that got events. Null when it cannot
@@ -136,7 +157,25 @@ export const eventsOf = {
       const agentName = metric.sessionId === null ? undefined : agentOf.get(metric.sessionId);
       return agentName === undefined ? [] : [{ type: 'MetricRecorded', metric, sessionId: metric.sessionId!, agentName }];
     }),
+  checkpointPut: (c: { threadId: string; namespace: string; id: string; parentId: string | null; metadata: JsonObject }): NewEvent[] => [
+    {
+      type: 'CheckpointPut',
+      threadId: c.threadId,
+      namespace: c.namespace,
+      checkpointId: c.id,
+      parentId: c.parentId,
+      metadata: c.metadata,
+      ...aboutThread(c.threadId),
+    },
+  ],
+  checkpointWritesPut: (c: { threadId: string; namespace: string; id: string }, taskId: string, count: number): NewEvent[] =>
+    count > 0 ? [{ type: 'CheckpointWritesPut', threadId: c.threadId, namespace: c.namespace, checkpointId: c.id, taskId, count, ...aboutThread(c.threadId) }] : [],
+  threadDeleted: (threadId: string): NewEvent[] => [{ type: 'ThreadDeleted', threadId, ...aboutThread(threadId) }],
 };
+
+function aboutThread(threadId: string) {
+  return { sessionId: threadFeedKey(threadId), agentName: '' };
+}
 
 // --- cursors -----------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Storage } from '../storage/storage.js';
+import { type ChannelValue, type CheckpointKey, checkpointKeyText, type PendingWrite } from '../modules/checkpoints/model.js';
 
 /**
  * Per-request DataLoaders: every nested field (a session's history, state, artifacts, metrics, forks
@@ -48,6 +49,14 @@ function perParams<P, V>(create: (params: P) => DataLoader<string, V>): (params:
 
 const unique = (keys: readonly string[]): string[] => [...new Set(keys)];
 
+/** One list per checkpoint, from a batch method that answers by `checkpointKeyText`. */
+function byCheckpoint<V>(load: (keys: readonly CheckpointKey[]) => Promise<Map<string, V[]>>): DataLoader<CheckpointKey, V[]> {
+  return new DataLoader(async (keys) => {
+    const found = await load(keys);
+    return keys.map((key) => found.get(checkpointKeyText(key)) ?? []);
+  }, options);
+}
+
 /** JSON with sorted keys and without null/undefined members, so that equal parameters give equal keys. */
 export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -86,6 +95,10 @@ export function createLoaders(storage: Storage) {
       bySession((sessionIds) => storage.metrics.pages(sessionIds, filter, slice), [] as Metric[]),
     ),
     metricCount: perParams((filter: MetricFilter) => bySession((sessionIds) => storage.metrics.counts(sessionIds, filter), 0)),
+
+    thread: byKey((ids) => storage.checkpoints.threads(ids), (thread) => thread.id),
+    channelValues: byCheckpoint<ChannelValue>((keys) => storage.checkpoints.channelValues(keys)),
+    pendingWrites: byCheckpoint<PendingWrite>((keys) => storage.checkpoints.pendingWrites(keys)),
   };
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_PAGE_SIZE, type PageSizes } from '../domain/paging.js';
 import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
+import type { Checkpoint, CheckpointKey } from '../modules/checkpoints/model.js';
 
 /**
  * Relay cursor connections over the storage's keyset slices.
@@ -67,6 +68,17 @@ export const metricKeyset = keyset<Metric, MetricKey>(
   (parts) => {
     const [timestamp, id] = parts;
     return parts.length === 2 && isTimestamp(timestamp) && isId(id) ? { timestamp, id } : null;
+  },
+);
+
+/** Checkpoints: newest (highest id) first, then by thread and namespace among equal ids. */
+export const checkpointKeyset = keyset<Checkpoint, CheckpointKey>(
+  'checkpoint',
+  (c) => ({ threadId: c.threadId, namespace: c.namespace, id: c.id }),
+  (key) => [key.id, key.threadId, key.namespace],
+  (parts) => {
+    const [id, threadId, namespace] = parts;
+    return parts.length === 3 && isId(id) && isId(threadId) && typeof namespace === 'string' && namespace.length <= 1024 ? { threadId, namespace, id } : null;
   },
 );
 

@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import '../modules/keys/graphql.js';
 import '../modules/artifacts/graphql.js';
 import '../modules/cache/graphql.js';
+import '../modules/checkpoints/graphql.js';
 import '../modules/events/graphql.js';
 import '../modules/history/graphql.js';
 import '../modules/metrics/graphql.js';

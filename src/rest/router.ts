@@ -7,6 +7,7 @@ import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactRoutes } from '../modules/artifacts/rest.js';
 import { cacheRoutes } from '../modules/cache/rest.js';
+import { checkpointRoutes } from '../modules/checkpoints/rest.js';
 import { historyRoutes } from '../modules/history/rest.js';
 import type { EventStreams } from '../http/event-streams.js';
 import { eventRoutes } from '../modules/events/rest.js';
@@ -101,6 +102,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
     ...metricRoutes(deps),
     ...cacheRoutes(),
     ...retentionRoutes(deps),
+    ...checkpointRoutes(deps),
     ...eventRoutes({ config, streams }),
   ]) {
     routes.push(compile(route));

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../domain/ids.js';
 import type { StorageBackend } from './backend.js';
 import { ArtifactService } from '../modules/artifacts/service.js';
 import { CacheService } from '../modules/cache/service.js';
+import { CheckpointService } from '../modules/checkpoints/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
 import { HistoryService } from '../modules/history/service.js';
@@ -29,6 +30,7 @@ export class Storage {
   readonly metrics: MetricService;
   readonly events: EventService;
   readonly retention: RetentionService;
+  readonly checkpoints: CheckpointService;
 
   constructor(
     readonly backend: StorageBackend,
@@ -45,6 +47,7 @@ export class Storage {
     this.artifacts = new ArtifactService(stores.artifacts, clock, ids);
     this.metrics = new MetricService(stores.metrics, clock, ids);
     this.events = new EventService(stores.events, backend.eventWaiters, (sessionId) => this.sessions.get(sessionId));
-    this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, clock);
+    this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, stores.checkpointMaintenance, clock);
+    this.checkpoints = new CheckpointService(stores.checkpoints, clock);
   }
 }

@@ -1,4 +1,6 @@
 import type { Runner } from '../db/runner.js';
+import { type CheckpointsMaintenance, SqlCheckpointsMaintenance } from '../modules/checkpoints/maintenance.js';
+import { type CheckpointStore, SqlCheckpointStore } from '../modules/checkpoints/store.js';
 import { type ArtifactsMaintenance, type ArtifactStore, SqlArtifactStore } from '../modules/artifacts/store.js';
 import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
@@ -34,6 +36,10 @@ export interface Stores {
   artifacts: ArtifactStore & ArtifactsMaintenance;
   /** Serving paths use `StateStore`; the export CLI the maintenance side, which sees expired sessions. */
   state: StateStore & StateMaintenance;
+  /** LangGraph threads and checkpoints. */
+  checkpoints: CheckpointStore;
+  /** What retention deletes of them. */
+  checkpointMaintenance: CheckpointsMaintenance;
 }
 
 export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
@@ -54,5 +60,7 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     history,
     artifacts,
     state,
+    checkpoints: new SqlCheckpointStore(runner, appendEvents),
+    checkpointMaintenance: new SqlCheckpointsMaintenance(runner, appendEvents),
   };
 }

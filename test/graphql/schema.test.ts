@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['apiKeys', 'artifact', 'cacheEntry', 'message', 'metrics', 'session', 'sessions'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'message', 'metrics', 'session', 'sessions', 'thread'].sort(),
     );
   });
 });
@@ -44,11 +44,16 @@ describe('scopes declared on fields', () => {
       'Session.artifacts': 'read',
       'Session.metrics': 'read',
       'Message.session': 'read',
+      'Thread.checkpoint': 'read',
+      'Thread.checkpoints': 'read',
+      'Checkpoint.channelValues': 'read',
+      'Checkpoint.pendingWrites': 'read',
       // Parts of the value itself (what a write returned, or an event's payload).
       'CreatedApiKey.apiKey': null,
       'RetentionReport.expiredDeleted': null,
       'RetentionReport.idleEnded': null,
       'RetentionReport.endedDeleted': null,
+      'RetentionReport.threadsDeleted': null,
       'SessionCreated.session': null,
       'SessionUpdated.session': null,
       'SessionDeleted.session': null,

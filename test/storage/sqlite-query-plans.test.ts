@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdGenerator } from '../../src/domain/ids.js';
+import { parseInput } from '../../src/domain/inputs.js';
+import { listCheckpointsInput, putCheckpointInput, putWritesInput } from '../../src/modules/checkpoints/model.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
 import { ManualClock, tempDatabase } from '../support/fixtures.js';
@@ -80,9 +82,32 @@ describe('SQLite query plans', () => {
     await storage.artifacts.delete((await storage.artifacts.list(ids[2]!, { limit: 1 }))[0]!.id);
     await storage.state.delete(ids[2]!);
     await storage.sessions.delete(ids[2]!);
+    // LangGraph checkpoints: puts, writes, reads by key and in batches, lists with each filter, prune, copy, TTL
+    const cps = storage.checkpoints;
+    for (const [thread, id] of [['t1', '1'], ['t1', '2'], ['t2', '1']] as const) {
+      await cps.putCheckpoint(parseInput(putCheckpointInput, {
+        threadId: thread, id, type: 'json', data: 'e30=', metadata: { step: 1 }, channelVersions: { a: Number(id) }, channelValues: [{ channel: 'a', version: Number(id), type: 'json', data: 'e30=' }],
+      }));
+      await cps.putWrites(parseInput(putWritesInput, { threadId: thread, checkpointId: id, taskId: 'task', writes: [{ idx: 0, channel: 'a', type: 'json', data: 'e30=' }, { idx: -1, channel: 'e', type: 'json', data: 'e30=' }] }));
+    }
+    const keys = [{ threadId: 't1', namespace: '', id: '1' }, { threadId: 't2', namespace: '', id: '1' }];
+    await cps.channelValues(keys);
+    await cps.pendingWrites(keys);
+    await cps.checkpoint('t1', '', null);
+    await cps.checkpoint('t1', '', '1');
+    await cps.threads(['t1', 't2']);
+    for (const filter of [{}, { threadId: 't1' }, { threadId: 't1', namespace: '' }, { before: '2' }, { filter: { step: 1 } }]) {
+      const input = parseInput(listCheckpointsInput, filter);
+      await cps.list(input, { limit: 10, after: { threadId: 't1', namespace: '', id: '3' } });
+      await cps.count(input);
+    }
+    await cps.copyThread('t1', 't3');
+    await cps.prune({ threadIds: ['t1', 't3'], keep: 1 });
+    await cps.setTtl('t3', 1);
+    await cps.deleteThread('t2');
     // retention: the sweeper's walks (first batch and a later one) and its guarded writes
     await storage.sessions.update(ids[1]!, { ttlSeconds: 1 });
-    const policy = { idleHours: 1, deleteEndedDays: 1, batchSize: 1, reportIds: 10 };
+    const policy = { idleHours: 1, deleteEndedDays: 1, threadIdleDays: 1, batchSize: 1, reportIds: 10 };
     await storage.retention.run(policy, { dryRun: true });
     clock.advance(3 * 24 * 3600 * 1000);
     await storage.retention.run(policy);
@@ -104,7 +129,9 @@ describe('SQLite query plans', () => {
         if (process.env.SHOW_PLANS) console.log(name, plan.map((p) => p.detail).join(" / "));
         for (const { detail } of plan) {
           // `t_`: the table a per-session window joins back to (slicesBySession).
-          if (/^SCAN (t_|history|metrics|artifacts|state|cache)\b(?! USING)/.test(detail)) {
+          // Counting every checkpoint of a tenant (an unfiltered totalCount, computed only when asked for) reads them all.
+          if (name === 'countCheckpoints' && detail === 'SCAN thread_checkpoints') continue;
+          if (/^SCAN (t_|history|metrics|artifacts|state|cache|threads|thread_checkpoints|thread_channel_values|thread_writes|c_|pw_|b_)\b(?! USING)/.test(detail)) {
             fullScans.push(`${name}: ${detail}`);
           }
         }

@@ -1,5 +1,5 @@
 import { type DomainError, ValidationError } from '../../domain/errors.js';
-import { encodeEventCursor, type EventScope, type EventType, type StoredEvent } from '../../domain/events.js';
+import { encodeEventCursor, type FeedScope, type EventType, type StoredEvent } from '../../domain/events.js';
 import { shortText } from '../../domain/inputs.js';
 import { endReason } from '../../http/event-streams.js';
 import { builder } from '../../graphql/builder.js';
@@ -115,6 +115,41 @@ builder.objectRef<Of<'MetricRecorded'>>('MetricRecorded').implement({
   }),
 });
 
+// LangGraph threads' events (modules/checkpoints/); their sessionId is the feed's key of the
+// thread (`thread:<id>`) and their agentName is empty.
+
+builder.objectRef<Of<'CheckpointPut'>>('CheckpointPut').implement({
+  description: 'A LangGraph checkpoint was put (its bytes are read through Query.thread).',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    threadId: t.exposeString('threadId'),
+    namespace: t.exposeString('namespace'),
+    checkpointId: t.exposeString('checkpointId'),
+    parentId: t.exposeString('parentId', { nullable: true }),
+    metadata: t.expose('metadata', { type: 'JSONObject' }),
+  }),
+});
+
+builder.objectRef<Of<'CheckpointWritesPut'>>('CheckpointWritesPut').implement({
+  description: "A task's writes against a LangGraph checkpoint were put.",
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    threadId: t.exposeString('threadId'),
+    namespace: t.exposeString('namespace'),
+    checkpointId: t.exposeString('checkpointId'),
+    taskId: t.exposeString('taskId'),
+    count: t.expose('count', { type: 'NonNegativeInt', description: 'How many writes.' }),
+  }),
+});
+
+builder.objectRef<Of<'ThreadDeleted'>>('ThreadDeleted').implement({
+  description: 'A LangGraph thread was deleted with its checkpoints (by a client, or by retention).',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    threadId: t.exposeString('threadId'),
+  }),
+});
+
 /** The last item of a stream the server ended for a reason the client must learn: its field resolves to that error. */
 class StreamEnded {
   constructor(readonly reason: DomainError) {}
@@ -146,7 +181,7 @@ function resolveEvent(item: StoredEvent | StreamEnded): StoredEvent {
 }
 
 /** Takes a place among the server's streams, then opens the stream (which gives it back when it ends). */
-async function openStream(ctx: GraphQLContext, scope: EventScope, after: string | null | undefined) {
+async function openStream(ctx: GraphQLContext, scope: FeedScope, after: string | null | undefined) {
   // Over any other transport Yoga refuses the result (406) without ever ending the stream, which
   // would then hold its place forever: refuse before opening one.
   if (!ctx.acceptsEventStream) {
@@ -181,6 +216,19 @@ builder.subscriptionField('agentEvents', (t) =>
       after: t.arg.string({ description: AFTER }),
     },
     subscribe: (_root, args, ctx) => openStream(ctx, { agentName: parsed(shortText, args.agentName) }, args.after),
+    resolve: resolveEvent,
+  }),
+);
+
+builder.subscriptionField('threadEvents', (t) =>
+  t.field({
+    type: StorageEvent,
+    description: "A LangGraph thread's events (CheckpointPut, CheckpointWritesPut, ThreadDeleted): replay after `after`, then live. The thread need not exist yet.",
+    args: {
+      threadId: t.arg.string({ required: true, validate: { schema: shortText } }),
+      after: t.arg.string({ description: AFTER }),
+    },
+    subscribe: (_root, args, ctx) => openStream(ctx, { threadId: parsed(shortText, args.threadId) }, args.after),
     resolve: resolveEvent,
   }),
 );

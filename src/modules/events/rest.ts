@@ -1,12 +1,12 @@
 import { type DomainError, ValidationError } from '../../domain/errors.js';
-import { encodeEventCursor, type StoredEvent } from '../../domain/events.js';
+import { encodeEventCursor, type FeedScope, type StoredEvent } from '../../domain/events.js';
 import { callerOf } from '../../http/auth.js';
 import { endReason, type EventStreams } from '../../http/event-streams.js';
 import { artifactWire } from '../artifacts/rest.js';
 import { messageWire } from '../history/rest.js';
 import { HttpError } from '../../rest/http.js';
 import { metricWire } from '../metrics/rest.js';
-import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
+import { requireParam, type RestRequest, type Route, type RouteDeps } from '../../rest/routes.js';
 import { sessionWire } from '../sessions/rest.js';
 import { stateWire } from '../state/rest.js';
 
@@ -34,6 +34,12 @@ export function eventToWire(e: StoredEvent) {
       return { ...base, artifact: artifactWire.toWire(e.artifact) };
     case 'MetricRecorded':
       return { ...base, metric: metricWire.toWire(e.metric) };
+    case 'CheckpointPut':
+      return { ...base, thread_id: e.threadId, namespace: e.namespace, checkpoint_id: e.checkpointId, parent_id: e.parentId, metadata: e.metadata };
+    case 'CheckpointWritesPut':
+      return { ...base, thread_id: e.threadId, namespace: e.namespace, checkpoint_id: e.checkpointId, task_id: e.taskId, count: e.count };
+    case 'ThreadDeleted':
+      return { ...base, thread_id: e.threadId };
   }
 }
 
@@ -54,29 +60,37 @@ function endFrame(reason: DomainError): Uint8Array {
 }
 
 export function eventRoutes({ config, streams }: RouteDeps & { streams: EventStreams }): Route[] {
+  /** Takes a place among the server's streams, then streams the scope's events as SSE. */
+  async function open(req: RestRequest, scope: FeedScope): Promise<Response> {
+    const fromQuery = req.query.get('after');
+    const fromHeader = req.request.headers.get('last-event-id');
+    const after = fromQuery || fromHeader || null;
+    const ticket = streams.admit(callerOf(req.request).principal);
+    let stream;
+    try {
+      stream = await req.storage.events.subscribe(scope, after, { signal: ticket.signal, onFinish: ticket.release });
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        const loc = fromQuery ? ['query', 'after'] : ['header', 'last-event-id'];
+        throw new HttpError(400, error.issues.map((i) => ({ loc, msg: i.message, type: 'value_error' })));
+      }
+      throw error;
+    }
+    return sseResponse(stream, ticket.signal, config.events.heartbeatMs);
+  }
+
   return [
     {
       // Server-sent events of one session: replay after `?after=` (or `Last-Event-ID`), then live.
       method: 'GET',
       path: '/storage/sessions/:id/events',
-      handler: async (req) => {
-        const id = requireParam(req.params, 'id');
-        const fromQuery = req.query.get('after');
-        const fromHeader = req.request.headers.get('last-event-id');
-        const after = fromQuery || fromHeader || null;
-        const ticket = streams.admit(callerOf(req.request).principal);
-        let stream;
-        try {
-          stream = await req.storage.events.subscribe({ sessionId: id }, after, { signal: ticket.signal, onFinish: ticket.release });
-        } catch (error) {
-          if (error instanceof ValidationError) {
-            const loc = fromQuery ? ['query', 'after'] : ['header', 'last-event-id'];
-            throw new HttpError(400, error.issues.map((i) => ({ loc, msg: i.message, type: 'value_error' })));
-          }
-          throw error;
-        }
-        return sseResponse(stream, ticket.signal, config.events.heartbeatMs);
-      },
+      handler: (req) => open(req, { sessionId: requireParam(req.params, 'id') }),
+    },
+    {
+      // The same for a LangGraph thread (modules/checkpoints/).
+      method: 'GET',
+      path: '/storage/threads/:id/events',
+      handler: (req) => open(req, { threadId: requireParam(req.params, 'id') }),
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { CursorExpiredError, ValidationError } from '../../domain/errors.js';
-import { decodeEventCursor, type EventScope } from '../../domain/events.js';
+import { decodeEventCursor, type FeedScope, feedScope } from '../../domain/events.js';
 import type { EventStore } from './store.js';
 import { EventStream } from './stream.js';
 import type { EventWaiters } from './waiters.js';
@@ -20,12 +20,12 @@ export class EventService {
    * A stream of the events of a session or an agent (see `EventStream`). With `after` (an event's
    * cursor) it first replays the events after it, then continues live; without, it starts with the
    * next event committed. Checked before anything streams: an unknown session is NOT_FOUND (an
-   * agent needs no sessions yet), a malformed cursor or one this database never gave out is
+   * agent needs no sessions yet, a LangGraph thread no checkpoints), a malformed cursor or one this database never gave out is
    * BAD_USER_INPUT, a cursor older than the retention window is CURSOR_EXPIRED. The stream ends
    * when `signal` aborts or the consumer returns; `onFinish` is called then (also when refused).
    */
   async subscribe(
-    scope: EventScope,
+    scope: FeedScope,
     after: string | null,
     { signal, onFinish = () => {} }: { signal: AbortSignal; onFinish?: () => void },
   ): Promise<EventStream> {
@@ -35,7 +35,8 @@ export class EventService {
       if (after !== null && afterSeq === null) throw new ValidationError([{ path: ['after'], message: 'is not an event cursor' }]);
       if ('sessionId' in scope) await this.requireSession(scope.sessionId);
       // Listening before the log is read: whatever commits after this point wakes the stream.
-      stream = new EventStream(this.store, this.waiters, scope, 0, signal, onFinish);
+      // (A LangGraph thread's feed needs no thread yet: its first put creates it.)
+      stream = new EventStream(this.store, this.waiters, feedScope(scope), 0, signal, onFinish);
       const log = await this.store.log();
       if (afterSeq !== null && afterSeq > log.lastSeq) {
         throw new ValidationError([{ path: ['after'], message: 'is not a cursor of this event feed' }]);

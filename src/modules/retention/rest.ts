@@ -11,6 +11,7 @@ function reportToWire(r: RetentionReport) {
     expired_deleted: outcome(r.expiredDeleted),
     idle_ended: outcome(r.idleEnded),
     ended_deleted: outcome(r.endedDeleted),
+    threads_deleted: outcome(r.threadsDeleted),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type Clock, isoTime } from '../../domain/clock.js';
+import type { CheckpointsMaintenance, ThreadRule } from '../checkpoints/maintenance.js';
 import type { SessionsMaintenance } from '../sessions/store.js';
 import type { RetentionKey, RetentionRule } from './rules.js';
 import type { RetentionStore } from './store.js';
@@ -12,6 +13,8 @@ import type { RetentionStore } from './store.js';
  *    are ended (status `ended`, `updatedAt` now) — when configured;
  * 3. `ended` sessions not updated for `deleteEndedDays` are deleted — when configured.
  * Deletion cascades as usual (history, state, artifacts; metrics stay; forks forget their parent).
+ * 4. LangGraph threads (modules/checkpoints/) expired by their TTL are deleted — always — and so
+ *    are threads not written for `threadIdleDays` — when configured.
  *
  * The work goes in bounded batches: a keyset walk through an index picks at most `batchSize`
  * sessions at a time, and each is ended or deleted by the sessions store's own guarded update /
@@ -24,13 +27,15 @@ export interface RetentionPolicy {
   idleHours: number | null;
   /** Delete `ended` sessions last updated more than this many days ago; null: never. */
   deleteEndedDays: number | null;
-  /** Sessions picked (and ended or deleted) per batch. */
+  /** Delete LangGraph threads not written for this many days; null: never. */
+  threadIdleDays: number | null;
+  /** Sessions (threads) picked, and ended or deleted, per batch. */
   batchSize: number;
   /** Most session ids a report lists per rule (the counts are always complete). */
   reportIds: number;
 }
 
-export const DEFAULT_RETENTION_POLICY: RetentionPolicy = { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000 };
+export const DEFAULT_RETENTION_POLICY: RetentionPolicy = { idleHours: null, deleteEndedDays: null, threadIdleDays: null, batchSize: 100, reportIds: 1000 };
 
 /** What one rule did (or, in a dry run, would do): how many sessions, and the first `reportIds` of them. */
 export interface RetentionOutcome {
@@ -48,6 +53,8 @@ export interface RetentionReport {
   idleEnded: RetentionOutcome;
   /** Long-ended sessions deleted. */
   endedDeleted: RetentionOutcome;
+  /** LangGraph threads deleted: expired by their TTL, or idle. */
+  threadsDeleted: RetentionOutcome;
 }
 
 const HOUR_MS = 3600 * 1000;
@@ -58,6 +65,7 @@ export class RetentionService {
   constructor(
     readonly store: RetentionStore,
     private readonly sessions: SessionsMaintenance,
+    private readonly threads: CheckpointsMaintenance,
     private readonly clock: Clock,
   ) {}
 
@@ -82,7 +90,22 @@ export class RetentionService {
       const rule: RetentionRule = { kind: 'ended', at, before: isoTime(nowMs - policy.deleteEndedDays * DAY_MS) };
       endedDeleted = await walk(rule, (id) => this.sessions.deleteIf(id, rule));
     }
-    return { dryRun, ranAt: at, expiredDeleted, idleEnded, endedDeleted };
+    const threadsDeleted = await this.threadRule({ kind: 'expired', at }, dryRun, policy);
+    if (policy.threadIdleDays !== null) {
+      merge(threadsDeleted, await this.threadRule({ kind: 'idle', at, before: isoTime(nowMs - policy.threadIdleDays * DAY_MS) }, dryRun, policy), policy);
+    }
+    return { dryRun, ranAt: at, expiredDeleted, idleEnded, endedDeleted, threadsDeleted };
+  }
+
+  /** Deletes the threads a rule selects, a batch per transaction (the rule is applied inside each delete); a dry run counts them. */
+  private async threadRule(rule: ThreadRule, dryRun: boolean, policy: RetentionPolicy): Promise<RetentionOutcome> {
+    if (dryRun) return this.threads.countThreads(rule, policy.reportIds);
+    const outcome = none();
+    for (;;) {
+      const ids = await this.threads.deleteThreads(rule, policy.batchSize);
+      merge(outcome, { count: ids.length, ids }, policy);
+      if (ids.length < policy.batchSize) return outcome;
+    }
   }
 
   /** Walks the sessions `rule` selects, a batch at a time, applying `apply` to each; counts those it applied to. */

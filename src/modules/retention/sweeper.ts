@@ -50,10 +50,10 @@ export class RetentionSweeper {
   private async sweep(): Promise<void> {
     try {
       for (const { tenant, report } of await this.run()) {
-        const { expiredDeleted, idleEnded, endedDeleted } = report;
-        if (expiredDeleted.count + idleEnded.count + endedDeleted.count > 0) {
+        const { expiredDeleted, idleEnded, endedDeleted, threadsDeleted } = report;
+        if (expiredDeleted.count + idleEnded.count + endedDeleted.count + threadsDeleted.count > 0) {
           this.logger.info(
-            { tenant, expiredDeleted: expiredDeleted.count, idleEnded: idleEnded.count, endedDeleted: endedDeleted.count },
+            { tenant, expiredDeleted: expiredDeleted.count, idleEnded: idleEnded.count, endedDeleted: endedDeleted.count, threadsDeleted: threadsDeleted.count },
             'retention sweep',
           );
         }

@@ -15,7 +15,7 @@ import type { Migration } from '../sqlite/migrations.js';
  * forks (a session's parent and the message it was cut at).
  *
  * Version 3 is API keys; version 4 the change feed (events, appended in the transaction of each write);
- * version 5 retention (a session's expiry).
+ * version 5 retention (a session's expiry); version 6 LangGraph checkpoints (modules/checkpoints/).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -169,6 +169,60 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_sessions_expires ON sessions (expires_at, id) WHERE expires_at IS NOT NULL;
       -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
       CREATE INDEX idx_sessions_status_updated ON sessions (status, updated_at, id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'checkpoints',
+    sql: `
+      -- As SQLite's (see there); bytes are bytea, metadata and channel_versions json (exact text).
+      CREATE TABLE threads (
+        id text COLLATE "C" PRIMARY KEY,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        ttl_seconds integer CHECK (ttl_seconds > 0),
+        expires_at timestamptz
+      );
+      CREATE INDEX idx_threads_expires ON threads (expires_at, id) WHERE expires_at IS NOT NULL;
+      CREATE INDEX idx_threads_updated ON threads (updated_at, id);
+
+      CREATE TABLE thread_checkpoints (
+        thread_id text COLLATE "C" NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+        checkpoint_ns text COLLATE "C" NOT NULL DEFAULT '',
+        checkpoint_id text COLLATE "C" NOT NULL,
+        parent_checkpoint_id text COLLATE "C",
+        type text NOT NULL,
+        checkpoint bytea NOT NULL,
+        metadata json NOT NULL,
+        channel_versions json NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+      );
+      CREATE INDEX idx_thread_checkpoints_id ON thread_checkpoints (checkpoint_id, thread_id, checkpoint_ns);
+      CREATE INDEX idx_thread_checkpoints_thread ON thread_checkpoints (thread_id, checkpoint_id, checkpoint_ns);
+
+      CREATE TABLE thread_channel_values (
+        thread_id text COLLATE "C" NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+        checkpoint_ns text COLLATE "C" NOT NULL,
+        channel text COLLATE "C" NOT NULL,
+        version text COLLATE "C" NOT NULL,
+        type text NOT NULL,
+        value bytea,
+        PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
+      );
+
+      CREATE TABLE thread_writes (
+        thread_id text COLLATE "C" NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+        checkpoint_ns text COLLATE "C" NOT NULL,
+        checkpoint_id text COLLATE "C" NOT NULL,
+        task_id text COLLATE "C" NOT NULL,
+        idx integer NOT NULL,
+        channel text NOT NULL,
+        type text NOT NULL,
+        value bytea NOT NULL,
+        task_path text COLLATE "C" NOT NULL DEFAULT '',
+        PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+      );
     `,
   },
 ];

@@ -9,6 +9,7 @@
  * Version 3 is API keys (read only in the default tenant's database; see storage/tenants.ts).
  * Version 4 is the change feed (events, appended in the transaction of each write).
  * Version 5 is retention: a session's expiry, and the indexes the sweeper walks.
+ * Version 6 is LangGraph checkpoints (modules/checkpoints/): threads, checkpoints, channel values, pending writes.
  */
 export interface Migration {
   version: number;
@@ -164,6 +165,68 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_sessions_expires ON sessions(expires_at, id) WHERE expires_at IS NOT NULL;
       -- The walk of the idle and ended rules: one status, in (updated_at, id) order.
       CREATE INDEX idx_sessions_status_updated ON sessions(status, updated_at, id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'checkpoints',
+    sql: `
+      -- A thread is named by its client (LangGraph's thread_id). expires_at: updated_at + ttl_seconds,
+      -- null when the thread has no TTL.
+      CREATE TABLE threads (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        ttl_seconds INTEGER CHECK (ttl_seconds > 0),
+        expires_at TEXT
+      );
+      CREATE INDEX idx_threads_expires ON threads(expires_at, id) WHERE expires_at IS NOT NULL;
+      CREATE INDEX idx_threads_updated ON threads(updated_at, id);
+
+      -- The checkpoint without its channel values (bytes of the client's serializer, typed by type);
+      -- channel_versions is JSON whose values keep their JSON types (number or string).
+      CREATE TABLE thread_checkpoints (
+        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        checkpoint_ns TEXT NOT NULL DEFAULT '',
+        checkpoint_id TEXT NOT NULL,
+        parent_checkpoint_id TEXT,
+        type TEXT NOT NULL,
+        checkpoint BLOB NOT NULL,
+        metadata TEXT NOT NULL,
+        channel_versions TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+      );
+      -- Listing across threads, newest (highest id) first.
+      CREATE INDEX idx_thread_checkpoints_id ON thread_checkpoints(checkpoint_id, thread_id, checkpoint_ns);
+      -- A thread's checkpoints across its namespaces, newest first (LangGraph's list without a namespace).
+      CREATE INDEX idx_thread_checkpoints_thread ON thread_checkpoints(thread_id, checkpoint_id, checkpoint_ns);
+
+      -- Channel values, stored once per version; type 'empty' with no value: the channel had none.
+      CREATE TABLE thread_channel_values (
+        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        checkpoint_ns TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        version TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value BLOB,
+        PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
+      );
+
+      -- No foreign key to checkpoints: LangGraph may save a task's writes before the put of their
+      -- checkpoint has landed (the two are not ordered on the client).
+      CREATE TABLE thread_writes (
+        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        checkpoint_ns TEXT NOT NULL,
+        checkpoint_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value BLOB NOT NULL,
+        task_path TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+      );
     `,
   },
 ];

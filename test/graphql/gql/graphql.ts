@@ -131,6 +131,111 @@ export type CacheEntry = {
   value?: Maybe<Scalars['JSON']['output']>;
 };
 
+/** A channel's value at one version, as the client's serializer wrote it. */
+export type ChannelValue = {
+  __typename?: 'ChannelValue';
+  channel: Scalars['String']['output'];
+  /** Base64; null for an empty channel. */
+  data?: Maybe<Scalars['String']['output']>;
+  /** The serializer's type; 'empty' when the channel had no value. */
+  type: Scalars['String']['output'];
+  /** The version as text (as in channelVersions). */
+  version: Scalars['String']['output'];
+};
+
+export type ChannelValueInput = {
+  channel: Scalars['String']['input'];
+  /** Base64; null (or absent) with type 'empty'. */
+  data?: InputMaybe<Scalars['String']['input']>;
+  type: Scalars['String']['input'];
+  /** A number or a string: the version channelVersions gives this channel. */
+  version: Scalars['JSON']['input'];
+};
+
+/** A LangGraph checkpoint: its bytes (without channel values), metadata, channel versions and, on demand, values and pending writes. */
+export type Checkpoint = {
+  __typename?: 'Checkpoint';
+  /** The values of the channels at the versions of channelVersions (those stored). */
+  channelValues: Array<ChannelValue>;
+  /** Channel → version (a number or a string, as put). */
+  channelVersions: Scalars['JSONObject']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The serialized checkpoint without its channel values, base64. */
+  data: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  /** The checkpoint namespace; '' for the root graph. */
+  namespace: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  /** Writes saved against this checkpoint, ordered by (taskPath, taskId, idx). */
+  pendingWrites: Array<PendingWrite>;
+  threadId: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type CheckpointConnection = {
+  __typename?: 'CheckpointConnection';
+  edges: Array<CheckpointEdge>;
+  nodes: Array<Checkpoint>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type CheckpointEdge = {
+  __typename?: 'CheckpointEdge';
+  cursor: Scalars['String']['output'];
+  node: Checkpoint;
+};
+
+/** A LangGraph checkpoint was put (its bytes are read through Query.thread). */
+export type CheckpointPut = StorageEvent & {
+  __typename?: 'CheckpointPut';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  checkpointId: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  namespace: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type CheckpointWriteInput = {
+  channel: Scalars['String']['input'];
+  /** Base64. */
+  data: Scalars['String']['input'];
+  /** Negative (special writes) overwrite; others are kept when already there. */
+  idx: Scalars['Int']['input'];
+  type: Scalars['String']['input'];
+};
+
+/** A task's writes against a LangGraph checkpoint were put. */
+export type CheckpointWritesPut = StorageEvent & {
+  __typename?: 'CheckpointWritesPut';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  checkpointId: Scalars['String']['output'];
+  /** How many writes. */
+  count: Scalars['NonNegativeInt']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  taskId: Scalars['String']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 export type CreateArtifactInput = {
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
@@ -293,6 +398,8 @@ export type Mutation = {
   cleanupCache: Scalars['NonNegativeInt']['output'];
   /** Deletes all messages of a session; returns how many were deleted (0 for an unknown session). */
   clearHistory: Scalars['NonNegativeInt']['output'];
+  /** A new thread holding copies of the source thread's checkpoints, values and writes. NOT_FOUND without a source; CONFLICT when the target exists. */
+  copyThread: Thread;
   /** Creates an API key for a tenant; the answer is the only time its secret is shown. */
   createApiKey: CreatedApiKey;
   createArtifact: Artifact;
@@ -305,21 +412,31 @@ export type Mutation = {
   deleteSession: Scalars['ID']['output'];
   /** Deletes the state of a session; returns the session id. A state set again afterwards starts at version 1. */
   deleteState: Scalars['ID']['output'];
+  /** Deletes a thread with its checkpoints, channel values and writes; false when there was none. */
+  deleteThread: Scalars['Boolean']['output'];
   /** A new session (active, new id) that continues this one from `upToMessageId`, made in one transaction: copies of the history up to and including that message (new ids; the same seq, roles, contents, metadata and timestamps), of the state (version 1 again) and of the artifact records (new ids), with `parentId` and `forkedFromMessageId` set. NOT_FOUND for an unknown session; BAD_USER_INPUT when the message is not one of its messages. */
   forkSession: Session;
   /** Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state). */
   patchState: State;
+  /** Keeps the newest `keep` checkpoints (default 1) of each namespace of each thread, with the values they reference; deletes the rest. */
+  pruneThreads: PruneResult;
+  /** Stores a checkpoint (replacing one with the same thread, namespace and id) and its new channel values; creates the thread. */
+  putCheckpoint: Checkpoint;
+  /** Stores a task's writes against a checkpoint; how many were given. */
+  putCheckpointWrites: Scalars['Int']['output'];
   recordMetric: Metric;
   /** Records metrics in one transaction: all or nothing. */
   recordMetrics: Array<Metric>;
   /** Revokes a key at once (on other replicas within 5 seconds); revoking twice is harmless. */
   revokeApiKey: ApiKey;
-  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. With dryRun: true, writes nothing and reports what it would do. */
+  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured; deletes expired and (as configured) idle LangGraph threads. With dryRun: true, writes nothing and reports what it would do. */
   runRetention: RetentionReport;
   /** Sets (or replaces) an entry. Without ttl it never expires. */
   setCacheEntry: CacheEntry;
   /** Sets (or replaces) the state of a session. */
   setState: State;
+  /** Sets a thread's TTL (it expires ttlSeconds after its last write, counting this one); null removes it. */
+  setThreadTtl: Thread;
   updateSession: Session;
 };
 
@@ -337,6 +454,12 @@ export type MutationAddMessagesArgs = {
 
 export type MutationClearHistoryArgs = {
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyThreadArgs = {
+  sourceThreadId: Scalars['String']['input'];
+  targetThreadId: Scalars['String']['input'];
 };
 
 
@@ -377,6 +500,11 @@ export type MutationDeleteStateArgs = {
 };
 
 
+export type MutationDeleteThreadArgs = {
+  id: Scalars['String']['input'];
+};
+
+
 export type MutationForkSessionArgs = {
   id: Scalars['ID']['input'];
   input?: InputMaybe<ForkSessionInput>;
@@ -388,6 +516,22 @@ export type MutationPatchStateArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   patch: Scalars['JSON']['input'];
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationPruneThreadsArgs = {
+  keep?: InputMaybe<Scalars['Int']['input']>;
+  threadIds: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationPutCheckpointArgs = {
+  input: PutCheckpointInput;
+};
+
+
+export type MutationPutCheckpointWritesArgs = {
+  input: PutCheckpointWritesInput;
 };
 
 
@@ -425,6 +569,12 @@ export type MutationSetStateArgs = {
 };
 
 
+export type MutationSetThreadTtlArgs = {
+  id: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationUpdateSessionArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSessionInput;
@@ -449,6 +599,57 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A task's write against a checkpoint, not yet applied by a later checkpoint. */
+export type PendingWrite = {
+  __typename?: 'PendingWrite';
+  channel: Scalars['String']['output'];
+  /** Base64. */
+  data: Scalars['String']['output'];
+  /** The write's index in its task; negative for LangGraph's special writes (errors, interrupts…). */
+  idx: Scalars['Int']['output'];
+  taskId: Scalars['String']['output'];
+  taskPath: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+/** What a prune deleted. */
+export type PruneResult = {
+  __typename?: 'PruneResult';
+  channelValues: Scalars['Int']['output'];
+  checkpoints: Scalars['Int']['output'];
+  writes: Scalars['Int']['output'];
+};
+
+export type PutCheckpointInput = {
+  /** Only the channels this checkpoint changed (LangGraph's newVersions). */
+  channelValues?: InputMaybe<Array<ChannelValueInput>>;
+  /** Channel → version (number or string). */
+  channelVersions?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The serialized checkpoint without channel values, base64. */
+  data: Scalars['String']['input'];
+  id: Scalars['String']['input'];
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Default ''. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  parentId?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+  /** Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged. */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+  type: Scalars['String']['input'];
+};
+
+export type PutCheckpointWritesInput = {
+  checkpointId: Scalars['String']['input'];
+  /** Default ''. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  taskId: Scalars['String']['input'];
+  /** Default ''. */
+  taskPath?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+  writes: Array<CheckpointWriteInput>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The API keys of a tenant (default: the caller’s own), revoked ones included. Only the bootstrap key (STORAGE_ADMIN_KEY) may name another tenant. */
@@ -456,12 +657,16 @@ export type Query = {
   artifact?: Maybe<Artifact>;
   /** Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted). */
   cacheEntry?: Maybe<CacheEntry>;
+  /** Checkpoints of one thread or of all, newest (highest id) first; 100 per page unless asked otherwise. */
+  checkpoints: CheckpointConnection;
   message?: Maybe<Message>;
   /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
   metrics: MetricConnection;
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
+  /** A LangGraph thread; null when there is none (or it expired). */
+  thread?: Maybe<Thread>;
 };
 
 
@@ -477,6 +682,16 @@ export type QueryArtifactArgs = {
 
 export type QueryCacheEntryArgs = {
   key: Scalars['String']['input'];
+};
+
+
+export type QueryCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  threadId?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -514,6 +729,11 @@ export type QuerySessionsArgs = {
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type QueryThreadArgs = {
+  id: Scalars['String']['input'];
+};
+
 export type RecordMetricInput = {
   entityName: Scalars['String']['input'];
   entityType: Scalars['String']['input'];
@@ -529,7 +749,7 @@ export type RecordMetricInput = {
 /** What one retention rule did (or, in a dry run, would do). */
 export type RetentionOutcome = {
   __typename?: 'RetentionOutcome';
-  /** How many sessions. */
+  /** How many sessions (threads, for threadsDeleted). */
   count: Scalars['NonNegativeInt']['output'];
   /** Their ids, the first RETENTION_REPORT_IDS of them. */
   ids: Array<Scalars['ID']['output']>;
@@ -548,6 +768,8 @@ export type RetentionReport = {
   idleEnded: RetentionOutcome;
   /** The moment the rules were applied at. */
   ranAt: Scalars['DateTime']['output'];
+  /** LangGraph threads deleted: expired by their TTL, or idle (RETENTION_THREAD_IDLE_DAYS). */
+  threadsDeleted: RetentionOutcome;
 };
 
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
@@ -747,6 +969,8 @@ export type Subscription = {
   agentEvents: StorageEvent;
   /** A session's events: replay after `after`, then live. NOT_FOUND for an unknown session; CURSOR_EXPIRED for a cursor older than the retention window. */
   sessionEvents: StorageEvent;
+  /** A LangGraph thread's events (CheckpointPut, CheckpointWritesPut, ThreadDeleted): replay after `after`, then live. The thread need not exist yet. */
+  threadEvents: StorageEvent;
 };
 
 
@@ -759,6 +983,59 @@ export type SubscriptionAgentEventsArgs = {
 export type SubscriptionSessionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionThreadEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+};
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type Thread = {
+  __typename?: 'Thread';
+  /** A checkpoint of a namespace: `id`'s, or the latest when `id` is omitted; null when there is none. */
+  checkpoint?: Maybe<Checkpoint>;
+  /** The thread's checkpoints, newest (highest id) first; 100 per page unless asked otherwise. */
+  checkpoints: CheckpointConnection;
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['String']['output'];
+  ttlSeconds?: Maybe<Scalars['Int']['output']>;
+  /** The last write. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type ThreadCheckpointArgs = {
+  id?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type ThreadCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A LangGraph thread was deleted with its checkpoints (by a client, or by retention). */
+export type ThreadDeleted = StorageEvent & {
+  __typename?: 'ThreadDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 /** A partial update: a field left out (or null) keeps its value. */
@@ -1072,8 +1349,85 @@ export type SessionsWithForksQueryVariables = Exact<{
 
 export type SessionsWithForksQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', nodes: Array<{ __typename?: 'Session', id: string, parent?: { __typename?: 'Session', id: string } | null, forks: { __typename?: 'SessionConnection', totalCount: number, nodes: Array<{ __typename?: 'Session', id: string, parent?: { __typename?: 'Session', id: string } | null }> } }> } };
 
+export type CheckpointTupleFragment = { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> };
+
+export type PutCheckpointMutationVariables = Exact<{
+  input: PutCheckpointInput;
+}>;
+
+
+export type PutCheckpointMutation = { __typename?: 'Mutation', putCheckpoint: { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, createdAt: string } };
+
+export type PutCheckpointWritesMutationVariables = Exact<{
+  input: PutCheckpointWritesInput;
+}>;
+
+
+export type PutCheckpointWritesMutation = { __typename?: 'Mutation', putCheckpointWrites: number };
+
+export type GetCheckpointTupleQueryVariables = Exact<{
+  threadId: Scalars['String']['input'];
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type GetCheckpointTupleQuery = { __typename?: 'Query', thread?: { __typename?: 'Thread', id: string, ttlSeconds?: number | null, expiresAt?: string | null, checkpoint?: { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> } | null } | null };
+
+export type ListCheckpointsQueryVariables = Exact<{
+  threadId?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListCheckpointsQuery = { __typename?: 'Query', checkpoints: { __typename?: 'CheckpointConnection', nodes: Array<{ __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } };
+
+export type ThreadCheckpointsQueryVariables = Exact<{
+  threadId: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type ThreadCheckpointsQuery = { __typename?: 'Query', thread?: { __typename?: 'Thread', id: string, checkpoints: { __typename?: 'CheckpointConnection', totalCount: number, nodes: Array<{ __typename?: 'Checkpoint', id: string, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number }>, channelValues: Array<{ __typename?: 'ChannelValue', channel: string }> }> } } | null };
+
+export type DeleteThreadMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type DeleteThreadMutation = { __typename?: 'Mutation', deleteThread: boolean };
+
+export type CopyThreadMutationVariables = Exact<{
+  source: Scalars['String']['input'];
+  target: Scalars['String']['input'];
+}>;
+
+
+export type CopyThreadMutation = { __typename?: 'Mutation', copyThread: { __typename?: 'Thread', id: string, ttlSeconds?: number | null } };
+
+export type PruneThreadsMutationVariables = Exact<{
+  threadIds: Array<Scalars['String']['input']> | Scalars['String']['input'];
+  keep?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type PruneThreadsMutation = { __typename?: 'Mutation', pruneThreads: { __typename?: 'PruneResult', checkpoints: number, writes: number, channelValues: number } };
+
+export type SetThreadTtlMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SetThreadTtlMutation = { __typename?: 'Mutation', setThreadTtl: { __typename?: 'Thread', id: string, ttlSeconds?: number | null, expiresAt?: string | null } };
+
 export const SessionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]} as unknown as DocumentNode<SessionFieldsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PageInfoFieldsFragment, unknown>;
+export const CheckpointTupleFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CheckpointTuple"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Checkpoint"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"channelVersions"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"channelValues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pendingWrites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"taskId"}},{"kind":"Field","name":{"kind":"Name","value":"idx"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"taskPath"}}]}}]}}]} as unknown as DocumentNode<CheckpointTupleFragment, unknown>;
 export const CreateSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSessionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]} as unknown as DocumentNode<CreateSessionMutation, CreateSessionMutationVariables>;
 export const UpdateSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateSessionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]} as unknown as DocumentNode<UpdateSessionMutation, UpdateSessionMutationVariables>;
 export const DeleteSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteSessionMutation, DeleteSessionMutationVariables>;
@@ -1109,3 +1463,12 @@ export const HistoryAfterSeqDocument = {"kind":"Document","definitions":[{"kind"
 export const ForkSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ForkSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"upToMessageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ForkSessionInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"forkSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"upToMessageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"upToMessageId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"forkedFromMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"state"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"artifacts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agentName"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}}]} as unknown as DocumentNode<ForkSessionMutation, ForkSessionMutationVariables>;
 export const SessionTreeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionTree"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"session"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"forkedFromMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"forks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageInfoFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"forkedFromMessageId"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<SessionTreeQuery, SessionTreeQueryVariables>;
 export const SessionsWithForksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionsWithForks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"forks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"perSession"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SessionsWithForksQuery, SessionsWithForksQueryVariables>;
+export const PutCheckpointDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PutCheckpoint"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PutCheckpointInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"putCheckpoint"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<PutCheckpointMutation, PutCheckpointMutationVariables>;
+export const PutCheckpointWritesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PutCheckpointWrites"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PutCheckpointWritesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"putCheckpointWrites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<PutCheckpointWritesMutation, PutCheckpointWritesMutationVariables>;
+export const GetCheckpointTupleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetCheckpointTuple"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}},"defaultValue":{"kind":"StringValue","value":"","block":false}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ttlSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"checkpoint"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"namespace"},"value":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}}},{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CheckpointTuple"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CheckpointTuple"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Checkpoint"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"channelVersions"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"channelValues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pendingWrites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"taskId"}},{"kind":"Field","name":{"kind":"Name","value":"idx"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"taskPath"}}]}}]}}]} as unknown as DocumentNode<GetCheckpointTupleQuery, GetCheckpointTupleQueryVariables>;
+export const ListCheckpointsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListCheckpoints"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JSONObject"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkpoints"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"threadId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadId"}}},{"kind":"Argument","name":{"kind":"Name","value":"namespace"},"value":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CheckpointTuple"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageInfoFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CheckpointTuple"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Checkpoint"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"threadId"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"channelVersions"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"channelValues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pendingWrites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"taskId"}},{"kind":"Field","name":{"kind":"Name","value":"idx"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"data"}},{"kind":"Field","name":{"kind":"Name","value":"taskPath"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<ListCheckpointsQuery, ListCheckpointsQueryVariables>;
+export const ThreadCheckpointsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ThreadCheckpoints"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"thread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"checkpoints"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"pendingWrites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"taskId"}},{"kind":"Field","name":{"kind":"Name","value":"idx"}}]}},{"kind":"Field","name":{"kind":"Name","value":"channelValues"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"channel"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ThreadCheckpointsQuery, ThreadCheckpointsQueryVariables>;
+export const DeleteThreadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteThread"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteThread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteThreadMutation, DeleteThreadMutationVariables>;
+export const CopyThreadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CopyThread"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"source"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"target"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"copyThread"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"sourceThreadId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"source"}}},{"kind":"Argument","name":{"kind":"Name","value":"targetThreadId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"target"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ttlSeconds"}}]}}]}}]} as unknown as DocumentNode<CopyThreadMutation, CopyThreadMutationVariables>;
+export const PruneThreadsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PruneThreads"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"threadIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"keep"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pruneThreads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"threadIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"threadIds"}}},{"kind":"Argument","name":{"kind":"Name","value":"keep"},"value":{"kind":"Variable","name":{"kind":"Name","value":"keep"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkpoints"}},{"kind":"Field","name":{"kind":"Name","value":"writes"}},{"kind":"Field","name":{"kind":"Name","value":"channelValues"}}]}}]}}]} as unknown as DocumentNode<PruneThreadsMutation, PruneThreadsMutationVariables>;
+export const SetThreadTtlDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetThreadTtl"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ttlSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setThreadTtl"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"ttlSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ttlSeconds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ttlSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<SetThreadTtlMutation, SetThreadTtlMutationVariables>;
