@@ -37,7 +37,7 @@ const config: CodegenConfig = {
     // interface: the package it comes from declares it beside types that need `graphql`, which a
     // user of the client's declarations would then have to install.
     'src/client/gql/': {
-      documents: ['src/client/operations.graphql'],
+      documents: ['src/client/operations/*.graphql'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: { ...shared, documentMode: 'string' },

@@ -131,6 +131,111 @@ export type CacheEntry = {
   value?: Maybe<Scalars['JSON']['output']>;
 };
 
+/** A channel's value at one version, as the client's serializer wrote it. */
+export type ChannelValue = {
+  __typename?: 'ChannelValue';
+  channel: Scalars['String']['output'];
+  /** Base64; null for an empty channel. */
+  data?: Maybe<Scalars['String']['output']>;
+  /** The serializer's type; 'empty' when the channel had no value. */
+  type: Scalars['String']['output'];
+  /** The version as text (as in channelVersions). */
+  version: Scalars['String']['output'];
+};
+
+export type ChannelValueInput = {
+  channel: Scalars['String']['input'];
+  /** Base64; null (or absent) with type 'empty'. */
+  data?: InputMaybe<Scalars['String']['input']>;
+  type: Scalars['String']['input'];
+  /** A number or a string: the version channelVersions gives this channel. */
+  version: Scalars['JSON']['input'];
+};
+
+/** A LangGraph checkpoint: its bytes (without channel values), metadata, channel versions and, on demand, values and pending writes. */
+export type Checkpoint = {
+  __typename?: 'Checkpoint';
+  /** The values of the channels at the versions of channelVersions (those stored). */
+  channelValues: Array<ChannelValue>;
+  /** Channel → version (a number or a string, as put). */
+  channelVersions: Scalars['JSONObject']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The serialized checkpoint without its channel values, base64. */
+  data: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  /** The checkpoint namespace; '' for the root graph. */
+  namespace: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  /** Writes saved against this checkpoint, ordered by (taskPath, taskId, idx). */
+  pendingWrites: Array<PendingWrite>;
+  threadId: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type CheckpointConnection = {
+  __typename?: 'CheckpointConnection';
+  edges: Array<CheckpointEdge>;
+  nodes: Array<Checkpoint>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type CheckpointEdge = {
+  __typename?: 'CheckpointEdge';
+  cursor: Scalars['String']['output'];
+  node: Checkpoint;
+};
+
+/** A LangGraph checkpoint was put (its bytes are read through Query.thread). */
+export type CheckpointPut = StorageEvent & {
+  __typename?: 'CheckpointPut';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  checkpointId: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  metadata: Scalars['JSONObject']['output'];
+  namespace: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['String']['output']>;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+export type CheckpointWriteInput = {
+  channel: Scalars['String']['input'];
+  /** Base64. */
+  data: Scalars['String']['input'];
+  /** Negative (special writes) overwrite; others are kept when already there. */
+  idx: Scalars['Int']['input'];
+  type: Scalars['String']['input'];
+};
+
+/** A task's writes against a LangGraph checkpoint were put. */
+export type CheckpointWritesPut = StorageEvent & {
+  __typename?: 'CheckpointWritesPut';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  checkpointId: Scalars['String']['output'];
+  /** How many writes. */
+  count: Scalars['NonNegativeInt']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  taskId: Scalars['String']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 export type CreateArtifactInput = {
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
@@ -293,6 +398,8 @@ export type Mutation = {
   cleanupCache: Scalars['NonNegativeInt']['output'];
   /** Deletes all messages of a session; returns how many were deleted (0 for an unknown session). */
   clearHistory: Scalars['NonNegativeInt']['output'];
+  /** A new thread holding copies of the source thread's checkpoints, values and writes. NOT_FOUND without a source; CONFLICT when the target exists. */
+  copyThread: Thread;
   /** Creates an API key for a tenant; the answer is the only time its secret is shown. */
   createApiKey: CreatedApiKey;
   createArtifact: Artifact;
@@ -305,21 +412,31 @@ export type Mutation = {
   deleteSession: Scalars['ID']['output'];
   /** Deletes the state of a session; returns the session id. A state set again afterwards starts at version 1. */
   deleteState: Scalars['ID']['output'];
+  /** Deletes a thread with its checkpoints, channel values and writes; false when there was none. */
+  deleteThread: Scalars['Boolean']['output'];
   /** A new session (active, new id) that continues this one from `upToMessageId`, made in one transaction: copies of the history up to and including that message (new ids; the same seq, roles, contents, metadata and timestamps), of the state (version 1 again) and of the artifact records (new ids), with `parentId` and `forkedFromMessageId` set. NOT_FOUND for an unknown session; BAD_USER_INPUT when the message is not one of its messages. */
   forkSession: Session;
   /** Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state). */
   patchState: State;
+  /** Keeps the newest `keep` checkpoints (default 1) of each namespace of each thread, with the values they reference; deletes the rest. */
+  pruneThreads: PruneResult;
+  /** Stores a checkpoint (replacing one with the same thread, namespace and id) and its new channel values; creates the thread. */
+  putCheckpoint: Checkpoint;
+  /** Stores a task's writes against a checkpoint; how many were given. */
+  putCheckpointWrites: Scalars['Int']['output'];
   recordMetric: Metric;
   /** Records metrics in one transaction: all or nothing. */
   recordMetrics: Array<Metric>;
   /** Revokes a key at once (on other replicas within 5 seconds); revoking twice is harmless. */
   revokeApiKey: ApiKey;
-  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured. With dryRun: true, writes nothing and reports what it would do. */
+  /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured; deletes expired and (as configured) idle LangGraph threads. With dryRun: true, writes nothing and reports what it would do. */
   runRetention: RetentionReport;
   /** Sets (or replaces) an entry. Without ttl it never expires. */
   setCacheEntry: CacheEntry;
   /** Sets (or replaces) the state of a session. */
   setState: State;
+  /** Sets a thread's TTL (it expires ttlSeconds after its last write, counting this one); null removes it. */
+  setThreadTtl: Thread;
   updateSession: Session;
 };
 
@@ -337,6 +454,12 @@ export type MutationAddMessagesArgs = {
 
 export type MutationClearHistoryArgs = {
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationCopyThreadArgs = {
+  sourceThreadId: Scalars['String']['input'];
+  targetThreadId: Scalars['String']['input'];
 };
 
 
@@ -377,6 +500,11 @@ export type MutationDeleteStateArgs = {
 };
 
 
+export type MutationDeleteThreadArgs = {
+  id: Scalars['String']['input'];
+};
+
+
 export type MutationForkSessionArgs = {
   id: Scalars['ID']['input'];
   input?: InputMaybe<ForkSessionInput>;
@@ -388,6 +516,22 @@ export type MutationPatchStateArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   patch: Scalars['JSON']['input'];
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type MutationPruneThreadsArgs = {
+  keep?: InputMaybe<Scalars['Int']['input']>;
+  threadIds: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationPutCheckpointArgs = {
+  input: PutCheckpointInput;
+};
+
+
+export type MutationPutCheckpointWritesArgs = {
+  input: PutCheckpointWritesInput;
 };
 
 
@@ -425,6 +569,12 @@ export type MutationSetStateArgs = {
 };
 
 
+export type MutationSetThreadTtlArgs = {
+  id: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationUpdateSessionArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSessionInput;
@@ -449,6 +599,57 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A task's write against a checkpoint, not yet applied by a later checkpoint. */
+export type PendingWrite = {
+  __typename?: 'PendingWrite';
+  channel: Scalars['String']['output'];
+  /** Base64. */
+  data: Scalars['String']['output'];
+  /** The write's index in its task; negative for LangGraph's special writes (errors, interrupts…). */
+  idx: Scalars['Int']['output'];
+  taskId: Scalars['String']['output'];
+  taskPath: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+/** What a prune deleted. */
+export type PruneResult = {
+  __typename?: 'PruneResult';
+  channelValues: Scalars['Int']['output'];
+  checkpoints: Scalars['Int']['output'];
+  writes: Scalars['Int']['output'];
+};
+
+export type PutCheckpointInput = {
+  /** Only the channels this checkpoint changed (LangGraph's newVersions). */
+  channelValues?: InputMaybe<Array<ChannelValueInput>>;
+  /** Channel → version (number or string). */
+  channelVersions?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The serialized checkpoint without channel values, base64. */
+  data: Scalars['String']['input'];
+  id: Scalars['String']['input'];
+  /** Defaults to {}. */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Default ''. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  parentId?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+  /** Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged. */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+  type: Scalars['String']['input'];
+};
+
+export type PutCheckpointWritesInput = {
+  checkpointId: Scalars['String']['input'];
+  /** Default ''. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  taskId: Scalars['String']['input'];
+  /** Default ''. */
+  taskPath?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+  writes: Array<CheckpointWriteInput>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The API keys of a tenant (default: the caller’s own), revoked ones included. Only the bootstrap key (STORAGE_ADMIN_KEY) may name another tenant. */
@@ -456,12 +657,16 @@ export type Query = {
   artifact?: Maybe<Artifact>;
   /** Reads an entry and moves its accessedAt. An expired entry reads as null (and is deleted). */
   cacheEntry?: Maybe<CacheEntry>;
+  /** Checkpoints of one thread or of all, newest (highest id) first; 100 per page unless asked otherwise. */
+  checkpoints: CheckpointConnection;
   message?: Maybe<Message>;
   /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
   metrics: MetricConnection;
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
+  /** A LangGraph thread; null when there is none (or it expired). */
+  thread?: Maybe<Thread>;
 };
 
 
@@ -477,6 +682,16 @@ export type QueryArtifactArgs = {
 
 export type QueryCacheEntryArgs = {
   key: Scalars['String']['input'];
+};
+
+
+export type QueryCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  threadId?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -514,6 +729,11 @@ export type QuerySessionsArgs = {
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type QueryThreadArgs = {
+  id: Scalars['String']['input'];
+};
+
 export type RecordMetricInput = {
   entityName: Scalars['String']['input'];
   entityType: Scalars['String']['input'];
@@ -529,7 +749,7 @@ export type RecordMetricInput = {
 /** What one retention rule did (or, in a dry run, would do). */
 export type RetentionOutcome = {
   __typename?: 'RetentionOutcome';
-  /** How many sessions. */
+  /** How many sessions (threads, for threadsDeleted). */
   count: Scalars['NonNegativeInt']['output'];
   /** Their ids, the first RETENTION_REPORT_IDS of them. */
   ids: Array<Scalars['ID']['output']>;
@@ -548,6 +768,8 @@ export type RetentionReport = {
   idleEnded: RetentionOutcome;
   /** The moment the rules were applied at. */
   ranAt: Scalars['DateTime']['output'];
+  /** LangGraph threads deleted: expired by their TTL, or idle (RETENTION_THREAD_IDLE_DAYS). */
+  threadsDeleted: RetentionOutcome;
 };
 
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
@@ -747,6 +969,8 @@ export type Subscription = {
   agentEvents: StorageEvent;
   /** A session's events: replay after `after`, then live. NOT_FOUND for an unknown session; CURSOR_EXPIRED for a cursor older than the retention window. */
   sessionEvents: StorageEvent;
+  /** A LangGraph thread's events (CheckpointPut, CheckpointWritesPut, ThreadDeleted): replay after `after`, then live. The thread need not exist yet. */
+  threadEvents: StorageEvent;
 };
 
 
@@ -759,6 +983,59 @@ export type SubscriptionAgentEventsArgs = {
 export type SubscriptionSessionEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   sessionId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionThreadEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  threadId: Scalars['String']['input'];
+};
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type Thread = {
+  __typename?: 'Thread';
+  /** A checkpoint of a namespace: `id`'s, or the latest when `id` is omitted; null when there is none. */
+  checkpoint?: Maybe<Checkpoint>;
+  /** The thread's checkpoints, newest (highest id) first; 100 per page unless asked otherwise. */
+  checkpoints: CheckpointConnection;
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['String']['output'];
+  ttlSeconds?: Maybe<Scalars['Int']['output']>;
+  /** The last write. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type ThreadCheckpointArgs = {
+  id?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
+export type ThreadCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A LangGraph thread was deleted with its checkpoints (by a client, or by retention). */
+export type ThreadDeleted = StorageEvent & {
+  __typename?: 'ThreadDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  threadId: Scalars['String']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 /** A partial update: a field left out (or null) keeps its value. */
@@ -775,6 +1052,105 @@ export type UpdateSessionInput = {
   ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
 };
+
+export type ThreadRecordFragment = { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null };
+
+export type CheckpointRecordFragment = { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> };
+
+export type GetThreadQueryVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type GetThreadQuery = { __typename?: 'Query', thread?: { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null } | null };
+
+export type GetCheckpointQueryVariables = Exact<{
+  threadId: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  id?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type GetCheckpointQuery = { __typename?: 'Query', thread?: { __typename?: 'Thread', checkpoint?: { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> } | null } | null };
+
+export type ListCheckpointsQueryVariables = Exact<{
+  threadId?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListCheckpointsQuery = { __typename?: 'Query', checkpoints: { __typename?: 'CheckpointConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> }> } };
+
+export type PutCheckpointMutationVariables = Exact<{
+  input: PutCheckpointInput;
+}>;
+
+
+export type PutCheckpointMutation = { __typename?: 'Mutation', putCheckpoint: { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string } };
+
+export type PutCheckpointWritesMutationVariables = Exact<{
+  input: PutCheckpointWritesInput;
+}>;
+
+
+export type PutCheckpointWritesMutation = { __typename?: 'Mutation', putCheckpointWrites: number };
+
+export type DeleteThreadMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type DeleteThreadMutation = { __typename?: 'Mutation', deleteThread: boolean };
+
+export type CopyThreadMutationVariables = Exact<{
+  sourceThreadId: Scalars['String']['input'];
+  targetThreadId: Scalars['String']['input'];
+}>;
+
+
+export type CopyThreadMutation = { __typename?: 'Mutation', copyThread: { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null } };
+
+export type PruneThreadsMutationVariables = Exact<{
+  threadIds: Array<Scalars['String']['input']> | Scalars['String']['input'];
+  keep?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type PruneThreadsMutation = { __typename?: 'Mutation', pruneThreads: { __typename?: 'PruneResult', checkpoints: number, writes: number, channelValues: number } };
+
+export type SetThreadTtlMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SetThreadTtlMutation = { __typename?: 'Mutation', setThreadTtl: { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null } };
+
+export type ThreadEventsSubscriptionVariables = Exact<{
+  threadId: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ThreadEventsSubscription = { __typename?: 'Subscription', threadEvents:
+    | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string }
+    | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'CheckpointPut', threadId: string, namespace: string, checkpointId: string, parentId?: string | null, metadata: Record<string, unknown>, cursor: string, seq: number, time: string }
+    | { __typename: 'CheckpointWritesPut', threadId: string, namespace: string, checkpointId: string, taskId: string, count: number, cursor: string, seq: number, time: string }
+    | { __typename: 'HistoryCleared', cursor: string, seq: number, time: string }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string }
+    | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string }
+    | { __typename: 'SessionCreated', cursor: string, seq: number, time: string }
+    | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string }
+    | { __typename: 'StateChanged', cursor: string, seq: number, time: string }
+    | { __typename: 'StateDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'ThreadDeleted', threadId: string, cursor: string, seq: number, time: string }
+   };
 
 export type PageInfoRecordFragment = { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null };
 
@@ -1014,6 +1390,10 @@ type StorageEventRecord_ArtifactCreated_Fragment = { __typename: 'ArtifactCreate
 
 type StorageEventRecord_ArtifactDeleted_Fragment = { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
 
+type StorageEventRecord_CheckpointPut_Fragment = { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+type StorageEventRecord_CheckpointWritesPut_Fragment = { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
 type StorageEventRecord_HistoryCleared_Fragment = { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
 type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
@@ -1030,9 +1410,13 @@ type StorageEventRecord_StateChanged_Fragment = { __typename: 'StateChanged', cu
 
 type StorageEventRecord_StateDeleted_Fragment = { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
+type StorageEventRecord_ThreadDeleted_Fragment = { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
 export type StorageEventRecordFragment =
   | StorageEventRecord_ArtifactCreated_Fragment
   | StorageEventRecord_ArtifactDeleted_Fragment
+  | StorageEventRecord_CheckpointPut_Fragment
+  | StorageEventRecord_CheckpointWritesPut_Fragment
   | StorageEventRecord_HistoryCleared_Fragment
   | StorageEventRecord_MessageAdded_Fragment
   | StorageEventRecord_MetricRecorded_Fragment
@@ -1041,6 +1425,7 @@ export type StorageEventRecordFragment =
   | StorageEventRecord_SessionUpdated_Fragment
   | StorageEventRecord_StateChanged_Fragment
   | StorageEventRecord_StateDeleted_Fragment
+  | StorageEventRecord_ThreadDeleted_Fragment
 ;
 
 export type SessionEventsSubscriptionVariables = Exact<{
@@ -1052,6 +1437,8 @@ export type SessionEventsSubscriptionVariables = Exact<{
 export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEvents:
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
@@ -1060,6 +1447,7 @@ export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEv
     | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
     | { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } }
     | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
    };
 
 export type AgentEventsSubscriptionVariables = Exact<{
@@ -1071,6 +1459,8 @@ export type AgentEventsSubscriptionVariables = Exact<{
 export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents:
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
+    | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
@@ -1079,6 +1469,7 @@ export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents
     | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
     | { __typename: 'StateChanged', cursor: string, seq: number, time: string, sessionId: string, agentName: string, state: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } }
     | { __typename: 'StateDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
    };
 
 export class TypedDocumentString<TResult, TVariables>
@@ -1099,6 +1490,42 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ThreadRecordFragmentDoc = new TypedDocumentString(`
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}
+    `, {"fragmentName":"ThreadRecord"}) as unknown as TypedDocumentString<ThreadRecordFragment, unknown>;
+export const CheckpointRecordFragmentDoc = new TypedDocumentString(`
+    fragment CheckpointRecord on Checkpoint {
+  threadId
+  namespace
+  id
+  parentId
+  type
+  data
+  metadata
+  channelVersions
+  createdAt
+  channelValues {
+    channel
+    version
+    type
+    data
+  }
+  pendingWrites {
+    taskId
+    idx
+    channel
+    type
+    data
+    taskPath
+  }
+}
+    `, {"fragmentName":"CheckpointRecord"}) as unknown as TypedDocumentString<CheckpointRecordFragment, unknown>;
 export const PageInfoRecordFragmentDoc = new TypedDocumentString(`
     fragment PageInfoRecord on PageInfo {
   hasNextPage
@@ -1275,6 +1702,177 @@ fragment MetricRecord on Metric {
   labels
   timestamp
 }`, {"fragmentName":"StorageEventRecord"}) as unknown as TypedDocumentString<StorageEventRecordFragment, unknown>;
+export const GetThreadDocument = new TypedDocumentString(`
+    query GetThread($id: String!) {
+  thread(id: $id) {
+    ...ThreadRecord
+  }
+}
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}`) as unknown as TypedDocumentString<GetThreadQuery, GetThreadQueryVariables>;
+export const GetCheckpointDocument = new TypedDocumentString(`
+    query GetCheckpoint($threadId: String!, $namespace: String!, $id: String) {
+  thread(id: $threadId) {
+    checkpoint(namespace: $namespace, id: $id) {
+      ...CheckpointRecord
+    }
+  }
+}
+    fragment CheckpointRecord on Checkpoint {
+  threadId
+  namespace
+  id
+  parentId
+  type
+  data
+  metadata
+  channelVersions
+  createdAt
+  channelValues {
+    channel
+    version
+    type
+    data
+  }
+  pendingWrites {
+    taskId
+    idx
+    channel
+    type
+    data
+    taskPath
+  }
+}`) as unknown as TypedDocumentString<GetCheckpointQuery, GetCheckpointQueryVariables>;
+export const ListCheckpointsDocument = new TypedDocumentString(`
+    query ListCheckpoints($threadId: String, $namespace: String, $before: String, $filter: JSONObject, $first: Int, $after: String) {
+  checkpoints(
+    threadId: $threadId
+    namespace: $namespace
+    before: $before
+    filter: $filter
+    first: $first
+    after: $after
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...CheckpointRecord
+    }
+  }
+}
+    fragment CheckpointRecord on Checkpoint {
+  threadId
+  namespace
+  id
+  parentId
+  type
+  data
+  metadata
+  channelVersions
+  createdAt
+  channelValues {
+    channel
+    version
+    type
+    data
+  }
+  pendingWrites {
+    taskId
+    idx
+    channel
+    type
+    data
+    taskPath
+  }
+}`) as unknown as TypedDocumentString<ListCheckpointsQuery, ListCheckpointsQueryVariables>;
+export const PutCheckpointDocument = new TypedDocumentString(`
+    mutation PutCheckpoint($input: PutCheckpointInput!) {
+  putCheckpoint(input: $input) {
+    threadId
+    namespace
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<PutCheckpointMutation, PutCheckpointMutationVariables>;
+export const PutCheckpointWritesDocument = new TypedDocumentString(`
+    mutation PutCheckpointWrites($input: PutCheckpointWritesInput!) {
+  putCheckpointWrites(input: $input)
+}
+    `) as unknown as TypedDocumentString<PutCheckpointWritesMutation, PutCheckpointWritesMutationVariables>;
+export const DeleteThreadDocument = new TypedDocumentString(`
+    mutation DeleteThread($id: String!) {
+  deleteThread(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteThreadMutation, DeleteThreadMutationVariables>;
+export const CopyThreadDocument = new TypedDocumentString(`
+    mutation CopyThread($sourceThreadId: String!, $targetThreadId: String!) {
+  copyThread(sourceThreadId: $sourceThreadId, targetThreadId: $targetThreadId) {
+    ...ThreadRecord
+  }
+}
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}`) as unknown as TypedDocumentString<CopyThreadMutation, CopyThreadMutationVariables>;
+export const PruneThreadsDocument = new TypedDocumentString(`
+    mutation PruneThreads($threadIds: [String!]!, $keep: Int) {
+  pruneThreads(threadIds: $threadIds, keep: $keep) {
+    checkpoints
+    writes
+    channelValues
+  }
+}
+    `) as unknown as TypedDocumentString<PruneThreadsMutation, PruneThreadsMutationVariables>;
+export const SetThreadTtlDocument = new TypedDocumentString(`
+    mutation SetThreadTtl($id: String!, $ttlSeconds: Int) {
+  setThreadTtl(id: $id, ttlSeconds: $ttlSeconds) {
+    ...ThreadRecord
+  }
+}
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}`) as unknown as TypedDocumentString<SetThreadTtlMutation, SetThreadTtlMutationVariables>;
+export const ThreadEventsDocument = new TypedDocumentString(`
+    subscription ThreadEvents($threadId: String!, $after: String) {
+  threadEvents(threadId: $threadId, after: $after) {
+    __typename
+    cursor
+    seq
+    time
+    ... on CheckpointPut {
+      threadId
+      namespace
+      checkpointId
+      parentId
+      metadata
+    }
+    ... on CheckpointWritesPut {
+      threadId
+      namespace
+      checkpointId
+      taskId
+      count
+    }
+    ... on ThreadDeleted {
+      threadId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ThreadEventsSubscription, ThreadEventsSubscriptionVariables>;
 export const CreateSessionDocument = new TypedDocumentString(`
     mutation CreateSession($input: CreateSessionInput!) {
   createSession(input: $input) {
