@@ -54,7 +54,7 @@ const configOf = (threadId: string, namespace: string, checkpointId: string): Ru
   configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId },
 });
 
-export class AgentStorageSaver extends BaseCheckpointSaver<number> {
+export class AgentStorageSaver extends BaseCheckpointSaver<string> {
   /** The typed client this saver talks through (for the service's other operations). */
   readonly client: AgentStorageClient;
   private readonly ttlSeconds: number | undefined;
@@ -166,6 +166,18 @@ export class AgentStorageSaver extends BaseCheckpointSaver<number> {
 
   override async deleteThread(threadId: string): Promise<void> {
     await this.client.checkpoints.deleteThread(threadId);
+  }
+
+  /**
+   * A channel's next version: the counter, zero-padded so that versions order as text, and a random
+   * suffix. Values are stored once per (thread, namespace, channel, version), so a fork (updateState
+   * on an older checkpoint) must not reuse a version the original branch already stored with another
+   * value — with LangGraph's default (plain counters) the fork would read the original's value.
+   * Python's savers use the same format for the same reason.
+   */
+  override getNextVersion(current: string | number | undefined): string {
+    const counter = current === undefined ? 0 : typeof current === 'number' ? current : Number.parseInt(current.split('.')[0]!, 10);
+    return `${String(counter + 1).padStart(32, '0')}.${Math.random().toFixed(16).slice(2)}`;
   }
 
   // --- beyond LangGraph's savers ------------------------------------------------------------------
