@@ -25,7 +25,7 @@ async function open(spec: SaverSpec): Promise<{ saver: BaseCheckpointSaver; clos
     case 'sqlite-saver': {
       const { SqliteSaver } = await import('@langchain/langgraph-checkpoint-sqlite');
       const saver = SqliteSaver.fromConnString(spec.file);
-      return { saver, close: async () => saver.db.close() };
+      return { saver, close: async () => void saver.db.close() };
     }
     case 'postgres-saver': {
       const { PostgresSaver } = await import('@langchain/langgraph-checkpoint-postgres');

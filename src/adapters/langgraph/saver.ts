@@ -54,7 +54,7 @@ const configOf = (threadId: string, namespace: string, checkpointId: string): Ru
   configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId },
 });
 
-export class AgentStorageSaver extends BaseCheckpointSaver<string> {
+export class AgentStorageSaver extends BaseCheckpointSaver<number> {
   /** The typed client this saver talks through (for the service's other operations). */
   readonly client: AgentStorageClient;
   private readonly ttlSeconds: number | undefined;
@@ -170,14 +170,18 @@ export class AgentStorageSaver extends BaseCheckpointSaver<string> {
 
   /**
    * A channel's next version: the counter, zero-padded so that versions order as text, and a random
-   * suffix. Values are stored once per (thread, namespace, channel, version), so a fork (updateState
-   * on an older checkpoint) must not reuse a version the original branch already stored with another
-   * value — with LangGraph's default (plain counters) the fork would read the original's value.
-   * Python's savers use the same format for the same reason.
+   * suffix, as LangGraph's Python savers make them and for the same reason. Values are stored once
+   * per (thread, namespace, channel, version), so a fork (updateState on an older checkpoint) must
+   * not reuse a version its original branch already stored with another value: with LangGraph's
+   * plain counters the fork would read the original's value.
+   *
+   * The result is a string typed as a number: LangGraph.js's `compile({ checkpointer })` accepts
+   * only a `BaseCheckpointSaver<number>`, while its channels take `number | string` versions (their
+   * `getNextVersion` is typed so) and compare them as LangGraph's own `compareChannelVersions` does.
    */
-  override getNextVersion(current: string | number | undefined): string {
-    const counter = current === undefined ? 0 : typeof current === 'number' ? current : Number.parseInt(current.split('.')[0]!, 10);
-    return `${String(counter + 1).padStart(32, '0')}.${Math.random().toFixed(16).slice(2)}`;
+  override getNextVersion(current: number | undefined): number {
+    const counter = current === undefined ? 0 : Math.floor(Number.parseFloat(String(current)));
+    return `${String(counter + 1).padStart(32, '0')}.${Math.random().toFixed(16).slice(2)}` as unknown as number;
   }
 
   // --- beyond LangGraph's savers ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { emptyCheckpoint, JsonPlusSerializer, uuid6 } from '@langchain/langgraph-checkpoint';
+import { compareChannelVersions, emptyCheckpoint, JsonPlusSerializer, uuid6 } from '@langchain/langgraph-checkpoint';
 import { AgentStorageSaver } from '../../../src/adapters/langgraph/index.js';
 import { AgentStorageClient, AgentStorageError, type FetchLike } from '../../../src/client/index.js';
 import { AUTH_ENV, createKey } from '../../support/auth.js';
@@ -94,6 +94,19 @@ describe('AgentStorageSaver', () => {
     expect(tuple?.checkpoint.channel_values).toEqual({ raw: bytes, text: 'a\u0000b ☃' });
     expect(tuple?.pendingWrites).toEqual([['task', 'raw', bytes.slice(7)]]);
     expect(dumped).toBeGreaterThan(0);
+  });
+
+  it('makes versions that increase as LangGraph compares them, each with a suffix of its own', ({ server }) => {
+    const saver = new AgentStorageSaver({ url: server.url });
+    const first = saver.getNextVersion(undefined);
+    const second = saver.getNextVersion(first);
+    const fork = saver.getNextVersion(first);
+    expect(String(first)).toMatch(/^0{31}1\.\d{16}$/);
+    expect(compareChannelVersions(second, first)).toBe(1);
+    expect(String(second).split('.')[0]).toBe(String(fork).split('.')[0]);
+    expect(second).not.toBe(fork);
+    // From a thread LangGraph's default counters wrote.
+    expect(String(saver.getNextVersion(41))).toMatch(/^0{30}42\./);
   });
 
   it('lists newest first across threads, reading pages only as far as the loop goes', async ({ server }) => {
