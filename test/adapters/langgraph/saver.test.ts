@@ -96,6 +96,21 @@ describe('AgentStorageSaver', () => {
     expect(dumped).toBeGreaterThan(0);
   });
 
+  it("follows a thread's checkpoints live through the client (threadEvents)", async ({ server }) => {
+    const saver = new AgentStorageSaver({ url: server.url, apiKey: key });
+    let writing: Promise<unknown> | undefined;
+    const seen: string[] = [];
+    const live = () => {
+      writing ??= saver.put({ configurable: { thread_id: 'followed' } }, emptyCheckpoint(), meta, {}).then(() => saver.deleteThread('followed'));
+    };
+    for await (const event of saver.client.threadEvents('followed', { onConnect: live })) {
+      seen.push(event.__typename === 'CheckpointPut' ? `put ${event.threadId}` : event.__typename);
+      if (event.__typename === 'ThreadDeleted') break;
+    }
+    await writing;
+    expect(seen).toEqual(['put followed', 'ThreadDeleted']);
+  });
+
   it('makes versions that increase as LangGraph compares them, each with a suffix of its own', ({ server }) => {
     const saver = new AgentStorageSaver({ url: server.url });
     const first = saver.getNextVersion(undefined);
