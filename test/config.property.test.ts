@@ -86,6 +86,7 @@ const parts: Part[] = [
   int('SHUTDOWN_TIMEOUT_MS', 0, 600_000, (shutdownTimeoutMs) => ({ shutdownTimeoutMs })),
   int('RETENTION_IDLE_HOURS', 1, 24 * 365 * 100, (idleHours) => ({ retention: { idleHours } })),
   int('RETENTION_DELETE_ENDED_DAYS', 1, 365 * 100, (deleteEndedDays) => ({ retention: { deleteEndedDays } })),
+  int('RETENTION_THREAD_IDLE_DAYS', 1, 365 * 100, (threadIdleDays) => ({ retention: { threadIdleDays } })),
   int('RETENTION_INTERVAL_SECONDS', 0, 7 * 24 * 3600, (intervalSeconds) => ({ retention: { intervalSeconds } })),
   int('RETENTION_BATCH_SIZE', 1, 10_000, (batchSize) => ({ retention: { batchSize } })),
   int('RETENTION_REPORT_IDS', 0, 100_000, (reportIds) => ({ retention: { reportIds } })),

@@ -24,7 +24,7 @@ const hardening = {
   corsOrigins: [],
   // Open on loopback (the default HOST), with a warning at start.
   auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
-  retention: { idleHours: null, deleteEndedDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
+  retention: { idleHours: null, deleteEndedDays: null, threadIdleDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
   events: { retentionMs: 168 * 3_600_000, maxStreams: 1000, maxStreamsPerKey: 250, maxStreamsPerTenant: 500, heartbeatMs: 15_000 },
 };
 
@@ -261,16 +261,18 @@ describe('retention variables', () => {
       loadConfig({
         RETENTION_IDLE_HOURS: '12',
         RETENTION_DELETE_ENDED_DAYS: '30',
+        RETENTION_THREAD_IDLE_DAYS: '90',
         RETENTION_INTERVAL_SECONDS: '60',
         RETENTION_BATCH_SIZE: '50',
         RETENTION_REPORT_IDS: '0',
       }).retention,
-    ).toEqual({ idleHours: 12, deleteEndedDays: 30, intervalSeconds: 60, batchSize: 50, reportIds: 0 });
+    ).toEqual({ idleHours: 12, deleteEndedDays: 30, threadIdleDays: 90, intervalSeconds: 60, batchSize: 50, reportIds: 0 });
   });
 
   it.each([
     ['RETENTION_IDLE_HOURS', '0'],
     ['RETENTION_DELETE_ENDED_DAYS', '-1'],
+    ['RETENTION_THREAD_IDLE_DAYS', '0'],
     ['RETENTION_INTERVAL_SECONDS', 'soon'],
     ['RETENTION_BATCH_SIZE', '0'],
   ])('refuses %s=%s, naming the variable', (name, value) => {

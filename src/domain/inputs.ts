@@ -28,8 +28,8 @@ const wellFormed = (schema: z.ZodString) =>
  * Names and identifiers: no NUL characters, which no database index treats well (PostgreSQL
  * text cannot hold them at all). Free text (`content`) and JSON values may contain them.
  */
-const identifier = (max: number) =>
-  wellFormed(z.string().min(1, 'must not be empty').max(max)).refine((v) => !v.includes('\u0000'), {
+export const identifier = (max: number, min = 1) =>
+  wellFormed(z.string().min(min, 'must not be empty').max(max)).refine((v) => !v.includes('\u0000'), {
     message: 'must not contain NUL characters',
   });
 
@@ -73,6 +73,15 @@ export const timestamp = z.string().transform((value, ctx) => {
 
 // --- sessions ---------------------------------------------------------------------------------
 
+/** A lifetime (a session's, a LangGraph thread's): whole seconds, 1 to ten years. */
+export function lifetimeSeconds() {
+  return z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(LIMITS.ttlSeconds, `must be at most ${LIMITS.ttlSeconds} seconds`);
+}
+
 /**
  * A session's expiry (retention), on create and update: a moment (`expiresAt`), or a lifetime from
  * now (`ttlSeconds`, a whole number of seconds, 1 to ten years) — not both. Whether the moment is
@@ -80,12 +89,7 @@ export const timestamp = z.string().transform((value, ctx) => {
  */
 const sessionExpiry = {
   expiresAt: timestamp.nullish(),
-  ttlSeconds: z
-    .number()
-    .int('must be a whole number of seconds')
-    .min(1, 'must be at least 1 second')
-    .max(LIMITS.ttlSeconds, `must be at most ${LIMITS.ttlSeconds} seconds`)
-    .nullish(),
+  ttlSeconds: lifetimeSeconds().nullish(),
 };
 
 /** One way to say when a session expires, not two; `neverExpires` (update only) clears it. */

@@ -46,6 +46,7 @@ test.beforeAll(async ({ gql }) => {
   sessionId = (created.data as { createSession: { id: string } }).createSession.id;
   const messages = Array.from({ length: 7 }, (_, i) => ({ role: 'USER', content: `m${i}` }));
   await gql.raw('mutation($s: ID!, $m: [NewMessageInput!]!) { addMessages(sessionId: $s, messages: $m) { id } }', { s: sessionId, m: messages });
+  await gql.raw('mutation { putCheckpoint(input: { threadId: "limits", id: "1", type: "json", data: "e30=" }) { id } }');
 });
 
 /** Sends `request` and expects a refusal with `status` and `code` that ran no SQL at all. */
@@ -501,9 +502,16 @@ describe('MAX_PAGE_SIZE applies to every connection', () => {
   it('refuses first/last above the ceiling on each, before reading anything of it, and caps whole lists', async ({ gql }) => {
     for (const { parent, field } of connectionFields()) {
       const select = (args: string) => `${field.name}${args} { totalCount nodes { __typename } pageInfo { hasNextPage } }`;
-      const wrap = (inner: string) => (parent.name === 'Query' ? `{ ${inner} }` : `query($id: ID!) { session(id: $id) { ${inner} } }`);
-      const run = (args: string) => gql.raw(wrap(select(args)), parent.name === 'Query' ? undefined : { id: sessionId });
-      for (const args of ['(first: 6)', '(last: 6)']) {
+      // A connection below the root is read through its parent: a session, or a LangGraph thread.
+      const parents: Record<string, (inner: string) => string> = {
+        Query: (inner) => `{ ${inner} }`,
+        Session: (inner) => `query($id: ID!) { session(id: $id) { ${inner} } }`,
+        Thread: (inner) => `{ thread(id: "limits") { ${inner} } }`,
+      };
+      const wrap = parents[parent.name]!;
+      const run = (args: string) => gql.raw(wrap(select(args)), parent.name === 'Session' ? { id: sessionId } : undefined);
+      // Each paging argument the connection has (checkpoints page forward only: their `before` is LangGraph's).
+      for (const args of ['(first: 6)', '(last: 6)'].filter((a) => field.args.some((arg) => a.startsWith(`(${arg.name}:`)))) {
         const result = await run(args);
         expect(result.errors?.[0]?.extensions?.code, `${parent.name}.${field.name}${args}`).toBe('BAD_USER_INPUT');
         expect(result.errors?.[0]?.message).toMatch(/must be at most 5/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openSse } from '../support/sse.js';
-import { describe, expect, it } from '../support/server-fixture.js';
+import { describe, expect, it, test } from '../support/server-fixture.js';
 import type { JsonClient } from '../support/http.js';
 
 /* LangGraph's checkpoints through the REST routes, on SQLite and PostgreSQL (the vitest projects). */
@@ -9,6 +9,10 @@ const b64 = (value: string | Uint8Array) => Buffer.from(value).toString('base64'
 let counter = 0;
 const thread = (name: string) => `${name}-${++counter}-${randomBytes(3).toString('hex')}`;
 const path = (...parts: string[]) => `/storage/threads/${parts.map(encodeURIComponent).join('/')}`;
+
+// Small enough that a checkpoint can exceed it; every other body of this file fits.
+const MAX_BODY_BYTES = 8192;
+test.override({ env: { MAX_BODY_BYTES: String(MAX_BODY_BYTES) } });
 
 function put(api: JsonClient, threadId: string, id: string, body: Record<string, unknown> = {}) {
   return api.put(`${path(threadId, 'checkpoints', id)}`, { type: 'json', data: b64(`cp-${id}`), ...body });
@@ -83,6 +87,16 @@ describe('checkpoints over REST', () => {
     expect((await api.get(path(t, 'checkpoints', 'latest'))).body).toEqual({ detail: 'Checkpoint not found' });
     expect((await api.del(path(t))).status).toBe(404);
     expect((await api.call('PATCH', path(t), { ttl_seconds: 5 })).status).toBe(404);
+  });
+
+  it('refuses a checkpoint larger than MAX_BODY_BYTES with 413 on both doors, and stores nothing', async ({ api }) => {
+    const t = thread('big');
+    const data = b64(randomBytes(MAX_BODY_BYTES));
+    expect((await put(api, t, 'c', { data })).status).toBe(413);
+    const viaGraphql = await api.gql('mutation ($input: PutCheckpointInput!) { putCheckpoint(input: $input) { id } }', { input: { threadId: t, id: 'c', type: 'json', data } });
+    expect(viaGraphql.status).toBe(413);
+    expect(viaGraphql.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await api.get(path(t))).status).toBe(404);
   });
 
   it('copies (201, 409, 404), prunes, patches the TTL and deletes', async ({ api }) => {

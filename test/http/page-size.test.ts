@@ -25,6 +25,8 @@ test.beforeAll(async ({ api }) => {
     await api.post('/storage/metrics', { entity_type: 'agent', entity_name: 'paged', metric_name: 'm', value: i, session_id: sessionId });
   }
   for (let i = 0; i < ROWS; i++) expect((await api.post(`/storage/sessions/${sessionId}/fork`, { up_to_message_id: messageId })).status).toBe(200);
+  // And a LangGraph thread of ROWS checkpoints.
+  for (let i = 0; i < ROWS; i++) expect((await api.put(`/storage/threads/paged/checkpoints/c${i}`, { type: 'json', data: 'e30=' })).status).toBe(200);
 });
 
 describe('REST lists with MAX_PAGE_SIZE=5', () => {
@@ -64,6 +66,19 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
     }
   });
 
+  it('checkpoint lists page by cursor: 5 by default with a Link (`after`) to the rest, and refuse a limit above 5', async ({ api }) => {
+    for (const path of ['/storage/threads/paged/checkpoints', '/storage/checkpoints']) {
+      const first = await api.get(path);
+      expect(first.body, path).toHaveLength(MAX);
+      const link = first.headers.get('link');
+      expect(link, path).toMatch(/^<[^>]+after=[^>]+>; rel="next"$/);
+      const rest = await api.get(link!.slice(1, link!.indexOf('>')));
+      expect(rest.body, path).toHaveLength(ROWS - MAX);
+      expect(rest.headers.get('link'), path).toBeNull();
+      expect((await api.get(`${path}?limit=${MAX + 1}`)).body.detail, path).toEqual([{ loc: ['query', 'limit'], msg: `must be at most ${MAX}`, type: 'value_error' }]);
+    }
+  });
+
   it('a list that fits in one page has no Link', async ({ api }) => {
     const history = await api.get(`/storage/history?session_id=${sessionId}&after_seq=${ROWS - MAX}`);
     expect(history.body.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5, 6, 7]);
@@ -76,24 +91,28 @@ describe('GraphQL connections with MAX_PAGE_SIZE=5', () => {
   it('every connection answers at most 5 nodes without paging arguments, and says that more follow', async ({ gql }) => {
     let checked = 0;
     for (const type of Object.values(schema.getTypeMap())) {
-      if (!isObjectType(type) || !['Query', 'Session'].includes(type.name)) continue;
+      if (!isObjectType(type) || !['Query', 'Session', 'Thread'].includes(type.name)) continue;
       for (const field of Object.values(type.getFields())) {
         if (!getNamedType(field.type).name.endsWith('Connection')) continue;
         // Filters that pick this test's rows, where the connection has any.
         const filter = field.args.some((a) => a.name === 'agentName') ? '(agentName: "paged")' : field.args.some((a) => a.name === 'entityName') ? '(entityName: "paged")' : '';
         const select = `${field.name}${filter} { totalCount nodes { __typename } pageInfo { hasNextPage } }`;
-        const query = type.name === 'Query' ? `{ ${select} }` : `query($id: ID!) { session(id: $id) { ${select} } }`;
-        const result = await gql.raw(query, type.name === 'Query' ? undefined : { id: sessionId });
+        // A connection below the root is read through its parent: this test's session, or its LangGraph thread.
+        const wrap = { Query: (x: string) => `{ ${x} }`, Session: (x: string) => `query($id: ID!) { session(id: $id) { ${x} } }`, Thread: (x: string) => `{ thread(id: "paged") { ${x} } }` };
+        const query = wrap[type.name as keyof typeof wrap](select);
+        const variables = type.name === 'Session' ? { id: sessionId } : undefined;
+        const result = await gql.raw(query, variables);
         expect(result.errors, `${type.name}.${field.name}`).toBeUndefined();
-        const connection = type.name === 'Query' ? (result.data as any)[field.name] : (result.data as any).session[field.name];
+        const data = result.data as any;
+        const connection = type.name === 'Query' ? data[field.name] : (Object.values(data)[0] as any)[field.name];
         expect(connection.totalCount, `${type.name}.${field.name}`).toBe(ROWS);
         expect(connection.nodes, `${type.name}.${field.name}`).toHaveLength(MAX);
         expect(connection.pageInfo.hasNextPage, `${type.name}.${field.name}`).toBe(true);
-        const refused = await gql.raw(query.replace(`${field.name}${filter}`, `${field.name}(first: ${MAX + 1})`), type.name === 'Query' ? undefined : { id: sessionId });
+        const refused = await gql.raw(query.replace(`${field.name}${filter}`, `${field.name}(first: ${MAX + 1})`), variables);
         expect(refused.errors?.[0]?.extensions?.code, `${type.name}.${field.name}`).toBe('BAD_USER_INPUT');
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(6); // sessions, metrics; history, artifacts, forks, metrics of a session
+    expect(checked).toBeGreaterThanOrEqual(8); // sessions, metrics, checkpoints; history, artifacts, forks, metrics of a session; a thread's checkpoints
   });
 });

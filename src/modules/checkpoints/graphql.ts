@@ -170,7 +170,7 @@ const PutCheckpointInput = builder.inputType('PutCheckpointInput', {
     metadata: t.field({ type: 'JSONObject', description: 'Defaults to {}.' }),
     channelVersions: t.field({ type: 'JSONObject', description: 'Channel → version (number or string).' }),
     channelValues: t.field({ type: [ChannelValueInput], description: "Only the channels this checkpoint changed (LangGraph's newVersions)." }),
-    ttlSeconds: t.int({ description: "Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged." }),
+    ttlSeconds: t.int({ description: "Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged; null: removed." }),
   }),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, shortText } from '../../domain/inputs.js';
-import { isWellFormedText, jsonObject, type JsonObject } from '../../domain/json.js';
+import { identifier, lifetimeSeconds, shortText } from '../../domain/inputs.js';
+import { jsonObject, type JsonObject } from '../../domain/json.js';
 
 /**
  * LangGraph's checkpoint model, as records (what the store returns and the doors show) and as the
@@ -22,23 +22,15 @@ export const CHECKPOINT_LIMITS = {
   keep: 10_000,
 } as const;
 
-const idText = (max: number, allowEmpty: boolean) =>
-  z
-    .string()
-    .min(allowEmpty ? 0 : 1, 'must not be empty')
-    .max(max)
-    .refine(isWellFormedText, { message: 'must be valid Unicode text (no lone surrogates)' })
-    .refine((v) => !v.includes('\u0000'), { message: 'must not contain NUL characters' });
-
 export const threadId = shortText;
 export const checkpointId = shortText;
 /** '' is the root graph's namespace. */
-export const checkpointNamespace = idText(CHECKPOINT_LIMITS.namespace, true);
+export const checkpointNamespace = identifier(CHECKPOINT_LIMITS.namespace, 0);
 const channelName = shortText;
-const typeTag = idText(CHECKPOINT_LIMITS.type, false);
+const typeTag = identifier(CHECKPOINT_LIMITS.type);
 
 /** A channel's version: LangGraph's are numbers or strings, kept with their JSON type. */
-export const channelVersion = z.union([z.number().refine(Number.isFinite, 'must be a finite number'), z.string().max(LIMITS.shortText)]);
+export const channelVersion = z.union([z.number().refine(Number.isFinite, 'must be a finite number'), shortText]);
 export type ChannelVersion = z.output<typeof channelVersion>;
 
 /** How a version is stored next to its channel value (and matched against `channelVersions`). */
@@ -55,7 +47,7 @@ export const base64Bytes = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
-export const ttlSeconds = z.number().int('must be a whole number').min(1, 'must be at least 1').max(LIMITS.ttlSeconds);
+export const ttlSeconds = lifetimeSeconds();
 
 // --- records ---------------------------------------------------------------------------------
 // Each record described once: the store checks its rows with these, REST derives its wire names.
@@ -142,7 +134,7 @@ export const putCheckpointInput = z
     channelVersions: z.record(channelName, channelVersion).default({}),
     /** Only the channels whose version this checkpoint changed (LangGraph's `newVersions`). */
     channelValues: z.array(channelValueInput).max(CHECKPOINT_LIMITS.batch).default([]),
-    /** Sets the thread's TTL (seconds from each write); absent keeps the thread's. */
+    /** Sets the thread's TTL (seconds from each write); absent keeps the thread's, null removes it. */
     ttlSeconds: ttlSeconds.nullish(),
   })
   .superRefine((input, ctx) => {
@@ -172,7 +164,7 @@ export const putWritesInput = z
     namespace: checkpointNamespace.default(''),
     checkpointId,
     taskId: shortText,
-    taskPath: idText(CHECKPOINT_LIMITS.taskPath, true).default(''),
+    taskPath: identifier(CHECKPOINT_LIMITS.taskPath, 0).default(''),
     writes: z.array(writeInput).max(CHECKPOINT_LIMITS.batch),
   })
   .superRefine((input, ctx) => {
@@ -201,7 +193,13 @@ export type ListCheckpointsInput = z.output<typeof listCheckpointsInput>;
 export const pruneInput = z.object({
   threadIds: z.array(threadId).min(1, 'must not be empty').max(CHECKPOINT_LIMITS.pruneThreads),
   /** How many of the newest checkpoints of each namespace stay; 1 is "latest". */
-  keep: z.number().int('must be a whole number').min(1, 'must be at least 1').max(CHECKPOINT_LIMITS.keep).default(1),
+  keep: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(CHECKPOINT_LIMITS.keep)
+    .nullish()
+    .transform((v) => v ?? 1),
 });
 export type PruneInput = z.output<typeof pruneInput>;
 

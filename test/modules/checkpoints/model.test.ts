@@ -44,5 +44,7 @@ describe('checkpoint inputs', () => {
     expect(versionText(3)).toBe('3');
     expect(versionText(2.5)).toBe('2.5');
     expect(() => parseInput(channelVersion, true)).toThrow(ValidationError);
+    // Stored as text: PostgreSQL's text cannot hold NUL, so no version may carry one.
+    expect(() => parseInput(channelVersion, 'v\u0000')).toThrow(ValidationError);
   });
 });

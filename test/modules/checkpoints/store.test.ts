@@ -303,6 +303,12 @@ for (const database of databases) {
       expect((await cps.list(listInput({ threadId: 't' }), all)).map((c) => c.id)).toEqual(['2']);
       expect(await pending({ threadId: 't', namespace: '', id: '1' })).toEqual([]);
       expect((await cps.thread('t')).ttlSeconds).toBeNull();
+      // A put sets a TTL, leaves it when it gives none, and removes it with null.
+      await cps.putCheckpoint(put('t', '3', { ttlSeconds: 30 }));
+      await cps.putCheckpoint(put('t', '4'));
+      expect((await cps.thread('t')).expiresAt).toBe(new Date(clock.now() + 30_000).toISOString());
+      await cps.putCheckpoint(put('t', '5', { ttlSeconds: null }));
+      expect((await cps.thread('t')).expiresAt).toBeNull();
 
       await cps.setTtl('t', 5);
       await cps.putCheckpoint(put('keep', '1'));
