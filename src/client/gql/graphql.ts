@@ -634,7 +634,7 @@ export type PutCheckpointInput = {
   namespace?: InputMaybe<Scalars['String']['input']>;
   parentId?: InputMaybe<Scalars['String']['input']>;
   threadId: Scalars['String']['input'];
-  /** Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged. */
+  /** Sets the thread's TTL: it expires this many seconds after its last write. Omitted: unchanged; null: removed. */
   ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
   type: Scalars['String']['input'];
 };
