@@ -147,7 +147,8 @@ export class AgentStorageSaver extends BaseCheckpointSaver<number> {
     // LangGraph's special writes (errors, interrupts…) take fixed negative indexes and replace what
     // is stored at theirs; of two in one call, the later one stands, as it would if written in turn.
     const byIdx = new Map<number, PendingWrite>();
-    writes.forEach((write, i) => byIdx.set(WRITES_IDX_MAP[write[0]] ?? i, write));
+    // (Own keys only: a channel may be called `constructor`.)
+    writes.forEach((write, i) => byIdx.set(Object.hasOwn(WRITES_IDX_MAP, write[0]) ? WRITES_IDX_MAP[write[0]]! : i, write));
     const serialized = await Promise.all(
       [...byIdx].map(async ([idx, [channel, value]]) => {
         const [type, bytes] = await this.serde.dumpsTyped(value);

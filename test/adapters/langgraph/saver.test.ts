@@ -89,10 +89,10 @@ describe('AgentStorageSaver', () => {
     const saver = AgentStorageSaver.fromClient(new AgentStorageClient({ url: server.url, apiKey: key }), counting);
     const checkpoint = { ...emptyCheckpoint(), channel_values: { raw: bytes, text: 'a\u0000b ☃' }, channel_versions: { raw: 1, text: 1 } };
     const config = await saver.put({ configurable: { thread_id: 'bytes' } }, checkpoint, meta, { raw: 1, text: 1 });
-    await saver.putWrites(config, [['raw', bytes.slice(7)]], 'task', 'path');
+    await saver.putWrites(config, [['raw', bytes.slice(7)], ['constructor', 'a channel of that name']], 'task', 'path');
     const tuple = await saver.getTuple(config);
     expect(tuple?.checkpoint.channel_values).toEqual({ raw: bytes, text: 'a\u0000b ☃' });
-    expect(tuple?.pendingWrites).toEqual([['task', 'raw', bytes.slice(7)]]);
+    expect(tuple?.pendingWrites).toEqual([['task', 'raw', bytes.slice(7)], ['task', 'constructor', 'a channel of that name']]);
     expect(dumped).toBeGreaterThan(0);
   });
 
