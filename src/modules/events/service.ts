@@ -17,11 +17,12 @@ export class EventService {
   ) {}
 
   /**
-   * A stream of the events of a session or an agent (see `EventStream`). With `after` (an event's
+   * A stream of the events of a session, an agent or a LangGraph thread (see `EventStream`). With `after` (an event's
    * cursor) it first replays the events after it, then continues live; without, it starts with the
    * next event committed. Checked before anything streams: an unknown session is NOT_FOUND (an
-   * agent needs no sessions yet, a LangGraph thread no checkpoints), a malformed cursor or one this database never gave out is
-   * BAD_USER_INPUT, a cursor older than the retention window is CURSOR_EXPIRED. The stream ends
+   * agent needs no sessions yet, a LangGraph thread no checkpoints), a malformed cursor or one this
+   * database never gave out is BAD_USER_INPUT, a cursor older than the retention window is
+   * CURSOR_EXPIRED. The stream ends
    * when `signal` aborts or the consumer returns; `onFinish` is called then (also when refused).
    */
   async subscribe(
