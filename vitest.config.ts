@@ -1,8 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Black-box suites that run once per backend: through the same HTTP API, on SQLite and on PostgreSQL.
-// (Of the client's tests, those against the real server; its parsers and retry rules run once.)
-const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed}.test.ts', 'test/adapters/langgraph/store{,-graph}.test.ts'];
+// (Of the client's tests, those against the real server; its parsers and retry rules run once. The
+// framework adapters' tests all talk to a real server.)
+const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed}.test.ts', 'test/adapters/**/*.test.ts'];
+// LangGraph's conformance suite (run as a library) needs vitest's globals: projects of its own.
+const langgraphValidation = ['test/adapters/langgraph/validation*.test.ts'];
+const exclude = [...configDefaults.exclude, ...langgraphValidation];
 
 export default defineConfig({
   resolve: {
@@ -17,12 +21,20 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['test/**/*.test.ts'] },
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude },
       },
       {
         extends: true,
         // PostgreSQL (and the cache on Redis): the machine's real servers, throwaway schemas and key prefixes.
-        test: { name: 'postgres+redis', include: blackBox, env: { TEST_BACKEND: 'postgres', TEST_CACHE: 'redis' } },
+        test: { name: 'postgres+redis', include: blackBox, exclude, env: { TEST_BACKEND: 'postgres', TEST_CACHE: 'redis' } },
+      },
+      {
+        extends: true,
+        test: { name: 'langgraph', include: langgraphValidation, globals: true },
+      },
+      {
+        extends: true,
+        test: { name: 'langgraph+postgres', include: langgraphValidation, globals: true, env: { TEST_BACKEND: 'postgres' } },
       },
     ],
   },

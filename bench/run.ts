@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { RawInput, RawResult } from './baselines/sqlite-raw.js';
+import { langgraphSection } from './langgraph/run.js';
 import { BACKENDS } from './lib/backends.js';
 import { APPEND_BODY, CACHE_BODY, METRIC_BODY } from './lib/data.js';
 import { seedLargeStore } from './lib/large-store.js';
@@ -450,6 +451,7 @@ try {
   else report.skipped.push('cold start: not selected (--only)');
   raw = await baselines(yogaJs);
   ran = await backendRuns();
+  await langgraphSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   if (options.large) await largeStore();
   else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');

@@ -1,5 +1,6 @@
+import { CheckpointsApi, type ThreadEvent } from './checkpoints.js';
 import { eventStream, type EventStreamOptions } from './events.js';
-import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscription } from './gql/graphql.js';
+import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscription, ThreadEventsDocument } from './gql/graphql.js';
 import { MemoryApi } from './memory.js';
 import { isReadOnly } from './operation.js';
 import { ArtifactsApi, CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
@@ -40,6 +41,7 @@ export class AgentStorageClient {
   readonly metrics: MetricsApi;
   readonly cache: CacheApi;
   readonly memory: MemoryApi;
+  readonly checkpoints: CheckpointsApi;
   private readonly transport: Transport;
   /** Documents already scanned for their operation kinds (they are module constants, sent again and again). */
   private readonly readOnly = new WeakMap<object, boolean>();
@@ -56,6 +58,7 @@ export class AgentStorageClient {
     this.metrics = new MetricsApi(caller);
     this.cache = new CacheApi(caller);
     this.memory = new MemoryApi(caller);
+    this.checkpoints = new CheckpointsApi(caller);
   }
 
   /**
@@ -82,12 +85,17 @@ export class AgentStorageClient {
     return this.follow(AgentEventsDocument, (after) => ({ agentName, after }), (data) => data.agentEvents, options);
   }
 
-  private follow<D extends AnyDocument>(
+  /** A LangGraph thread's change feed (CheckpointPut, CheckpointWritesPut, ThreadDeleted); as sessionEvents. The thread need not exist yet. */
+  threadEvents(threadId: string, options?: EventStreamOptions): AsyncGenerator<ThreadEvent, void, undefined> {
+    return this.follow(ThreadEventsDocument, (after) => ({ threadId, after }), (data) => data.threadEvents, options);
+  }
+
+  private follow<D extends AnyDocument, E extends { cursor: string }>(
     document: D,
     variables: (after: string | undefined) => VariablesOf<D>,
-    event: (data: ResultOf<D>) => StorageEvent,
+    event: (data: ResultOf<D>) => E,
     options: EventStreamOptions | undefined,
-  ): AsyncGenerator<StorageEvent, void, undefined> {
+  ): AsyncGenerator<E, void, undefined> {
     return eventStream(this.transport, { query: String(document), variables, event }, options);
   }
 

@@ -28,6 +28,7 @@ export {
   type State,
   type StateWriteOptions,
 } from './resources.js';
+export { CheckpointsApi, type CheckpointFilter, type CheckpointPage, type PruneCounts, type StoredCheckpoint, type Thread, type ThreadEvent } from './checkpoints.js';
 // The schema's types (inputs, enums, results of every operation above) and the documents, for
 // `request` and for code that names them.
 export * from './gql/graphql.js';

@@ -12,7 +12,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * installs the tarball, type-checks a file that imports `agent-storage/client` (strict, NodeNext,
  * with the declarations checked too), and runs a script against a real server. The same script
  * runs once more with nothing but the package installed: the client needs none of the server's
- * dependencies (nor any framework's).
+ * dependencies (nor any framework's). `agent-storage/langgraph` is type-checked and run in the first
+ * project with its peers (LangGraph's checkpoint package and @langchain/core) installed.
  *
  * Built in a staging folder, not in the repository's dist/, which `npm start` may be running.
  */
@@ -97,10 +98,36 @@ try {
 console.log(JSON.stringify({ agentName: session.agentName, contents: history.nodes.map((m) => m.content), code }));
 `;
 
-const tsconfig = (compilerOptions: Record<string, unknown>) =>
+// agent-storage/langgraph, with its peers installed: typed against LangGraph's own declarations.
+const CHECK_LANGGRAPH_TS = `
+import { BaseCheckpointSaver, emptyCheckpoint, type CheckpointTuple } from '@langchain/langgraph-checkpoint';
+import { AgentStorageClient } from 'agent-storage/client';
+import { AgentStorageSaver } from 'agent-storage/langgraph';
+
+const saver: BaseCheckpointSaver = new AgentStorageSaver({ url: 'http://127.0.0.1:8084', apiKey: 'key', ttlSeconds: 60 });
+export const same: AgentStorageSaver = AgentStorageSaver.fromClient(new AgentStorageClient({ url: 'http://127.0.0.1:8084' }));
+export const tuple: Promise<CheckpointTuple | undefined> = saver.getTuple({ configurable: { thread_id: 't' } });
+export const put = saver.put({ configurable: { thread_id: 't' } }, emptyCheckpoint(), { source: 'input', step: -1, parents: {} }, {});
+export const pruned: Promise<number> = same.prune(['t'], { keep: 1 }).then((counts) => counts.checkpoints);
+// @ts-expect-error thread ids are strings
+void same.copyThread(1, 't2');
+`;
+
+const RUN_LANGGRAPH_MJS = `
+import { emptyCheckpoint } from '@langchain/langgraph-checkpoint';
+import { AgentStorageSaver } from 'agent-storage/langgraph';
+
+const saver = new AgentStorageSaver({ url: process.argv[2] });
+const checkpoint = { ...emptyCheckpoint(), channel_values: { greeting: 'from the tarball' }, channel_versions: { greeting: 1 } };
+const config = await saver.put({ configurable: { thread_id: 'packed' } }, checkpoint, { source: 'input', step: -1, parents: {} }, { greeting: 1 });
+const tuple = await saver.getTuple(config);
+console.log(JSON.stringify(tuple.checkpoint.channel_values));
+`;
+
+const tsconfig = (compilerOptions: Record<string, unknown>, files = ['check.ts']) =>
   JSON.stringify({
     compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, ...compilerOptions },
-    files: ['check.ts'],
+    files,
   });
 
 describe('npm pack', () => {
@@ -114,22 +141,24 @@ describe('npm pack', () => {
       files: { path: string }[];
     }[];
     const files = packed!.files.map((f) => f.path);
-    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'docs/client.md']) {
+    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'docs/client.md', 'docs/langgraph.md']) {
       expect(files, expected).toContain(expected);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
 
-    // The client's bundle imports nothing but its own chunks: no package, no Node built-in.
-    const seen = new Set<string>();
-    const visit = (file: string) => {
+    // The client's bundle imports nothing but its own chunks: no package, no Node built-in; the
+    // LangGraph adapter's, besides them, only its peer (LangGraph's checkpoint package).
+    const visit = (file: string, packages: RegExp, seen = new Set<string>()) => {
       if (seen.has(file)) return;
       seen.add(file);
       for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (packages.test(specifier)) continue;
         expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\.?\//);
-        visit(resolve(dirname(file), specifier));
+        visit(resolve(dirname(file), specifier), packages, seen);
       }
     };
-    visit(join(staging, 'dist', 'client', 'index.js'));
+    visit(join(staging, 'dist', 'client', 'index.js'), /^$/);
+    visit(join(staging, 'dist', 'adapters', 'langgraph', 'index.js'), /^@langchain\/langgraph-checkpoint$/);
 
     // A project of a user: installs the tarball (with the service's dependencies, as npm does).
     const project = join(work, 'project');
@@ -146,6 +175,15 @@ describe('npm pack', () => {
     await node([TSC, '-p', 'tsconfig.node.json'], project);
     const expected = { agentName: 'packed', contents: ['from the tarball'], code: 'NOT_FOUND' };
     expect(JSON.parse(await node(['run.mjs', server.url], project))).toEqual(expected);
+
+    // agent-storage/langgraph with its (optional) peers installed: type-checked, and run.
+    await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '@langchain/langgraph-checkpoint@1.2.2', '@langchain/core@1.4.0'], project);
+    writeFileSync(join(project, 'check-langgraph.ts'), CHECK_LANGGRAPH_TS);
+    writeFileSync(join(project, 'run-langgraph.mjs'), RUN_LANGGRAPH_MJS);
+    // (@langchain/core's own declarations name Symbol.asyncDispose: its users need that library.)
+    writeFileSync(join(project, 'tsconfig.langgraph.json'), tsconfig({ lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] }, ['check-langgraph.ts']));
+    await node([TSC, '-p', 'tsconfig.langgraph.json'], project);
+    expect(JSON.parse(await node(['run-langgraph.mjs', server.url], project))).toEqual({ greeting: 'from the tarball' });
 
     // The same with the package alone: no dependency of it installed.
     const alone = join(work, 'alone');

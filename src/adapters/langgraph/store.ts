@@ -50,7 +50,7 @@ const NAMESPACE_FIELDS = new Set(['namespace', 'namespacePrefix', 'prefix', 'suf
 
 /**
  * LangGraph's `BaseStore` — long-term memory shared across threads — kept by the agent-storage
- * service (docs/langgraph-store.md), with what LangGraph.js's own stores lack: per-item TTL in
+ * service (docs/langgraph.md, "Long-term memory store"), with what LangGraph.js's own stores lack: per-item TTL in
  * minutes with refresh on read (Python's semantics), text search over the values on the server,
  * and semantic search with vectors computed here and ranked on the server.
  *

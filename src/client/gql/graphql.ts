@@ -1186,6 +1186,105 @@ export type UpdateSessionInput = {
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type ThreadRecordFragment = { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null };
+
+export type CheckpointRecordFragment = { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> };
+
+export type GetThreadQueryVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type GetThreadQuery = { __typename?: 'Query', thread?: { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null } | null };
+
+export type GetCheckpointQueryVariables = Exact<{
+  threadId: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  id?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type GetCheckpointQuery = { __typename?: 'Query', thread?: { __typename?: 'Thread', checkpoint?: { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> } | null } | null };
+
+export type ListCheckpointsQueryVariables = Exact<{
+  threadId?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<Scalars['JSONObject']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ListCheckpointsQuery = { __typename?: 'Query', checkpoints: { __typename?: 'CheckpointConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> }> } };
+
+export type PutCheckpointMutationVariables = Exact<{
+  input: PutCheckpointInput;
+}>;
+
+
+export type PutCheckpointMutation = { __typename?: 'Mutation', putCheckpoint: { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string } };
+
+export type PutCheckpointWritesMutationVariables = Exact<{
+  input: PutCheckpointWritesInput;
+}>;
+
+
+export type PutCheckpointWritesMutation = { __typename?: 'Mutation', putCheckpointWrites: number };
+
+export type DeleteThreadMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type DeleteThreadMutation = { __typename?: 'Mutation', deleteThread: boolean };
+
+export type CopyThreadMutationVariables = Exact<{
+  sourceThreadId: Scalars['String']['input'];
+  targetThreadId: Scalars['String']['input'];
+}>;
+
+
+export type CopyThreadMutation = { __typename?: 'Mutation', copyThread: { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null } };
+
+export type PruneThreadsMutationVariables = Exact<{
+  threadIds: Array<Scalars['String']['input']> | Scalars['String']['input'];
+  keep?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type PruneThreadsMutation = { __typename?: 'Mutation', pruneThreads: { __typename?: 'PruneResult', checkpoints: number, writes: number, channelValues: number } };
+
+export type SetThreadTtlMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type SetThreadTtlMutation = { __typename?: 'Mutation', setThreadTtl: { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null } };
+
+export type ThreadEventsSubscriptionVariables = Exact<{
+  threadId: Scalars['String']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ThreadEventsSubscription = { __typename?: 'Subscription', threadEvents:
+    | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string }
+    | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'CheckpointPut', threadId: string, namespace: string, checkpointId: string, parentId?: string | null, metadata: Record<string, unknown>, cursor: string, seq: number, time: string }
+    | { __typename: 'CheckpointWritesPut', threadId: string, namespace: string, checkpointId: string, taskId: string, count: number, cursor: string, seq: number, time: string }
+    | { __typename: 'HistoryCleared', cursor: string, seq: number, time: string }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string }
+    | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string }
+    | { __typename: 'SessionCreated', cursor: string, seq: number, time: string }
+    | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'SessionUpdated', cursor: string, seq: number, time: string }
+    | { __typename: 'StateChanged', cursor: string, seq: number, time: string }
+    | { __typename: 'StateDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'ThreadDeleted', threadId: string, cursor: string, seq: number, time: string }
+   };
+
 export type PageInfoRecordFragment = { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null };
 
 export type SessionRecordFragment = { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null };
@@ -1542,6 +1641,42 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ThreadRecordFragmentDoc = new TypedDocumentString(`
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}
+    `, {"fragmentName":"ThreadRecord"}) as unknown as TypedDocumentString<ThreadRecordFragment, unknown>;
+export const CheckpointRecordFragmentDoc = new TypedDocumentString(`
+    fragment CheckpointRecord on Checkpoint {
+  threadId
+  namespace
+  id
+  parentId
+  type
+  data
+  metadata
+  channelVersions
+  createdAt
+  channelValues {
+    channel
+    version
+    type
+    data
+  }
+  pendingWrites {
+    taskId
+    idx
+    channel
+    type
+    data
+    taskPath
+  }
+}
+    `, {"fragmentName":"CheckpointRecord"}) as unknown as TypedDocumentString<CheckpointRecordFragment, unknown>;
 export const PageInfoRecordFragmentDoc = new TypedDocumentString(`
     fragment PageInfoRecord on PageInfo {
   hasNextPage
@@ -1751,6 +1886,177 @@ export const MemoryResultRecordFragmentDoc = new TypedDocumentString(`
   expiresAt
   score
 }`, {"fragmentName":"MemoryResultRecord"}) as unknown as TypedDocumentString<MemoryResultRecordFragment, unknown>;
+export const GetThreadDocument = new TypedDocumentString(`
+    query GetThread($id: String!) {
+  thread(id: $id) {
+    ...ThreadRecord
+  }
+}
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}`) as unknown as TypedDocumentString<GetThreadQuery, GetThreadQueryVariables>;
+export const GetCheckpointDocument = new TypedDocumentString(`
+    query GetCheckpoint($threadId: String!, $namespace: String!, $id: String) {
+  thread(id: $threadId) {
+    checkpoint(namespace: $namespace, id: $id) {
+      ...CheckpointRecord
+    }
+  }
+}
+    fragment CheckpointRecord on Checkpoint {
+  threadId
+  namespace
+  id
+  parentId
+  type
+  data
+  metadata
+  channelVersions
+  createdAt
+  channelValues {
+    channel
+    version
+    type
+    data
+  }
+  pendingWrites {
+    taskId
+    idx
+    channel
+    type
+    data
+    taskPath
+  }
+}`) as unknown as TypedDocumentString<GetCheckpointQuery, GetCheckpointQueryVariables>;
+export const ListCheckpointsDocument = new TypedDocumentString(`
+    query ListCheckpoints($threadId: String, $namespace: String, $before: String, $filter: JSONObject, $first: Int, $after: String) {
+  checkpoints(
+    threadId: $threadId
+    namespace: $namespace
+    before: $before
+    filter: $filter
+    first: $first
+    after: $after
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...CheckpointRecord
+    }
+  }
+}
+    fragment CheckpointRecord on Checkpoint {
+  threadId
+  namespace
+  id
+  parentId
+  type
+  data
+  metadata
+  channelVersions
+  createdAt
+  channelValues {
+    channel
+    version
+    type
+    data
+  }
+  pendingWrites {
+    taskId
+    idx
+    channel
+    type
+    data
+    taskPath
+  }
+}`) as unknown as TypedDocumentString<ListCheckpointsQuery, ListCheckpointsQueryVariables>;
+export const PutCheckpointDocument = new TypedDocumentString(`
+    mutation PutCheckpoint($input: PutCheckpointInput!) {
+  putCheckpoint(input: $input) {
+    threadId
+    namespace
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<PutCheckpointMutation, PutCheckpointMutationVariables>;
+export const PutCheckpointWritesDocument = new TypedDocumentString(`
+    mutation PutCheckpointWrites($input: PutCheckpointWritesInput!) {
+  putCheckpointWrites(input: $input)
+}
+    `) as unknown as TypedDocumentString<PutCheckpointWritesMutation, PutCheckpointWritesMutationVariables>;
+export const DeleteThreadDocument = new TypedDocumentString(`
+    mutation DeleteThread($id: String!) {
+  deleteThread(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteThreadMutation, DeleteThreadMutationVariables>;
+export const CopyThreadDocument = new TypedDocumentString(`
+    mutation CopyThread($sourceThreadId: String!, $targetThreadId: String!) {
+  copyThread(sourceThreadId: $sourceThreadId, targetThreadId: $targetThreadId) {
+    ...ThreadRecord
+  }
+}
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}`) as unknown as TypedDocumentString<CopyThreadMutation, CopyThreadMutationVariables>;
+export const PruneThreadsDocument = new TypedDocumentString(`
+    mutation PruneThreads($threadIds: [String!]!, $keep: Int) {
+  pruneThreads(threadIds: $threadIds, keep: $keep) {
+    checkpoints
+    writes
+    channelValues
+  }
+}
+    `) as unknown as TypedDocumentString<PruneThreadsMutation, PruneThreadsMutationVariables>;
+export const SetThreadTtlDocument = new TypedDocumentString(`
+    mutation SetThreadTtl($id: String!, $ttlSeconds: Int) {
+  setThreadTtl(id: $id, ttlSeconds: $ttlSeconds) {
+    ...ThreadRecord
+  }
+}
+    fragment ThreadRecord on Thread {
+  id
+  createdAt
+  updatedAt
+  ttlSeconds
+  expiresAt
+}`) as unknown as TypedDocumentString<SetThreadTtlMutation, SetThreadTtlMutationVariables>;
+export const ThreadEventsDocument = new TypedDocumentString(`
+    subscription ThreadEvents($threadId: String!, $after: String) {
+  threadEvents(threadId: $threadId, after: $after) {
+    __typename
+    cursor
+    seq
+    time
+    ... on CheckpointPut {
+      threadId
+      namespace
+      checkpointId
+      parentId
+      metadata
+    }
+    ... on CheckpointWritesPut {
+      threadId
+      namespace
+      checkpointId
+      taskId
+      count
+    }
+    ... on ThreadDeleted {
+      threadId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ThreadEventsSubscription, ThreadEventsSubscriptionVariables>;
 export const CreateSessionDocument = new TypedDocumentString(`
     mutation CreateSession($input: CreateSessionInput!) {
   createSession(input: $input) {
