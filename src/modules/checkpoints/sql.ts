@@ -51,7 +51,12 @@ function keyTable(keys: RawBuilder<unknown>, dialect: Dialect): RawBuilder<unkno
  */
 const versionRows = (dialect: Dialect): RawBuilder<unknown> =>
   dialect === 'sqlite' ? sql`json_each(c_.channel_versions) v_` : sql`json_each_text(c_.channel_versions) v_`;
-const versionOf = (dialect: Dialect): RawBuilder<unknown> => (dialect === 'sqlite' ? sql`CAST(v_.value AS TEXT)` : sql`v_.value`);
+// A version as `versionText` (String() in JavaScript) wrote it beside its value. SQLite's json_each
+// gives a number as a REAL, whose text may have more digits than JavaScript's (2.930565014390394
+// reads back 2.9305650143903939): its JSON text (`->`) is the number as written. PostgreSQL's
+// json_each_text over a `json` column keeps the text as written.
+const versionOf = (dialect: Dialect): RawBuilder<unknown> =>
+  dialect === 'sqlite' ? sql`CASE WHEN v_.type = 'text' THEN v_.value ELSE c_.channel_versions -> v_.fullkey END` : sql`v_.value`;
 
 /**
  * Metadata equal to a filter (JSON object parameter) on each of its top-level keys, compared as

@@ -102,6 +102,19 @@ for (const database of databases) {
       expect(await values({ threadId: 't', namespace: 'sub', id: 'c' })).toEqual([]);
     });
 
+    it('reads values back at any version: decimals with more digits than a double prints, exponents, strings; any channel name', async () => {
+      const versions: Record<string, number | string> = { 'a.b': 2.930565014390394, 'x[0]': 0.30000000000000004, $q: 1e21, '"': 7, s: '1.50', ü: 2.25 };
+      const channelValues = Object.entries(versions).map(([channel, version]) => ({ channel, version, type: 'json', data: b64(JSON.stringify(channel)) }));
+      await cps.putCheckpoint(put('t', '1', { channelVersions: versions, channelValues }));
+      await cps.putCheckpoint(put('t', '2', { channelVersions: versions }));
+      const expected = Object.keys(versions).sort(compareStrings).map((channel) => [channel, String(versions[channel]), JSON.stringify(channel)]);
+      const read = async (id: string) => (await values({ threadId: 't', namespace: '', id })).map((v) => [v.channel, v.version, v.data?.toString()]);
+      expect(await read('2')).toEqual(expected);
+      // Prune keeps them: the newest checkpoint still references every one.
+      await cps.prune({ threadIds: ['t'], keep: 1 });
+      expect(await read('2')).toEqual(expected);
+    });
+
     it('refuses a channel value at a version channelVersions does not give, and bad base64', () => {
       const issue = (v: Record<string, unknown>) => {
         try {
