@@ -109,9 +109,9 @@ export class CheckpointsApi {
     return (await this.client.call(CopyThreadDocument, { sourceThreadId, targetThreadId }, options)).copyThread;
   }
 
-  /** Keeps the newest `keep` checkpoints (default 1) of each namespace of each thread, with the values they reference; what was deleted. */
-  async prune(threadIds: string[], { keep, ...options }: CallOptions & { keep?: number } = {}): Promise<PruneCounts> {
-    return (await this.client.call(PruneThreadsDocument, { threadIds, keep }, options)).pruneThreads;
+  /** Keeps the newest `keep` checkpoints (`'latest'`, the default, is 1) of each namespace of each thread, with the values they reference; what was deleted. */
+  async prune(threadIds: string[], { keep, ...options }: CallOptions & { keep?: 'latest' | number } = {}): Promise<PruneCounts> {
+    return (await this.client.call(PruneThreadsDocument, { threadIds, keep: keep === 'latest' ? 1 : keep }, options)).pruneThreads;
   }
 
   /** The thread expires `ttlSeconds` after its last write (this one included); null: never. NOT_FOUND without a thread. */

@@ -187,8 +187,8 @@ export class AgentStorageSaver extends BaseCheckpointSaver<number> {
 
   // --- beyond LangGraph's savers ------------------------------------------------------------------
 
-  /** Keeps the newest `keep` checkpoints (default 1: the latest) of each namespace of each thread, with the values they use; deletes the rest. */
-  prune(threadIds: string[], options: { keep?: number } = {}): Promise<PruneCounts> {
+  /** Keeps the newest `keep` checkpoints (`'latest'`, the default, or n) of each namespace of each thread, with the values they use; deletes the rest. */
+  prune(threadIds: string[], options: { keep?: 'latest' | number } = {}): Promise<PruneCounts> {
     return this.client.checkpoints.prune(threadIds, options);
   }
 

@@ -97,7 +97,7 @@ describe('a LangGraph StateGraph on AgentStorageSaver', () => {
 
     const copy = await saver.copyThread('to-prune', 'the-copy');
     expect(copy.id).toBe('the-copy');
-    const pruned = await saver.prune(['to-prune']);
+    const pruned = await saver.prune(['to-prune'], { keep: 'latest' });
     expect(pruned.checkpoints).toBe(4);
     const left = await history(graph, config);
     expect(left.map((s) => s.values)).toEqual([final]);
