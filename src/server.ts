@@ -16,6 +16,7 @@ import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { authPlugin, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
+import { EncodedOnceResponse } from './http/response.js';
 import { graphiql } from './http/graphiql.js';
 import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, withRequestContext, yogaLogging } from './http/request-context.js';
@@ -80,6 +81,7 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
   });
   const app = createYoga<Record<string, never>, GraphQLContext>({
     schema,
+    fetchAPI: { Response: EncodedOnceResponse as unknown as typeof Response },
     graphqlEndpoint: '/graphql',
     // Yoga's own health check matches any path ending in /health (even /storage/cache/health):
     // move it out of the way; `/health` is served by the REST plugin.
