@@ -44,17 +44,17 @@ function keyTable(keys: RawBuilder<unknown>, dialect: Dialect): RawBuilder<unkno
 }
 
 /**
- * A checkpoint `c_`'s channel versions as rows `v_`: the channel (`v_.key`) and the text its
- * version's values are stored under. Both read JSON objects with a table function that may name
- * `c_`; SQLite's json_each gives a number as a number (CAST gives its text), PostgreSQL's
- * json_each_text gives each value's JSON text, which for a number is the number as written.
+ * A checkpoint `c_`'s channel versions as rows `v_` (the channel is `v_.key`), by a table function
+ * that may name `c_` on both databases.
  */
 const versionRows = (dialect: Dialect): RawBuilder<unknown> =>
   dialect === 'sqlite' ? sql`json_each(c_.channel_versions) v_` : sql`json_each_text(c_.channel_versions) v_`;
-// A version as `versionText` (String() in JavaScript) wrote it beside its value. SQLite's json_each
-// gives a number as a REAL, whose text may have more digits than JavaScript's (2.930565014390394
-// reads back 2.9305650143903939): its JSON text (`->`) is the number as written. PostgreSQL's
-// json_each_text over a `json` column keeps the text as written.
+/**
+ * A version as `versionText` (String() in JavaScript) wrote it beside its value. SQLite's json_each
+ * gives a number as a REAL, whose text may have more digits than JavaScript's (2.930565014390394
+ * reads back 2.9305650143903939): its JSON text (`->` at the member's path) is the number as
+ * written. PostgreSQL's json_each_text over a `json` column keeps the text as written.
+ */
 const versionOf = (dialect: Dialect): RawBuilder<unknown> =>
   dialect === 'sqlite' ? sql`CASE WHEN v_.type = 'text' THEN v_.value ELSE c_.channel_versions -> v_.fullkey END` : sql`v_.value`;
 
