@@ -8,6 +8,13 @@ import { Response as PonyfillResponse } from '@whatwg-node/fetch';
  */
 export class EncodedOnceResponse extends PonyfillResponse {
   constructor(body?: BodyInit | null, init?: ResponseInit) {
-    super(typeof body === 'string' ? Buffer.from(body) : body, init);
+    if (typeof body !== 'string') {
+      super(body, init);
+      return;
+    }
+    // A text body keeps the content type the Fetch standard gives one when none is set.
+    const headers = new Headers(init?.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+    super(Buffer.from(body), { ...init, headers });
   }
 }
