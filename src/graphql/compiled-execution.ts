@@ -19,6 +19,27 @@ function writesProtoMember(document: DocumentNode): boolean {
 }
 
 /**
+ * Whether a variable stands inside a literal object or list (`metadata: { k: $v }`): graphql-jit
+ * parses such a literal once, when it compiles the document, with no variables, so the member
+ * would be stored without its value (a JSON scalar drops it).
+ */
+function literalHoldsVariable(document: DocumentNode): boolean {
+  let found = false;
+  let depth = 0;
+  const nested = { enter: () => void depth++, leave: () => void depth-- };
+  visit(document, {
+    ObjectValue: nested,
+    ListValue: nested,
+    Variable() {
+      if (depth === 0) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/**
  * Operations compiled to JavaScript once per document (graphql-jit) instead of walked by the
  * generic executor on every request: the generic executor re-resolves every field of every object
  * on every request, which dominates large nested answers (many sessions with their history), and
@@ -34,7 +55,8 @@ function writesProtoMember(document: DocumentNode): boolean {
  * into the generated code as a JavaScript object literal, where `"__proto__": v` sets the
  * prototype instead of adding a member — the member would vanish (or the object be refused as
  * not plain JSON). Those rare documents run on graphql-js, which keeps the member; variables are
- * not affected either way.
+ * not affected either way. So do documents with a variable inside a literal object or list
+ * (`literalHoldsVariable`).
  */
 export function useCompiledExecution(): Plugin {
   const verdicts = new WeakMap<DocumentNode, boolean>();
@@ -43,7 +65,7 @@ export function useCompiledExecution(): Plugin {
     {
       enableIf: ({ document }) => {
         let compile = verdicts.get(document);
-        if (compile === undefined) verdicts.set(document, (compile = !writesProtoMember(document)));
+        if (compile === undefined) verdicts.set(document, (compile = !writesProtoMember(document) && !literalHoldsVariable(document)));
         return compile;
       },
     },

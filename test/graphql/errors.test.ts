@@ -151,6 +151,18 @@ describe('JSON values', () => {
     expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['data'], message: 'JSON nesting must not exceed 64 levels' }] });
   });
 
+  it('keeps variables inside literal objects and lists (compiled documents parse literals without them)', async ({ gql }) => {
+    const result = await gql.raw(
+      'mutation($v: JSON, $n: JSON) { createSession(input: {agentName: "a", metadata: {k: $v, list: [1, $n, {deep: $v}]}}) { metadata } }',
+      { v: 'from a variable', n: { nested: true } },
+    );
+    expect(result.errors).toBeUndefined();
+    expect((result.data as { createSession: { metadata: unknown } }).createSession.metadata).toEqual({
+      k: 'from a variable',
+      list: [1, { nested: true }, { deep: 'from a variable' }],
+    });
+  });
+
   it('refuses a metadata value that is not an object', async ({ gql }) => {
     const result = await gql.raw('mutation($m: JSONObject) { createSession(input: {agentName: "a", metadata: $m}) { id } }', { m: [1, 2] });
     expect(result.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
