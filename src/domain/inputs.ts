@@ -199,7 +199,8 @@ export const rewriteHistoryInput = z
   .object({
     operationId: identifier(LIMITS.shortText),
     expectedLastSeq: seqCursor.nullable(),
-    replaceLast: z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.batch, `must be at most ${LIMITS.batch}`),
+    // Any number (a compaction replaces a whole history); what is compared item by item is bounded by `expectedItems`.
+    replaceLast: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
     expectedItems: z.array(jsonValue).max(LIMITS.batch, `must contain at most ${LIMITS.batch} items`).nullish().transform((v) => v ?? null),
     messages: z.array(newMessageInput).max(LIMITS.batch, `must contain at most ${LIMITS.batch} messages`),
     reason: z.enum(['rewritten', 'compacted']).nullish().transform((v) => v ?? 'rewritten'),

@@ -25,6 +25,11 @@ test.beforeAll(async ({ api }) => {
     await api.post('/storage/metrics', { entity_type: 'agent', entity_name: 'paged', metric_name: 'm', value: i, session_id: sessionId });
   }
   for (let i = 0; i < ROWS; i++) expect((await api.post(`/storage/sessions/${sessionId}/fork`, { up_to_message_id: messageId })).status).toBe(200);
+  // ROWS superseded messages (appended, then popped): the history keeps its ROWS.
+  for (let i = 0; i < ROWS; i++) {
+    await api.post('/storage/history', { session_id: sessionId, role: 'user', content: `popped ${i}` });
+    expect((await api.post(`/storage/history/pop?session_id=${sessionId}`)).body.message.content).toBe(`popped ${i}`);
+  }
   // And a LangGraph thread of ROWS checkpoints.
   for (let i = 0; i < ROWS; i++) expect((await api.put(`/storage/threads/paged/checkpoints/c${i}`, { type: 'json', data: 'e30=' })).status).toBe(200);
 });
@@ -36,6 +41,7 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
     `/storage/history?session_id=${sessionId}`,
     `/storage/artifacts?session_id=${sessionId}`,
     `/storage/sessions/${sessionId}/forks`,
+    `/storage/history/superseded?session_id=${sessionId}`,
   ];
 
   it('answer at most 5 by default, with a Link to the rest that ends where the list does', async ({ server, api }) => {
@@ -50,7 +56,8 @@ describe('REST lists with MAX_PAGE_SIZE=5', () => {
       const rest = await api.get(next.pathname + next.search);
       expect(rest.body, path).toHaveLength(ROWS - MAX);
       expect(rest.headers.get('link'), path).toBeNull();
-      const ids = [...first.body, ...rest.body].map((row: { id: string }) => row.id);
+      // A superseded message's id is its message's.
+      const ids = [...first.body, ...rest.body].map((row: { id?: string; message?: { id: string } }) => row.id ?? row.message!.id);
       expect(new Set(ids).size, path).toBe(ROWS);
     }
   });
@@ -113,6 +120,6 @@ describe('GraphQL connections with MAX_PAGE_SIZE=5', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(8); // sessions, metrics, checkpoints; history, artifacts, forks, metrics of a session; a thread's checkpoints
+    expect(checked).toBeGreaterThanOrEqual(9); // sessions, metrics, checkpoints; history, superseded history, artifacts, forks, metrics of a session; a thread's checkpoints
   });
 });

@@ -988,8 +988,8 @@ export type RetentionReport = {
 };
 
 export type RewriteHistoryInput = {
-  /** Optional, replaceLast of them: the items the replaced messages must hold (else a CONFLICT). */
-  expectedItems?: InputMaybe<Array<Scalars['JSON']['input']>>;
+  /** Optional, replaceLast of them: the items the replaced messages must hold, null for a plain message (else a CONFLICT). */
+  expectedItems?: InputMaybe<Array<InputMaybe<Scalars['JSON']['input']>>>;
   /** The seq of the history's last message as the caller saw it; null: the caller saw an empty history. Compare-and-set: otherwise a CONFLICT. */
   expectedLastSeq?: InputMaybe<Scalars['Int']['input']>;
   messages: Array<NewMessageInput>;

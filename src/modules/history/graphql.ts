@@ -95,7 +95,11 @@ const RewriteHistoryInput = builder.inputType('RewriteHistoryInput', {
     }),
     expectedLastSeq: t.int({ description: 'The seq of the history\'s last message as the caller saw it; null: the caller saw an empty history. Compare-and-set: otherwise a CONFLICT.' }),
     replaceLast: t.int({ required: true, description: 'How many of the last messages the new ones replace (0: a pure append, once per operation id).' }),
-    expectedItems: t.field({ type: ['JSON'], description: 'Optional, replaceLast of them: the items the replaced messages must hold (else a CONFLICT).' }),
+    expectedItems: t.field({
+      type: ['JSON'],
+      required: { list: false, items: false },
+      description: 'Optional, replaceLast of them: the items the replaced messages must hold, null for a plain message (else a CONFLICT).',
+    }),
     messages: t.field({ type: [NewMessageInput], required: true }),
     reason: t.field({ type: RewriteReason, description: 'Recorded on the replaced messages; defaults to rewritten.' }),
   }),

@@ -54,7 +54,7 @@ function messagesToDomainNames(messages: unknown): unknown {
 export function historyRoutes({ config }: RouteDeps): Route[] {
   const sizes = wholeByDefault(config.maxPageSize);
   const listQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
-  const supersededQuery = sessionIdQuery.extend({ limit: pagingQuery(sizes).shape.limit, afterEntry: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+  const supersededQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterEntry: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   const onConflictBody = z.object({ onConflict: onConflictInput.optional() });
   return [
     {
@@ -104,13 +104,15 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       },
     },
     {
-      // What pops, rewrites and replacements took out of the history, in that order; `after_entry` pages on.
+      // What pops, rewrites and replacements took out of the history, in that order; pages as the
+      // history does (`limit`/`offset`, a Link when the default cut it short), or on from `after_entry`.
       method: 'GET',
       path: '/storage/history/superseded',
       handler: async (req) => {
-        const { sessionId, limit, afterEntry } = parseWire(supersededQuery, queryObject(req.query), 'query');
-        const page = await req.storage.history.superseded(sessionId, { after: afterEntry, limit: limit ?? sizes.default });
-        return json(200, page.map(supersededToWire));
+        const { sessionId, limit, offset, afterEntry } = parseWire(supersededQuery, queryObject(req.query), 'query');
+        const page = await req.storage.history.superseded(sessionId, { after: afterEntry, limit: (limit ?? sizes.default) + 1, offset });
+        const more = limit === undefined && page.length > sizes.default;
+        return json(200, page.slice(0, limit ?? sizes.default).map(supersededToWire), more ? nextPageLink(req.request, (offset ?? 0) + sizes.default) : {});
       },
     },
     {

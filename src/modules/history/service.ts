@@ -79,12 +79,14 @@ export class HistoryService {
 
   /**
    * Replaces the history's last `replaceLast` messages, if it is as the caller expects, once per
-   * operation id (see `HistoryStore.rewrite`). The request's fingerprint is of the input as given,
-   * before ids and times are chosen: what a retry repeats.
+   * operation id (see `HistoryStore.rewrite`). The request's fingerprint is of what the operation
+   * does, as given (before ids and times are chosen): not of `expectedLastSeq`, the precondition it
+   * was applied under, which a client retrying after the operation moved the history cannot know.
    */
   async rewrite(sessionId: string, input: RewriteHistoryInput): Promise<RewriteResult> {
     const timestamp = this.now();
-    const requestSha256 = createHash('sha256').update(canonicalJson(input as unknown as Json)).digest('hex');
+    const { expectedLastSeq: _precondition, ...operation } = input;
+    const requestSha256 = createHash('sha256').update(canonicalJson(operation as unknown as Json)).digest('hex');
     const messages = this.newMessages(sessionId, input.messages, timestamp);
     const result = await this.store.rewrite(sessionId, { ...input, requestSha256, messages }, timestamp);
     if (!result) throw new NotFoundError('Session');

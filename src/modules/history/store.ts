@@ -155,6 +155,9 @@ const statements = defineStatements({
   /** The last `count` messages, newest first. */
   lastMessages: (db, p: Placeholders<{ sessionId: string; count: number }>) =>
     db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).orderBy('seq', 'desc').limit(p('count') as RawBuilder<number>),
+  /** The ids and seqs of the last `count` messages, newest first (a rewrite's suffix, which may be a whole history). */
+  lastPlaces: (db, p: Placeholders<{ sessionId: string; count: number }>) =>
+    db.selectFrom('history').select(['id', 'seq']).where('session_id', '=', p('sessionId')).orderBy('seq', 'desc').limit(p('count') as RawBuilder<number>),
 
   // Superseding copies the rows as they are (content encoding included) before they are deleted or
   // replaced, in the same transaction.
@@ -510,8 +513,8 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       const messageIds = JSON.parse(done.message_ids as string) as string[];
       return { operationId: r.operationId, replayed: true, supersededIds: JSON.parse(done.superseded_ids as string) as string[], messages: yield* this.latestVersions(messageIds) };
     }
-    // Newest first; at least one row, to know the last seq.
-    const tail = (yield* tx.all(this.sql.lastMessages, { sessionId, count: Math.max(r.replaceLast, 1) })).map((row) => messageOf(row, this.codec));
+    // Newest first; at least one row, to know the last seq. Only ids and seqs: a compaction's suffix is a whole history.
+    const tail = (yield* tx.all(this.sql.lastPlaces, { sessionId, count: Math.max(r.replaceLast, 1) })).map((row) => ({ id: row.id as string, seq: Number(row.seq) }));
     const lastSeq = tail[0]?.seq ?? null;
     if (lastSeq !== r.expectedLastSeq) {
       const expected = r.expectedLastSeq === null ? 'an empty history' : `the last message at seq ${r.expectedLastSeq}`;
@@ -520,8 +523,10 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     if (tail.length < r.replaceLast) throw new ConflictError(`Cannot replace the last ${r.replaceLast} messages: the history has ${tail.length}`);
     const suffix = tail.slice(0, r.replaceLast).reverse();
     if (r.expectedItems !== null) {
-      const i = suffix.findIndex((m, i) => !jsonEqual(m.item, r.expectedItems![i]!));
-      if (i >= 0) throw new ConflictError(`The history's suffix is not the expected one: its message ${suffix[i]!.id} (seq ${suffix[i]!.seq}) holds another item`);
+      // As many as `expectedItems` (bounded): the whole messages, to compare their items.
+      const stored = (yield* tx.all(this.sql.lastMessages, { sessionId, count: r.replaceLast })).map((row) => messageOf(row, this.codec)).reverse();
+      const i = stored.findIndex((m, i) => !jsonEqual(m.item, r.expectedItems![i]!));
+      if (i >= 0) throw new ConflictError(`The history's suffix is not the expected one: its message ${stored[i]!.id} (seq ${stored[i]!.seq}) holds another item`);
     }
     if (suffix.length > 0) {
       const fromSeq = suffix[0]!.seq;

@@ -121,6 +121,9 @@ describeOnDatabases('history rewrites', (test) => {
       // The same request again: the first answer, nothing applied.
       const again = await history.rewrite(s.id, input);
       expect(again).toEqual({ ...first, replayed: true });
+      // A retry cannot know the last seq the operation was applied under once it moved it: the
+      // operation is what it does, not its precondition.
+      expect(await history.rewrite(s.id, { ...input, expectedLastSeq: 4 })).toEqual({ ...first, replayed: true });
       expect(await history.counts([s.id])).toEqual(new Map([[s.id, 2]]));
       // The same id with another request: a conflict.
       expect(await failure(history.rewrite(s.id, { ...input, replaceLast: 1, expectedItems: [call('c')] }))).toEqual({
@@ -172,6 +175,15 @@ describeOnDatabases('history rewrites', (test) => {
       expect((await history.superseded(s.id, { limit: 10 })).map((x) => x.reason)).toEqual(['compacted', 'compacted']);
       await history.rewrite(s.id, rewrite({ operationId: 'd', expectedLastSeq: 3, replaceLast: 1 }));
       expect(await history.list(s.id, { limit: 10 })).toEqual([]);
+    });
+
+    it('a compaction may replace more messages than a batch holds; expected items are compared only when given', async ({ history, session }) => {
+      const s = await session();
+      for (let i = 0; i < 3; i++) await history.addMany(s.id, Array.from({ length: 500 }, (_, k) => ({ role: 'user' as const, content: `m${i * 500 + k}`, metadata: {} })));
+      const result = await history.rewrite(s.id, rewrite({ operationId: 'big', expectedLastSeq: 1500, replaceLast: 1500, reason: 'compacted', messages: [{ role: 'system', content: 'summary', metadata: {} }] }));
+      expect(result.supersededIds).toHaveLength(1500);
+      expect((await history.list(s.id, { limit: 10 })).map((m) => [m.seq, m.content])).toEqual([[1501, 'summary']]);
+      expect(await history.supersededCount(s.id)).toBe(1500);
     });
 
     it('a replayed rewrite answers its replacements as they are now, even once taken out again', async ({ history, session }) => {
