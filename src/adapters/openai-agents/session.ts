@@ -9,7 +9,7 @@ import {
 } from '@openai/agents-core';
 import { AgentStorageClient, type AgentStorageClientOptions } from '../../client/client.js';
 import { AgentStorageError } from '../../client/errors.js';
-import type { Message } from '../../client/resources.js';
+import type { Message, NewMessage } from '../../client/resources.js';
 import { encodeValue, toItem, toNewMessage } from './items.js';
 import { MESSAGES, snapshotItems, snapshotTransactionArgs, structurallyEqual } from './transaction.js';
 
@@ -129,42 +129,96 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
   }
 
   /**
-   * The SDK's atomic, idempotent history change (`SessionHistoryTransactionAwareSession`), as one
-   * rewrite of the service: `append_items` replaces nothing, `replace_suffix` replaces the last
-   * `expectedSuffix.length` messages if their items still equal it. The server keeps the operation
-   * id with its result, so a retried transaction is answered without being applied twice.
+   * The SDK's atomic, idempotent history change (`SessionHistoryTransactionAwareSession`), with
+   * MemorySession's outcomes and errors. Everything sent derives from the SDK's operation id and
+   * the transaction, so that a retry — from this process or another — is recognised:
+   *
+   * - nothing to replace (`append_items`, or an empty `expectedSuffix`): one append of the items,
+   *   keyed by the operation id and each item's position, each carrying a digest of the whole
+   *   transaction. A repeat stores nothing; another transaction under the same id differs in
+   *   that digest, and the server refuses it.
+   * - a suffix to replace: one rewrite, compare-and-set on the last seq and on the suffix's items,
+   *   recorded under the operation id (see `replaceSuffix`).
    */
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
     const { operationId, transaction } = snapshotTransactionArgs(args);
     const sessionId = await this.getSessionId();
-    const serverOperationId = await operationIdFor(operationId);
+    const serverOperationId = `oai_${await sha256Hex(`openai-agents:${operationId}`)}`;
     const expectedSuffix = transaction.type === 'append_items' ? [] : transaction.expectedSuffix;
     const replacement = transaction.type === 'append_items' ? transaction.items : transaction.replacement;
-    // Everything in the request derives from the transaction, so that a retry of it sends the same
-    // body — and the server recognises the repeat — whatever happened to the history since.
-    const request = {
-      operationId: serverOperationId,
-      replaceLast: expectedSuffix.length,
-      ...(expectedSuffix.length > 0 && { expectedItems: expectedSuffix.map(encodeValue) }),
-      messages: replacement.map((item, index) => toNewMessage(item, `${serverOperationId}.${index}`)),
-    };
-    let tail = await this.tail(sessionId, Math.max(expectedSuffix.length, 1));
+    const messages = replacement.map((item, index) => toNewMessage(item, `${serverOperationId}.${index}`));
+    if (expectedSuffix.length > 0) return this.replaceSuffix(sessionId, serverOperationId, expectedSuffix, messages);
+    if (messages.length === 0) return;
+    const metadata = { openaiAgents: { operationId: serverOperationId, transaction: await sha256Hex(canonicalJson(encodeValue(transaction))) } };
+    try {
+      await this.client.history.appendMany(
+        sessionId,
+        messages.map((message) => ({ ...message, metadata })),
+      );
+    } catch (error) {
+      // Keyed messages only: a conflict is a key of this operation holding another transaction's item.
+      if (error instanceof AgentStorageError && error.code === 'CONFLICT') throw new UserError(MESSAGES.otherTransaction);
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the last `expected.length` messages, if their items still equal `expected`, by one
+   * rewrite. When the server refuses it (CONFLICT), the history is read again to say why:
+   * - the suffix still holds but the last seq moved (another writer appended after it was read):
+   *   the transaction still applies, and is sent again with the new last seq;
+   * - this operation was applied before: the server keeps the first request and answers only its
+   *   exact repeat, whose last seq is that of the newest message it replaced (found among the
+   *   superseded messages). Sent again with it: the first result is answered, nothing changes;
+   *   still refused: the first request was another transaction;
+   * - else the suffix no longer matches.
+   */
+  private async replaceSuffix(sessionId: string, operationId: string, expected: AgentInputItem[], messages: NewMessage[]): Promise<void> {
+    const request = { operationId, replaceLast: expected.length, expectedItems: expected.map(encodeValue), messages };
+    const conflict = (error: unknown) => error instanceof AgentStorageError && error.code === 'CONFLICT';
+    let tail = await this.tail(sessionId, expected.length);
     for (let attempt = 1; ; attempt++) {
-      const expectedLastSeq = tail.at(-1)?.seq ?? null;
+      const sentLastSeq = tail.at(-1)?.seq ?? null;
       try {
-        await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq });
+        await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: sentLastSeq });
         return;
       } catch (error) {
-        if (!(error instanceof AgentStorageError && error.code === 'CONFLICT')) throw error;
-        // Why the server refused: the operation id was used for another transaction, the suffix
-        // no longer matches, or only the last seq moved (another writer appended after the
-        // suffix was read) — then the transaction still applies and is tried again.
-        tail = await this.tail(sessionId, Math.max(expectedSuffix.length, 1));
-        const suffix = tail.slice(tail.length - expectedSuffix.length).map(toItem);
-        if (tail.length < expectedSuffix.length || !structurallyEqual(suffix, expectedSuffix)) throw new UserError(MESSAGES.suffixMismatch);
-        if ((tail.at(-1)?.seq ?? null) === expectedLastSeq) throw new UserError(MESSAGES.otherTransaction);
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+        if (!conflict(error)) throw error;
+        tail = await this.tail(sessionId, expected.length);
+        const lastSeq = tail.at(-1)?.seq ?? null;
+        const suffixHolds = tail.length === expected.length && structurallyEqual(tail.map(toItem), expected);
+        if (suffixHolds && lastSeq !== sentLastSeq && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
+        const appliedLastSeq = await this.lastSeqReplacedBy(sessionId, operationId);
+        if (appliedLastSeq !== undefined) {
+          if (appliedLastSeq === sentLastSeq) throw new UserError(MESSAGES.otherTransaction);
+          try {
+            await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: appliedLastSeq });
+            return;
+          } catch (repeatError) {
+            if (conflict(repeatError)) throw new UserError(MESSAGES.otherTransaction);
+            throw repeatError;
+          }
+        }
+        if (!suffixHolds) throw new UserError(MESSAGES.suffixMismatch);
+        // Too many lost races: the CONFLICT as the server gave it.
+        if (lastSeq !== sentLastSeq) throw error;
+        // Neither a moved seq nor a changed suffix: a key of this operation's replacement is taken,
+        // by the items of an append made under the same operation id.
+        throw new UserError(MESSAGES.otherTransaction);
       }
+    }
+  }
+
+  /** The seq of the newest message the rewrite `operationId` replaced (its request's expected last seq), if it was applied. */
+  private async lastSeqReplacedBy(sessionId: string, operationId: string): Promise<number | undefined> {
+    let before: string | null | undefined;
+    // Newest first: a retried operation is usually among the latest.
+    for (;;) {
+      const page = await this.client.history.superseded(sessionId, { last: PAGE, before });
+      const seqs = page.nodes.filter((entry) => entry.operationId === operationId).map((entry) => entry.message.seq);
+      if (seqs.length > 0) return Math.max(...seqs);
+      if (!page.pageInfo.hasPreviousPage) return undefined;
+      before = page.pageInfo.startCursor;
     }
   }
 
@@ -230,10 +284,20 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
 }
 
 /**
- * The service's operation id for an SDK operation id: deterministic (a retry finds the first
- * attempt's result), of a fixed length and alphabet whatever the SDK's id looks like.
+ * SHA-256, in hex: the service's operation id for an SDK operation id (deterministic, of a fixed
+ * length and alphabet whatever the SDK's id looks like), and a transaction's digest.
  */
-async function operationIdFor(operationId: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`openai-agents:${operationId}`));
-  return `oai_${Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** JSON with object keys sorted: equal values, equal text (the SDK's items need not keep key order). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
