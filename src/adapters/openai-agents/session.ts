@@ -46,6 +46,11 @@ const PAGE = 1000;
  */
 const MAX_TRANSACTION_ATTEMPTS = 50;
 
+/** A history transaction as the service's rewrite, without its last seq. */
+type TransactionRequest = { operationId: string; replaceLast: number; expectedItems?: unknown[]; messages: NewMessage[] };
+
+const isConflict = (error: unknown) => error instanceof AgentStorageError && error.code === 'CONFLICT';
+
 const newKey = () => `oai_${globalThis.crypto.randomUUID()}`;
 
 export class AgentStorageSession implements SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession {
@@ -130,82 +135,107 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
 
   /**
    * The SDK's atomic, idempotent history change (`SessionHistoryTransactionAwareSession`), with
-   * MemorySession's outcomes and errors. Everything sent derives from the SDK's operation id and
-   * the transaction, so that a retry — from this process or another — is recognised:
+   * MemorySession's outcomes and errors, as one rewrite of the service: the last
+   * `expectedSuffix.length` messages (none for `append_items`) replaced by the new items, only if
+   * the history's last seq is the one just read and the suffix's items are `expectedSuffix`;
+   * recorded under a service operation id derived from the SDK's. Its messages are keyed by that
+   * id and their position, and carry a digest of the transaction (`metadata.openaiAgents`).
    *
-   * - nothing to replace (`append_items`, or an empty `expectedSuffix`): one append of the items,
-   *   keyed by the operation id and each item's position, each carrying a digest of the whole
-   *   transaction. A repeat stores nothing; another transaction under the same id differs in
-   *   that digest, and the server refuses it.
-   * - a suffix to replace: one rewrite, compare-and-set on the last seq and on the suffix's items,
-   *   recorded under the operation id (see `replaceSuffix`).
+   * When the server refuses it (CONFLICT), the history is read again to say why:
+   * - the suffix still holds but the last seq moved (another writer got in between): the
+   *   transaction still applies, and is sent again with the new last seq;
+   * - the operation was applied before (see `appliedBefore`): nothing to do, or, if that was
+   *   another transaction, the SDK's error;
+   * - else the suffix no longer matches.
    */
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
     const { operationId, transaction } = snapshotTransactionArgs(args);
     const sessionId = await this.getSessionId();
     const serverOperationId = `oai_${await sha256Hex(`openai-agents:${operationId}`)}`;
-    const expectedSuffix = transaction.type === 'append_items' ? [] : transaction.expectedSuffix;
+    const expected = transaction.type === 'append_items' ? [] : transaction.expectedSuffix;
     const replacement = transaction.type === 'append_items' ? transaction.items : transaction.replacement;
-    const messages = replacement.map((item, index) => toNewMessage(item, `${serverOperationId}.${index}`));
-    if (expectedSuffix.length > 0) return this.replaceSuffix(sessionId, serverOperationId, expectedSuffix, messages);
-    if (messages.length === 0) return;
     const metadata = { openaiAgents: { operationId: serverOperationId, transaction: await sha256Hex(canonicalJson(encodeValue(transaction))) } };
-    try {
-      await this.client.history.appendMany(
-        sessionId,
-        messages.map((message) => ({ ...message, metadata })),
-      );
-    } catch (error) {
-      // Keyed messages only: a conflict is a key of this operation holding another transaction's item.
-      if (error instanceof AgentStorageError && error.code === 'CONFLICT') throw new UserError(MESSAGES.otherTransaction);
-      throw error;
-    }
-  }
-
-  /**
-   * Replaces the last `expected.length` messages, if their items still equal `expected`, by one
-   * rewrite. When the server refuses it (CONFLICT), the history is read again to say why:
-   * - the suffix still holds but the last seq moved (another writer appended after it was read):
-   *   the transaction still applies, and is sent again with the new last seq;
-   * - this operation was applied before: the server keeps the first request and answers only its
-   *   exact repeat, whose last seq is that of the newest message it replaced (found among the
-   *   superseded messages). Sent again with it: the first result is answered, nothing changes;
-   *   still refused: the first request was another transaction;
-   * - else the suffix no longer matches.
-   */
-  private async replaceSuffix(sessionId: string, operationId: string, expected: AgentInputItem[], messages: NewMessage[]): Promise<void> {
-    const request = { operationId, replaceLast: expected.length, expectedItems: expected.map(encodeValue), messages };
-    const conflict = (error: unknown) => error instanceof AgentStorageError && error.code === 'CONFLICT';
-    let tail = await this.tail(sessionId, expected.length);
+    const request: TransactionRequest = {
+      operationId: serverOperationId,
+      replaceLast: expected.length,
+      ...(expected.length > 0 && { expectedItems: expected.map(encodeValue) }),
+      messages: replacement.map((item, index) => ({ ...toNewMessage(item, `${serverOperationId}.${index}`), metadata })),
+    };
+    // At least one message: the last seq is needed whatever is replaced.
+    const read = () => this.tail(sessionId, Math.max(expected.length, 1));
+    let tail = await read();
     for (let attempt = 1; ; attempt++) {
       const sentLastSeq = tail.at(-1)?.seq ?? null;
       try {
         await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: sentLastSeq });
         return;
       } catch (error) {
-        if (!conflict(error)) throw error;
-        tail = await this.tail(sessionId, expected.length);
+        if (!isConflict(error)) throw error;
+        tail = await read();
         const lastSeq = tail.at(-1)?.seq ?? null;
-        const suffixHolds = tail.length === expected.length && structurallyEqual(tail.map(toItem), expected);
+        const suffix = tail.slice(tail.length - expected.length);
+        const suffixHolds = suffix.length === expected.length && structurallyEqual(suffix.map(toItem), expected);
         if (suffixHolds && lastSeq !== sentLastSeq && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
-        const appliedLastSeq = await this.lastSeqReplacedBy(sessionId, operationId);
-        if (appliedLastSeq !== undefined) {
-          if (appliedLastSeq === sentLastSeq) throw new UserError(MESSAGES.otherTransaction);
-          try {
-            await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: appliedLastSeq });
-            return;
-          } catch (repeatError) {
-            if (conflict(repeatError)) throw new UserError(MESSAGES.otherTransaction);
-            throw repeatError;
-          }
-        }
+        if (await this.appliedBefore(sessionId, request, sentLastSeq)) return;
         if (!suffixHolds) throw new UserError(MESSAGES.suffixMismatch);
         // Too many lost races: the CONFLICT as the server gave it.
         if (lastSeq !== sentLastSeq) throw error;
-        // Neither a moved seq nor a changed suffix: a key of this operation's replacement is taken,
-        // by the items of an append made under the same operation id.
+        // Refused with its expectations met: the operation id was taken by another transaction.
         throw new UserError(MESSAGES.otherTransaction);
       }
+    }
+  }
+
+  /**
+   * Whether the transaction's operation was applied before: true if by this same transaction,
+   * the SDK's error if by another one, false if never. The server keeps an operation's first
+   * request and answers only its exact repeat — with the last seq it expected then, which a
+   * retry cannot know (the operation itself moved it). So:
+   * - a rewrite that replaced messages: that last seq is the newest seq it replaced, found among
+   *   the superseded messages; the request sent again with it is the exact repeat, answered
+   *   without being applied, or (still refused) the first request was another transaction;
+   * - a pure append: its messages, found by their keys in the history or among the superseded
+   *   ones (a later rewrite may have taken them out), must be this transaction's items, with its
+   *   digest.
+   */
+  private async appliedBefore(sessionId: string, request: TransactionRequest, sentLastSeq: number | null): Promise<boolean> {
+    if (request.replaceLast > 0) {
+      const lastSeq = await this.lastSeqReplacedBy(sessionId, request.operationId);
+      if (lastSeq === undefined) return false;
+      if (lastSeq !== sentLastSeq) {
+        try {
+          await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: lastSeq });
+          return true;
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+        }
+      }
+      throw new UserError(MESSAGES.otherTransaction);
+    }
+    const prefix = `${request.operationId}.`;
+    const versions = new Map<string, Message[]>();
+    for (const message of await this.everyVersion(sessionId)) {
+      if (message.idempotencyKey?.startsWith(prefix)) versions.set(message.idempotencyKey, [...(versions.get(message.idempotencyKey) ?? []), message]);
+    }
+    if (versions.size === 0 && request.messages.length > 0) return false;
+    const same =
+      versions.size === request.messages.length &&
+      request.messages.every((message) =>
+        versions.get(message.idempotencyKey!)?.some((stored) => structurallyEqual(stored.item, message.item) && structurallyEqual(stored.metadata, message.metadata)),
+      );
+    if (same) return true;
+    throw new UserError(MESSAGES.otherTransaction);
+  }
+
+  /** Every message of the session: the live history, then the superseded versions. */
+  private async everyVersion(sessionId: string): Promise<Message[]> {
+    const messages = await this.tail(sessionId, undefined);
+    let after: string | null | undefined;
+    for (;;) {
+      const page = await this.client.history.superseded(sessionId, { after });
+      messages.push(...page.nodes.map((entry) => entry.message));
+      if (!page.pageInfo.hasNextPage) return messages;
+      after = page.pageInfo.endCursor;
     }
   }
 
@@ -265,7 +295,7 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
       const messages: Message[] = [];
       let after: string | null | undefined;
       for (;;) {
-        const page = await this.client.history.list(sessionId, { first: PAGE, after });
+        const page = await this.client.history.list(sessionId, { after });
         messages.push(...page.nodes);
         if (!page.pageInfo.hasNextPage) return messages;
         after = page.pageInfo.endCursor;

@@ -10,4 +10,4 @@ const [url, sessionId] = process.argv.slice(2);
 if (!url || !sessionId) throw new Error('usage: continue.ts <url> <session id>');
 const session = new AgentStorageSession({ url, sessionId });
 const result = await secondTurn(session);
-process.stdout.write(JSON.stringify({ sessionId: await session.getSessionId(), ...result }));
+process.stdout.write(JSON.stringify(result));

@@ -94,11 +94,18 @@ describe('applyHistoryTransaction on AgentStorageSession', () => {
     expect(ours.at(-1)!.items).toEqual([user('c')]);
   });
 
-  it('keeps what a rewrite replaced as superseded', async ({ server }) => {
+  it('keeps what a rewrite replaced as superseded, and recognises a retry from elsewhere', async ({ server }) => {
     const session = new AgentStorageSession({ url: server.url });
     await session.applyHistoryTransaction(append('turn-1', [user('q'), answer('draft')]));
     await session.applyHistoryTransaction(replace('turn-1:accept', [answer('draft')], [answer('final')]));
     expect(await session.getItems()).toEqual([user('q'), answer('final')]);
+    // A retry from another process (another object: this one keeps no state) after more was
+    // appended: recognised, nothing applied again.
+    await session.addItems([user('next')]);
+    const elsewhere = new AgentStorageSession({ url: server.url, sessionId: await session.getSessionId() });
+    await elsewhere.applyHistoryTransaction(append('turn-1', [user('q'), answer('draft')]));
+    await elsewhere.applyHistoryTransaction(replace('turn-1:accept', [answer('draft')], [answer('final')]));
+    expect(await session.getItems()).toEqual([user('q'), answer('final'), user('next')]);
     const superseded = await session.client.history.superseded(await session.getSessionId());
     expect(superseded.nodes.map((entry) => [entry.reason, entry.message.item])).toEqual([['REWRITTEN', answer('draft')]]);
   });
@@ -119,23 +126,32 @@ describe('applyHistoryTransaction on AgentStorageSession', () => {
     const winner = answer(`w${winners[0]}`);
     expect(await owner.getItems()).toEqual([user('q'), answer('a1'), winner]);
 
-    // Round 2: half append (an empty expected suffix, which holds whatever the others do: each
-    // retries while only the last seq moved), half expect `a1` last (stale since round 1).
+    // Round 2: half rewrite the last item as it is (each success moves the last seq but keeps the
+    // suffix: the others' expectation still holds, so each retries until it wins), half expect
+    // `a1` last (stale since round 1).
     const round2 = await Promise.all(
-      objects.map((session, i) =>
-        outcome(() => session.applyHistoryTransaction(i % 2 === 0 ? replace(`r2-${i}`, [], [user(`n${i}`)]) : replace(`r2-${i}`, [answer('a1')], [answer(`stale${i}`)]))),
-      ),
+      objects.map((session, i) => outcome(() => session.applyHistoryTransaction(i % 2 === 0 ? replace(`r2-${i}`, [winner], [winner]) : replace(`r2-${i}`, [answer('a1')], [answer(`stale${i}`)])))),
     );
     expect(round2.filter((_, i) => i % 2 === 0)).toEqual(Array(10).fill('ok'));
     expect(round2.filter((_, i) => i % 2 === 1)).toEqual(Array(10).fill('Session history suffix no longer matches the transaction precondition.'));
+    expect(await owner.getItems()).toEqual([user('q'), answer('a1'), winner]);
+
+    // Round 3: half append, half expect `a2` last (replaced in round 1).
+    const round3 = await Promise.all(
+      objects.map((session, i) => outcome(() => session.applyHistoryTransaction(i % 2 === 0 ? append(`r3-${i}`, [user(`n${i}`)]) : replace(`r3-${i}`, [answer('a2')], [answer(`stale${i}`)])))),
+    );
+    expect(round3.filter((_, i) => i % 2 === 0)).toEqual(Array(10).fill('ok'));
+    expect(round3.filter((_, i) => i % 2 === 1)).toEqual(Array(10).fill('Session history suffix no longer matches the transaction precondition.'));
     const live = await owner.getItems();
     expect(live.slice(0, 3)).toEqual([user('q'), answer('a1'), winner]);
     expect(live.slice(3)).toHaveLength(10);
     expect(live.slice(3)).toEqual(expect.arrayContaining(objects.flatMap((_, i) => (i % 2 === 0 ? [user(`n${i}`)] : []))));
 
-    // Nothing lost: the one replaced original is superseded, everything else is live.
+    // Nothing lost: the replaced original and each replaced version of the winner are superseded,
+    // one per successful rewrite; everything else is live.
     const superseded = await owner.client.history.superseded(sessionId);
-    expect(superseded.nodes.map((entry) => entry.message.item)).toEqual([answer('a2')]);
+    expect(superseded.nodes.map((entry) => entry.message.item)).toEqual([answer('a2'), ...Array(10).fill(winner)]);
+    expect(new Set(superseded.nodes.map((entry) => entry.operationId)).size).toBe(11);
   });
 });
 
