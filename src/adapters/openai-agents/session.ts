@@ -39,6 +39,8 @@ export interface AgentStorageSessionClientOptions extends SessionSettings {
 
 /** Largest page one read asks for (history reads page through longer histories). */
 const PAGE = 1000;
+/** The most messages the service takes in one append or rewrite. */
+const BATCH = 1000;
 /**
  * How often a history transaction is tried again when its compare-and-set lost only to a write
  * that left the expected suffix in place (an append by another process). Each such loss means
@@ -97,11 +99,10 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
     if (items.length === 0) return;
     const sessionId = await this.getSessionId();
     // A key per item of this call: the client retries the append on a dropped connection, and
-    // the server answers a repeat with what it stored the first time.
-    await this.client.history.appendMany(
-      sessionId,
-      items.map((item) => toNewMessage(item, newKey())),
-    );
+    // the server answers a repeat with what it stored the first time. One request per batch the
+    // service takes (a turn's items are one request; a larger import, several, in order).
+    const messages = items.map((item) => toNewMessage(item, newKey()));
+    for (let start = 0; start < messages.length; start += BATCH) await this.client.history.appendMany(sessionId, messages.slice(start, start + BATCH));
   }
 
   /** Removes the newest item and answers it (undefined on an empty history); the service keeps it as superseded (reason POPPED). */
