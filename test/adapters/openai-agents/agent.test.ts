@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type AgentInputItem, MemorySession, type Session } from '@openai/agents';
-import { assistantMessage } from '@openai/agents/testing';
+import { type AgentInputItem, MemorySession, OutputGuardrailTripwireTriggered, type Session, type SessionHistoryTransactionArgs } from '@openai/agents';
+import { assistantMessage, functionCall } from '@openai/agents/testing';
 import { AgentStorageSession } from '../../../src/adapters/openai-agents/index.js';
 import { describe, expect, it } from '../../support/server-fixture.js';
 import { firstTurn, secondTurn, turn } from './agent.js';
@@ -12,7 +12,8 @@ import { firstTurn, secondTurn, turn } from './agent.js';
  * server: the first turn persists, ANOTHER PROCESS continues the conversation from the stored
  * session, popItem undoes the last turn, a compaction replaces the history and the next run works
  * from it, the replaced items stay readable as superseded. The same script on the SDK's
- * MemorySession (continued in process) must leave the same items at every step.
+ * MemorySession (continued in process) must leave the same items at every step. And a turn an
+ * output guardrail blocks after its tool ran, which the runner persists by a history transaction.
  */
 
 const CONTINUE = fileURLToPath(new URL('./continue.ts', import.meta.url));
@@ -84,5 +85,26 @@ describe('an OpenAI Agents run on AgentStorageSession', () => {
     const compacted = superseded.nodes.filter((entry) => entry.reason === 'COMPACTED').map((entry) => entry.message);
     expect(compacted.map((message) => message.item)).toEqual(ours.afterFirst);
     expect(compacted.map((message) => message.role)).toEqual(['USER', 'ASSISTANT', 'TOOL', 'ASSISTANT']);
+  });
+
+  it('persists a turn an output guardrail blocked after a tool ran, by a history transaction, as on MemorySession', async ({ server }) => {
+    /** The turn, and the transactions the runner applied to the session. */
+    const blockedTurn = async (session: Session & { applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> }) => {
+      const applied: SessionHistoryTransactionArgs[] = [];
+      const apply = session.applyHistoryTransaction.bind(session);
+      session.applyHistoryTransaction = (args) => (applied.push(structuredClone(args)), apply(args));
+      const script = [functionCall('get_weather', { city: 'Oslo' }, { callId: 'call_oslo' }), assistantMessage('The secret is: it snows.')];
+      const error = await turn(session, 'Weather in Oslo?', script).catch((caught: unknown) => caught);
+      return { error, applied, items: await session.getItems() };
+    };
+    const ours = await blockedTurn(new AgentStorageSession({ url: server.url }));
+    const memory = await blockedTurn(new MemorySession());
+
+    expect(ours.error).toBeInstanceOf(OutputGuardrailTripwireTriggered);
+    // The question, the call and its result are kept (the tool ran); the blocked answer is not.
+    expect(ours.applied.map((args) => args.transaction.type)).toEqual(['append_items']);
+    expect(ours.items.map((item) => item.type)).toEqual(['message', 'function_call', 'function_call_result']);
+    expect(ours.items).toEqual(memory.items);
+    expect(ours.applied.map((args) => args.transaction)).toEqual(memory.applied.map((args) => args.transaction));
   });
 });

@@ -1,11 +1,12 @@
-import { Agent, type AgentInputItem, run, type Session, setTracingDisabled, tool } from '@openai/agents';
+import { Agent, type AgentInputItem, type OutputGuardrail, run, type Session, setTracingDisabled, tool } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
 import { z } from 'zod';
 
 /**
  * The agent of the OpenAI Agents tests (and of the process that continues its conversation): a
- * real `Agent` with a real tool, run by the SDK's runner, its model a `ScriptedModel` that answers
- * each call with the next scripted output. Offline: tracing is off, no request leaves the machine.
+ * real `Agent` with a real tool and an output guardrail, run by the SDK's runner, its model a
+ * `ScriptedModel` that answers each call with the next scripted output. Offline: tracing is off,
+ * no request leaves the machine.
  */
 setTracingDisabled(true);
 
@@ -16,10 +17,16 @@ const weather = tool({
   execute: async ({ city }) => `Sunny in ${city}`,
 });
 
+/** An output guardrail that blocks answers giving away a secret. */
+const noSecrets: OutputGuardrail = {
+  name: 'no-secrets',
+  execute: async ({ agentOutput }) => ({ tripwireTriggered: String(agentOutput).includes('secret'), outputInfo: {} }),
+};
+
 /** One turn: `input` run on `session` with a model scripted to answer `outputs`; the model's input of each call and the final output. */
 export async function turn(session: Session, input: string, outputs: ScriptedOutput[]) {
   const model = new ScriptedModel(outputs.map((output) => [output]));
-  const agent = new Agent({ name: 'forecaster', instructions: 'Answer weather questions.', model, tools: [weather] });
+  const agent = new Agent({ name: 'forecaster', instructions: 'Answer weather questions.', model, tools: [weather], outputGuardrails: [noSecrets] });
   const result = await run(agent, input, { session });
   model.assertComplete();
   return { finalOutput: result.finalOutput, inputs: model.calls.map((call) => call.request.input as AgentInputItem[]) };
