@@ -1,0 +1,334 @@
+import {
+  type AgentInputItem,
+  type SessionHistoryMutation,
+  type SessionHistoryRewriteArgs,
+  type SessionHistoryRewriteAwareSession,
+  type SessionHistoryTransactionArgs,
+  type SessionHistoryTransactionAwareSession,
+  UserError,
+} from '@openai/agents-core';
+import { AgentStorageClient, type AgentStorageClientOptions } from '../../client/client.js';
+import { AgentStorageError } from '../../client/errors.js';
+import type { Message, NewMessage } from '../../client/resources.js';
+import { encodeValue, toItem, toNewMessage } from './items.js';
+import { MESSAGES, snapshotItems, snapshotTransactionArgs, structurallyEqual } from './transaction.js';
+
+/**
+ * An OpenAI Agents SDK session (`Session` of `@openai/agents-core`) kept in the agent-storage
+ * service (docs/openai-agents.md): each history item is one message of a service session, its
+ * `item` the SDK's item as JSON. Every change is one request the server applies atomically —
+ * appends are keyed so a retried request never stores twice, rewrites are compare-and-set on the
+ * live history's tail — so any number of processes may share a session.
+ */
+
+interface SessionSettings {
+  /** The service session to use (`session_…`); without one, a new session is created on first use. */
+  sessionId?: string;
+  /** The agent name of a session this object creates. Default: 'openai-agents'. */
+  agentName?: string;
+  /** The user of a session this object creates. */
+  userId?: string;
+}
+
+export interface AgentStorageSessionOptions extends AgentStorageClientOptions, SessionSettings {}
+
+/** A session over a client of your own (its URL, key, fetch and retry policy). */
+export interface AgentStorageSessionClientOptions extends SessionSettings {
+  client: AgentStorageClient;
+}
+
+/** Largest page one read asks for (history reads page through longer histories). */
+const PAGE = 1000;
+/** The most messages the service takes in one append or rewrite. */
+const BATCH = 1000;
+/**
+ * How often a history transaction is tried again when its compare-and-set lost only to a write
+ * that left the expected suffix in place (an append by another process). Each such loss means
+ * another writer succeeded, so this bounds one caller's wait among that many concurrent writers.
+ */
+const MAX_TRANSACTION_ATTEMPTS = 50;
+
+/** A history transaction as the service's rewrite, without its last seq. */
+type TransactionRequest = { operationId: string; replaceLast: number; expectedItems?: unknown[]; messages: NewMessage[] };
+
+const isConflict = (error: unknown) => error instanceof AgentStorageError && error.code === 'CONFLICT';
+
+const newKey = () => `oai_${globalThis.crypto.randomUUID()}`;
+
+export class AgentStorageSession implements SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession {
+  /** The typed client this session talks through (for the service's other operations, e.g. `client.history.superseded`). */
+  readonly client: AgentStorageClient;
+  private readonly settings: SessionSettings;
+  /** The service session's id, or its creation in flight: concurrent first calls share one creation. */
+  private sessionId: Promise<string> | undefined;
+
+  constructor(options: AgentStorageSessionOptions | AgentStorageSessionClientOptions) {
+    if ('client' in options) {
+      const { client, ...settings } = options;
+      this.client = client;
+      this.settings = settings;
+    } else {
+      const { sessionId, agentName, userId, ...clientOptions } = options;
+      this.client = new AgentStorageClient(clientOptions);
+      this.settings = { sessionId, agentName, userId };
+    }
+    if (this.settings.sessionId !== undefined) this.sessionId = Promise.resolve(this.settings.sessionId);
+  }
+
+  /** The service session's id (`session_…`), creating the session on first use when none was given. */
+  getSessionId(): Promise<string> {
+    this.sessionId ??= this.client.sessions
+      .create({ agentName: this.settings.agentName ?? 'openai-agents', ...(this.settings.userId !== undefined && { userId: this.settings.userId }) })
+      .then((session) => session.id)
+      .catch((error: unknown) => {
+        // A failed creation is not remembered: the next call tries again.
+        this.sessionId = undefined;
+        throw error;
+      });
+    return this.sessionId;
+  }
+
+  /** The newest `limit` items in chronological order (all of them when undefined). */
+  async getItems(limit?: number): Promise<AgentInputItem[]> {
+    if (limit !== undefined && limit <= 0) return [];
+    const messages = await this.tail(await this.getSessionId(), limit);
+    return messages.map(toItem);
+  }
+
+  async addItems(items: AgentInputItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const sessionId = await this.getSessionId();
+    // A key per item of this call: the client retries the append on a dropped connection, and
+    // the server answers a repeat with what it stored the first time. One request per batch the
+    // service takes (a turn's items are one request; a larger import, several, in order).
+    const messages = items.map((item) => toNewMessage(item, newKey()));
+    for (let start = 0; start < messages.length; start += BATCH) await this.client.history.appendMany(sessionId, messages.slice(start, start + BATCH));
+  }
+
+  /** Removes the newest item and answers it (undefined on an empty history); the service keeps it as superseded (reason POPPED). */
+  async popItem(): Promise<AgentInputItem | undefined> {
+    const popped = await this.client.history.pop(await this.getSessionId());
+    return popped ? toItem(popped) : undefined;
+  }
+
+  /** Deletes the session's history, superseded items included (the service session itself stays). */
+  async clearSession(): Promise<void> {
+    await this.client.history.clear(await this.getSessionId());
+  }
+
+  /**
+   * Replaces the whole live history with `items` (the SDK passes a compaction item and the suffix
+   * it keeps) in one atomic rewrite; the replaced items stay readable through
+   * `client.history.superseded` (reason COMPACTED). Fails with CONFLICT, changing nothing, when
+   * another writer changed the history between this call's read and its write.
+   */
+  async replaceHistoryWithCompaction(items: AgentInputItem[]): Promise<void> {
+    const sessionId = await this.getSessionId();
+    const page = await this.client.history.list(sessionId, { last: 1 });
+    await this.client.history.rewrite(sessionId, {
+      operationId: newKey(),
+      expectedLastSeq: page.nodes.at(-1)?.seq ?? null,
+      replaceLast: page.totalCount,
+      messages: items.map((item) => toNewMessage(item, newKey())),
+      reason: 'COMPACTED',
+    });
+  }
+
+  /**
+   * The SDK's atomic, idempotent history change (`SessionHistoryTransactionAwareSession`), with
+   * MemorySession's outcomes and errors, as one rewrite of the service: the last
+   * `expectedSuffix.length` messages (none for `append_items`) replaced by the new items, only if
+   * the history's last seq is the one just read and the suffix's items are `expectedSuffix`;
+   * recorded under a service operation id derived from the SDK's. Its messages are keyed by that
+   * id and their position, and carry a digest of the transaction (`metadata.openaiAgents`).
+   *
+   * When the server refuses it (CONFLICT), the history is read again to say why:
+   * - the suffix still holds but the last seq moved (another writer got in between): the
+   *   transaction still applies, and is sent again with the new last seq;
+   * - the operation was applied before (see `appliedBefore`): nothing to do, or, if that was
+   *   another transaction, the SDK's error;
+   * - else the suffix no longer matches.
+   */
+  async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
+    const { operationId, transaction } = snapshotTransactionArgs(args);
+    const sessionId = await this.getSessionId();
+    const serverOperationId = `oai_${await sha256Hex(`openai-agents:${operationId}`)}`;
+    const expected = transaction.type === 'append_items' ? [] : transaction.expectedSuffix;
+    const replacement = transaction.type === 'append_items' ? transaction.items : transaction.replacement;
+    const metadata = { openaiAgents: { operationId: serverOperationId, transaction: await sha256Hex(canonicalJson(encodeValue(transaction))) } };
+    const request: TransactionRequest = {
+      operationId: serverOperationId,
+      replaceLast: expected.length,
+      ...(expected.length > 0 && { expectedItems: expected.map(encodeValue) }),
+      messages: replacement.map((item, index) => ({ ...toNewMessage(item, `${serverOperationId}.${index}`), metadata })),
+    };
+    // At least one message: the last seq is needed whatever is replaced.
+    const read = () => this.tail(sessionId, Math.max(expected.length, 1));
+    let tail = await read();
+    for (let attempt = 1; ; attempt++) {
+      const sentLastSeq = tail.at(-1)?.seq ?? null;
+      try {
+        await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: sentLastSeq });
+        return;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        tail = await read();
+        const lastSeq = tail.at(-1)?.seq ?? null;
+        const suffix = tail.slice(tail.length - expected.length);
+        const suffixHolds = suffix.length === expected.length && structurallyEqual(suffix.map(toItem), expected);
+        if (suffixHolds && lastSeq !== sentLastSeq && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
+        if (await this.appliedBefore(sessionId, request, sentLastSeq)) return;
+        if (!suffixHolds) throw new UserError(MESSAGES.suffixMismatch);
+        // Too many lost races: the CONFLICT as the server gave it.
+        if (lastSeq !== sentLastSeq) throw error;
+        // Refused with its expectations met: the operation id was taken by another transaction.
+        throw new UserError(MESSAGES.otherTransaction);
+      }
+    }
+  }
+
+  /**
+   * Whether the transaction's operation was applied before: true if by this same transaction,
+   * the SDK's error if by another one, false if never. The server keeps an operation's first
+   * request and answers only its exact repeat — with the last seq it expected then, which a
+   * retry cannot know (the operation itself moved it). So:
+   * - a rewrite that replaced messages: that last seq is the newest seq it replaced, found among
+   *   the superseded messages; the request sent again with it is the exact repeat, answered
+   *   without being applied, or (still refused) the first request was another transaction;
+   * - a pure append: its messages, found by their keys in the history or among the superseded
+   *   ones (a later rewrite may have taken them out), must be this transaction's items, with its
+   *   digest.
+   */
+  private async appliedBefore(sessionId: string, request: TransactionRequest, sentLastSeq: number | null): Promise<boolean> {
+    if (request.replaceLast > 0) {
+      const lastSeq = await this.lastSeqReplacedBy(sessionId, request.operationId);
+      if (lastSeq === undefined) return false;
+      if (lastSeq !== sentLastSeq) {
+        try {
+          await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: lastSeq });
+          return true;
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+        }
+      }
+      throw new UserError(MESSAGES.otherTransaction);
+    }
+    const prefix = `${request.operationId}.`;
+    const versions = new Map<string, Message[]>();
+    for (const message of await this.everyVersion(sessionId)) {
+      if (message.idempotencyKey?.startsWith(prefix)) versions.set(message.idempotencyKey, [...(versions.get(message.idempotencyKey) ?? []), message]);
+    }
+    if (versions.size === 0 && request.messages.length > 0) return false;
+    const same =
+      versions.size === request.messages.length &&
+      request.messages.every((message) =>
+        versions.get(message.idempotencyKey!)?.some((stored) => structurallyEqual(stored.item, message.item) && structurallyEqual(stored.metadata, message.metadata)),
+      );
+    if (same) return true;
+    throw new UserError(MESSAGES.otherTransaction);
+  }
+
+  /** Every message of the session: the live history, then the superseded versions. */
+  private async everyVersion(sessionId: string): Promise<Message[]> {
+    const messages = await this.tail(sessionId, undefined);
+    let after: string | null | undefined;
+    for (;;) {
+      const page = await this.client.history.superseded(sessionId, { after });
+      messages.push(...page.nodes.map((entry) => entry.message));
+      if (!page.pageInfo.hasNextPage) return messages;
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  /** The seq of the newest message the rewrite `operationId` replaced (its request's expected last seq), if it was applied. */
+  private async lastSeqReplacedBy(sessionId: string, operationId: string): Promise<number | undefined> {
+    let before: string | null | undefined;
+    // Newest first: a retried operation is usually among the latest.
+    for (;;) {
+      const page = await this.client.history.superseded(sessionId, { last: PAGE, before });
+      const seqs = page.nodes.filter((entry) => entry.operationId === operationId).map((entry) => entry.message.seq);
+      if (seqs.length > 0) return Math.max(...seqs);
+      if (!page.pageInfo.hasPreviousPage) return undefined;
+      before = page.pageInfo.startCursor;
+    }
+  }
+
+  /**
+   * The SDK's history mutations (`SessionHistoryRewriteAwareSession`): `replace_function_call`
+   * replaces the stored function call with that call id in place (same position, the previous
+   * version kept as superseded, reason REPLACED); further calls with that id, if any, are removed
+   * by a rewrite of the tail from the first of them. No call with the id: nothing changes.
+   */
+  async applyHistoryMutations(args: SessionHistoryRewriteArgs): Promise<void> {
+    if (args.mutations.length === 0) return;
+    const sessionId = await this.getSessionId();
+    for (const mutation of args.mutations) await this.replaceFunctionCall(sessionId, mutation);
+  }
+
+  private async replaceFunctionCall(sessionId: string, mutation: SessionHistoryMutation): Promise<void> {
+    if (mutation.type !== 'replace_function_call') return;
+    const [replacement] = snapshotItems([mutation.replacement]) as [AgentInputItem];
+    const messages = await this.tail(sessionId, undefined);
+    const matching = messages.flatMap((message, index) => {
+      const item = toItem(message);
+      return item.type === 'function_call' && item.callId === mutation.callId ? [index] : [];
+    });
+    const first = matching[0];
+    if (first === undefined) return;
+    const stored = messages[first]!;
+    if (matching.length === 1 && stored.idempotencyKey) {
+      await this.client.history.append(sessionId, toNewMessage(replacement, stored.idempotencyKey), { onConflict: 'REPLACE' });
+      return;
+    }
+    // Several calls with the id (or one written without a key): rewrite the tail from the first.
+    const kept = messages.slice(first).flatMap((message, index) => (index === 0 ? [replacement] : matching.includes(first + index) ? [] : [toItem(message)]));
+    await this.client.history.rewrite(sessionId, {
+      operationId: newKey(),
+      expectedLastSeq: messages.at(-1)?.seq ?? null,
+      replaceLast: messages.length - first,
+      messages: kept.map((item) => toNewMessage(item, newKey())),
+    });
+  }
+
+  /** The newest `limit` messages (all when undefined), in order, read a page at a time. */
+  private async tail(sessionId: string, limit: number | undefined): Promise<Message[]> {
+    if (limit === undefined) {
+      const messages: Message[] = [];
+      let after: string | null | undefined;
+      for (;;) {
+        const page = await this.client.history.list(sessionId, { after });
+        messages.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) return messages;
+        after = page.pageInfo.endCursor;
+      }
+    }
+    let messages: Message[] = [];
+    let before: string | null | undefined;
+    while (messages.length < limit) {
+      const page = await this.client.history.list(sessionId, { last: Math.min(limit - messages.length, PAGE), before });
+      messages = [...page.nodes, ...messages];
+      if (!page.pageInfo.hasPreviousPage) break;
+      before = page.pageInfo.startCursor;
+    }
+    return messages;
+  }
+}
+
+/**
+ * SHA-256, in hex: the service's operation id for an SDK operation id (deterministic, of a fixed
+ * length and alphabet whatever the SDK's id looks like), and a transaction's digest.
+ */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** JSON with object keys sorted: equal values, equal text (the SDK's items need not keep key order). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
