@@ -1,7 +1,7 @@
 import { createIdGenerator, type IdGenerator, type UIMessage } from 'ai';
 import { AgentStorageClient, type AgentStorageClientOptions } from '../../client/client.js';
 import { AgentStorageError } from '../../client/errors.js';
-import type { Message, NewMessage } from '../../client/resources.js';
+import type { Message, NewMessage, Page } from '../../client/resources.js';
 import { isEmptyPlan, planChatSave, type StoredChatMessage } from './chat-diff.js';
 
 /**
@@ -62,7 +62,7 @@ export function createChatStore<M extends UIMessage = UIMessage>(options: ChatSt
     const messages: Message[] = [];
     let after: string | null = null;
     do {
-      const page = await client.history.list(chatId, { after }).catch((error: unknown) => {
+      const page: Page<Message> = await client.history.list(chatId, { after }).catch((error: unknown) => {
         throw isCode(error, 'NOT_FOUND') ? new AgentStorageError({ code: 'NOT_FOUND', message: `No chat "${chatId}" (no such session in agent-storage)`, cause: error }) : error;
       });
       messages.push(...page.nodes);
