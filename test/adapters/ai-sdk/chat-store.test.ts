@@ -1,6 +1,6 @@
 import { validateUIMessages, type UIMessage } from 'ai';
 import { createChatStore } from '../../../src/adapters/ai-sdk/index.js';
-import { AgentStorageClient, AgentStorageError, type FetchLike } from '../../../src/client/index.js';
+import { AgentStorageClient, AgentStorageError, type FetchLike, type Message, type Page } from '../../../src/client/index.js';
 import { describe, expect, it, test } from '../../support/server-fixture.js';
 
 /*
@@ -20,6 +20,18 @@ function recordingFetch() {
     return fetch(input, init);
   };
   return { sent, fetch: fetchLike };
+}
+
+/** Every stored message of the chat, read page by page (pages are small in this file). */
+async function allMessages(client: AgentStorageClient, chatId: string): Promise<Message[]> {
+  const messages: Message[] = [];
+  let after: string | null = null;
+  do {
+    const page: Page<Message> = await client.history.list(chatId, { after });
+    messages.push(...page.nodes);
+    after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+  } while (after !== null);
+  return messages;
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -71,7 +83,7 @@ describe('createChatStore', () => {
     expect(loaded).toStrictEqual(messages);
     expect(JSON.stringify(loaded)).toBe(JSON.stringify(messages));
     expect(await validateUIMessages({ messages: loaded })).toEqual(messages);
-    const stored = (await store.client.history.list(chatId)).nodes;
+    const stored = (await allMessages(store.client, chatId));
     expect(stored.map(({ role, idempotencyKey }) => ({ role, idempotencyKey }))).toEqual([
       { role: 'USER', idempotencyKey: 'u1' },
       { role: 'ASSISTANT', idempotencyKey: 'msg-rich' },
@@ -84,14 +96,14 @@ describe('createChatStore', () => {
     const chatId = await store.createChat();
     const messages = [user('u1', 'a'), assistant('a1', 'b'), user('u2', 'c'), assistant('a2', 'd'), user('u3', 'e'), assistant('a3', 'f'), user('u4', 'g')];
     await store.saveChat({ chatId, messages });
-    const before = (await store.client.history.list(chatId, { first: 10 })).nodes;
+    const before = (await allMessages(store.client, chatId));
 
     recorded.sent.splice(0);
     await store.saveChat({ chatId, messages });
     await store.saveChat({ chatId, messages: messages.map((m) => ({ ...m, metadata: undefined })) });
     await store.saveChat({ chatId, messages: await store.loadChat(chatId) });
     expect(recorded.sent.every((name) => name === 'History')).toBe(true);
-    expect((await store.client.history.list(chatId, { first: 10 })).nodes).toEqual(before);
+    expect((await allMessages(store.client, chatId))).toEqual(before);
     expect((await store.client.history.superseded(chatId)).totalCount).toBe(0);
   });
 
@@ -99,11 +111,11 @@ describe('createChatStore', () => {
     const store = createChatStore({ url: server.url });
     const chatId = await store.createChat();
     await store.saveChat({ chatId, messages: [user('u1', 'a'), assistant('a1', 'calling a tool'), user('u2', 'b')] });
-    const before = (await store.client.history.list(chatId)).nodes;
+    const before = (await allMessages(store.client, chatId));
 
     const continued = assistant('a1', 'calling a tool — done');
     await store.saveChat({ chatId, messages: [user('u1', 'a'), continued, user('u2', 'b'), assistant('a2', 'c')] });
-    const after = (await store.client.history.list(chatId)).nodes;
+    const after = (await allMessages(store.client, chatId));
     expect(after.slice(0, 3).map(({ id, seq }) => ({ id, seq }))).toEqual(before.map(({ id, seq }) => ({ id, seq })));
     expect(after.map((m) => m.item)).toEqual([user('u1', 'a'), continued, user('u2', 'b'), assistant('a2', 'c')]);
     const superseded = (await store.client.history.superseded(chatId)).nodes;
@@ -126,7 +138,7 @@ describe('createChatStore', () => {
     for (const messages of lists) {
       await store.saveChat({ chatId, messages });
       expect(await store.loadChat(chatId)).toEqual(messages);
-      const keys = (await store.client.history.list(chatId)).nodes.map((m) => m.idempotencyKey);
+      const keys = (await allMessages(store.client, chatId)).map((m) => m.idempotencyKey);
       expect(keys).toEqual(messages.map((m) => m.id));
     }
   });
@@ -144,7 +156,7 @@ describe('createChatStore', () => {
     await Promise.all(candidates.map((messages) => createChatStore({ url: server.url }).saveChat({ chatId, messages })));
     const final = await store.loadChat(chatId);
     expect(candidates).toContainEqual(final);
-    const keys = (await store.client.history.list(chatId)).nodes.map((m) => m.idempotencyKey);
+    const keys = (await allMessages(store.client, chatId)).map((m) => m.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -166,7 +178,7 @@ describe('createChatStore', () => {
     await store.saveChat({ chatId, messages });
     expect(await store.loadChat(chatId)).toEqual(messages);
     await store.saveChat({ chatId, messages });
-    expect((await store.client.history.list(chatId)).totalCount).toBe(3);
+    expect(await allMessages(store.client, chatId)).toHaveLength(3);
   });
 
   it('refuses lists it cannot store faithfully before sending anything: a message without an id, an id twice, an unknown role', async ({ server }) => {
