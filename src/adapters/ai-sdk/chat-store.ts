@@ -57,18 +57,25 @@ export function createChatStore<M extends UIMessage = UIMessage>(options: ChatSt
   const { agentName = 'ai-sdk', generateId = createIdGenerator({ prefix: 'msg', size: 16 }), maxSaveAttempts = 10 } = options;
   const client = 'client' in options ? options.client : new AgentStorageClient(clientOptionsOf(options));
 
-  /** Every live message of the chat, in order (the history is read a page at a time). */
+  /**
+   * Every live message of the chat, in order. A chat longer than the server's page is read a page
+   * at a time; a rewrite landing between two pages would mix the old head with the new tail, which
+   * shows as more messages than the last page's count: then the chat is read again.
+   */
   async function readChat(chatId: string): Promise<Message[]> {
-    const messages: Message[] = [];
-    let after: string | null = null;
-    do {
-      const page: Page<Message> = await client.history.list(chatId, { after }).catch((error: unknown) => {
-        throw isCode(error, 'NOT_FOUND') ? new AgentStorageError({ code: 'NOT_FOUND', message: `No chat "${chatId}" (no such session in agent-storage)`, cause: error }) : error;
-      });
-      messages.push(...page.nodes);
-      after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
-    } while (after !== null);
-    return messages;
+    for (;;) {
+      const messages: Message[] = [];
+      let page: Page<Message>;
+      let after: string | null = null;
+      do {
+        page = await client.history.list(chatId, { after }).catch((error: unknown) => {
+          throw isCode(error, 'NOT_FOUND') ? new AgentStorageError({ code: 'NOT_FOUND', message: `No chat "${chatId}" (no such session in agent-storage)`, cause: error }) : error;
+        });
+        messages.push(...page.nodes);
+        after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+      } while (after !== null);
+      if (messages.length === page.totalCount) return messages;
+    }
   }
 
   return {
