@@ -117,7 +117,9 @@ export function createChatStore<M extends UIMessage = UIMessage>(options: ChatSt
             operationId: crypto.randomUUID(),
             expectedLastSeq: stored.at(-1)?.seq ?? null,
             replaceLast: plan.replaceLast,
-            expectedItems: replaced.map((message) => message.item ?? null),
+            // The replaced messages must still be the ones compared. (The service takes no null
+            // among them: with a message written without an item, the last seq alone is checked.)
+            ...(replaced.every((message) => message.item != null) && { expectedItems: replaced.map((message) => message.item) }),
             messages: plan.append.map(newMessageOf),
           });
           return;
