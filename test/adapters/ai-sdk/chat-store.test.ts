@@ -160,6 +160,61 @@ describe('createChatStore', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('a save whose chat changed between its read and its write reads it again and still ends as its list; after maxSaveAttempts, CONFLICT', async ({ server }) => {
+    const store = createChatStore({ url: server.url });
+    const chatId = await store.createChat();
+    await store.saveChat({ chatId, messages: [user('u1', 'a'), assistant('a1', 'b')] });
+    const theirs = [user('u1', 'a'), assistant('a1', 'b'), user('u2', 'theirs'), assistant('a2', 'theirs')];
+    const mine = [user('u1', 'a'), assistant('a1', 'b'), user('u2-mine', 'mine')];
+
+    /** A fetch that lets another save land just before each of the first `times` rewrites this store sends. */
+    const overtaken = (times: number) => {
+      const sent: string[] = [];
+      let turn = 0;
+      const fetchLike: FetchLike = async (input, init) => {
+        const name = /(?:query|mutation)\s+(\w+)/.exec(JSON.parse(String(init.body)).query)?.[1] ?? '?';
+        sent.push(name);
+        if (name === 'RewriteHistory' && times-- > 0) {
+          await store.saveChat({ chatId, messages: turn++ % 2 === 0 ? theirs : theirs.slice(0, 3) }); // a change every time
+        }
+        return fetch(input, init);
+      };
+      return { sent, fetch: fetchLike };
+    };
+
+    const once = overtaken(1);
+    await createChatStore({ url: server.url, fetch: once.fetch }).saveChat({ chatId, messages: mine });
+    expect(once.sent.filter((name) => name === 'RewriteHistory')).toHaveLength(2);
+    expect(await store.loadChat(chatId)).toEqual(mine);
+    const keys = (await allMessages(store.client, chatId)).map((m) => m.idempotencyKey);
+    expect(keys).toEqual(['u1', 'a1', 'u2-mine']);
+
+    const always = overtaken(3);
+    const limited = createChatStore({ url: server.url, fetch: always.fetch, maxSaveAttempts: 3 });
+    expect(await codeOf(limited.saveChat({ chatId, messages: [...mine, assistant('a3', 'never')] }))).toBe('CONFLICT');
+    expect(always.sent.filter((name) => name === 'RewriteHistory')).toHaveLength(3);
+  });
+
+  it('a rewrite checks the replaced messages themselves, not only the last seq: an answer continued in place meanwhile is read again', async ({ server }) => {
+    const store = createChatStore({ url: server.url });
+    const chatId = await store.createChat();
+    await store.saveChat({ chatId, messages: [user('u1', 'a'), assistant('a1', 'first')] });
+    const sent: string[] = [];
+    const fetchLike: FetchLike = async (input, init) => {
+      const name = /(?:query|mutation)\s+(\w+)/.exec(JSON.parse(String(init.body)).query)?.[1] ?? '?';
+      // Same id, same seq, another body: only expectedItems can tell.
+      if (name === 'RewriteHistory' && !sent.includes(name)) await store.saveChat({ chatId, messages: [user('u1', 'a'), assistant('a1', 'first, continued')] });
+      sent.push(name);
+      return fetch(input, init);
+    };
+    const regenerated = [user('u1', 'a'), assistant('a1-again', 'second')];
+    await createChatStore({ url: server.url, fetch: fetchLike }).saveChat({ chatId, messages: regenerated });
+    expect(sent.filter((name) => name === 'RewriteHistory')).toHaveLength(2);
+    expect(await store.loadChat(chatId)).toEqual(regenerated);
+    const superseded = (await store.client.history.superseded(chatId)).nodes.map((entry) => [entry.reason, entry.message.item]);
+    expect(superseded).toEqual([['REPLACED', assistant('a1', 'first')], ['REWRITTEN', assistant('a1', 'first, continued')]]);
+  });
+
   it('messages written by other means load as text UIMessages under their service ids, and a save takes them over', async ({ server }) => {
     const store = createChatStore({ url: server.url });
     const chatId = await store.createChat();
