@@ -71,6 +71,8 @@ export interface ChatRequest {
 export interface ChatAppOptions {
   /** Finish (and save) the answer even when the client hangs up: `consumeSseStream: consumeStream`. */
   finishWithoutClient?: boolean;
+  /** Leave out `generateMessageId` (the mistake the store refuses). */
+  withoutMessageIds?: boolean;
 }
 
 /**
@@ -89,7 +91,7 @@ export function chatRoute(store: ChatStore, model: ScriptedModel, options: ChatA
     const result = streamText({ model: model.model, messages: await convertToModelMessages(messages) });
     return result.toUIMessageStreamResponse({
       originalMessages: messages,
-      generateMessageId: store.generateId,
+      ...(!options.withoutMessageIds && { generateMessageId: store.generateId }),
       onFinish: ({ messages: finished }) => saves.record(store.saveChat({ chatId: id, messages: finished })),
       ...(options.finishWithoutClient && { consumeSseStream: consumeStream }),
     });
@@ -102,10 +104,15 @@ export class SaveLog {
   private readonly done: Promise<void>[] = [];
   private readonly waiters: { count: number; resolve(): void }[] = [];
 
+  /**
+   * Records a save; what it returns settles with it but never rejects — an app logs a failed save,
+   * and a rejection out of onFinish would break the response (and surface, from inside the AI SDK's
+   * streams, as an unhandled rejection). The failure is reported by `settled`.
+   */
   record(save: Promise<void>): Promise<void> {
     this.done.push(save);
     for (const waiter of this.waiters.filter((w) => w.count <= this.done.length)) waiter.resolve();
-    return save;
+    return save.catch(() => {});
   }
 
   /** Resolves when `count` saves have been started and have all finished (rejects if one failed). */
@@ -117,11 +124,10 @@ export class SaveLog {
 
 /**
  * Serves a fetch-style handler on node:http at a free port, passing a client's hang-up on as the
- * response body's cancellation (what Next.js and other hosts do). `disconnects` counts hang-ups.
+ * response body's cancellation (what Next.js and other hosts do).
  */
 export async function serveRoute(handler: (request: Request) => Promise<Response>) {
   const hangUps: (() => void)[] = [];
-  let disconnects = 0;
   const server = createServer((req, res) => void respond(req, res));
   async function respond(req: IncomingMessage, res: ServerResponse) {
     const body: Buffer[] = [];
@@ -139,24 +145,25 @@ export async function serveRoute(handler: (request: Request) => Promise<Response
     const reader = response.body.getReader();
     res.on('close', () => {
       if (res.writableFinished) return;
-      disconnects++;
       void reader.cancel();
       for (const hangUp of hangUps.splice(0)) hangUp();
     });
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || res.destroyed) break;
-      res.write(value);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || res.destroyed) break;
+        res.write(value);
+      }
+      res.end();
+    } catch (error) {
+      // The stream failed (e.g. its onFinish threw): the client sees the connection break, as from any host.
+      res.destroy(error as Error);
     }
-    res.end();
   }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get disconnects() {
-      return disconnects;
-    },
     /** Resolves when the server has seen the next client hang up. */
     nextHangUp: () => new Promise<void>((resolve) => hangUps.push(resolve)),
     close: async () => {

@@ -128,4 +128,14 @@ describe('an AI SDK chat route saving through the store', () => {
     expect(superseded.nodes).toHaveLength(1);
     expect(superseded.nodes[0]).toMatchObject({ reason: 'REWRITTEN', message: { id: before[3]!.id, item: asStored(original.message) } });
   });
+
+  it('a route without generateMessageId streams answers without ids: the save is refused (BAD_USER_INPUT), the chat keeps what it had', async ({ server }) => {
+    const { store, route, app, chatId } = await chatApp(server, ['No id.'], { withoutMessageIds: true });
+    const reply = await postChat(app.url, { id: chatId, message: userMessage('u1', 'Hi!') });
+    expect(reply.message?.id ?? '').toBe('');
+    expect(textOf(reply.message)).toBe('No id.');
+    const refused = await route.saves.settled(1).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('generateMessageId') });
+    expect(await store.loadChat(chatId)).toEqual([]);
+  });
 });
