@@ -1,4 +1,5 @@
 import { validateUIMessages, type UIMessage } from 'ai';
+import fc from 'fast-check';
 import { createChatStore } from '../../../src/adapters/ai-sdk/index.js';
 import { AgentStorageClient, AgentStorageError, type FetchLike, type Message, type Page } from '../../../src/client/index.js';
 import { describe, expect, it, test } from '../../support/server-fixture.js';
@@ -158,6 +159,26 @@ describe('createChatStore', () => {
     expect(candidates).toContainEqual(final);
     const keys = (await allMessages(store.client, chatId)).map((m) => m.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('any sequence of saves leaves the chat equal to the last list saved, each id stored once (property)', async ({ server }) => {
+    const store = createChatStore({ url: server.url });
+    // Few ids and bodies: lists share prefixes, reuse ids that were replaced, and change bodies in place.
+    const messageArb = fc
+      .record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), role: fc.constantFrom('user', 'assistant'), text: fc.constantFrom('x', 'y') })
+      .map(({ id, role, text }) => (role === 'user' ? user(id, text) : assistant(id, text)));
+    const listArb = fc.uniqueArray(messageArb, { selector: (m) => m.id, maxLength: 7 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(listArb, { minLength: 1, maxLength: 5 }), async (lists) => {
+        const chatId = await store.createChat();
+        for (const messages of lists) {
+          await store.saveChat({ chatId, messages });
+          expect(await store.loadChat(chatId)).toEqual(messages);
+          expect((await allMessages(store.client, chatId)).map((m) => m.idempotencyKey)).toEqual(messages.map((m) => m.id));
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('a save whose chat changed between its read and its write reads it again and still ends as its list; after maxSaveAttempts, CONFLICT', async ({ server }) => {
