@@ -101,8 +101,16 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     report.ratios.push(
       ratio(`agent-turn.${backend}.p50`, `agent turn: service (${backend}) / bare node:http from memory, p50 latency`, run?.sequential.p50Ms, bareRun?.sequential.p50Ms, '<=', 2, basis('one turn at a time')),
       ratio(`agent-turn.${backend}.p99`, `agent turn: service (${backend}) / bare node:http from memory, p99 latency`, run?.sequential.p99Ms, bareRun?.sequential.p99Ms, '<=', 2, basis('one turn at a time')),
+      ratio(`agent-turn.${backend}.read`, `agent turn: service (${backend}) / bare node:http, p50 of getItems(${READ_ITEMS}) alone (info)`, run?.sequential.read.p50Ms, bareRun?.sequential.read.p50Ms, 'info', null, basis('the reading half of a turn')),
+      ratio(`agent-turn.${backend}.write`, `agent turn: service (${backend}) / bare node:http, p50 of addItems(3) alone (info)`, run?.sequential.write.p50Ms, bareRun?.sequential.write.p50Ms, 'info', null, basis('the writing half of a turn: durable on the service, memory on the floor')),
       ratio(`agent-turn.${backend}.throughput`, `agent turn: service (${backend}) / bare node:http, turns/s at ${TURN_CONCURRENCY} at a time (info)`, run?.concurrent.turnsPerSec, bareRun?.concurrent.turnsPerSec, 'info', null, basis(`${TURN_CONCURRENCY} turns at a time`)),
       ratio(`agent-turn.${backend}.vs.memory`, `agent turn: service (${backend}) / MemorySession in process, p50 latency (info)`, run?.sequential.p50Ms, memoryRun?.sequential.p50Ms, 'info', null, basis('one turn at a time')),
+    );
+  }
+  const commit = report.rows.find((r) => r.id === 'baseline/sqlite.commit');
+  if (results['service.sqlite'] && commit) {
+    report.ratios.push(
+      ratio('agent-turn.sqlite.write.vs.commit', 'agent turn: service (sqlite) addItems(3) p50 / one raw durable SQLite commit p50 (info)', results['service.sqlite'].sequential.write.p50Ms, commit.p50Ms, 'info', null, 'with --only=…,baseline/sqlite.raw: how much of the write is the fsync-bound commit'),
     );
   }
   report.meta.agentTurn = {
@@ -111,6 +119,8 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     concurrency: TURN_CONCURRENCY,
     itemsAtStart: HISTORY_ITEMS,
     meanItemsAtEnd: Object.fromEntries(Object.entries(results).map(([id, r]) => [id, Math.round(r.meanItemsAtEnd)])),
+    /** Each subject's turns split into getItems and addItems (one turn at a time), ms. */
+    halves: Object.fromEntries(Object.entries(results).map(([id, r]) => [id, { read: r.sequential.read, write: r.sequential.write }])),
   };
 }
 

@@ -20,11 +20,16 @@ export const HISTORY_ITEMS = 200;
 /** Items one turn reads. */
 export const READ_ITEMS = 50;
 
-/** One turn: what the runner reads before calling the model, then what it saves after the tool ran. */
-export async function turn(store: TurnStore, produced: AgentInputItem[]): Promise<AgentInputItem[]> {
+/**
+ * One turn: what the runner reads before calling the model, then what it saves after the tool ran.
+ * Answers what was read, and how long each half took (ms), to tell reading from writing.
+ */
+export async function turn(store: TurnStore, produced: AgentInputItem[]): Promise<{ history: AgentInputItem[]; readMs: number; writeMs: number }> {
+  const t0 = performance.now();
   const history = await store.getItems(READ_ITEMS);
+  const t1 = performance.now();
   await store.addItems(produced);
-  return history;
+  return { history, readMs: t1 - t0, writeMs: performance.now() - t1 };
 }
 
 /**
@@ -78,6 +83,9 @@ export interface TurnStats {
   turnsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** The two halves of a turn: getItems(READ_ITEMS) and addItems, p50 and p99, ms. */
+  read: { p50Ms: number; p99Ms: number };
+  write: { p50Ms: number; p99Ms: number };
 }
 
 /** Percentile of ascending-sorted values (nearest rank). */
@@ -95,6 +103,8 @@ function at(sorted: number[], p: number): number {
  */
 export async function runTurns(stores: TurnStore[], expected: AgentInputItem[][], next: number[], options: { durationMs: number; warmupMs: number; concurrency: number }): Promise<TurnStats> {
   const times: number[] = [];
+  const reads: number[] = [];
+  const writes: number[] = [];
   const from = performance.now() + options.warmupMs;
   const until = from + options.durationMs;
   const loop = async (w: number) => {
@@ -103,13 +113,19 @@ export async function runTurns(stores: TurnStore[], expected: AgentInputItem[][]
       if (t0 >= until) return;
       const s = i % stores.length;
       const produced = turnItems(s, next[s]!++, false);
-      const read = await turn(stores[s]!, produced);
-      if (t0 >= from) times.push(performance.now() - t0);
-      if (!isDeepStrictEqual(read, expected[s])) throw new Error(`conversation ${s}: getItems(${READ_ITEMS}) did not return the newest ${READ_ITEMS} items as written`);
+      const { history, readMs, writeMs } = await turn(stores[s]!, produced);
+      if (t0 >= from) {
+        times.push(performance.now() - t0);
+        reads.push(readMs);
+        writes.push(writeMs);
+      }
+      if (!isDeepStrictEqual(history, expected[s])) throw new Error(`conversation ${s}: getItems(${READ_ITEMS}) did not return the newest ${READ_ITEMS} items as written`);
       expected[s] = [...expected[s]!, ...produced].slice(-READ_ITEMS);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, stores.length) }, (_, w) => loop(w)));
-  times.sort((a, b) => a - b);
-  return { turns: times.length, turnsPerSec: times.length / (options.durationMs / 1000), p50Ms: at(times, 50), p99Ms: at(times, 99) };
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  const half = (values: number[]) => ({ p50Ms: at(sorted(values), 50), p99Ms: at(values, 99) });
+  sorted(times);
+  return { turns: times.length, turnsPerSec: times.length / (options.durationMs / 1000), p50Ms: at(times, 50), p99Ms: at(times, 99), read: half(reads), write: half(writes) };
 }
