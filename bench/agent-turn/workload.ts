@@ -108,10 +108,11 @@ export async function runTurns(stores: TurnStore[], expected: AgentInputItem[][]
   const from = performance.now() + options.warmupMs;
   const until = from + options.durationMs;
   const loop = async (w: number) => {
-    for (let i = w; ; i += options.concurrency) {
+    const own = stores.map((_, s) => s).filter((s) => s % options.concurrency === w);
+    for (let i = 0; ; i++) {
       const t0 = performance.now();
       if (t0 >= until) return;
-      const s = i % stores.length;
+      const s = own[i % own.length]!;
       const produced = turnItems(s, next[s]!++, false);
       const { history, readMs, writeMs } = await turn(stores[s]!, produced);
       if (t0 >= from) {
