@@ -188,7 +188,7 @@ const ownParent = { message: 'a session cannot be its own parent', path: ['paren
 const RECORDS = {
   1: {
     session: recordWire<Session>(sessionV1, notForked),
-    message: recordWire<Message>(messageV1, { idempotencyKey: null }),
+    message: recordWire<Message>(messageV1, { idempotencyKey: null, item: null }),
     state: recordWire<State>(stateV1, { version: 1 }),
   },
   2: {
@@ -203,7 +203,9 @@ const RECORDS = {
       },
       notForked,
     ).refine((s) => s.parentId !== s.id, ownParent),
-    message: recordWire<Message>({ ...messageV1, idempotencyKey: idempotencyKey.nullable() }),
+    // A message's structured item, written since schema version 8: optional within bundle version 2,
+    // so that bundles written before it still read (their messages are plain).
+    message: recordWire<Message>({ ...messageV1, idempotencyKey: idempotencyKey.nullable(), item: jsonValue.nullable().optional() }, { item: null }),
     state: recordWire<State>({ ...stateV1, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) }),
   },
 } satisfies Record<BundleVersion, unknown>;

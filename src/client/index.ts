@@ -16,17 +16,21 @@ export {
   MetricsApi,
   SessionsApi,
   StateApi,
+  type AppendOptions,
   type Artifact,
   type CacheEntry,
+  type HistoryRewrite,
   type Message,
   type Metric,
   type NewMessage,
   type Page,
   type PageArgs,
   type PageInfo,
+  type RewriteResult,
   type Session,
   type State,
   type StateWriteOptions,
+  type SupersededMessage,
 } from './resources.js';
 export { CheckpointsApi, type CheckpointFilter, type CheckpointPage, type PruneCounts, type StoredCheckpoint, type Thread, type ThreadEvent } from './checkpoints.js';
 // The schema's types (inputs, enums, results of every operation above) and the documents, for

@@ -16,6 +16,9 @@ import {
   GetSessionDocument,
   GetStateDocument,
   HistoryDocument,
+  PopMessageDocument,
+  RewriteHistoryDocument,
+  SupersededHistoryDocument,
   ListMetricsDocument,
   ListSessionsDocument,
   PatchStateDocument,
@@ -36,6 +39,10 @@ import {
   type MessageRecordFragment,
   type MetricRecordFragment,
   type NewMessageInput,
+  type OnConflict,
+  type RewriteHistoryInput,
+  type SupersededHistoryQuery,
+  type RewriteHistoryMutation,
   type PageInfoRecordFragment,
   type RecordMetricInput,
   type SessionRecordFragment,
@@ -59,8 +66,22 @@ export type Artifact = ArtifactRecordFragment;
 export type Metric = MetricRecordFragment;
 export type CacheEntry = CacheEntryRecordFragment;
 export type PageInfo = PageInfoRecordFragment;
-/** A message to append: `role`, `content`, optional `metadata`, and `id` or `idempotencyKey` to make the append safe to repeat. */
+/**
+ * A message to append: `role`, `content` and/or a structured `item`, optional `metadata`, and `id`
+ * or `idempotencyKey` to make the append safe to repeat.
+ */
 export type NewMessage = NewMessageInput;
+/** A message a pop, rewrite, compaction or replacement took out of the history, kept for audit. */
+export type SupersededMessage = NonNullable<SupersededHistoryQuery['session']>['supersededHistory']['nodes'][number];
+export type RewriteResult = RewriteHistoryMutation['rewriteHistory'];
+/** A rewrite of the history's suffix: `RewriteHistoryInput` without the session. */
+export type HistoryRewrite = Omit<RewriteHistoryInput, 'sessionId'>;
+
+/** What an append does with a message whose id or key names a stored one with a different body. */
+export interface AppendOptions extends CallOptions {
+  /** 'ERROR' (default): a CONFLICT. 'REPLACE': the stored message takes the new body in place; its previous version is kept as superseded. */
+  onConflict?: OnConflict;
+}
 
 /** One page of a connection: Relay paging with `first`/`after` (or `last`/`before`). */
 export interface Page<T> {
@@ -133,14 +154,38 @@ export class HistoryApi {
   constructor(private readonly client: Caller) {}
 
   /** Appends a message; with an `id` or `idempotencyKey` it is retried on transient failures, never stored twice. */
-  async append(sessionId: string, message: NewMessage, options?: CallOptions): Promise<Message> {
-    return (await this.client.call(AddMessageDocument, { input: { ...message, sessionId } }, options, idempotent(message))).addMessage;
+  async append(sessionId: string, message: NewMessage, options: AppendOptions = {}): Promise<Message> {
+    const { onConflict, ...call } = options;
+    return (await this.client.call(AddMessageDocument, { input: { ...message, sessionId }, onConflict }, call, idempotent(message))).addMessage;
   }
 
-  /** Appends messages in order, all or nothing; retried only when every one has an `id` or `idempotencyKey`. */
-  async appendMany(sessionId: string, messages: NewMessage[], options?: CallOptions): Promise<Message[]> {
+  /**
+   * Appends messages in order, all or nothing; retried only when every one has an `id` or
+   * `idempotencyKey`. With `onConflict: 'REPLACE'` and keys, an upsert by the client's message ids.
+   */
+  async appendMany(sessionId: string, messages: NewMessage[], options: AppendOptions = {}): Promise<Message[]> {
+    const { onConflict, ...call } = options;
     const repeatable = messages.length > 0 && messages.every(idempotent);
-    return (await this.client.call(AddMessagesDocument, { sessionId, messages }, options, repeatable)).addMessages;
+    return (await this.client.call(AddMessagesDocument, { sessionId, messages, onConflict }, call, repeatable)).addMessages;
+  }
+
+  /** Takes the last message out of the history and returns it (null when empty); it stays readable in `superseded`. Never retried. */
+  async pop(sessionId: string, options?: CallOptions): Promise<Message | null> {
+    return (await this.client.call(PopMessageDocument, { sessionId }, options)).popMessage ?? null;
+  }
+
+  /**
+   * Replaces the last `replaceLast` messages with `messages`, only if the history's last message is
+   * `expectedLastSeq` (and the replaced items are `expectedItems`), else CONFLICT; once per
+   * `operationId`, so it is retried on transient failures.
+   */
+  async rewrite(sessionId: string, rewrite: HistoryRewrite, options?: CallOptions): Promise<RewriteResult> {
+    return (await this.client.call(RewriteHistoryDocument, { input: { ...rewrite, sessionId } }, options, true)).rewriteHistory;
+  }
+
+  /** What pops, rewrites, compactions and replacements took out of the history, in that order. */
+  async superseded(sessionId: string, page: PageArgs = {}, options?: CallOptions): Promise<Page<SupersededMessage>> {
+    return sessionOf((await this.client.call(SupersededHistoryDocument, { sessionId, ...page }, options)).session).supersededHistory;
   }
 
   /**
@@ -155,7 +200,7 @@ export class HistoryApi {
     return (await this.client.call(GetMessageDocument, { id }, options)).message ?? null;
   }
 
-  /** Deletes every message of the session; how many. */
+  /** Deletes every message of the session, with its superseded messages; how many (live) messages. */
   async clear(sessionId: string, options?: CallOptions): Promise<number> {
     return (await this.client.call(ClearHistoryDocument, { sessionId }, options)).clearHistory;
   }

@@ -10,6 +10,8 @@ import type { Generated } from 'kysely';
 export interface Database {
   sessions: SessionsTable;
   history: HistoryTable;
+  history_superseded: HistorySupersededTable;
+  history_operations: HistoryOperationsTable;
   state: StateTable;
   artifacts: ArtifactsTable;
   metrics: MetricsTable;
@@ -53,6 +55,28 @@ export interface HistoryTable {
   /** JSON text. */
   metadata: string;
   idempotency_key: string | null;
+  /** JSON text; null for a plain message. */
+  item: string | null;
+}
+
+/** A message as it was when a pop, rewrite, compaction or replacement took it out of the history. */
+export interface HistorySupersededTable extends HistoryTable {
+  entry: Generated<number>;
+  superseded_at: string;
+  /** 'popped' | 'rewritten' | 'compacted' | 'replaced'. */
+  reason: string;
+  operation_id: string | null;
+}
+
+export interface HistoryOperationsTable {
+  session_id: string;
+  operation_id: string;
+  /** sha256 of the request's canonical JSON: what a retry must repeat. */
+  request_sha256: string;
+  /** JSON arrays of message ids (text on both databases). */
+  superseded_ids: string;
+  message_ids: string;
+  created_at: string;
 }
 
 export interface StateTable {

@@ -1,5 +1,5 @@
 import { ConflictError, ValidationError, type FieldIssue } from './errors.js';
-import { jsonEqual } from './json.js';
+import { jsonEqual, type Json } from './json.js';
 import type { Message } from './records.js';
 
 /**
@@ -8,13 +8,15 @@ import type { Message } from './records.js';
  * it does not know whether the first one arrived. A repeated append is answered with the message
  * stored the first time (same id, seq and timestamp) and stores nothing.
  *
- * A repeat must be the same append: same role, content and metadata; the same id if it gives one
+ * A repeat must be the same append: same role, content, item and metadata; the same id if it gives one
  * (a key that named message A cannot be repeated with id B); the same key if it gives one. Anything
  * else reusing a taken id or key is a conflict, never a silent overwrite or a second message.
  */
 
 /** What the rules look at in an incoming message. */
 export interface IncomingMessage extends Pick<Message, 'id' | 'role' | 'content' | 'metadata'> {
+  /** Null or absent: a plain message. */
+  item?: Json;
   idempotencyKey?: string | null;
   /** The client chose `id` (instead of the server): then a repeat must carry it too. */
   idFromClient?: boolean;
@@ -46,12 +48,37 @@ export function batchIssues(incoming: readonly IncomingMessage[]): FieldIssue[] 
 }
 
 /**
- * For each incoming message, the stored message it repeats, or null when it is new. `stored` holds
- * (at least) every stored message with one of the incoming ids, and every message of the session
- * with one of the incoming keys, read in the same transaction as the write that follows.
- * Throws a ConflictError when an id or key is taken by a different message.
+ * What an append does when a message's id or key names a stored message with a different body:
+ * `error`, a conflict (the default: a retry must repeat the append exactly); `replace`, the stored
+ * message takes the new body in place (same id and seq), its previous version kept as superseded.
  */
-export function matchRepeats(sessionId: string, incoming: readonly IncomingMessage[], stored: readonly Message[]): (Message | null)[] {
+export type OnConflict = 'error' | 'replace';
+
+/** An incoming message that is to replace the stored one it names (`OnConflict` 'replace'). */
+export interface Replacement {
+  replaces: Message;
+}
+
+/** The same role, content, item and metadata: what makes a message a repeat of another. */
+type Body = Pick<Message, 'role' | 'content' | 'metadata'> & { item?: Json };
+export function sameBody(a: Body, b: Body): boolean {
+  return a.role === b.role && a.content === b.content && jsonEqual(a.item ?? null, b.item ?? null) && jsonEqual(a.metadata, b.metadata);
+}
+
+/**
+ * For each incoming message, the stored message it repeats, null when it is new, or (with
+ * `onConflict` 'replace') the stored message it replaces. `stored` holds (at least) every stored
+ * message with one of the incoming ids, and every message of the session with one of the incoming
+ * keys, read in the same transaction as the write that follows.
+ * Throws a ConflictError when an id or key is taken by a different message (of another session, or
+ * named by the other of id and key), or by a different body unless it is to be replaced.
+ */
+export function matchRepeats(
+  sessionId: string,
+  incoming: readonly IncomingMessage[],
+  stored: readonly Message[],
+  onConflict: OnConflict = 'error',
+): (Message | Replacement | null)[] {
   const issues = batchIssues(incoming);
   if (issues.length) throw new ValidationError(issues);
   const byId = new Map(stored.map((m) => [m.id, m]));
@@ -74,10 +101,11 @@ export function matchRepeats(sessionId: string, incoming: readonly IncomingMessa
     if (m.idempotencyKey != null && original.idempotencyKey !== m.idempotencyKey) {
       throw new ConflictError(`Message id ${m.id} was stored ${original.idempotencyKey === null ? 'without an idempotency key' : 'with another idempotency key'}`);
     }
-    if (original.role !== m.role || original.content !== m.content || !jsonEqual(original.metadata, m.metadata)) {
+    if (!sameBody(original, m)) {
+      if (onConflict === 'replace') return { replaces: original };
       const named = m.idempotencyKey == null ? `Message id ${m.id}` : `Idempotency key ${key}`;
       throw new ConflictError(
-        `${named} was already used for a different message (${original.id}): a repeated append must have the same role, content and metadata`,
+        `${named} was already used for a different message (${original.id}): a repeated append must have the same role, content, item and metadata`,
       );
     }
     return original;

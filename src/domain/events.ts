@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   'SessionDeleted',
   'MessageAdded',
   'HistoryCleared',
+  'MessagePopped',
+  'MessageReplaced',
+  'HistoryRewritten',
   'StateChanged',
   'StateDeleted',
   'ArtifactCreated',
@@ -41,6 +44,12 @@ export type EventBody =
   | { type: 'SessionDeleted'; session: Session }
   | { type: 'MessageAdded'; message: Message }
   | { type: 'HistoryCleared'; deleted: number }
+  /** The last message was popped (it is kept as superseded). */
+  | { type: 'MessagePopped'; message: Message }
+  /** A message was replaced in place by an append naming it (its previous version is kept as superseded). */
+  | { type: 'MessageReplaced'; message: Message }
+  /** The last messages were rewritten (kept as superseded); the replacements follow as MessageAdded. */
+  | { type: 'HistoryRewritten'; operationId: string; reason: 'rewritten' | 'compacted'; supersededIds: string[] }
   | { type: 'StateChanged'; state: State }
   | { type: 'StateDeleted' }
   | { type: 'ArtifactCreated'; artifact: Artifact }
@@ -139,6 +148,18 @@ export const eventsOf = {
     added.map((message) => ({ type: 'MessageAdded', message, sessionId: message.sessionId, agentName })),
   historyCleared: (session: Pick<Session, 'id' | 'agentName'>, deleted: number): NewEvent[] =>
     deleted > 0 ? [{ type: 'HistoryCleared', deleted, ...about(session) }] : [],
+  messagePopped: (agentName: string, message: Message): NewEvent[] => [{ type: 'MessagePopped', message, sessionId: message.sessionId, agentName }],
+  messagesReplaced: (agentName: string, replaced: readonly Message[]): NewEvent[] =>
+    replaced.map((message) => ({ type: 'MessageReplaced', message, sessionId: message.sessionId, agentName })),
+  /** The rewrite itself, then its replacements as appended messages. */
+  historyRewritten: (
+    session: Pick<Session, 'id' | 'agentName'>,
+    rewrite: { operationId: string; reason: 'rewritten' | 'compacted'; supersededIds: string[] },
+    added: readonly Message[],
+  ): NewEvent[] => [
+    ...(rewrite.supersededIds.length > 0 ? [{ type: 'HistoryRewritten' as const, ...rewrite, ...about(session) }] : []),
+    ...eventsOf.messagesAppended(session.agentName, added),
+  ],
   /** Set, replaced or patched. */
   stateWritten: (agentName: string, state: State): NewEvent[] => [{ type: 'StateChanged', state, sessionId: state.sessionId, agentName }],
   stateDeleted: (session: Pick<Session, 'id' | 'agentName'>): NewEvent[] => [{ type: 'StateDeleted', ...about(session) }],

@@ -150,12 +150,24 @@ export const newMessageInput = z.object({
   id: messageId.nullish(),
   idempotencyKey: idempotencyKey.nullish(),
   role: messageRole,
-  content: text,
+  /** Required unless `item` is given: then, when absent, the item's text (domain/items.ts). */
+  content: text.nullish(),
+  /** A structured item kept as sent beside the text (a tool call, a UI message with parts, ...). */
+  item: jsonValue.nullish(),
   metadata: jsonObject.nullish().transform((v) => v ?? {}),
 });
 export type NewMessageInput = z.output<typeof newMessageInput>;
 
-export const addMessageInput = newMessageInput.extend({ sessionId: shortText });
+/** `content` is required unless the message has an `item` (then its text is read from the item). */
+function contentOrItem(m: { content?: string | null; item?: unknown }, ctx: z.RefinementCtx, path: (string | number)[] = []): void {
+  if (m.content == null && m.item == null) ctx.addIssue({ code: 'custom', path: [...path, 'content'], message: CONTENT_REQUIRED });
+}
+
+const CONTENT_REQUIRED = 'is required unless an item is given';
+export const addMessageInput = newMessageInput
+  .extend({ sessionId: shortText })
+  // Checked beside the other fields' issues (`when`), so that a message missing both role and content hears of both.
+  .refine((m) => m.content != null || m.item != null, { path: ['content'], message: CONTENT_REQUIRED, when: () => true });
 export type AddMessageInput = z.output<typeof addMessageInput>;
 
 export const newMessagesInput = z
@@ -163,13 +175,46 @@ export const newMessagesInput = z
   .min(1, 'must contain at least one message')
   .max(LIMITS.batch, `must contain at most ${LIMITS.batch} messages`)
   .superRefine((messages, ctx) => {
-    for (const issue of batchIssues(messages.map((m) => ({ ...m, id: m.id ?? '', idFromClient: m.id != null })))) {
+    messages.forEach((m, i) => contentOrItem(m, ctx, [i]));
+    for (const issue of batchIssues(messages.map((m) => ({ ...m, content: m.content ?? '', id: m.id ?? '', idFromClient: m.id != null })))) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
   });
 
 /** A history position: only messages after it (`after_seq`, `afterSeq`). */
 export const seqCursor = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
+
+/** What an append does with a message whose id or key names a stored one with a different body (domain/appends.ts). */
+export const onConflictInput = z.enum(['error', 'replace']);
+
+export const SUPERSEDED_REASONS = ['popped', 'rewritten', 'compacted', 'replaced'] as const;
+export type SupersededReason = (typeof SUPERSEDED_REASONS)[number];
+
+/**
+ * A rewrite of a history's suffix (modules/history): the last `replaceLast` messages are replaced
+ * by `messages`, only if the history's last message is `expectedLastSeq` (null: the history is
+ * empty) and, when given, the replaced messages' items are `expectedItems`. Once per `operationId`.
+ */
+export const rewriteHistoryInput = z
+  .object({
+    operationId: identifier(LIMITS.shortText),
+    expectedLastSeq: seqCursor.nullable(),
+    replaceLast: z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.batch, `must be at most ${LIMITS.batch}`),
+    expectedItems: z.array(jsonValue).max(LIMITS.batch, `must contain at most ${LIMITS.batch} items`).nullish().transform((v) => v ?? null),
+    messages: z.array(newMessageInput).max(LIMITS.batch, `must contain at most ${LIMITS.batch} messages`),
+    reason: z.enum(['rewritten', 'compacted']).nullish().transform((v) => v ?? 'rewritten'),
+  })
+  .superRefine((input, ctx) => {
+    if (input.expectedItems !== null && input.expectedItems.length !== input.replaceLast) {
+      ctx.addIssue({ code: 'custom', path: ['expectedItems'], message: `must hold exactly replaceLast (${input.replaceLast}) items` });
+    }
+    input.messages.forEach((m, i) => contentOrItem(m, ctx, ['messages', i]));
+    for (const issue of batchIssues(input.messages.map((m) => ({ ...m, content: m.content ?? '', id: m.id ?? '', idFromClient: m.id != null })))) {
+      ctx.addIssue({ code: 'custom', path: ['messages', ...issue.path], message: issue.message });
+    }
+  });
+export type RewriteHistoryInput = z.output<typeof rewriteHistoryInput>;
+
 
 // --- state ------------------------------------------------------------------------------------
 

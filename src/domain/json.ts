@@ -120,3 +120,14 @@ export function jsonBytesLeft(value: unknown, budget: number): number {
       return budget;
   }
 }
+
+/**
+ * A JSON value's text with every object's members in key order: two values are `jsonEqual` exactly
+ * when their canonical texts are equal, so a hash of it stands for the value whatever its key order.
+ */
+export function canonicalJson(value: Json): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, Json>)[k]!)}`).join(',')}}`;
+}

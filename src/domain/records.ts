@@ -62,6 +62,11 @@ export const messageRecord = z.object({
   seq: count,
   role: z.enum(MESSAGE_ROLES),
   content: z.string(),
+  /**
+   * A structured item (a tool call, its output, a reasoning item, a UI message with parts) kept
+   * exactly as the client sent it, beside `content` (its text); null for a plain message.
+   */
+  item: storedJson.nullable(),
   timestamp: time,
   metadata: storedObject,
   /**

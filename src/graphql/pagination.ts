@@ -6,6 +6,7 @@ import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Checkpoint, CheckpointKey } from '../modules/checkpoints/model.js';
+import type { SupersededMessage } from '../modules/history/store.js';
 
 /**
  * Relay cursor connections over the storage's keyset slices.
@@ -57,6 +58,14 @@ export const messageKeyset = keyset<Message, number>(
   'message',
   (message) => message.seq,
   (seq) => [seq],
+  (parts) => (parts.length === 1 && isSeq(parts[0]) ? parts[0] : null),
+);
+
+/** A session's superseded messages: the order they were taken out of its history. */
+export const supersededKeyset = keyset<SupersededMessage, number>(
+  'superseded',
+  (s) => s.entry,
+  (entry) => [entry],
   (parts) => (parts.length === 1 && isSeq(parts[0]) ? parts[0] : null),
 );
 

@@ -58,6 +58,7 @@ const messageArb = (sessionId: string, seq: number): fc.Arbitrary<Message> =>
     seq: fc.constant(seq),
     role: fc.constantFrom('user' as const, 'assistant' as const, 'system' as const, 'tool' as const),
     content: textArb,
+    item: fc.option(fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, { nil: null }),
     timestamp: timeArb,
     metadata: jsonObjectArb,
     idempotencyKey: fc.option(nameArb, { nil: null }),
@@ -188,8 +189,8 @@ describe('bundle lines', () => {
     fc.assert(
       fc.property(lineArb, fc.constantFrom(...MUTATIONS), fc.nat(), fc.integer({ min: 1, max: 1e9 }), ([line], mutation, pick, n) => {
         const value = JSON.parse(line) as { type: string; record: Record<string, unknown> };
-        // `expires_at` is the one optional field (bundles written before retention lack it).
-        const keys = Object.keys(value.record).filter((k) => k !== 'expires_at');
+        // `expires_at` and `item` are optional (bundles written before retention or structured items lack them).
+        const keys = Object.keys(value.record).filter((k) => k !== 'expires_at' && k !== 'item');
         const key = keys[pick % keys.length]!;
         const idKey = keys.find((k) => k === 'id') ?? 'session_id';
         const timeKey = keys.find((k) => ['created_at', 'updated_at', 'timestamp'].includes(k))!;
@@ -212,7 +213,7 @@ describe('bundle lines', () => {
             break;
           case 'wrong type':
             // every field of every record is a string, number, null or JSON; an array fits none but JSON
-            if (['metadata', 'labels', 'data'].includes(key)) return;
+            if (['metadata', 'labels', 'data', 'item'].includes(key)) return;
             value.record[key] = [1];
             break;
         }
@@ -353,6 +354,7 @@ describe('bundle reader', () => {
       seq,
       role: 'user',
       content: 'x',
+      item: null,
       timestamp: s.createdAt,
       metadata: {},
       idempotencyKey,

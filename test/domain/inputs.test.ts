@@ -64,8 +64,9 @@ describe('parseInput', () => {
     expect(issuesOf(createSessionInput, {})).toEqual([{ path: ['agentName'], message: 'field required' }]);
     expect(issuesOf(addMessageInput, { sessionId: 's' })).toEqual([
       { path: ['role'], message: 'field required' },
-      { path: ['content'], message: 'field required' },
+      { path: ['content'], message: 'is required unless an item is given' },
     ]);
+    expect(parseInput(addMessageInput, { sessionId: 's', role: 'tool', item: { type: 'function_call_output', output: 'ok' } })).toMatchObject({ item: { output: 'ok' } });
     expect(paths(issuesOf(createArtifactInput, { sessionId: 's' }))).toEqual([['name'], ['type'], ['path'], ['size']]);
     expect(paths(issuesOf(recordMetricInput, {}))).toEqual([['entityType'], ['entityName'], ['metricName'], ['value']]);
     expect(paths(issuesOf(setStateInput, {}))).toEqual([['data']]);
@@ -90,11 +91,10 @@ describe('parseInput', () => {
       { role: 'robot', content: 'x' },
       { role: 'user' },
     ]);
-    expect(paths(issues)).toEqual([
-      [1, 'role'],
-      [2, 'content'],
-    ]);
-    expect(issues[1]!.message).toBe('field required');
+    // A missing content is reported once every message has a valid shape (a batch's own rules follow its items').
+    expect(paths(issues)).toEqual([[1, 'role']]);
+    const content = issuesOf(newMessagesInput, [{ role: 'user', content: 'ok' }, { role: 'user' }, { role: 'tool', item: { output: 'ok' } }]);
+    expect(content).toEqual([{ path: [1, 'content'], message: 'is required unless an item is given' }]);
     const metrics = issuesOf(recordMetricsInput, [{ entityType: 'a', entityName: 'b', metricName: 'm', value: 1, timestamp: 'soon' }]);
     expect(paths(metrics)).toEqual([[0, 'timestamp']]);
   });

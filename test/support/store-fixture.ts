@@ -57,6 +57,7 @@ function storeTest(database: (typeof databases)[number]) {
       id: ids.next('message'),
       role,
       content,
+      item: null,
       timestamp: clock.iso(),
       metadata,
       idempotencyKey: null,

@@ -29,11 +29,14 @@ export type Scalars = {
 };
 
 export type AddMessageInput = {
-  content: Scalars['String']['input'];
+  /** The text. Required unless `item` is given; then, when absent, the text read from the item. */
+  content?: InputMaybe<Scalars['String']['input']>;
   /** Optional: the message's id, chosen by the client ("msg_" then letters, digits, "_" or "-"). Sending the same message again with it stores nothing new and answers the message stored the first time; another message with this id is a CONFLICT. */
   id?: InputMaybe<Scalars['ID']['input']>;
   /** Optional: a key for this append, unique within the session. Repeating the append with it stores nothing new and answers the message stored the first time; another message with this key is a CONFLICT. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** A structured item (a tool call, its output, a UI message with parts, ...), kept exactly as given. */
+  item?: InputMaybe<Scalars['JSON']['input']>;
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   role: MessageRole;
@@ -292,6 +295,24 @@ export type HistoryCleared = StorageEvent & {
   time: Scalars['DateTime']['output'];
 };
 
+/** The last messages of the history were rewritten or compacted; the replacements follow as MessageAdded events, the originals stay readable as superseded history. */
+export type HistoryRewritten = StorageEvent & {
+  __typename?: 'HistoryRewritten';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  operationId: Scalars['String']['output'];
+  reason: RewriteReason;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** The messages taken out of the history. */
+  supersededIds: Array<Scalars['ID']['output']>;
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
 export type MemoryGetInput = {
   key: Scalars['String']['input'];
   namespace: Array<Scalars['String']['input']>;
@@ -391,10 +412,13 @@ export type MemoryVectorInput = {
 /** One message of a session's history. */
 export type Message = {
   __typename?: 'Message';
+  /** The text; for a structured item given without one, the text read from the item. */
   content: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** The key the client appended this message with, unique within the session; null when none was given. */
   idempotencyKey?: Maybe<Scalars['String']['output']>;
+  /** A structured item (a tool call, its output, a UI message with parts, ...) exactly as appended; null for a plain message. */
+  item?: Maybe<Scalars['JSON']['output']>;
   metadata: Scalars['JSONObject']['output'];
   role: MessageRole;
   /** Position in the conversation, from 1: the order of record. */
@@ -433,6 +457,38 @@ export type MessageEdge = {
   __typename?: 'MessageEdge';
   cursor: Scalars['String']['output'];
   node: Message;
+};
+
+/** The last message was popped; it stays readable as superseded history. */
+export type MessagePopped = StorageEvent & {
+  __typename?: 'MessagePopped';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** As it was. */
+  message: Message;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+};
+
+/** A message was replaced in place (same id and seq) by an append naming it; its previous version stays readable as superseded history. */
+export type MessageReplaced = StorageEvent & {
+  __typename?: 'MessageReplaced';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** As replaced. */
+  message: Message;
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 export type MessageRole =
@@ -488,7 +544,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Appends one message to a session's history (idempotent with `input.id` or `input.idempotencyKey`). */
   addMessage: Message;
-  /** Appends messages in order, all or nothing: if one is invalid or conflicts, or the session does not exist, none is stored. A message that repeats one stored before (same id or idempotency key, same role, content and metadata) is answered with it instead. */
+  /** Appends messages in order, all or nothing: if one is invalid or conflicts, or the session does not exist, none is stored. A message that repeats one stored before (same id or idempotency key, same role, content, item and metadata) is answered with it instead. */
   addMessages: Array<Message>;
   /** Deletes every expired entry; returns how many. */
   cleanupCache: Scalars['NonNegativeInt']['output'];
@@ -516,6 +572,8 @@ export type Mutation = {
   memoryBatch: Array<MemoryOperationResult>;
   /** Applies a JSON Merge Patch (RFC 7396) to the state, atomically: members set to null are removed, objects are merged recursively, anything else replaces. A session without state is patched as if it were {} (and gets a state). */
   patchState: State;
+  /** Takes the last message out of the history, atomically, and returns it (null for an empty history); it stays readable in Session.supersededHistory. */
+  popMessage?: Maybe<Message>;
   /** Keeps the newest `keep` checkpoints (default 1) of each namespace of each thread, with the values they reference; deletes the rest. */
   pruneThreads: PruneResult;
   /** Stores a checkpoint (replacing one with the same thread, namespace and id) and its new channel values; creates the thread. */
@@ -527,6 +585,8 @@ export type Mutation = {
   recordMetrics: Array<Metric>;
   /** Revokes a key at once (on other replicas within 5 seconds); revoking twice is harmless. */
   revokeApiKey: ApiKey;
+  /** Replaces the last `replaceLast` messages with `messages` in one transaction, only if the history is as expected (`expectedLastSeq`, `expectedItems`), once per `operationId`. The replaced messages stay readable in Session.supersededHistory; the new ones take seqs after the session's last. */
+  rewriteHistory: RewriteHistoryPayload;
   /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured; deletes expired and (as configured) idle LangGraph threads. With dryRun: true, writes nothing and reports what it would do. */
   runRetention: RetentionReport;
   /** Sets (or replaces) an entry. Without ttl it never expires. */
@@ -541,11 +601,13 @@ export type Mutation = {
 
 export type MutationAddMessageArgs = {
   input: AddMessageInput;
+  onConflict?: InputMaybe<OnConflict>;
 };
 
 
 export type MutationAddMessagesArgs = {
   messages: Array<NewMessageInput>;
+  onConflict?: InputMaybe<OnConflict>;
   sessionId: Scalars['ID']['input'];
 };
 
@@ -622,6 +684,11 @@ export type MutationPatchStateArgs = {
 };
 
 
+export type MutationPopMessageArgs = {
+  sessionId: Scalars['ID']['input'];
+};
+
+
 export type MutationPruneThreadsArgs = {
   keep?: InputMaybe<Scalars['Int']['input']>;
   threadIds: Array<Scalars['String']['input']>;
@@ -650,6 +717,11 @@ export type MutationRecordMetricsArgs = {
 
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRewriteHistoryArgs = {
+  input: RewriteHistoryInput;
 };
 
 
@@ -684,15 +756,25 @@ export type MutationUpdateSessionArgs = {
 };
 
 export type NewMessageInput = {
-  content: Scalars['String']['input'];
+  /** The text. Required unless `item` is given; then, when absent, the text read from the item. */
+  content?: InputMaybe<Scalars['String']['input']>;
   /** Optional: the message's id, chosen by the client ("msg_" then letters, digits, "_" or "-"). Sending the same message again with it stores nothing new and answers the message stored the first time; another message with this id is a CONFLICT. */
   id?: InputMaybe<Scalars['ID']['input']>;
   /** Optional: a key for this append, unique within the session. Repeating the append with it stores nothing new and answers the message stored the first time; another message with this key is a CONFLICT. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** A structured item (a tool call, its output, a UI message with parts, ...), kept exactly as given. */
+  item?: InputMaybe<Scalars['JSON']['input']>;
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   role: MessageRole;
 };
+
+/** What an append does with a message whose id or idempotency key names a stored message with a different body. */
+export type OnConflict =
+  /** A CONFLICT (the default): a retry must repeat the append exactly. */
+  | 'ERROR'
+  /** The stored message takes the new body in place (same id and seq); its previous version stays readable as superseded history. */
+  | 'REPLACE';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -905,6 +987,36 @@ export type RetentionReport = {
   threadsDeleted: RetentionOutcome;
 };
 
+export type RewriteHistoryInput = {
+  /** Optional, replaceLast of them: the items the replaced messages must hold (else a CONFLICT). */
+  expectedItems?: InputMaybe<Array<Scalars['JSON']['input']>>;
+  /** The seq of the history's last message as the caller saw it; null: the caller saw an empty history. Compare-and-set: otherwise a CONFLICT. */
+  expectedLastSeq?: InputMaybe<Scalars['Int']['input']>;
+  messages: Array<NewMessageInput>;
+  /** Names this rewrite: applied once; a retry with the same request answers what the first did, another request with this id is a CONFLICT. */
+  operationId: Scalars['String']['input'];
+  /** Recorded on the replaced messages; defaults to rewritten. */
+  reason?: InputMaybe<RewriteReason>;
+  /** How many of the last messages the new ones replace (0: a pure append, once per operation id). */
+  replaceLast: Scalars['Int']['input'];
+  sessionId: Scalars['ID']['input'];
+};
+
+export type RewriteHistoryPayload = {
+  __typename?: 'RewriteHistoryPayload';
+  /** The replacements. */
+  messages: Array<Message>;
+  operationId: Scalars['String']['output'];
+  /** The operation had been applied before: this is what it did then; nothing was done now. */
+  replayed: Scalars['Boolean']['output'];
+  /** The replaced messages (readable in Session.supersededHistory). */
+  supersededIds: Array<Scalars['ID']['output']>;
+};
+
+export type RewriteReason =
+  | 'COMPACTED'
+  | 'REWRITTEN';
+
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
 export type Session = {
   __typename?: 'Session';
@@ -931,6 +1043,8 @@ export type Session = {
   /** The state the agent saved for this session; null when none is set. */
   state?: Maybe<State>;
   status: SessionStatus;
+  /** The messages pops, rewrites, compactions and replacements took out of the history, in that order (clearing the history deletes them). */
+  supersededHistory: SupersededMessageConnection;
   updatedAt: Scalars['DateTime']['output'];
   userId?: Maybe<Scalars['String']['output']>;
 };
@@ -973,6 +1087,15 @@ export type SessionMetricsArgs = {
   metricName?: InputMaybe<Scalars['String']['input']>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
   until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** An agent's conversation with a user, with its history, state, artifacts and metrics. */
+export type SessionSupersededHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type SessionConnection = {
@@ -1123,6 +1246,37 @@ export type SubscriptionThreadEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   threadId: Scalars['String']['input'];
 };
+
+/** A message as a pop, a rewrite, a compaction or an in-place replacement took it out of the history: kept for audit. */
+export type SupersededMessage = {
+  __typename?: 'SupersededMessage';
+  message: Message;
+  /** The rewrite's operation id; null for a pop or a replacement. */
+  operationId?: Maybe<Scalars['String']['output']>;
+  reason: SupersededReason;
+  supersededAt: Scalars['DateTime']['output'];
+};
+
+export type SupersededMessageConnection = {
+  __typename?: 'SupersededMessageConnection';
+  edges: Array<SupersededMessageEdge>;
+  nodes: Array<SupersededMessage>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type SupersededMessageEdge = {
+  __typename?: 'SupersededMessageEdge';
+  cursor: Scalars['String']['output'];
+  node: SupersededMessage;
+};
+
+export type SupersededReason =
+  | 'COMPACTED'
+  | 'POPPED'
+  | 'REPLACED'
+  | 'REWRITTEN';
 
 /** A LangGraph thread: its checkpoints by namespace. Created by its first write; a thread with a TTL expires ttlSeconds after its last write. */
 export type Thread = {
@@ -1275,7 +1429,10 @@ export type ThreadEventsSubscription = { __typename?: 'Subscription', threadEven
     | { __typename: 'CheckpointPut', threadId: string, namespace: string, checkpointId: string, parentId?: string | null, metadata: Record<string, unknown>, cursor: string, seq: number, time: string }
     | { __typename: 'CheckpointWritesPut', threadId: string, namespace: string, checkpointId: string, taskId: string, count: number, cursor: string, seq: number, time: string }
     | { __typename: 'HistoryCleared', cursor: string, seq: number, time: string }
+    | { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string }
     | { __typename: 'MessageAdded', cursor: string, seq: number, time: string }
+    | { __typename: 'MessagePopped', cursor: string, seq: number, time: string }
+    | { __typename: 'MessageReplaced', cursor: string, seq: number, time: string }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string }
     | { __typename: 'SessionCreated', cursor: string, seq: number, time: string }
     | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string }
@@ -1289,7 +1446,7 @@ export type PageInfoRecordFragment = { __typename?: 'PageInfo', hasNextPage: boo
 
 export type SessionRecordFragment = { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null };
 
-export type MessageRecordFragment = { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null };
+export type MessageRecordFragment = { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null };
 
 export type StateRecordFragment = { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string };
 
@@ -1363,18 +1520,45 @@ export type SessionForksQuery = { __typename?: 'Query', session?: { __typename?:
 
 export type AddMessageMutationVariables = Exact<{
   input: AddMessageInput;
+  onConflict?: InputMaybe<OnConflict>;
 }>;
 
 
-export type AddMessageMutation = { __typename?: 'Mutation', addMessage: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+export type AddMessageMutation = { __typename?: 'Mutation', addMessage: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
 
 export type AddMessagesMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
   messages: Array<NewMessageInput> | NewMessageInput;
+  onConflict?: InputMaybe<OnConflict>;
 }>;
 
 
-export type AddMessagesMutation = { __typename?: 'Mutation', addMessages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> };
+export type AddMessagesMutation = { __typename?: 'Mutation', addMessages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> };
+
+export type PopMessageMutationVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+}>;
+
+
+export type PopMessageMutation = { __typename?: 'Mutation', popMessage?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } | null };
+
+export type RewriteHistoryMutationVariables = Exact<{
+  input: RewriteHistoryInput;
+}>;
+
+
+export type RewriteHistoryMutation = { __typename?: 'Mutation', rewriteHistory: { __typename?: 'RewriteHistoryPayload', operationId: string, replayed: boolean, supersededIds: Array<string>, messages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } };
+
+export type SupersededHistoryQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SupersededHistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', supersededHistory: { __typename?: 'SupersededMessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'SupersededMessage', supersededAt: string, reason: SupersededReason, operationId?: string | null, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }> } } | null };
 
 export type HistoryQueryVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1386,14 +1570,14 @@ export type HistoryQueryVariables = Exact<{
 }>;
 
 
-export type HistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } } | null };
+export type HistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } } | null };
 
 export type GetMessageQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type GetMessageQuery = { __typename?: 'Query', message?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } | null };
+export type GetMessageQuery = { __typename?: 'Query', message?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } | null };
 
 export type ClearHistoryMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1529,7 +1713,13 @@ type StorageEventRecord_CheckpointWritesPut_Fragment = { __typename: 'Checkpoint
 
 type StorageEventRecord_HistoryCleared_Fragment = { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
-type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+type StorageEventRecord_HistoryRewritten_Fragment = { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+
+type StorageEventRecord_MessagePopped_Fragment = { __typename: 'MessagePopped', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+type StorageEventRecord_MessageReplaced_Fragment = { __typename: 'MessageReplaced', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
 type StorageEventRecord_MetricRecorded_Fragment = { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } };
 
@@ -1551,7 +1741,10 @@ export type StorageEventRecordFragment =
   | StorageEventRecord_CheckpointPut_Fragment
   | StorageEventRecord_CheckpointWritesPut_Fragment
   | StorageEventRecord_HistoryCleared_Fragment
+  | StorageEventRecord_HistoryRewritten_Fragment
   | StorageEventRecord_MessageAdded_Fragment
+  | StorageEventRecord_MessagePopped_Fragment
+  | StorageEventRecord_MessageReplaced_Fragment
   | StorageEventRecord_MetricRecorded_Fragment
   | StorageEventRecord_SessionCreated_Fragment
   | StorageEventRecord_SessionDeleted_Fragment
@@ -1573,7 +1766,10 @@ export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEv
     | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
-    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'MessagePopped', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'MessageReplaced', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
     | { __typename: 'SessionCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
     | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
@@ -1595,7 +1791,10 @@ export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents
     | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
-    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'MessagePopped', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'MessageReplaced', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
     | { __typename: 'SessionCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
     | { __typename: 'SessionDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, session: { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null } }
@@ -1716,6 +1915,7 @@ export const MessageRecordFragmentDoc = new TypedDocumentString(`
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
@@ -1823,6 +2023,7 @@ fragment MessageRecord on Message {
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
@@ -2205,8 +2406,8 @@ fragment SessionRecord on Session {
   forkedFromMessageId
 }`) as unknown as TypedDocumentString<SessionForksQuery, SessionForksQueryVariables>;
 export const AddMessageDocument = new TypedDocumentString(`
-    mutation AddMessage($input: AddMessageInput!) {
-  addMessage(input: $input) {
+    mutation AddMessage($input: AddMessageInput!, $onConflict: OnConflict) {
+  addMessage(input: $input, onConflict: $onConflict) {
     ...MessageRecord
   }
 }
@@ -2216,13 +2417,14 @@ export const AddMessageDocument = new TypedDocumentString(`
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
 }`) as unknown as TypedDocumentString<AddMessageMutation, AddMessageMutationVariables>;
 export const AddMessagesDocument = new TypedDocumentString(`
-    mutation AddMessages($sessionId: ID!, $messages: [NewMessageInput!]!) {
-  addMessages(sessionId: $sessionId, messages: $messages) {
+    mutation AddMessages($sessionId: ID!, $messages: [NewMessageInput!]!, $onConflict: OnConflict) {
+  addMessages(sessionId: $sessionId, messages: $messages, onConflict: $onConflict) {
     ...MessageRecord
   }
 }
@@ -2232,10 +2434,86 @@ export const AddMessagesDocument = new TypedDocumentString(`
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
 }`) as unknown as TypedDocumentString<AddMessagesMutation, AddMessagesMutationVariables>;
+export const PopMessageDocument = new TypedDocumentString(`
+    mutation PopMessage($sessionId: ID!) {
+  popMessage(sessionId: $sessionId) {
+    ...MessageRecord
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<PopMessageMutation, PopMessageMutationVariables>;
+export const RewriteHistoryDocument = new TypedDocumentString(`
+    mutation RewriteHistory($input: RewriteHistoryInput!) {
+  rewriteHistory(input: $input) {
+    operationId
+    replayed
+    supersededIds
+    messages {
+      ...MessageRecord
+    }
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<RewriteHistoryMutation, RewriteHistoryMutationVariables>;
+export const SupersededHistoryDocument = new TypedDocumentString(`
+    query SupersededHistory($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  session(id: $sessionId) {
+    supersededHistory(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        ...PageInfoRecord
+      }
+      nodes {
+        message {
+          ...MessageRecord
+        }
+        supersededAt
+        reason
+        operationId
+      }
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<SupersededHistoryQuery, SupersededHistoryQueryVariables>;
 export const HistoryDocument = new TypedDocumentString(`
     query History($sessionId: ID!, $afterSeq: Int, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -2268,6 +2546,7 @@ fragment MessageRecord on Message {
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
@@ -2284,6 +2563,7 @@ export const GetMessageDocument = new TypedDocumentString(`
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
@@ -2535,6 +2815,7 @@ fragment MessageRecord on Message {
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey
@@ -2640,6 +2921,7 @@ fragment MessageRecord on Message {
   seq
   role
   content
+  item
   metadata
   timestamp
   idempotencyKey

@@ -5,7 +5,7 @@ import { endReason } from '../../http/event-streams.js';
 import { builder } from '../../graphql/builder.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Artifact } from '../artifacts/graphql.js';
-import { Message } from '../history/graphql.js';
+import { Message, RewriteReason } from '../history/graphql.js';
 import { Metric } from '../metrics/graphql.js';
 import { Session } from '../sessions/graphql.js';
 import { State } from '../state/graphql.js';
@@ -74,6 +74,32 @@ builder.objectRef<Of<'HistoryCleared'>>('HistoryCleared').implement({
   interfaces: [StorageEvent],
   fields: (t) => ({
     deleted: t.field({ type: 'NonNegativeInt', description: 'How many messages were deleted.', resolve: (e) => e.deleted }),
+  }),
+});
+
+builder.objectRef<Of<'MessagePopped'>>('MessagePopped').implement({
+  description: 'The last message was popped; it stays readable as superseded history.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    message: t.field({ type: Message, description: 'As it was.', resolve: (e) => e.message }),
+  }),
+});
+
+builder.objectRef<Of<'MessageReplaced'>>('MessageReplaced').implement({
+  description: 'A message was replaced in place (same id and seq) by an append naming it; its previous version stays readable as superseded history.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    message: t.field({ type: Message, description: 'As replaced.', resolve: (e) => e.message }),
+  }),
+});
+
+builder.objectRef<Of<'HistoryRewritten'>>('HistoryRewritten').implement({
+  description: 'The last messages of the history were rewritten or compacted; the replacements follow as MessageAdded events, the originals stay readable as superseded history.',
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    operationId: t.exposeString('operationId'),
+    reason: t.field({ type: RewriteReason, resolve: (e) => e.reason }),
+    supersededIds: t.field({ type: ['ID'], description: 'The messages taken out of the history.', resolve: (e) => e.supersededIds }),
   }),
 });
 

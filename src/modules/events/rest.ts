@@ -25,6 +25,11 @@ export function eventToWire(e: StoredEvent) {
       return { ...base, message: messageWire.toWire(e.message) };
     case 'HistoryCleared':
       return { ...base, deleted: e.deleted };
+    case 'MessagePopped':
+    case 'MessageReplaced':
+      return { ...base, message: messageWire.toWire(e.message) };
+    case 'HistoryRewritten':
+      return { ...base, operation_id: e.operationId, reason: e.reason, superseded_ids: e.supersededIds };
     case 'StateChanged':
       return { ...base, state: stateWire.toWire(e.state) };
     case 'StateDeleted':

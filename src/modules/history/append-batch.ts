@@ -41,8 +41,9 @@ type BatchParams = MessageColumns & { liveAt: string; channel: string };
 const statements = defineStatements({
   appendMessages: (_db, p: Placeholders<BatchParams>) => sql`WITH req AS (
     SELECT * FROM unnest(${p('sessionIds')}::text[], ${p('ids')}::text[], ${p('roles')}::text[], ${p('contents')}::text[],
-        ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])
-      WITH ORDINALITY AS m(session_id, id, role, content, encoding, ts, metadata, idempotency_key, ord)
+        ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[],
+        ${p('items')}::json[])
+      WITH ORDINALITY AS m(session_id, id, role, content, encoding, ts, metadata, idempotency_key, item, ord)
   ), wanted AS (
     SELECT session_id, count(*) AS n FROM req GROUP BY session_id
   ), locked AS MATERIALIZED (
@@ -54,11 +55,11 @@ const statements = defineStatements({
     FROM wanted w, locked l WHERE w.session_id = s.id AND l.id = s.id
     RETURNING s.id, s.last_seq - w.n AS base, s.agent_name
   ), added AS (
-    INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+    INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item)
     SELECT req.id, req.session_id, r.base + row_number() OVER (PARTITION BY req.session_id ORDER BY req.ord),
-      req.role, req.content, req.encoding, req.ts, req.metadata, req.idempotency_key
+      req.role, req.content, req.encoding, req.ts, req.metadata, req.idempotency_key, req.item
     FROM req JOIN reserved r ON r.id = req.session_id
-    RETURNING id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key
+    RETURNING id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item
   ), counter AS (
     UPDATE event_log SET last_seq = last_seq + (SELECT count(*) FROM added)
     WHERE id = 1 AND EXISTS (SELECT 1 FROM added) RETURNING last_seq
@@ -67,7 +68,7 @@ const statements = defineStatements({
     SELECT counter.last_seq - (SELECT count(*) FROM added) + row_number() OVER (ORDER BY req.ord), 'MessageAdded', a.session_id, r.agent_name, now(),
       json_build_object('message', json_build_object(
         'id', a.id, 'sessionId', a.session_id, 'seq', a.seq, 'role', a.role,
-        'content', CASE WHEN a.content_encoding = 1 THEN a.content::json ELSE to_json(a.content) END,
+        'content', CASE WHEN a.content_encoding = 1 THEN a.content::json ELSE to_json(a.content) END, 'item', a.item,
         'timestamp', to_char(a.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         'metadata', a.metadata, 'idempotencyKey', a.idempotency_key))
     FROM added a JOIN req ON req.id = a.id JOIN reserved r ON r.id = a.session_id CROSS JOIN counter

@@ -1,10 +1,12 @@
 import type { RowCodec } from '../../db/codec.js';
 import type { Row } from '../../db/runner.js';
-import type { JsonObject } from '../../domain/json.js';
+import type { Json } from '../../domain/json.js';
 import { type Message, messageRecord } from '../../domain/records.js';
 
 /** A message as appended: the record without its `seq` (handed out by the store), with the append's bookkeeping. */
-export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey'> & {
+export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey' | 'item'> & {
+  /** Null or absent: a plain message. */
+  item?: Json;
   /** Null or absent: none. */
   idempotencyKey?: string | null;
   /** The client chose `id`: a message stored under it may be a repeat (see `HistoryStore.append`). */
@@ -19,6 +21,7 @@ export function newMessage(m: NewMessage, sessionId: string, seq: number): Messa
     seq,
     role: m.role,
     content: m.content,
+    item: m.item ?? null,
     timestamp: m.timestamp,
     metadata: m.metadata,
     idempotencyKey: m.idempotencyKey ?? null,
@@ -50,6 +53,7 @@ export type MessageColumns = {
   timestamps: string[];
   metadata: string[];
   keys: (string | null)[];
+  items: (string | null)[];
 };
 
 export function messageColumns(messages: readonly NewMessage[]): MessageColumns {
@@ -62,6 +66,7 @@ export function messageColumns(messages: readonly NewMessage[]): MessageColumns 
     timestamps: messages.map((m) => m.timestamp),
     metadata: messages.map((m) => JSON.stringify(m.metadata)),
     keys: messages.map((m) => m.idempotencyKey ?? null),
+    items: messages.map((m) => itemColumn(m.item ?? null)),
   };
 }
 
@@ -75,7 +80,13 @@ export function messageOf(r: Row, codec: RowCodec): Message {
     // No `content_encoding` column on SQLite: undefined there, so the content is as stored.
     content: Number(r.content_encoding) === 1 ? JSON.parse(String(r.content)) : r.content,
     timestamp: codec.time(r.timestamp),
+    item: r.item == null ? null : codec.json(r.item),
     metadata: codec.json(r.metadata),
     idempotencyKey: r.idempotency_key ?? null,
   });
+}
+
+/** A structured item as its column holds it (JSON text; null for a plain message). */
+export function itemColumn(item: Json): string | null {
+  return item === null ? null : JSON.stringify(item);
 }

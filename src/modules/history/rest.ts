@@ -1,8 +1,10 @@
-import { addMessageInput, idempotencyKey, parseInput } from '../../domain/inputs.js';
+import { z } from 'zod';
+import { addMessageInput, idempotencyKey, onConflictInput, parseInput, rewriteHistoryInput } from '../../domain/inputs.js';
 import { ValidationError } from '../../domain/errors.js';
 import { wholeByDefault } from '../../domain/paging.js';
 import { messageRecord } from '../../domain/records.js';
-import { wireCodec } from '../../domain/wire.js';
+import { snakeToCamel, wireCodec } from '../../domain/wire.js';
+import type { SupersededMessage } from './store.js';
 import { HttpError, json, jsonText, parseWire, queryObject } from '../../rest/http.js';
 import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 
@@ -27,9 +29,33 @@ function idempotencyKeyHeader(request: Request): string | null {
   }
 }
 
+/** A superseded message on the REST wire: the message as it was, and when and why it was taken out. */
+function supersededToWire(s: SupersededMessage) {
+  return { message: messageWire.toWire(s.message), superseded_at: s.supersededAt, reason: s.reason, operation_id: s.operationId, entry: s.entry };
+}
+
+/** A JSON object body without the member `name`, and that member's value. */
+function takeMember(body: unknown, name: string): [unknown, unknown] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return [body, undefined];
+  const { [name]: value, ...rest } = body as Record<string, unknown>;
+  return [rest, value];
+}
+
+/** Nested message objects of a body, with their wire names (snake_case) as the domain's. */
+function messagesToDomainNames(messages: unknown): unknown {
+  if (!Array.isArray(messages)) return messages;
+  return messages.map((m) =>
+    m !== null && typeof m === 'object' && !Array.isArray(m)
+      ? Object.fromEntries(Object.entries(m).filter(([key]) => !/[A-Z]/.test(key)).map(([key, value]) => [snakeToCamel(key), value]))
+      : m,
+  );
+}
+
 export function historyRoutes({ config }: RouteDeps): Route[] {
   const sizes = wholeByDefault(config.maxPageSize);
   const listQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+  const supersededQuery = sessionIdQuery.extend({ limit: pagingQuery(sizes).shape.limit, afterEntry: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+  const onConflictBody = z.object({ onConflict: onConflictInput.optional() });
   return [
     {
       // A client's own `id` (msg_…) or an Idempotency-Key header makes the append safe to repeat:
@@ -38,11 +64,53 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const key = idempotencyKeyHeader(req.request);
-        const input = parseWire(addMessageInput, await req.body(), 'body');
+        // `on_conflict` says what to do with the message, it is not part of it.
+        const [message, onConflict] = takeMember(await req.body(), 'on_conflict');
+        const { onConflict: mode } = parseWire(onConflictBody, { on_conflict: onConflict }, 'body');
+        const input = parseWire(addMessageInput, message, 'body');
         if (key !== null && input.idempotencyKey != null && input.idempotencyKey !== key) {
           throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
         }
-        return json(200, messageWire.toWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey })));
+        return json(200, messageWire.toWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey }, mode ?? 'error')));
+      },
+    },
+    {
+      // Takes the last message out, atomically (kept as superseded): {"message": …}, or null when the history is empty.
+      method: 'POST',
+      path: '/storage/history/pop',
+      handler: async (req) => {
+        const { sessionId } = parseWire(sessionIdQuery, queryObject(req.query), 'query');
+        const message = await req.storage.history.pop(sessionId);
+        return json(200, { message: message && messageWire.toWire(message) });
+      },
+    },
+    {
+      // Replaces the last `replace_last` messages, compare-and-set on `expected_last_seq` (and
+      // `expected_items`), once per `operation_id` (docs/concurrency.md).
+      method: 'POST',
+      path: '/storage/history/rewrite',
+      handler: async (req) => {
+        const [body, sessionId] = takeMember(await req.body(), 'session_id');
+        const { sessionId: id } = parseWire(sessionIdQuery, { session_id: sessionId }, 'body');
+        const [rest, messages] = takeMember(body, 'messages');
+        const input = parseWire(rewriteHistoryInput, rest === null || typeof rest !== 'object' ? rest : { ...rest, messages: messagesToDomainNames(messages) }, 'body');
+        const result = await req.storage.history.rewrite(id, input);
+        return json(200, {
+          operation_id: result.operationId,
+          replayed: result.replayed,
+          superseded_ids: result.supersededIds,
+          messages: result.messages.map((m) => messageWire.toWire(m)),
+        });
+      },
+    },
+    {
+      // What pops, rewrites and replacements took out of the history, in that order; `after_entry` pages on.
+      method: 'GET',
+      path: '/storage/history/superseded',
+      handler: async (req) => {
+        const { sessionId, limit, afterEntry } = parseWire(supersededQuery, queryObject(req.query), 'query');
+        const page = await req.storage.history.superseded(sessionId, { after: afterEntry, limit: limit ?? sizes.default });
+        return json(200, page.map(supersededToWire));
       },
     },
     {

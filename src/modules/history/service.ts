@@ -1,13 +1,16 @@
-import { batchIssues } from '../../domain/appends.js';
+import { createHash } from 'node:crypto';
+import { batchIssues, type OnConflict } from '../../domain/appends.js';
 import { type Clock, isoTime } from '../../domain/clock.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
-import type { AddMessageInput, NewMessageInput } from '../../domain/inputs.js';
+import type { AddMessageInput, NewMessageInput, RewriteHistoryInput } from '../../domain/inputs.js';
+import { textOfItem } from '../../domain/items.js';
+import { canonicalJson, type Json } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
 import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
-import type { HistoryStore } from './store.js';
+import type { HistoryStore, RewriteResult, SupersededMessage } from './store.js';
 
 /**
  * A session's history, shared by the REST and GraphQL doors, over one tenant's store. Inputs arrive
@@ -26,9 +29,9 @@ export class HistoryService {
     return isoTime(this.clock.now());
   }
 
-  async add(input: AddMessageInput): Promise<Message> {
+  async add(input: AddMessageInput, onConflict: OnConflict = 'error'): Promise<Message> {
     const { sessionId, ...message } = input;
-    const [added] = await this.addMany(sessionId, [message]);
+    const [added] = await this.addMany(sessionId, [message], onConflict);
     return added!;
   }
 
@@ -36,27 +39,65 @@ export class HistoryService {
    * All or nothing: one transaction, consecutive `seq` numbers. A message with the client's own
    * `id` or an `idempotencyKey` that repeats one stored before is answered with the stored message
    * (its id, seq and timestamp) instead of being stored again; one that reuses the id or key for
-   * something else is a CONFLICT (see `domain/appends.ts`).
+   * something else is a CONFLICT (see `domain/appends.ts`) — unless `onConflict` is 'replace': then
+   * the stored message takes the new body in place, its previous version kept as superseded.
    */
-  async addMany(sessionId: string, inputs: readonly NewMessageInput[]): Promise<Message[]> {
+  async addMany(sessionId: string, inputs: readonly NewMessageInput[], onConflict: OnConflict = 'error'): Promise<Message[]> {
     const timestamp = this.now();
-    const messages = inputs.map(
-      ({ id, idempotencyKey, role, content, metadata }): NewMessage => ({
+    const messages = this.newMessages(sessionId, inputs, timestamp);
+    const issues = batchIssues(messages);
+    if (issues.length) throw new ValidationError(issues.map((issue) => ({ ...issue, path: ['messages', ...issue.path] })));
+    const added = await this.store.append(sessionId, messages, timestamp, onConflict);
+    if (!added) throw new NotFoundError('Session');
+    return added;
+  }
+
+  /** Messages as the store takes them: ids chosen, the time of the write, the text of an item given without one. */
+  private newMessages(sessionId: string, inputs: readonly NewMessageInput[], timestamp: string): NewMessage[] {
+    return inputs.map(({ id, idempotencyKey, role, content, item, metadata }): NewMessage => {
+      return {
         id: id ?? this.ids.next('message'),
         idFromClient: id != null,
         idempotencyKey: idempotencyKey ?? null,
         sessionId,
         role,
-        content,
+        // Validated: one of the two is there (inputs.ts).
+        content: content ?? textOfItem(item ?? null),
+        item: item ?? null,
         metadata,
         timestamp,
-      }),
-    );
-    const issues = batchIssues(messages);
-    if (issues.length) throw new ValidationError(issues.map((issue) => ({ ...issue, path: ['messages', ...issue.path] })));
-    const added = await this.store.append(sessionId, messages, timestamp);
-    if (!added) throw new NotFoundError('Session');
-    return added;
+      };
+    });
+  }
+
+  /** Takes the last message out of the history (kept as superseded); null for an empty history. */
+  async pop(sessionId: string): Promise<Message | null> {
+    const popped = await this.store.pop(sessionId, this.now());
+    if (!popped) throw new NotFoundError('Session');
+    return popped.message;
+  }
+
+  /**
+   * Replaces the history's last `replaceLast` messages, if it is as the caller expects, once per
+   * operation id (see `HistoryStore.rewrite`). The request's fingerprint is of the input as given,
+   * before ids and times are chosen: what a retry repeats.
+   */
+  async rewrite(sessionId: string, input: RewriteHistoryInput): Promise<RewriteResult> {
+    const timestamp = this.now();
+    const requestSha256 = createHash('sha256').update(canonicalJson(input as unknown as Json)).digest('hex');
+    const messages = this.newMessages(sessionId, input.messages, timestamp);
+    const result = await this.store.rewrite(sessionId, { ...input, requestSha256, messages }, timestamp);
+    if (!result) throw new NotFoundError('Session');
+    return result;
+  }
+
+  /** The messages taken out of a session's history (pops, rewrites, replacements), in that order; none for an unknown session. */
+  superseded(sessionId: string, slice: Slice<number>): Promise<SupersededMessage[]> {
+    return this.store.superseded(sessionId, slice, this.now());
+  }
+
+  supersededCount(sessionId: string): Promise<number> {
+    return this.store.supersededCount(sessionId, this.now());
   }
 
   async get(id: string): Promise<Message> {

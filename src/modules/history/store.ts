@@ -6,15 +6,17 @@ import { inList, isUniqueViolation, writeRows } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
 import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
-import { matchRepeats, mayRepeat } from '../../domain/appends.js';
+import { matchRepeats, mayRepeat, type OnConflict, type Replacement } from '../../domain/appends.js';
 import { ConflictError } from '../../domain/errors.js';
+import type { SupersededReason } from '../../domain/inputs.js';
+import { jsonEqual, type Json } from '../../domain/json.js';
 import { eventsOf } from '../../domain/events.js';
 import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
-import { type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
+import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
 
 /**
  * A session's history: its messages, numbered by `seq` in the order of record. Serving methods see
@@ -32,7 +34,23 @@ export interface HistoryStore {
    * and not written again; a conflict throws and writes nothing. Concurrent appends with the same
    * key store one message, and all of them answer it. Messages come back in the order given.
    */
-  append(sessionId: string, messages: readonly NewMessage[], liveAt: string): Promise<Message[] | null>;
+  append(sessionId: string, messages: readonly NewMessage[], liveAt: string, onConflict?: OnConflict): Promise<Message[] | null>;
+  /**
+   * Takes the last message out of the history, atomically, keeping it as superseded ('popped');
+   * `{ message: null }` for an empty history, null when the session does not exist or is not live.
+   */
+  pop(sessionId: string, liveAt: string): Promise<{ message: Message | null } | null>;
+  /**
+   * Replaces the last `replaceLast` messages by `messages` in one transaction, if the history is
+   * as the rewrite expects (else a ConflictError, nothing written); once per operation id (a repeat
+   * with the same request is answered from what the first did, a different request is a conflict).
+   * The replaced messages are kept as superseded; the new ones take seqs after the session's last.
+   * Null when the session does not exist or is not live.
+   */
+  rewrite(sessionId: string, rewrite: HistoryRewrite, liveAt: string): Promise<RewriteResult | null>;
+  /** The messages taken out of a session's history, in the order they were taken out. */
+  superseded(sessionId: string, slice: Slice<number>, liveAt: string): Promise<SupersededMessage[]>;
+  supersededCount(sessionId: string, liveAt: string): Promise<number>;
   byIds(ids: readonly string[], liveAt: string): Promise<Message[]>;
   /** The same page of each session's history, in one statement (every id present, maybe empty). */
   pages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, Message[]>>;
@@ -49,10 +67,44 @@ export interface HistoryStore {
    * bytes and by ~3 MB with text, at the same speed.
    */
   json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>, liveAt: string): Promise<string>;
-  /** Deletes a session's messages; how many were deleted (0 for an unknown or expired session). */
+  /**
+   * Deletes a session's messages, with its superseded messages and its record of rewrites (clearing
+   * is deletion, not a rewrite); how many messages were deleted (0 for an unknown or expired session).
+   */
   clear(sessionId: string, liveAt: string): Promise<number>;
   /** Resolves once every append accepted so far has been answered (closing waits for it). */
   idle(): Promise<void>;
+}
+
+/** A message as a pop, rewrite, compaction or replacement took it out of the history. */
+export interface SupersededMessage {
+  message: Message;
+  supersededAt: string;
+  reason: SupersededReason;
+  /** The rewrite's operation id; null for a pop or a replacement. */
+  operationId: string | null;
+  /** Position in the order messages were taken out of the session's history (the paging key). */
+  entry: number;
+}
+
+export interface HistoryRewrite {
+  operationId: string;
+  /** sha256 of the request's canonical JSON: a repeat of the operation must have the same. */
+  requestSha256: string;
+  expectedLastSeq: number | null;
+  replaceLast: number;
+  expectedItems: Json[] | null;
+  messages: readonly NewMessage[];
+  reason: 'rewritten' | 'compacted';
+}
+
+export interface RewriteResult {
+  operationId: string;
+  /** The operation had been applied before: this is what it did then, nothing was done now. */
+  replayed: boolean;
+  supersededIds: string[];
+  /** The replacements, as they are now. */
+  messages: Message[];
 }
 
 /** What the export/import CLI and the retention sweeper see: expired sessions' history too. */
@@ -67,6 +119,15 @@ const ANY_TIME = '0001-01-01T00:00:00.000Z';
 
 /** A session's messages in order of record. */
 const SEQ: Keyset<number> = { columns: ['seq'], pgTypes: ['bigint'], desc: false, values: (seq) => [seq] };
+
+/** Superseded messages in the order they were taken out. */
+const ENTRY: Keyset<number> = { columns: ['entry'], pgTypes: ['bigint'], desc: false, values: (entry) => [entry] };
+
+/** The columns a superseded message copies from the history (PostgreSQL also has `content_encoding`). */
+const ARCHIVED = ['session_id', 'id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata', 'idempotency_key'] as const;
+const archivedColumns = (dialect: Dialect) => (dialect === 'postgres' ? [...ARCHIVED, 'content_encoding' as const] : [...ARCHIVED]);
+
+type Superseding = { supersededAt: string; reason: SupersededReason; operationId: string | null };
 
 type Live = { liveAt: string };
 
@@ -86,6 +147,74 @@ const statements = defineStatements({
     db.deleteFrom('history').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
 
   clearedSession: (db, p: Placeholders<{ sessionId: string }>) => db.selectFrom('sessions').select('agent_name').where('id', '=', p('sessionId')),
+  clearSuperseded: (db, p: Placeholders<{ sessionId: string } & Live>) =>
+    db.deleteFrom('history_superseded').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
+  clearOperations: (db, p: Placeholders<{ sessionId: string } & Live>) =>
+    db.deleteFrom('history_operations').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
+
+  /** The last `count` messages, newest first. */
+  lastMessages: (db, p: Placeholders<{ sessionId: string; count: number }>) =>
+    db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).orderBy('seq', 'desc').limit(p('count') as RawBuilder<number>),
+
+  // Superseding copies the rows as they are (content encoding included) before they are deleted or
+  // replaced, in the same transaction.
+  archiveFrom: (db, p: Placeholders<{ sessionId: string; fromSeq: number } & Superseding>, dialect) =>
+    db
+      .insertInto('history_superseded')
+      .columns([...archivedColumns(dialect), 'superseded_at', 'reason', 'operation_id'])
+      .expression(
+        db
+          .selectFrom('history')
+          .select([...archivedColumns(dialect), p('supersededAt').as('superseded_at'), p('reason').as('reason'), p('operationId').as('operation_id')])
+          .where('session_id', '=', p('sessionId'))
+          .where('seq', '>=', p('fromSeq'))
+          .orderBy('seq'),
+      ),
+  archiveById: (db, p: Placeholders<{ id: string } & Superseding>, dialect) =>
+    db
+      .insertInto('history_superseded')
+      .columns([...archivedColumns(dialect), 'superseded_at', 'reason', 'operation_id'])
+      .expression(
+        db
+          .selectFrom('history')
+          .select([...archivedColumns(dialect), p('supersededAt').as('superseded_at'), p('reason').as('reason'), p('operationId').as('operation_id')])
+          .where('id', '=', p('id')),
+      ),
+  deleteFrom: (db, p: Placeholders<{ sessionId: string; fromSeq: number }>) =>
+    db.deleteFrom('history').where('session_id', '=', p('sessionId')).where('seq', '>=', p('fromSeq')),
+  /** A message's body replaced in place: same id, seq, key and timestamp. */
+  replaceMessage: (db, p: Placeholders<{ id: string; role: string; content: string; encoding: number; item: string | null; metadata: string }>, dialect) =>
+    db
+      .updateTable('history')
+      .set({
+        role: p('role'),
+        content: p('content'),
+        item: p('item'),
+        metadata: p('metadata'),
+        ...(dialect === 'postgres' ? { content_encoding: p('encoding') } : {}),
+      })
+      .where('id', '=', p('id')),
+
+  findOperation: (db, p: Placeholders<{ sessionId: string; operationId: string }>) =>
+    db.selectFrom('history_operations').selectAll().where('session_id', '=', p('sessionId')).where('operation_id', '=', p('operationId')),
+  recordOperation: (db, p: Placeholders<{ sessionId: string; operationId: string; requestSha256: string; supersededIds: string; messageIds: string; createdAt: string }>) =>
+    db.insertInto('history_operations').values({
+      session_id: p('sessionId'),
+      operation_id: p('operationId'),
+      request_sha256: p('requestSha256'),
+      superseded_ids: p('supersededIds'),
+      message_ids: p('messageIds'),
+      created_at: p('createdAt'),
+    }),
+  supersededCount: (db, p: Placeholders<{ sessionId: string } & Live>) =>
+    db
+      .selectFrom('history_superseded')
+      .select(sql<number>`COUNT(*)`.as('n'))
+      .where('session_id', '=', p('sessionId'))
+      .where(liveOwner(p('sessionId'), p('liveAt'))),
+  /** The latest superseded version of each of `ids` (a rewrite's replay, for replacements since taken out). */
+  supersededByIds: (db, p: Placeholders<{ ids: string[] }>, dialect) =>
+    db.selectFrom('history_superseded').selectAll().where(inList('id', p('ids'), dialect)).orderBy('entry', 'desc'),
 
   // The session row is locked first (PostgreSQL; SQLite has one writer at a time, and SQLite has no
   // FOR UPDATE): every append to it waits, so the look-up of repeats that follows sees every append
@@ -150,12 +279,13 @@ const insertMessageRow = (db: Kysely<Database>, p: Placeholders<MessageRow>) =>
     timestamp: p('timestamp'),
     metadata: p('metadata'),
     idempotency_key: p('idempotencyKey'),
+    item: p('item'),
   });
 
 const insertMessageArrays = (p: Placeholders<MessageColumns & { seqs: number[] }>, onConflict: RawBuilder<unknown>) =>
-  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key)
+  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item)
     SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
-      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[])
+      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[], ${p('items')}::json[])
     ${onConflict}`;
 
 /** A message as the parameters of SQLite's one-row INSERT. */
@@ -169,10 +299,21 @@ function messageRow(m: Message): MessageRow {
     timestamp: m.timestamp,
     metadata: JSON.stringify(m.metadata),
     idempotencyKey: m.idempotencyKey,
+    item: itemColumn(m.item),
   };
 }
 
-type MessageRow = { id: string; sessionId: string; seq: number; role: string; content: string; timestamp: string; metadata: string; idempotencyKey: string | null };
+type MessageRow = {
+  id: string;
+  sessionId: string;
+  seq: number;
+  role: string;
+  content: string;
+  timestamp: string;
+  metadata: string;
+  idempotencyKey: string | null;
+  item: string | null;
+};
 
 type PageShape = SliceShape & { many: boolean };
 
@@ -185,6 +326,20 @@ const historyPage = defineStatementFamily('historyPages', ({ many, ...shape }: P
     ? pagePerGroup(db, 'history', 'history', 'session_id', SEQ, shape, p, dialect, (q) =>
         q.where(inLiveSessions('session_id', p('sessionIds'), p('liveAt'), dialect)))
     : pageOf(onePage(db, p), SEQ, shape, p, dialect));
+
+/** A page of a session's superseded messages. */
+const supersededPage = defineStatementFamily('supersededPages', (shape: SliceShape) => (db, p: Placeholders<Params>, dialect) =>
+  pageOf(
+    db
+      .selectFrom('history_superseded')
+      .selectAll()
+      .where('session_id', '=', p('sessionId') as RawBuilder<string>)
+      .where(liveOwner(p('sessionId'), p('liveAt'))),
+    ENTRY,
+    shape,
+    p,
+    dialect,
+  ));
 
 const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
   db
@@ -204,6 +359,7 @@ const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
   seq: 'seq',
   role: 'role',
   content: 'content',
+  item: 'json(item)',
   timestamp: 'timestamp',
   metadata: 'json(metadata)',
   idempotencyKey: 'idempotency_key',
@@ -248,7 +404,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
 
   // --- appends ----------------------------------------------------------------------------------
 
-  async append(sessionId: string, messages: readonly NewMessage[], liveAt: string): Promise<Message[] | null> {
+  async append(sessionId: string, messages: readonly NewMessage[], liveAt: string, onConflict: OnConflict = 'error'): Promise<Message[] | null> {
     try {
       if (this.batches) {
         if (!mayRepeat(messages)) return await this.batches.add({ sessionId, messages, liveAt });
@@ -261,7 +417,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
           if (!isUniqueViolation(error)) throw error;
         }
       }
-      return await this.runner.transaction(() => this.appendWork(sessionId, messages, liveAt));
+      return await this.runner.transaction(() => this.appendWork(sessionId, messages, liveAt, onConflict));
     } catch (error) {
       // An id that no look-up of repeats matched: one the server chose (a clash), or, on PostgreSQL,
       // one another session's append took meanwhile (keys are only ever taken under the session's
@@ -272,15 +428,23 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   }
 
   /** An append as one transaction: SQLite's every append, PostgreSQL's appends that may repeat stored messages. */
-  private *appendWork(sessionId: string, messages: readonly NewMessage[], liveAt: string): TxWork<Message[] | null> {
+  private *appendWork(sessionId: string, messages: readonly NewMessage[], liveAt: string, onConflict: OnConflict): TxWork<Message[] | null> {
     const repeats = mayRepeat(messages);
-    let originals: (Message | null)[] = messages.map(() => null);
+    let originals: (Message | Replacement | null)[] = messages.map(() => null);
     if (repeats) {
-      if (!(yield* tx.one(this.sql.lockSessionForAppend, { sessionId, liveAt }))) return null;
+      const session = yield* tx.one(this.sql.lockSessionForAppend, { sessionId, liveAt });
+      if (!session) return null;
       const ids = messages.filter((m) => m.idFromClient).map((m) => m.id);
       const keys = messages.flatMap((m) => (m.idempotencyKey == null ? [] : [m.idempotencyKey]));
       const stored = yield* tx.all(this.sql.storedRepeats, { ids, sessionId, keys });
-      originals = matchRepeats(sessionId, messages, stored.map((r) => messageOf(r, this.codec)));
+      originals = matchRepeats(sessionId, messages, stored.map((r) => messageOf(r, this.codec)), onConflict);
+      const replaced: Message[] = [];
+      for (const [i, original] of originals.entries()) {
+        if (original === null || !('replaces' in original)) continue;
+        originals[i] = yield* this.replaceWork(original.replaces, messages[i]!, liveAt);
+        replaced.push(originals[i] as Message);
+      }
+      yield* this.appendEvents(eventsOf.messagesReplaced(session.agent_name as string, replaced));
     }
     const fresh = messages.filter((_, i) => originals[i] === null);
     if (repeats && fresh.length === 0) return originals as Message[];
@@ -291,7 +455,125 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     yield* this.insertExactly(added, false);
     yield* this.appendEvents(eventsOf.messagesAppended(reserved.agent_name as string, added));
     let next = 0;
-    return originals.map((original) => original ?? added[next++]!);
+    return originals.map((original) => (original as Message | null) ?? added[next++]!);
+  }
+
+  /** Part of an append's transaction: `stored` takes the body of `incoming` in place, its previous version kept as superseded. */
+  private *replaceWork(stored: Message, incoming: NewMessage, liveAt: string): TxWork<Message> {
+    const next: Message = { ...stored, role: incoming.role, content: incoming.content, item: incoming.item ?? null, metadata: incoming.metadata };
+    yield* tx.write(this.sql.archiveById, { id: stored.id, supersededAt: liveAt, reason: 'replaced', operationId: null });
+    yield* tx.write(this.sql.replaceMessage, {
+      id: next.id,
+      role: next.role,
+      content: this.runner.dialect === 'postgres' ? encodeContent(next.content) : next.content,
+      encoding: contentEncoding(next.content),
+      item: itemColumn(next.item),
+      metadata: JSON.stringify(next.metadata),
+    });
+    return next;
+  }
+
+  // --- pops and rewrites --------------------------------------------------------------------------
+
+  pop(sessionId: string, liveAt: string): Promise<{ message: Message | null } | null> {
+    const { sql: statements, codec, appendEvents } = this;
+    return this.runner.transaction(function* () {
+      const session = yield* tx.one(statements.lockSessionForAppend, { sessionId, liveAt });
+      if (!session) return null;
+      const [last] = yield* tx.all(statements.lastMessages, { sessionId, count: 1 });
+      if (!last) return { message: null };
+      const message = messageOf(last, codec);
+      yield* tx.write(statements.archiveFrom, { sessionId, fromSeq: message.seq, supersededAt: liveAt, reason: 'popped', operationId: null });
+      yield* tx.write(statements.deleteFrom, { sessionId, fromSeq: message.seq });
+      yield* appendEvents(eventsOf.messagePopped(session.agent_name as string, message));
+      return { message };
+    });
+  }
+
+  async rewrite(sessionId: string, rewrite: HistoryRewrite, liveAt: string): Promise<RewriteResult | null> {
+    try {
+      return await this.runner.transaction(() => this.rewriteWork(sessionId, rewrite, liveAt));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('A message id or idempotency key of the replacement is already taken by another message');
+      throw error;
+    }
+  }
+
+  private *rewriteWork(sessionId: string, r: HistoryRewrite, liveAt: string): TxWork<RewriteResult | null> {
+    const session = yield* tx.one(this.sql.lockSessionForAppend, { sessionId, liveAt });
+    if (!session) return null;
+    const done = yield* tx.one(this.sql.findOperation, { sessionId, operationId: r.operationId });
+    if (done) {
+      if (done.request_sha256 !== r.requestSha256) {
+        throw new ConflictError(`Operation ${JSON.stringify(r.operationId)} was already applied to this session with a different request`);
+      }
+      const messageIds = JSON.parse(done.message_ids as string) as string[];
+      return { operationId: r.operationId, replayed: true, supersededIds: JSON.parse(done.superseded_ids as string) as string[], messages: yield* this.latestVersions(messageIds) };
+    }
+    // Newest first; at least one row, to know the last seq.
+    const tail = (yield* tx.all(this.sql.lastMessages, { sessionId, count: Math.max(r.replaceLast, 1) })).map((row) => messageOf(row, this.codec));
+    const lastSeq = tail[0]?.seq ?? null;
+    if (lastSeq !== r.expectedLastSeq) {
+      const expected = r.expectedLastSeq === null ? 'an empty history' : `the last message at seq ${r.expectedLastSeq}`;
+      throw new ConflictError(`The history changed: expected ${expected}, but ${lastSeq === null ? 'it is empty' : `its last message is at seq ${lastSeq}`}`);
+    }
+    if (tail.length < r.replaceLast) throw new ConflictError(`Cannot replace the last ${r.replaceLast} messages: the history has ${tail.length}`);
+    const suffix = tail.slice(0, r.replaceLast).reverse();
+    if (r.expectedItems !== null) {
+      const i = suffix.findIndex((m, i) => !jsonEqual(m.item, r.expectedItems![i]!));
+      if (i >= 0) throw new ConflictError(`The history's suffix is not the expected one: its message ${suffix[i]!.id} (seq ${suffix[i]!.seq}) holds another item`);
+    }
+    if (suffix.length > 0) {
+      const fromSeq = suffix[0]!.seq;
+      yield* tx.write(this.sql.archiveFrom, { sessionId, fromSeq, supersededAt: liveAt, reason: r.reason, operationId: r.operationId });
+      yield* tx.write(this.sql.deleteFrom, { sessionId, fromSeq });
+    }
+    let added: Message[] = [];
+    if (r.messages.length > 0) {
+      const reserved = yield* tx.one(this.sql.reserveSeq, { sessionId, count: r.messages.length, liveAt });
+      let seq = Number(reserved!.last_seq) - r.messages.length;
+      added = r.messages.map((m) => newMessage(m, sessionId, ++seq));
+      yield* this.insertExactly(added, false);
+    }
+    const supersededIds = suffix.map((m) => m.id);
+    yield* tx.write(this.sql.recordOperation, {
+      sessionId,
+      operationId: r.operationId,
+      requestSha256: r.requestSha256,
+      supersededIds: JSON.stringify(supersededIds),
+      messageIds: JSON.stringify(added.map((m) => m.id)),
+      createdAt: liveAt,
+    });
+    yield* this.appendEvents(eventsOf.historyRewritten({ id: sessionId, agentName: session.agent_name as string }, { operationId: r.operationId, reason: r.reason, supersededIds }, added));
+    return { operationId: r.operationId, replayed: false, supersededIds, messages: added };
+  }
+
+  /** Messages by id as they are now: in the history, or else their latest superseded version; in the order of `ids`. */
+  private *latestVersions(ids: readonly string[]): TxWork<Message[]> {
+    if (ids.length === 0) return [];
+    const found = new Map<string, Message>();
+    for (const row of yield* tx.all(this.sql.messagesByIds, { ids: [...ids], liveAt: ANY_TIME })) found.set(row.id as string, messageOf(row, this.codec));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      for (const row of yield* tx.all(this.sql.supersededByIds, { ids: missing })) if (!found.has(row.id as string)) found.set(row.id as string, messageOf(row, this.codec));
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async supersededCount(sessionId: string, liveAt: string): Promise<number> {
+    return Number((await this.runner.one(this.sql.supersededCount, { sessionId, liveAt }))!.n);
+  }
+
+  async superseded(sessionId: string, slice: Slice<number>, liveAt: string): Promise<SupersededMessage[]> {
+    const shape = shapeOf(slice);
+    const rows = await this.runner.all(supersededPage(this.runner.dialect, shape), { ...sliceParams(ENTRY, slice), sessionId, liveAt });
+    return naturalOrder(rows, shape).map((r) => ({
+      message: messageOf(r, this.codec),
+      supersededAt: this.codec.time(r.superseded_at),
+      reason: r.reason as SupersededReason,
+      operationId: (r.operation_id as string | null) ?? null,
+      entry: Number(r.entry),
+    }));
   }
 
   /**
@@ -389,10 +671,12 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   // --- clearing -----------------------------------------------------------------------------------
 
   clear(sessionId: string, liveAt: string): Promise<number> {
-    const { clearHistory, clearedSession } = this.sql;
+    const { clearHistory, clearedSession, clearSuperseded, clearOperations } = this.sql;
     const appendEvents = this.appendEvents;
     return this.runner.transaction(function* () {
       const deleted = yield* tx.write(clearHistory, { sessionId, liveAt });
+      yield* tx.write(clearSuperseded, { sessionId, liveAt });
+      yield* tx.write(clearOperations, { sessionId, liveAt });
       if (deleted === 0) return 0;
       const session = yield* tx.one(clearedSession, { sessionId });
       if (session) yield* appendEvents(eventsOf.historyCleared({ id: sessionId, agentName: session.agent_name as string }, deleted));

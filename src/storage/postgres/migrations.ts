@@ -259,4 +259,40 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'structured items, superseded history, history operations',
+    sql: `
+      -- As SQLite's (see there); the item is json (its exact text), times timestamptz.
+      ALTER TABLE history ADD COLUMN item json;
+
+      CREATE TABLE history_superseded (
+        entry bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        id text COLLATE "C" NOT NULL,
+        seq bigint NOT NULL,
+        role text NOT NULL,
+        content text NOT NULL,
+        content_encoding smallint NOT NULL DEFAULT 0,
+        item json,
+        timestamp timestamptz NOT NULL,
+        metadata json NOT NULL,
+        idempotency_key text COLLATE "C",
+        superseded_at timestamptz NOT NULL,
+        reason text NOT NULL CHECK (reason IN ('popped', 'rewritten', 'compacted', 'replaced')),
+        operation_id text COLLATE "C"
+      );
+      CREATE INDEX idx_history_superseded_session ON history_superseded (session_id, entry);
+
+      CREATE TABLE history_operations (
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        operation_id text COLLATE "C" NOT NULL,
+        request_sha256 text NOT NULL,
+        superseded_ids text NOT NULL,
+        message_ids text NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (session_id, operation_id)
+      );
+    `,
+  },
 ];

@@ -278,4 +278,42 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'structured items, superseded history, history operations',
+    sql: `
+      -- A structured history item (JSON text) beside the message's text; null for a plain message.
+      ALTER TABLE history ADD COLUMN item TEXT;
+
+      -- Messages taken out of a session's history by a pop, a rewrite of its suffix, a compaction or
+      -- an in-place replacement: kept, as they were, for audit. entry: the order they were taken out.
+      CREATE TABLE history_superseded (
+        entry INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        item TEXT,
+        timestamp TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        idempotency_key TEXT,
+        superseded_at TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN ('popped', 'rewritten', 'compacted', 'replaced')),
+        operation_id TEXT
+      );
+      CREATE INDEX idx_history_superseded_session ON history_superseded(session_id, entry);
+
+      -- Rewrites already applied, by the client's operation id: a retry is answered, not applied again.
+      CREATE TABLE history_operations (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        operation_id TEXT NOT NULL,
+        request_sha256 TEXT NOT NULL,
+        superseded_ids TEXT NOT NULL,
+        message_ids TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, operation_id)
+      );
+    `,
+  },
 ];

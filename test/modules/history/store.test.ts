@@ -255,7 +255,7 @@ describeOnDatabases('HistoryStore contract', (test) => {
       const [keyed] = await storage.history.addMany(s.id, [say('first', { idempotencyKey: 'k', metadata: { n: 1 } })]);
       const [named] = await storage.history.addMany(s.id, [say('second', { id: 'msg_named' })]);
       const different = (named: string, id: string) =>
-        `${named} was already used for a different message (${id}): a repeated append must have the same role, content and metadata`;
+        `${named} was already used for a different message (${id}): a repeated append must have the same role, content, item and metadata`;
       const attempts: [string, NewMessageInput, string][] = [
         [s.id, say('changed', { idempotencyKey: 'k', metadata: { n: 1 } }), different('Idempotency key "k"', keyed!.id)],
         [s.id, { ...say('first', { idempotencyKey: 'k', metadata: { n: 2 } }) }, different('Idempotency key "k"', keyed!.id)],
@@ -306,7 +306,7 @@ describeOnDatabases('HistoryStore contract', (test) => {
       expect(await failure(storage.history.addMany(s.id, [say('e', { idempotencyKey: 'e' }), say('not a', { idempotencyKey: 'a' })]))).toEqual({
         name: 'ConflictError',
         code: 'CONFLICT',
-        message: `Idempotency key "a" was already used for a different message (${first[0]!.id}): a repeated append must have the same role, content and metadata`,
+        message: `Idempotency key "a" was already used for a different message (${first[0]!.id}): a repeated append must have the same role, content, item and metadata`,
       });
       expect(await history.counts([s.id], clock.iso())).toEqual(new Map([[s.id, 4]]));
       expect(await storage.history.addMany(s.id, [say('e', { idempotencyKey: 'e' })])).toMatchObject([{ seq: 5 }]);

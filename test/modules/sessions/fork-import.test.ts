@@ -55,6 +55,8 @@ describeOnDatabases('forks and imports', (test) => {
           seq,
           role: (['user', 'assistant', 'system', 'tool'] as const)[i % 4]!,
           content: `message at seq ${seq}`,
+          // Some structured: forks and imports carry items as they carry content.
+          item: i % 3 === 0 ? { type: 'function_call', name: 'lookup', arguments: `{"seq":${seq}}` } : null,
           timestamp: T(2 + i),
           metadata: { i, meta: options.metadata ?? null },
           idempotencyKey: null,
