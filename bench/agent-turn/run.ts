@@ -124,9 +124,9 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
   };
 }
 
-/** BENCH_AGENT_TURN_ITEMS: how the service stores an item (`content` for a service without the `item` field). */
+/** BENCH_AGENT_TURN_ITEMS: how the service stores an item (`item`; `content`, the item as a JSON string, to compare). */
 function storeItemsAs(raw: string | undefined): StoreItemsAs {
-  const value = raw?.trim() || 'content';
+  const value = raw?.trim() || 'item';
   if (value !== 'item' && value !== 'content') throw new Error(`BENCH_AGENT_TURN_ITEMS must be "item" or "content", got "${raw}"`);
   return value;
 }

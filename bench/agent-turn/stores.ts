@@ -11,7 +11,8 @@ import type { TurnStore } from './workload.js';
 
 /**
  * How the service stores an item: `item`, the structured field (lossless JSON, what the adapter
- * uses), or `content`, the item as a JSON string — for a service without `item`.
+ * uses; the service derives `content` from it), or `content`, the item as a JSON string (what a
+ * store without structured items would do, for comparison).
  */
 export type StoreItemsAs = 'item' | 'content';
 
@@ -85,18 +86,16 @@ class ServiceStore implements TurnStore {
 
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     const page = await this.client.history.list(this.sessionId, limit === undefined ? {} : { last: limit });
-    return page.nodes.map((message) =>
-      this.storeAs === 'item' ? ((message as { item?: unknown }).item as AgentInputItem) : (JSON.parse(message.content) as AgentInputItem),
-    );
+    return page.nodes.map((message) => (this.storeAs === 'item' ? message.item : JSON.parse(message.content)) as AgentInputItem);
   }
 
   async addItems(items: AgentInputItem[]): Promise<void> {
     if (items.length === 0) return;
-    const messages = items.map((item) => {
-      const body = this.storeAs === 'item' ? { item } : { content: JSON.stringify(item) };
-      // `item` is not in the client's NewMessage type before the service has the field.
-      return { role: roleOf(item), idempotencyKey: randomUUID(), ...body } as unknown as NewMessage;
-    });
+    const messages = items.map((item): NewMessage => ({
+      role: roleOf(item),
+      idempotencyKey: randomUUID(),
+      ...(this.storeAs === 'item' ? { item } : { content: JSON.stringify(item) }),
+    }));
     await this.client.history.appendMany(this.sessionId, messages);
   }
 }
