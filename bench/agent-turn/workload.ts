@@ -80,6 +80,7 @@ export function history(session: number): AgentInputItem[] {
 
 export interface TurnStats {
   turns: number;
+  /** Turns per second: one at a time, 1 / the mean turn; at once, turns in the window / its length. */
   turnsPerSec: number;
   p50Ms: number;
   p99Ms: number;
@@ -88,45 +89,96 @@ export interface TurnStats {
   write: { p50Ms: number; p99Ms: number };
 }
 
+/**
+ * One subject's conversations: a store each, the newest READ_ITEMS items written to each (every
+ * read is checked against them) and each one's next turn number.
+ */
+export interface Conversations {
+  stores: TurnStore[];
+  expected: AgentInputItem[][];
+  next: number[];
+}
+
+export function conversations(stores: TurnStore[], histories: AgentInputItem[][]): Conversations {
+  return { stores, expected: histories.map((items) => items.slice(-READ_ITEMS)), next: histories.map((items) => items.length / 4) };
+}
+
 /** Percentile of ascending-sorted values (nearest rank). */
 function at(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
-/**
- * Turns on `stores` for `durationMs` after `warmupMs`, `concurrency` loops at a time; a turn counts
- * when it starts inside the measured window. Loop `w` owns the stores `w, w + concurrency, …` and
- * goes round them, so no two turns run on one conversation at once (an agent's turns on a
- * conversation are sequential). `expected` keeps each conversation's newest READ_ITEMS items as
- * written, to check every read against; `next` its next turn number. The loops watch the clock
- * instead of waiting for a timer: an in-process store never yields to the event loop.
+class Timings {
+  readonly turns: number[] = [];
+  readonly reads: number[] = [];
+  readonly writes: number[] = [];
+
+  stats(turnsPerSec?: number): TurnStats {
+    const sorted = (values: number[]) => values.sort((a, b) => a - b);
+    const half = (values: number[]) => ({ p50Ms: at(sorted(values), 50), p99Ms: at(values, 99) });
+    const mean = this.turns.reduce((sum, t) => sum + t, 0) / this.turns.length;
+    sorted(this.turns);
+    return { turns: this.turns.length, turnsPerSec: turnsPerSec ?? 1000 / mean, p50Ms: at(this.turns, 50), p99Ms: at(this.turns, 99), read: half(this.reads), write: half(this.writes) };
+  }
+}
+
+/** Turn `n` on conversation `s` of a subject, timed into `timings` when `measured`; checks what was read. */
+async function timedTurn(subject: Conversations, s: number, timings: Timings, measured: boolean): Promise<void> {
+  const produced = turnItems(s, subject.next[s]!++, false);
+  const t0 = performance.now();
+  const { history, readMs, writeMs } = await turn(subject.stores[s]!, produced);
+  if (measured) {
+    timings.turns.push(performance.now() - t0);
+    timings.reads.push(readMs);
+    timings.writes.push(writeMs);
+  }
+  if (!isDeepStrictEqual(history, subject.expected[s])) throw new Error(`conversation ${s}: getItems(${READ_ITEMS}) did not return the newest ${READ_ITEMS} items as written`);
+  subject.expected[s] = [...subject.expected[s]!, ...produced].slice(-READ_ITEMS);
+}
+
+/*
+ * The loops below watch the clock instead of waiting for a timer: an in-process store never yields
+ * to the event loop. A turn is measured when it starts inside the window (after `warmupMs`).
  */
-export async function runTurns(stores: TurnStore[], expected: AgentInputItem[][], next: number[], options: { durationMs: number; warmupMs: number; concurrency: number }): Promise<TurnStats> {
-  const times: number[] = [];
-  const reads: number[] = [];
-  const writes: number[] = [];
+
+/**
+ * Turns one at a time for `durationMs` after `warmupMs`, the subjects taking turns: one turn on
+ * the first, one on the second, …, each round in another order. Each subject's turns are timed
+ * under the same conditions as the others', however the machine's load moves meanwhile.
+ */
+export async function interleavedTurns(subjects: Conversations[], options: { durationMs: number; warmupMs: number }): Promise<TurnStats[]> {
+  const timings = subjects.map(() => new Timings());
+  const from = performance.now() + options.warmupMs;
+  const until = from + options.durationMs;
+  for (let round = 0; ; round++) {
+    const started = performance.now();
+    if (started >= until) break;
+    for (let k = 0; k < subjects.length; k++) {
+      const which = (round + k) % subjects.length;
+      const subject = subjects[which]!;
+      await timedTurn(subject, round % subject.stores.length, timings[which]!, started >= from);
+    }
+  }
+  return timings.map((t) => t.stats());
+}
+
+/**
+ * Turns of one subject, `concurrency` at a time, for `durationMs` after `warmupMs`. Loop `w` goes
+ * round the conversations `w, w + concurrency, …` only, so no two turns run on one conversation at
+ * once (an agent's turns on a conversation are sequential).
+ */
+export async function concurrentTurns(subject: Conversations, options: { durationMs: number; warmupMs: number; concurrency: number }): Promise<TurnStats> {
+  const timings = new Timings();
   const from = performance.now() + options.warmupMs;
   const until = from + options.durationMs;
   const loop = async (w: number) => {
-    const own = stores.map((_, s) => s).filter((s) => s % options.concurrency === w);
+    const own = subject.stores.map((_, s) => s).filter((s) => s % options.concurrency === w);
     for (let i = 0; ; i++) {
-      const t0 = performance.now();
-      if (t0 >= until) return;
-      const s = own[i % own.length]!;
-      const produced = turnItems(s, next[s]!++, false);
-      const { history, readMs, writeMs } = await turn(stores[s]!, produced);
-      if (t0 >= from) {
-        times.push(performance.now() - t0);
-        reads.push(readMs);
-        writes.push(writeMs);
-      }
-      if (!isDeepStrictEqual(history, expected[s])) throw new Error(`conversation ${s}: getItems(${READ_ITEMS}) did not return the newest ${READ_ITEMS} items as written`);
-      expected[s] = [...expected[s]!, ...produced].slice(-READ_ITEMS);
+      const started = performance.now();
+      if (started >= until) return;
+      await timedTurn(subject, own[i % own.length]!, timings, started >= from);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, stores.length) }, (_, w) => loop(w)));
-  const sorted = (values: number[]) => values.sort((a, b) => a - b);
-  const half = (values: number[]) => ({ p50Ms: at(sorted(values), 50), p99Ms: at(values, 99) });
-  sorted(times);
-  return { turns: times.length, turnsPerSec: times.length / (options.durationMs / 1000), p50Ms: at(times, 50), p99Ms: at(times, 99), read: half(reads), write: half(writes) };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, subject.stores.length) }, (_, w) => loop(w)));
+  return timings.stats(timings.turns.length / (options.durationMs / 1000));
 }
