@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { agentTurnSection } from './agent-turn/run.js';
 import type { RawInput, RawResult } from './baselines/sqlite-raw.js';
 import { langgraphSection } from './langgraph/run.js';
 import { BACKENDS } from './lib/backends.js';
@@ -452,6 +453,7 @@ try {
   raw = await baselines(yogaJs);
   ran = await backendRuns();
   await langgraphSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
+  await agentTurnSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   if (options.large) await largeStore();
   else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');

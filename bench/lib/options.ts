@@ -11,8 +11,9 @@ import { resolve } from 'node:path';
  *   --no-postgres      skip PostgreSQL                      (BENCH_POSTGRES=0)
  *   --out=FILE         where the JSON goes                  (BENCH_OUT, default bench/results/latest.json)
  *   --only=A,B         run only the parts whose id contains one of these (BENCH_ONLY), e.g.
- *                      `--only=rest.session.get,coldstart`, or `--only=langgraph` for the checkpoint savers
- *                      (bench/langgraph/run.ts); the Yoga baseline always runs (ratios need it)
+ *                      `--only=rest.session.get,coldstart`, `--only=langgraph` for the checkpoint savers
+ *                      (bench/langgraph/run.ts), `--only=agent-turn` for an OpenAI Agents turn's storage
+ *                      work (bench/agent-turn/run.ts); the Yoga baseline always runs (ratios need it)
  */
 export interface BenchOptions {
   quick: boolean;

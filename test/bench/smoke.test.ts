@@ -61,6 +61,10 @@ describe('npm run bench --quick', () => {
         'large/gql.sessions.list',
         'langgraph/sqlite-saver',
         'langgraph/service.sqlite',
+        'agent-turn/memory-session',
+        'agent-turn/bare-http',
+        'agent-turn/service.sqlite',
+        'agent-turn/service.sqlite.c8',
       ]),
     );
     for (const row of report.rows) {
@@ -82,7 +86,7 @@ describe('npm run bench --quick', () => {
       expect(isNumberOrNull(ratio.measured), ratio.id).toBe(true);
     }
     expect(report.ratios.map((r: { id: string }) => r.id)).toEqual(
-      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite']),
+      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99']),
     );
     // The pruned thread's bytes are exact, not timings: no more than a thread of its latest checkpoint.
     expect(report.ratios.find((r: { id: string }) => r.id === 'langgraph.prune.sqlite')?.status).toBe('MET');
