@@ -100,6 +100,16 @@ export class InsufficientStorageError extends DomainError {
 }
 
 /**
+ * A history rewrite's operation id was already used for another request: not a race to retry, a
+ * different operation (GraphQL says so with `extensions.operationReused`).
+ */
+export class OperationReusedError extends ConflictError {
+  constructor(readonly operationId: string) {
+    super(`Operation ${JSON.stringify(operationId)} was already applied to this session with a different request`);
+  }
+}
+
+/**
  * A compare-and-set lost: the state is not at the version the writer expected (someone else wrote
  * first). `expectedVersion` is a version (0: no state), or `existing` for any state at all.
  * `currentVersion` is the state's version now, 0 when the session has no state; the writer

@@ -8,6 +8,7 @@ import {
   RateLimitedError,
   UnavailableError,
   ValidationError,
+  OperationReusedError,
   VersionConflictError,
 } from '../domain/errors.js';
 
@@ -41,6 +42,8 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
   if (error instanceof ValidationError) return { code: error.code, issues: error.issues };
   // A lost compare-and-set says where the state is now (0: no state), so the client can re-read and retry.
   if (error instanceof VersionConflictError) return { code: error.code, currentVersion: error.currentVersion };
+  // Not a lost race: retrying cannot help.
+  if (error instanceof OperationReusedError) return { code: error.code, operationReused: true };
   if (error instanceof UnavailableError || error instanceof InsufficientStorageError || error instanceof RateLimitedError) {
     return { code: error.code, retryAfter: error.retryAfterSeconds };
   }

@@ -110,7 +110,9 @@ describe('history rewrites over GraphQL', () => {
     expect(done.body.data.rewriteHistory).toMatchObject({ operationId: 'op', replayed: false, messages: [{ seq: 3, item: { type: 'compaction', summary: 's' } }] });
     expect((await api.gql(rewrite, { r: input })).body.data.rewriteHistory.replayed).toBe(true);
     const conflict = await api.gql(rewrite, { r: { ...input, operationId: 'op2' } });
-    expect(conflict.body.errors[0].extensions.code).toBe('CONFLICT');
+    expect(conflict.body.errors[0].extensions).toEqual({ code: 'CONFLICT' });
+    const reused = await api.gql(rewrite, { r: { ...input, reason: 'REWRITTEN' } });
+    expect(reused.body.errors[0].extensions).toEqual({ code: 'CONFLICT', operationReused: true });
     const invalid = await api.gql(rewrite, { r: { ...input, operationId: '', replaceLast: -1 } });
     expect(invalid.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const history = await api.gql(

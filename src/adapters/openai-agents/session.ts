@@ -51,7 +51,7 @@ const MAX_TRANSACTION_ATTEMPTS = 50;
 /** A history transaction as the service's rewrite, without its last seq. */
 type TransactionRequest = { operationId: string; replaceLast: number; expectedItems?: unknown[]; messages: NewMessage[] };
 
-const isConflict = (error: unknown) => error instanceof AgentStorageError && error.code === 'CONFLICT';
+const isConflict = (error: unknown): error is AgentStorageError => error instanceof AgentStorageError && error.code === 'CONFLICT';
 
 const newKey = () => `oai_${globalThis.crypto.randomUUID()}`;
 
@@ -140,13 +140,14 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
    * `expectedSuffix.length` messages (none for `append_items`) replaced by the new items, only if
    * the history's last seq is the one just read and the suffix's items are `expectedSuffix`;
    * recorded under a service operation id derived from the SDK's. Its messages are keyed by that
-   * id and their position, and carry a digest of the transaction (`metadata.openaiAgents`).
+   * id and their position.
    *
-   * When the server refuses it (CONFLICT), the history is read again to say why:
+   * A retry of an applied operation, from this object or another, is answered by the server with
+   * what it did (it recognises the operation whatever last seq the retry expects). When the server
+   * refuses it (CONFLICT): the operation id was taken by another transaction (`operationReused`),
+   * the SDK's error; else the history is read again to say why:
    * - the suffix still holds but the last seq moved (another writer got in between): the
    *   transaction still applies, and is sent again with the new last seq;
-   * - the operation was applied before (see `appliedBefore`): nothing to do, or, if that was
-   *   another transaction, the SDK's error;
    * - else the suffix no longer matches.
    */
   async applyHistoryTransaction(args: SessionHistoryTransactionArgs): Promise<void> {
@@ -155,12 +156,11 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
     const serverOperationId = `oai_${await sha256Hex(`openai-agents:${operationId}`)}`;
     const expected = transaction.type === 'append_items' ? [] : transaction.expectedSuffix;
     const replacement = transaction.type === 'append_items' ? transaction.items : transaction.replacement;
-    const metadata = { openaiAgents: { operationId: serverOperationId, transaction: await sha256Hex(canonicalJson(encodeValue(transaction))) } };
     const request: TransactionRequest = {
       operationId: serverOperationId,
       replaceLast: expected.length,
       ...(expected.length > 0 && { expectedItems: expected.map(encodeValue) }),
-      messages: replacement.map((item, index) => ({ ...toNewMessage(item, `${serverOperationId}.${index}`), metadata })),
+      messages: replacement.map((item, index) => toNewMessage(item, `${serverOperationId}.${index}`)),
     };
     // At least one message: the last seq is needed whatever is replaced.
     const read = () => this.tail(sessionId, Math.max(expected.length, 1));
@@ -172,84 +172,16 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
         return;
       } catch (error) {
         if (!isConflict(error)) throw error;
+        if (error.extensions.operationReused === true) throw new UserError(MESSAGES.otherTransaction);
         tail = await read();
         const lastSeq = tail.at(-1)?.seq ?? null;
         const suffix = tail.slice(tail.length - expected.length);
         const suffixHolds = suffix.length === expected.length && structurallyEqual(suffix.map(toItem), expected);
         if (suffixHolds && lastSeq !== sentLastSeq && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
-        if (await this.appliedBefore(sessionId, request, sentLastSeq)) return;
         if (!suffixHolds) throw new UserError(MESSAGES.suffixMismatch);
         // Too many lost races: the CONFLICT as the server gave it.
-        if (lastSeq !== sentLastSeq) throw error;
-        // Refused with its expectations met: the operation id was taken by another transaction.
-        throw new UserError(MESSAGES.otherTransaction);
+        throw error;
       }
-    }
-  }
-
-  /**
-   * Whether the transaction's operation was applied before: true if by this same transaction,
-   * the SDK's error if by another one, false if never. The server keeps an operation's first
-   * request and answers only its exact repeat — with the last seq it expected then, which a
-   * retry cannot know (the operation itself moved it). So:
-   * - a rewrite that replaced messages: that last seq is the newest seq it replaced, found among
-   *   the superseded messages; the request sent again with it is the exact repeat, answered
-   *   without being applied, or (still refused) the first request was another transaction;
-   * - a pure append: its messages, found by their keys in the history or among the superseded
-   *   ones (a later rewrite may have taken them out), must be this transaction's items, with its
-   *   digest.
-   */
-  private async appliedBefore(sessionId: string, request: TransactionRequest, sentLastSeq: number | null): Promise<boolean> {
-    if (request.replaceLast > 0) {
-      const lastSeq = await this.lastSeqReplacedBy(sessionId, request.operationId);
-      if (lastSeq === undefined) return false;
-      if (lastSeq !== sentLastSeq) {
-        try {
-          await this.client.history.rewrite(sessionId, { ...request, expectedLastSeq: lastSeq });
-          return true;
-        } catch (error) {
-          if (!isConflict(error)) throw error;
-        }
-      }
-      throw new UserError(MESSAGES.otherTransaction);
-    }
-    const prefix = `${request.operationId}.`;
-    const versions = new Map<string, Message[]>();
-    for (const message of await this.everyVersion(sessionId)) {
-      if (message.idempotencyKey?.startsWith(prefix)) versions.set(message.idempotencyKey, [...(versions.get(message.idempotencyKey) ?? []), message]);
-    }
-    if (versions.size === 0 && request.messages.length > 0) return false;
-    const same =
-      versions.size === request.messages.length &&
-      request.messages.every((message) =>
-        versions.get(message.idempotencyKey!)?.some((stored) => structurallyEqual(stored.item, message.item) && structurallyEqual(stored.metadata, message.metadata)),
-      );
-    if (same) return true;
-    throw new UserError(MESSAGES.otherTransaction);
-  }
-
-  /** Every message of the session: the live history, then the superseded versions. */
-  private async everyVersion(sessionId: string): Promise<Message[]> {
-    const messages = await this.tail(sessionId, undefined);
-    let after: string | null | undefined;
-    for (;;) {
-      const page = await this.client.history.superseded(sessionId, { after });
-      messages.push(...page.nodes.map((entry) => entry.message));
-      if (!page.pageInfo.hasNextPage) return messages;
-      after = page.pageInfo.endCursor;
-    }
-  }
-
-  /** The seq of the newest message the rewrite `operationId` replaced (its request's expected last seq), if it was applied. */
-  private async lastSeqReplacedBy(sessionId: string, operationId: string): Promise<number | undefined> {
-    let before: string | null | undefined;
-    // Newest first: a retried operation is usually among the latest.
-    for (;;) {
-      const page = await this.client.history.superseded(sessionId, { last: PAGE, before });
-      const seqs = page.nodes.filter((entry) => entry.operationId === operationId).map((entry) => entry.message.seq);
-      if (seqs.length > 0) return Math.max(...seqs);
-      if (!page.pageInfo.hasPreviousPage) return undefined;
-      before = page.pageInfo.startCursor;
     }
   }
 
@@ -316,19 +248,9 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
 
 /**
  * SHA-256, in hex: the service's operation id for an SDK operation id (deterministic, of a fixed
- * length and alphabet whatever the SDK's id looks like), and a transaction's digest.
+ * length and alphabet whatever the SDK's id looks like).
  */
 async function sha256Hex(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** JSON with object keys sorted: equal values, equal text (the SDK's items need not keep key order). */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

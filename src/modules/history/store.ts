@@ -7,7 +7,7 @@ import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
 import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
 import { matchRepeats, mayRepeat, type OnConflict, type Replacement } from '../../domain/appends.js';
-import { ConflictError } from '../../domain/errors.js';
+import { ConflictError, OperationReusedError } from '../../domain/errors.js';
 import type { SupersededReason } from '../../domain/inputs.js';
 import { jsonEqual, type Json } from '../../domain/json.js';
 import { eventsOf } from '../../domain/events.js';
@@ -508,7 +508,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     const done = yield* tx.one(this.sql.findOperation, { sessionId, operationId: r.operationId });
     if (done) {
       if (done.request_sha256 !== r.requestSha256) {
-        throw new ConflictError(`Operation ${JSON.stringify(r.operationId)} was already applied to this session with a different request`);
+        throw new OperationReusedError(r.operationId);
       }
       const messageIds = JSON.parse(done.message_ids as string) as string[];
       return { operationId: r.operationId, replayed: true, supersededIds: JSON.parse(done.superseded_ids as string) as string[], messages: yield* this.latestVersions(messageIds) };
