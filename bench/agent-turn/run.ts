@@ -5,7 +5,6 @@ import { runJsonChild, sampleRss, type ServerChild, startServer } from '../lib/p
 import { type BenchReport, ratio, type Row } from '../lib/report.js';
 import { transpileToBuild } from '../lib/transpile.js';
 import type { ChildInput, SubjectResult } from './child.js';
-import type { StoreItemsAs } from './stores.js';
 import { HISTORY_ITEMS, READ_ITEMS, type TurnStats } from './workload.js';
 
 /*
@@ -38,7 +37,6 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     report.skipped.push('agent-turn: not selected (--only)');
     return;
   }
-  const storeAs = storeItemsAs(process.env.BENCH_AGENT_TURN_ITEMS);
   const conversations = options.quick ? 16 : 100;
   const results: Record<string, SubjectResult> = {};
   const descriptions: Record<string, string> = {};
@@ -84,8 +82,8 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
       const server = await bench.startService(database.databaseUrl, `service on ${backend} (agent-turn)`);
       servers.push(server);
       const id = `service.${backend}`;
-      descriptions[id] = `AgentStorageClient over HTTP, service on ${backend} (items as \`${storeAs}\`)`;
-      subjects.push({ id, store: { kind: 'service', url: server.url, storeAs } });
+      descriptions[id] = `AgentStorageSession (agent-storage/openai-agents) over HTTP, service on ${backend}`;
+      subjects.push({ id, store: { kind: 'service', url: server.url } });
       rssPids[id] = server.pid;
     }
     await drive(subjects, rssPids);
@@ -126,7 +124,6 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     );
   }
   report.meta.agentTurn = {
-    storeItemsAs: storeAs,
     conversations,
     concurrency: TURN_CONCURRENCY,
     itemsAtStart: HISTORY_ITEMS,
@@ -134,11 +131,4 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     /** Each subject's turns split into getItems and addItems (one turn at a time), ms. */
     halves: Object.fromEntries(Object.entries(results).map(([id, r]) => [id, { read: r.sequential.read, write: r.sequential.write }])),
   };
-}
-
-/** BENCH_AGENT_TURN_ITEMS: how the service stores an item (`item`; `content`, the item as a JSON string, to compare). */
-function storeItemsAs(raw: string | undefined): StoreItemsAs {
-  const value = raw?.trim() || 'item';
-  if (value !== 'item' && value !== 'content') throw new Error(`BENCH_AGENT_TURN_ITEMS must be "item" or "content", got "${raw}"`);
-  return value;
 }

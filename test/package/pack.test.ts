@@ -124,6 +124,36 @@ const tuple = await saver.getTuple(config);
 console.log(JSON.stringify(tuple.checkpoint.channel_values));
 `;
 
+// agent-storage/openai-agents and agent-storage/ai-sdk, with their peers installed: typed against
+// the frameworks' own declarations, and run.
+const CHECK_ADAPTERS_TS = `
+import type { Session, SessionHistoryTransactionAwareSession } from '@openai/agents-core';
+import { validateUIMessages, type UIMessage } from 'ai';
+import { AgentStorageSession } from 'agent-storage/openai-agents';
+import { createChatStore } from 'agent-storage/ai-sdk';
+
+export const session: Session & SessionHistoryTransactionAwareSession = new AgentStorageSession({ url: 'http://127.0.0.1:8084', apiKey: 'key' });
+const store = createChatStore({ url: 'http://127.0.0.1:8084' });
+export const loaded: Promise<UIMessage[]> = store.loadChat('session_x').then((messages) => validateUIMessages({ messages }));
+export const saved: Promise<void> = store.saveChat({ chatId: 'session_x', messages: [] });
+// @ts-expect-error items are the SDK's items
+void session.addItems([1]);
+`;
+
+const RUN_ADAPTERS_MJS = `
+import { AgentStorageSession } from 'agent-storage/openai-agents';
+import { createChatStore } from 'agent-storage/ai-sdk';
+
+const session = new AgentStorageSession({ url: process.argv[2], agentName: 'packed' });
+await session.addItems([{ role: 'user', content: 'from the tarball' }]);
+const items = await session.getItems();
+const store = createChatStore({ url: process.argv[2] });
+const chatId = await store.createChat();
+await store.saveChat({ chatId, messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] });
+const chat = await store.loadChat(chatId);
+console.log(JSON.stringify({ items, chat: chat.map((m) => m.parts) }));
+`;
+
 const tsconfig = (compilerOptions: Record<string, unknown>, files = ['check.ts']) =>
   JSON.stringify({
     compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, ...compilerOptions },
@@ -141,13 +171,13 @@ describe('npm pack', () => {
       files: { path: string }[];
     }[];
     const files = packed!.files.map((f) => f.path);
-    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'docs/client.md', 'docs/langgraph.md']) {
+    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/ai-sdk/index.js', 'dist/adapters/ai-sdk/index.d.ts', 'docs/client.md', 'docs/langgraph.md', 'docs/openai-agents.md', 'docs/ai-sdk.md']) {
       expect(files, expected).toContain(expected);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
 
     // The client's bundle imports nothing but its own chunks: no package, no Node built-in; the
-    // LangGraph adapter's, besides them, only its peer (LangGraph's checkpoint package).
+    // adapters', besides them, only their peers.
     const visit = (file: string, packages: RegExp, seen = new Set<string>()) => {
       if (seen.has(file)) return;
       seen.add(file);
@@ -159,6 +189,8 @@ describe('npm pack', () => {
     };
     visit(join(staging, 'dist', 'client', 'index.js'), /^$/);
     visit(join(staging, 'dist', 'adapters', 'langgraph', 'index.js'), /^@langchain\/langgraph-checkpoint$/);
+    visit(join(staging, 'dist', 'adapters', 'openai-agents', 'index.js'), /^@openai\/agents-core$/);
+    visit(join(staging, 'dist', 'adapters', 'ai-sdk', 'index.js'), /^ai$/);
 
     // A project of a user: installs the tarball (with the service's dependencies, as npm does).
     const project = join(work, 'project');
@@ -184,6 +216,20 @@ describe('npm pack', () => {
     writeFileSync(join(project, 'tsconfig.langgraph.json'), tsconfig({ lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] }, ['check-langgraph.ts']));
     await node([TSC, '-p', 'tsconfig.langgraph.json'], project);
     expect(JSON.parse(await node(['run-langgraph.mjs', server.url], project))).toEqual({ greeting: 'from the tarball' });
+
+    // agent-storage/openai-agents and agent-storage/ai-sdk with their (optional) peers installed.
+    // (Both frameworks' declarations are a Node project's: they name Node's modules, and the AI SDK's
+    // name `json-schema`, whose types it leaves to its users.)
+    await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '@openai/agents-core@0.20.0', 'ai@6.0.333', '@types/json-schema@7.0.15'], project);
+    writeFileSync(join(project, 'check-adapters.ts'), CHECK_ADAPTERS_TS);
+    writeFileSync(join(project, 'run-adapters.mjs'), RUN_ADAPTERS_MJS);
+    const nodeTypes = { types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] };
+    writeFileSync(join(project, 'tsconfig.adapters.json'), tsconfig({ lib: ['ES2022', 'ESNext.Disposable', 'DOM'], ...nodeTypes }, ['check-adapters.ts']));
+    await node([TSC, '-p', 'tsconfig.adapters.json'], project);
+    expect(JSON.parse(await node(['run-adapters.mjs', server.url], project))).toEqual({
+      items: [{ role: 'user', content: 'from the tarball' }],
+      chat: [[{ type: 'text', text: 'hi' }]],
+    });
 
     // The same with the package alone: no dependency of it installed.
     const alone = join(work, 'alone');
