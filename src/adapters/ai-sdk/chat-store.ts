@@ -117,9 +117,8 @@ export function createChatStore<M extends UIMessage = UIMessage>(options: ChatSt
             operationId: crypto.randomUUID(),
             expectedLastSeq: stored.at(-1)?.seq ?? null,
             replaceLast: plan.replaceLast,
-            // The replaced messages must still be the ones compared. (The service takes no null
-            // among them: with a message written without an item, the last seq alone is checked.)
-            ...(replaced.every((message) => message.item != null) && { expectedItems: replaced.map((message) => message.item) }),
+            // The replaced messages must still be the ones compared (null: one written without an item).
+            expectedItems: replaced.map((message) => message.item ?? null),
             messages: plan.append.map(newMessageOf),
           });
           return;
