@@ -16,6 +16,7 @@ import {
   GetSessionDocument,
   GetStateDocument,
   HistoryDocument,
+  HistoryPageDocument,
   PopMessageDocument,
   RewriteHistoryDocument,
   SupersededHistoryDocument,
@@ -194,6 +195,32 @@ export class HistoryApi {
    */
   async list(sessionId: string, page: PageArgs & { afterSeq?: number | null } = {}, options?: CallOptions): Promise<Page<Message>> {
     return sessionOf((await this.client.call(HistoryDocument, { sessionId, ...page }, options)).session).history;
+  }
+
+  /**
+   * The newest `count` messages in conversation order (all of them when undefined), a page of up to
+   * `pageSize` at a time, without counting the history: what an agent loads before a turn.
+   * NOT_FOUND for an unknown session.
+   */
+  async latest(sessionId: string, count?: number, options: CallOptions & { pageSize?: number } = {}): Promise<Message[]> {
+    const { pageSize = 1000, ...call } = options;
+    const page = async (args: PageArgs) => sessionOf((await this.client.call(HistoryPageDocument, { sessionId, ...args }, call)).session).history;
+    let messages: Message[] = [];
+    if (count === undefined) {
+      for (let after: string | null | undefined; ; ) {
+        const { nodes, pageInfo } = await page({ first: pageSize, after });
+        messages.push(...nodes);
+        if (!pageInfo.hasNextPage) return messages;
+        after = pageInfo.endCursor;
+      }
+    }
+    for (let before: string | null | undefined; messages.length < count; ) {
+      const { nodes, pageInfo } = await page({ last: Math.min(count - messages.length, pageSize), before });
+      messages = [...nodes, ...messages];
+      if (!pageInfo.hasPreviousPage) break;
+      before = pageInfo.startCursor;
+    }
+    return messages;
   }
 
   async get(id: string, options?: CallOptions): Promise<Message | null> {

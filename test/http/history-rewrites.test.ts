@@ -143,11 +143,21 @@ describe('history rewrites over GraphQL', () => {
     expect((error as AgentStorageError).code).toBe('CONFLICT');
     expect((await client.history.pop(session.id))?.content).toBe('hi');
     expect(await client.history.pop(session.id)).toBeNull();
-    const superseded = await client.history.superseded(session.id);
-    expect(superseded.nodes.map((s) => [s.reason, s.message.item ?? s.message.content])).toEqual([
+    expect((await client.history.superseded(session.id)).nodes.map((s) => [s.reason, s.message.item ?? s.message.content])).toEqual([
       ['REPLACED', { text: 'hello' }],
       ['REWRITTEN', { text: 'hello!' }],
       ['POPPED', 'hi'],
     ]);
+    // The newest messages in order, paging back (pages of 2 here), without counting; all of them when no count.
+    await client.history.appendMany(session.id, ['a', 'b', 'c', 'd', 'e'].map((content) => ({ role: 'USER' as const, content })));
+    expect((await client.history.latest(session.id, 3, { pageSize: 2 })).map((m) => m.content)).toEqual(['c', 'd', 'e']);
+    expect((await client.history.latest(session.id, undefined, { pageSize: 2 })).map((m) => m.content)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await client.history.latest(session.id, 0)).toEqual([]);
+    const missing = await client.history.latest('session_nope', 3).catch((e: unknown) => e);
+    expect((missing as AgentStorageError).code).toBe('NOT_FOUND');
+    await client.history.clear(session.id);
+    const superseded = await client.history.superseded(session.id);
+    // Clearing deleted the superseded messages with the history.
+    expect(superseded.nodes).toEqual([]);
   });
 });

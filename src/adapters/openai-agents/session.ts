@@ -9,7 +9,7 @@ import {
 } from '@openai/agents-core';
 import { AgentStorageClient, type AgentStorageClientOptions } from '../../client/client.js';
 import { AgentStorageError } from '../../client/errors.js';
-import type { Message, NewMessage } from '../../client/resources.js';
+import type { NewMessage } from '../../client/resources.js';
 import { encodeValue, toItem, toNewMessage } from './items.js';
 import { MESSAGES, snapshotItems, snapshotTransactionArgs, structurallyEqual } from './transaction.js';
 
@@ -37,8 +37,6 @@ export interface AgentStorageSessionClientOptions extends SessionSettings {
   client: AgentStorageClient;
 }
 
-/** Largest page one read asks for (history reads page through longer histories). */
-const PAGE = 1000;
 /** The most messages the service takes in one append or rewrite. */
 const BATCH = 1000;
 /**
@@ -91,7 +89,7 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
   /** The newest `limit` items in chronological order (all of them when undefined). */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     if (limit !== undefined && limit <= 0) return [];
-    const messages = await this.tail(await this.getSessionId(), limit);
+    const messages = await this.client.history.latest(await this.getSessionId(), limit);
     return messages.map(toItem);
   }
 
@@ -163,7 +161,7 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
       messages: replacement.map((item, index) => toNewMessage(item, `${serverOperationId}.${index}`)),
     };
     // At least one message: the last seq is needed whatever is replaced.
-    const read = () => this.tail(sessionId, Math.max(expected.length, 1));
+    const read = () => this.client.history.latest(sessionId, Math.max(expected.length, 1));
     let tail = await read();
     for (let attempt = 1; ; attempt++) {
       const sentLastSeq = tail.at(-1)?.seq ?? null;
@@ -200,7 +198,7 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
   private async replaceFunctionCall(sessionId: string, mutation: SessionHistoryMutation): Promise<void> {
     if (mutation.type !== 'replace_function_call') return;
     const [replacement] = snapshotItems([mutation.replacement]) as [AgentInputItem];
-    const messages = await this.tail(sessionId, undefined);
+    const messages = await this.client.history.latest(sessionId);
     const matching = messages.flatMap((message, index) => {
       const item = toItem(message);
       return item.type === 'function_call' && item.callId === mutation.callId ? [index] : [];
@@ -220,29 +218,6 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
       replaceLast: messages.length - first,
       messages: kept.map((item) => toNewMessage(item, newKey())),
     });
-  }
-
-  /** The newest `limit` messages (all when undefined), in order, read a page at a time. */
-  private async tail(sessionId: string, limit: number | undefined): Promise<Message[]> {
-    if (limit === undefined) {
-      const messages: Message[] = [];
-      let after: string | null | undefined;
-      for (;;) {
-        const page = await this.client.history.list(sessionId, { after });
-        messages.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage) return messages;
-        after = page.pageInfo.endCursor;
-      }
-    }
-    let messages: Message[] = [];
-    let before: string | null | undefined;
-    while (messages.length < limit) {
-      const page = await this.client.history.list(sessionId, { last: Math.min(limit - messages.length, PAGE), before });
-      messages = [...page.nodes, ...messages];
-      if (!page.pageInfo.hasPreviousPage) break;
-      before = page.pageInfo.startCursor;
-    }
-    return messages;
   }
 }
 

@@ -1535,6 +1535,17 @@ export type AddMessagesMutationVariables = Exact<{
 
 export type AddMessagesMutation = { __typename?: 'Mutation', addMessages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> };
 
+export type HistoryPageQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type HistoryPageQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } } | null };
+
 export type PopMessageMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
 }>;
@@ -2439,6 +2450,36 @@ export const AddMessagesDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
 }`) as unknown as TypedDocumentString<AddMessagesMutation, AddMessagesMutationVariables>;
+export const HistoryPageDocument = new TypedDocumentString(`
+    query HistoryPage($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  session(id: $sessionId) {
+    history(first: $first, after: $after, last: $last, before: $before) {
+      pageInfo {
+        ...PageInfoRecord
+      }
+      nodes {
+        ...MessageRecord
+      }
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  idempotencyKey
+}`) as unknown as TypedDocumentString<HistoryPageQuery, HistoryPageQueryVariables>;
 export const PopMessageDocument = new TypedDocumentString(`
     mutation PopMessage($sessionId: ID!) {
   popMessage(sessionId: $sessionId) {
