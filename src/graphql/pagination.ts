@@ -6,7 +6,7 @@ import type { Artifact, Message, Metric, Session } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Checkpoint, CheckpointKey } from '../modules/checkpoints/model.js';
-import type { SupersededMessage } from '../modules/history/store.js';
+import type { SupersededMessage } from '../modules/history/superseded.js';
 
 /**
  * Relay cursor connections over the storage's keyset slices.

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { addMessageInput, newMessagesInput, rewriteHistoryInput, shortText, SUPERSEDED_REASONS } from '../../domain/inputs.js';
 import { readPage, supersededKeyset, toConnection } from '../../graphql/pagination.js';
 import { wholeByDefault } from '../../domain/paging.js';
-import type { SupersededMessage as SupersededRecord, RewriteResult } from './store.js';
+import type { RewriteResult, SupersededMessage as SupersededRecord } from './superseded.js';
 import { MESSAGE_ROLES, type Message as MessageRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../../graphql/builder.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';

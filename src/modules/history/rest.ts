@@ -4,7 +4,7 @@ import { ValidationError } from '../../domain/errors.js';
 import { wholeByDefault } from '../../domain/paging.js';
 import { messageRecord } from '../../domain/records.js';
 import { snakeToCamel, wireCodec } from '../../domain/wire.js';
-import type { SupersededMessage } from './store.js';
+import type { SupersededMessage } from './superseded.js';
 import { HttpError, json, jsonText, parseWire, queryObject } from '../../rest/http.js';
 import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 

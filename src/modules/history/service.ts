@@ -10,7 +10,8 @@ import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
 import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
-import type { HistoryStore, RewriteResult, SupersededMessage } from './store.js';
+import type { HistoryStore } from './store.js';
+import type { RewriteResult, SupersededMessage } from './superseded.js';
 
 /**
  * A session's history, shared by the REST and GraphQL doors, over one tenant's store. Inputs arrive

@@ -5,17 +5,17 @@ import { inLiveSessions, isLive, liveOwner } from '../../db/live.js';
 import { inList, isUniqueViolation, writeRows } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
-import { compileStatement, defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
+import { compileStatement, defineStatementFamily, defineStatements, type Params, type Placeholders, type Statement } from '../../db/statements.js';
 import { matchRepeats, mayRepeat, type OnConflict, type Replacement } from '../../domain/appends.js';
 import { ConflictError, OperationReusedError } from '../../domain/errors.js';
-import type { SupersededReason } from '../../domain/inputs.js';
-import { jsonEqual, type Json } from '../../domain/json.js';
+import { jsonEqual } from '../../domain/json.js';
 import { eventsOf } from '../../domain/events.js';
 import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
+import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
 import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
 
 /**
@@ -76,37 +76,6 @@ export interface HistoryStore {
   idle(): Promise<void>;
 }
 
-/** A message as a pop, rewrite, compaction or replacement took it out of the history. */
-export interface SupersededMessage {
-  message: Message;
-  supersededAt: string;
-  reason: SupersededReason;
-  /** The rewrite's operation id; null for a pop or a replacement. */
-  operationId: string | null;
-  /** Position in the order messages were taken out of the session's history (the paging key). */
-  entry: number;
-}
-
-export interface HistoryRewrite {
-  operationId: string;
-  /** sha256 of the request's canonical JSON: a repeat of the operation must have the same. */
-  requestSha256: string;
-  expectedLastSeq: number | null;
-  replaceLast: number;
-  expectedItems: Json[] | null;
-  messages: readonly NewMessage[];
-  reason: 'rewritten' | 'compacted';
-}
-
-export interface RewriteResult {
-  operationId: string;
-  /** The operation had been applied before: this is what it did then, nothing was done now. */
-  replayed: boolean;
-  supersededIds: string[];
-  /** The replacements, as they are now. */
-  messages: Message[];
-}
-
 /** What the export/import CLI and the retention sweeper see: expired sessions' history too. */
 export interface HistoryMaintenance {
   pagesIncludingExpired(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>>;
@@ -119,15 +88,6 @@ const ANY_TIME = '0001-01-01T00:00:00.000Z';
 
 /** A session's messages in order of record. */
 const SEQ: Keyset<number> = { columns: ['seq'], pgTypes: ['bigint'], desc: false, values: (seq) => [seq] };
-
-/** Superseded messages in the order they were taken out. */
-const ENTRY: Keyset<number> = { columns: ['entry'], pgTypes: ['bigint'], desc: false, values: (entry) => [entry] };
-
-/** The columns a superseded message copies from the history (PostgreSQL also has `content_encoding`). */
-const ARCHIVED = ['session_id', 'id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata', 'idempotency_key'] as const;
-const archivedColumns = (dialect: Dialect) => (dialect === 'postgres' ? [...ARCHIVED, 'content_encoding' as const] : [...ARCHIVED]);
-
-type Superseding = { supersededAt: string; reason: SupersededReason; operationId: string | null };
 
 type Live = { liveAt: string };
 
@@ -147,10 +107,6 @@ const statements = defineStatements({
     db.deleteFrom('history').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
 
   clearedSession: (db, p: Placeholders<{ sessionId: string }>) => db.selectFrom('sessions').select('agent_name').where('id', '=', p('sessionId')),
-  clearSuperseded: (db, p: Placeholders<{ sessionId: string } & Live>) =>
-    db.deleteFrom('history_superseded').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
-  clearOperations: (db, p: Placeholders<{ sessionId: string } & Live>) =>
-    db.deleteFrom('history_operations').where('session_id', '=', p('sessionId')).where(liveOwner(p('sessionId'), p('liveAt'))),
 
   /** The last `count` messages, newest first. */
   lastMessages: (db, p: Placeholders<{ sessionId: string; count: number }>) =>
@@ -159,30 +115,6 @@ const statements = defineStatements({
   lastPlaces: (db, p: Placeholders<{ sessionId: string; count: number }>) =>
     db.selectFrom('history').select(['id', 'seq']).where('session_id', '=', p('sessionId')).orderBy('seq', 'desc').limit(p('count') as RawBuilder<number>),
 
-  // Superseding copies the rows as they are (content encoding included) before they are deleted or
-  // replaced, in the same transaction.
-  archiveFrom: (db, p: Placeholders<{ sessionId: string; fromSeq: number } & Superseding>, dialect) =>
-    db
-      .insertInto('history_superseded')
-      .columns([...archivedColumns(dialect), 'superseded_at', 'reason', 'operation_id'])
-      .expression(
-        db
-          .selectFrom('history')
-          .select([...archivedColumns(dialect), p('supersededAt').as('superseded_at'), p('reason').as('reason'), p('operationId').as('operation_id')])
-          .where('session_id', '=', p('sessionId'))
-          .where('seq', '>=', p('fromSeq'))
-          .orderBy('seq'),
-      ),
-  archiveById: (db, p: Placeholders<{ id: string } & Superseding>, dialect) =>
-    db
-      .insertInto('history_superseded')
-      .columns([...archivedColumns(dialect), 'superseded_at', 'reason', 'operation_id'])
-      .expression(
-        db
-          .selectFrom('history')
-          .select([...archivedColumns(dialect), p('supersededAt').as('superseded_at'), p('reason').as('reason'), p('operationId').as('operation_id')])
-          .where('id', '=', p('id')),
-      ),
   deleteFrom: (db, p: Placeholders<{ sessionId: string; fromSeq: number }>) =>
     db.deleteFrom('history').where('session_id', '=', p('sessionId')).where('seq', '>=', p('fromSeq')),
   /** A message's body replaced in place: same id, seq, key and timestamp. */
@@ -198,26 +130,6 @@ const statements = defineStatements({
       })
       .where('id', '=', p('id')),
 
-  findOperation: (db, p: Placeholders<{ sessionId: string; operationId: string }>) =>
-    db.selectFrom('history_operations').selectAll().where('session_id', '=', p('sessionId')).where('operation_id', '=', p('operationId')),
-  recordOperation: (db, p: Placeholders<{ sessionId: string; operationId: string; requestSha256: string; supersededIds: string; messageIds: string; createdAt: string }>) =>
-    db.insertInto('history_operations').values({
-      session_id: p('sessionId'),
-      operation_id: p('operationId'),
-      request_sha256: p('requestSha256'),
-      superseded_ids: p('supersededIds'),
-      message_ids: p('messageIds'),
-      created_at: p('createdAt'),
-    }),
-  supersededCount: (db, p: Placeholders<{ sessionId: string } & Live>) =>
-    db
-      .selectFrom('history_superseded')
-      .select(sql<number>`COUNT(*)`.as('n'))
-      .where('session_id', '=', p('sessionId'))
-      .where(liveOwner(p('sessionId'), p('liveAt'))),
-  /** The latest superseded version of each of `ids` (a rewrite's replay, for replacements since taken out). */
-  supersededByIds: (db, p: Placeholders<{ ids: string[] }>, dialect) =>
-    db.selectFrom('history_superseded').selectAll().where(inList('id', p('ids'), dialect)).orderBy('entry', 'desc'),
 
   // The session row is locked first (PostgreSQL; SQLite has one writer at a time, and SQLite has no
   // FOR UPDATE): every append to it waits, so the look-up of repeats that follows sees every append
@@ -330,20 +242,6 @@ const historyPage = defineStatementFamily('historyPages', ({ many, ...shape }: P
         q.where(inLiveSessions('session_id', p('sessionIds'), p('liveAt'), dialect)))
     : pageOf(onePage(db, p), SEQ, shape, p, dialect));
 
-/** A page of a session's superseded messages. */
-const supersededPage = defineStatementFamily('supersededPages', (shape: SliceShape) => (db, p: Placeholders<Params>, dialect) =>
-  pageOf(
-    db
-      .selectFrom('history_superseded')
-      .selectAll()
-      .where('session_id', '=', p('sessionId') as RawBuilder<string>)
-      .where(liveOwner(p('sessionId'), p('liveAt'))),
-    ENTRY,
-    shape,
-    p,
-    dialect,
-  ));
-
 const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
   db
     .selectFrom('history')
@@ -389,7 +287,7 @@ function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): S
 
 /** History in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
 export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
-  private readonly sql: ReturnType<typeof statements.for>;
+  private readonly sql: ReturnType<typeof statements.for> & ReturnType<typeof supersededStatements.for>;
   private readonly codec: RowCodec;
   /** PostgreSQL: appends that cannot repeat stored messages are group-committed. */
   private readonly batches: AppendBatches | null;
@@ -400,7 +298,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     private readonly runner: Runner,
     private readonly appendEvents: AppendEvents,
   ) {
-    this.sql = statements.for(runner.dialect);
+    this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect) };
     this.codec = codecs[runner.dialect];
     this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink) : null;
   }
@@ -572,13 +470,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   async superseded(sessionId: string, slice: Slice<number>, liveAt: string): Promise<SupersededMessage[]> {
     const shape = shapeOf(slice);
     const rows = await this.runner.all(supersededPage(this.runner.dialect, shape), { ...sliceParams(ENTRY, slice), sessionId, liveAt });
-    return naturalOrder(rows, shape).map((r) => ({
-      message: messageOf(r, this.codec),
-      supersededAt: this.codec.time(r.superseded_at),
-      reason: r.reason as SupersededReason,
-      operationId: (r.operation_id as string | null) ?? null,
-      entry: Number(r.entry),
-    }));
+    return naturalOrder(rows, shape).map((r) => supersededOf(r, this.codec));
   }
 
   /**
