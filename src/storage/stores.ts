@@ -11,6 +11,7 @@ import { SqlStateStore, type StateMaintenance, type StateStore } from '../module
 import { type MemoryMaintenance, type MemoryStore, SqlMemoryStore } from '../modules/memory/store.js';
 import { type RetentionStore, SqlRetentionStore } from '../modules/retention/store.js';
 import { type SessionsMaintenance, type SessionsStore, SqlSessionsStore } from '../modules/sessions/store.js';
+import { type SearchStore, SqlSearchStore } from '../modules/search/store.js';
 import { type ForkStore, SqlForkStore } from '../modules/sessions/fork.js';
 import { type SessionImport, SqlSessionImport } from '../modules/sessions/import.js';
 
@@ -39,15 +40,17 @@ export interface Stores {
   state: StateStore & StateMaintenance;
   /** The long-term memory store's items; the retention sweeper deletes the expired ones. */
   memory: MemoryStore & MemoryMaintenance;
+  /** The history's full-text index, read (it is written with the history). */
+  search: SearchStore;
   /** LangGraph threads and checkpoints. */
   checkpoints: CheckpointStore;
   /** What retention deletes of them. */
   checkpointMaintenance: CheckpointsMaintenance;
 }
 
-export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
+export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true }: { searchIndex?: boolean } = {}): Stores {
   const sessions = new SqlSessionsStore(runner, appendEvents);
-  const history = new SqlHistoryStore(runner, appendEvents);
+  const history = new SqlHistoryStore(runner, appendEvents, searchIndex);
   const artifacts = new SqlArtifactStore(runner, appendEvents);
   const state = new SqlStateStore(runner, appendEvents);
   const tables = { sessions, history, state, artifacts };
@@ -64,6 +67,7 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     artifacts,
     state,
     memory: new SqlMemoryStore(runner),
+    search: new SqlSearchStore(runner, searchIndex),
     checkpoints: new SqlCheckpointStore(runner, appendEvents),
     checkpointMaintenance: new SqlCheckpointsMaintenance(runner, appendEvents),
   };

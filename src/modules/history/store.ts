@@ -16,7 +16,7 @@ import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
-import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
+import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage, searchColumn } from './messages.js';
 
 /**
  * A session's history: its messages, numbered by `seq` in the order of record. Serving methods see
@@ -118,7 +118,11 @@ const statements = defineStatements({
   deleteFrom: (db, p: Placeholders<{ sessionId: string; fromSeq: number }>) =>
     db.deleteFrom('history').where('session_id', '=', p('sessionId')).where('seq', '>=', p('fromSeq')),
   /** A message's body replaced in place: same id, seq, key and timestamp. */
-  replaceMessage: (db, p: Placeholders<{ id: string; role: string; content: string; encoding: number; item: string | null; metadata: string }>, dialect) =>
+  replaceMessage: (
+    db,
+    p: Placeholders<{ id: string; role: string; content: string; encoding: number; item: string | null; metadata: string; tokenCount: number | null; searchText: string | null }>,
+    dialect,
+  ) =>
     db
       .updateTable('history')
       .set({
@@ -126,6 +130,8 @@ const statements = defineStatements({
         content: p('content'),
         item: p('item'),
         metadata: p('metadata'),
+        token_count: p('tokenCount'),
+        search_text: p('searchText'),
         ...(dialect === 'postgres' ? { content_encoding: p('encoding') } : {}),
       })
       .where('id', '=', p('id')),
@@ -195,16 +201,19 @@ const insertMessageRow = (db: Kysely<Database>, p: Placeholders<MessageRow>) =>
     metadata: p('metadata'),
     idempotency_key: p('idempotencyKey'),
     item: p('item'),
+    token_count: p('tokenCount'),
+    search_text: p('searchText'),
   });
 
 const insertMessageArrays = (p: Placeholders<MessageColumns & { seqs: number[] }>, onConflict: RawBuilder<unknown>) =>
-  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item)
+  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item, token_count, search_text)
     SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
-      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[], ${p('items')}::json[])
+      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[], ${p('items')}::json[],
+      ${p('tokenCounts')}::integer[], ${p('searchTexts')}::text[])
     ${onConflict}`;
 
 /** A message as the parameters of SQLite's one-row INSERT. */
-function messageRow(m: Message): MessageRow {
+function messageRow(m: Message, indexed: boolean): MessageRow {
   return {
     id: m.id,
     sessionId: m.sessionId,
@@ -215,6 +224,8 @@ function messageRow(m: Message): MessageRow {
     metadata: JSON.stringify(m.metadata),
     idempotencyKey: m.idempotencyKey,
     item: itemColumn(m.item),
+    tokenCount: m.tokenCount,
+    searchText: searchColumn(m, indexed),
   };
 }
 
@@ -228,6 +239,8 @@ type MessageRow = {
   metadata: string;
   idempotencyKey: string | null;
   item: string | null;
+  tokenCount: number | null;
+  searchText: string | null;
 };
 
 type PageShape = SliceShape & { many: boolean };
@@ -264,6 +277,7 @@ const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
   timestamp: 'timestamp',
   metadata: 'json(metadata)',
   idempotencyKey: 'idempotency_key',
+  tokenCount: 'token_count',
 };
 
 /**
@@ -297,10 +311,12 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   constructor(
     private readonly runner: Runner,
     private readonly appendEvents: AppendEvents,
+    /** Whether messages are written with the words they are found by (SEARCH_INDEX; see modules/search). */
+    private readonly indexed = true,
   ) {
     this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect) };
     this.codec = codecs[runner.dialect];
-    this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink) : null;
+    this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink, indexed) : null;
   }
 
   // --- appends ----------------------------------------------------------------------------------
@@ -361,7 +377,14 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
 
   /** Part of an append's transaction: `stored` takes the body of `incoming` in place, its previous version kept as superseded. */
   private *replaceWork(stored: Message, incoming: NewMessage, liveAt: string): TxWork<Message> {
-    const next: Message = { ...stored, role: incoming.role, content: incoming.content, item: incoming.item ?? null, metadata: incoming.metadata };
+    const next: Message = {
+      ...stored,
+      role: incoming.role,
+      content: incoming.content,
+      item: incoming.item ?? null,
+      metadata: incoming.metadata,
+      tokenCount: incoming.tokenCount ?? null,
+    };
     yield* tx.write(this.sql.archiveById, { id: stored.id, supersededAt: liveAt, reason: 'replaced', operationId: null });
     yield* tx.write(this.sql.replaceMessage, {
       id: next.id,
@@ -370,6 +393,8 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       encoding: contentEncoding(next.content),
       item: itemColumn(next.item),
       metadata: JSON.stringify(next.metadata),
+      tokenCount: next.tokenCount,
+      searchText: searchColumn(next, this.indexed),
     });
     return next;
   }
@@ -483,8 +508,11 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     return yield* writeRows(
       this.runner.dialect,
       messages,
-      { statement: skipExisting ? this.sql.importMessage : this.sql.insertMessage, params: messageRow },
-      { statement: skipExisting ? this.sql.importMessages : this.sql.insertMessages, params: (chunk) => ({ ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) }) },
+      { statement: skipExisting ? this.sql.importMessage : this.sql.insertMessage, params: (m) => messageRow(m, this.indexed) },
+      {
+        statement: skipExisting ? this.sql.importMessages : this.sql.insertMessages,
+        params: (chunk) => ({ ...messageColumns(chunk, this.indexed), seqs: chunk.map((m) => m.seq) }),
+      },
     );
   }
 
