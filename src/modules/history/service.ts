@@ -12,7 +12,7 @@ import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
 import type { HistoryStore } from './store.js';
 import type { RewriteResult, SupersededMessage } from './superseded.js';
-import { countTokens } from './tokens.js';
+import { countTokens, type TokenTotal } from './tokens.js';
 
 /** How an append treats repeats of stored messages, and whether the server counts tokens. */
 export interface AppendOptions {
@@ -143,6 +143,19 @@ export class HistoryService {
 
   counts(sessionIds: readonly string[]): Promise<Map<string, number>> {
     return this.store.counts(sessionIds, this.now());
+  }
+
+  /** A session's newest messages that fit in `maxTokens`, oldest first (see tokens.ts); none for an unknown session. */
+  async latestWithinTokens(sessionId: string, maxTokens: number): Promise<Message[]> {
+    return (await this.store.withinTokens([sessionId], maxTokens, this.now())).get(sessionId) ?? [];
+  }
+
+  withinTokens(sessionIds: readonly string[], maxTokens: number): Promise<Map<string, Message[]>> {
+    return this.store.withinTokens(sessionIds, maxTokens, this.now());
+  }
+
+  tokenTotals(sessionIds: readonly string[]): Promise<Map<string, TokenTotal>> {
+    return this.store.tokenTotals(sessionIds, this.now());
   }
 
   /** Deletes a session's messages and says how many; an unknown (or expired) session has none to delete. */

@@ -15,6 +15,7 @@ import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
+import { type TokenTotal, tokenStatements } from './tokens.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
 import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage, searchColumn } from './messages.js';
 
@@ -55,6 +56,10 @@ export interface HistoryStore {
   /** The same page of each session's history, in one statement (every id present, maybe empty). */
   pages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, Message[]>>;
   counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>>;
+  /** Each session's newest messages that fit in `maxTokens` (tokens.ts), oldest first (every id present, maybe empty). */
+  withinTokens(sessionIds: readonly string[], maxTokens: number, liveAt: string): Promise<Map<string, Message[]>>;
+  /** Each session's tokens in all (every id present). */
+  tokenTotals(sessionIds: readonly string[], liveAt: string): Promise<Map<string, TokenTotal>>;
   /**
    * One session's messages of `slice` (as `pages` reads them) as a JSON array of objects with
    * `fields`: what `JSON.stringify` of those fields of the records would be (`wireArrayJson`). For
@@ -303,6 +308,7 @@ function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): S
 export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   private readonly sql: ReturnType<typeof statements.for> & ReturnType<typeof supersededStatements.for>;
   private readonly codec: RowCodec;
+  private readonly tokens: ReturnType<typeof tokenStatements.for>;
   /** PostgreSQL: appends that cannot repeat stored messages are group-committed. */
   private readonly batches: AppendBatches | null;
   /** SQLite's JSON statements, by fields and page shape (the doors use a few constant field lists). */
@@ -316,6 +322,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   ) {
     this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect) };
     this.codec = codecs[runner.dialect];
+    this.tokens = tokenStatements.for(runner.dialect);
     this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink, indexed) : null;
   }
 
@@ -579,6 +586,23 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   async counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
     if (sessionIds.length === 0) return new Map();
     return countsByGroup(sessionIds, await this.runner.all(this.sql.historyCounts, { sessionIds: [...sessionIds], liveAt }));
+  }
+
+  async withinTokens(sessionIds: readonly string[], maxTokens: number, liveAt: string): Promise<Map<string, Message[]>> {
+    const out = new Map(sessionIds.map((id) => [id, [] as Message[]]));
+    if (sessionIds.length === 0) return out;
+    const rows = await this.runner.all(this.tokens.withinTokens, { sessionIds: [...sessionIds], maxTokens, liveAt });
+    for (const row of rows) out.get(row.session_id as string)?.push(messageOf(row, this.codec));
+    return out;
+  }
+
+  async tokenTotals(sessionIds: readonly string[], liveAt: string): Promise<Map<string, TokenTotal>> {
+    const out = new Map(sessionIds.map((id): [string, TokenTotal] => [id, { tokens: 0, messages: 0, estimatedMessages: 0 }]));
+    if (sessionIds.length === 0) return out;
+    for (const row of await this.runner.all(this.tokens.tokenTotals, { sessionIds: [...sessionIds], liveAt })) {
+      out.set(row.group_ as string, { tokens: Number(row.tokens), messages: Number(row.messages), estimatedMessages: Number(row.estimated) });
+    }
+    return out;
   }
 
   async json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>, liveAt: string): Promise<string> {
