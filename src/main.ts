@@ -11,6 +11,7 @@ import { openBackend, openCacheStore } from './storage/open.js';
 import type { ApiKeyStore } from './modules/keys/store.js';
 import { tenantsOver } from './storage/tenants.js';
 import { RetentionSweeper } from './modules/retention/sweeper.js';
+import { SearchIndexer } from './modules/search/indexer.js';
 import { SERVICE } from './version.js';
 
 /**
@@ -83,6 +84,9 @@ async function warnAboutAccess(config: Config, keys: ApiKeyStore, logger: Logger
 /** How soon a repeated signal counts as the same one delivered twice (see `stop` below). */
 const DUPLICATE_SIGNAL_MS = 500;
 
+/** How often the search indexer looks again for messages not yet indexed (after a first pass at start-up). */
+const SEARCH_INDEX_INTERVAL_MS = 60_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -142,6 +146,12 @@ async function main(): Promise<void> {
     logger.child({ component: 'retention' }),
   );
   sweeper.start();
+  const indexer = new SearchIndexer(
+    (work) => tenants.sweepAll((storage) => work(storage.search)),
+    SEARCH_INDEX_INTERVAL_MS,
+    logger.child({ component: 'search' }),
+  );
+  indexer.start();
   const stopPruning = startEventPruning(tenants, { retentionMs: config.events.retentionMs, clock: systemClock, logger });
 
   let first: { signal: string; at: number } | null = null;
@@ -164,6 +174,7 @@ async function main(): Promise<void> {
     const { forced } = await running.close(config.shutdownTimeoutMs);
     // A sweep in progress finishes (each of its writes is short) before the database closes.
     await sweeper.stop();
+    await indexer.stop();
     // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
     try {
       await tenants.close();

@@ -149,6 +149,9 @@ export const messageId = z
 /** A client's key for one append, unique within its session (see `domain/appends.ts`). */
 export const idempotencyKey = identifier(LIMITS.shortText);
 
+/** A budget read's token budget (`max_tokens`, `lastTokens`). */
+export const maxTokens = z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.maxTokens, `must be at most ${LIMITS.maxTokens}`);
+
 /** A message's number of tokens. */
 export const tokenCount = z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.tokenCount, `must be at most ${LIMITS.tokenCount}`);
 

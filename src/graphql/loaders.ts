@@ -82,6 +82,8 @@ export function createLoaders(storage: Storage) {
       bySession((sessionIds) => storage.history.pages(sessionIds, slice), [] as Message[]),
     ),
     historyCount: bySession((sessionIds) => storage.history.counts(sessionIds), 0),
+    historyWithinTokens: perParams((maxTokens: number) => bySession((sessionIds) => storage.history.withinTokens(sessionIds, maxTokens), [] as Message[])),
+    tokenTotal: bySession((sessionIds) => storage.history.tokenTotals(sessionIds), { tokens: 0, messages: 0, estimatedMessages: 0 }),
 
     artifactPage: perParams((slice: Slice<string>) =>
       bySession((sessionIds) => storage.artifacts.pages(sessionIds, slice), [] as Artifact[]),

@@ -10,6 +10,7 @@ import '../modules/history/graphql.js';
 import '../modules/memory/graphql.js';
 import '../modules/metrics/graphql.js';
 import '../modules/retention/graphql.js';
+import '../modules/search/graphql.js';
 import '../modules/sessions/graphql.js';
 import '../modules/state/graphql.js';
 

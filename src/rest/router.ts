@@ -16,6 +16,7 @@ import { memoryRoutes } from '../modules/memory/rest.js';
 import { metricRoutes } from '../modules/metrics/rest.js';
 import { retentionRoutes } from '../modules/retention/rest.js';
 import type { Route } from './routes.js';
+import { searchRoutes } from '../modules/search/rest.js';
 import { serviceRoutes } from './service.js';
 import { sessionRoutes } from '../modules/sessions/rest.js';
 import { stateRoutes } from '../modules/state/rest.js';
@@ -103,6 +104,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
     ...metricRoutes(deps),
     ...cacheRoutes(),
     ...memoryRoutes(),
+    ...searchRoutes(),
     ...retentionRoutes(deps),
     ...checkpointRoutes(deps),
     ...eventRoutes({ config, streams }),

@@ -45,7 +45,7 @@ export interface TestServerOptions {
 interface TestDatabase {
   databaseUrl: string;
   /** Opens a backend on it (once per server), recording statement names into `queries`. */
-  open(queries: string[]): Promise<StorageBackend>;
+  open(queries: string[], searchIndex: boolean): Promise<StorageBackend>;
   cleanup(): Promise<void>;
 }
 
@@ -56,14 +56,14 @@ function freshDatabase(): TestDatabase {
     const target = testSchema();
     return {
       databaseUrl: target.url,
-      open: (queries) => PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery: recording(queries) }),
+      open: (queries, searchIndex) => PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery: recording(queries), searchIndex }),
       cleanup: () => target.drop(),
     };
   }
   const db = tempDatabase();
   return {
     databaseUrl: `sqlite:${db.filename}`,
-    open: async (queries) => new SqliteBackend({ filename: db.filename, onQuery: recording(queries) }),
+    open: async (queries, searchIndex) => new SqliteBackend({ filename: db.filename, onQuery: recording(queries), searchIndex }),
     cleanup: async () => db.cleanup(),
   };
 }
@@ -95,11 +95,17 @@ async function serve(
   { clock, cache, cleanup }: { clock: ManualClock; cache: TenantCache | undefined; cleanup(): Promise<void> },
 ): Promise<TestServer> {
   const queries: string[] = [];
-  const backend = await database.open(queries);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
+  const backend = await database.open(queries, config.searchIndex);
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
-  const tenants = tenantsOver(backend, config, { clock, ids: createIdGenerator(clock), cache, onQuery: (name) => void queries.push(name) });
+  const tenants = tenantsOver(backend, config, {
+    clock,
+    ids: createIdGenerator(clock),
+    cache,
+    searchIndex: config.searchIndex,
+    onQuery: (name) => void queries.push(name),
+  });
   const storage = tenants.defaultStorage;
   const running: RunningServer = await startServer({
     storage,

@@ -8,7 +8,7 @@ import { builder, enumValues } from '../../graphql/builder.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parseArg, parsed } from '../../graphql/validation.js';
 import { Session } from '../sessions/graphql.js';
-import { TOKENIZER } from './tokens.js';
+import { TOKENIZER, type TokenTotal as TokenTotalRecord } from './tokens.js';
 
 export const MessageRole = builder.enumType('MessageRole', { values: enumValues(MESSAGE_ROLES) });
 
@@ -135,6 +135,24 @@ const RewriteHistoryPayload = builder.objectRef<RewriteResult>('RewriteHistoryPa
     messages: t.field({ type: [Message], description: 'The replacements.', resolve: (r) => r.messages }),
   }),
 });
+
+const TokenTotal = builder.objectRef<TokenTotalRecord>('TokenTotal').implement({
+  description: 'A session\'s tokens: the counts its messages carry, plus an estimate (a quarter of the characters) for those without one.',
+  fields: (t) => ({
+    tokens: t.exposeInt('tokens'),
+    messages: t.exposeInt('messages'),
+    estimatedMessages: t.exposeInt('estimatedMessages', { description: 'Messages without a count: their share of `tokens` is the estimate.' }),
+  }),
+});
+
+builder.objectField(Session, 'tokens', (t) =>
+  t.field({
+    type: TokenTotal,
+    extensions: READS_OTHER_RECORDS,
+    description: 'The tokens of the whole history (see TokenTotal).',
+    resolve: (session, _args, { loaders }) => loaders.tokenTotal.load(session.id),
+  }),
+);
 
 builder.objectField(Session, 'supersededHistory', (t) =>
   t.connection(

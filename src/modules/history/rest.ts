@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addMessageInput, idempotencyKey, onConflictInput, parseInput, rewriteHistoryInput } from '../../domain/inputs.js';
+import { addMessageInput, idempotencyKey, LIMITS, onConflictInput, parseInput, rewriteHistoryInput } from '../../domain/inputs.js';
 import { ValidationError } from '../../domain/errors.js';
 import { wholeByDefault } from '../../domain/paging.js';
 import { messageRecord } from '../../domain/records.js';
@@ -53,7 +53,11 @@ function messagesToDomainNames(messages: unknown): unknown {
 
 export function historyRoutes({ config }: RouteDeps): Route[] {
   const sizes = wholeByDefault(config.maxPageSize);
-  const listQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+  const listQuery = sessionIdQuery.extend({
+    ...pagingQuery(sizes).shape,
+    afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+    maxTokens: queryInt(0, LIMITS.maxTokens).optional(),
+  });
   const supersededQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterEntry: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   const appendOptions = z.object({ onConflict: onConflictInput.optional(), countTokens: z.boolean().optional() });
   return [
@@ -123,7 +127,14 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       method: 'GET',
       path: '/storage/history',
       handler: async (req) => {
-        const { sessionId, limit, offset, afterSeq } = parseWire(listQuery, queryObject(req.query), 'query');
+        const { sessionId, limit, offset, afterSeq, maxTokens } = parseWire(listQuery, queryObject(req.query), 'query');
+        if (maxTokens !== undefined) {
+          // A budget read: the newest messages that fit in `max_tokens` (docs/search.md, "Token budgets").
+          if (limit !== undefined || offset !== undefined || afterSeq !== undefined) {
+            throw new HttpError(422, [{ loc: ['query', 'max_tokens'], msg: 'cannot be combined with limit, offset or after_seq', type: 'value_error' }]);
+          }
+          return json(200, (await req.storage.history.latestWithinTokens(sessionId, maxTokens)).map((m) => messageWire.toWire(m)));
+        }
         // Built as JSON by the store: no record per row on the way (see HistoryStore.json).
         const page = await req.storage.history.json(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, messageWire.fields);
         if (limit !== undefined) return jsonText(200, page);
@@ -132,6 +143,16 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
         const next = (offset ?? 0) + sizes.default;
         const beyond = await req.storage.history.json(sessionId, { after: afterSeq, limit: 1, offset: next }, [['seq', 'seq']]);
         return jsonText(200, page, beyond === '[]' ? {} : nextPageLink(req.request, next));
+      },
+    },
+    {
+      // A session's tokens in all: the counts known plus the estimate for messages without one.
+      method: 'GET',
+      path: '/storage/history/tokens',
+      handler: async (req) => {
+        const { sessionId } = parseWire(sessionIdQuery, queryObject(req.query), 'query');
+        const total = (await req.storage.history.tokenTotals([sessionId])).get(sessionId)!;
+        return json(200, { session_id: sessionId, token_count: total.tokens, messages: total.messages, estimated_messages: total.estimatedMessages });
       },
     },
     {

@@ -19,6 +19,8 @@ export interface SearchHit {
   snippet: string;
   /** Where the terms are in `snippet`: [start, end) offsets. */
   highlights: [number, number][];
+  /** The cursor of the results after this one. */
+  cursor: string;
 }
 
 export interface SearchResults {
@@ -74,10 +76,10 @@ export class SearchService {
         const fromItem = snippetOf(textOfItem(message.item), terms);
         if (fromItem.highlights.length > 0) snippet = fromItem;
       }
-      return { message, sessionId: message.sessionId, score, snippet: snippet.text, highlights: snippet.highlights };
+      const cursor = encodeCursor({ score, id: message.id }, fingerprint);
+      return { message, sessionId: message.sessionId, score, snippet: snippet.text, highlights: snippet.highlights, cursor };
     });
-    const last = hits.at(-1);
-    return { hits, nextCursor: rows.length > limit && last ? encodeCursor({ score: last.score, id: last.message.id }, fingerprint) : null };
+    return { hits, nextCursor: rows.length > limit ? (hits.at(-1)?.cursor ?? null) : null };
   }
 
   async count(input: SearchInput): Promise<SearchCount> {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/errors.js';
-import { createSessionInput, forkSessionInput, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
+import { createSessionInput, forkSessionInput, maxTokens, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../../graphql/builder.js';
@@ -72,8 +72,21 @@ Session.implement({
             description: 'Only messages after this position (seq), e.g. the last one a client has: a cursor by number. Not with `after`.',
             validate: { schema: seqCursor },
           }),
+          lastTokens: t.arg.int({
+            description:
+              'A budget read: the newest messages whose tokens add up to at most this (unknown counts estimated at a quarter of ' +
+              'their characters), in conversation order. Not with the paging arguments.',
+            validate: { schema: maxTokens },
+          }),
         },
         resolve: async (session, args, { config, loaders }) => {
+          if (args.lastTokens != null) {
+            const paging = (['first', 'last', 'after', 'before', 'afterSeq'] as const).filter((name) => args[name] != null);
+            if (paging.length > 0) throw new ValidationError(paging.map((name) => ({ path: [name], message: 'cannot be combined with lastTokens' })));
+            const rows = await loaders.historyWithinTokens(args.lastTokens).load(session.id);
+            const whole = { slice: { after: null, before: null, limit: rows.length + 1, fromEnd: false }, size: rows.length, backward: false };
+            return toConnection(rows, whole, messageKeyset, () => loaders.historyCount.load(session.id));
+          }
           const page = readPage(args, messageKeyset, wholeByDefault(config.maxPageSize));
           if (args.afterSeq != null) {
             if (args.after != null) throw new ValidationError([{ path: ['afterSeq'], message: 'cannot be combined with after: both say where to start' }]);

@@ -1,0 +1,113 @@
+import { builder } from '../../graphql/builder.js';
+import { parseInput } from '../../domain/inputs.js';
+import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { Message, MessageRole } from '../history/graphql.js';
+import { Session, SessionStatus } from '../sessions/graphql.js';
+import { SEARCH_LIMITS, type SearchInput, searchInput, type SearchHit as SearchHitRecord } from './service.js';
+
+const SearchHighlight = builder.objectRef<[number, number]>('SearchHighlight').implement({
+  description: 'Where a term of the query is in a snippet: [start, end) offsets in UTF-16 code units (JavaScript string indexes).',
+  fields: (t) => ({
+    start: t.int({ resolve: ([start]) => start }),
+    end: t.int({ resolve: ([, end]) => end }),
+  }),
+});
+
+const SearchHit = builder.objectRef<SearchHitRecord>('SearchHit').implement({
+  description: 'A message found by a search, with its score and a snippet of its text around the match.',
+  fields: (t) => ({
+    message: t.field({ type: Message, resolve: (hit) => hit.message }),
+    session: t.field({
+      type: Session,
+      extensions: READS_OTHER_RECORDS,
+      resolve: async (hit, _args, { loaders }) => {
+        const session = await loaders.session.load(hit.sessionId);
+        if (!session) throw new NotFoundError('Session');
+        return session;
+      },
+    }),
+    score: t.exposeFloat('score', { description: 'Higher is better; comparable between the results of one search.' }),
+    snippet: t.exposeString('snippet', { description: 'A piece of the message\'s text around its first match, plain text; "…" where it is cut.' }),
+    highlights: t.field({ type: [SearchHighlight], resolve: (hit) => hit.highlights }),
+  }),
+});
+
+const SearchFilter = builder.inputType('SearchFilter', {
+  description: 'What a search keeps to: every filter given must hold.',
+  fields: (t) => ({
+    agentName: t.string(),
+    userId: t.string(),
+    sessionIds: t.idList({ description: `At most ${SEARCH_LIMITS.sessionIds}.` }),
+    roles: t.field({ type: [MessageRole] }),
+    status: t.field({ type: SessionStatus, description: 'The session\'s status.' }),
+    since: t.field({ type: 'DateTime', description: 'Messages written at or after this time.' }),
+    until: t.field({ type: 'DateTime', description: 'Messages written before this time.' }),
+    metadata: t.field({ type: 'JSONObject', description: 'Keys of the message\'s metadata and the scalar values they must hold (compared as JSON).' }),
+    sessionMetadata: t.field({ type: 'JSONObject', description: 'Keys of the session\'s metadata and the scalar values they must hold.' }),
+  }),
+});
+
+const SearchConnection = builder.connectionObject(
+  { type: SearchHit, name: 'SearchConnection' },
+  {},
+);
+
+builder.objectField(SearchConnection, 'totalCountIsEstimate', (t) =>
+  t.boolean({
+    description: `True when more than ${SEARCH_LIMITS.countBound} results match: totalCount then says "at least".`,
+    resolve: async (connection) => (await (connection as unknown as { count: () => Promise<{ totalCountIsEstimate: boolean }> }).count()).totalCountIsEstimate,
+  }),
+);
+
+/** The arguments as the search's input; a problem is named by its argument (`filter.roles`, `first`, `after`). */
+function searchArgs(args: Record<string, unknown>): SearchInput {
+  const argument: Record<string, string> = { query: 'query', limit: 'first', cursor: 'after' };
+  try {
+    return parseInput(searchInput, args);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(
+      error.issues.map((issue) => {
+        const [field, ...rest] = issue.path;
+        const name = argument[String(field)];
+        return { ...issue, path: name ? [name, ...rest] : ['filter', ...issue.path] };
+      }),
+    );
+  }
+}
+
+builder.queryFields((t) => ({
+  search: t.connection(
+    {
+      type: SearchHit,
+      extensions: { defaultPageSize: SEARCH_LIMITS.defaultLimit },
+      description: 'Full-text search over the messages of every session, best first (docs/search.md: the query syntax, filters, scores, snippets).',
+      args: {
+        query: t.arg.string({ required: true, description: 'Words, "phrases", prefix*, a OR b, -excluded.' }),
+        filter: t.arg({ type: SearchFilter }),
+      },
+      resolve: async (_root, args, { storage }) => {
+        if (args.last != null || args.before != null) {
+          throw new ValidationError([{ path: [args.last != null ? 'last' : 'before'], message: 'search pages forward only: use first/after' }]);
+        }
+        const input = searchArgs({ query: args.query, ...(args.filter ?? {}), limit: args.first ?? SEARCH_LIMITS.defaultLimit, cursor: args.after });
+        const results = await storage.search.page(input);
+        let counted: ReturnType<typeof storage.search.count> | undefined;
+        const count = () => (counted ??= storage.search.count(input));
+        return {
+          edges: results.hits.map((hit) => ({ cursor: hit.cursor, node: hit })),
+          pageInfo: {
+            hasNextPage: results.nextCursor !== null,
+            hasPreviousPage: args.after != null,
+            startCursor: results.hits[0]?.cursor ?? null,
+            endCursor: results.hits.at(-1)?.cursor ?? null,
+          },
+          totalCount: async () => (await count()).totalCount,
+          count,
+        };
+      },
+    },
+    SearchConnection,
+  ),
+}));
