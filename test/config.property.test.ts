@@ -97,6 +97,7 @@ const parts: Part[] = [
   oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], (logLevel) => ({ logLevel })),
   flag('GRAPHQL_INTROSPECTION', (introspection) => ({ introspection })),
   flag('GRAPHIQL', (graphiql) => ({ graphiql })),
+  flag('SEARCH_INDEX', (searchIndex) => ({ searchIndex })),
   fc.stringMatching(/^[0-9a-f]{32,64}$/).map((key) => pair({ STORAGE_ADMIN_KEY: key }, { auth: { adminKey: key } })),
   fc.stringMatching(/^[a-z0-9:_-]{1,100}$/).map((prefix) => pair({ REDIS_KEY_PREFIX: prefix }, { redisKeyPrefix: prefix })),
   fc.array(word, { minLength: 1, maxLength: 4 }).map((subs) => {

@@ -104,7 +104,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
     ...metricRoutes(deps),
     ...cacheRoutes(),
     ...memoryRoutes(),
-    ...searchRoutes(),
+    ...searchRoutes(deps),
     ...retentionRoutes(deps),
     ...checkpointRoutes(deps),
     ...eventRoutes({ config, streams }),

@@ -190,8 +190,8 @@ describe('bundle lines', () => {
     fc.assert(
       fc.property(lineArb, fc.constantFrom(...MUTATIONS), fc.nat(), fc.integer({ min: 1, max: 1e9 }), ([line], mutation, pick, n) => {
         const value = JSON.parse(line) as { type: string; record: Record<string, unknown> };
-        // `expires_at` and `item` are optional (bundles written before retention or structured items lack them).
-        const keys = Object.keys(value.record).filter((k) => k !== 'expires_at' && k !== 'item');
+        // `expires_at`, `item` and `token_count` are optional (bundles written before retention, structured items or token counts lack them).
+        const keys = Object.keys(value.record).filter((k) => k !== 'expires_at' && k !== 'item' && k !== 'token_count');
         const key = keys[pick % keys.length]!;
         const idKey = keys.find((k) => k === 'id') ?? 'session_id';
         const timeKey = keys.find((k) => ['created_at', 'updated_at', 'timestamp'].includes(k))!;

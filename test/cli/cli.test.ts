@@ -69,7 +69,7 @@ describe('export and import', { timeout: 180_000 }, () => {
     expect(lines.filter((l) => l.type === 'session_end')).toHaveLength(all.sessions.length);
     // messages carry seq and keep the REST shape
     const message = lines.find((l) => l.type === 'message')!.record!;
-    expect(Object.keys(message).sort()).toEqual(['content', 'id', 'idempotency_key', 'item', 'metadata', 'role', 'seq', 'session_id', 'timestamp']);
+    expect(Object.keys(message).sort()).toEqual(['content', 'id', 'idempotency_key', 'item', 'metadata', 'role', 'seq', 'session_id', 'timestamp', 'token_count']);
     // U+2028/U+2029 are escaped, so that no line reader splits a record
     expect(bundle).not.toMatch(/[\u2028\u2029]/);
   });
@@ -199,7 +199,7 @@ describe('export and import', { timeout: 180_000 }, () => {
         const record = line.record as Record<string, unknown> | undefined;
         if (line.type === 'header') return { ...line, version: 1 };
         if (line.type === 'session') delete record!.parent_id, delete record!.forked_from_message_id, delete record!.expires_at;
-        if (line.type === 'message') delete record!.idempotency_key, delete record!.item;
+        if (line.type === 'message') delete record!.idempotency_key, delete record!.item, delete record!.token_count;
         if (line.type === 'state') delete record!.version;
         return line;
       })

@@ -509,7 +509,10 @@ describe('MAX_PAGE_SIZE applies to every connection', () => {
         Thread: (inner) => `{ thread(id: "limits") { ${inner} } }`,
       };
       const wrap = parents[parent.name]!;
-      const run = (args: string) => gql.raw(wrap(select(args)), parent.name === 'Session' ? { id: sessionId } : undefined);
+      // A connection's required arguments, besides paging.
+      const required: Record<string, string> = { 'Query.search': ', query: "limits"' };
+      const withRequired = (args: string) => args.replace(/\)$/, `${required[`${parent.name}.${field.name}`] ?? ''})`);
+      const run = (args: string) => gql.raw(wrap(select(withRequired(args))), parent.name === 'Session' ? { id: sessionId } : undefined);
       // Each paging argument the connection has (checkpoints page forward only: their `before` is LangGraph's).
       for (const args of ['(first: 6)', '(last: 6)'].filter((a) => field.args.some((arg) => a.startsWith(`(${arg.name}:`)))) {
         const result = await run(args);

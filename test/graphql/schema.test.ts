@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'session', 'sessions', 'thread'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'search', 'session', 'sessions', 'thread'].sort(),
     );
   });
 });
@@ -44,7 +44,9 @@ describe('scopes declared on fields', () => {
       'Session.state': 'read',
       'Session.artifacts': 'read',
       'Session.metrics': 'read',
+      'Session.tokens': 'read',
       'Message.session': 'read',
+      'SearchHit.session': 'read',
       'Thread.checkpoint': 'read',
       'Thread.checkpoints': 'read',
       'Checkpoint.channelValues': 'read',
@@ -69,6 +71,9 @@ describe('scopes declared on fields', () => {
       'ArtifactCreated.artifact': null,
       'ArtifactDeleted.artifact': null,
       'MetricRecorded.metric': null,
+      // A search result is the message found (what the search itself read); its highlights are of its snippet.
+      'SearchHit.message': null,
+      'SearchHit.highlights': null,
     });
   });
 });

@@ -116,9 +116,11 @@ describe('search over GraphQL', () => {
     expect(same.body.data.search.edges).toHaveLength(1);
     expect(same.body.data.search.pageInfo.hasNextPage).toBe(false);
 
-    const bad = await api.gql(query, { text: '***', size: 500, where: { metadata: { 'a"b': 1 } } });
+    const bad = await api.gql(query, { text: '***', size: 5, where: { metadata: { 'a"b': 1 } } });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(bad.body.errors[0].message).toMatch(/query/);
+    expect(bad.body.errors[0].message).toMatch(/query: has no word.*filter\.metadata/);
+    const big = await api.gql(query, { text: 'penguin', size: 500 });
+    expect(big.body.errors[0].message).toMatch(/first: must be at most 100/);
   });
 });
 

@@ -87,11 +87,14 @@ builder.queryFields((t) => ({
         query: t.arg.string({ required: true, description: 'Words, "phrases", prefix*, a OR b, -excluded.' }),
         filter: t.arg({ type: SearchFilter }),
       },
-      resolve: async (_root, args, { storage }) => {
+      resolve: async (_root, args, { config, storage }) => {
+        const max = Math.min(SEARCH_LIMITS.limit, config.maxPageSize);
+        const tooMany = (['first', 'last'] as const).filter((name) => (args[name] ?? 0) > max);
+        if (tooMany.length > 0) throw new ValidationError(tooMany.map((name) => ({ path: [name], message: `must be at most ${max}` })));
         if (args.last != null || args.before != null) {
           throw new ValidationError([{ path: [args.last != null ? 'last' : 'before'], message: 'search pages forward only: use first/after' }]);
         }
-        const input = searchArgs({ query: args.query, ...(args.filter ?? {}), limit: args.first ?? SEARCH_LIMITS.defaultLimit, cursor: args.after });
+        const input = searchArgs({ query: args.query, ...(args.filter ?? {}), limit: args.first ?? Math.min(SEARCH_LIMITS.defaultLimit, max), cursor: args.after });
         const results = await storage.search.page(input);
         let counted: ReturnType<typeof storage.search.count> | undefined;
         const count = () => (counted ??= storage.search.count(input));

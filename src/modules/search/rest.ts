@@ -1,6 +1,5 @@
 import { HttpError, json, parseWire } from '../../rest/http.js';
-import type { Route } from '../../rest/routes.js';
-import { queryInt } from '../../rest/routes.js';
+import { queryInt, type Route, type RouteDeps } from '../../rest/routes.js';
 import { messageWire } from '../history/rest.js';
 import { SEARCH_LIMITS, searchInput, type SearchHit } from './service.js';
 
@@ -25,7 +24,7 @@ function scalarOf(text: string): unknown {
 }
 
 /** The query string as the search's input: lists repeated or comma-separated, metadata by key. */
-function searchQueryObject(params: URLSearchParams): Record<string, unknown> {
+function searchQueryObject(params: URLSearchParams, maxLimit: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of params) {
     const meta = /^(metadata|session_metadata)\.(.+)$/s.exec(key);
@@ -40,7 +39,7 @@ function searchQueryObject(params: URLSearchParams): Record<string, unknown> {
     }
   }
   if (typeof out.limit === 'string') {
-    const limit = queryInt(1, SEARCH_LIMITS.limit).safeParse(out.limit);
+    const limit = queryInt(1, maxLimit).safeParse(out.limit);
     if (!limit.success) throw new HttpError(422, [{ loc: ['query', 'limit'], msg: limit.error.issues[0]!.message, type: 'value_error' }]);
     out.limit = limit.data;
   }
@@ -51,14 +50,17 @@ function hitToWire(hit: SearchHit) {
   return { message: messageWire.toWire(hit.message), session_id: hit.sessionId, score: hit.score, snippet: hit.snippet, highlights: hit.highlights };
 }
 
-export function searchRoutes(): Route[] {
+export function searchRoutes({ config }: RouteDeps): Route[] {
+  // As every list, no longer than MAX_PAGE_SIZE.
+  const maxLimit = Math.min(SEARCH_LIMITS.limit, config.maxPageSize);
+  const defaultLimit = Math.min(SEARCH_LIMITS.defaultLimit, maxLimit);
   return [
     {
       method: 'GET',
       path: '/storage/search',
       handler: async (req) => {
-        const input = parseWire(searchInput, searchQueryObject(req.query), 'query', ALIASES);
-        const page = await req.storage.search.search(input);
+        const input = parseWire(searchInput, searchQueryObject(req.query, maxLimit), 'query', ALIASES);
+        const page = await req.storage.search.search({ ...input, limit: input.limit ?? defaultLimit });
         return json(200, {
           results: page.hits.map(hitToWire),
           next_cursor: page.nextCursor,
