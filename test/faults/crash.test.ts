@@ -8,7 +8,8 @@ import { type Service, startService } from '../support/process.js';
  * `kill -9` of the SQLite server while writers are busy, three times over on one file. What was
  * acknowledged must be there after each restart; what was not may be missing, but never in part:
  * an `addMessages` batch is all of its messages or none, a session's `seq` has no gaps, every
- * message and session has exactly its change-feed event, and the file passes `PRAGMA integrity_check`.
+ * message and session has exactly its change-feed event, every message is in the search index exactly
+ * once (and nothing else is), and the file passes `PRAGMA integrity_check` and FTS5's own check.
  */
 
 const ROUNDS = 3;
@@ -145,6 +146,14 @@ function verify(): { messages: number; ackedBatches: number; unackedBatchesPrese
       );
     expect(eventIds('MessageAdded', 'message').sort()).toEqual([...byId.keys()].sort());
     expect(eventIds('SessionCreated', 'session').sort()).toEqual([...sessions].sort());
+    // The search index: written in the same transactions, so exactly the messages there are.
+    db.prepare("INSERT INTO history_fts (history_fts) VALUES ('integrity-check')").run();
+    const indexed = (db.prepare('SELECT d.message_id AS id FROM history_fts JOIN history_search_docs d ON d.doc = history_fts.rowid').all() as { id: string }[]).map((r) => r.id);
+    expect(indexed.sort()).toEqual([...byId.keys()].sort());
+    const find = db.prepare('SELECT d.message_id AS id FROM history_fts JOIN history_search_docs d ON d.doc = history_fts.rowid WHERE history_fts MATCH ?');
+    for (const [id, content] of [...ledger.singles].slice(-20)) {
+      expect((find.all(`"${content.replaceAll('-', ' ')}"`) as { id: string }[]).map((r) => r.id)).toEqual([id]);
+    }
     // State: at least the last acknowledged value, at most the last one sent.
     for (const [sessionId, { acked, sent }] of ledger.states) {
       const row = db.prepare('SELECT data FROM state WHERE session_id = ?').get(sessionId) as { data: string } | undefined;
@@ -190,6 +199,8 @@ describe('kill -9 during concurrent writes (SQLite, real process, real file)', (
       const history = await request(service.url, 'GET', `/storage/history?session_id=${sessionId}`);
       expect(history.status).toBe(200);
       expect(history.body.length).toBeGreaterThan(0);
+      const found = await request(service.url, 'GET', `/storage/search?q=${encodeURIComponent(`"${content.replaceAll('-', ' ')}"`)}`);
+      expect(found.body.results.map((r: { message: { id: string } }) => r.message.id)).toEqual([anyId]);
       expect(anyId).toMatch(/^msg_/);
       expect(content).toMatch(/^r\d-s\d-\d+$/);
     } finally {
