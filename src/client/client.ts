@@ -4,6 +4,7 @@ import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscript
 import { MemoryApi } from './memory.js';
 import { isReadOnly } from './operation.js';
 import { ArtifactsApi, CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
+import { SearchApi } from './search.js';
 import { type CallOptions, Transport, type TransportOptions } from './transport.js';
 import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
 
@@ -42,6 +43,7 @@ export class AgentStorageClient {
   readonly cache: CacheApi;
   readonly memory: MemoryApi;
   readonly checkpoints: CheckpointsApi;
+  readonly search: SearchApi;
   private readonly transport: Transport;
   /** Documents already scanned for their operation kinds (they are module constants, sent again and again). */
   private readonly readOnly = new WeakMap<object, boolean>();
@@ -59,6 +61,7 @@ export class AgentStorageClient {
     this.cache = new CacheApi(caller);
     this.memory = new MemoryApi(caller);
     this.checkpoints = new CheckpointsApi(caller);
+    this.search = new SearchApi(caller);
   }
 
   /**

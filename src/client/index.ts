@@ -31,7 +31,9 @@ export {
   type State,
   type StateWriteOptions,
   type SupersededMessage,
+  type TokenTotal,
 } from './resources.js';
+export { SearchApi, type SearchHit, type SearchOptions, type SearchPage } from './search.js';
 export { CheckpointsApi, type CheckpointFilter, type CheckpointPage, type PruneCounts, type StoredCheckpoint, type Thread, type ThreadEvent } from './checkpoints.js';
 // The schema's types (inputs, enums, results of every operation above) and the documents, for
 // `request` and for code that names them.

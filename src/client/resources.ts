@@ -17,6 +17,8 @@ import {
   GetStateDocument,
   HistoryDocument,
   HistoryPageDocument,
+  HistoryWithinTokensDocument,
+  SessionTokensDocument,
   PopMessageDocument,
   RewriteHistoryDocument,
   SupersededHistoryDocument,
@@ -82,6 +84,15 @@ export type HistoryRewrite = Omit<RewriteHistoryInput, 'sessionId'>;
 export interface AppendOptions extends CallOptions {
   /** 'ERROR' (default): a CONFLICT. 'REPLACE': the stored message takes the new body in place; its previous version is kept as superseded. */
   onConflict?: OnConflict;
+  /** The server counts the tokens of messages given without a `tokenCount` (an estimate: OpenAI's o200k_base encoding). */
+  countTokens?: boolean;
+}
+
+/** A session's tokens: the counts its messages carry plus an estimate for those without one (`estimatedMessages`). */
+export interface TokenTotal {
+  tokens: number;
+  messages: number;
+  estimatedMessages: number;
 }
 
 /** One page of a connection: Relay paging with `first`/`after` (or `last`/`before`). */
@@ -156,8 +167,8 @@ export class HistoryApi {
 
   /** Appends a message; with an `id` or `idempotencyKey` it is retried on transient failures, never stored twice. */
   async append(sessionId: string, message: NewMessage, options: AppendOptions = {}): Promise<Message> {
-    const { onConflict, ...call } = options;
-    return (await this.client.call(AddMessageDocument, { input: { ...message, sessionId }, onConflict }, call, idempotent(message))).addMessage;
+    const { onConflict, countTokens, ...call } = options;
+    return (await this.client.call(AddMessageDocument, { input: { ...message, sessionId }, onConflict, countTokens }, call, idempotent(message))).addMessage;
   }
 
   /**
@@ -165,9 +176,9 @@ export class HistoryApi {
    * `idempotencyKey`. With `onConflict: 'REPLACE'` and keys, an upsert by the client's message ids.
    */
   async appendMany(sessionId: string, messages: NewMessage[], options: AppendOptions = {}): Promise<Message[]> {
-    const { onConflict, ...call } = options;
+    const { onConflict, countTokens, ...call } = options;
     const repeatable = messages.length > 0 && messages.every(idempotent);
-    return (await this.client.call(AddMessagesDocument, { sessionId, messages, onConflict }, call, repeatable)).addMessages;
+    return (await this.client.call(AddMessagesDocument, { sessionId, messages, onConflict, countTokens }, call, repeatable)).addMessages;
   }
 
   /** Takes the last message out of the history and returns it (null when empty); it stays readable in `superseded`. Never retried. */
@@ -221,6 +232,20 @@ export class HistoryApi {
       before = pageInfo.startCursor;
     }
     return messages;
+  }
+
+  /**
+   * The newest messages whose tokens add up to at most `maxTokens`, in conversation order (a message
+   * without a count weighs a quarter of its characters): what an agent sends to the model. NOT_FOUND
+   * for an unknown session.
+   */
+  async withinTokens(sessionId: string, maxTokens: number, options?: CallOptions): Promise<Message[]> {
+    return sessionOf((await this.client.call(HistoryWithinTokensDocument, { sessionId, maxTokens }, options)).session).history.nodes;
+  }
+
+  /** The session's tokens in all. NOT_FOUND for an unknown session. */
+  async tokens(sessionId: string, options?: CallOptions): Promise<TokenTotal> {
+    return sessionOf((await this.client.call(SessionTokensDocument, { sessionId }, options)).session).tokens;
   }
 
   async get(id: string, options?: CallOptions): Promise<Message | null> {

@@ -1,3 +1,4 @@
+import { AgentStorageClient } from '../../src/client/index.js';
 import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
 import { describe, expect, it, test } from '../support/server-fixture.js';
 
@@ -166,5 +167,31 @@ describe('token budgets', () => {
     const res = await fetch(`${off.url}/storage/search?q=anything`);
     expect(res.status).toBe(503);
     expect((await res.json()).detail).toMatch(/SEARCH_INDEX/);
+  });
+});
+
+describe('search and budgets through the typed client', () => {
+  it('finds, pages through everything, counts and reads within a budget', async ({ server }) => {
+    const client = new AgentStorageClient({ url: server.url, apiKey: await createKey(server.url, 'client', ['READ', 'WRITE']) });
+    const session = await client.sessions.create({ agentName: 'typed' });
+    const added = await client.history.appendMany(
+      session.id,
+      Array.from({ length: 7 }, (_, i) => ({ role: 'USER' as const, content: `otter ${'otter '.repeat(i % 3)}number ${i}` })),
+      { countTokens: true },
+    );
+    expect(added.every((m) => typeof m.tokenCount === 'number' && m.tokenCount > 0)).toBe(true);
+    const page = await client.search.find('otter', { first: 3, filter: { sessionIds: [session.id], roles: ['USER'] } });
+    expect(page.hits).toHaveLength(3);
+    expect(page.totalCount).toBe(7);
+    expect(page.nextCursor).not.toBeNull();
+    expect(page.hits[0]!.highlights[0]).toEqual({ start: 0, end: 5 });
+    const all: string[] = [];
+    for await (const hit of client.search.all('otter', { first: 2 })) all.push(hit.message.id);
+    expect(all.sort()).toEqual(added.map((m) => m.id).sort());
+    const budget = added.slice(-2).reduce((n, m) => n + m.tokenCount!, 0);
+    expect((await client.history.withinTokens(session.id, budget)).map((m) => m.id)).toEqual(added.slice(-2).map((m) => m.id));
+    expect(await client.history.tokens(session.id)).toEqual({ tokens: added.reduce((n, m) => n + m.tokenCount!, 0), messages: 7, estimatedMessages: 0 });
+    await expect(client.search.find('-nothing')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(client.history.withinTokens('session_missing', 10)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -41,6 +41,8 @@ export type AddMessageInput = {
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   role: MessageRole;
   sessionId: Scalars['ID']['input'];
+  /** The message's number of tokens, as the client counts them (budget reads: Session.history(lastTokens:)). */
+  tokenCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An API key as stored: never its secret, which is shown once, by createApiKey. */
@@ -426,6 +428,8 @@ export type Message = {
   session: Session;
   sessionId: Scalars['ID']['output'];
   timestamp: Scalars['DateTime']['output'];
+  /** How many tokens the message is, as the client counted it or the server estimated it when asked (countTokens); null when not known. */
+  tokenCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /** A message was appended (a repeated idempotent append adds none). */
@@ -600,12 +604,14 @@ export type Mutation = {
 
 
 export type MutationAddMessageArgs = {
+  countTokens?: InputMaybe<Scalars['Boolean']['input']>;
   input: AddMessageInput;
   onConflict?: InputMaybe<OnConflict>;
 };
 
 
 export type MutationAddMessagesArgs = {
+  countTokens?: InputMaybe<Scalars['Boolean']['input']>;
   messages: Array<NewMessageInput>;
   onConflict?: InputMaybe<OnConflict>;
   sessionId: Scalars['ID']['input'];
@@ -767,6 +773,8 @@ export type NewMessageInput = {
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   role: MessageRole;
+  /** The message's number of tokens, as the client counts them (budget reads: Session.history(lastTokens:)). */
+  tokenCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What an append does with a message whose id or idempotency key names a stored message with a different body. */
@@ -855,6 +863,8 @@ export type Query = {
   message?: Maybe<Message>;
   /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
   metrics: MetricConnection;
+  /** Full-text search over the messages of every session, best first (docs/search.md: the query syntax, filters, scores, snippets). */
+  search: SearchConnection;
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
@@ -924,6 +934,16 @@ export type QueryMetricsArgs = {
   sessionId?: InputMaybe<Scalars['ID']['input']>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
   until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
 };
 
 
@@ -1017,6 +1037,61 @@ export type RewriteReason =
   | 'COMPACTED'
   | 'REWRITTEN';
 
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  edges: Array<SearchEdge>;
+  nodes: Array<SearchHit>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+  /** True when more than 10000 results match: totalCount then says "at least". */
+  totalCountIsEstimate: Scalars['Boolean']['output'];
+};
+
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  cursor: Scalars['String']['output'];
+  node: SearchHit;
+};
+
+/** What a search keeps to: every filter given must hold. */
+export type SearchFilter = {
+  agentName?: InputMaybe<Scalars['String']['input']>;
+  /** Keys of the message's metadata and the scalar values they must hold (compared as JSON). */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  roles?: InputMaybe<Array<MessageRole>>;
+  /** At most 100. */
+  sessionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Keys of the session's metadata and the scalar values they must hold. */
+  sessionMetadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Messages written at or after this time. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The session's status. */
+  status?: InputMaybe<SessionStatus>;
+  /** Messages written before this time. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Where a term of the query is in a snippet: [start, end) offsets in UTF-16 code units (JavaScript string indexes). */
+export type SearchHighlight = {
+  __typename?: 'SearchHighlight';
+  end: Scalars['Int']['output'];
+  start: Scalars['Int']['output'];
+};
+
+/** A message found by a search, with its score and a snippet of its text around the match. */
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  highlights: Array<SearchHighlight>;
+  message: Message;
+  /** Higher is better; comparable between the results of one search. */
+  score: Scalars['Float']['output'];
+  session: Session;
+  /** A piece of the message's text around its first match, plain text; "…" where it is cut. */
+  snippet: Scalars['String']['output'];
+};
+
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
 export type Session = {
   __typename?: 'Session';
@@ -1045,6 +1120,8 @@ export type Session = {
   status: SessionStatus;
   /** The messages pops, rewrites, compactions and replacements took out of the history, in that order (clearing the history deletes them). */
   supersededHistory: SupersededMessageConnection;
+  /** The tokens of the whole history (see TokenTotal). */
+  tokens: TokenTotal;
   updatedAt: Scalars['DateTime']['output'];
   userId?: Maybe<Scalars['String']['output']>;
 };
@@ -1075,6 +1152,7 @@ export type SessionHistoryArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  lastTokens?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1325,6 +1403,15 @@ export type ThreadDeleted = StorageEvent & {
   time: Scalars['DateTime']['output'];
 };
 
+/** A session's tokens: the counts its messages carry, plus an estimate (a quarter of the characters) for those without one. */
+export type TokenTotal = {
+  __typename?: 'TokenTotal';
+  /** Messages without a count: their share of `tokens` is the estimate. */
+  estimatedMessages: Scalars['Int']['output'];
+  messages: Scalars['Int']['output'];
+  tokens: Scalars['Int']['output'];
+};
+
 /** A partial update: a field left out (or null) keeps its value. */
 export type UpdateSessionInput = {
   agentName?: InputMaybe<Scalars['String']['input']>;
@@ -1446,7 +1533,7 @@ export type PageInfoRecordFragment = { __typename?: 'PageInfo', hasNextPage: boo
 
 export type SessionRecordFragment = { __typename?: 'Session', id: string, agentName: string, userId?: string | null, status: SessionStatus, metadata: Record<string, unknown>, createdAt: string, updatedAt: string, expiresAt?: string | null, parentId?: string | null, forkedFromMessageId?: string | null };
 
-export type MessageRecordFragment = { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null };
+export type MessageRecordFragment = { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null };
 
 export type StateRecordFragment = { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string };
 
@@ -1521,19 +1608,36 @@ export type SessionForksQuery = { __typename?: 'Query', session?: { __typename?:
 export type AddMessageMutationVariables = Exact<{
   input: AddMessageInput;
   onConflict?: InputMaybe<OnConflict>;
+  countTokens?: InputMaybe<Scalars['Boolean']['input']>;
 }>;
 
 
-export type AddMessageMutation = { __typename?: 'Mutation', addMessage: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+export type AddMessageMutation = { __typename?: 'Mutation', addMessage: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } };
 
 export type AddMessagesMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
   messages: Array<NewMessageInput> | NewMessageInput;
   onConflict?: InputMaybe<OnConflict>;
+  countTokens?: InputMaybe<Scalars['Boolean']['input']>;
 }>;
 
 
-export type AddMessagesMutation = { __typename?: 'Mutation', addMessages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> };
+export type AddMessagesMutation = { __typename?: 'Mutation', addMessages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null }> };
+
+export type HistoryWithinTokensQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  maxTokens: Scalars['Int']['input'];
+}>;
+
+
+export type HistoryWithinTokensQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null }> } } | null };
+
+export type SessionTokensQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+}>;
+
+
+export type SessionTokensQuery = { __typename?: 'Query', session?: { __typename?: 'Session', tokens: { __typename?: 'TokenTotal', tokens: number, messages: number, estimatedMessages: number } } | null };
 
 export type HistoryPageQueryVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1544,21 +1648,21 @@ export type HistoryPageQueryVariables = Exact<{
 }>;
 
 
-export type HistoryPageQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } } | null };
+export type HistoryPageQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null }> } } | null };
 
 export type PopMessageMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
 }>;
 
 
-export type PopMessageMutation = { __typename?: 'Mutation', popMessage?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } | null };
+export type PopMessageMutation = { __typename?: 'Mutation', popMessage?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } | null };
 
 export type RewriteHistoryMutationVariables = Exact<{
   input: RewriteHistoryInput;
 }>;
 
 
-export type RewriteHistoryMutation = { __typename?: 'Mutation', rewriteHistory: { __typename?: 'RewriteHistoryPayload', operationId: string, replayed: boolean, supersededIds: Array<string>, messages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } };
+export type RewriteHistoryMutation = { __typename?: 'Mutation', rewriteHistory: { __typename?: 'RewriteHistoryPayload', operationId: string, replayed: boolean, supersededIds: Array<string>, messages: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null }> } };
 
 export type SupersededHistoryQueryVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1569,7 +1673,7 @@ export type SupersededHistoryQueryVariables = Exact<{
 }>;
 
 
-export type SupersededHistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', supersededHistory: { __typename?: 'SupersededMessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'SupersededMessage', supersededAt: string, reason: SupersededReason, operationId?: string | null, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }> } } | null };
+export type SupersededHistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', supersededHistory: { __typename?: 'SupersededMessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'SupersededMessage', supersededAt: string, reason: SupersededReason, operationId?: string | null, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } }> } } | null };
 
 export type HistoryQueryVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1581,14 +1685,14 @@ export type HistoryQueryVariables = Exact<{
 }>;
 
 
-export type HistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null }> } } | null };
+export type HistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', history: { __typename?: 'MessageConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null }> } } | null };
 
 export type GetMessageQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type GetMessageQuery = { __typename?: 'Query', message?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } | null };
+export type GetMessageQuery = { __typename?: 'Query', message?: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } | null };
 
 export type ClearHistoryMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1726,7 +1830,7 @@ type StorageEventRecord_HistoryCleared_Fragment = { __typename: 'HistoryCleared'
 
 type StorageEventRecord_HistoryRewritten_Fragment = { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
-type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } };
+type StorageEventRecord_MessageAdded_Fragment = { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } };
 
 type StorageEventRecord_MessagePopped_Fragment = { __typename: 'MessagePopped', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
@@ -1778,7 +1882,7 @@ export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEv
     | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
-    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } }
     | { __typename: 'MessagePopped', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MessageReplaced', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
@@ -1803,7 +1907,7 @@ export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents
     | { __typename: 'CheckpointWritesPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryCleared', deleted: number, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'HistoryRewritten', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
-    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null } }
+    | { __typename: 'MessageAdded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } }
     | { __typename: 'MessagePopped', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MessageReplaced', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
     | { __typename: 'MetricRecorded', cursor: string, seq: number, time: string, sessionId: string, agentName: string, metric: { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string } }
@@ -1832,6 +1936,16 @@ export type MemoryReadQueryVariables = Exact<{
 
 
 export type MemoryReadQuery = { __typename?: 'Query', memoryRead: Array<{ __typename?: 'MemoryOperationResult', kind: MemoryOperationKind, namespaces?: Array<Array<string>> | null, item?: { __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null } | null, items?: Array<{ __typename?: 'MemoryItem', namespace: Array<string>, key: string, value: Record<string, unknown>, createdAt: string, updatedAt: string, ttlMinutes?: number | null, expiresAt?: string | null, score?: number | null }> | null }> };
+
+export type SearchQueryVariables = Exact<{
+  query: Scalars['String']['input'];
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SearchQuery = { __typename?: 'Query', search: { __typename?: 'SearchConnection', totalCount: number, totalCountIsEstimate: boolean, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'SearchEdge', node: { __typename?: 'SearchHit', score: number, snippet: string, highlights: Array<{ __typename?: 'SearchHighlight', start: number, end: number }>, message: { __typename?: 'Message', id: string, sessionId: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, idempotencyKey?: string | null, tokenCount?: number | null } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1930,6 +2044,7 @@ export const MessageRecordFragmentDoc = new TypedDocumentString(`
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }
     `, {"fragmentName":"MessageRecord"}) as unknown as TypedDocumentString<MessageRecordFragment, unknown>;
 export const StateRecordFragmentDoc = new TypedDocumentString(`
@@ -2038,6 +2153,7 @@ fragment MessageRecord on Message {
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }
 fragment StateRecord on State {
   sessionId
@@ -2417,8 +2533,8 @@ fragment SessionRecord on Session {
   forkedFromMessageId
 }`) as unknown as TypedDocumentString<SessionForksQuery, SessionForksQueryVariables>;
 export const AddMessageDocument = new TypedDocumentString(`
-    mutation AddMessage($input: AddMessageInput!, $onConflict: OnConflict) {
-  addMessage(input: $input, onConflict: $onConflict) {
+    mutation AddMessage($input: AddMessageInput!, $onConflict: OnConflict, $countTokens: Boolean) {
+  addMessage(input: $input, onConflict: $onConflict, countTokens: $countTokens) {
     ...MessageRecord
   }
 }
@@ -2432,10 +2548,16 @@ export const AddMessageDocument = new TypedDocumentString(`
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<AddMessageMutation, AddMessageMutationVariables>;
 export const AddMessagesDocument = new TypedDocumentString(`
-    mutation AddMessages($sessionId: ID!, $messages: [NewMessageInput!]!, $onConflict: OnConflict) {
-  addMessages(sessionId: $sessionId, messages: $messages, onConflict: $onConflict) {
+    mutation AddMessages($sessionId: ID!, $messages: [NewMessageInput!]!, $onConflict: OnConflict, $countTokens: Boolean) {
+  addMessages(
+    sessionId: $sessionId
+    messages: $messages
+    onConflict: $onConflict
+    countTokens: $countTokens
+  ) {
     ...MessageRecord
   }
 }
@@ -2449,7 +2571,41 @@ export const AddMessagesDocument = new TypedDocumentString(`
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<AddMessagesMutation, AddMessagesMutationVariables>;
+export const HistoryWithinTokensDocument = new TypedDocumentString(`
+    query HistoryWithinTokens($sessionId: ID!, $maxTokens: Int!) {
+  session(id: $sessionId) {
+    history(lastTokens: $maxTokens) {
+      nodes {
+        ...MessageRecord
+      }
+    }
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  idempotencyKey
+  tokenCount
+}`) as unknown as TypedDocumentString<HistoryWithinTokensQuery, HistoryWithinTokensQueryVariables>;
+export const SessionTokensDocument = new TypedDocumentString(`
+    query SessionTokens($sessionId: ID!) {
+  session(id: $sessionId) {
+    tokens {
+      tokens
+      messages
+      estimatedMessages
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SessionTokensQuery, SessionTokensQueryVariables>;
 export const HistoryPageDocument = new TypedDocumentString(`
     query HistoryPage($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -2479,6 +2635,7 @@ fragment MessageRecord on Message {
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<HistoryPageQuery, HistoryPageQueryVariables>;
 export const PopMessageDocument = new TypedDocumentString(`
     mutation PopMessage($sessionId: ID!) {
@@ -2496,6 +2653,7 @@ export const PopMessageDocument = new TypedDocumentString(`
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<PopMessageMutation, PopMessageMutationVariables>;
 export const RewriteHistoryDocument = new TypedDocumentString(`
     mutation RewriteHistory($input: RewriteHistoryInput!) {
@@ -2518,6 +2676,7 @@ export const RewriteHistoryDocument = new TypedDocumentString(`
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<RewriteHistoryMutation, RewriteHistoryMutationVariables>;
 export const SupersededHistoryDocument = new TypedDocumentString(`
     query SupersededHistory($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
@@ -2554,6 +2713,7 @@ fragment MessageRecord on Message {
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<SupersededHistoryQuery, SupersededHistoryQueryVariables>;
 export const HistoryDocument = new TypedDocumentString(`
     query History($sessionId: ID!, $afterSeq: Int, $first: Int, $after: String, $last: Int, $before: String) {
@@ -2591,6 +2751,7 @@ fragment MessageRecord on Message {
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<HistoryQuery, HistoryQueryVariables>;
 export const GetMessageDocument = new TypedDocumentString(`
     query GetMessage($id: ID!) {
@@ -2608,6 +2769,7 @@ export const GetMessageDocument = new TypedDocumentString(`
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }`) as unknown as TypedDocumentString<GetMessageQuery, GetMessageQueryVariables>;
 export const ClearHistoryDocument = new TypedDocumentString(`
     mutation ClearHistory($sessionId: ID!) {
@@ -2860,6 +3022,7 @@ fragment MessageRecord on Message {
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }
 fragment StateRecord on State {
   sessionId
@@ -2966,6 +3129,7 @@ fragment MessageRecord on Message {
   metadata
   timestamp
   idempotencyKey
+  tokenCount
 }
 fragment StateRecord on State {
   sessionId
@@ -3096,3 +3260,39 @@ fragment MemoryResultRecord on MemoryOperationResult {
   }
   namespaces
 }`) as unknown as TypedDocumentString<MemoryReadQuery, MemoryReadQueryVariables>;
+export const SearchDocument = new TypedDocumentString(`
+    query Search($query: String!, $filter: SearchFilter, $first: Int, $after: String) {
+  search(query: $query, filter: $filter, first: $first, after: $after) {
+    totalCount
+    totalCountIsEstimate
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        score
+        snippet
+        highlights {
+          start
+          end
+        }
+        message {
+          ...MessageRecord
+        }
+      }
+    }
+  }
+}
+    fragment MessageRecord on Message {
+  id
+  sessionId
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  idempotencyKey
+  tokenCount
+}`) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;

@@ -41,6 +41,8 @@ export type AddMessageInput = {
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   role: MessageRole;
   sessionId: Scalars['ID']['input'];
+  /** The message's number of tokens, as the client counts them (budget reads: Session.history(lastTokens:)). */
+  tokenCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An API key as stored: never its secret, which is shown once, by createApiKey. */
@@ -426,6 +428,8 @@ export type Message = {
   session: Session;
   sessionId: Scalars['ID']['output'];
   timestamp: Scalars['DateTime']['output'];
+  /** How many tokens the message is, as the client counted it or the server estimated it when asked (countTokens); null when not known. */
+  tokenCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /** A message was appended (a repeated idempotent append adds none). */
@@ -600,12 +604,14 @@ export type Mutation = {
 
 
 export type MutationAddMessageArgs = {
+  countTokens?: InputMaybe<Scalars['Boolean']['input']>;
   input: AddMessageInput;
   onConflict?: InputMaybe<OnConflict>;
 };
 
 
 export type MutationAddMessagesArgs = {
+  countTokens?: InputMaybe<Scalars['Boolean']['input']>;
   messages: Array<NewMessageInput>;
   onConflict?: InputMaybe<OnConflict>;
   sessionId: Scalars['ID']['input'];
@@ -767,6 +773,8 @@ export type NewMessageInput = {
   /** Defaults to {}. */
   metadata?: InputMaybe<Scalars['JSONObject']['input']>;
   role: MessageRole;
+  /** The message's number of tokens, as the client counts them (budget reads: Session.history(lastTokens:)). */
+  tokenCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What an append does with a message whose id or idempotency key names a stored message with a different body. */
@@ -855,6 +863,8 @@ export type Query = {
   message?: Maybe<Message>;
   /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
   metrics: MetricConnection;
+  /** Full-text search over the messages of every session, best first (docs/search.md: the query syntax, filters, scores, snippets). */
+  search: SearchConnection;
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
@@ -924,6 +934,16 @@ export type QueryMetricsArgs = {
   sessionId?: InputMaybe<Scalars['ID']['input']>;
   since?: InputMaybe<Scalars['DateTime']['input']>;
   until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
 };
 
 
@@ -1017,6 +1037,61 @@ export type RewriteReason =
   | 'COMPACTED'
   | 'REWRITTEN';
 
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  edges: Array<SearchEdge>;
+  nodes: Array<SearchHit>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+  /** True when more than 10000 results match: totalCount then says "at least". */
+  totalCountIsEstimate: Scalars['Boolean']['output'];
+};
+
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  cursor: Scalars['String']['output'];
+  node: SearchHit;
+};
+
+/** What a search keeps to: every filter given must hold. */
+export type SearchFilter = {
+  agentName?: InputMaybe<Scalars['String']['input']>;
+  /** Keys of the message's metadata and the scalar values they must hold (compared as JSON). */
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  roles?: InputMaybe<Array<MessageRole>>;
+  /** At most 100. */
+  sessionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Keys of the session's metadata and the scalar values they must hold. */
+  sessionMetadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Messages written at or after this time. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The session's status. */
+  status?: InputMaybe<SessionStatus>;
+  /** Messages written before this time. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Where a term of the query is in a snippet: [start, end) offsets in UTF-16 code units (JavaScript string indexes). */
+export type SearchHighlight = {
+  __typename?: 'SearchHighlight';
+  end: Scalars['Int']['output'];
+  start: Scalars['Int']['output'];
+};
+
+/** A message found by a search, with its score and a snippet of its text around the match. */
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  highlights: Array<SearchHighlight>;
+  message: Message;
+  /** Higher is better; comparable between the results of one search. */
+  score: Scalars['Float']['output'];
+  session: Session;
+  /** A piece of the message's text around its first match, plain text; "…" where it is cut. */
+  snippet: Scalars['String']['output'];
+};
+
 /** An agent's conversation with a user, with its history, state, artifacts and metrics. */
 export type Session = {
   __typename?: 'Session';
@@ -1045,6 +1120,8 @@ export type Session = {
   status: SessionStatus;
   /** The messages pops, rewrites, compactions and replacements took out of the history, in that order (clearing the history deletes them). */
   supersededHistory: SupersededMessageConnection;
+  /** The tokens of the whole history (see TokenTotal). */
+  tokens: TokenTotal;
   updatedAt: Scalars['DateTime']['output'];
   userId?: Maybe<Scalars['String']['output']>;
 };
@@ -1075,6 +1152,7 @@ export type SessionHistoryArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  lastTokens?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1323,6 +1401,15 @@ export type ThreadDeleted = StorageEvent & {
   threadId: Scalars['String']['output'];
   /** When the write was committed. */
   time: Scalars['DateTime']['output'];
+};
+
+/** A session's tokens: the counts its messages carry, plus an estimate (a quarter of the characters) for those without one. */
+export type TokenTotal = {
+  __typename?: 'TokenTotal';
+  /** Messages without a count: their share of `tokens` is the estimate. */
+  estimatedMessages: Scalars['Int']['output'];
+  messages: Scalars['Int']['output'];
+  tokens: Scalars['Int']['output'];
 };
 
 /** A partial update: a field left out (or null) keeps its value. */
