@@ -4,6 +4,8 @@ import { expect } from 'vitest';
 import type { JsonObject } from '../../src/domain/json.js';
 import type { MessageRole, Session, SessionStatus } from '../../src/domain/records.js';
 import type { Storage } from '../../src/storage/storage.js';
+import { parseInput } from '../../src/domain/inputs.js';
+import { searchInput } from '../../src/modules/search/service.js';
 import { bodyOf, countsOf, parseSummary, runCli, snapshot, withStorage, type Snapshot } from './support.js';
 
 /**
@@ -37,6 +39,7 @@ export async function expectRoundTrip(urls: readonly string[], dir: string): Pro
       Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, { imported: n, present: 0 }])),
     );
     expect(await snapshot(urls[i + 1]!)).toEqual(source);
+    await expectSearchable(urls[i + 1]!, source);
   }
 
   // Exporting the last database gives the very same bundle (bar the header's time and source).
@@ -200,4 +203,22 @@ async function forks(storage: Storage, parent: Session): Promise<void> {
   await storage.state.set(doomed.id, 'doomed state');
   await storage.sessions.fork(doomed.id, m!.id, { userId: 'orphan' });
   await storage.sessions.delete(doomed.id);
+}
+
+/** An import writes messages as any write does: each (of live sessions) is found by its own words. */
+async function expectSearchable(url: string, source: Snapshot): Promise<void> {
+  await withStorage(url, async (storage, _backend, clock) => {
+    let checked = 0;
+    for (const { session, messages } of source.sessions) {
+      if (session.expiresAt !== null && session.expiresAt <= clock.iso()) continue;
+      for (const message of messages) {
+        const words = message.content.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu)?.filter((w) => w.length <= 64).slice(0, 8);
+        if (!words?.length) continue;
+        const page = await storage.search.search(parseInput(searchInput, { query: `"${words.join(' ')}"`, sessionIds: [session.id], limit: 100 }));
+        expect(page.hits.map((h) => h.message.id), `message ${message.id} is found after the import`).toContain(message.id);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
 }
