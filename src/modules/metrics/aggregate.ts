@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { typed } from '../../db/portable.js';
 import type { Row, Runner } from '../../db/runner.js';
-import { defineStatementFamily, type Dialect, type Params } from '../../db/statements.js';
+import { defineStatementFamily, type Dialect, type Params, type Statement } from '../../db/statements.js';
 import type { MetricAggregateInput, MetricGroupColumn, MetricStat } from '../../domain/inputs.js';
 import type { Json } from '../../domain/json.js';
 import { type FilterShape, filterParams, filterShape, filtered, from, type ReadPlaceholders } from './filter.js';
@@ -158,17 +158,35 @@ interface Group {
   buckets: Map<number, Bucket>;
 }
 
+/** A statement and the values of one call. */
+interface Call {
+  statement: Statement<Params>;
+  params: Params;
+}
+
+/**
+ * The statements of an aggregation and their parameters: the totals (at most `maxPoints` + 1
+ * rows), and the percentiles' ranks when a percentile is asked for. What `aggregate` runs; the
+ * benchmark (bench/analytics/) runs the same text on a bare connection.
+ */
+export function aggregationPlan(dialect: Dialect, q: MetricAggregation, maxPoints: number): { totals: Call; percentiles: Call | null } {
+  const shape = shapeOf(q);
+  const params: Params = { ...filterParams(q), bucket: q.bucket };
+  q.groupBy.labels.forEach((key, i) => (params[`label${i}`] = key));
+  return {
+    totals: { statement: aggregateMetrics(dialect, shape), params: { ...params, limit: maxPoints + 1 } },
+    percentiles: q.stats.some(isPercentile) ? { statement: metricPercentiles(dialect, shape), params } : null,
+  };
+}
+
 /**
  * Runs an aggregation; null when it would have more than `maxPoints` points (then the percentiles
  * are not computed at all).
  */
 export async function aggregate(runner: Runner, q: MetricAggregation, maxPoints: number): Promise<MetricSeries[] | null> {
-  const shape = shapeOf(q);
-  const aliases = groupAliases(shape);
-  const params: Params = { ...filterParams(q), bucket: q.bucket };
-  q.groupBy.labels.forEach((key, i) => (params[`label${i}`] = key));
-
-  const rows = await runner.all(aggregateMetrics(runner.dialect, shape), { ...params, limit: maxPoints + 1 });
+  const plan = aggregationPlan(runner.dialect, q, maxPoints);
+  const aliases = groupAliases(shapeOf(q));
+  const rows = await runner.all(plan.totals.statement, plan.totals.params);
   if (rows.length > maxPoints) return null;
   const groups = new Map<string, Group>();
   const keysOf = (row: Row) => aliases.map((a) => (row[a] == null ? null : String(row[a])));
@@ -182,8 +200,8 @@ export async function aggregate(runner: Runner, q: MetricAggregation, maxPoints:
   }
 
   const percentiles = q.stats.filter(isPercentile);
-  if (percentiles.length > 0) {
-    for (const row of await runner.all(metricPercentiles(runner.dialect, shape), params)) {
+  if (plan.percentiles) {
+    for (const row of await runner.all(plan.percentiles.statement, plan.percentiles.params)) {
       const bucket = groups.get(JSON.stringify(keysOf(row)))?.buckets.get(Number(row.b));
       if (!bucket) continue; // a bucket whose first metric was written between the two statements
       // Ranked by the count this statement saw (the other may have seen fewer or more metrics).
