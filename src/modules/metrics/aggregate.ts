@@ -1,6 +1,7 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { typed } from '../../db/portable.js';
 import type { Row, Runner } from '../../db/runner.js';
+import type { Database } from '../../db/schema.js';
 import { defineStatementFamily, type Dialect, type Params, type Statement } from '../../db/statements.js';
 import type { MetricAggregateInput, MetricGroupColumn, MetricStat } from '../../domain/inputs.js';
 import type { Json } from '../../domain/json.js';
@@ -96,7 +97,7 @@ function labelValue(key: RawBuilder<string>, dialect: Dialect): RawBuilder<strin
  * The bucket start is `e - mod(e, s)` with a modulo that stays non-negative for times before 1970
  * (`%` keeps the dividend's sign on both databases).
  */
-function bucketed(shape: AggregateShape, p: ReadPlaceholders, dialect: Dialect, db: Parameters<typeof from>[0]): RawBuilder<unknown> {
+function bucketed(db: Kysely<Database>, shape: AggregateShape, p: ReadPlaceholders, dialect: Dialect): RawBuilder<unknown> {
   const groups = [
     ...(['entity_type', 'entity_name', 'metric_name', 'session_id'] as const).filter((c) => shape[c]).map((c) => sql.ref(c).as(`g_${c}`)),
     ...GROUP_LABELS.filter((l) => shape[l]).map((l) => labelValue(p(l) as RawBuilder<string>, dialect).as(`g_${l}`)),
@@ -111,7 +112,7 @@ function bucketed(shape: AggregateShape, p: ReadPlaceholders, dialect: Dialect, 
 const aggregateMetrics = defineStatementFamily('aggregateMetrics', (shape: AggregateShape) => (db, p: ReadPlaceholders, dialect) => {
   const keys = sql.join([...groupAliases(shape).map((a) => sql.ref(a)), sql.ref('b')]);
   return sql`SELECT ${keys}, COUNT(*) AS n, SUM(value) AS total, MIN(value) AS lo, MAX(value) AS hi
-    FROM (${bucketed(shape, p, dialect, db)}) v GROUP BY ${keys} LIMIT ${p('limit')}`;
+    FROM (${bucketed(db, shape, p, dialect)}) v GROUP BY ${keys} LIMIT ${p('limit')}`;
 });
 
 /** The values at the asked percentiles' nearest ranks, per group and bucket (`rn`: the rank). */
@@ -120,7 +121,7 @@ const metricPercentiles = defineStatementFamily('metricPercentiles', (shape: Agg
   const ranks = (Object.keys(PERCENTILES) as Percentile[]).filter((q) => shape[q]).map((q) => sql`(${sql.lit(PERCENTILES[q])} * n + 99) / 100`);
   return sql`SELECT ${keys}, n, rn, value FROM (
       SELECT ${keys}, value, row_number() OVER (PARTITION BY ${keys} ORDER BY value) AS rn, COUNT(*) OVER (PARTITION BY ${keys}) AS n
-      FROM (${bucketed(shape, p, dialect, db)}) v
+      FROM (${bucketed(db, shape, p, dialect)}) v
     ) r WHERE rn IN (${sql.join(ranks)})`;
 });
 
