@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { agentTurnSection } from './agent-turn/run.js';
+import { analyticsSection } from './analytics/run.js';
 import type { RawInput, RawResult } from './baselines/sqlite-raw.js';
 import { langgraphSection } from './langgraph/run.js';
 import { BACKENDS } from './lib/backends.js';
@@ -454,6 +455,7 @@ try {
   ran = await backendRuns();
   await langgraphSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   await agentTurnSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
+  await analyticsSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   if (options.large) await largeStore();
   else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');

@@ -292,6 +292,96 @@ export const metricFilter = z.object({
 });
 export type MetricFilter = z.output<typeof metricFilter>;
 
+/** What an aggregate point can hold, in the order a point lists them (docs/analytics.md). */
+export const METRIC_STATS = ['count', 'sum', 'avg', 'min', 'max', 'p50', 'p90', 'p95', 'p99'] as const;
+export type MetricStat = (typeof METRIC_STATS)[number];
+
+/** The bucket sizes with a name; any other is a whole number of seconds. */
+export const METRIC_BUCKETS: Readonly<Record<string, number>> = { '1m': 60, '5m': 300, '1h': 3600, '1d': 86400 };
+
+/** The metric columns a series can be grouped by (`label:<key>` groups by a label's value). */
+export const METRIC_GROUP_COLUMNS = ['entity_type', 'entity_name', 'metric_name', 'session_id'] as const;
+export type MetricGroupColumn = (typeof METRIC_GROUP_COLUMNS)[number];
+
+/** The names `group_by` takes, and the columns each one stands for. */
+const GROUP_NAMES: Readonly<Record<string, readonly MetricGroupColumn[]>> = {
+  entity: ['entity_type', 'entity_name'],
+  entity_type: ['entity_type'],
+  entity_name: ['entity_name'],
+  metric_name: ['metric_name'],
+  session: ['session_id'],
+};
+
+/** Label keys one aggregate may group by: each is one more expression in the statements' GROUP BY. */
+export const MAX_GROUP_LABELS = 3;
+
+/** A series' grouping: columns in table order (whatever order they were asked in), then label keys as asked. */
+export interface MetricGrouping {
+  columns: MetricGroupColumn[];
+  labels: string[];
+}
+
+/** A list in a query string is comma-separated (`stats=count,p95`); GraphQL gives a list. */
+const listOf = (item: (value: string, ctx: z.RefinementCtx) => void) =>
+  z.union([z.string(), z.array(z.string())]).transform((value, ctx) => {
+    const items = (typeof value === 'string' ? value.split(',') : value).map((v) => v.trim());
+    for (const v of items) item(v, ctx);
+    return [...new Set(items)];
+  });
+
+export const metricStats = listOf((v, ctx) => {
+  if (!(METRIC_STATS as readonly string[]).includes(v)) {
+    ctx.addIssue({ code: 'custom', message: `unknown statistic ${JSON.stringify(v)}: must be among ${METRIC_STATS.join(', ')}` });
+  }
+}).transform((stats) => METRIC_STATS.filter((s) => stats.includes(s)));
+
+/**
+ * A label key to group by. SQLite reads it through a JSON path (`$."key"`), in which a `"` or a
+ * `\` cannot be written; refused on both databases so that they answer alike.
+ */
+const labelKey = identifier(LIMITS.shortText).refine((k) => !/["\\]/.test(k), { message: 'must not contain " or \\' });
+
+export const metricGroupBy = listOf((v, ctx) => {
+  if (Object.hasOwn(GROUP_NAMES, v)) return;
+  if (v.startsWith('label:')) {
+    const issue = labelKey.safeParse(v.slice('label:'.length)).error?.issues[0];
+    if (issue) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)}: the label key ${issue.message}` });
+    return;
+  }
+  ctx.addIssue({ code: 'custom', message: `unknown grouping ${JSON.stringify(v)}: must be among ${Object.keys(GROUP_NAMES).join(', ')}, label:<key>` });
+}).transform((names, ctx): MetricGrouping => {
+  const labels = names.filter((n) => n.startsWith('label:')).map((n) => n.slice('label:'.length));
+  if (labels.length > MAX_GROUP_LABELS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_GROUP_LABELS} label keys` });
+  const columns = new Set(names.flatMap((n) => (Object.hasOwn(GROUP_NAMES, n) ? GROUP_NAMES[n]! : [])));
+  return { columns: METRIC_GROUP_COLUMNS.filter((c) => columns.has(c)), labels };
+});
+
+export const metricBucket = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const name = typeof value === 'string' ? value.trim() : '';
+  const seconds = typeof value === 'number' ? value : Object.hasOwn(METRIC_BUCKETS, name) ? METRIC_BUCKETS[name]! : /^\d+$/.test(name) ? Number(name) : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > LIMITS.ttlSeconds) {
+    ctx.addIssue({ code: 'custom', message: `must be ${Object.keys(METRIC_BUCKETS).join(', ')} or a whole number of seconds from 1 to ${LIMITS.ttlSeconds}` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+/** Count, sum, mean, minimum and maximum: what an aggregate answers unless asked for other statistics. */
+export const DEFAULT_METRIC_STATS: readonly MetricStat[] = ['count', 'sum', 'avg', 'min', 'max'];
+
+/**
+ * An aggregate over metrics (docs/analytics.md): the list filter, with a start required (the scan
+ * is bounded by the time range; the end defaults to now), a bucket size in seconds, the statistics
+ * and the grouping.
+ */
+export const metricAggregateInput = metricFilter.extend({
+  since: timestamp,
+  bucket: metricBucket,
+  stats: metricStats.nullish().transform((v) => (v?.length ? v : [...DEFAULT_METRIC_STATS])),
+  groupBy: metricGroupBy.nullish().transform((v): MetricGrouping => v ?? { columns: [], labels: [] }),
+});
+export type MetricAggregateInput = z.output<typeof metricAggregateInput>;
+
 // --- cache ------------------------------------------------------------------------------------
 
 export const cacheKey = identifier(LIMITS.cacheKey);

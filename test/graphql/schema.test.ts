@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'search', 'session', 'sessions', 'thread'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'metricSeries', 'search', 'session', 'sessions', 'thread'].sort(),
     );
   });
 });
@@ -54,6 +54,7 @@ describe('scopes declared on fields', () => {
       // Parts of the value itself (what a write returned, or an event's payload).
       'CreatedApiKey.apiKey': null,
       'MemoryOperationResult.item': null,
+      'MetricSeries.points': null,
       'MemoryOperationResult.items': null,
       'RetentionReport.expiredDeleted': null,
       'RetentionReport.idleEnded': null,

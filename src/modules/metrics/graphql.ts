@@ -1,10 +1,11 @@
-import { shortText } from '../../domain/inputs.js';
+import { METRIC_STATS, parseInput, shortText } from '../../domain/inputs.js';
 import { pagedByDefault } from '../../domain/paging.js';
 import type { Metric as MetricRecord } from '../../domain/records.js';
-import { builder } from '../../graphql/builder.js';
+import { builder, enumValues } from '../../graphql/builder.js';
 import { metricKeyset, PAGED_BY_DEFAULT, readPage, toConnection } from '../../graphql/pagination.js';
 import { parsed } from '../../graphql/validation.js';
-import { recordMetricInput, recordMetricsInput } from './service.js';
+import type { MetricPoint as MetricPointRecord, MetricSeries as MetricSeriesRecord } from './aggregate.js';
+import { metricAggregateInput, recordMetricInput, recordMetricsInput } from './service.js';
 
 // The metrics' GraphQL type and root fields: each resolver parses its arguments and calls one
 // operation of the tenant's metric service (`storage.metrics`). A session's `metrics` field is
@@ -40,7 +41,56 @@ const RecordMetricInput = builder.inputType('RecordMetricInput', {
   }),
 });
 
+const MetricStat = builder.enumType('MetricStat', {
+  description: 'A statistic of an aggregate point: percentiles are exact, by nearest rank (docs/analytics.md).',
+  values: enumValues(METRIC_STATS),
+});
+
+const MetricPoint = builder.objectRef<MetricPointRecord>('MetricPoint').implement({
+  description: 'One time bucket of a series: the statistics asked for (the others are null).',
+  fields: (t) => ({
+    t: t.expose('t', { type: 'DateTime', description: 'The start of the bucket.' }),
+    count: t.exposeInt('count', { nullable: true }),
+    sum: t.exposeFloat('sum', { nullable: true }),
+    avg: t.exposeFloat('avg', { nullable: true }),
+    min: t.exposeFloat('min', { nullable: true }),
+    max: t.exposeFloat('max', { nullable: true }),
+    p50: t.exposeFloat('p50', { nullable: true }),
+    p90: t.exposeFloat('p90', { nullable: true }),
+    p95: t.exposeFloat('p95', { nullable: true }),
+    p99: t.exposeFloat('p99', { nullable: true }),
+  }),
+});
+
+const MetricSeries = builder.objectRef<MetricSeriesRecord>('MetricSeries').implement({
+  description: 'The points of one group, oldest first; only buckets holding metrics have a point.',
+  fields: (t) => ({
+    group: t.expose('group', {
+      type: 'JSONObject',
+      description: 'The group\'s values: entity_type, entity_name, metric_name, session_id, or label:<key> (the label\'s JSON value, null when absent).',
+    }),
+    points: t.expose('points', { type: [MetricPoint] }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  metricSeries: t.field({
+    type: [MetricSeries],
+    description: 'Statistics of the metrics the filter selects, per group and time bucket (docs/analytics.md): at most 10,000 points in all.',
+    args: {
+      entityType: t.arg.string(),
+      entityName: t.arg.string(),
+      sessionId: t.arg.id(),
+      metricName: t.arg.string(),
+      since: t.arg({ type: 'DateTime', required: true, description: 'Only metrics at or after this time.' }),
+      until: t.arg({ type: 'DateTime', description: 'Only metrics at or before this time; now unless given.' }),
+      bucket: t.arg.string({ required: true, description: '1m, 5m, 1h, 1d, or a whole number of seconds; buckets start at multiples of it since the Unix epoch.' }),
+      stats: t.arg({ type: [MetricStat], description: 'Defaults to COUNT, SUM, AVG, MIN, MAX.' }),
+      groupBy: t.arg.stringList({ description: 'Any of entity, entity_type, entity_name, metric_name, session, label:<key>; one series per distinct value.' }),
+    },
+    // Parsed as a whole here: the grouping's parsed form is not its GraphQL shape (see graphql/validation.ts).
+    resolve: (_root, args, { storage }) => storage.metrics.aggregate(parseInput(metricAggregateInput, args)),
+  }),
   metrics: t.connection(
     {
       type: Metric,

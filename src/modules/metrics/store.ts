@@ -1,10 +1,9 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, shapeOf, type SliceShape, sliceParams } from '../../db/paging.js';
 import { BATCH_ROWS, GroupCommitQueue, type Pending } from '../../db/postgres/group-commit.js';
 import { inList, isUniqueViolation } from '../../db/portable.js';
 import { type Row, type Runner, tx } from '../../db/runner.js';
-import type { Database } from '../../db/schema.js';
 import { defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
 import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
 import { eventPayload, eventsOf } from '../../domain/events.js';
@@ -13,6 +12,8 @@ import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
 import { type Metric, metricRecord } from '../../domain/records.js';
 import { type AppendEvents, notifyLogged } from '../events/append.js';
+import { aggregate, type MetricAggregation, type MetricSeries } from './aggregate.js';
+import { type FilterShape, filterParams, filterShape, filtered, from, type ReadPlaceholders } from './filter.js';
 
 /** Sort key of metrics: time, then id for a total order among equal timestamps. */
 export interface MetricKey {
@@ -35,6 +36,11 @@ export interface MetricStore {
   /** Per-session metric pages in one statement; `filter.sessionId` is ignored (the session ids are the filter). */
   pages(sessionIds: readonly string[], filter: MetricFilter, slice: Slice<MetricKey>): Promise<Map<string, Metric[]>>;
   counts(sessionIds: readonly string[], filter: MetricFilter): Promise<Map<string, number>>;
+  /**
+   * Statistics per group and time bucket (`aggregate.ts`); null when the answer would hold more
+   * than `maxPoints` points (nothing more is computed then).
+   */
+  aggregate(query: MetricAggregation, maxPoints: number): Promise<MetricSeries[] | null>;
   /** Resolves once every write handed in so far has been answered (a backend waits for it before closing). */
   idle(): Promise<void>;
 }
@@ -52,59 +58,6 @@ const METRIC_KEYS: Keyset<MetricKey> = {
   values: (key) => [key.timestamp, key.id],
 };
 
-/** Which of a filter's fields are given: the statement's text differs by these, never by values. */
-interface FilterShape extends Record<string, boolean> {
-  entityType: boolean;
-  entityName: boolean;
-  sessionId: boolean;
-  metricName: boolean;
-  since: boolean;
-  until: boolean;
-}
-
-
-function filterShape(filter: MetricFilter, withSession: boolean): FilterShape {
-  return {
-    entityType: filter.entityType != null,
-    entityName: filter.entityName != null,
-    sessionId: withSession && filter.sessionId != null,
-    metricName: filter.metricName != null,
-    since: filter.since != null,
-    until: filter.until != null,
-  };
-}
-
-/** The given fields of a filter, as statement parameters. */
-function filterParams(filter: MetricFilter): Params {
-  const params: Params = {};
-  for (const field of ['entityType', 'entityName', 'sessionId', 'metricName', 'since', 'until'] as const) {
-    const value = filter[field];
-    if (value != null) params[field] = value;
-  }
-  return params;
-}
-
-// A query over `metrics` whose source Kysely cannot type (the SQLite `INDEXED BY` below).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type MetricSelect = SelectQueryBuilder<any, any, any>;
-
-/**
- * The read statements' parameters: the filter's given fields (`entityType`, …, `since`, `until`),
- * the slice's (`sliceParams`), and the sessions asked about (`session`, or the list `ids`).
- */
-type ReadPlaceholders = Placeholders<Params>;
-
-function filtered(query: MetricSelect, shape: FilterShape, p: ReadPlaceholders): MetricSelect {
-  let q = query;
-  if (shape.entityType) q = q.where('entity_type', '=', p('entityType'));
-  if (shape.entityName) q = q.where('entity_name', '=', p('entityName'));
-  if (shape.sessionId) q = q.where('session_id', '=', p('sessionId'));
-  if (shape.metricName) q = q.where('metric_name', '=', p('metricName'));
-  if (shape.since) q = q.where('timestamp', '>=', p('since'));
-  if (shape.until) q = q.where('timestamp', '<=', p('until'));
-  return q;
-}
-
 /**
  * A session's metrics: on SQLite always through the session index. Left to itself its planner may
  * pick the metric-name or entity index and then walk every metric of that name in the whole store
@@ -112,8 +65,6 @@ function filtered(query: MetricSelect, shape: FilterShape, p: ReadPlaceholders):
  * statistics and needs no hint (it has no such syntax either).
  */
 const sessionMetrics = (dialect: Dialect) => (dialect === 'sqlite' ? 'metrics INDEXED BY idx_metrics_session' : 'metrics');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const from = (db: Kysely<Database>, source: string): MetricSelect => (db as Kysely<any>).selectFrom(sql.raw(source) as unknown as string);
 
 const listMetrics = defineStatementFamily('listMetrics', (shape: FilterShape & SliceShape) => (db, p: ReadPlaceholders, dialect) =>
   pageOf(filtered(from(db, 'metrics').selectAll(), shape, p), METRIC_KEYS, shape, p, dialect),
@@ -318,6 +269,10 @@ export class SqlMetricStore implements MetricStore, MetricMaintenance {
     if (sessionIds.length === 0) return new Map();
     const rows = await this.runner.all(metricCounts(this.runner.dialect, filterShape(filter, false)), { ...filterParams(filter), ids: sessionIds });
     return countsByGroup(sessionIds, rows);
+  }
+
+  aggregate(query: MetricAggregation, maxPoints: number): Promise<MetricSeries[] | null> {
+    return aggregate(this.runner, query, maxPoints);
   }
 
   async import(metrics: readonly Metric[]): Promise<number> {
