@@ -6,6 +6,7 @@ import { CacheService } from '../modules/cache/service.js';
 import { CheckpointService } from '../modules/checkpoints/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
+import { GraphService } from '../modules/graph/service.js';
 import { HistoryService } from '../modules/history/service.js';
 import { MemoryService } from '../modules/memory/service.js';
 import { MetricService } from '../modules/metrics/service.js';
@@ -33,6 +34,7 @@ export class Storage {
   readonly retention: RetentionService;
   readonly memory: MemoryService;
   readonly checkpoints: CheckpointService;
+  readonly graph: GraphService;
 
   constructor(
     readonly backend: StorageBackend,
@@ -52,5 +54,6 @@ export class Storage {
     this.memory = new MemoryService(stores.memory, clock);
     this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, stores.checkpointMaintenance, clock, this.memory);
     this.checkpoints = new CheckpointService(stores.checkpoints, clock);
+    this.graph = new GraphService(stores.graph, clock);
   }
 }

@@ -16,7 +16,8 @@ import type { Migration } from '../sqlite/migrations.js';
  *
  * Version 3 is API keys; version 4 the change feed (events, appended in the transaction of each write);
  * version 5 retention (a session's expiry); version 6 the long-term memory store (modules/memory);
- * version 7 LangGraph checkpoints (modules/checkpoints/).
+ * version 7 LangGraph checkpoints (modules/checkpoints/); version 10 the knowledge graph of the MCP
+ * memory tools (modules/graph/).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -293,6 +294,42 @@ export const migrations: readonly Migration[] = [
         created_at timestamptz NOT NULL,
         PRIMARY KEY (session_id, operation_id)
       );
+    `,
+  },
+  {
+    version: 10,
+    name: 'knowledge graph',
+    sql: `
+      -- As SQLite's (see there); seq is an identity column, times timestamptz.
+      CREATE TABLE graph_entities (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text COLLATE "C" NOT NULL UNIQUE,
+        entity_type text COLLATE "C" NOT NULL,
+        name_folded text COLLATE "C" NOT NULL,
+        type_folded text COLLATE "C" NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE graph_observations (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        entity_name text COLLATE "C" NOT NULL REFERENCES graph_entities (name) ON DELETE CASCADE,
+        content text NOT NULL,
+        content_folded text COLLATE "C" NOT NULL,
+        content_sha256 text COLLATE "C" NOT NULL,
+        created_at timestamptz NOT NULL,
+        UNIQUE (entity_name, content_sha256)
+      );
+
+      CREATE TABLE graph_relations (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        from_name text COLLATE "C" NOT NULL,
+        to_name text COLLATE "C" NOT NULL,
+        relation_type text COLLATE "C" NOT NULL,
+        relation_sha256 text COLLATE "C" NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX idx_graph_relations_from ON graph_relations (from_name);
+      CREATE INDEX idx_graph_relations_to ON graph_relations (to_name);
     `,
   },
 ];
