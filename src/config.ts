@@ -130,6 +130,9 @@ const variables = {
   MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST and GraphQL).'),
   SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000, 5000).describe('How long a SQLite write waits for a lock held by another process (ms).'),
   SQLITE_CACHE_MB: int(1, 65_536, 2).describe("SQLite's page cache per database connection, in MiB."),
+  SEARCH_INDEX: flag()
+    .meta({ default: 'true' })
+    .describe('Whether messages are indexed for full-text search as they are written (GET /storage/search); off saves the index\'s space and time, and search answers 503.'),
   PG_POOL_SIZE: int(1, 1000, 10).describe('Connections in the PostgreSQL pool, per server process.'),
   CACHE_BACKEND: oneOf(['database', 'redis']).default('database').describe('Where cache entries live: the main database, or Redis (needs REDIS_URL).'),
   REDIS_URL: z
@@ -274,6 +277,7 @@ function toConfig(e: Env) {
     maxBodyBytes: e.MAX_BODY_BYTES,
     sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     sqliteCacheMb: e.SQLITE_CACHE_MB,
+    searchIndex: e.SEARCH_INDEX ?? true,
     pgPoolSize: e.PG_POOL_SIZE,
     cacheBackend: e.CACHE_BACKEND,
     redisUrl: e.REDIS_URL ?? null,

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
       sqliteCacheMb: config.sqliteCacheMb,
       pgPoolSize: config.pgPoolSize,
+      searchIndex: config.searchIndex,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
       onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     });
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
     sqliteCacheMb: config.sqliteCacheMb,
     pgPoolSize: config.pgPoolSize,
+    searchIndex: config.searchIndex,
     onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
     onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     onOpenError: (tenant, error) => logger.error({ tenant, err: (error as Error).message }, 'cannot open a tenant’s database'),

@@ -10,6 +10,7 @@ import {
   sessionStatus,
   shortText,
   text,
+  tokenCount,
 } from '../domain/inputs.js';
 import { jsonObject, jsonValue, type JsonObject } from '../domain/json.js';
 import {
@@ -188,7 +189,7 @@ const ownParent = { message: 'a session cannot be its own parent', path: ['paren
 const RECORDS = {
   1: {
     session: recordWire<Session>(sessionV1, notForked),
-    message: recordWire<Message>(messageV1, { idempotencyKey: null, item: null }),
+    message: recordWire<Message>(messageV1, { idempotencyKey: null, item: null, tokenCount: null }),
     state: recordWire<State>(stateV1, { version: 1 }),
   },
   2: {
@@ -203,9 +204,17 @@ const RECORDS = {
       },
       notForked,
     ).refine((s) => s.parentId !== s.id, ownParent),
-    // A message's structured item, written since schema version 8: optional within bundle version 2,
-    // so that bundles written before it still read (their messages are plain).
-    message: recordWire<Message>({ ...messageV1, idempotencyKey: idempotencyKey.nullable(), item: jsonValue.nullable().optional() }, { item: null }),
+    // A message's structured item (schema version 8) and token count (version 9): optional within
+    // bundle version 2, so that bundles written before them still read (plain messages, counts unknown).
+    message: recordWire<Message>(
+      {
+        ...messageV1,
+        idempotencyKey: idempotencyKey.nullable(),
+        item: jsonValue.nullable().optional(),
+        tokenCount: tokenCount.nullable().optional(),
+      },
+      { item: null, tokenCount: null },
+    ),
     state: recordWire<State>({ ...stateV1, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) }),
   },
 } satisfies Record<BundleVersion, unknown>;

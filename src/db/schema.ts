@@ -12,6 +12,7 @@ export interface Database {
   history: HistoryTable;
   history_superseded: HistorySupersededTable;
   history_operations: HistoryOperationsTable;
+  history_search_docs: HistorySearchDocsTable;
   state: StateTable;
   artifacts: ArtifactsTable;
   metrics: MetricsTable;
@@ -60,15 +61,24 @@ export interface HistoryTable {
   idempotency_key: string | null;
   /** JSON text; null for a plain message. */
   item: string | null;
+  token_count: number | null;
+  /** The words the message is found by (modules/search/text.ts); null: not indexed yet. */
+  search_text: string | null;
 }
 
 /** A message as it was when a pop, rewrite, compaction or replacement took it out of the history. */
-export interface HistorySupersededTable extends HistoryTable {
+export interface HistorySupersededTable extends Omit<HistoryTable, 'search_text'> {
   entry: Generated<number>;
   superseded_at: string;
   /** 'popped' | 'rewritten' | 'compacted' | 'replaced'. */
   reason: string;
   operation_id: string | null;
+}
+
+/** SQLite only: the FTS5 document number of each indexed message (see the migration). */
+export interface HistorySearchDocsTable {
+  doc: number;
+  message_id: string;
 }
 
 export interface HistoryOperationsTable {

@@ -19,6 +19,10 @@ export const LIMITS = {
   batch: 1000,
   /** Longest cache TTL: ten years, in seconds. */
   ttlSeconds: 10 * 365 * 24 * 3600,
+  /** A message's token count: far above any model's context, within a 32-bit integer column. */
+  tokenCount: 1_000_000_000,
+  /** The largest token budget of a read (`max_tokens`). */
+  maxTokens: 1_000_000_000,
 } as const;
 
 const wellFormed = (schema: z.ZodString) =>
@@ -145,6 +149,9 @@ export const messageId = z
 /** A client's key for one append, unique within its session (see `domain/appends.ts`). */
 export const idempotencyKey = identifier(LIMITS.shortText);
 
+/** A message's number of tokens. */
+export const tokenCount = z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.tokenCount, `must be at most ${LIMITS.tokenCount}`);
+
 export const newMessageInput = z.object({
   /** Optional: the client's own id for the message; a repeated append with it is answered, not stored again. */
   id: messageId.nullish(),
@@ -155,6 +162,8 @@ export const newMessageInput = z.object({
   /** A structured item kept as sent beside the text (a tool call, a UI message with parts, ...). */
   item: jsonValue.nullish(),
   metadata: jsonObject.nullish().transform((v) => v ?? {}),
+  /** The client's count of the message's tokens (for budget reads); absent: unknown, or counted by the server when asked. */
+  tokenCount: tokenCount.nullish(),
 });
 export type NewMessageInput = z.output<typeof newMessageInput>;
 

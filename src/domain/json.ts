@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Any JSON value, as stored in `metadata`, `data`, `value` and `labels`. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
+export type JsonScalar = null | boolean | number | string;
 
 /** JSON nesting deeper than this is refused: it only ever comes from broken or hostile clients. */
 export const MAX_JSON_DEPTH = 64;

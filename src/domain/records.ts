@@ -74,6 +74,11 @@ export const messageRecord = z.object({
    * (a retry) answers this message instead of storing another. Null when none was given.
    */
   idempotencyKey: z.string().nullable(),
+  /**
+   * How many tokens the message is, as the client counted it or, when asked to, the server
+   * estimated it (modules/history/tokens.ts); null when not known.
+   */
+  tokenCount: count.nullable(),
 });
 export type Message = z.output<typeof messageRecord>;
 

@@ -10,6 +10,8 @@ export interface OpenOptions {
   sqliteBusyTimeoutMs?: number;
   sqliteCacheMb?: number;
   pgPoolSize?: number;
+  /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
+  searchIndex?: boolean;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
   onListenError?: (error: Error) => void;
@@ -19,13 +21,14 @@ export interface OpenOptions {
 export async function openBackend(database: DatabaseConfig, options: OpenOptions = {}): Promise<StorageBackend> {
   switch (database.kind) {
     case 'sqlite':
-      return new SqliteBackend({ filename: database.filename, busyTimeoutMs: options.sqliteBusyTimeoutMs, cacheMb: options.sqliteCacheMb, onQuery: options.onQuery });
+      return new SqliteBackend({ filename: database.filename, busyTimeoutMs: options.sqliteBusyTimeoutMs, cacheMb: options.sqliteCacheMb, onQuery: options.onQuery, searchIndex: options.searchIndex });
     case 'postgres': {
       const { PostgresBackend } = await import('./postgres/postgres-backend.js');
       return PostgresBackend.open({
         connectionString: database.url,
         schema: database.schema,
         poolSize: options.pgPoolSize,
+        searchIndex: options.searchIndex,
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,
         onListenError: options.onListenError,

@@ -11,6 +11,7 @@ import { HistoryService } from '../modules/history/service.js';
 import { MemoryService } from '../modules/memory/service.js';
 import { MetricService } from '../modules/metrics/service.js';
 import { RetentionService } from '../modules/retention/service.js';
+import { SearchService } from '../modules/search/service.js';
 import { SessionsService } from '../modules/sessions/service.js';
 import { StateService } from '../modules/state/service.js';
 
@@ -34,6 +35,7 @@ export class Storage {
   readonly retention: RetentionService;
   readonly memory: MemoryService;
   readonly checkpoints: CheckpointService;
+  readonly search: SearchService;
   readonly graph: GraphService;
 
   constructor(
@@ -54,6 +56,7 @@ export class Storage {
     this.memory = new MemoryService(stores.memory, clock);
     this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, stores.checkpointMaintenance, clock, this.memory);
     this.checkpoints = new CheckpointService(stores.checkpoints, clock);
+    this.search = new SearchService(stores.search, clock);
     this.graph = new GraphService(stores.graph, clock);
   }
 }

@@ -12,6 +12,7 @@ import { SqlStateStore, type StateMaintenance, type StateStore } from '../module
 import { type MemoryMaintenance, type MemoryStore, SqlMemoryStore } from '../modules/memory/store.js';
 import { type RetentionStore, SqlRetentionStore } from '../modules/retention/store.js';
 import { type SessionsMaintenance, type SessionsStore, SqlSessionsStore } from '../modules/sessions/store.js';
+import { type SearchStore, SqlSearchStore } from '../modules/search/store.js';
 import { type ForkStore, SqlForkStore } from '../modules/sessions/fork.js';
 import { type SessionImport, SqlSessionImport } from '../modules/sessions/import.js';
 
@@ -40,6 +41,8 @@ export interface Stores {
   state: StateStore & StateMaintenance;
   /** The long-term memory store's items; the retention sweeper deletes the expired ones. */
   memory: MemoryStore & MemoryMaintenance;
+  /** The history's full-text index, read (it is written with the history). */
+  search: SearchStore;
   /** LangGraph threads and checkpoints. */
   checkpoints: CheckpointStore;
   /** The knowledge graph of the MCP memory tools. */
@@ -48,9 +51,9 @@ export interface Stores {
   checkpointMaintenance: CheckpointsMaintenance;
 }
 
-export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
+export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true }: { searchIndex?: boolean } = {}): Stores {
   const sessions = new SqlSessionsStore(runner, appendEvents);
-  const history = new SqlHistoryStore(runner, appendEvents);
+  const history = new SqlHistoryStore(runner, appendEvents, searchIndex);
   const artifacts = new SqlArtifactStore(runner, appendEvents);
   const state = new SqlStateStore(runner, appendEvents);
   const tables = { sessions, history, state, artifacts };
@@ -67,6 +70,7 @@ export function openStores(runner: Runner, appendEvents: AppendEvents): Stores {
     artifacts,
     state,
     memory: new SqlMemoryStore(runner),
+    search: new SqlSearchStore(runner, searchIndex),
     checkpoints: new SqlCheckpointStore(runner, appendEvents),
     checkpointMaintenance: new SqlCheckpointsMaintenance(runner, appendEvents),
     graph: new SqlGraphStore(runner),

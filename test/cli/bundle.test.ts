@@ -58,6 +58,7 @@ const messageArb = (sessionId: string, seq: number): fc.Arbitrary<Message> =>
     seq: fc.constant(seq),
     role: fc.constantFrom('user' as const, 'assistant' as const, 'system' as const, 'tool' as const),
     content: textArb,
+    tokenCount: fc.option(fc.nat({ max: 1_000_000 }), { nil: null }),
     item: fc.option(fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, { nil: null }),
     timestamp: timeArb,
     metadata: jsonObjectArb,
@@ -358,6 +359,7 @@ describe('bundle reader', () => {
       timestamp: s.createdAt,
       metadata: {},
       idempotencyKey,
+      tokenCount: null,
     });
     const header = headerLine({ exportedAt: s.createdAt, source: {}, filter: { sessionId: null, agentName: null } });
     const run = (...lines: string[]) => {

@@ -19,8 +19,8 @@ describe('the wire codec', () => {
   });
 
   it('leaves omitted fields off the wire', () => {
-    const m = { id: 'msg_1', sessionId: 's', seq: 1, role: 'user' as const, content: 'hi', item: null, timestamp: 't', metadata: {}, idempotencyKey: 'k' };
-    expect(Object.keys(restMessages.toWire(m))).toEqual(['id', 'session_id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata']);
+    const m = { id: 'msg_1', sessionId: 's', seq: 1, role: 'user' as const, content: 'hi', item: null, timestamp: 't', metadata: {}, idempotencyKey: 'k', tokenCount: null };
+    expect(Object.keys(restMessages.toWire(m))).toEqual(['id', 'session_id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata', 'token_count']);
   });
 
   it('names every field of a record once, and the names map back to its fields', () => {

@@ -120,7 +120,7 @@ describe('PostgresBackend group commit (appends, metrics)', () => {
         const list = expected.get(sessionId);
         if (!list) return expect(answers[i]).toBeNull();
         // Seqs in the order the appends were issued, with no gap: exactly what appending alone would give.
-        const mine = messages.map((m, k) => ({ ...m, sessionId, seq: list.length + k + 1, idempotencyKey: null, item: null }));
+        const mine = messages.map((m, k) => ({ ...m, sessionId, seq: list.length + k + 1, idempotencyKey: null, item: null, tokenCount: null }));
         expect(answers[i]).toEqual(mine);
         list.push(...mine);
       });

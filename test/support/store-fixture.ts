@@ -61,6 +61,7 @@ function storeTest(database: (typeof databases)[number]) {
       timestamp: clock.iso(),
       metadata,
       idempotencyKey: null,
+      tokenCount: null,
     }))
     .extend('artifact', ({ ids, clock }) => (sessionId: string, fields: Partial<Artifact> = {}): Artifact => ({
       id: ids.next('artifact'),

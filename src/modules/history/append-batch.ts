@@ -42,8 +42,8 @@ const statements = defineStatements({
   appendMessages: (_db, p: Placeholders<BatchParams>) => sql`WITH req AS (
     SELECT * FROM unnest(${p('sessionIds')}::text[], ${p('ids')}::text[], ${p('roles')}::text[], ${p('contents')}::text[],
         ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[],
-        ${p('items')}::json[])
-      WITH ORDINALITY AS m(session_id, id, role, content, encoding, ts, metadata, idempotency_key, item, ord)
+        ${p('items')}::json[], ${p('tokenCounts')}::integer[], ${p('searchTexts')}::text[])
+      WITH ORDINALITY AS m(session_id, id, role, content, encoding, ts, metadata, idempotency_key, item, token_count, search_text, ord)
   ), wanted AS (
     SELECT session_id, count(*) AS n FROM req GROUP BY session_id
   ), locked AS MATERIALIZED (
@@ -55,11 +55,11 @@ const statements = defineStatements({
     FROM wanted w, locked l WHERE w.session_id = s.id AND l.id = s.id
     RETURNING s.id, s.last_seq - w.n AS base, s.agent_name
   ), added AS (
-    INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item)
+    INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item, token_count, search_text)
     SELECT req.id, req.session_id, r.base + row_number() OVER (PARTITION BY req.session_id ORDER BY req.ord),
-      req.role, req.content, req.encoding, req.ts, req.metadata, req.idempotency_key, req.item
+      req.role, req.content, req.encoding, req.ts, req.metadata, req.idempotency_key, req.item, req.token_count, req.search_text
     FROM req JOIN reserved r ON r.id = req.session_id
-    RETURNING id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item
+    RETURNING id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item, token_count
   ), counter AS (
     UPDATE event_log SET last_seq = last_seq + (SELECT count(*) FROM added)
     WHERE id = 1 AND EXISTS (SELECT 1 FROM added) RETURNING last_seq
@@ -70,7 +70,7 @@ const statements = defineStatements({
         'id', a.id, 'sessionId', a.session_id, 'seq', a.seq, 'role', a.role,
         'content', CASE WHEN a.content_encoding = 1 THEN a.content::json ELSE to_json(a.content) END, 'item', a.item,
         'timestamp', to_char(a.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'metadata', a.metadata, 'idempotencyKey', a.idempotency_key))
+        'metadata', a.metadata, 'idempotencyKey', a.idempotency_key, 'tokenCount', a.token_count))
     FROM added a JOIN req ON req.id = a.id JOIN reserved r ON r.id = a.session_id CROSS JOIN counter
     RETURNING session_id, agent_name
   ), notified AS (
@@ -80,9 +80,9 @@ const statements = defineStatements({
 });
 
 /** The parameters of `appendMessages`: every message of the batch, flattened in batch order. */
-export function appendBatchParams(batch: readonly PendingAppend[], channel: string): BatchParams {
+export function appendBatchParams(batch: readonly PendingAppend[], channel: string, indexed: boolean): BatchParams {
   return {
-    ...messageColumns(batch.flatMap(({ item }) => item.messages.map((m) => ({ ...m, sessionId: item.sessionId })))),
+    ...messageColumns(batch.flatMap(({ item }) => item.messages.map((m) => ({ ...m, sessionId: item.sessionId }))), indexed),
     // The latest instant any caller asked about: a session that expired meanwhile takes nothing.
     liveAt: batch.map(({ item }) => item.liveAt).reduce((a, b) => (a > b ? a : b)),
     channel,
@@ -120,6 +120,7 @@ export class AppendBatches {
   constructor(
     private readonly runner: Runner,
     private readonly sink: EventSink,
+    private readonly indexed: boolean,
   ) {}
 
   /** Joins the next batch; null when the session is missing or expired. */
@@ -145,7 +146,7 @@ export class AppendBatches {
   private async run(batch: PendingAppend[], retryAlone: boolean): Promise<void> {
     let rows: Row[];
     try {
-      rows = await this.runner.all(this.statement, appendBatchParams(batch, this.sink.channel));
+      rows = await this.runner.all(this.statement, appendBatchParams(batch, this.sink.channel, this.indexed));
     } catch (error) {
       const whole = error instanceof UnavailableError || error instanceof InsufficientStorageError;
       if (!retryAlone || batch.length === 1 || whole) {

@@ -8,6 +8,7 @@ import { builder, enumValues } from '../../graphql/builder.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parseArg, parsed } from '../../graphql/validation.js';
 import { Session } from '../sessions/graphql.js';
+import { TOKENIZER } from './tokens.js';
 
 export const MessageRole = builder.enumType('MessageRole', { values: enumValues(MESSAGE_ROLES) });
 
@@ -44,6 +45,10 @@ Message.implement({
       nullable: true,
       description: 'The key the client appended this message with, unique within the session; null when none was given.',
     }),
+    tokenCount: t.exposeInt('tokenCount', {
+      nullable: true,
+      description: 'How many tokens the message is, as the client counted it or the server estimated it when asked (countTokens); null when not known.',
+    }),
     session: t.field({
       type: Session,
       extensions: READS_OTHER_RECORDS,
@@ -57,6 +62,9 @@ Message.implement({
   }),
 });
 
+const COUNT_TOKENS_ARG = `The server counts the tokens of each message given without a tokenCount (an estimate: OpenAI's ${TOKENIZER} encoding).`;
+const TOKEN_COUNT_FIELD = 'The message\'s number of tokens, as the client counts them (budget reads: Session.history(lastTokens:)).';
+
 const ID_FIELD = 'Optional: the message\'s id, chosen by the client ("msg_" then letters, digits, "_" or "-"). Sending the same message again with it stores nothing new and answers the message stored the first time; another message with this id is a CONFLICT.';
 const KEY_FIELD = 'Optional: a key for this append, unique within the session. Repeating the append with it stores nothing new and answers the message stored the first time; another message with this key is a CONFLICT.';
 
@@ -68,6 +76,7 @@ const NewMessageInput = builder.inputType('NewMessageInput', {
     content: t.string({ description: CONTENT_FIELD }),
     item: t.field({ type: 'JSON', description: ITEM_FIELD }),
     metadata: t.field({ type: 'JSONObject', description: 'Defaults to {}.' }),
+    tokenCount: t.int({ description: TOKEN_COUNT_FIELD }),
   }),
 });
 
@@ -83,6 +92,7 @@ const AddMessageInput = builder.inputType('AddMessageInput', {
     content: t.string({ description: CONTENT_FIELD }),
     item: t.field({ type: 'JSON', description: ITEM_FIELD }),
     metadata: t.field({ type: 'JSONObject', description: 'Defaults to {}.' }),
+    tokenCount: t.int({ description: TOKEN_COUNT_FIELD }),
   }),
 });
 
@@ -158,8 +168,10 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({ type: AddMessageInput, required: true, validate: { schema: addMessageInput } }),
       onConflict: t.arg({ type: OnConflict }),
+      countTokens: t.arg.boolean({ description: COUNT_TOKENS_ARG }),
     },
-    resolve: (_root, args, { storage }) => storage.history.add(parsed(addMessageInput, args.input), args.onConflict ?? 'error'),
+    resolve: (_root, args, { storage }) =>
+      storage.history.add(parsed(addMessageInput, args.input), { onConflict: args.onConflict ?? 'error', countTokens: args.countTokens ?? false }),
   }),
   addMessages: t.field({
     type: [Message],
@@ -170,8 +182,10 @@ builder.mutationFields((t) => ({
       sessionId: t.arg.id({ required: true, validate: { schema: shortText } }),
       messages: t.arg({ type: [NewMessageInput], required: true, validate: { schema: newMessagesInput } }),
       onConflict: t.arg({ type: OnConflict }),
+      countTokens: t.arg.boolean({ description: COUNT_TOKENS_ARG }),
     },
-    resolve: (_root, args, { storage }) => storage.history.addMany(args.sessionId, parsed(newMessagesInput, args.messages), args.onConflict ?? 'error'),
+    resolve: (_root, args, { storage }) =>
+      storage.history.addMany(args.sessionId, parsed(newMessagesInput, args.messages), { onConflict: args.onConflict ?? 'error', countTokens: args.countTokens ?? false }),
   }),
   popMessage: t.field({
     type: Message,

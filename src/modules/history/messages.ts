@@ -2,11 +2,14 @@ import type { RowCodec } from '../../db/codec.js';
 import type { Row } from '../../db/runner.js';
 import type { Json } from '../../domain/json.js';
 import { type Message, messageRecord } from '../../domain/records.js';
+import { searchTextOf } from '../search/text.js';
 
 /** A message as appended: the record without its `seq` (handed out by the store), with the append's bookkeeping. */
-export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey' | 'item'> & {
+export type NewMessage = Omit<Message, 'seq' | 'idempotencyKey' | 'item' | 'tokenCount'> & {
   /** Null or absent: a plain message. */
   item?: Json;
+  /** Null or absent: not known. */
+  tokenCount?: number | null;
   /** Null or absent: none. */
   idempotencyKey?: string | null;
   /** The client chose `id`: a message stored under it may be a repeat (see `HistoryStore.append`). */
@@ -25,7 +28,16 @@ export function newMessage(m: NewMessage, sessionId: string, seq: number): Messa
     timestamp: m.timestamp,
     metadata: m.metadata,
     idempotencyKey: m.idempotencyKey ?? null,
+    tokenCount: m.tokenCount ?? null,
   };
+}
+
+/**
+ * The words a message is found by, as written with it; null when the history is not indexed
+ * (SEARCH_INDEX=off), and the search module's indexer has nothing to do either.
+ */
+export function searchColumn(m: Pick<Message, 'content'> & { item?: Json }, indexed: boolean): string | null {
+  return indexed ? searchTextOf(m.content, m.item ?? null) : null;
 }
 
 /**
@@ -54,9 +66,11 @@ export type MessageColumns = {
   metadata: string[];
   keys: (string | null)[];
   items: (string | null)[];
+  tokenCounts: (number | null)[];
+  searchTexts: (string | null)[];
 };
 
-export function messageColumns(messages: readonly NewMessage[]): MessageColumns {
+export function messageColumns(messages: readonly NewMessage[], indexed: boolean): MessageColumns {
   return {
     sessionIds: messages.map((m) => m.sessionId),
     ids: messages.map((m) => m.id),
@@ -67,7 +81,15 @@ export function messageColumns(messages: readonly NewMessage[]): MessageColumns 
     metadata: messages.map((m) => JSON.stringify(m.metadata)),
     keys: messages.map((m) => m.idempotencyKey ?? null),
     items: messages.map((m) => itemColumn(m.item ?? null)),
+    tokenCounts: messages.map((m) => m.tokenCount ?? null),
+    searchTexts: messages.map((m) => searchColumn(m, indexed)),
   };
+}
+
+/** A `history` row's content as it was written (see `encodeContent`). */
+export function contentOf(r: Row): string {
+  // No `content_encoding` column on SQLite: undefined there, so the content is as stored.
+  return Number(r.content_encoding) === 1 ? (JSON.parse(String(r.content)) as string) : (r.content as string);
 }
 
 /** A `history` row as a record, on either database (`codec`: what the database returns differently). */
@@ -77,12 +99,12 @@ export function messageOf(r: Row, codec: RowCodec): Message {
     sessionId: r.session_id,
     seq: Number(r.seq),
     role: r.role,
-    // No `content_encoding` column on SQLite: undefined there, so the content is as stored.
-    content: Number(r.content_encoding) === 1 ? JSON.parse(String(r.content)) : r.content,
+    content: contentOf(r),
     timestamp: codec.time(r.timestamp),
     item: r.item == null ? null : codec.json(r.item),
     metadata: codec.json(r.metadata),
     idempotencyKey: r.idempotency_key ?? null,
+    tokenCount: r.token_count == null ? null : Number(r.token_count),
   });
 }
 

@@ -55,7 +55,7 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
   const sizes = wholeByDefault(config.maxPageSize);
   const listQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   const supersededQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterEntry: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
-  const onConflictBody = z.object({ onConflict: onConflictInput.optional() });
+  const appendOptions = z.object({ onConflict: onConflictInput.optional(), countTokens: z.boolean().optional() });
   return [
     {
       // A client's own `id` (msg_…) or an Idempotency-Key header makes the append safe to repeat:
@@ -64,14 +64,15 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       path: '/storage/history',
       handler: async (req) => {
         const key = idempotencyKeyHeader(req.request);
-        // `on_conflict` says what to do with the message, it is not part of it.
-        const [message, onConflict] = takeMember(await req.body(), 'on_conflict');
-        const { onConflict: mode } = parseWire(onConflictBody, { on_conflict: onConflict }, 'body');
+        // `on_conflict` and `count_tokens` say how to append the message, they are not part of it.
+        const [body, onConflict] = takeMember(await req.body(), 'on_conflict');
+        const [message, countTokens] = takeMember(body, 'count_tokens');
+        const options = parseWire(appendOptions, { on_conflict: onConflict, count_tokens: countTokens }, 'body');
         const input = parseWire(addMessageInput, message, 'body');
         if (key !== null && input.idempotencyKey != null && input.idempotencyKey !== key) {
           throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
         }
-        return json(200, messageWire.toWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey }, mode ?? 'error')));
+        return json(200, messageWire.toWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey }, options)));
       },
     },
     {

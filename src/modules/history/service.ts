@@ -12,6 +12,13 @@ import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
 import type { HistoryStore } from './store.js';
 import type { RewriteResult, SupersededMessage } from './superseded.js';
+import { countTokens, type TokenTotal } from './tokens.js';
+
+/** How an append treats repeats of stored messages, and whether the server counts tokens. */
+export interface AppendOptions {
+  onConflict?: OnConflict;
+  countTokens?: boolean;
+}
 
 /**
  * A session's history, shared by the REST and GraphQL doors, over one tenant's store. Inputs arrive
@@ -30,9 +37,9 @@ export class HistoryService {
     return isoTime(this.clock.now());
   }
 
-  async add(input: AddMessageInput, onConflict: OnConflict = 'error'): Promise<Message> {
+  async add(input: AddMessageInput, options: AppendOptions = {}): Promise<Message> {
     const { sessionId, ...message } = input;
-    const [added] = await this.addMany(sessionId, [message], onConflict);
+    const [added] = await this.addMany(sessionId, [message], options);
     return added!;
   }
 
@@ -42,10 +49,16 @@ export class HistoryService {
    * (its id, seq and timestamp) instead of being stored again; one that reuses the id or key for
    * something else is a CONFLICT (see `domain/appends.ts`) — unless `onConflict` is 'replace': then
    * the stored message takes the new body in place, its previous version kept as superseded.
+   * With `countTokens`, a message without a `tokenCount` gets the server's estimate (tokens.ts).
    */
-  async addMany(sessionId: string, inputs: readonly NewMessageInput[], onConflict: OnConflict = 'error'): Promise<Message[]> {
+  async addMany(sessionId: string, inputs: readonly NewMessageInput[], { onConflict = 'error', countTokens: count = false }: AppendOptions = {}): Promise<Message[]> {
     const timestamp = this.now();
     const messages = this.newMessages(sessionId, inputs, timestamp);
+    if (count) {
+      const uncounted = messages.filter((m) => m.tokenCount == null);
+      const counts = await countTokens(uncounted.map((m) => m.content));
+      uncounted.forEach((m, i) => (m.tokenCount = counts[i]!));
+    }
     const issues = batchIssues(messages);
     if (issues.length) throw new ValidationError(issues.map((issue) => ({ ...issue, path: ['messages', ...issue.path] })));
     const added = await this.store.append(sessionId, messages, timestamp, onConflict);
@@ -55,7 +68,7 @@ export class HistoryService {
 
   /** Messages as the store takes them: ids chosen, the time of the write, the text of an item given without one. */
   private newMessages(sessionId: string, inputs: readonly NewMessageInput[], timestamp: string): NewMessage[] {
-    return inputs.map(({ id, idempotencyKey, role, content, item, metadata }): NewMessage => {
+    return inputs.map(({ id, idempotencyKey, role, content, item, metadata, tokenCount }): NewMessage => {
       return {
         id: id ?? this.ids.next('message'),
         idFromClient: id != null,
@@ -66,6 +79,7 @@ export class HistoryService {
         content: content ?? textOfItem(item ?? null),
         item: item ?? null,
         metadata,
+        tokenCount: tokenCount ?? null,
         timestamp,
       };
     });
@@ -129,6 +143,19 @@ export class HistoryService {
 
   counts(sessionIds: readonly string[]): Promise<Map<string, number>> {
     return this.store.counts(sessionIds, this.now());
+  }
+
+  /** A session's newest messages that fit in `maxTokens`, oldest first (see tokens.ts); none for an unknown session. */
+  async latestWithinTokens(sessionId: string, maxTokens: number): Promise<Message[]> {
+    return (await this.store.withinTokens([sessionId], maxTokens, this.now())).get(sessionId) ?? [];
+  }
+
+  withinTokens(sessionIds: readonly string[], maxTokens: number): Promise<Map<string, Message[]>> {
+    return this.store.withinTokens(sessionIds, maxTokens, this.now());
+  }
+
+  tokenTotals(sessionIds: readonly string[]): Promise<Map<string, TokenTotal>> {
+    return this.store.tokenTotals(sessionIds, this.now());
   }
 
   /** Deletes a session's messages and says how many; an unknown (or expired) session has none to delete. */

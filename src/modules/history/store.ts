@@ -15,8 +15,9 @@ import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
+import { type TokenTotal, tokenStatements } from './tokens.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
-import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage } from './messages.js';
+import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage, searchColumn } from './messages.js';
 
 /**
  * A session's history: its messages, numbered by `seq` in the order of record. Serving methods see
@@ -55,6 +56,10 @@ export interface HistoryStore {
   /** The same page of each session's history, in one statement (every id present, maybe empty). */
   pages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, Message[]>>;
   counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>>;
+  /** Each session's newest messages that fit in `maxTokens` (tokens.ts), oldest first (every id present, maybe empty). */
+  withinTokens(sessionIds: readonly string[], maxTokens: number, liveAt: string): Promise<Map<string, Message[]>>;
+  /** Each session's tokens in all (every id present). */
+  tokenTotals(sessionIds: readonly string[], liveAt: string): Promise<Map<string, TokenTotal>>;
   /**
    * One session's messages of `slice` (as `pages` reads them) as a JSON array of objects with
    * `fields`: what `JSON.stringify` of those fields of the records would be (`wireArrayJson`). For
@@ -118,7 +123,11 @@ const statements = defineStatements({
   deleteFrom: (db, p: Placeholders<{ sessionId: string; fromSeq: number }>) =>
     db.deleteFrom('history').where('session_id', '=', p('sessionId')).where('seq', '>=', p('fromSeq')),
   /** A message's body replaced in place: same id, seq, key and timestamp. */
-  replaceMessage: (db, p: Placeholders<{ id: string; role: string; content: string; encoding: number; item: string | null; metadata: string }>, dialect) =>
+  replaceMessage: (
+    db,
+    p: Placeholders<{ id: string; role: string; content: string; encoding: number; item: string | null; metadata: string; tokenCount: number | null; searchText: string | null }>,
+    dialect,
+  ) =>
     db
       .updateTable('history')
       .set({
@@ -126,6 +135,8 @@ const statements = defineStatements({
         content: p('content'),
         item: p('item'),
         metadata: p('metadata'),
+        token_count: p('tokenCount'),
+        search_text: p('searchText'),
         ...(dialect === 'postgres' ? { content_encoding: p('encoding') } : {}),
       })
       .where('id', '=', p('id')),
@@ -195,16 +206,19 @@ const insertMessageRow = (db: Kysely<Database>, p: Placeholders<MessageRow>) =>
     metadata: p('metadata'),
     idempotency_key: p('idempotencyKey'),
     item: p('item'),
+    token_count: p('tokenCount'),
+    search_text: p('searchText'),
   });
 
 const insertMessageArrays = (p: Placeholders<MessageColumns & { seqs: number[] }>, onConflict: RawBuilder<unknown>) =>
-  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item)
+  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item, token_count, search_text)
     SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
-      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[], ${p('items')}::json[])
+      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[], ${p('items')}::json[],
+      ${p('tokenCounts')}::integer[], ${p('searchTexts')}::text[])
     ${onConflict}`;
 
 /** A message as the parameters of SQLite's one-row INSERT. */
-function messageRow(m: Message): MessageRow {
+function messageRow(m: Message, indexed: boolean): MessageRow {
   return {
     id: m.id,
     sessionId: m.sessionId,
@@ -215,6 +229,8 @@ function messageRow(m: Message): MessageRow {
     metadata: JSON.stringify(m.metadata),
     idempotencyKey: m.idempotencyKey,
     item: itemColumn(m.item),
+    tokenCount: m.tokenCount,
+    searchText: searchColumn(m, indexed),
   };
 }
 
@@ -228,6 +244,8 @@ type MessageRow = {
   metadata: string;
   idempotencyKey: string | null;
   item: string | null;
+  tokenCount: number | null;
+  searchText: string | null;
 };
 
 type PageShape = SliceShape & { many: boolean };
@@ -264,6 +282,7 @@ const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
   timestamp: 'timestamp',
   metadata: 'json(metadata)',
   idempotencyKey: 'idempotency_key',
+  tokenCount: 'token_count',
 };
 
 /**
@@ -289,6 +308,7 @@ function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): S
 export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   private readonly sql: ReturnType<typeof statements.for> & ReturnType<typeof supersededStatements.for>;
   private readonly codec: RowCodec;
+  private readonly tokens: ReturnType<typeof tokenStatements.for>;
   /** PostgreSQL: appends that cannot repeat stored messages are group-committed. */
   private readonly batches: AppendBatches | null;
   /** SQLite's JSON statements, by fields and page shape (the doors use a few constant field lists). */
@@ -297,10 +317,13 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   constructor(
     private readonly runner: Runner,
     private readonly appendEvents: AppendEvents,
+    /** Whether messages are written with the words they are found by (SEARCH_INDEX; see modules/search). */
+    private readonly indexed = true,
   ) {
     this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect) };
     this.codec = codecs[runner.dialect];
-    this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink) : null;
+    this.tokens = tokenStatements.for(runner.dialect);
+    this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink, indexed) : null;
   }
 
   // --- appends ----------------------------------------------------------------------------------
@@ -361,7 +384,14 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
 
   /** Part of an append's transaction: `stored` takes the body of `incoming` in place, its previous version kept as superseded. */
   private *replaceWork(stored: Message, incoming: NewMessage, liveAt: string): TxWork<Message> {
-    const next: Message = { ...stored, role: incoming.role, content: incoming.content, item: incoming.item ?? null, metadata: incoming.metadata };
+    const next: Message = {
+      ...stored,
+      role: incoming.role,
+      content: incoming.content,
+      item: incoming.item ?? null,
+      metadata: incoming.metadata,
+      tokenCount: incoming.tokenCount ?? null,
+    };
     yield* tx.write(this.sql.archiveById, { id: stored.id, supersededAt: liveAt, reason: 'replaced', operationId: null });
     yield* tx.write(this.sql.replaceMessage, {
       id: next.id,
@@ -370,6 +400,8 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       encoding: contentEncoding(next.content),
       item: itemColumn(next.item),
       metadata: JSON.stringify(next.metadata),
+      tokenCount: next.tokenCount,
+      searchText: searchColumn(next, this.indexed),
     });
     return next;
   }
@@ -483,8 +515,11 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     return yield* writeRows(
       this.runner.dialect,
       messages,
-      { statement: skipExisting ? this.sql.importMessage : this.sql.insertMessage, params: messageRow },
-      { statement: skipExisting ? this.sql.importMessages : this.sql.insertMessages, params: (chunk) => ({ ...messageColumns(chunk), seqs: chunk.map((m) => m.seq) }) },
+      { statement: skipExisting ? this.sql.importMessage : this.sql.insertMessage, params: (m) => messageRow(m, this.indexed) },
+      {
+        statement: skipExisting ? this.sql.importMessages : this.sql.insertMessages,
+        params: (chunk) => ({ ...messageColumns(chunk, this.indexed), seqs: chunk.map((m) => m.seq) }),
+      },
     );
   }
 
@@ -551,6 +586,23 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   async counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
     if (sessionIds.length === 0) return new Map();
     return countsByGroup(sessionIds, await this.runner.all(this.sql.historyCounts, { sessionIds: [...sessionIds], liveAt }));
+  }
+
+  async withinTokens(sessionIds: readonly string[], maxTokens: number, liveAt: string): Promise<Map<string, Message[]>> {
+    const out = new Map(sessionIds.map((id) => [id, [] as Message[]]));
+    if (sessionIds.length === 0) return out;
+    const rows = await this.runner.all(this.tokens.withinTokens, { sessionIds: [...sessionIds], maxTokens, liveAt });
+    for (const row of rows) out.get(row.session_id as string)?.push(messageOf(row, this.codec));
+    return out;
+  }
+
+  async tokenTotals(sessionIds: readonly string[], liveAt: string): Promise<Map<string, TokenTotal>> {
+    const out = new Map(sessionIds.map((id): [string, TokenTotal] => [id, { tokens: 0, messages: 0, estimatedMessages: 0 }]));
+    if (sessionIds.length === 0) return out;
+    for (const row of await this.runner.all(this.tokens.tokenTotals, { sessionIds: [...sessionIds], liveAt })) {
+      out.set(row.group_ as string, { tokens: Number(row.tokens), messages: Number(row.messages), estimatedMessages: Number(row.estimated) });
+    }
+    return out;
   }
 
   async json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>, liveAt: string): Promise<string> {

@@ -53,7 +53,7 @@ export interface RewriteResult {
 export const ENTRY: Keyset<number> = { columns: ['entry'], pgTypes: ['bigint'], desc: false, values: (entry) => [entry] };
 
 /** The columns a superseded message copies from the history (PostgreSQL also has `content_encoding`). */
-const ARCHIVED = ['session_id', 'id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata', 'idempotency_key'] as const;
+const ARCHIVED = ['session_id', 'id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata', 'idempotency_key', 'token_count'] as const;
 const archivedColumns = (dialect: Dialect) => (dialect === 'postgres' ? [...ARCHIVED, 'content_encoding' as const] : [...ARCHIVED]);
 
 type Superseding = { supersededAt: string; reason: SupersededReason; operationId: string | null };

@@ -1,27 +1,14 @@
 import type { Json } from '../../domain/json.js';
+import { words } from '../../domain/words.js';
 
 /**
  * The text search of the memory store, the part that is ours on both databases: what text an item
- * is indexed under, and how a user's query becomes a database query that cannot fail.
- *
- * Both the documents and the queries are cut into the same words here (runs of letters, marks and
- * digits, lower-cased), and the database sees only those words separated by spaces — so SQLite's
- * FTS5 (`unicode61` tokenizer, no diacritic folding) and PostgreSQL's `simple` text search config
- * find the same words, and no character of the user's text reaches a query parser unquoted.
+ * is indexed under, and how a user's query becomes a database query that cannot fail (the words are
+ * cut as everywhere, by `domain/words.ts`).
  */
-
-const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
 /** Words in a query: more only dilutes the ranking and costs index look-ups. */
 export const MAX_QUERY_TERMS = 32;
-/** Longer "words" are not words (hashes, base64): they are not indexed or searched. */
-const MAX_WORD = 64;
-
-export function words(text: string): string[] {
-  const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) if (match[0].length <= MAX_WORD) out.push(match[0]);
-  return out;
-}
 
 /** The indexed text of an item's value: the words of every string in it (not its keys), in order. */
 export function searchText(value: Json): string {

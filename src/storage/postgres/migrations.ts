@@ -16,8 +16,9 @@ import type { Migration } from '../sqlite/migrations.js';
  *
  * Version 3 is API keys; version 4 the change feed (events, appended in the transaction of each write);
  * version 5 retention (a session's expiry); version 6 the long-term memory store (modules/memory);
- * version 7 LangGraph checkpoints (modules/checkpoints/); version 10 the knowledge graph of the MCP
- * memory tools (modules/graph/).
+ * version 7 LangGraph checkpoints (modules/checkpoints/); version 8 structured items, superseded history and
+ * history operations; version 9 search over the history (modules/search/) and messages' token counts;
+ * version 10 the knowledge graph of the MCP memory tools (modules/graph/).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -294,6 +295,31 @@ export const migrations: readonly Migration[] = [
         created_at timestamptz NOT NULL,
         PRIMARY KEY (session_id, operation_id)
       );
+    `,
+  },
+  {
+    version: 9,
+    name: 'history search, token counts',
+    sql: `
+      -- As SQLite's (see there): token counts, and the words a message is found by.
+      ALTER TABLE history ADD COLUMN token_count integer CHECK (token_count >= 0);
+      ALTER TABLE history_superseded ADD COLUMN token_count integer;
+      ALTER TABLE history ADD COLUMN search_text text;
+      -- The tsvector of search_text, set by a trigger rather than a generated column: adding a stored
+      -- generated column rewrites the whole table under an exclusive lock, adding a plain column does
+      -- not — messages stored before this version are indexed afterwards, in small batches, by the
+      -- search module's indexer, while writes go on.
+      ALTER TABLE history ADD COLUMN search_vector tsvector;
+      CREATE FUNCTION history_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.search_vector := to_tsvector('simple', NEW.search_text);
+        RETURN NEW;
+      END
+      $$;
+      CREATE TRIGGER history_search_vector BEFORE INSERT OR UPDATE OF search_text ON history
+        FOR EACH ROW EXECUTE FUNCTION history_search_vector();
+      CREATE INDEX idx_history_search ON history USING GIN (search_vector);
+      CREATE INDEX idx_history_unindexed ON history (id) WHERE search_text IS NULL;
     `,
   },
   {

@@ -21,6 +21,8 @@ export interface PostgresOptions {
   onPoolError?: (error: Error) => void;
   /** The change feed's LISTEN connection failed; it reconnects by itself. */
   onListenError?: (error: Error) => void;
+  /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
+  searchIndex?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export class PostgresBackend implements StorageBackend {
       ),
     );
     this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.eventWaiters.wake(touch) });
-    this.stores = openStores(this.runner, this.appendEvents);
+    this.stores = openStores(this.runner, this.appendEvents, { searchIndex: options.searchIndex ?? true });
   }
 
   /** Connects, creates or migrates the schema, and answers only once the database is usable. */

@@ -11,6 +11,8 @@
  * Version 5 is retention: a session's expiry, and the indexes the sweeper walks.
  * Version 6 is the long-term memory store (modules/memory): items, their full-text index and vectors.
  * Version 7 is LangGraph checkpoints (modules/checkpoints/): threads, checkpoints, channel values, pending writes.
+ * Version 8 is structured items, superseded history and history operations (modules/history/).
+ * Version 9 is search over the history (modules/search/) and messages' token counts.
  * Version 10 is the knowledge graph of the MCP memory tools (modules/graph/): entities, observations, relations.
  */
 export interface Migration {
@@ -315,6 +317,47 @@ export const migrations: readonly Migration[] = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (session_id, operation_id)
       );
+    `,
+  },
+  {
+    version: 9,
+    name: 'history search, token counts',
+    sql: `
+      -- The client's (or the server's estimate of the) number of tokens of a message; null: not known.
+      ALTER TABLE history ADD COLUMN token_count INTEGER CHECK (token_count >= 0);
+      ALTER TABLE history_superseded ADD COLUMN token_count INTEGER;
+      -- The words a message is found by (modules/search/text.ts), written with the message. Null: not
+      -- indexed yet (messages stored before this version, or while SEARCH_INDEX=off); the search
+      -- module's indexer fills them in, in small batches, through the update trigger below.
+      ALTER TABLE history ADD COLUMN search_text TEXT;
+      CREATE INDEX idx_history_unindexed ON history(id) WHERE search_text IS NULL;
+
+      -- The full-text index of the messages: contentless (the text is the history's; snippets are cut
+      -- from the message, not from the index), rows deletable. Its rowid is a document number from
+      -- history_search_docs, whose INTEGER PRIMARY KEY survives VACUUM — history's implicit rowid may not.
+      CREATE TABLE history_search_docs (
+        doc INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE
+      );
+      CREATE VIRTUAL TABLE history_fts USING fts5 (
+        search_text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+      );
+      -- Kept in step inside each write's own transaction, whatever the write (append, replace, fork,
+      -- import, pop, rewrite, clear, cascade of a session's deletion, retention).
+      CREATE TRIGGER history_search_insert AFTER INSERT ON history WHEN new.search_text IS NOT NULL BEGIN
+        INSERT INTO history_search_docs (message_id) VALUES (new.id);
+        INSERT INTO history_fts (rowid, search_text) VALUES (last_insert_rowid(), new.search_text);
+      END;
+      CREATE TRIGGER history_search_delete AFTER DELETE ON history BEGIN
+        DELETE FROM history_fts WHERE rowid = (SELECT doc FROM history_search_docs WHERE message_id = old.id);
+        DELETE FROM history_search_docs WHERE message_id = old.id;
+      END;
+      CREATE TRIGGER history_search_update AFTER UPDATE OF search_text ON history BEGIN
+        DELETE FROM history_fts WHERE rowid = (SELECT doc FROM history_search_docs WHERE message_id = old.id);
+        DELETE FROM history_search_docs WHERE message_id = old.id;
+        INSERT INTO history_search_docs (message_id) SELECT new.id WHERE new.search_text IS NOT NULL;
+        INSERT INTO history_fts (rowid, search_text) SELECT last_insert_rowid(), new.search_text WHERE new.search_text IS NOT NULL;
+      END;
     `,
   },
   {

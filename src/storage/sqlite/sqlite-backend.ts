@@ -6,6 +6,7 @@ import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { SqlitePoll } from '../../modules/events/sqlite-poll.js';
 import { EventWaiters } from '../../modules/events/waiters.js';
+import { registerSearchFunctions } from '../../modules/search/sqlite-functions.js';
 import { openStores, type Stores } from '../stores.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
@@ -16,6 +17,8 @@ export interface SqliteOptions extends SqliteConnectionOptions {
    * the same file (ms); this process's own are announced at once.
    */
   eventPollMs?: number;
+  /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
+  searchIndex?: boolean;
 }
 
 /**
@@ -38,6 +41,7 @@ export class SqliteBackend implements StorageBackend {
     let opened: Database.Database | undefined;
     try {
       this.db = opened = openSqliteConnection({ ...options, filename });
+      registerSearchFunctions(this.db);
       this.migrate();
     } catch (error) {
       // Do not leak the connection (and its file handles) of a database we refuse to serve.
@@ -47,7 +51,7 @@ export class SqliteBackend implements StorageBackend {
     this.runner = new SqliteRunner(this.db, { onQuery: options.onQuery });
     this.eventWaiters.listenWith(new SqlitePoll(this.db, options.eventPollMs ?? 250, (touch) => this.eventWaiters.wake(touch)));
     this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.eventWaiters.wake(touch) });
-    this.stores = openStores(this.runner, this.appendEvents);
+    this.stores = openStores(this.runner, this.appendEvents, { searchIndex: options.searchIndex ?? true });
   }
 
   /** The pragmas in force, for the durability tests. */

@@ -250,8 +250,8 @@ describeOnDatabases('history rewrites', (test) => {
     it('same body: a no-op; a different body: a conflict, or replaced in place when asked, the previous version superseded', async ({ history, session, backend }) => {
       const s = await session();
       const ui = (text: string): Json => ({ id: 'ui-1', role: 'assistant', parts: [{ type: 'text', text }] });
-      const [first] = await history.addMany(s.id, [{ role: 'assistant', item: ui('Hel'), idempotencyKey: 'ui-1', metadata: {} }], 'replace');
-      expect(await history.addMany(s.id, [{ role: 'assistant', item: ui('Hel'), idempotencyKey: 'ui-1', metadata: {} }], 'replace')).toEqual([first]);
+      const [first] = await history.addMany(s.id, [{ role: 'assistant', item: ui('Hel'), idempotencyKey: 'ui-1', metadata: {} }], { onConflict: 'replace' });
+      expect(await history.addMany(s.id, [{ role: 'assistant', item: ui('Hel'), idempotencyKey: 'ui-1', metadata: {} }], { onConflict: 'replace' })).toEqual([first]);
       expect(await failure(history.addMany(s.id, [{ role: 'assistant', item: ui('Hello'), idempotencyKey: 'ui-1', metadata: {} }]))).toMatchObject({ code: 'CONFLICT' });
       const [replaced, added] = await history.addMany(
         s.id,
@@ -259,7 +259,7 @@ describeOnDatabases('history rewrites', (test) => {
           { role: 'assistant', item: ui('Hello'), idempotencyKey: 'ui-1', metadata: {} },
           { role: 'user', content: 'next', idempotencyKey: 'ui-2', metadata: {} },
         ],
-        'replace',
+        { onConflict: 'replace' },
       );
       expect(replaced).toEqual({ ...first, item: ui('Hello'), content: 'Hello' });
       expect(added!.seq).toBe(2);
@@ -272,7 +272,7 @@ describeOnDatabases('history rewrites', (test) => {
     it('concurrent upserts of one id never duplicate it', async ({ history, session }) => {
       const s = await session();
       await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => history.addMany(s.id, [{ role: 'assistant', content: `v${i % 3}`, idempotencyKey: 'same', metadata: {} }], 'replace')),
+        Array.from({ length: 20 }, (_, i) => history.addMany(s.id, [{ role: 'assistant', content: `v${i % 3}`, idempotencyKey: 'same', metadata: {} }], { onConflict: 'replace' })),
       );
       const live = await history.list(s.id, { limit: 100 });
       expect(live).toHaveLength(1);

@@ -60,6 +60,7 @@ describeOnDatabases('forks and imports', (test) => {
           timestamp: T(2 + i),
           metadata: { i, meta: options.metadata ?? null },
           idempotencyKey: null,
+          tokenCount: i % 2 === 0 ? seq * 7 : null,
         }),
       );
       const state = options.state === false ? null : { sessionId: s.id, data: { step: seqs.length, meta: options.metadata ?? null }, updatedAt: T(40), version: 1 };
