@@ -74,7 +74,7 @@ describe('MCP tool descriptions', () => {
 
   plainIt('has tools for sessions, history and state', () => {
     expect(mcpTools.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['list_sessions', 'create_session', 'get_session', 'append_messages', 'read_history', 'get_state', 'set_state', 'merge_patch_state']),
+      expect.arrayContaining(['list_sessions', 'create_session', 'get_session', 'append_messages', 'read_history', 'search', 'get_state', 'set_state', 'merge_patch_state']),
     );
     expect(mcpResources.map((r) => r.uriTemplate)).toEqual(['session://{id}']);
   });
@@ -111,6 +111,51 @@ describeOnDatabases('MCP tools', (test) => {
     expect((await ok('get_state', { sessionId: session.id })).state).toMatchObject({ data: { step: 2, dest: 'Oslo' }, version: 2 });
     const conflict = await call('set_state', { sessionId: session.id, data: 'x', expectedVersion: 1 });
     expect(conflict).toEqual({ content: [{ type: 'text', text: 'State version mismatch: expected version 1, but the state is at version 2' }], isError: true });
+  });
+
+  it('search finds messages across sessions, pages with its cursor, and refuses a bad query clearly', async ({ storage }) => {
+    const { call, ok } = caller(storage);
+    const a = (await ok('create_session', { agentName: 'support', userId: 'u1' })).session;
+    const b = (await ok('create_session', { agentName: 'sales', userId: 'u2' })).session;
+    await ok('append_messages', { sessionId: a.id, messages: [{ role: 'user', content: 'I want a refund' }, { role: 'assistant', content: 'Refund policy: 30 days' }] });
+    await ok('append_messages', { sessionId: b.id, messages: [{ role: 'user', content: 'refund please', metadata: { lang: 'en' } }, { role: 'user', content: 'unrelated' }] });
+
+    const all = await ok('search', { query: 'refund' });
+    expect(all.totalCount).toBe(3);
+    expect(all.totalCountIsEstimate).toBe(false);
+    expect(all.hits.map((h: { message: { content: string } }) => h.message.content).sort()).toEqual(['I want a refund', 'Refund policy: 30 days', 'refund please']);
+    expect(all.hits[0]).toMatchObject({ sessionId: expect.any(String), score: expect.any(Number), snippet: expect.any(String) });
+    expect((await ok('search', { query: 'refund', agentName: 'sales' })).hits.map((h: { sessionId: string }) => h.sessionId)).toEqual([b.id]);
+    expect((await ok('search', { query: 'refund', metadata: { lang: 'en' } })).hits).toHaveLength(1);
+    expect((await ok('search', { query: 'refund', roles: ['assistant'] })).hits).toHaveLength(1);
+
+    const first = await ok('search', { query: 'refund', limit: 2 });
+    expect(first.hits).toHaveLength(2);
+    const second = await ok('search', { query: 'refund', limit: 2, cursor: first.nextCursor });
+    expect(second.nextCursor).toBeNull();
+    expect([...first.hits, ...second.hits].map((h: { message: { id: string } }) => h.message.id).sort()).toEqual(all.hits.map((h: { message: { id: string } }) => h.message.id).sort());
+
+    const bad = await call('search', { query: 'refund', since: 'yesterday' });
+    expect(bad).toEqual({ content: [{ type: 'text', text: 'since: must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z' }], isError: true });
+    expect((await call('search', { query: 'x', limit: 1000 })).content[0]!.text).toBe('limit: must be at most 100');
+  });
+
+  it('read_history with maxTokens answers the newest messages that fit', async ({ storage }) => {
+    const { call, ok } = caller(storage);
+    const { session } = await ok('create_session', { agentName: 'a' });
+    const { messages } = await ok('append_messages', {
+      sessionId: session.id,
+      messages: [
+        { role: 'user', content: 'one', tokenCount: 5 },
+        { role: 'assistant', content: 'two', tokenCount: 5 },
+        { role: 'user', content: 'three', tokenCount: 4 },
+      ],
+    });
+    expect((await ok('read_history', { sessionId: session.id, maxTokens: 9 })).messages).toEqual(messages.slice(1));
+    expect((await ok('read_history', { sessionId: session.id, maxTokens: 3 })).messages).toEqual([]);
+    expect((await ok('read_history', { sessionId: session.id, maxTokens: 100 })).messages).toEqual(messages);
+    expect((await call('read_history', { sessionId: session.id, maxTokens: 9, limit: 1 })).content[0]!.text).toBe('maxTokens: give either maxTokens or limit/afterSeq, not both');
+    expect((await call('read_history', { sessionId: 'session_nope', maxTokens: 9 })).content[0]!.text).toBe('Session not found');
   });
 
   it('the memory tools answer as the reference server does', async ({ storage }) => {
