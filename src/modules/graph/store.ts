@@ -26,7 +26,8 @@ export type GraphSelection =
  * Where one tenant's knowledge graph lives: a row per entity, observation and relation, each with a
  * unique key, so that a write adds or removes rows and a repeat is a no-op — concurrent writers
  * never overwrite each other's work (no read-modify-write of the whole graph, as the reference's
- * file is). Each method is one transaction. Lists keep the order things were added in.
+ * file is). Each write is one transaction; a read is two statements (the entities, then the
+ * relations touching them). Lists keep the order things were added in.
  */
 export interface GraphStore {
   /** Adds the entities whose name is not taken (the first of a name given twice), with their observations; those added, in the order given. */

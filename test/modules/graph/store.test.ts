@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it as plainIt } from 'vitest';
 import { EntityNotFoundError, GraphService, type Entity, type KnowledgeGraph, type Relation } from '../../../src/modules/graph/service.js';
 import { SqlGraphStore } from '../../../src/modules/graph/store.js';
 import { databases, type OpenDatabase } from '../../support/databases.js';
 import { ManualClock } from '../../support/fixtures.js';
 import { describeOnDatabases } from '../../support/store-fixture.js';
 import { NASTY_STRINGS } from '../../storage/support.js';
-import { it as plainIt } from 'vitest';
 import { GraphModel } from './model.js';
 
 /*
