@@ -217,6 +217,19 @@ describe('the MCP door (Streamable HTTP, stateless)', () => {
     await expect(mcp('not-a-key')).rejects.toThrow();
   });
 
+  it('with AUTH_MODE=none, any client is served (the default tenant, every scope)', async ({ serve }) => {
+    const open = await serve({ AUTH_MODE: 'none' });
+    const client = new Client({ name: 'open', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', open.url)));
+    try {
+      const created = (await client.callTool({ name: 'create_entities', arguments: { entities: [{ name: 'Open', entityType: 't', observations: [] }] } })) as ToolResult;
+      expect(created.isError).toBeFalsy();
+      expect((await client.callTool({ name: 'read_graph', arguments: {} })).structuredContent).toEqual({ entities: [{ name: 'Open', entityType: 't', observations: [] }], relations: [] });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a key sees its own tenant: two tenants, two knowledge graphs', async ({ server, mcp }) => {
     const acme = await mcp(await createKey(server.url, 'graph-acme', ['READ', 'WRITE']));
     const beta = await mcp(await createKey(server.url, 'graph-beta', ['READ', 'WRITE']));
@@ -282,6 +295,21 @@ describe('the MCP door (Streamable HTTP, stateless)', () => {
     // The body limit of every door (MAX_BODY_BYTES, 1 MiB by default).
     const huge = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(server.config.maxBodyBytes) } });
     expect(await post(server.url, huge, auth)).toMatchObject({ status: 413, json: rpcError(-32000) });
+    // Sent without a length (chunked): counted as it arrives, refused the same.
+    const chunks = new TextEncoder().encode(huge);
+    const streamed = await fetch(new URL('/mcp', server.url), {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < chunks.length; i += 64 * 1024) controller.enqueue(chunks.subarray(i, i + 64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toEqual(rpcError(-32000));
 
     // A request is answered in JSON, without an MCP session.
     const init = await post(server.url, INITIALIZE, auth);
