@@ -340,12 +340,13 @@ describe('the MCP door (Streamable HTTP, stateless)', () => {
   });
 
   it('counts each MCP request against the key’s rate limit, as every door does', async ({ serve }) => {
-    // RATE_LIMIT_PER_SECOND=1 with a burst of 10: 10 requests per 10-second window (no timing here).
-    const limited = await serve({ ...AUTH_ENV, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '10' });
+    // RATE_LIMIT_PER_SECOND=1 with a burst of 20: 20 requests per 20-second window from the key's
+    // first request (auth/rate-limit.ts), far longer than these take: no timing here.
+    const limited = await serve({ ...AUTH_ENV, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '20' });
     const key = await createKey(limited.url, 'acme', ['READ', 'WRITE']);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await post(limited.url, JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/list' }), { authorization: `Bearer ${key}` })).status);
-    expect(statuses).toEqual([...Array(10).fill(200), 429, 429]);
+    for (let i = 0; i < 22; i++) statuses.push((await post(limited.url, JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/list' }), { authorization: `Bearer ${key}` })).status);
+    expect(statuses).toEqual([...Array(20).fill(200), 429, 429]);
     const refused = await post(limited.url, INITIALIZE, { authorization: `Bearer ${key}` });
     expect(refused.status).toBe(429);
     expect(refused.json).toEqual({ detail: expect.stringMatching(/Too many requests/) });
