@@ -20,6 +20,7 @@ import { EncodedOnceResponse } from './http/response.js';
 import { graphiql } from './http/graphiql.js';
 import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
 import { answerClientErrors, withRequestContext, yogaLogging } from './http/request-context.js';
+import { mcpPlugin } from './mcp/door.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 import { Tenants } from './storage/tenants.js';
@@ -112,6 +113,8 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     plugins: [
       // First: nothing is served to a request that has not authenticated.
       authPlugin({ auth: config.auth, tenants: storages, authenticator, rateLimiter, logger }),
+      // The MCP door (/mcp) before REST, which answers every path but /graphql.
+      mcpPlugin({ config, logger }),
       restPlugin({ storage, authorize, config, logger, streams }),
       ...graphqlLimitPlugins(config),
       useScopes(),

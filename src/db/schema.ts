@@ -26,6 +26,9 @@ export interface Database {
   thread_checkpoints: ThreadCheckpointsTable;
   thread_channel_values: ThreadChannelValuesTable;
   thread_writes: ThreadWritesTable;
+  graph_entities: GraphEntitiesTable;
+  graph_observations: GraphObservationsTable;
+  graph_relations: GraphRelationsTable;
 }
 
 export interface SessionsTable {
@@ -225,4 +228,35 @@ export interface ThreadWritesTable {
   type: string;
   value: Uint8Array;
   task_path: string;
+}
+
+/** The MCP memory tools' knowledge graph (modules/graph/); `seq`: the order of creation. */
+export interface GraphEntitiesTable {
+  seq: Generated<number>;
+  name: string;
+  entity_type: string;
+  /** `name` and `entity_type` lower-cased by JavaScript (what search_nodes matches). */
+  name_folded: string;
+  type_folded: string;
+  created_at: string;
+}
+
+export interface GraphObservationsTable {
+  seq: Generated<number>;
+  entity_name: string;
+  content: string;
+  content_folded: string;
+  /** sha256 (hex) of `content`: the observation's key within its entity. */
+  content_sha256: string;
+  created_at: string;
+}
+
+export interface GraphRelationsTable {
+  seq: Generated<number>;
+  from_name: string;
+  to_name: string;
+  relation_type: string;
+  /** sha256 (hex) of the JSON array [from, to, type]: the relation's key. */
+  relation_sha256: string;
+  created_at: string;
 }

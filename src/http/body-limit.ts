@@ -2,8 +2,8 @@ import { TransformStream as PonyfillTransformStream } from '@whatwg-node/fetch';
 import { PayloadTooLargeError } from '../domain/errors.js';
 
 /**
- * MAX_BODY_BYTES, one rule for both doors, counted here only (REST: rest/http.ts `readJsonBody`;
- * GraphQL: graphql-limits.ts `useBodyChecks`).
+ * MAX_BODY_BYTES, one rule for every door, counted here only (REST: rest/http.ts `readJsonBody`;
+ * GraphQL: graphql-limits.ts `useBodyChecks`; MCP: mcp/door.ts `readMessage`).
  *
  * - **What counts**: the body's bytes as they arrive, once the transfer encoding is undone (chunk
  *   framing is not counted). No content encoding is undone by this server: bytes are bytes.
@@ -11,13 +11,13 @@ import { PayloadTooLargeError } from '../domain/errors.js';
  *   one within it is trusted, since Node's HTTP parser holds the body to it.
  * - **Streamed** (chunked, no length): counted while it is read and refused at the first chunk past
  *   the limit — never buffered beyond it. The same size is accepted or refused either way.
- * - **Where**: where a body is read, i.e. by a REST route that takes one and by every GraphQL
- *   request that has one. An answer that needs no body (401, 403, 404, 405, 415) is given as it
+ * - **Where**: where a body is read, i.e. by a REST route that takes one, by every GraphQL
+ *   request that has one and by every `POST /mcp`. An answer that needs no body (401, 403, 404, 405, 415) is given as it
  *   would be without one; a response sent before the body's end closes the connection
  *   (request-context.ts, lingering-close.ts).
  *
  * Refusals are `PayloadTooLargeError`s, which each door maps once: REST `413 {detail}`, GraphQL
- * `413` with `extensions.code` PAYLOAD_TOO_LARGE.
+ * `413` with `extensions.code` PAYLOAD_TOO_LARGE, MCP `413` with a JSON-RPC error.
  */
 
 /** The body's declared length, or null when it has none (chunked) or an unreadable one. */

@@ -6,6 +6,7 @@ import { CacheService } from '../modules/cache/service.js';
 import { CheckpointService } from '../modules/checkpoints/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
+import { GraphService } from '../modules/graph/service.js';
 import { HistoryService } from '../modules/history/service.js';
 import { MemoryService } from '../modules/memory/service.js';
 import { MetricService } from '../modules/metrics/service.js';
@@ -35,6 +36,7 @@ export class Storage {
   readonly memory: MemoryService;
   readonly checkpoints: CheckpointService;
   readonly search: SearchService;
+  readonly graph: GraphService;
 
   constructor(
     readonly backend: StorageBackend,
@@ -55,5 +57,6 @@ export class Storage {
     this.retention = new RetentionService(stores.retention, stores.sessionMaintenance, stores.checkpointMaintenance, clock, this.memory);
     this.checkpoints = new CheckpointService(stores.checkpoints, clock);
     this.search = new SearchService(stores.search, clock);
+    this.graph = new GraphService(stores.graph, clock);
   }
 }

@@ -6,6 +6,7 @@ import type { AppendEvents } from '../modules/events/append.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
+import { type GraphStore, SqlGraphStore } from '../modules/graph/store.js';
 import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
 import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
 import { type MemoryMaintenance, type MemoryStore, SqlMemoryStore } from '../modules/memory/store.js';
@@ -44,6 +45,8 @@ export interface Stores {
   search: SearchStore;
   /** LangGraph threads and checkpoints. */
   checkpoints: CheckpointStore;
+  /** The knowledge graph of the MCP memory tools. */
+  graph: GraphStore;
   /** What retention deletes of them. */
   checkpointMaintenance: CheckpointsMaintenance;
 }
@@ -70,5 +73,6 @@ export function openStores(runner: Runner, appendEvents: AppendEvents, { searchI
     search: new SqlSearchStore(runner, searchIndex),
     checkpoints: new SqlCheckpointStore(runner, appendEvents),
     checkpointMaintenance: new SqlCheckpointsMaintenance(runner, appendEvents),
+    graph: new SqlGraphStore(runner),
   };
 }

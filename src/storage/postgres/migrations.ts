@@ -17,7 +17,8 @@ import type { Migration } from '../sqlite/migrations.js';
  * Version 3 is API keys; version 4 the change feed (events, appended in the transaction of each write);
  * version 5 retention (a session's expiry); version 6 the long-term memory store (modules/memory);
  * version 7 LangGraph checkpoints (modules/checkpoints/); version 8 structured items, superseded history and
- * history operations; version 9 search over the history (modules/search/) and messages' token counts.
+ * history operations; version 9 search over the history (modules/search/) and messages' token counts;
+ * version 10 the knowledge graph of the MCP memory tools (modules/graph/).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -319,6 +320,42 @@ export const migrations: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION history_search_vector();
       CREATE INDEX idx_history_search ON history USING GIN (search_vector);
       CREATE INDEX idx_history_unindexed ON history (id) WHERE search_text IS NULL;
+    `,
+  },
+  {
+    version: 10,
+    name: 'knowledge graph',
+    sql: `
+      -- As SQLite's (see there); seq is an identity column, times timestamptz.
+      CREATE TABLE graph_entities (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name text COLLATE "C" NOT NULL UNIQUE,
+        entity_type text COLLATE "C" NOT NULL,
+        name_folded text COLLATE "C" NOT NULL,
+        type_folded text COLLATE "C" NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE graph_observations (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        entity_name text COLLATE "C" NOT NULL REFERENCES graph_entities (name) ON DELETE CASCADE,
+        content text NOT NULL,
+        content_folded text COLLATE "C" NOT NULL,
+        content_sha256 text COLLATE "C" NOT NULL,
+        created_at timestamptz NOT NULL,
+        UNIQUE (entity_name, content_sha256)
+      );
+
+      CREATE TABLE graph_relations (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        from_name text COLLATE "C" NOT NULL,
+        to_name text COLLATE "C" NOT NULL,
+        relation_type text COLLATE "C" NOT NULL,
+        relation_sha256 text COLLATE "C" NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX idx_graph_relations_from ON graph_relations (from_name);
+      CREATE INDEX idx_graph_relations_to ON graph_relations (to_name);
     `,
   },
 ];

@@ -13,6 +13,7 @@
  * Version 7 is LangGraph checkpoints (modules/checkpoints/): threads, checkpoints, channel values, pending writes.
  * Version 8 is structured items, superseded history and history operations (modules/history/).
  * Version 9 is search over the history (modules/search/) and messages' token counts.
+ * Version 10 is the knowledge graph of the MCP memory tools (modules/graph/): entities, observations, relations.
  */
 export interface Migration {
   version: number;
@@ -357,6 +358,51 @@ export const migrations: readonly Migration[] = [
         INSERT INTO history_search_docs (message_id) SELECT new.id WHERE new.search_text IS NOT NULL;
         INSERT INTO history_fts (rowid, search_text) SELECT last_insert_rowid(), new.search_text WHERE new.search_text IS NOT NULL;
       END;
+    `,
+  },
+  {
+    version: 10,
+    name: 'knowledge graph',
+    sql: `
+      -- The MCP memory tools' knowledge graph (modules/graph/): a row per entity, per observation and
+      -- per relation, so that concurrent writers each add rows (a unique key makes a repeat a no-op)
+      -- instead of rewriting one document. seq keeps the order things were added in, which is the
+      -- order the reference server lists them in.
+      -- *_folded: the text lower-cased by JavaScript's toLowerCase, which search_nodes matches
+      -- against (the reference's rule; SQLite's lower() folds ASCII only).
+      CREATE TABLE graph_entities (
+        seq INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        entity_type TEXT NOT NULL,
+        name_folded TEXT NOT NULL,
+        type_folded TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      -- Unique by the content's sha256, not the content: PostgreSQL cannot index long text, and both
+      -- databases keep the same key.
+      CREATE TABLE graph_observations (
+        seq INTEGER PRIMARY KEY,
+        entity_name TEXT NOT NULL REFERENCES graph_entities(name) ON DELETE CASCADE,
+        content TEXT NOT NULL,
+        content_folded TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (entity_name, content_sha256)
+      );
+
+      -- No foreign keys: the reference lets a relation name entities that do not exist (yet).
+      -- Unique by the sha256 of [from, to, type] (three names may be too long for one index entry).
+      CREATE TABLE graph_relations (
+        seq INTEGER PRIMARY KEY,
+        from_name TEXT NOT NULL,
+        to_name TEXT NOT NULL,
+        relation_type TEXT NOT NULL,
+        relation_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_graph_relations_from ON graph_relations(from_name);
+      CREATE INDEX idx_graph_relations_to ON graph_relations(to_name);
     `,
   },
 ];
