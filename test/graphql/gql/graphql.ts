@@ -529,6 +529,22 @@ export type MetricEdge = {
   node: Metric;
 };
 
+/** One time bucket of a series: the statistics asked for (the others are null). */
+export type MetricPoint = {
+  __typename?: 'MetricPoint';
+  avg?: Maybe<Scalars['Float']['output']>;
+  count?: Maybe<Scalars['Int']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  p50?: Maybe<Scalars['Float']['output']>;
+  p90?: Maybe<Scalars['Float']['output']>;
+  p95?: Maybe<Scalars['Float']['output']>;
+  p99?: Maybe<Scalars['Float']['output']>;
+  sum?: Maybe<Scalars['Float']['output']>;
+  /** The start of the bucket. */
+  t: Scalars['DateTime']['output'];
+};
+
 /** A metric of the session was recorded. */
 export type MetricRecorded = StorageEvent & {
   __typename?: 'MetricRecorded';
@@ -543,6 +559,26 @@ export type MetricRecorded = StorageEvent & {
   /** When the write was committed. */
   time: Scalars['DateTime']['output'];
 };
+
+/** The points of one group, oldest first; only buckets holding metrics have a point. */
+export type MetricSeries = {
+  __typename?: 'MetricSeries';
+  /** The group's values: entity_type, entity_name, metric_name, session_id, or label:<key> (the label's JSON value, null when absent). */
+  group: Scalars['JSONObject']['output'];
+  points: Array<MetricPoint>;
+};
+
+/** A statistic of an aggregate point: percentiles are exact, by nearest rank (docs/analytics.md). */
+export type MetricStat =
+  | 'AVG'
+  | 'COUNT'
+  | 'MAX'
+  | 'MIN'
+  | 'P50'
+  | 'P90'
+  | 'P95'
+  | 'P99'
+  | 'SUM';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -861,6 +897,8 @@ export type Query = {
   /** Items at or below a namespace prefix: filtered, ranked (queryVector, else query), paged. */
   memorySearch: Array<MemoryItem>;
   message?: Maybe<Message>;
+  /** Statistics of the metrics the filter selects, per group and time bucket (docs/analytics.md): at most 10,000 points in all. */
+  metricSeries: Array<MetricSeries>;
   /** Metrics, oldest first, filtered by every argument given; 100 per page unless asked otherwise. */
   metrics: MetricConnection;
   /** Full-text search over the messages of every session, best first (docs/search.md: the query syntax, filters, scores, snippets). */
@@ -920,6 +958,19 @@ export type QueryMemorySearchArgs = {
 
 export type QueryMessageArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryMetricSeriesArgs = {
+  bucket: Scalars['String']['input'];
+  entityName?: InputMaybe<Scalars['String']['input']>;
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  groupBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  metricName?: InputMaybe<Scalars['String']['input']>;
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  since: Scalars['DateTime']['input'];
+  stats?: InputMaybe<Array<MetricStat>>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
