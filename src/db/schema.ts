@@ -45,6 +45,8 @@ export interface SessionsTable {
   parent_id: string | null;
   forked_from_message_id: string | null;
   expires_at: string | null;
+  /** The words the session is found by (modules/search/text.ts); null: not indexed yet. */
+  search_text: string | null;
 }
 
 export interface HistoryTable {
@@ -110,6 +112,8 @@ export interface ArtifactsTable {
   created_at: string;
   /** JSON text. */
   metadata: string;
+  /** The words the artifact is found by (modules/search/text.ts); null: not indexed yet. */
+  search_text: string | null;
 }
 
 export interface MetricsTable {

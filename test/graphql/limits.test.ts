@@ -510,7 +510,7 @@ describe('MAX_PAGE_SIZE applies to every connection', () => {
       };
       const wrap = parents[parent.name]!;
       // A connection's required arguments, besides paging.
-      const required: Record<string, string> = { 'Query.search': ', query: "limits"' };
+      const required: Record<string, string> = { 'Query.search': ', query: "limits"', 'Query.searchSessions': ', query: "limits"', 'Query.searchArtifacts': ', query: "limits"' };
       const withRequired = (args: string) => args.replace(/\)$/, `${required[`${parent.name}.${field.name}`] ?? ''})`);
       const run = (args: string) => gql.raw(wrap(select(withRequired(args))), parent.name === 'Session' ? { id: sessionId } : undefined);
       // Each paging argument the connection has (checkpoints page forward only: their `before` is LangGraph's).

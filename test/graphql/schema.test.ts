@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'metricSeries', 'search', 'session', 'sessions', 'thread'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'metricSeries', 'search', 'searchArtifacts', 'searchSessions', 'session', 'sessions', 'thread'].sort(),
     );
   });
 });
@@ -47,6 +47,7 @@ describe('scopes declared on fields', () => {
       'Session.tokens': 'read',
       'Message.session': 'read',
       'SearchHit.session': 'read',
+      'ArtifactSearchHit.session': 'read',
       'Thread.checkpoint': 'read',
       'Thread.checkpoints': 'read',
       'Checkpoint.channelValues': 'read',
@@ -75,6 +76,10 @@ describe('scopes declared on fields', () => {
       // A search result is the message found (what the search itself read); its highlights are of its snippet.
       'SearchHit.message': null,
       'SearchHit.highlights': null,
+      'SessionSearchHit.session': null,
+      'SessionSearchHit.highlights': null,
+      'ArtifactSearchHit.artifact': null,
+      'ArtifactSearchHit.highlights': null,
     });
   });
 });

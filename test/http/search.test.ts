@@ -57,6 +57,16 @@ describe('search over REST', () => {
 
     const betaFound = await beta.get('/storage/search?q=refund*');
     expect((betaFound.body.results as Hit[]).map((h) => h.session_id)).toEqual([other.id]);
+
+    // Sessions by their metadata, artifacts by name, type and metadata.
+    const { body: report } = await acme.post('/storage/artifacts', { session_id: sales.id, name: 'refund-terms.pdf', type: 'document', path: '/t.pdf', size: 3 });
+    const bySessions = await reader.get('/storage/search?q=pro&kind=sessions');
+    expect(bySessions.body).toMatchObject({ total_count: 1, next_cursor: null, results: [{ session: support, session_id: support.id, snippet: 'pro', highlights: [[0, 3]] }] });
+    const byArtifacts = await reader.get('/storage/search?q=terms&kind=artifacts');
+    expect(byArtifacts.body.results).toEqual([expect.objectContaining({ artifact: report, session_id: sales.id })]);
+    expect((await beta.get('/storage/search?q=terms&kind=artifacts')).body.results).toEqual([]);
+    expect((await acme.get('/storage/search?q=x&kind=sessions&role=user')).status).toBe(422);
+    expect((await acme.get('/storage/search?q=x&kind=people')).body.detail[0].loc).toEqual(['query', 'kind']);
   });
 
   it('answers bad input and hostile query text with a 4xx, never a 5xx', async ({ server }) => {
@@ -117,6 +127,12 @@ describe('search over GraphQL', () => {
     expect(same.body.data.search.edges).toHaveLength(1);
     expect(same.body.data.search.pageInfo.hasNextPage).toBe(false);
 
+    const sessionsQuery = 'query($q: String!) { searchSessions(query: $q) { totalCount edges { node { score snippet session { id } } } } }';
+    const sessions = await api.gql(sessionsQuery, { q: 'penguin' });
+    expect(sessions.body.data.searchSessions.totalCount).toBe(0);
+    await api.post('/storage/artifacts', { session_id: s.id, name: 'penguin-census.csv', type: 'table', path: '/c.csv', size: 1 });
+    const artifacts = await api.gql('query($q: String!) { searchArtifacts(query: $q, first: 1) { totalCount totalCountIsEstimate edges { node { snippet artifact { name } session { agentName } } } } }', { q: 'census' });
+    expect(artifacts.body.data.searchArtifacts).toEqual({ totalCount: 1, totalCountIsEstimate: false, edges: [{ node: { snippet: 'penguin-census.csv · table', artifact: { name: 'penguin-census.csv' }, session: { agentName: 'gq-agent' } } }] });
     const bad = await api.gql(query, { text: '***', size: 5, where: { metadata: { 'a"b': 1 } } });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(bad.body.errors[0].message).toMatch(/query: has no word.*filter\.metadata/);

@@ -124,6 +124,35 @@ export type ArtifactEdge = {
   node: Artifact;
 };
 
+export type ArtifactSearchConnection = {
+  __typename?: 'ArtifactSearchConnection';
+  edges: Array<ArtifactSearchEdge>;
+  nodes: Array<ArtifactSearchHit>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+  /** True when more than 10000 results match: totalCount then says "at least". */
+  totalCountIsEstimate: Scalars['Boolean']['output'];
+};
+
+export type ArtifactSearchEdge = {
+  __typename?: 'ArtifactSearchEdge';
+  cursor: Scalars['String']['output'];
+  node: ArtifactSearchHit;
+};
+
+/** An artifact found by its name, type or metadata's values; the snippet is cut from those, joined by " · ". */
+export type ArtifactSearchHit = SearchResult & {
+  __typename?: 'ArtifactSearchHit';
+  artifact: Artifact;
+  highlights: Array<SearchHighlight>;
+  /** Higher is better; comparable between the results of one search. */
+  score: Scalars['Float']['output'];
+  session: Session;
+  /** A piece of the found text around its first match, plain text; "…" where it is cut. */
+  snippet: Scalars['String']['output'];
+};
+
 /** A JSON value under a key, optionally expiring. */
 export type CacheEntry = {
   __typename?: 'CacheEntry';
@@ -903,6 +932,10 @@ export type Query = {
   metrics: MetricConnection;
   /** Full-text search over the messages of every session, best first (docs/search.md: the query syntax, filters, scores, snippets). */
   search: SearchConnection;
+  /** Full-text search over artifacts by name, type and metadata's values, best first (filter: not roles; since/until: their creation). */
+  searchArtifacts: ArtifactSearchConnection;
+  /** Full-text search over sessions by their metadata's values, best first (filter: not roles or metadata; sessionMetadata is theirs; since/until: their creation). */
+  searchSessions: SessionSearchConnection;
   session?: Maybe<Session>;
   /** Sessions, newest first; 100 per page unless asked otherwise. */
   sessions: SessionConnection;
@@ -989,6 +1022,26 @@ export type QueryMetricsArgs = {
 
 
 export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+export type QuerySearchArtifactsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+export type QuerySearchSessionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SearchFilter>;
@@ -1132,14 +1185,23 @@ export type SearchHighlight = {
 };
 
 /** A message found by a search, with its score and a snippet of its text around the match. */
-export type SearchHit = {
+export type SearchHit = SearchResult & {
   __typename?: 'SearchHit';
   highlights: Array<SearchHighlight>;
   message: Message;
   /** Higher is better; comparable between the results of one search. */
   score: Scalars['Float']['output'];
   session: Session;
-  /** A piece of the message's text around its first match, plain text; "…" where it is cut. */
+  /** A piece of the found text around its first match, plain text; "…" where it is cut. */
+  snippet: Scalars['String']['output'];
+};
+
+/** A record found by a search, with its score and a snippet of its text around the match. */
+export type SearchResult = {
+  highlights: Array<SearchHighlight>;
+  /** Higher is better; comparable between the results of one search. */
+  score: Scalars['Float']['output'];
+  /** A piece of the found text around its first match, plain text; "…" where it is cut. */
   snippet: Scalars['String']['output'];
 };
 
@@ -1272,6 +1334,34 @@ export type SessionEdge = {
   __typename?: 'SessionEdge';
   cursor: Scalars['String']['output'];
   node: Session;
+};
+
+export type SessionSearchConnection = {
+  __typename?: 'SessionSearchConnection';
+  edges: Array<SessionSearchEdge>;
+  nodes: Array<SessionSearchHit>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+  /** True when more than 10000 results match: totalCount then says "at least". */
+  totalCountIsEstimate: Scalars['Boolean']['output'];
+};
+
+export type SessionSearchEdge = {
+  __typename?: 'SessionSearchEdge';
+  cursor: Scalars['String']['output'];
+  node: SessionSearchHit;
+};
+
+/** A session found by its metadata's values; the snippet is cut from those values, joined by " · ". */
+export type SessionSearchHit = SearchResult & {
+  __typename?: 'SessionSearchHit';
+  highlights: Array<SearchHighlight>;
+  /** Higher is better; comparable between the results of one search. */
+  score: Scalars['Float']['output'];
+  session: Session;
+  /** A piece of the found text around its first match, plain text; "…" where it is cut. */
+  snippet: Scalars['String']['output'];
 };
 
 export type SessionStatus =

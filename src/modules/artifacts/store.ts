@@ -9,6 +9,7 @@ import { eventsOf } from '../../domain/events.js';
 import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
 import { type Artifact, artifactRecord } from '../../domain/records.js';
+import { recordSearchText } from '../search/text.js';
 import type { AppendEvents } from '../events/append.js';
 
 /**
@@ -36,9 +37,19 @@ export interface ArtifactsMaintenance {
 /** Artifacts are listed in creation order: by id (ids grow with time). */
 const byId: Keyset<string> = { columns: ['id'], pgTypes: ['text'], desc: false, values: (id) => [id] };
 
-type ArtifactParams = { id: string; sessionId: string; name: string; type: string; path: string; size: number; createdAt: string; metadata: string };
+type ArtifactParams = { id: string; sessionId: string; name: string; type: string; path: string; size: number; createdAt: string; metadata: string; searchText: string };
 
-type ArtifactArrays = { ids: string[]; sessionIds: string[]; names: string[]; types: string[]; paths: string[]; sizes: number[]; createdAts: string[]; metadata: string[] };
+type ArtifactArrays = {
+  ids: string[];
+  sessionIds: string[];
+  names: string[];
+  types: string[];
+  paths: string[];
+  sizes: number[];
+  createdAts: string[];
+  metadata: string[];
+  searchTexts: string[];
+};
 
 const artifactColumns = (p: Placeholders<ArtifactParams>) => ({
   id: p('id'),
@@ -49,12 +60,13 @@ const artifactColumns = (p: Placeholders<ArtifactParams>) => ({
   size: p('size'),
   created_at: p('createdAt'),
   metadata: p('metadata'),
+  search_text: p('searchText'),
 });
 
 const insertArtifactArrays = (p: Placeholders<ArtifactArrays>, onConflict: RawBuilder<unknown>) =>
-  sql`INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata)
+  sql`INSERT INTO artifacts (id, session_id, name, type, path, size, created_at, metadata, search_text)
     SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('names')}::text[], ${p('types')}::text[], ${p('paths')}::text[],
-      ${p('sizes')}::bigint[], ${p('createdAts')}::timestamptz[], ${p('metadata')}::json[])
+      ${p('sizes')}::bigint[], ${p('createdAts')}::timestamptz[], ${p('metadata')}::json[], ${p('searchTexts')}::text[])
     ${onConflict}`;
 
 const statements = defineStatements({
@@ -62,7 +74,7 @@ const statements = defineStatements({
   insertArtifact: (db, p: Placeholders<ArtifactParams & { liveAt: string }>) =>
     db
       .insertInto('artifacts')
-      .columns(['id', 'session_id', 'name', 'type', 'path', 'size', 'created_at', 'metadata'])
+      .columns(['id', 'session_id', 'name', 'type', 'path', 'size', 'created_at', 'metadata', 'search_text'])
       .expression(
         db
           .selectNoFrom([
@@ -74,6 +86,7 @@ const statements = defineStatements({
             p('size').as('size'),
             p('createdAt').as('created_at'),
             p('metadata').as('metadata'),
+            p('searchText').as('search_text'),
           ])
           .where(liveOwner(p('sessionId'), p('liveAt'))),
       )
@@ -259,6 +272,7 @@ function artifactArrays(chunk: readonly Artifact[]): ArtifactArrays {
     sizes: chunk.map((a) => a.size),
     createdAts: chunk.map((a) => a.createdAt),
     metadata: chunk.map((a) => JSON.stringify(a.metadata)),
+    searchTexts: chunk.map((a) => recordSearchText(a)),
   };
 }
 
@@ -272,5 +286,6 @@ function artifactParams(a: Artifact): ArtifactParams {
     size: a.size,
     createdAt: a.createdAt,
     metadata: JSON.stringify(a.metadata),
+    searchText: recordSearchText(a),
   };
 }

@@ -1,10 +1,12 @@
 import { builder } from '../../graphql/builder.js';
+import type { GraphQLContext } from '../../graphql/context.js';
 import { parseInput } from '../../domain/inputs.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { Message, MessageRole } from '../history/graphql.js';
 import { Session, SessionStatus } from '../sessions/graphql.js';
-import { SEARCH_LIMITS, type SearchInput, searchInput, type SearchHit as SearchHitRecord } from './service.js';
+import { type ArtifactHit, SEARCH_LIMITS, type SearchCount, type SearchInput, searchInput, type SearchHit as SearchHitRecord, type SessionHit } from './service.js';
+import { Artifact } from '../artifacts/graphql.js';
 
 const SearchHighlight = builder.objectRef<[number, number]>('SearchHighlight').implement({
   description: 'Where a term of the query is in a snippet: [start, end) offsets in UTF-16 code units (JavaScript string indexes).',
@@ -14,22 +16,48 @@ const SearchHighlight = builder.objectRef<[number, number]>('SearchHighlight').i
   }),
 });
 
+/** What every search result has. */
+const SearchResult = builder.interfaceRef<{ score: number; snippet: string; highlights: [number, number][] }>('SearchResult').implement({
+  description: 'A record found by a search, with its score and a snippet of its text around the match.',
+  fields: (t) => ({
+    score: t.exposeFloat('score', { description: 'Higher is better; comparable between the results of one search.' }),
+    snippet: t.exposeString('snippet', { description: 'A piece of the found text around its first match, plain text; "…" where it is cut.' }),
+    highlights: t.field({ type: [SearchHighlight], resolve: (hit) => hit.highlights }),
+  }),
+});
+
+/** A found record's session (deleting a session deletes what it holds; only a concurrent delete gets here). */
+const sessionOfHit = {
+  type: Session,
+  extensions: READS_OTHER_RECORDS,
+  resolve: async (hit: { sessionId: string }, _args: unknown, { loaders }: GraphQLContext) => {
+    const session = await loaders.session.load(hit.sessionId);
+    if (!session) throw new NotFoundError('Session');
+    return session;
+  },
+};
+
 const SearchHit = builder.objectRef<SearchHitRecord>('SearchHit').implement({
   description: 'A message found by a search, with its score and a snippet of its text around the match.',
+  interfaces: [SearchResult],
   fields: (t) => ({
     message: t.field({ type: Message, resolve: (hit) => hit.message }),
-    session: t.field({
-      type: Session,
-      extensions: READS_OTHER_RECORDS,
-      resolve: async (hit, _args, { loaders }) => {
-        const session = await loaders.session.load(hit.sessionId);
-        if (!session) throw new NotFoundError('Session');
-        return session;
-      },
-    }),
-    score: t.exposeFloat('score', { description: 'Higher is better; comparable between the results of one search.' }),
-    snippet: t.exposeString('snippet', { description: 'A piece of the message\'s text around its first match, plain text; "…" where it is cut.' }),
-    highlights: t.field({ type: [SearchHighlight], resolve: (hit) => hit.highlights }),
+    session: t.field(sessionOfHit),
+  }),
+});
+
+const SessionSearchHit = builder.objectRef<SessionHit>('SessionSearchHit').implement({
+  description: 'A session found by its metadata\'s values; the snippet is cut from those values, joined by " · ".',
+  interfaces: [SearchResult],
+  fields: (t) => ({ session: t.field({ type: Session, resolve: (hit) => hit.session }) }),
+});
+
+const ArtifactSearchHit = builder.objectRef<ArtifactHit>('ArtifactSearchHit').implement({
+  description: 'An artifact found by its name, type or metadata\'s values; the snippet is cut from those, joined by " · ".',
+  interfaces: [SearchResult],
+  fields: (t) => ({
+    artifact: t.field({ type: Artifact, resolve: (hit) => hit.artifact }),
+    session: t.field(sessionOfHit),
   }),
 });
 
@@ -53,7 +81,10 @@ const SearchConnection = builder.connectionObject(
   {},
 );
 
-builder.objectField(SearchConnection, 'totalCountIsEstimate', (t) =>
+const SessionSearchConnection = builder.connectionObject({ type: SessionSearchHit, name: 'SessionSearchConnection' }, {});
+const ArtifactSearchConnection = builder.connectionObject({ type: ArtifactSearchHit, name: 'ArtifactSearchConnection' }, {});
+
+for (const connection of [SearchConnection, SessionSearchConnection, ArtifactSearchConnection]) builder.objectField(connection, 'totalCountIsEstimate', (t) =>
   t.boolean({
     description: `True when more than ${SEARCH_LIMITS.countBound} results match: totalCount then says "at least".`,
     resolve: async (connection) => (await (connection as unknown as { count: () => Promise<{ totalCountIsEstimate: boolean }> }).count()).totalCountIsEstimate,
@@ -77,40 +108,77 @@ function searchArgs(args: Record<string, unknown>): SearchInput {
   }
 }
 
+interface PagingArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+/** A search's page as a connection: the paging arguments checked, the count read only when asked for. */
+async function searchConnection<H extends { cursor: string }>(
+  args: PagingArgs & { query: string; filter?: object | null },
+  maxPageSize: number,
+  read: (input: SearchInput) => Promise<{ hits: H[]; nextCursor: string | null }>,
+  count: (input: SearchInput) => Promise<SearchCount>,
+) {
+  const max = Math.min(SEARCH_LIMITS.limit, maxPageSize);
+  const tooMany = (['first', 'last'] as const).filter((name) => (args[name] ?? 0) > max);
+  if (tooMany.length > 0) throw new ValidationError(tooMany.map((name) => ({ path: [name], message: `must be at most ${max}` })));
+  if (args.last != null || args.before != null) {
+    throw new ValidationError([{ path: [args.last != null ? 'last' : 'before'], message: 'search pages forward only: use first/after' }]);
+  }
+  const input = searchArgs({ query: args.query, ...(args.filter ?? {}), limit: args.first ?? Math.min(SEARCH_LIMITS.defaultLimit, max), cursor: args.after });
+  const results = await read(input);
+  let counted: Promise<SearchCount> | undefined;
+  const counting = () => (counted ??= count(input));
+  return {
+    edges: results.hits.map((hit) => ({ cursor: hit.cursor, node: hit })),
+    pageInfo: {
+      hasNextPage: results.nextCursor !== null,
+      hasPreviousPage: args.after != null,
+      startCursor: results.hits[0]?.cursor ?? null,
+      endCursor: results.hits.at(-1)?.cursor ?? null,
+    },
+    totalCount: async () => (await counting()).totalCount,
+    count: counting,
+  };
+}
+
+const QUERY_ARG = 'Words, "phrases", prefix*, a OR b, -excluded (docs/search.md).';
+
 builder.queryFields((t) => ({
   search: t.connection(
     {
       type: SearchHit,
       extensions: { defaultPageSize: SEARCH_LIMITS.defaultLimit },
       description: 'Full-text search over the messages of every session, best first (docs/search.md: the query syntax, filters, scores, snippets).',
-      args: {
-        query: t.arg.string({ required: true, description: 'Words, "phrases", prefix*, a OR b, -excluded.' }),
-        filter: t.arg({ type: SearchFilter }),
-      },
-      resolve: async (_root, args, { config, storage }) => {
-        const max = Math.min(SEARCH_LIMITS.limit, config.maxPageSize);
-        const tooMany = (['first', 'last'] as const).filter((name) => (args[name] ?? 0) > max);
-        if (tooMany.length > 0) throw new ValidationError(tooMany.map((name) => ({ path: [name], message: `must be at most ${max}` })));
-        if (args.last != null || args.before != null) {
-          throw new ValidationError([{ path: [args.last != null ? 'last' : 'before'], message: 'search pages forward only: use first/after' }]);
-        }
-        const input = searchArgs({ query: args.query, ...(args.filter ?? {}), limit: args.first ?? Math.min(SEARCH_LIMITS.defaultLimit, max), cursor: args.after });
-        const results = await storage.search.page(input);
-        let counted: ReturnType<typeof storage.search.count> | undefined;
-        const count = () => (counted ??= storage.search.count(input));
-        return {
-          edges: results.hits.map((hit) => ({ cursor: hit.cursor, node: hit })),
-          pageInfo: {
-            hasNextPage: results.nextCursor !== null,
-            hasPreviousPage: args.after != null,
-            startCursor: results.hits[0]?.cursor ?? null,
-            endCursor: results.hits.at(-1)?.cursor ?? null,
-          },
-          totalCount: async () => (await count()).totalCount,
-          count,
-        };
-      },
+      args: { query: t.arg.string({ required: true, description: QUERY_ARG }), filter: t.arg({ type: SearchFilter }) },
+      resolve: (_root, args, { config, storage }) =>
+        searchConnection(args, config.maxPageSize, (input) => storage.search.page(input), (input) => storage.search.count(input)),
     },
     SearchConnection,
+  ),
+  searchSessions: t.connection(
+    {
+      type: SessionSearchHit,
+      extensions: { defaultPageSize: SEARCH_LIMITS.defaultLimit },
+      description: 'Full-text search over sessions by their metadata\'s values, best first (filter: not roles or metadata; sessionMetadata is theirs; since/until: their creation).',
+      args: { query: t.arg.string({ required: true, description: QUERY_ARG }), filter: t.arg({ type: SearchFilter }) },
+      resolve: (_root, args, { config, storage }) =>
+        searchConnection(args, config.maxPageSize, (input) => storage.search.sessions(input), (input) => storage.search.count(input, 'sessions')),
+    },
+    SessionSearchConnection,
+  ),
+  searchArtifacts: t.connection(
+    {
+      type: ArtifactSearchHit,
+      extensions: { defaultPageSize: SEARCH_LIMITS.defaultLimit },
+      description: 'Full-text search over artifacts by name, type and metadata\'s values, best first (filter: not roles; since/until: their creation).',
+      args: { query: t.arg.string({ required: true, description: QUERY_ARG }), filter: t.arg({ type: SearchFilter }) },
+      resolve: (_root, args, { config, storage }) =>
+        searchConnection(args, config.maxPageSize, (input) => storage.search.artifacts(input), (input) => storage.search.count(input, 'artifacts')),
+    },
+    ArtifactSearchConnection,
   ),
 }));

@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import { HttpError, json, parseWire } from '../../rest/http.js';
 import { queryInt, type Route, type RouteDeps } from '../../rest/routes.js';
 import { messageWire } from '../history/rest.js';
-import { SEARCH_LIMITS, searchInput, type SearchHit } from './service.js';
+import { SEARCH_KINDS, SEARCH_LIMITS, searchInput } from './service.js';
+import { artifactWire } from '../artifacts/rest.js';
+import { sessionWire } from '../sessions/rest.js';
 
 // Search's REST route (`/storage/search`, docs/search.md): the query string as the search's input.
 
@@ -46,9 +49,15 @@ function searchQueryObject(params: URLSearchParams, maxLimit: number): Record<st
   return out;
 }
 
-function hitToWire(hit: SearchHit) {
-  return { message: messageWire.toWire(hit.message), session_id: hit.sessionId, score: hit.score, snippet: hit.snippet, highlights: hit.highlights };
-}
+/** What every kind of result carries besides its record. */
+const common = (hit: { sessionId: string; score: number; snippet: string; highlights: [number, number][] }) => ({
+  session_id: hit.sessionId,
+  score: hit.score,
+  snippet: hit.snippet,
+  highlights: hit.highlights,
+});
+
+const kindQuery = z.object({ kind: z.enum(SEARCH_KINDS).optional() });
 
 export function searchRoutes({ config }: RouteDeps): Route[] {
   // As every list, no longer than MAX_PAGE_SIZE.
@@ -59,13 +68,24 @@ export function searchRoutes({ config }: RouteDeps): Route[] {
       method: 'GET',
       path: '/storage/search',
       handler: async (req) => {
-        const input = parseWire(searchInput, searchQueryObject(req.query, maxLimit), 'query', ALIASES);
-        const page = await req.storage.search.search({ ...input, limit: input.limit ?? defaultLimit });
+        const { kind: kindParam, ...query } = searchQueryObject(req.query, maxLimit);
+        const { kind = 'messages' } = parseWire(kindQuery, { kind: kindParam }, 'query');
+        const parsed = parseWire(searchInput, query, 'query', ALIASES);
+        const input = { ...parsed, limit: parsed.limit ?? defaultLimit };
+        const { search } = req.storage;
+        const [results, count] = await Promise.all([
+          kind === 'messages'
+            ? search.page(input).then((page) => ({ ...page, hits: page.hits.map((hit) => ({ message: messageWire.toWire(hit.message), ...common(hit) })) }))
+            : kind === 'sessions'
+              ? search.sessions(input).then((page) => ({ ...page, hits: page.hits.map((hit) => ({ session: sessionWire.toWire(hit.session), ...common(hit) })) }))
+              : search.artifacts(input).then((page) => ({ ...page, hits: page.hits.map((hit) => ({ artifact: artifactWire.toWire(hit.artifact), ...common(hit) })) })),
+          search.count(input, kind),
+        ]);
         return json(200, {
-          results: page.hits.map(hitToWire),
-          next_cursor: page.nextCursor,
-          total_count: page.totalCount,
-          total_count_is_estimate: page.totalCountIsEstimate,
+          results: results.hits,
+          next_cursor: results.nextCursor,
+          total_count: count.totalCount,
+          total_count_is_estimate: count.totalCountIsEstimate,
         });
       },
     },

@@ -1,16 +1,20 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
 import { isLive } from '../../db/live.js';
 import { inList, typed } from '../../db/portable.js';
 import { type Row, type Runner, tx } from '../../db/runner.js';
-import { defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders } from '../../db/statements.js';
-import type { JsonScalar } from '../../domain/json.js';
-import type { Message } from '../../domain/records.js';
+import type { Database } from '../../db/schema.js';
+import { defineStatementFamily, defineStatements, type Dialect, type Params, type Placeholders, type Statement } from '../../db/statements.js';
+import type { JsonObject, JsonScalar } from '../../domain/json.js';
+import type { Artifact, Message, Session } from '../../domain/records.js';
+import { artifactFromRow } from '../artifacts/store.js';
+import { sessionFromRow } from '../sessions/store.js';
+import { recordSearchText, searchTextOf } from './text.js';
 import { fts5Match, positiveTerms, type SearchQuery, tsQuery } from './query.js';
 import { contentOf, messageOf } from '../history/messages.js';
 
 /**
- * The history's full-text index, read. What truly differs between the databases is the engine:
+ * The full-text indexes (of messages, sessions and artifacts), read. What truly differs between the databases is the engine:
  * SQLite's FTS5 table (contentless, joined through its document numbers) and PostgreSQL's tsvector
  * column through its GIN index; the filters around it are the same SQL.
  *
@@ -82,20 +86,58 @@ export interface SearchAfter {
   id: string;
 }
 
+/** What a search finds: messages (the default), sessions (by their metadata), artifacts (by name, type, metadata). */
+export const SEARCH_KINDS = ['messages', 'sessions', 'artifacts'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** The record each kind of search finds. */
+export interface Found {
+  messages: Message;
+  sessions: Session;
+  artifacts: Artifact;
+}
+
+export interface Scored<T> {
+  record: T;
+  score: number;
+}
+
 export interface SearchStore {
   /** Whether messages are indexed as they are written (SEARCH_INDEX). */
   readonly indexed: boolean;
-  /** Up to `limit` messages of sessions live at `liveAt` that match, best first (score, then id), after `after`. */
-  search(query: SearchQuery, filter: SearchFilter, after: SearchAfter | null, limit: number, liveAt: string): Promise<ScoredMessage[]>;
+  /** Up to `limit` records of sessions live at `liveAt` that match, best first (score, then id), after `after`. */
+  search<K extends SearchKind>(kind: K, query: SearchQuery, filter: SearchFilter, after: SearchAfter | null, limit: number, liveAt: string): Promise<Scored<Found[K]>[]>;
   /** How many match, counting no further than `bound` (more: `bound`). */
-  count(query: SearchQuery, filter: SearchFilter, bound: number, liveAt: string): Promise<number>;
-  /** Messages not yet indexed (stored before search existed, or while it was off), by id. */
-  unindexed(limit: number): Promise<Pick<Message, 'id' | 'content' | 'item'>[]>;
-  /** Sets the words of messages still unindexed (one transaction); how many were set. */
-  setSearchText(rows: readonly { id: string; searchText: string }[]): Promise<number>;
+  count(kind: SearchKind, query: SearchQuery, filter: SearchFilter, bound: number, liveAt: string): Promise<number>;
+  /**
+   * Indexes up to `limit` records of a kind not yet indexed (stored before the index existed, or
+   * messages written while it was off), in one transaction; how many.
+   */
+  indexPending(kind: SearchKind, limit: number): Promise<number>;
 }
 
 type P = Placeholders<Params>;
+
+/** The tables of a kind: what is searched, its index on SQLite, and where its filters look. */
+interface KindTables {
+  /** The searched table, and its alias in the statements (`s` is always the session). */
+  table: 'history' | 'sessions' | 'artifacts';
+  alias: 'h' | 's' | 'a';
+  /** SQLite: the FTS5 table, and the table numbering its documents (with the column naming the row). */
+  fts: string;
+  docs: string;
+  docOf: string;
+  /** The session of a row (the sessions filter), its time (since/until), its own metadata (none: a session's is `sessionMetadata`). */
+  session: string;
+  time: string;
+  metadata: string | null;
+}
+
+const KINDS: Record<SearchKind, KindTables> = {
+  messages: { table: 'history', alias: 'h', fts: 'history_fts', docs: 'history_search_docs', docOf: 'message_id', session: 'h.session_id', time: 'h.timestamp', metadata: 'h.metadata' },
+  sessions: { table: 'sessions', alias: 's', fts: 'session_fts', docs: 'session_search_docs', docOf: 'session_id', session: 's.id', time: 's.created_at', metadata: null },
+  artifacts: { table: 'artifacts', alias: 'a', fts: 'artifact_fts', docs: 'artifact_search_docs', docOf: 'artifact_id', session: 'a.session_id', time: 'a.created_at', metadata: 'a.metadata' },
+};
 
 /** A metadata object has every [key, value] of the pairs parameter (values compared as JSON text). */
 function hasPairs(column: string, pairs: RawBuilder<unknown>, dialect: Dialect): RawBuilder<boolean> {
@@ -119,77 +161,113 @@ function shapeOf(f: SearchFilter): Omit<SearchShape, 'after'> & Record<string, b
   };
 }
 
-/** The conditions of a search but the text match: live sessions, then each filter the shape has. */
-function filters(shape: SearchShape, p: P, dialect: Dialect): RawBuilder<boolean> {
+/** The conditions of a search but the text match: live sessions, then each filter the shape has (the service checks which a kind takes). */
+function filters(kind: KindTables, shape: SearchShape, p: P, dialect: Dialect): RawBuilder<boolean> {
   const conditions: RawBuilder<boolean>[] = [isLive(p('liveAt'), 's')];
   if (shape.agent) conditions.push(sql`s.agent_name = ${p('agentName')}`);
   if (shape.user) conditions.push(sql`s.user_id = ${p('userId')}`);
   if (shape.status) conditions.push(sql`s.status = ${p('status')}`);
-  if (shape.sessions) conditions.push(inList('h.session_id', p('sessionIds'), dialect));
+  if (shape.sessions) conditions.push(inList(kind.session, p('sessionIds'), dialect));
   if (shape.roles) conditions.push(inList('h.role', p('roles'), dialect));
-  if (shape.since) conditions.push(sql`h.timestamp >= ${typed(p('since'), 'timestamptz', dialect)}`);
-  if (shape.until) conditions.push(sql`h.timestamp < ${typed(p('until'), 'timestamptz', dialect)}`);
-  if (shape.metadata) conditions.push(hasPairs('h.metadata', p('metadata'), dialect));
+  if (shape.since) conditions.push(sql`${sql.ref(kind.time)} >= ${typed(p('since'), 'timestamptz', dialect)}`);
+  if (shape.until) conditions.push(sql`${sql.ref(kind.time)} < ${typed(p('until'), 'timestamptz', dialect)}`);
+  if (shape.metadata && kind.metadata) conditions.push(hasPairs(kind.metadata, p('metadata'), dialect));
   if (shape.sessionMetadata) conditions.push(hasPairs('s.metadata', p('sessionMetadata'), dialect));
   return sql.join(conditions, sql` AND `) as RawBuilder<boolean>;
 }
 
-/** The matching messages with their scores (SQLite: through the FTS5 table's document numbers). */
-function matches(shape: SearchShape, p: P, dialect: Dialect): RawBuilder<unknown> {
-  return dialect === 'sqlite'
-    ? sql`SELECT h.*, search_score(h.search_text, ${p('terms')}) AS score_
-        FROM history_fts JOIN history_search_docs d_ ON d_.doc = history_fts.rowid
-        JOIN history h ON h.id = d_.message_id JOIN sessions s ON s.id = h.session_id
-        WHERE history_fts MATCH ${p('match')} AND ${filters(shape, p, dialect)}`
-    : sql`SELECT h.*, ts_rank(h.search_vector, q_.q)::float8 AS score_
-        FROM history h JOIN sessions s ON s.id = h.session_id, to_tsquery('simple', ${p('match')}::text) AS q_ (q)
-        WHERE h.search_vector @@ q_.q AND ${filters(shape, p, dialect)}`;
+/** The matching rows with their scores (SQLite: through the FTS5 table's document numbers). */
+function matches(kind: KindTables, shape: SearchShape, p: P, dialect: Dialect): RawBuilder<unknown> {
+  const row = sql.raw(kind.alias);
+  const table = sql.raw(`${kind.table} ${kind.alias}`);
+  const withSession = kind.alias === 's' ? sql`` : sql`JOIN sessions s ON s.id = ${sql.ref(kind.session)}`;
+  if (dialect === 'sqlite') {
+    const fts = sql.raw(kind.fts);
+    return sql`SELECT ${row}.*, search_score(${row}.search_text, ${p('terms')}) AS score_
+      FROM ${fts} JOIN ${sql.raw(kind.docs)} d_ ON d_.doc = ${fts}.rowid
+      JOIN ${table} ON ${row}.id = d_.${sql.raw(kind.docOf)} ${withSession}
+      WHERE ${fts} MATCH ${p('match')} AND ${filters(kind, shape, p, dialect)}`;
+  }
+  return sql`SELECT ${row}.*, ts_rank(${row}.search_vector, q_.q)::float8 AS score_
+    FROM ${table} ${withSession} CROSS JOIN to_tsquery('simple', ${p('match')}::text) AS q_ (q)
+    WHERE ${row}.search_vector @@ q_.q AND ${filters(kind, shape, p, dialect)}`;
 }
 
-const searchPage = defineStatementFamily('searchHistory', (shape: SearchShape) => (_db, p: P, dialect) => {
-  const afterScore = typed(p('afterScore'), 'float8', dialect);
-  const after = shape.after ? sql`WHERE m_.score_ < ${afterScore} OR (m_.score_ = ${afterScore} AND m_.id > ${p('afterId')})` : sql``;
-  return sql`SELECT * FROM (${matches(shape, p, dialect)}) m_ ${after} ORDER BY m_.score_ DESC, m_.id LIMIT ${p('limit')}`;
+const searchPages = Object.fromEntries(
+  SEARCH_KINDS.map((name) => [
+    name,
+    defineStatementFamily(`search_${name}`, (shape: SearchShape) => (_db, p: P, dialect) => {
+      const afterScore = typed(p('afterScore'), 'float8', dialect);
+      const after = shape.after ? sql`WHERE m_.score_ < ${afterScore} OR (m_.score_ = ${afterScore} AND m_.id > ${p('afterId')})` : sql``;
+      return sql`SELECT * FROM (${matches(KINDS[name], shape, p, dialect)}) m_ ${after} ORDER BY m_.score_ DESC, m_.id LIMIT ${p('limit')}`;
+    }),
+  ]),
+) as Record<SearchKind, (dialect: Dialect, shape: SearchShape) => Statement<Params>>;
+
+const searchCounts = Object.fromEntries(
+  SEARCH_KINDS.map((name) => [
+    name,
+    defineStatementFamily(`search_${name}_count`, (shape: SearchShape) => (_db, p: P, dialect) =>
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM (${matches(KINDS[name], shape, p, dialect)}) m_ LIMIT ${p('bound')}) c_`,
+    ),
+  ]),
+) as Record<SearchKind, (dialect: Dialect, shape: SearchShape) => Statement<Params>>;
+
+/** What a row of each kind is found by (text.ts), from the columns `unindexed` reads. */
+const TEXT_OF: Record<SearchKind, (r: Row, codec: RowCodec) => string> = {
+  messages: (r, codec) => searchTextOf(contentOf(r), r.item == null ? null : codec.json(r.item)),
+  sessions: (r, codec) => recordSearchText({ metadata: codec.json(r.metadata) as JsonObject }),
+  artifacts: (r, codec) => recordSearchText({ name: r.name as string, type: r.type as string, metadata: codec.json(r.metadata) as JsonObject }),
+};
+
+const DECODE: { [K in SearchKind]: (r: Row, codec: RowCodec) => Found[K] } = {
+  messages: messageOf,
+  sessions: sessionFromRow,
+  artifacts: artifactFromRow,
+};
+
+/** The rows of a table not yet indexed (by id), and the setting of one's words (if still unset). */
+const unindexedIn = (db: Kysely<Database>, table: KindTables['table'], p: Placeholders<{ limit: number }>) =>
+  db.selectFrom(table).selectAll().where('search_text', 'is', null).orderBy('id').limit(p('limit') as RawBuilder<number>);
+const setTextIn = (db: Kysely<Database>, table: KindTables['table'], p: Placeholders<{ id: string; searchText: string }>) =>
+  db.updateTable(table).set({ search_text: p('searchText') }).where('id', '=', p('id')).where('search_text', 'is', null);
+
+const indexing = defineStatements({
+  unindexedMessages: (db, p: Placeholders<{ limit: number }>) => unindexedIn(db, 'history', p),
+  unindexedSessions: (db, p: Placeholders<{ limit: number }>) => unindexedIn(db, 'sessions', p),
+  unindexedArtifacts: (db, p: Placeholders<{ limit: number }>) => unindexedIn(db, 'artifacts', p),
+  setMessageText: (db, p: Placeholders<{ id: string; searchText: string }>) => setTextIn(db, 'history', p),
+  setSessionText: (db, p: Placeholders<{ id: string; searchText: string }>) => setTextIn(db, 'sessions', p),
+  setArtifactText: (db, p: Placeholders<{ id: string; searchText: string }>) => setTextIn(db, 'artifacts', p),
 });
 
-const searchCount = defineStatementFamily('searchCount', (shape: SearchShape) => (_db, p: P, dialect) =>
-  sql`SELECT count(*) AS n FROM (SELECT 1 FROM (${matches(shape, p, dialect)}) m_ LIMIT ${p('bound')}) c_`,
-);
-
-const statements = defineStatements({
-  unindexedMessages: (db, p: Placeholders<{ limit: number }>, dialect) =>
-    db
-      .selectFrom('history')
-      .select(['id', 'content', 'item', ...(dialect === 'postgres' ? (['content_encoding'] as const) : [])])
-      .where('search_text', 'is', null)
-      .orderBy('id')
-      .limit(p('limit') as RawBuilder<number>),
-  setSearchText: (db, p: Placeholders<{ id: string; searchText: string }>) =>
-    db.updateTable('history').set({ search_text: p('searchText') }).where('id', '=', p('id')).where('search_text', 'is', null),
-});
+const INDEXING = {
+  messages: ['unindexedMessages', 'setMessageText'],
+  sessions: ['unindexedSessions', 'setSessionText'],
+  artifacts: ['unindexedArtifacts', 'setArtifactText'],
+} as const;
 
 export class SqlSearchStore implements SearchStore {
   private readonly codec: RowCodec;
-  private readonly sql: ReturnType<typeof statements.for>;
 
   constructor(
     private readonly runner: Runner,
     readonly indexed: boolean,
   ) {
     this.codec = codecs[runner.dialect];
-    this.sql = statements.for(runner.dialect);
   }
 
-  async search(query: SearchQuery, filter: SearchFilter, after: SearchAfter | null, limit: number, liveAt: string): Promise<ScoredMessage[]> {
+  async search<K extends SearchKind>(kind: K, query: SearchQuery, filter: SearchFilter, after: SearchAfter | null, limit: number, liveAt: string): Promise<Scored<Found[K]>[]> {
     const shape = { ...shapeOf(filter), after: after !== null };
     const params = { ...this.paramsOf(query, filter, liveAt), afterScore: after?.score ?? 0, afterId: after?.id ?? '', limit };
-    const rows = await this.runner.all(searchPage(this.runner.dialect, shape), params);
-    return rows.map((r: Row) => ({ message: messageOf(r, this.codec), score: Number(r.score_) }));
+    const rows = await this.runner.all(searchPages[kind](this.runner.dialect, shape), params);
+    const decode = DECODE[kind] as (r: Row, codec: RowCodec) => Found[K];
+    return rows.map((r) => ({ record: decode(r, this.codec), score: Number(r.score_) }));
   }
 
-  async count(query: SearchQuery, filter: SearchFilter, bound: number, liveAt: string): Promise<number> {
+  async count(kind: SearchKind, query: SearchQuery, filter: SearchFilter, bound: number, liveAt: string): Promise<number> {
     const shape = { ...shapeOf(filter), after: false };
-    const row = await this.runner.one(searchCount(this.runner.dialect, shape), { ...this.paramsOf(query, filter, liveAt), bound });
+    const row = await this.runner.one(searchCounts[kind](this.runner.dialect, shape), { ...this.paramsOf(query, filter, liveAt), bound });
     return Number(row?.n ?? 0);
   }
 
@@ -212,21 +290,17 @@ export class SqlSearchStore implements SearchStore {
     };
   }
 
-  async unindexed(limit: number): Promise<Pick<Message, 'id' | 'content' | 'item'>[]> {
-    const rows = await this.runner.all(this.sql.unindexedMessages, { limit });
-    return rows.map((r) => ({
-      id: r.id as string,
-      content: contentOf(r),
-      item: r.item == null ? null : this.codec.json(r.item),
-    }));
-  }
-
-  async setSearchText(rows: readonly { id: string; searchText: string }[]): Promise<number> {
-    const { setSearchText } = this.sql;
-    return this.runner.transaction(function* () {
-      let set = 0;
-      for (const row of rows) set += yield* tx.write(setSearchText, row);
-      return set;
+  async indexPending(kind: SearchKind, limit: number): Promise<number> {
+    // Messages only while indexing is on (SEARCH_INDEX); sessions and artifacts are few and always indexed.
+    if (kind === 'messages' && !this.indexed) return 0;
+    const statements = indexing.for(this.runner.dialect);
+    const [unindexed, setSearchText] = INDEXING[kind].map((name) => statements[name]) as [(typeof statements)['unindexedMessages'], (typeof statements)['setMessageText']];
+    const rows = await this.runner.all(unindexed, { limit });
+    if (rows.length === 0) return 0;
+    const texts = rows.map((r) => ({ id: r.id as string, searchText: TEXT_OF[kind](r, this.codec) }));
+    await this.runner.transaction(function* () {
+      for (const row of texts) yield* tx.write(setSearchText, row);
     });
+    return rows.length;
   }
 }

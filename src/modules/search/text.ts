@@ -1,5 +1,5 @@
 import { textOfItem } from '../../domain/items.js';
-import type { Json } from '../../domain/json.js';
+import type { Json, JsonObject } from '../../domain/json.js';
 import { words } from '../../domain/words.js';
 
 /**
@@ -19,6 +19,29 @@ export function searchTextOf(content: string, item: Json): string {
     const itemText = textOfItem(item);
     if (itemText !== content) found.push(...words(itemText));
   }
+  if (found.length > MAX_INDEXED_WORDS) found.length = MAX_INDEXED_WORDS;
+  return found.join(' ');
+}
+
+/** The strings (and numbers, as written) of a JSON value, not its keys, in document order. */
+function jsonTexts(value: Json, out: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'number') out.push(String(value));
+  else if (value !== null && typeof value === 'object' && depth < 64) {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) jsonTexts(v, out, depth + 1);
+  }
+  return out;
+}
+
+/** What a found session or artifact shows: the texts it is found by, as written, one after the other. */
+export function recordText(record: { metadata: JsonObject; name?: string; type?: string }): string {
+  const texts = [...(record.name === undefined ? [] : [record.name]), ...(record.type === undefined ? [] : [record.type]), ...jsonTexts(record.metadata)];
+  return texts.join(' · ');
+}
+
+/** The words a session (its metadata's values) or an artifact (its name, type and metadata's values) is found by. */
+export function recordSearchText(record: { metadata: JsonObject; name?: string; type?: string }): string {
+  const found = words(recordText(record));
   if (found.length > MAX_INDEXED_WORDS) found.length = MAX_INDEXED_WORDS;
   return found.join(' ');
 }

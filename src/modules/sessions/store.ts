@@ -9,6 +9,7 @@ import { eventsOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
 import type { Slice } from '../../domain/paging.js';
 import { type Session, sessionRecord } from '../../domain/records.js';
+import { recordSearchText } from '../search/text.js';
 import type { AppendEvents } from '../events/append.js';
 import { type RetentionRule, type ScopeParams, type ScopeShape, type SessionScope, scopeFilter, scopeParams, scopeShape } from '../retention/rules.js';
 
@@ -80,6 +81,8 @@ type SessionRow = {
   parentId: string | null;
   forkedFromMessageId: string | null;
   expiresAt: string | null;
+  /** The words it is found by (modules/search). */
+  searchText: string;
 };
 
 const sessionColumns = (p: Placeholders<SessionRow>) => ({
@@ -93,7 +96,14 @@ const sessionColumns = (p: Placeholders<SessionRow>) => ({
   parent_id: p('parentId'),
   forked_from_message_id: p('forkedFromMessageId'),
   expires_at: p('expiresAt'),
+  search_text: p('searchText'),
 });
+
+/** A session as the parameters of its INSERT. */
+function sessionRow(s: Session): SessionRow {
+  const { metadata, ...fields } = s;
+  return { ...fields, metadata: JSON.stringify(metadata), searchText: recordSearchText({ metadata }) };
+}
 
 const statements = defineStatements({
   insertSession: (db, p: Placeholders<SessionRow>) => db.insertInto('sessions').values(sessionColumns(p)),
@@ -161,7 +171,17 @@ const listSessions = defineStatementFamily('listSessions', (shape: SliceShape & 
 const countSessions = defineStatementFamily('countSessions', (shape: FilterShape) => (db, p: Placeholders<FilterParams>) =>
   filtered(db.selectFrom('sessions').select(sql<number>`COUNT(*)`.as('n')), shape, p));
 
-type PatchParams = { id: string; agentName: string | null; userId: string | null; status: string | null; metadata: string | null; updatedAt: string; expiresAt: string | null };
+type PatchParams = {
+  id: string;
+  agentName: string | null;
+  userId: string | null;
+  status: string | null;
+  metadata: string | null;
+  /** The new metadata's words (with `metadata`). */
+  searchText: string | null;
+  updatedAt: string;
+  expiresAt: string | null;
+};
 
 /**
  * A by-id update in its scope (live, and/or selected by a retention rule). COALESCE keeps a field
@@ -176,6 +196,7 @@ const updateSession = defineStatementFamily('updateSession', (shape: ScopeShape 
       user_id: keep('userId', 'user_id'),
       status: keep('status', 'status'),
       metadata: sql<string>`COALESCE(${typed(p('metadata'), 'json', dialect)}, metadata)`,
+      search_text: sql<string>`COALESCE(${typed(p('searchText'), 'text', dialect)}, search_text)`,
       updated_at: typed(p('updatedAt'), 'timestamptz', dialect),
     })
     .where('id', '=', p('id'));
@@ -230,7 +251,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
   async insert(s: Session): Promise<void> {
     const { insertSession } = this.sql;
     const appendEvents = this.appendEvents;
-    const row: SessionRow = { ...s, metadata: JSON.stringify(s.metadata) };
+    const row = sessionRow(s);
     await this.runner.transaction(function* () {
       yield* tx.write(insertSession, row);
       yield* appendEvents(eventsOf.sessionInserted(s));
@@ -269,6 +290,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
       userId: patch.userId ?? null,
       status: patch.status ?? null,
       metadata: patch.metadata == null ? null : JSON.stringify(patch.metadata),
+      searchText: patch.metadata == null ? null : recordSearchText({ metadata: patch.metadata }),
       updatedAt: patch.updatedAt,
       expiresAt: patch.expiresAt ?? null,
     };
@@ -354,7 +376,7 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
    * were written (0 or 1).
    */
   *insertExactly(s: Session, lastSeq: number, importing: boolean): TxWork<number> {
-    const row = { ...s, metadata: JSON.stringify(s.metadata), lastSeq };
+    const row = { ...sessionRow(s), lastSeq };
     if (!importing) return yield* tx.write(this.sql.insertForkSession, row);
     const written = yield* tx.write(this.sql.importSession, row);
     if (written === 0 && lastSeq > 0) yield* tx.write(this.sql.raiseLastSeq, { id: s.id, lastSeq });
@@ -362,18 +384,23 @@ export class SqlSessionsStore implements SessionsStore, SessionsMaintenance {
   }
 
   private toSession(r: Row): Session {
-    return sessionRecord.parse({
-      id: r.id,
-      agentName: r.agent_name,
-      userId: r.user_id ?? null,
-      status: r.status,
-      createdAt: this.codec.time(r.created_at),
-      updatedAt: this.codec.time(r.updated_at),
-      metadata: this.codec.json(r.metadata),
-      parentId: r.parent_id ?? null,
-      forkedFromMessageId: r.forked_from_message_id ?? null,
-      expiresAt: this.codec.timeOrNull(r.expires_at),
-    });
+    return sessionFromRow(r, this.codec);
   }
 
+}
+
+/** A `sessions` row as a record, on either database. */
+export function sessionFromRow(r: Row, codec: RowCodec): Session {
+  return sessionRecord.parse({
+    id: r.id,
+    agentName: r.agent_name,
+    userId: r.user_id ?? null,
+    status: r.status,
+    createdAt: codec.time(r.created_at),
+    updatedAt: codec.time(r.updated_at),
+    metadata: codec.json(r.metadata),
+    parentId: r.parent_id ?? null,
+    forkedFromMessageId: r.forked_from_message_id ?? null,
+    expiresAt: codec.timeOrNull(r.expires_at),
+  });
 }

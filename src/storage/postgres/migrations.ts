@@ -358,4 +358,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_graph_relations_to ON graph_relations (to_name);
     `,
   },
+  {
+    version: 11,
+    name: 'session and artifact search',
+    sql: `
+      -- As the history's (version 9), for sessions (their metadata) and artifacts (name, type, metadata).
+      CREATE FUNCTION search_vector_of_row() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.search_vector := to_tsvector('simple', NEW.search_text);
+        RETURN NEW;
+      END
+      $$;
+      ALTER TABLE sessions ADD COLUMN search_text text, ADD COLUMN search_vector tsvector;
+      CREATE TRIGGER sessions_search_vector BEFORE INSERT OR UPDATE OF search_text ON sessions
+        FOR EACH ROW EXECUTE FUNCTION search_vector_of_row();
+      CREATE INDEX idx_sessions_search ON sessions USING GIN (search_vector);
+      CREATE INDEX idx_sessions_unindexed ON sessions (id) WHERE search_text IS NULL;
+      ALTER TABLE artifacts ADD COLUMN search_text text, ADD COLUMN search_vector tsvector;
+      CREATE TRIGGER artifacts_search_vector BEFORE INSERT OR UPDATE OF search_text ON artifacts
+        FOR EACH ROW EXECUTE FUNCTION search_vector_of_row();
+      CREATE INDEX idx_artifacts_search ON artifacts USING GIN (search_vector);
+      CREATE INDEX idx_artifacts_unindexed ON artifacts (id) WHERE search_text IS NULL;
+    `,
+  },
 ];

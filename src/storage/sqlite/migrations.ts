@@ -14,6 +14,7 @@
  * Version 8 is structured items, superseded history and history operations (modules/history/).
  * Version 9 is search over the history (modules/search/) and messages' token counts.
  * Version 10 is the knowledge graph of the MCP memory tools (modules/graph/): entities, observations, relations.
+ * Version 11 is search over sessions' metadata and artifacts (modules/search/), as version 9's over the history.
  */
 export interface Migration {
   version: number;
@@ -403,6 +404,61 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX idx_graph_relations_from ON graph_relations(from_name);
       CREATE INDEX idx_graph_relations_to ON graph_relations(to_name);
+    `,
+  },
+  {
+    version: 11,
+    name: 'session and artifact search',
+    sql: `
+      -- As the history's (version 9): the words a session (its metadata) and an artifact (its name,
+      -- type and metadata) are found by, written with the row; a contentless FTS5 index of each,
+      -- numbered by its own table, kept in step by triggers in each write's own transaction.
+      ALTER TABLE sessions ADD COLUMN search_text TEXT;
+      CREATE INDEX idx_sessions_unindexed ON sessions(id) WHERE search_text IS NULL;
+      CREATE TABLE session_search_docs (
+        doc INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL UNIQUE
+      );
+      CREATE VIRTUAL TABLE session_fts USING fts5 (
+        search_text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+      );
+      CREATE TRIGGER session_search_insert AFTER INSERT ON sessions WHEN new.search_text IS NOT NULL BEGIN
+        INSERT INTO session_search_docs (session_id) VALUES (new.id);
+        INSERT INTO session_fts (rowid, search_text) VALUES (last_insert_rowid(), new.search_text);
+      END;
+      CREATE TRIGGER session_search_delete AFTER DELETE ON sessions BEGIN
+        DELETE FROM session_fts WHERE rowid = (SELECT doc FROM session_search_docs WHERE session_id = old.id);
+        DELETE FROM session_search_docs WHERE session_id = old.id;
+      END;
+      CREATE TRIGGER session_search_update AFTER UPDATE OF search_text ON sessions BEGIN
+        DELETE FROM session_fts WHERE rowid = (SELECT doc FROM session_search_docs WHERE session_id = old.id);
+        DELETE FROM session_search_docs WHERE session_id = old.id;
+        INSERT INTO session_search_docs (session_id) SELECT new.id WHERE new.search_text IS NOT NULL;
+        INSERT INTO session_fts (rowid, search_text) SELECT last_insert_rowid(), new.search_text WHERE new.search_text IS NOT NULL;
+      END;
+      ALTER TABLE artifacts ADD COLUMN search_text TEXT;
+      CREATE INDEX idx_artifacts_unindexed ON artifacts(id) WHERE search_text IS NULL;
+      CREATE TABLE artifact_search_docs (
+        doc INTEGER PRIMARY KEY,
+        artifact_id TEXT NOT NULL UNIQUE
+      );
+      CREATE VIRTUAL TABLE artifact_fts USING fts5 (
+        search_text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+      );
+      CREATE TRIGGER artifact_search_insert AFTER INSERT ON artifacts WHEN new.search_text IS NOT NULL BEGIN
+        INSERT INTO artifact_search_docs (artifact_id) VALUES (new.id);
+        INSERT INTO artifact_fts (rowid, search_text) VALUES (last_insert_rowid(), new.search_text);
+      END;
+      CREATE TRIGGER artifact_search_delete AFTER DELETE ON artifacts BEGIN
+        DELETE FROM artifact_fts WHERE rowid = (SELECT doc FROM artifact_search_docs WHERE artifact_id = old.id);
+        DELETE FROM artifact_search_docs WHERE artifact_id = old.id;
+      END;
+      CREATE TRIGGER artifact_search_update AFTER UPDATE OF search_text ON artifacts BEGIN
+        DELETE FROM artifact_fts WHERE rowid = (SELECT doc FROM artifact_search_docs WHERE artifact_id = old.id);
+        DELETE FROM artifact_search_docs WHERE artifact_id = old.id;
+        INSERT INTO artifact_search_docs (artifact_id) SELECT new.id WHERE new.search_text IS NOT NULL;
+        INSERT INTO artifact_fts (rowid, search_text) SELECT last_insert_rowid(), new.search_text WHERE new.search_text IS NOT NULL;
+      END;
     `,
   },
 ];

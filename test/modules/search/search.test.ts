@@ -157,15 +157,65 @@ describeOnDatabases('history search', (test) => {
   it('indexes messages stored before search existed, in batches', async ({ storage, search, session, backend }) => {
     const s = await session();
     await storage.history.addMany(s.id, Array.from({ length: 25 }, (_, i) => ({ role: 'user' as const, content: `backlog item ${i}`, metadata: {} })));
-    // As a database migrated from version 8 has them: no search words yet.
-    const forget = compileStatement('forgetSearchText', () => sql`UPDATE history SET search_text = NULL`, backend.runner.dialect);
-    await backend.runner.write(forget, {});
+    await storage.sessions.update(s.id, { metadata: { note: 'backlog owner' } });
+    await storage.artifacts.create({ sessionId: s.id, name: 'backlog.csv', type: 'table', path: '/b.csv', size: 1, metadata: {} });
+    // As a database migrated from an older version has them: no search words yet.
+    for (const table of ['history', 'sessions', 'artifacts']) {
+      const forget = compileStatement(`forget_${table}`, () => sql`UPDATE ${sql.raw(table)} SET search_text = NULL`, backend.runner.dialect);
+      await backend.runner.write(forget, {});
+    }
     expect((await search.search(input('backlog'))).totalCount).toBe(0);
-    expect(await search.indexPending(10)).toBe(10);
+    expect((await search.count(input('backlog'), 'sessions')).totalCount).toBe(0);
+    // A batch of each kind: 10 messages, the session, the artifact.
+    expect(await search.indexPending(10)).toBe(12);
     expect((await search.search(input('backlog'))).totalCount).toBe(10);
+    expect((await search.count(input('backlog'), 'sessions')).totalCount).toBe(1);
+    expect((await search.count(input('backlog'), 'artifacts')).totalCount).toBe(1);
     while ((await search.indexPending(10)) > 0);
     expect((await search.search(input('backlog'))).totalCount).toBe(25);
     expect(await search.indexPending(10)).toBe(0);
+  });
+
+  it('finds sessions by their metadata and artifacts by name, type and metadata, as they are written, changed and deleted', async ({ storage, search, session }) => {
+    const a = await session({ agentName: 'support', metadata: { topic: 'Refund for order 4417', tags: ['billing', 'urgent'], plan: 'pro' } });
+    const b = await session({ agentName: 'sales', status: 'ended', metadata: { topic: 'renewal pricing' } });
+    const report = await storage.artifacts.create({ sessionId: a.id, name: 'refund-report.pdf', type: 'document', path: '/r.pdf', size: 10, metadata: { lang: 'en', about: 'chargebacks' } });
+    await storage.artifacts.create({ sessionId: b.id, name: 'pricing.xlsx', type: 'spreadsheet', path: '/p.xlsx', size: 10, metadata: {} });
+    const sessions = async (q: string, rest: Record<string, unknown> = {}) => (await search.sessions(input(q, rest))).hits.map((h) => h.session.id);
+    const artifacts = async (q: string, rest: Record<string, unknown> = {}) => (await search.artifacts(input(q, rest))).hits.map((h) => h.artifact.id);
+
+    expect(await sessions('refund')).toEqual([a.id]);
+    expect(await sessions('4417 urgent')).toEqual([a.id]);
+    expect(await sessions('pro')).toEqual([a.id]); // a value, not a key: "plan" finds nothing
+    expect(await sessions('plan')).toEqual([]);
+    expect(await sessions('renewal OR refund', { status: 'ended' })).toEqual([b.id]);
+    expect(await sessions('renewal OR refund', { agentName: 'support' })).toEqual([a.id]);
+    const [hit] = (await search.sessions(input('order'))).hits;
+    expect(hit!.snippet).toBe('Refund for order 4417 · billing · urgent · pro');
+    expect(hit!.highlights.map(([x, y]) => hit!.snippet.slice(x, y))).toEqual(['order']);
+    expect((await search.count(input('refund'), 'sessions')).totalCount).toBe(1);
+
+    await storage.sessions.update(a.id, { metadata: { topic: 'closed' } });
+    expect(await sessions('refund')).toEqual([]);
+    expect(await sessions('closed')).toEqual([a.id]);
+
+    expect(await artifacts('refund')).toEqual([report.id]);
+    expect(await artifacts('document chargebacks')).toEqual([report.id]);
+    expect(await artifacts('spreadsheet OR document', { metadata: { lang: 'en' } })).toEqual([report.id]);
+    expect(await artifacts('spreadsheet OR document', { sessionIds: [b.id] })).toHaveLength(1);
+    const [found] = (await search.artifacts(input('pdf'))).hits;
+    expect(found!.snippet).toBe('refund-report.pdf · document · en · chargebacks');
+    expect(found!.sessionId).toBe(a.id);
+
+    expect(await codeOf(search.sessions(input('x', { roles: ['user'] })))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(search.sessions(input('x', { metadata: { a: 1 } })))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(search.artifacts(input('x', { roles: ['user'] })))).toBe('BAD_USER_INPUT');
+
+    await storage.artifacts.delete(report.id);
+    expect(await artifacts('refund')).toEqual([]);
+    await storage.sessions.delete(b.id);
+    expect(await sessions('renewal')).toEqual([]);
+    expect(await artifacts('pricing')).toEqual([]);
   });
 
   it('answers any query text with results or a 400, never a database error', async ({ storage, search, session }) => {
