@@ -1,3 +1,4 @@
+import { Periodic } from '../../storage/periodic.js';
 import type { RetentionReport } from './service.js';
 
 /** The few logger methods the sweeper uses (pino's). */
@@ -19,32 +20,18 @@ export interface TenantSweep {
  * progress so that the databases are closed only after it.
  */
 export class RetentionSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly job: Periodic;
 
   constructor(
     private readonly run: () => Promise<TenantSweep[]>,
     private readonly intervalMs: number,
     private readonly logger: SweeperLogger,
-  ) {}
-
-  start(): void {
-    if (this.intervalMs <= 0 || this.stopped) return;
-    this.schedule();
+  ) {
+    this.job = new Periodic(() => this.sweep(), intervalMs);
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.sweep().finally(() => {
-        this.running = null;
-        this.schedule();
-      });
-    }, this.intervalMs);
-    // A pending sweep does not keep the process alive.
-    this.timer.unref();
+  start(): void {
+    if (this.intervalMs > 0) this.job.start();
   }
 
   private async sweep(): Promise<void> {
@@ -64,10 +51,7 @@ export class RetentionSweeper {
   }
 
   /** Stops the schedule and waits for a sweep in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

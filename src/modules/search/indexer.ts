@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Periodic } from '../../storage/periodic.js';
 import type { SearchService } from './service.js';
 
 export interface IndexerLogger {
@@ -14,47 +15,35 @@ export interface IndexerLogger {
  * New messages need none of this: they are indexed in their own write.
  */
 export class SearchIndexer {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly job: Periodic;
 
   constructor(
     // Again and again, not only at start-up: during a rolling upgrade, replicas of the previous version
-    // still write messages without their words.
+    // still write records without their words.
     /** Runs `work` on every tenant's search, one after the other (`Tenants.sweepAll`). */
     private readonly tenants: (work: (search: SearchService) => Promise<number>) => Promise<{ tenant: string; report: number }[]>,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly logger: IndexerLogger,
-  ) {}
-
-  start(): void {
-    this.schedule(0);
+  ) {
+    this.job = new Periodic(() => this.pass(), intervalMs, 0);
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.pass().finally(() => {
-        this.running = null;
-        this.schedule(this.intervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
+  start(): void {
+    this.job.start();
   }
 
   private async pass(): Promise<void> {
     try {
       const passes = await this.tenants(async (search) => {
         let indexed = 0;
-        for (let n = await search.indexPending(); n > 0 && !this.stopped; n = await search.indexPending()) {
+        for (let n = await search.indexPending(); n > 0 && !this.job.stopping; n = await search.indexPending()) {
           indexed += n;
           await nextTurn();
         }
         return indexed;
       });
       for (const { tenant, report: indexed } of passes) {
-        if (indexed > 0) this.logger.info({ tenant, indexed }, 'search index: indexed messages stored before it');
+        if (indexed > 0) this.logger.info({ tenant, indexed }, 'search index: indexed records stored before it');
       }
     } catch (error) {
       this.logger.error({ err: (error as Error)?.message ?? String(error) }, 'search indexing failed; the next pass will try again');
@@ -62,10 +51,7 @@ export class SearchIndexer {
   }
 
   /** Stops the schedule and waits for a pass in progress (it stops after its current batch). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -44,7 +44,7 @@ describe('the search indexer of a running service', () => {
         if (total < 1201) await sleep(100);
       }
       expect(total).toBe(1201);
-      expect(second.logs().find((l) => l.msg === 'search index: indexed messages stored before it')).toMatchObject({ indexed: 1200, component: 'search' });
+      expect(second.logs().find((l) => l.msg === 'search index: indexed records stored before it')).toMatchObject({ indexed: 1200, component: 'search' });
     } finally {
       expect((await second.stop()).code).toBe(0);
     }
