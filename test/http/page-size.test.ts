@@ -16,12 +16,12 @@ test.override({ env: { MAX_PAGE_SIZE: String(MAX) } });
 
 test.beforeAll(async ({ api }) => {
   // ROWS of everything: sessions of one agent, and in one of them messages, artifacts, forks, metrics.
-  for (let i = 0; i < ROWS; i++) await api.post('/storage/sessions', { agent_name: 'paged' });
+  for (let i = 0; i < ROWS; i++) await api.post('/storage/sessions', { agent_name: 'paged', metadata: { group: 'paged' } });
   sessionId = (await api.post('/storage/sessions', { agent_name: 'paged-parent' })).body.id as string;
   let messageId = '';
   for (let i = 0; i < ROWS; i++) {
-    messageId = (await api.post('/storage/history', { session_id: sessionId, role: 'user', content: `m${i}` })).body.id as string;
-    await api.post('/storage/artifacts', { session_id: sessionId, name: `a${i}`, type: 't', path: '/p', size: i });
+    messageId = (await api.post('/storage/history', { session_id: sessionId, role: 'user', content: `m${i} paged` })).body.id as string;
+    await api.post('/storage/artifacts', { session_id: sessionId, name: `a${i}`, type: 'paged', path: '/p', size: i });
     await api.post('/storage/metrics', { entity_type: 'agent', entity_name: 'paged', metric_name: 'm', value: i, session_id: sessionId });
   }
   for (let i = 0; i < ROWS; i++) expect((await api.post(`/storage/sessions/${sessionId}/fork`, { up_to_message_id: messageId })).status).toBe(200);
@@ -101,8 +101,15 @@ describe('GraphQL connections with MAX_PAGE_SIZE=5', () => {
       if (!isObjectType(type) || !['Query', 'Session', 'Thread'].includes(type.name)) continue;
       for (const field of Object.values(type.getFields())) {
         if (!getNamedType(field.type).name.endsWith('Connection')) continue;
-        // Filters that pick this test's rows, where the connection has any.
-        const filter = field.args.some((a) => a.name === 'agentName') ? '(agentName: "paged")' : field.args.some((a) => a.name === 'entityName') ? '(entityName: "paged")' : '';
+        // Arguments that pick this test's rows, where the connection has any (a search: the parent session's, not its forks' copies).
+        const args = field.args.some((a) => a.name === 'query')
+          ? `query: "paged"${field.name === 'searchSessions' ? '' : `, filter: { sessionIds: ["${sessionId}"] }`}`
+          : field.args.some((a) => a.name === 'agentName')
+            ? 'agentName: "paged"'
+            : field.args.some((a) => a.name === 'entityName')
+              ? 'entityName: "paged"'
+              : '';
+        const filter = args ? `(${args})` : '';
         const select = `${field.name}${filter} { totalCount nodes { __typename } pageInfo { hasNextPage } }`;
         // A connection below the root is read through its parent: this test's session, or its LangGraph thread.
         const wrap = { Query: (x: string) => `{ ${x} }`, Session: (x: string) => `query($id: ID!) { session(id: $id) { ${x} } }`, Thread: (x: string) => `{ thread(id: "paged") { ${x} } }` };
@@ -115,7 +122,7 @@ describe('GraphQL connections with MAX_PAGE_SIZE=5', () => {
         expect(connection.totalCount, `${type.name}.${field.name}`).toBe(ROWS);
         expect(connection.nodes, `${type.name}.${field.name}`).toHaveLength(MAX);
         expect(connection.pageInfo.hasNextPage, `${type.name}.${field.name}`).toBe(true);
-        const refused = await gql.raw(query.replace(`${field.name}${filter}`, `${field.name}(first: ${MAX + 1})`), variables);
+        const refused = await gql.raw(query.replace(`${field.name}${filter}`, `${field.name}(first: ${MAX + 1}${args ? `, ${args}` : ''})`), variables);
         expect(refused.errors?.[0]?.extensions?.code, `${type.name}.${field.name}`).toBe('BAD_USER_INPUT');
         checked++;
       }
