@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BACKENDS, type PreparedDatabase } from '../lib/backends.js';
-import { APPEND_BODY } from '../lib/data.js';
+import { words } from '../../src/domain/words.js';
+import { APPEND_BODY, messageContent } from '../lib/data.js';
 import { type MeasuredLoad, runLoad } from '../lib/load.js';
 import { type BenchOptions, selected } from '../lib/options.js';
 import { runJsonChild, sampleRss, type ServerChild } from '../lib/processes.js';
@@ -58,8 +59,9 @@ export async function searchSection(bench: SearchBench): Promise<void> {
   report.meta.search = meta;
   for (const backend of backends) {
     const started = performance.now();
-    if (latencyOn.includes(backend)) await latency(bench, backend, meta);
+    // Appends first: on small fresh databases, before the large load's writes reach the disk.
     if (appendOn.includes(backend)) await appendCost(bench, backend, meta);
+    if (latencyOn.includes(backend)) await latency(bench, backend, meta);
     log(`search/${backend}: section took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
 }
@@ -174,6 +176,15 @@ async function appendCost(bench: SearchBench, backend: string, meta: Record<stri
       );
       if (result.non2xx + result.errors > 0) log(`  ! ${result.non2xx} non-2xx, ${result.errors} errors: ${JSON.stringify(result.statusCodes)}`);
       runs[index].push(result);
+    }
+    // Each server did what its flag says: the indexed one finds what was appended, the other refuses to search.
+    const word = words(messageContent(1)).at(-1)!;
+    for (const { index, server } of subjects) {
+      const response = await fetch(`${server.url}/storage/search?q=${encodeURIComponent(word)}&limit=1`);
+      const body = (await response.json()) as { total_count?: number };
+      if (index === 'on' ? response.status !== 200 || !body.total_count : response.status !== 503) {
+        throw new Error(`search bench: the SEARCH_INDEX=${index === 'on'} server answered a search with ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+      }
     }
     meta.appendRuns[backend] = Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, rs.map((r) => ({ reqPerSec: r.reqPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.non2xx + r.errors }))]));
     const mean = (rs: MeasuredLoad[], f: (r: MeasuredLoad) => number | null) => rs.reduce((a, r) => a + (f(r) ?? 0), 0) / rs.length;
