@@ -36,7 +36,7 @@ export interface Latency {
 }
 
 export interface ChildResult {
-  /** Per subject (`service`, `in-process`), per case id and `mix` (every case's samples together). */
+  /** Per subject (`service`, `in-process`), per case id. */
   latency: Record<'service' | 'in-process', Record<string, Latency>>;
   /** Per case: how many messages match (the service's total_count, bounded) and the first page's size. */
   matches: Record<string, { totalCount: number; estimate: boolean; page: number }>;
@@ -153,7 +153,7 @@ try {
   };
   const latency = {} as ChildResult['latency'];
   for (const [subject, byCase] of Object.entries(samples) as [keyof typeof samples, Map<string, number[]>][]) {
-    latency[subject] = { mix: stats([...byCase.values()].flat()) };
+    latency[subject] = {};
     for (const [id, values] of byCase) latency[subject][id] = stats(values);
   }
   const result: ChildResult = { latency, matches };
