@@ -18,6 +18,7 @@ import { type Fixtures, graphql, seedService } from './lib/seed.js';
 import { percentile } from './lib/stats.js';
 import { countStatements } from './lib/statements.js';
 import { transpileToBuild } from './lib/transpile.js';
+import { searchSection } from './search/run.js';
 
 /*
  * `npm run bench`: starts the service (built JS by default) and the baselines as child processes,
@@ -87,8 +88,8 @@ const serviceCommands: Record<BenchOptions['serviceMode'], Command> = {
   source: { command: node, args: ['--import', 'tsx', 'src/main.ts'] },
 };
 
-function startService(command: Command, databaseUrl: string, name = 'service'): Promise<ServerChild> {
-  return startServer({ name, ...command, env: { ...SERVER_ENV, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, healthPath: '/health' });
+function startService(command: Command, databaseUrl: string, name = 'service', env: Record<string, string> = {}): Promise<ServerChild> {
+  return startServer({ name, ...command, env: { ...SERVER_ENV, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env }, healthPath: '/health' });
 }
 
 // --- load runs --------------------------------------------------------------------------------
@@ -456,6 +457,7 @@ try {
   await langgraphSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   await agentTurnSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   await analyticsSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
+  await searchSection({ options, work, report, log, startService: (url, name, env) => startService(serviceCommands[options.serviceMode], url, name, env) });
   if (options.large) await largeStore();
   else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');

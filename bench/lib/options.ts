@@ -13,7 +13,8 @@ import { resolve } from 'node:path';
  *   --only=A,B         run only the parts whose id contains one of these (BENCH_ONLY), e.g.
  *                      `--only=rest.session.get,coldstart`, `--only=langgraph` for the checkpoint savers
  *                      (bench/langgraph/run.ts), `--only=agent-turn` for an OpenAI Agents turn's storage
- *                      work (bench/agent-turn/run.ts); the Yoga baseline always runs (ratios need it)
+ *                      work (bench/agent-turn/run.ts), `--only=search` for full-text search and the cost of
+ *                      indexing appends (bench/search/run.ts); the Yoga baseline always runs (ratios need it)
  */
 export interface BenchOptions {
   quick: boolean;
@@ -30,6 +31,8 @@ export interface BenchOptions {
   postgresAdminUrl: string;
   sizes: Sizes;
   large: LargeSizes | null;
+  /** The history the search section loads and searches (bench/search/). */
+  search: SearchSizes;
   /**
    * Substrings of the parts to run (scenario ids like `sqlite/rest.session.get`, `baseline/sqlite.raw`,
    * `coldstart`, `large`); empty: everything. For profiling and re-measuring one miss without
@@ -62,6 +65,12 @@ export interface LargeSizes {
   /** Messages of the one long session that is paged through (part of `messages`). */
   bigSession: number;
   pageSize: number;
+}
+
+export interface SearchSizes {
+  sessions: number;
+  /** Messages of each session. */
+  perSession: number;
 }
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -116,6 +125,12 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
       ? { spreadSessions: 50, bigHistory: 1000, nestedSessions: 50, nestedMessages: 5, cacheKeys: 50, selectIterations: 30 }
       : { spreadSessions: 1000, bigHistory: 1000, nestedSessions: 50, nestedMessages: 10, cacheKeys: 1000, selectIterations: 300 },
     large: largeOff || !selected({ only }, 'large') ? null : large,
+    search: quick
+      ? { sessions: 100, perSession: 100 }
+      : {
+          sessions: Math.floor(positiveInt('BENCH_SEARCH_SESSIONS', env.BENCH_SEARCH_SESSIONS, 2_000)),
+          perSession: Math.floor(positiveInt('BENCH_SEARCH_SESSION_MESSAGES', env.BENCH_SEARCH_SESSION_MESSAGES, 500)),
+        },
     only,
   };
 }

@@ -65,6 +65,12 @@ describe('npm run bench --quick', () => {
         'agent-turn/bare-http',
         'agent-turn/service.sqlite',
         'agent-turn/service.sqlite.c8',
+        'search/sqlite.append.index-off',
+        'search/sqlite.append.index-on',
+        'search/sqlite.latency.service.prefix',
+        'search/sqlite.latency.direct.prefix',
+        'search/sqlite.latency.service.rare',
+        'search/sqlite.latency.direct.and-agent',
       ]),
     );
     for (const row of report.rows) {
@@ -86,7 +92,7 @@ describe('npm run bench --quick', () => {
       expect(isNumberOrNull(ratio.measured), ratio.id).toBe(true);
     }
     expect(report.ratios.map((r: { id: string }) => r.id)).toEqual(
-      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99']),
+      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99', 'search.sqlite.p50', 'search.sqlite.p99', 'search.sqlite.append.cost']),
     );
     // The pruned thread's bytes are exact, not timings: no more than a thread of its latest checkpoint.
     expect(report.ratios.find((r: { id: string }) => r.id === 'langgraph.prune.sqlite')?.status).toBe('MET');
