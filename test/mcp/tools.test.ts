@@ -135,6 +135,14 @@ describeOnDatabases('MCP tools', (test) => {
     expect(second.nextCursor).toBeNull();
     expect([...first.hits, ...second.hits].map((h: { message: { id: string } }) => h.message.id).sort()).toEqual(all.hits.map((h: { message: { id: string } }) => h.message.id).sort());
 
+    // Sessions by their metadata, artifacts by name, type and metadata.
+    await storage.sessions.update(a.id, { metadata: { topic: 'refunds desk' } });
+    await storage.artifacts.create({ sessionId: b.id, name: 'refund-form.pdf', type: 'document', path: '/f.pdf', size: 1, metadata: {} });
+    const sessions = await ok('search', { query: 'refunds', kind: 'sessions' });
+    expect(sessions).toMatchObject({ totalCount: 1, hits: [{ session: { id: a.id }, snippet: 'refunds desk' }] });
+    expect((await ok('search', { query: 'form', kind: 'artifacts' })).hits.map((h: { artifact: { name: string } }) => h.artifact.name)).toEqual(['refund-form.pdf']);
+    expect((await call('search', { query: 'x', kind: 'sessions', roles: ['user'] })).isError).toBe(true);
+
     const bad = await call('search', { query: 'refund', since: 'yesterday' });
     expect(bad).toEqual({ content: [{ type: 'text', text: 'since: must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z' }], isError: true });
     expect((await call('search', { query: 'x', limit: 1000 })).content[0]!.text).toBe('limit: must be at most 100');

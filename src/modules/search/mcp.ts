@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { messageRole, parseInput, sessionStatus, shortText } from '../../domain/inputs.js';
 import { defineTool, type McpTool } from '../../mcp/tool.js';
-import { SEARCH_LIMITS, searchInput } from './service.js';
+import { SEARCH_KINDS, SEARCH_LIMITS, searchInput } from './service.js';
 
 /*
  * The search's MCP tool: one call of the tenant's search service (`storage.search`). Its arguments
@@ -14,14 +14,15 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const searchTools: McpTool[] = [
   defineTool({
     name: 'search',
-    title: 'Search Messages',
+    title: 'Search',
     description: [
-      'Full-text search over the messages of every session (best first), with a snippet of each.',
+      'Full-text search over the messages of every session (best first), with a snippet of each; with `kind`, over sessions (by their metadata) or artifacts (by name, type, metadata).',
       'Query syntax: `refund policy` (both words), `"refund policy"` (the phrase), `refun*` (a prefix), `refund OR return`, `-draft` (without).',
       'Narrow it with agentName, userId, sessionIds, roles, status, since/until (ISO 8601) and metadata; page with `limit` and the `nextCursor` of the previous answer.',
     ].join(' '),
     inputSchema: {
       query: z.string().describe('What to look for (see the syntax above)'),
+      kind: z.enum(SEARCH_KINDS).optional().describe('What to find: messages (the default), sessions or artifacts'),
       agentName: shortText.optional().describe("Only this agent's sessions"),
       userId: shortText.optional().describe("Only this user's sessions"),
       sessionIds: z.array(shortText).optional().describe('Only these sessions'),
@@ -35,8 +36,13 @@ export const searchTools: McpTool[] = [
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     scope: 'read',
-    run: async ({ storage }, args) => {
-      const { hits, nextCursor, totalCount, totalCountIsEstimate } = await storage.search.search(parseInput(searchInput, args));
+    run: async ({ storage }, { kind = 'messages', ...args }) => {
+      const input = parseInput(searchInput, args);
+      const { search } = storage;
+      const [{ hits, nextCursor }, { totalCount, totalCountIsEstimate }] = await Promise.all([
+        kind === 'messages' ? search.page(input) : kind === 'sessions' ? search.sessions(input) : search.artifacts(input),
+        search.count(input, kind),
+      ]);
       return { structured: { hits, nextCursor, totalCount, totalCountIsEstimate } };
     },
   }),

@@ -131,12 +131,44 @@ interface KindTables {
   session: string;
   time: string;
   metadata: string | null;
+  /** The columns its record is read from (not its words, nor PostgreSQL's tsvector: neither goes to the service). */
+  columns: readonly string[];
 }
 
 const KINDS: Record<SearchKind, KindTables> = {
-  messages: { table: 'history', alias: 'h', fts: 'history_fts', docs: 'history_search_docs', docOf: 'message_id', session: 'h.session_id', time: 'h.timestamp', metadata: 'h.metadata' },
-  sessions: { table: 'sessions', alias: 's', fts: 'session_fts', docs: 'session_search_docs', docOf: 'session_id', session: 's.id', time: 's.created_at', metadata: null },
-  artifacts: { table: 'artifacts', alias: 'a', fts: 'artifact_fts', docs: 'artifact_search_docs', docOf: 'artifact_id', session: 'a.session_id', time: 'a.created_at', metadata: 'a.metadata' },
+  messages: {
+    table: 'history',
+    alias: 'h',
+    fts: 'history_fts',
+    docs: 'history_search_docs',
+    docOf: 'message_id',
+    session: 'h.session_id',
+    time: 'h.timestamp',
+    metadata: 'h.metadata',
+    columns: ['id', 'session_id', 'seq', 'role', 'content', 'item', 'timestamp', 'metadata', 'idempotency_key', 'token_count'],
+  },
+  sessions: {
+    table: 'sessions',
+    alias: 's',
+    fts: 'session_fts',
+    docs: 'session_search_docs',
+    docOf: 'session_id',
+    session: 's.id',
+    time: 's.created_at',
+    metadata: null,
+    columns: ['id', 'agent_name', 'user_id', 'created_at', 'updated_at', 'status', 'metadata', 'parent_id', 'forked_from_message_id', 'expires_at'],
+  },
+  artifacts: {
+    table: 'artifacts',
+    alias: 'a',
+    fts: 'artifact_fts',
+    docs: 'artifact_search_docs',
+    docOf: 'artifact_id',
+    session: 'a.session_id',
+    time: 'a.created_at',
+    metadata: 'a.metadata',
+    columns: ['id', 'session_id', 'name', 'type', 'path', 'size', 'created_at', 'metadata'],
+  },
 };
 
 /** A metadata object has every [key, value] of the pairs parameter (values compared as JSON text). */
@@ -180,15 +212,18 @@ function filters(kind: KindTables, shape: SearchShape, p: P, dialect: Dialect): 
 function matches(kind: KindTables, shape: SearchShape, p: P, dialect: Dialect): RawBuilder<unknown> {
   const row = sql.raw(kind.alias);
   const table = sql.raw(`${kind.table} ${kind.alias}`);
+  // PostgreSQL's history also says how its content is encoded (history/messages.ts).
+  const names = dialect === 'postgres' && kind.table === 'history' ? [...kind.columns, 'content_encoding'] : kind.columns;
+  const columns = sql.join(names.map((c) => sql.ref(`${kind.alias}.${c}`)));
   const withSession = kind.alias === 's' ? sql`` : sql`JOIN sessions s ON s.id = ${sql.ref(kind.session)}`;
   if (dialect === 'sqlite') {
     const fts = sql.raw(kind.fts);
-    return sql`SELECT ${row}.*, search_score(${row}.search_text, ${p('terms')}) AS score_
+    return sql`SELECT ${columns}, search_score(${row}.search_text, ${p('terms')}) AS score_
       FROM ${fts} JOIN ${sql.raw(kind.docs)} d_ ON d_.doc = ${fts}.rowid
       JOIN ${table} ON ${row}.id = d_.${sql.raw(kind.docOf)} ${withSession}
       WHERE ${fts} MATCH ${p('match')} AND ${filters(kind, shape, p, dialect)}`;
   }
-  return sql`SELECT ${row}.*, ts_rank(${row}.search_vector, q_.q)::float8 AS score_
+  return sql`SELECT ${columns}, ts_rank(${row}.search_vector, q_.q)::float8 AS score_
     FROM ${table} ${withSession} CROSS JOIN to_tsquery('simple', ${p('match')}::text) AS q_ (q)
     WHERE ${row}.search_vector @@ q_.q AND ${filters(kind, shape, p, dialect)}`;
 }
