@@ -70,9 +70,13 @@ function adkIdOf(session: StoredSession): string {
   return typeof adk?.sessionId === 'string' ? adk.sessionId : session.id;
 }
 
-/** When an ADK session was last written: its state record's last write (every append writes it), else the session's. */
-function lastUpdateOf(session: StoredSession, state: State | null): number {
-  return Math.max(Date.parse(session.updatedAt as string), state ? Date.parse(state.updatedAt as string) : 0);
+/**
+ * When an ADK session was last updated, as ADK dates it: the timestamp of its newest event (the
+ * last message appended), or its creation while it has none.
+ */
+function lastUpdateOf(session: StoredSession, newest: Message | undefined): number {
+  const timestamp = (newest?.item as { timestamp?: unknown } | null | undefined)?.timestamp;
+  return typeof timestamp === 'number' ? timestamp : Date.parse(session.createdAt as string);
 }
 
 /** The text of an event's parts, as the message's `content` (what the service's search and token counts read). */
@@ -134,7 +138,7 @@ export class AgentStorageSessionService extends BaseSessionService {
       userId,
       state: mergeScopes(app, user, dataOf(sessionState)),
       events: [],
-      lastUpdateTime: lastUpdateOf(stored, sessionState),
+      lastUpdateTime: lastUpdateOf(stored, undefined),
     });
     this.tracked.set(session, { storedId: stored.id, lastSeq: 0, stateVersion: sessionState.version });
     return session;
@@ -178,7 +182,7 @@ export class AgentStorageSessionService extends BaseSessionService {
       userId,
       state: mergeScopes(app, user, dataOf(sessionState)),
       events,
-      lastUpdateTime: lastUpdateOf(stored, sessionState),
+      lastUpdateTime: lastUpdateOf(stored, messages.at(-1)),
     });
     // A session read with only some of its events is not a base for appending in place: the
     // first append reloads it (as DatabaseSessionService reloads a stale one).
@@ -200,11 +204,11 @@ export class AgentStorageSessionService extends BaseSessionService {
       if (!result.pageInfo.hasNextPage) break;
       after = result.pageInfo.endCursor;
     }
-    // lastUpdateTime is the state record's last write: one read per session, in parallel.
-    const states = await Promise.all(stored.map((s) => this.client.state.get(s.id).catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(error)))));
-    const all = stored.map((s, i) =>
-      createSession({ id: adkIdOf(s), appName, userId: s.userId ?? '', state: {}, events: [], lastUpdateTime: lastUpdateOf(s, states[i]!) }),
+    // lastUpdateTime is the newest event's: one read of one message per session, in parallel.
+    const newest = await Promise.all(
+      stored.map((s) => this.client.history.latest(s.id, 1).then((messages) => messages[0], (error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)))),
     );
+    const all = stored.map((s, i) => createSession({ id: adkIdOf(s), appName, userId: s.userId ?? '', state: {}, events: [], lastUpdateTime: lastUpdateOf(s, newest[i]) }));
     if (order === 'asc') all.sort((a, b) => a.lastUpdateTime - b.lastUpdateTime || a.id.localeCompare(b.id));
     else if (order === 'desc') all.sort((a, b) => b.lastUpdateTime - a.lastUpdateTime || a.id.localeCompare(b.id));
     const totalItems = all.length;
@@ -255,8 +259,8 @@ export class AgentStorageSessionService extends BaseSessionService {
     );
     const scoped = splitDelta(event.actions?.stateDelta);
     const [written, app, user] = await Promise.all([
-      // Written even without a delta: the write dates the session (lastUpdateTime) and its version
-      // tells the next append from this object whether anyone else wrote in between.
+      // Written even without a delta: its version tells the next append through this object
+      // whether anyone else wrote in between.
       this.casState(storedId, (data) => applyDelta(data, scoped.session)),
       isEmpty(scoped.app) ? this.readScope(APP_HOLDER + session.appName) : this.updateScope(this.appHolder(session.appName), scoped.app),
       isEmpty(scoped.user) ? this.readScope(USER_HOLDER + session.appName, session.userId) : this.updateScope(this.userHolder(session.appName, session.userId), scoped.user),
@@ -277,7 +281,7 @@ export class AgentStorageSessionService extends BaseSessionService {
       lastSeq = messages.at(-1)?.seq ?? 0;
     }
     session.state = mergeScopes(app, user, dataOf(written.state));
-    session.lastUpdateTime = Date.parse(written.state.updatedAt as string);
+    session.lastUpdateTime = event.timestamp;
     this.tracked.set(session, { storedId, lastSeq, stateVersion: written.state.version });
     return event;
   }
