@@ -101,7 +101,7 @@ export class AgentStorageSessionService extends BaseSessionService {
   private readonly maxStateAttempts: number;
   private readonly tracked = new WeakMap<Session, Tracked>();
   /** Holder sessions of app and user state, by holder key: found (or created) once per process. */
-  private readonly holders = new Map<string, Promise<string>>();
+  private readonly holders = new Map<string, Promise<string | undefined>>();
 
   constructor(options: AgentStorageSessionServiceOptions | AgentStorageSessionServiceClientOptions) {
     super();
@@ -129,8 +129,8 @@ export class AgentStorageSessionService extends BaseSessionService {
     const [sessionState, app, user] = await Promise.all([
       // Every ADK session has a state record from the start: its version tells a stale Session object.
       this.client.state.set(stored.id, scoped.session, { expectedVersion: 0 }),
-      this.updateScope(this.appHolder(appName), scoped.app),
-      this.updateScope(this.userHolder(appName, userId), scoped.user),
+      this.updateScope(appScope(appName), scoped.app),
+      this.updateScope(userScope(appName, userId), scoped.user),
     ]);
     const session = createSession({
       id: adkIdOf(stored),
@@ -160,8 +160,8 @@ export class AgentStorageSessionService extends BaseSessionService {
       [messages, sessionState, app, user] = await Promise.all([
         this.client.history.latest(stored.id, config?.numRecentEvents || undefined),
         this.client.state.get(stored.id),
-        this.readScope(APP_HOLDER + appName),
-        this.readScope(USER_HOLDER + appName, userId),
+        this.readScope(appScope(appName)),
+        this.readScope(userScope(appName, userId)),
       ]);
     } catch (error) {
       // Deleted between the lookup and the reads.
@@ -262,8 +262,8 @@ export class AgentStorageSessionService extends BaseSessionService {
       // Written even without a delta: its version tells the next append through this object
       // whether anyone else wrote in between.
       this.casState(storedId, (data) => applyDelta(data, scoped.session)),
-      isEmpty(scoped.app) ? this.readScope(APP_HOLDER + session.appName) : this.updateScope(this.appHolder(session.appName), scoped.app),
-      isEmpty(scoped.user) ? this.readScope(USER_HOLDER + session.appName, session.userId) : this.updateScope(this.userHolder(session.appName, session.userId), scoped.user),
+      this.updateScope(appScope(session.appName), scoped.app),
+      this.updateScope(userScope(session.appName, session.userId), scoped.user),
     ]);
 
     const inStep = tracked !== undefined && tracked.lastSeq >= 0 && written.attempts === 1 && written.state.version === tracked.stateVersion + 1;
@@ -325,57 +325,119 @@ export class AgentStorageSessionService extends BaseSessionService {
   }
 
   /** App or user state after setting the delta's keys (read only when there is nothing to set). */
-  private async updateScope(holder: Promise<string>, delta: StateRecord): Promise<StateRecord> {
-    const id = await holder;
-    if (isEmpty(delta)) return dataOf(await this.client.state.get(id));
-    return dataOf((await this.casState(id, (data) => applyDelta(data, delta))).state);
+  private async updateScope(scope: Scope, delta: StateRecord): Promise<StateRecord> {
+    if (isEmpty(delta)) return this.readScope(scope);
+    for (;;) {
+      const found = this.holder(scope, true);
+      const id = (await found)!;
+      try {
+        return dataOf((await this.casState(id, (data) => (MOVED in data ? moved() : applyDelta(data, delta)))).state);
+      } catch (error) {
+        // The holder was retired (or deleted) since this process found it: find the one in use.
+        if (!(error instanceof Moved) && !isNotFound(error)) throw error;
+        this.forget(scope, found);
+      }
+    }
   }
 
-  /** App or user state as stored; {} while its holder does not exist (nothing is created to read). */
-  private async readScope(agentName: string, userId?: string): Promise<StateRecord> {
-    const key = holderKey(agentName, userId);
-    const id = this.holders.has(key) ? await this.holders.get(key)! : await this.oldestHolder(agentName, userId);
-    return id === undefined ? {} : dataOf(await this.client.state.get(id));
+  /** App or user state as stored; {} while it has no holder (nothing is created to read). */
+  private async readScope(scope: Scope): Promise<StateRecord> {
+    for (;;) {
+      const found = this.holder(scope, false);
+      const id = await found;
+      if (id === undefined) return {};
+      const state = await this.client.state.get(id).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+      const data = state === undefined ? undefined : dataOf(state);
+      if (data !== undefined && !(MOVED in data)) return data;
+      this.forget(scope, found);
+    }
   }
 
-  private appHolder(appName: string): Promise<string> {
-    return this.holder(APP_HOLDER + appName);
-  }
-
-  private userHolder(appName: string, userId: string): Promise<string> {
-    return this.holder(USER_HOLDER + appName, userId);
+  /** Drops a found holder from the cache (unless another lookup already replaced it). */
+  private forget(scope: Scope, found: Promise<string | undefined>): void {
+    const key = holderKey(scope);
+    if (this.holders.get(key) === found) this.holders.delete(key);
   }
 
   /**
-   * The session holding app (or user) state: the oldest with this agent name (and user), created
-   * when there is none. Two processes creating one at once both read the list again after
-   * creating theirs and take the oldest, so they agree; the other stays empty.
+   * The session holding app (or user) state: the oldest with the scope's agent name (and user),
+   * created when there is none and `create` says so; found once per process. Holders made by
+   * processes racing to create the first each read the holders back after creating theirs and
+   * take the oldest. A younger holder — written by a process that found it before the oldest was
+   * visible — is retired into the oldest by whoever sees both (see `retire`).
    */
-  private holder(agentName: string, userId?: string): Promise<string> {
-    const key = holderKey(agentName, userId);
-    let found = this.holders.get(key);
-    if (!found) {
-      found = (async () => {
-        const existing = await this.oldestHolder(agentName, userId);
-        if (existing !== undefined) return existing;
-        await this.client.sessions.create({ agentName, ...(userId !== undefined && { userId }), metadata: { adk: { holds: userId === undefined ? 'app state' : 'user state' } } });
-        return (await this.oldestHolder(agentName, userId))!;
-      })();
-      found.catch(() => this.holders.delete(key));
-      this.holders.set(key, found);
-    }
+  private holder(scope: Scope, create: boolean): Promise<string | undefined> {
+    const key = holderKey(scope);
+    const cached = this.holders.get(key);
+    if (cached) return cached;
+    const found = (async () => {
+      const existing = await this.resolveHolder(scope);
+      if (existing !== undefined || !create) return existing;
+      await this.client.sessions.create({
+        agentName: scope.agentName,
+        ...(scope.userId !== undefined && { userId: scope.userId }),
+        metadata: { adk: { holds: scope.userId === undefined ? 'app state' : 'user state' } },
+      });
+      return this.resolveHolder(scope);
+    })();
+    this.holders.set(key, found);
+    // Neither a failure nor "none yet" is remembered: the next call looks again.
+    void found.then(
+      (id) => id === undefined && this.holders.get(key) === found && this.holders.delete(key),
+      () => this.holders.get(key) === found && this.holders.delete(key),
+    );
     return found;
   }
 
-  private async oldestHolder(agentName: string, userId?: string): Promise<string | undefined> {
-    // Newest first: the oldest is on the last page.
-    const page = await this.client.sessions.list({ agentName, ...(userId !== undefined && { userId }), last: PAGE });
-    const candidates = page.nodes.filter((s) => userId !== undefined || s.userId == null);
-    candidates.sort((a, b) => Date.parse(a.createdAt as string) - Date.parse(b.createdAt as string) || a.id.localeCompare(b.id));
-    const oldest = candidates[0]?.id;
-    if (oldest !== undefined) this.holders.set(holderKey(agentName, userId), Promise.resolve(oldest));
-    return oldest;
+  private async resolveHolder(scope: Scope): Promise<string | undefined> {
+    // Newest first: the oldest are on the last page.
+    const page = await this.client.sessions.list({ agentName: scope.agentName, ...(scope.userId !== undefined && { userId: scope.userId }), last: PAGE });
+    const holders = page.nodes.filter((s) => scope.userId !== undefined || s.userId == null);
+    holders.sort((a, b) => Date.parse(a.createdAt as string) - Date.parse(b.createdAt as string) || a.id.localeCompare(b.id));
+    const [oldest, ...younger] = holders;
+    if (oldest === undefined) return undefined;
+    for (const holder of younger) await this.retire(holder.id, oldest.id);
+    return oldest.id;
+  }
+
+  /**
+   * Moves a younger holder's state into the oldest and marks it moved, in that order and by
+   * compare-and-set, so no write to it is lost: a write that lands after the copy makes the mark
+   * fail and the copy is made again; once marked, writers find the mark and go to the oldest.
+   * (Keys both hold take the younger's value: those writes raced, either may win.)
+   */
+  private async retire(youngerId: string, oldestId: string): Promise<void> {
+    for (let attempts = 1; ; attempts++) {
+      const current = await this.client.state.get(youngerId).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+      if (current === undefined) return;
+      const data = dataOf(current);
+      if (MOVED in data) return;
+      if (!isEmpty(data)) await this.casState(oldestId, (into) => applyDelta(into, data));
+      try {
+        await this.client.state.set(youngerId, { [MOVED]: oldestId }, { expectedVersion: current?.version ?? 0 });
+        return;
+      } catch (error) {
+        if (!isConflict(error) || attempts >= this.maxStateAttempts) throw error;
+      }
+    }
   }
 }
 
-const holderKey = (agentName: string, userId?: string) => JSON.stringify([agentName, userId ?? null]);
+/** App state (`agentName` `adk-app:<appName>`) or a user's (`adk-user:<appName>`, the user). */
+interface Scope {
+  agentName: string;
+  userId?: string;
+}
+
+const appScope = (appName: string): Scope => ({ agentName: APP_HOLDER + appName });
+const userScope = (appName: string, userId: string): Scope => ({ agentName: USER_HOLDER + appName, userId });
+
+/** The member of a retired holder's state naming the holder in use (reserved: not an app or user key). */
+const MOVED = '$adk:movedTo';
+
+class Moved extends Error {}
+const moved = (): never => {
+  throw new Moved('holder retired');
+};
+
+const holderKey = (scope: Scope) => JSON.stringify([scope.agentName, scope.userId ?? null]);

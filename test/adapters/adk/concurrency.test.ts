@@ -73,4 +73,23 @@ describe('concurrent appendEvent on one session', () => {
       expect(read!.state).toEqual(expected);
     }
   });
+  it('retires a younger app-state holder into the oldest without losing its writes', async ({ server }) => {
+    const client = new AgentStorageClient({ url: server.url });
+    const first = new AgentStorageSessionService({ url: server.url });
+    await first.createSession({ appName: 'merger', userId: 'lee', state: { 'app:a': 1, 'app:shared': 'old' } });
+    // What a process that raced to create the first holder, and saw only its own, would leave.
+    const younger = await client.sessions.create({ agentName: 'adk-app:merger' });
+    await client.state.set(younger.id, { b: 2, shared: 'young' });
+
+    const other = new AgentStorageSessionService({ url: server.url });
+    const session = await other.createSession({ appName: 'merger', userId: 'max' });
+    expect({ ...session.state }).toEqual({ 'app:a': 1, 'app:b': 2, 'app:shared': 'young' });
+    // The younger one now only points to the holder in use, which every process keeps using.
+    const holders = (await client.sessions.list({ agentName: 'adk-app:merger' })).nodes;
+    expect(holders).toHaveLength(2);
+    const oldest = holders.find((h) => h.id !== younger.id)!;
+    expect((await client.state.get(younger.id))?.data).toEqual({ '$adk:movedTo': oldest.id });
+    await first.appendEvent({ session: (await first.getSession({ appName: 'merger', userId: 'lee', sessionId: (await first.listSessions({ appName: 'merger', userId: 'lee' })).sessions[0]!.id }))!, event: createEvent({ author: 'user', actions: createEventActions({ stateDelta: { 'app:c': 3 } }) }) });
+    expect((await client.state.get(oldest.id))?.data).toEqual({ a: 1, b: 2, c: 3, shared: 'young' });
+  });
 });
