@@ -154,6 +154,30 @@ const chat = await store.loadChat(chatId);
 console.log(JSON.stringify({ items, chat: chat.map((m) => m.parts) }));
 `;
 
+// agent-storage/adk, with @google/adk installed: typed against ADK's own declarations, and run.
+const CHECK_ADK_TS = `
+import { BaseSessionService, type Session } from '@google/adk';
+import { AgentStorageClient } from 'agent-storage/client';
+import { AgentStorageSessionService } from 'agent-storage/adk';
+
+const service: BaseSessionService = new AgentStorageSessionService({ url: 'http://127.0.0.1:8084', apiKey: 'key' });
+export const same = new AgentStorageSessionService({ client: new AgentStorageClient({ url: 'http://127.0.0.1:8084' }) });
+export const session: Promise<Session> = service.createSession({ appName: 'a', userId: 'u', state: { 'user:name': 'x' } });
+// @ts-expect-error appName is required
+void service.listSessions({ userId: 'u' });
+`;
+
+const RUN_ADK_MJS = `
+import { createEvent, createEventActions } from '@google/adk';
+import { AgentStorageSessionService } from 'agent-storage/adk';
+
+const service = new AgentStorageSessionService({ url: process.argv[2] });
+const session = await service.createSession({ appName: 'packed', userId: 'u', state: { 'app:from': 'the tarball' } });
+await service.appendEvent({ session, event: createEvent({ author: 'user', content: { role: 'user', parts: [{ text: 'hi' }] }, actions: createEventActions({ stateDelta: { 'temp:x': 1, seen: true } }) }) });
+const read = await service.getSession({ appName: 'packed', userId: 'u', sessionId: session.id });
+console.log(JSON.stringify({ state: read.state, texts: read.events.map((e) => e.content.parts[0].text) }));
+`;
+
 const tsconfig = (compilerOptions: Record<string, unknown>, files = ['check.ts']) =>
   JSON.stringify({
     compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, ...compilerOptions },
@@ -171,7 +195,7 @@ describe('npm pack', () => {
       files: { path: string }[];
     }[];
     const files = packed!.files.map((f) => f.path);
-    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/ai-sdk/index.js', 'dist/adapters/ai-sdk/index.d.ts', 'docs/client.md', 'docs/langgraph.md', 'docs/openai-agents.md', 'docs/ai-sdk.md']) {
+    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/ai-sdk/index.js', 'dist/adapters/ai-sdk/index.d.ts', 'dist/adapters/adk/index.js', 'dist/adapters/adk/index.d.ts', 'docs/client.md', 'docs/langgraph.md', 'docs/openai-agents.md', 'docs/ai-sdk.md', 'docs/adk.md']) {
       expect(files, expected).toContain(expected);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
@@ -191,6 +215,7 @@ describe('npm pack', () => {
     visit(join(staging, 'dist', 'adapters', 'langgraph', 'index.js'), /^@langchain\/langgraph-checkpoint$/);
     visit(join(staging, 'dist', 'adapters', 'openai-agents', 'index.js'), /^@openai\/agents-core$/);
     visit(join(staging, 'dist', 'adapters', 'ai-sdk', 'index.js'), /^ai$/);
+    visit(join(staging, 'dist', 'adapters', 'adk', 'index.js'), /^@google\/adk$/);
 
     // A project of a user: installs the tarball (with the service's dependencies, as npm does).
     const project = join(work, 'project');
@@ -230,6 +255,17 @@ describe('npm pack', () => {
       items: [{ role: 'user', content: 'from the tarball' }],
       chat: [[{ type: 'text', text: 'hi' }]],
     });
+
+    // agent-storage/adk with @google/adk installed (its declarations, like the frameworks' above,
+    // are a Node project's). Not lib-checked: ADK's own declarations name types of packages it does
+    // not install (express's, openapi-types, its optional peer @google-cloud/storage) and fail on
+    // their own; check-adk.ts's use of ours against ADK's classes is still checked.
+    await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '@google/adk@2.0.0'], project);
+    writeFileSync(join(project, 'check-adk.ts'), CHECK_ADK_TS);
+    writeFileSync(join(project, 'run-adk.mjs'), RUN_ADK_MJS);
+    writeFileSync(join(project, 'tsconfig.adk.json'), tsconfig({ lib: ['ES2022', 'ESNext.Disposable', 'DOM'], ...nodeTypes, skipLibCheck: true }, ['check-adk.ts']));
+    await node([TSC, '-p', 'tsconfig.adk.json'], project);
+    expect(JSON.parse(await node(['run-adk.mjs', server.url], project))).toEqual({ state: { 'app:from': 'the tarball', seen: true }, texts: ['hi'] });
 
     // The same with the package alone: no dependency of it installed.
     const alone = join(work, 'alone');
