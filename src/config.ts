@@ -127,7 +127,7 @@ const variables = {
     .describe('sqlite:<path>, sqlite::memory:, a plain file path, or postgres://user:password@host:5432/db (?schema=name keeps the tables in their own schema).'),
   LOG_LEVEL: oneOf(LOG_LEVELS).default('info').describe('Least severe log level written (pino JSON lines on stdout).'),
   MAX_PAGE_SIZE: int(1, 1_000_000, 10_000).describe('Largest page any list returns; also the ceiling of a whole history.'),
-  MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST and GraphQL).'),
+  MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST, GraphQL and MCP).'),
   SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000, 5000).describe('How long a SQLite write waits for a lock held by another process (ms).'),
   SQLITE_CACHE_MB: int(1, 65_536, 2).describe("SQLite's page cache per database connection, in MiB."),
   SEARCH_INDEX: flag()

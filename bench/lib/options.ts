@@ -14,7 +14,8 @@ import { resolve } from 'node:path';
  *                      `--only=rest.session.get,coldstart`, `--only=langgraph` for the checkpoint savers
  *                      (bench/langgraph/run.ts), `--only=agent-turn` for an OpenAI Agents turn's storage
  *                      work (bench/agent-turn/run.ts), `--only=search` for full-text search and the cost of
- *                      indexing appends (bench/search/run.ts); the Yoga baseline always runs (ratios need it)
+ *                      indexing appends (bench/search/run.ts), `--only=analytics` for metric aggregates
+ *                      (bench/analytics/run.ts); the Yoga baseline always runs (ratios need it)
  */
 export interface BenchOptions {
   quick: boolean;
