@@ -6,7 +6,6 @@ import { inList, isForeignKeyViolation, writeRows } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
-import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
 import { type Artifact, artifactRecord } from '../../domain/records.js';
 import { recordSearchText } from '../search/text.js';

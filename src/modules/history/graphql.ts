@@ -1,4 +1,3 @@
-import { NotFoundError } from '../../domain/errors.js';
 import { addMessageInput, newMessagesInput, rewriteHistoryInput, shortText, SUPERSEDED_REASONS } from '../../domain/inputs.js';
 import { readPage, supersededKeyset, toConnection } from '../../graphql/pagination.js';
 import { wholeByDefault } from '../../domain/paging.js';
@@ -7,7 +6,7 @@ import { MESSAGE_ROLES, type Message as MessageRecord } from '../../domain/recor
 import { builder, enumValues } from '../../graphql/builder.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parseArg, parsed } from '../../graphql/validation.js';
-import { Session } from '../sessions/graphql.js';
+import { Session, sessionOfRecord } from '../sessions/graphql.js';
 import { TOKENIZER, type TokenTotal as TokenTotalRecord } from './tokens.js';
 
 export const MessageRole = builder.enumType('MessageRole', { values: enumValues(MESSAGE_ROLES) });
@@ -49,16 +48,7 @@ Message.implement({
       nullable: true,
       description: 'How many tokens the message is, as the client counted it or the server estimated it when asked (countTokens); null when not known.',
     }),
-    session: t.field({
-      type: Session,
-      extensions: READS_OTHER_RECORDS,
-      resolve: async (message, _args, { loaders }) => {
-        const session = await loaders.session.load(message.sessionId);
-        // Deleting a session deletes its messages; only a concurrent delete can get here.
-        if (!session) throw new NotFoundError('Session');
-        return session;
-      },
-    }),
+    session: t.field(sessionOfRecord),
   }),
 });
 

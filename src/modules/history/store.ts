@@ -15,9 +15,10 @@ import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
+import { messageRow, rowStatements } from './rows.js';
 import { type TokenTotal, tokenStatements } from './tokens.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
-import { contentEncoding, encodeContent, itemColumn, type MessageColumns, messageColumns, messageOf, type NewMessage, newMessage, searchColumn } from './messages.js';
+import { contentEncoding, encodeContent, itemColumn, messageColumns, messageOf, type NewMessage, newMessage, searchColumn } from './messages.js';
 
 /**
  * A session's history: its messages, numbered by `seq` in the order of record. Serving methods see
@@ -171,15 +172,6 @@ const statements = defineStatements({
       .where(isLive(p('liveAt')))
       .returning(['last_seq', 'agent_name']),
 
-  // Rows written exactly as given (an append's, a fork's copy, an import's). SQLite: one prepared
-  // INSERT per message (in-process, nothing to save by batching; its table has no
-  // `content_encoding`). PostgreSQL: one INSERT of many rows, its columns as arrays: a statement per
-  // message would be a round trip each. An import's variants leave a message whose id is there as it is.
-  insertMessage: (db, p: Placeholders<MessageRow>) => insertMessageRow(db, p),
-  importMessage: (db, p: Placeholders<MessageRow>) => insertMessageRow(db, p).onConflict((oc) => oc.column('id').doNothing()),
-  insertMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql``),
-  importMessages: (_db, p: Placeholders<MessageColumns & { seqs: number[] }>) => insertMessageArrays(p, sql`ON CONFLICT (id) DO NOTHING`),
-
   /** The messages of a session that hold any of `seqs` or `keys` (an import looks before it writes). */
   takenPlaces: (db, p: Placeholders<{ sessionId: string; seqs: number[]; keys: string[] }>, dialect) =>
     db
@@ -194,59 +186,6 @@ const statements = defineStatements({
   forkHistory: (db, p: Placeholders<{ sessionId: string; seq: number }>) =>
     db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).where('seq', '<=', p('seq')).orderBy('seq'),
 });
-
-const insertMessageRow = (db: Kysely<Database>, p: Placeholders<MessageRow>) =>
-  db.insertInto('history').values({
-    id: p('id'),
-    session_id: p('sessionId'),
-    seq: p('seq'),
-    role: p('role'),
-    content: p('content'),
-    timestamp: p('timestamp'),
-    metadata: p('metadata'),
-    idempotency_key: p('idempotencyKey'),
-    item: p('item'),
-    token_count: p('tokenCount'),
-    search_text: p('searchText'),
-  });
-
-const insertMessageArrays = (p: Placeholders<MessageColumns & { seqs: number[] }>, onConflict: RawBuilder<unknown>) =>
-  sql`INSERT INTO history (id, session_id, seq, role, content, content_encoding, timestamp, metadata, idempotency_key, item, token_count, search_text)
-    SELECT * FROM unnest(${p('ids')}::text[], ${p('sessionIds')}::text[], ${p('seqs')}::bigint[], ${p('roles')}::text[], ${p('contents')}::text[],
-      ${p('encodings')}::smallint[], ${p('timestamps')}::timestamptz[], ${p('metadata')}::json[], ${p('keys')}::text[], ${p('items')}::json[],
-      ${p('tokenCounts')}::integer[], ${p('searchTexts')}::text[])
-    ${onConflict}`;
-
-/** A message as the parameters of SQLite's one-row INSERT. */
-function messageRow(m: Message, indexed: boolean): MessageRow {
-  return {
-    id: m.id,
-    sessionId: m.sessionId,
-    seq: m.seq,
-    role: m.role,
-    content: m.content,
-    timestamp: m.timestamp,
-    metadata: JSON.stringify(m.metadata),
-    idempotencyKey: m.idempotencyKey,
-    item: itemColumn(m.item),
-    tokenCount: m.tokenCount,
-    searchText: searchColumn(m, indexed),
-  };
-}
-
-type MessageRow = {
-  id: string;
-  sessionId: string;
-  seq: number;
-  role: string;
-  content: string;
-  timestamp: string;
-  metadata: string;
-  idempotencyKey: string | null;
-  item: string | null;
-  tokenCount: number | null;
-  searchText: string | null;
-};
 
 type PageShape = SliceShape & { many: boolean };
 
@@ -306,7 +245,7 @@ function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): S
 
 /** History in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
 export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
-  private readonly sql: ReturnType<typeof statements.for> & ReturnType<typeof supersededStatements.for>;
+  private readonly sql: ReturnType<typeof statements.for> & ReturnType<typeof supersededStatements.for> & ReturnType<typeof rowStatements.for>;
   private readonly codec: RowCodec;
   private readonly tokens: ReturnType<typeof tokenStatements.for>;
   /** PostgreSQL: appends that cannot repeat stored messages are group-committed. */
@@ -320,7 +259,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     /** Whether messages are written with the words they are found by (SEARCH_INDEX; see modules/search). */
     private readonly indexed = true,
   ) {
-    this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect) };
+    this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect), ...rowStatements.for(runner.dialect) };
     this.codec = codecs[runner.dialect];
     this.tokens = tokenStatements.for(runner.dialect);
     this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink, indexed) : null;

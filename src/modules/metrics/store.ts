@@ -8,7 +8,6 @@ import { defineStatementFamily, defineStatements, type Dialect, type Params, typ
 import { ConflictError, InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
 import { eventPayload, eventsOf } from '../../domain/events.js';
 import type { MetricFilter } from '../../domain/inputs.js';
-import type { JsonObject } from '../../domain/json.js';
 import type { Slice } from '../../domain/paging.js';
 import { type Metric, metricRecord } from '../../domain/records.js';
 import { type AppendEvents, notifyLogged } from '../events/append.js';

@@ -1,10 +1,8 @@
 import { builder } from '../../graphql/builder.js';
-import type { GraphQLContext } from '../../graphql/context.js';
 import { parseInput } from '../../domain/inputs.js';
-import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
-import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import { Message, MessageRole } from '../history/graphql.js';
-import { Session, SessionStatus } from '../sessions/graphql.js';
+import { Session, SessionStatus, sessionOfRecord } from '../sessions/graphql.js';
 import { type ArtifactHit, SEARCH_LIMITS, type SearchCount, type SearchInput, searchInput, type SearchHit as SearchHitRecord, type SessionHit } from './service.js';
 import { Artifact } from '../artifacts/graphql.js';
 
@@ -26,23 +24,12 @@ const SearchResult = builder.interfaceRef<{ score: number; snippet: string; high
   }),
 });
 
-/** A found record's session (deleting a session deletes what it holds; only a concurrent delete gets here). */
-const sessionOfHit = {
-  type: Session,
-  extensions: READS_OTHER_RECORDS,
-  resolve: async (hit: { sessionId: string }, _args: unknown, { loaders }: GraphQLContext) => {
-    const session = await loaders.session.load(hit.sessionId);
-    if (!session) throw new NotFoundError('Session');
-    return session;
-  },
-};
-
 const SearchHit = builder.objectRef<SearchHitRecord>('SearchHit').implement({
   description: 'A message found by a search, with its score and a snippet of its text around the match.',
   interfaces: [SearchResult],
   fields: (t) => ({
     message: t.field({ type: Message, resolve: (hit) => hit.message }),
-    session: t.field(sessionOfHit),
+    session: t.field(sessionOfRecord),
   }),
 });
 
@@ -57,7 +44,7 @@ const ArtifactSearchHit = builder.objectRef<ArtifactHit>('ArtifactSearchHit').im
   interfaces: [SearchResult],
   fields: (t) => ({
     artifact: t.field({ type: Artifact, resolve: (hit) => hit.artifact }),
-    session: t.field(sessionOfHit),
+    session: t.field(sessionOfRecord),
   }),
 });
 

@@ -1,8 +1,9 @@
-import { ValidationError } from '../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { createSessionInput, forkSessionInput, maxTokens, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../../graphql/builder.js';
+import type { GraphQLContext } from '../../graphql/context.js';
 import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../../graphql/pagination.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parsed } from '../../graphql/validation.js';
@@ -14,6 +15,21 @@ import { State } from '../state/graphql.js';
 export const SessionStatus = builder.enumType('SessionStatus', { values: enumValues(SESSION_STATUSES) });
 
 export const Session = builder.objectRef<SessionRecord>('Session');
+
+/**
+ * The field of a record that belongs to a session (a message, a search result): its session, loaded
+ * in the request's batch. Deleting a session deletes what it holds; only a concurrent delete gets
+ * here without one.
+ */
+export const sessionOfRecord = {
+  type: Session,
+  extensions: READS_OTHER_RECORDS,
+  resolve: async (record: { sessionId: string }, _args: unknown, { loaders }: GraphQLContext) => {
+    const session = await loaders.session.load(record.sessionId);
+    if (!session) throw new NotFoundError('Session');
+    return session;
+  },
+};
 
 export const SessionConnection = builder.connectionObject({ type: Session, name: 'SessionConnection' });
 

@@ -4,7 +4,7 @@ import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, type SliceShape, shapeOf, sliceParams } from '../../db/paging.js';
 import { inList, typed } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
-import { defineStatementFamily, defineStatements, type Dialect, type Placeholders } from '../../db/statements.js';
+import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
 import type { Slice } from '../../domain/paging.js';
