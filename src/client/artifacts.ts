@@ -61,6 +61,8 @@ export interface SavedContent {
   /** The artifact the version belongs to (as it was when first created: its `size` may be older). */
   artifact: Artifact;
   content: ArtifactContent;
+  /** Whether this save created the artifact (its version is then 0). */
+  createdArtifact: boolean;
 }
 
 /** The tenant's stored bytes (`GET /storage/usage`). */
@@ -191,8 +193,8 @@ export class ArtifactsApi {
     return this.transport.rest(
       request,
       async (response) => {
-        const saved = fromWire<{ artifact: unknown; content: unknown }>(await json(response));
-        return { artifact: fromWire<Artifact>(saved.artifact), content: fromWire<ArtifactContent>(saved.content) };
+        const saved = fromWire<{ artifact: unknown; content: unknown; createdArtifact?: unknown }>(await json(response));
+        return { artifact: fromWire<Artifact>(saved.artifact), content: fromWire<ArtifactContent>(saved.content), createdArtifact: saved.createdArtifact === true };
       },
       options,
     );

@@ -37,6 +37,7 @@ describe('artifact content', () => {
     const first = await client.artifacts.saveContent({ sessionId: session.id, name: 'notes.txt', data: 'first', metadata: { by: 'test' } });
     expect(first.artifact).toMatchObject({ sessionId: session.id, name: 'notes.txt', type: 'text/plain; charset=utf-8', size: 5, metadata: { by: 'test' } });
     expect(first.artifact.path).toBe(`/storage/artifacts/${first.artifact.id}/content`);
+    expect(first.createdArtifact).toBe(true);
     expect(first.content).toEqual({ artifactId: first.artifact.id, version: 0, sha256: sha256('first'), size: 5, contentType: 'text/plain; charset=utf-8', createdAt: expect.any(String) });
 
     const bytes = new Uint8Array([0, 1, 2, 255]);
@@ -44,6 +45,7 @@ describe('artifact content', () => {
     const saved = [];
     for (const data of forms) saved.push(await client.artifacts.saveContent({ sessionId: session.id, name: 'notes.txt', data, contentType: data instanceof Blob ? undefined : 'application/x-bytes' }));
     expect(saved.map((s) => s.artifact.id)).toEqual(forms.map(() => first.artifact.id));
+    expect(saved.map((s) => s.createdArtifact)).toEqual(forms.map(() => false));
     expect(saved.map((s) => s.content.version)).toEqual([1, 2, 3, 4]);
     expect(saved.map((s) => [s.content.size, s.content.sha256, s.content.contentType])).toEqual([
       [4, sha256(bytes), 'application/x-bytes'],

@@ -12,6 +12,7 @@ import type { SaveArtifactRequest } from '@google/adk';
  * text Part, a `fileData` URI, a `displayName`, the save's `customMetadata` — is kept per version
  * where the service keeps per-version facts: as one `adk` parameter of the content type (base64url
  * JSON: a token, unchanged by any HTTP hop). Versions without any of it have a plain content type.
+ * The service keeps at most 255 characters of content type: what does not fit is refused at save.
  */
 
 export type Part = SaveArtifactRequest['artifact'];
@@ -19,13 +20,22 @@ export type Part = SaveArtifactRequest['artifact'];
 export const TEXT_TYPE = 'text/plain; charset=utf-8';
 const OCTETS = 'application/octet-stream';
 
-/** The facts of a version beyond its bytes and MIME type (all optional: most versions need none). */
+/** The service's limit on a content type (a header value it stores per version). */
+export const MAX_CONTENT_TYPE = 255;
+
+/**
+ * The facts of a version beyond its bytes and MIME type (all optional: most versions need none);
+ * one-letter names, as every character counts against MAX_CONTENT_TYPE.
+ */
 interface PartInfo {
-  /** How to read it back, when the content type alone would mislead: an inline text/plain, a file reference. */
-  part?: 'inline' | 'file';
-  fileUri?: string;
-  displayName?: string;
-  customMetadata?: Record<string, unknown>;
+  /** How to read it back, when the content type alone would mislead: an inline text/plain (`i`), a file reference (`f`). */
+  k?: 'i' | 'f';
+  /** The file reference's URI. */
+  u?: string;
+  /** The Part's display name. */
+  n?: string;
+  /** The save's custom metadata. */
+  m?: Record<string, unknown>;
 }
 
 export interface StoredPart {
@@ -59,8 +69,8 @@ export function storedPart(artifact: Part, customMetadata: Record<string, unknow
   if (artifact.inlineData) {
     bytes = fromBase64(artifact.inlineData.data ?? '');
     mimeType = artifact.inlineData.mimeType || OCTETS;
-    if (essence(mimeType) === 'text/plain') info.part = 'inline';
-    if (artifact.inlineData.displayName) info.displayName = artifact.inlineData.displayName;
+    if (essence(mimeType) === 'text/plain') info.k = 'i';
+    if (artifact.inlineData.displayName) info.n = artifact.inlineData.displayName;
   } else if (artifact.text !== undefined) {
     bytes = new TextEncoder().encode(artifact.text);
     mimeType = TEXT_TYPE;
@@ -69,12 +79,17 @@ export function storedPart(artifact: Part, customMetadata: Record<string, unknow
     if (!fileData.fileUri) throw new Error('Artifact fileData must have a fileUri.');
     bytes = new Uint8Array(0);
     mimeType = fileData.mimeType || OCTETS;
-    info.part = 'file';
-    info.fileUri = fileData.fileUri;
-    if (fileData.displayName) info.displayName = fileData.displayName;
+    info.k = 'f';
+    info.u = fileData.fileUri;
+    if (fileData.displayName) info.n = fileData.displayName;
   }
-  if (customMetadata !== undefined) info.customMetadata = customMetadata;
+  if (customMetadata !== undefined) info.m = customMetadata;
   const contentType = Object.keys(info).length === 0 ? mimeType : `${mimeType}; adk=${toBase64Url(new TextEncoder().encode(JSON.stringify(info)))}`;
+  if (contentType.length > MAX_CONTENT_TYPE) {
+    throw new Error(
+      `The artifact's MIME type with its custom metadata, display name and file URI takes ${contentType.length} characters as a content type; the service keeps at most ${MAX_CONTENT_TYPE} per version`,
+    );
+  }
   return { bytes, contentType, mimeType };
 }
 
@@ -95,21 +110,22 @@ function parseContentType(contentType: string): { mimeType: string; info: PartIn
 /** The Part a version stores. */
 export function readPart(bytes: Uint8Array, contentType: string): ReadPart {
   const { mimeType, info } = parseContentType(contentType);
-  const customMetadata = info.customMetadata;
-  if (info.part === 'file' && typeof info.fileUri === 'string') {
-    return { part: { fileData: { fileUri: info.fileUri, mimeType, ...(info.displayName && { displayName: info.displayName }) } }, mimeType, customMetadata };
+  const customMetadata = info.m;
+  const displayName = typeof info.n === 'string' && info.n !== '' ? { displayName: info.n } : {};
+  if (info.k === 'f' && typeof info.u === 'string') {
+    return { part: { fileData: { fileUri: info.u, mimeType, ...displayName } }, mimeType, customMetadata };
   }
-  if (info.part !== 'inline' && essence(mimeType) === 'text/plain') {
+  if (info.k !== 'i' && essence(mimeType) === 'text/plain') {
     return { part: { text: new TextDecoder().decode(bytes) }, mimeType: undefined, customMetadata };
   }
-  return { part: { inlineData: { data: toBase64(bytes), mimeType, ...(info.displayName && { displayName: info.displayName }) } }, mimeType, customMetadata };
+  return { part: { inlineData: { data: toBase64(bytes), mimeType, ...displayName } }, mimeType, customMetadata };
 }
 
 /** What ADK's ArtifactVersion says of a version, from its content type alone. */
 export function versionFacts(contentType: string): Omit<ReadPart, 'part'> {
   const { mimeType, info } = parseContentType(contentType);
-  const text = info.part !== 'inline' && info.part !== 'file' && essence(mimeType) === 'text/plain';
-  return { mimeType: text ? undefined : mimeType, customMetadata: info.customMetadata };
+  const text = info.k === undefined && essence(mimeType) === 'text/plain';
+  return { mimeType: text ? undefined : mimeType, customMetadata: info.m };
 }
 
 // Base64 without Buffer: ADK runs in browsers too. Chunked, so no call gets too many arguments.
