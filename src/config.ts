@@ -133,6 +133,16 @@ const variables = {
   SEARCH_INDEX: flag()
     .meta({ default: 'true' })
     .describe('Whether messages are indexed for full-text search as they are written (GET /storage/search); off saves the index\'s space and time, and search answers 503.'),
+  MAX_ARTIFACT_BYTES: int(1, 2 ** 50, 5 * 1024 ** 3).describe("Largest content of one artifact version, in bytes (PUT /storage/artifacts/{id}/content)."),
+  STORAGE_QUOTA_BYTES: int(0, 2 ** 50, null)
+    .meta({ default: 'none' })
+    .describe('Most bytes of artifact content each tenant may store (distinct content counted once); past it, uploads answer 507.'),
+  BLOB_STORE: oneOf(['filesystem', 'database'])
+    .optional()
+    .meta({ default: 'filesystem with a SQLite file, database otherwise' })
+    .describe("Where artifact content is kept: files beside the SQLite database (<file>-blobs/), or chunks in the database itself (every PostgreSQL replica serves every artifact)."),
+  BLOB_SWEEP_INTERVAL_SECONDS: int(0, 7 * 24 * 3600, 300).describe('Seconds between sweeps of unreferenced artifact content and of what interrupted uploads left; 0: no sweeper.'),
+  BLOB_SWEEP_GRACE_SECONDS: int(0, 7 * 24 * 3600, 3600).describe('How old what an interrupted upload left must be before the sweep removes it (seconds); longer than any upload takes.'),
   PG_POOL_SIZE: int(1, 1000, 10).describe('Connections in the PostgreSQL pool, per server process.'),
   CACHE_BACKEND: oneOf(['database', 'redis']).default('database').describe('Where cache entries live: the main database, or Redis (needs REDIS_URL).'),
   REDIS_URL: z
@@ -256,6 +266,14 @@ const rules: { reads: Name[]; check: (e: Env) => [Name, string] | undefined }[] 
     },
   },
   {
+    // Files need a folder that belongs to the database: a SQLite file's.
+    reads: ['BLOB_STORE', 'DATABASE_URL'],
+    check: (e) =>
+      e.BLOB_STORE === 'filesystem' && (e.DATABASE_URL.kind !== 'sqlite' || e.DATABASE_URL.filename === ':memory:')
+        ? ['BLOB_STORE', 'filesystem needs a SQLite database file (its content goes to <file>-blobs/); with PostgreSQL or sqlite::memory: use database']
+        : undefined,
+  },
+  {
     // Anyone who can reach the port could read and change everything.
     reads: ['AUTH_MODE', 'HOST'],
     check: (e) =>
@@ -278,6 +296,13 @@ function toConfig(e: Env) {
     sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     sqliteCacheMb: e.SQLITE_CACHE_MB,
     searchIndex: e.SEARCH_INDEX ?? true,
+    blobs: {
+      store: e.BLOB_STORE ?? (e.DATABASE_URL.kind === 'sqlite' && e.DATABASE_URL.filename !== ':memory:' ? 'filesystem' : 'database'),
+      maxArtifactBytes: e.MAX_ARTIFACT_BYTES,
+      quotaBytes: e.STORAGE_QUOTA_BYTES,
+      sweepIntervalSeconds: e.BLOB_SWEEP_INTERVAL_SECONDS,
+      sweepGraceSeconds: e.BLOB_SWEEP_GRACE_SECONDS,
+    },
     pgPoolSize: e.PG_POOL_SIZE,
     cacheBackend: e.CACHE_BACKEND,
     redisUrl: e.REDIS_URL ?? null,

@@ -12,6 +12,7 @@ import type { ApiKeyStore } from './modules/keys/store.js';
 import { tenantsOver } from './storage/tenants.js';
 import { RetentionSweeper } from './modules/retention/sweeper.js';
 import { SearchIndexer } from './modules/search/indexer.js';
+import { BlobSweeper } from './modules/blobs/sweeper.js';
 import { SERVICE } from './version.js';
 
 /**
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
       sqliteCacheMb: config.sqliteCacheMb,
       pgPoolSize: config.pgPoolSize,
       searchIndex: config.searchIndex,
+      blobStore: config.blobs.store,
+      quotaBytes: config.blobs.quotaBytes,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
       onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     });
@@ -125,6 +128,8 @@ async function main(): Promise<void> {
     sqliteCacheMb: config.sqliteCacheMb,
     pgPoolSize: config.pgPoolSize,
     searchIndex: config.searchIndex,
+    blobStore: config.blobs.store,
+    quotaBytes: config.blobs.quotaBytes,
     onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
     onListenError: (error) => logger.warn({ err: error.message }, 'the change feed lost its LISTEN connection; reconnecting'),
     onOpenError: (tenant, error) => logger.error({ tenant, err: (error as Error).message }, 'cannot open a tenant’s database'),
@@ -152,6 +157,13 @@ async function main(): Promise<void> {
     logger.child({ component: 'search' }),
   );
   indexer.start();
+  const blobSweeper = new BlobSweeper(
+    (work) => tenants.sweepAll((storage) => work(storage.backend.stores.blobs)),
+    config.blobs.sweepIntervalSeconds * 1000,
+    config.blobs.sweepGraceSeconds * 1000,
+    logger.child({ component: 'blobs' }),
+  );
+  if (config.blobs.sweepIntervalSeconds > 0) blobSweeper.start();
   const stopPruning = startEventPruning(tenants, { retentionMs: config.events.retentionMs, clock: systemClock, logger });
 
   let first: { signal: string; at: number } | null = null;
@@ -175,6 +187,7 @@ async function main(): Promise<void> {
     // A sweep in progress finishes (each of its writes is short) before the database closes.
     await sweeper.stop();
     await indexer.stop();
+    await blobSweeper.stop();
     // Every acknowledged write is committed by now; close the database cleanly (SQLite: checkpoint).
     try {
       await tenants.close();

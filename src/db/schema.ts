@@ -29,6 +29,11 @@ export interface Database {
   graph_entities: GraphEntitiesTable;
   graph_observations: GraphObservationsTable;
   graph_relations: GraphRelationsTable;
+  blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
+  blob_uploads: BlobUploadsTable;
+  blob_usage: BlobUsageTable;
+  artifact_contents: ArtifactContentsTable;
 }
 
 export interface SessionsTable {
@@ -114,6 +119,8 @@ export interface ArtifactsTable {
   metadata: string;
   /** The words the artifact is found by (modules/search/text.ts); null: not indexed yet. */
   search_text: string | null;
+  /** The version number its next content gets (versions are never reused). */
+  next_version: Generated<number>;
 }
 
 export interface MetricsTable {
@@ -262,5 +269,41 @@ export interface GraphRelationsTable {
   relation_type: string;
   /** sha256 (hex) of the JSON array [from, to, type]: the relation's key. */
   relation_sha256: string;
+  created_at: string;
+}
+
+/** Content by sha256 (modules/blobs/): a file when `chunk_size` is 0, else `blob_chunks` rows of that size. */
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  chunk_size: number;
+  created_at: string;
+}
+
+/** `owner`: the blob's sha256, or `upload:<id>` while staged. `data`: bytes (Buffer). */
+export interface BlobChunksTable {
+  owner: string;
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface BlobUploadsTable {
+  id: string;
+  started_at: string;
+}
+
+/** One row (id 1): the bytes and count of this database's blobs, kept with every blob row written or deleted. */
+export interface BlobUsageTable {
+  id: number;
+  bytes: number;
+  blobs: number;
+}
+
+export interface ArtifactContentsTable {
+  artifact_id: string;
+  version: number;
+  sha256: string;
+  size: number;
+  content_type: string;
   created_at: string;
 }

@@ -2,7 +2,7 @@
  * The few expected failures of the service. Each door maps them once (REST: status + `detail`;
  * GraphQL: `extensions.code`); anything else is an unexpected error and is masked.
  */
-export type Resource = 'Session' | 'Message' | 'State' | 'Artifact' | 'Metric' | 'Cache entry' | 'API key' | 'Memory item' | 'Thread' | 'Source thread' | 'Checkpoint' | 'Entity';
+export type Resource = 'Session' | 'Message' | 'State' | 'Artifact' | 'Artifact content' | 'Artifact version' | 'Metric' | 'Cache entry' | 'API key' | 'Memory item' | 'Thread' | 'Source thread' | 'Checkpoint' | 'Entity';
 
 export interface FieldIssue {
   /** Where the problem is, e.g. `['role']` or `['messages', 3, 'content']` (domain, camelCase names). */

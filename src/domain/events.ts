@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from './cursors.js';
 import type { Json, JsonObject } from './json.js';
-import type { Artifact, Message, Metric, Session, State } from './records.js';
+import type { Artifact, ArtifactContent, Message, Metric, Session, State } from './records.js';
 
 /**
  * The change feed: every write appends events, in the same transaction as the write, numbered by
@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   'StateDeleted',
   'ArtifactCreated',
   'ArtifactDeleted',
+  'ArtifactContentSaved',
+  'ArtifactContentDeleted',
   'MetricRecorded',
   'CheckpointPut',
   'CheckpointWritesPut',
@@ -55,6 +57,10 @@ export type EventBody =
   | { type: 'ArtifactCreated'; artifact: Artifact }
   /** The artifact record as it was. */
   | { type: 'ArtifactDeleted'; artifact: Artifact }
+  /** A new version of an artifact's content (the bytes are not in the event). */
+  | { type: 'ArtifactContentSaved'; content: ArtifactContent }
+  /** Versions of an artifact's content deleted by a client (not by deleting the artifact or its session). */
+  | { type: 'ArtifactContentDeleted'; artifactId: string; versions: number[] }
   | { type: 'MetricRecorded'; metric: Metric }
   /** LangGraph checkpoints (modules/checkpoints/): what was put, without its bytes. */
   | { type: 'CheckpointPut'; threadId: string; namespace: string; checkpointId: string; parentId: string | null; metadata: JsonObject }
@@ -169,6 +175,11 @@ export const eventsOf = {
   artifactDeleted: (agentName: string, artifact: Artifact): NewEvent[] => [
     { type: 'ArtifactDeleted', artifact, sessionId: artifact.sessionId, agentName },
   ],
+  contentSaved: (session: Pick<Session, 'id' | 'agentName'>, content: ArtifactContent): NewEvent[] => [
+    { type: 'ArtifactContentSaved', content, ...about(session) },
+  ],
+  contentDeleted: (session: Pick<Session, 'id' | 'agentName'>, artifactId: string, versions: number[]): NewEvent[] =>
+    versions.length > 0 ? [{ type: 'ArtifactContentDeleted', artifactId, versions, ...about(session) }] : [],
   /**
    * A metric belongs to the feed of its session. Metrics without one, or whose session does not
    * exist (metrics have no foreign key), are in no session's feed and yield no event.

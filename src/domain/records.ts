@@ -106,6 +106,19 @@ export const artifactRecord = z.object({
 });
 export type Artifact = z.output<typeof artifactRecord>;
 
+/** One version of an artifact's bytes (modules/artifacts/content-store.ts); the bytes are the blob `sha256`. */
+export const artifactContentRecord = z.object({
+  artifactId: z.string(),
+  /** 0, 1, 2, … in the order saved; never reused. */
+  version: count,
+  /** Lower-case hex: the blob's name, and the download's ETag. */
+  sha256: z.string(),
+  size: count,
+  contentType: z.string(),
+  createdAt: time,
+});
+export type ArtifactContent = z.output<typeof artifactContentRecord>;
+
 export const metricRecord = z.object({
   id: z.string(),
   entityType: z.string(),

@@ -5,6 +5,7 @@ import { requestLogger } from '../http/request-context.js';
 import { isPercentEncodedUtf8 } from '../http/utf8.js';
 import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
+import { artifactContentRoutes } from '../modules/artifacts/content-rest.js';
 import { artifactRoutes } from '../modules/artifacts/rest.js';
 import { cacheRoutes } from '../modules/cache/rest.js';
 import { checkpointRoutes } from '../modules/checkpoints/rest.js';
@@ -101,6 +102,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
     ...historyRoutes(deps),
     ...stateRoutes(),
     ...artifactRoutes(deps),
+    ...artifactContentRoutes(deps),
     ...metricRoutes(deps),
     ...cacheRoutes(),
     ...memoryRoutes(),

@@ -17,7 +17,7 @@ export interface RestRequest {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Segments; `:name` matches one segment, `:name*` the rest of the path (one or more segments). */
   path: string;
   handler: (req: RestRequest) => Promise<Response> | Response;

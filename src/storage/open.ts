@@ -12,6 +12,10 @@ export interface OpenOptions {
   pgPoolSize?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** Where artifact content goes (BLOB_STORE); by default files with a SQLite file, else the database. */
+  blobStore?: 'filesystem' | 'database';
+  /** STORAGE_QUOTA_BYTES; default none. */
+  quotaBytes?: number | null;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
   onListenError?: (error: Error) => void;
@@ -21,7 +25,15 @@ export interface OpenOptions {
 export async function openBackend(database: DatabaseConfig, options: OpenOptions = {}): Promise<StorageBackend> {
   switch (database.kind) {
     case 'sqlite':
-      return new SqliteBackend({ filename: database.filename, busyTimeoutMs: options.sqliteBusyTimeoutMs, cacheMb: options.sqliteCacheMb, onQuery: options.onQuery, searchIndex: options.searchIndex });
+      return new SqliteBackend({
+        filename: database.filename,
+        busyTimeoutMs: options.sqliteBusyTimeoutMs,
+        cacheMb: options.sqliteCacheMb,
+        onQuery: options.onQuery,
+        searchIndex: options.searchIndex,
+        blobStore: options.blobStore,
+        quotaBytes: options.quotaBytes,
+      });
     case 'postgres': {
       const { PostgresBackend } = await import('./postgres/postgres-backend.js');
       return PostgresBackend.open({
@@ -29,6 +41,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         schema: database.schema,
         poolSize: options.pgPoolSize,
         searchIndex: options.searchIndex,
+        quotaBytes: options.quotaBytes,
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,
         onListenError: options.onListenError,

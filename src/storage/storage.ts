@@ -50,7 +50,7 @@ export class Storage {
     this.sessions = new SessionsService(stores.sessions, stores.forks, clock, ids);
     this.history = new HistoryService(stores.history, clock, ids);
     this.state = new StateService(stores.state, clock);
-    this.artifacts = new ArtifactService(stores.artifacts, clock, ids);
+    this.artifacts = new ArtifactService(stores.artifacts, stores.contents, stores.blobs, clock, ids);
     this.metrics = new MetricService(stores.metrics, clock, ids);
     this.events = new EventService(stores.events, backend.eventWaiters, (sessionId) => this.sessions.get(sessionId));
     this.memory = new MemoryService(stores.memory, clock);

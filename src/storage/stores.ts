@@ -3,6 +3,8 @@ import { type CheckpointsMaintenance, SqlCheckpointsMaintenance } from '../modul
 import { type CheckpointStore, SqlCheckpointStore } from '../modules/checkpoints/store.js';
 import { type ArtifactsMaintenance, type ArtifactStore, SqlArtifactStore } from '../modules/artifacts/store.js';
 import type { AppendEvents } from '../modules/events/append.js';
+import { type ContentStore, SqlContentStore } from '../modules/artifacts/content-store.js';
+import { Blobs, type BlobsOptions } from '../modules/blobs/blobs.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
@@ -37,6 +39,10 @@ export interface Stores {
   history: HistoryStore & HistoryMaintenance;
   /** Serving paths use `ArtifactStore`; the export CLI the maintenance side, which sees expired sessions. */
   artifacts: ArtifactStore & ArtifactsMaintenance;
+  /** Artifacts' content versions (modules/artifacts/content-store.ts). */
+  contents: ContentStore;
+  /** The bytes of that content, their rows, usage and sweep (modules/blobs/). */
+  blobs: Blobs;
   /** Serving paths use `StateStore`; the export CLI the maintenance side, which sees expired sessions. */
   state: StateStore & StateMaintenance;
   /** The long-term memory store's items; the retention sweeper deletes the expired ones. */
@@ -51,13 +57,24 @@ export interface Stores {
   checkpointMaintenance: CheckpointsMaintenance;
 }
 
-export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true }: { searchIndex?: boolean } = {}): Stores {
+export interface StoresOptions {
+  /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
+  searchIndex?: boolean;
+  /** Where this database's artifact content goes (BLOB_STORE, its folder, STORAGE_QUOTA_BYTES). */
+  blobs: BlobsOptions;
+}
+
+export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, blobs: blobOptions }: StoresOptions): Stores {
+  const blobs = new Blobs(runner, blobOptions);
   const sessions = new SqlSessionsStore(runner, appendEvents);
   const history = new SqlHistoryStore(runner, appendEvents, searchIndex);
-  const artifacts = new SqlArtifactStore(runner, appendEvents);
+  const artifacts = new SqlArtifactStore(runner, appendEvents, blobs);
+  const contents = new SqlContentStore(runner, appendEvents, blobs, artifacts);
   const state = new SqlStateStore(runner, appendEvents);
-  const tables = { sessions, history, state, artifacts };
+  const tables = { sessions, history, state, artifacts, contents };
   return {
+    blobs,
+    contents,
     sessions,
     sessionMaintenance: sessions,
     forks: new SqlForkStore(runner, appendEvents, tables),

@@ -9,6 +9,7 @@ import { eventsOf } from '../../domain/events.js';
 import type { Slice } from '../../domain/paging.js';
 import { type Artifact, artifactRecord } from '../../domain/records.js';
 import { recordSearchText } from '../search/text.js';
+import type { Blobs } from '../blobs/blobs.js';
 import type { AppendEvents } from '../events/append.js';
 
 /**
@@ -120,6 +121,9 @@ const statements = defineStatements({
       .where(inLiveSessions('session_id', p('ids'), p('liveAt'), dialect))
       .groupBy('session_id'),
 
+  /** The blobs an artifact's content versions name (what deleting it may leave unreferenced). */
+  contentShas: (db, p: Placeholders<{ id: string }>) => db.selectFrom('artifact_contents').select('sha256').distinct().where('artifact_id', '=', p('id')),
+
   deleteArtifact: (db, p: Placeholders<{ id: string; liveAt: string }>) =>
     db
       .deleteFrom('artifacts')
@@ -156,22 +160,15 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
   constructor(
     private readonly runner: Runner,
     private readonly appendEvents: AppendEvents,
+    private readonly blobs: Blobs,
   ) {
     this.sql = statements.for(runner.dialect);
     this.codec = codecs[runner.dialect];
   }
 
   async insert(a: Artifact, liveAt: string): Promise<boolean> {
-    const { insertArtifact } = this.sql;
-    const appendEvents = this.appendEvents;
-    const params = { ...artifactParams(a), liveAt };
     try {
-      return await this.runner.transaction(function* () {
-        const row = yield* tx.one(insertArtifact, params);
-        if (!row) return false;
-        yield* appendEvents(eventsOf.artifactInserted(row.agent_name as string, a));
-        return true;
-      });
+      return await this.runner.transaction(() => this.insertWork(a, liveAt));
     } catch (error) {
       // The session was deleted between the statement's look and its write (PostgreSQL).
       if (isForeignKeyViolation(error)) return false;
@@ -179,9 +176,17 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
     }
   }
 
+  /** Part of a transaction: `insert`'s write (false when the session is not live). */
+  *insertWork(a: Artifact, liveAt: string): TxWork<boolean> {
+    const row = yield* tx.one(this.sql.insertArtifact, { ...artifactParams(a), liveAt });
+    if (!row) return false;
+    yield* this.appendEvents(eventsOf.artifactInserted(row.agent_name as string, a));
+    return true;
+  }
+
   async byIds(ids: readonly string[], liveAt: string): Promise<Artifact[]> {
     if (ids.length === 0) return [];
-    return (await this.runner.all(this.sql.artifactsByIds, { ids: [...ids], liveAt })).map((r) => this.toArtifact(r));
+    return (await this.runner.all(this.sql.artifactsByIds, { ids: [...ids], liveAt })).map((r) => this.fromRow(r));
   }
 
   pages(sessionIds: readonly string[], slice: Slice<string>, liveAt: string): Promise<Map<string, Artifact[]>> {
@@ -198,20 +203,25 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
   }
 
   async delete(id: string, liveAt: string): Promise<boolean> {
-    const { deleteArtifact } = this.sql;
+    const { deleteArtifact, contentShas } = this.sql;
     const appendEvents = this.appendEvents;
-    const toArtifact = (r: Row) => this.toArtifact(r);
-    return this.runner.transaction(function* () {
+    const toArtifact = (r: Row) => this.fromRow(r);
+    const shas = await this.runner.transaction(function* () {
+      const named = (yield* tx.all(contentShas, { id })).map((r) => String(r.sha256));
       const row = yield* tx.one(deleteArtifact, { id, liveAt });
-      if (!row) return false;
+      if (!row) return null;
       yield* appendEvents(eventsOf.artifactDeleted(row.agent_name as string, toArtifact(row)));
-      return true;
+      return named;
     });
+    if (shas === null) return false;
+    // Its content went with it (a cascade): the blobs no other version names go too.
+    await this.blobs.collect(shas);
+    return true;
   }
 
   /** Part of a fork's transaction: every artifact of a session (expired or not), in creation order. */
   *ofSession(sessionId: string): TxWork<Artifact[]> {
-    return (yield* tx.all(this.sql.forkArtifacts, { sessionId })).map((r) => this.toArtifact(r));
+    return (yield* tx.all(this.sql.forkArtifacts, { sessionId })).map((r) => this.fromRow(r));
   }
 
   /**
@@ -235,14 +245,15 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
     const params = { ...sliceParams(byId, slice), ...(liveAt === null ? {} : { liveAt }) };
     if (!shape.many) {
       const rows = naturalOrder(await this.runner.all(statement, { ...params, sessionId: sessionIds[0]! }), shape);
-      return out.set(sessionIds[0]!, rows.map((r) => this.toArtifact(r)));
+      return out.set(sessionIds[0]!, rows.map((r) => this.fromRow(r)));
     }
     const rows = await this.runner.all(statement, { ...params, ids: [...sessionIds] });
-    for (const [id, group] of byGroup(sessionIds, rows, 'session_id', shape)) out.set(id, group.map((r) => this.toArtifact(r)));
+    for (const [id, group] of byGroup(sessionIds, rows, 'session_id', shape)) out.set(id, group.map((r) => this.fromRow(r)));
     return out;
   }
 
-  private toArtifact(r: Row): Artifact {
+  /** An artifact from its row as this database returns it. */
+  fromRow(r: Row): Artifact {
     return artifactFromRow(r, this.codec);
   }
 }

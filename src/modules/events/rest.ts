@@ -2,6 +2,7 @@ import { type DomainError, ValidationError } from '../../domain/errors.js';
 import { encodeEventCursor, type FeedScope, type StoredEvent } from '../../domain/events.js';
 import { callerOf } from '../../http/auth.js';
 import { endReason, type EventStreams } from '../../http/event-streams.js';
+import { artifactContentWire } from '../artifacts/content-rest.js';
 import { artifactWire } from '../artifacts/rest.js';
 import { messageWire } from '../history/rest.js';
 import { HttpError } from '../../rest/http.js';
@@ -37,6 +38,10 @@ export function eventToWire(e: StoredEvent) {
     case 'ArtifactCreated':
     case 'ArtifactDeleted':
       return { ...base, artifact: artifactWire.toWire(e.artifact) };
+    case 'ArtifactContentSaved':
+      return { ...base, content: artifactContentWire.toWire(e.content) };
+    case 'ArtifactContentDeleted':
+      return { ...base, artifact_id: e.artifactId, versions: e.versions };
     case 'MetricRecorded':
       return { ...base, metric: metricWire.toWire(e.metric) };
     case 'CheckpointPut':

@@ -2,6 +2,7 @@ import type { Runner } from '../../db/runner.js';
 import { eventsOf } from '../../domain/events.js';
 import type { Artifact, Message, Session, State } from '../../domain/records.js';
 import type { SqlArtifactStore } from '../artifacts/store.js';
+import type { SqlContentStore } from '../artifacts/content-store.js';
 import type { AppendEvents } from '../events/append.js';
 import type { SqlHistoryStore } from '../history/store.js';
 import type { SqlStateStore } from '../state/store.js';
@@ -40,6 +41,7 @@ export interface ForkTables {
   history: SqlHistoryStore;
   state: SqlStateStore;
   artifacts: SqlArtifactStore;
+  contents: SqlContentStore;
 }
 
 /** Forks in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
@@ -51,7 +53,7 @@ export class SqlForkStore implements ForkStore {
   ) {}
 
   fork(parentId: string, upToMessageId: string, build: (source: ForkSource) => SessionBundle, liveAt: string): Promise<ForkOutcome> {
-    const { sessions, history, state, artifacts } = this.tables;
+    const { sessions, history, state, artifacts, contents } = this.tables;
     const appendEvents = this.appendEvents;
     // One transaction: what is read and what is written are one snapshot (see `forkParent`).
     return this.runner.transaction(function* () {
@@ -59,11 +61,14 @@ export class SqlForkStore implements ForkStore {
       if (!parent) return { missing: 'session' } as const;
       const prefix = yield* history.prefix(parentId, upToMessageId);
       if (!prefix) return { missing: 'message' } as const;
-      const fork = build({ parent, cut: prefix.cut, messages: prefix.messages, state: yield* state.ofSession(parentId), artifacts: yield* artifacts.ofSession(parentId) });
+      const sourceArtifacts = yield* artifacts.ofSession(parentId);
+      const fork = build({ parent, cut: prefix.cut, messages: prefix.messages, state: yield* state.ofSession(parentId), artifacts: sourceArtifacts });
       yield* sessions.insertExactly(fork.session, lastSeqOf(fork.messages), false);
       yield* history.insertExactly(fork.messages, false);
       if (fork.state) yield* state.insertExactly(fork.state);
       yield* artifacts.insertExactly(fork.artifacts, false);
+      // `build` copies the artifacts in their order: each copy shares its source's content (the same blobs).
+      yield* contents.copy(sourceArtifacts.map((a, i) => ({ from: a.id, to: fork.artifacts[i]!.id })));
       yield* appendEvents(eventsOf.sessionInserted(fork.session));
       return { fork };
     });

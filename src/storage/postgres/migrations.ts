@@ -381,4 +381,47 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idx_artifacts_unindexed ON artifacts (id) WHERE search_text IS NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'artifact content',
+    sql: `
+      -- As SQLite's (version 12): blobs by sha256, a file each (chunk_size 0) or chunks in
+      -- blob_chunks, which is where every replica finds them with BLOB_STORE=database (the default here).
+      ALTER TABLE artifacts ADD COLUMN next_version integer NOT NULL DEFAULT 0;
+      CREATE TABLE blobs (
+        sha256 text COLLATE "C" PRIMARY KEY,
+        size bigint NOT NULL CHECK (size >= 0),
+        chunk_size integer NOT NULL CHECK (chunk_size >= 0),
+        created_at timestamptz NOT NULL
+      );
+      CREATE TABLE artifact_contents (
+        artifact_id text COLLATE "C" NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+        version integer NOT NULL CHECK (version >= 0),
+        sha256 text COLLATE "C" NOT NULL REFERENCES blobs (sha256),
+        size bigint NOT NULL CHECK (size >= 0),
+        content_type text NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (artifact_id, version)
+      );
+      CREATE INDEX idx_artifact_contents_sha256 ON artifact_contents (sha256);
+      CREATE TABLE blob_chunks (
+        owner text COLLATE "C" NOT NULL,
+        seq integer NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (owner, seq)
+      );
+      -- The bytes are already compressed more often than not (images, PDFs, archives).
+      ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+      CREATE TABLE blob_uploads (
+        id text COLLATE "C" PRIMARY KEY,
+        started_at timestamptz NOT NULL
+      );
+      CREATE TABLE blob_usage (
+        id integer PRIMARY KEY CHECK (id = 1),
+        bytes bigint NOT NULL,
+        blobs bigint NOT NULL
+      );
+      INSERT INTO blob_usage (id, bytes, blobs) VALUES (1, 0, 0);
+    `,
+  },
 ];

@@ -23,6 +23,8 @@ export interface PostgresOptions {
   onListenError?: (error: Error) => void;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** STORAGE_QUOTA_BYTES; default none. Content is kept in the database (every replica serves it). */
+  quotaBytes?: number | null;
 }
 
 /**
@@ -67,7 +69,10 @@ export class PostgresBackend implements StorageBackend {
       ),
     );
     this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.eventWaiters.wake(touch) });
-    this.stores = openStores(this.runner, this.appendEvents, { searchIndex: options.searchIndex ?? true });
+    this.stores = openStores(this.runner, this.appendEvents, {
+      searchIndex: options.searchIndex ?? true,
+      blobs: { store: 'database', folder: null, quotaBytes: options.quotaBytes ?? null },
+    });
   }
 
   /** Connects, creates or migrates the schema, and answers only once the database is usable. */

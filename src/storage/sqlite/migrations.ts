@@ -15,6 +15,7 @@
  * Version 9 is search over the history (modules/search/) and messages' token counts.
  * Version 10 is the knowledge graph of the MCP memory tools (modules/graph/): entities, observations, relations.
  * Version 11 is search over sessions' metadata and artifacts (modules/search/), as version 9's over the history.
+ * Version 12 is artifact content (modules/blobs/, modules/artifacts/content-store.ts): blobs, their chunks, versions.
  */
 export interface Migration {
   version: number;
@@ -459,6 +460,50 @@ export const migrations: readonly Migration[] = [
         INSERT INTO artifact_search_docs (artifact_id) SELECT new.id WHERE new.search_text IS NOT NULL;
         INSERT INTO artifact_fts (rowid, search_text) SELECT last_insert_rowid(), new.search_text WHERE new.search_text IS NOT NULL;
       END;
+    `,
+  },
+  {
+    version: 12,
+    name: 'artifact content',
+    sql: `
+      -- An artifact's versions of content. The bytes are blobs named by their sha256 (one per
+      -- distinct content in this database, however many versions share it): a file under the
+      -- database's blob folder when chunk_size is 0, else rows of blob_chunks (BLOB_STORE=database).
+      -- A blob row exists only once its bytes are durable; blob_usage counts what they occupy.
+      ALTER TABLE artifacts ADD COLUMN next_version INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        chunk_size INTEGER NOT NULL CHECK (chunk_size >= 0),
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE artifact_contents (
+        artifact_id TEXT NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+        size INTEGER NOT NULL CHECK (size >= 0),
+        content_type TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (artifact_id, version)
+      );
+      CREATE INDEX idx_artifact_contents_sha256 ON artifact_contents (sha256);
+      -- owner: a blob's sha256, or 'upload:<id>' while an upload is staged (blob_uploads).
+      CREATE TABLE blob_chunks (
+        owner TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (owner, seq)
+      );
+      CREATE TABLE blob_uploads (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL
+      );
+      CREATE TABLE blob_usage (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        bytes INTEGER NOT NULL,
+        blobs INTEGER NOT NULL
+      );
+      INSERT INTO blob_usage (id, bytes, blobs) VALUES (1, 0, 0);
     `,
   },
 ];

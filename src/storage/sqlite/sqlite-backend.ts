@@ -19,6 +19,10 @@ export interface SqliteOptions extends SqliteConnectionOptions {
   eventPollMs?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** Where artifact content goes: by default files in `<file>-blobs/` (chunks in the database for `:memory:`). */
+  blobStore?: 'filesystem' | 'database';
+  /** STORAGE_QUOTA_BYTES; default none. */
+  quotaBytes?: number | null;
 }
 
 /**
@@ -51,7 +55,11 @@ export class SqliteBackend implements StorageBackend {
     this.runner = new SqliteRunner(this.db, { onQuery: options.onQuery });
     this.eventWaiters.listenWith(new SqlitePoll(this.db, options.eventPollMs ?? 250, (touch) => this.eventWaiters.wake(touch)));
     this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.eventWaiters.wake(touch) });
-    this.stores = openStores(this.runner, this.appendEvents, { searchIndex: options.searchIndex ?? true });
+    const folder = filename === ':memory:' ? null : `${filename}-blobs`;
+    this.stores = openStores(this.runner, this.appendEvents, {
+      searchIndex: options.searchIndex ?? true,
+      blobs: { store: options.blobStore ?? (folder ? 'filesystem' : 'database'), folder, quotaBytes: options.quotaBytes ?? null },
+    });
   }
 
   /** The pragmas in force, for the durability tests. */

@@ -21,7 +21,7 @@ const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (er
 describeOnDatabases('ArtifactStore contract', (test) => {
   const it = test
     .extend('store', ({ stores }) => stores.artifacts)
-    .extend('service', ({ store, clock, ids }) => new ArtifactService(store, clock, ids));
+    .extend('service', ({ store, stores, clock, ids }) => new ArtifactService(store, stores.contents, stores.blobs, clock, ids));
   let runCounter = 0;
 
   /** A name no other property run uses, so runs sharing one database do not see each other. */
