@@ -127,7 +127,8 @@ describe('an ADK Runner with AgentStorageArtifactService', () => {
     expect(ours).toEqual(memory);
   });
 
-  it(`loses nothing when ${TASKS} tasks run at once on one session, each saving artifacts`, async ({ server }) => {
+  // A generous timeout: 10 runners at once are slow on a loaded machine (nothing here is timed).
+  it(`loses nothing when ${TASKS} tasks run at once on one session, each saving artifacts`, { timeout: 120_000 }, async ({ server }) => {
     const created = await new AgentStorageSessionService({ url: server.url }).createSession({ appName: 'reports', userId: 'bo' });
     const key = { appName: 'reports', userId: 'bo', sessionId: created.id };
     const results = await Promise.all(
