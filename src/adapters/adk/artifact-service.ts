@@ -144,12 +144,12 @@ export class AgentStorageArtifactService implements BaseArtifactService {
   private async find(key: Key, filename: string): Promise<Artifact | undefined> {
     if (isUserScoped(filename)) {
       for (const { artifacts } of await this.userArtifacts(key.appName, key.userId)) {
-        const found = artifacts.findLast((a) => a.name === filename);
+        const found = lastNamed(artifacts, filename);
         if (found) return found;
       }
       return undefined;
     }
-    return (await this.sessionArtifacts(key)).findLast((a) => a.name === filename);
+    return lastNamed(await this.sessionArtifacts(key), filename);
   }
 
   /**
@@ -216,6 +216,12 @@ export class AgentStorageArtifactService implements BaseArtifactService {
     if (stored) this.sessions.set(cacheKey, stored.id);
     return stored?.id;
   }
+}
+
+/** The most recently created artifact of that name (lists are in creation order): where the service's save by name adds versions. */
+function lastNamed(artifacts: Artifact[], name: string): Artifact | undefined {
+  for (let i = artifacts.length - 1; i >= 0; i--) if (artifacts[i]!.name === name) return artifacts[i];
+  return undefined;
 }
 
 const sessionKey = (key: Key) => JSON.stringify([key.appName, key.userId, key.sessionId]);
