@@ -3,7 +3,8 @@ import { eventStream, type EventStreamOptions } from './events.js';
 import { AgentEventsDocument, SessionEventsDocument, type SessionEventsSubscription, ThreadEventsDocument } from './gql/graphql.js';
 import { MemoryApi } from './memory.js';
 import { isReadOnly } from './operation.js';
-import { ArtifactsApi, CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
+import { ArtifactsApi } from './artifacts.js';
+import { CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
 import { SearchApi } from './search.js';
 import { type CallOptions, Transport, type TransportOptions } from './transport.js';
 import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
@@ -56,7 +57,7 @@ export class AgentStorageClient {
     this.sessions = new SessionsApi(caller);
     this.history = new HistoryApi(caller);
     this.state = new StateApi(caller);
-    this.artifacts = new ArtifactsApi(caller);
+    this.artifacts = new ArtifactsApi(caller, this.transport);
     this.metrics = new MetricsApi(caller);
     this.cache = new CacheApi(caller);
     this.memory = new MemoryApi(caller);

@@ -11,6 +11,16 @@ export type { RetryOptions } from './retry.js';
 export type { CallOptions, FetchLike } from './transport.js';
 export {
   ArtifactsApi,
+  type ArtifactContent,
+  type ContentData,
+  type ContentOptions,
+  type ContentStream,
+  type LoadedContent,
+  type SaveContentInput,
+  type SavedContent,
+  type StorageUsage,
+} from './artifacts.js';
+export {
   CacheApi,
   HistoryApi,
   MetricsApi,

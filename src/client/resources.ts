@@ -3,14 +3,11 @@ import {
   AddMessageDocument,
   AddMessagesDocument,
   ClearHistoryDocument,
-  CreateArtifactDocument,
   CreateSessionDocument,
-  DeleteArtifactDocument,
   DeleteCacheEntryDocument,
   DeleteSessionDocument,
   DeleteStateDocument,
   ForkSessionDocument,
-  GetArtifactDocument,
   GetCacheEntryDocument,
   GetMessageDocument,
   GetSessionDocument,
@@ -27,14 +24,12 @@ import {
   PatchStateDocument,
   RecordMetricDocument,
   RecordMetricsDocument,
-  SessionArtifactsDocument,
   SessionForksDocument,
   SetCacheEntryDocument,
   SetStateDocument,
   UpdateSessionDocument,
   type ArtifactRecordFragment,
   type CacheEntryRecordFragment,
-  type CreateArtifactInput,
   type CreateSessionInput,
   type ForkSessionInput,
   type ListMetricsQueryVariables,
@@ -284,27 +279,6 @@ export class StateApi {
 
   async delete(sessionId: string, options?: CallOptions): Promise<string> {
     return (await this.client.call(DeleteStateDocument, { sessionId }, options)).deleteState;
-  }
-}
-
-export class ArtifactsApi {
-  constructor(private readonly client: Caller) {}
-
-  async create(input: CreateArtifactInput, options?: CallOptions): Promise<Artifact> {
-    return (await this.client.call(CreateArtifactDocument, { input }, options)).createArtifact;
-  }
-
-  async get(id: string, options?: CallOptions): Promise<Artifact | null> {
-    return (await this.client.call(GetArtifactDocument, { id }, options)).artifact ?? null;
-  }
-
-  /** A session's artifacts in creation order. NOT_FOUND for an unknown session. */
-  async list(sessionId: string, page: PageArgs = {}, options?: CallOptions): Promise<Page<Artifact>> {
-    return sessionOf((await this.client.call(SessionArtifactsDocument, { sessionId, ...page }, options)).session).artifacts;
-  }
-
-  async delete(id: string, options?: CallOptions): Promise<string> {
-    return (await this.client.call(DeleteArtifactDocument, { id }, options)).deleteArtifact;
   }
 }
 

@@ -4,8 +4,9 @@ import { parseRetryAfter, type RetryOptions, retryPolicy, type RetryPolicy, with
 /**
  * The only code of the package that talks HTTP: a GraphQL request as a JSON POST to `/graphql`,
  * the answer decoded into data or an `AgentStorageError`, retried when the caller says that is
- * safe; and the opening of an SSE subscription. Only `fetch`, `Headers` and `AbortSignal`: it runs
- * in Node 20+ and in browsers alike.
+ * safe; the opening of an SSE subscription; and the REST requests that carry raw bytes (artifact
+ * content), which GraphQL cannot. Only `fetch`, `Headers` and `AbortSignal`: it runs in Node 20+
+ * and in browsers alike.
  */
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -31,6 +32,17 @@ export interface CallOptions {
   retry?: RetryOptions | false;
   /** Sent with this call only. */
   headers?: Record<string, string>;
+}
+
+/** A request to a REST route of the service. */
+export interface RestRequest {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
+  /** Below the base URL, e.g. `/storage/artifacts/a1/content`; its segments already encoded. */
+  path: string;
+  /** Added as a query string; undefined members are left out. */
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  body?: Uint8Array | Blob | ReadableStream<Uint8Array>;
 }
 
 /** A GraphQL response body, as far as the client relies on it. */
@@ -124,6 +136,8 @@ async function decode<R>(response: Response, signal: AbortSignal | undefined): P
 }
 
 export class Transport {
+  /** The service's base URL, without a trailing slash. */
+  readonly base: string;
   readonly endpoint: string;
   readonly retry: RetryPolicy;
   private readonly fetchFn: FetchLike;
@@ -139,7 +153,8 @@ export class Transport {
     if (base?.protocol !== 'http:' && base?.protocol !== 'https:') {
       throw new TypeError(`url must be an http(s) URL, e.g. http://127.0.0.1:8084 (got ${JSON.stringify(options.url)})`);
     }
-    this.endpoint = `${base.href.replace(/\/+$/, '')}/graphql`;
+    this.base = base.href.replace(/\/+$/, '');
+    this.endpoint = `${this.base}/graphql`;
     this.retry = retryPolicy(options.retry);
     // Called as a plain function: a browser's fetch refuses to run with another object as `this`.
     const custom = options.fetch;
@@ -168,6 +183,42 @@ export class Transport {
     if (response.ok && response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
     await decode(response, options.signal);
     throw new AgentStorageError({ ...answerFacts(response), code: 'BAD_RESPONSE', message: 'The service answered a subscription without an event stream' });
+  }
+
+  /**
+   * Sends a REST request and hands a successful answer (2xx, or 304) to `read`; any other answer
+   * is thrown as its `AgentStorageError` (a `{"detail"}` body's message, the code of its status).
+   * GET and HEAD are retried on transient failures, a failure of `read` included (a body cut off
+   * is read again); nothing else is (a PUT or POST would store another version).
+   */
+  rest<T>(request: RestRequest, read: (response: Response) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const repeatable = request.method === 'GET' || request.method === 'HEAD';
+    const policy = repeatable ? retryPolicy(options.retry, this.retry) : retryPolicy(false);
+    return withRetries(policy, options.signal, async () => {
+      const response = await this.send(request, options);
+      if (!response.ok && response.status !== 304) {
+        await decode(response, options.signal);
+        throw new AgentStorageError({ ...answerFacts(response), code: codeOfStatus(response.status), message: `HTTP ${response.status}` });
+      }
+      return read(response);
+    });
+  }
+
+  private async send({ method, path, query, headers, body }: RestRequest, options: CallOptions): Promise<Response> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(name, String(value));
+    const queryString = search.toString();
+    const url = `${this.base}${path}${queryString === '' ? '' : `?${queryString}`}`;
+    const init: RequestInit & { duplex?: 'half' } = { method, headers: { accept: 'application/json', ...this.headers, ...headers, ...options.headers } };
+    if (body !== undefined) init.body = body as BodyInit;
+    // A stream as a request body: fetch requires saying it is sent while the answer may start.
+    if (body instanceof ReadableStream) init.duplex = 'half';
+    if (options.signal) init.signal = options.signal;
+    try {
+      return await this.fetchFn(url, init);
+    } catch (error) {
+      throw networkError(error, options.signal, `Could not reach ${url}`);
+    }
   }
 
   private async post(query: string, variables: unknown, accept: string, options: CallOptions): Promise<Response> {

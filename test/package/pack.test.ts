@@ -156,26 +156,32 @@ console.log(JSON.stringify({ items, chat: chat.map((m) => m.parts) }));
 
 // agent-storage/adk, with @google/adk installed: typed against ADK's own declarations, and run.
 const CHECK_ADK_TS = `
-import { BaseSessionService, type Session } from '@google/adk';
+import { type BaseArtifactService, BaseSessionService, type Session } from '@google/adk';
 import { AgentStorageClient } from 'agent-storage/client';
-import { AgentStorageSessionService } from 'agent-storage/adk';
+import { AgentStorageArtifactService, AgentStorageSessionService } from 'agent-storage/adk';
 
 const service: BaseSessionService = new AgentStorageSessionService({ url: 'http://127.0.0.1:8084', apiKey: 'key' });
 export const same = new AgentStorageSessionService({ client: new AgentStorageClient({ url: 'http://127.0.0.1:8084' }) });
 export const session: Promise<Session> = service.createSession({ appName: 'a', userId: 'u', state: { 'user:name': 'x' } });
 // @ts-expect-error appName is required
 void service.listSessions({ userId: 'u' });
+const artifacts: BaseArtifactService = new AgentStorageArtifactService({ url: 'http://127.0.0.1:8084' });
+export const version: Promise<number> = artifacts.saveArtifact({ appName: 'a', userId: 'u', sessionId: 's', filename: 'f.txt', artifact: { text: 'x' } });
 `;
 
 const RUN_ADK_MJS = `
 import { createEvent, createEventActions } from '@google/adk';
-import { AgentStorageSessionService } from 'agent-storage/adk';
+import { AgentStorageArtifactService, AgentStorageSessionService } from 'agent-storage/adk';
 
 const service = new AgentStorageSessionService({ url: process.argv[2] });
 const session = await service.createSession({ appName: 'packed', userId: 'u', state: { 'app:from': 'the tarball' } });
 await service.appendEvent({ session, event: createEvent({ author: 'user', content: { role: 'user', parts: [{ text: 'hi' }] }, actions: createEventActions({ stateDelta: { 'temp:x': 1, seen: true } }) }) });
 const read = await service.getSession({ appName: 'packed', userId: 'u', sessionId: session.id });
-console.log(JSON.stringify({ state: read.state, texts: read.events.map((e) => e.content.parts[0].text) }));
+const artifacts = new AgentStorageArtifactService({ url: process.argv[2] });
+const key = { appName: 'packed', userId: 'u', sessionId: session.id };
+const version = await artifacts.saveArtifact({ ...key, filename: 'note.txt', artifact: { text: 'saved' } });
+const artifact = await artifacts.loadArtifact({ ...key, filename: 'note.txt', version });
+console.log(JSON.stringify({ state: read.state, texts: read.events.map((e) => e.content.parts[0].text), artifact }));
 `;
 
 const tsconfig = (compilerOptions: Record<string, unknown>, files = ['check.ts']) =>
@@ -265,7 +271,7 @@ describe('npm pack', () => {
     writeFileSync(join(project, 'run-adk.mjs'), RUN_ADK_MJS);
     writeFileSync(join(project, 'tsconfig.adk.json'), tsconfig({ lib: ['ES2022', 'ESNext.Disposable', 'DOM'], ...nodeTypes, skipLibCheck: true }, ['check-adk.ts']));
     await node([TSC, '-p', 'tsconfig.adk.json'], project);
-    expect(JSON.parse(await node(['run-adk.mjs', server.url], project))).toEqual({ state: { 'app:from': 'the tarball', seen: true }, texts: ['hi'] });
+    expect(JSON.parse(await node(['run-adk.mjs', server.url], project))).toEqual({ state: { 'app:from': 'the tarball', seen: true }, texts: ['hi'], artifact: { text: 'saved' } });
 
     // The same with the package alone: no dependency of it installed.
     const alone = join(work, 'alone');

@@ -15,6 +15,7 @@ import { AgentStorageClient, type AgentStorageClientOptions } from '../../client
 import { AgentStorageError } from '../../client/errors.js';
 import type { Message, NewMessage, Session as StoredSession, State } from '../../client/resources.js';
 import { applyDelta, isEmpty, mergeScopes, splitDelta, type StateRecord, withoutTemp } from './state.js';
+import { adkIdOf, appScope, createHolder, findSession, listHolders, PAGE, type Scope, userScope } from './stored-sessions.js';
 
 /**
  * Google ADK's session service (`BaseSessionService` of `@google/adk`) on the agent-storage
@@ -54,21 +55,10 @@ interface Tracked {
   stateVersion: number;
 }
 
-const APP_HOLDER = 'adk-app:';
-const USER_HOLDER = 'adk-user:';
-/** The service's page ceiling is at least this (MAX_PAGE_SIZE defaults higher): sessions are listed a page at a time. */
-const PAGE = 100;
-
 const isConflict = (error: unknown): error is AgentStorageError => error instanceof AgentStorageError && error.code === 'CONFLICT';
 const isNotFound = (error: unknown): error is AgentStorageError => error instanceof AgentStorageError && error.code === 'NOT_FOUND';
 
 const dataOf = (state: State | null): StateRecord => (state?.data && typeof state.data === 'object' && !Array.isArray(state.data) ? (state.data as StateRecord) : {});
-
-/** The ADK id of a stored session: the id the caller chose, else the service's own. */
-function adkIdOf(session: StoredSession): string {
-  const adk = (session.metadata as { adk?: { sessionId?: unknown } }).adk;
-  return typeof adk?.sessionId === 'string' ? adk.sessionId : session.id;
-}
 
 /**
  * When an ADK session was last updated, as ADK dates it: the timestamp of its newest event (the
@@ -116,7 +106,7 @@ export class AgentStorageSessionService extends BaseSessionService {
   }
 
   async createSession({ appName, userId, state, sessionId }: CreateSessionRequest): Promise<Session> {
-    if (sessionId !== undefined && sessionId !== '' && (await this.find(appName, userId, sessionId))) {
+    if (sessionId !== undefined && sessionId !== '' && (await findSession(this.client, appName, userId, sessionId))) {
       // DatabaseSessionService's refusal, word for word.
       throw new Error(`Session with id ${sessionId} already exists.`);
     }
@@ -150,7 +140,7 @@ export class AgentStorageSessionService extends BaseSessionService {
    * merged with the app's and the user's; undefined when there is none.
    */
   async getSession({ appName, userId, sessionId, config }: GetSessionRequest): Promise<Session | undefined> {
-    const stored = await this.find(appName, userId, sessionId);
+    const stored = await findSession(this.client, appName, userId, sessionId);
     if (!stored) return undefined;
     let messages: Message[];
     let sessionState: State | null;
@@ -227,7 +217,7 @@ export class AgentStorageSessionService extends BaseSessionService {
 
   /** Deletes the session with its events and state (nothing when there is none); app and user state stay. */
   async deleteSession({ appName, userId, sessionId }: DeleteSessionRequest): Promise<void> {
-    const stored = await this.find(appName, userId, sessionId);
+    const stored = await findSession(this.client, appName, userId, sessionId);
     if (!stored) return;
     await this.client.sessions.delete(stored.id).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;
@@ -248,7 +238,7 @@ export class AgentStorageSessionService extends BaseSessionService {
     if (event.partial) return event;
     if (event.actions?.stateDelta) event.actions.stateDelta = withoutTemp(event.actions.stateDelta);
     const tracked = this.tracked.get(session);
-    const storedId = tracked?.storedId ?? (await this.find(session.appName, session.userId, session.id))?.id;
+    const storedId = tracked?.storedId ?? (await findSession(this.client, session.appName, session.userId, session.id))?.id;
     if (storedId === undefined) throw new Error(`Session ${session.id} not found for appendEvent`);
 
     const content = textOf(event);
@@ -284,27 +274,6 @@ export class AgentStorageSessionService extends BaseSessionService {
     session.lastUpdateTime = event.timestamp;
     this.tracked.set(session, { storedId, lastSeq, stateVersion: written.state.version });
     return event;
-  }
-
-  /** The stored session behind an ADK session key, or undefined. */
-  private async find(appName: string, userId: string, sessionId: string): Promise<StoredSession | undefined> {
-    const matches = (s: StoredSession) => s.agentName === appName && (s.userId ?? '') === userId;
-    if (sessionId.startsWith('session_')) {
-      const stored = await this.client.sessions.get(sessionId).catch((error: unknown) => {
-        // A caller's id that is not one of the service's is refused as input: look it up instead.
-        if (error instanceof AgentStorageError && (error.code === 'BAD_USER_INPUT' || error.code === 'NOT_FOUND')) return null;
-        throw error;
-      });
-      if (stored && matches(stored) && adkIdOf(stored) === sessionId) return stored;
-    }
-    // An id the caller chose: in the metadata of one of the (app, user)'s sessions.
-    for (let after: string | null | undefined; ; ) {
-      const page = await this.client.sessions.list({ agentName: appName, userId, first: PAGE, after });
-      const found = page.nodes.find((s) => matches(s) && adkIdOf(s) === sessionId);
-      if (found) return found;
-      if (!page.pageInfo.hasNextPage) return undefined;
-      after = page.pageInfo.endCursor;
-    }
   }
 
   /**
@@ -373,11 +342,7 @@ export class AgentStorageSessionService extends BaseSessionService {
     const found = (async () => {
       const existing = await this.resolveHolder(scope);
       if (existing !== undefined || !create) return existing;
-      await this.client.sessions.create({
-        agentName: scope.agentName,
-        ...(scope.userId !== undefined && { userId: scope.userId }),
-        metadata: { adk: { holds: scope.userId === undefined ? 'app state' : 'user state' } },
-      });
+      await createHolder(this.client, scope);
       return this.resolveHolder(scope);
     })();
     this.holders.set(key, found);
@@ -390,11 +355,7 @@ export class AgentStorageSessionService extends BaseSessionService {
   }
 
   private async resolveHolder(scope: Scope): Promise<string | undefined> {
-    // Newest first: the oldest are on the last page.
-    const page = await this.client.sessions.list({ agentName: scope.agentName, ...(scope.userId !== undefined && { userId: scope.userId }), last: PAGE });
-    const holders = page.nodes.filter((s) => scope.userId !== undefined || s.userId == null);
-    holders.sort((a, b) => Date.parse(a.createdAt as string) - Date.parse(b.createdAt as string) || a.id.localeCompare(b.id));
-    const [oldest, ...younger] = holders;
+    const [oldest, ...younger] = await listHolders(this.client, scope);
     if (oldest === undefined) return undefined;
     for (const holder of younger) await this.retire(holder.id, oldest.id);
     return oldest.id;
@@ -422,15 +383,6 @@ export class AgentStorageSessionService extends BaseSessionService {
     }
   }
 }
-
-/** App state (`agentName` `adk-app:<appName>`) or a user's (`adk-user:<appName>`, the user). */
-interface Scope {
-  agentName: string;
-  userId?: string;
-}
-
-const appScope = (appName: string): Scope => ({ agentName: APP_HOLDER + appName });
-const userScope = (appName: string, userId: string): Scope => ({ agentName: USER_HOLDER + appName, userId });
 
 /** The member of a retired holder's state naming the holder in use (reserved: not an app or user key). */
 const MOVED = '$adk:movedTo';
