@@ -4,6 +4,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { agentTurnSection } from './agent-turn/run.js';
 import { analyticsSection } from './analytics/run.js';
+import { contentSection } from './content/run.js';
 import type { RawInput, RawResult } from './baselines/sqlite-raw.js';
 import { langgraphSection } from './langgraph/run.js';
 import { BACKENDS } from './lib/backends.js';
@@ -458,6 +459,7 @@ try {
   await agentTurnSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   await analyticsSection({ options, work, report, log, startService: (url, name) => startService(serviceCommands[options.serviceMode], url, name) });
   await searchSection({ options, work, report, log, startService: (url, name, env) => startService(serviceCommands[options.serviceMode], url, name, env) });
+  await contentSection({ options, work, report, log, startService: (url, name, env) => startService(serviceCommands[options.serviceMode], url, name, env) });
   if (options.large) await largeStore();
   else report.skipped.push(`large store: ${options.only.length ? 'not selected (--only) or ' : ''}disabled (--no-large / BENCH_LARGE=0)`);
   await yogaBaseline(yogaJs, 'yoga.hello.end', 'bare graphql-yoga POST { hello } again (end of the run)');

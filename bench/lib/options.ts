@@ -15,7 +15,8 @@ import { resolve } from 'node:path';
  *                      (bench/langgraph/run.ts), `--only=agent-turn` for an OpenAI Agents turn's storage
  *                      work (bench/agent-turn/run.ts), `--only=search` for full-text search and the cost of
  *                      indexing appends (bench/search/run.ts), `--only=analytics` for metric aggregates
- *                      (bench/analytics/run.ts); the Yoga baseline always runs (ratios need it)
+ *                      (bench/analytics/run.ts), `--only=content` for artifact content upload and download
+ *                      (bench/content/run.ts); the Yoga baseline always runs (ratios need it)
  */
 export interface BenchOptions {
   quick: boolean;

@@ -29,7 +29,7 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 const isNumberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 describe('npm run bench --quick', () => {
-  it('completes and writes the results JSON with every scenario', { timeout: 300_000 }, async () => {
+  it('completes and writes the results JSON with every scenario', { timeout: 420_000 }, async () => {
     const out = join(dir, 'result.json');
     const run = await runBench(['--quick', '--duration=0.5', '--source', '--no-postgres', `--out=${out}`]);
     expect(run.code, run.stderr).toBe(0);
@@ -71,6 +71,9 @@ describe('npm run bench --quick', () => {
         'search/sqlite.latency.direct.prefix',
         'search/sqlite.latency.service.rare',
         'search/sqlite.latency.direct.and-agent',
+        'content/sqlite.copyFile',
+        'content/sqlite.upload',
+        'content/sqlite.download',
       ]),
     );
     for (const row of report.rows) {
@@ -92,7 +95,7 @@ describe('npm run bench --quick', () => {
       expect(isNumberOrNull(ratio.measured), ratio.id).toBe(true);
     }
     expect(report.ratios.map((r: { id: string }) => r.id)).toEqual(
-      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99', 'search.sqlite.p50', 'search.sqlite.p99', 'search.sqlite.append.cost']),
+      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99', 'search.sqlite.p50', 'search.sqlite.p99', 'search.sqlite.append.cost', 'content.sqlite.upload', 'content.sqlite.download']),
     );
     // The pruned thread's bytes are exact, not timings: no more than a thread of its latest checkpoint.
     expect(report.ratios.find((r: { id: string }) => r.id === 'langgraph.prune.sqlite')?.status).toBe('MET');
