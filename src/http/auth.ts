@@ -88,12 +88,32 @@ function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
   return json(response.status, { errors: [{ message, extensions }] }, headers);
 }
 
-export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }: AuthDeps): Plugin {
-  async function authenticate(request: Request): Promise<Caller> {
-    const principal = await authenticator.authenticate(request.headers.get('authorization'));
+/**
+ * The caller presenting `authorization` (an `Authorization` header's value): the key checked,
+ * counted against its rate limit, its tenant's storage opened. Every door's check: HTTP requests
+ * (below) and each operation over a WebSocket (http/graphql-ws.ts).
+ */
+export function callerAuthenticator({ auth, tenants, authenticator, rateLimiter }: Omit<AuthDeps, 'logger'>) {
+  return async (authorization: string | null): Promise<Caller> => {
+    if (auth.mode === 'none') return { principal: OPEN_ACCESS, storage: tenants.defaultStorage };
+    const principal = await authenticator.authenticate(authorization);
     await rateLimiter.take(principal);
     return { principal, storage: await tenants.storageOf(principal.tenant) };
-  }
+  };
+}
+
+/**
+ * For a door that authenticates in its own way (a WebSocket, once per operation): the Request it
+ * hands Yoga for one operation is made by `caller`.
+ */
+export function actingAs(request: Request, caller: Caller): Request {
+  callers.set(request, caller);
+  return request;
+}
+
+export function authPlugin(deps: AuthDeps): Plugin {
+  const { auth, tenants, logger } = deps;
+  const authenticate = callerAuthenticator(deps);
   return {
     // Synchronous unless there is a key to check: an open server pays nothing per request.
     onRequest({ request, url, endResponse }) {
@@ -102,7 +122,7 @@ export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }
         callers.set(request, { principal: OPEN_ACCESS, storage: tenants.defaultStorage });
         return;
       }
-      return authenticate(request).then(
+      return authenticate(request.headers.get('authorization')).then(
         (caller) => void callers.set(request, caller),
         (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', logger)),
       );
