@@ -70,7 +70,7 @@ function isPublic(request: Request, url: URL): boolean {
 }
 
 /** A refused request, in the shape of the door it was meant for: `{detail}` or GraphQL `{errors}`. */
-function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
+function refusal(error: unknown, graphql: boolean, accept: string | null, logger: Logger): Response {
   const response = error instanceof DomainError ? errorResponse(error) : null;
   if (!response) {
     // E.g. a bug while looking a key up: logged with its request id; the client learns nothing.
@@ -85,6 +85,9 @@ function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
   const extensions = retryAfter ? { code, retryAfter: Number(retryAfter) } : { code };
   // The REST refusal's own headers (WWW-Authenticate, Retry-After), not those of its body.
   const headers = Object.fromEntries([...response.headers].filter(([name]) => name !== 'content-length' && name !== 'content-type'));
+  // In the GraphQL-over-HTTP media type when the client takes it: clients (Apollo Client) read the
+  // errors of a non-2xx answer only in that type, and report a bare status code otherwise.
+  if (/\bapplication\/graphql-response\+json\b/i.test(accept ?? '')) headers['content-type'] = 'application/graphql-response+json; charset=utf-8';
   return json(response.status, { errors: [{ message, extensions }] }, headers);
 }
 
@@ -124,7 +127,7 @@ export function authPlugin(deps: AuthDeps): Plugin {
       }
       return authenticate(request.headers.get('authorization')).then(
         (caller) => void callers.set(request, caller),
-        (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', logger)),
+        (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', request.headers.get('accept'), logger)),
       );
     },
   };
