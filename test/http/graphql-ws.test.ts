@@ -208,6 +208,25 @@ describe('graphql-ws authentication', () => {
   });
 });
 
+describe('graphql-ws rate limits', () => {
+  it('counts connection_init and each operation as a request: RATE_LIMITED as an error message, then 1013 on connection_init', async ({ serve }) => {
+    // 2 requests per 2 s window per key.
+    const server = await serve({ ...AUTH_ENV, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2' });
+    const ws = await connected(server.url); // 1
+    ws.send({ id: 'a', type: 'subscribe', payload: { query: '{ __typename }' } }); // 2
+    expect(await ws.next('a')).toMatchObject({ type: 'next', payload: { data: { __typename: 'Query' } } });
+    ws.send({ id: 'b', type: 'subscribe', payload: { query: '{ __typename }' } }); // 3: refused
+    const refused = await ws.next('b');
+    expect(refused).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } }] });
+    const another = await openGraphQLSocket(server.url);
+    another.send({ type: 'connection_init', payload: { authorization: BEARER } });
+    const closed = await another.closed;
+    expect(closed.code).toBe(1013);
+    expect(closed.reason).toMatch(/^RATE_LIMITED: /);
+    ws.close();
+  });
+});
+
 describe('graphql-ws origins', () => {
   it('closes 4403 on a browser’s upgrade from an origin not in CORS_ORIGINS; its own origin and listed ones connect', async ({ serve }) => {
     const server = await serve({ ...AUTH_ENV, CORS_ORIGINS: 'https://app.example.com' });
