@@ -60,12 +60,10 @@ export interface GraphQLWebSocketDeps {
 }
 
 export interface GraphQLWebSockets {
-  /** How many sockets are open. */
-  readonly size: number;
   /** Refuses new sockets and closes the open ones with 1001 (going away): clients reconnect elsewhere. */
   close(): void;
   /** Cuts the sockets still open (the shutdown deadline). */
-  terminate(): number;
+  terminate(): void;
 }
 
 /** The Requests made for WebSocket operations: their GraphQL context may stream (see `isWebSocketOperation`). */
@@ -132,10 +130,9 @@ function domainRefusal(error: unknown, logger: Logger): GraphQLError {
 
 /** An error as the client gets it: without Yoga's internal `extensions.http` (status hints for HTTP). */
 function formatted(error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError {
-  const json = error instanceof GraphQLError ? error.toJSON() : error;
-  if (!json.extensions || !('http' in json.extensions)) return json;
-  const { http: _http, ...extensions } = json.extensions;
-  return Object.keys(extensions).length ? { ...json, extensions } : { message: json.message, ...(json.locations ? { locations: json.locations } : {}), ...(json.path ? { path: json.path } : {}) };
+  const { extensions: all, ...rest } = error instanceof GraphQLError ? error.toJSON() : error;
+  const { http: _internal, ...extensions } = all ?? {};
+  return Object.keys(extensions).length ? { ...rest, extensions } : rest;
 }
 
 /** Answers an upgrade it will not take, as the HTTP door would: JSON `detail`, a request id. */
@@ -232,8 +229,8 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
 
   const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
     connectionInitWaitTimeout: config.graphqlWs.initTimeoutMs,
-    execute: run('execute') as never,
-    subscribe: run('subscribe') as never,
+    execute: run('execute'),
+    subscribe: run('subscribe'),
     onConnect: async (ctx) => {
       const { request } = ctx.extra;
       if (!originAllowed(request, config.corsOrigins)) {
@@ -314,17 +311,12 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
   });
 
   return {
-    get size() {
-      return wss.clients.size;
-    },
     close() {
       closing = true;
       for (const socket of wss.clients) socket.close(1001, 'Going away');
     },
     terminate() {
-      const open = wss.clients.size;
       for (const socket of wss.clients) socket.terminate();
-      return open;
     },
   };
 }
