@@ -127,7 +127,7 @@ const variables = {
     .describe('sqlite:<path>, sqlite::memory:, a plain file path, or postgres://user:password@host:5432/db (?schema=name keeps the tables in their own schema).'),
   LOG_LEVEL: oneOf(LOG_LEVELS).default('info').describe('Least severe log level written (pino JSON lines on stdout).'),
   MAX_PAGE_SIZE: int(1, 1_000_000, 10_000).describe('Largest page any list returns; also the ceiling of a whole history.'),
-  MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST, GraphQL and MCP).'),
+  MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST, GraphQL and MCP), and largest message over a GraphQL WebSocket.'),
   SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000, 5000).describe('How long a SQLite write waits for a lock held by another process (ms).'),
   SQLITE_CACHE_MB: int(1, 65_536, 2).describe("SQLite's page cache per database connection, in MiB."),
   SEARCH_INDEX: flag()
@@ -186,7 +186,13 @@ const variables = {
   MAX_EVENT_STREAMS_PER_TENANT: int(1, 1_000_000, null)
     .meta({ default: 'half of MAX_EVENT_STREAMS' })
     .describe('Most of those streams the keys of one tenant may hold together; at most MAX_EVENT_STREAMS.'),
-  EVENT_HEARTBEAT_SECONDS: int(1, 3600, 15).describe('How often a quiet event stream gets a heartbeat comment (seconds).'),
+  EVENT_HEARTBEAT_SECONDS: int(1, 3600, 15).describe('How often a quiet event stream gets a heartbeat comment, and a GraphQL WebSocket a ping, which it must answer within as long (seconds).'),
+  GRAPHQL_WS_INIT_TIMEOUT_MS: int(100, 600_000, 3000).describe(
+    'A GraphQL WebSocket (graphql-ws) must send its connection_init within this time (ms) of opening, or it is closed (4408).',
+  ),
+  GRAPHQL_WS_MAX_SUBSCRIPTIONS: int(1, 10_000, 100).describe(
+    'Most operations (subscriptions, queries, mutations) one GraphQL WebSocket may have running at once; one more is refused with an error message (TOO_MANY_SUBSCRIPTIONS).',
+  ),
   CORS_ORIGINS: z
     .string()
     .optional()
@@ -318,6 +324,10 @@ function toConfig(e: Env) {
     // A production server does not describe its schema to strangers unless told to.
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    graphqlWs: {
+      initTimeoutMs: e.GRAPHQL_WS_INIT_TIMEOUT_MS,
+      maxSubscriptions: e.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
+    },
     headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -14,8 +14,9 @@ import { useCompiledExecution } from './graphql/compiled-execution.js';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context.js';
 import { useDomainErrors } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
-import { authPlugin, callerOf, useScopes } from './http/auth.js';
+import { authPlugin, callerAuthenticator, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
+import { isWebSocketOperation, serveGraphQLOverWebSocket } from './http/graphql-ws.js';
 import { EncodedOnceResponse } from './http/response.js';
 import { graphiql } from './http/graphiql.js';
 import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps): App {
 function buildApp({ storage, tenants, config, logger, clock = systemClock, streamKeyCheckMs, rateLimiter = memoryRateLimiter(config) }: AppDeps): {
   app: App;
   streams: EventStreams;
+  /** The check of a caller's key, for the WebSocket door. */
+  authenticate: ReturnType<typeof callerAuthenticator>;
 } {
   const storages = tenants ?? Tenants.only(storage);
   const authenticator = new Authenticator(storage.backend.stores.keys, config.auth.adminKey);
@@ -80,6 +83,7 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     // headers; its queries and mutations are JSON POSTs, which need none.
     additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
   });
+  const authDeps = { auth: config.auth, tenants: storages, authenticator, rateLimiter };
   const app = createYoga<Record<string, never>, GraphQLContext>({
     schema,
     fetchAPI: { Response: EncodedOnceResponse as unknown as typeof Response },
@@ -107,12 +111,13 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     // Bodies are limited as REST's are, by http/body-limit.ts (MAX_BODY_BYTES, with our error code).
     maxRequestBodySize: false,
     // Scopes are checked per root field, once the operation is known (useScopes).
-    context: ({ request }) => createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams }),
+    context: ({ request }) =>
+      createGraphQLContext({ ...callerOf(request), config, apiKeys }, { request, streams, overWebSocket: isWebSocketOperation(request) }),
     // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
     logging: yogaLogging(logger),
     plugins: [
       // First: nothing is served to a request that has not authenticated.
-      authPlugin({ auth: config.auth, tenants: storages, authenticator, rateLimiter, logger }),
+      authPlugin({ ...authDeps, logger }),
       // The MCP door (/mcp) before REST, which answers every path but /graphql.
       mcpPlugin({ config, logger }),
       restPlugin({ storage, authorize, config, logger, streams }),
@@ -124,7 +129,7 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
       graphiqlPage.plugin,
     ],
   });
-  return { app, streams };
+  return { app, streams, authenticate: callerAuthenticator(authDeps) };
 }
 
 export interface RunningServer {
@@ -143,7 +148,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   // Opened here (on Redis when configured), closed with the server; one given is the caller's to close.
   const rateLimiter = deps.rateLimiter ?? (await openRateLimiter(config, logger));
   const closeRateLimiter = deps.rateLimiter ? async () => {} : () => rateLimiter.close();
-  const { app, streams } = buildApp({ ...deps, rateLimiter });
+  const { app, streams, authenticate } = buildApp({ ...deps, rateLimiter });
   let draining = false;
   const listener = withRequestContext(logger, app, (_req, res) => {
     // While draining, a request that arrives on a kept-alive connection is still served, and the
@@ -162,6 +167,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     listener,
   );
   answerClientErrors(server, logger);
+  const webSockets = serveGraphQLOverWebSocket(server, { app, config, logger, authenticate });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -179,6 +185,9 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const close = (timeoutMs = config.shutdownTimeoutMs) =>
     (closing ??= new Promise((resolve) => {
       draining = true;
+      // WebSockets first, with 1001 (going away), which clients take as "reconnect": were their
+      // subscriptions ended first, graphql-ws would tell them "complete", which means "done".
+      webSockets.close();
       // Event streams never finish by themselves: end them now (clients reconnect elsewhere with
       // their last cursor) rather than wait out the deadline.
       streams.closeAll();
@@ -191,6 +200,8 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
           forced = count;
           if (count > 0) logger.warn({ connections: count, timeoutMs }, 'shutdown deadline reached: cutting the requests still running');
           server.closeAllConnections();
+          // Upgraded sockets are no longer the HTTP server's to close.
+          webSockets.terminate();
         });
       }, timeoutMs);
       server.close(() => {

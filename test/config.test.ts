@@ -18,6 +18,7 @@ const hardening = {
   graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 1_000_000, responseBytes: 64 * 1024 * 1024 },
   introspection: true,
   graphiql: true,
+  graphqlWs: { initTimeoutMs: 3000, maxSubscriptions: 100 },
   headersTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,
@@ -391,6 +392,21 @@ describe('artifact content variables', () => {
     [{ MAX_ARTIFACT_BYTES: '0' }, 'MAX_ARTIFACT_BYTES'],
     [{ STORAGE_QUOTA_BYTES: '-1' }, 'STORAGE_QUOTA_BYTES'],
     [{ BLOB_SWEEP_GRACE_SECONDS: 'an hour' }, 'BLOB_SWEEP_GRACE_SECONDS'],
+  ])('refuses %j, naming the variable', (env, name) => {
+    expect(configError(env).message).toContain(name);
+  });
+});
+
+describe('GraphQL WebSocket variables', () => {
+  it('reads the handshake timeout and the operations per connection, with graphql-ws’s 3 s and 100 by default', () => {
+    expect(loadConfig({}).graphqlWs).toEqual({ initTimeoutMs: 3000, maxSubscriptions: 100 });
+    expect(loadConfig({ GRAPHQL_WS_INIT_TIMEOUT_MS: '500', GRAPHQL_WS_MAX_SUBSCRIPTIONS: '5' }).graphqlWs).toEqual({ initTimeoutMs: 500, maxSubscriptions: 5 });
+  });
+
+  it.each([
+    [{ GRAPHQL_WS_INIT_TIMEOUT_MS: '0' }, 'GRAPHQL_WS_INIT_TIMEOUT_MS: must be a whole number from 100 to 600000 (got "0")'],
+    [{ GRAPHQL_WS_INIT_TIMEOUT_MS: '3s' }, 'GRAPHQL_WS_INIT_TIMEOUT_MS'],
+    [{ GRAPHQL_WS_MAX_SUBSCRIPTIONS: '0' }, 'GRAPHQL_WS_MAX_SUBSCRIPTIONS: must be a whole number from 1 to 10000 (got "0")'],
   ])('refuses %j, naming the variable', (env, name) => {
     expect(configError(env).message).toContain(name);
   });

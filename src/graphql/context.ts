@@ -18,19 +18,22 @@ export interface GraphQLContext {
   streams: EventStreams;
   /** The SSE `Last-Event-ID` header: where a reconnecting subscription resumes unless `after` says. */
   lastEventId: string | null;
-  /** Whether the client takes SSE (`Accept: text/event-stream`), the one transport of subscriptions. */
-  acceptsEventStream: boolean;
+  /**
+   * Whether the transport carries a subscription's events: SSE (the client sends `Accept:
+   * text/event-stream`) or a WebSocket (http/graphql-ws.ts).
+   */
+  canStream: boolean;
 }
 
 export function createGraphQLContext(
-  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'acceptsEventStream'>,
-  { request, streams }: { request?: Request; streams?: EventStreams } = {},
+  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'canStream'>,
+  { request, streams, overWebSocket = false }: { request?: Request; streams?: EventStreams; overWebSocket?: boolean } = {},
 ): GraphQLContext {
   return {
     ...deps,
     loaders: createLoaders(deps.storage),
     streams: streams ?? new EventStreams(deps.config.events),
     lastEventId: request?.headers.get('last-event-id') || null,
-    acceptsEventStream: /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
+    canStream: overWebSocket || /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
   };
 }

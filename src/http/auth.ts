@@ -70,7 +70,7 @@ function isPublic(request: Request, url: URL): boolean {
 }
 
 /** A refused request, in the shape of the door it was meant for: `{detail}` or GraphQL `{errors}`. */
-function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
+function refusal(error: unknown, graphql: boolean, accept: string | null, logger: Logger): Response {
   const response = error instanceof DomainError ? errorResponse(error) : null;
   if (!response) {
     // E.g. a bug while looking a key up: logged with its request id; the client learns nothing.
@@ -85,15 +85,38 @@ function refusal(error: unknown, graphql: boolean, logger: Logger): Response {
   const extensions = retryAfter ? { code, retryAfter: Number(retryAfter) } : { code };
   // The REST refusal's own headers (WWW-Authenticate, Retry-After), not those of its body.
   const headers = Object.fromEntries([...response.headers].filter(([name]) => name !== 'content-length' && name !== 'content-type'));
+  // In the GraphQL-over-HTTP media type when the client takes it: clients (Apollo Client) read the
+  // errors of a non-2xx answer only in that type, and report a bare status code otherwise.
+  if (/\bapplication\/graphql-response\+json\b/i.test(accept ?? '')) headers['content-type'] = 'application/graphql-response+json; charset=utf-8';
   return json(response.status, { errors: [{ message, extensions }] }, headers);
 }
 
-export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }: AuthDeps): Plugin {
-  async function authenticate(request: Request): Promise<Caller> {
-    const principal = await authenticator.authenticate(request.headers.get('authorization'));
+/**
+ * The caller presenting `authorization` (an `Authorization` header's value): the key checked,
+ * counted against its rate limit, its tenant's storage opened. Every door's check: HTTP requests
+ * (below) and each operation over a WebSocket (http/graphql-ws.ts).
+ */
+export function callerAuthenticator({ auth, tenants, authenticator, rateLimiter }: Omit<AuthDeps, 'logger'>) {
+  return async (authorization: string | null): Promise<Caller> => {
+    if (auth.mode === 'none') return { principal: OPEN_ACCESS, storage: tenants.defaultStorage };
+    const principal = await authenticator.authenticate(authorization);
     await rateLimiter.take(principal);
     return { principal, storage: await tenants.storageOf(principal.tenant) };
-  }
+  };
+}
+
+/**
+ * For a door that authenticates in its own way (a WebSocket, once per operation): the Request it
+ * hands Yoga for one operation is made by `caller`.
+ */
+export function actingAs(request: Request, caller: Caller): Request {
+  callers.set(request, caller);
+  return request;
+}
+
+export function authPlugin(deps: AuthDeps): Plugin {
+  const { auth, tenants, logger } = deps;
+  const authenticate = callerAuthenticator(deps);
   return {
     // Synchronous unless there is a key to check: an open server pays nothing per request.
     onRequest({ request, url, endResponse }) {
@@ -102,9 +125,9 @@ export function authPlugin({ auth, tenants, authenticator, rateLimiter, logger }
         callers.set(request, { principal: OPEN_ACCESS, storage: tenants.defaultStorage });
         return;
       }
-      return authenticate(request).then(
+      return authenticate(request.headers.get('authorization')).then(
         (caller) => void callers.set(request, caller),
-        (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', logger)),
+        (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', request.headers.get('accept'), logger)),
       );
     },
   };

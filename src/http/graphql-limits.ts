@@ -174,11 +174,18 @@ function hasMoreTokens(query: string, max: number): boolean {
 function useMaxTokens(max: number): Plugin {
   return {
     onParams({ params, setResult }) {
-      if (typeof params.query === 'string' && hasMoreTokens(params.query, max)) {
-        setResult({ errors: [refusal(`Token limit of ${max} exceeded.`, 'MAX_TOKENS_EXCEEDED')] });
-      }
+      const refused = typeof params.query === 'string' ? tokenLimitRefusal(params.query, max) : null;
+      if (refused) setResult({ errors: [refused] });
     },
   };
+}
+
+/**
+ * GRAPHQL_MAX_TOKENS's refusal of `query`, or null. Also for the WebSocket door, which hands Yoga's
+ * envelop a document without a request, so that no `onParams` hook runs for it.
+ */
+export function tokenLimitRefusal(query: string, max: number): GraphQLError | null {
+  return hasMoreTokens(query, max) ? refusal(`Token limit of ${max} exceeded.`, 'MAX_TOKENS_EXCEEDED') : null;
 }
 
 /** graphql-js's NoSchemaIntrospectionCustomRule, with a code and a 400. `__typename` stays allowed. */

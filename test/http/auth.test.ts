@@ -24,6 +24,14 @@ describe('API keys (AUTH_MODE=apikey)', () => {
       expect(gql.status).toBe(401);
       expect(gql.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }
+    // GraphQL clients that take the GraphQL-over-HTTP media type (Apollo Client) read a non-2xx
+    // answer's errors only in it: the refusal comes in it when accepted.
+    for (const accept of ['application/graphql-response+json, application/json;q=0.9', 'application/json']) {
+      const res = await keyed(server.url, 'ask_not-a-key').post('/graphql', { query: '{ sessions { totalCount } }' }, { accept });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(accept.startsWith('application/graphql-response+json') ? /^application\/graphql-response\+json/ : /^application\/json/);
+      expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
     const malformed = await keyed(server.url, null).get('/storage/sessions', { authorization: `Basic ${ADMIN_KEY}` });
     expect(malformed.status).toBe(401);
     expect(malformed.body.detail).toMatch(/Bearer/);

@@ -13,8 +13,9 @@ import { parsed } from '../../graphql/validation.js';
 import type { EventStream } from './stream.js';
 
 /**
- * The change feed over GraphQL subscriptions (served over SSE by Yoga: `Accept: text/event-stream`,
- * e.g. the `graphql-sse` client). Each event is one of the types below, all `StorageEvent`s.
+ * The change feed over GraphQL subscriptions, served over SSE by Yoga (`Accept: text/event-stream`,
+ * e.g. the `graphql-sse` client) and over a WebSocket (the `graphql-ws` protocol,
+ * http/graphql-ws.ts). Each event is one of the types below, all `StorageEvent`s.
  */
 
 type Of<T extends EventType> = Extract<StoredEvent, { type: T }>;
@@ -210,8 +211,8 @@ function resolveEvent(item: StoredEvent | StreamEnded): StoredEvent {
 async function openStream(ctx: GraphQLContext, scope: FeedScope, after: string | null | undefined) {
   // Over any other transport Yoga refuses the result (406) without ever ending the stream, which
   // would then hold its place forever: refuse before opening one.
-  if (!ctx.acceptsEventStream) {
-    throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE: send Accept: text/event-stream' }]);
+  if (!ctx.canStream) {
+    throw new ValidationError([{ path: [], message: 'subscriptions are served over SSE (send Accept: text/event-stream) or a WebSocket (graphql-ws)' }]);
   }
   const ticket = ctx.streams.admit(ctx.principal);
   const stream = await ctx.storage.events.subscribe(scope, after ?? ctx.lastEventId, { signal: ticket.signal, onFinish: ticket.release });
