@@ -18,6 +18,7 @@ const hardening = {
   graphqlLimits: { depth: 7, aliases: 15, directives: 50, tokens: 1000, cost: 1_000_000, responseBytes: 64 * 1024 * 1024 },
   introspection: true,
   graphiql: true,
+  persistedOperations: { mode: 'off', manifest: null },
   headersTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,
