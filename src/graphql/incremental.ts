@@ -1,6 +1,7 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import {
   BREAK,
+  GraphQLError,
   type DocumentNode,
   type FieldNode,
   getDirectiveValues,
@@ -134,10 +135,22 @@ function counted<T>(results: AsyncIterable<T>, pace: Pace): AsyncIterableIterato
   };
 }
 
+// The media types an answer in parts can be sent as; any type (*/*) lets Yoga choose one of them.
+const INCREMENTAL_TYPES = /multipart\/mixed|text\/event-stream|\*\/\*/i;
+
+/** A request whose Accept header allows no answer in parts: told what to send (Yoga's own 406 has no body). */
+function notAcceptable(): GraphQLError {
+  return new GraphQLError('@defer and @stream answer in parts: send Accept: multipart/mixed (or text/event-stream for SSE).', {
+    extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406, spec: false } },
+  });
+}
+
 function usePacing(): Plugin {
   return {
-    onExecute({ args }) {
+    onExecute({ args, setResultAndStopExecution }) {
       if (!isIncremental(args.document) || args.contextValue === null || typeof args.contextValue !== 'object') return;
+      const accept = (args.contextValue as { request?: Request }).request?.headers.get('accept');
+      if (accept && !INCREMENTAL_TYPES.test(accept)) return void setResultAndStopExecution({ errors: [notAcceptable()] });
       const pace = new Pace();
       paces.set(args.contextValue, pace);
       return {

@@ -141,6 +141,14 @@ describe('@stream on a history', () => {
 });
 
 describe('limits over incremental delivery', () => {
+  it('a client that accepts only JSON is told to accept parts (406 NOT_ACCEPTABLE)', async ({ server }) => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const response = await request(`${server.url}/graphql`, STREAMED, { id: sessionId }, accept);
+      expect(response.status).toBe(406);
+      expect(((await response.json()) as Payload).errors?.[0]?.extensions?.code).toBe('NOT_ACCEPTABLE');
+    }
+  });
+
   it('GRAPHQL_MAX_RESPONSE_BYTES counts every part: the part over it becomes a last one with RESPONSE_TOO_LARGE', async ({ serve }) => {
     const small = await serve({ GRAPHQL_MAX_RESPONSE_BYTES: '20000' });
     const id = await seed(client(small.url), 1000);
