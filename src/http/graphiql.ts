@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ifNoneMatch } from './etag.js';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { ifNoneMatch } from './etag.js';
 
 /**
  * GraphiQL, served whole by this service: `@graphql-yoga/render-graphiql` inlines its script,
