@@ -39,7 +39,9 @@ const config: CodegenConfig = {
     'src/client/gql/': {
       documents: ['src/client/operations/*.graphql'],
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persistedDocuments: also writes persisted-documents.json, { sha256: query text } for every
+      // operation of the client: the allow-list a server with PERSISTED_OPERATIONS=only accepts.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' } },
       config: { ...shared, documentMode: 'string' },
       hooks: {
         beforeOneFileWrite: (_path: string, content: string) =>

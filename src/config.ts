@@ -168,6 +168,17 @@ const variables = {
   // times longer, and the text must stay below what a JavaScript string can hold (2^29 characters).
   GRAPHQL_MAX_RESPONSE_BYTES: int(1024, 80 * 1024 * 1024, 64 * 1024 * 1024).describe('Largest JSON answer to one GraphQL operation (or subscription event), in bytes.'),
   GRAPHQL_INTROSPECTION: flag().meta({ default: 'true, false when NODE_ENV=production' }).describe('Whether __schema/__type queries are answered.'),
+  PERSISTED_OPERATIONS: oneOf(['off', 'apq', 'only'])
+    .default('off')
+    .describe(
+      'off: every request sends its query text; apq: also Automatic Persisted Queries (a client may send the sha256 of a query it sent before instead of its text); only: nothing but the operations of PERSISTED_OPERATIONS_MANIFEST, by hash.',
+    ),
+  PERSISTED_OPERATIONS_MANIFEST: z
+    .string()
+    .trim()
+    .min(1, 'must not be blank')
+    .optional()
+    .describe('With PERSISTED_OPERATIONS=only: the JSON file of allowed operations, { "<sha256>": "<query>" } as GraphQL Code Generator writes it (npm run codegen: src/client/gql/persisted-documents.json).'),
   GRAPHIQL: flag().meta({ default: 'true, false when NODE_ENV=production' }).describe('Whether a browser GET of /graphql shows GraphiQL.'),
   HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000, 30_000).describe('A client must send all request headers within this time (ms), or the connection is closed.'),
   HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000, 60_000).describe('A client must send the whole request within this time (ms); at least HTTP_HEADERS_TIMEOUT_MS.'),
@@ -280,6 +291,13 @@ const rules: { reads: Name[]; check: (e: Env) => [Name, string] | undefined }[] 
         : undefined,
   },
   {
+    reads: ['PERSISTED_OPERATIONS', 'PERSISTED_OPERATIONS_MANIFEST'],
+    check: (e) =>
+      e.PERSISTED_OPERATIONS === 'only' && e.PERSISTED_OPERATIONS_MANIFEST === undefined
+        ? ['PERSISTED_OPERATIONS_MANIFEST', 'must be set when PERSISTED_OPERATIONS=only: the file of the operations to accept']
+        : undefined,
+  },
+  {
     // Anyone who can reach the port could read and change everything.
     reads: ['AUTH_MODE', 'HOST'],
     check: (e) =>
@@ -328,6 +346,7 @@ function toConfig(e: Env) {
       initTimeoutMs: e.GRAPHQL_WS_INIT_TIMEOUT_MS,
       maxSubscriptions: e.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
     },
+    persistedOperations: { mode: e.PERSISTED_OPERATIONS, manifest: e.PERSISTED_OPERATIONS_MANIFEST ?? null },
     headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

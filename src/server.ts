@@ -13,13 +13,16 @@ import type { ApiKeyScope } from './domain/records.js';
 import { useCompiledExecution } from './graphql/compiled-execution.js';
 import { createGraphQLContext, type GraphQLContext } from './graphql/context.js';
 import { useDomainErrors } from './graphql/errors.js';
+import { incrementalDeliveryPlugins } from './graphql/incremental.js';
 import { schema } from './graphql/schema.js';
 import { authPlugin, callerAuthenticator, callerOf, useScopes } from './http/auth.js';
 import { EventStreams } from './http/event-streams.js';
 import { isWebSocketOperation, serveGraphQLOverWebSocket } from './http/graphql-ws.js';
 import { EncodedOnceResponse } from './http/response.js';
 import { graphiql } from './http/graphiql.js';
+import { useGraphQLHttpCache } from './http/graphql-http-cache.js';
 import { CSRF_HEADERS, graphqlLimitPlugins } from './http/graphql-limits.js';
+import { persistedOperationsPlugin } from './http/graphql-persisted.js';
 import { answerClientErrors, withRequestContext, yogaLogging } from './http/request-context.js';
 import { mcpPlugin } from './mcp/door.js';
 import { restPlugin } from './rest/router.js';
@@ -121,12 +124,16 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
       // The MCP door (/mcp) before REST, which answers every path but /graphql.
       mcpPlugin({ config, logger }),
       restPlugin({ storage, authorize, config, logger, streams }),
+      // Before the limits: the text a hash stands for is counted and costed as a text sent.
+      persistedOperationsPlugin(config.persistedOperations),
       ...graphqlLimitPlugins(config),
+      ...incrementalDeliveryPlugins(),
       useScopes(),
       useDomainErrors(),
       useCompiledExecution(),
       // GraphiQL's page: its headers and encoding (a response hook only).
       graphiqlPage.plugin,
+      useGraphQLHttpCache(),
     ],
   });
   return { app, streams, authenticate: callerAuthenticator(authDeps) };

@@ -19,6 +19,7 @@ const hardening = {
   introspection: true,
   graphiql: true,
   graphqlWs: { initTimeoutMs: 3000, maxSubscriptions: 100 },
+  persistedOperations: { mode: 'off', manifest: null },
   headersTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
   shutdownTimeoutMs: 10_000,

@@ -1,6 +1,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { BREAK, type DocumentNode, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { isIncremental } from './incremental.js';
 
 /**
  * Whether the document writes an input object (a JSON literal, e.g. `metadata: { __proto__: 1 }`)
@@ -56,7 +57,8 @@ function literalHoldsVariable(document: DocumentNode): boolean {
  * prototype instead of adding a member — the member would vanish (or the object be refused as
  * not plain JSON). Those rare documents run on graphql-js, which keeps the member; variables are
  * not affected either way. So do documents with a variable inside a literal object or list
- * (`literalHoldsVariable`).
+ * (`literalHoldsVariable`), and those with `@defer` or `@stream`: graphql-jit builds one whole
+ * result and knows neither directive (graphql/incremental.ts).
  */
 export function useCompiledExecution(): Plugin {
   const verdicts = new WeakMap<DocumentNode, boolean>();
@@ -65,7 +67,10 @@ export function useCompiledExecution(): Plugin {
     {
       enableIf: ({ document }) => {
         let compile = verdicts.get(document);
-        if (compile === undefined) verdicts.set(document, (compile = !writesProtoMember(document) && !literalHoldsVariable(document)));
+        if (compile === undefined) {
+          compile = !writesProtoMember(document) && !literalHoldsVariable(document) && !isIncremental(document);
+          verdicts.set(document, compile);
+        }
         return compile;
       },
     },

@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor } from '../domain/cursors.js';
+import type { Pace } from './incremental.js';
 import { type FieldIssue, ValidationError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/inputs.js';
 import { DEFAULT_PAGE_SIZE, type PageSizes } from '../domain/paging.js';
@@ -198,6 +199,117 @@ export function toConnection<T, K>(
         return last?.cursor ?? null;
       },
     },
+    totalCount,
+  };
+}
+
+// --- streamed connections (@stream) -------------------------------------------------------------
+
+/** Rows a streamed connection reads per statement. */
+export const STREAM_PAGE_SIZE = 100;
+
+/**
+ * The rows of a forward page, read STREAM_PAGE_SIZE at a time as they are iterated, each page
+ * after the first only once `pace` says the response took more (see graphql/incremental.ts). Any
+ * number of iterations share one read: a query may stream both `nodes` and `edges`.
+ */
+class StreamedRows<T, K> implements AsyncIterable<T> {
+  private readonly rows: T[] = [];
+  private more = false;
+  private done = false;
+  private reading: Promise<void> | null = null;
+  private releaseAll!: () => void;
+  /** Settles when the rest is to be read without waiting for the response (`readAll`). */
+  private readonly released = new Promise<void>((resolve) => (this.releaseAll = resolve));
+
+  constructor(
+    private readonly read: (after: K | null, limit: number) => Promise<readonly T[]>,
+    private after: K | null,
+    private readonly size: number,
+    private readonly keys: Keyset<T, K>,
+    private readonly pace: Pace | null,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    let i = 0;
+    for (;;) {
+      while (i < this.rows.length) yield this.rows[i++]!;
+      if (this.done) return;
+      await this.readNext();
+    }
+  }
+
+  /** The whole page, read without waiting for the response; then whether more rows follow it. */
+  async readAll(): Promise<{ rows: readonly T[]; more: boolean }> {
+    this.releaseAll();
+    while (!this.done) await this.readNext();
+    return { rows: this.rows, more: this.more };
+  }
+
+  /** The first row, once read (null for an empty page). */
+  async first(): Promise<T | null> {
+    while (this.rows.length === 0 && !this.done) await this.readNext();
+    return this.rows[0] ?? null;
+  }
+
+  private readNext(): Promise<void> {
+    return (this.reading ??= this.readPage().finally(() => (this.reading = null)));
+  }
+
+  private async readPage(): Promise<void> {
+    // Every row read so far has been handed over (an iteration asks for the next one): the next
+    // page once the response wants more. Gone: reading on would be for nobody.
+    if (this.rows.length > 0 && this.pace && !(await this.pace.wanted(this.released))) return void (this.done = true);
+    const remaining = this.size - this.rows.length;
+    // One row more than the page has left: whether more follow is known without another read.
+    const limit = Math.min(STREAM_PAGE_SIZE, remaining + 1);
+    const got = await this.read(this.after, limit);
+    if (got.length > remaining) {
+      this.rows.push(...got.slice(0, remaining));
+      this.more = true;
+      this.done = true;
+      return;
+    }
+    this.rows.push(...got);
+    if (got.length < limit) this.done = true;
+    else this.after = this.keys.keyOf(got.at(-1)!);
+  }
+}
+
+/**
+ * A forward page (`first`/`after`, or the default page) whose edges and nodes are async iterables
+ * read as they are streamed (`@stream`): the items of the first STREAM_PAGE_SIZE rows leave before
+ * the next rows are read. `pageInfo` is known only once the whole page is read: selected outside
+ * a `@defer` fragment, it holds the first payload back until then.
+ */
+export function streamedConnection<T, K>(
+  read: (after: K | null, limit: number) => Promise<readonly T[]>,
+  page: Page<K>,
+  keys: Keyset<T, K>,
+  totalCount: () => Promise<number>,
+  pace: Pace | null,
+): Omit<Connection<T>, 'edges'> & { edges: AsyncIterable<Edge<T>> } {
+  const rows = new StreamedRows(read, page.slice.after ?? null, page.size, keys, pace);
+  const cursorOf = (row: T | null | undefined) => (row == null ? null : keys.encode(keys.keyOf(row)));
+  return {
+    edges: {
+      async *[Symbol.asyncIterator]() {
+        for await (const row of rows) yield new LazyEdge(row, keys);
+      },
+    },
+    // Getters, read only when selected; promises, which the executor awaits (hence the cast).
+    pageInfo: {
+      get hasNextPage() {
+        return rows.readAll().then(({ more }) => more);
+      },
+      hasPreviousPage: page.slice.after != null,
+      get startCursor() {
+        return rows.first().then(cursorOf);
+      },
+      get endCursor() {
+        return rows.readAll().then(({ rows }) => cursorOf(rows.at(-1)));
+      },
+    } as unknown as Connection<T>['pageInfo'],
     totalCount,
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { ifNoneMatch } from './etag.js';
 
 /**
  * GraphiQL, served whole by this service: `@graphql-yoga/render-graphiql` inlines its script,
@@ -127,13 +128,6 @@ function chooseEncoding(acceptEncoding: string | null): Encoding | null {
   return null;
 }
 
-/** Whether `If-None-Match` names the page (weak comparison, as RFC 9110 says for this header). */
-function matches(ifNoneMatch: string | null, etag: string): boolean {
-  if (ifNoneMatch === null) return false;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
-}
-
 export interface GraphiQL {
   /** Yoga's `graphiql` option. */
   options: GraphiQLOptions;
@@ -170,7 +164,7 @@ export function graphiql(options: GraphiQLOptions): GraphiQL {
           headers.set('x-content-type-options', 'nosniff');
           headers.set('referrer-policy', 'no-referrer');
           headers.delete('content-length');
-          if (matches(request.headers.get('if-none-match'), page.etag)) {
+          if (ifNoneMatch(request.headers.get('if-none-match'), page.etag)) {
             setResponse(new fetchAPI.Response(null, { status: 304, headers }));
             return;
           }

@@ -15,7 +15,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { PayloadTooLargeError } from '../domain/errors.js';
 import { jsonBytesLeft } from '../domain/json.js';
@@ -122,6 +122,7 @@ function useCostLimit(maxCost: number, maxPageSize: number): Plugin {
  * The size is measured on the result itself (domain/json.ts `jsonBytesLeft`), which stops as soon
  * as the budget is spent, rather than by serializing: an oversized text could take hundreds of
  * megabytes before the check, or exceed what a JavaScript string can hold and fail as a 500.
+ * An answer in parts (`@defer`, `@stream`) is counted over all its parts (`limitedIncremental`).
  */
 function useResponseLimit(maxBytes: number): Plugin {
   const limit = `${maxBytes} bytes (GRAPHQL_MAX_RESPONSE_BYTES): ask for smaller pages (first/last) or fewer fields.`;
@@ -133,8 +134,60 @@ function useResponseLimit(maxBytes: number): Plugin {
     setResult({ errors: [refusal(message, 'RESPONSE_TOO_LARGE')] });
   };
   return {
-    onExecute: ({ args }) => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, checker(args)) }),
+    onExecute: ({ args }) => ({
+      onExecuteDone: (payload) => {
+        if (isAsyncIterable(payload.result)) payload.setResult(limitedIncremental(payload.result, maxBytes, limit));
+        else checker(args)({ result: payload.result, setResult: payload.setResult });
+      },
+    }),
     onSubscribe: ({ args }) => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, checker(args)) }),
+  };
+}
+
+/** What an incremental payload (`@defer`, `@stream`) adds to the answer. */
+interface IncrementalPayload {
+  data?: unknown;
+  incremental?: readonly { data?: unknown; items?: unknown }[];
+  errors?: readonly unknown[];
+  hasNext?: boolean;
+}
+
+/**
+ * GRAPHQL_MAX_RESPONSE_BYTES over an answer delivered in parts (`@defer`, `@stream`): the parts
+ * count together, as the one answer they assemble into. The status (200) and the first parts are
+ * sent by the time the limit is reached: the part that would exceed it is replaced by a last one
+ * with the RESPONSE_TOO_LARGE error and no more to come, and the execution is stopped.
+ */
+function limitedIncremental(results: AsyncIterable<ExecutionResult>, maxBytes: number, limit: string): AsyncIterableIterator<ExecutionResult> {
+  const inner = results[Symbol.asyncIterator]();
+  let left = maxBytes;
+  let over = false;
+  const spend = (value: unknown) => {
+    if (value != null && left >= 0) left = jsonBytesLeft(value, left);
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (over) return { done: true, value: undefined };
+      const step = await inner.next();
+      if (step.done) return step;
+      const payload = step.value as IncrementalPayload;
+      spend(payload.data);
+      for (const part of payload.incremental ?? []) {
+        spend(part.data);
+        spend(part.items);
+      }
+      if (left >= 0) return step;
+      over = true;
+      await inner.return?.();
+      const error = refusal(`The response would be larger than ${limit}`, 'RESPONSE_TOO_LARGE');
+      return { done: false, value: { errors: [error], hasNext: false } as ExecutionResult };
+    },
+    async return(value?: unknown) {
+      return (await inner.return?.(value)) ?? { done: true, value: undefined };
+    },
   };
 }
 

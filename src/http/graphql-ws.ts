@@ -10,6 +10,7 @@ import { DomainError, RateLimitedError } from '../domain/errors.js';
 import type { App } from '../server.js';
 import { actingAs, type Caller } from './auth.js';
 import { tokenLimitRefusal } from './graphql-limits.js';
+import { readManifest } from './graphql-persisted.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-context.js';
 
 /**
@@ -154,6 +155,11 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
   // them as the root value instead, which the resolvers would then see as their parent).
   const envelopes = new WeakMap<object, Enveloped>();
   let closing = false;
+  // PERSISTED_OPERATIONS=only holds here too: graphql-ws sends texts, so a text must be one of the manifest's.
+  const allowedTexts =
+    config.persistedOperations.mode === 'only' && config.persistedOperations.manifest !== null
+      ? new Set(readManifest(config.persistedOperations.manifest).values())
+      : null;
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '/').split('?', 1)[0];
@@ -185,6 +191,9 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
       caller = await authenticate(connection.authorization);
     } catch (error) {
       return [domainRefusal(error, logger)];
+    }
+    if (allowedTexts && !allowedTexts.has(payload.query)) {
+      return [operationError("The operation is not in this server's list of persisted operations.", { code: 'PERSISTED_QUERY_NOT_IN_LIST' })];
     }
     const tooLong = tokenLimitRefusal(payload.query, config.graphqlLimits.tokens);
     if (tooLong) return [tooLong];

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { encodeEventCursor } from '../../src/domain/events.js';
 import { ADMIN_KEY, AUTH_ENV, createKey, keyed } from '../support/auth.js';
 import { describe, expect, it, test } from '../support/server-fixture.js';
@@ -283,6 +285,21 @@ describe('graphql-ws limits', () => {
     ws.send({ id: 'a', type: 'complete' });
     ws.send({ id: 'd', type: 'subscribe', payload: { query: '{ __typename }' } });
     expect(await ws.next('d')).toEqual({ id: 'd', type: 'next', payload: { data: { __typename: 'Query' } } });
+    ws.close();
+  });
+});
+
+describe('graphql-ws with PERSISTED_OPERATIONS=only', () => {
+  it('runs the manifest’s operations sent as text and refuses any other with PERSISTED_QUERY_NOT_IN_LIST', async ({ serve }) => {
+    const manifestPath = fileURLToPath(new URL('../../src/client/gql/persisted-documents.json', import.meta.url));
+    const server = await serve({ ...AUTH_ENV, PERSISTED_OPERATIONS: 'only', PERSISTED_OPERATIONS_MANIFEST: manifestPath });
+    const texts = Object.values(JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, string>);
+    const getSession = texts.find((text) => /query GetSession\b/.test(text))!;
+    const ws = await connected(server.url);
+    ws.send({ id: 'known', type: 'subscribe', payload: { query: getSession, variables: { id: 'session_unknown' } } });
+    expect(await ws.next('known')).toEqual({ id: 'known', type: 'next', payload: { data: { session: null } } });
+    ws.send({ id: 'unknown', type: 'subscribe', payload: { query: '{ __typename }' } });
+    expect(await ws.next('unknown')).toMatchObject({ id: 'unknown', type: 'error', payload: [{ extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }] });
     ws.close();
   });
 });

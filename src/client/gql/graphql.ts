@@ -2367,7 +2367,7 @@ export const GetThreadDocument = new TypedDocumentString(`
   updatedAt
   ttlSeconds
   expiresAt
-}`) as unknown as TypedDocumentString<GetThreadQuery, GetThreadQueryVariables>;
+}`, {"hash":"a975dfdd420ab1ac1055fc928a7271cba17b87403e0acf116f85066adcfd9a4f"}) as unknown as TypedDocumentString<GetThreadQuery, GetThreadQueryVariables>;
 export const GetCheckpointDocument = new TypedDocumentString(`
     query GetCheckpoint($threadId: String!, $namespace: String!, $id: String) {
   thread(id: $threadId) {
@@ -2400,7 +2400,7 @@ export const GetCheckpointDocument = new TypedDocumentString(`
     data
     taskPath
   }
-}`) as unknown as TypedDocumentString<GetCheckpointQuery, GetCheckpointQueryVariables>;
+}`, {"hash":"26fac4c328e1f1bcb86c4575711b3f4add5c3d765c3b1ea85e5e7a4cbfe57646"}) as unknown as TypedDocumentString<GetCheckpointQuery, GetCheckpointQueryVariables>;
 export const ListCheckpointsDocument = new TypedDocumentString(`
     query ListCheckpoints($threadId: String, $namespace: String, $before: String, $filter: JSONObject, $first: Int, $after: String) {
   checkpoints(
@@ -2444,7 +2444,7 @@ export const ListCheckpointsDocument = new TypedDocumentString(`
     data
     taskPath
   }
-}`) as unknown as TypedDocumentString<ListCheckpointsQuery, ListCheckpointsQueryVariables>;
+}`, {"hash":"28d18570960b2067ce496ebd9b0cbc40ea832a665427fff77409bbac4bfa698b"}) as unknown as TypedDocumentString<ListCheckpointsQuery, ListCheckpointsQueryVariables>;
 export const PutCheckpointDocument = new TypedDocumentString(`
     mutation PutCheckpoint($input: PutCheckpointInput!) {
   putCheckpoint(input: $input) {
@@ -2453,17 +2453,17 @@ export const PutCheckpointDocument = new TypedDocumentString(`
     id
   }
 }
-    `) as unknown as TypedDocumentString<PutCheckpointMutation, PutCheckpointMutationVariables>;
+    `, {"hash":"f40e9ced8f7f4a07d844a51c673dc09d28d204a185867b8153973f4edbd050b8"}) as unknown as TypedDocumentString<PutCheckpointMutation, PutCheckpointMutationVariables>;
 export const PutCheckpointWritesDocument = new TypedDocumentString(`
     mutation PutCheckpointWrites($input: PutCheckpointWritesInput!) {
   putCheckpointWrites(input: $input)
 }
-    `) as unknown as TypedDocumentString<PutCheckpointWritesMutation, PutCheckpointWritesMutationVariables>;
+    `, {"hash":"fcdb7703df6539828d45794951df2837536e48c5637f4c9aa05c401f086c0525"}) as unknown as TypedDocumentString<PutCheckpointWritesMutation, PutCheckpointWritesMutationVariables>;
 export const DeleteThreadDocument = new TypedDocumentString(`
     mutation DeleteThread($id: String!) {
   deleteThread(id: $id)
 }
-    `) as unknown as TypedDocumentString<DeleteThreadMutation, DeleteThreadMutationVariables>;
+    `, {"hash":"f549ecd9a75cc3688d287d5f2ec9d5161dda55ed16b764a956c7113f53d6c3cf"}) as unknown as TypedDocumentString<DeleteThreadMutation, DeleteThreadMutationVariables>;
 export const CopyThreadDocument = new TypedDocumentString(`
     mutation CopyThread($sourceThreadId: String!, $targetThreadId: String!) {
   copyThread(sourceThreadId: $sourceThreadId, targetThreadId: $targetThreadId) {
@@ -2476,7 +2476,7 @@ export const CopyThreadDocument = new TypedDocumentString(`
   updatedAt
   ttlSeconds
   expiresAt
-}`) as unknown as TypedDocumentString<CopyThreadMutation, CopyThreadMutationVariables>;
+}`, {"hash":"d71a039de16ecd2e1ca91e5935489959e5a99708679e220c21d247e53d210363"}) as unknown as TypedDocumentString<CopyThreadMutation, CopyThreadMutationVariables>;
 export const PruneThreadsDocument = new TypedDocumentString(`
     mutation PruneThreads($threadIds: [String!]!, $keep: Int) {
   pruneThreads(threadIds: $threadIds, keep: $keep) {
@@ -2485,7 +2485,7 @@ export const PruneThreadsDocument = new TypedDocumentString(`
     channelValues
   }
 }
-    `) as unknown as TypedDocumentString<PruneThreadsMutation, PruneThreadsMutationVariables>;
+    `, {"hash":"7e8d49b1fe02df7d21074ae01f76820676103275c1c83f95e9f7ee0d2bf3b902"}) as unknown as TypedDocumentString<PruneThreadsMutation, PruneThreadsMutationVariables>;
 export const SetThreadTtlDocument = new TypedDocumentString(`
     mutation SetThreadTtl($id: String!, $ttlSeconds: Int) {
   setThreadTtl(id: $id, ttlSeconds: $ttlSeconds) {
@@ -2498,7 +2498,7 @@ export const SetThreadTtlDocument = new TypedDocumentString(`
   updatedAt
   ttlSeconds
   expiresAt
-}`) as unknown as TypedDocumentString<SetThreadTtlMutation, SetThreadTtlMutationVariables>;
+}`, {"hash":"bd68d58da84e1deefde7e7f9cd4f596f1171afd60d5a9537f78e4b3c0924dc46"}) as unknown as TypedDocumentString<SetThreadTtlMutation, SetThreadTtlMutationVariables>;
 export const ThreadEventsDocument = new TypedDocumentString(`
     subscription ThreadEvents($threadId: String!, $after: String) {
   threadEvents(threadId: $threadId, after: $after) {
@@ -2525,7 +2525,7 @@ export const ThreadEventsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ThreadEventsSubscription, ThreadEventsSubscriptionVariables>;
+    `, {"hash":"0b9ba8d960a90f073f9fe7ddcb3e80593fbd0400780364b0e071cd2f2495c9d5"}) as unknown as TypedDocumentString<ThreadEventsSubscription, ThreadEventsSubscriptionVariables>;
 export const CreateSessionDocument = new TypedDocumentString(`
     mutation CreateSession($input: CreateSessionInput!) {
   createSession(input: $input) {
@@ -2543,7 +2543,7 @@ export const CreateSessionDocument = new TypedDocumentString(`
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<CreateSessionMutation, CreateSessionMutationVariables>;
+}`, {"hash":"360f08ba85d26d1a0ccb332eefe3a4e28bea4c04c09ea19e8aee9d74005e1eec"}) as unknown as TypedDocumentString<CreateSessionMutation, CreateSessionMutationVariables>;
 export const GetSessionDocument = new TypedDocumentString(`
     query GetSession($id: ID!) {
   session(id: $id) {
@@ -2561,7 +2561,7 @@ export const GetSessionDocument = new TypedDocumentString(`
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<GetSessionQuery, GetSessionQueryVariables>;
+}`, {"hash":"3d51b39832e46a9eb77dfc19f609dd517b200d9ea87df7d46b8b54c1c62375f3"}) as unknown as TypedDocumentString<GetSessionQuery, GetSessionQueryVariables>;
 export const ListSessionsDocument = new TypedDocumentString(`
     query ListSessions($agentName: String, $userId: String, $status: SessionStatus, $first: Int, $after: String, $last: Int, $before: String) {
   sessions(
@@ -2599,7 +2599,7 @@ fragment SessionRecord on Session {
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
+}`, {"hash":"68dde837f148c5e1d93b28bc9fa91a3f1a24e7600f98a83f43a11b00ed22fb5d"}) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
 export const UpdateSessionDocument = new TypedDocumentString(`
     mutation UpdateSession($id: ID!, $input: UpdateSessionInput!) {
   updateSession(id: $id, input: $input) {
@@ -2617,12 +2617,12 @@ export const UpdateSessionDocument = new TypedDocumentString(`
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<UpdateSessionMutation, UpdateSessionMutationVariables>;
+}`, {"hash":"149d3226fe0ba97865c094254bfc83c510423656db91c47a44914940fd2932e8"}) as unknown as TypedDocumentString<UpdateSessionMutation, UpdateSessionMutationVariables>;
 export const DeleteSessionDocument = new TypedDocumentString(`
     mutation DeleteSession($id: ID!) {
   deleteSession(id: $id)
 }
-    `) as unknown as TypedDocumentString<DeleteSessionMutation, DeleteSessionMutationVariables>;
+    `, {"hash":"995ea5a75a33d08b59c444453d8e89f921d6d10d707e90583cb62e33a682bed1"}) as unknown as TypedDocumentString<DeleteSessionMutation, DeleteSessionMutationVariables>;
 export const ForkSessionDocument = new TypedDocumentString(`
     mutation ForkSession($id: ID!, $upToMessageId: ID!, $input: ForkSessionInput) {
   forkSession(id: $id, upToMessageId: $upToMessageId, input: $input) {
@@ -2640,7 +2640,7 @@ export const ForkSessionDocument = new TypedDocumentString(`
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<ForkSessionMutation, ForkSessionMutationVariables>;
+}`, {"hash":"9d60b0b0c7806ef8f4ac4ba3d482f740cbc53d471fa1cf3826f9979d2161b5d0"}) as unknown as TypedDocumentString<ForkSessionMutation, ForkSessionMutationVariables>;
 export const SessionForksDocument = new TypedDocumentString(`
     query SessionForks($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $id) {
@@ -2672,7 +2672,7 @@ fragment SessionRecord on Session {
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<SessionForksQuery, SessionForksQueryVariables>;
+}`, {"hash":"584166d02ca7aa1c6ac1bf2034ba7e16214ea7937388426b738924483fc1bb83"}) as unknown as TypedDocumentString<SessionForksQuery, SessionForksQueryVariables>;
 export const AddMessageDocument = new TypedDocumentString(`
     mutation AddMessage($input: AddMessageInput!, $onConflict: OnConflict, $countTokens: Boolean) {
   addMessage(input: $input, onConflict: $onConflict, countTokens: $countTokens) {
@@ -2690,7 +2690,7 @@ export const AddMessageDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<AddMessageMutation, AddMessageMutationVariables>;
+}`, {"hash":"3044bb6d4cab4e007c0e40607c35821b260906c4256826884ad5efec2218fbb1"}) as unknown as TypedDocumentString<AddMessageMutation, AddMessageMutationVariables>;
 export const AddMessagesDocument = new TypedDocumentString(`
     mutation AddMessages($sessionId: ID!, $messages: [NewMessageInput!]!, $onConflict: OnConflict, $countTokens: Boolean) {
   addMessages(
@@ -2713,7 +2713,7 @@ export const AddMessagesDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<AddMessagesMutation, AddMessagesMutationVariables>;
+}`, {"hash":"b5e815622e36214b79344a3fad1fcf98b6cb308e50772f29634eecd912617aea"}) as unknown as TypedDocumentString<AddMessagesMutation, AddMessagesMutationVariables>;
 export const HistoryWithinTokensDocument = new TypedDocumentString(`
     query HistoryWithinTokens($sessionId: ID!, $maxTokens: Int!) {
   session(id: $sessionId) {
@@ -2735,7 +2735,7 @@ export const HistoryWithinTokensDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<HistoryWithinTokensQuery, HistoryWithinTokensQueryVariables>;
+}`, {"hash":"31865bb2e201f58ac5ddb2cce8b1886a6d2060a588f87a21f769a25424a3ff32"}) as unknown as TypedDocumentString<HistoryWithinTokensQuery, HistoryWithinTokensQueryVariables>;
 export const SessionTokensDocument = new TypedDocumentString(`
     query SessionTokens($sessionId: ID!) {
   session(id: $sessionId) {
@@ -2746,7 +2746,7 @@ export const SessionTokensDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<SessionTokensQuery, SessionTokensQueryVariables>;
+    `, {"hash":"10f86b6ef98f321f7ed197b999418dd7e86099c48bfc760f9d52ad5a16acb26e"}) as unknown as TypedDocumentString<SessionTokensQuery, SessionTokensQueryVariables>;
 export const HistoryPageDocument = new TypedDocumentString(`
     query HistoryPage($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -2777,7 +2777,7 @@ fragment MessageRecord on Message {
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<HistoryPageQuery, HistoryPageQueryVariables>;
+}`, {"hash":"de98b4c14df45d6a690d7361a379c51abe1650b1fa21f19a0555effa7122512e"}) as unknown as TypedDocumentString<HistoryPageQuery, HistoryPageQueryVariables>;
 export const PopMessageDocument = new TypedDocumentString(`
     mutation PopMessage($sessionId: ID!) {
   popMessage(sessionId: $sessionId) {
@@ -2795,7 +2795,7 @@ export const PopMessageDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<PopMessageMutation, PopMessageMutationVariables>;
+}`, {"hash":"17d181ae55ae7b18ca0b86de375ae0fc5540e605015311f8b97a7cf494345a3c"}) as unknown as TypedDocumentString<PopMessageMutation, PopMessageMutationVariables>;
 export const RewriteHistoryDocument = new TypedDocumentString(`
     mutation RewriteHistory($input: RewriteHistoryInput!) {
   rewriteHistory(input: $input) {
@@ -2818,7 +2818,7 @@ export const RewriteHistoryDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<RewriteHistoryMutation, RewriteHistoryMutationVariables>;
+}`, {"hash":"3968ddfad0fb7dc52e9d3986fe5b511823e704b56f2b2300b3d66c3c9357bd75"}) as unknown as TypedDocumentString<RewriteHistoryMutation, RewriteHistoryMutationVariables>;
 export const SupersededHistoryDocument = new TypedDocumentString(`
     query SupersededHistory($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -2855,7 +2855,7 @@ fragment MessageRecord on Message {
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<SupersededHistoryQuery, SupersededHistoryQueryVariables>;
+}`, {"hash":"89a9a9779688ee7c39d8d8dad3aeb1060925ed3de287a5736e4208384b281865"}) as unknown as TypedDocumentString<SupersededHistoryQuery, SupersededHistoryQueryVariables>;
 export const HistoryDocument = new TypedDocumentString(`
     query History($sessionId: ID!, $afterSeq: Int, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -2893,7 +2893,7 @@ fragment MessageRecord on Message {
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<HistoryQuery, HistoryQueryVariables>;
+}`, {"hash":"dc840f351c01f4c157dd7919d41ad3f833c20e4e358eff69f19d979fddd25486"}) as unknown as TypedDocumentString<HistoryQuery, HistoryQueryVariables>;
 export const GetMessageDocument = new TypedDocumentString(`
     query GetMessage($id: ID!) {
   message(id: $id) {
@@ -2911,12 +2911,12 @@ export const GetMessageDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<GetMessageQuery, GetMessageQueryVariables>;
+}`, {"hash":"4571533e73278741af84257c1933009b5835aae373e13e157a7afb13e07c3646"}) as unknown as TypedDocumentString<GetMessageQuery, GetMessageQueryVariables>;
 export const ClearHistoryDocument = new TypedDocumentString(`
     mutation ClearHistory($sessionId: ID!) {
   clearHistory(sessionId: $sessionId)
 }
-    `) as unknown as TypedDocumentString<ClearHistoryMutation, ClearHistoryMutationVariables>;
+    `, {"hash":"529f119edb41a9266792847b4bdb024189dc9ff8cf7a8807658e667922706ff9"}) as unknown as TypedDocumentString<ClearHistoryMutation, ClearHistoryMutationVariables>;
 export const GetStateDocument = new TypedDocumentString(`
     query GetState($sessionId: ID!) {
   session(id: $sessionId) {
@@ -2930,7 +2930,7 @@ export const GetStateDocument = new TypedDocumentString(`
   data
   version
   updatedAt
-}`) as unknown as TypedDocumentString<GetStateQuery, GetStateQueryVariables>;
+}`, {"hash":"139492380028e8d3a98db3d4985d373af762ad8c2e5071d63a09e45cab24e368"}) as unknown as TypedDocumentString<GetStateQuery, GetStateQueryVariables>;
 export const SetStateDocument = new TypedDocumentString(`
     mutation SetState($sessionId: ID!, $data: JSON!, $expectedVersion: Int) {
   setState(sessionId: $sessionId, data: $data, expectedVersion: $expectedVersion) {
@@ -2942,7 +2942,7 @@ export const SetStateDocument = new TypedDocumentString(`
   data
   version
   updatedAt
-}`) as unknown as TypedDocumentString<SetStateMutation, SetStateMutationVariables>;
+}`, {"hash":"b4b5afaafb51416915a49c21f85d472cd9af9b8e6c0eca49aa2234bbe60c0153"}) as unknown as TypedDocumentString<SetStateMutation, SetStateMutationVariables>;
 export const PatchStateDocument = new TypedDocumentString(`
     mutation PatchState($sessionId: ID!, $patch: JSON!, $expectedVersion: Int) {
   patchState(
@@ -2958,12 +2958,12 @@ export const PatchStateDocument = new TypedDocumentString(`
   data
   version
   updatedAt
-}`) as unknown as TypedDocumentString<PatchStateMutation, PatchStateMutationVariables>;
+}`, {"hash":"32421e2ad545834d9fc3fcf5138b4ba218668e1fe782edc109e2ae24395dfd04"}) as unknown as TypedDocumentString<PatchStateMutation, PatchStateMutationVariables>;
 export const DeleteStateDocument = new TypedDocumentString(`
     mutation DeleteState($sessionId: ID!) {
   deleteState(sessionId: $sessionId)
 }
-    `) as unknown as TypedDocumentString<DeleteStateMutation, DeleteStateMutationVariables>;
+    `, {"hash":"ff2bbcf2e3b0912f96e0f0d09a6ed3fb45f8b388ab62aa9f2b9537dc77e20992"}) as unknown as TypedDocumentString<DeleteStateMutation, DeleteStateMutationVariables>;
 export const CreateArtifactDocument = new TypedDocumentString(`
     mutation CreateArtifact($input: CreateArtifactInput!) {
   createArtifact(input: $input) {
@@ -2979,7 +2979,7 @@ export const CreateArtifactDocument = new TypedDocumentString(`
   size
   metadata
   createdAt
-}`) as unknown as TypedDocumentString<CreateArtifactMutation, CreateArtifactMutationVariables>;
+}`, {"hash":"c6c32b6ec3f07575a3753c84bd344edb1af283ba312b2ce3ed08ba3cfc6f11cc"}) as unknown as TypedDocumentString<CreateArtifactMutation, CreateArtifactMutationVariables>;
 export const GetArtifactDocument = new TypedDocumentString(`
     query GetArtifact($id: ID!) {
   artifact(id: $id) {
@@ -2995,7 +2995,7 @@ export const GetArtifactDocument = new TypedDocumentString(`
   size
   metadata
   createdAt
-}`) as unknown as TypedDocumentString<GetArtifactQuery, GetArtifactQueryVariables>;
+}`, {"hash":"315187da0ee97d5a1fbc8740c5f2f5f54c3fa64fca4372c815066f6e3479f023"}) as unknown as TypedDocumentString<GetArtifactQuery, GetArtifactQueryVariables>;
 export const SessionArtifactsDocument = new TypedDocumentString(`
     query SessionArtifacts($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -3025,12 +3025,12 @@ fragment ArtifactRecord on Artifact {
   size
   metadata
   createdAt
-}`) as unknown as TypedDocumentString<SessionArtifactsQuery, SessionArtifactsQueryVariables>;
+}`, {"hash":"d943413257443e2fb1883c1da1a245028d5210a792f5291b2d63a849b863b7d4"}) as unknown as TypedDocumentString<SessionArtifactsQuery, SessionArtifactsQueryVariables>;
 export const DeleteArtifactDocument = new TypedDocumentString(`
     mutation DeleteArtifact($id: ID!) {
   deleteArtifact(id: $id)
 }
-    `) as unknown as TypedDocumentString<DeleteArtifactMutation, DeleteArtifactMutationVariables>;
+    `, {"hash":"8d466d27d038a0f4b8136a9d1d325bb28176493ed53ea788d8dc43b884f15495"}) as unknown as TypedDocumentString<DeleteArtifactMutation, DeleteArtifactMutationVariables>;
 export const RecordMetricDocument = new TypedDocumentString(`
     mutation RecordMetric($input: RecordMetricInput!) {
   recordMetric(input: $input) {
@@ -3046,7 +3046,7 @@ export const RecordMetricDocument = new TypedDocumentString(`
   sessionId
   labels
   timestamp
-}`) as unknown as TypedDocumentString<RecordMetricMutation, RecordMetricMutationVariables>;
+}`, {"hash":"68bf016834e735c1621b06f3fbbeacfccc099b22055fb7cc6b2127614ecf45b9"}) as unknown as TypedDocumentString<RecordMetricMutation, RecordMetricMutationVariables>;
 export const RecordMetricsDocument = new TypedDocumentString(`
     mutation RecordMetrics($inputs: [RecordMetricInput!]!) {
   recordMetrics(inputs: $inputs) {
@@ -3062,7 +3062,7 @@ export const RecordMetricsDocument = new TypedDocumentString(`
   sessionId
   labels
   timestamp
-}`) as unknown as TypedDocumentString<RecordMetricsMutation, RecordMetricsMutationVariables>;
+}`, {"hash":"8335f6d76eb016f203e8ec9d8988abc88704c60361106f6ab68d3bb43023dd40"}) as unknown as TypedDocumentString<RecordMetricsMutation, RecordMetricsMutationVariables>;
 export const ListMetricsDocument = new TypedDocumentString(`
     query ListMetrics($entityType: String, $entityName: String, $sessionId: ID, $metricName: String, $since: DateTime, $until: DateTime, $first: Int, $after: String, $last: Int, $before: String) {
   metrics(
@@ -3101,7 +3101,7 @@ fragment MetricRecord on Metric {
   sessionId
   labels
   timestamp
-}`) as unknown as TypedDocumentString<ListMetricsQuery, ListMetricsQueryVariables>;
+}`, {"hash":"20c19885ef2874df349fecbcc46b7750d1b1882bb2d47c341e392408983676ee"}) as unknown as TypedDocumentString<ListMetricsQuery, ListMetricsQueryVariables>;
 export const GetCacheEntryDocument = new TypedDocumentString(`
     query GetCacheEntry($key: String!) {
   cacheEntry(key: $key) {
@@ -3115,7 +3115,7 @@ export const GetCacheEntryDocument = new TypedDocumentString(`
   createdAt
   accessedAt
   expiresAt
-}`) as unknown as TypedDocumentString<GetCacheEntryQuery, GetCacheEntryQueryVariables>;
+}`, {"hash":"f36d30373507b5a7cd5c61f39847558c779f9c46e3c2818e33dffbfd04bd6605"}) as unknown as TypedDocumentString<GetCacheEntryQuery, GetCacheEntryQueryVariables>;
 export const SetCacheEntryDocument = new TypedDocumentString(`
     mutation SetCacheEntry($key: String!, $value: JSON!, $ttl: Int) {
   setCacheEntry(key: $key, value: $value, ttl: $ttl) {
@@ -3129,12 +3129,12 @@ export const SetCacheEntryDocument = new TypedDocumentString(`
   createdAt
   accessedAt
   expiresAt
-}`) as unknown as TypedDocumentString<SetCacheEntryMutation, SetCacheEntryMutationVariables>;
+}`, {"hash":"f6d5b2b82922305a344a43b03e9189d8dba4b14f2961c347ec6a51576ecc279e"}) as unknown as TypedDocumentString<SetCacheEntryMutation, SetCacheEntryMutationVariables>;
 export const DeleteCacheEntryDocument = new TypedDocumentString(`
     mutation DeleteCacheEntry($key: String!) {
   deleteCacheEntry(key: $key)
 }
-    `) as unknown as TypedDocumentString<DeleteCacheEntryMutation, DeleteCacheEntryMutationVariables>;
+    `, {"hash":"21d01a6c970d18632733d7373ad480e64a5548cd05437daf5e91d8e41253f28c"}) as unknown as TypedDocumentString<DeleteCacheEntryMutation, DeleteCacheEntryMutationVariables>;
 export const SessionEventsDocument = new TypedDocumentString(`
     subscription SessionEvents($sessionId: ID!, $after: String) {
   sessionEvents(sessionId: $sessionId, after: $after) {
@@ -3241,7 +3241,7 @@ fragment StorageEventRecord on StorageEvent {
       ...MetricRecord
     }
   }
-}`) as unknown as TypedDocumentString<SessionEventsSubscription, SessionEventsSubscriptionVariables>;
+}`, {"hash":"b9eae9dae8ab738020a83a468e3d6e837b3b3b7abacc554194cf08dc5e0816d2"}) as unknown as TypedDocumentString<SessionEventsSubscription, SessionEventsSubscriptionVariables>;
 export const AgentEventsDocument = new TypedDocumentString(`
     subscription AgentEvents($agentName: String!, $after: String) {
   agentEvents(agentName: $agentName, after: $after) {
@@ -3348,7 +3348,7 @@ fragment StorageEventRecord on StorageEvent {
       ...MetricRecord
     }
   }
-}`) as unknown as TypedDocumentString<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
+}`, {"hash":"f7db4139354f078dc20380a0d34537f5ba39bd5ebf25178ba86f82ff534f2c96"}) as unknown as TypedDocumentString<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
 export const MemoryBatchDocument = new TypedDocumentString(`
     mutation MemoryBatch($operations: [MemoryOperationInput!]!) {
   memoryBatch(operations: $operations) {
@@ -3374,7 +3374,7 @@ fragment MemoryResultRecord on MemoryOperationResult {
     ...MemoryItemRecord
   }
   namespaces
-}`) as unknown as TypedDocumentString<MemoryBatchMutation, MemoryBatchMutationVariables>;
+}`, {"hash":"258b186e3f5af7fdfa3e614b0d6783dd6d47ee8233d9c62ea71a9a0fc12fc541"}) as unknown as TypedDocumentString<MemoryBatchMutation, MemoryBatchMutationVariables>;
 export const MemoryReadDocument = new TypedDocumentString(`
     query MemoryRead($operations: [MemoryOperationInput!]!) {
   memoryRead(operations: $operations) {
@@ -3400,7 +3400,7 @@ fragment MemoryResultRecord on MemoryOperationResult {
     ...MemoryItemRecord
   }
   namespaces
-}`) as unknown as TypedDocumentString<MemoryReadQuery, MemoryReadQueryVariables>;
+}`, {"hash":"d5180cefeb64f7951bb8ddfa04fefafef6d566dbd9dab69fc2be6542cd545218"}) as unknown as TypedDocumentString<MemoryReadQuery, MemoryReadQueryVariables>;
 export const SearchDocument = new TypedDocumentString(`
     query Search($query: String!, $filter: SearchFilter, $first: Int, $after: String) {
   search(query: $query, filter: $filter, first: $first, after: $after) {
@@ -3436,4 +3436,4 @@ export const SearchDocument = new TypedDocumentString(`
   timestamp
   idempotencyKey
   tokenCount
-}`) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;
+}`, {"hash":"31ec54e6b930da213d21b862e0ae4704aa1dc61d38323abbac703bef7068e61e"}) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;

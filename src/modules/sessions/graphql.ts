@@ -4,13 +4,17 @@ import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../../graphql/builder.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, toConnection } from '../../graphql/pagination.js';
+import { paceOf, streamsAny } from '../../graphql/incremental.js';
+import { artifactKeyset, forkKeyset, messageKeyset, metricKeyset, PAGED_BY_DEFAULT, readPage, sessionKeyset, streamedConnection, toConnection } from '../../graphql/pagination.js';
 import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parsed } from '../../graphql/validation.js';
 import { Artifact, ArtifactConnection } from '../artifacts/graphql.js';
 import { Message, MessageConnection } from '../history/graphql.js';
 import { Metric, MetricConnection } from '../metrics/graphql.js';
 import { State } from '../state/graphql.js';
+
+/** The fields of a connection a `@stream` can make incremental. */
+const STREAMABLE = ['nodes', 'edges'];
 
 export const SessionStatus = builder.enumType('SessionStatus', { values: enumValues(SESSION_STATUSES) });
 
@@ -95,7 +99,8 @@ Session.implement({
             validate: { schema: maxTokens },
           }),
         },
-        resolve: async (session, args, { config, loaders }) => {
+        resolve: async (session, args, context, info) => {
+          const { config, loaders } = context;
           if (args.lastTokens != null) {
             const paging = (['first', 'last', 'after', 'before', 'afterSeq'] as const).filter((name) => args[name] != null);
             if (paging.length > 0) throw new ValidationError(paging.map((name) => ({ path: [name], message: 'cannot be combined with lastTokens' })));
@@ -108,8 +113,14 @@ Session.implement({
             if (args.after != null) throw new ValidationError([{ path: ['afterSeq'], message: 'cannot be combined with after: both say where to start' }]);
             page.slice.after = args.afterSeq;
           }
+          const totalCount = () => loaders.historyCount.load(session.id);
+          // `nodes @stream` (or `edges`): the history is read page after page as it is sent.
+          if (!page.backward && streamsAny(info, STREAMABLE)) {
+            const read = (after: number | null, limit: number) => loaders.historyPage({ ...page.slice, after, limit }).load(session.id);
+            return streamedConnection(read, page, messageKeyset, totalCount, paceOf(context));
+          }
           const rows = await loaders.historyPage(page.slice).load(session.id);
-          return toConnection(rows, page, messageKeyset, () => loaders.historyCount.load(session.id));
+          return toConnection(rows, page, messageKeyset, totalCount);
         },
       },
       MessageConnection,
