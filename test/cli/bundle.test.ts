@@ -14,6 +14,7 @@ import {
   sessionEndLine,
   sessionLine,
   stateLine,
+  type SessionCounts,
   type Totals,
 } from '../../src/cli/bundle.js';
 import { importBundle } from '../../src/cli/import.js';
@@ -110,16 +111,18 @@ const lineArb = fc.oneof(
   sessionArb.map((r) => [sessionLine(r), { type: 'session', record: viaJson(r) }] as const),
   idArb('session_').chain((id) => messageArb(id, 7)).map((r) => [messageLine(r), { type: 'message', record: viaJson(r) }] as const),
   idArb('session_').chain(stateArb).map((r) => [stateLine(r), { type: 'state', record: viaJson(r) }] as const),
-  idArb('session_').chain(artifactArb).map((r) => [artifactLine(r), { type: 'artifact', record: viaJson(r) }] as const),
+  fc
+    .tuple(idArb('session_').chain(artifactArb), fc.nat())
+    .map(([r, next]) => [artifactLine(r, next), { type: 'artifact', record: viaJson(r), nextVersion: next }] as const),
   metricArb.map((r) => [metricLine(r), { type: 'metric', record: viaJson(r) }] as const),
 );
 
 function bundleText(sessions: readonly SessionBundle[], metrics: readonly Metric[]): string {
-  const totals: Totals = { sessions: 0, messages: 0, states: 0, artifacts: 0, metrics: metrics.length };
+  const totals: Totals = { sessions: 0, messages: 0, states: 0, artifacts: 0, metrics: metrics.length, contents: 0, blobs: 0 };
   let text = headerLine({ exportedAt: '2026-01-01T00:00:00.000Z', source: { backend: 'test' }, filter: { sessionId: null, agentName: null } });
   for (const { session, messages, state, artifacts } of sessions) {
-    text += sessionLine(session) + messages.map(messageLine).join('') + (state ? stateLine(state) : '') + artifacts.map(artifactLine).join('');
-    text += sessionEndLine(session.id, { messages: messages.length, states: state ? 1 : 0, artifacts: artifacts.length });
+    text += sessionLine(session) + messages.map(messageLine).join('') + (state ? stateLine(state) : '') + artifacts.map((a) => artifactLine(a, 0)).join('');
+    text += sessionEndLine(session.id, { messages: messages.length, states: state ? 1 : 0, artifacts: artifacts.length, contents: 0, blobs: 0 });
     totals.sessions++;
     totals.messages += messages.length;
     totals.states += state ? 1 : 0;
@@ -137,7 +140,7 @@ function recordingBackend() {
       sessionImport: {
         async importSession(bundle: SessionBundle): Promise<ImportCounts> {
           sessions.push(bundle);
-          return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length };
+          return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length, contents: 0 };
         },
         async linkParents(): Promise<number> {
           return 0;
@@ -328,7 +331,7 @@ describe('bundle reader', () => {
           expect(result.error).toBeInstanceOf(BundleError);
           // exactly the sessions whose session_end line is complete (newline included) in the cut
           const text = truncated.toString('utf8');
-          const complete = sessions.filter((s) => text.includes(sessionEndLine(s.session.id, { messages: s.messages.length, states: s.state ? 1 : 0, artifacts: s.artifacts.length })));
+          const complete = sessions.filter((s) => text.includes(sessionEndLine(s.session.id, { messages: s.messages.length, states: s.state ? 1 : 0, artifacts: s.artifacts.length, contents: 0, blobs: 0 })));
           expect(got).toEqual(viaJson(complete));
         },
       ),
@@ -367,9 +370,8 @@ describe('bundle reader', () => {
       lines.forEach((line, i) => reader.accept(parseBundleLine(line.trimEnd(), i + 1), i + 1));
       reader.finish();
     };
-    const end = (c: Partial<{ messages: number; states: number; artifacts: number }> = {}) =>
-      sessionEndLine(s.id, { messages: 0, states: 0, artifacts: 0, ...c });
-    const footer = (t: Partial<Totals> = {}) => footerLine({ sessions: 1, messages: 0, states: 0, artifacts: 0, metrics: 0, ...t });
+    const end = (c: Partial<SessionCounts> = {}) => sessionEndLine(s.id, { messages: 0, states: 0, artifacts: 0, contents: 0, blobs: 0, ...c });
+    const footer = (t: Partial<Totals> = {}) => footerLine({ sessions: 1, messages: 0, states: 0, artifacts: 0, metrics: 0, contents: 0, blobs: 0, ...t });
 
     expect(() => run(header, sessionLine(s), messageLine(m(1)), messageLine(m(5)), end({ messages: 2 }), footer({ messages: 2 }))).not.toThrow();
     expect(() => run(sessionLine(s))).toThrow(/^line 1: the first line must be the header/);
