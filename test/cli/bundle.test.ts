@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   artifactLine,
+  blobChunkLine,
+  blobLine,
   BundleError,
   BundleReader,
+  contentLine,
   encodeLine,
   footerLine,
   headerLine,
@@ -19,7 +23,7 @@ import {
 } from '../../src/cli/bundle.js';
 import { importBundle } from '../../src/cli/import.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
-import type { Artifact, Message, Metric, Session, State } from '../../src/domain/records.js';
+import type { Artifact, ArtifactContent, Message, Metric, Session, State } from '../../src/domain/records.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import type { SessionBundle } from '../../src/modules/sessions/bundle.js';
 import type { ImportCounts } from '../../src/modules/sessions/import.js';
@@ -391,6 +395,73 @@ describe('bundle reader', () => {
     expect(() => run(header, sessionLine(s), messageLine(m(1, s.id, 'k')), messageLine(m(2, s.id, 'k')))).toThrow(
       /^line 4: a second message with idempotency key "k" in session session_a/,
     );
+  });
+});
+
+describe('content lines', () => {
+  const time = '2026-01-31T12:00:00.000Z';
+  const s = viaJson<Session>({ id: 'session_a', agentName: 'a', userId: null, status: 'active', createdAt: time, updatedAt: time, metadata: {}, parentId: null, forkedFromMessageId: null, expiresAt: null });
+  const artifact = (id: string): Artifact => ({ id, sessionId: s.id, name: 'n', type: 't', path: '/p', size: 5, createdAt: time, metadata: {} });
+  const hello = Buffer.from('hello');
+  const sha = createHash('sha256').update(hello).digest('hex');
+  const content = (artifactId: string, version: number, extra: Partial<ArtifactContent> = {}): ArtifactContent => ({
+    artifactId,
+    version,
+    sha256: sha,
+    size: 5,
+    contentType: 'text/plain',
+    createdAt: time,
+    ...extra,
+  });
+  const header = headerLine({ exportedAt: time, source: {}, filter: { sessionId: null, agentName: null } });
+  const blob = blobLine({ sha256: sha, size: 5, chunks: 1 });
+  const chunk = (data: Buffer = hello, seq = 0) => blobChunkLine(sha, seq, data);
+  const end = (c: Partial<SessionCounts> = {}) => sessionEndLine(s.id, { messages: 0, states: 0, artifacts: 1, contents: 0, blobs: 0, ...c });
+  /** The reader's events of these lines (after the header); throws what the reader throws. */
+  const run = (...lines: string[]) => {
+    const reader = new BundleReader();
+    return [header, sessionLine(s), ...lines].map((line, i) => reader.accept(parseBundleLine(line.trimEnd(), i + 1), i + 1)).slice(2);
+  };
+
+  it('hands a blob out chunk by chunk, then the session with its versions and next version numbers', () => {
+    const events = run(artifactLine(artifact('artifact_a'), 3), blob, chunk(), contentLine(content('artifact_a', 0)), contentLine(content('artifact_a', 2)), end({ contents: 2, blobs: 1 }));
+    expect(events[1]).toEqual({ kind: 'blob', sha256: sha, size: 5, chunks: 1, line: 4 });
+    expect(events[2]).toEqual({ kind: 'blob_chunk', data: hello, last: true });
+    expect(events.at(-1)).toMatchObject({ kind: 'session', content: { versions: [content('artifact_a', 0), content('artifact_a', 2)], nextVersions: new Map([['artifact_a', 3]]) } });
+  });
+
+  it('refuses bytes that are not the blob’s, naming the blob’s line', () => {
+    const a = artifactLine(artifact('artifact_a'), 1);
+    expect(() => run(a, blob, chunk(Buffer.from('hellO')))).toThrow(new RegExp(`^line 5: the bytes of blob ${sha} \\(line 4\\) have the sha256 [0-9a-f]{64}: the bundle is corrupted`));
+    expect(() => run(a, blobLine({ sha256: sha, size: 6, chunks: 1 }), chunk())).toThrow(/^line 5: the chunks of blob \w+ \(line 4\) hold 5 bytes, not 6/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 4, chunks: 1 }), chunk())).toThrow(/^line 5: the chunks of blob \w+ \(line 4\) hold more than its 4 bytes/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 5, chunks: 2 }), chunk(hello.subarray(0, 2)), chunk(hello.subarray(2), 2))).toThrow(/^line 6: blob_chunk seq 2 where seq 1 of blob/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 5, chunks: 2 }), chunk(hello.subarray(0, 2)), end())).toThrow(/^line 6: a session_end line after 1 of the 2 blob_chunk lines of blob/);
+    expect(() => run(a, chunk())).toThrow(/^line 4: a blob_chunk line of blob \w+ without its blob line before it/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 5, chunks: 6 }))).toThrow(/^line 4: a blob of 5 bytes cannot come in 6 chunks/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 2 * 1024 * 1024 + 1, chunks: 2 }))).toThrow(/cannot come in 2 chunks of 1 to 1048576 bytes/);
+    expect(() => run(a, blob, chunk(), blob)).toThrow(/^line 6: blob \w+ is carried a second time/);
+  });
+
+  it('refuses versions that name no blob carried before them, or come out of place', () => {
+    const a = artifactLine(artifact('artifact_a'), 2);
+    expect(() => run(a, contentLine(content('artifact_a', 0)))).toThrow(/^line 4: version 0 names blob \w+, whose bytes the bundle has not carried before it/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 0, { size: 4 })))).toThrow(/^line 6: version 0 is 4 bytes, but its blob \w+ is 5/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 1)), contentLine(content('artifact_a', 0)))).toThrow(/^line 7: versions must be in increasing order/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 2)))).toThrow(/^line 6: version 2 is not below the artifact's next_version 2/);
+    expect(() => run(a, artifactLine(artifact('artifact_b'), 1), blob, chunk(), contentLine(content('artifact_a', 0)))).toThrow(/^line 7: an artifact_content line of artifact artifact_a must follow that artifact's line/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 0)), end({ contents: 1 }))).toThrow(/^line 7: session_end of session_a counts 0 blobs but the session has 1/);
+  });
+
+  it('parses chunk data as strict base64 of 1 to 1 MiB, and knows content lines in version 3 only', () => {
+    const line = (data: string) => JSON.stringify({ type: 'blob_chunk', sha256: sha, seq: 0, data });
+    expect(parseBundleLine(line('aGVsbG8='), 1)).toEqual({ type: 'blob_chunk', sha256: sha, seq: 0, data: hello });
+    for (const data of ['', 'aGVsbG8', 'aGVs bG8=', 'aGVsbG8=\n', '!!!!', 'aGVsbG8==']) expect(() => parseBundleLine(line(data), 2)).toThrow(/^line 2: invalid blob_chunk line: data: must/);
+    expect(() => parseBundleLine(line(Buffer.alloc(1024 * 1024 + 1).toString('base64')), 2)).toThrow(/data: must hold 1 to 1048576 bytes/);
+    expect(parseBundleLine(line(Buffer.alloc(1024 * 1024).toString('base64')), 2)).toMatchObject({ type: 'blob_chunk' });
+    expect(() => parseBundleLine(blob.trimEnd(), 3, 2)).toThrow(/^line 3: unknown line type "blob" \(expected one of header, session, message, state, artifact, session_end, metric, footer\)/);
+    expect(() => parseBundleLine(contentLine({ ...content('artifact_a', 0), contentType: 'not a type' }).trimEnd(), 4)).toThrow(/record\.content_type: must be a media type/);
+    expect(() => parseBundleLine(contentLine({ ...content('artifact_a', 0), sha256: sha.toUpperCase() }).trimEnd(), 4)).toThrow(/record\.sha256: must be a sha256/);
   });
 });
 
