@@ -51,7 +51,7 @@ export interface ImportOptions {
 const DEFAULT_METRIC_BATCH = 1000;
 
 /** A blob of the bundle: bytes staged in the target and not yet referenced, or already a blob there. */
-type CarriedBlob = { staged: StagedBlob; line: number } | 'in the target';
+type CarriedBlob = { staged: StagedBlob } | 'in the target';
 
 /**
  * Reads a bundle line by line, validating each. Holds one session at a time and writes it with
@@ -129,7 +129,7 @@ export async function importBundle(
       return;
     }
     try {
-      blobs.set(blob.sha256, { staged: await backend.stores.blobs.stage(chunksOf(blob), maxBlobBytes), line: blob.line });
+      blobs.set(blob.sha256, { staged: await backend.stores.blobs.stage(chunksOf(blob), maxBlobBytes) });
     } catch (error) {
       if (error instanceof DomainError) throw new BundleError(`blob ${blob.sha256} (${blob.size} bytes) was not imported: ${error.message}`, blob.line);
       throw error;
