@@ -436,6 +436,9 @@ function checkHeaderIdentity(header: Record<string, unknown>, lineNumber: number
   }
 }
 
+/** What a first line that is not the header is told (whether or not it is a valid line of this version). */
+export const notAHeader = (type: string, n: number) => new BundleError(`the first line must be the header, not a ${type} line (is this an ${BUNDLE_FORMAT}?)`, n);
+
 // --- reading: the sequence of lines -----------------------------------------------------------
 
 /** A session's content versions, as its lines gave them. */
@@ -507,7 +510,7 @@ export class BundleReader {
     this.lastLine = n;
     if (this.sawFooter) throw new BundleError('content after the footer', n);
     if (!this.sawHeader) {
-      if (line.type !== 'header') throw new BundleError(`the first line must be the header, not a ${line.type} line (is this an ${BUNDLE_FORMAT}?)`, n);
+      if (line.type !== 'header') throw notAHeader(line.type, n);
       this.sawHeader = true;
       return { kind: 'header', version: line.version, exportedAt: line.exportedAt, source: line.source };
     }

@@ -9,6 +9,7 @@ import {
   BUNDLE_VERSION,
   BundleError,
   BundleReader,
+  notAHeader,
   parseBundleLine,
   readLines,
   zeroTotals,
@@ -96,6 +97,9 @@ export async function importBundle(
       try {
         line = parseBundleLine(text, number, version);
       } catch (error) {
+        // Before the header, the version is unknown: a line of another type says that first.
+        const type = report.header === null && error instanceof BundleError ? typeOf(text) : undefined;
+        if (type !== undefined && type !== 'header') throw notAHeader(type, number);
         if (terminated || !(error instanceof BundleError)) throw error;
         // A last line that does not parse and has no newline was cut off: say so plainly.
         const open = reader.openSession;
@@ -217,5 +221,15 @@ export async function importBundle(
   } finally {
     // Bytes staged for sessions that were not written (refused, or cut off) are dropped.
     for (const blob of blobs.values()) if (blob !== 'in the target') await blob.staged.release(false).catch(() => {});
+  }
+}
+
+/** The `type` of a line that is a JSON object with a string `type`, if it is one. */
+function typeOf(text: string): string | undefined {
+  try {
+    const type = (JSON.parse(text) as { type?: unknown } | null)?.type;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
   }
 }
