@@ -59,7 +59,7 @@ export const USAGE = `Usage: agent-storage <command> [options]
 Move data between agent-storage databases as a portable JSON Lines bundle, and manage API keys.
 
 Commands:
-  export        Write sessions (with history, state, artifacts) and metrics as a bundle
+  export        Write sessions (history, state, artifacts, content) and metrics as a bundle
   import        Read a bundle into a database; idempotent, all or nothing per session
   keys create   Create an API key for a tenant and print its secret (once)
   keys list     List API keys (never their secrets)
@@ -78,8 +78,9 @@ for details.
 export const EXPORT_USAGE = `Usage: agent-storage export [--out FILE|-] [--session ID | --agent NAME] [--tenant T] [--database URL]
 
 Writes a bundle: a header line, then per session its session line, its messages in order,
-its state, its artifacts and a session_end line; then metrics; then a footer with totals.
-Memory stays flat however large the database is.
+its state, its artifacts (each with its content versions, and the bytes of each blob once)
+and a session_end line; then metrics; then a footer with totals. Memory stays flat however
+large the database is.
 
 Options:
   -o, --out <file>     Where to write the bundle; '-' or absent: standard output.
@@ -96,9 +97,10 @@ Exit codes: 0 done, 1 failed (e.g. unknown session, unwritable file), 2 bad argu
 
 export const IMPORT_USAGE = `Usage: agent-storage import [--in FILE|-] [--tenant T] [--database URL]
 
-Reads a bundle line by line and writes each session with its history, state and artifacts in
-one transaction when its session_end line arrives (all or nothing per session), and metrics in
-batches. Records keep their ids, timestamps and order. Importing the same bundle again adds
+Reads a bundle line by line and writes each session with its history, state, artifacts and
+content in one transaction when its session_end line arrives (all or nothing per session), and
+metrics in batches. Content's bytes are streamed into the blob store and checked against their
+sha256 before anything names them; MAX_ARTIFACT_BYTES and STORAGE_QUOTA_BYTES apply. Records keep their ids, timestamps and order. Importing the same bundle again adds
 nothing: records that already exist (by id) are left as they are and counted as skipped.
 
 Options:
@@ -109,8 +111,9 @@ Options:
                        SQLite file)
 
 A summary goes to standard output.
-Exit codes: 0 done, 1 the bundle is unreadable, invalid or truncated, or a session conflicted
-with the target (sessions before the problem stay imported), 2 bad arguments.
+Exit codes: 0 done, 1 the bundle is unreadable, invalid, corrupted or truncated, the quota is
+exceeded, or a session conflicted with the target (sessions before the problem stay imported),
+2 bad arguments.
 `;
 
 export const KEYS_USAGE = `Usage: agent-storage keys create --tenant T --scope S [--scope S ...] [--name N] [--json] [--database URL]

@@ -1,6 +1,8 @@
+import { createHash, type Hash } from 'node:crypto';
 import { z } from 'zod';
 import { ID_PREFIXES, type IdKind } from '../domain/ids.js';
 import {
+  CONTENT_TYPE,
   createArtifactInput,
   idempotencyKey,
   LIMITS,
@@ -15,6 +17,8 @@ import {
 import { jsonObject, jsonValue, type JsonObject } from '../domain/json.js';
 import {
   type Artifact,
+  type ArtifactContent,
+  artifactContentRecord,
   artifactRecord,
   type Message,
   messageRecord,
@@ -31,31 +35,45 @@ import type { SessionBundle } from '../modules/sessions/bundle.js';
 /**
  * The bundle: JSON Lines, one object per line, each with a `type`.
  *
- *   header                         {"type":"header","format":"agent-storage-bundle","version":2,...}
+ *   header                         {"type":"header","format":"agent-storage-bundle","version":3,...}
  *   per session:
  *     session                      {"type":"session","record":{...REST session...}}
  *     message*  (in seq order)     {"type":"message","record":{...REST message..., "seq": 1}}
  *     state?                       {"type":"state","record":{...REST state...}}
- *     artifact*                    {"type":"artifact","record":{...REST artifact...}}
- *     session_end                  {"type":"session_end","session_id":"...","messages":n,"states":0|1,"artifacts":n}
+ *     per artifact:
+ *       artifact                   {"type":"artifact","record":{...REST artifact...},"next_version":n}
+ *       per content version (in version order):
+ *         blob?                    {"type":"blob","sha256":"<64 hex>","size":n,"chunks":k}
+ *         blob_chunk*  (k of them) {"type":"blob_chunk","sha256":"...","seq":0,"data":"<base64 of 1 to 1,048,576 bytes>"}
+ *         artifact_content         {"type":"artifact_content","record":{...REST content record...}}
+ *     session_end                  {"type":"session_end","session_id":"...","messages":n,"states":0|1,"artifacts":n,"contents":n,"blobs":n}
  *   metric*                        {"type":"metric","record":{...REST metric...}}
- *   footer                         {"type":"footer","sessions":n,"messages":n,"states":n,"artifacts":n,"metrics":n}
+ *   footer                         {"type":"footer","sessions":n,"messages":n,"states":n,"artifacts":n,"metrics":n,"contents":n,"blobs":n}
  *
  * Records use the REST wire shapes (snake_case), plus `seq` and `idempotency_key` on messages, so
  * that a bundle is readable by people and other tools. They sit under `record` because artifacts
  * have a `type` field of their own. `session_end` lets an importer commit a session only once all
  * of it has arrived; the footer's totals reveal a truncated file.
  *
+ * Content (version 3): a blob's bytes are carried once per bundle, by the `blob` line and its `k`
+ * chunks (seq 0 to k-1, their bytes in order), right before the first content version that names
+ * it; later versions naming the same sha256 — of any artifact or session — come without bytes. So
+ * every `artifact_content` names a blob carried before it, and its `size` is the blob's. An
+ * importer verifies each blob's size and sha256 at its last chunk, before anything may reference
+ * it. `next_version` is the artifact's next version number (numbers are never reused, also after an
+ * import); `contents` and `blobs` count the session's (or bundle's) `artifact_content` and `blob` lines.
+ *
  * Version 2 added `parent_id` and `forked_from_message_id` to sessions, `idempotency_key` to
  * messages and `version` to states; all are required in version 2. Version 1 bundles are still
  * read: their sessions are not forks, their messages have no key, their states are at version 1.
+ * Version 3 added content (above); versions 1 and 2 have none.
  */
 
 export const BUNDLE_FORMAT = 'agent-storage-bundle';
 /** The version this tool writes. */
-export const BUNDLE_VERSION = 2;
+export const BUNDLE_VERSION = 3;
 /** The versions this tool reads. */
-export const READABLE_VERSIONS = [1, 2] as const;
+export const READABLE_VERSIONS = [1, 2, 3] as const;
 export type BundleVersion = (typeof READABLE_VERSIONS)[number];
 
 export interface Totals {
@@ -64,15 +82,24 @@ export interface Totals {
   states: number;
   artifacts: number;
   metrics: number;
+  /** Content versions (`artifact_content` lines). */
+  contents: number;
+  /** Distinct blobs (`blob` lines, each with its bytes). */
+  blobs: number;
 }
 
-export const zeroTotals = (): Totals => ({ sessions: 0, messages: 0, states: 0, artifacts: 0, metrics: 0 });
+export const zeroTotals = (): Totals => ({ sessions: 0, messages: 0, states: 0, artifacts: 0, metrics: 0, contents: 0, blobs: 0 });
 
 export interface SessionCounts {
   messages: number;
   states: number;
   artifacts: number;
+  contents: number;
+  blobs: number;
 }
+
+/** The most bytes a `blob_chunk` line carries (what an export writes in each, but a blob's last). */
+export const BLOB_CHUNK_BYTES = 1024 * 1024;
 
 /** Any problem with the content of a bundle; names the line (1-based) when there is one. */
 export class BundleError extends Error {
@@ -117,19 +144,25 @@ const wire = {
   message: wireCodec(messageRecord),
   state: wireCodec(stateRecord),
   artifact: wireCodec(artifactRecord),
+  content: wireCodec(artifactContentRecord),
   metric: wireCodec(metricRecord),
 };
 
 export const sessionLine = (s: Session) => encodeLine({ type: 'session', record: wire.session.toWire(s) });
 export const messageLine = (m: Message) => encodeLine({ type: 'message', record: wire.message.toWire(m) });
 export const stateLine = (s: State) => encodeLine({ type: 'state', record: wire.state.toWire(s) });
-export const artifactLine = (a: Artifact) => encodeLine({ type: 'artifact', record: wire.artifact.toWire(a) });
+export const artifactLine = (a: Artifact, nextVersion: number) => encodeLine({ type: 'artifact', record: wire.artifact.toWire(a), next_version: nextVersion });
+export const contentLine = (c: ArtifactContent) => encodeLine({ type: 'artifact_content', record: wire.content.toWire(c) });
+export const blobLine = (b: { sha256: string; size: number; chunks: number }) => encodeLine({ type: 'blob', sha256: b.sha256, size: b.size, chunks: b.chunks });
+export const blobChunkLine = (sha256: string, seq: number, data: Uint8Array) =>
+  encodeLine({ type: 'blob_chunk', sha256, seq, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') });
 export const metricLine = (m: Metric) => encodeLine({ type: 'metric', record: wire.metric.toWire(m) });
 
 export const sessionEndLine = (sessionId: string, c: SessionCounts) =>
-  encodeLine({ type: 'session_end', session_id: sessionId, messages: c.messages, states: c.states, artifacts: c.artifacts });
+  encodeLine({ type: 'session_end', session_id: sessionId, messages: c.messages, states: c.states, artifacts: c.artifacts, contents: c.contents, blobs: c.blobs });
 
-export const footerLine = (t: Totals) => encodeLine({ type: 'footer', ...t });
+export const footerLine = (t: Totals) =>
+  encodeLine({ type: 'footer', sessions: t.sessions, messages: t.messages, states: t.states, artifacts: t.artifacts, metrics: t.metrics, contents: t.contents, blobs: t.blobs });
 
 // --- reading: one line ------------------------------------------------------------------------
 
@@ -217,7 +250,9 @@ const RECORDS = {
     ),
     state: recordWire<State>({ ...stateV1, version: z.number().int('must be a whole number').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER) }),
   },
-} satisfies Record<BundleVersion, unknown>;
+} satisfies Record<Exclude<BundleVersion, 3>, unknown>;
+// Version 3 added content lines; its sessions, messages and states are version 2's.
+const recordsOf = (version: BundleVersion) => RECORDS[version === 3 ? 2 : version];
 
 const artifactWire = recordWire<Artifact>({
   id: idOf('artifact'),
@@ -262,38 +297,98 @@ const headerSchema = z
 const recordLine = <T extends string, S extends z.ZodType>(type: T, record: S) =>
   z.strictObject({ type: z.literal(type), record }).transform((w) => ({ type, record: (w as { record: unknown }).record as z.output<S> }));
 
-const sessionEndSchema = z
-  .strictObject({
-    type: z.literal('session_end'),
-    session_id: idOf('session'),
-    messages: count,
-    states: z.union([z.literal(0), z.literal(1)], { error: 'must be 0 or 1' }),
-    artifacts: count,
-  })
-  .transform((w) => ({
-    type: 'session_end' as const,
-    sessionId: w.session_id,
-    counts: { messages: w.messages, states: w.states, artifacts: w.artifacts } satisfies SessionCounts,
-  }));
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 (64 lower-case hex digits)');
 
-const footerSchema = z
-  .strictObject({ type: z.literal('footer'), sessions: count, messages: count, states: count, artifacts: count, metrics: count })
-  .transform(({ type: _type, ...totals }) => ({ type: 'footer' as const, totals: totals satisfies Totals }));
-
-const lineSchemas = (version: BundleVersion) => ({
-  header: headerSchema,
-  session: recordLine('session', RECORDS[version].session),
-  message: recordLine('message', RECORDS[version].message),
-  state: recordLine('state', RECORDS[version].state),
-  artifact: recordLine('artifact', artifactWire),
-  session_end: sessionEndSchema,
-  metric: recordLine('metric', metricWire),
-  footer: footerSchema,
+const contentWire = recordWire<ArtifactContent>({
+  artifactId: idOf('artifact'),
+  version: count,
+  sha256: sha256Hex,
+  size: count,
+  contentType: z.string().max(255, 'must be at most 255 characters').regex(CONTENT_TYPE, 'must be a media type such as image/png'),
+  createdAt: canonicalTime,
 });
-const LINE_SCHEMAS = { 1: lineSchemas(1), 2: lineSchemas(2) } satisfies Record<BundleVersion, unknown>;
 
-type LineType = keyof (typeof LINE_SCHEMAS)[2];
-export type BundleLine = { [T in LineType]: z.output<(typeof LINE_SCHEMAS)[2][T]> }[LineType];
+/**
+ * Strict base64 (padded, no line breaks or spaces), checked by encoding the decoded bytes again:
+ * `Buffer.from` alone would skip what is not base64 without a word, and a regular expression over a
+ * 1.4 MB string costs a hundred times more.
+ */
+const chunkData = z
+  .string()
+  .min(1, `must hold 1 to ${BLOB_CHUNK_BYTES} bytes`)
+  .max(Math.ceil(BLOB_CHUNK_BYTES / 3) * 4, `must hold 1 to ${BLOB_CHUNK_BYTES} bytes`)
+  .transform((data, ctx) => {
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.toString('base64') !== data) ctx.addIssue({ code: 'custom', message: 'must be base64 (A-Z a-z 0-9 + /, padded with =)' });
+    else if (bytes.byteLength > BLOB_CHUNK_BYTES) ctx.addIssue({ code: 'custom', message: `must hold 1 to ${BLOB_CHUNK_BYTES} bytes` });
+    return bytes;
+  });
+
+const blobSchema = z
+  .strictObject({ type: z.literal('blob'), sha256: sha256Hex, size: count, chunks: count })
+  .transform((w) => ({ type: 'blob' as const, sha256: w.sha256, size: w.size, chunks: w.chunks }));
+
+const blobChunkSchema = z
+  .strictObject({ type: z.literal('blob_chunk'), sha256: sha256Hex, seq: count, data: chunkData })
+  .transform((w) => ({ type: 'blob_chunk' as const, sha256: w.sha256, seq: w.seq, data: w.data }));
+
+const artifactSchema = (version: BundleVersion) =>
+  version === 3
+    ? z
+        .strictObject({ type: z.literal('artifact'), record: artifactWire, next_version: count })
+        .transform((w) => ({ type: 'artifact' as const, record: w.record, nextVersion: w.next_version }))
+    : z.strictObject({ type: z.literal('artifact'), record: artifactWire }).transform((w) => ({ type: 'artifact' as const, record: w.record, nextVersion: 0 }));
+
+// Versions 1 and 2 carry no content: their counts of it are 0.
+const contentCounts = (version: BundleVersion) => (version === 3 ? { contents: count, blobs: count } : {});
+const countOf = (w: Record<string, unknown>, key: 'contents' | 'blobs') => (typeof w[key] === 'number' ? w[key] : 0);
+
+const sessionEndSchema = (version: BundleVersion) =>
+  z
+    .strictObject({
+      type: z.literal('session_end'),
+      session_id: idOf('session'),
+      messages: count,
+      states: z.union([z.literal(0), z.literal(1)], { error: 'must be 0 or 1' }),
+      artifacts: count,
+      ...contentCounts(version),
+    })
+    .transform((w) => ({
+      type: 'session_end' as const,
+      sessionId: w.session_id,
+      counts: { messages: w.messages, states: w.states, artifacts: w.artifacts, contents: countOf(w, 'contents'), blobs: countOf(w, 'blobs') } satisfies SessionCounts,
+    }));
+
+const footerSchema = (version: BundleVersion) =>
+  z
+    .strictObject({ type: z.literal('footer'), sessions: count, messages: count, states: count, artifacts: count, metrics: count, ...contentCounts(version) })
+    .transform((w) => ({
+      type: 'footer' as const,
+      totals: { sessions: w.sessions, messages: w.messages, states: w.states, artifacts: w.artifacts, metrics: w.metrics, contents: countOf(w, 'contents'), blobs: countOf(w, 'blobs') } satisfies Totals,
+    }));
+
+const allLineSchemas = (version: BundleVersion) => ({
+  header: headerSchema,
+  session: recordLine('session', recordsOf(version).session),
+  message: recordLine('message', recordsOf(version).message),
+  state: recordLine('state', recordsOf(version).state),
+  artifact: artifactSchema(version),
+  artifact_content: recordLine('artifact_content', contentWire),
+  blob: blobSchema,
+  blob_chunk: blobChunkSchema,
+  session_end: sessionEndSchema(version),
+  metric: recordLine('metric', metricWire),
+  footer: footerSchema(version),
+});
+const CONTENT_LINES = ['artifact_content', 'blob', 'blob_chunk'];
+/** The line types of a version, by type: versions before 3 know no content lines. */
+const lineSchemas = (version: BundleVersion): Record<string, z.ZodType> =>
+  Object.fromEntries(Object.entries(allLineSchemas(version)).filter(([type]) => version === 3 || !CONTENT_LINES.includes(type)));
+const LINE_SCHEMAS = { 1: lineSchemas(1), 2: lineSchemas(2), 3: lineSchemas(3) } satisfies Record<BundleVersion, unknown>;
+
+type AllLineSchemas = ReturnType<typeof allLineSchemas>;
+type LineType = keyof AllLineSchemas;
+export type BundleLine = { [T in LineType]: z.output<AllLineSchemas[T]> }[LineType];
 
 /**
  * Parses and validates one line of a bundle of the given version (the header's, which any version
@@ -318,7 +413,7 @@ export function parseBundleLine(line: string, lineNumber: number, version: Bundl
     );
   }
   if (type === 'header') checkHeaderIdentity(value as Record<string, unknown>, lineNumber);
-  const result = schemas[type as LineType].safeParse(value, { reportInput: true });
+  const result = schemas[type]!.safeParse(value, { reportInput: true });
   if (result.success) return result.data as BundleLine;
   const issues = result.error.issues.map((issue) => {
     const path = issue.path.filter((p) => typeof p !== 'symbol').join('.');
@@ -335,17 +430,32 @@ function checkHeaderIdentity(header: Record<string, unknown>, lineNumber: number
   }
   if (!(READABLE_VERSIONS as readonly unknown[]).includes(header.version)) {
     throw new BundleError(
-      `bundle version ${JSON.stringify(header.version) ?? 'missing'} is not supported; this tool reads versions ${READABLE_VERSIONS.join(' and ')}`,
+      `bundle version ${JSON.stringify(header.version) ?? 'missing'} is not supported; this tool reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}`,
       lineNumber,
     );
   }
 }
 
+/** What a first line that is not the header is told (whether or not it is a valid line of this version). */
+export const notAHeader = (type: string, n: number) => new BundleError(`the first line must be the header, not a ${type} line (is this an ${BUNDLE_FORMAT}?)`, n);
+
 // --- reading: the sequence of lines -----------------------------------------------------------
+
+/** A session's content versions, as its lines gave them. */
+export interface SessionContent {
+  /** Of the session's artifacts, each artifact's in version order. */
+  versions: ArtifactContent[];
+  /** Each artifact's next version number (absent: 0). */
+  nextVersions: Map<string, number>;
+}
 
 export type BundleEvent =
   | { kind: 'header'; version: BundleVersion; exportedAt: string; source: JsonObject }
-  | { kind: 'session'; bundle: SessionBundle; line: number }
+  | { kind: 'session'; bundle: SessionBundle; content: SessionContent; line: number }
+  /** A blob's bytes begin: its `chunks` lines come next, each a `blob_chunk` event. */
+  | { kind: 'blob'; sha256: string; size: number; chunks: number; line: number }
+  /** The next bytes of the blob being read; `last` once they were all there, with their size and sha256 checked. */
+  | { kind: 'blob_chunk'; data: Buffer; last: boolean }
   | { kind: 'metric'; metric: Metric }
   | { kind: 'footer'; totals: Totals };
 
@@ -357,17 +467,41 @@ interface OpenSession {
   artifacts: Artifact[];
   /** Idempotency keys of its messages so far: unique within a session. */
   keys: Set<string>;
+  content: SessionContent;
+  /** The artifact whose versions may follow, and its last version so far. */
+  current: { id: string; nextVersion: number; lastVersion: number } | null;
+  /** Blobs whose bytes came within this session. */
+  blobs: number;
+}
+
+interface OpenBlob {
+  sha256: string;
+  size: number;
+  chunks: number;
+  line: number;
+  /** The next chunk's seq, and the bytes and hash of those before it. */
+  seq: number;
+  bytes: number;
+  hash: Hash;
 }
 
 /**
  * Checks the order of a bundle's lines and assembles sessions. Holds one session at a time: a
  * session is handed out only at its `session_end`, with counts checked, so that an importer
  * commits whole sessions only. `finish()` says whether the bundle ended properly.
+ *
+ * A blob's bytes are not held: each chunk is handed out as it comes, and the blob's size and
+ * sha256 are checked at its last chunk, which throws when they do not match. The blobs carried so
+ * far are remembered (a sha256 and a size each), so that every content version can be checked to
+ * name one.
  */
 export class BundleReader {
   private sawHeader = false;
   private sawFooter = false;
   private open: OpenSession | null = null;
+  private blob: OpenBlob | null = null;
+  /** Every blob carried so far: its size by sha256. */
+  private readonly carried = new Map<string, number>();
   private lastLine = 0;
   /** Lines seen so far, for the footer's check. */
   readonly seen: Totals = zeroTotals();
@@ -376,16 +510,30 @@ export class BundleReader {
     this.lastLine = n;
     if (this.sawFooter) throw new BundleError('content after the footer', n);
     if (!this.sawHeader) {
-      if (line.type !== 'header') throw new BundleError(`the first line must be the header, not a ${line.type} line (is this an ${BUNDLE_FORMAT}?)`, n);
+      if (line.type !== 'header') throw notAHeader(line.type, n);
       this.sawHeader = true;
       return { kind: 'header', version: line.version, exportedAt: line.exportedAt, source: line.source };
+    }
+    if (this.blob && line.type !== 'blob_chunk') {
+      const { sha256, chunks, seq, line: at } = this.blob;
+      throw new BundleError(`a ${line.type} line after ${seq} of the ${chunks} blob_chunk lines of blob ${sha256} (line ${at})`, n);
     }
     switch (line.type) {
       case 'header':
         throw new BundleError('a second header', n);
       case 'session':
         if (this.open) throw this.unfinished(n, 'session');
-        this.open = { session: line.record, line: n, messages: [], state: null, artifacts: [], keys: new Set() };
+        this.open = {
+          session: line.record,
+          line: n,
+          messages: [],
+          state: null,
+          artifacts: [],
+          keys: new Set(),
+          content: { versions: [], nextVersions: new Map() },
+          current: null,
+          blobs: 0,
+        };
         return null;
       case 'message': {
         const open = this.member(line.record.sessionId, 'message', n);
@@ -407,24 +555,76 @@ export class BundleReader {
         open.state = line.record;
         return null;
       }
-      case 'artifact':
-        this.member(line.record.sessionId, 'artifact', n).artifacts.push(line.record);
+      case 'artifact': {
+        const open = this.member(line.record.sessionId, 'artifact', n);
+        open.artifacts.push(line.record);
+        open.current = { id: line.record.id, nextVersion: line.nextVersion, lastVersion: -1 };
+        if (line.nextVersion > 0) open.content.nextVersions.set(line.record.id, line.nextVersion);
         return null;
+      }
+      case 'blob': {
+        if (!this.open) throw new BundleError('a blob line outside a session (no session line before it)', n);
+        const { sha256, size, chunks } = line;
+        if (this.carried.has(sha256)) throw new BundleError(`blob ${sha256} is carried a second time (a bundle carries each blob once)`, n);
+        if (chunks < Math.ceil(size / BLOB_CHUNK_BYTES) || chunks > size) {
+          throw new BundleError(`a blob of ${size} bytes cannot come in ${chunks} chunks of 1 to ${BLOB_CHUNK_BYTES} bytes`, n);
+        }
+        this.blob = { sha256, size, chunks, line: n, seq: 0, bytes: 0, hash: createHash('sha256') };
+        this.open.blobs++;
+        if (chunks === 0) this.closeBlob(n);
+        return { kind: 'blob', sha256, size, chunks, line: n };
+      }
+      case 'blob_chunk': {
+        const blob = this.blob;
+        if (!blob) throw new BundleError(`a blob_chunk line of blob ${line.sha256} without its blob line before it`, n);
+        if (line.sha256 !== blob.sha256) throw new BundleError(`a blob_chunk line of blob ${line.sha256} among those of blob ${blob.sha256} (line ${blob.line})`, n);
+        if (line.seq !== blob.seq) throw new BundleError(`blob_chunk seq ${line.seq} where seq ${blob.seq} of blob ${blob.sha256} (line ${blob.line}) was due`, n);
+        blob.bytes += line.data.byteLength;
+        if (blob.bytes > blob.size) throw new BundleError(`the chunks of blob ${blob.sha256} (line ${blob.line}) hold more than its ${blob.size} bytes`, n);
+        blob.hash.update(line.data);
+        blob.seq++;
+        const last = blob.seq === blob.chunks;
+        if (last) this.closeBlob(n);
+        return { kind: 'blob_chunk', data: line.data, last };
+      }
+      case 'artifact_content': {
+        const open = this.open;
+        const content = line.record;
+        if (!open) throw new BundleError('an artifact_content line outside a session (no session line before it)', n);
+        const current = open.current;
+        if (current?.id !== content.artifactId) {
+          throw new BundleError(`an artifact_content line of artifact ${content.artifactId} must follow that artifact's line (or its earlier versions) in its session`, n);
+        }
+        if (content.version <= current.lastVersion) throw new BundleError(`versions must be in increasing order (version ${content.version} after ${current.lastVersion})`, n);
+        if (content.version >= current.nextVersion) {
+          throw new BundleError(`version ${content.version} is not below the artifact's next_version ${current.nextVersion}`, n);
+        }
+        const size = this.carried.get(content.sha256);
+        if (size === undefined) throw new BundleError(`version ${content.version} names blob ${content.sha256}, whose bytes the bundle has not carried before it`, n);
+        if (size !== content.size) throw new BundleError(`version ${content.version} is ${content.size} bytes, but its blob ${content.sha256} is ${size}`, n);
+        current.lastVersion = content.version;
+        open.content.versions.push(content);
+        return null;
+      }
       case 'session_end': {
         const open = this.member(line.sessionId, 'session_end', n);
-        const actual: SessionCounts = { messages: open.messages.length, states: open.state ? 1 : 0, artifacts: open.artifacts.length };
-        for (const key of ['messages', 'states', 'artifacts'] as const) {
+        const actual: SessionCounts = {
+          messages: open.messages.length,
+          states: open.state ? 1 : 0,
+          artifacts: open.artifacts.length,
+          contents: open.content.versions.length,
+          blobs: open.blobs,
+        };
+        for (const key of ['messages', 'states', 'artifacts', 'contents', 'blobs'] as const) {
           if (line.counts[key] !== actual[key]) {
             throw new BundleError(`session_end of ${open.session.id} counts ${line.counts[key]} ${key} but the session has ${actual[key]}`, n);
           }
         }
         this.open = null;
         this.seen.sessions++;
-        this.seen.messages += actual.messages;
-        this.seen.states += actual.states;
-        this.seen.artifacts += actual.artifacts;
-        const { session, messages, state, artifacts } = open;
-        return { kind: 'session', bundle: { session, messages, state, artifacts }, line: open.line };
+        for (const key of ['messages', 'states', 'artifacts', 'contents', 'blobs'] as const) this.seen[key] += actual[key];
+        const { session, messages, state, artifacts, content } = open;
+        return { kind: 'session', bundle: { session, messages, state, artifacts }, content, line: open.line };
       }
       case 'metric':
         if (this.open) throw this.unfinished(n, 'metric');
@@ -432,7 +632,7 @@ export class BundleReader {
         return { kind: 'metric', metric: line.record };
       case 'footer': {
         if (this.open) throw this.unfinished(n, 'footer');
-        for (const key of ['sessions', 'messages', 'states', 'artifacts', 'metrics'] as const) {
+        for (const key of ['sessions', 'messages', 'states', 'artifacts', 'metrics', 'contents', 'blobs'] as const) {
           if (line.totals[key] !== this.seen[key]) {
             throw new BundleError(`the footer counts ${line.totals[key]} ${key} but the bundle has ${this.seen[key]}`, n);
           }
@@ -458,6 +658,18 @@ export class BundleReader {
       );
     }
     if (!this.sawFooter) throw new BundleError(`the bundle ends after line ${this.lastLine} without its footer: the file is truncated`);
+  }
+
+  /** A blob's bytes are all there: they must be its size and hash to its sha256. */
+  private closeBlob(n: number): void {
+    const blob = this.blob!;
+    this.blob = null;
+    if (blob.bytes !== blob.size) throw new BundleError(`the chunks of blob ${blob.sha256} (line ${blob.line}) hold ${blob.bytes} bytes, not ${blob.size}`, n);
+    const actual = blob.hash.digest('hex');
+    if (actual !== blob.sha256) {
+      throw new BundleError(`the bytes of blob ${blob.sha256} (line ${blob.line}) have the sha256 ${actual}: the bundle is corrupted`, n);
+    }
+    this.carried.set(blob.sha256, blob.size);
   }
 
   /** The session being read, which a message/state/artifact/session_end line must belong to. */

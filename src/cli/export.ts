@@ -1,9 +1,15 @@
 import type { JsonObject } from '../domain/json.js';
+import type { ContentToExport } from '../modules/artifacts/content-store.js';
+import { hashedPieces } from '../modules/blobs/bytes.js';
 import type { Artifact, Message, Session } from '../domain/records.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { StorageBackend } from '../storage/backend.js';
 import {
   artifactLine,
+  BLOB_CHUNK_BYTES,
+  blobChunkLine,
+  blobLine,
+  contentLine,
   footerLine,
   headerLine,
   messageLine,
@@ -15,6 +21,7 @@ import {
   type SessionCounts,
   type Totals,
 } from './bundle.js';
+import { CliFailure } from './streams.js';
 
 /** Where bundle lines go; `write` resolves when the destination can take more (backpressure). */
 export interface LineSink {
@@ -39,8 +46,11 @@ export const DEFAULT_PAGE_SIZE = 1000;
 
 /**
  * Streams a bundle: sessions page by page (keyset on id), each session's history page by page
- * (keyset on seq), its state and artifacts, then metrics (keyset on time and id). Nothing is held
- * beyond the current page, and every line waits for the sink, so memory stays flat.
+ * (keyset on seq), its state and artifacts — each with its content versions, a blob's bytes read
+ * from the tenant's blob store and written in chunks the first time a version names it — then
+ * metrics (keyset on time and id). Nothing is held beyond the current page (and a chunk), and every
+ * line waits for the sink, so memory stays flat; but for the sha256 of each blob written, kept so
+ * that the bundle carries it once.
  * The session must exist when `sessionId` is given (the caller checks, before creating any output).
  */
 export async function exportBundle(backend: StorageBackend, sink: LineSink, options: ExportOptions): Promise<Totals> {
@@ -48,16 +58,15 @@ export async function exportBundle(backend: StorageBackend, sink: LineSink, opti
   const totals = zeroTotals();
   const checkpoint = () => options.signal?.throwIfAborted();
   const filter = { sessionId: options.sessionId ?? null, agentName: options.agentName ?? null };
+  const carried = new Set<string>();
 
   await sink.write(headerLine({ exportedAt: options.exportedAt, source: options.source, filter }));
 
   for await (const session of sessions(backend, filter, pageSize)) {
     checkpoint();
-    const counts = await exportSession(backend, sink, session, pageSize, checkpoint);
+    const counts = await exportSession(backend, sink, session, pageSize, checkpoint, carried);
     totals.sessions++;
-    totals.messages += counts.messages;
-    totals.states += counts.states;
-    totals.artifacts += counts.artifacts;
+    for (const key of ['messages', 'states', 'artifacts', 'contents', 'blobs'] as const) totals[key] += counts[key];
   }
 
   // Metrics: all of them, or those recorded for the exported sessions (a second pass over the
@@ -99,8 +108,9 @@ async function exportSession(
   session: Session,
   pageSize: number,
   checkpoint: () => void,
+  carried: Set<string>,
 ): Promise<SessionCounts> {
-  const counts: SessionCounts = { messages: 0, states: 0, artifacts: 0 };
+  const counts: SessionCounts = { messages: 0, states: 0, artifacts: 0, contents: 0, blobs: 0 };
   await sink.write(sessionLine(session));
 
   let afterSeq: number | null = null;
@@ -122,7 +132,20 @@ async function exportSession(
   let afterId: string | null = null;
   for (;;) {
     const page: Artifact[] = (await backend.stores.artifacts.pagesIncludingExpired([session.id], { after: afterId, limit: pageSize })).get(session.id) ?? [];
-    for (const artifact of page) await sink.write(artifactLine(artifact));
+    const contents = await backend.stores.contents.versionsIncludingExpired(page.map((a) => a.id));
+    for (const artifact of page) {
+      const { nextVersion = 0, versions = [] } = contents.get(artifact.id) ?? {};
+      await sink.write(artifactLine(artifact, nextVersion));
+      for (const version of versions) {
+        if (!carried.has(version.sha256)) {
+          await exportBlob(backend, sink, version);
+          carried.add(version.sha256);
+          counts.blobs++;
+        }
+        await sink.write(contentLine(version));
+        counts.contents++;
+      }
+    }
     counts.artifacts += page.length;
     if (page.length < pageSize) break;
     afterId = page.at(-1)!.id;
@@ -131,6 +154,31 @@ async function exportSession(
 
   await sink.write(sessionEndLine(session.id, counts));
   return counts;
+}
+
+/**
+ * A blob's line and its chunks, read from the blob store as a stream. Its bytes are checked on
+ * the way (their size and sha256 against its row): a bundle never carries bytes that its import
+ * would refuse.
+ */
+async function exportBlob(backend: StorageBackend, sink: LineSink, { blob, artifactId, version }: ContentToExport): Promise<void> {
+  const { sha256, size } = blob;
+  await sink.write(blobLine({ sha256, size, chunks: Math.ceil(size / BLOB_CHUNK_BYTES) }));
+  const damaged = (what: string) => new CliFailure(`the content of artifact ${artifactId} version ${version} (blob ${sha256}) ${what} in the source database`);
+  const { pieces, done } = hashedPieces(backend.stores.blobs.open(blob, null), BLOB_CHUNK_BYTES, { maxBytes: size, tooLarge: () => damaged(`has more than its ${size} bytes`) });
+  for (let seq = 0; ; seq++) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await pieces.next();
+    } catch (error) {
+      throw error instanceof CliFailure ? error : damaged(`cannot be read (${(error as Error).message})`);
+    }
+    if (next.done) break;
+    await sink.write(blobChunkLine(sha256, seq, next.value));
+  }
+  const read = done();
+  if (read.size !== size) throw damaged(`has ${read.size} bytes, not ${size}`);
+  if (read.sha256 !== sha256) throw damaged(`has the sha256 ${read.sha256}: its bytes are damaged`);
 }
 
 async function exportMetrics(

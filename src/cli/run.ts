@@ -111,7 +111,8 @@ async function runExport(command: ExportCommand, config: Config, io: CliIo): Pro
     }
     io.stderr.write(
       `Exported ${plural(totals.sessions, 'session')} (${plural(totals.messages, 'message')}, ${plural(totals.states, 'state')}, ` +
-        `${plural(totals.artifacts, 'artifact')}) and ${plural(totals.metrics, 'metric')} from ${describeDatabase(database)} to ${destination}\n`,
+        `${plural(totals.artifacts, 'artifact')}, ${plural(totals.contents, 'content version')}, ${plural(totals.blobs, 'blob')}) ` +
+        `and ${plural(totals.metrics, 'metric')} from ${describeDatabase(database)} to ${destination}\n`,
     );
     return EXIT.ok;
   });
@@ -124,7 +125,7 @@ async function runImport(command: ImportCommand, config: Config, io: CliIo): Pro
   const database = tenantDatabase(config.database, command.tenant);
   try {
     return await withBackend(config, database, async (backend) => {
-      const { report, error } = await importBundle(backend, input, { signal: io.signal });
+      const { report, error } = await importBundle(backend, input, { signal: io.signal, maxBlobBytes: config.blobs.maxArtifactBytes });
       io.stdout.write(formatImportReport(report, source, describeDatabase(database)));
       for (const conflict of report.conflicts) {
         io.stderr.write(`agent-storage import: session ${conflict.sessionId} (line ${conflict.line}) was not imported: ${conflict.message}\n`);
@@ -173,7 +174,13 @@ function requireExisting(database: DatabaseConfig, tenant: string | null): void 
 async function withBackend<T>(config: Config, database: DatabaseConfig, work: (backend: StorageBackend) => Promise<T>): Promise<T> {
   let backend: StorageBackend;
   try {
-    backend = await openBackend(database, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs, sqliteCacheMb: config.sqliteCacheMb });
+    // Content as the server keeps it: in the same blob store (BLOB_STORE), under the same quota.
+    backend = await openBackend(database, {
+      sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
+      sqliteCacheMb: config.sqliteCacheMb,
+      blobStore: config.blobs.store,
+      quotaBytes: config.blobs.quotaBytes,
+    });
   } catch (error) {
     throw new CliFailure(`cannot open the database: ${(error as Error).message}`);
   }
@@ -188,7 +195,7 @@ function formatImportReport(report: ImportReport, source: string, target: string
   const origin = report.header
     ? ` (exported ${report.header.exportedAt}${typeof report.header.source.backend === 'string' ? ` from ${report.header.source.backend}` : ''})`
     : '';
-  const rows = (['sessions', 'messages', 'states', 'artifacts', 'metrics'] as const).map(
+  const rows = (['sessions', 'messages', 'states', 'artifacts', 'contents', 'blobs', 'metrics'] as const).map(
     (key) => `  ${`${key}:`.padEnd(11)}${String(report.imported[key]).padStart(8)} imported, ${String(report.skipped[key]).padStart(8)} already present`,
   );
   return `Imported ${source}${origin} into ${target}:\n${rows.join('\n')}\n`;

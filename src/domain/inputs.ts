@@ -38,6 +38,8 @@ export const identifier = (max: number, min = 1) =>
   });
 
 export const shortText = identifier(LIMITS.shortText);
+/** An artifact content's media type (`type/subtype; param=value`), as uploads and bundles take it (at most 255 characters). */
+export const CONTENT_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\\\r\n]*"|[\w!#$&^.+-]+))*$/;
 export const text = wellFormed(z.string());
 export const sessionStatus = z.enum(SESSION_STATUSES);
 export const messageRole = z.enum(MESSAGE_ROLES);

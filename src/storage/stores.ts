@@ -3,7 +3,7 @@ import { type CheckpointsMaintenance, SqlCheckpointsMaintenance } from '../modul
 import { type CheckpointStore, SqlCheckpointStore } from '../modules/checkpoints/store.js';
 import { type ArtifactsMaintenance, type ArtifactStore, SqlArtifactStore } from '../modules/artifacts/store.js';
 import type { AppendEvents } from '../modules/events/append.js';
-import { type ContentStore, SqlContentStore } from '../modules/artifacts/content-store.js';
+import { type ContentMaintenance, type ContentStore, SqlContentStore } from '../modules/artifacts/content-store.js';
 import { Blobs, type BlobsOptions } from '../modules/blobs/blobs.js';
 import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
@@ -39,8 +39,8 @@ export interface Stores {
   history: HistoryStore & HistoryMaintenance;
   /** Serving paths use `ArtifactStore`; the export CLI the maintenance side, which sees expired sessions. */
   artifacts: ArtifactStore & ArtifactsMaintenance;
-  /** Artifacts' content versions (modules/artifacts/content-store.ts). */
-  contents: ContentStore;
+  /** Artifacts' content versions (modules/artifacts/content-store.ts); the export/import CLI uses the maintenance side. */
+  contents: ContentStore & ContentMaintenance;
   /** The bytes of that content, their rows, usage and sweep (modules/blobs/). */
   blobs: Blobs;
   /** Serving paths use `StateStore`; the export CLI the maintenance side, which sees expired sessions. */

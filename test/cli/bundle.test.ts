@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   artifactLine,
+  blobChunkLine,
+  blobLine,
   BundleError,
   BundleReader,
+  contentLine,
   encodeLine,
   footerLine,
   headerLine,
@@ -14,11 +18,12 @@ import {
   sessionEndLine,
   sessionLine,
   stateLine,
+  type SessionCounts,
   type Totals,
 } from '../../src/cli/bundle.js';
 import { importBundle } from '../../src/cli/import.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
-import type { Artifact, Message, Metric, Session, State } from '../../src/domain/records.js';
+import type { Artifact, ArtifactContent, Message, Metric, Session, State } from '../../src/domain/records.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import type { SessionBundle } from '../../src/modules/sessions/bundle.js';
 import type { ImportCounts } from '../../src/modules/sessions/import.js';
@@ -110,16 +115,18 @@ const lineArb = fc.oneof(
   sessionArb.map((r) => [sessionLine(r), { type: 'session', record: viaJson(r) }] as const),
   idArb('session_').chain((id) => messageArb(id, 7)).map((r) => [messageLine(r), { type: 'message', record: viaJson(r) }] as const),
   idArb('session_').chain(stateArb).map((r) => [stateLine(r), { type: 'state', record: viaJson(r) }] as const),
-  idArb('session_').chain(artifactArb).map((r) => [artifactLine(r), { type: 'artifact', record: viaJson(r) }] as const),
+  fc
+    .tuple(idArb('session_').chain(artifactArb), fc.nat())
+    .map(([r, next]) => [artifactLine(r, next), { type: 'artifact', record: viaJson(r), nextVersion: next }] as const),
   metricArb.map((r) => [metricLine(r), { type: 'metric', record: viaJson(r) }] as const),
 );
 
 function bundleText(sessions: readonly SessionBundle[], metrics: readonly Metric[]): string {
-  const totals: Totals = { sessions: 0, messages: 0, states: 0, artifacts: 0, metrics: metrics.length };
+  const totals: Totals = { sessions: 0, messages: 0, states: 0, artifacts: 0, metrics: metrics.length, contents: 0, blobs: 0 };
   let text = headerLine({ exportedAt: '2026-01-01T00:00:00.000Z', source: { backend: 'test' }, filter: { sessionId: null, agentName: null } });
   for (const { session, messages, state, artifacts } of sessions) {
-    text += sessionLine(session) + messages.map(messageLine).join('') + (state ? stateLine(state) : '') + artifacts.map(artifactLine).join('');
-    text += sessionEndLine(session.id, { messages: messages.length, states: state ? 1 : 0, artifacts: artifacts.length });
+    text += sessionLine(session) + messages.map(messageLine).join('') + (state ? stateLine(state) : '') + artifacts.map((a) => artifactLine(a, 0)).join('');
+    text += sessionEndLine(session.id, { messages: messages.length, states: state ? 1 : 0, artifacts: artifacts.length, contents: 0, blobs: 0 });
     totals.sessions++;
     totals.messages += messages.length;
     totals.states += state ? 1 : 0;
@@ -137,7 +144,7 @@ function recordingBackend() {
       sessionImport: {
         async importSession(bundle: SessionBundle): Promise<ImportCounts> {
           sessions.push(bundle);
-          return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length };
+          return { sessions: 1, messages: bundle.messages.length, states: bundle.state ? 1 : 0, artifacts: bundle.artifacts.length, contents: 0 };
         },
         async linkParents(): Promise<number> {
           return 0;
@@ -328,7 +335,7 @@ describe('bundle reader', () => {
           expect(result.error).toBeInstanceOf(BundleError);
           // exactly the sessions whose session_end line is complete (newline included) in the cut
           const text = truncated.toString('utf8');
-          const complete = sessions.filter((s) => text.includes(sessionEndLine(s.session.id, { messages: s.messages.length, states: s.state ? 1 : 0, artifacts: s.artifacts.length })));
+          const complete = sessions.filter((s) => text.includes(sessionEndLine(s.session.id, { messages: s.messages.length, states: s.state ? 1 : 0, artifacts: s.artifacts.length, contents: 0, blobs: 0 })));
           expect(got).toEqual(viaJson(complete));
         },
       ),
@@ -367,9 +374,8 @@ describe('bundle reader', () => {
       lines.forEach((line, i) => reader.accept(parseBundleLine(line.trimEnd(), i + 1), i + 1));
       reader.finish();
     };
-    const end = (c: Partial<{ messages: number; states: number; artifacts: number }> = {}) =>
-      sessionEndLine(s.id, { messages: 0, states: 0, artifacts: 0, ...c });
-    const footer = (t: Partial<Totals> = {}) => footerLine({ sessions: 1, messages: 0, states: 0, artifacts: 0, metrics: 0, ...t });
+    const end = (c: Partial<SessionCounts> = {}) => sessionEndLine(s.id, { messages: 0, states: 0, artifacts: 0, contents: 0, blobs: 0, ...c });
+    const footer = (t: Partial<Totals> = {}) => footerLine({ sessions: 1, messages: 0, states: 0, artifacts: 0, metrics: 0, contents: 0, blobs: 0, ...t });
 
     expect(() => run(header, sessionLine(s), messageLine(m(1)), messageLine(m(5)), end({ messages: 2 }), footer({ messages: 2 }))).not.toThrow();
     expect(() => run(sessionLine(s))).toThrow(/^line 1: the first line must be the header/);
@@ -389,6 +395,73 @@ describe('bundle reader', () => {
     expect(() => run(header, sessionLine(s), messageLine(m(1, s.id, 'k')), messageLine(m(2, s.id, 'k')))).toThrow(
       /^line 4: a second message with idempotency key "k" in session session_a/,
     );
+  });
+});
+
+describe('content lines', () => {
+  const time = '2026-01-31T12:00:00.000Z';
+  const s = viaJson<Session>({ id: 'session_a', agentName: 'a', userId: null, status: 'active', createdAt: time, updatedAt: time, metadata: {}, parentId: null, forkedFromMessageId: null, expiresAt: null });
+  const artifact = (id: string): Artifact => ({ id, sessionId: s.id, name: 'n', type: 't', path: '/p', size: 5, createdAt: time, metadata: {} });
+  const hello = Buffer.from('hello');
+  const sha = createHash('sha256').update(hello).digest('hex');
+  const content = (artifactId: string, version: number, extra: Partial<ArtifactContent> = {}): ArtifactContent => ({
+    artifactId,
+    version,
+    sha256: sha,
+    size: 5,
+    contentType: 'text/plain',
+    createdAt: time,
+    ...extra,
+  });
+  const header = headerLine({ exportedAt: time, source: {}, filter: { sessionId: null, agentName: null } });
+  const blob = blobLine({ sha256: sha, size: 5, chunks: 1 });
+  const chunk = (data: Buffer = hello, seq = 0) => blobChunkLine(sha, seq, data);
+  const end = (c: Partial<SessionCounts> = {}) => sessionEndLine(s.id, { messages: 0, states: 0, artifacts: 1, contents: 0, blobs: 0, ...c });
+  /** The reader's events of these lines (after the header); throws what the reader throws. */
+  const run = (...lines: string[]) => {
+    const reader = new BundleReader();
+    return [header, sessionLine(s), ...lines].map((line, i) => reader.accept(parseBundleLine(line.trimEnd(), i + 1), i + 1)).slice(2);
+  };
+
+  it('hands a blob out chunk by chunk, then the session with its versions and next version numbers', () => {
+    const events = run(artifactLine(artifact('artifact_a'), 3), blob, chunk(), contentLine(content('artifact_a', 0)), contentLine(content('artifact_a', 2)), end({ contents: 2, blobs: 1 }));
+    expect(events[1]).toEqual({ kind: 'blob', sha256: sha, size: 5, chunks: 1, line: 4 });
+    expect(events[2]).toEqual({ kind: 'blob_chunk', data: hello, last: true });
+    expect(events.at(-1)).toMatchObject({ kind: 'session', content: { versions: [content('artifact_a', 0), content('artifact_a', 2)], nextVersions: new Map([['artifact_a', 3]]) } });
+  });
+
+  it('refuses bytes that are not the blob’s, naming the blob’s line', () => {
+    const a = artifactLine(artifact('artifact_a'), 1);
+    expect(() => run(a, blob, chunk(Buffer.from('hellO')))).toThrow(new RegExp(`^line 5: the bytes of blob ${sha} \\(line 4\\) have the sha256 [0-9a-f]{64}: the bundle is corrupted`));
+    expect(() => run(a, blobLine({ sha256: sha, size: 6, chunks: 1 }), chunk())).toThrow(/^line 5: the chunks of blob \w+ \(line 4\) hold 5 bytes, not 6/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 4, chunks: 1 }), chunk())).toThrow(/^line 5: the chunks of blob \w+ \(line 4\) hold more than its 4 bytes/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 5, chunks: 2 }), chunk(hello.subarray(0, 2)), chunk(hello.subarray(2), 2))).toThrow(/^line 6: blob_chunk seq 2 where seq 1 of blob/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 5, chunks: 2 }), chunk(hello.subarray(0, 2)), end())).toThrow(/^line 6: a session_end line after 1 of the 2 blob_chunk lines of blob/);
+    expect(() => run(a, chunk())).toThrow(/^line 4: a blob_chunk line of blob \w+ without its blob line before it/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 5, chunks: 6 }))).toThrow(/^line 4: a blob of 5 bytes cannot come in 6 chunks/);
+    expect(() => run(a, blobLine({ sha256: sha, size: 2 * 1024 * 1024 + 1, chunks: 2 }))).toThrow(/cannot come in 2 chunks of 1 to 1048576 bytes/);
+    expect(() => run(a, blob, chunk(), blob)).toThrow(/^line 6: blob \w+ is carried a second time/);
+  });
+
+  it('refuses versions that name no blob carried before them, or come out of place', () => {
+    const a = artifactLine(artifact('artifact_a'), 2);
+    expect(() => run(a, contentLine(content('artifact_a', 0)))).toThrow(/^line 4: version 0 names blob \w+, whose bytes the bundle has not carried before it/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 0, { size: 4 })))).toThrow(/^line 6: version 0 is 4 bytes, but its blob \w+ is 5/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 1)), contentLine(content('artifact_a', 0)))).toThrow(/^line 7: versions must be in increasing order/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 2)))).toThrow(/^line 6: version 2 is not below the artifact's next_version 2/);
+    expect(() => run(a, artifactLine(artifact('artifact_b'), 1), blob, chunk(), contentLine(content('artifact_a', 0)))).toThrow(/^line 7: an artifact_content line of artifact artifact_a must follow that artifact's line/);
+    expect(() => run(a, blob, chunk(), contentLine(content('artifact_a', 0)), end({ contents: 1 }))).toThrow(/^line 7: session_end of session_a counts 0 blobs but the session has 1/);
+  });
+
+  it('parses chunk data as strict base64 of 1 to 1 MiB, and knows content lines in version 3 only', () => {
+    const line = (data: string) => JSON.stringify({ type: 'blob_chunk', sha256: sha, seq: 0, data });
+    expect(parseBundleLine(line('aGVsbG8='), 1)).toEqual({ type: 'blob_chunk', sha256: sha, seq: 0, data: hello });
+    for (const data of ['', 'aGVsbG8', 'aGVs bG8=', 'aGVsbG8=\n', '!!!!', 'aGVsbG8==']) expect(() => parseBundleLine(line(data), 2)).toThrow(/^line 2: invalid blob_chunk line: data: must/);
+    expect(() => parseBundleLine(line(Buffer.alloc(1024 * 1024 + 1).toString('base64')), 2)).toThrow(/data: must hold 1 to 1048576 bytes/);
+    expect(parseBundleLine(line(Buffer.alloc(1024 * 1024).toString('base64')), 2)).toMatchObject({ type: 'blob_chunk' });
+    expect(() => parseBundleLine(blob.trimEnd(), 3, 2)).toThrow(/^line 3: unknown line type "blob" \(expected one of header, session, message, state, artifact, session_end, metric, footer\)/);
+    expect(() => parseBundleLine(contentLine({ ...content('artifact_a', 0), contentType: 'not a type' }).trimEnd(), 4)).toThrow(/record\.content_type: must be a media type/);
+    expect(() => parseBundleLine(contentLine({ ...content('artifact_a', 0), sha256: sha.toUpperCase() }).trimEnd(), 4)).toThrow(/record\.sha256: must be a sha256/);
   });
 });
 

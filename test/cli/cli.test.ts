@@ -63,7 +63,7 @@ describe('export and import', { timeout: 180_000 }, () => {
 
   it('export writes the bundle alone to stdout (summary on stderr), with header, sessions, metrics and footer', () => {
     const lines = linesOf(bundle);
-    expect(lines[0]).toMatchObject({ type: 'header', format: 'agent-storage-bundle', version: 2, source: { backend: 'sqlite' } });
+    expect(lines[0]).toMatchObject({ type: 'header', format: 'agent-storage-bundle', version: 3, source: { backend: 'sqlite' } });
     expect(lines.at(-1)).toEqual({ type: 'footer', ...countsOf(all) });
     expect(lines.filter((l) => l.type === 'session').map((l) => l.record!.id)).toEqual(all.sessions.map((s) => s.session.id));
     expect(lines.filter((l) => l.type === 'session_end')).toHaveLength(all.sessions.length);
@@ -162,6 +162,92 @@ describe('export and import', { timeout: 180_000 }, () => {
     expect(await snapshot(sqlite('t.db'))).toEqual(all);
   });
 
+  it('carries each blob once, in chunks of at most 1 MiB, before the first version that names it', () => {
+    const lines = linesOf(bundle);
+    const counts = countsOf(all);
+    // the fixture shares blobs between versions, artifacts and sessions (a fork's copy)
+    expect(counts.contents).toBeGreaterThan(counts.blobs);
+    const blobs = lines.filter((l) => l.type === 'blob') as unknown as { sha256: string; size: number; chunks: number }[];
+    expect(blobs.map((b) => b.sha256).sort()).toEqual([...new Set(all.sessions.flatMap((s) => Object.values(s.contents).flatMap((c) => c.versions.map((v) => v.sha256))))].sort());
+    expect(blobs.some((b) => b.size === 0 && b.chunks === 0)).toBe(true);
+    expect(blobs.some((b) => b.chunks === 3)).toBe(true); // 2.5 MiB
+    const carried = new Set<string>();
+    for (const [i, line] of lines.entries()) {
+      if (line.type === 'blob_chunk') expect(Buffer.from(line.data as string, 'base64').byteLength).toBeLessThanOrEqual(1024 * 1024);
+      if (line.type === 'blob') carried.add(line.sha256 as string);
+      if (line.type === 'artifact_content') expect(carried.has((line.record as { sha256: string }).sha256), `line ${i + 1}`).toBe(true);
+    }
+  });
+
+  /**
+   * The target's content is whole: every version's bytes are there, and no blob (row or file) is
+   * left that nothing names. `swept`: bytes staged for a session that was not written may stay as
+   * files until the blob sweep (which removes files without a row), so sweep first.
+   */
+  const expectNoLooseBlobs = async (url: string, dbFile: string, swept = false) => {
+    await withStorage(url, async (_storage, backend) => {
+      if (swept) await backend.stores.blobs.sweep(0);
+      const usage = await backend.stores.blobs.usage();
+      const target = await snapshot(url); // reads every version's bytes back
+      const named = new Set(target.sessions.flatMap((s) => Object.values(s.contents).flatMap((c) => c.versions.map((v) => v.sha256))));
+      expect(usage.blobs).toBe(named.size);
+      const files = readdirSync(`${dbFile}-blobs`, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      expect(files.map((f) => f.name).sort()).toEqual([...named].sort());
+    });
+  };
+
+  it('a corrupted blob_chunk line stops the import at its blob: that session is not written, and no bytes are left behind', async () => {
+    const lines = bundle.split('\n');
+    const firstEnd = lines.findIndex((l) => l.includes('"type":"session_end"'));
+    const chunk = lines.findIndex((l, i) => i > firstEnd && l.includes('"type":"blob_chunk"'));
+    expect(chunk).toBeGreaterThan(0);
+    const parsed = JSON.parse(lines[chunk]!) as { data: string };
+    const bytes = Buffer.from(parsed.data, 'base64');
+    bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0x01, bytes.length >> 1);
+    lines[chunk] = JSON.stringify({ ...parsed, data: bytes.toString('base64') });
+    const sessionLine = lines.findLastIndex((l, i) => i < chunk && l.includes('"type":"session"'));
+    const victim = (JSON.parse(lines[sessionLine]!) as { record: { id: string } }).record.id;
+
+    const run = await runCli(['import', '--database', sqlite('t.db')], { input: lines.join('\n') });
+    expect(run.code).toBe(1);
+    const blobLine = lines.findLastIndex((l, i) => i < chunk && l.includes('"type":"blob"'));
+    expect(run.stderr).toMatch(new RegExp(`line \\d+: the bytes of blob [0-9a-f]{64} \\(line ${blobLine + 1}\\) have the sha256 [0-9a-f]{64}: the bundle is corrupted`));
+    const target = await snapshot(sqlite('t.db'));
+    expect(target.sessions.map((s) => s.session.id)).not.toContain(victim);
+    expect(target.sessions).toEqual(all.sessions.slice(0, target.sessions.length));
+    await expectNoLooseBlobs(sqlite('t.db'), file('t.db'));
+
+    // the same with a chunk line cut short (a truncated bundle), and with a chunk missing
+    const cut = lines.slice(0, chunk).join('\n') + '\n';
+    const truncated = await runCli(['import', '--database', sqlite('u.db')], { input: cut });
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toMatch(/the bundle ends inside blob [0-9a-f]{64} \(line \d+\): the file is truncated/);
+    const missing = [...lines.slice(0, chunk), ...lines.slice(chunk + 1)].join('\n');
+    const refused = await runCli(['import', '--database', sqlite('u.db')], { input: missing });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/blob_chunk lines of blob|where seq \d+ of blob/);
+    await expectNoLooseBlobs(sqlite('u.db'), file('u.db'));
+
+    // the whole bundle afterwards completes the import
+    expect((await runCli(['import', '--database', sqlite('t.db')], { input: bundle })).code).toBe(0);
+    expect(await snapshot(sqlite('t.db'))).toEqual(all);
+    await expectNoLooseBlobs(sqlite('t.db'), file('t.db'));
+  });
+
+  it('the quota holds on import: the session whose blob does not fit is not written, those before it are', async () => {
+    const counts = countsOf(all);
+    expect(counts.blobs).toBeGreaterThan(1);
+    const run = await runCli(['import', '--database', sqlite('t.db')], { input: bundle, env: { STORAGE_QUOTA_BYTES: String(1024 * 1024) } });
+    expect(run.code).toBe(1);
+    // refused as its bytes arrive, or (several blobs of one session) when the session is written
+    expect(run.stderr).toMatch(/(line \d+: blob [0-9a-f]{64} \(\d+ bytes\)|session session_\w+ \(line \d+\)) was not imported: Storage quota exceeded: this tenant may store 1048576 bytes/);
+    const target = await snapshot(sqlite('t.db'));
+    expect(target.sessions).toEqual(all.sessions.slice(0, target.sessions.length));
+    expect(target.sessions.length).toBeLessThan(all.sessions.length);
+    await withStorage(sqlite('t.db'), async (_storage, backend) => expect((await backend.stores.blobs.usage()).storedBytes).toBeLessThanOrEqual(1024 * 1024));
+    await expectNoLooseBlobs(sqlite('t.db'), file('t.db'), true);
+  });
+
   it('a session that conflicts with the target is refused whole; the others are imported', async () => {
     const victim = all.sessions[2]!;
     // the target already has this session, with a different message at seq 1
@@ -192,12 +278,16 @@ describe('export and import', { timeout: 180_000 }, () => {
     expect((await snapshot(sqlite('t.db'))).sessions).toEqual([all.sessions[0]]);
   });
 
-  it('reads a version 1 bundle: its sessions are not forks, its messages have no key, its states are at version 1', async () => {
-    // a version 1 bundle is this one without what version 2 added
-    const v1 = linesOf(bundle)
+  /** This bundle as an older version wrote it: without what later versions added. */
+  const olderBundle = (version: 1 | 2) =>
+    linesOf(bundle)
+      .filter((line) => !['blob', 'blob_chunk', 'artifact_content'].includes(line.type))
       .map((line) => {
         const record = line.record as Record<string, unknown> | undefined;
-        if (line.type === 'header') return { ...line, version: 1 };
+        if (line.type === 'header') return { ...line, version };
+        if (line.type === 'artifact') delete line.next_version;
+        if (line.type === 'session_end' || line.type === 'footer') delete line.contents, delete line.blobs;
+        if (version > 1) return line;
         if (line.type === 'session') delete record!.parent_id, delete record!.forked_from_message_id, delete record!.expires_at;
         if (line.type === 'message') delete record!.idempotency_key, delete record!.item, delete record!.token_count;
         if (line.type === 'state') delete record!.version;
@@ -205,7 +295,23 @@ describe('export and import', { timeout: 180_000 }, () => {
       })
       .map((line) => `${JSON.stringify(line)}\n`)
       .join('');
-    const run = await runCli(['import', '--database', sqlite('t.db')], { input: v1 });
+  const withoutContent = (s: Snapshot): Snapshot => ({ ...s, sessions: s.sessions.map((x) => ({ ...x, contents: {} })) });
+
+  it('reads a version 2 bundle: everything but content', async () => {
+    expect(all.sessions.some((s) => Object.keys(s.contents).length > 0)).toBe(true);
+    const run = await runCli(['import', '--database', sqlite('t.db')], { input: olderBundle(2) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(parseSummary(run.stdout)).toMatchObject({ contents: { imported: 0, present: 0 }, blobs: { imported: 0, present: 0 } });
+    expect(await snapshot(sqlite('t.db'))).toEqual(withoutContent(all));
+    // and refuses content lines in a version 2 bundle
+    const refused = await runCli(['import', '--database', sqlite('u.db')], { input: bundle.replace('"version":3', '"version":2') });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/invalid artifact line: Unrecognized key: "next_version"/);
+  });
+
+  it('reads a version 1 bundle: its sessions are not forks, its messages have no key, its states are at version 1', async () => {
+    const run = await runCli(['import', '--database', sqlite('t.db')], { input: olderBundle(1) });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(await snapshot(sqlite('t.db'))).toEqual({
@@ -215,10 +321,11 @@ describe('export and import', { timeout: 180_000 }, () => {
         messages: messages.map((m) => ({ ...m, idempotencyKey: null })),
         state: state && { ...state, version: 1 },
         artifacts,
+        contents: {},
       })),
     });
     // and refuses a version 1 line in a version 2 bundle
-    const mixed = bundle.replace(/,"parent_id":(null|"[^"]*"),"forked_from_message_id":(null|"[^"]*")/, '');
+    const mixed = olderBundle(2).replace(/,"parent_id":(null|"[^"]*"),"forked_from_message_id":(null|"[^"]*")/, '');
     const refused = await runCli(['import', '--database', sqlite('u.db')], { input: mixed });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/invalid session line: record\.parent_id: field required/);
@@ -303,7 +410,7 @@ describe('failures', { timeout: 60_000 }, () => {
       ['import of text that is not JSON', () => ['import', '--database', at('b.db')], /line 1: not valid JSON/, 'this is not json\n'],
       ['import of a bundle without header', () => ['import', '--database', at('b.db')], /line 1: the first line must be the header/, '{"type":"footer","sessions":0,"messages":0,"states":0,"artifacts":0,"metrics":0}\n'],
       ['import of another format', () => ['import', '--database', at('b.db')], /not an agent-storage-bundle/, '{"type":"header","format":"something-else"}\n'],
-      ['import of a newer version', () => ['import', '--database', at('b.db')], /bundle version 3 is not supported; this tool reads versions 1 and 2/, '{"type":"header","format":"agent-storage-bundle","version":3}\n'],
+      ['import of a newer version', () => ['import', '--database', at('b.db')], /bundle version 4 is not supported; this tool reads versions 1, 2 and 3/, '{"type":"header","format":"agent-storage-bundle","version":4}\n'],
       ['import of nothing', () => ['import', '--database', at('b.db')], /empty input/, ''],
       ['import of invalid UTF-8', () => ['import', '--database', at('b.db')], /line 1: not valid UTF-8/, Buffer.from([0xff, 0xfe, 0x0a])],
     ];

@@ -87,6 +87,6 @@ describe('export memory', { timeout: 300_000 }, () => {
     expect(run.code).toBe(0);
     expect(statSync(out).size).toBeGreaterThan(40 * MiB);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines.at(-1)!)).toEqual({ type: 'footer', sessions: 4, messages: 20000, states: 0, artifacts: 0, metrics: 0 });
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ type: 'footer', sessions: 4, messages: 20000, states: 0, artifacts: 0, metrics: 0, contents: 0, blobs: 0 });
   });
 });

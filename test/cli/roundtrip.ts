@@ -160,6 +160,8 @@ export async function populate(url: string): Promise<void> {
       }
     }
 
+    await contents(storage, clock, [long!, awkward!, rest[0]!]);
+
     // metrics: more than a page, with and without sessions, equal timestamps, given and defaulted times
     const fixedTime = '2025-06-01T12:00:00.000Z';
     for (let batch = 0; batch < 3; batch++) {
@@ -184,6 +186,53 @@ export async function populate(url: string): Promise<void> {
   });
 }
 
+/** Bytes of any length that are not all alike (so that a misplaced chunk shows). */
+export function bytesOf(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed | 1;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+async function* body(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  // in pieces, as a request body arrives
+  for (let i = 0; i < bytes.length; i += 65_536) yield bytes.subarray(i, i + 65_536);
+}
+
+/** Saves `bytes` as a new version of an artifact. */
+export const saveBytes = (storage: Storage, artifactId: string, bytes: Buffer, contentType = 'application/octet-stream') =>
+  storage.artifacts.saveContent(artifactId, { body: body(bytes), contentType, maxBytes: Number.MAX_SAFE_INTEGER });
+
+/**
+ * Artifact content: versions of several artifacts and sessions sharing blobs (written once in a
+ * bundle), a blob of several chunks (2.5 MiB), an empty one, a deleted latest version (its number
+ * is not reused), content saved by name, and artifacts without content.
+ */
+async function contents(storage: Storage, clock: { advance(ms: number): void }, [first, second, third]: Session[]): Promise<void> {
+  const shared = Buffer.from('shared bytes \u2028 "quoted" 😀\n');
+  const big = bytesOf(2.5 * 1024 * 1024, 7);
+  const [a] = await storage.artifacts.list(first!.id, { limit: 1 });
+  clock.advance(1);
+  await saveBytes(storage, a!.id, shared, 'text/plain; charset=utf-8');
+  clock.advance(1);
+  await saveBytes(storage, a!.id, big);
+  clock.advance(1);
+  await saveBytes(storage, a!.id, shared, 'text/plain; charset=utf-8');
+  await saveBytes(storage, a!.id, bytesOf(10, 3)); // version 3, deleted: next_version stays 4
+  await storage.artifacts.deleteContent(a!.id, 3);
+  const [b] = await storage.artifacts.list(second!.id, { limit: 1 });
+  await saveBytes(storage, b!.id, Buffer.alloc(0), 'application/x-empty');
+  await saveBytes(storage, b!.id, shared);
+  clock.advance(1);
+  await storage.artifacts.saveNamed(
+    { sessionId: third!.id, name: 'named.bin', metadata: { by: 'name' } },
+    { body: body(bytesOf(1024 * 1024, 11)), contentType: 'image/png', maxBytes: Number.MAX_SAFE_INTEGER },
+  );
+}
+
 /**
  * Forks, made right after their parent (the first session) so that they are listed among the other
  * sessions, before their parent: an import meets each fork before its parent.
@@ -194,6 +243,8 @@ async function forks(storage: Storage, parent: Session): Promise<void> {
     { role: 'assistant', content: 'the fork point', metadata: {} },
   ]);
   await storage.state.set(parent.id, { before: 'the fork' });
+  const artifact = await storage.artifacts.create({ sessionId: parent.id, name: 'forked.txt', type: 'document', path: '/forked.txt', size: 0, metadata: {} });
+  await saveBytes(storage, artifact.id, Buffer.from('copied by the fork'), 'text/plain');
   const fork = await storage.sessions.fork(parent.id, cut[1]!.id, { agentName: 'forker', metadata: { branch: 1 } });
   await storage.state.set(fork.session.id, { branch: 1, step: 2 });
   await storage.sessions.fork(fork.session.id, fork.messages[0]!.id, { agentName: 'forker' });

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseDatabaseUrl } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
-import type { Artifact, Message, Metric, Session, State } from '../../src/domain/records.js';
+import { createHash } from 'node:crypto';
+import type { Artifact, ArtifactContent, Message, Metric, Session, State } from '../../src/domain/records.js';
 import type { MetricKey } from '../../src/modules/metrics/store.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { openBackend } from '../../src/storage/open.js';
@@ -64,6 +65,8 @@ export interface SessionSnapshot {
   messages: Message[];
   state: State | null;
   artifacts: Artifact[];
+  /** Of each artifact with content or a version number used: its next version and versions, with the sha256 of the bytes read back. */
+  contents: Record<string, { nextVersion: number; versions: (ArtifactContent & { read: string })[] }>;
 }
 
 export interface Snapshot {
@@ -82,11 +85,23 @@ export async function snapshot(url: string): Promise<Snapshot> {
       const page = await backend.stores.sessionMaintenance.listIncludingExpired({}, { after, limit: 500 });
       for (const session of page) {
         const [state] = await backend.stores.state.bySessionIdsIncludingExpired([session.id]);
+        const artifacts = (await backend.stores.artifacts.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!;
+        const contents: SessionSnapshot['contents'] = {};
+        for (const [id, { nextVersion, versions }] of await backend.stores.contents.versionsIncludingExpired(artifacts.map((a) => a.id))) {
+          if (nextVersion === 0) continue;
+          contents[id] = { nextVersion, versions: [] };
+          for (const { blob, ...version } of versions) {
+            const hash = createHash('sha256');
+            for await (const chunk of backend.stores.blobs.open(blob, null)) hash.update(chunk as Buffer);
+            contents[id].versions.push({ ...version, read: hash.digest('hex') });
+          }
+        }
         sessions.push({
           session,
           messages: (await backend.stores.history.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!,
           state: state ?? null,
-          artifacts: (await backend.stores.artifacts.pagesIncludingExpired([session.id], { limit: 1_000_000 })).get(session.id)!,
+          artifacts,
+          contents,
         });
       }
       if (page.length < 500) break;
@@ -112,6 +127,8 @@ export function countsOf(s: Snapshot) {
     states: s.sessions.filter((x) => x.state !== null).length,
     artifacts: s.sessions.reduce((n, x) => n + x.artifacts.length, 0),
     metrics: s.metrics.length,
+    contents: s.sessions.reduce((n, x) => n + Object.values(x.contents).reduce((m, c) => m + c.versions.length, 0), 0),
+    blobs: new Set(s.sessions.flatMap((x) => Object.values(x.contents).flatMap((c) => c.versions.map((v) => v.sha256)))).size,
   };
 }
 

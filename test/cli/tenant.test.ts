@@ -56,7 +56,7 @@ describe('--tenant', { timeout: 120_000 }, () => {
 
     const exported = await runCli(['export', '--database', source, '--tenant', 'acme']);
     expect(exported.code).toBe(0);
-    expect(exported.stderr).toMatch(/^Exported 3 sessions \(6 messages, 3 states, 0 artifacts\) and 3 metrics from sqlite:.*tenants\/acme\.db to standard output/);
+    expect(exported.stderr).toMatch(/^Exported 3 sessions \(6 messages, 3 states, 0 artifacts, 0 content versions, 0 blobs\) and 3 metrics from sqlite:.*tenants\/acme\.db to standard output/);
     const sessionIds = linesOf(exported.stdout).filter((l) => l.type === 'session').map((l) => l.record!.id);
     expect(sessionIds).toEqual(acme.sessions.map((s) => s.session.id));
 

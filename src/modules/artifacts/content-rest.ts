@@ -3,7 +3,7 @@ import { create as contentDisposition } from 'content-disposition';
 import rangeParser from 'range-parser';
 import { z } from 'zod';
 import { PayloadTooLargeError } from '../../domain/errors.js';
-import { createArtifactInput } from '../../domain/inputs.js';
+import { CONTENT_TYPE, createArtifactInput } from '../../domain/inputs.js';
 import { jsonObject } from '../../domain/json.js';
 import { artifactContentRecord } from '../../domain/records.js';
 import { wireCodec } from '../../domain/wire.js';
@@ -19,8 +19,6 @@ import type { Upload } from './service.js';
 export const artifactContentWire = wireCodec(artifactContentRecord);
 
 const versionQuery = z.object({ version: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
-
-const CONTENT_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\\\r\n]*"|[\w!#$&^.+-]+))*$/;
 
 /** `POST /storage/artifacts/content`'s query: the artifact's fields but its size (the content's). */
 const saveQuery = createArtifactInput.pick({ sessionId: true, name: true }).extend({

@@ -45,6 +45,28 @@ export interface ContentStore {
   delete(artifactId: string, version: number | null, liveAt: string): Promise<number[] | null>;
 }
 
+/** A version as the export CLI reads it: with where its bytes are. */
+export type ContentToExport = ArtifactContent & { blob: StoredBlob };
+
+/**
+ * What the export/import CLI does with content: read it for sessions expired or not, and write it
+ * exactly as exported, in the transaction of its session's import.
+ */
+export interface ContentMaintenance {
+  /**
+   * Each artifact's next version number and its versions in version order, with their blobs, of
+   * any session (expired too); every id present. One statement.
+   */
+  versionsIncludingExpired(artifactIds: readonly string[]): Promise<Map<string, { nextVersion: number; versions: ContentToExport[] }>>;
+  /**
+   * Part of an import's transaction: the blobs of `staged` (their rows, usage and quota, as an
+   * upload's), then `versions` exactly as given (a version already there is left as it is) and
+   * each artifact's next version number raised to at least `nextVersions`'. How many versions were
+   * written. The artifacts must be there (written earlier in the transaction, or before).
+   */
+  importVersions(versions: readonly ArtifactContent[], nextVersions: ReadonlyMap<string, number>, staged: readonly { staged: StagedBlob; createdAt: string }[]): TxWork<number>;
+}
+
 type ContentParams = { artifactId: string; version: number; sha256: string; size: number; contentType: string; createdAt: string };
 
 const contentColumns = ['artifact_contents.artifact_id', 'artifact_contents.version', 'artifact_contents.sha256', 'artifact_contents.size', 'artifact_contents.content_type', 'artifact_contents.created_at'] as const;
@@ -114,6 +136,32 @@ const statements = defineStatements({
       .orderBy('artifact_contents.artifact_id')
       .orderBy('artifact_contents.version'),
 
+  exportVersions: (db, p: Placeholders<{ ids: string[] }>, dialect) =>
+    db
+      .selectFrom('artifacts')
+      .leftJoin('artifact_contents', 'artifact_contents.artifact_id', 'artifacts.id')
+      .leftJoin('blobs', 'blobs.sha256', 'artifact_contents.sha256')
+      .select(['artifacts.id', 'artifacts.next_version', ...contentColumns, 'blobs.chunk_size'])
+      .where(inList('artifacts.id', p('ids'), dialect))
+      .orderBy('artifacts.id')
+      .orderBy('artifact_contents.version'),
+
+  importContent: (db, p: Placeholders<ContentParams>) =>
+    db
+      .insertInto('artifact_contents')
+      .values({
+        artifact_id: p('artifactId'),
+        version: p('version'),
+        sha256: p('sha256'),
+        size: p('size'),
+        content_type: p('contentType'),
+        created_at: p('createdAt'),
+      })
+      .onConflict((oc) => oc.columns(['artifact_id', 'version']).doNothing()),
+
+  raiseNextVersion: (db, p: Placeholders<{ id: string; next: number }>) =>
+    db.updateTable('artifacts').set({ next_version: p('next') }).where('id', '=', p('id')).where('next_version', '<', p('next')),
+
   liveArtifact: (db, p: Placeholders<{ id: string; liveAt: string }>) =>
     db
       .selectFrom('artifacts')
@@ -154,7 +202,7 @@ const statements = defineStatements({
 });
 
 /** Content versions in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
-export class SqlContentStore implements ContentStore {
+export class SqlContentStore implements ContentStore, ContentMaintenance {
   private readonly sql: ReturnType<typeof statements.for>;
   private readonly codec: RowCodec;
 
@@ -272,6 +320,33 @@ export class SqlContentStore implements ContentStore {
     if (!outcome) return null;
     await this.blobs.collect(outcome.shas);
     return outcome.versions;
+  }
+
+  async versionsIncludingExpired(artifactIds: readonly string[]): Promise<Map<string, { nextVersion: number; versions: ContentToExport[] }>> {
+    const out = new Map<string, { nextVersion: number; versions: ContentToExport[] }>();
+    if (artifactIds.length === 0) return out;
+    for (const row of await this.runner.all(this.sql.exportVersions, { ids: [...artifactIds] })) {
+      const id = String(row.id);
+      let entry = out.get(id);
+      if (!entry) out.set(id, (entry = { nextVersion: Number(row.next_version), versions: [] }));
+      if (row.artifact_id === null || row.artifact_id === undefined) continue; // no content
+      const content = this.toContent(row);
+      entry.versions.push({ ...content, blob: { sha256: content.sha256, size: content.size, chunkSize: Number(row.chunk_size) } });
+    }
+    return out;
+  }
+
+  *importVersions(
+    versions: readonly ArtifactContent[],
+    nextVersions: ReadonlyMap<string, number>,
+    staged: readonly { staged: StagedBlob; createdAt: string }[],
+  ): TxWork<number> {
+    for (const blob of staged) yield* this.blobs.commit(blob.staged, blob.createdAt);
+    let written = 0;
+    // One statement a version on PostgreSQL too: versions are few beside a session's messages.
+    for (const version of versions) written += yield* tx.write(this.sql.importContent, version);
+    for (const [id, next] of nextVersions) yield* tx.write(this.sql.raiseNextVersion, { id, next });
+    return written;
   }
 
   /** Part of a fork's transaction: each copy gets its source's versions (the same blobs) and next version number. */

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { isUniqueViolation, writeRows } from '../../db/portable.js';
 import type { Runner } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
-import { ConflictError } from '../../domain/errors.js';
+import { ConflictError, ValidationError } from '../../domain/errors.js';
+import type { ArtifactContent } from '../../domain/records.js';
+import type { StagedBlob } from '../blobs/bytes.js';
 import { checkSessionBundle, lastSeqOf, type SessionBundle } from './bundle.js';
 import type { ForkTables } from './fork.js';
 
@@ -12,7 +14,22 @@ export interface ImportCounts {
   messages: number;
   states: number;
   artifacts: number;
+  /** Content versions. */
+  contents: number;
 }
+
+/** A session's content as exported: its versions, its artifacts' next version numbers, and the blobs it brings. */
+export interface ImportedContent {
+  versions: readonly ArtifactContent[];
+  nextVersions: ReadonlyMap<string, number>;
+  /**
+   * Bytes staged (`Blobs.stage`) for blobs the versions name that the target did not have: their
+   * rows are written in the session's transaction (and count against the quota there).
+   */
+  staged: readonly { staged: StagedBlob; createdAt: string }[];
+}
+
+const NO_CONTENT: ImportedContent = { versions: [], nextVersions: new Map(), staged: [] };
 
 export interface ParentLink {
   id: string;
@@ -28,9 +45,10 @@ export interface SessionImport {
    * raised to the imported history's, so later appends never reuse an imported seq. A message
    * whose `seq` or idempotency key is taken by a different message in the target (or in the
    * bundle) is a `ConflictError`, and nothing of the session is written. Records of another
-   * session than the bundle's are a `ValidationError`.
+   * session than the bundle's are a `ValidationError`. Its content goes in the same transaction:
+   * staged blobs, then versions (a version already there, by artifact and number, is left as it is).
    */
-  importSession(bundle: SessionBundle): Promise<ImportCounts>;
+  importSession(bundle: SessionBundle, content?: ImportedContent): Promise<ImportCounts>;
   /**
    * `importSession` writes a fork's `parentId` only when its parent is already there (bundles list
    * forks before their parents, and a bundle may lack the parent): this restores those links once
@@ -71,9 +89,12 @@ export class SqlSessionImport implements SessionImport {
     this.sql = statements.for(runner.dialect);
   }
 
-  async importSession(bundle: SessionBundle): Promise<ImportCounts> {
+  async importSession(bundle: SessionBundle, content: ImportedContent = NO_CONTENT): Promise<ImportCounts> {
     checkSessionBundle(bundle);
-    const { sessions: sessionsStore, history, state, artifacts } = this.tables;
+    const ownArtifacts = new Set(bundle.artifacts.map((a) => a.id));
+    const strangers = [...content.versions.map((v) => v.artifactId), ...content.nextVersions.keys()].filter((id) => !ownArtifacts.has(id));
+    if (strangers.length) throw new ValidationError([{ path: ['content', 'artifactId'], message: `artifact ${strangers[0]} is not one of the session's` }]);
+    const { sessions: sessionsStore, history, state, artifacts, contents } = this.tables;
     const sessionId = bundle.session.id;
     try {
       return await this.runner.transaction(function* () {
@@ -89,6 +110,7 @@ export class SqlSessionImport implements SessionImport {
           messages: yield* history.insertExactly(bundle.messages, true),
           states: bundle.state ? yield* state.insertExactly(bundle.state) : 0,
           artifacts: yield* artifacts.insertExactly(bundle.artifacts, true),
+          contents: yield* contents.importVersions(content.versions, content.nextVersions, content.staged),
         };
       });
     } catch (error) {

@@ -1,3 +1,5 @@
+import { existsSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../src/domain/errors.js';
@@ -62,16 +64,17 @@ describe('session expiry inputs', () => {
   });
 });
 
-function retentionCases(name: string, open: () => Promise<{ backend: StorageBackend; cleanup: () => Promise<void> }>) {
+function retentionCases(name: string, open: () => Promise<{ backend: StorageBackend; cleanup: () => Promise<void>; blobFolder?: string }>) {
   describe(`retention on ${name}`, () => {
     let backend: StorageBackend;
     let cleanup: () => Promise<void>;
+    let blobFolder: string | undefined;
     const clock = new ManualClock();
     let storage: Storage;
     const policy = (p: Partial<RetentionPolicy> = {}): RetentionPolicy => ({ ...DEFAULT_RETENTION_POLICY, ...p });
 
     beforeAll(async () => {
-      ({ backend, cleanup } = await open());
+      ({ backend, cleanup, blobFolder } = await open());
       storage = new Storage(backend, clock, createIdGenerator(clock));
     });
     afterAll(async () => {
@@ -153,6 +156,49 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
       expect(await storage.sessions.get(fork.session.id)).toMatchObject({ parentId: null });
     });
 
+    it('a session deleted by retention (or by a delete) takes its content; its blobs go at the next sweep, but those still named', async () => {
+      const save = (artifactId: string, text: string) =>
+        storage.artifacts.saveContent(artifactId, {
+          body: (async function* () {
+            yield Buffer.from(text);
+          })(),
+          contentType: 'text/plain',
+          maxBytes: 1024,
+        });
+      const artifactOf = async (sessionId: string) => storage.artifacts.create({ sessionId, name: 'n', type: 't', path: '/p', size: 0, metadata: {} });
+      const expiring = await storage.sessions.create(create({ agentName: 'content-expiring', ttlSeconds: 10 }));
+      const deleted = await storage.sessions.create(create({ agentName: 'content-deleted' }));
+      const live = await storage.sessions.create(create({ agentName: 'content-live' }));
+      const [a, d, l] = [await artifactOf(expiring.id), await artifactOf(deleted.id), await artifactOf(live.id)];
+      const own = await save(a.id, `only the expiring session's ${name}`);
+      const shared = await save(a.id, `shared ${name}`);
+      await save(l.id, `shared ${name}`);
+      const gone = await save(d.id, `only the deleted session's ${name}`);
+      const shas = [own.sha256, shared.sha256, gone.sha256];
+      const usage = await storage.artifacts.usage();
+
+      clock.advance(10_000);
+      await storage.sessions.delete(deleted.id);
+      expect((await storage.retention.run(policy())).expiredDeleted.ids).toContain(expiring.id);
+      // Their versions went with them; their blobs stay until the sweep.
+      expect(await backend.stores.contents.versionsIncludingExpired([a.id, d.id])).toEqual(new Map());
+      expect([...(await backend.stores.blobs.rows.rowsOf(shas)).keys()].sort()).toEqual([...shas].sort());
+      expect(await storage.artifacts.usage()).toMatchObject({ storedBytes: usage.storedBytes, versions: usage.versions - 3 });
+
+      // Files are swept once older than the grace period: make them so.
+      const fileOf = (sha: string) => blobFolder && join(blobFolder, sha.slice(0, 2), sha.slice(2, 4), sha);
+      for (const sha of shas) if (blobFolder) utimesSync(fileOf(sha)!, new Date(0), new Date(0));
+      await backend.stores.blobs.sweep(0);
+      expect([...(await backend.stores.blobs.rows.rowsOf(shas)).keys()]).toEqual([shared.sha256]);
+      expect(await storage.artifacts.usage()).toMatchObject({ storedBytes: usage.storedBytes - own.size - gone.size, blobs: usage.blobs - 2 });
+      if (blobFolder) expect(shas.map((sha) => existsSync(fileOf(sha)!))).toEqual([false, true, false]);
+      // What a live session names is whole.
+      const content = await storage.artifacts.content(l.id);
+      const bytes: Buffer[] = [];
+      for await (const chunk of storage.artifacts.open(content, null)) bytes.push(chunk as Buffer);
+      expect(Buffer.concat(bytes).toString()).toBe(`shared ${name}`);
+    });
+
     it('ends idle sessions and deletes long-ended ones exactly at their boundaries; a dry run writes nothing', async () => {
       await storage.retention.run(policy()); // start clean of expired sessions
       const p = policy({ idleHours: 2, deleteEndedDays: 3 });
@@ -221,7 +267,7 @@ function retentionCases(name: string, open: () => Promise<{ backend: StorageBack
 
 retentionCases('SQLite', async () => {
   const db = tempDatabase();
-  return { backend: new SqliteBackend({ filename: db.filename }), cleanup: async () => db.cleanup() };
+  return { backend: new SqliteBackend({ filename: db.filename }), cleanup: async () => db.cleanup(), blobFolder: `${db.filename}-blobs` };
 });
 
 retentionCases('PostgreSQL', async () => {

@@ -103,7 +103,7 @@ describeOnDatabases('forks and imports', (test) => {
   describe('import', () => {
     it('writes a session exactly as given: ids, timestamps, seq (gaps kept), JSON and order', async ({ backend, imports, clock, bundleOf, readBack }) => {
       const bundle = bundleOf([3, 4, 9], { metadata: NASTY_JSON, artifacts: 3 });
-      expect(await imports.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3 });
+      expect(await imports.importSession(bundle)).toEqual({ sessions: 1, messages: 3, states: 1, artifacts: 3, contents: 0 });
       expect(await readBack(bundle.session.id)).toEqual(bundle);
       expect(sortById(await backend.stores.history.byIdsIncludingExpired(bundle.messages.map((m) => m.id)))).toEqual(sortById(bundle.messages));
       expect(await backend.stores.artifacts.byIds([bundle.artifacts[1]!.id], clock.iso())).toEqual([bundle.artifacts[1]]);
@@ -141,8 +141,8 @@ describeOnDatabases('forks and imports', (test) => {
     it('is idempotent: importing the same bundle again writes nothing and reports nothing new', async ({ backend, imports, clock, bundleOf, readBack }) => {
       const bundle = bundleOf([1, 2, 3]);
       await imports.importSession(bundle);
-      expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
-      expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+      expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0, contents: 0 });
+      expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0, contents: 0 });
       expect(await readBack(bundle.session.id)).toEqual(bundle);
       expect(await backend.stores.sessions.count({}, clock.iso())).toBe(1);
       expect(await backend.stores.artifacts.counts([bundle.session.id], clock.iso())).toEqual(new Map([[bundle.session.id, 2]]));
@@ -150,7 +150,7 @@ describeOnDatabases('forks and imports', (test) => {
 
     it('a session with no messages, state or artifacts imports, and its appends start at seq 1', async ({ backend, imports, clock, message, bundleOf, readBack }) => {
       const bundle = bundleOf([], { state: false, artifacts: 0 });
-      expect(await imports.importSession(bundle)).toEqual({ sessions: 1, messages: 0, states: 0, artifacts: 0 });
+      expect(await imports.importSession(bundle)).toEqual({ sessions: 1, messages: 0, states: 0, artifacts: 0, contents: 0 });
       expect(await readBack(bundle.session.id)).toEqual(bundle);
       const added = await backend.stores.history.append(bundle.session.id, forSession(bundle.session.id, [message('first')]), clock.iso());
       expect(added!.map((m) => m.seq)).toEqual([1]);
@@ -172,7 +172,7 @@ describeOnDatabases('forks and imports', (test) => {
         state: { sessionId: s.id, data: 'bundle state', updatedAt: T(0), version: 1 },
         artifacts: [extra],
       };
-      expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 2, states: 0, artifacts: 1 });
+      expect(await imports.importSession(bundle)).toEqual({ sessions: 0, messages: 2, states: 0, artifacts: 1, contents: 0 });
       expect(await readBack(s.id)).toEqual({
         session: renamed,
         messages: [...live, ...newer],
@@ -183,7 +183,7 @@ describeOnDatabases('forks and imports', (test) => {
       expect(next!.map((m) => m.seq)).toEqual([5]);
 
       // an older, shorter bundle never moves the sequence back
-      expect(await imports.importSession({ ...bundle, messages: live.slice(0, 1) })).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+      expect(await imports.importSession({ ...bundle, messages: live.slice(0, 1) })).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0, contents: 0 });
       const last = await backend.stores.history.append(s.id, forSession(s.id, [message('six')]), clock.iso());
       expect(last!.map((m) => m.seq)).toEqual([6]);
     });
@@ -233,7 +233,7 @@ describeOnDatabases('forks and imports', (test) => {
           async (messageCount, withState, artifactCount, pieces) => {
             // seqs with gaps, as after a cleared history
             const whole = bundleOf(Array.from({ length: messageCount }, (_, i) => 2 * i + 5), { state: withState, artifacts: artifactCount });
-            const total = { sessions: 0, messages: 0, states: 0, artifacts: 0 };
+            const total = { sessions: 0, messages: 0, states: 0, artifacts: 0, contents: 0 };
             const add = (c: ImportCounts) => {
               for (const key of Object.keys(total) as (keyof ImportCounts)[]) total[key] += c[key];
             };
@@ -248,7 +248,7 @@ describeOnDatabases('forks and imports', (test) => {
               );
             }
             add(await imports.importSession(whole));
-            expect(total).toEqual({ sessions: 1, messages: messageCount, states: withState ? 1 : 0, artifacts: artifactCount });
+            expect(total).toEqual({ sessions: 1, messages: messageCount, states: withState ? 1 : 0, artifacts: artifactCount, contents: 0 });
             expect(await readBack(whole.session.id)).toEqual(whole);
             const next = await backend.stores.history.append(whole.session.id, forSession(whole.session.id, [message('next')]), clock.iso());
             expect(next![0]!.seq).toBe(messageCount === 0 ? 1 : 2 * (messageCount - 1) + 5 + 1);
@@ -416,7 +416,7 @@ describeOnDatabases('forks and imports', (test) => {
       const target2 = new Storage(target, clock, ids);
       expect(await target2.history.addMany(parent.id, [{ role: 'user', content: 'x', metadata: {}, idempotencyKey: 'k' }])).toEqual(parentBundle.messages);
       // importing the fork again changes nothing
-      expect(await target.stores.sessionImport.importSession(fork)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0 });
+      expect(await target.stores.sessionImport.importSession(fork)).toEqual({ sessions: 0, messages: 0, states: 0, artifacts: 0, contents: 0 });
     });
 
     it('a message whose idempotency key is taken by another message of the session is a ConflictError', async ({ backend, imports, storage, session, message }) => {
