@@ -18,6 +18,7 @@ export {
   StateApi,
   type AppendOptions,
   type Artifact,
+  type ArtifactContent,
   type CacheEntry,
   type HistoryRewrite,
   type Message,

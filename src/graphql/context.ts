@@ -20,10 +20,12 @@ export interface GraphQLContext {
   lastEventId: string | null;
   /** Whether the client takes SSE (`Accept: text/event-stream`), the one transport of subscriptions. */
   acceptsEventStream: boolean;
+  /** The origin the request was sent to (`http://host:port`): download URLs point there. Empty without a request. */
+  origin: string;
 }
 
 export function createGraphQLContext(
-  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'acceptsEventStream'>,
+  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'acceptsEventStream' | 'origin'>,
   { request, streams }: { request?: Request; streams?: EventStreams } = {},
 ): GraphQLContext {
   return {
@@ -32,5 +34,6 @@ export function createGraphQLContext(
     streams: streams ?? new EventStreams(deps.config.events),
     lastEventId: request?.headers.get('last-event-id') || null,
     acceptsEventStream: /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
+    origin: request ? new URL(request.url).origin : '',
   };
 }

@@ -243,10 +243,14 @@ const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
 /** Yoga reads a form body's fields percent-decoded, as it reads a GET's: their bytes are checked too. */
 const isForm = (request: Request) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
 
+/** A GraphQL multipart request (file uploads): its file parts are bytes, not text. */
+const isMultipart = (request: Request) => /^multipart\/form-data\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
+
 /**
  * The body Yoga parses: at most MAX_BODY_BYTES, counted as for REST (http/body-limit.ts: a declared
  * length up front, a chunked body while it is read, never buffered whole), and UTF-8 (see
- * http/utf8.ts), checked in the same pass.
+ * http/utf8.ts), checked in the same pass — but for a multipart body, whose files may hold any
+ * bytes (its `operations` and `map` parts are decoded by the multipart parser, as UTF-8).
  */
 function useBodyChecks(maxBytes: number): Plugin {
   return {
@@ -254,8 +258,15 @@ function useBodyChecks(maxBytes: number): Plugin {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser((req) => {
-        const body = limitedBody(req, maxBytes, tooLarge);
+        let refused: GraphQLError | undefined;
+        const body = limitedBody(req, maxBytes, (error) => (refused = tooLarge(error)));
         if (!body) return parse(req);
+        if (isMultipart(req)) {
+          // The multipart parser reports any failure of the stream as a 400 of its own: the limit's refusal is restored.
+          return Promise.resolve(parse(requestWithBody(fetchAPI, req, body))).catch((error: unknown) => {
+            throw refused ?? error;
+          });
+        }
         const utf8 = new Utf8Stream();
         const form: Uint8Array[] | null = isForm(req) ? [] : null;
         const Transform = transformStreamFor(body);
@@ -273,19 +284,24 @@ function useBodyChecks(maxBytes: number): Plugin {
             },
           }),
         );
-        return parse(
-          new fetchAPI.Request(req.url, {
-            method: req.method,
-            headers: req.headers,
-            signal: req.signal,
-            body: checked,
-            // @ts-expect-error `duplex` is required by fetch for stream bodies but missing from the DOM types
-            duplex: 'half',
-          }),
-        );
+        return parse(requestWithBody(fetchAPI, req, checked));
       });
     },
   };
+}
+
+/** The request with its body read through `body` (the checks above). */
+function requestWithBody(fetchAPI: { Request: typeof Request }, req: Request, body: ReadableStream<Uint8Array>): Request {
+  // A body already counted (a declared length) is the request's own: no copy of the request needed.
+  if (body === req.body) return req;
+  return new fetchAPI.Request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    signal: req.signal,
+    body,
+    // @ts-expect-error `duplex` is required by fetch for stream bodies but missing from the DOM types
+    duplex: 'half',
+  });
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
