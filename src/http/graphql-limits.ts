@@ -262,9 +262,8 @@ function useBodyChecks(maxBytes: number): Plugin {
         const body = limitedBody(req, maxBytes, (error) => (refused = tooLarge(error)));
         if (!body) return parse(req);
         if (isMultipart(req)) {
-          // The multipart parser reports any failure of the stream as a 400 of its own: the limit's refusal is restored.
           return Promise.resolve(parse(requestWithBody(fetchAPI, req, body))).catch((error: unknown) => {
-            throw refused ?? error;
+            throw multipartRefusal(error, refused);
           });
         }
         const utf8 = new Utf8Stream();
@@ -288,6 +287,18 @@ function useBodyChecks(maxBytes: number): Plugin {
       });
     },
   };
+}
+
+/**
+ * What a multipart request that could not be parsed is answered. Yoga's multipart parser reports a
+ * failure of the body's stream as invalid multipart data (the limit's refusal is restored), and a
+ * missing or malformed `operations` or `map` part without a code, as a 200: a 400 BAD_REQUEST, as a
+ * body that is not JSON.
+ */
+function multipartRefusal(error: unknown, refused: GraphQLError | undefined): unknown {
+  if (refused) return refused;
+  if (error instanceof GraphQLError && error.extensions.code === undefined) return refusal(error.message, 'BAD_REQUEST');
+  return error;
 }
 
 /** The request with its body read through `body` (the checks above). */

@@ -166,6 +166,28 @@ describe('uploadArtifactContent', () => {
     expect(literal.errors?.[0]?.message).toMatch(/multipart request/);
   });
 
+  it('a malformed multipart request is a 400 BAD_REQUEST; a map that fills the file with text is BAD_USER_INPUT', async ({ server, gql }) => {
+    const { artifactId } = await newArtifact(gql);
+    const operations = JSON.stringify({ query: print(UploadArtifactContentDocument), variables: { artifactId, file: null } });
+    const send = async (parts: [string, string | Blob][], init: RequestInit = {}) => {
+      const form = new FormData();
+      for (const [name, value] of parts) form.append(name, value);
+      const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: CSRF, body: form, ...init });
+      const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+      return { status: response.status, code: body.errors?.[0]?.extensions?.code, message: body.errors?.[0]?.message };
+    };
+    expect(await send([['map', '{}']])).toEqual({ status: 400, code: 'BAD_REQUEST', message: 'Missing multipart form field "operations"' });
+    expect(await send([['operations', '{not json']])).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(await send([['operations', operations], ['map', '{not json']])).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    const cut = await send([], { headers: { ...CSRF, 'content-type': 'multipart/form-data; boundary=X' }, body: '--X\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{' });
+    expect(cut).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    // The spec's parts, but the one the map names is a text field, or missing.
+    const text = await send([['operations', operations], ['map', '{"0":["variables.file"]}'], ['0', 'not a file']]);
+    expect(text).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/multipart request/) });
+    expect(await send([['operations', operations], ['map', '{"0":["variables.file"]}']])).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((await gql.data(ArtifactContentDocument, { id: artifactId })).artifact!.versions).toEqual([]);
+  });
+
   it('PAYLOAD_TOO_LARGE over MAX_ARTIFACT_BYTES, INSUFFICIENT_STORAGE over the quota, 413 over MAX_BODY_BYTES', async ({ serve }) => {
     const small = await serve({ MAX_ARTIFACT_BYTES: '1000', STORAGE_QUOTA_BYTES: '1500', MAX_BODY_BYTES: '4096' });
     const { artifactId } = await newArtifact(graphqlClient(small.url));
