@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { describe, expect, it, type TestServer } from '../support/server-fixture.js';
+import { AUTH_ENV, createKey } from '../support/auth.js';
 import { openSse } from '../support/sse.js';
 import { type GraphQLClient, type GraphQLResult, graphqlClient } from './client.js';
 import {
@@ -10,6 +11,7 @@ import {
   CreateSessionDocument,
   DeleteArtifactContentDocument,
   SaveArtifactDocument,
+  SaveArtifactReadingVersionsDocument,
   UploadArtifactContentDocument,
   UsageDocument,
 } from './gql/graphql.js';
@@ -315,5 +317,26 @@ describe('the change feed', () => {
     } finally {
       stream.close();
     }
+  });
+});
+
+describe('scopes', () => {
+  it('a write-only key uploads and sees what it wrote, but reads no other version through the result', async ({ serve }) => {
+    const own = await serve(AUTH_ENV);
+    const writer = { ...CSRF, authorization: `Bearer ${await createKey(own.url, 'acme', ['WRITE'])}` };
+    const reader = { authorization: `Bearer ${await createKey(own.url, 'acme', ['READ'])}` };
+    const sessionId = (await (await fetch(`${own.url}/storage/sessions`, { method: 'POST', headers: { ...writer, 'content-type': 'application/json' }, body: '{"agent_name":"vault"}' })).json()).id;
+
+    const saved = await upload(own.url, SaveArtifactDocument, { sessionId, name: 'secret' }, { bytes: binary(10) }, writer);
+    expect(saved.data?.saveArtifact).toMatchObject({ createdArtifact: true, content: { version: 0 } });
+    const refused = await upload(own.url, SaveArtifactReadingVersionsDocument, { sessionId, name: 'secret' }, { bytes: binary(20) }, writer);
+    expect(refused.status).toBe(403);
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/Artifact\.versions needs it/) });
+
+    const usage = await fetch(`${own.url}/graphql`, { method: 'POST', headers: { ...writer, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ usage { blobs } }' }) });
+    expect(usage.status).toBe(403);
+    const read = await fetch(`${own.url}/graphql`, { method: 'POST', headers: { ...reader, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ usage { tenant blobs versions } }' }) });
+    // The refused save stored nothing.
+    expect((await read.json()).data.usage).toEqual({ tenant: 'acme', blobs: 1, versions: 1 });
   });
 });
