@@ -18,6 +18,7 @@ const shared = {
     NonNegativeInt: 'number',
     PositiveInt: 'number',
     SafeInt: 'number',
+    File: 'File',
   },
 } as const;
 

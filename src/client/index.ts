@@ -28,6 +28,7 @@ export {
   StateApi,
   type AppendOptions,
   type Artifact,
+  type ArtifactContent,
   type CacheEntry,
   type HistoryRewrite,
   type Message,

@@ -25,6 +25,8 @@ export const builder = new SchemaBuilder<{
     NonNegativeInt: { Input: number; Output: number };
     PositiveInt: { Input: number; Output: number };
     SafeInt: { Input: number; Output: number };
+    /** An uploaded file (GraphQL multipart request): input only. */
+    File: { Input: File; Output: never };
   };
   // Every connection resolver hands over its count lazily: it costs a query only when selected.
   Connection: { totalCount: () => Promise<number> };
@@ -93,6 +95,33 @@ builder.addScalarType('JSONObject', GraphQLJSONObject);
 builder.addScalarType('NonNegativeInt', GraphQLNonNegativeInt);
 builder.addScalarType('PositiveInt', GraphQLPositiveInt);
 builder.addScalarType('SafeInt', GraphQLSafeInt);
+
+/** What Yoga's multipart parser puts where the request's `map` says: a WHATWG File (its own ponyfill's class, hence no `instanceof`). */
+function isFile(value: unknown): value is File {
+  const file = value as Partial<File> | null;
+  return typeof file === 'object' && file !== null && typeof file.size === 'number' && typeof file.stream === 'function';
+}
+
+const NOT_A_FILE =
+  'File values are sent as parts of a multipart request (the GraphQL multipart request spec: operations, map, then the files)';
+
+builder.scalarType('File', {
+  description:
+    'A file uploaded with the GraphQL multipart request spec (https://github.com/jaydenseric/graphql-multipart-request-spec): ' +
+    'a `multipart/form-data` POST whose `operations` part holds the operation with the variable set to null, whose `map` part ' +
+    'names the variable each file part fills, and which carries a CSRF header. Input only.',
+  specifiedByURL: 'https://github.com/jaydenseric/graphql-multipart-request-spec',
+  serialize: () => {
+    throw new GraphQLError('File is an input type only');
+  },
+  parseValue: (value) => {
+    if (!isFile(value)) throw new GraphQLError(NOT_A_FILE);
+    return value;
+  },
+  parseLiteral: () => {
+    throw new GraphQLError(NOT_A_FILE);
+  },
+});
 
 /** GraphQL enum values for a domain enum: `ACTIVE` stands for `'active'`, and so on. */
 export function enumValues<V extends string>(values: readonly V[]): Record<Uppercase<V>, { value: V }> {

@@ -23,10 +23,12 @@ export interface GraphQLContext {
    * text/event-stream`) or a WebSocket (http/graphql-ws.ts).
    */
   canStream: boolean;
+  /** The origin the request was sent to (`http://host:port`): download URLs point there. Empty without a request. */
+  origin: string;
 }
 
 export function createGraphQLContext(
-  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'canStream'>,
+  deps: Omit<GraphQLContext, 'loaders' | 'streams' | 'lastEventId' | 'canStream' | 'origin'>,
   { request, streams, overWebSocket = false }: { request?: Request; streams?: EventStreams; overWebSocket?: boolean } = {},
 ): GraphQLContext {
   return {
@@ -35,5 +37,6 @@ export function createGraphQLContext(
     streams: streams ?? new EventStreams(deps.config.events),
     lastEventId: request?.headers.get('last-event-id') || null,
     canStream: overWebSocket || /\btext\/event-stream\b/i.test(request?.headers.get('accept') ?? ''),
+    origin: request ? new URL(request.url).origin : '',
   };
 }

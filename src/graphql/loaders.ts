@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { MetricFilter } from '../domain/inputs.js';
-import type { Artifact, Message, Metric, Session } from '../domain/records.js';
+import type { Artifact, ArtifactContent, Message, Metric, Session } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Storage } from '../storage/storage.js';
@@ -8,7 +8,7 @@ import { type ChannelValue, type CheckpointKey, checkpointKeyText, type PendingW
 
 /**
  * Per-request DataLoaders: every nested field (a session's history, state, artifacts, metrics, forks
- * and their counts; a message's session; a fork's parent) asks its loader, and each loader answers
+ * and their counts; an artifact's content versions; a message's session; a fork's parent) asks its loader, and each loader answers
  * all the fields of one execution step with ONE batch call to `Storage`. The number of statements of a query is thus
  * bounded by its depth, not by the number of rows.
  *
@@ -25,11 +25,11 @@ function byKey<V>(load: (keys: readonly string[]) => Promise<V[]>, keyOf: (value
   }, options);
 }
 
-/** One value per session id, from a batch method that answers with a Map. */
-function bySession<V>(load: (sessionIds: readonly string[]) => Promise<Map<string, V>>, missing: V): DataLoader<string, V> {
-  return new DataLoader(async (sessionIds) => {
-    const found = await load(unique(sessionIds));
-    return sessionIds.map((id) => found.get(id) ?? missing);
+/** One value per owner id (a session's, an artifact's), from a batch method that answers with a Map. */
+function byOwner<V>(load: (ownerIds: readonly string[]) => Promise<Map<string, V>>, missing: V): DataLoader<string, V> {
+  return new DataLoader(async (ownerIds) => {
+    const found = await load(unique(ownerIds));
+    return ownerIds.map((id) => found.get(id) ?? missing);
   }, options);
 }
 
@@ -79,24 +79,26 @@ export function createLoaders(storage: Storage) {
     state: byKey((sessionIds) => storage.state.bySessionIds(sessionIds), (state) => state.sessionId),
 
     historyPage: perParams((slice: Slice<number>) =>
-      bySession((sessionIds) => storage.history.pages(sessionIds, slice), [] as Message[]),
+      byOwner((sessionIds) => storage.history.pages(sessionIds, slice), [] as Message[]),
     ),
-    historyCount: bySession((sessionIds) => storage.history.counts(sessionIds), 0),
-    historyWithinTokens: perParams((maxTokens: number) => bySession((sessionIds) => storage.history.withinTokens(sessionIds, maxTokens), [] as Message[])),
-    tokenTotal: bySession((sessionIds) => storage.history.tokenTotals(sessionIds), { tokens: 0, messages: 0, estimatedMessages: 0 }),
+    historyCount: byOwner((sessionIds) => storage.history.counts(sessionIds), 0),
+    historyWithinTokens: perParams((maxTokens: number) => byOwner((sessionIds) => storage.history.withinTokens(sessionIds, maxTokens), [] as Message[])),
+    tokenTotal: byOwner((sessionIds) => storage.history.tokenTotals(sessionIds), { tokens: 0, messages: 0, estimatedMessages: 0 }),
 
     artifactPage: perParams((slice: Slice<string>) =>
-      bySession((sessionIds) => storage.artifacts.pages(sessionIds, slice), [] as Artifact[]),
+      byOwner((sessionIds) => storage.artifacts.pages(sessionIds, slice), [] as Artifact[]),
     ),
-    artifactCount: bySession((sessionIds) => storage.artifacts.counts(sessionIds), 0),
+    artifactCount: byOwner((sessionIds) => storage.artifacts.counts(sessionIds), 0),
+    /** An artifact's content versions, oldest first: `Artifact.versions` and `Artifact.content` share its batch. */
+    artifactVersions: byOwner((artifactIds) => storage.artifacts.versionsOf(artifactIds), [] as ArtifactContent[]),
 
-    forkPage: perParams((slice: Slice<string>) => bySession((sessionIds) => storage.sessions.forkPages(sessionIds, slice), [] as Session[])),
-    forkCount: bySession((sessionIds) => storage.sessions.forkCounts(sessionIds), 0),
+    forkPage: perParams((slice: Slice<string>) => byOwner((sessionIds) => storage.sessions.forkPages(sessionIds, slice), [] as Session[])),
+    forkCount: byOwner((sessionIds) => storage.sessions.forkCounts(sessionIds), 0),
 
     metricPage: perParams(({ filter, slice }: { filter: MetricFilter; slice: Slice<MetricKey> }) =>
-      bySession((sessionIds) => storage.metrics.pages(sessionIds, filter, slice), [] as Metric[]),
+      byOwner((sessionIds) => storage.metrics.pages(sessionIds, filter, slice), [] as Metric[]),
     ),
-    metricCount: perParams((filter: MetricFilter) => bySession((sessionIds) => storage.metrics.counts(sessionIds, filter), 0)),
+    metricCount: perParams((filter: MetricFilter) => byOwner((sessionIds) => storage.metrics.counts(sessionIds, filter), 0)),
 
     thread: byKey((ids) => storage.checkpoints.threads(ids), (thread) => thread.id),
     channelValues: byCheckpoint<ChannelValue>((keys) => storage.checkpoints.channelValues(keys)),

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 // Each type file registers its object type and its own query and mutation fields.
 import '../modules/keys/graphql.js';
 import '../modules/artifacts/graphql.js';
+import '../modules/artifacts/content-graphql.js';
 import '../modules/cache/graphql.js';
 import '../modules/checkpoints/graphql.js';
 import '../modules/events/graphql.js';

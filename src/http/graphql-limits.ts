@@ -303,10 +303,14 @@ const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
 /** Yoga reads a form body's fields percent-decoded, as it reads a GET's: their bytes are checked too. */
 const isForm = (request: Request) => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
 
+/** A GraphQL multipart request (file uploads): its file parts are bytes, not text. */
+const isMultipart = (request: Request) => /^multipart\/form-data\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
+
 /**
  * The body Yoga parses: at most MAX_BODY_BYTES, counted as for REST (http/body-limit.ts: a declared
  * length up front, a chunked body while it is read, never buffered whole), and UTF-8 (see
- * http/utf8.ts), checked in the same pass.
+ * http/utf8.ts), checked in the same pass — but for a multipart body, whose files may hold any
+ * bytes (its `operations` and `map` parts are decoded by the multipart parser, as UTF-8).
  */
 function useBodyChecks(maxBytes: number): Plugin {
   return {
@@ -314,8 +318,14 @@ function useBodyChecks(maxBytes: number): Plugin {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser((req) => {
-        const body = limitedBody(req, maxBytes, tooLarge);
+        let refused: GraphQLError | undefined;
+        const body = limitedBody(req, maxBytes, (error) => (refused = tooLarge(error)));
         if (!body) return parse(req);
+        if (isMultipart(req)) {
+          return Promise.resolve(parse(requestWithBody(fetchAPI, req, body))).catch((error: unknown) => {
+            throw multipartRefusal(error, refused);
+          });
+        }
         const utf8 = new Utf8Stream();
         const form: Uint8Array[] | null = isForm(req) ? [] : null;
         const Transform = transformStreamFor(body);
@@ -333,19 +343,36 @@ function useBodyChecks(maxBytes: number): Plugin {
             },
           }),
         );
-        return parse(
-          new fetchAPI.Request(req.url, {
-            method: req.method,
-            headers: req.headers,
-            signal: req.signal,
-            body: checked,
-            // @ts-expect-error `duplex` is required by fetch for stream bodies but missing from the DOM types
-            duplex: 'half',
-          }),
-        );
+        return parse(requestWithBody(fetchAPI, req, checked));
       });
     },
   };
+}
+
+/**
+ * What a multipart request that could not be parsed is answered. Yoga's multipart parser reports a
+ * failure of the body's stream as invalid multipart data (the limit's refusal is restored), and a
+ * missing or malformed `operations` or `map` part without a code, as a 200: a 400 BAD_REQUEST, as a
+ * body that is not JSON.
+ */
+function multipartRefusal(error: unknown, refused: GraphQLError | undefined): unknown {
+  if (refused) return refused;
+  if (error instanceof GraphQLError && error.extensions.code === undefined) return refusal(error.message, 'BAD_REQUEST');
+  return error;
+}
+
+/** The request with its body read through `body` (the checks above). */
+function requestWithBody(fetchAPI: { Request: typeof Request }, req: Request, body: ReadableStream<Uint8Array>): Request {
+  // A body already counted (a declared length) is the request's own: no copy of the request needed.
+  if (body === req.body) return req;
+  return new fetchAPI.Request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    signal: req.signal,
+    body,
+    // @ts-expect-error `duplex` is required by fetch for stream bodies but missing from the DOM types
+    duplex: 'half',
+  });
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>

@@ -50,6 +50,15 @@ interface Extra {
   request: IncomingMessage;
 }
 
+/** Where the upgrade was sent (`http://host:port`); a made-up origin when it names no valid host. */
+function originOf(request: IncomingMessage): string {
+  try {
+    return new URL(`http://${request.headers.host ?? ''}`).origin;
+  } catch {
+    return 'http://websocket.invalid';
+  }
+}
+
 type WsContext = Context<Record<string, unknown> | undefined, Extra>;
 
 export interface GraphQLWebSocketDeps {
@@ -199,7 +208,8 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
     if (tooLong) return [tooLong];
     const request = actingAs(
       // A POST: Yoga refuses mutations from GETs (usePreventMutationViaGET), which a WebSocket's operations are not.
-      new Request(new URL(app.graphqlEndpoint, 'http://websocket.invalid'), { method: 'POST', headers: { [REQUEST_ID_HEADER]: connection.id } }),
+      // Its URL is the upgrade's (its host, for download URLs in answers).
+      new Request(new URL(app.graphqlEndpoint, originOf(ctx.extra.request)), { method: 'POST', headers: { [REQUEST_ID_HEADER]: connection.id } }),
       caller,
     );
     operations.add(request);

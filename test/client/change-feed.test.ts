@@ -163,6 +163,35 @@ describe('the change feed through the client', () => {
     expect(changed.__typename === 'StateChanged' && changed.state).toEqual(state);
   });
 
+  it('yields artifact content events with their typed payload', async ({ server }) => {
+    const client = new AgentStorageClient({ url: server.url, retry: quick });
+    const { id } = await client.sessions.create({ agentName: 'feed-content' });
+    const artifact = await client.artifacts.create({ sessionId: id, name: 'a.txt', type: 'text/plain', path: '/a.txt', size: 0 });
+    const live = signal();
+    const received: StorageEvent[] = [];
+    const following = (async () => {
+      for await (const event of client.sessionEvents(id, { onConnect: live.resolve })) {
+        received.push(event);
+        if (received.length === 2) break;
+      }
+    })();
+    await live.promise;
+    // Written over REST: the client's feed sees every door's writes.
+    const put = await fetch(`${server.url}/storage/artifacts/${artifact.id}/content`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expect(put.status).toBe(201);
+    expect((await fetch(`${server.url}/storage/artifacts/${artifact.id}/content?version=0`, { method: 'DELETE' })).status).toBe(200);
+    await following;
+    const [saved, deleted] = received;
+    expect(saved!.__typename === 'ArtifactContentSaved' && saved!.content).toMatchObject({
+      artifactId: artifact.id,
+      version: 0,
+      size: 5,
+      contentType: 'text/plain',
+      url: `${server.url}/storage/artifacts/${artifact.id}/content?version=0`,
+    });
+    expect(deleted!.__typename === 'ArtifactContentDeleted' && { artifactId: deleted!.artifactId, versions: deleted!.versions }).toEqual({ artifactId: artifact.id, versions: [0] });
+  });
+
   it('throws the refusals it cannot outlive: NOT_FOUND, BAD_USER_INPUT, CURSOR_EXPIRED', async ({ server }) => {
     const client = new AgentStorageClient({ url: server.url, retry: quick });
     const first = (sessionId: string, after?: string) => client.sessionEvents(sessionId, after === undefined ? {} : { after }).next();

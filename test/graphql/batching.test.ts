@@ -5,6 +5,7 @@ import {
   CreateArtifactDocument,
   CreateSessionDocument,
   RecordMetricsDocument,
+  SessionsWithArtifactContentDocument,
   SessionsWithEverythingDocument,
   SetStateDocument,
 } from './gql/graphql.js';
@@ -64,5 +65,41 @@ describe('nested fields are batched', () => {
         'metricCounts',
       ].sort(),
     );
+  });
+});
+
+describe("artifacts' content is batched", () => {
+  /** A session with two artifacts, each with two versions of content (uploaded over REST). */
+  async function sessionWithContent(server: TestServer, gql: GraphQLClient, i: number): Promise<void> {
+    const sessionId = (await gql.data(CreateSessionDocument, { input: { agentName: 'with-content' } })).createSession.id;
+    for (const name of ['a', 'b']) {
+      const { id } = (await gql.data(CreateArtifactDocument, { input: { sessionId, name, type: 't', path: `/${name}`, size: 0 } })).createArtifact;
+      for (const version of [0, 1]) {
+        const put = await fetch(`${server.url}/storage/artifacts/${id}/content`, { method: 'PUT', body: `${i} ${name} ${version}` });
+        expect(put.status).toBe(201);
+      }
+    }
+  }
+
+  async function statementsFor(server: TestServer, gql: GraphQLClient, n: number): Promise<string[]> {
+    server.resetQueries();
+    const { sessions } = await gql.data(SessionsWithArtifactContentDocument, { first: n });
+    const statements = [...server.queries];
+    expect(sessions.nodes).toHaveLength(n);
+    for (const artifact of sessions.nodes.flatMap((session) => session.artifacts.nodes)) {
+      expect(artifact.content?.version).toBe(1);
+      expect(artifact.first).toEqual({ version: 0 });
+      expect(artifact.versions).toEqual([{ version: 0 }, { version: 1 }]);
+    }
+    return statements;
+  }
+
+  it('Artifact.content and Artifact.versions of every artifact of a query take one statement together', async ({ server, gql }) => {
+    for (let i = 0; i < 3; i++) await sessionWithContent(server, gql, i);
+    const three = await statementsFor(server, gql, 3);
+    for (let i = 3; i < 30; i++) await sessionWithContent(server, gql, i);
+    const thirty = await statementsFor(server, gql, 30);
+    expect([...thirty].sort()).toEqual([...three].sort());
+    expect([...thirty].sort()).toEqual(['listSessions', 'artifactPages', 'versionsOf'].sort());
   });
 });

@@ -12,7 +12,7 @@ describe('schema.graphql', () => {
   it('has no Relay Node interface or global-id root fields: ids are plain', () => {
     expect(schema.getType('Node')).toBeUndefined();
     expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(
-      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'metricSeries', 'search', 'searchArtifacts', 'searchSessions', 'session', 'sessions', 'thread'].sort(),
+      ['apiKeys', 'artifact', 'cacheEntry', 'checkpoints', 'memoryItem', 'memoryNamespaces', 'memoryRead', 'memorySearch', 'message', 'metrics', 'metricSeries', 'search', 'searchArtifacts', 'searchSessions', 'session', 'sessions', 'thread', 'usage'].sort(),
     );
   });
 });
@@ -52,6 +52,8 @@ describe('scopes declared on fields', () => {
       'Thread.checkpoints': 'read',
       'Checkpoint.channelValues': 'read',
       'Checkpoint.pendingWrites': 'read',
+      'Artifact.content': 'read',
+      'Artifact.versions': 'read',
       // Parts of the value itself (what a write returned, or an event's payload).
       'CreatedApiKey.apiKey': null,
       'MemoryOperationResult.item': null,
@@ -72,6 +74,9 @@ describe('scopes declared on fields', () => {
       'StateChanged.state': null,
       'ArtifactCreated.artifact': null,
       'ArtifactDeleted.artifact': null,
+      'ArtifactContentSaved.content': null,
+      'SavedArtifact.artifact': null,
+      'SavedArtifact.content': null,
       'MetricRecorded.metric': null,
       // A search result is the message found (what the search itself read); its highlights are of its snippet.
       'SearchHit.message': null,

@@ -45,7 +45,7 @@ export interface TestServerOptions {
 interface TestDatabase {
   databaseUrl: string;
   /** Opens a backend on it (once per server), recording statement names into `queries`. */
-  open(queries: string[], searchIndex: boolean): Promise<StorageBackend>;
+  open(queries: string[], config: Config): Promise<StorageBackend>;
   cleanup(): Promise<void>;
 }
 
@@ -56,14 +56,29 @@ function freshDatabase(): TestDatabase {
     const target = testSchema();
     return {
       databaseUrl: target.url,
-      open: (queries, searchIndex) => PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery: recording(queries), searchIndex }),
+      open: (queries, config) =>
+        PostgresBackend.open({
+          connectionString: TEST_PG_URL,
+          schema: target.schema,
+          poolSize: 5,
+          onQuery: recording(queries),
+          searchIndex: config.searchIndex,
+          quotaBytes: config.blobs.quotaBytes,
+        }),
       cleanup: () => target.drop(),
     };
   }
   const db = tempDatabase();
   return {
     databaseUrl: `sqlite:${db.filename}`,
-    open: async (queries, searchIndex) => new SqliteBackend({ filename: db.filename, onQuery: recording(queries), searchIndex }),
+    open: async (queries, config) =>
+      new SqliteBackend({
+        filename: db.filename,
+        onQuery: recording(queries),
+        searchIndex: config.searchIndex,
+        blobStore: config.blobs.store,
+        quotaBytes: config.blobs.quotaBytes,
+      }),
     cleanup: async () => db.cleanup(),
   };
 }
@@ -96,7 +111,7 @@ async function serve(
 ): Promise<TestServer> {
   const queries: string[] = [];
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
-  const backend = await database.open(queries, config.searchIndex);
+  const backend = await database.open(queries, config);
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
   const tenants = tenantsOver(backend, config, {
@@ -104,6 +119,8 @@ async function serve(
     ids: createIdGenerator(clock),
     cache,
     searchIndex: config.searchIndex,
+    blobStore: config.blobs.store,
+    quotaBytes: config.blobs.quotaBytes,
     onQuery: (name) => void queries.push(name),
   });
   const storage = tenants.defaultStorage;

@@ -16,6 +16,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO 8601 date-time. Output is always UTC with milliseconds (2026-01-31T12:00:00.000Z); input may carry an offset (converted to UTC) or none (taken as UTC). */
   DateTime: { input: string; output: string; }
+  /** A file uploaded with the GraphQL multipart request spec (https://github.com/jaydenseric/graphql-multipart-request-spec): a `multipart/form-data` POST whose `operations` part holds the operation with the variable set to null, whose `map` part names the variable each file part fills, and which carries a CSRF header. Input only. */
+  File: { input: File; output: File; }
   /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
   JSON: { input: unknown; output: unknown; }
   /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
@@ -64,9 +66,11 @@ export type ApiKeyScope =
   | 'READ'
   | 'WRITE';
 
-/** A file an agent produced in a session, by reference: the service keeps its path, not its bytes. */
+/** A file an agent produced in a session: its record (name, type, path, size), and, when saved with its bytes, their versions (`content`, `versions`). */
 export type Artifact = {
   __typename?: 'Artifact';
+  /** A version of the bytes: the latest without `version`; null when there is none (no content, or no such version). */
+  content?: Maybe<ArtifactContent>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   metadata: Scalars['JSONObject']['output'];
@@ -76,6 +80,14 @@ export type Artifact = {
   /** In bytes. */
   size: Scalars['NonNegativeInt']['output'];
   type: Scalars['String']['output'];
+  /** Every stored version of the bytes, oldest first; empty when the artifact has no content. */
+  versions: Array<ArtifactContent>;
+};
+
+
+/** A file an agent produced in a session: its record (name, type, path, size), and, when saved with its bytes, their versions (`content`, `versions`). */
+export type ArtifactContentArgs = {
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ArtifactConnection = {
@@ -85,6 +97,54 @@ export type ArtifactConnection = {
   pageInfo: PageInfo;
   /** How many items the connection has in all (with its filters), regardless of paging. */
   totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+/** One stored version of an artifact's bytes. The bytes themselves are downloaded from `url` (REST). */
+export type ArtifactContent = {
+  __typename?: 'ArtifactContent';
+  artifactId: Scalars['ID']['output'];
+  contentType: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The bytes' SHA-256, lower-case hex (the download's ETag). */
+  sha256: Scalars['String']['output'];
+  /** In bytes. */
+  size: Scalars['NonNegativeInt']['output'];
+  /** Where this version is downloaded: `GET /storage/artifacts/{id}/content?version=N` on the server that answered, with the same credentials (Range, ETag and HEAD as REST serves them). */
+  url: Scalars['String']['output'];
+  /** 0, 1, 2, … in the order saved; a deleted version's number is never reused. */
+  version: Scalars['NonNegativeInt']['output'];
+};
+
+/** Versions of an artifact's content were deleted (deleting the artifact or its session yields ArtifactDeleted or SessionDeleted instead). */
+export type ArtifactContentDeleted = StorageEvent & {
+  __typename?: 'ArtifactContentDeleted';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  artifactId: Scalars['ID']['output'];
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
+  /** The versions deleted. */
+  versions: Array<Scalars['NonNegativeInt']['output']>;
+};
+
+/** A new version of an artifact's content was saved (its bytes are downloaded from `content.url`). */
+export type ArtifactContentSaved = StorageEvent & {
+  __typename?: 'ArtifactContentSaved';
+  /** The session's agent. */
+  agentName: Scalars['String']['output'];
+  content: ArtifactContent;
+  /** Opaque; resume after this event with `after`. */
+  cursor: Scalars['String']['output'];
+  /** Position in the feed of this database: increasing in commit order (numbers may be skipped). */
+  seq: Scalars['SafeInt']['output'];
+  sessionId: Scalars['ID']['output'];
+  /** When the write was committed. */
+  time: Scalars['DateTime']['output'];
 };
 
 /** An artifact record was created. */
@@ -627,6 +687,8 @@ export type Mutation = {
   createSession: Session;
   /** Deletes an artifact; returns its id. */
   deleteArtifact: Scalars['ID']['output'];
+  /** Deletes a version of an artifact's content, or without `version` every version (the artifact record stays; deleteArtifact deletes both); returns the versions deleted. NOT_FOUND when there is no such artifact, version or content. */
+  deleteArtifactContent: Array<Scalars['NonNegativeInt']['output']>;
   /** Deletes an entry; returns its key. */
   deleteCacheEntry: Scalars['String']['output'];
   /** Deletes the session with its history, state and artifacts (its metrics stay). Its forks stay too, without a parent. Returns the deleted id. */
@@ -658,6 +720,8 @@ export type Mutation = {
   rewriteHistory: RewriteHistoryPayload;
   /** Applies the retention rules now: deletes expired sessions, ends idle ones and deletes long-ended ones, as configured; deletes expired and (as configured) idle LangGraph threads. With dryRun: true, writes nothing and reports what it would do. */
   runRetention: RetentionReport;
+  /** Saves a file under a name in a session (ADK's save): a new version of the session's latest artifact of that name, or a new artifact (version 0) when it has none. The file comes as a part of a multipart request (see the File scalar), which is read whole within MAX_BODY_BYTES before anything runs: larger content goes over REST (PUT /storage/artifacts/{id}/content), which streams it up to MAX_ARTIFACT_BYTES. NOT_FOUND for an unknown session; otherwise as uploadArtifactContent. */
+  saveArtifact: SavedArtifact;
   /** Sets (or replaces) an entry. Without ttl it never expires. */
   setCacheEntry: CacheEntry;
   /** Sets (or replaces) the state of a session. */
@@ -665,6 +729,8 @@ export type Mutation = {
   /** Sets a thread's TTL (it expires ttlSeconds after its last write, counting this one); null removes it. */
   setThreadTtl: Thread;
   updateSession: Session;
+  /** Saves a file as the next version of an artifact's content. The file comes as a part of a multipart request (see the File scalar), which is read whole within MAX_BODY_BYTES before anything runs: larger content goes over REST (PUT /storage/artifacts/{id}/content), which streams it up to MAX_ARTIFACT_BYTES. NOT_FOUND for an unknown artifact, PAYLOAD_TOO_LARGE over MAX_ARTIFACT_BYTES, INSUFFICIENT_STORAGE over the tenant's quota, BAD_USER_INPUT when `sha256` is not the file's; nothing is stored then. */
+  uploadArtifactContent: ArtifactContent;
 };
 
 
@@ -713,6 +779,12 @@ export type MutationCreateSessionArgs = {
 
 export type MutationDeleteArtifactArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteArtifactContentArgs = {
+  artifactId: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -801,6 +873,18 @@ export type MutationRunRetentionArgs = {
 };
 
 
+export type MutationSaveArtifactArgs = {
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  file: Scalars['File']['input'];
+  metadata?: InputMaybe<Scalars['JSONObject']['input']>;
+  name: Scalars['String']['input'];
+  path?: InputMaybe<Scalars['String']['input']>;
+  sessionId: Scalars['ID']['input'];
+  sha256?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationSetCacheEntryArgs = {
   key: Scalars['String']['input'];
   ttl?: InputMaybe<Scalars['Int']['input']>;
@@ -824,6 +908,14 @@ export type MutationSetThreadTtlArgs = {
 export type MutationUpdateSessionArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSessionInput;
+};
+
+
+export type MutationUploadArtifactContentArgs = {
+  artifactId: Scalars['ID']['input'];
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  file: Scalars['File']['input'];
+  sha256?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type NewMessageInput = {
@@ -941,6 +1033,8 @@ export type Query = {
   sessions: SessionConnection;
   /** A LangGraph thread; null when there is none (or it expired). */
   thread?: Maybe<Thread>;
+  /** The caller's tenant's content usage and limits. */
+  usage: Usage;
 };
 
 
@@ -1140,6 +1234,15 @@ export type RewriteHistoryPayload = {
 export type RewriteReason =
   | 'COMPACTED'
   | 'REWRITTEN';
+
+/** What `saveArtifact` did: the artifact it saved to (new, or the latest of that name) and the new version. */
+export type SavedArtifact = {
+  __typename?: 'SavedArtifact';
+  artifact: Artifact;
+  content: ArtifactContent;
+  /** Whether the artifact was created by this save (its version is then 0). */
+  createdArtifact: Scalars['Boolean']['output'];
+};
 
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -1568,6 +1671,24 @@ export type UpdateSessionInput = {
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What the caller's tenant's artifact content occupies, and its limits (REST: GET /storage/usage). */
+export type Usage = {
+  __typename?: 'Usage';
+  /** Distinct contents stored. */
+  blobs: Scalars['NonNegativeInt']['output'];
+  /** The sizes of all versions added up (shared content counted each time). */
+  contentBytes: Scalars['NonNegativeInt']['output'];
+  /** The largest content one version may have (MAX_ARTIFACT_BYTES). */
+  maxArtifactBytes: Scalars['NonNegativeInt']['output'];
+  /** How many bytes the tenant may store (STORAGE_QUOTA_BYTES); null: no quota. */
+  quotaBytes?: Maybe<Scalars['NonNegativeInt']['output']>;
+  /** Bytes stored: each distinct content once, however many versions share it. */
+  storedBytes: Scalars['NonNegativeInt']['output'];
+  tenant: Scalars['String']['output'];
+  /** Versions stored, of all artifacts. */
+  versions: Scalars['NonNegativeInt']['output'];
+};
+
 export type ThreadRecordFragment = { __typename?: 'Thread', id: string, createdAt: string, updatedAt: string, ttlSeconds?: number | null, expiresAt?: string | null };
 
 export type CheckpointRecordFragment = { __typename?: 'Checkpoint', threadId: string, namespace: string, id: string, parentId?: string | null, type: string, data: string, metadata: Record<string, unknown>, channelVersions: Record<string, unknown>, createdAt: string, channelValues: Array<{ __typename?: 'ChannelValue', channel: string, version: string, type: string, data?: string | null }>, pendingWrites: Array<{ __typename?: 'PendingWrite', taskId: string, idx: number, channel: string, type: string, data: string, taskPath: string }> };
@@ -1652,6 +1773,8 @@ export type ThreadEventsSubscriptionVariables = Exact<{
 
 
 export type ThreadEventsSubscription = { __typename?: 'Subscription', threadEvents:
+    | { __typename: 'ArtifactContentDeleted', cursor: string, seq: number, time: string }
+    | { __typename: 'ArtifactContentSaved', cursor: string, seq: number, time: string }
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string }
     | { __typename: 'CheckpointPut', threadId: string, namespace: string, checkpointId: string, parentId?: string | null, metadata: Record<string, unknown>, cursor: string, seq: number, time: string }
@@ -1679,6 +1802,8 @@ export type MessageRecordFragment = { __typename?: 'Message', id: string, sessio
 export type StateRecordFragment = { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string };
 
 export type ArtifactRecordFragment = { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string };
+
+export type ArtifactContentRecordFragment = { __typename?: 'ArtifactContent', artifactId: string, version: number, sha256: string, size: number, contentType: string, createdAt: string, url: string };
 
 export type MetricRecordFragment = { __typename?: 'Metric', id: string, entityType: string, entityName: string, metricName: string, value: number, sessionId?: string | null, labels: Record<string, unknown>, timestamp: string };
 
@@ -1959,6 +2084,10 @@ export type DeleteCacheEntryMutationVariables = Exact<{
 
 export type DeleteCacheEntryMutation = { __typename?: 'Mutation', deleteCacheEntry: string };
 
+type StorageEventRecord_ArtifactContentDeleted_Fragment = { __typename: 'ArtifactContentDeleted', artifactId: string, versions: Array<number>, cursor: string, seq: number, time: string, sessionId: string, agentName: string };
+
+type StorageEventRecord_ArtifactContentSaved_Fragment = { __typename: 'ArtifactContentSaved', cursor: string, seq: number, time: string, sessionId: string, agentName: string, content: { __typename?: 'ArtifactContent', artifactId: string, version: number, sha256: string, size: number, contentType: string, createdAt: string, url: string } };
+
 type StorageEventRecord_ArtifactCreated_Fragment = { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
 
 type StorageEventRecord_ArtifactDeleted_Fragment = { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } };
@@ -1992,6 +2121,8 @@ type StorageEventRecord_StateDeleted_Fragment = { __typename: 'StateDeleted', cu
 type StorageEventRecord_ThreadDeleted_Fragment = { __typename: 'ThreadDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string };
 
 export type StorageEventRecordFragment =
+  | StorageEventRecord_ArtifactContentDeleted_Fragment
+  | StorageEventRecord_ArtifactContentSaved_Fragment
   | StorageEventRecord_ArtifactCreated_Fragment
   | StorageEventRecord_ArtifactDeleted_Fragment
   | StorageEventRecord_CheckpointPut_Fragment
@@ -2017,6 +2148,8 @@ export type SessionEventsSubscriptionVariables = Exact<{
 
 
 export type SessionEventsSubscription = { __typename?: 'Subscription', sessionEvents:
+    | { __typename: 'ArtifactContentDeleted', artifactId: string, versions: Array<number>, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'ArtifactContentSaved', cursor: string, seq: number, time: string, sessionId: string, agentName: string, content: { __typename?: 'ArtifactContent', artifactId: string, version: number, sha256: string, size: number, contentType: string, createdAt: string, url: string } }
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
@@ -2042,6 +2175,8 @@ export type AgentEventsSubscriptionVariables = Exact<{
 
 
 export type AgentEventsSubscription = { __typename?: 'Subscription', agentEvents:
+    | { __typename: 'ArtifactContentDeleted', artifactId: string, versions: Array<number>, cursor: string, seq: number, time: string, sessionId: string, agentName: string }
+    | { __typename: 'ArtifactContentSaved', cursor: string, seq: number, time: string, sessionId: string, agentName: string, content: { __typename?: 'ArtifactContent', artifactId: string, version: number, sha256: string, size: number, contentType: string, createdAt: string, url: string } }
     | { __typename: 'ArtifactCreated', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'ArtifactDeleted', cursor: string, seq: number, time: string, sessionId: string, agentName: string, artifact: { __typename?: 'Artifact', id: string, sessionId: string, name: string, type: string, path: string, size: number, metadata: Record<string, unknown>, createdAt: string } }
     | { __typename: 'CheckpointPut', cursor: string, seq: number, time: string, sessionId: string, agentName: string }
@@ -2208,6 +2343,17 @@ export const ArtifactRecordFragmentDoc = new TypedDocumentString(`
   createdAt
 }
     `, {"fragmentName":"ArtifactRecord"}) as unknown as TypedDocumentString<ArtifactRecordFragment, unknown>;
+export const ArtifactContentRecordFragmentDoc = new TypedDocumentString(`
+    fragment ArtifactContentRecord on ArtifactContent {
+  artifactId
+  version
+  sha256
+  size
+  contentType
+  createdAt
+  url
+}
+    `, {"fragmentName":"ArtifactContentRecord"}) as unknown as TypedDocumentString<ArtifactContentRecordFragment, unknown>;
 export const MetricRecordFragmentDoc = new TypedDocumentString(`
     fragment MetricRecord on Metric {
   id
@@ -2266,6 +2412,15 @@ export const StorageEventRecordFragmentDoc = new TypedDocumentString(`
       ...ArtifactRecord
     }
   }
+  ... on ArtifactContentSaved {
+    content {
+      ...ArtifactContentRecord
+    }
+  }
+  ... on ArtifactContentDeleted {
+    artifactId
+    versions
+  }
   ... on MetricRecorded {
     metric {
       ...MetricRecord
@@ -2311,6 +2466,15 @@ fragment ArtifactRecord on Artifact {
   size
   metadata
   createdAt
+}
+fragment ArtifactContentRecord on ArtifactContent {
+  artifactId
+  version
+  sha256
+  size
+  contentType
+  createdAt
+  url
 }
 fragment MetricRecord on Metric {
   id
@@ -3181,6 +3345,15 @@ fragment ArtifactRecord on Artifact {
   metadata
   createdAt
 }
+fragment ArtifactContentRecord on ArtifactContent {
+  artifactId
+  version
+  sha256
+  size
+  contentType
+  createdAt
+  url
+}
 fragment MetricRecord on Metric {
   id
   entityType
@@ -3235,6 +3408,15 @@ fragment StorageEventRecord on StorageEvent {
     artifact {
       ...ArtifactRecord
     }
+  }
+  ... on ArtifactContentSaved {
+    content {
+      ...ArtifactContentRecord
+    }
+  }
+  ... on ArtifactContentDeleted {
+    artifactId
+    versions
   }
   ... on MetricRecorded {
     metric {
@@ -3288,6 +3470,15 @@ fragment ArtifactRecord on Artifact {
   metadata
   createdAt
 }
+fragment ArtifactContentRecord on ArtifactContent {
+  artifactId
+  version
+  sha256
+  size
+  contentType
+  createdAt
+  url
+}
 fragment MetricRecord on Metric {
   id
   entityType
@@ -3342,6 +3533,15 @@ fragment StorageEventRecord on StorageEvent {
     artifact {
       ...ArtifactRecord
     }
+  }
+  ... on ArtifactContentSaved {
+    content {
+      ...ArtifactContentRecord
+    }
+  }
+  ... on ArtifactContentDeleted {
+    artifactId
+    versions
   }
   ... on MetricRecorded {
     metric {

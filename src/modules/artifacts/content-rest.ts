@@ -13,7 +13,7 @@ import { queryInt, requireParam, type RestRequest, type Route, type RouteDeps } 
 import type { ByteRange } from '../blobs/bytes.js';
 import { artifactWire } from './rest.js';
 import type { ContentToServe } from './content-store.js';
-import type { Upload } from './service.js';
+import { isMediaType, type Upload } from './service.js';
 
 /** A content version on the REST wire: `{artifact_id, version, sha256, size, content_type, created_at}`. */
 export const artifactContentWire = wireCodec(artifactContentRecord);
@@ -100,7 +100,7 @@ function uploadOf(req: RestRequest, maxBytes: number): Upload {
   // Refused before a byte is read; a body without a length is counted as it arrives.
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw new PayloadTooLargeError(maxBytes);
   const contentType = (req.request.headers.get('content-type') ?? 'application/octet-stream').trim();
-  if (contentType.length > 255 || !CONTENT_TYPE.test(contentType)) throw issue('content-type', 'must be a media type such as image/png or text/plain; charset=utf-8 (at most 255 characters)');
+  if (!isMediaType(contentType)) throw issue('content-type', 'must be a media type such as image/png or text/plain; charset=utf-8 (at most 255 characters)');
   const expected = expectedSha256(req.request.headers);
   return { body: bodyOf(req.request), contentType, maxBytes, expectedSha256: expected?.sha256, expectedFrom: expected ? ['header', expected.header] : undefined };
 }

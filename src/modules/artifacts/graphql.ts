@@ -12,7 +12,9 @@ export const Artifact = builder.objectRef<ArtifactRecord>('Artifact');
 export const ArtifactConnection = builder.connectionObject({ type: Artifact, name: 'ArtifactConnection' });
 
 Artifact.implement({
-  description: 'A file an agent produced in a session, by reference: the service keeps its path, not its bytes.',
+  description:
+    'A file an agent produced in a session: its record (name, type, path, size), and, when saved with its bytes, ' +
+    'their versions (`content`, `versions`).',
   fields: (t) => ({
     id: t.exposeID('id'),
     sessionId: t.exposeID('sessionId'),

@@ -4,6 +4,7 @@ import { shortText } from '../../domain/inputs.js';
 import { endReason } from '../../http/event-streams.js';
 import { builder } from '../../graphql/builder.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { ArtifactContent } from '../artifacts/content-graphql.js';
 import { Artifact } from '../artifacts/graphql.js';
 import { Message, RewriteReason } from '../history/graphql.js';
 import { Metric } from '../metrics/graphql.js';
@@ -131,6 +132,23 @@ builder.objectRef<Of<'ArtifactDeleted'>>('ArtifactDeleted').implement({
   interfaces: [StorageEvent],
   fields: (t) => ({
     artifact: t.field({ type: Artifact, description: 'As it was.', resolve: (e) => e.artifact }),
+  }),
+});
+
+builder.objectRef<Of<'ArtifactContentSaved'>>('ArtifactContentSaved').implement({
+  description: "A new version of an artifact's content was saved (its bytes are downloaded from `content.url`).",
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    content: t.field({ type: ArtifactContent, resolve: (e) => e.content }),
+  }),
+});
+
+builder.objectRef<Of<'ArtifactContentDeleted'>>('ArtifactContentDeleted').implement({
+  description: "Versions of an artifact's content were deleted (deleting the artifact or its session yields ArtifactDeleted or SessionDeleted instead).",
+  interfaces: [StorageEvent],
+  fields: (t) => ({
+    artifactId: t.exposeID('artifactId'),
+    versions: t.field({ type: ['NonNegativeInt'], description: 'The versions deleted.', resolve: (e) => e.versions }),
   }),
 });
 
