@@ -15,6 +15,7 @@ import { throwawayRedisCache } from './redis.js';
 /**
  * Which backend the black-box suites run on: `TEST_BACKEND=postgres` runs them on the machine's
  * PostgreSQL (vitest's "postgres" project sets it), `TEST_CACHE=redis` serves the cache from Redis.
+ * A suite that covers both databases itself names one per server (`TestServerOptions.backend`).
  */
 const TEST_BACKEND = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 const TEST_CACHE = process.env.TEST_CACHE === 'redis' ? 'redis' : 'database';
@@ -40,30 +41,47 @@ export interface TestServer {
 export interface TestServerOptions {
   /** How often open event streams look their key up again (default: the documented revocation delay). */
   streamKeyCheckMs?: number;
+  /** The database of this server, whatever TEST_BACKEND says (a suite that runs on each itself). */
+  backend?: 'sqlite' | 'postgres';
 }
 
 interface TestDatabase {
   databaseUrl: string;
   /** Opens a backend on it (once per server), recording statement names into `queries`. */
-  open(queries: string[], searchIndex: boolean): Promise<StorageBackend>;
+  open(queries: string[], config: Config): Promise<StorageBackend>;
   cleanup(): Promise<void>;
 }
 
-/** A fresh, empty database of the kind under test. */
-function freshDatabase(): TestDatabase {
+/** A fresh, empty database of the kind under test, opened with the configuration's options (as main.ts opens it). */
+function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase {
   const recording = (queries: string[]) => (name: string) => void queries.push(name);
-  if (TEST_BACKEND === 'postgres') {
+  if (kind === 'postgres') {
     const target = testSchema();
     return {
       databaseUrl: target.url,
-      open: (queries, searchIndex) => PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 5, onQuery: recording(queries), searchIndex }),
+      open: (queries, config) =>
+        PostgresBackend.open({
+          connectionString: TEST_PG_URL,
+          schema: target.schema,
+          poolSize: 5,
+          onQuery: recording(queries),
+          searchIndex: config.searchIndex,
+          quotaBytes: config.blobs.quotaBytes,
+        }),
       cleanup: () => target.drop(),
     };
   }
   const db = tempDatabase();
   return {
     databaseUrl: `sqlite:${db.filename}`,
-    open: async (queries, searchIndex) => new SqliteBackend({ filename: db.filename, onQuery: recording(queries), searchIndex }),
+    open: async (queries, config) =>
+      new SqliteBackend({
+        filename: db.filename,
+        onQuery: recording(queries),
+        searchIndex: config.searchIndex,
+        blobStore: config.blobs.store,
+        quotaBytes: config.blobs.quotaBytes,
+      }),
     cleanup: async () => db.cleanup(),
   };
 }
@@ -78,7 +96,7 @@ async function freshCache(): Promise<{ cache: TenantCache | undefined; close(): 
  * `env` overrides configuration the way the environment would.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const database = freshDatabase();
+  const database = freshDatabase(options.backend);
   const { cache, close: closeCache } = await freshCache();
   const cleanup = async () => {
     await closeCache();
@@ -96,7 +114,7 @@ async function serve(
 ): Promise<TestServer> {
   const queries: string[] = [];
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
-  const backend = await database.open(queries, config.searchIndex);
+  const backend = await database.open(queries, config);
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
   const tenants = tenantsOver(backend, config, {
@@ -104,6 +122,8 @@ async function serve(
     ids: createIdGenerator(clock),
     cache,
     searchIndex: config.searchIndex,
+    blobStore: config.blobs.store,
+    quotaBytes: config.blobs.quotaBytes,
     onQuery: (name) => void queries.push(name),
   });
   const storage = tenants.defaultStorage;
