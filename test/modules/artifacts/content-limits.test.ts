@@ -10,6 +10,7 @@ import {
   type ContentStoreKind,
   contentUrl,
   describeOnContentStores,
+  eventually,
   getContent,
   newArtifact,
   putChunked,
@@ -95,6 +96,15 @@ async function expectNothingStaged(server: TestServer, store: ContentStoreKind):
     expect([...(await chunkOwners(server)).keys()].filter((o) => o.startsWith('upload:'))).toEqual([]);
     expect(await sqlRows(server, 'uploads', 'SELECT id FROM blob_uploads')).toEqual([]);
   }
+}
+
+/** Whether an upload is being staged: a file in tmp/, or an upload in progress with chunk rows. */
+async function somethingStaged(server: TestServer, store: ContentStoreKind): Promise<boolean> {
+  if (store.blobs === 'filesystem') {
+    const tmp = `${(server.config.database as { filename: string }).filename}-blobs/tmp`;
+    return existsSync(tmp) && readdirSync(tmp).length > 0;
+  }
+  return [...(await chunkOwners(server)).keys()].some((o) => o.startsWith('upload:'));
 }
 
 describeOnContentStores('artifact content limits', (it, store) => {
@@ -222,5 +232,32 @@ describeOnContentStores('artifact content limits', (it, store) => {
     expect(await blobRows(server)).toEqual([sha256(bodies[winner]!)]);
     if (store.blobs === 'filesystem') expect(blobFiles(server)).toContain(sha256(bodies[winner]!));
     else expect([...(await chunkOwners(server)).keys()].filter((o) => o.startsWith('upload:'))).toEqual([]);
+    // A refused upload's file was already in place when its commit failed: the sweep removes it.
+    await server.storage.backend.stores.blobs.sweep(0);
+    if (store.blobs === 'filesystem') expect(blobFiles(server)).toEqual([sha256(bodies[winner]!)]);
+    else expect([...(await chunkOwners(server)).keys()]).toEqual([sha256(bodies[winner]!)]);
+    await expectNothingStaged(server, store);
+  });
+
+  it('an upload the client cuts off leaves nothing: no version, no usage, nothing staged', async ({ server, api }) => {
+    const { id } = await newArtifact(api);
+    const before = await usageOf(api);
+    const bytes = randomBytes(3 * MiB);
+    // Declares 3 MiB, sends 1.5 MiB; once the server is staging them, the connection is gone.
+    const req = request(contentUrl(server, id), { method: 'PUT', headers: { 'content-length': String(bytes.byteLength) } });
+    let answered = false;
+    req.on('response', () => (answered = true));
+    req.on('error', () => {});
+    req.write(bytes.subarray(0, 1.5 * MiB));
+    await eventually(async () => expect(await somethingStaged(server, store)).toBe(true));
+    req.destroy();
+    // The server notices the cut asynchronously: wait until the staged bytes are gone.
+    await eventually(() => expectNothingStaged(server, store));
+    expect(answered).toBe(false);
+    expect(await usageOf(api)).toEqual(before);
+    expect((await api.get(`/storage/artifacts/${id}/versions`)).body).toEqual([]);
+    // And the next upload is fine.
+    expect((await putContent(server, id, bytes)).status).toBe(201);
+    expect(sha256((await getContent(server, id)).bytes)).toBe(sha256(bytes));
   });
 });
