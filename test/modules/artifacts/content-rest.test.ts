@@ -434,6 +434,26 @@ describeOnContentStores('artifact content over REST', (it, store) => {
     expect((await api.get(`/storage/artifacts?session_id=${sessionId}`)).body.map((a: any) => a.name)).toEqual(['notes.md', 'Notes.md']);
   });
 
+  it('POST save by name versions an artifact record of that name made without content (version 0)', async ({ server, api }) => {
+    const { id, sessionId } = await newArtifact(api, { name: 'plan.md' });
+    const saved = await saveNamed(server, { session_id: sessionId, name: 'plan.md' }, new Uint8Array([1, 2, 3]));
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ created_artifact: false, artifact: { id, size: 3 }, content: { artifact_id: id, version: 0 } });
+  });
+
+  it('the content of an expired session’s artifact answers like an unknown artifact', async ({ server, api }) => {
+    const sessionId = (await api.post('/storage/sessions', { agent_name: 'short-lived', ttl_seconds: 60 })).body.id;
+    const { id } = await newArtifact(api, { sessionId, name: 'brief.txt' });
+    expect((await putContent(server, id, 'soon gone')).status).toBe(201);
+    server.clock.advance(61_000);
+    expect((await getContent(server, id)).body).toEqual({ detail: 'Artifact not found' });
+    expect((await getContent(server, id, '?version=0')).status).toBe(404);
+    expect((await api.get(`/storage/artifacts/${id}/versions`)).status).toBe(404);
+    expect((await putContent(server, id, 'more')).status).toBe(404);
+    expect((await api.del(`/storage/artifacts/${id}/content`)).status).toBe(404);
+    expect((await saveNamed(server, { session_id: sessionId, name: 'brief.txt' }, 'more')).body).toEqual({ detail: 'Session not found' });
+  });
+
   it('POST save by name: unknown session 404, bad query 422, digest mismatch 422 (no artifact made)', async ({ server, api }) => {
     const sessionId = await newSession(api);
     const unknown = await saveNamed(server, { session_id: 'session_unknown', name: 'a' }, 'x');
