@@ -18,7 +18,9 @@ import type { Upload } from './service.js';
 /** A content version on the REST wire: `{artifact_id, version, sha256, size, content_type, created_at}`. */
 export const artifactContentWire = wireCodec(artifactContentRecord);
 
-const versionQuery = z.object({ version: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+// Versions are 32-bit integers (PostgreSQL's `integer` column, GraphQL's Int): a larger number is
+// refused as such, not sent to a database that cannot compare it.
+const versionQuery = z.object({ version: queryInt(0, 2 ** 31 - 1).optional() });
 
 const CONTENT_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\\\r\n]*"|[\w!#$&^.+-]+))*$/;
 
