@@ -393,6 +393,16 @@ describeOnContentStores('artifact content over REST', (it, store) => {
     expect((await api.get(`/storage/artifacts/${id}/versions`)).body).toEqual([]);
     await putContent(server, id, 'x');
     expect((await getContent(server, id, '?version=1')).body).toEqual({ detail: 'Artifact version not found' });
+    expect((await getContent(server, id, '?version=2147483647')).body).toEqual({ detail: 'Artifact version not found' });
+    expect((await api.del(`/storage/artifacts/${id}/content?version=2147483647`)).body).toEqual({ detail: 'Artifact version not found' });
+    // Past a 32-bit version: refused as such on every database (PostgreSQL could not even compare it).
+    for (const query of ['?version=2147483648', `?version=${Number.MAX_SAFE_INTEGER}`, '?version=99999999999999999999']) {
+      for (const res of [await getContent(server, id, query), await api.del(`/storage/artifacts/${id}/content${query}`)]) {
+        expect(res.status, query).toBe(422);
+        expect(res.body.detail, query).toEqual([{ loc: ['query', 'version'], msg: 'must be at most 2147483647', type: 'value_error' }]);
+      }
+      expect((await getContent(server, id, query, {}, 'HEAD')).status, query).toBe(422);
+    }
     for (const query of ['?version=-1', '?version=abc', '?version=1.5']) {
       const res = await getContent(server, id, query);
       expect(res.status, query).toBe(422);
