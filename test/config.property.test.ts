@@ -98,6 +98,12 @@ const parts: Part[] = [
   flag('GRAPHQL_INTROSPECTION', (introspection) => ({ introspection })),
   flag('GRAPHIQL', (graphiql) => ({ graphiql })),
   flag('SEARCH_INDEX', (searchIndex) => ({ searchIndex })),
+  // filesystem needs a SQLite file, which another part may replace: its rule is checked by config.test.ts.
+  oneOf('BLOB_STORE', ['database'], (store) => ({ blobs: { store } })),
+  int('MAX_ARTIFACT_BYTES', 1, 2 ** 31 - 1, (maxArtifactBytes) => ({ blobs: { maxArtifactBytes } })),
+  int('STORAGE_QUOTA_BYTES', 0, 2 ** 31 - 1, (quotaBytes) => ({ blobs: { quotaBytes } })),
+  int('BLOB_SWEEP_INTERVAL_SECONDS', 0, 7 * 24 * 3600, (sweepIntervalSeconds) => ({ blobs: { sweepIntervalSeconds } })),
+  int('BLOB_SWEEP_GRACE_SECONDS', 0, 7 * 24 * 3600, (sweepGraceSeconds) => ({ blobs: { sweepGraceSeconds } })),
   fc.stringMatching(/^[0-9a-f]{32,64}$/).map((key) => pair({ STORAGE_ADMIN_KEY: key }, { auth: { adminKey: key } })),
   fc.stringMatching(/^[a-z0-9:_-]{1,100}$/).map((prefix) => pair({ REDIS_KEY_PREFIX: prefix }, { redisKeyPrefix: prefix })),
   fc.array(word, { minLength: 1, maxLength: 4 }).map((subs) => {

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     sqliteBusyTimeoutMs: 5000,
     sqliteCacheMb: 2,
     searchIndex: true,
+    blobs: { store: 'filesystem', maxArtifactBytes: 5 * 1024 ** 3, quotaBytes: null, sweepIntervalSeconds: 300, sweepGraceSeconds: 3600 },
     pgPoolSize: 10,
     cacheBackend: 'database',
     redisUrl: null,
@@ -73,6 +74,11 @@ describe('loadConfig', () => {
         SQLITE_BUSY_TIMEOUT_MS: '0',
         SQLITE_CACHE_MB: '64',
         SEARCH_INDEX: 'off',
+        BLOB_STORE: 'database',
+        MAX_ARTIFACT_BYTES: '1000',
+        STORAGE_QUOTA_BYTES: '0',
+        BLOB_SWEEP_INTERVAL_SECONDS: '0',
+        BLOB_SWEEP_GRACE_SECONDS: '60',
         PG_POOL_SIZE: '25',
         CACHE_BACKEND: 'redis',
         REDIS_URL: 'redis://127.0.0.1:6379/2',
@@ -88,6 +94,7 @@ describe('loadConfig', () => {
       sqliteBusyTimeoutMs: 0,
       sqliteCacheMb: 64,
       searchIndex: false,
+      blobs: { store: 'database', maxArtifactBytes: 1000, quotaBytes: 0, sweepIntervalSeconds: 0, sweepGraceSeconds: 60 },
       pgPoolSize: 25,
       cacheBackend: 'redis',
       redisUrl: 'redis://127.0.0.1:6379/2',
@@ -364,6 +371,26 @@ describe('change feed variables', () => {
     [{ MAX_EVENT_STREAMS: '10', MAX_EVENT_STREAMS_PER_TENANT: '11' }, 'MAX_EVENT_STREAMS_PER_TENANT: must not be larger than MAX_EVENT_STREAMS (got 11 > 10)'],
     // Larger than the default tenant share (half of 1000).
     [{ MAX_EVENT_STREAMS_PER_KEY: '600' }, 'MAX_EVENT_STREAMS_PER_KEY: must not be larger than MAX_EVENT_STREAMS_PER_TENANT (got 600 > 500, half of MAX_EVENT_STREAMS by default)'],
+  ])('refuses %j, naming the variable', (env, name) => {
+    expect(configError(env).message).toContain(name);
+  });
+});
+
+describe('artifact content variables', () => {
+  it('keeps content in files with a SQLite file, in the database with PostgreSQL or an in-memory database', () => {
+    expect(loadConfig({}).blobs.store).toBe('filesystem');
+    expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1/test' }).blobs.store).toBe('database');
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).blobs.store).toBe('database');
+    expect(loadConfig({ BLOB_STORE: 'database' }).blobs.store).toBe('database');
+  });
+
+  it.each([
+    [{ BLOB_STORE: 'filesystem', DATABASE_URL: 'postgres://postgres@127.0.0.1/test' }, 'BLOB_STORE: filesystem needs a SQLite database file'],
+    [{ BLOB_STORE: 'filesystem', DATABASE_URL: 'sqlite::memory:' }, 'BLOB_STORE: filesystem needs a SQLite database file'],
+    [{ BLOB_STORE: 's3' }, 'BLOB_STORE'],
+    [{ MAX_ARTIFACT_BYTES: '0' }, 'MAX_ARTIFACT_BYTES'],
+    [{ STORAGE_QUOTA_BYTES: '-1' }, 'STORAGE_QUOTA_BYTES'],
+    [{ BLOB_SWEEP_GRACE_SECONDS: 'an hour' }, 'BLOB_SWEEP_GRACE_SECONDS'],
   ])('refuses %j, naming the variable', (env, name) => {
     expect(configError(env).message).toContain(name);
   });

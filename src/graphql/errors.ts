@@ -45,7 +45,8 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
   // Not a lost race: retrying cannot help.
   if (error instanceof OperationReusedError) return { code: error.code, operationReused: true };
   if (error instanceof UnavailableError || error instanceof InsufficientStorageError || error instanceof RateLimitedError) {
-    return { code: error.code, retryAfter: error.retryAfterSeconds };
+    // 0: waiting does not help (a storage quota).
+    return error.retryAfterSeconds > 0 ? { code: error.code, retryAfter: error.retryAfterSeconds } : { code: error.code };
   }
   return { code: error.code };
 }

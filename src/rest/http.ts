@@ -155,7 +155,8 @@ export function errorResponse(error: unknown): Response | null {
     // Gone: the events after the cursor were pruned (see EVENT_RETENTION_HOURS).
     if (error instanceof CursorExpiredError) return json(410, { detail: error.message });
     if (error instanceof InsufficientStorageError) {
-      return json(507, { detail: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
+      // A full disk may have room again soon; a quota does not change by waiting (no Retry-After).
+      return json(507, { detail: error.message }, error.retryAfterSeconds > 0 ? { 'retry-after': String(error.retryAfterSeconds) } : {});
     }
     if (error instanceof UnauthenticatedError) return json(401, { detail: error.message }, { 'www-authenticate': 'Bearer' });
     if (error instanceof ForbiddenError) return json(403, { detail: error.message });

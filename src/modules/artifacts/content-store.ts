@@ -4,7 +4,7 @@ import { liveOwner } from '../../db/live.js';
 import { inList } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
-import { eventsOf } from '../../domain/events.js';
+import { eventsOf, type NewEvent } from '../../domain/events.js';
 import { type Artifact, type ArtifactContent, artifactContentRecord } from '../../domain/records.js';
 import type { Blobs } from '../blobs/blobs.js';
 import type { StagedBlob, StoredBlob } from '../blobs/bytes.js';
@@ -195,25 +195,32 @@ export class SqlContentStore implements ContentStore {
         const about = { id: artifact.sessionId, agentName: String(session.agent_name) };
         const existing = yield* tx.one(sql.latestNamed, { sessionId: artifact.sessionId, name: artifact.name });
         let target = existing ? self.artifacts.fromRow(existing) : { ...artifact, size: staged.size };
-        if (!existing && !(yield* self.artifacts.insertWork(target, liveAt))) return null;
+        if (!existing && (yield* self.artifacts.insertRow(target, liveAt)) === null) return null;
         const claim = yield* tx.one(sql.claimVersion, { id: target.id, size: staged.size, liveAt });
         if (!claim) return null;
         target = { ...target, size: staged.size };
+        const created = existing ? [] : eventsOf.artifactInserted(about.agentName, target);
         const content = yield* self.insertVersion(
           about,
           { artifactId: target.id, version: Number(claim.version), sha256: staged.sha256, size: staged.size, contentType, createdAt: liveAt },
           staged,
+          created,
         );
         return { artifact: target, content, createdArtifact: !existing };
       }),
     );
   }
 
-  private *insertVersion(session: { id: string; agentName: string }, params: ContentParams, staged: StagedBlob): TxWork<ArtifactContent> {
+  /**
+   * The version's rows, then its events (after `before`, a new artifact's) — last: the feed's
+   * counter is the last lock a write takes (events/append.ts), after the blob usage row's, in
+   * every transaction alike, or two saves could wait for each other.
+   */
+  private *insertVersion(session: { id: string; agentName: string }, params: ContentParams, staged: StagedBlob, before: NewEvent[] = []): TxWork<ArtifactContent> {
     yield* this.blobs.commit(staged, params.createdAt);
     yield* tx.write(this.sql.insertContent, params);
     const content: ArtifactContent = { ...params };
-    yield* this.appendEvents(eventsOf.contentSaved(session, content));
+    yield* this.appendEvents([...before, ...eventsOf.contentSaved(session, content)]);
     return content;
   }
 

@@ -120,7 +120,7 @@ export class ArtifactService {
   }
 
   private async stage(upload: Upload): Promise<StagedBlob> {
-    const staged = await this.blobs.stage(upload.body, upload.maxBytes);
+    const staged = await this.blobs.stage(upload.body, upload.maxBytes, upload.expectedSha256);
     if (upload.expectedSha256 !== undefined && upload.expectedSha256 !== staged.sha256) {
       await staged.release(false);
       throw new ValidationError([

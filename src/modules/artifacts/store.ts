@@ -178,10 +178,20 @@ export class SqlArtifactStore implements ArtifactStore, ArtifactsMaintenance {
 
   /** Part of a transaction: `insert`'s write (false when the session is not live). */
   *insertWork(a: Artifact, liveAt: string): TxWork<boolean> {
-    const row = yield* tx.one(this.sql.insertArtifact, { ...artifactParams(a), liveAt });
-    if (!row) return false;
-    yield* this.appendEvents(eventsOf.artifactInserted(row.agent_name as string, a));
+    const agentName = yield* this.insertRow(a, liveAt);
+    if (agentName === null) return false;
+    yield* this.appendEvents(eventsOf.artifactInserted(agentName, a));
     return true;
+  }
+
+  /**
+   * Part of a transaction: the row only, the session's agent (null when the session is not live) —
+   * for a transaction that appends the event itself, last (the feed's counter is the last lock a
+   * write takes: events/append.ts).
+   */
+  *insertRow(a: Artifact, liveAt: string): TxWork<string | null> {
+    const row = yield* tx.one(this.sql.insertArtifact, { ...artifactParams(a), liveAt });
+    return row ? String(row.agent_name) : null;
   }
 
   async byIds(ids: readonly string[], liveAt: string): Promise<Artifact[]> {

@@ -52,11 +52,14 @@ export class Blobs {
   /**
    * Stages an upload: at most `maxBytes`, and at most what the quota has left (counted as the bytes
    * arrive, so an upload over either limit is cut off mid-stream with nothing kept). The bytes
-   * become a blob in `commit`'s transaction.
+   * become a blob in `commit`'s transaction. Bytes announced by their sha256 that are already stored
+   * cost nothing, so the quota does not cut them off (the commit still counts them, should the blob
+   * be gone by then).
    */
-  async stage(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StagedBlob> {
+  async stage(source: AsyncIterable<Uint8Array>, maxBytes: number, announcedSha256?: string): Promise<StagedBlob> {
     const quota = this.options.quotaBytes;
-    if (quota === null) return this.writer.stage(source, { maxBytes, tooLarge: () => new PayloadTooLargeError(maxBytes) });
+    const stored = announcedSha256 !== undefined && (await this.rows.rowsOf([announcedSha256])).has(announcedSha256);
+    if (quota === null || stored) return this.writer.stage(source, { maxBytes, tooLarge: () => new PayloadTooLargeError(maxBytes) });
     const used = (await this.rows.usage()).storedBytes;
     const left = Math.max(0, quota - used);
     return this.writer.stage(source, {
