@@ -200,7 +200,7 @@ describeOnContentStores('artifact content limits', (it, store) => {
     expect((await putContent(server, id, randomBytes(10))).body.version).toBe(1);
   });
 
-  it('STORAGE_QUOTA_BYTES: reached by the last byte exactly is accepted; one byte more is not; deleting frees room', async ({ serve }) => {
+  it('STORAGE_QUOTA_BYTES: reached by the last byte exactly is accepted; one byte more is not (no Retry-After), unless announced as stored bytes; deleting frees room', async ({ serve }) => {
     const quota = MiB + 3;
     const server = await serve({ STORAGE_QUOTA_BYTES: String(quota) });
     const api = client(server.url);
@@ -211,10 +211,26 @@ describeOnContentStores('artifact content limits', (it, store) => {
     const last = randomBytes(3);
     expect((await putChunked(server, id, last)).status).toBe(201);
     expect(await usageOf(api)).toMatchObject({ stored_bytes: quota, content_bytes: quota, quota_bytes: quota });
-    expect((await putContent(server, id, randomBytes(1))).status).toBe(507);
+    const over = await putContent(server, id, randomBytes(1));
+    expect(over.status).toBe(507);
+    // Waiting does not make room under a quota: no Retry-After.
+    expect(over.headers.get('retry-after')).toBeNull();
 
-    // Deleting the big version gives its bytes back at once.
+    // Bytes already stored cost nothing: at the quota they are refused unless announced by their sha256.
+    expect((await putContent(server, id, a)).status).toBe(507);
+    const announced = await putChunked(server, id, a, { 'content-sha256': sha256(a) });
+    expect(announced.status).toBe(201);
+    expect(await usageOf(api)).toMatchObject({ stored_bytes: quota, content_bytes: quota + MiB });
+    // An announcement that the bytes do not keep is a mismatch (422), not room.
+    const lie = await putChunked(server, id, randomBytes(MiB), { 'content-sha256': sha256(a) });
+    expect(lie.status).toBe(422);
+    expect((await usageOf(api)).stored_bytes).toBe(quota);
+    await expectNothingStaged(server, store);
+
+    // Deleting the big version gives its bytes back at once (its other version of the same bytes first).
     expect((await api.del(`/storage/artifacts/${id}/content?version=0`)).status).toBe(200);
+    expect((await usageOf(api)).stored_bytes).toBe(quota);
+    expect((await api.del(`/storage/artifacts/${id}/content?version=2`)).status).toBe(200);
     expect((await usageOf(api)).stored_bytes).toBe(3);
     expect((await putContent(server, id, randomBytes(MiB))).status).toBe(201);
   });
