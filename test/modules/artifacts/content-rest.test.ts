@@ -499,6 +499,26 @@ describeOnContentStores('artifact content over REST', (it, store) => {
     expect((await api.get(`/storage/artifacts?session_id=${sessionId}`)).body).toHaveLength(1);
   });
 
+  it('saves by name (new artifacts and new versions) and PUTs of new bytes, across sessions, all at once, all succeed (no deadlock)', async ({ server, api }) => {
+    // Each write takes the tenant's usage row and its event counter: in the same order, or they deadlock (PostgreSQL).
+    const sessions = await Promise.all(Array.from({ length: 6 }, () => newSession(api)));
+    const artifacts = await Promise.all(sessions.map((sessionId) => newArtifact(api, { sessionId })));
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(
+        sessions.flatMap((sessionId, i) => [
+          saveNamed(server, { session_id: sessionId, name: `new-${round}` }, randomBytes(20_000)),
+          saveNamed(server, { session_id: sessionId, name: 'kept' }, randomBytes(20_000)),
+          putContent(server, artifacts[(i + 1) % artifacts.length]!.id, randomBytes(20_000)),
+        ]),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(results.length).fill(201));
+    }
+    for (const { id, sessionId } of artifacts) {
+      expect((await api.get(`/storage/artifacts/${id}/versions`)).body.map((v: any) => v.version)).toEqual([0, 1, 2]);
+      expect((await api.get(`/storage/artifacts?session_id=${sessionId}`)).body.map((a: any) => a.name).sort()).toEqual(['kept', 'new-0', 'new-1', 'new-2', 'report.pdf']);
+    }
+  });
+
   it('concurrent PUTs to one artifact take distinct version numbers', async ({ server, api }) => {
     const { id } = await newArtifact(api);
     const results = await Promise.all(Array.from({ length: 8 }, () => putContent(server, id, randomBytes(20_000))));
