@@ -89,3 +89,32 @@ export function hashedPieces(source: AsyncIterable<Uint8Array>, size: number, li
   }
   return { pieces: pieces(), done: () => ({ sha256: hash.digest('hex'), size: total }) };
 }
+
+/**
+ * `source`'s chunks as they are (not copied), gathered into batches of at least `size` bytes (the
+ * last may be smaller), counted against `limit` and hashed on the way; for a writer that takes
+ * several buffers at once (`writev`). The source must not reuse a chunk's memory once it has
+ * given it (an HTTP body does not).
+ */
+export function hashedBatches(source: AsyncIterable<Uint8Array>, size: number, limit: UploadLimit) {
+  const hash = createHash('sha256');
+  let total = 0;
+  async function* batches(): AsyncGenerator<Uint8Array[]> {
+    let held: Uint8Array[] = [];
+    let heldBytes = 0;
+    for await (const chunk of source) {
+      total += chunk.byteLength;
+      if (total > limit.maxBytes) throw limit.tooLarge();
+      hash.update(chunk);
+      held.push(chunk);
+      heldBytes += chunk.byteLength;
+      if (heldBytes >= size) {
+        yield held;
+        held = [];
+        heldBytes = 0;
+      }
+    }
+    if (heldBytes > 0) yield held;
+  }
+  return { batches: batches(), done: () => ({ sha256: hash.digest('hex'), size: total }) };
+}

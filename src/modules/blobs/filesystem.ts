@@ -4,7 +4,7 @@ import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { TxWork } from '../../db/runner.js';
-import { type BlobBytes, type ByteRange, hashedPieces, type StagedBlob, type StoredBlob, type UploadLimit } from './bytes.js';
+import { type BlobBytes, type ByteRange, hashedBatches, type StagedBlob, type StoredBlob, type UploadLimit } from './bytes.js';
 
 /** Bytes per write to the file: few system calls per upload, little memory per upload. */
 const WRITE_BYTES = 1024 * 1024;
@@ -52,12 +52,19 @@ export class FilesystemBlobBytes implements BlobBytes {
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmp = join(tmpDir, randomUUID());
-    const { pieces, done } = hashedPieces(source, WRITE_BYTES, limit);
+    const { batches, done } = hashedBatches(source, WRITE_BYTES, limit);
     const file = await open(tmp, 'wx');
+    // The next batch is read from the client while the last one is written.
+    let writing: Promise<unknown> = Promise.resolve();
     try {
-      for await (const piece of pieces) await file.write(piece);
+      for await (const batch of batches) {
+        await writing;
+        writing = file.writev(batch);
+      }
+      await writing;
       await file.sync();
     } catch (error) {
+      await writing.catch(() => {});
       await file.close().catch(() => {});
       await unlink(tmp).catch(() => {});
       throw error;
