@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashedPieces } from '../../../src/modules/blobs/bytes.js';
+import { hashedBatches, hashedPieces } from '../../../src/modules/blobs/bytes.js';
 
 /**
  * `hashedPieces`, which every upload goes through (both byte stores): however the request's body
@@ -94,6 +94,54 @@ describe('hashedPieces', () => {
         await collect(pieces);
         expect(done().size).toBe(input.byteLength);
       }),
+    );
+  });
+});
+
+describe('hashedBatches', () => {
+  it('gathers the chunks as they are into the fewest batches of at least `size` bytes; hash and size are the input’s (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(inputArb, cutsArb, sizeArb, async (input, cuts, size) => {
+        const chunks = chunksOf(input, cuts);
+        const { batches, done } = hashedBatches(source(chunks), size, limit(input.byteLength));
+        const got: Uint8Array[][] = [];
+        for await (const batch of batches) got.push(batch);
+        // The same chunks (the very objects: not copied), in order; empty ones may be dropped.
+        const nonEmpty = (list: Uint8Array[]) => list.filter((c) => c.byteLength > 0);
+        const given = nonEmpty(got.flat());
+        expect(given.length).toBe(nonEmpty(chunks).length);
+        for (const [i, chunk] of nonEmpty(chunks).entries()) expect(given[i]).toBe(chunk);
+        for (const [i, batch] of got.entries()) {
+          const bytes = batch.reduce((n, c) => n + c.byteLength, 0);
+          // A batch ends with the chunk that brought it to `size` (the last one may be short).
+          if (i < got.length - 1) {
+            expect(bytes).toBeGreaterThanOrEqual(size);
+            expect(bytes - batch.at(-1)!.byteLength).toBeLessThan(size);
+          }
+        }
+        expect(Buffer.concat(got.flat()).equals(Buffer.from(input))).toBe(true);
+        expect(done()).toEqual({ sha256: sha256(input), size: input.byteLength });
+      }),
+    );
+  });
+
+  it('stops at the first chunk past the limit (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 5000 }).chain((input) => fc.tuple(fc.constant(input), cutsArb, sizeArb, fc.nat(input.byteLength - 1))),
+        async ([input, cuts, size, maxBytes]) => {
+          const chunks = chunksOf(input, cuts);
+          let pulled = 0;
+          const { batches } = hashedBatches(source(chunks, () => pulled++), size, limit(maxBytes));
+          await expect(
+            (async () => {
+              for await (const _ of batches);
+            })(),
+          ).rejects.toThrow(TooLarge);
+          let total = 0;
+          expect(pulled).toBe(chunks.findIndex((c) => (total += c.byteLength) > maxBytes) + 1);
+        },
+      ),
     );
   });
 });
