@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { z } from 'zod';
 import { ID_PREFIXES, type IdKind } from '../domain/ids.js';
 import {
-  CONTENT_TYPE,
+  isMediaType,
   createArtifactInput,
   idempotencyKey,
   LIMITS,
@@ -304,7 +304,7 @@ const contentWire = recordWire<ArtifactContent>({
   version: count,
   sha256: sha256Hex,
   size: count,
-  contentType: z.string().max(255, 'must be at most 255 characters').regex(CONTENT_TYPE, 'must be a media type such as image/png'),
+  contentType: z.string().refine(isMediaType, 'must be a media type such as image/png (at most 255 characters)'),
   createdAt: canonicalTime,
 });
 

@@ -28,7 +28,6 @@ export {
   StateApi,
   type AppendOptions,
   type Artifact,
-  type ArtifactContent,
   type CacheEntry,
   type HistoryRewrite,
   type Message,

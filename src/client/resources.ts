@@ -28,7 +28,6 @@ import {
   SetCacheEntryDocument,
   SetStateDocument,
   UpdateSessionDocument,
-  type ArtifactContentRecordFragment,
   type ArtifactRecordFragment,
   type CacheEntryRecordFragment,
   type CreateSessionInput,
@@ -62,8 +61,6 @@ export type Session = SessionRecordFragment;
 export type Message = MessageRecordFragment;
 export type State = StateRecordFragment;
 export type Artifact = ArtifactRecordFragment;
-/** A version of an artifact's content (its bytes are downloaded from `url`, over REST). */
-export type ArtifactContent = ArtifactContentRecordFragment;
 export type Metric = MetricRecordFragment;
 export type CacheEntry = CacheEntryRecordFragment;
 export type PageInfo = PageInfoRecordFragment;

@@ -40,6 +40,10 @@ export const identifier = (max: number, min = 1) =>
 export const shortText = identifier(LIMITS.shortText);
 /** An artifact content's media type (`type/subtype; param=value`), as uploads and bundles take it (at most 255 characters). */
 export const CONTENT_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\\\r\n]*"|[\w!#$&^.+-]+))*$/;
+/** Whether `text` may be a content's type: a media type such as `image/png` or `text/plain; charset=utf-8`, at most 255 characters. */
+export function isMediaType(text: string): boolean {
+  return text.length <= 255 && CONTENT_TYPE.test(text);
+}
 export const text = wellFormed(z.string());
 export const sessionStatus = z.enum(SESSION_STATUSES);
 export const messageRole = z.enum(MESSAGE_ROLES);

@@ -15,6 +15,7 @@ import { throwawayRedisCache } from './redis.js';
 /**
  * Which backend the black-box suites run on: `TEST_BACKEND=postgres` runs them on the machine's
  * PostgreSQL (vitest's "postgres" project sets it), `TEST_CACHE=redis` serves the cache from Redis.
+ * A suite that covers both databases itself names one per server (`TestServerOptions.backend`).
  */
 const TEST_BACKEND = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 const TEST_CACHE = process.env.TEST_CACHE === 'redis' ? 'redis' : 'database';
@@ -40,6 +41,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** How often open event streams look their key up again (default: the documented revocation delay). */
   streamKeyCheckMs?: number;
+  /** The database of this server, whatever TEST_BACKEND says (a suite that runs on each itself). */
+  backend?: 'sqlite' | 'postgres';
 }
 
 interface TestDatabase {
@@ -49,10 +52,10 @@ interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
-/** A fresh, empty database of the kind under test. */
-function freshDatabase(): TestDatabase {
+/** A fresh, empty database of the kind under test, opened with the configuration's options (as main.ts opens it). */
+function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase {
   const recording = (queries: string[]) => (name: string) => void queries.push(name);
-  if (TEST_BACKEND === 'postgres') {
+  if (kind === 'postgres') {
     const target = testSchema();
     return {
       databaseUrl: target.url,
@@ -93,7 +96,7 @@ async function freshCache(): Promise<{ cache: TenantCache | undefined; close(): 
  * `env` overrides configuration the way the environment would.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const database = freshDatabase();
+  const database = freshDatabase(options.backend);
   const { cache, close: closeCache } = await freshCache();
   const cleanup = async () => {
     await closeCache();

@@ -8,7 +8,8 @@ import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import type { BlobUsage } from '../blobs/store.js';
 import type { SavedContent } from './content-store.js';
 import { Artifact } from './graphql.js';
-import { contentPath, isMediaType, type Upload } from './service.js';
+import { isMediaType } from '../../domain/inputs.js';
+import { contentPath, type Upload } from './service.js';
 
 // Artifacts' content over GraphQL: the version records (their bytes are downloaded over REST, from
 // `url`), the tenant's usage, and uploads by the GraphQL multipart request spec. As in

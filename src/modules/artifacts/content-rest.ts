@@ -2,8 +2,8 @@ import { Response } from '@whatwg-node/fetch';
 import { create as contentDisposition } from 'content-disposition';
 import rangeParser from 'range-parser';
 import { z } from 'zod';
-import { PayloadTooLargeError } from '../../domain/errors.js';
-import { CONTENT_TYPE, createArtifactInput } from '../../domain/inputs.js';
+import { PayloadTooLargeError, ValidationError } from '../../domain/errors.js';
+import { createArtifactInput, isMediaType } from '../../domain/inputs.js';
 import { jsonObject } from '../../domain/json.js';
 import { artifactContentRecord } from '../../domain/records.js';
 import { wireCodec } from '../../domain/wire.js';
@@ -13,12 +13,14 @@ import { queryInt, requireParam, type RestRequest, type Route, type RouteDeps } 
 import type { ByteRange } from '../blobs/bytes.js';
 import { artifactWire } from './rest.js';
 import type { ContentToServe } from './content-store.js';
-import { isMediaType, type Upload } from './service.js';
+import type { Upload } from './service.js';
 
 /** A content version on the REST wire: `{artifact_id, version, sha256, size, content_type, created_at}`. */
 export const artifactContentWire = wireCodec(artifactContentRecord);
 
-const versionQuery = z.object({ version: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
+// Versions are 32-bit integers (PostgreSQL's `integer` column, GraphQL's Int): a larger number is
+// refused as such, not sent to a database that cannot compare it.
+const versionQuery = z.object({ version: queryInt(0, 2 ** 31 - 1).optional() });
 
 /** `POST /storage/artifacts/content`'s query: the artifact's fields but its size (the content's). */
 const saveQuery = createArtifactInput.pick({ sessionId: true, name: true }).extend({
@@ -106,6 +108,21 @@ function uploadOf(req: RestRequest, maxBytes: number): Upload {
 }
 
 /**
+ * Saves an upload; a digest mismatch is reported at the header the expected hash came from
+ * (`["header", "content-sha256"]`), where the generic mapping would place it in a body.
+ */
+async function saving<T>(upload: Upload, save: (upload: Upload) => Promise<T>): Promise<T> {
+  try {
+    return await save(upload);
+  } catch (error) {
+    if (error instanceof ValidationError && error.issues.every((i) => i.path[0] === 'header')) {
+      throw new HttpError(422, error.issues.map((i) => ({ loc: i.path, msg: i.message, type: 'value_error' })));
+    }
+    throw error;
+  }
+}
+
+/**
  * A browser page of another site can POST a form or text/plain cross-site without a CORS
  * preflight: a POST upload from a foreign `Origin` not listed in CORS_ORIGINS is refused (API
  * clients send no Origin). PUT needs a preflight, which CORS already answers.
@@ -133,7 +150,10 @@ function rangeOf(request: Request, size: number, etag: string): ByteRange | null
   // If-Range: the range holds only for this version of the content.
   const ifRange = request.headers.get('if-range');
   if (ifRange !== null && ifRange.trim() !== etag) return null;
-  const ranges = rangeParser(size, header, { combine: true });
+  // range-parser finds a suffix longer than the content unsatisfiable; RFC 9110 (14.1.2) says it
+  // means the whole content.
+  const clamped = header.replace(/([=,]\s*)-(\d+)(?=\s*(?:,|$))/g, (spec, lead: string, n: string) => (Number(n) > size ? `${lead}-${size}` : spec));
+  const ranges = rangeParser(size, clamped, { combine: true });
   if (ranges === -1) return 'unsatisfiable';
   if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return null;
   return { start: ranges[0]!.start, end: ranges[0]!.end };
@@ -184,7 +204,8 @@ export function artifactContentRoutes({ config }: RouteDeps): Route[] {
       method: 'PUT',
       path: '/storage/artifacts/:id/content',
       handler: async (req) => {
-        const content = await req.storage.artifacts.saveContent(requireParam(req.params, 'id'), uploadOf(req, maxBytes));
+        const id = requireParam(req.params, 'id');
+        const content = await saving(uploadOf(req, maxBytes), (upload) => req.storage.artifacts.saveContent(id, upload));
         return json(201, artifactContentWire.toWire(content), { etag: etagOf(content.sha256), location: `/storage/artifacts/${encodeURIComponent(content.artifactId)}/content?version=${content.version}` });
       },
     },
@@ -194,7 +215,7 @@ export function artifactContentRoutes({ config }: RouteDeps): Route[] {
       handler: async (req) => {
         refuseCrossSite(req.request, config.corsOrigins);
         const input = parseWire(saveQuery, queryObject(req.query), 'query');
-        const { artifact, content, createdArtifact } = await req.storage.artifacts.saveNamed(input, uploadOf(req, maxBytes));
+        const { artifact, content, createdArtifact } = await saving(uploadOf(req, maxBytes), (upload) => req.storage.artifacts.saveNamed(input, upload));
         return json(201, { artifact: artifactWire.toWire(artifact), content: artifactContentWire.toWire(content), created_artifact: createdArtifact }, { etag: etagOf(content.sha256) });
       },
     },

@@ -22,13 +22,6 @@ export interface Upload {
   expectedFrom?: string[];
 }
 
-const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\\\r\n]*"|[\w!#$&^.+-]+))*$/;
-
-/** Whether `text` may be a content's type: a media type such as `image/png` or `text/plain; charset=utf-8`, at most 255 characters. */
-export function isMediaType(text: string): boolean {
-  return text.length <= 255 && MEDIA_TYPE.test(text);
-}
-
 /** `saveNamed`'s artifact fields besides the session and name: the rest default from the upload. */
 export interface NamedArtifactInput {
   sessionId: string;
