@@ -3423,7 +3423,7 @@ fragment StorageEventRecord on StorageEvent {
       ...MetricRecord
     }
   }
-}`, {"hash":"b9eae9dae8ab738020a83a468e3d6e837b3b3b7abacc554194cf08dc5e0816d2"}) as unknown as TypedDocumentString<SessionEventsSubscription, SessionEventsSubscriptionVariables>;
+}`, {"hash":"e0f056f5cd5d604c3191c405213e92878ff08359e86f6920acddb9e55851e841"}) as unknown as TypedDocumentString<SessionEventsSubscription, SessionEventsSubscriptionVariables>;
 export const AgentEventsDocument = new TypedDocumentString(`
     subscription AgentEvents($agentName: String!, $after: String) {
   agentEvents(agentName: $agentName, after: $after) {
@@ -3548,7 +3548,7 @@ fragment StorageEventRecord on StorageEvent {
       ...MetricRecord
     }
   }
-}`, {"hash":"f7db4139354f078dc20380a0d34537f5ba39bd5ebf25178ba86f82ff534f2c96"}) as unknown as TypedDocumentString<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
+}`, {"hash":"99f078fb315615ae1520315e99e18ab5c1af42c673fa2dd2592168a0a39b14c4"}) as unknown as TypedDocumentString<AgentEventsSubscription, AgentEventsSubscriptionVariables>;
 export const MemoryBatchDocument = new TypedDocumentString(`
     mutation MemoryBatch($operations: [MemoryOperationInput!]!) {
   memoryBatch(operations: $operations) {
