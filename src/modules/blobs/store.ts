@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { codecs } from '../../db/codec.js';
 import { inList, typed } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
@@ -111,6 +110,3 @@ export class BlobRows {
     return true;
   }
 }
-
-/** The time columns of blob tables as the database returns them. */
-export const blobTime = (runner: Runner, value: unknown): string => codecs[runner.dialect].time(value);
