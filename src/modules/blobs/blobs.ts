@@ -37,6 +37,8 @@ export class Blobs {
   constructor(
     runner: Runner,
     private readonly options: BlobsOptions,
+    /** What a failed collection does: the delete that called it has committed, so it must not fail. */
+    private readonly onCollectError: (error: unknown) => void = () => {},
   ) {
     this.rows = new BlobRows(runner);
     this.chunks = new DatabaseBlobBytes(runner);
@@ -104,7 +106,8 @@ export class Blobs {
         const drop = (sha: string, chunkSize: number) => this.dropBytes(sha, chunkSize);
         if (await this.rows.runner.transaction(() => rows.deleteIfUnreferenced(sha256, drop))) deleted++;
       } catch (error) {
-        if (!isForeignKeyViolation(error)) throw error;
+        // Referenced again meanwhile (the foreign key): it stays. Any other failure leaves the blob to the sweep.
+        if (!isForeignKeyViolation(error)) this.onCollectError(error);
       }
     }
     return deleted;
