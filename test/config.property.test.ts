@@ -85,6 +85,10 @@ const parts: Part[] = [
   int('GRAPHQL_MAX_RESPONSE_BYTES', 1024, 80 * 1024 * 1024, (responseBytes) => ({ graphqlLimits: { responseBytes } })),
   int('GRAPHQL_WS_INIT_TIMEOUT_MS', 100, 600_000, (initTimeoutMs) => ({ graphqlWs: { initTimeoutMs } })),
   int('GRAPHQL_WS_MAX_SUBSCRIPTIONS', 1, 10_000, (maxSubscriptions) => ({ graphqlWs: { maxSubscriptions } })),
+  // A manifest is needed only by `only` (a rule checked by config.test.ts); `apq` and `off` take none.
+  fc.constantFrom('off', 'apq').chain((mode) =>
+    word.map((name) => pair({ PERSISTED_OPERATIONS: mode, PERSISTED_OPERATIONS_MANIFEST: `./${name}.json` }, { persistedOperations: { mode, manifest: `./${name}.json` } })),
+  ),
   int('SHUTDOWN_TIMEOUT_MS', 0, 600_000, (shutdownTimeoutMs) => ({ shutdownTimeoutMs })),
   int('RETENTION_IDLE_HOURS', 1, 24 * 365 * 100, (idleHours) => ({ retention: { idleHours } })),
   int('RETENTION_DELETE_ENDED_DAYS', 1, 365 * 100, (deleteEndedDays) => ({ retention: { deleteEndedDays } })),
