@@ -1,3 +1,4 @@
+import type { CopyValuePiece } from './postgres/copy-binary.js';
 import type { Dialect, Params, Statement } from './statements.js';
 
 export type Row = Record<string, unknown>;
@@ -37,6 +38,14 @@ export interface Runner {
    * the violations apart on both databases).
    */
   transaction<T>(work: () => TxWork<T>): Promise<T>;
+  /**
+   * PostgreSQL only: the values `select` reads, as `COPY (select) TO STDOUT (FORMAT binary)` sends
+   * them — in pieces that are the socket's own buffers, on one connection held until the output
+   * ends or the reader stops (then the connection is closed rather than reused mid-COPY). For
+   * bytes too big for the driver's rows, which hand every value over as a string. `select` takes
+   * no parameters: quote nothing into it that did not come from the database.
+   */
+  copyOut?(name: string, select: string): AsyncIterable<CopyValuePiece>;
 }
 
 /** One request of a transaction's work to its runner (see `tx`). */

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { type CopyValuePiece, copyBinaryValues } from './copy-binary.js';
 import { InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { driveAsync, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
 import { type Params, type Statement, valuesOf } from '../statements.js';
@@ -70,6 +72,22 @@ export class PostgresRunner implements Runner {
     return result.rowCount ?? 0;
   }
 
+  async *copyOut(name: string, select: string): AsyncGenerator<CopyValuePiece> {
+    this.onQuery(name);
+    const client = await this.connect();
+    const output = client.query(copyTo(`/* ${name} */ COPY (${select}) TO STDOUT (FORMAT binary)`));
+    let ended = false;
+    try {
+      yield* copyBinaryValues(output as AsyncIterable<Buffer>);
+      ended = true;
+    } catch (error) {
+      throw mapError(error);
+    } finally {
+      if (!ended) output.destroy();
+      client.release(!ended);
+    }
+  }
+
   // --- plumbing (the backend, and transactions) -------------------------------------------------
 
   /** Runs one statement named `name` (sent as a `/* name *\/` comment and as the prepared statement's name). */
@@ -90,13 +108,7 @@ export class PostgresRunner implements Runner {
 
   /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */
   async clientTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
-      throw error;
-    }
+    const client = await this.connect();
     let broken = false;
     try {
       await this.query('begin', 'BEGIN', [], client);
@@ -110,6 +122,15 @@ export class PostgresRunner implements Runner {
       throw error;
     } finally {
       client.release(broken);
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      if (isUnavailable(error)) throw new UnavailableError('The database is unavailable; retry shortly', 2);
+      throw error;
     }
   }
 }
