@@ -6,10 +6,20 @@ import { isReadOnly } from './operation.js';
 import { ArtifactsApi } from './artifacts.js';
 import { CacheApi, type Caller, HistoryApi, MetricsApi, SessionsApi, StateApi } from './resources.js';
 import { SearchApi } from './search.js';
-import { type CallOptions, Transport, type TransportOptions } from './transport.js';
+import { type CallOptions, type Operation, Transport, type TransportOptions } from './transport.js';
 import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
 
 export type AgentStorageClientOptions = TransportOptions;
+
+/**
+ * A document's text, and its sha256 when GraphQL Code Generator embedded one (the client's own
+ * documents: `persistedDocuments` in codegen.ts, the manifest a server with
+ * PERSISTED_OPERATIONS=only accepts).
+ */
+function operationOf(document: unknown): Operation {
+  const hash = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
+  return typeof hash === 'string' ? { query: String(document), hash } : { query: String(document) };
+}
 
 /** One change-feed event: `__typename` tells which, `cursor` resumes after it. */
 export type StorageEvent = SessionEventsSubscription['sessionEvents'];
@@ -100,7 +110,7 @@ export class AgentStorageClient {
     event: (data: ResultOf<D>) => E,
     options: EventStreamOptions | undefined,
   ): AsyncGenerator<E, void, undefined> {
-    return eventStream(this.transport, { query: String(document), variables, event }, options);
+    return eventStream(this.transport, { operation: operationOf(document), variables, event }, options);
   }
 
   private run<D extends AnyDocument>(document: D, variables: unknown, options: RequestOptions = {}): Promise<ResultOf<D>> {
@@ -111,8 +121,8 @@ export class AgentStorageClient {
       throw new TypeError('request() takes GraphQL documents as strings: generate them with documentMode "string" (GraphQL Code Generator)');
     }
     const { idempotent, ...call } = options;
-    const query = String(text);
-    return this.transport.execute(query, variables, idempotent === true || this.isReadOnly(text, query), call);
+    const operation = operationOf(text);
+    return this.transport.execute(operation, variables, idempotent === true || this.isReadOnly(text, operation.query), call);
   }
 
   private isReadOnly(document: string | String, query: string): boolean {

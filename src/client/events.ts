@@ -1,7 +1,7 @@
 import { AgentStorageError, isTransient } from './errors.js';
 import { nextDelay, type RetryOptions, retryPolicy, sleep } from './retry.js';
 import { SseParser, type SseMessage } from './sse.js';
-import { networkError, resultOf, type Transport } from './transport.js';
+import { networkError, type Operation, resultOf, type Transport } from './transport.js';
 
 /**
  * The change feed as an async iterator: a GraphQL subscription over SSE that, when its connection
@@ -60,7 +60,7 @@ function ended(): AgentStorageError {
 }
 
 export interface FeedQuery<R, E> {
-  query: string;
+  operation: Operation;
   /** The subscription's variables for a start after `after`. */
   variables(after: string | undefined): unknown;
   /** The event out of a result's data. */
@@ -89,7 +89,7 @@ export async function* eventStream<R, E extends Positioned>(
     for (;;) {
       let opened = false;
       try {
-        const response = await transport.subscribe(feed.query, feed.variables(cursor), { signal: controller.signal });
+        const response = await transport.subscribe(feed.operation, feed.variables(cursor), { signal: controller.signal });
         opened = true;
         options.onConnect?.();
         for await (const message of sseMessages(response, controller.signal)) {

@@ -1,5 +1,6 @@
 import { AgentStorageError, codeOfStatus, type GraphQLErrorBody } from './errors.js';
 import { parseRetryAfter, type RetryOptions, retryPolicy, type RetryPolicy, withRetries } from './retry.js';
+import { SseParser } from './sse.js';
 
 /**
  * The only code of the package that talks HTTP: a GraphQL request as a JSON POST to `/graphql`,
@@ -22,6 +23,22 @@ export interface TransportOptions {
   headers?: Record<string, string>;
   /** The client's retry policy (see RetryOptions); `false` never retries. */
   retry?: RetryOptions | false;
+  /**
+   * Send operations by their sha256 instead of their text (docs/client.md):
+   * - `'hash'`: the client's own operations by the hash of the manifest a server with
+   *   PERSISTED_OPERATIONS=only accepts (documents without one — your own strings — as text);
+   * - `'apq'`: Automatic Persisted Queries, every document — the hash alone, and hash and text once
+   *   when the server has not seen it (PERSISTED_QUERY_NOT_FOUND), or texts from then on when the
+   *   server does not speak APQ (PERSISTED_QUERY_NOT_SUPPORTED).
+   * Default: the text.
+   */
+  persistedOperations?: 'hash' | 'apq';
+}
+
+/** A GraphQL operation to send: its text, and its sha256 when it is one of the client's own. */
+export interface Operation {
+  query: string;
+  hash?: string;
 }
 
 /** What each call may add. */
@@ -32,6 +49,28 @@ export interface CallOptions {
   retry?: RetryOptions | false;
   /** Sent with this call only. */
   headers?: Record<string, string>;
+}
+
+/** The sha256 of query texts (Web Crypto: browsers and Node alike), remembered for the texts sent again and again. */
+class TextHashes {
+  private static readonly KEPT = 512;
+  private readonly hashes = new Map<string, string>();
+
+  async of(text: string): Promise<string> {
+    const known = this.hashes.get(text);
+    if (known !== undefined) return known;
+    const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+    const hash = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    if (this.hashes.size >= TextHashes.KEPT) this.hashes.clear(); // texts of the caller's own making: bounded
+    this.hashes.set(text, hash);
+    return hash;
+  }
+}
+
+/** What a GraphQL request's body says of its operation: its text, its persisted query's hash, or both. */
+interface OperationBody {
+  query?: string;
+  extensions?: { persistedQuery: { version: 1; sha256Hash: string } };
 }
 
 /** A request to a REST route of the service. */
@@ -118,6 +157,27 @@ export function networkError(error: unknown, signal: AbortSignal | undefined, wh
   return new AgentStorageError({ ...(answer ? answerFacts(answer) : {}), code: 'NETWORK_ERROR', message: `${what}: ${reason}`, cause: error });
 }
 
+/**
+ * A refusal sent as an event stream (GraphQL errors that carry a status, e.g. a persisted query the
+ * server does not know): its first result, decoded as a JSON answer would be.
+ */
+async function decodeRefusalStream(response: Response, signal: AbortSignal | undefined): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw networkError(error, signal, 'The answer was cut off', response);
+  }
+  const next = new SseParser().push(`${text}\n\n`).find((message) => message.event === 'next');
+  let body: unknown;
+  try {
+    body = next === undefined ? undefined : JSON.parse(next.data);
+  } catch {
+    body = undefined;
+  }
+  return resultOf(body, response);
+}
+
 /** Reads a whole answer and decodes it (see resultOf). */
 async function decode<R>(response: Response, signal: AbortSignal | undefined): Promise<R> {
   let text: string;
@@ -142,6 +202,10 @@ export class Transport {
   readonly retry: RetryPolicy;
   private readonly fetchFn: FetchLike;
   private readonly headers: Record<string, string>;
+  private readonly persisted: 'hash' | 'apq' | undefined;
+  /** The server answered PERSISTED_QUERY_NOT_SUPPORTED to APQ: texts from now on. */
+  private apqRefused = false;
+  private readonly textHashes = new TextHashes();
 
   constructor(options: TransportOptions) {
     let base: URL | undefined;
@@ -160,17 +224,18 @@ export class Transport {
     const custom = options.fetch;
     this.fetchFn = custom ? (input, init) => custom(input, init) : (input, init) => globalThis.fetch(input, init);
     this.headers = { ...options.headers, ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }) };
+    if (options.persistedOperations !== undefined && options.persistedOperations !== 'hash' && options.persistedOperations !== 'apq') {
+      throw new TypeError(`persistedOperations must be 'hash' or 'apq' (got ${JSON.stringify(options.persistedOperations)})`);
+    }
+    this.persisted = options.persistedOperations;
   }
 
   /** Runs one GraphQL operation; a `repeatable` one is retried on transient failures. */
-  execute<R>(query: string, variables: unknown, repeatable: boolean, options: CallOptions = {}): Promise<R> {
+  execute<R>(operation: Operation, variables: unknown, repeatable: boolean, options: CallOptions = {}): Promise<R> {
     const policy = repeatable ? retryPolicy(options.retry, this.retry) : retryPolicy(false);
-    return withRetries(policy, options.signal, () => this.once<R>(query, variables, options));
-  }
-
-  private async once<R>(query: string, variables: unknown, options: CallOptions): Promise<R> {
-    const response = await this.post(query, variables, 'application/graphql-response+json, application/json;q=0.9', options);
-    return decode<R>(response, options.signal);
+    return withRetries(policy, options.signal, () =>
+      this.persistedFirst(operation, (send) => this.post(send, variables, 'application/graphql-response+json, application/json;q=0.9', options).then((response) => decode<R>(response, options.signal))),
+    );
   }
 
   /**
@@ -178,11 +243,37 @@ export class Transport {
    * before streaming (a status: 401, 429 …) is thrown as the error it is; one the stream carries as
    * its first message (NOT_FOUND, CURSOR_EXPIRED …) is for the reader of the stream.
    */
-  async subscribe(query: string, variables: unknown, options: CallOptions): Promise<Response> {
-    const response = await this.post(query, variables, 'text/event-stream', options);
-    if (response.ok && response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
-    await decode(response, options.signal);
-    throw new AgentStorageError({ ...answerFacts(response), code: 'BAD_RESPONSE', message: 'The service answered a subscription without an event stream' });
+  subscribe(operation: Operation, variables: unknown, options: CallOptions): Promise<Response> {
+    return this.persistedFirst(operation, async (send) => {
+      const response = await this.post(send, variables, 'text/event-stream', options);
+      const streamed = response.headers.get('content-type')?.startsWith('text/event-stream') === true;
+      if (response.ok && response.body && streamed) return response;
+      await (streamed ? decodeRefusalStream(response, options.signal) : decode(response, options.signal));
+      throw new AgentStorageError({ ...answerFacts(response), code: 'BAD_RESPONSE', message: 'The service answered a subscription without an event stream' });
+    });
+  }
+
+  /**
+   * Sends `operation` as `persistedOperations` says: with APQ, the hash alone first, then hash and
+   * text when the server asks for the text. (A request the server turned down for want of the text
+   * did not run: sending it again is safe, a mutation included.)
+   */
+  private async persistedFirst<T>(operation: Operation, send: (body: OperationBody) => Promise<T>): Promise<T> {
+    const { query } = operation;
+    if (this.persisted === 'hash') {
+      return send(operation.hash === undefined ? { query } : { extensions: { persistedQuery: { version: 1, sha256Hash: operation.hash } } });
+    }
+    if (this.persisted !== 'apq' || this.apqRefused) return send({ query });
+    // The hash of the very text that would be sent: the server checks that the two match.
+    const persistedQuery = { version: 1 as const, sha256Hash: await this.textHashes.of(query) };
+    try {
+      return await send({ extensions: { persistedQuery } });
+    } catch (error) {
+      if (!(error instanceof AgentStorageError)) throw error;
+      if (error.code === 'PERSISTED_QUERY_NOT_SUPPORTED') this.apqRefused = true;
+      else if (error.code !== 'PERSISTED_QUERY_NOT_FOUND') throw error;
+      return send(this.apqRefused ? { query } : { query, extensions: { persistedQuery } });
+    }
   }
 
   /**
@@ -221,11 +312,11 @@ export class Transport {
     }
   }
 
-  private async post(query: string, variables: unknown, accept: string, options: CallOptions): Promise<Response> {
+  private async post(operation: OperationBody, variables: unknown, accept: string, options: CallOptions): Promise<Response> {
     const init: RequestInit = {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept, ...this.headers, ...options.headers },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ ...operation, variables }),
     };
     if (options.signal) init.signal = options.signal;
     try {
