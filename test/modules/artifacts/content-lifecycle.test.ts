@@ -53,13 +53,17 @@ async function expectConsistent(server: TestServer, store: ContentStoreKind): Pr
 }
 
 describeOnContentStores('artifact content over its life', (it, store) => {
-  it('dedup: the same 10 MiB under 50 names is stored once (stored_bytes 10 MiB, content_bytes 500 MiB, one blob)', async ({ server, api }) => {
+  // The issue's figure (10 MiB under 50 names) on the default store; on the chunk-row stores,
+  // whose dedup is the same code, 10 names of a few chunks each: CI's time goes elsewhere.
+  const { size, copies } = store.blobs === 'filesystem' ? { size: 10 * MiB, copies: 50 } : { size: 2 * MiB + 3, copies: 10 };
+  const chunks = Math.ceil(size / MiB);
+  it(`dedup: the same ${size} bytes under ${copies} names are stored once (one blob, stored_bytes counted once)`, async ({ server, api }) => {
     const before = await usageOf(api);
     const sessionId = await newSession(api);
-    const bytes = randomBytes(10 * MiB);
+    const bytes = randomBytes(size);
     const sha = sha256(bytes);
     // Five at a time: dedup must hold when uploads of the same bytes overlap too.
-    for (let batch = 0; batch < 10; batch++) {
+    for (let batch = 0; batch < copies / 5; batch++) {
       const saved = await Promise.all(
         Array.from({ length: 5 }, (_, i) => saveNamed(server, { session_id: sessionId, name: `copy-${batch * 5 + i}.bin` }, bytes, { 'content-sha256': sha })),
       );
@@ -69,23 +73,23 @@ describeOnContentStores('artifact content over its life', (it, store) => {
       }
     }
     const usage = await usageOf(api);
-    expect(usage.stored_bytes - before.stored_bytes).toBe(10 * MiB);
-    expect(usage.content_bytes - before.content_bytes).toBe(500 * MiB);
+    expect(usage.stored_bytes - before.stored_bytes).toBe(size);
+    expect(usage.content_bytes - before.content_bytes).toBe(copies * size);
     expect(usage.blobs - before.blobs).toBe(1);
-    expect(usage.versions - before.versions).toBe(50);
+    expect(usage.versions - before.versions).toBe(copies);
     if (store.blobs === 'filesystem') expect(blobFiles(server).filter((f) => f === sha)).toHaveLength(1);
-    else expect(await bytesOf(server, store, sha)).toBe(10);
+    else expect(await bytesOf(server, store, sha)).toBe(chunks);
     await expectConsistent(server, store);
     const artifacts = (await api.get(`/storage/artifacts?session_id=${sessionId}`)).body;
-    expect(artifacts).toHaveLength(50);
-    for (const artifact of [artifacts[0], artifacts[49]]) expect(sha256((await getContent(server, artifact.id)).bytes)).toBe(sha);
+    expect(artifacts).toHaveLength(copies);
+    for (const artifact of [artifacts[0], artifacts[copies - 1]]) expect(sha256((await getContent(server, artifact.id)).bytes)).toBe(sha);
 
-    // Deleting 49 of them frees nothing; the 50th frees the blob.
+    // Deleting the session's artifacts (all of them) frees the blob.
     await api.del(`/storage/sessions/${sessionId}`);
     await server.storage.backend.stores.blobs.sweep(0);
     expect(await usageOf(api)).toEqual(before);
     expect(await bytesOf(server, store, sha)).toBe('none');
-  }, 300_000); // 500 MiB through HTTP (and, for chunk rows, through the database)
+  }, 300_000); // up to 500 MiB through HTTP
 
   it('deleting an artifact deletes its content and the blobs nothing else names, at once (usage drops)', async ({ server, api }) => {
     const sessionId = await newSession(api);
