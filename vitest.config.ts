@@ -18,6 +18,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Two test files at a time, whatever the machine: vitest's default (one fewer than the CPUs)
+    // is one on CI's 2 cores, and most files spend their time waiting on servers, disks and
+    // PostgreSQL rather than computing.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
