@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
@@ -32,18 +32,35 @@ export interface SqliteConnectionOptions {
 export function openSqliteConnection(options: SqliteConnectionOptions): Database.Database {
   const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  const db = new Database(filename);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMb ?? 2)) * 1024}`);
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-  } catch (error) {
-    db.close();
-    throw error;
+  for (;;) {
+    const before = fileIdentity(filename);
+    const db = new Database(filename);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMb ?? 2)) * 1024}`);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    // `agent-storage restore` renames a new file over this path while it holds the old file's lock
+    // (src/cli/backup.ts). An open that waited for that lock above holds the replaced file, which
+    // nobody would ever read again: open the path anew.
+    if (before !== null && fileIdentity(filename) !== before) {
+      db.close();
+      continue;
+    }
+    return db;
   }
-  return db;
+}
+
+/** Which file a path names now (device and inode); null for none (or `:memory:`). */
+function fileIdentity(filename: string): string | null {
+  if (filename === ':memory:') return null;
+  const stats = statSync(filename, { throwIfNoEntry: false });
+  return stats ? `${stats.dev}:${stats.ino}` : null;
 }
 
 export interface SqliteRunnerOptions {
