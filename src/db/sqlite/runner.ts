@@ -43,17 +43,25 @@ export function openSqliteConnection(options: SqliteConnectionOptions): Database
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     } catch (error) {
       db.close();
+      if (renamedSince(filename, before)) continue;
       throw error;
     }
-    // `agent-storage restore` renames a new file over this path while it holds the old file's lock
-    // (src/cli/backup.ts). An open that waited for that lock above holds the replaced file, which
-    // nobody would ever read again: open the path anew.
-    if (before !== null && fileIdentity(filename) !== before) {
+    if (renamedSince(filename, before)) {
       db.close();
       continue;
     }
     return db;
   }
+}
+
+/**
+ * Whether another file is at the path now. `agent-storage restore` renames a new database over the
+ * path while it holds the old file's lock (src/cli/backup.ts): an open that waited for that lock
+ * holds the replaced file, which SQLite then refuses to write (SQLITE_READONLY_DBMOVED) and nobody
+ * would read again, so the path is opened anew.
+ */
+function renamedSince(filename: string, before: string | null): boolean {
+  return before !== null && fileIdentity(filename) !== before;
 }
 
 /** Which file a path names now (device and inode); null for none (or `:memory:`). */
