@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKUP_USAGE } from '../../src/cli/args.js';
 import { blobPath } from '../../src/modules/blobs/filesystem.js';
 import { client, type JsonClient } from '../support/http.js';
 import { startService, type Service } from '../support/process.js';
@@ -271,7 +272,10 @@ describe('what backup and restore refuse', { timeout: 600_000 }, () => {
     return file;
   }
 
-  it('bad arguments: exit 2 with the usage', async () => {
+  it('bad arguments: exit 2 with the usage; --help: the usage on stdout', async () => {
+    const help = await runCli(['backup', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(BACKUP_USAGE);
     const none = await runCli(['backup']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^agent-storage: backup needs --to FILE\n\nUsage: agent-storage backup --to FILE/);
@@ -288,6 +292,9 @@ describe('what backup and restore refuse', { timeout: 600_000 }, () => {
     const missing = await runCli(['backup', '--database', join(dir, 'nothing.db'), '--to', target]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no database at .*nothing\.db/);
+    const folder = await runCli(['backup', '--database', join(dir, 'refusals', 'storage.db'), '--to', join(dir, 'no', 'such', 'folder.db')]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/^agent-storage backup: cannot write .*folder\.db: no such file or directory\n$/);
     const tenant = await runCli(['backup', '--database', join(dir, 'refusals', 'storage.db'), '--tenant', 'acme', '--to', target]);
     expect(tenant.code).toBe(1);
     expect(tenant.stderr).toMatch(/tenant "acme" has no data there/);
