@@ -198,7 +198,8 @@ async function snapshotInto(
     copy.pragma('journal_mode = DELETE');
     const problems = (copy.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (problems.join() !== 'ok') {
-      throw new CliFailure(`the ${what} of ${source} fails PRAGMA integrity_check: ${problems.slice(0, 3).join('; ')}`);
+      const subject = what === 'snapshot' ? `the copy of ${source} (so the database itself)` : `the backup ${source}`;
+      throw new CliFailure(`${subject} fails PRAGMA integrity_check: ${problems.slice(0, 3).join('; ')}`);
     }
     const schemaVersion = schemaVersionOf(copy, source);
     if (schemaVersion > LATEST_SCHEMA) {
