@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `agent-storage` command (export/import of bundles). In a built install (the Docker image)
-// it runs the compiled `dist/`; in a clone it runs the TypeScript sources through tsx, so it works
+// The `agent-storage` command (export/import, backup/restore, keys). In a built install (the Docker
+// image) it runs the compiled `dist/`; in a clone it runs the TypeScript sources through tsx, so it works
 // without a build: `npx agent-storage --help`.
 import { existsSync } from 'node:fs';
 

@@ -11,7 +11,9 @@ import { createApiKeyInput, DEFAULT_TENANT, parseInput, shortText, tenantName, t
  */
 
 /** What `--help` can be about: the whole tool, or one command (the `keys` subcommands share one text). */
-export type HelpTopic = 'export' | 'import' | 'keys' | null;
+export type HelpTopic = 'export' | 'import' | 'backup' | 'restore' | 'keys' | null;
+
+const TOPICS = ['export', 'import', 'backup', 'restore', 'keys'] as const;
 
 export type Command =
   | { kind: 'help'; topic: HelpTopic }
@@ -31,6 +33,22 @@ export type Command =
       kind: 'import';
       /** Null: standard input. */
       in: string | null;
+      tenant: string;
+      database: string | null;
+    }
+  | {
+      kind: 'backup';
+      to: string;
+      /** Replace an existing backup at `to`. */
+      force: boolean;
+      tenant: string;
+      database: string | null;
+    }
+  | {
+      kind: 'restore';
+      from: string;
+      /** Replace an existing database. */
+      force: boolean;
       tenant: string;
       database: string | null;
     }
@@ -56,11 +74,14 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: agent-storage <command> [options]
 
-Move data between agent-storage databases as a portable JSON Lines bundle, and manage API keys.
+Move data between agent-storage databases as a portable JSON Lines bundle, back up and restore
+SQLite databases, and manage API keys.
 
 Commands:
   export        Write sessions (history, state, artifacts, content) and metrics as a bundle
   import        Read a bundle into a database; idempotent, all or nothing per session
+  backup        Copy a SQLite database (and its content files) while the service runs
+  restore       Put a backup in place of a SQLite database (the service must be stopped)
   keys create   Create an API key for a tenant and print its secret (once)
   keys list     List API keys (never their secrets)
   keys revoke   Revoke an API key
@@ -71,8 +92,7 @@ Options (every command):
   -h, --help         Show help (also: agent-storage <command> --help)
   --version          Show the version
 
-Run 'agent-storage export --help', 'agent-storage import --help' or 'agent-storage keys --help'
-for details.
+Run 'agent-storage <command> --help' (export, import, backup, restore, keys) for details.
 `;
 
 export const EXPORT_USAGE = `Usage: agent-storage export [--out FILE|-] [--session ID | --agent NAME] [--tenant T] [--database URL]
@@ -116,6 +136,47 @@ exceeded, or a session conflicted with the target (sessions before the problem s
 2 bad arguments.
 `;
 
+export const BACKUP_USAGE = `Usage: agent-storage backup --to FILE [--force] [--tenant T] [--database URL]
+
+Copies a SQLite database with SQLite's online backup API: a consistent snapshot, taken while the
+service keeps serving reads and writes. With BLOB_STORE=filesystem, the content files the copy
+names are copied (and their sha256 checked) into FILE-blobs/ beside it. FILE appears only once
+complete and checked (PRAGMA integrity_check); FILE plus FILE-blobs/ is itself a database the
+service can open. One database per run: the default tenant's, or --tenant's.
+
+Options:
+  --to <file>          Where to write the backup (required)
+  --force              Replace an existing backup at FILE (default: refuse)
+  --tenant <name>      Back up this tenant's database (default: ${DEFAULT_TENANT}, which is
+                       DATABASE_URL itself)
+  --database <url>     Database to back up instead of DATABASE_URL (a SQLite file; for
+                       PostgreSQL use pg_dump or export, see docs/backups.md)
+
+A summary goes to standard output.
+Exit codes: 0 done, 1 failed (no database there, a PostgreSQL database, FILE exists, a damaged
+copy, a file that cannot be written), 2 bad arguments, 130 interrupted (nothing is left at FILE).
+`;
+
+export const RESTORE_USAGE = `Usage: agent-storage restore --from FILE [--force] [--tenant T] [--database URL]
+
+Puts a backup made by 'agent-storage backup' in place of a SQLite database: checks it (PRAGMA
+integrity_check, a schema this version can serve, every content file present with its sha256),
+copies it beside the target, and renames it into place, removing the old database's -wal and
+-shm files. Content files from FILE-blobs/ go into the target's blob folder. Refused while any
+process (a running service) has the target database open.
+
+Options:
+  --from <file>        The backup to restore (required)
+  --force              Replace an existing database (default: refuse if there is one)
+  --tenant <name>      Restore this tenant's database (default: ${DEFAULT_TENANT}, which is
+                       DATABASE_URL itself)
+  --database <url>     Database to replace instead of DATABASE_URL (a SQLite file)
+
+A summary goes to standard output.
+Exit codes: 0 done, 1 failed (the target is in use or exists, the backup is damaged or newer
+than this version), 2 bad arguments, 130 interrupted (the target is left as it was).
+`;
+
 export const KEYS_USAGE = `Usage: agent-storage keys create --tenant T --scope S [--scope S ...] [--name N] [--json] [--database URL]
        agent-storage keys list [--tenant T] [--json] [--database URL]
        agent-storage keys revoke ID [--json] [--database URL]
@@ -151,6 +212,8 @@ const bool = { type: 'boolean' } as const;
 const OPTIONS = {
   export: { out: { type: 'string', short: 'o' }, session: text, agent: text, tenant: text, database: text },
   import: { in: { type: 'string', short: 'i' }, tenant: text, database: text },
+  backup: { to: text, force: bool, tenant: text, database: text },
+  restore: { from: text, force: bool, tenant: text, database: text },
   'keys create': { tenant: text, scope: { type: 'string', multiple: true }, name: text, database: text, json: bool },
   'keys list': { tenant: text, database: text, json: bool },
   'keys revoke': { database: text, json: bool },
@@ -166,21 +229,30 @@ export function parseArgs(argv: readonly string[]): Command {
   const first = args[0]!;
   if (first === '-h' || first === '--help' || first === 'help') {
     const topic = args[1];
-    return { kind: 'help', topic: topic === 'export' || topic === 'import' || topic === 'keys' ? topic : null };
+    return { kind: 'help', topic: (TOPICS as readonly string[]).includes(topic ?? '') ? (topic as HelpTopic) : null };
   }
   if (first === '--version' || first === '-v') return { kind: 'version' };
-  if (first !== 'export' && first !== 'import' && first !== 'keys') {
-    if (first.startsWith('-')) throw new UsageError(`unknown option ${first} (the command comes first: export, import or keys)`);
-    throw new UsageError(`unknown command "${first}" (expected export, import or keys)`);
+  if (!(TOPICS as readonly string[]).includes(first)) {
+    if (first.startsWith('-')) throw new UsageError(`unknown option ${first} (the command comes first: ${TOPICS.join(', ')})`);
+    throw new UsageError(`unknown command "${first}" (expected ${TOPICS.join(', ')})`);
   }
   if (first === 'keys') return parseKeys(args.slice(1));
 
-  const command = first;
+  const command = first as Exclude<(typeof TOPICS)[number], 'keys'>;
   const read = readOptions(args.slice(1), command, command);
   if (read.help) return { kind: 'help', topic: command };
-  const { values } = read;
+  const { values, switches } = read;
   const database = databaseOption(values.database, command);
   const tenant = values.tenant === undefined ? DEFAULT_TENANT : checked(tenantName, values.tenant, '--tenant', command);
+  if (command === 'backup' || command === 'restore') {
+    // A file, never a stream: the backup is a database (and a folder beside it), written in place.
+    const flag = command === 'backup' ? '--to' : '--from';
+    const file = values[flag.slice(2)];
+    if (file === undefined) throw new UsageError(`${command} needs ${flag} FILE`, command);
+    if (file === '-') throw new UsageError(`${flag} needs a file name: a backup is a database file, not a stream (use export for a stream)`, command);
+    const force = switches.has('force');
+    return command === 'backup' ? { kind: 'backup', to: file, force, tenant, database } : { kind: 'restore', from: file, force, tenant, database };
+  }
   if (command === 'import') {
     return { kind: 'import', in: dashIsNull(values.in), tenant, database };
   }

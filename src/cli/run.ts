@@ -3,11 +3,13 @@ import type { Readable, Writable } from 'node:stream';
 import { ConfigError, loadConfig, type Config, type DatabaseConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { DEFAULT_TENANT } from '../domain/inputs.js';
+import { blobFolderOf } from '../modules/blobs/filesystem.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { openBackend } from '../storage/open.js';
 import { tenantDatabase } from '../storage/tenants.js';
 import { SERVICE } from '../version.js';
-import { EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, parseArgs, USAGE, UsageError, type Command, type HelpTopic } from './args.js';
+import { BACKUP_USAGE, EXPORT_USAGE, IMPORT_USAGE, KEYS_USAGE, RESTORE_USAGE, parseArgs, USAGE, UsageError, type Command, type HelpTopic } from './args.js';
+import { backupDatabase, restoreDatabase, type CopyReport } from './backup.js';
 import { BundleError, type Totals } from './bundle.js';
 import { exportBundle } from './export.js';
 import { importBundle, type ImportReport } from './import.js';
@@ -26,7 +28,7 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-const USAGES = { export: EXPORT_USAGE, import: IMPORT_USAGE, keys: KEYS_USAGE } as const;
+const USAGES = { export: EXPORT_USAGE, import: IMPORT_USAGE, backup: BACKUP_USAGE, restore: RESTORE_USAGE, keys: KEYS_USAGE } as const;
 const usageOf = (topic: HelpTopic) => (topic === null ? USAGE : USAGES[topic]);
 
 /** Runs one command and says the exit code. Expected failures are one clear line on stderr, never a stack. */
@@ -69,6 +71,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runExport(command, config, io);
       case 'import':
         return await runImport(command, config, io);
+      case 'backup':
+      case 'restore':
+        return await runBackupOrRestore(command, config, io);
       default:
         return await runKeys(command, config, io);
     }
@@ -84,6 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 type ExportCommand = Extract<Command, { kind: 'export' }>;
 type ImportCommand = Extract<Command, { kind: 'import' }>;
+type BackupCommand = Extract<Command, { kind: 'backup' | 'restore' }>;
 type KeysCommand = Extract<Command, { kind: 'keys-create' | 'keys-list' | 'keys-revoke' }>;
 
 async function runExport(command: ExportCommand, config: Config, io: CliIo): Promise<number> {
@@ -144,6 +150,53 @@ async function runImport(command: ImportCommand, config: Config, io: CliIo): Pro
   } finally {
     if (input !== io.stdin) input.destroy();
   }
+}
+
+/**
+ * Backup and restore work on a SQLite file and its blob folder, beside a running service (backup)
+ * or in place of a stopped one's database (restore); PostgreSQL has its own tools (docs/backups.md).
+ */
+async function runBackupOrRestore(command: BackupCommand, config: Config, io: CliIo): Promise<number> {
+  const database = tenantDatabase(config.database, command.tenant);
+  if (database.kind === 'postgres') {
+    throw new CliFailure(
+      `${command.kind} copies SQLite databases; for PostgreSQL (${describeDatabase(database)}) use pg_dump and pg_restore, ` +
+        'or agent-storage export and import for a portable bundle (see docs/backups.md)',
+    );
+  }
+  if (database.filename === ':memory:') throw new CliFailure(`an in-memory database has nothing to ${command.kind}`);
+  const options = { force: command.force, signal: io.signal };
+  if (command.kind === 'backup') {
+    requireExisting(database, command.tenant);
+    const report = await backupDatabase(database.filename, command.to, options);
+    io.stdout.write(`Backed up ${describeDatabase(database)} to ${command.to}: ${describeCopy(report, blobFolderOf(command.to))}\n`);
+  } else {
+    const report = await restoreDatabase(command.from, database.filename, options);
+    io.stdout.write(`Restored ${command.from} to ${describeDatabase(database)}: ${describeCopy(report, blobFolderOf(database.filename))}\n`);
+  }
+  return EXIT.ok;
+}
+
+function describeCopy(report: CopyReport, blobFolder: string): string {
+  const bytes = report.pages * report.pageSize;
+  const blobs =
+    report.blobs === 0
+      ? 'no content files'
+      : `${plural(report.blobs, 'content file')} (${sizeOf(report.blobBytes)}) in ${blobFolder}${report.blobsPresent > 0 ? `, ${report.blobsPresent} already there` : ''}`;
+  return (
+    `${plural(report.pages, 'page')} of ${report.pageSize} bytes (${sizeOf(bytes)}), schema version ${report.schemaVersion}, ` +
+    `${blobs}, integrity_check ok, in ${(report.elapsedMs / 1000).toFixed(1)} s`
+  );
+}
+
+function sizeOf(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = 0;
+  while (bytes >= 1024 && unit < units.length - 1) {
+    bytes /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${bytes.toFixed(1)} ${units[unit]}`;
 }
 
 /** Keys live in the default tenant's database: the one DATABASE_URL (or `--database`) names. */

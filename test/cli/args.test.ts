@@ -30,6 +30,19 @@ describe('parseArgs', () => {
     expect(parseArgs(['import', '--in', '-'])).toMatchObject({ in: null });
   });
 
+  it('reads backup and restore: a file each (never a stream), --force, --tenant, --database', () => {
+    expect(parseArgs(['backup', '--to', 'b.db'])).toEqual({ kind: 'backup', to: 'b.db', force: false, tenant: 'default', database: null });
+    expect(parseArgs(['backup', '--force', '--to=b.db', '--tenant', 'acme', '--database', 'sqlite:a.db'])).toEqual({
+      kind: 'backup',
+      to: 'b.db',
+      force: true,
+      tenant: 'acme',
+      database: 'sqlite:a.db',
+    });
+    expect(parseArgs(['restore', '--from', 'b.db'])).toEqual({ kind: 'restore', from: 'b.db', force: false, tenant: 'default', database: null });
+    expect(parseArgs(['restore', '--from', 'b.db', '--force', '--database', 'data/storage.db'])).toMatchObject({ force: true, database: 'data/storage.db' });
+  });
+
   it('reads keys create: repeated --scope, checked and put in canonical order by the domain input', () => {
     expect(parseArgs(['keys', 'create', '--tenant', 'acme', '--scope', 'write', '--scope', 'read', '--name', 'billing bot'])).toEqual({
       kind: 'keys-create',
@@ -59,6 +72,8 @@ describe('parseArgs', () => {
     expect(parseArgs(['export', '--out', 'x', '--help'])).toEqual({ kind: 'help', topic: 'export' });
     expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
     expect(parseArgs(['help', 'keys'])).toEqual({ kind: 'help', topic: 'keys' });
+    expect(parseArgs(['help', 'backup'])).toEqual({ kind: 'help', topic: 'backup' });
+    expect(parseArgs(['restore', '--from', 'x', '-h'])).toEqual({ kind: 'help', topic: 'restore' });
     expect(parseArgs(['keys', '--help'])).toEqual({ kind: 'help', topic: 'keys' });
     expect(parseArgs(['keys', 'create', '--tenant', 'NOT VALID', '--help'])).toEqual({ kind: 'help', topic: 'keys' });
   });
@@ -80,6 +95,15 @@ describe('parseArgs', () => {
     [['export', '--tenant', 'Acme'], /--tenant must be 1 to 32 lower-case letters.* \(got "Acme"\)/, 'export'],
     [['import', '--tenant', '../etc'], /--tenant must be 1 to 32 lower-case letters/, 'import'],
     [['import', '--tenant', 'a', '--tenant', 'b'], /--tenant given more than once/, 'import'],
+    [['backup'], /backup needs --to FILE/, 'backup'],
+    [['backup', '--to', '-'], /--to needs a file name: a backup is a database file, not a stream/, 'backup'],
+    [['backup', '--to'], /--to needs a value/, 'backup'],
+    [['backup', '--to', 'a.db', '--force=yes'], /--force takes no value/, 'backup'],
+    [['backup', '--out', 'a.db'], /unknown option --out for backup/, 'backup'],
+    [['backup', 'a.db'], /unexpected argument "a.db" for backup/, 'backup'],
+    [['restore', '--to', 'a.db'], /unknown option --to for restore/, 'restore'],
+    [['restore', '--force'], /restore needs --from FILE/, 'restore'],
+    [['restore', '--from', 'a.db', '--tenant', 'Acme'], /--tenant must be 1 to 32/, 'restore'],
     [['keys'], /keys needs a subcommand: create, list or revoke/, 'keys'],
     [['keys', 'delete'], /unknown keys subcommand "delete"/, 'keys'],
     [['keys', 'create', '--scope', 'read'], /--tenant is required/, 'keys'],
@@ -149,11 +173,11 @@ describe('parseArgs on any arguments (property)', () => {
       return { usage: error.message, topic: error.topic };
     }
   };
-  const heads = [['export'], ['import'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke']];
+  const heads = [['export'], ['import'], ['backup'], ['restore'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke']];
   // Words the parser treats specially, glued together at random, and any string.
   const word = fc.oneof(
     fc
-      .array(fc.constantFrom('-', '--', '=', 'h', 'o', 'i', 'j', 'out', 'in', 'json', 'help', 'tenant', 'scope', 'name', 'database', 'session', 'agent', 'read', 'acme', 'constructor'), {
+      .array(fc.constantFrom('-', '--', '=', 'h', 'o', 'i', 'j', 'out', 'in', 'to', 'from', 'force', 'json', 'help', 'tenant', 'scope', 'name', 'database', 'session', 'agent', 'read', 'acme', 'constructor'), {
         maxLength: 4,
       })
       .map((parts) => parts.join('')),

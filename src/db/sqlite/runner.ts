@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
@@ -32,18 +32,43 @@ export interface SqliteConnectionOptions {
 export function openSqliteConnection(options: SqliteConnectionOptions): Database.Database {
   const filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  const db = new Database(filename);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMb ?? 2)) * 1024}`);
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-  } catch (error) {
-    db.close();
-    throw error;
+  for (;;) {
+    const before = fileIdentity(filename);
+    const db = new Database(filename);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMb ?? 2)) * 1024}`);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    } catch (error) {
+      db.close();
+      if (renamedSince(filename, before)) continue;
+      throw error;
+    }
+    if (renamedSince(filename, before)) {
+      db.close();
+      continue;
+    }
+    return db;
   }
-  return db;
+}
+
+/**
+ * Whether another file is at the path now. `agent-storage restore` renames a new database over the
+ * path while it holds the old file's lock (src/cli/backup.ts): an open that waited for that lock
+ * holds the replaced file, which SQLite then refuses to write (SQLITE_READONLY_DBMOVED) and nobody
+ * would read again, so the path is opened anew.
+ */
+function renamedSince(filename: string, before: string | null): boolean {
+  return before !== null && fileIdentity(filename) !== before;
+}
+
+/** Which file a path names now (device and inode); null for none (or `:memory:`). */
+function fileIdentity(filename: string): string | null {
+  if (filename === ':memory:') return null;
+  const stats = statSync(filename, { throwIfNoEntry: false });
+  return stats ? `${stats.dev}:${stats.ino}` : null;
 }
 
 export interface SqliteRunnerOptions {

@@ -10,7 +10,7 @@ import { type BlobBytes, type ByteRange, hashedBatches, type StagedBlob, type St
 const WRITE_BYTES = 1024 * 1024;
 
 /** A directory's entries made durable: what a rename into it, or a new file in it, needs. */
-async function syncDirectory(path: string): Promise<void> {
+export async function syncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
@@ -19,7 +19,13 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
-const isSha256 = (name: string) => /^[0-9a-f]{64}$/.test(name);
+export const isSha256 = (name: string) => /^[0-9a-f]{64}$/.test(name);
+
+/** The blob folder of a SQLite database file: its content's bytes live beside it. */
+export const blobFolderOf = (databaseFile: string): string => `${databaseFile}-blobs`;
+
+/** Where the bytes of a blob are in a blob folder (see `FilesystemBlobBytes`). */
+export const blobPath = (root: string, sha256: string): string => join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 
 /**
  * Blob bytes as files: `<root>/<ab>/<cd>/<sha256>`, where `ab` and `cd` are the hash's first two
@@ -45,7 +51,7 @@ export class FilesystemBlobBytes implements BlobBytes {
   ) {}
 
   private pathOf(sha256: string): string {
-    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return blobPath(this.root, sha256);
   }
 
   async stage(source: AsyncIterable<Uint8Array>, limit: UploadLimit): Promise<StagedBlob> {

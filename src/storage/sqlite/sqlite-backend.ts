@@ -6,6 +6,7 @@ import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
 import { SqlitePoll } from '../../modules/events/sqlite-poll.js';
 import { EventWaiters } from '../../modules/events/waiters.js';
+import { blobFolderOf } from '../../modules/blobs/filesystem.js';
 import { registerSearchFunctions } from '../../modules/search/sqlite-functions.js';
 import { openStores, type Stores } from '../stores.js';
 
@@ -55,7 +56,7 @@ export class SqliteBackend implements StorageBackend {
     this.runner = new SqliteRunner(this.db, { onQuery: options.onQuery });
     this.eventWaiters.listenWith(new SqlitePoll(this.db, options.eventPollMs ?? 250, (touch) => this.eventWaiters.wake(touch)));
     this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.eventWaiters.wake(touch) });
-    const folder = filename === ':memory:' ? null : `${filename}-blobs`;
+    const folder = filename === ':memory:' ? null : blobFolderOf(filename);
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
       blobs: { store: options.blobStore ?? (folder ? 'filesystem' : 'database'), folder, quotaBytes: options.quotaBytes ?? null },
