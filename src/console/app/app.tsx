@@ -1,3 +1,4 @@
+import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentStorageClient } from '../../client/index.js';
 import { forgetKey, probe, storedKey } from './api.js';
@@ -112,6 +113,7 @@ function Shell({ onLogout }: { onLogout: (() => void) | null }) {
         )}
       </header>
       <main id="main">
+        <Boundary key={pathname}>
         {route.page === 'sessions' && <SessionsPage />}
         {route.page === 'session' && <SessionPage key={route.id} id={route.id} tab={route.tab} />}
         {route.page === 'metrics' && <MetricsPage />}
@@ -125,7 +127,25 @@ function Shell({ onLogout }: { onLogout: (() => void) | null }) {
             </p>
           </>
         )}
+        </Boundary>
       </main>
     </>
   );
+}
+
+/** A view that fails to render says so, instead of taking the whole page down; another page starts afresh. */
+class Boundary extends Component<{ children: ComponentChildren }, { error: string | null }> {
+  override state = { error: null as string | null };
+  override componentDidCatch(error: unknown) {
+    this.setState({ error: error instanceof Error ? error.message : String(error) });
+  }
+  override render() {
+    return this.state.error ? (
+      <p class="error" role="alert">
+        This view failed: {this.state.error}
+      </p>
+    ) : (
+      this.props.children
+    );
+  }
 }

@@ -61,33 +61,28 @@ export interface Change {
 
 const pointer = (path: string, key: string) => `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 
-/** What changed from `before` to `after`: objects compared key by key, arrays index by index, the rest whole. */
+/**
+ * What changed from `before` to `after` (undefined: no value): objects compared key by key, arrays
+ * index by index, the rest whole.
+ */
 export function diff(before: unknown, after: unknown, path = ''): Change[] {
+  if (before === undefined) return after === undefined ? [] : [{ path: path || '/', kind: 'added', after }];
+  if (after === undefined) return [{ path: path || '/', kind: 'removed', before }];
+  // Own keys only: `constructor` or `toString` in stored data are data, not the prototype's.
+  const own = (value: Record<string, unknown>, key: string) => (Object.hasOwn(value, key) ? value[key] : undefined);
   if (isObject(before) && isObject(after)) {
-    const changes: Change[] = [];
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      const at = pointer(path, key);
-      if (!(key in after)) changes.push({ path: at, kind: 'removed', before: before[key] });
-      else if (!(key in before)) changes.push({ path: at, kind: 'added', after: after[key] });
-      else changes.push(...diff(before[key], after[key], at));
-    }
-    return changes;
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].flatMap((key) => diff(own(before, key), own(after, key), pointer(path, key)));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const changes: Change[] = [];
-    for (let i = 0; i < Math.max(before.length, after.length); i++) {
-      const at = pointer(path, String(i));
-      if (i >= after.length) changes.push({ path: at, kind: 'removed', before: before[i] });
-      else if (i >= before.length) changes.push({ path: at, kind: 'added', after: after[i] });
-      else changes.push(...diff(before[i], after[i], at));
-    }
-    return changes;
+    const length = Math.max(before.length, after.length);
+    return Array.from({ length }, (_, i) => diff(before[i], after[i], pointer(path, String(i)))).flat();
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: path || '/', kind: 'changed', before, after }];
 }
 
 const short = (value: unknown) => {
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 };
 

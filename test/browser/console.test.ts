@@ -1,0 +1,331 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
+import { type Bundle, buildBundle } from '../support/build.js';
+import { testSchema, type TestSchema } from '../support/postgres.js';
+import { type Service, startService } from '../support/process.js';
+
+/*
+ * The web console as a person uses it: the built service (as `npm start` runs it) with API keys,
+ * on the backend TEST_BACKEND names (SQLite, or PostgreSQL in the postgres+redis project), opened
+ * in Debian's chromium that may reach nothing but this machine. Sign in (a wrong key first), filter
+ * the sessions, open one, watch a message written by another client arrive live, read the state's
+ * history and a diff, preview and download an artifact, chart metrics, follow a thread's
+ * checkpoints, sign out; at 1280×800 and at a phone's 390×844, with an accessibility pass (axe) of
+ * every page. Screenshots of each page: test-results/console/ (docs/development.md).
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** How long to wait for the page to do something (the machine may be busy), never a measure. */
+const WAIT_MS = 20_000;
+const BACKEND = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+const SHOTS = resolve(import.meta.dirname, '..', '..', 'test-results', 'console');
+
+let bundle: Bundle;
+let schema: TestSchema | undefined;
+let service: Service;
+let browser: Browser;
+let key: string;
+let api: ReturnType<typeof keyed>;
+
+/** What the test writes before the browser opens, through REST as an agent would. */
+const seeded = { alpha: '', alphaFork: '', beta: '', artifact: '', firstMessage: '' };
+
+beforeAll(async () => {
+  // Fail, never skip: a machine without chromium would otherwise pass without testing anything.
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium)`);
+  mkdirSync(SHOTS, { recursive: true });
+  bundle = buildBundle();
+  schema = BACKEND === 'postgres' ? testSchema() : undefined;
+  service = await startService(
+    { ...AUTH_ENV, DATABASE_URL: schema ? schema.url : `sqlite:${join(bundle.dir, 'storage.db')}` },
+    30_000,
+    [join(bundle.dist, 'main.js')],
+  );
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+  key = await createKey(service.url, 'console', ['READ', 'WRITE']);
+  api = keyed(service.url, key);
+  await seed();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+  await schema?.drop();
+  bundle?.cleanup();
+});
+
+async function ok(response: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<any> {
+  const res = await response;
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);
+  return res.body;
+}
+
+async function seed(): Promise<void> {
+  seeded.alpha = (await ok(api.post('/storage/sessions', { agent_name: 'alpha-agent', user_id: 'ada', metadata: { topic: 'weather' } }))).id;
+  seeded.beta = (await ok(api.post('/storage/sessions', { agent_name: 'beta-agent', user_id: 'bob' }))).id;
+  await ok(api.post('/storage/sessions', { agent_name: 'alpha-agent', user_id: 'cy', status: 'ended' }));
+  const first = await ok(api.post('/storage/history', { session_id: seeded.alpha, role: 'user', content: 'What is the weather in Lisbon?' }));
+  seeded.firstMessage = first.id;
+  await ok(api.post('/storage/history', { session_id: seeded.alpha, role: 'assistant', content: 'Let me look it up.' }));
+  seeded.alphaFork = (await ok(api.post(`/storage/sessions/${seeded.alpha}/fork`, { up_to_message_id: first.id, agent_name: 'alpha-agent' }))).id;
+  // Two versions of the state: the history shows both and their difference.
+  await ok(api.put(`/storage/state/${seeded.alpha}`, { data: { step: 1, plan: ['search'], city: 'Lisbon' } }));
+  await ok(api.put(`/storage/state/${seeded.alpha}`, { data: { step: 2, plan: ['search', 'answer'], city: 'Lisbon', done: true } }));
+  // An artifact with content (JSON), saved as one step.
+  const saved = await fetch(`${service.url}/storage/artifacts/content?session_id=${seeded.alpha}&name=forecast.json`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ city: 'Lisbon', forecast: 'sunny', high: 24 }),
+  });
+  if (saved.status !== 201) throw new Error(`artifact content: ${saved.status} ${await saved.text()}`);
+  seeded.artifact = ((await saved.json()) as { artifact: { id: string } }).artifact.id;
+  for (const [value, model] of [
+    [120, 'small'],
+    [340, 'large'],
+    [200, 'small'],
+  ] as const) {
+    await ok(api.post('/storage/metrics', { entity_type: 'agent', entity_name: 'alpha-agent', metric_name: 'latency_ms', value, session_id: seeded.alpha, labels: { model } }));
+  }
+  // A LangGraph thread of two checkpoints.
+  for (const [id, parentId, step] of [
+    ['cp-1', null, 0],
+    ['cp-2', 'cp-1', 1],
+  ] as const) {
+    const res = await api.gql('mutation ($input: PutCheckpointInput!) { putCheckpoint(input: $input) { id } }', {
+      input: { threadId: 'thread-lisbon', id, parentId, type: 'json', data: 'e30=', metadata: { step, source: 'loop' }, channelVersions: { messages: step + 1 } },
+    });
+    if (res.body?.data?.putCheckpoint?.id !== id) throw new Error(`putCheckpoint: ${res.text}`);
+  }
+}
+
+interface Watched {
+  page: Page;
+  offsite: string[];
+  errors: string[];
+  cspViolations(): Promise<string[]>;
+}
+
+/** A context that may reach nothing but this machine, and a page whose errors are recorded. */
+async function openContext(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; watched: Watched }> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const offsite: string[] = [];
+  const errors: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (/^(?:https?|wss?):$/.test(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) {
+      offsite.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text().slice(0, 300)));
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  const cspViolations = () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+  return { context, watched: { page, offsite, errors, cspViolations } };
+}
+
+/** No serious or critical accessibility violations on the page as it is now. */
+async function accessible(page: Page, name: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    name,
+  ).toEqual([]);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${BACKEND}-${name}.png`), fullPage: true });
+
+const sessionStorageKeys = (page: Page) => page.evaluate(() => Object.keys(sessionStorage));
+
+describe(`the console in a browser (${BACKEND})`, () => {
+  let context: BrowserContext;
+  let w: Watched;
+  beforeAll(async () => {
+    ({ context, watched: w } = await openContext({ width: 1280, height: 800 }));
+  });
+  afterAll(() => context?.close());
+
+  it('refuses a wrong key and keeps nothing, then signs in with the right one', async () => {
+    const { page } = w;
+    await page.goto(`${service.url}/console/`);
+    await page.getByLabel('API key').waitFor();
+    await accessible(page, 'sign-in');
+    await shot(page, 'sign-in');
+
+    await page.getByLabel('API key').fill('as_wrong-key-0123456789');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/refused this key/);
+    expect(await sessionStorageKeys(page)).toEqual([]);
+
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
+    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([key]);
+    // The key stays in the tab: a reload signs in by itself.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
+  });
+
+  it('lists sessions with counts, and filters them by agent, status and text', async () => {
+    const { page } = w;
+    await page.getByText('4 sessions').waitFor();
+    await accessible(page, 'sessions');
+    await shot(page, 'sessions');
+
+    await page.getByLabel('Agent').fill('alpha-agent');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('3 sessions').waitFor();
+    expect(page.url()).toContain('agent=alpha-agent');
+    await page.getByLabel('Status').selectOption('ENDED');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('1 sessions').waitFor();
+
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Text in messages').fill('Lisbon');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    // The original and its fork (whose history holds a copy of the message).
+    await page.getByText('2 matching messages').waitFor();
+    expect(await page.locator('table.sessions tbody tr').count()).toBe(2);
+    await shot(page, 'search');
+  });
+
+  it('opens a session: messages, the fork tree, and a message another client appends appears live', async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await page.getByRole('link', { name: seeded.alpha, exact: true }).click();
+    await page.getByRole('heading', { name: `Session ${seeded.alpha}` }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByText('What is the weather in Lisbon?').waitFor();
+    await page.getByText('Let me look it up.').waitFor();
+    // Its fork, one jump away.
+    await page.locator('.forks').getByRole('link', { name: seeded.alphaFork }).waitFor();
+
+    await ok(api.post('/storage/history', { session_id: seeded.alpha, role: 'assistant', content: 'Sunny, 24 degrees.' }));
+    await page.getByText('Sunny, 24 degrees.').waitFor();
+    expect(await page.locator('ol.messages > li').count()).toBe(3);
+    await accessible(page, 'conversation');
+    await shot(page, 'conversation');
+
+    // The fork links back to its parent.
+    await page.locator('.forks').getByRole('link', { name: seeded.alphaFork }).click();
+    await page.getByRole('heading', { name: `Session ${seeded.alphaFork}` }).waitFor();
+    await page.locator('.forks').getByRole('link', { name: seeded.alpha }).click();
+    await page.getByRole('heading', { name: `Session ${seeded.alpha}` }).waitFor();
+  });
+
+  it("shows the state's history and the difference between two versions", async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'State', exact: true }).click();
+    await page.getByText('Current: version 2').waitFor();
+    const versions = page.getByRole('list', { name: 'State versions' });
+    await versions.getByRole('button', { name: 'version 2' }).waitFor();
+    expect(await versions.getByRole('button').allInnerTexts()).toEqual(['version 1', 'version 2']);
+    // Version 2 against version 1: what changed, by JSON Pointer.
+    const rows = page.locator('table.diff tbody tr');
+    await expect.poll(() => rows.allInnerTexts()).toEqual([
+      expect.stringMatching(/^\/step\s+changed\s+1\s+2$/),
+      expect.stringMatching(/^\/plan\/1\s+added\s+"answer"$/),
+      expect.stringMatching(/^\/done\s+added\s+true$/),
+    ]);
+    await accessible(page, 'state');
+    await shot(page, 'state');
+    // A write made now joins the history live.
+    await ok(api.put(`/storage/state/${seeded.alpha}`, { data: { step: 3 } }));
+    await versions.getByRole('button', { name: 'version 3' }).waitFor();
+  });
+
+  it('previews an artifact and downloads its bytes', async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'Artifacts', exact: true }).click();
+    await page.getByText('forecast.json', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('list', { name: 'forecast.json as JSON' }).getByText('"sunny"').waitFor();
+    await accessible(page, 'artifacts');
+    await shot(page, 'artifacts');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download forecast.json' }).click()]);
+    expect(download.suggestedFilename()).toBe('forecast.json');
+    const path = await download.path();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ city: 'Lisbon', forecast: 'sunny', high: 24 });
+  });
+
+  it("charts the session's metrics with their aggregates", async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'Metrics', exact: true }).last().click();
+    await page.locator('.chart canvas').first().waitFor();
+    const table = page.getByRole('table', { name: /Aggregates/ });
+    await expect.poll(() => table.locator('tbody tr').first().innerText()).toMatch(/^all\s+3\s+660\s+220\s+120\s+340$/);
+    await page.getByLabel('Group by').selectOption('session');
+    await table.getByText(`session_id=${seeded.alpha}`).waitFor();
+    await accessible(page, 'session-metrics');
+    await shot(page, 'metrics');
+  });
+
+  it("follows a LangGraph thread's checkpoints as a timeline", async () => {
+    const { page } = w;
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Threads' }).click();
+    await page.getByRole('link', { name: 'thread-lisbon' }).click();
+    const timeline = page.getByRole('list', { name: 'Checkpoints, newest first' });
+    await timeline.getByText('cp-2', { exact: true }).waitFor();
+    expect(await timeline.locator(':scope > li strong').allInnerTexts()).toEqual(['cp-2', 'cp-1']);
+    await timeline.getByText('step 1').waitFor();
+    await accessible(page, 'thread');
+    await shot(page, 'thread');
+  });
+
+  it('signs out: the key is gone from the tab, and nothing loads without one', async () => {
+    const { page } = w;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await sessionStorageKeys(page)).toEqual([]);
+    await page.goto(`${service.url}/console/sessions/${seeded.alpha}`);
+    await page.getByLabel('API key').waitFor();
+    expect(await page.getByText('What is the weather').count()).toBe(0);
+  });
+
+  it('loaded nothing from elsewhere, broke no policy and logged no error but the refused key', async () => {
+    expect(w.offsite).toEqual([]);
+    expect(await w.cspViolations()).toEqual([]);
+    // The wrong key's probe and the signed-out page's probe are refused (401): the only errors.
+    expect(w.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+});
+
+describe(`the console at a phone's width (${BACKEND})`, () => {
+  it('fits 390×844 without scrolling sideways, and stays accessible', async () => {
+    const { context, watched } = await openContext({ width: 390, height: 844 });
+    try {
+      const { page } = watched;
+      await page.goto(`${service.url}/console/`);
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('4 sessions').waitFor();
+      const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      expect(await fits()).toBe(true);
+      await accessible(page, 'phone sessions');
+      await shot(page, 'phone-sessions');
+      await page.goto(`${service.url}/console/sessions/${seeded.alpha}`);
+      await page.getByText('What is the weather in Lisbon?').waitFor();
+      expect(await fits()).toBe(true);
+      await accessible(page, 'phone conversation');
+      await shot(page, 'phone-conversation');
+      expect(watched.offsite).toEqual([]);
+      expect(await watched.cspViolations()).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
