@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
@@ -305,13 +305,15 @@ describe(`the console in a browser (${BACKEND})`, () => {
 });
 
 describe(`the console at a phone's width (${BACKEND})`, () => {
-  it('fits 390×844 without scrolling sideways, and stays accessible', async () => {
+  it('fits 390×844 without scrolling sideways, signs in by keyboard, and stays accessible', async () => {
     const { context, watched } = await openContext({ width: 390, height: 844 });
     try {
       const { page } = watched;
       await page.goto(`${service.url}/console/`);
-      await page.getByLabel('API key').fill(key);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      // With the keyboard alone: the key field has the focus, Enter signs in.
+      await page.getByLabel('API key').waitFor();
+      await page.keyboard.type(key);
+      await page.keyboard.press('Enter');
       await page.getByText('4 sessions').waitFor();
       const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
       expect(await fits()).toBe(true);

@@ -1,5 +1,5 @@
 import { Component, type ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentStorageClient } from '../../client/index.js';
 import { forgetKey, probe, storedKey } from './api.js';
 import { ClientContext } from './hooks.js';
@@ -48,8 +48,11 @@ export function App() {
 function Login({ message, onLogin }: { message: string; onLogin: (key: string) => Promise<string> }) {
   const [error, setError] = useState(message);
   const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
     document.title = 'Sign in · Agent storage console';
+    // Ready to type into (an `autofocus` attribute counts only while the page loads).
+    field.current?.focus();
   }, []);
   return (
     <main class="login">
@@ -71,7 +74,7 @@ function Login({ message, onLogin }: { message: string; onLogin: (key: string) =
         }}
       >
         <label for="key">API key</label>
-        <input id="key" name="key" type="password" autocomplete="off" autofocus required aria-describedby="key-help key-error" />
+        <input ref={field} id="key" name="key" type="password" autocomplete="off" required aria-describedby="key-help key-error" />
         <p id="key-help" class="hint">
           Kept in this tab's session storage only, until you sign out or close the tab.
         </p>

@@ -1,10 +1,11 @@
+import { type Change, isObject } from '../diff.js';
+
 /**
  * JSON as a tree of native disclosure widgets (`<details>`: keyboard and screen readers know them),
- * and the difference between two JSON values. Stored data is only ever rendered as text nodes.
+ * and a table of the differences between two JSON values (../diff.ts). Stored data is only ever
+ * rendered as text nodes.
  */
 
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function Leaf({ value }: { value: unknown }) {
   if (value === null) return <span class="j-null">null</span>;
@@ -51,36 +52,6 @@ export function JsonTree({ value, label }: { value: unknown; label: string }) {
   );
 }
 
-export interface Change {
-  /** JSON Pointer (RFC 6901) of the value. */
-  path: string;
-  kind: 'added' | 'removed' | 'changed';
-  before?: unknown;
-  after?: unknown;
-}
-
-const pointer = (path: string, key: string) => `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-
-/**
- * What changed from `before` to `after` (undefined: no value): objects compared key by key, arrays
- * index by index, the rest whole.
- */
-export function diff(before: unknown, after: unknown, path = ''): Change[] {
-  if (before === undefined) return after === undefined ? [] : [{ path: path || '/', kind: 'added', after }];
-  if (after === undefined) return [{ path: path || '/', kind: 'removed', before }];
-  // Own keys only: `constructor` or `toString` in stored data are data, not the prototype's.
-  const own = (value: Record<string, unknown>, key: string) => (Object.hasOwn(value, key) ? value[key] : undefined);
-  if (isObject(before) && isObject(after)) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys].flatMap((key) => diff(own(before, key), own(after, key), pointer(path, key)));
-  }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const length = Math.max(before.length, after.length);
-    return Array.from({ length }, (_, i) => diff(before[i], after[i], pointer(path, String(i)))).flat();
-  }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: path || '/', kind: 'changed', before, after }];
-}
-
 const short = (value: unknown) => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
@@ -104,7 +75,7 @@ export function DiffTable({ changes }: { changes: Change[] }) {
           {changes.map((c) => (
             <tr class={c.kind}>
               <td>
-                <code>{c.path}</code>
+                <code>{c.path || '(the whole value)'}</code>
               </td>
               <td>{c.kind}</td>
               <td>{c.kind === 'added' ? '' : <code>{short(c.before)}</code>}</td>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ConsoleHistoryDocument, ConsoleSessionParentDocument, ConsoleSessionViewDocument, type ConsoleMessageFragment, type ConsoleSessionViewQuery } from '../../gql/graphql.js';
 import { describe } from '../api.js';
+import { isObject } from '../diff.js';
 import { useClient, useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import { ArtifactsTab } from './artifacts.js';
@@ -143,8 +144,6 @@ function ForkTree({ session }: { session: ViewedSession }) {
     </section>
   );
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A structured item's kind in words: tool calls and their results by name, anything else by its `type`. */
 function itemLabel(item: Record<string, unknown>): string {

@@ -28,9 +28,14 @@ export function SessionsPage() {
   const client = useClient();
   const { search } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, search.get(name) ?? ''])) as Filters;
-  const [cursors, setCursors] = useState<string[]>([]);
+  // The cursors of the pages before this one, for these filters: other filters start at page 1
+  // (also when the address changes by the browser's back and forward buttons).
+  const filtersKey = search.toString();
+  const [paging, setPaging] = useState<{ filters: string; cursors: string[] }>({ filters: filtersKey, cursors: [] });
+  const cursors = paging.filters === filtersKey ? paging.cursors : [];
+  const setCursors = (list: string[]) => setPaging({ filters: filtersKey, cursors: list });
   const after = cursors.at(-1);
-  const key = `${search.toString()}|${after ?? ''}`;
+  const key = `${filtersKey}|${after ?? ''}`;
 
   const [loaded] = useLoad(
     async (signal) => {
@@ -57,6 +62,8 @@ export function SessionsPage() {
     <>
       <h1>Sessions</h1>
       <form
+        // A new address (Clear, back, forward) shows its own filters in the fields.
+        key={filtersKey}
         class="filters"
         role="search"
         onSubmit={(event) => {
@@ -67,7 +74,6 @@ export function SessionsPage() {
             const value = String(data.get(name) ?? '').trim();
             if (value) query.set(name, value);
           }
-          setCursors([]);
           navigate(`${href.sessions()}${query.size ? `?${query}` : ''}`);
         }}
       >
@@ -102,9 +108,7 @@ export function SessionsPage() {
         </label>
         <div class="actions">
           <button type="submit">Apply filters</button>
-          <a href={href.sessions()} onClick={() => setCursors([])}>
-            Clear
-          </a>
+          <a href={href.sessions()}>Clear</a>
         </div>
       </form>
       <Show loaded={loaded}>

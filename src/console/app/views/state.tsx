@@ -4,7 +4,8 @@ import { ConsoleStateDocument } from '../../gql/graphql.js';
 import { describe } from '../api.js';
 import { useClient, useLoad } from '../hooks.js';
 import { Show, Time } from './common.js';
-import { diff, DiffTable, JsonTree } from './json.js';
+import { diff } from '../diff.js';
+import { DiffTable, JsonTree } from './json.js';
 
 /**
  * The change feed from its first event: the service keeps no older versions of a state, but every
