@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
+import { cspViolations, keepOnThisMachine, launchChromium, recordCspViolations } from '../support/browser.js';
 import { type Bundle, buildBundle } from '../support/build.js';
 import { testSchema, type TestSchema } from '../support/postgres.js';
 import { type Service, startService } from '../support/process.js';
@@ -18,8 +19,6 @@ import { type Service, startService } from '../support/process.js';
  * every page. Screenshots of each page: test-results/console/ (docs/development.md).
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** How long to wait for the page to do something (the machine may be busy), never a measure. */
 const WAIT_MS = 20_000;
 const BACKEND = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
@@ -36,8 +35,6 @@ let api: ReturnType<typeof keyed>;
 const seeded = { alpha: '', alphaFork: '', beta: '', artifact: '', firstMessage: '' };
 
 beforeAll(async () => {
-  // Fail, never skip: a machine without chromium would otherwise pass without testing anything.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium)`);
   mkdirSync(SHOTS, { recursive: true });
   bundle = buildBundle();
   schema = BACKEND === 'postgres' ? testSchema() : undefined;
@@ -46,7 +43,7 @@ beforeAll(async () => {
     30_000,
     [join(bundle.dist, 'main.js')],
   );
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  browser = await launchChromium();
   key = await createKey(service.url, 'console', ['READ', 'WRITE']);
   api = keyed(service.url, key);
   await seed();
@@ -113,27 +110,14 @@ interface Watched {
 /** A context that may reach nothing but this machine, and a page whose errors are recorded. */
 async function openContext(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; watched: Watched }> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const offsite: string[] = [];
+  const offsite = await keepOnThisMachine(context);
   const errors: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (/^(?:https?|wss?):$/.test(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) {
-      offsite.push(url.href);
-      return route.abort('blockedbyclient');
-    }
-    return route.continue();
-  });
-  await context.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`));
-  });
+  await recordCspViolations(context);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text().slice(0, 300)));
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  const cspViolations = () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
-  return { context, watched: { page, offsite, errors, cspViolations } };
+  return { context, watched: { page, offsite, errors, cspViolations: () => cspViolations(page) } };
 }
 
 /** No serious or critical accessibility violations on the page as it is now. */

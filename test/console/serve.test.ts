@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../src/console/serve.js';
+import { launchChromium } from '../support/browser.js';
 import { type Service, startService } from '../support/process.js';
 
 /*
@@ -13,7 +14,6 @@ import { type Service, startService } from '../support/process.js';
  * service, with keys, in a browser: test/browser/console.test.ts.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 let dir: string;
 let service: Service;
 
@@ -75,10 +75,9 @@ describe('the console served from the sources', () => {
   });
 
   it('asks for no key when the service checks none', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium`);
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM });
+      browser = await launchChromium();
       const context = await browser.newContext();
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
