@@ -144,7 +144,7 @@ export function consolePlugin({ logger }: { logger: Logger }): Plugin {
       }
       // `/console` itself: the page's relative routes start below `/console/`.
       if (pathname === PREFIX) {
-        endResponse(new Response(null, { status: 308, headers: { location: `${PREFIX}/${url.search}` } }));
+        endResponse(new Response(null, { status: 308, headers: { location: `${PREFIX}/${url.search}`, 'x-content-type-options': 'nosniff' } }));
         return;
       }
       return serve(request, pathname).then(endResponse);

@@ -142,7 +142,7 @@ describe(`the console in a browser (${BACKEND})`, () => {
   });
   afterAll(() => context?.close());
 
-  it('refuses a wrong key and keeps nothing, then signs in with the right one', async () => {
+  it('refuses a wrong key, and one that may not read, keeping nothing; then signs in with the right one', async () => {
     const { page } = w;
     await page.goto(`${service.url}/console/`);
     await page.getByLabel('API key').waitFor();
@@ -152,6 +152,11 @@ describe(`the console in a browser (${BACKEND})`, () => {
     await page.getByLabel('API key').fill('as_wrong-key-0123456789');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/refused this key/);
+    expect(await sessionStorageKeys(page)).toEqual([]);
+    // A good key that may not read is no use here either.
+    await page.getByLabel('API key').fill(await createKey(service.url, 'console', ['WRITE']));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/lacks the "read" scope/);
     expect(await sessionStorageKeys(page)).toEqual([]);
 
     await page.getByLabel('API key').fill(key);
@@ -280,11 +285,11 @@ describe(`the console in a browser (${BACKEND})`, () => {
     expect(await page.getByText('What is the weather').count()).toBe(0);
   });
 
-  it('loaded nothing from elsewhere, broke no policy and logged no error but the refused key', async () => {
+  it('loaded nothing from elsewhere, broke no policy and logged no error but the refused keys', async () => {
     expect(w.offsite).toEqual([]);
     expect(await w.cspViolations()).toEqual([]);
-    // The wrong key's probe and the signed-out page's probe are refused (401): the only errors.
-    expect(w.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    // The refused keys' probes (401, 403) and the signed-out page's (401): the only errors.
+    expect(w.errors.filter((e) => !/status of 40[13]/.test(e))).toEqual([]);
   });
 });
 

@@ -22,11 +22,11 @@ export function clientFor(apiKey: string | null): AgentStorageClient {
   return new AgentStorageClient({ url: location.origin, ...(apiKey ? { apiKey } : {}), retry: { maxAttempts: 2 } });
 }
 
-export type Probe = { ok: true; client: AgentStorageClient } | { ok: false; needsKey: boolean; message: string };
+export type Probe = { ok: true; client: AgentStorageClient } | { ok: false; message: string };
 
 /**
- * Tries `apiKey` (or none) with a request that reads nothing: the key is kept only if the service
- * takes it. Without a key, a success means the service runs without authentication (no prompt).
+ * Tries `apiKey` (or none) with the smallest read: the key is kept only if the service takes it and
+ * it may read. Without a key, a success means the service runs without authentication (no prompt).
  */
 export async function probe(apiKey: string | null): Promise<Probe> {
   const client = clientFor(apiKey);
@@ -37,9 +37,12 @@ export async function probe(apiKey: string | null): Promise<Probe> {
   } catch (error) {
     if (apiKey) forgetKey();
     if (error instanceof AgentStorageError && error.code === 'UNAUTHENTICATED') {
-      return { ok: false, needsKey: true, message: apiKey ? 'The service refused this key: it is unknown, revoked or mistyped.' : '' };
+      return { ok: false, message: apiKey ? 'The service refused this key: it is unknown, revoked or mistyped.' : '' };
     }
-    return { ok: false, needsKey: apiKey !== null, message: describe(error) };
+    if (error instanceof AgentStorageError && error.code === 'FORBIDDEN') {
+      return { ok: false, message: 'This key may not read (it lacks the "read" scope): the console needs one that may.' };
+    }
+    return { ok: false, message: describe(error) };
   }
 }
 

@@ -1795,7 +1795,7 @@ export type ConsoleThreadQuery = { __typename?: 'Query', thread?: { __typename?:
 export type ConsoleProbeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleProbeQuery = { __typename: 'Query' };
+export type ConsoleProbeQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2119,6 +2119,8 @@ export const ConsoleThreadDocument = new TypedDocumentString(`
 }`) as unknown as TypedDocumentString<ConsoleThreadQuery, ConsoleThreadQueryVariables>;
 export const ConsoleProbeDocument = new TypedDocumentString(`
     query ConsoleProbe {
-  __typename
+  sessions(first: 1) {
+    totalCount
+  }
 }
     `) as unknown as TypedDocumentString<ConsoleProbeQuery, ConsoleProbeQueryVariables>;
