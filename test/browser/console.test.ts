@@ -32,7 +32,9 @@ let key: string;
 let api: ReturnType<typeof keyed>;
 
 /** What the test writes before the browser opens, through REST as an agent would. */
-const seeded = { alpha: '', alphaFork: '', beta: '', artifact: '', firstMessage: '' };
+const seeded = { alpha: '', alphaFork: '', beta: '', firstMessage: '' };
+/** A 1×1 PNG. */
+const PIXEL_PNG = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -73,14 +75,18 @@ async function seed(): Promise<void> {
   // Two versions of the state: the history shows both and their difference.
   await ok(api.put(`/storage/state/${seeded.alpha}`, { data: { step: 1, plan: ['search'], city: 'Lisbon' } }));
   await ok(api.put(`/storage/state/${seeded.alpha}`, { data: { step: 2, plan: ['search', 'answer'], city: 'Lisbon', done: true } }));
-  // An artifact with content (JSON), saved as one step.
-  const saved = await fetch(`${service.url}/storage/artifacts/content?session_id=${seeded.alpha}&name=forecast.json`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ city: 'Lisbon', forecast: 'sunny', high: 24 }),
-  });
-  if (saved.status !== 201) throw new Error(`artifact content: ${saved.status} ${await saved.text()}`);
-  seeded.artifact = ((await saved.json()) as { artifact: { id: string } }).artifact.id;
+  // Artifacts with content, each saved as one step: JSON, a PNG, and an SVG carrying a script.
+  const save = async (name: string, type: string, body: string | Uint8Array<ArrayBuffer>) => {
+    const saved = await fetch(`${service.url}/storage/artifacts/content?session_id=${seeded.alpha}&name=${name}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': type },
+      body,
+    });
+    if (saved.status !== 201) throw new Error(`artifact content: ${saved.status} ${await saved.text()}`);
+  };
+  await save('forecast.json', 'application/json', JSON.stringify({ city: 'Lisbon', forecast: 'sunny', high: 24 }));
+  await save('pixel.png', 'image/png', PIXEL_PNG);
+  await save('drawing.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>window.pwned = 1</script></svg>');
   for (const [value, model] of [
     [120, 'small'],
     [340, 'large'],
@@ -236,19 +242,31 @@ describe(`the console in a browser (${BACKEND})`, () => {
     await versions.getByRole('button', { name: 'version 3' }).waitFor();
   });
 
-  it('previews an artifact and downloads its bytes', async () => {
+  it('previews artifacts (JSON as a tree, an image from a blob: URL, SVG only as text) and downloads their bytes', async () => {
     const { page } = w;
     await page.getByRole('link', { name: 'Artifacts', exact: true }).click();
-    await page.getByText('forecast.json', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Preview' }).click();
+    const artifact = (name: string) => page.locator('li.artifact', { has: page.getByText(name, { exact: true }) });
+    await artifact('forecast.json').getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('list', { name: 'forecast.json as JSON' }).getByText('"sunny"').waitFor();
+
+    await artifact('pixel.png').getByRole('button', { name: 'Preview' }).click();
+    const image = page.getByRole('img', { name: /pixel\.png/ });
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    expect(await image.getAttribute('src')).toMatch(/^blob:/);
+
+    // An SVG is a document that can run scripts: its source is shown, never the drawing.
+    await artifact('drawing.svg').getByRole('button', { name: 'Preview' }).click();
+    await artifact('drawing.svg').locator('pre').getByText('<script>window.pwned = 1</script>', { exact: false }).waitFor();
+    expect(await artifact('drawing.svg').locator('img, svg, iframe, object, embed').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await accessible(page, 'artifacts');
     await shot(page, 'artifacts');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download forecast.json' }).click()]);
     expect(download.suggestedFilename()).toBe('forecast.json');
-    const path = await download.path();
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ city: 'Lisbon', forecast: 'sunny', high: 24 });
+    expect(JSON.parse(readFileSync(await download.path(), 'utf8'))).toEqual({ city: 'Lisbon', forecast: 'sunny', high: 24 });
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download pixel.png' }).click()]);
+    expect(new Uint8Array(readFileSync(await png.path()))).toEqual(PIXEL_PNG);
   });
 
   it("charts the session's metrics with their aggregates", async () => {
