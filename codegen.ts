@@ -22,6 +22,11 @@ const shared = {
   },
 } as const;
 
+/** Points the generated documents' one type import at the client's own copy of that interface (below). */
+const typedDocumentFrom = (path: string) => ({
+  beforeOneFileWrite: (_path: string, content: string) => content.replaceAll("from '@graphql-typed-document-node/core'", `from '${path}'`),
+});
+
 const config: CodegenConfig = {
   schema: 'schema.graphql',
   ignoreNoDocuments: false,
@@ -44,10 +49,16 @@ const config: CodegenConfig = {
       // operation of the client: the allow-list a server with PERSISTED_OPERATIONS=only accepts.
       presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' } },
       config: { ...shared, documentMode: 'string' },
-      hooks: {
-        beforeOneFileWrite: (_path: string, content: string) =>
-          content.replaceAll("from '@graphql-typed-document-node/core'", "from '../typed-document.js'"),
-      },
+      hooks: typedDocumentFrom('../typed-document.js'),
+    },
+    // The web console's own operations (docs/console.md), sent with the client above: typed
+    // strings too, with the client's copy of the document interface.
+    'src/console/gql/': {
+      documents: ['src/console/app/operations.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { ...shared, documentMode: 'string' },
+      hooks: typedDocumentFrom('../../client/typed-document.js'),
     },
   },
 };

@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Black-box suites that run once per backend: through the same HTTP API, on SQLite and on PostgreSQL.
 // (Of the client's tests, those against the real server; its parsers and retry rules run once. The
 // framework adapters' tests all talk to a real server.)
-const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed,content}.test.ts', 'test/adapters/**/*.test.ts', 'test/mcp/door.test.ts'];
+const blackBox = ['test/http/**/*.test.ts', 'test/graphql/**/*.test.ts', 'test/client/{api,change-feed,content}.test.ts', 'test/adapters/**/*.test.ts', 'test/mcp/door.test.ts', 'test/browser/console*.test.ts'];
 // LangGraph's conformance suite (run as a library) needs vitest's globals: projects of its own.
 const langgraphValidation = ['test/adapters/langgraph/validation*.test.ts'];
 const exclude = [...configDefaults.exclude, ...langgraphValidation];

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start`. A start without a TypeScript loader takes about half the time (tsx transpiles every
 // module first), so the compiled `dist/` runs when it is current: built after the last change to
-// any file under src/, package.json or the tsconfigs. Otherwise — a fresh clone, or sources changed
-// since the last `npm run build` — the sources run through tsx, as before. Never stale code.
+// any file under src/, package.json, the tsconfigs or the build scripts (the service's and the
+// web console's). Otherwise — a fresh clone, or sources changed since the last `npm run build` —
+// the sources run through tsx, as before. Never stale code.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
@@ -19,7 +20,7 @@ function newest(url) {
   return time;
 }
 
-const inputs = ['src/', 'package.json', 'tsconfig.json', 'scripts/build.mjs'].map((path) => new URL(path, root));
+const inputs = ['src/', 'package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/console.mjs'].map((path) => new URL(path, root));
 const current = existsSync(built) && statSync(built).mtimeMs >= Math.max(...inputs.map(newest));
 if (current) {
   await import(built.href);

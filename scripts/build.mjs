@@ -6,13 +6,15 @@
 // node_modules at run time: the native SQLite driver and the PostgreSQL and Redis clients (imported
 // only when configured).
 //
-// Then the package's published entry points (`exports` in package.json, e.g. "./client"), each an
-// ES module for any platform with its type declarations beside it.
+// Then the web console (dist/console/, scripts/console.mjs), and the package's published entry
+// points (`exports` in package.json, e.g. "./client"), each an ES module for any platform with its
+// type declarations beside it.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './console.mjs';
 
 const root = new URL('../', import.meta.url);
 // --outdir=DIR: elsewhere (the build test); the bundles expect a package.json in DIR's parent.
@@ -36,6 +38,14 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The web console (/console): its page and hashed assets in dist/console/, beside the bundle that
+// serves them (src/console/serve.ts).
+for (const [name, bytes] of await buildConsole()) {
+  const file = new URL(`console/${name}`, out);
+  mkdirSync(new URL('./', file), { recursive: true });
+  writeFileSync(file, bytes);
+}
 
 // Each subpath export names its files: `"./client": { "types": "./dist/client/index.d.ts",
 // "import": "./dist/client/index.js" }` is built from src/client/index.ts. Adding an entry point is

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticate.js';
 import { ApiKeyService } from './modules/keys/service.js';
 import { requireScope } from './auth/principal.js';
+import { consolePlugin } from './console/serve.js';
 import { memoryRateLimiter, openRateLimiter, type RateLimiter } from './auth/rate-limit.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -119,7 +120,10 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     // Yoga logs masked errors without a request: the request-scoped logger adds its reqId.
     logging: yogaLogging(logger),
     plugins: [
-      // First: nothing is served to a request that has not authenticated.
+      // The web console's page and assets (/console): no data in them, so before authentication;
+      // every request the page makes carries the key typed into it.
+      consolePlugin({ logger }),
+      // Then: nothing is served to a request that has not authenticated.
       authPlugin({ ...authDeps, logger }),
       // The MCP door (/mcp) before REST, which answers every path but /graphql.
       mcpPlugin({ config, logger }),

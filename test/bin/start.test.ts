@@ -21,6 +21,7 @@ writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
 writeFileSync(join(dir, 'tsconfig.json'), '{}');
 mkdirSync(join(dir, 'scripts'));
 writeFileSync(join(dir, 'scripts', 'build.mjs'), '');
+writeFileSync(join(dir, 'scripts', 'console.mjs'), '');
 // TypeScript-only syntax: it runs only through tsx.
 writeFileSync(join(dir, 'src', 'main.ts'), "const ran: string = 'source';\nprocess.stdout.write(ran);\n");
 writeFileSync(join(dir, 'src', 'domain', 'rule.ts'), 'export {};\n');
@@ -30,7 +31,7 @@ const at = (path: string, seconds: number) => utimesSync(join(dir, path), second
 const T = Math.floor(Date.now() / 1000);
 
 function everythingAt(seconds: number) {
-  for (const path of ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'src/main.ts', 'src/domain/rule.ts', 'src/domain', 'src']) at(path, seconds);
+  for (const path of ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/console.mjs', 'src/main.ts', 'src/domain/rule.ts', 'src/domain', 'src']) at(path, seconds);
 }
 
 describe('npm start (bin/start.mjs)', () => {
@@ -51,6 +52,9 @@ describe('npm start (bin/start.mjs)', () => {
     at('scripts/build.mjs', T - 10); // so is the build's configuration
     expect(start()).toBe('source');
     at('scripts/build.mjs', T - 100);
+    at('scripts/console.mjs', T - 10); // and the console's build
+    expect(start()).toBe('source');
+    at('scripts/console.mjs', T - 100);
     at('src/domain', T - 10); // a source deleted or renamed after the build
     expect(start()).toBe('source');
     at('src/domain', T - 100);

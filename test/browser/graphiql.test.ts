@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_ENV, createKey, keyed } from '../support/auth.js';
+import { cspViolations, keepOnThisMachine, launchChromium, recordCspViolations } from '../support/browser.js';
 import { type Bundle, buildBundle } from '../support/build.js';
 import { type Service, startService } from '../support/process.js';
 
@@ -16,8 +16,6 @@ import { type Service, startService } from '../support/process.js';
  * its Content-Security-Policy, with nothing blocked.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** How long to wait for the page to do something (generous: the machine may be busy), never a measure. */
 const WAIT_MS = 20_000;
 
@@ -26,17 +24,13 @@ let service: Service;
 let browser: Browser;
 
 beforeAll(async () => {
-  // Fail, never skip: a machine without chromium would otherwise pass without testing anything.
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it)`);
-  }
   bundle = buildBundle();
   service = await startService(
     { ...AUTH_ENV, DATABASE_URL: `sqlite:${join(bundle.dir, 'storage.db')}`, GRAPHIQL: 'true', GRAPHQL_INTROSPECTION: 'true' },
     30_000,
     [join(bundle.dist, 'main.js')],
   );
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
@@ -112,28 +106,17 @@ async function typeInto(page: Page, selector: string, text: string): Promise<voi
 
 describe('GraphiQL in a browser that reaches nothing but this machine', () => {
   let context: BrowserContext;
-  const offsite: string[] = [];
+  let offsite: string[] = [];
   const failed: string[] = [];
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Every request that would leave the machine is refused, and recorded.
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (/^(?:https?|wss?):$/.test(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) {
-        offsite.push(url.href);
-        return route.abort('blockedbyclient');
-      }
-      return route.continue();
-    });
+    offsite = await keepOnThisMachine(context);
     context.on('requestfailed', (request) => void failed.push(`${request.url().slice(0, 120)}: ${request.failure()?.errorText}`));
     // What the CSP blocked, as the page itself sees it (workers report to the console below).
-    await context.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`));
-    });
+    await recordCspViolations(context);
   });
   afterAll(() => context?.close());
 
@@ -203,7 +186,7 @@ describe('GraphiQL in a browser that reaches nothing but this machine', () => {
     expect(offsite).toEqual([]);
     // The refused schema request (401) is the only error logged: no CSP report, no uncaught error.
     expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
-    expect(await tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(await cspViolations(tab)).toEqual([]);
     expect(failed).toEqual([]);
   }, 90_000);
 });

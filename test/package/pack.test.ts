@@ -201,9 +201,15 @@ describe('npm pack', () => {
       files: { path: string }[];
     }[];
     const files = packed!.files.map((f) => f.path);
-    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/ai-sdk/index.js', 'dist/adapters/ai-sdk/index.d.ts', 'dist/adapters/adk/index.js', 'dist/adapters/adk/index.d.ts', 'docs/client.md', 'docs/langgraph.md', 'docs/openai-agents.md', 'docs/ai-sdk.md', 'docs/adk.md']) {
+    for (const expected of ['package.json', 'README.md', 'schema.graphql', 'bin/agent-storage.mjs', 'bin/start.mjs', 'dist/main.js', 'dist/cli.js', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/adapters/langgraph/index.js', 'dist/adapters/langgraph/index.d.ts', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/ai-sdk/index.js', 'dist/adapters/ai-sdk/index.d.ts', 'dist/adapters/adk/index.js', 'dist/adapters/adk/index.d.ts', 'docs/client.md', 'docs/langgraph.md', 'docs/openai-agents.md', 'docs/ai-sdk.md', 'docs/adk.md', 'docs/console.md', 'dist/console/index.html']) {
       expect(files, expected).toContain(expected);
     }
+    // The web console ships built (its page, one hashed script, one hashed style sheet): served
+    // by the package's service without esbuild or the sources.
+    expect(files.filter((f) => f.startsWith('dist/console/assets/')).map((f) => f.replace(/-[A-Z0-9]+\./, '-<hash>.')).sort()).toEqual([
+      'dist/console/assets/console-<hash>.css',
+      'dist/console/assets/console-<hash>.js',
+    ]);
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
 
     // The client's bundle imports nothing but its own chunks: no package, no Node built-in; the
