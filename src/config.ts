@@ -230,7 +230,7 @@ const variables = {
   AUTH_MODE: oneOf(['apikey', 'none'])
     .optional()
     .meta({ default: 'none on a loopback HOST, else apikey' })
-    .describe('apikey: every request but GET /health needs an API key; none: open, allowed only on a loopback HOST.'),
+    .describe('apikey: every request but GET /health and GET /ready needs an API key; none: open, allowed only on a loopback HOST.'),
   STORAGE_ADMIN_KEY: z
     .string()
     .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
