@@ -155,7 +155,10 @@ async function main(): Promise<void> {
     await backend.close().catch(() => {});
     process.exit(1);
   }
-  logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
+  logger.info(
+    { url: running.url, ...(running.metricsUrl ? { metricsUrl: running.metricsUrl } : {}), backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version },
+    'agent storage listening',
+  );
   const sweeper = new RetentionSweeper(
     () => tenants.sweepAll((storage) => storage.retention.run(config.retention)),
     config.retention.intervalSeconds * 1000,

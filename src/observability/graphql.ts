@@ -51,7 +51,9 @@ export function graphqlMetrics(metrics: Metrics): Plugin {
       }),
       graphql_envelop_error_result: {
         counter: metrics.errorCounter,
-        fillLabelsFn: (params) => ({ door: 'graphql', code: codeOf(params.error) }),
+        // One per error of a result; a document refused by validation (or parsing) counts once,
+        // under the code its errors carry (the plugin hands over no error for those phases).
+        fillLabelsFn: (params) => ({ door: 'graphql', code: codeOf(params.error) ?? PHASE_CODES[params.errorPhase ?? ''] ?? 'UNKNOWN' }),
       },
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,
@@ -67,10 +69,13 @@ export function graphqlMetrics(metrics: Metrics): Plugin {
   });
 }
 
-/** An error's `extensions.code` (ours are a short fixed list; graphql-js' own have none). */
-function codeOf(error: unknown): string {
+/** The codes Yoga gives the errors of a document refused before it runs. */
+const PHASE_CODES: Record<string, string> = { parse: 'GRAPHQL_PARSE_FAILED', validate: 'GRAPHQL_VALIDATION_FAILED' };
+
+/** An error's `extensions.code` (ours are a short fixed list), if it has a sane one. */
+function codeOf(error: unknown): string | undefined {
   const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
-  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'UNKNOWN';
+  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : undefined;
 }
 
 /**
