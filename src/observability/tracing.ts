@@ -32,13 +32,12 @@ export interface Tracing {
 }
 
 export async function startTracing(options: TracingOptions): Promise<Tracing> {
-  const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-trace-base'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/context-async-hooks'),
-      import('@opentelemetry/resources'),
-    ]);
+  const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-trace-base').then(exportsOf),
+    import('@opentelemetry/exporter-trace-otlp-http').then(exportsOf),
+    import('@opentelemetry/context-async-hooks').then(exportsOf),
+    import('@opentelemetry/resources').then(exportsOf),
+  ]);
   // False when one is installed already (another server in this process): that one serves as well.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` });
@@ -47,6 +46,15 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.scheduleDelayMs })],
   });
   return { tracer: provider.getTracer(options.serviceName, options.serviceVersion), shutdown: () => provider.shutdown() };
+}
+
+/**
+ * A package's exports from its dynamic import. Some of these packages are CommonJS only: imported
+ * dynamically from the bundle (scripts/build.mjs), such a package has nothing but `default`
+ * (its module.exports, which Node's own import has too); none of them has a default export of its own.
+ */
+function exportsOf<T extends object>(module: T): T {
+  return (module as { default?: T }).default ?? module;
 }
 
 /** A span per SQL statement, named by its query name, child of the span active when it started. */

@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Bundle, buildBundle } from '../support/build.js';
 import { type Service, startService } from '../support/process.js';
 
 /**
- * Traces as a collector receives them: the service (its own process, as users start it) sends OTLP
+ * Traces as a collector receives them: the service (the built bundle, in its own process, as users
+ * start it — the tracing SDK is a lazily loaded chunk of it) sends OTLP
  * over HTTP (JSON) to an in-process collector, here a plain node:http server that decodes what it
  * is sent. A request is a SERVER span; a GraphQL resolver that reaches storage an INTERNAL span
  * under it; each SQL statement a CLIENT span named by its query name under whatever ran it.
@@ -59,6 +61,10 @@ async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]; resou
 
 const attribute = (span: OtlpSpan, key: string) => span.attributes?.find((a) => a.key === key)?.value.stringValue;
 
+let bundle: Bundle;
+beforeAll(() => void (bundle = buildBundle()), 120_000);
+afterAll(() => bundle?.cleanup());
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -75,17 +81,21 @@ async function eventually<T>(what: string, find: () => T | undefined): Promise<T
 }
 
 describe('OpenTelemetry traces', () => {
-  // The service is started from its sources (tsx): allow for a slow start on a busy machine.
+  // Allow for a slow start on a busy machine.
   it('reach an OTLP/HTTP collector: a span per request, per storage resolver and per SQL statement with its query name, linked parent to child', { timeout: 90_000 }, async () => {
     const collector = await startCollector();
     cleanups.push(() => collector.close());
     const dir = mkdtempSync(join(tmpdir(), 'agent-storage-traces-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const service: Service = await startService({
-      DATABASE_URL: `sqlite:${join(dir, 'storage.db')}`,
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    });
+    const service: Service = await startService(
+      {
+        DATABASE_URL: `sqlite:${join(dir, 'storage.db')}`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+      30_000,
+      [join(bundle.dist, 'main.js')],
+    );
     cleanups.push(async () => void (await service.stop()));
 
     const created = await fetch(`${service.url}/storage/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"agent_name":"traced"}' });
