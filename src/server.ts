@@ -68,7 +68,10 @@ export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
 export function createApp(deps: AppDeps): App {
-  return buildApp(deps).app;
+  const { app, readiness } = buildApp(deps);
+  // Nothing to wait for: it serves as soon as it exists.
+  if (!deps.holdReadiness) readiness.ready();
+  return app;
 }
 
 /** The app and its open event streams (which `startServer` ends on shutdown). */
@@ -156,8 +159,9 @@ function buildApp({
       ...graphqlLimitPlugins(config),
       ...incrementalDeliveryPlugins(),
       useScopes(),
-      graphqlMetrics(metrics),
       useDomainErrors(),
+      // After useDomainErrors: a result's errors reach it with their codes set.
+      graphqlMetrics(metrics),
       useCompiledExecution(),
       // GraphiQL's page: its headers and encoding (a response hook only).
       graphiqlPage.plugin,

@@ -43,6 +43,8 @@ describe('GET /metrics', () => {
     expect(listed.status).toBe(200);
     const invalid = await http.gql('query Broken { sessions { noSuchField } }');
     expect(invalid.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const missing = await http.gql('mutation AddToNothing { addMessage(input: { sessionId: "session_missing", role: USER, content: "hi" }) { id } }');
+    expect(missing.body.errors[0].extensions.code).toBe('NOT_FOUND');
     expect((await http.put('/storage/cache/present', { value: 1 })).status).toBe(200);
     expect((await http.get('/storage/cache/present')).status).toBe(200);
     expect((await http.get('/storage/cache/absent')).status).toBe(404);
@@ -68,8 +70,8 @@ describe('GET /metrics', () => {
     expect(sampleValue(samples, REQUESTS, { method: 'GET', route: '/storage/sessions/:id', status: '200' })).toBe(1);
     expect(sampleValue(samples, REQUESTS, { method: 'GET', route: '/storage/sessions/:id', status: '404' })).toBe(1);
     expect(sampleValue(samples, REQUESTS, { method: 'POST', route: '/storage/history', status: '200' })).toBe(3);
-    // Both GraphQL requests (an invalid document is answered 200 in application/json).
-    expect(sampleValue(samples, REQUESTS, { method: 'POST', route: '/graphql', status: '200' })).toBe(2);
+    // Every GraphQL request (refusals too are answered 200 in application/json).
+    expect(sampleValue(samples, REQUESTS, { method: 'POST', route: '/graphql', status: '200' })).toBe(3);
     expect(text).not.toContain(id);
     // The stream was counted (its duration is not a latency: observed as 0).
     expect(sampleValue(samples, REQUESTS, EVENTS)).toBe(1);
@@ -78,6 +80,8 @@ describe('GET /metrics', () => {
     expect(sampleValue(samples, 'agent_storage_graphql_operations_total', { operation_name: 'ListObserved', operation_type: 'query' })).toBe(1);
     expect(sampleValue(samples, 'agent_storage_graphql_operation_duration_seconds_count', { operation_name: 'ListObserved' })).toBe(1);
     expect(sampleValue(samples, 'agent_storage_errors_total', { door: 'graphql', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(sampleValue(samples, 'agent_storage_errors_total', { door: 'graphql', code: 'NOT_FOUND' })).toBe(1);
+    expect(sampleValue(samples, 'agent_storage_errors_total', { door: 'graphql', code: 'UNKNOWN' })).toBeUndefined();
     expect(sampleValue(samples, 'agent_storage_errors_total', { door: 'rest', code: 'NOT_FOUND' })).toBe(2);
     // Database time by statement name, and group commits.
     expect(sampleValue(samples, 'agent_storage_db_statement_duration_seconds_count', { statement: 'insertSession', outcome: 'ok' })).toBe(1);
