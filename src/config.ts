@@ -29,6 +29,15 @@ export function defaultMaxCost(maxPageSize: number): number {
   return Math.max(5000, 100 * maxPageSize);
 }
 
+/** `host:port` (`[v6]:port` for IPv6 addresses), or null if it is not one. */
+export function parseListenAddress(value: string): { host: string; port: number } | null {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value.trim());
+  if (!match) return null;
+  const port = Number(match[3]);
+  if (port > 65535) return null;
+  return { host: (match[1] ?? match[2])!, port };
+}
+
 /** Parses `DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, a plain path, or `postgres://...`. */
 export function parseDatabaseUrl(url: string): DatabaseConfig {
   const value = url.trim();
@@ -221,12 +230,33 @@ const variables = {
   AUTH_MODE: oneOf(['apikey', 'none'])
     .optional()
     .meta({ default: 'none on a loopback HOST, else apikey' })
-    .describe('apikey: every request but GET /health needs an API key; none: open, allowed only on a loopback HOST.'),
+    .describe('apikey: every request but GET /health and GET /ready needs an API key; none: open, allowed only on a loopback HOST.'),
   STORAGE_ADMIN_KEY: z
     .string()
     .refine((v) => v.trim().length >= 32 && !/\s/.test(v), 'must be at least 32 characters without spaces (e.g. openssl rand -hex 32)')
     .optional()
     .describe('The bootstrap admin key: every scope, every tenant\'s keys.'),
+  METRICS_LISTEN: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      const address = parseListenAddress(raw);
+      if (!address) {
+        ctx.addIssue({ code: 'custom', message: 'must be host:port (e.g. 127.0.0.1:9464, [::1]:9464 or 0.0.0.0:9464; port 0 picks a free one)' });
+        return z.NEVER;
+      }
+      return address;
+    })
+    .meta({ default: 'none' })
+    .describe('A second address (host:port) that serves GET /metrics and GET /ready without an API key, for a Prometheus scraper or probes on a private network; /metrics on PORT needs an admin key either way.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/i, 'must be an http:// or https:// URL (e.g. http://otel-collector:4318)')
+    .optional()
+    .describe('OpenTelemetry collector (OTLP/HTTP) to send traces to, at <endpoint>/v1/traces; unset: no tracing at all.'),
+  OTEL_BSP_SCHEDULE_DELAY: int(1, 600_000, 5000).describe('How long finished spans wait before they are sent together to the collector (ms).'),
   RATE_LIMIT_PER_SECOND: int(0, 1_000_000, 0).describe('Requests per second each API key may make on average, shared by every replica through Redis when REDIS_URL is set; 0: no limit.'),
   RATE_LIMIT_BURST: int(1, 1_000_000, null)
     .meta({ default: 'twice RATE_LIMIT_PER_SECOND, at least 1' })
@@ -358,6 +388,8 @@ function toConfig(e: Env) {
       rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
       rateLimitBurst: e.RATE_LIMIT_BURST ?? Math.max(1, e.RATE_LIMIT_PER_SECOND * 2),
     },
+    metricsListen: e.METRICS_LISTEN,
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? null : { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, scheduleDelayMs: e.OTEL_BSP_SCHEDULE_DELAY },
     retention: {
       idleHours: e.RETENTION_IDLE_HOURS,
       deleteEndedDays: e.RETENTION_DELETE_ENDED_DAYS,

@@ -14,6 +14,7 @@ import { RetentionSweeper } from './modules/retention/sweeper.js';
 import { SearchIndexer } from './modules/search/indexer.js';
 import { BlobSweeper } from './modules/blobs/sweeper.js';
 import { SERVICE } from './version.js';
+import { openObservability } from './observability/observability.js';
 
 /**
  * The process: configuration → backend → server; signals and shutdown. A failure to start is one
@@ -101,10 +102,13 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: SERVICE.name } });
 
+  // Before the database: its observer times every statement (and traces them when configured).
+  const observability = await openObservability(config);
   let backend;
   let cache;
   try {
     backend = await openBackend(config.database, {
+      observer: observability.observer,
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
       sqliteCacheMb: config.sqliteCacheMb,
       pgPoolSize: config.pgPoolSize,
@@ -124,6 +128,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     ids: createIdGenerator(systemClock),
     cache: cache.store ?? undefined,
+    observer: observability.observer,
     sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
     sqliteCacheMb: config.sqliteCacheMb,
     pgPoolSize: config.pgPoolSize,
@@ -137,14 +142,23 @@ async function main(): Promise<void> {
   await warnAboutAccess(config, backend.stores.keys, logger);
   let running: RunningServer;
   try {
-    running = await startServer({ storage: tenants.defaultStorage, tenants, config, logger });
+    // Ready (GET /ready: 200) once the background jobs below are started too.
+    running = await startServer({ storage: tenants.defaultStorage, tenants, config, logger, observability, holdReadiness: true });
   } catch (error) {
-    logger.fatal({ host: config.host, port: config.port, code: (error as NodeJS.ErrnoException).code }, listenFailure(config.host, config.port, error));
+    const message = (error as Error)?.message ?? '';
+    const metricsAddress = message.startsWith('Cannot listen on METRICS_LISTEN');
+    logger.fatal(
+      { host: config.host, port: config.port, code: (error as NodeJS.ErrnoException).code },
+      metricsAddress ? message : listenFailure(config.host, config.port, error),
+    );
     await cache.close().catch(() => {});
     await backend.close().catch(() => {});
     process.exit(1);
   }
-  logger.info({ url: running.url, backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version }, 'agent storage listening');
+  logger.info(
+    { url: running.url, ...(running.metricsUrl ? { metricsUrl: running.metricsUrl } : {}), backend: backend.kind, cache: config.cacheBackend, version: SERVICE.version },
+    'agent storage listening',
+  );
   const sweeper = new RetentionSweeper(
     () => tenants.sweepAll((storage) => storage.retention.run(config.retention)),
     config.retention.intervalSeconds * 1000,
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
   );
   if (config.blobs.sweepIntervalSeconds > 0) blobSweeper.start();
   const stopPruning = startEventPruning(tenants, { retentionMs: config.events.retentionMs, clock: systemClock, logger });
+  running.ready();
 
   let first: { signal: string; at: number } | null = null;
   const stop = async (signal: string) => {
@@ -197,6 +212,9 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'error while closing the database');
       process.exit(1);
     }
+    // The last spans (the drain's requests) go to the collector before the process ends; a
+    // collector that is down loses them, which is no reason for a failed exit.
+    await observability.close().catch((error: unknown) => logger.warn({ err: (error as Error)?.message }, 'could not send the last traces'));
     logger.info({ forced }, 'stopped');
     process.exit(0);
   };

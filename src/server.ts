@@ -29,6 +29,10 @@ import { mcpPlugin } from './mcp/door.js';
 import { restPlugin } from './rest/router.js';
 import type { Storage } from './storage/storage.js';
 import { Tenants } from './storage/tenants.js';
+import { graphqlMetrics, tracedSchema } from './observability/graphql.js';
+import { metricsOnly, type Observability } from './observability/observability.js';
+import { Readiness } from './observability/readiness.js';
+import { listenForMetrics, type MetricsListener } from './observability/rest.js';
 
 export interface AppDeps {
   /** The default tenant's storage: `/health` checks it, and its database holds the API keys. */
@@ -49,23 +53,48 @@ export interface AppDeps {
    * them with the server; `createApp` counts in this process unless given one.
    */
   rateLimiter?: RateLimiter;
+  /**
+   * Metrics and traces (observability/); the same object the databases were opened with, so that
+   * their statements are counted too. Without it, the server keeps metrics of its own requests.
+   */
+  observability?: Observability;
+  /**
+   * `/ready` answers 503 until `RunningServer.ready()` is called (main.ts: once everything is
+   * started); by default the server is ready once it listens.
+   */
+  holdReadiness?: boolean;
 }
 
 export type App = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
 /** One Yoga instance serves `/graphql` and, through the REST plugin, everything else. */
 export function createApp(deps: AppDeps): App {
-  return buildApp(deps).app;
+  const { app, readiness } = buildApp(deps);
+  // Nothing to wait for: it serves as soon as it exists.
+  if (!deps.holdReadiness) readiness.ready();
+  return app;
 }
 
 /** The app and its open event streams (which `startServer` ends on shutdown). */
-function buildApp({ storage, tenants, config, logger, clock = systemClock, streamKeyCheckMs, rateLimiter = memoryRateLimiter(config) }: AppDeps): {
+function buildApp({
+  storage,
+  tenants,
+  config,
+  logger,
+  clock = systemClock,
+  streamKeyCheckMs,
+  rateLimiter = memoryRateLimiter(config),
+  observability = metricsOnly(storage.backend.kind),
+}: AppDeps): {
   app: App;
   streams: EventStreams;
   /** The check of a caller's key, for the WebSocket door. */
   authenticate: ReturnType<typeof callerAuthenticator>;
+  readiness: Readiness;
 } {
   const storages = tenants ?? Tenants.only(storage);
+  const { metrics, tracing } = observability;
+  const readiness = new Readiness(storage);
   const authenticator = new Authenticator(storage.backend.stores.keys, config.auth.adminKey);
   const streams = new EventStreams(config.events, { current: (principal) => authenticator.current(principal), intervalMs: streamKeyCheckMs });
   // A revocation made here ends the key's cached authentication and its open streams at once.
@@ -87,9 +116,10 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
     // headers; its queries and mutations are JSON POSTs, which need none.
     additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
   });
-  const authDeps = { auth: config.auth, tenants: storages, authenticator, rateLimiter };
+  const authDeps = { auth: config.auth, tenants: storages, authenticator, rateLimiter, metrics };
   const app = createYoga<Record<string, never>, GraphQLContext>({
-    schema,
+    // With tracing on, a copy whose storage resolvers run in spans; the original otherwise (no cost).
+    schema: tracing ? tracedSchema(schema, tracing.tracer) : schema,
     fetchAPI: { Response: EncodedOnceResponse as unknown as typeof Response },
     graphqlEndpoint: '/graphql',
     // Yoga's own health check matches any path ending in /health (even /storage/cache/health):
@@ -127,20 +157,22 @@ function buildApp({ storage, tenants, config, logger, clock = systemClock, strea
       authPlugin({ ...authDeps, logger }),
       // The MCP door (/mcp) before REST, which answers every path but /graphql.
       mcpPlugin({ config, logger }),
-      restPlugin({ storage, authorize, config, logger, streams }),
+      restPlugin({ storage, authorize, config, logger, streams, observability: { metrics, readiness } }),
       // Before the limits: the text a hash stands for is counted and costed as a text sent.
       persistedOperationsPlugin(config.persistedOperations),
       ...graphqlLimitPlugins(config),
       ...incrementalDeliveryPlugins(),
       useScopes(),
       useDomainErrors(),
+      // After useDomainErrors: a result's errors reach it with their codes set.
+      graphqlMetrics(metrics),
       useCompiledExecution(),
       // GraphiQL's page: its headers and encoding (a response hook only).
       graphiqlPage.plugin,
       useGraphQLHttpCache(),
     ],
   });
-  return { app, streams, authenticate: callerAuthenticator(authDeps) };
+  return { app, streams, authenticate: callerAuthenticator(authDeps), readiness };
 }
 
 export interface RunningServer {
@@ -152,6 +184,10 @@ export interface RunningServer {
    * connection is closed, with how many had to be cut.
    */
   close(timeoutMs?: number): Promise<{ forced: number }>;
+  /** With `holdReadiness`: the process is started, `/ready` may answer 200. */
+  ready(): void;
+  /** METRICS_LISTEN's address, when set. */
+  metricsUrl: string | null;
 }
 
 export async function startServer(deps: AppDeps): Promise<RunningServer> {
@@ -159,13 +195,19 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   // Opened here (on Redis when configured), closed with the server; one given is the caller's to close.
   const rateLimiter = deps.rateLimiter ?? (await openRateLimiter(config, logger));
   const closeRateLimiter = deps.rateLimiter ? async () => {} : () => rateLimiter.close();
-  const { app, streams, authenticate } = buildApp({ ...deps, rateLimiter });
+  const observability = deps.observability ?? metricsOnly(deps.storage.backend.kind);
+  const { app, streams, authenticate, readiness } = buildApp({ ...deps, rateLimiter, observability });
   let draining = false;
-  const listener = withRequestContext(logger, app, (_req, res) => {
-    // While draining, a request that arrives on a kept-alive connection is still served, and the
-    // connection closed after it.
-    if (draining) res.setHeader('connection', 'close');
-  });
+  const listener = withRequestContext(
+    logger,
+    app,
+    (_req, res) => {
+      // While draining, a request that arrives on a kept-alive connection is still served, and the
+      // connection closed after it.
+      if (draining) res.setHeader('connection', 'close');
+    },
+    observability.requests,
+  );
   const server = createServer(
     {
       // Bound the time a slow client may take (slowloris), so idle sockets cannot pin the process.
@@ -179,6 +221,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   );
   answerClientErrors(server, logger);
   const webSockets = serveGraphQLOverWebSocket(server, { app, config, logger, authenticate });
+  observability.metrics.watchStreams({ eventStreams: () => streams.size, webSockets: () => webSockets.size });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -189,6 +232,19 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     await closeRateLimiter();
     throw error;
   });
+  let metricsListener: MetricsListener | null = null;
+  if (config.metricsListen) {
+    try {
+      metricsListener = await listenForMetrics(config.metricsListen, { metrics: observability.metrics, readiness }, logger);
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      await closeRateLimiter();
+      throw Object.assign(new Error(`Cannot listen on METRICS_LISTEN ${config.metricsListen.host}:${config.metricsListen.port}: ${(error as Error).message}`), {
+        code: (error as NodeJS.ErrnoException).code,
+      });
+    }
+  }
+  if (!deps.holdReadiness) readiness.ready();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -196,6 +252,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const close = (timeoutMs = config.shutdownTimeoutMs) =>
     (closing ??= new Promise((resolve) => {
       draining = true;
+      readiness.stopping();
       // WebSockets first, with 1001 (going away), which clients take as "reconnect": were their
       // subscriptions ended first, graphql-ws would tell them "complete", which means "done".
       webSockets.close();
@@ -218,7 +275,8 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
       server.close(() => {
         clearInterval(idle);
         clearTimeout(deadline);
-        void closeRateLimiter().finally(() => resolve({ forced }));
+        // The metrics address closes last: a scraper or a probe sees the drain (/ready: 503) to its end.
+        void Promise.all([closeRateLimiter(), metricsListener?.close()]).finally(() => resolve({ forced }));
       });
       server.closeIdleConnections();
     }));
@@ -227,5 +285,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     server,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     close,
+    ready: () => readiness.ready(),
+    metricsUrl: metricsListener?.url ?? null,
   };
 }

@@ -112,6 +112,18 @@ const parts: Part[] = [
   int('BLOB_SWEEP_GRACE_SECONDS', 0, 7 * 24 * 3600, (sweepGraceSeconds) => ({ blobs: { sweepGraceSeconds } })),
   fc.stringMatching(/^[0-9a-f]{32,64}$/).map((key) => pair({ STORAGE_ADMIN_KEY: key }, { auth: { adminKey: key } })),
   fc.stringMatching(/^[a-z0-9:_-]{1,100}$/).map((prefix) => pair({ REDIS_KEY_PREFIX: prefix }, { redisKeyPrefix: prefix })),
+  fc
+    .tuple(fc.constantFrom('127.0.0.1', '0.0.0.0', 'localhost', '::1'), fc.integer({ min: 0, max: 65535 }))
+    .map(([host, port]) => pair({ METRICS_LISTEN: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}` }, { metricsListen: { host, port } })),
+  // The delay matters only with an endpoint: both, as a deployment that traces sets them.
+  fc
+    .tuple(word, fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 1, max: 600_000 }))
+    .map(([host, port, delay]) =>
+      pair(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${host}:${port}`, OTEL_BSP_SCHEDULE_DELAY: String(delay) },
+        { tracing: { endpoint: `http://${host}:${port}`, scheduleDelayMs: delay } },
+      ),
+    ),
   fc.array(word, { minLength: 1, maxLength: 4 }).map((subs) => {
     const origins = subs.map((s, i) => (i % 2 ? `http://${s}.example:${3000 + i}` : `https://${s}.example`));
     return pair({ CORS_ORIGINS: origins.join(' , ') }, { corsOrigins: origins });

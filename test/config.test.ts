@@ -28,6 +28,9 @@ const hardening = {
   auth: { mode: 'none', adminKey: null, rateLimitPerSecond: 0, rateLimitBurst: 1 },
   retention: { idleHours: null, deleteEndedDays: null, threadIdleDays: null, batchSize: 100, reportIds: 1000, intervalSeconds: 0 },
   events: { retentionMs: 168 * 3_600_000, maxStreams: 1000, maxStreamsPerKey: 250, maxStreamsPerTenant: 500, heartbeatMs: 15_000 },
+  // No second address for /metrics, no traces.
+  metricsListen: null,
+  tracing: null,
 };
 
 describe('loadConfig', () => {
@@ -85,6 +88,9 @@ describe('loadConfig', () => {
         CACHE_BACKEND: 'redis',
         REDIS_URL: 'redis://127.0.0.1:6379/2',
         REDIS_KEY_PREFIX: 'agent-storage:staging:',
+        METRICS_LISTEN: '10.0.0.5:9464',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+        OTEL_BSP_SCHEDULE_DELAY: '250',
       }),
     ).toEqual({
       port: 9000,
@@ -106,6 +112,8 @@ describe('loadConfig', () => {
       graphqlLimits: { ...hardening.graphqlLimits, cost: 5000 },
       // Reachable from other machines: API keys, whatever AUTH_MODE would default to on loopback.
       auth: { ...hardening.auth, mode: 'apikey' },
+      metricsListen: { host: '10.0.0.5', port: 9464 },
+      tracing: { endpoint: 'http://otel-collector:4318', scheduleDelayMs: 250 },
     });
     expect(loadConfig({ PORT: '0' }).port).toBe(0); // any free port
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -114,6 +122,25 @@ describe('loadConfig', () => {
       kind: 'postgres',
       url: 'postgres://app:secret@db:5432/storage',
     });
+  });
+
+  it('reads METRICS_LISTEN as host:port, IPv6 in brackets, and refuses anything else naming the variable', () => {
+    expect(loadConfig({ METRICS_LISTEN: '[::1]:0' }).metricsListen).toEqual({ host: '::1', port: 0 });
+    expect(loadConfig({ METRICS_LISTEN: 'localhost:9464' }).metricsListen).toEqual({ host: 'localhost', port: 9464 });
+    for (const bad of ['9464', '127.0.0.1', '127.0.0.1:65536', ':9464', '::1:9464', 'http://127.0.0.1:9464', '127.0.0.1:-1']) {
+      const error = configError({ METRICS_LISTEN: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual(['METRICS_LISTEN']);
+      expect(error.message).toContain('host:port');
+    }
+  });
+
+  it('traces only with OTEL_EXPORTER_OTLP_ENDPOINT, an http(s) URL', () => {
+    expect(loadConfig({ OTEL_BSP_SCHEDULE_DELAY: '100' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example/otlp' }).tracing).toEqual({ endpoint: 'https://collector.example/otlp', scheduleDelayMs: 5000 });
+    for (const bad of ['collector:4318', 'grpc://collector:4317', 'http://']) {
+      expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: bad }).problems.map((p) => p.variable)).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT']);
+    }
+    expect(configError({ OTEL_BSP_SCHEDULE_DELAY: '0' }).message).toContain('OTEL_BSP_SCHEDULE_DELAY');
   });
 
   it.each([['abc'], ['-1'], ['65536'], ['80.5'], ['8o84'], ['1e9'], ['0x50'], ['1e3'], ['+80']])('refuses PORT=%j, naming the variable and the value', (port) => {

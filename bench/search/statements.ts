@@ -1,4 +1,4 @@
-import type { Row, Runner } from '../../src/db/runner.js';
+import { NO_OBSERVER, type Row, type Runner } from '../../src/db/runner.js';
 import { type Dialect, type Params, type ParamValue, type Statement, valuesOf } from '../../src/db/statements.js';
 import { SEARCH_LIMITS, searchInput } from '../../src/modules/search/inputs.js';
 import { SqlSearchStore } from '../../src/modules/search/store.js';
@@ -28,6 +28,7 @@ export interface RecordedSearch {
 /** A runner that runs nothing: it keeps what it was asked to run and answers no rows. */
 class RecordingRunner implements Runner {
   readonly recorded: RecordedStatement[] = [];
+  readonly observer = NO_OBSERVER;
   constructor(readonly dialect: Dialect) {}
 
   private record<P extends Params>(statement: Statement<P>, params: P): void {

@@ -9,10 +9,13 @@ export type Row = Record<string, unknown>;
  * what its database needs — SQLite (`db/sqlite/runner.ts`): statements prepared once, rows built by
  * a per-statement row builder, writes through the synchronous group commit; PostgreSQL
  * (`db/postgres/runner.ts`): a pool and named prepared statements. Both map driver failures to the
- * domain's errors (busy → 503, disk full → 507) and report every statement by name to `onQuery`.
+ * domain's errors (busy → 503, disk full → 507) and report every statement, by name, and every group
+ * commit to their `observer`.
  */
 export interface Runner {
   readonly dialect: Dialect;
+  /** Told of every statement and group commit of this database (metrics, traces, statement counts). */
+  readonly observer: DatabaseObserver;
   /** The rows of a read. */
   all<P extends Params>(statement: Statement<P>, params: P): Promise<Row[]>;
   /** The first row of a read, if any. */
@@ -46,6 +49,47 @@ export interface Runner {
    * no parameters: quote nothing into it that did not come from the database.
    */
   copyOut?(name: string, select: string): AsyncIterable<CopyValuePiece>;
+}
+
+/**
+ * Watches a database's work: both runners call it around every statement they execute (the
+ * modules' statements and their own BEGIN/COMMIT) and once per group commit. One hook for every
+ * use — statement timings for /metrics, a span per statement for traces, statement counting in
+ * tests — so a runner stays unaware of them. It must be cheap and must not throw: it runs on every
+ * statement, inside SQLite's synchronous group commit.
+ */
+export interface DatabaseObserver<T = unknown> {
+  /** The statement named `name` (`sql` without its name comment) is about to run; the result is handed to `statementEnded`. */
+  statementStarted(name: string, sql: string): T;
+  /** It ended: `error` is what it failed with (as the driver threw it), or undefined. */
+  statementEnded(token: T, name: string, error: unknown): void;
+  /** A group commit is about to commit `size` writes together (SQLite's flush, PostgreSQL's batched statements). */
+  groupCommitted(size: number): void;
+}
+
+/** Watches nothing (a database opened without an observer). */
+export const NO_OBSERVER: DatabaseObserver = {
+  statementStarted: () => undefined,
+  statementEnded: () => {},
+  groupCommitted: () => {},
+};
+
+/**
+ * `observer`, also telling `onQuery` the name and SQL of every statement as it starts (tests count
+ * statements and read query plans with it). Without `onQuery`, `observer` itself: a service pays
+ * for no extra call.
+ */
+export function observing(observer: DatabaseObserver | undefined, onQuery?: (name: string, sql: string) => void): DatabaseObserver {
+  const base = observer ?? NO_OBSERVER;
+  if (!onQuery) return base;
+  return {
+    statementStarted(name, sql) {
+      onQuery(name, sql);
+      return base.statementStarted(name, sql);
+    },
+    statementEnded: (token, name, error) => base.statementEnded(token, name, error),
+    groupCommitted: (size) => base.groupCommitted(size),
+  };
 }
 
 /** One request of a transaction's work to its runner (see `tx`). */

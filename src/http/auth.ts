@@ -27,7 +27,8 @@ import type { Storage } from '../storage/storage.js';
 import type { Tenants } from '../storage/tenants.js';
 import { errorResponse, json } from '../rest/http.js';
 import { refuseBeforeRunning } from './graphql-limits.js';
-import { requestLogger } from './request-context.js';
+import { noteTenant, requestLogger } from './request-context.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /**
  * Authentication at the edge, before either door: every request but `GET /health` (and CORS
@@ -58,15 +59,17 @@ export interface AuthDeps {
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   logger: Logger;
+  /** Refusals are counted (`door="auth"`), callers by tenant. */
+  metrics: Metrics;
 }
 
 /**
- * What anyone may fetch: `GET /health`, and CORS preflights (browsers send them without
+ * What anyone may fetch: `GET /health` and `GET /ready` (probes carry no key), and CORS preflights (browsers send them without
  * credentials). (Yoga serves the GraphiQL page, when enabled, before any plugin: it holds no data,
  * and the requests it makes carry the key the user types into its headers.)
  */
 function isPublic(request: Request, url: URL): boolean {
-  return request.method === 'OPTIONS' || (url.pathname === '/health' && (request.method === 'GET' || request.method === 'HEAD'));
+  return request.method === 'OPTIONS' || ((url.pathname === '/health' || url.pathname === '/ready') && (request.method === 'GET' || request.method === 'HEAD'));
 }
 
 /** A refused request, in the shape of the door it was meant for: `{detail}` or GraphQL `{errors}`. */
@@ -96,7 +99,7 @@ function refusal(error: unknown, graphql: boolean, accept: string | null, logger
  * counted against its rate limit, its tenant's storage opened. Every door's check: HTTP requests
  * (below) and each operation over a WebSocket (http/graphql-ws.ts).
  */
-export function callerAuthenticator({ auth, tenants, authenticator, rateLimiter }: Omit<AuthDeps, 'logger'>) {
+export function callerAuthenticator({ auth, tenants, authenticator, rateLimiter }: Omit<AuthDeps, 'logger' | 'metrics'>) {
   return async (authorization: string | null): Promise<Caller> => {
     if (auth.mode === 'none') return { principal: OPEN_ACCESS, storage: tenants.defaultStorage };
     const principal = await authenticator.authenticate(authorization);
@@ -115,7 +118,7 @@ export function actingAs(request: Request, caller: Caller): Request {
 }
 
 export function authPlugin(deps: AuthDeps): Plugin {
-  const { auth, tenants, logger } = deps;
+  const { auth, tenants, logger, metrics } = deps;
   const authenticate = callerAuthenticator(deps);
   return {
     // Synchronous unless there is a key to check: an open server pays nothing per request.
@@ -123,11 +126,18 @@ export function authPlugin(deps: AuthDeps): Plugin {
       if (isPublic(request, url)) return;
       if (auth.mode === 'none') {
         callers.set(request, { principal: OPEN_ACCESS, storage: tenants.defaultStorage });
+        noteTenant(OPEN_ACCESS.tenant);
         return;
       }
       return authenticate(request.headers.get('authorization')).then(
-        (caller) => void callers.set(request, caller),
-        (error: unknown) => endResponse(refusal(error, url.pathname === '/graphql', request.headers.get('accept'), logger)),
+        (caller) => {
+          callers.set(request, caller);
+          noteTenant(caller.principal.tenant);
+        },
+        (error: unknown) => {
+          metrics.errorAnswered('auth', error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR');
+          endResponse(refusal(error, url.pathname === '/graphql', request.headers.get('accept'), logger));
+        },
       );
     },
   };

@@ -74,6 +74,8 @@ export interface GraphQLWebSockets {
   close(): void;
   /** Cuts the sockets still open (the shutdown deadline). */
   terminate(): void;
+  /** How many sockets are open (metrics). */
+  readonly size: number;
 }
 
 /** The Requests made for WebSocket operations: their GraphQL context may stream (see `isWebSocketOperation`). */
@@ -336,6 +338,9 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
     },
     terminate() {
       for (const socket of wss.clients) socket.terminate();
+    },
+    get size() {
+      return wss.clients.size;
     },
   };
 }

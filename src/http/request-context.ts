@@ -24,9 +24,24 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
 }
 
-interface RequestScope {
+/** What is known of the request being served; `route` and `tenant` are filled in as they become known. */
+export interface RequestScope {
   requestId: string;
   logger: Logger;
+  /** The REST route's template (`/storage/sessions/:id`) once the router matched one (metrics, traces). */
+  route: string | null;
+  /** The caller's tenant once authenticated (metrics). */
+  tenant: string | null;
+}
+
+/**
+ * Watches every request (observability/requests.ts: metrics, and traces when on): `serve` runs the
+ * request (calling `next` once, e.g. inside a span), `finished` is told when its response is done
+ * or aborted, with its duration.
+ */
+export interface RequestObserver {
+  serve(req: IncomingMessage, scope: RequestScope, next: () => void): void;
+  finished(req: IncomingMessage, res: ServerResponse, scope: RequestScope, seconds: number): void;
 }
 
 const scope = new AsyncLocalStorage<RequestScope>();
@@ -39,6 +54,18 @@ export function requestLogger(fallback: Logger): Logger {
 /** The id of the request being served, if any. */
 export function currentRequestId(): string | undefined {
   return scope.getStore()?.requestId;
+}
+
+/** Records the route template that serves the current request (the REST router). */
+export function noteRoute(route: string): void {
+  const current = scope.getStore();
+  if (current) current.route = route;
+}
+
+/** Records the tenant of the current request's caller (authentication). */
+export function noteTenant(tenant: string): void {
+  const current = scope.getStore();
+  if (current) current.tenant = tenant;
 }
 
 /** The path without its query string, and bounded: what the access log records of the URL. */
@@ -55,6 +82,7 @@ export function withRequestContext(
   logger: Logger,
   listener: RequestListener,
   onRequest?: (req: IncomingMessage, res: ServerResponse) => void,
+  observer?: RequestObserver,
 ): RequestListener {
   return (req, res) => {
     const started = process.hrtime.bigint();
@@ -63,6 +91,7 @@ export function withRequestContext(
     res.setHeader(REQUEST_ID_HEADER, requestId);
     onRequest?.(req, res);
     const log = logger.child({ reqId: requestId });
+    const current: RequestScope = { requestId, logger: log, route: null, tenant: null };
     // Answered before the body was read to its end (a 413, or a refusal that never looked at it):
     // say that the connection closes after this response. Otherwise the client would send its
     // next request behind a body nobody reads any more, and wait for an answer that never comes.
@@ -77,18 +106,20 @@ export function withRequestContext(
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as typeof res.writeHead;
     res.once('close', () => {
+      const elapsed = Number(process.hrtime.bigint() - started);
       const entry = {
         method: req.method,
         path: pathOf(req.url),
         status: res.headersSent ? res.statusCode : undefined,
-        durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+        durationMs: Math.round(elapsed / 1e5) / 10,
       };
+      observer?.finished(req, res, current, elapsed / 1e9);
       // A response that never finished: the client went away, or the connection was cut (which
       // the server, when it cuts, logs at warn itself). A client that leaves is not a fault here.
       if (!res.writableFinished) log.info({ ...entry, aborted: true }, 'request aborted');
       else log.info(entry, 'request');
     });
-    scope.run({ requestId, logger: log }, () => listener(req, res));
+    scope.run(current, observer ? () => observer.serve(req, current, () => listener(req, res)) : () => listener(req, res));
   };
 }
 

@@ -1,7 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { requestLogger } from '../http/request-context.js';
+import { noteRoute, requestLogger } from '../http/request-context.js';
+import { observabilityRoutes, type ObservabilityRouteDeps } from '../observability/rest.js';
+import { DomainError } from '../domain/errors.js';
 import { isPercentEncodedUtf8 } from '../http/utf8.js';
 import type { ApiKeyScope } from '../domain/records.js';
 import type { Storage } from '../storage/storage.js';
@@ -87,17 +89,21 @@ export interface RestDeps {
   logger: Logger;
   /** The server's open event streams (its cap, and shutdown). */
   streams: EventStreams;
+  /** /metrics and /ready; REST errors are counted into the metrics. */
+  observability: ObservabilityRouteDeps;
 }
 
 /**
  * The REST compatibility API as a Yoga plugin: every path but `/graphql` is answered here, in the
  * same process and on the same port, from the same `Storage`.
  */
-export function restPlugin({ storage, authorize, config, logger, streams }: RestDeps): Plugin {
+export function restPlugin({ storage, authorize, config, logger, streams, observability }: RestDeps): Plugin {
+  const { metrics } = observability;
   const routes: CompiledRoute[] = [];
   const deps = { config };
   for (const route of [
     ...serviceRoutes(storage, () => routes.map((r) => r.route)),
+    ...observabilityRoutes(observability),
     ...sessionRoutes(deps),
     ...historyRoutes(deps),
     ...stateRoutes(),
@@ -126,6 +132,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
           allowed.push(compiled.route.method);
           continue;
         }
+        noteRoute(compiled.route.path);
         refuseNul(params, url.searchParams);
         return await compiled.route.handler({
           request,
@@ -135,11 +142,20 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
           body: () => readJsonBody(request, config.maxBodyBytes),
         });
       }
-      if (allowed.length) return json(405, { detail: 'Method Not Allowed' }, { allow: allowed.join(', ') });
+      if (allowed.length) {
+        metrics.errorAnswered('rest', 'METHOD_NOT_ALLOWED');
+        return json(405, { detail: 'Method Not Allowed' }, { allow: allowed.join(', ') });
+      }
+      metrics.errorAnswered('rest', 'NOT_FOUND');
       return json(404, { detail: 'Not Found' });
     } catch (error) {
       const response = errorResponse(error);
-      if (response) return response;
+      if (response) {
+        // The domain's code; HTTP-level refusals (a malformed path or body) by their status.
+        metrics.errorAnswered('rest', error instanceof DomainError ? error.code : `HTTP_${response.status}`);
+        return response;
+      }
+      metrics.errorAnswered('rest', 'INTERNAL_SERVER_ERROR');
       // The request's own logger (with its reqId); the client learns nothing of the details.
       requestLogger(logger).error({ err: error, method: request.method, path: url.pathname }, 'unexpected error in REST handler');
       return json(500, { detail: 'Internal Server Error' });

@@ -1,4 +1,5 @@
 import type { Config, DatabaseConfig } from '../config.js';
+import type { DatabaseObserver } from '../db/runner.js';
 import type { StorageBackend } from './backend.js';
 import type { TenantCache } from '../modules/cache/store.js';
 import { SqliteBackend } from './sqlite/sqlite-backend.js';
@@ -16,6 +17,8 @@ export interface OpenOptions {
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
   quotaBytes?: number | null;
+  /** Told of every statement and group commit (metrics, traces: observability/). */
+  observer?: DatabaseObserver;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
   onListenError?: (error: Error) => void;
@@ -29,6 +32,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         filename: database.filename,
         busyTimeoutMs: options.sqliteBusyTimeoutMs,
         cacheMb: options.sqliteCacheMb,
+        observer: options.observer,
         onQuery: options.onQuery,
         searchIndex: options.searchIndex,
         blobStore: options.blobStore,
@@ -42,6 +46,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         poolSize: options.pgPoolSize,
         searchIndex: options.searchIndex,
         quotaBytes: options.quotaBytes,
+        observer: options.observer,
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,
         onListenError: options.onListenError,

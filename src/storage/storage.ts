@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { StorageBackend } from './backend.js';
 import { ArtifactService } from '../modules/artifacts/service.js';
-import { CacheService } from '../modules/cache/service.js';
+import { type CacheObserver, CacheService } from '../modules/cache/service.js';
 import { CheckpointService } from '../modules/checkpoints/service.js';
 import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
@@ -44,9 +44,11 @@ export class Storage {
     ids: IdGenerator,
     /** Where cache entries live: the backend's database by default, or e.g. Redis. */
     cacheStore: CacheStore = new SqlCacheStore(backend.runner),
+    /** Told of cache hits and misses (metrics). */
+    observer?: CacheObserver,
   ) {
     const { stores } = backend;
-    this.cache = new CacheService(cacheStore, clock);
+    this.cache = new CacheService(cacheStore, clock, observer);
     this.sessions = new SessionsService(stores.sessions, stores.forks, clock, ids);
     this.history = new HistoryService(stores.history, clock, ids);
     this.state = new StateService(stores.state, clock);

@@ -4,7 +4,9 @@ import type { Clock } from '../domain/clock.js';
 import { UnavailableError } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { DEFAULT_TENANT } from '../domain/inputs.js';
+import type { CacheObserver } from '../modules/cache/service.js';
 import type { CacheStore, TenantCache } from '../modules/cache/store.js';
+import type { DatabaseObserver } from '../db/runner.js';
 import type { StorageBackend } from './backend.js';
 import { openBackend, type OpenOptions } from './open.js';
 import { Storage } from './storage.js';
@@ -96,13 +98,15 @@ export interface TenantsOptions extends OpenOptions {
   ids: IdGenerator;
   /** Where the default tenant's cache entries live (e.g. Redis); by default, its database. */
   cache?: TenantCache;
+  /** Told of every statement, group commit and cache read of every tenant (metrics, traces). */
+  observer?: DatabaseObserver & CacheObserver;
   onOpenError?: (tenant: string, error: unknown) => void;
 }
 
 /** The tenants of `config.database` over an already open default backend. */
 export function tenantsOver(defaultBackend: StorageBackend, config: Pick<Config, 'database'>, options: TenantsOptions): Tenants {
   // A tenant's cache: its share of the shared cache store when there is one (Redis), else its own database's.
-  const storageOver = (backend: StorageBackend, cache: CacheStore | undefined) => new Storage(backend, options.clock, options.ids, cache);
+  const storageOver = (backend: StorageBackend, cache: CacheStore | undefined) => new Storage(backend, options.clock, options.ids, cache, options.observer);
   return new Tenants(
     storageOver(defaultBackend, options.cache),
     async (tenant) => {

@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { DatabaseObserver } from '../../src/db/runner.js';
+import { metricsOnly, type Observability } from '../../src/observability/observability.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
 import type { TenantCache } from '../../src/modules/cache/store.js';
@@ -28,6 +30,10 @@ export interface TestServer {
   config: Config;
   /** Names of the SQL statements run since the last `resetQueries()`. */
   queries: string[];
+  /** The server itself (its METRICS_LISTEN address, readiness, shutdown). */
+  running: RunningServer;
+  /** Its metrics (the same registry /metrics serves). */
+  observability: Observability;
   resetQueries(): void;
   /**
    * Another server over the same database, as a second replica behind a load balancer would be
@@ -43,12 +49,14 @@ export interface TestServerOptions {
   streamKeyCheckMs?: number;
   /** The database of this server, whatever TEST_BACKEND says (a suite that runs on each itself). */
   backend?: 'sqlite' | 'postgres';
+  /** `/ready` answers 503 until `TestServer.running.ready()` (as main.ts holds it until started). */
+  holdReadiness?: boolean;
 }
 
 interface TestDatabase {
   databaseUrl: string;
-  /** Opens a backend on it (once per server), recording statement names into `queries`. */
-  open(queries: string[], config: Config): Promise<StorageBackend>;
+  /** Opens a backend on it (once per server), recording statement names into `queries`, observed by `observer` (metrics). */
+  open(queries: string[], config: Config, observer: DatabaseObserver): Promise<StorageBackend>;
   cleanup(): Promise<void>;
 }
 
@@ -59,11 +67,12 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
     const target = testSchema();
     return {
       databaseUrl: target.url,
-      open: (queries, config) =>
+      open: (queries, config, observer) =>
         PostgresBackend.open({
           connectionString: TEST_PG_URL,
           schema: target.schema,
           poolSize: 5,
+          observer,
           onQuery: recording(queries),
           searchIndex: config.searchIndex,
           quotaBytes: config.blobs.quotaBytes,
@@ -74,9 +83,10 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
   const db = tempDatabase();
   return {
     databaseUrl: `sqlite:${db.filename}`,
-    open: async (queries, config) =>
+    open: async (queries, config, observer) =>
       new SqliteBackend({
         filename: db.filename,
+        observer,
         onQuery: recording(queries),
         searchIndex: config.searchIndex,
         blobStore: config.blobs.store,
@@ -114,7 +124,9 @@ async function serve(
 ): Promise<TestServer> {
   const queries: string[] = [];
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
-  const backend = await database.open(queries, config);
+  // As main.ts: one observer for every database of the server, the same metrics /metrics serves.
+  const observability = metricsOnly(config.database.kind);
+  const backend = await database.open(queries, config, observability.observer);
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
   const tenants = tenantsOver(backend, config, {
@@ -125,6 +137,7 @@ async function serve(
     blobStore: config.blobs.store,
     quotaBytes: config.blobs.quotaBytes,
     onQuery: (name) => void queries.push(name),
+    observer: observability.observer,
   });
   const storage = tenants.defaultStorage;
   const running: RunningServer = await startServer({
@@ -134,8 +147,12 @@ async function serve(
     clock,
     logger: pino({ level: 'silent' }),
     streamKeyCheckMs: options.streamKeyCheckMs,
+    observability,
+    holdReadiness: options.holdReadiness,
   });
   return {
+    running,
+    observability,
     url: running.url,
     clock,
     backend,

@@ -1,3 +1,5 @@
+import { type DatabaseObserver, NO_OBSERVER } from '../runner.js';
+
 /**
  * Group commit for PostgreSQL. Every statement that writes events takes the `event_log` counter
  * row until it commits (see the migration of version 4), so writes with events commit one at a
@@ -22,12 +24,14 @@ export class GroupCommitQueue<I, R> {
    *   so that one bad write fails alone (not when the database itself failed: every write would
    *   only fail again). Without it, or when it says no, every write of the batch is refused with
    *   the error. Either way the queue goes on.
+   * @param observer told the size of each batch (the runner's: `runner.observer`).
    */
   constructor(
     private readonly run: (batch: Pending<I, R>[]) => Promise<void>,
     private readonly weight: (item: I) => number,
     private readonly maxWeight: number,
     private readonly aloneAfter: (error: unknown) => boolean = () => false,
+    private readonly observer: Pick<DatabaseObserver, 'groupCommitted'> = NO_OBSERVER,
   ) {}
 
   add(item: I): Promise<R> {
@@ -46,6 +50,7 @@ export class GroupCommitQueue<I, R> {
   private async drainQueue(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.take();
+      this.observer.groupCommitted(batch.length);
       await this.run(batch).catch(async (error: unknown) => {
         if (batch.length > 1 && this.aloneAfter(error)) {
           for (const write of batch) await this.run([write]).catch((alone: unknown) => write.reject(alone));

@@ -2,13 +2,15 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { type CopyValuePiece, copyBinaryValues } from './copy-binary.js';
 import { InsufficientStorageError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import { driveAsync, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
+import { type DatabaseObserver, driveAsync, observing, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
 import { type Params, type Statement, valuesOf } from '../statements.js';
 
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 export interface PostgresRunnerOptions {
-  /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
+  /** Told of every statement and group commit (metrics, traces). */
+  observer?: DatabaseObserver;
+  /** Called with the name of every SQL statement executed (statement counting in tests). */
   onQuery?: (name: string) => void;
 }
 
@@ -33,13 +35,13 @@ export function isUnavailable(error: unknown): boolean {
 export class PostgresRunner implements Runner {
   readonly dialect = 'postgres' as const;
   private readonly statementNames = new Map<string, string>();
-  private readonly onQuery: (name: string) => void;
+  readonly observer: DatabaseObserver;
 
   constructor(
     readonly pool: pg.Pool,
-    private readonly options: PostgresRunnerOptions = {},
+    options: PostgresRunnerOptions = {},
   ) {
-    this.onQuery = options.onQuery ?? (() => {});
+    this.observer = observing(options.observer, options.onQuery);
   }
 
   // --- the portable interface (module stores) ---------------------------------------------------
@@ -92,18 +94,22 @@ export class PostgresRunner implements Runner {
 
   /** Runs one statement named `name` (sent as a `/* name *\/` comment and as the prepared statement's name). */
   async query(name: string, text: string, values: unknown[], on: Queryable = this.pool): Promise<pg.QueryResult<Row>> {
-    this.onQuery(name);
     const sql = `/* ${name} */ ${text}`;
     let statement = this.statementNames.get(sql);
     if (!statement) {
       statement = `${name}_${this.statementNames.size}`;
       this.statementNames.set(sql, statement);
     }
+    const token = this.observer.statementStarted(name, text);
+    let result: pg.QueryResult<Row>;
     try {
-      return await on.query<Row>({ name: statement, text: sql, values });
+      result = await on.query<Row>({ name: statement, text: sql, values });
     } catch (error) {
+      this.observer.statementEnded(token, name, error);
       throw mapError(error);
     }
+    this.observer.statementEnded(token, name, undefined);
+    return result;
   }
 
   /** Runs `work` in one transaction on one pooled connection; rolls back on any failure. */

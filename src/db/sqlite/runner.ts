@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { InsufficientStorageError, UnavailableError } from '../../domain/errors.js';
-import { driveSync, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
+import { type DatabaseObserver, driveSync, observing, type Row, type Runner, type TxStep, type TxWork } from '../runner.js';
 import { type Params, type ParamValue, type Statement, valuesOf } from '../statements.js';
 
 /** SQLite takes no arrays: a list goes in as JSON text, read with `json_each` (see `db/lists.ts`). */
@@ -72,7 +72,9 @@ function fileIdentity(filename: string): string | null {
 }
 
 export interface SqliteRunnerOptions {
-  /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
+  /** Told of every statement and group commit (metrics, traces). */
+  observer?: DatabaseObserver;
+  /** Called with the name and SQL of every statement executed (statement counting, query plans). */
   onQuery?: (name: string, sql: string) => void;
 }
 
@@ -98,13 +100,13 @@ export class SqliteRunner implements Runner {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly readers = new Map<string, Reader>();
   private readonly pending: PendingWrite[] = [];
-  private readonly onQuery: (name: string, sql: string) => void;
+  readonly observer: DatabaseObserver;
 
   constructor(
     readonly db: Database.Database,
-    private readonly options: SqliteRunnerOptions = {},
+    options: SqliteRunnerOptions = {},
   ) {
-    this.onQuery = options.onQuery ?? (() => {});
+    this.observer = observing(options.observer, options.onQuery);
   }
 
   // --- the portable interface (module stores) ---------------------------------------------------
@@ -170,16 +172,14 @@ export class SqliteRunner implements Runner {
 
   /** The rows of a statement named `name` (the name is sent as a `/* name *\/` comment). */
   select(name: string, sql: string, ...params: ParamValue[]): Row[] {
-    this.onQuery(name, sql);
-    return this.guard(() => {
+    return this.observed(name, sql, () => {
       const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
       return (statement.all(...params) as unknown[][]).map(toRow);
     });
   }
 
   selectOne(name: string, sql: string, ...params: ParamValue[]): Row | undefined {
-    this.onQuery(name, sql);
-    return this.guard(() => {
+    return this.observed(name, sql, () => {
       const { statement, toRow } = this.reader(`/* ${name} */ ${sql}`);
       const values = statement.get(...params) as unknown[] | undefined;
       return values && toRow(values);
@@ -187,8 +187,21 @@ export class SqliteRunner implements Runner {
   }
 
   run(name: string, sql: string, ...params: ParamValue[]): Database.RunResult {
-    this.onQuery(name, sql);
-    return this.guard(() => this.prepare(`/* ${name} */ ${sql}`).run(...params));
+    return this.observed(name, sql, () => this.prepare(`/* ${name} */ ${sql}`).run(...params));
+  }
+
+  /** Runs one statement under `guard`, told to the observer (its time, and how it failed). */
+  private observed<T>(name: string, sql: string, work: () => T): T {
+    const token = this.observer.statementStarted(name, sql);
+    let result: T;
+    try {
+      result = this.guard(work);
+    } catch (error) {
+      this.observer.statementEnded(token, name, error);
+      throw error;
+    }
+    this.observer.statementEnded(token, name, undefined);
+    return result;
   }
 
   /**
@@ -212,9 +225,10 @@ export class SqliteRunner implements Runner {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const outcomes: { value?: unknown; error?: unknown; failed: boolean }[] = [];
+    this.observer.groupCommitted(batch.length);
     try {
       // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
-      this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
+      this.observed('begin', 'BEGIN IMMEDIATE', () => this.db.exec('BEGIN IMMEDIATE'));
       try {
         for (const { work } of batch) {
           this.guard(() => this.db.exec('SAVEPOINT write'));
@@ -231,7 +245,8 @@ export class SqliteRunner implements Runner {
             outcomes.push({ error, failed: true });
           }
         }
-        this.guard(() => this.db.exec('COMMIT'));
+        // Observed as a statement: with synchronous=FULL its fsync is most of a write's time.
+        this.observed('commit', 'COMMIT', () => this.db.exec('COMMIT'));
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw error;

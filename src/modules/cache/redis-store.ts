@@ -55,6 +55,10 @@ export class RedisCacheStore implements TenantCache {
     return new RedisCacheStore(this.redis, `${this.prefix}\u0000${tenant}:`);
   }
 
+  async ping(): Promise<void> {
+    await this.guard(() => this.redis.ping());
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

@@ -8,6 +8,13 @@ import type { CacheStore } from './store.js';
 // take them from here, beside the operations they feed.
 export { cacheKey, type SetCacheInput, setCacheInput } from '../../domain/inputs.js';
 
+/** Watches cache reads (observability/metrics.ts counts hits and misses). */
+export interface CacheObserver {
+  cacheLookedUp(hit: boolean): void;
+}
+
+const NO_CACHE_OBSERVER: CacheObserver = { cacheLookedUp: () => {} };
+
 /**
  * The cache's operations, shared by the REST and GraphQL doors, over one tenant's store. Inputs
  * arrive validated by the doors (`cacheKey`, `setCacheInput`); here live the TTL rules: an
@@ -19,19 +26,29 @@ export class CacheService {
     /** Where the entries live (the tenant's database, or Redis). */
     readonly store: CacheStore,
     private readonly clock: Clock,
+    /** Told whether each read found a live entry (the hit ratio on /metrics). */
+    private readonly observer: CacheObserver = NO_CACHE_OBSERVER,
   ) {}
 
   /** Reads an entry and moves its `accessedAt`; an expired entry is deleted and reads as missing. */
   async get(key: string): Promise<CacheEntry> {
-    const entry = await this.store.getCacheEntry(key);
+    const entry = await this.read(key);
+    this.observer.cacheLookedUp(entry !== null);
     if (!entry) throw new NotFoundError('Cache entry');
+    return entry;
+  }
+
+  /** The live entry, touched; null when missing or expired (one place decides what a hit is). */
+  private async read(key: string): Promise<CacheEntry | null> {
+    const entry = await this.store.getCacheEntry(key);
+    if (!entry) return null;
     const now = isoTime(this.clock.now());
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
       // Conditional delete: a fresh value written since our read survives.
       await this.store.deleteExpiredCacheEntries(now, key);
-      throw new NotFoundError('Cache entry');
+      return null;
     }
-    if (!(await this.store.touchCacheEntry(key, now))) throw new NotFoundError('Cache entry');
+    if (!(await this.store.touchCacheEntry(key, now))) return null;
     return { ...entry, accessedAt: now };
   }
 

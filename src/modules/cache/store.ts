@@ -16,6 +16,8 @@ export interface CacheStore {
   deleteCacheEntry(key: string): Promise<boolean>;
   /** Deletes entries whose `expiresAt` is at or before `now`; `key` limits it to one entry. */
   deleteExpiredCacheEntries(now: string, key?: string): Promise<number>;
+  /** A store outside the tenant's database (Redis) answers or throws: what `/ready` checks of it. */
+  ping?(): Promise<void>;
 }
 
 /** A cache store that can hand out a separate store per tenant (Redis: a key prefix each). */

@@ -115,13 +115,15 @@ export function settleAppends(batch: readonly PendingAppend[], rows: readonly Ro
 /** The appends of one PostgreSQL database, group-committed. */
 export class AppendBatches {
   private readonly statement = statements.for('postgres').appendMessages;
-  private readonly queue = new GroupCommitQueue<AppendRequest, Message[] | null>((batch) => this.run(batch, true), (a) => a.messages.length, BATCH_ROWS);
+  private readonly queue: GroupCommitQueue<AppendRequest, Message[] | null>;
 
   constructor(
     private readonly runner: Runner,
     private readonly sink: EventSink,
     private readonly indexed: boolean,
-  ) {}
+  ) {
+    this.queue = new GroupCommitQueue((batch) => this.run(batch, true), (a) => a.messages.length, BATCH_ROWS, undefined, runner.observer);
+  }
 
   /** Joins the next batch; null when the session is missing or expired. */
   add(request: AppendRequest): Promise<Message[] | null> {

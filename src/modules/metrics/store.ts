@@ -205,6 +205,7 @@ export class SqlMetricStore implements MetricStore, MetricMaintenance {
             BATCH_ROWS,
             // One bad write (an id taken) fails alone; a failing database fails them all.
             (error) => !(error instanceof UnavailableError || error instanceof InsufficientStorageError),
+            runner.observer,
           )
         : null;
   }

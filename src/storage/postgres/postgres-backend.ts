@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PostgresRunner } from '../../db/postgres/runner.js';
+import type { DatabaseObserver } from '../../db/runner.js';
 import type { StorageBackend } from '../backend.js';
 import { migrations } from './migrations.js';
 import { type AppendEvents, eventAppender } from '../../modules/events/append.js';
@@ -15,7 +16,9 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in the pool. */
   poolSize?: number;
-  /** Called with the name of every SQL statement executed (statement counting in tests, tracing). */
+  /** Told of every statement and group commit (metrics, traces: observability/). */
+  observer?: DatabaseObserver;
+  /** Called with the name of every SQL statement executed (statement counting in tests). */
   onQuery?: (name: string) => void;
   /** Errors of idle pooled connections (e.g. the server restarted); the pool replaces them. */
   onPoolError?: (error: Error) => void;
@@ -51,7 +54,7 @@ export class PostgresBackend implements StorageBackend {
     private readonly pool: pg.Pool,
     options: PostgresOptions,
   ) {
-    this.runner = new PostgresRunner(pool, { onQuery: options.onQuery });
+    this.runner = new PostgresRunner(pool, { observer: options.observer, onQuery: options.onQuery });
     this.channel = `agent_storage_events_${createHash('sha256').update(options.schema ?? '').digest('hex').slice(0, 24)}`;
     this.eventWaiters.listenWith(
       new PostgresListen(

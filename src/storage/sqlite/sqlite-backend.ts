@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { DatabaseObserver } from '../../db/runner.js';
 import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
 import type { StorageBackend } from '../backend.js';
 import { migrations } from './migrations.js';
@@ -11,7 +12,9 @@ import { registerSearchFunctions } from '../../modules/search/sqlite-functions.j
 import { openStores, type Stores } from '../stores.js';
 
 export interface SqliteOptions extends SqliteConnectionOptions {
-  /** Called with the name and SQL of every statement executed (statement counting, query plans, tracing). */
+  /** Told of every statement and group commit (metrics, traces: observability/). */
+  observer?: DatabaseObserver;
+  /** Called with the name and SQL of every statement executed (statement counting, query plans). */
   onQuery?: (name: string, sql: string) => void;
   /**
    * While anyone waits for events, how often to look for events appended by other processes on
@@ -53,7 +56,7 @@ export class SqliteBackend implements StorageBackend {
       opened?.close();
       throw new Error(`Cannot open SQLite database ${filename}: ${(error as Error).message}`, { cause: error });
     }
-    this.runner = new SqliteRunner(this.db, { onQuery: options.onQuery });
+    this.runner = new SqliteRunner(this.db, { observer: options.observer, onQuery: options.onQuery });
     this.eventWaiters.listenWith(new SqlitePoll(this.db, options.eventPollMs ?? 250, (touch) => this.eventWaiters.wake(touch)));
     this.appendEvents = eventAppender('sqlite', { channel: '', wake: (touch) => this.eventWaiters.wake(touch) });
     const folder = filename === ':memory:' ? null : blobFolderOf(filename);
