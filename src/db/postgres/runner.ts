@@ -75,16 +75,21 @@ export class PostgresRunner implements Runner {
   }
 
   async *copyOut(name: string, select: string): AsyncGenerator<CopyValuePiece> {
-    this.onQuery(name);
+    const text = `COPY (${select}) TO STDOUT (FORMAT binary)`;
     const client = await this.connect();
-    const output = client.query(copyTo(`/* ${name} */ COPY (${select}) TO STDOUT (FORMAT binary)`));
+    // Observed from start to end of the output: its time is the reader's as much as the database's.
+    const token = this.observer.statementStarted(name, text);
+    const output = client.query(copyTo(`/* ${name} */ ${text}`));
     let ended = false;
+    let failure: unknown;
     try {
       yield* copyBinaryValues(output as AsyncIterable<Buffer>);
       ended = true;
     } catch (error) {
+      failure = error;
       throw mapError(error);
     } finally {
+      this.observer.statementEnded(token, name, failure);
       if (!ended) output.destroy();
       client.release(!ended);
     }
