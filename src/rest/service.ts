@@ -29,7 +29,10 @@ export function serviceRoutes(storage: Storage, listRoutes: () => Route[]): Rout
           version: SERVICE.version,
           description: 'Storage for AI agents: sessions, history, state, artifacts, metrics and a TTL cache.',
           graphql: '/graphql',
+          console: '/console/',
           health: '/health',
+          ready: '/ready',
+          metrics: '/metrics',
           endpoints: listRoutes()
             .filter((r) => r.path.startsWith('/storage'))
             .map((r) => `${r.method} ${r.path.replace(/:(\w+)\*?/g, '{$1}')}`),

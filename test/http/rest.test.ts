@@ -426,7 +426,8 @@ describe('errors and edges', () => {
   it('serves the service description at /', async ({ api }) => {
     const r = await api.get('/');
     expect(r.status).toBe(200);
-    expect(r.body.graphql).toBe('/graphql');
+    expect(r.body).toMatchObject({ graphql: '/graphql', console: '/console/', health: '/health', ready: '/ready', metrics: '/metrics' });
+    for (const path of [r.body.console, r.body.health, r.body.ready]) expect((await api.get(path)).status, path).toBe(200);
     expect(r.body.endpoints).toContain('GET /storage/history');
     expect(r.body.endpoints).toContain('PUT /storage/cache/{key}');
   });
