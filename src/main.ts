@@ -8,6 +8,7 @@ import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
 import { startEventPruning } from './modules/events/retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
+import { HistoryCache } from './modules/history/cache.js';
 import type { ApiKeyStore } from './modules/keys/store.js';
 import { tenantsOver } from './storage/tenants.js';
 import { RetentionSweeper } from './modules/retention/sweeper.js';
@@ -103,12 +104,15 @@ async function main(): Promise<void> {
 
   let backend;
   let cache;
+  // One history cache for the process: every tenant's database takes from the same bytes.
+  const historyCache = new HistoryCache(config.historyCacheBytes);
   try {
     backend = await openBackend(config.database, {
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
       sqliteCacheMb: config.sqliteCacheMb,
       pgPoolSize: config.pgPoolSize,
       searchIndex: config.searchIndex,
+      historyCache,
       blobStore: config.blobs.store,
       quotaBytes: config.blobs.quotaBytes,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
     sqliteCacheMb: config.sqliteCacheMb,
     pgPoolSize: config.pgPoolSize,
     searchIndex: config.searchIndex,
+    historyCache,
     blobStore: config.blobs.store,
     quotaBytes: config.blobs.quotaBytes,
     onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),

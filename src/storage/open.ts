@@ -1,3 +1,4 @@
+import type { HistoryCache } from '../modules/history/cache.js';
 import type { Config, DatabaseConfig } from '../config.js';
 import type { StorageBackend } from './backend.js';
 import type { TenantCache } from '../modules/cache/store.js';
@@ -16,6 +17,8 @@ export interface OpenOptions {
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
   quotaBytes?: number | null;
+  /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
+  historyCache?: HistoryCache;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
   onListenError?: (error: Error) => void;
@@ -31,6 +34,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         cacheMb: options.sqliteCacheMb,
         onQuery: options.onQuery,
         searchIndex: options.searchIndex,
+        historyCache: options.historyCache,
         blobStore: options.blobStore,
         quotaBytes: options.quotaBytes,
       });
@@ -41,6 +45,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         schema: database.schema,
         poolSize: options.pgPoolSize,
         searchIndex: options.searchIndex,
+        historyCache: options.historyCache,
         quotaBytes: options.quotaBytes,
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,

@@ -1,3 +1,4 @@
+import type { HistoryCache } from '../../modules/history/cache.js';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openSqliteConnection, type SqliteConnectionOptions, SqliteRunner } from '../../db/sqlite/runner.js';
@@ -19,6 +20,8 @@ export interface SqliteOptions extends SqliteConnectionOptions {
   eventPollMs?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
+  historyCache?: HistoryCache;
   /** Where artifact content goes: by default files in `<file>-blobs/` (chunks in the database for `:memory:`). */
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
@@ -58,6 +61,7 @@ export class SqliteBackend implements StorageBackend {
     const folder = filename === ':memory:' ? null : `${filename}-blobs`;
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
+      historyCache: options.historyCache,
       blobs: { store: options.blobStore ?? (folder ? 'filesystem' : 'database'), folder, quotaBytes: options.quotaBytes ?? null },
     });
   }
