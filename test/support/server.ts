@@ -1,3 +1,4 @@
+import { HistoryCache } from '../../src/modules/history/cache.js';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
@@ -48,7 +49,7 @@ export interface TestServerOptions {
 interface TestDatabase {
   databaseUrl: string;
   /** Opens a backend on it (once per server), recording statement names into `queries`. */
-  open(queries: string[], config: Config): Promise<StorageBackend>;
+  open(queries: string[], config: Config, historyCache: HistoryCache): Promise<StorageBackend>;
   cleanup(): Promise<void>;
 }
 
@@ -59,13 +60,14 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
     const target = testSchema();
     return {
       databaseUrl: target.url,
-      open: (queries, config) =>
+      open: (queries, config, historyCache) =>
         PostgresBackend.open({
           connectionString: TEST_PG_URL,
           schema: target.schema,
           poolSize: 5,
           onQuery: recording(queries),
           searchIndex: config.searchIndex,
+          historyCache,
           quotaBytes: config.blobs.quotaBytes,
         }),
       cleanup: () => target.drop(),
@@ -74,11 +76,12 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
   const db = tempDatabase();
   return {
     databaseUrl: `sqlite:${db.filename}`,
-    open: async (queries, config) =>
+    open: async (queries, config, historyCache) =>
       new SqliteBackend({
         filename: db.filename,
         onQuery: recording(queries),
         searchIndex: config.searchIndex,
+        historyCache,
         blobStore: config.blobs.store,
         quotaBytes: config.blobs.quotaBytes,
       }),
@@ -114,7 +117,9 @@ async function serve(
 ): Promise<TestServer> {
   const queries: string[] = [];
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
-  const backend = await database.open(queries, config);
+  // As main.ts: one history cache per server (each replica its own), shared by its tenants.
+  const historyCache = new HistoryCache(config.historyCacheBytes);
+  const backend = await database.open(queries, config, historyCache);
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
   const tenants = tenantsOver(backend, config, {
@@ -122,6 +127,7 @@ async function serve(
     ids: createIdGenerator(clock),
     cache,
     searchIndex: config.searchIndex,
+    historyCache,
     blobStore: config.blobs.store,
     quotaBytes: config.blobs.quotaBytes,
     onQuery: (name) => void queries.push(name),
