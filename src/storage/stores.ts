@@ -9,6 +9,8 @@ import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 import { type GraphStore, SqlGraphStore } from '../modules/graph/store.js';
+import { DeferredTouches } from '../modules/cache/deferred-touches.js';
+import { SqlCacheStore } from '../modules/cache/store.js';
 import type { HistoryCache } from '../modules/history/cache.js';
 import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
 import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
@@ -25,6 +27,8 @@ import { type SessionImport, SqlSessionImport } from '../modules/sessions/import
  * module's service over them.
  */
 export interface Stores {
+  /** The cache's entries in this database (the default cache store), with deferred touches. */
+  cache: DeferredTouches;
   sessions: SessionsStore;
   /** The same sessions, as the export/import CLI and the retention sweeper see them: expired ones too. */
   sessionMaintenance: SessionsMaintenance;
@@ -76,6 +80,7 @@ export function openStores(runner: Runner, appendEvents: AppendEvents, { searchI
   const state = new SqlStateStore(runner, appendEvents);
   const tables = { sessions, history, state, artifacts, contents };
   return {
+    cache: new DeferredTouches(new SqlCacheStore(runner)),
     blobs,
     contents,
     sessions,

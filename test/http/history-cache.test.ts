@@ -100,7 +100,7 @@ describe('whole-history ETags', () => {
     server.clock.advance(61_000);
     await send(server.url, 'DELETE', `/storage/sessions/${deleted}`);
     for (const id of [expiring, deleted]) {
-      for (const headers of [{}, { 'if-none-match': tags.get(id)! }]) {
+      for (const headers of [{}, { 'if-none-match': tags.get(id)! }] as Record<string, string>[]) {
         const gone = await historyOf(server.url, id, headers);
         expect(gone.status).toBe(200);
         expect(await gone.text()).toBe('[]');

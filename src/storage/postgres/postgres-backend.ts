@@ -154,7 +154,7 @@ export class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     // Queued writes are committed (and their callers answered) first.
-    await Promise.all([this.stores.history.idle(), this.stores.metrics.idle()]);
+    await Promise.all([this.stores.history.idle(), this.stores.metrics.idle(), this.stores.cache.flush().catch(() => {})]);
     await this.eventWaiters.close();
     await this.pool.end();
   }

@@ -116,6 +116,9 @@ export class SqliteBackend implements StorageBackend {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    // Cache reads' pending touches are written (a lost one is only an older accessed_at).
+    await this.stores.cache.flush().catch(() => {});
+    if (!this.db.open) return;
     void this.eventWaiters.close(); // the poll stops at once
     this.runner.flush(); // writes already queued are committed (and their callers answered) first
     this.db.close();
