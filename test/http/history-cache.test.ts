@@ -168,3 +168,30 @@ describe('the history cache across replicas', () => {
     expect(await (await historyOf(replica.url, id)).text()).toBe('[]');
   });
 });
+
+describe('session ETags', () => {
+  it('answers 304 while the session is unchanged, its new body after an update, 404 once it is gone', async ({ server }) => {
+    const id = await newSession(server.url, { metadata: { v: 1 } });
+    const url = `${server.url}/storage/sessions/${id}`;
+    const first = await fetch(url);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    const body = await first.text();
+    for (const header of [etag, `W/${etag}`, '*']) {
+      const again = await fetch(url, { headers: { 'if-none-match': header } });
+      expect(again.status, header).toBe(304);
+      expect(await again.text()).toBe('');
+      expect(again.headers.get('etag')).toBe(etag);
+    }
+    server.clock.advance(1000);
+    await send(server.url, 'PUT', `/storage/sessions/${id}`, { metadata: { v: 2 } });
+    const changed = await fetch(url, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    const text = await changed.text();
+    expect(text).not.toBe(body);
+    expect(JSON.parse(text).metadata).toEqual({ v: 2 });
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    await send(server.url, 'DELETE', `/storage/sessions/${id}`);
+    expect((await fetch(url, { headers: { 'if-none-match': changed.headers.get('etag')! } })).status).toBe(404);
+  });
+});

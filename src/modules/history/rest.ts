@@ -6,8 +6,7 @@ import { messageRecord } from '../../domain/records.js';
 import { snakeToCamel, wireCodec } from '../../domain/wire.js';
 import type { HistoryVersion } from './store.js';
 import type { SupersededMessage } from './superseded.js';
-import { ifNoneMatch } from '../../http/etag.js';
-import { HttpError, json, jsonText, parseWire, queryObject } from '../../rest/http.js';
+import { HttpError, json, jsonText, parseWire, queryObject, taggedJsonText } from '../../rest/http.js';
 import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 
 /**
@@ -154,14 +153,10 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
         }
         if (limit === undefined && offset === undefined && afterSeq === undefined) {
           // The common read, the whole history: through the history cache, with an ETag.
-          const ifNoneMatchHeader = req.request.headers.get('if-none-match');
-          const whole = await req.storage.history.whole(sessionId, messageWire.fields, sizes.default, knownVersion(ifNoneMatchHeader));
+          const known = knownVersion(req.request.headers.get('if-none-match'));
+          const whole = await req.storage.history.whole(sessionId, messageWire.fields, sizes.default, known);
           if (whole === 'absent') return jsonText(200, '[]');
-          if (whole !== 'too-long') {
-            const etag = historyEtag(whole.version);
-            if (whole.json === null || ifNoneMatch(ifNoneMatchHeader, etag)) return new Response(null, { status: 304, headers: { etag } });
-            return jsonText(200, whole.json, { etag });
-          }
+          if (whole !== 'too-long') return taggedJsonText(req.request, whole.json, historyEtag(whole.version));
         }
         // Built as JSON by the store: no record per row on the way (see HistoryStore.json).
         const page = await req.storage.history.json(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, messageWire.fields);
