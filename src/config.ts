@@ -139,6 +139,9 @@ const variables = {
   MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 1024 * 1024).describe('Largest accepted request body, in bytes (REST, GraphQL and MCP), and largest message over a GraphQL WebSocket.'),
   SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000, 5000).describe('How long a SQLite write waits for a lock held by another process (ms).'),
   SQLITE_CACHE_MB: int(1, 65_536, 2).describe("SQLite's page cache per database connection, in MiB."),
+  HISTORY_CACHE_BYTES: int(0, 64 * 1024 * 1024 * 1024, 64 * 1024 * 1024).describe(
+    "Bytes of whole histories kept in memory per replica, least recently used out (modules/history/cache.ts); 0 turns the cache off.",
+  ),
   SEARCH_INDEX: flag()
     .meta({ default: 'true' })
     .describe('Whether messages are indexed for full-text search as they are written (GET /storage/search); off saves the index\'s space and time, and search answers 503.'),
@@ -350,6 +353,7 @@ function toConfig(e: Env) {
     sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     sqliteCacheMb: e.SQLITE_CACHE_MB,
     searchIndex: e.SEARCH_INDEX ?? true,
+    historyCacheBytes: e.HISTORY_CACHE_BYTES,
     blobs: {
       store: e.BLOB_STORE ?? (e.DATABASE_URL.kind === 'sqlite' && e.DATABASE_URL.filename !== ':memory:' ? 'filesystem' : 'database'),
       maxArtifactBytes: e.MAX_ARTIFACT_BYTES,

@@ -8,6 +8,7 @@ import { createIdGenerator } from './domain/ids.js';
 import { type RunningServer, startServer } from './server.js';
 import { startEventPruning } from './modules/events/retention.js';
 import { openBackend, openCacheStore } from './storage/open.js';
+import { HistoryCache } from './modules/history/cache.js';
 import type { ApiKeyStore } from './modules/keys/store.js';
 import { tenantsOver } from './storage/tenants.js';
 import { RetentionSweeper } from './modules/retention/sweeper.js';
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
   const observability = await openObservability(config);
   let backend;
   let cache;
+  // One history cache for the process: every tenant's database takes from the same bytes.
+  const historyCache = new HistoryCache(config.historyCacheBytes);
   try {
     backend = await openBackend(config.database, {
       observer: observability.observer,
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
       sqliteCacheMb: config.sqliteCacheMb,
       pgPoolSize: config.pgPoolSize,
       searchIndex: config.searchIndex,
+      historyCache,
       blobStore: config.blobs.store,
       quotaBytes: config.blobs.quotaBytes,
       onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
     sqliteCacheMb: config.sqliteCacheMb,
     pgPoolSize: config.pgPoolSize,
     searchIndex: config.searchIndex,
+    historyCache,
     blobStore: config.blobs.store,
     quotaBytes: config.blobs.quotaBytes,
     onPoolError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),

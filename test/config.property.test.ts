@@ -104,6 +104,7 @@ const parts: Part[] = [
   flag('GRAPHQL_INTROSPECTION', (introspection) => ({ introspection })),
   flag('GRAPHIQL', (graphiql) => ({ graphiql })),
   flag('SEARCH_INDEX', (searchIndex) => ({ searchIndex })),
+  int('HISTORY_CACHE_BYTES', 0, 64 * 1024 * 1024 * 1024, (historyCacheBytes) => ({ historyCacheBytes })),
   // filesystem needs a SQLite file, which another part may replace: its rule is checked by config.test.ts.
   oneOf('BLOB_STORE', ['database'], (store) => ({ blobs: { store } })),
   int('MAX_ARTIFACT_BYTES', 1, 2 ** 31 - 1, (maxArtifactBytes) => ({ blobs: { maxArtifactBytes } })),

@@ -47,6 +47,8 @@ export interface SessionsTable {
   metadata: string;
   /** The highest `seq` handed out in this session (appends continue after it). */
   last_seq: Generated<number>;
+  /** With `last_seq`, the version of the session's history: moved on by every change but an append (modules/history/cache.ts). */
+  history_epoch: Generated<number>;
   parent_id: string | null;
   forked_from_message_id: string | null;
   expires_at: string | null;

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Response } from '@whatwg-node/fetch';
+import { ifNoneMatch } from '../http/etag.js';
 import type { z } from 'zod';
 import {
   CursorExpiredError,
@@ -50,6 +52,21 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 /** A response whose JSON text is already written (e.g. built by the database). */
 export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Response {
   return new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/**
+ * A read's JSON text under its strong `etag`, or `304 Not Modified` (no body) when the request's
+ * `If-None-Match` names that tag: a client that re-reads something unchanged gets nothing again.
+ */
+export function taggedJsonText(request: Request, text: string | null, etag: string, headers: Record<string, string> = {}): Response {
+  if (text === null || ifNoneMatch(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, etag } });
+  return jsonText(200, text, { ...headers, etag });
+}
+
+/** `value` as JSON with a strong ETag of its bytes (a digest: equal tags, equal bytes), or 304 (`taggedJsonText`). */
+export function taggedJson(request: Request, value: unknown): Response {
+  const text = JSON.stringify(value);
+  return taggedJsonText(request, text, `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`);
 }
 
 /** Where a wire field lives, for `loc` in validation errors. */

@@ -1,3 +1,4 @@
+import type { HistoryCache } from '../modules/history/cache.js';
 import type { Config, DatabaseConfig } from '../config.js';
 import type { DatabaseObserver } from '../db/runner.js';
 import type { StorageBackend } from './backend.js';
@@ -19,6 +20,8 @@ export interface OpenOptions {
   quotaBytes?: number | null;
   /** Told of every statement and group commit (metrics, traces: observability/). */
   observer?: DatabaseObserver;
+  /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
+  historyCache?: HistoryCache;
   onQuery?: (name: string) => void;
   onPoolError?: (error: Error) => void;
   onListenError?: (error: Error) => void;
@@ -35,6 +38,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         observer: options.observer,
         onQuery: options.onQuery,
         searchIndex: options.searchIndex,
+        historyCache: options.historyCache,
         blobStore: options.blobStore,
         quotaBytes: options.quotaBytes,
       });
@@ -45,6 +49,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         schema: database.schema,
         poolSize: options.pgPoolSize,
         searchIndex: options.searchIndex,
+        historyCache: options.historyCache,
         quotaBytes: options.quotaBytes,
         observer: options.observer,
         onQuery: options.onQuery,

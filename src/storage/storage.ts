@@ -4,7 +4,7 @@ import type { StorageBackend } from './backend.js';
 import { ArtifactService } from '../modules/artifacts/service.js';
 import { type CacheObserver, CacheService } from '../modules/cache/service.js';
 import { CheckpointService } from '../modules/checkpoints/service.js';
-import { type CacheStore, SqlCacheStore } from '../modules/cache/store.js';
+import type { CacheStore } from '../modules/cache/store.js';
 import { EventService } from '../modules/events/service.js';
 import { GraphService } from '../modules/graph/service.js';
 import { HistoryService } from '../modules/history/service.js';
@@ -43,7 +43,7 @@ export class Storage {
     clock: Clock,
     ids: IdGenerator,
     /** Where cache entries live: the backend's database by default, or e.g. Redis. */
-    cacheStore: CacheStore = new SqlCacheStore(backend.runner),
+    cacheStore: CacheStore = backend.stores.cache,
     /** Told of cache hits and misses (metrics). */
     observer?: CacheObserver,
   ) {

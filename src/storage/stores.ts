@@ -9,6 +9,9 @@ import { type EventStore, SqlEventStore } from '../modules/events/store.js';
 import { type ApiKeyStore, SqlApiKeyStore } from '../modules/keys/store.js';
 import { type MetricMaintenance, type MetricStore, SqlMetricStore } from '../modules/metrics/store.js';
 import { type GraphStore, SqlGraphStore } from '../modules/graph/store.js';
+import { DeferredTouches } from '../modules/cache/deferred-touches.js';
+import { SqlCacheStore } from '../modules/cache/store.js';
+import type { HistoryCache } from '../modules/history/cache.js';
 import { type HistoryMaintenance, type HistoryStore, SqlHistoryStore } from '../modules/history/store.js';
 import { SqlStateStore, type StateMaintenance, type StateStore } from '../modules/state/store.js';
 import { type MemoryMaintenance, type MemoryStore, SqlMemoryStore } from '../modules/memory/store.js';
@@ -24,6 +27,8 @@ import { type SessionImport, SqlSessionImport } from '../modules/sessions/import
  * module's service over them.
  */
 export interface Stores {
+  /** The cache's entries in this database (the default cache store), with deferred touches. */
+  cache: DeferredTouches;
   sessions: SessionsStore;
   /** The same sessions, as the export/import CLI and the retention sweeper see them: expired ones too. */
   sessionMaintenance: SessionsMaintenance;
@@ -60,19 +65,22 @@ export interface Stores {
 export interface StoresOptions {
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** The process's history cache; this database takes its own share of it. Default none. */
+  historyCache?: HistoryCache;
   /** Where this database's artifact content goes (BLOB_STORE, its folder, STORAGE_QUOTA_BYTES). */
   blobs: BlobsOptions;
 }
 
-export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, blobs: blobOptions }: StoresOptions): Stores {
+export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, historyCache, blobs: blobOptions }: StoresOptions): Stores {
   const blobs = new Blobs(runner, blobOptions);
   const sessions = new SqlSessionsStore(runner, appendEvents);
-  const history = new SqlHistoryStore(runner, appendEvents, searchIndex);
+  const history = new SqlHistoryStore(runner, appendEvents, searchIndex, historyCache?.forStore());
   const artifacts = new SqlArtifactStore(runner, appendEvents, blobs);
   const contents = new SqlContentStore(runner, appendEvents, blobs, artifacts);
   const state = new SqlStateStore(runner, appendEvents);
   const tables = { sessions, history, state, artifacts, contents };
   return {
+    cache: new DeferredTouches(new SqlCacheStore(runner)),
     blobs,
     contents,
     sessions,

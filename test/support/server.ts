@@ -1,3 +1,4 @@
+import { HistoryCache } from '../../src/modules/history/cache.js';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIdGenerator } from '../../src/domain/ids.js';
@@ -55,8 +56,11 @@ export interface TestServerOptions {
 
 interface TestDatabase {
   databaseUrl: string;
-  /** Opens a backend on it (once per server), recording statement names into `queries`, observed by `observer` (metrics). */
-  open(queries: string[], config: Config, observer: DatabaseObserver): Promise<StorageBackend>;
+  /**
+   * Opens a backend on it (once per server), recording statement names into `queries`, observed by
+   * `observer` (metrics), with the server's history cache.
+   */
+  open(queries: string[], config: Config, observer: DatabaseObserver, historyCache: HistoryCache): Promise<StorageBackend>;
   cleanup(): Promise<void>;
 }
 
@@ -67,7 +71,7 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
     const target = testSchema();
     return {
       databaseUrl: target.url,
-      open: (queries, config, observer) =>
+      open: (queries, config, observer, historyCache) =>
         PostgresBackend.open({
           connectionString: TEST_PG_URL,
           schema: target.schema,
@@ -75,6 +79,7 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
           observer,
           onQuery: recording(queries),
           searchIndex: config.searchIndex,
+          historyCache,
           quotaBytes: config.blobs.quotaBytes,
         }),
       cleanup: () => target.drop(),
@@ -83,12 +88,13 @@ function freshDatabase(kind: 'sqlite' | 'postgres' = TEST_BACKEND): TestDatabase
   const db = tempDatabase();
   return {
     databaseUrl: `sqlite:${db.filename}`,
-    open: async (queries, config, observer) =>
+    open: async (queries, config, observer, historyCache) =>
       new SqliteBackend({
         filename: db.filename,
         observer,
         onQuery: recording(queries),
         searchIndex: config.searchIndex,
+        historyCache,
         blobStore: config.blobs.store,
         quotaBytes: config.blobs.quotaBytes,
       }),
@@ -124,9 +130,11 @@ async function serve(
 ): Promise<TestServer> {
   const queries: string[] = [];
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.databaseUrl, LOG_LEVEL: 'silent', ...env });
-  // As main.ts: one observer for every database of the server, the same metrics /metrics serves.
+  // As main.ts: one observer for every database of the server, the same metrics /metrics serves;
+  // one history cache per server (each replica its own), shared by its tenants.
   const observability = metricsOnly(config.database.kind);
-  const backend = await database.open(queries, config, observability.observer);
+  const historyCache = new HistoryCache(config.historyCacheBytes);
+  const backend = await database.open(queries, config, observability.observer, historyCache);
   // Other tenants' databases are made next to the default one (a file in the temp folder, a
   // schema named after the test schema), so the cleanup removes them too.
   const tenants = tenantsOver(backend, config, {
@@ -134,6 +142,7 @@ async function serve(
     ids: createIdGenerator(clock),
     cache,
     searchIndex: config.searchIndex,
+    historyCache,
     blobStore: config.blobs.store,
     quotaBytes: config.blobs.quotaBytes,
     onQuery: (name) => void queries.push(name),

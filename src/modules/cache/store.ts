@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
+import { writeRows } from '../../db/portable.js';
 import type { Row, Runner } from '../../db/runner.js';
 import { defineStatements, type Placeholders } from '../../db/statements.js';
 import { type CacheEntry, cacheEntryRecord } from '../../domain/records.js';
@@ -55,6 +57,13 @@ const statements = defineStatements({
   touchCacheEntry: (db, p: Placeholders<{ key: string; accessedAt: string }>) =>
     db.updateTable('cache').set({ accessed_at: p('accessedAt') }).where('key', '=', p('key')),
 
+  // Deferred touches (deferred-touches.ts): never back in time, over a write made since the read.
+  touchCacheEntryLater: (db, p: Placeholders<{ key: string; accessedAt: string }>) =>
+    db.updateTable('cache').set({ accessed_at: p('accessedAt') }).where('key', '=', p('key')).where('accessed_at', '<', p('accessedAt')),
+  touchCacheEntriesLater: (_db, p: Placeholders<{ keys: string[]; times: string[] }>) =>
+    sql`UPDATE cache c SET accessed_at = t.at FROM unnest(${p('keys')}::text[], ${p('times')}::timestamptz[]) AS t(key, at)
+      WHERE c.key = t.key AND c.accessed_at < t.at`,
+
   deleteCacheEntry: (db, p: Placeholders<{ key: string }>) => db.deleteFrom('cache').where('key', '=', p('key')),
 
   // Conditional on the expiry: a value written since the caller's read survives.
@@ -96,6 +105,21 @@ export class SqlCacheStore implements CacheStore {
 
   async deleteCacheEntry(key: string): Promise<boolean> {
     return (await this.runner.write(this.sql.deleteCacheEntry, { key })) > 0;
+  }
+
+  /** Moves `accessedAt` of the entries there are, in one transaction; never to an earlier time than it has. */
+  async touchCacheEntriesLater(touches: readonly (readonly [key: string, accessedAt: string])[]): Promise<void> {
+    if (touches.length === 0) return;
+    const { touchCacheEntryLater, touchCacheEntriesLater } = this.sql;
+    const dialect = this.runner.dialect;
+    await this.runner.transaction(() =>
+      writeRows(
+        dialect,
+        touches,
+        { statement: touchCacheEntryLater, params: ([key, accessedAt]) => ({ key, accessedAt }) },
+        { statement: touchCacheEntriesLater, params: (chunk) => ({ keys: chunk.map(([key]) => key), times: chunk.map(([, at]) => at) }) },
+      ),
+    );
   }
 
   deleteExpiredCacheEntries(now: string, key?: string): Promise<number> {

@@ -4,8 +4,9 @@ import { ValidationError } from '../../domain/errors.js';
 import { wholeByDefault } from '../../domain/paging.js';
 import { messageRecord } from '../../domain/records.js';
 import { snakeToCamel, wireCodec } from '../../domain/wire.js';
+import type { HistoryVersion } from './store.js';
 import type { SupersededMessage } from './superseded.js';
-import { HttpError, json, jsonText, parseWire, queryObject } from '../../rest/http.js';
+import { HttpError, json, jsonText, parseWire, queryObject, taggedJsonText } from '../../rest/http.js';
 import { nextPageLink, pagingQuery, queryInt, sessionIdQuery, type Route, type RouteDeps } from '../../rest/routes.js';
 
 /**
@@ -49,6 +50,21 @@ function messagesToDomainNames(messages: unknown): unknown {
       ? Object.fromEntries(Object.entries(m).filter(([key]) => !/[A-Z]/.test(key)).map(([key, value]) => [snakeToCamel(key), value]))
       : m,
   );
+}
+
+/**
+ * A whole history's strong ETag: its version (cache.ts), which changes with every change of the
+ * history, so equal tags are equal bytes (the session is in the URL, the fields are the wire's).
+ */
+const historyEtag = ({ epoch, lastSeq }: HistoryVersion) => `"h.${epoch.toString(36)}.${lastSeq}"`;
+
+/** The version an `If-None-Match` names, if it names one of ours: the read then needs no more than it. */
+function knownVersion(header: string | null): HistoryVersion | undefined {
+  for (const tag of header?.split(',') ?? []) {
+    const match = /^(?:W\/)?"h\.([0-9a-z]{1,11})\.(\d{1,16})"$/.exec(tag.trim());
+    if (match) return { epoch: parseInt(match[1]!, 36), lastSeq: Number(match[2]) };
+  }
+  return undefined;
 }
 
 export function historyRoutes({ config }: RouteDeps): Route[] {
@@ -134,6 +150,13 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
             throw new HttpError(422, [{ loc: ['query', 'max_tokens'], msg: 'cannot be combined with limit, offset or after_seq', type: 'value_error' }]);
           }
           return json(200, (await req.storage.history.latestWithinTokens(sessionId, maxTokens)).map((m) => messageWire.toWire(m)));
+        }
+        if (limit === undefined && offset === undefined && afterSeq === undefined) {
+          // The common read, the whole history: through the history cache, with an ETag.
+          const known = knownVersion(req.request.headers.get('if-none-match'));
+          const whole = await req.storage.history.whole(sessionId, messageWire.fields, sizes.default, known);
+          if (whole === 'absent') return jsonText(200, '[]');
+          if (whole !== 'too-long') return taggedJsonText(req.request, whole.json, historyEtag(whole.version));
         }
         // Built as JSON by the store: no record per row on the way (see HistoryStore.json).
         const page = await req.storage.history.json(sessionId, { after: afterSeq, limit: limit ?? sizes.default, offset }, messageWire.fields);

@@ -10,7 +10,7 @@ import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
 import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
-import type { HistoryStore } from './store.js';
+import type { HistoryStore, HistoryVersion, WholeHistory } from './store.js';
 import type { RewriteResult, SupersededMessage } from './superseded.js';
 import { countTokens, type TokenTotal } from './tokens.js';
 
@@ -135,6 +135,14 @@ export class HistoryService {
   /** One session's messages of `slice` as JSON (see `HistoryStore.json`); an unknown or expired session has none: `[]`. */
   json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>): Promise<string> {
     return this.store.json(sessionId, slice, fields, this.now());
+  }
+
+  /**
+   * A whole history of at most `ceiling` messages as JSON, with its version, through the history
+   * cache (`HistoryStore.whole`); with `known`, null JSON when that is still the version.
+   */
+  whole(sessionId: string, fields: WireFields<Message>, ceiling: number, known?: HistoryVersion): Promise<WholeHistory | 'absent' | 'too-long'> {
+    return this.store.whole(sessionId, fields, ceiling, this.now(), known);
   }
 
   pages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {

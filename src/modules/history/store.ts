@@ -15,6 +15,7 @@ import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
+import { type CachedHistory, extendJsonArray, type HistoryCacheView, NO_HISTORY_CACHE } from './cache.js';
 import { messageRow, rowStatements } from './rows.js';
 import { type TokenTotal, tokenStatements } from './tokens.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
@@ -74,12 +75,32 @@ export interface HistoryStore {
    */
   json(sessionId: string, slice: Slice<number>, fields: WireFields<Message>, liveAt: string): Promise<string>;
   /**
+   * A whole history of at most `ceiling` messages as `json` writes it, with its version (cache.ts):
+   * served from the history cache when the session's version says it may be, extended by the
+   * appended messages when only appends happened since. With `known`, a version the caller already
+   * holds (an ETag): when it is still the session's, `json` is null and nothing is read but the
+   * version. 'absent' for an unknown or expired session; 'too-long' beyond `ceiling` (then page it).
+   */
+  whole(sessionId: string, fields: WireFields<Message>, ceiling: number, liveAt: string, known?: HistoryVersion): Promise<WholeHistory | 'absent' | 'too-long'>;
+  /**
    * Deletes a session's messages, with its superseded messages and its record of rewrites (clearing
    * is deletion, not a rewrite); how many messages were deleted (0 for an unknown or expired session).
    */
   clear(sessionId: string, liveAt: string): Promise<number>;
   /** Resolves once every append accepted so far has been answered (closing waits for it). */
   idle(): Promise<void>;
+}
+
+/** A history's version (cache.ts): the session's `history_epoch` and `last_seq`. */
+export interface HistoryVersion {
+  epoch: number;
+  lastSeq: number;
+}
+
+export interface WholeHistory {
+  version: HistoryVersion;
+  /** Null when the version is the one the caller said it knows. */
+  json: string | null;
 }
 
 /** What the export/import CLI and the retention sweeper see: expired sessions' history too. */
@@ -163,6 +184,13 @@ const statements = defineStatements({
       .where(inList('id', p('ids'), dialect))
       .unionAll(db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).where(inList('idempotency_key', p('keys'), dialect))),
 
+  /**
+   * Every change of a history but an append moves its epoch on (cache.ts), in the transaction of
+   * the change: a replica's cached copy of the history is then never taken for the current one.
+   */
+  bumpHistoryEpoch: (db, p: Placeholders<{ sessionId: string }>) =>
+    db.updateTable('sessions').set({ history_epoch: sql`history_epoch + 1` }).where('id', '=', p('sessionId')),
+
   // Reserving the seq range on the session row makes the order of record the commit order.
   reserveSeq: (db, p: Placeholders<{ sessionId: string; count: number } & Live>) =>
     db
@@ -186,6 +214,9 @@ const statements = defineStatements({
   forkHistory: (db, p: Placeholders<{ sessionId: string; seq: number }>) =>
     db.selectFrom('history').selectAll().where('session_id', '=', p('sessionId')).where('seq', '<=', p('seq')).orderBy('seq'),
 });
+
+const versionOf = (row: Record<string, unknown>): HistoryVersion => ({ epoch: Number(row.epoch_), lastSeq: Number(row.last_seq_) });
+const sameVersion = (a: HistoryVersion, b: HistoryVersion) => a.epoch === b.epoch && a.lastSeq === b.lastSeq;
 
 type PageShape = SliceShape & { many: boolean };
 
@@ -243,25 +274,71 @@ function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): S
   );
 }
 
+type TailParams = { sessionId: string; after: number; limit: number } & Live;
+
+/**
+ * A history's version and its messages after `after` (at most `limit`), in one statement, so that
+ * the two agree (cache.ts). No row: the session is unknown or not live. SQLite writes the
+ * messages' JSON itself, as `historyJsonStatement` (one row: `json`, `n`); PostgreSQL returns the
+ * session's columns beside each message row (one row with null message columns when there is none).
+ */
+function historyTailStatement(fields: WireFields<Message>): Statement {
+  return compileStatement(
+    'historyTailJson',
+    (_db, p: Placeholders<Params>) => {
+      const pairs = fields.map(([, field], i) => sql`${p(`name${i}`)}, ${sql.raw(MESSAGE_JSON_COLUMNS[field])}`);
+      return sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, t_.json, t_.n
+        FROM sessions s, (
+          SELECT json_group_array(json_object(${sql.join(pairs)}) ORDER BY seq) AS json, COUNT(*) AS n
+          FROM (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')})
+        ) t_
+        WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`;
+    },
+    'sqlite',
+  );
+}
+
+const tailStatements = defineStatements({
+  historyTailRows: (_db, p: Placeholders<TailParams>) =>
+    sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, h.*
+      FROM sessions s
+      LEFT JOIN LATERAL (SELECT * FROM history WHERE session_id = s.id AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}) h ON true
+      WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
+      ORDER BY h.seq`,
+});
+
+/** The version of a tail read and the JSON of its messages (`HistoryStore.whole`). */
+interface Tail {
+  version: HistoryVersion;
+  json: string;
+  count: number;
+}
+
 /** History in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
 export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   private readonly sql: ReturnType<typeof statements.for> & ReturnType<typeof supersededStatements.for> & ReturnType<typeof rowStatements.for>;
   private readonly codec: RowCodec;
   private readonly tokens: ReturnType<typeof tokenStatements.for>;
+  private readonly tails: ReturnType<typeof tailStatements.for>;
   /** PostgreSQL: appends that cannot repeat stored messages are group-committed. */
   private readonly batches: AppendBatches | null;
   /** SQLite's JSON statements, by fields and page shape (the doors use a few constant field lists). */
   private readonly jsonStatements = new Map<string, Statement>();
+  /** Each field list's key in the history cache and its SQLite tail statement. */
+  private readonly tailsByFields = new WeakMap<WireFields<Message>, { key: string; statement: Statement | null }>();
 
   constructor(
     private readonly runner: Runner,
     private readonly appendEvents: AppendEvents,
     /** Whether messages are written with the words they are found by (SEARCH_INDEX; see modules/search). */
     private readonly indexed = true,
+    /** This database's share of the process's history cache (cache.ts). */
+    private readonly cache: HistoryCacheView = NO_HISTORY_CACHE,
   ) {
     this.sql = { ...statements.for(runner.dialect), ...supersededStatements.for(runner.dialect), ...rowStatements.for(runner.dialect) };
     this.codec = codecs[runner.dialect];
     this.tokens = tokenStatements.for(runner.dialect);
+    this.tails = tailStatements.for(runner.dialect);
     this.batches = runner.dialect === 'postgres' ? new AppendBatches(runner, appendEvents.sink, indexed) : null;
   }
 
@@ -307,6 +384,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
         originals[i] = yield* this.replaceWork(original.replaces, messages[i]!, liveAt);
         replaced.push(originals[i] as Message);
       }
+      if (replaced.length > 0) yield* tx.write(this.sql.bumpHistoryEpoch, { sessionId });
       yield* this.appendEvents(eventsOf.messagesReplaced(session.agent_name as string, replaced));
     }
     const fresh = messages.filter((_, i) => originals[i] === null);
@@ -357,6 +435,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       const message = messageOf(last, codec);
       yield* tx.write(statements.archiveFrom, { sessionId, fromSeq: message.seq, supersededAt: liveAt, reason: 'popped', operationId: null });
       yield* tx.write(statements.deleteFrom, { sessionId, fromSeq: message.seq });
+      yield* tx.write(statements.bumpHistoryEpoch, { sessionId });
       yield* appendEvents(eventsOf.messagePopped(session.agent_name as string, message));
       return { message };
     });
@@ -410,6 +489,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       yield* this.insertExactly(added, false);
     }
     const supersededIds = suffix.map((m) => m.id);
+    yield* tx.write(this.sql.bumpHistoryEpoch, { sessionId });
     yield* tx.write(this.sql.recordOperation, {
       sessionId,
       operationId: r.operationId,
@@ -460,6 +540,14 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
         params: (chunk) => ({ ...messageColumns(chunk, this.indexed), seqs: chunk.map((m) => m.seq) }),
       },
     );
+  }
+
+  /**
+   * Part of a transaction that changed a session's history otherwise than by appending (an import
+   * into a session that was there): its cached copies are not to be used again (cache.ts).
+   */
+  *historyChanged(sessionId: string): TxWork<void> {
+    yield* tx.write(this.sql.bumpHistoryEpoch, { sessionId });
   }
 
   /**
@@ -556,16 +644,70 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     return row!.json as string;
   }
 
+  async whole(sessionId: string, fields: WireFields<Message>, ceiling: number, liveAt: string, known?: HistoryVersion): Promise<WholeHistory | 'absent' | 'too-long'> {
+    let shape = this.tailsByFields.get(fields);
+    if (!shape) {
+      shape = { key: JSON.stringify(fields), statement: this.runner.dialect === 'sqlite' ? historyTailStatement(fields) : null };
+      this.tailsByFields.set(fields, shape);
+    }
+    const key = `${shape.key}\0${sessionId}`;
+    const cached = this.cache.get(key);
+    // From what the caller or the cache holds, only the messages after it are needed, if any.
+    const base = cached ?? (known && { ...known, count: 0, json: null });
+    const tail = await this.tail(shape.statement, fields, { sessionId, after: base?.lastSeq ?? 0, limit: ceiling - (cached?.count ?? 0) + 1, liveAt });
+    if (!tail) {
+      this.cache.delete(key);
+      return 'absent';
+    }
+    const { version } = tail;
+    if (known && sameVersion(version, known)) return { version, json: null };
+    let whole: CachedHistory;
+    if (cached && cached.epoch === version.epoch && cached.lastSeq <= version.lastSeq) {
+      // Only appends since: the cached messages, then the new ones.
+      whole = { ...version, count: cached.count + tail.count, json: extendJsonArray(cached.json, tail.json) };
+    } else if (!base) {
+      whole = { ...version, count: tail.count, json: tail.json };
+    } else {
+      // Rewritten since (or the caller's version was not the session's): read whole.
+      const all = await this.tail(shape.statement, fields, { sessionId, after: 0, limit: ceiling + 1, liveAt });
+      if (!all) {
+        this.cache.delete(key);
+        return 'absent';
+      }
+      whole = { ...all.version, count: all.count, json: all.json };
+    }
+    if (whole.count > ceiling) {
+      this.cache.delete(key);
+      return 'too-long';
+    }
+    this.cache.set(key, whole);
+    return { version: { epoch: whole.epoch, lastSeq: whole.lastSeq }, json: whole.json };
+  }
+
+  private async tail(statement: Statement | null, fields: WireFields<Message>, params: TailParams): Promise<Tail | null> {
+    if (statement) {
+      const named: Params = { ...params };
+      fields.forEach(([name], i) => (named[`name${i}`] = name));
+      const row = await this.runner.one(statement, named);
+      return row ? { version: versionOf(row), json: row.json as string, count: Number(row.n) } : null;
+    }
+    const rows = await this.runner.all(this.tails.historyTailRows, params);
+    if (rows.length === 0) return null;
+    const messages = rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)]));
+    return { version: versionOf(rows[0]!), json: wireArrayJson(messages, fields), count: messages.length };
+  }
+
   // --- clearing -----------------------------------------------------------------------------------
 
   clear(sessionId: string, liveAt: string): Promise<number> {
-    const { clearHistory, clearedSession, clearSuperseded, clearOperations } = this.sql;
+    const { clearHistory, clearedSession, clearSuperseded, clearOperations, bumpHistoryEpoch } = this.sql;
     const appendEvents = this.appendEvents;
     return this.runner.transaction(function* () {
       const deleted = yield* tx.write(clearHistory, { sessionId, liveAt });
       yield* tx.write(clearSuperseded, { sessionId, liveAt });
       yield* tx.write(clearOperations, { sessionId, liveAt });
       if (deleted === 0) return 0;
+      yield* tx.write(bumpHistoryEpoch, { sessionId });
       const session = yield* tx.one(clearedSession, { sessionId });
       if (session) yield* appendEvents(eventsOf.historyCleared({ id: sessionId, agentName: session.agent_name as string }, deleted));
       return deleted;

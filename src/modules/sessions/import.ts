@@ -105,9 +105,12 @@ export class SqlSessionImport implements SessionImport {
           const what = taken === 'seq' ? `seq ${m.seq}` : `its idempotency key ${JSON.stringify(m.idempotencyKey)}`;
           throw new ConflictError(`Message ${m.id} cannot be imported: ${what} of session ${sessionId} is taken by another message`);
         }
+        const messages = yield* history.insertExactly(bundle.messages, true);
+        // Into a session that was there, imported messages may sit between its own: not an append.
+        if (messages > 0 && sessions === 0) yield* history.historyChanged(sessionId);
         return {
           sessions,
-          messages: yield* history.insertExactly(bundle.messages, true),
+          messages,
           states: bundle.state ? yield* state.insertExactly(bundle.state) : 0,
           artifacts: yield* artifacts.insertExactly(bundle.artifacts, true),
           contents: yield* contents.importVersions(content.versions, content.nextVersions, content.staged),

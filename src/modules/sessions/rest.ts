@@ -2,7 +2,7 @@ import { createSessionInput, forkSessionInput, sessionFilter, shortText, updateS
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { sessionRecord } from '../../domain/records.js';
 import { wireCodec } from '../../domain/wire.js';
-import { json, parseWire, queryObject } from '../../rest/http.js';
+import { json, parseWire, queryObject, taggedJson } from '../../rest/http.js';
 import { pagingQuery, readListPage, requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 
 /**
@@ -38,7 +38,8 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
     {
       method: 'GET',
       path: '/storage/sessions/:id',
-      handler: async (req) => json(200, sessionWire.toWire(await req.storage.sessions.get(requireParam(req.params, 'id')))),
+      // With a strong ETag: an agent re-reading an unchanged session gets a 304.
+      handler: async (req) => taggedJson(req.request, sessionWire.toWire(await req.storage.sessions.get(requireParam(req.params, 'id')))),
     },
     {
       method: 'PUT',

@@ -424,4 +424,13 @@ export const migrations: readonly Migration[] = [
       INSERT INTO blob_usage (id, bytes, blobs) VALUES (1, 0, 0);
     `,
   },
+  {
+    version: 13,
+    name: 'history epoch',
+    sql: `
+      -- As SQLite's (version 13): with last_seq, the version of a session's history that replicas'
+      -- history caches check; a random start per session (a volatile default: each row its own).
+      ALTER TABLE sessions ADD COLUMN history_epoch bigint NOT NULL DEFAULT floor(random() * 4503599627370496)::bigint;
+    `,
+  },
 ];

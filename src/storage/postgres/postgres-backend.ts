@@ -1,3 +1,4 @@
+import type { HistoryCache } from '../../modules/history/cache.js';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PostgresRunner } from '../../db/postgres/runner.js';
@@ -26,6 +27,8 @@ export interface PostgresOptions {
   onListenError?: (error: Error) => void;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
+  historyCache?: HistoryCache;
   /** STORAGE_QUOTA_BYTES; default none. Content is kept in the database (every replica serves it). */
   quotaBytes?: number | null;
 }
@@ -74,6 +77,7 @@ export class PostgresBackend implements StorageBackend {
     this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.eventWaiters.wake(touch) });
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
+      historyCache: options.historyCache,
       blobs: { store: 'database', folder: null, quotaBytes: options.quotaBytes ?? null },
     });
   }
@@ -153,7 +157,7 @@ export class PostgresBackend implements StorageBackend {
 
   async close(): Promise<void> {
     // Queued writes are committed (and their callers answered) first.
-    await Promise.all([this.stores.history.idle(), this.stores.metrics.idle()]);
+    await Promise.all([this.stores.history.idle(), this.stores.metrics.idle(), this.stores.cache.flush().catch(() => {})]);
     await this.eventWaiters.close();
     await this.pool.end();
   }

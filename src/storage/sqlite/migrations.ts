@@ -16,6 +16,7 @@
  * Version 10 is the knowledge graph of the MCP memory tools (modules/graph/): entities, observations, relations.
  * Version 11 is search over sessions' metadata and artifacts (modules/search/), as version 9's over the history.
  * Version 12 is artifact content (modules/blobs/, modules/artifacts/content-store.ts): blobs, their chunks, versions.
+ * Version 13 is the history's epoch (modules/history/cache.ts): what, with `last_seq`, names a history's state.
  */
 export interface Migration {
   version: number;
@@ -504,6 +505,22 @@ export const migrations: readonly Migration[] = [
         blobs INTEGER NOT NULL
       );
       INSERT INTO blob_usage (id, bytes, blobs) VALUES (1, 0, 0);
+    `,
+  },
+  {
+    version: 13,
+    name: 'history epoch',
+    sql: `
+      -- With last_seq, the version of a session's history that replicas' history caches check
+      -- (modules/history/cache.ts): appends raise last_seq; every other change of the history (pop,
+      -- rewrite, replacement, clearing, import) moves history_epoch on by one. A session starts at a
+      -- random epoch, so that a session deleted and created again under the same id is not taken for
+      -- the old one (53 bits, as a JS number holds them exactly).
+      ALTER TABLE sessions ADD COLUMN history_epoch INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET history_epoch = abs(random() % 4503599627370496);
+      CREATE TRIGGER sessions_history_epoch AFTER INSERT ON sessions BEGIN
+        UPDATE sessions SET history_epoch = abs(random() % 4503599627370496) WHERE id = NEW.id;
+      END;
     `,
   },
 ];

@@ -1,3 +1,4 @@
+import type { HistoryCache } from '../../modules/history/cache.js';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { DatabaseObserver } from '../../db/runner.js';
@@ -23,6 +24,8 @@ export interface SqliteOptions extends SqliteConnectionOptions {
   eventPollMs?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
+  historyCache?: HistoryCache;
   /** Where artifact content goes: by default files in `<file>-blobs/` (chunks in the database for `:memory:`). */
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
@@ -62,6 +65,7 @@ export class SqliteBackend implements StorageBackend {
     const folder = filename === ':memory:' ? null : blobFolderOf(filename);
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
+      historyCache: options.historyCache,
       blobs: { store: options.blobStore ?? (folder ? 'filesystem' : 'database'), folder, quotaBytes: options.quotaBytes ?? null },
     });
   }
@@ -115,6 +119,9 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Cache reads' pending touches are written (a lost one is only an older accessed_at).
+    await this.stores.cache.flush().catch(() => {});
     if (!this.db.open) return;
     void this.eventWaiters.close(); // the poll stops at once
     this.runner.flush(); // writes already queued are committed (and their callers answered) first

@@ -1,0 +1,114 @@
+/**
+ * The history cache: a session's whole history as REST JSON, kept per session and extended by the
+ * messages appended since instead of being built again. Histories are append-only but for rare
+ * rewrites, so a long conversation re-read after each turn costs one indexed look at its session
+ * row plus the new messages.
+ *
+ * One rule decides whether an entry may be used, checked against the database in the same statement
+ * as the read (`HistoryStore.whole`), so it holds across replicas: a history's version is its
+ * session's `(history_epoch, last_seq)`. Appends raise `last_seq` and leave the epoch; every other
+ * change of the history (pop, rewrite, replacement, clearing, import) moves the epoch on, and a
+ * session starts at a random epoch (migration 13), so a session created again under a deleted one's
+ * id has another version. An entry at the same epoch is extended by the messages after its
+ * `last_seq`; at another epoch it is read again whole; a session that is gone or expired drops it.
+ * Nothing is ever served without that check, so an entry is never stale, only unused.
+ *
+ * Bounded by bytes (HISTORY_CACHE_BYTES; 0 turns it off), least recently used first out. A cached
+ * history is one string; V8 keeps a one-byte string at one byte a character (two for text beyond
+ * Latin-1), which is what an entry is charged.
+ */
+export interface CachedHistory {
+  /** The session's history epoch and last seq when `json` was read. */
+  readonly epoch: number;
+  readonly lastSeq: number;
+  /** How many messages `json` holds. */
+  readonly count: number;
+  /** The messages as a JSON array (the REST wire's fields). */
+  readonly json: string;
+}
+
+/** What an entry costs: its text (at up to two bytes a character) and a little bookkeeping. */
+function costOf(key: string, entry: CachedHistory): number {
+  return 2 * (entry.json.length + key.length) + 64;
+}
+
+/** One LRU, by bytes, shared by every store of the process (each under its own key prefix). */
+export class HistoryCache {
+  /** A Map iterates in insertion order: a hit is moved to the end, the first is the least recently used. */
+  private readonly entries = new Map<string, CachedHistory>();
+  private used = 0;
+  private nextPrefix = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  /** The bytes the entries are charged now (at most `maxBytes`). */
+  get bytes(): number {
+    return this.used;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** A view for one store (one tenant's database): its sessions' keys cannot meet another's. */
+  forStore(): HistoryCacheView {
+    if (!this.enabled) return NO_HISTORY_CACHE;
+    const prefix = `${(this.nextPrefix++).toString(36)}:`;
+    return {
+      get: (key) => this.get(prefix + key),
+      set: (key, entry) => this.set(prefix + key, entry),
+      delete: (key) => this.delete(prefix + key),
+    };
+  }
+
+  private get(key: string): CachedHistory | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private set(key: string, entry: CachedHistory): void {
+    this.delete(key);
+    const cost = costOf(key, entry);
+    // One history bigger than a quarter of the cache would push out everything else for one reader.
+    if (cost > this.maxBytes / 4) return;
+    this.entries.set(key, entry);
+    this.used += cost;
+    for (const [oldest, victim] of this.entries) {
+      if (this.used <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.used -= costOf(oldest, victim);
+    }
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.used -= costOf(key, entry);
+  }
+}
+
+/** One store's share of the cache, by session (and wire fields). */
+export interface HistoryCacheView {
+  get(key: string): CachedHistory | undefined;
+  set(key: string, entry: CachedHistory): void;
+  delete(key: string): void;
+}
+
+/** No cache: every read is a whole read (the version is still checked, for ETags). */
+export const NO_HISTORY_CACHE: HistoryCacheView = { get: () => undefined, set: () => {}, delete: () => {} };
+
+/** `json` (a JSON array) with the elements of `tail` (another) after its own. */
+export function extendJsonArray(json: string, tail: string): string {
+  if (tail === '[]') return json;
+  if (json === '[]') return tail;
+  return `${json.slice(0, -1)},${tail.slice(1)}`;
+}
