@@ -100,7 +100,7 @@ export function restPlugin({ storage, authorize, config, logger, streams }: Rest
     ...serviceRoutes(storage, () => routes.map((r) => r.route)),
     ...sessionRoutes(deps),
     ...historyRoutes(deps),
-    ...stateRoutes(),
+    ...stateRoutes(deps),
     ...artifactRoutes(deps),
     ...artifactContentRoutes(deps),
     ...metricRoutes(deps),

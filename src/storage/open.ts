@@ -12,6 +12,8 @@ export interface OpenOptions {
   pgPoolSize?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** Where artifact content goes (BLOB_STORE); by default files with a SQLite file, else the database. */
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
@@ -31,6 +33,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         cacheMb: options.sqliteCacheMb,
         onQuery: options.onQuery,
         searchIndex: options.searchIndex,
+        stateHistoryVersions: options.stateHistoryVersions,
         blobStore: options.blobStore,
         quotaBytes: options.quotaBytes,
       });
@@ -41,6 +44,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         schema: database.schema,
         poolSize: options.pgPoolSize,
         searchIndex: options.searchIndex,
+        stateHistoryVersions: options.stateHistoryVersions,
         quotaBytes: options.quotaBytes,
         onQuery: options.onQuery,
         onPoolError: options.onPoolError,

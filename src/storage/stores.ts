@@ -60,17 +60,19 @@ export interface Stores {
 export interface StoresOptions {
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** Where this database's artifact content goes (BLOB_STORE, its folder, STORAGE_QUOTA_BYTES). */
   blobs: BlobsOptions;
 }
 
-export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, blobs: blobOptions }: StoresOptions): Stores {
+export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, stateHistoryVersions = 100, blobs: blobOptions }: StoresOptions): Stores {
   const blobs = new Blobs(runner, blobOptions);
   const sessions = new SqlSessionsStore(runner, appendEvents);
   const history = new SqlHistoryStore(runner, appendEvents, searchIndex);
   const artifacts = new SqlArtifactStore(runner, appendEvents, blobs);
   const contents = new SqlContentStore(runner, appendEvents, blobs, artifacts);
-  const state = new SqlStateStore(runner, appendEvents);
+  const state = new SqlStateStore(runner, appendEvents, stateHistoryVersions);
   const tables = { sessions, history, state, artifacts, contents };
   return {
     blobs,

@@ -23,6 +23,8 @@ export interface PostgresOptions {
   onListenError?: (error: Error) => void;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** STORAGE_QUOTA_BYTES; default none. Content is kept in the database (every replica serves it). */
   quotaBytes?: number | null;
 }
@@ -71,6 +73,7 @@ export class PostgresBackend implements StorageBackend {
     this.appendEvents = eventAppender('postgres', { channel: this.channel, wake: (touch) => this.eventWaiters.wake(touch) });
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
+      stateHistoryVersions: options.stateHistoryVersions,
       blobs: { store: 'database', folder: null, quotaBytes: options.quotaBytes ?? null },
     });
   }

@@ -20,6 +20,8 @@ export interface SqliteOptions extends SqliteConnectionOptions {
   eventPollMs?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** Where artifact content goes: by default files in `<file>-blobs/` (chunks in the database for `:memory:`). */
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
@@ -59,6 +61,7 @@ export class SqliteBackend implements StorageBackend {
     const folder = filename === ':memory:' ? null : blobFolderOf(filename);
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
+      stateHistoryVersions: options.stateHistoryVersions,
       blobs: { store: options.blobStore ?? (folder ? 'filesystem' : 'database'), folder, quotaBytes: options.quotaBytes ?? null },
     });
   }
