@@ -104,6 +104,7 @@ const parts: Part[] = [
   flag('GRAPHQL_INTROSPECTION', (introspection) => ({ introspection })),
   flag('GRAPHIQL', (graphiql) => ({ graphiql })),
   flag('SEARCH_INDEX', (searchIndex) => ({ searchIndex })),
+  int('STATE_HISTORY_VERSIONS', 0, 1_000_000, (stateHistoryVersions) => ({ stateHistoryVersions })),
   // filesystem needs a SQLite file, which another part may replace: its rule is checked by config.test.ts.
   oneOf('BLOB_STORE', ['database'], (store) => ({ blobs: { store } })),
   int('MAX_ARTIFACT_BYTES', 1, 2 ** 31 - 1, (maxArtifactBytes) => ({ blobs: { maxArtifactBytes } })),
