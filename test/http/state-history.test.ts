@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonClient } from '../support/http.js';
+import type { JsonClient, JsonResponse } from '../support/http.js';
 import { describe, expect, it, test } from '../support/server-fixture.js';
 
 /**
@@ -115,11 +115,11 @@ describe('state history', () => {
         const seen: number[] = [];
         let path: string | null = `/storage/state/${id}/history?limit=${size}${start > 0 ? `&before_version=${start}` : ''}`;
         while (path) {
-          const r = await api.get(path);
+          const r: JsonResponse = await api.get(path);
           expect(r.status).toBe(200);
           expect(r.body.length).toBeLessThanOrEqual(size);
           seen.push(...(r.body as { version: number }[]).map((v) => v.version));
-          const link = r.headers.get('link');
+          const link: string | null = r.headers.get('link');
           path = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1]! : null;
         }
         expect(seen).toEqual(all.filter((v) => start === 0 || v < start));

@@ -116,17 +116,17 @@ const statements = defineStatements({
 
   // A version is never written twice (versions only grow, and deleting the state deletes its
   // versions); should it be, the history follows what the state holds rather than failing the write.
-  recordVersion: (db, p: Placeholders<Write & { version: number }>) =>
+  recordStateVersion: (db, p: Placeholders<Write & { version: number }>) =>
     db
       .insertInto('state_versions')
       .values({ session_id: p('sessionId'), version: p('version'), data: p('data'), updated_at: p('updatedAt') })
       .onConflict((oc) => oc.columns(['session_id', 'version']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') }))),
 
   /** Versions up to `upTo`: those older than the kept ones, after a write; all of them, after a deletion. */
-  pruneVersions: (db, p: Placeholders<{ sessionId: string; upTo: number }>) =>
+  pruneStateVersions: (db, p: Placeholders<{ sessionId: string; upTo: number }>) =>
     db.deleteFrom('state_versions').where('session_id', '=', p('sessionId')).where('version', '<=', p('upTo')),
 
-  versionCounts: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
+  stateVersionCounts: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
     db
       .selectFrom('state_versions')
       .select([sql.ref<string>('session_id').as('group_'), sql<number>`COUNT(*)`.as('n')])
@@ -228,12 +228,12 @@ export class SqlStateStore implements StateStore, StateMaintenance {
   }
 
   async delete(sessionId: string, liveAt: string): Promise<boolean> {
-    const { deleteState, pruneVersions } = this.sql;
+    const { deleteState, pruneStateVersions } = this.sql;
     const appendEvents = this.appendEvents;
     return this.runner.transaction(function* () {
       const row = yield* tx.one(deleteState, { sessionId, liveAt });
       if (!row) return false;
-      yield* tx.write(pruneVersions, { sessionId, upTo: Number.MAX_SAFE_INTEGER });
+      yield* tx.write(pruneStateVersions, { sessionId, upTo: Number.MAX_SAFE_INTEGER });
       yield* appendEvents(eventsOf.stateDeleted({ id: sessionId, agentName: row.agent_name as string }));
       return true;
     });
@@ -268,7 +268,7 @@ export class SqlStateStore implements StateStore, StateMaintenance {
 
   async versionCounts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
     if (sessionIds.length === 0) return new Map();
-    return countsByGroup(sessionIds, await this.runner.all(this.sql.versionCounts, { ids: [...sessionIds], liveAt }));
+    return countsByGroup(sessionIds, await this.runner.all(this.sql.stateVersionCounts, { ids: [...sessionIds], liveAt }));
   }
 
   /**
@@ -276,9 +276,9 @@ export class SqlStateStore implements StateStore, StateMaintenance {
    * last `keepVersions` (all of them with 0). The prune is skipped while there cannot be any.
    */
   private *recordVersion(write: Write & { version: number }): TxWork<void> {
-    if (this.keepVersions > 0) yield* tx.write(this.sql.recordVersion, write);
+    if (this.keepVersions > 0) yield* tx.write(this.sql.recordStateVersion, write);
     const upTo = write.version - this.keepVersions;
-    if (upTo >= 1) yield* tx.write(this.sql.pruneVersions, { sessionId: write.sessionId, upTo });
+    if (upTo >= 1) yield* tx.write(this.sql.pruneStateVersions, { sessionId: write.sessionId, upTo });
   }
 
   private async read(sessionIds: readonly string[], liveAt: string | null): Promise<State[]> {
