@@ -1,14 +1,11 @@
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
-import type { Migration } from '../../src/storage/sqlite/migrations.js';
 import { migrations as pgMigrations } from '../../src/storage/postgres/migrations.js';
 import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js';
 import { migrations as sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
-import { tempDatabase } from '../support/fixtures.js';
-import { TEST_PG_URL, testSchema } from '../support/postgres.js';
+import { TEST_PG_URL } from '../support/postgres.js';
+import { postgresBefore, sqliteBefore } from './older-schema.js';
 
 /**
  * Migration 14 (the state's version history) on a database written before it: each existing
@@ -21,7 +18,6 @@ const ROWS = [
   `INSERT INTO sessions (id, agent_name, created_at, updated_at, status) VALUES ('session_b', 'agent', '${T}', '${T}', 'active')`,
   `INSERT INTO state (session_id, data, updated_at, version) VALUES ('session_a', '{"step":7}', '${T}', 7)`,
 ];
-const before = (list: readonly Migration[]) => list.filter((m) => m.version < 14);
 
 async function expectSeeded(backend: StorageBackend): Promise<void> {
   const { state } = backend.stores;
@@ -41,15 +37,7 @@ async function expectSeeded(backend: StorageBackend): Promise<void> {
 
 describe('migration 14 on a database of version 12', () => {
   it('SQLite', async () => {
-    const db = tempDatabase();
-    const raw = new Database(db.filename);
-    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    for (const m of before(sqliteMigrations)) {
-      raw.exec(m.sql);
-      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, T);
-    }
-    for (const sql of ROWS) raw.exec(sql);
-    raw.close();
+    const db = sqliteBefore(14, ROWS);
     const backend = new SqliteBackend({ filename: db.filename });
     try {
       expect(backend.settings().schemaVersion).toBe(sqliteMigrations.at(-1)!.version);
@@ -61,21 +49,7 @@ describe('migration 14 on a database of version 12', () => {
   });
 
   it('PostgreSQL', async () => {
-    const target = testSchema();
-    const client = new pg.Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    try {
-      await client.query(`CREATE SCHEMA "${target.schema}"`);
-      await client.query(`SET search_path TO "${target.schema}"`);
-      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-      for (const m of before(pgMigrations)) {
-        await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-      }
-      for (const sql of ROWS) await client.query(sql);
-    } finally {
-      await client.end();
-    }
+    const target = await postgresBefore(14, ROWS);
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
     try {
       expect(await backend.schemaVersion()).toBe(pgMigrations.at(-1)!.version);
