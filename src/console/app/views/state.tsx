@@ -55,12 +55,13 @@ export function StateTab({ sessionId }: { sessionId: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sessionId, client, round]);
 
-  // Writes made while the page is open: the history is read again after each (the service keeps it).
+  // Writes made while the page is open: the history is read again after each (the service keeps
+  // it), and once the feed is open (or reopened), so that no write falls between the read and the feed.
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
     void (async () => {
-      for await (const event of client.sessionEvents(sessionId, { signal })) {
+      for await (const event of client.sessionEvents(sessionId, { signal, onConnect: () => setRound((n) => n + 1) })) {
         if (event.__typename === 'StateChanged' || event.__typename === 'StateDeleted') {
           setSelected(null);
           setBase(null);
