@@ -145,6 +145,9 @@ const variables = {
   SEARCH_INDEX: flag()
     .meta({ default: 'true' })
     .describe('Whether messages are indexed for full-text search as they are written (GET /storage/search); off saves the index\'s space and time, and search answers 503.'),
+  STATE_HISTORY_VERSIONS: int(0, 1_000_000, 100).describe(
+    "How many versions of each session's state are kept (GET /storage/state/{session_id}/history, State.history), the current one included; 0 keeps none.",
+  ),
   MAX_ARTIFACT_BYTES: int(1, 2 ** 50, 5 * 1024 ** 3).describe("Largest content of one artifact version, in bytes (PUT /storage/artifacts/{id}/content)."),
   STORAGE_QUOTA_BYTES: int(0, 2 ** 50, null)
     .meta({ default: 'none' })
@@ -354,6 +357,7 @@ function toConfig(e: Env) {
     sqliteCacheMb: e.SQLITE_CACHE_MB,
     searchIndex: e.SEARCH_INDEX ?? true,
     historyCacheBytes: e.HISTORY_CACHE_BYTES,
+    stateHistoryVersions: e.STATE_HISTORY_VERSIONS,
     blobs: {
       store: e.BLOB_STORE ?? (e.DATABASE_URL.kind === 'sqlite' && e.DATABASE_URL.filename !== ':memory:' ? 'filesystem' : 'database'),
       maxArtifactBytes: e.MAX_ARTIFACT_BYTES,

@@ -105,6 +105,7 @@ const parts: Part[] = [
   flag('GRAPHIQL', (graphiql) => ({ graphiql })),
   flag('SEARCH_INDEX', (searchIndex) => ({ searchIndex })),
   int('HISTORY_CACHE_BYTES', 0, 64 * 1024 * 1024 * 1024, (historyCacheBytes) => ({ historyCacheBytes })),
+  int('STATE_HISTORY_VERSIONS', 0, 1_000_000, (stateHistoryVersions) => ({ stateHistoryVersions })),
   // filesystem needs a SQLite file, which another part may replace: its rule is checked by config.test.ts.
   oneOf('BLOB_STORE', ['database'], (store) => ({ blobs: { store } })),
   int('MAX_ARTIFACT_BYTES', 1, 2 ** 31 - 1, (maxArtifactBytes) => ({ blobs: { maxArtifactBytes } })),

@@ -231,6 +231,7 @@ async function withBackend<T>(config: Config, database: DatabaseConfig, work: (b
     backend = await openBackend(database, {
       sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs,
       sqliteCacheMb: config.sqliteCacheMb,
+      stateHistoryVersions: config.stateHistoryVersions,
       blobStore: config.blobs.store,
       quotaBytes: config.blobs.quotaBytes,
     });

@@ -39,6 +39,7 @@ export {
   type RewriteResult,
   type Session,
   type State,
+  type StateVersion,
   type StateWriteOptions,
   type SupersededMessage,
   type TokenTotal,

@@ -12,6 +12,7 @@ import {
   GetMessageDocument,
   GetSessionDocument,
   GetStateDocument,
+  StateHistoryDocument,
   HistoryDocument,
   HistoryPageDocument,
   HistoryWithinTokensDocument,
@@ -45,6 +46,7 @@ import {
   type RecordMetricInput,
   type SessionRecordFragment,
   type StateRecordFragment,
+  type StateHistoryQuery,
   type UpdateSessionInput,
 } from './gql/graphql.js';
 import type { CallOptions } from './transport.js';
@@ -60,6 +62,8 @@ import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
 export type Session = SessionRecordFragment;
 export type Message = MessageRecordFragment;
 export type State = StateRecordFragment;
+/** A kept version of a state: what it was after that write (`StateApi.history`). */
+export type StateVersion = NonNullable<NonNullable<StateHistoryQuery['session']>['state']>['history']['nodes'][number];
 export type Artifact = ArtifactRecordFragment;
 export type Metric = MetricRecordFragment;
 export type CacheEntry = CacheEntryRecordFragment;
@@ -264,6 +268,15 @@ export class StateApi {
   /** The session's state, or null when it has none. NOT_FOUND for an unknown session. */
   async get(sessionId: string, options?: CallOptions): Promise<State | null> {
     return sessionOf((await this.client.call(GetStateDocument, { sessionId }, options)).session).state ?? null;
+  }
+
+  /**
+   * The state's kept versions (the last STATE_HISTORY_VERSIONS writes), newest first, 100 a page
+   * unless `first` says otherwise; an empty page when the session has no state. NOT_FOUND for an unknown session.
+   */
+  async history(sessionId: string, page: PageArgs = {}, options?: CallOptions): Promise<Page<StateVersion>> {
+    const { state } = sessionOf((await this.client.call(StateHistoryDocument, { sessionId, ...page }, options)).session);
+    return state?.history ?? { totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, nodes: [] };
   }
 
   async set(sessionId: string, data: unknown, options: StateWriteOptions = {}): Promise<State> {

@@ -14,6 +14,7 @@ export interface Database {
   history_operations: HistoryOperationsTable;
   history_search_docs: HistorySearchDocsTable;
   state: StateTable;
+  state_versions: StateTable;
   artifacts: ArtifactsTable;
   metrics: MetricsTable;
   events: EventsTable;
@@ -108,6 +109,7 @@ export interface StateTable {
   updated_at: string;
   version: number;
 }
+// state_versions has the same columns: one row per kept version (modules/state/store.ts).
 
 export interface ArtifactsTable {
   id: string;

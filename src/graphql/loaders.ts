@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { MetricFilter } from '../domain/inputs.js';
-import type { Artifact, ArtifactContent, Message, Metric, Session } from '../domain/records.js';
+import type { Artifact, ArtifactContent, Message, Metric, Session, State } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Storage } from '../storage/storage.js';
 import { type ChannelValue, type CheckpointKey, checkpointKeyText, type PendingWrite } from '../modules/checkpoints/model.js';
 
 /**
- * Per-request DataLoaders: every nested field (a session's history, state, artifacts, metrics, forks
+ * Per-request DataLoaders: every nested field (a session's history, state and its versions, artifacts, metrics, forks
  * and their counts; an artifact's content versions; a message's session; a fork's parent) asks its loader, and each loader answers
  * all the fields of one execution step with ONE batch call to `Storage`. The number of statements of a query is thus
  * bounded by its depth, not by the number of rows.
@@ -77,6 +77,9 @@ export function createLoaders(storage: Storage) {
     artifact: byKey((ids) => storage.artifacts.byIds(ids), (artifact) => artifact.id),
     /** A session's state by session id; null when it has none. */
     state: byKey((sessionIds) => storage.state.bySessionIds(sessionIds), (state) => state.sessionId),
+    /** A page of a state's kept versions (newest first) by session id. */
+    stateHistoryPage: perParams((slice: Slice<number>) => byOwner((sessionIds) => storage.state.historyPages(sessionIds, slice), [] as State[])),
+    stateHistoryCount: byOwner((sessionIds) => storage.state.historyCounts(sessionIds), 0),
 
     historyPage: perParams((slice: Slice<number>) =>
       byOwner((sessionIds) => storage.history.pages(sessionIds, slice), [] as Message[]),

@@ -3,7 +3,7 @@ import type { Pace } from './incremental.js';
 import { type FieldIssue, ValidationError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/inputs.js';
 import { DEFAULT_PAGE_SIZE, type PageSizes } from '../domain/paging.js';
-import type { Artifact, Message, Metric, Session } from '../domain/records.js';
+import type { Artifact, Message, Metric, Session, State } from '../domain/records.js';
 import type { Slice } from '../domain/paging.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { Checkpoint, CheckpointKey } from '../modules/checkpoints/model.js';
@@ -59,6 +59,14 @@ export const messageKeyset = keyset<Message, number>(
   'message',
   (message) => message.seq,
   (seq) => [seq],
+  (parts) => (parts.length === 1 && isSeq(parts[0]) ? parts[0] : null),
+);
+
+/** A state's kept versions: newest first. */
+export const stateVersionKeyset = keyset<State, number>(
+  'stateVersion',
+  (state) => state.version,
+  (version) => [version],
   (parts) => (parts.length === 1 && isSeq(parts[0]) ? parts[0] : null),
 );
 

@@ -106,7 +106,7 @@ export function restPlugin({ storage, authorize, config, logger, streams, observ
     ...observabilityRoutes(observability),
     ...sessionRoutes(deps),
     ...historyRoutes(deps),
-    ...stateRoutes(),
+    ...stateRoutes(deps),
     ...artifactRoutes(deps),
     ...artifactContentRoutes(deps),
     ...metricRoutes(deps),

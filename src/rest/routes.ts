@@ -51,10 +51,10 @@ export function pagingQuery(sizes: PageSizes) {
   });
 }
 
-/** The `Link` header pointing at the same list from `offset` on (RFC 8288, as GitHub's API pages). */
-export function nextPageLink(request: Request, offset: number): Record<string, string> {
+/** The `Link` header pointing at the same list from `offset` on (or another paging parameter: RFC 8288, as GitHub's API pages). */
+export function nextPageLink(request: Request, offset: number, parameter = 'offset'): Record<string, string> {
   const url = new URL(request.url);
-  url.searchParams.set('offset', String(offset));
+  url.searchParams.set(parameter, String(offset));
   return { link: `<${url.pathname}${url.search}>; rel="next"` };
 }
 

@@ -14,6 +14,8 @@ export interface OpenOptions {
   pgPoolSize?: number;
   /** Whether messages are written with their search words (SEARCH_INDEX); default true. */
   searchIndex?: boolean;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** Where artifact content goes (BLOB_STORE); by default files with a SQLite file, else the database. */
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
@@ -39,6 +41,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         onQuery: options.onQuery,
         searchIndex: options.searchIndex,
         historyCache: options.historyCache,
+        stateHistoryVersions: options.stateHistoryVersions,
         blobStore: options.blobStore,
         quotaBytes: options.quotaBytes,
       });
@@ -50,6 +53,7 @@ export async function openBackend(database: DatabaseConfig, options: OpenOptions
         poolSize: options.pgPoolSize,
         searchIndex: options.searchIndex,
         historyCache: options.historyCache,
+        stateHistoryVersions: options.stateHistoryVersions,
         quotaBytes: options.quotaBytes,
         observer: options.observer,
         onQuery: options.onQuery,

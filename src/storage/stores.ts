@@ -67,17 +67,19 @@ export interface StoresOptions {
   searchIndex?: boolean;
   /** The process's history cache; this database takes its own share of it. Default none. */
   historyCache?: HistoryCache;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** Where this database's artifact content goes (BLOB_STORE, its folder, STORAGE_QUOTA_BYTES). */
   blobs: BlobsOptions;
 }
 
-export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, historyCache, blobs: blobOptions }: StoresOptions): Stores {
+export function openStores(runner: Runner, appendEvents: AppendEvents, { searchIndex = true, historyCache, stateHistoryVersions = 100, blobs: blobOptions }: StoresOptions): Stores {
   const blobs = new Blobs(runner, blobOptions);
   const sessions = new SqlSessionsStore(runner, appendEvents);
   const history = new SqlHistoryStore(runner, appendEvents, searchIndex, historyCache?.forStore());
   const artifacts = new SqlArtifactStore(runner, appendEvents, blobs);
   const contents = new SqlContentStore(runner, appendEvents, blobs, artifacts);
-  const state = new SqlStateStore(runner, appendEvents);
+  const state = new SqlStateStore(runner, appendEvents, stateHistoryVersions);
   const tables = { sessions, history, state, artifacts, contents };
   return {
     cache: new DeferredTouches(new SqlCacheStore(runner)),

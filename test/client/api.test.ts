@@ -109,8 +109,23 @@ describe('the typed client', () => {
     // Without a version: written whatever the version.
     expect((await client.state.set(id, 'plain')).version).toBe(3);
 
+    // The kept versions, newest first, a page at a time; the lost writes are not among them.
+    const all = await client.state.history(id);
+    expect(all.totalCount).toBe(3);
+    expect(all.nodes.map((v) => [v.version, v.data])).toEqual([
+      [3, 'plain'],
+      [2, { step: 2 }],
+      [1, { plan: ['a'], step: 1 }],
+    ]);
+    const first = await client.state.history(id, { first: 2 });
+    expect(first.nodes.map((v) => v.version)).toEqual([3, 2]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect((await client.state.history(id, { first: 2, after: first.pageInfo.endCursor })).nodes.map((v) => v.version)).toEqual([1]);
+
     expect(await client.state.delete(id)).toBe(id);
     expect(await client.state.get(id)).toBeNull();
+    expect(await client.state.history(id)).toMatchObject({ totalCount: 0, nodes: [] });
+    expect((await failure(client.state.history('session_missing'))).code).toBe('NOT_FOUND');
     expect((await failure(client.state.get('session_missing'))).code).toBe('NOT_FOUND');
   });
 

@@ -32,6 +32,8 @@ async function statementsFor(server: TestServer, gql: GraphQLClient, n: number):
   expect(sessions.nodes).toHaveLength(n);
   for (const session of sessions.nodes) {
     expect(session.state).not.toBeNull();
+    expect(session.state!.history.totalCount).toBe(1);
+    expect(session.state!.history.nodes.map((v) => v.version)).toEqual([1]);
     expect(session.history.totalCount).toBe(2);
     expect(session.history.nodes.map((m) => m.seq)).toEqual([1, 2]);
     expect(session.history.nodes.every((m) => m.session.id === session.id)).toBe(true);
@@ -56,6 +58,8 @@ describe('nested fields are batched', () => {
         'listSessions',
         'countSessions',
         'statesBySessionIds',
+        'stateVersionPages',
+        'stateVersionCounts',
         'historyPages',
         'historyCounts',
         'sessionsByIds',

@@ -46,6 +46,7 @@ test.beforeAll(async ({ gql }) => {
   sessionId = (created.data as { createSession: { id: string } }).createSession.id;
   const messages = Array.from({ length: 7 }, (_, i) => ({ role: 'USER', content: `m${i}` }));
   await gql.raw('mutation($s: ID!, $m: [NewMessageInput!]!) { addMessages(sessionId: $s, messages: $m) { id } }', { s: sessionId, m: messages });
+  await gql.raw('mutation($s: ID!) { setState(sessionId: $s, data: 1) { version } }', { s: sessionId });
   await gql.raw('mutation { putCheckpoint(input: { threadId: "limits", id: "1", type: "json", data: "e30=" }) { id } }');
 });
 
@@ -506,13 +507,14 @@ describe('MAX_PAGE_SIZE applies to every connection', () => {
       const parents: Record<string, (inner: string) => string> = {
         Query: (inner) => `{ ${inner} }`,
         Session: (inner) => `query($id: ID!) { session(id: $id) { ${inner} } }`,
+        State: (inner) => `query($id: ID!) { session(id: $id) { state { ${inner} } } }`,
         Thread: (inner) => `{ thread(id: "limits") { ${inner} } }`,
       };
       const wrap = parents[parent.name]!;
       // A connection's required arguments, besides paging.
       const required: Record<string, string> = { 'Query.search': ', query: "limits"', 'Query.searchSessions': ', query: "limits"', 'Query.searchArtifacts': ', query: "limits"' };
       const withRequired = (args: string) => args.replace(/\)$/, `${required[`${parent.name}.${field.name}`] ?? ''})`);
-      const run = (args: string) => gql.raw(wrap(select(withRequired(args))), parent.name === 'Session' ? { id: sessionId } : undefined);
+      const run = (args: string) => gql.raw(wrap(select(withRequired(args))), parent.name === 'Session' || parent.name === 'State' ? { id: sessionId } : undefined);
       // Each paging argument the connection has (checkpoints page forward only: their `before` is LangGraph's).
       for (const args of ['(first: 6)', '(last: 6)'].filter((a) => field.args.some((arg) => a.startsWith(`(${arg.name}:`)))) {
         const result = await run(args);

@@ -42,6 +42,7 @@ describe('scopes declared on fields', () => {
       'Session.history': 'read',
       'Session.supersededHistory': 'read',
       'Session.state': 'read',
+      'State.history': 'read',
       'Session.artifacts': 'read',
       'Session.metrics': 'read',
       'Session.tokens': 'read',

@@ -107,6 +107,8 @@ describe('the MCP door (Streamable HTTP, stateless)', () => {
       version: 2,
     });
     expect((await track('get_state', ok('get_state', { sessionId: session.id }))).state).toMatchObject({ data: { step: 1, done: true }, version: 2 });
+    const versions = (await track('get_state_history', ok('get_state_history', { sessionId: session.id }))).versions;
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
 
     const alice = { name: 'Alice', entityType: 'person', observations: ['likes tea'] };
     const bob = { name: 'Bob', entityType: 'person', observations: [] };

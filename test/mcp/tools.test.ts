@@ -109,6 +109,12 @@ describeOnDatabases('MCP tools', (test) => {
     expect((await ok('set_state', { sessionId: session.id, data: { step: 1, dest: null } })).state).toMatchObject({ data: { step: 1, dest: null }, version: 1 });
     expect((await ok('merge_patch_state', { sessionId: session.id, patch: { step: 2, dest: 'Oslo' } })).state).toMatchObject({ data: { step: 2, dest: 'Oslo' }, version: 2 });
     expect((await ok('get_state', { sessionId: session.id })).state).toMatchObject({ data: { step: 2, dest: 'Oslo' }, version: 2 });
+    const versions = (await ok('get_state_history', { sessionId: session.id })).versions as { version: number; data: unknown }[];
+    expect(versions.map((v) => [v.version, v.data])).toEqual([
+      [2, { step: 2, dest: 'Oslo' }],
+      [1, { step: 1, dest: null }],
+    ]);
+    expect((await ok('get_state_history', { sessionId: session.id, beforeVersion: 2, limit: 1 })).versions).toMatchObject([{ version: 1 }]);
     const conflict = await call('set_state', { sessionId: session.id, data: 'x', expectedVersion: 1 });
     expect(conflict).toEqual({ content: [{ type: 'text', text: 'State version mismatch: expected version 1, but the state is at version 2' }], isError: true });
   });

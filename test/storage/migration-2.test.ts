@@ -1,5 +1,3 @@
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createIdGenerator } from '../../src/domain/ids.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
@@ -8,8 +6,9 @@ import { PostgresBackend } from '../../src/storage/postgres/postgres-backend.js'
 import { migrations as sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
 import { SqliteBackend } from '../../src/storage/sqlite/sqlite-backend.js';
 import { Storage } from '../../src/storage/storage.js';
-import { ManualClock, tempDatabase } from '../support/fixtures.js';
-import { TEST_PG_URL, testSchema } from '../support/postgres.js';
+import { ManualClock } from '../support/fixtures.js';
+import { TEST_PG_URL } from '../support/postgres.js';
+import { postgresBefore, sqliteBefore } from './older-schema.js';
 
 /**
  * Migration 2 (state versions, idempotency keys, forks) on a database written by a version-1 server:
@@ -46,13 +45,7 @@ async function expectMigrated(backend: StorageBackend): Promise<void> {
 
 describe('migration 2 on a version-1 database', () => {
   it('SQLite', async () => {
-    const db = tempDatabase();
-    const raw = new Database(db.filename);
-    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    raw.exec(sqliteMigrations[0]!.sql);
-    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run(sqliteMigrations[0]!.name, T);
-    for (const sql of ROWS) raw.exec(sql);
-    raw.close();
+    const db = sqliteBefore(2, ROWS);
     const backend = new SqliteBackend({ filename: db.filename });
     try {
       // Migrated to the latest version (5 added the session expiry: old sessions never expire).
@@ -65,19 +58,7 @@ describe('migration 2 on a version-1 database', () => {
   });
 
   it('PostgreSQL', async () => {
-    const target = testSchema();
-    const client = new pg.Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    try {
-      await client.query(`CREATE SCHEMA "${target.schema}"`);
-      await client.query(`SET search_path TO "${target.schema}"`);
-      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-      await client.query(pgMigrations[0]!.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES (1, $1)', [pgMigrations[0]!.name]);
-      for (const sql of ROWS) await client.query(sql);
-    } finally {
-      await client.end();
-    }
+    const target = await postgresBefore(2, ROWS);
     const backend = await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2 });
     try {
       expect(await backend.schemaVersion()).toBe(pgMigrations.at(-1)!.version);

@@ -1492,10 +1492,21 @@ export type SessionUpdated = StorageEvent & {
 export type State = {
   __typename?: 'State';
   data?: Maybe<Scalars['JSON']['output']>;
+  /** The state's kept versions, newest first, the current one included: the last STATE_HISTORY_VERSIONS writes (deleting the state deletes them; a fork or an import starts with its current version). */
+  history: StateVersionConnection;
   sessionId: Scalars['ID']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** 1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since. */
   version: Scalars['Int']['output'];
+};
+
+
+/** Whatever an agent keeps between turns of a session: one JSON value per session. */
+export type StateHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The state was set, replaced or patched. */
@@ -1526,6 +1537,31 @@ export type StateDeleted = StorageEvent & {
   sessionId: Scalars['ID']['output'];
   /** When the write was committed. */
   time: Scalars['DateTime']['output'];
+};
+
+/** A version of a session's state as that write stored it (see State.history). */
+export type StateVersion = {
+  __typename?: 'StateVersion';
+  data?: Maybe<Scalars['JSON']['output']>;
+  sessionId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** 1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since. */
+  version: Scalars['Int']['output'];
+};
+
+export type StateVersionConnection = {
+  __typename?: 'StateVersionConnection';
+  edges: Array<StateVersionEdge>;
+  nodes: Array<StateVersion>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type StateVersionEdge = {
+  __typename?: 'StateVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: StateVersion;
 };
 
 /** Something a write did, in the order of record. Pass `cursor` as `after` to resume right after it. */
@@ -1973,6 +2009,17 @@ export type GetStateQueryVariables = Exact<{
 
 
 export type GetStateQuery = { __typename?: 'Query', session?: { __typename?: 'Session', state?: { __typename?: 'State', sessionId: string, data?: unknown | null, version: number, updatedAt: string } | null } | null };
+
+export type StateHistoryQueryVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type StateHistoryQuery = { __typename?: 'Query', session?: { __typename?: 'Session', state?: { __typename?: 'State', history: { __typename?: 'StateVersionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, nodes: Array<{ __typename?: 'StateVersion', sessionId: string, data?: unknown | null, version: number, updatedAt: string }> } } | null } | null };
 
 export type SetStateMutationVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -3095,6 +3142,31 @@ export const GetStateDocument = new TypedDocumentString(`
   version
   updatedAt
 }`, {"hash":"139492380028e8d3a98db3d4985d373af762ad8c2e5071d63a09e45cab24e368"}) as unknown as TypedDocumentString<GetStateQuery, GetStateQueryVariables>;
+export const StateHistoryDocument = new TypedDocumentString(`
+    query StateHistory($sessionId: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  session(id: $sessionId) {
+    state {
+      history(first: $first, after: $after, last: $last, before: $before) {
+        totalCount
+        pageInfo {
+          ...PageInfoRecord
+        }
+        nodes {
+          sessionId
+          data
+          version
+          updatedAt
+        }
+      }
+    }
+  }
+}
+    fragment PageInfoRecord on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}`, {"hash":"65eaa0f38caf0b54812b57e59b0b5453e4aabaee0afcac2a9c39d549d5834b7c"}) as unknown as TypedDocumentString<StateHistoryQuery, StateHistoryQueryVariables>;
 export const SetStateDocument = new TypedDocumentString(`
     mutation SetState($sessionId: ID!, $data: JSON!, $expectedVersion: Int) {
   setState(sessionId: $sessionId, data: $data, expectedVersion: $expectedVersion) {

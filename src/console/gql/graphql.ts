@@ -1492,10 +1492,21 @@ export type SessionUpdated = StorageEvent & {
 export type State = {
   __typename?: 'State';
   data?: Maybe<Scalars['JSON']['output']>;
+  /** The state's kept versions, newest first, the current one included: the last STATE_HISTORY_VERSIONS writes (deleting the state deletes them; a fork or an import starts with its current version). */
+  history: StateVersionConnection;
   sessionId: Scalars['ID']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** 1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since. */
   version: Scalars['Int']['output'];
+};
+
+
+/** Whatever an agent keeps between turns of a session: one JSON value per session. */
+export type StateHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The state was set, replaced or patched. */
@@ -1526,6 +1537,31 @@ export type StateDeleted = StorageEvent & {
   sessionId: Scalars['ID']['output'];
   /** When the write was committed. */
   time: Scalars['DateTime']['output'];
+};
+
+/** A version of a session's state as that write stored it (see State.history). */
+export type StateVersion = {
+  __typename?: 'StateVersion';
+  data?: Maybe<Scalars['JSON']['output']>;
+  sessionId: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** 1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since. */
+  version: Scalars['Int']['output'];
+};
+
+export type StateVersionConnection = {
+  __typename?: 'StateVersionConnection';
+  edges: Array<StateVersionEdge>;
+  nodes: Array<StateVersion>;
+  pageInfo: PageInfo;
+  /** How many items the connection has in all (with its filters), regardless of paging. */
+  totalCount: Scalars['NonNegativeInt']['output'];
+};
+
+export type StateVersionEdge = {
+  __typename?: 'StateVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: StateVersion;
 };
 
 /** Something a write did, in the order of record. Pass `cursor` as `after` to resume right after it. */
@@ -1741,10 +1777,12 @@ export type ConsoleHistoryQuery = { __typename?: 'Query', session?: { __typename
 
 export type ConsoleStateQueryVariables = Exact<{
   sessionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ConsoleStateQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, state?: { __typename?: 'State', data?: unknown | null, version: number, updatedAt: string } | null } | null };
+export type ConsoleStateQuery = { __typename?: 'Query', session?: { __typename?: 'Session', id: string, state?: { __typename?: 'State', data?: unknown | null, version: number, updatedAt: string, history: { __typename?: 'StateVersionConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ __typename?: 'StateVersion', data?: unknown | null, version: number, updatedAt: string }> } } | null } | null };
 
 export type ConsoleArtifactsQueryVariables = Exact<{
   sessionId: Scalars['ID']['input'];
@@ -1984,13 +2022,25 @@ export const ConsoleHistoryDocument = new TypedDocumentString(`
   tokenCount
 }`) as unknown as TypedDocumentString<ConsoleHistoryQuery, ConsoleHistoryQueryVariables>;
 export const ConsoleStateDocument = new TypedDocumentString(`
-    query ConsoleState($sessionId: ID!) {
+    query ConsoleState($sessionId: ID!, $first: Int, $after: String) {
   session(id: $sessionId) {
     id
     state {
       data
       version
       updatedAt
+      history(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          data
+          version
+          updatedAt
+        }
+      }
     }
   }
 }

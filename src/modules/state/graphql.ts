@@ -1,25 +1,57 @@
 import { expectedVersion, setStateInput, shortText, statePatch } from '../../domain/inputs.js';
 import type { State as StateRecord } from '../../domain/records.js';
 import { builder } from '../../graphql/builder.js';
+import { PAGED_BY_DEFAULT, readPage, stateVersionKeyset, toConnection } from '../../graphql/pagination.js';
+import { READS_OTHER_RECORDS } from '../../graphql/scopes.js';
 import { parsed } from '../../graphql/validation.js';
+import { pagedByDefault } from '../../domain/paging.js';
 
 // The state's GraphQL type and root fields: each resolver parses its arguments and calls one
 // operation of the tenant's state service (`storage.state`). A session's `state` field is in the
 // Session type, through the per-request loaders.
 
 export const State = builder.objectRef<StateRecord>('State');
+/** One kept version of a state: what the state was after that write. */
+export const StateVersion = builder.objectRef<StateRecord>('StateVersion');
+
+/** The fields a state and each of its versions have. */
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+const stateFields = (t: PothosSchemaTypes.ObjectFieldBuilder<Types, StateRecord>) => ({
+  sessionId: t.exposeID('sessionId'),
+  // Nullable: JSON null is a value the REST door can store.
+  data: t.expose('data', { type: 'JSON', nullable: true }),
+  updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  version: t.exposeInt('version', {
+    description: '1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since.',
+  }),
+});
+
+StateVersion.implement({
+  description: "A version of a session's state as that write stored it (see State.history).",
+  fields: stateFields,
+});
+
+const StateVersionConnection = builder.connectionObject({ type: StateVersion, name: 'StateVersionConnection' });
 
 State.implement({
   description: 'Whatever an agent keeps between turns of a session: one JSON value per session.',
   fields: (t) => ({
-    sessionId: t.exposeID('sessionId'),
-    // Nullable: JSON null is a value the REST door can store.
-    data: t.expose('data', { type: 'JSON', nullable: true }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    version: t.exposeInt('version', {
-      description:
-        '1 when the state is created, one more on every write. Pass it as `expectedVersion` to write only if nobody else wrote since.',
-    }),
+    ...stateFields(t),
+    history: t.connection(
+      {
+        type: StateVersion,
+        extensions: { ...READS_OTHER_RECORDS, ...PAGED_BY_DEFAULT },
+        description:
+          "The state's kept versions, newest first, the current one included: the last STATE_HISTORY_VERSIONS writes " +
+          '(deleting the state deletes them; a fork or an import starts with its current version).',
+        resolve: async (state, args, { config, loaders }) => {
+          const page = readPage(args, stateVersionKeyset, pagedByDefault(config.maxPageSize));
+          const rows = await loaders.stateHistoryPage(page.slice).load(state.sessionId);
+          return toConnection(rows, page, stateVersionKeyset, () => loaders.stateHistoryCount.load(state.sessionId));
+        },
+      },
+      StateVersionConnection,
+    ),
   }),
 });
 

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { expectedVersion, shortText } from '../../domain/inputs.js';
+import { pagedByDefault } from '../../domain/paging.js';
 import { anyJson, defineTool, type McpTool } from '../../mcp/tool.js';
+import { pageSize } from '../sessions/mcp.js';
 
 /*
  * The state's MCP tools: each calls one operation of the tenant's state service (`storage.state`):
@@ -20,6 +23,22 @@ export const stateTools: McpTool[] = [
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     scope: 'read',
     run: async ({ storage }, args) => ({ structured: { state: await storage.state.get(args.sessionId) } }),
+  }),
+  defineTool({
+    name: 'get_state_history',
+    title: 'Get State History',
+    description:
+      "Earlier versions of a session's state, newest first, the current one included (the service keeps the last STATE_HISTORY_VERSIONS): `limit` of them (default 100), only those older than `beforeVersion` if given.",
+    inputSchema: {
+      sessionId,
+      limit: z.number().int().min(1).optional().describe('How many versions at most (default 100; ceiling MAX_PAGE_SIZE)'),
+      beforeVersion: z.number().int().min(1).optional().describe('Only versions older than this one (the oldest `version` you have)'),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    scope: 'read',
+    run: async ({ storage, config }, { sessionId, limit, beforeVersion }) => ({
+      structured: { versions: await storage.state.history(sessionId, { after: beforeVersion ?? null, limit: pageSize(limit, pagedByDefault(config.maxPageSize)) }) },
+    }),
   }),
   defineTool({
     name: 'set_state',

@@ -2,8 +2,10 @@ import { VersionConflictError } from '../../domain/errors.js';
 import { parseInput, setStateInput, statePatch } from '../../domain/inputs.js';
 import { type State, stateRecord } from '../../domain/records.js';
 import { wireCodec } from '../../domain/wire.js';
-import { HttpError, json, parseWire } from '../../rest/http.js';
-import { requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
+import { z } from 'zod';
+import { pagedByDefault } from '../../domain/paging.js';
+import { HttpError, json, parseWire, queryObject } from '../../rest/http.js';
+import { nextPageLink, queryInt, requireParam, type Route, type RouteDeps } from '../../rest/routes.js';
 import type { ExpectedVersion } from './service.js';
 
 /**
@@ -52,7 +54,12 @@ async function conditional(work: () => Promise<State>): Promise<Response> {
   }
 }
 
-export function stateRoutes(): Route[] {
+export function stateRoutes({ config }: RouteDeps): Route[] {
+  const sizes = pagedByDefault(config.maxPageSize);
+  const historyQuery = z.object({
+    limit: queryInt(1, sizes.max).optional(),
+    beforeVersion: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
+  });
   return [
     {
       method: 'GET',
@@ -60,6 +67,19 @@ export function stateRoutes(): Route[] {
       handler: async (req) => {
         const state = await req.storage.state.get(requireParam(req.params, 'session_id'));
         return json(200, stateWire.toWire(state), { etag: etagOf(state.version) });
+      },
+    },
+    {
+      // The kept versions, newest first; a page cut short links to the next (`before_version`).
+      method: 'GET',
+      path: '/storage/state/:session_id/history',
+      handler: async (req) => {
+        const sessionId = requireParam(req.params, 'session_id');
+        const { limit = sizes.default, beforeVersion } = parseWire(historyQuery, queryObject(req.query), 'query');
+        const rows = await req.storage.state.history(sessionId, { after: beforeVersion ?? null, limit: limit + 1 });
+        const page = rows.slice(0, limit);
+        const more = rows.length > limit ? nextPageLink(req.request, page.at(-1)!.version, 'before_version') : {};
+        return json(200, page.map(stateWire.toWire), more);
       },
     },
     {

@@ -1,6 +1,7 @@
 import { type Clock, isoTime } from '../../domain/clock.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Json } from '../../domain/json.js';
+import type { Slice } from '../../domain/paging.js';
 import { applyMergePatch } from '../../domain/merge-patch.js';
 import type { State } from '../../domain/records.js';
 import { checkVersion, type ExpectedVersion } from '../../domain/state.js';
@@ -76,6 +77,26 @@ export class StateService {
     );
     if (!stored) throw new NotFoundError('Session');
     return stored;
+  }
+
+  /**
+   * The kept versions of a session's state (the last STATE_HISTORY_VERSIONS, the current one
+   * included), newest first; `slice.after` is a version: only older ones. NOT_FOUND when the state
+   * has neither versions nor a current value (no such session, no state, or it was deleted).
+   */
+  async history(sessionId: string, slice: Slice<number>): Promise<State[]> {
+    const versions = (await this.store.versionPages([sessionId], slice, this.now())).get(sessionId) ?? [];
+    if (versions.length === 0 && slice.after == null) await this.get(sessionId);
+    return versions;
+  }
+
+  /** `history` of many sessions (a page each, one statement): what the GraphQL loader batches. */
+  historyPages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, State[]>> {
+    return this.store.versionPages(sessionIds, slice, this.now());
+  }
+
+  historyCounts(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.store.versionCounts(sessionIds, this.now());
   }
 
   async delete(sessionId: string): Promise<void> {

@@ -1,12 +1,14 @@
 import { type RawBuilder, sql } from 'kysely';
 import { codecs, type RowCodec } from '../../db/codec.js';
-import { isLive, liveOwner } from '../../db/live.js';
+import { inLiveSessions, isLive, liveOwner } from '../../db/live.js';
+import { byGroup, countsByGroup, type Keyset, pagePerGroup, type SliceShape, shapeOf, sliceParams } from '../../db/paging.js';
 import { inList, isForeignKeyViolation } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
 import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { eventsOf } from '../../domain/events.js';
 import type { Json } from '../../domain/json.js';
+import type { Slice } from '../../domain/paging.js';
 import { type State, stateRecord } from '../../domain/records.js';
 import type { AppendEvents } from '../events/append.js';
 
@@ -16,6 +18,10 @@ export type NewState = Omit<State, 'version'>;
  * Where each session's state lives: one JSON value per session, with a version that is 1 when the
  * state is created and one more on every write (what compare-and-set compares). Every method sees
  * only the states of sessions live at `liveAt`; writes append their events in the same transaction.
+ *
+ * Every write also records the version it stored in `state_versions`, in its transaction, and prunes
+ * that state's versions to the last `keepVersions` (STATE_HISTORY_VERSIONS); deleting the state
+ * deletes them (a state set again starts at version 1).
  */
 export interface StateStore {
   /** One statement however many sessions; sessions without state are left out. */
@@ -35,6 +41,10 @@ export interface StateStore {
   modify(sessionId: string, change: (current: State | null) => Json, updatedAt: string, liveAt: string): Promise<State | null>;
   /** False when the session has no state (or is not live). */
   delete(sessionId: string, liveAt: string): Promise<boolean>;
+  /** The kept versions of each session's state, newest first (keys: versions); every id present. */
+  versionPages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, State[]>>;
+  /** How many versions of each session's state are kept; every id present. */
+  versionCounts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>>;
 }
 
 /** What the export CLI reads: expired sessions' states too. */
@@ -103,7 +113,36 @@ const statements = defineStatements({
       .where('session_id', '=', p('sessionId'))
       .where(liveOwner(sql.ref('state.session_id'), p('liveAt')))
       .returning(sql<string>`(SELECT s.agent_name FROM sessions s WHERE s.id = state.session_id)`.as('agent_name')),
+
+  // A version is never written twice (versions only grow, and deleting the state deletes its
+  // versions); should it be, the history follows what the state holds rather than failing the write.
+  recordStateVersion: (db, p: Placeholders<Write & { version: number }>) =>
+    db
+      .insertInto('state_versions')
+      .values({ session_id: p('sessionId'), version: p('version'), data: p('data'), updated_at: p('updatedAt') })
+      .onConflict((oc) => oc.columns(['session_id', 'version']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') }))),
+
+  /** Versions up to `upTo`: those older than the kept ones, after a write; all of them, after a deletion. */
+  pruneStateVersions: (db, p: Placeholders<{ sessionId: string; upTo: number }>) =>
+    db.deleteFrom('state_versions').where('session_id', '=', p('sessionId')).where('version', '<=', p('upTo')),
+
+  stateVersionCounts: (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
+    db
+      .selectFrom('state_versions')
+      .select([sql.ref<string>('session_id').as('group_'), sql<number>`COUNT(*)`.as('n')])
+      .where(inLiveSessions('session_id', p('ids'), p('liveAt'), dialect))
+      .groupBy('session_id'),
 });
+
+/** A state's versions: newest first. */
+const newestFirst: Keyset<number> = { columns: ['version'], pgTypes: ['bigint'], desc: true, values: (version) => [version] };
+
+/** A page of the kept versions of each of many live sessions' states, in one statement. */
+const versionPages = defineStatementFamily('stateVersionPages', (shape: SliceShape) => (db, p: Placeholders<{ ids: string[]; liveAt: string }>, dialect) =>
+  pagePerGroup(db, 'state_versions', 'state_versions', 'session_id', newestFirst, shape, p as never, dialect, (q) =>
+    q.where(inLiveSessions('session_id', p('ids'), p('liveAt'), dialect)),
+  ),
+);
 
 /** The states of many sessions: of live sessions only, or (`live` false, the export) of any. */
 const statesBySessionIds = defineStatementFamily('statesBySessionIds', (shape: { live: boolean }) => (db, p, dialect) => {
@@ -122,6 +161,8 @@ export class SqlStateStore implements StateStore, StateMaintenance {
   constructor(
     private readonly runner: Runner,
     private readonly appendEvents: AppendEvents,
+    /** STATE_HISTORY_VERSIONS: how many versions of each state are kept, the current one included. */
+    private readonly keepVersions = 100,
   ) {
     this.sql = statements.for(runner.dialect);
     this.codec = codecs[runner.dialect];
@@ -138,11 +179,14 @@ export class SqlStateStore implements StateStore, StateMaintenance {
   async put(s: NewState, liveAt: string): Promise<State | null> {
     const { putState } = this.sql;
     const appendEvents = this.appendEvents;
+    const record = (write: Write & { version: number }) => this.recordVersion(write);
     return this.ifSessionExists(() =>
       this.runner.transaction(function* () {
-        const row = yield* tx.one(putState, { sessionId: s.sessionId, data: JSON.stringify(s.data), updatedAt: s.updatedAt, liveAt });
+        const write = { sessionId: s.sessionId, data: JSON.stringify(s.data), updatedAt: s.updatedAt };
+        const row = yield* tx.one(putState, { ...write, liveAt });
         if (!row) return null;
         const state = { ...s, version: Number(row.version) };
+        yield* record({ ...write, version: state.version });
         yield* appendEvents(eventsOf.stateWritten(row.agent_name as string, state));
         return state;
       }),
@@ -159,6 +203,7 @@ export class SqlStateStore implements StateStore, StateMaintenance {
     const { lockState, lockSessionForState, updateState, createState } = this.sql;
     const appendEvents = this.appendEvents;
     const toState = (r: Row) => this.toState(r);
+    const record = (write: Write & { version: number }) => this.recordVersion(write);
     const attempt = function* (): TxWork<State | null | undefined> {
       const locked = yield* tx.one(lockState, { sessionId, liveAt });
       const current = locked ? toState(locked) : null;
@@ -167,8 +212,10 @@ export class SqlStateStore implements StateStore, StateMaintenance {
       if (agentName == null) return null; // no such session, or not live
       const data = change(current);
       const version = (current?.version ?? 0) + 1;
-      const written = yield* tx.write(current ? updateState : createState, { sessionId, data: JSON.stringify(data), updatedAt, version });
+      const write = { sessionId, data: JSON.stringify(data), updatedAt, version };
+      const written = yield* tx.write(current ? updateState : createState, write);
       if (written !== 1) return undefined; // created meanwhile
+      yield* record(write);
       const state = { sessionId, data, updatedAt, version };
       yield* appendEvents(eventsOf.stateWritten(agentName, state));
       return state;
@@ -181,11 +228,12 @@ export class SqlStateStore implements StateStore, StateMaintenance {
   }
 
   async delete(sessionId: string, liveAt: string): Promise<boolean> {
-    const { deleteState } = this.sql;
+    const { deleteState, pruneStateVersions } = this.sql;
     const appendEvents = this.appendEvents;
     return this.runner.transaction(function* () {
       const row = yield* tx.one(deleteState, { sessionId, liveAt });
       if (!row) return false;
+      yield* tx.write(pruneStateVersions, { sessionId, upTo: Number.MAX_SAFE_INTEGER });
       yield* appendEvents(eventsOf.stateDeleted({ id: sessionId, agentName: row.agent_name as string }));
       return true;
     });
@@ -202,7 +250,35 @@ export class SqlStateStore implements StateStore, StateMaintenance {
    * version kept; a session that has a state already keeps it. How many rows were written (0 or 1).
    */
   *insertExactly(state: State): TxWork<number> {
-    return yield* tx.write(this.sql.createState, { sessionId: state.sessionId, data: JSON.stringify(state.data), updatedAt: state.updatedAt, version: state.version });
+    const write = { sessionId: state.sessionId, data: JSON.stringify(state.data), updatedAt: state.updatedAt, version: state.version };
+    const written = yield* tx.write(this.sql.createState, write);
+    // Its history starts at the version written: neither forks nor bundles carry older versions.
+    if (written === 1) yield* this.recordVersion(write);
+    return written;
+  }
+
+  async versionPages(sessionIds: readonly string[], slice: Slice<number>, liveAt: string): Promise<Map<string, State[]>> {
+    if (sessionIds.length === 0) return new Map();
+    const shape = shapeOf(slice);
+    const rows = await this.runner.all(versionPages(this.runner.dialect, shape), { ...sliceParams(newestFirst, slice), ids: [...sessionIds], liveAt });
+    const pages = new Map<string, State[]>();
+    for (const [id, versions] of byGroup(sessionIds, rows, 'session_id', shape)) pages.set(id, versions.map((r) => this.toState(r)));
+    return pages;
+  }
+
+  async versionCounts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {
+    if (sessionIds.length === 0) return new Map();
+    return countsByGroup(sessionIds, await this.runner.all(this.sql.stateVersionCounts, { ids: [...sessionIds], liveAt }));
+  }
+
+  /**
+   * Part of a write's transaction: records the version written and forgets those older than the
+   * last `keepVersions` (all of them with 0). The prune is skipped while there cannot be any.
+   */
+  private *recordVersion(write: Write & { version: number }): TxWork<void> {
+    if (this.keepVersions > 0) yield* tx.write(this.sql.recordStateVersion, write);
+    const upTo = write.version - this.keepVersions;
+    if (upTo >= 1) yield* tx.write(this.sql.pruneStateVersions, { sessionId: write.sessionId, upTo });
   }
 
   private async read(sessionIds: readonly string[], liveAt: string | null): Promise<State[]> {

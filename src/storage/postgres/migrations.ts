@@ -18,7 +18,8 @@ import type { Migration } from '../sqlite/migrations.js';
  * version 5 retention (a session's expiry); version 6 the long-term memory store (modules/memory);
  * version 7 LangGraph checkpoints (modules/checkpoints/); version 8 structured items, superseded history and
  * history operations; version 9 search over the history (modules/search/) and messages' token counts;
- * version 10 the knowledge graph of the MCP memory tools (modules/graph/).
+ * version 10 the knowledge graph of the MCP memory tools (modules/graph/); version 14 the state's version
+ * history (modules/state/).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -431,6 +432,21 @@ export const migrations: readonly Migration[] = [
       -- As SQLite's (version 13): with last_seq, the version of a session's history that replicas'
       -- history caches check; a random start per session (a volatile default: each row its own).
       ALTER TABLE sessions ADD COLUMN history_epoch bigint NOT NULL DEFAULT floor(random() * 4503599627370496)::bigint;
+    `,
+  },
+  {
+    version: 14,
+    name: 'state version history',
+    sql: `
+      -- As SQLite's (version 14): each state's last STATE_HISTORY_VERSIONS versions, the current one included.
+      CREATE TABLE state_versions (
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        version bigint NOT NULL CHECK (version >= 1),
+        data json NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (session_id, version)
+      );
+      INSERT INTO state_versions (session_id, version, data, updated_at) SELECT session_id, version, data, updated_at FROM state;
     `,
   },
 ];

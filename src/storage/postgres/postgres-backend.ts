@@ -29,6 +29,8 @@ export interface PostgresOptions {
   searchIndex?: boolean;
   /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
   historyCache?: HistoryCache;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** STORAGE_QUOTA_BYTES; default none. Content is kept in the database (every replica serves it). */
   quotaBytes?: number | null;
 }
@@ -78,6 +80,7 @@ export class PostgresBackend implements StorageBackend {
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
       historyCache: options.historyCache,
+      stateHistoryVersions: options.stateHistoryVersions,
       blobs: { store: 'database', folder: null, quotaBytes: options.quotaBytes ?? null },
     });
   }

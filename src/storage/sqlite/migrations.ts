@@ -17,6 +17,7 @@
  * Version 11 is search over sessions' metadata and artifacts (modules/search/), as version 9's over the history.
  * Version 12 is artifact content (modules/blobs/, modules/artifacts/content-store.ts): blobs, their chunks, versions.
  * Version 13 is the history's epoch (modules/history/cache.ts): what, with `last_seq`, names a history's state.
+ * Version 14 is the state's version history (modules/state/): the last STATE_HISTORY_VERSIONS versions of each state.
  */
 export interface Migration {
   version: number;
@@ -521,6 +522,24 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER sessions_history_epoch AFTER INSERT ON sessions BEGIN
         UPDATE sessions SET history_epoch = abs(random() % 4503599627370496) WHERE id = NEW.id;
       END;
+    `,
+  },
+  {
+    version: 14,
+    name: 'state version history',
+    sql: `
+      -- Each state's recent versions, the current one included, written in the transaction of the
+      -- write and pruned there to the last STATE_HISTORY_VERSIONS. Deleting the state deletes them
+      -- (its next write starts again at version 1); deleting the session too.
+      CREATE TABLE state_versions (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, version)
+      );
+      -- Existing states: their current version is the first of their history.
+      INSERT INTO state_versions (session_id, version, data, updated_at) SELECT session_id, version, data, updated_at FROM state;
     `,
   },
 ];

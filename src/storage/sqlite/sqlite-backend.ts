@@ -26,6 +26,8 @@ export interface SqliteOptions extends SqliteConnectionOptions {
   searchIndex?: boolean;
   /** The process's history cache (HISTORY_CACHE_BYTES), shared by every database it opens; default none. */
   historyCache?: HistoryCache;
+  /** How many versions of each state are kept (STATE_HISTORY_VERSIONS); default 100, 0: none. */
+  stateHistoryVersions?: number;
   /** Where artifact content goes: by default files in `<file>-blobs/` (chunks in the database for `:memory:`). */
   blobStore?: 'filesystem' | 'database';
   /** STORAGE_QUOTA_BYTES; default none. */
@@ -66,6 +68,7 @@ export class SqliteBackend implements StorageBackend {
     this.stores = openStores(this.runner, this.appendEvents, {
       searchIndex: options.searchIndex ?? true,
       historyCache: options.historyCache,
+      stateHistoryVersions: options.stateHistoryVersions,
       blobs: { store: options.blobStore ?? (folder ? 'filesystem' : 'database'), folder, quotaBytes: options.quotaBytes ?? null },
     });
   }

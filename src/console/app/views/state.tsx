@@ -1,110 +1,149 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AgentStorageError } from '../../../client/index.js';
 import { ConsoleStateDocument } from '../../gql/graphql.js';
 import { describe } from '../api.js';
-import { useClient, useLoad } from '../hooks.js';
-import { Show, Time } from './common.js';
+import { useClient } from '../hooks.js';
+import { Time } from './common.js';
 import { diff } from '../diff.js';
 import { DiffTable, JsonTree } from './json.js';
 
-/**
- * The change feed from its first event: the service keeps no older versions of a state, but every
- * write of one is a `StateChanged` event carrying the state as stored, kept for the feed's
- * retention window (EVENT_RETENTION_HOURS). The console ships with the service, so it may spell the
- * feed's cursor for "before seq 1" itself (src/domain/events.ts, encodeEventCursor(0)).
- */
-const FROM_THE_START = btoa(JSON.stringify(['event', 0])).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
+/** Versions read a page at a time, newest first (State.history); older pages on demand. */
+const PAGE = 50;
 
 interface Version {
   version: number;
   data: unknown;
   at: string;
-  /** A deletion of the state (the next write starts again at version 1). */
-  deleted?: boolean;
+}
+
+interface Loaded {
+  current: Version | null;
+  /** Oldest first, as listed. */
+  versions: Version[];
+  total: number;
+  /** Where older versions continue, when there are more. */
+  older: string | null;
 }
 
 export function StateTab({ sessionId }: { sessionId: string }) {
   const client = useClient();
-  const [current] = useLoad(async (signal) => (await client.request(ConsoleStateDocument, { sessionId }, { signal })).session?.state ?? null, [sessionId]);
-  const [versions, setVersions] = useState<Version[]>([]);
-  const [note, setNote] = useState('');
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState('');
+  const [round, setRound] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [base, setBase] = useState<number | null>(null);
 
+  /** A page of the state's versions: `after` null reads the newest ones (and the state itself). */
+  const read = async (after: string | null, signal?: AbortSignal) => {
+    const { session } = await client.request(ConsoleStateDocument, { sessionId, first: PAGE, after }, { signal });
+    const state = session?.state ?? null;
+    const page = state?.history;
+    return {
+      current: state && { version: state.version, data: state.data, at: state.updatedAt },
+      versions: (page?.nodes ?? []).map((v) => ({ version: v.version, data: v.data, at: v.updatedAt })).reverse(),
+      total: page?.totalCount ?? 0,
+      older: page?.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null,
+    };
+  };
+
+  useEffect(() => {
+    const controller = new AbortController();
+    read(null, controller.signal).then(
+      (first) => controller.signal.aborted || (setLoaded(first), setError('')),
+      (e: unknown) => controller.signal.aborted || setError(describe(e)),
+    );
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sessionId, client, round]);
+
+  // Writes made while the page is open: the history is read again after each (the service keeps
+  // it), and once the feed is open (or reopened), so that no write falls between the read and the feed.
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
-    const follow = async (after: string | undefined) => {
-      for await (const event of client.sessionEvents(sessionId, { signal, ...(after ? { after } : {}) })) {
-        if (event.__typename === 'StateChanged') {
-          const { state } = event;
-          setVersions((list) => [...list, { version: state.version, data: state.data, at: state.updatedAt }]);
-        } else if (event.__typename === 'StateDeleted') {
-          setVersions((list) => [...list, { version: 0, data: null, at: event.time, deleted: true }]);
+    void (async () => {
+      for await (const event of client.sessionEvents(sessionId, { signal, onConnect: () => setRound((n) => n + 1) })) {
+        if (event.__typename === 'StateChanged' || event.__typename === 'StateDeleted') {
+          setSelected(null);
+          setBase(null);
+          setRound((n) => n + 1);
         }
       }
-    };
-    void follow(FROM_THE_START)
-      .catch((e: unknown) => {
-        if (e instanceof AgentStorageError && e.code === 'CURSOR_EXPIRED') {
-          setNote('Versions older than the change feed keeps (EVENT_RETENTION_HOURS) are gone; newer ones appear as they are written.');
-          return follow(undefined);
-        }
-        throw e;
-      })
-      .catch((e: unknown) => signal.aborted || setError(describe(e)));
+    })().catch((e: unknown) => signal.aborted || setError(describe(e)));
     return () => controller.abort();
   }, [sessionId, client]);
 
+  const loadOlder = async () => {
+    if (!loaded?.older) return;
+    try {
+      const page = await read(loaded.older);
+      const shift = page.versions.length;
+      setLoaded({ ...loaded, versions: [...page.versions, ...loaded.versions], older: page.older });
+      if (selected !== null) setSelected(selected + shift);
+      if (base !== null && base >= 0) setBase(base + shift);
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
+
+  const versions = loaded?.versions ?? [];
   const shownIndex = selected ?? versions.length - 1;
   const shown = versions[shownIndex];
   const baseIndex = base ?? shownIndex - 1;
   const against = versions[baseIndex];
-  const name = (v: Version) => (v.deleted ? 'deleted' : `version ${v.version}`);
+  const name = (v: Version) => `version ${v.version}`;
 
   return (
     <section aria-labelledby="state-title">
       <h2 id="state-title">State</h2>
-      <Show loaded={current}>
-        {(state) =>
-          state ? (
-            <p>
-              Current: version {state.version}, written <Time at={state.updatedAt} />.
-            </p>
-          ) : (
-            <p>This session has no state.</p>
-          )
-        }
-      </Show>
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-      {note && <p class="hint">{note}</p>}
+      {!loaded ? (
+        !error && (
+          <p class="status" role="status">
+            Loading…
+          </p>
+        )
+      ) : loaded.current ? (
+        <p>
+          Current: version {loaded.current.version}, written <Time at={loaded.current.at} />.
+        </p>
+      ) : (
+        <p>This session has no state.</p>
+      )}
       <div class="split">
         <div>
           <h3>History</h3>
-          {versions.length === 0 ? (
-            <p class="muted">No writes in the change feed.</p>
+          {loaded && versions.length === 0 ? (
+            <p class="muted">No versions kept (STATE_HISTORY_VERSIONS).</p>
           ) : (
-            <ol class="versions" aria-label="State versions">
-              {versions.map((v, i) => (
-                <li>
-                  <button type="button" aria-pressed={i === shownIndex} onClick={() => (setSelected(i), setBase(null))}>
-                    {name(v)}
-                  </button>{' '}
-                  <Time at={v.at} />
-                </li>
-              ))}
-            </ol>
+            <>
+              {loaded?.older && (
+                <p>
+                  <button type="button" onClick={() => void loadOlder()}>
+                    Older versions ({loaded.total - versions.length} more)
+                  </button>
+                </p>
+              )}
+              <ol class="versions" aria-label="State versions">
+                {versions.map((v, i) => (
+                  <li>
+                    <button type="button" aria-pressed={i === shownIndex} onClick={() => (setSelected(i), setBase(null))}>
+                      {name(v)}
+                    </button>{' '}
+                    <Time at={v.at} />
+                  </li>
+                ))}
+              </ol>
+            </>
           )}
         </div>
         {shown && (
           <div class="grow">
             <h3>{name(shown)}</h3>
-            {shown.deleted ? <p>The state was deleted.</p> : <JsonTree value={shown.data} label={`State, ${name(shown)}`} />}
+            <JsonTree value={shown.data} label={`State, ${name(shown)}`} />
             <h3>Changes</h3>
             <label>
               Compared with{' '}
@@ -113,7 +152,7 @@ export function StateTab({ sessionId }: { sessionId: string }) {
                 {versions.map((v, i) => (i === shownIndex ? null : <option value={String(i)}>{name(v)}</option>))}
               </select>
             </label>
-            <DiffTable changes={diff(against && !against.deleted ? against.data : undefined, shown.deleted ? undefined : shown.data)} />
+            <DiffTable changes={diff(against?.data, shown.data)} />
           </div>
         )}
       </div>
