@@ -1,76 +1,113 @@
 import { context, SpanKind, trace, type Tracer } from '@opentelemetry/api';
-import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { defaultFieldResolver, type DocumentNode, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, Kind } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { Counter, Histogram } from 'prom-client';
 import type { Metrics } from './metrics.js';
 import { failed } from './tracing.js';
 
 /** Operation durations: 1 ms to 10 s (a subscription's counts until it is set up). */
 const OPERATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
+/** The series of one (operation name, type), looked up once. */
+interface OperationSeries {
+  count: Counter.Internal;
+  duration: Histogram.Internal<'operation_name' | 'operation_type'>;
+}
+
 /**
- * GraphQL operation metrics from Yoga's Prometheus plugin, into this server's registry: operations
- * and their durations by operation name and type, and errors by `extensions.code` into
- * `agent_storage_errors_total{door="graphql"}` (the one error counter, beside REST's). Only those:
- * the per-phase histograms and the summary would cost time on every operation for little use, the
- * plugin's HTTP histogram labels by full URL (unbounded; our own HTTP histogram covers both doors
- * by route), and its `/metrics` endpoint would bypass our admin check (observability/rest.ts serves it).
- * Operation names come from clients: the first 100 are kept, later ones count as `other`.
+ * GraphQL operation metrics into this server's registry: operations and their durations by
+ * operation name and type, and errors by `extensions.code` into `agent_storage_errors_total{door="graphql"}`
+ * (the one error counter, beside REST's). Operation names come from clients: the first 100 are kept,
+ * later ones count as `other`.
+ *
+ * Written here rather than with `@graphql-yoga/plugin-prometheus`: that plugin hooks every phase of
+ * every operation (parse, validate, context, execute) and builds label objects for each, even for
+ * the metrics it is told to skip; on a small query it cost 10% of the server's CPU per request
+ * (bench/results/2026-12-07-metrics-overhead-ab.json). This is one timer around execution and two
+ * label children kept per operation.
  */
 export function graphqlMetrics(metrics: Metrics): Plugin {
   const { registry, operationNames } = metrics;
-  const labels = (params: { operationName?: string; operationType?: string }) => ({
-    operation_name: operationNames.of(params.operationName ?? 'Anonymous'),
-    operation_type: params.operationType ?? 'unknown',
+  const operations = new Counter({
+    name: 'agent_storage_graphql_operations_total',
+    help: 'GraphQL operations executed, by operation name (the first 100 seen, then "other") and type.',
+    labelNames: ['operation_name', 'operation_type'],
+    registers: [registry],
   });
-  return usePrometheus({
-    registry,
-    endpoint: false,
-    metrics: {
-      // Named by Prometheus' conventions (the plugin's defaults are not: camelCase labels, a counter
-      // without `_total`, which promtool's lint refuses).
-      graphql_envelop_request: createCounter({
-        registry,
-        counter: {
-          name: 'agent_storage_graphql_operations_total',
-          help: 'GraphQL operations executed, by operation name (the first 100 seen, then "other") and type.',
-          labelNames: ['operation_name', 'operation_type'],
-        },
-        fillLabelsFn: labels,
-      }),
-      graphql_envelop_request_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'agent_storage_graphql_operation_duration_seconds',
-          help: 'Time to execute a GraphQL operation, by operation name and type.',
-          labelNames: ['operation_name', 'operation_type'],
-          buckets: OPERATION_BUCKETS,
-        },
-        fillLabelsFn: labels,
-      }),
-      graphql_envelop_error_result: {
-        counter: metrics.errorCounter,
-        // One per error of a result; a document refused by validation (or parsing) counts once,
-        // under the code its errors carry (the plugin hands over no error for those phases).
-        fillLabelsFn: (params) => ({ door: 'graphql', code: codeOf(params.error) ?? PHASE_CODES[params.errorPhase ?? ''] ?? 'UNKNOWN' }),
-      },
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_schema_change: false,
-      graphql_envelop_execute_resolver: false,
-      graphql_yoga_http_duration: false,
-    },
+  const durations = new Histogram({
+    name: 'agent_storage_graphql_operation_duration_seconds',
+    help: 'Time to execute a GraphQL operation, by operation name and type.',
+    labelNames: ['operation_name', 'operation_type'],
+    buckets: OPERATION_BUCKETS,
+    registers: [registry],
   });
-}
+  const series = new Map<string, OperationSeries>();
+  // Documents are parsed once and cached by Yoga, so their label key is found once per document.
+  const keys = new WeakMap<DocumentNode, Map<string | undefined, string>>();
 
-/** The codes Yoga gives the errors of a document refused before it runs. */
-const PHASE_CODES: Record<string, string> = { parse: 'GRAPHQL_PARSE_FAILED', validate: 'GRAPHQL_VALIDATION_FAILED' };
+  function seriesOf(document: DocumentNode, operationName: string | null | undefined): OperationSeries {
+    let byName = keys.get(document);
+    if (!byName) keys.set(document, (byName = new Map()));
+    let key = byName.get(operationName ?? undefined);
+    if (key === undefined) {
+      const operation = document.definitions.find(
+        (d) => d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
+      );
+      const type = operation?.kind === Kind.OPERATION_DEFINITION ? operation.operation : 'unknown';
+      const name = operation?.kind === Kind.OPERATION_DEFINITION ? (operation.name?.value ?? 'Anonymous') : 'Anonymous';
+      key = `${operationNames.of(name)}\u0000${type}`;
+      byName.set(operationName ?? undefined, key);
+    }
+    let found = series.get(key);
+    if (!found) {
+      const [name, type] = key.split('\u0000') as [string, string];
+      found = { count: operations.labels(name, type), duration: durations.labels(name, type) };
+      series.set(key, found);
+    }
+    return found;
+  }
+
+  const countErrors = (errors: readonly GraphQLError[] | undefined) => {
+    if (errors) for (const error of errors) metrics.errorAnswered('graphql', codeOf(error) ?? 'UNKNOWN');
+  };
+
+  /** One timer per operation: the counter at its start, the duration and errors at its (first) result. */
+  const timed = ({ args }: { args: { document: DocumentNode; operationName?: string | null } }) => {
+    const started = performance.now();
+    const operation = seriesOf(args.document, args.operationName);
+    operation.count.inc();
+    let observed = false;
+    return {
+      onExecuteDone: (payload: Parameters<typeof handleStreamOrSingleExecutionResult>[0]) =>
+        handleStreamOrSingleExecutionResult(payload, ({ result }) => {
+          if (!observed) {
+            observed = true;
+            operation.duration.observe((performance.now() - started) / 1000);
+          }
+          countErrors(result.errors);
+        }),
+    };
+  };
+
+  return {
+    // A document refused before it runs counts once, under the code its (first) error carries.
+    onParse: () => ({ result }) => {
+      if (result instanceof Error) metrics.errorAnswered('graphql', codeOf(result) ?? 'GRAPHQL_PARSE_FAILED');
+    },
+    onValidate: () => ({ result }) => {
+      if (result.length > 0) metrics.errorAnswered('graphql', codeOf(result[0]) ?? 'GRAPHQL_VALIDATION_FAILED');
+    },
+    onExecute: timed,
+    onSubscribe: ({ args }) => {
+      const { onExecuteDone } = timed({ args });
+      return {
+        onSubscribeResult: onExecuteDone,
+        onSubscribeError: ({ error }: { error: unknown }) => metrics.errorAnswered('graphql', codeOf(error) ?? 'UNKNOWN'),
+      };
+    },
+  };
+}
 
 /** An error's `extensions.code` (ours are a short fixed list), if it has a sane one. */
 function codeOf(error: unknown): string | undefined {

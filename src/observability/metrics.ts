@@ -34,7 +34,7 @@ type StatementChildren = { ok: Histogram.Internal<'statement' | 'outcome'>; erro
 
 export class Metrics implements DatabaseObserver<number>, CacheObserver {
   readonly registry = new Registry();
-  /** GraphQL operation names (client-chosen), for the GraphQL plugin's labels. */
+  /** GraphQL operation names (client-chosen), for the GraphQL metrics' labels (observability/graphql.ts). */
   readonly operationNames = new BoundedLabel();
   private readonly tenants = new BoundedLabel();
   private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
@@ -130,11 +130,6 @@ export class Metrics implements DatabaseObserver<number>, CacheObserver {
   /** One error answered by a door (`code`: the domain's or GraphQL's code). */
   errorAnswered(door: 'rest' | 'graphql' | 'auth', code: string): void {
     this.errors.labels(door, code).inc();
-  }
-
-  /** The counter GraphQL errors go to (the Yoga plugin's error metric). */
-  get errorCounter(): Counter<'door' | 'code'> {
-    return this.errors;
   }
 
   tenantRequest(tenant: string): void {
