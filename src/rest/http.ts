@@ -49,16 +49,18 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return jsonText(status, JSON.stringify(body), headers);
 }
 
-/** A response whose JSON text is already written (e.g. built by the database). */
-export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { 'content-type': 'application/json', ...headers } });
+/** A response whose JSON text is already written (e.g. built by the database), as a string or in UTF-8. */
+export function jsonText(status: number, text: string | Buffer, headers: Record<string, string> = {}): Response {
+  // A Buffer is a Uint8Array, a body the ponyfill writes to the socket as it is (TypeScript's DOM
+  // types ask for one over a plain ArrayBuffer, which a Buffer's pool may not be).
+  return new Response(text as BodyInit, { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
 /**
  * A read's JSON text under its strong `etag`, or `304 Not Modified` (no body) when the request's
  * `If-None-Match` names that tag: a client that re-reads something unchanged gets nothing again.
  */
-export function taggedJsonText(request: Request, text: string | null, etag: string, headers: Record<string, string> = {}): Response {
+export function taggedJsonText(request: Request, text: string | Buffer | null, etag: string, headers: Record<string, string> = {}): Response {
   if (text === null || ifNoneMatch(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, etag } });
   return jsonText(200, text, { ...headers, etag });
 }

@@ -14,8 +14,9 @@
  * Nothing is ever served without that check, so an entry is never stale, only unused.
  *
  * Bounded by bytes (HISTORY_CACHE_BYTES; 0 turns it off), least recently used first out. A cached
- * history is one string; V8 keeps a one-byte string at one byte a character (two for text beyond
- * Latin-1), which is what an entry is charged.
+ * history is kept as its UTF-8 bytes, the very bytes a response sends: a read writes them to the
+ * socket as they are, where a string would be encoded again for every reader; and a buffer's size
+ * is what an entry is charged, exactly.
  */
 export interface CachedHistory {
   /** The session's history epoch and last seq when `json` was read. */
@@ -23,13 +24,13 @@ export interface CachedHistory {
   readonly lastSeq: number;
   /** How many messages `json` holds. */
   readonly count: number;
-  /** The messages as a JSON array (the REST wire's fields). */
-  readonly json: string;
+  /** The messages as a JSON array (the REST wire's fields), in UTF-8. */
+  readonly json: Buffer;
 }
 
-/** What an entry costs: its text (at up to two bytes a character) and a little bookkeeping. */
+/** What an entry costs: its bytes, its key (at up to two bytes a character) and a little bookkeeping. */
 function costOf(key: string, entry: CachedHistory): number {
-  return 2 * (entry.json.length + key.length) + 64;
+  return entry.json.length + 2 * key.length + 64;
 }
 
 /** One LRU, by bytes, shared by every store of the process (each under its own key prefix). */
@@ -106,9 +107,16 @@ export interface HistoryCacheView {
 /** No cache: every read is a whole read (the version is still checked, for ETags). */
 export const NO_HISTORY_CACHE: HistoryCacheView = { get: () => undefined, set: () => {}, delete: () => {} };
 
-/** `json` (a JSON array) with the elements of `tail` (another) after its own. */
-export function extendJsonArray(json: string, tail: string): string {
-  if (tail === '[]') return json;
-  if (json === '[]') return tail;
-  return `${json.slice(0, -1)},${tail.slice(1)}`;
+const COMMA = 0x2c;
+
+/** `json` (a JSON array without spaces, in UTF-8) with the elements of `tail` (another) after its own. */
+export function extendJsonArray(json: Buffer, tail: Buffer): Buffer {
+  if (tail.length <= 2) return json;
+  if (json.length <= 2) return tail;
+  // `[a,b]` + `[c]` → `[a,b,c]`: all of `json` but its `]`, a comma, all of `tail` but its `[`.
+  const joined = Buffer.allocUnsafe(json.length + tail.length - 1);
+  json.copy(joined, 0, 0, json.length - 1);
+  joined[json.length - 1] = COMMA;
+  tail.copy(joined, json.length, 1);
+  return joined;
 }

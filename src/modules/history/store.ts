@@ -99,8 +99,8 @@ export interface HistoryVersion {
 
 export interface WholeHistory {
   version: HistoryVersion;
-  /** Null when the version is the one the caller said it knows. */
-  json: string | null;
+  /** The JSON array in UTF-8; null when the version is the one the caller said it knows. */
+  json: Buffer | null;
 }
 
 /** What the export/import CLI and the retention sweeper see: expired sessions' history too. */
@@ -310,7 +310,7 @@ const tailStatements = defineStatements({
 /** The version of a tail read and the JSON of its messages (`HistoryStore.whole`). */
 interface Tail {
   version: HistoryVersion;
-  json: string;
+  json: Buffer;
   count: number;
 }
 
@@ -689,12 +689,12 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       const named: Params = { ...params };
       fields.forEach(([name], i) => (named[`name${i}`] = name));
       const row = await this.runner.one(statement, named);
-      return row ? { version: versionOf(row), json: row.json as string, count: Number(row.n) } : null;
+      return row ? { version: versionOf(row), json: Buffer.from(row.json as string), count: Number(row.n) } : null;
     }
     const rows = await this.runner.all(this.tails.historyTailRows, params);
     if (rows.length === 0) return null;
     const messages = rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)]));
-    return { version: versionOf(rows[0]!), json: wireArrayJson(messages, fields), count: messages.length };
+    return { version: versionOf(rows[0]!), json: Buffer.from(wireArrayJson(messages, fields)), count: messages.length };
   }
 
   // --- clearing -----------------------------------------------------------------------------------

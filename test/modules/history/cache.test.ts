@@ -149,7 +149,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
                   expect(got.version, where).toEqual(hint);
                   expect(seen.get(versionKey), where).toBe(expected);
                 } else {
-                  expect(got.json, where).toBe(expected);
+                  expect(got.json.toString(), where).toBe(expected);
                   expect(seen.get(versionKey) ?? expected, `${where}: one version, one body`).toBe(expected);
                   seen.set(versionKey, expected);
                 }
@@ -232,16 +232,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 }
 
 describe('HistoryCache', () => {
-  const entry = (json: string) => ({ epoch: 1, lastSeq: 1, count: 1, json });
+  const entry = (json: string) => ({ epoch: 1, lastSeq: 1, count: 1, json: Buffer.from(json) });
 
   it('keeps entries within its bytes, least recently used out first', () => {
     const cache = new HistoryCache(4096);
     const view = cache.forStore();
-    // Each costs about 2 × 450 bytes: four fit, five do not.
-    view.set('a', entry('a'.repeat(450)));
-    view.set('b', entry('b'.repeat(450)));
-    expect(view.get('a')?.json).toBe('a'.repeat(450));
-    for (const key of ['c', 'd', 'e']) view.set(key, entry(key.repeat(450)));
+    // Each costs a little over 900 bytes: four fit, five do not.
+    view.set('a', entry('a'.repeat(900)));
+    view.set('b', entry('b'.repeat(900)));
+    expect(view.get('a')?.json.toString()).toBe('a'.repeat(900));
+    for (const key of ['c', 'd', 'e']) view.set(key, entry(key.repeat(900)));
     expect(cache.bytes).toBeLessThanOrEqual(4096);
     expect(cache.size).toBe(4);
     // 'b' was the least recently used: out first.
@@ -264,7 +264,7 @@ describe('HistoryCache', () => {
     one.set('s', entry('[1]'));
     expect(two.get('s')).toBeUndefined();
     two.set('s', entry('[2]'));
-    expect(one.get('s')?.json).toBe('[1]');
+    expect(one.get('s')?.json.toString()).toBe('[1]');
     one.delete('s');
     expect(one.get('s')).toBeUndefined();
     expect(cache.bytes).toBeGreaterThan(0);
@@ -275,7 +275,8 @@ describe('HistoryCache', () => {
   it('extends a JSON array by another', () => {
     fc.assert(
       fc.property(fc.array(fc.jsonValue()), fc.array(fc.jsonValue()), (a, b) => {
-        expect(extendJsonArray(JSON.stringify(a), JSON.stringify(b))).toBe(JSON.stringify([...a, ...b]));
+        const joined = extendJsonArray(Buffer.from(JSON.stringify(a)), Buffer.from(JSON.stringify(b)));
+        expect(joined.toString()).toBe(JSON.stringify([...a, ...b]));
       }),
     );
   });
