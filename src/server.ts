@@ -220,7 +220,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
     listener,
   );
   answerClientErrors(server, logger);
-  const webSockets = serveGraphQLOverWebSocket(server, { app, config, logger, authenticate });
+  const webSockets = serveGraphQLOverWebSocket(server, { app, config, logger, authenticate, observeOperation: observability.webSocketOperations });
   observability.metrics.watchStreams({ eventStreams: () => streams.size, webSockets: () => webSockets.size });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import { DomainError, RateLimitedError } from '../domain/errors.js';
+import type { OperationRunner } from '../observability/requests.js';
 import type { App } from '../server.js';
 import { actingAs, type Caller } from './auth.js';
 import { tokenLimitRefusal } from './graphql-limits.js';
@@ -67,6 +68,8 @@ export interface GraphQLWebSocketDeps {
   logger: Logger;
   /** The one check of a caller's key (http/auth.ts `callerAuthenticator`). */
   authenticate: (authorization: string | null) => Promise<Caller>;
+  /** Runs each operation (in a span of its own when tracing is on). */
+  observeOperation: OperationRunner;
 }
 
 export interface GraphQLWebSockets {
@@ -159,7 +162,7 @@ function refuseUpgrade(socket: Duplex, status: number, detail: string): void {
 type Enveloped = ReturnType<App['getEnveloped']>;
 
 /** Serves the `graphql-ws` protocol on `server`'s upgrades to `/graphql`. */
-export function serveGraphQLOverWebSocket(server: Server, { app, config, logger, authenticate }: GraphQLWebSocketDeps): GraphQLWebSockets {
+export function serveGraphQLOverWebSocket(server: Server, { app, config, logger, authenticate, observeOperation }: GraphQLWebSocketDeps): GraphQLWebSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes, handleProtocols });
   const connections = new WeakMap<object, Connection>();
   // The enveloped execute and subscribe of each operation, by its context (Yoga's example passes
@@ -238,15 +241,16 @@ export function serveGraphQLOverWebSocket(server: Server, { app, config, logger,
   }
 
   /** Runs an operation through its envelope; what it throws (not a GraphQL result) is masked, as Yoga does over HTTP. */
-  const run = (kind: 'execute' | 'subscribe') => async (args: ExecutionArgs) => {
-    try {
-      return await envelopes.get(args.contextValue as object)![kind](args);
-    } catch (error) {
-      if (error instanceof GraphQLError && !error.originalError) return { errors: [error] } satisfies ExecutionResult;
-      logger.error({ err: error }, 'unexpected error in a GraphQL operation over WebSocket');
-      return { errors: [operationError('Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' })] } satisfies ExecutionResult;
-    }
-  };
+  const run = (kind: 'execute' | 'subscribe') => (args: ExecutionArgs) =>
+    observeOperation(args, async () => {
+      try {
+        return await envelopes.get(args.contextValue as object)![kind](args);
+      } catch (error) {
+        if (error instanceof GraphQLError && !error.originalError) return { errors: [error] } satisfies ExecutionResult;
+        logger.error({ err: error }, 'unexpected error in a GraphQL operation over WebSocket');
+        return { errors: [operationError('Unexpected error.', { code: 'INTERNAL_SERVER_ERROR' })] } satisfies ExecutionResult;
+      }
+    });
 
   const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
     connectionInitWaitTimeout: config.graphqlWs.initTimeoutMs,

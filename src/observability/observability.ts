@@ -5,7 +5,7 @@ import type { RequestObserver } from '../http/request-context.js';
 import type { CacheObserver } from '../modules/cache/service.js';
 import { SERVICE } from '../version.js';
 import { Metrics } from './metrics.js';
-import { requestObserver } from './requests.js';
+import { type OperationRunner, requestObserver, webSocketOperations } from './requests.js';
 import { startTracing, statementSpans, type Tracing } from './tracing.js';
 
 /**
@@ -20,6 +20,8 @@ export interface Observability {
   observer: DatabaseObserver & CacheObserver;
   /** For the HTTP server: each request's metrics (and span). */
   requests: RequestObserver;
+  /** For the GraphQL WebSocket door: each operation's span (its metrics come from the GraphQL plugin). */
+  webSocketOperations: OperationRunner;
   /** Sends the spans still waiting (at shutdown). */
   close(): Promise<void>;
 }
@@ -58,7 +60,8 @@ function assemble(metrics: Metrics, tracing: Tracing | null, spans?: DatabaseObs
     metrics,
     tracing,
     observer,
-    requests: requestObserver(metrics, tracing?.tracer ?? null),
+    requests: requestObserver(metrics, tracing),
+    webSocketOperations: webSocketOperations(tracing),
     close: async () => {
       await tracing?.shutdown();
     },

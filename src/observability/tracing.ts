@@ -1,4 +1,4 @@
-import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { context, type Span, SpanKind, SpanStatusCode, type TextMapPropagator, trace, type Tracer } from '@opentelemetry/api';
 import type { DatabaseObserver } from '../db/runner.js';
 
 /**
@@ -7,9 +7,11 @@ import type { DatabaseObserver } from '../db/runner.js';
  * an endpoint loads none of them and runs no tracing code at all — no request wrapper, no resolver
  * wrapper (the traced schema is a separate copy: observability/graphql.ts), no statement spans.
  *
- * Spans: one per HTTP request (SERVER, `GET /storage/sessions/:id`), one per GraphQL resolver that
- * reaches storage (`Query.session`, `Session.history`), one per SQL statement named by its query
- * name (CLIENT, `getSession`), each a child of what was running when it started.
+ * Spans: one per HTTP request (SERVER, `GET /storage/sessions/:id`) and per GraphQL operation over a
+ * WebSocket (SERVER, `query GetSession`), one per GraphQL resolver that reaches storage
+ * (`Query.session`, `Session.history`), one per SQL statement named by its query name (CLIENT,
+ * `getSession`), each a child of what was running when it started. A request that carries a W3C
+ * `traceparent` header continues the caller's trace.
  *
  * The tracer provider is this server's, not registered globally: tests start servers with and
  * without tracing in one process. The context manager (AsyncLocalStorage), which carries the active
@@ -27,17 +29,21 @@ export interface TracingOptions {
 
 export interface Tracing {
   tracer: Tracer;
+  /** Reads (and writes) W3C trace context: `traceparent` and `tracestate` headers. */
+  propagator: TextMapPropagator;
   /** Sends the spans still waiting and stops the exporter. */
   shutdown(): Promise<void>;
 }
 
 export async function startTracing(options: TracingOptions): Promise<Tracing> {
-  const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-base').then(exportsOf),
-    import('@opentelemetry/exporter-trace-otlp-http').then(exportsOf),
-    import('@opentelemetry/context-async-hooks').then(exportsOf),
-    import('@opentelemetry/resources').then(exportsOf),
-  ]);
+  const [{ BasicTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { resourceFromAttributes }, { W3CTraceContextPropagator }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-base').then(exportsOf),
+      import('@opentelemetry/exporter-trace-otlp-http').then(exportsOf),
+      import('@opentelemetry/context-async-hooks').then(exportsOf),
+      import('@opentelemetry/resources').then(exportsOf),
+      import('@opentelemetry/core').then(exportsOf),
+    ]);
   // False when one is installed already (another server in this process): that one serves as well.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` });
@@ -45,7 +51,11 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
     resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': options.serviceVersion }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.scheduleDelayMs })],
   });
-  return { tracer: provider.getTracer(options.serviceName, options.serviceVersion), shutdown: () => provider.shutdown() };
+  return {
+    tracer: provider.getTracer(options.serviceName, options.serviceVersion),
+    propagator: new W3CTraceContextPropagator(),
+    shutdown: () => provider.shutdown(),
+  };
 }
 
 /**

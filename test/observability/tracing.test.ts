@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Bundle, buildBundle } from '../support/build.js';
 import { type Service, startService } from '../support/process.js';
 
@@ -11,8 +13,9 @@ import { type Service, startService } from '../support/process.js';
  * Traces as a collector receives them: the service (the built bundle, in its own process, as users
  * start it — the tracing SDK is a lazily loaded chunk of it) sends OTLP
  * over HTTP (JSON) to an in-process collector, here a plain node:http server that decodes what it
- * is sent. A request is a SERVER span; a GraphQL resolver that reaches storage an INTERNAL span
- * under it; each SQL statement a CLIENT span named by its query name under whatever ran it.
+ * is sent. A request is a SERVER span (continuing the caller's trace when it sends `traceparent`),
+ * and so is a GraphQL operation over a WebSocket; a GraphQL resolver that reaches storage an
+ * INTERNAL span under it; each SQL statement a CLIENT span named by its query name under whatever ran it.
  */
 
 interface OtlpSpan {
@@ -134,5 +137,35 @@ describe('OpenTelemetry traces', () => {
     // Plain fields get no span of their own.
     expect(inTrace().find((s) => s.name === 'Session.agentName' || s.name === 'Session.id')).toBeUndefined();
     expect(collector.resources[0]).toMatchObject({ 'service.name': 'agent-storage' });
+
+    // A caller's W3C trace context: the request's span continues that trace, under the caller's span.
+    const [callerTrace, callerSpan] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
+    const continued = await fetch(`${service.url}/storage/sessions/${id}`, { headers: { traceparent: `00-${callerTrace}-${callerSpan}-01` } });
+    expect(continued.status).toBe(200);
+    const get = await eventually('the span of a request with traceparent', () => collector.spans.find((s) => s.name === 'GET /storage/sessions/:id'));
+    expect(get).toMatchObject({ kind: SERVER, traceId: callerTrace, parentSpanId: callerSpan });
+    // A malformed one is ignored: a new trace.
+    await (await fetch(`${service.url}/storage/sessions`, { headers: { traceparent: 'not-a-trace' } })).arrayBuffer();
+    const list = await eventually('the span of a request with a bad traceparent', () => collector.spans.find((s) => s.name === 'GET /storage/sessions'));
+    expect(list.parentSpanId ?? '').toBe('');
+    expect(list.traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    // An operation over a WebSocket: a SERVER span of its own, its resolvers and statements under it.
+    const ws = createClient({ url: `${service.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    cleanups.push(() => ws.dispose());
+    const overSocket = await new Promise<unknown>((resolve, reject) => {
+      let result: unknown;
+      ws.subscribe({ query: 'query OverSocket($id: ID!) { session(id: $id) { id } }', variables: { id } }, { next: (r) => (result = r), error: reject, complete: () => resolve(result) });
+    });
+    expect(overSocket).toEqual({ data: { session: { id } } });
+    const operation = await eventually('the WebSocket operation span', () => collector.spans.find((s) => s.name === 'query OverSocket'));
+    expect(operation.kind).toBe(SERVER);
+    expect(operation.parentSpanId ?? '').toBe('');
+    expect(attribute(operation, 'graphql.operation.name')).toBe('OverSocket');
+    const socketSession = await eventually('Query.session under the WebSocket operation', () =>
+      collector.spans.find((s) => s.name === 'Query.session' && s.traceId === operation.traceId),
+    );
+    expect(socketSession.parentSpanId).toBe(operation.spanId);
+    await eventually('a statement under it', () => collector.spans.find((s) => s.kind === CLIENT && s.parentSpanId === socketSession.spanId));
   });
 });
