@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
  *   --source           run the service with tsx from src/ instead of building dist/ (BENCH_SOURCE=1)
  *   --no-large         skip the large-store scenario        (BENCH_LARGE=0)
  *   --no-postgres      skip PostgreSQL                      (BENCH_POSTGRES=0)
+ *   --no-peers         skip the peers that need an install of their own, bench/peers/ (BENCH_PEERS=0)
  *   --out=FILE         where the JSON goes                  (BENCH_OUT, default bench/results/latest.json)
  *   --only=A,B         run only the parts whose id contains one of these (BENCH_ONLY), e.g.
  *                      `--only=rest.session.get,coldstart`, `--only=langgraph` for the checkpoint savers
@@ -16,7 +17,8 @@ import { resolve } from 'node:path';
  *                      work (bench/agent-turn/run.ts), `--only=search` for full-text search and the cost of
  *                      indexing appends (bench/search/run.ts), `--only=analytics` for metric aggregates
  *                      (bench/analytics/run.ts), `--only=content` for artifact content upload and download
- *                      (bench/content/run.ts); the Yoga baseline always runs (ratios need it)
+ *                      (bench/content/run.ts), `--only=peer` for the in-process peers (bench/peers/run.ts);
+ *                      the Yoga baseline always runs (ratios need it)
  */
 export interface BenchOptions {
   quick: boolean;
@@ -29,6 +31,8 @@ export interface BenchOptions {
   coldStartRuns: number;
   outFile: string;
   postgres: 'auto' | 'off';
+  /** Whether to run (and on first use install) the peers of bench/peers/. */
+  peers: boolean;
   /** Admin connection used to create and drop the throwaway database. */
   postgresAdminUrl: string;
   sizes: Sizes;
@@ -91,7 +95,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     if (!m) throw new Error(`unknown argument "${arg}" (see bench/lib/options.ts)`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['quick', 'duration', 'connections', 'source', 'no-large', 'large', 'no-postgres', 'out', 'only'];
+  const known = ['quick', 'duration', 'connections', 'source', 'no-large', 'large', 'no-postgres', 'no-peers', 'out', 'only'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}`);
 
   const quick = flags.has('quick') || env.BENCH_QUICK === '1';
@@ -100,6 +104,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   const serviceMode = flags.has('source') || env.BENCH_SOURCE === '1' ? 'source' : 'dist';
   const largeOff = flags.has('no-large') || env.BENCH_LARGE === '0';
   const postgres = flags.has('no-postgres') || env.BENCH_POSTGRES === '0' ? 'off' : 'auto';
+  const peers = !(flags.has('no-peers') || env.BENCH_PEERS === '0');
   const only = (flags.get('only') ?? env.BENCH_ONLY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 
   const large: LargeSizes = quick
@@ -122,6 +127,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     coldStartRuns: Math.floor(positiveInt('BENCH_COLD_RUNS', env.BENCH_COLD_RUNS, quick ? 1 : 5)),
     outFile: resolve(ROOT, flags.get('out') ?? env.BENCH_OUT ?? 'bench/results/latest.json'),
     postgres,
+    peers,
     postgresAdminUrl: env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     sizes: quick
       ? { spreadSessions: 50, bigHistory: 1000, nestedSessions: 50, nestedMessages: 5, cacheKeys: 50, selectIterations: 30 }

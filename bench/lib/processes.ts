@@ -180,9 +180,9 @@ export function runJsonChild<T>(args: string[], input: unknown, onPid?: (pid: nu
 }
 
 /** Runs a command to completion (e.g. the build); rejects with its output when it fails. */
-export function runCommand(command: string, args: string[]): Promise<void> {
+export function runCommand(command: string, args: string[], cwd = ROOT): Promise<void> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.setEncoding('utf8').on('data', (t: string) => (output += t));
     child.stderr!.setEncoding('utf8').on('data', (t: string) => (output += t));

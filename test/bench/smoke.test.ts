@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 /*
  * Keeps `npm run bench` working: runs it in quick mode (half a second per scenario, tiny data,
- * the service from source, no PostgreSQL) and checks the JSON it writes. No timing assertions:
- * the numbers of a one-second run on a busy test machine mean nothing.
+ * the service from source, no PostgreSQL, no peers: the Mastra peer's first `npm ci` alone takes
+ * 40–45 s) and checks the JSON it writes. No timing assertions: the numbers of a one-second run on
+ * a busy test machine mean nothing.
  */
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -31,7 +32,7 @@ const isNumberOrNull = (v: unknown) => v === null || (typeof v === 'number' && N
 describe('npm run bench --quick', () => {
   it('completes and writes the results JSON with every scenario', { timeout: 420_000 }, async () => {
     const out = join(dir, 'result.json');
-    const run = await runBench(['--quick', '--duration=0.5', '--source', '--no-postgres', `--out=${out}`]);
+    const run = await runBench(['--quick', '--duration=0.5', '--source', '--no-postgres', '--no-peers', `--out=${out}`]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('req/s');
     expect(run.stdout).toContain('Targets');
@@ -47,6 +48,8 @@ describe('npm run bench --quick', () => {
         'sqlite/rest.append.spread',
         'sqlite/rest.append.hot',
         'sqlite/rest.session.get',
+        'baseline/raw-http.session.bytes',
+        'baseline/raw-http.history.1000.bytes',
         'sqlite/rest.history.1000',
         'sqlite/gql.session.whole',
         'sqlite/gql.session.whole.c1',
@@ -95,8 +98,15 @@ describe('npm run bench --quick', () => {
       expect(isNumberOrNull(ratio.measured), ratio.id).toBe(true);
     }
     expect(report.ratios.map((r: { id: string }) => r.id)).toEqual(
-      expect.arrayContaining(['sqlite.append.spread', 'sqlite.read.session', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99', 'search.sqlite.p50', 'search.sqlite.p99', 'search.sqlite.append.cost', 'content.sqlite.upload', 'content.sqlite.download']),
+      expect.arrayContaining(['sqlite.append.spread', 'sqlite.append.hot', 'sqlite.read.session.vs.bare', 'sqlite.cache.vs.session', 'sqlite.read.history.vs.ceiling', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99', 'search.sqlite.p50', 'search.sqlite.p99', 'search.sqlite.append.cost', 'content.sqlite.upload', 'content.sqlite.download']),
     );
+    // Each of these divides two rows of the run: a number says both rows are there under those ids.
+    for (const id of ['sqlite.append.spread', 'sqlite.append.hot', 'sqlite.read.session.vs.bare', 'sqlite.cache.vs.session', 'sqlite.read.history.vs.ceiling', 'sqlite.whole.latency']) {
+      expect(report.ratios.find((r: { id: string }) => r.id === id)?.measured, id).toEqual(expect.any(Number));
+    }
+    // A peer that did not run says why, and its ratio shows no number.
+    expect(report.skipped).toContain('peer/mastra.libsql.saveMessages: peers disabled (--no-peers / BENCH_PEERS=0)');
+    expect(report.ratios.find((r: { id: string }) => r.id === 'sqlite.append.vs.mastra')).toMatchObject({ measured: null, status: 'N/A' });
     // The pruned thread's bytes are exact, not timings: no more than a thread of its latest checkpoint.
     expect(report.ratios.find((r: { id: string }) => r.id === 'langgraph.prune.sqlite')?.status).toBe('MET');
   });
