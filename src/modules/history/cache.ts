@@ -1,8 +1,10 @@
+import type { Message } from '../../domain/records.js';
+
 /**
- * The history cache: a session's whole history as REST JSON, kept per session and extended by the
- * messages appended since instead of being built again. Histories are append-only but for rare
- * rewrites, so a long conversation re-read after each turn costs one indexed look at its session
- * row plus the new messages.
+ * The history cache: a session's whole history — as REST JSON, and as the records a GraphQL read
+ * of the whole history resolves — kept per session and extended by the messages appended since
+ * instead of being built again. Histories are append-only but for rare rewrites, so a long
+ * conversation re-read after each turn costs one indexed look at its session row plus the new messages.
  *
  * One rule decides whether an entry may be used, checked against the database in the same statement
  * as the read (`HistoryStore.whole`), so it holds across replicas: a history's version is its
@@ -16,27 +18,50 @@
  * Bounded by bytes (HISTORY_CACHE_BYTES; 0 turns it off), least recently used first out. A cached
  * history is kept as its UTF-8 bytes, the very bytes a response sends: a read writes them to the
  * socket as they are, where a string would be encoded again for every reader; and a buffer's size
- * is what an entry is charged, exactly.
+ * is what an entry is charged, exactly. Records are charged an estimate of what V8 keeps for them
+ * (`recordBytes`). Cached records are shared by every reader: nothing may change them.
  */
-export interface CachedHistory {
-  /** The session's history epoch and last seq when `json` was read. */
+interface Versioned {
+  /** The session's history epoch and last seq when the entry was read. */
   readonly epoch: number;
   readonly lastSeq: number;
-  /** How many messages `json` holds. */
+  /** How many messages the entry holds. */
   readonly count: number;
+}
+
+/** A whole history as the REST wire writes it. */
+export interface CachedHistory extends Versioned {
   /** The messages as a JSON array (the REST wire's fields), in UTF-8. */
   readonly json: Buffer;
 }
 
+/** A whole history as records (GraphQL). */
+export interface CachedRecords extends Versioned {
+  readonly messages: readonly Message[];
+  /** What the records are charged (`recordBytes`). */
+  readonly bytes: number;
+}
+
+type Entry = CachedHistory | CachedRecords;
+
 /** What an entry costs: its bytes, its key (at up to two bytes a character) and a little bookkeeping. */
-function costOf(key: string, entry: CachedHistory): number {
-  return entry.json.length + 2 * key.length + 64;
+function costOf(key: string, entry: Entry): number {
+  return ('json' in entry ? entry.json.length : entry.bytes) + 2 * key.length + 64;
+}
+
+/**
+ * What V8 keeps for a message record, roughly: its strings at up to two bytes a character, its
+ * JSON values about twice their text, and a few hundred bytes of object headers and fields.
+ */
+export function recordBytes(m: Message): number {
+  const json = (value: unknown) => (value == null ? 0 : JSON.stringify(value).length);
+  return 256 + 2 * (m.id.length + m.sessionId.length + m.content.length + (m.idempotencyKey?.length ?? 0)) + 2 * (json(m.metadata) + json(m.item));
 }
 
 /** One LRU, by bytes, shared by every store of the process (each under its own key prefix). */
 export class HistoryCache {
   /** A Map iterates in insertion order: a hit is moved to the end, the first is the least recently used. */
-  private readonly entries = new Map<string, CachedHistory>();
+  private readonly entries = new Map<string, Entry>();
   private used = 0;
   private nextPrefix = 0;
 
@@ -60,13 +85,16 @@ export class HistoryCache {
     if (!this.enabled) return NO_HISTORY_CACHE;
     const prefix = `${(this.nextPrefix++).toString(36)}:`;
     return {
-      get: (key) => this.get(prefix + key),
+      get: (key) => this.get(prefix + key) as CachedHistory | undefined,
       set: (key, entry) => this.set(prefix + key, entry),
+      getRecords: (key) => this.get(prefix + RECORDS + key) as CachedRecords | undefined,
+      setRecords: (key, entry) => this.set(prefix + RECORDS + key, entry),
       delete: (key) => this.delete(prefix + key),
+      deleteRecords: (key) => this.delete(prefix + RECORDS + key),
     };
   }
 
-  private get(key: string): CachedHistory | undefined {
+  private get(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry) {
       this.entries.delete(key);
@@ -75,7 +103,7 @@ export class HistoryCache {
     return entry;
   }
 
-  private set(key: string, entry: CachedHistory): void {
+  private set(key: string, entry: Entry): void {
     this.delete(key);
     const cost = costOf(key, entry);
     // One history bigger than a quarter of the cache would push out everything else for one reader.
@@ -97,15 +125,21 @@ export class HistoryCache {
   }
 }
 
-/** One store's share of the cache, by session (and wire fields). */
+/** Records are kept under their session's key with this before it (REST keys start with the wire fields' JSON). */
+const RECORDS = 'r\0';
+
+/** One store's share of the cache, by session (and wire fields, for REST JSON). */
 export interface HistoryCacheView {
   get(key: string): CachedHistory | undefined;
   set(key: string, entry: CachedHistory): void;
+  getRecords(sessionId: string): CachedRecords | undefined;
+  setRecords(sessionId: string, entry: CachedRecords): void;
   delete(key: string): void;
+  deleteRecords(sessionId: string): void;
 }
 
 /** No cache: every read is a whole read (the version is still checked, for ETags). */
-export const NO_HISTORY_CACHE: HistoryCacheView = { get: () => undefined, set: () => {}, delete: () => {} };
+export const NO_HISTORY_CACHE: HistoryCacheView = { get: () => undefined, set: () => {}, getRecords: () => undefined, setRecords: () => {}, delete: () => {}, deleteRecords: () => {} };
 
 const COMMA = 0x2c;
 

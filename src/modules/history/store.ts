@@ -15,7 +15,7 @@ import type { Message } from '../../domain/records.js';
 import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
-import { type CachedHistory, extendJsonArray, type HistoryCacheView, NO_HISTORY_CACHE } from './cache.js';
+import { type CachedHistory, extendJsonArray, type HistoryCacheView, NO_HISTORY_CACHE, recordBytes } from './cache.js';
 import { messageRow, rowStatements } from './rows.js';
 import { type TokenTotal, tokenStatements } from './tokens.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
@@ -299,10 +299,12 @@ function historyTailStatement(fields: WireFields<Message>): Statement {
 }
 
 const tailStatements = defineStatements({
+  // The session's row once with each message after `after` (or alone, with nulls, when there is
+  // none): one statement, so that the version and the messages are of the same moment.
   historyTailRows: (_db, p: Placeholders<TailParams>) =>
     sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, h.*
       FROM sessions s
-      LEFT JOIN LATERAL (SELECT * FROM history WHERE session_id = s.id AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}) h ON true
+      LEFT JOIN (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}) h ON true
       WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
       ORDER BY h.seq`,
 });
@@ -602,12 +604,60 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     const shape = shapeOf(slice);
     if (sessionIds.length === 1) {
       const [sessionId] = sessionIds as [string];
+      // A history from its start (a whole read, or its first page): through the history cache.
+      if (!shape.after && !shape.before && !shape.fromEnd && !slice.offset && this.cache !== NO_HISTORY_CACHE) {
+        return out.set(sessionId, await this.firstRecords(sessionId, slice.limit, liveAt));
+      }
       const rows = await this.runner.all(historyPage(this.runner.dialect, { ...shape, many: false }), { ...sliceParams(SEQ, slice), sessionId, liveAt });
       return out.set(sessionId, naturalOrder(rows, shape).map((r) => messageOf(r, this.codec)));
     }
     const rows = await this.runner.all(historyPage(this.runner.dialect, { ...shape, many: true }), { ...sliceParams(SEQ, slice), sessionIds: [...sessionIds], liveAt });
     for (const [id, list] of byGroup(sessionIds, rows, 'session_id', shape)) out.set(id, list.map((r) => messageOf(r, this.codec)));
     return out;
+  }
+
+  /**
+   * The first `limit` messages of a history (none for a session that is not live), from the cached
+   * records when the session's version says they are still its first ones (cache.ts), extended by
+   * the messages appended since. A history longer than `limit` is not kept.
+   */
+  private async firstRecords(sessionId: string, limit: number, liveAt: string): Promise<Message[]> {
+    const cached = this.cache.getRecords(sessionId);
+    const read = async (after: number, max: number) => {
+      const rows = await this.runner.all(this.tails.historyTailRows, { sessionId, after, limit: max, liveAt });
+      if (rows.length === 0) return null;
+      return { version: versionOf(rows[0]!), messages: rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)])) };
+    };
+    let tail = await read(cached?.lastSeq ?? 0, Math.max(0, limit - (cached?.count ?? 0)));
+    if (!tail) {
+      this.cache.deleteRecords(sessionId);
+      return [];
+    }
+    let messages: Message[];
+    let bytes: number;
+    const added = (list: readonly Message[]) => list.reduce((sum, m) => sum + recordBytes(m), 0);
+    if (cached && cached.epoch === tail.version.epoch && cached.lastSeq <= tail.version.lastSeq) {
+      // Appends only since: the cached messages are still the first ones.
+      if (cached.count >= limit) return cached.messages.slice(0, limit);
+      messages = [...cached.messages, ...tail.messages];
+      bytes = cached.bytes + added(tail.messages);
+    } else {
+      // Rewritten since (or never read): from the start.
+      if (cached) tail = await read(0, limit);
+      if (!tail) {
+        this.cache.deleteRecords(sessionId);
+        return [];
+      }
+      messages = tail.messages;
+      bytes = added(messages);
+    }
+    if (messages.length >= limit) {
+      // More than the page: not a whole history, not kept.
+      this.cache.deleteRecords(sessionId);
+      return messages.slice(0, limit);
+    }
+    this.cache.setRecords(sessionId, { ...tail.version, count: messages.length, messages, bytes });
+    return messages;
   }
 
   async counts(sessionIds: readonly string[], liveAt: string): Promise<Map<string, number>> {

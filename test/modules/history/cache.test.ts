@@ -17,8 +17,9 @@ import { NASTY_STRINGS } from '../../storage/support.js';
  * The history cache never serves a stale byte. Two replicas (two backends, each with its own
  * history cache) on one database: random appends, upserts, pops, rewrites, clearings, imports,
  * forks, deletions and expiries go through one of them (`writer`), and after every step each
- * session's whole history is read through both, cached, and compared with an uncached read. A
- * version (an ETag) names one history only: the bytes seen under it never differ.
+ * session's whole history is read through both, cached — as REST JSON and as records (GraphQL's
+ * whole reads and first pages) — and compared with a read through a third backend without a cache.
+ * A version (an ETag) names one history only: the bytes seen under it never differ.
  */
 
 const CEILING = 6;
@@ -56,6 +57,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 interface Replicas {
   writer: Storage;
   reader: Storage;
+  /** A third backend on the database, without a history cache: the reference. */
+  uncached: Storage;
   clock: ManualClock;
   close(): Promise<void>;
 }
@@ -63,7 +66,7 @@ interface Replicas {
 /** Two backends on one database, as two replicas: each its own history cache (the writer's small, so it evicts). */
 async function openReplicas(kind: 'sqlite' | 'postgres'): Promise<Replicas> {
   const clock = new ManualClock();
-  const caches = [new HistoryCache(8 * 1024), new HistoryCache(1024 * 1024)];
+  const caches = [new HistoryCache(8 * 1024), new HistoryCache(1024 * 1024), new HistoryCache(0)];
   let backends: StorageBackend[];
   let cleanup: () => Promise<void>;
   if (kind === 'sqlite') {
@@ -76,10 +79,11 @@ async function openReplicas(kind: 'sqlite' | 'postgres'): Promise<Replicas> {
     for (const historyCache of caches) backends.push(await PostgresBackend.open({ connectionString: TEST_PG_URL, schema: target.schema, poolSize: 2, historyCache }));
     cleanup = () => target.drop();
   }
-  const [writer, reader] = backends.map((backend) => new Storage(backend, clock, createIdGenerator(clock))) as [Storage, Storage];
+  const [writer, reader, uncached] = backends.map((backend) => new Storage(backend, clock, createIdGenerator(clock))) as [Storage, Storage, Storage];
   return {
     writer,
     reader,
+    uncached,
     clock,
     async close() {
       for (const backend of backends) await backend.close();
@@ -107,7 +111,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     afterAll(() => replicas?.close());
 
     it('serves exactly what an uncached read does after every step, and one version names one history', { timeout: 240_000 }, async () => {
-      const { writer, reader, clock } = replicas;
+      const { writer, reader, uncached: reference, clock } = replicas;
       let run = 0;
       await fc.assert(
         // With each step, which replicas read every session after it (a bit each): a replica that
@@ -121,8 +125,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           /** Bytes seen under each version of each session: an ETag must name one body. */
           const seen = new Map<string, string>();
           const known = new Map<string, HistoryVersion>();
-          const uncached = (id: string) => writer.history.json(id, { limit: CEILING + 1 }, FIELDS);
-          const messagesOf = async (id: string): Promise<Message[]> => writer.history.list(id, { limit: 100 });
+          const uncached = (id: string) => reference.history.json(id, { limit: CEILING + 1 }, FIELDS);
+          const messagesOf = async (id: string): Promise<Message[]> => reference.history.list(id, { limit: 100 });
 
           const check = async (label: string, look: number) => {
             for (const session of sessions) {
@@ -130,8 +134,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               const count = (JSON.parse(expected) as unknown[]).length;
               for (const [name, replica] of ([['writer', writer], ['reader', reader]] as const).filter((_, i) => look & (1 << i))) {
                 const hint = known.get(`${name}|${session.id}`);
-                const got = await replica.history.whole(session.id, FIELDS, CEILING, hint);
                 const where = `${label}, ${name}, ${session.id}`;
+                // Records: a whole read (CEILING + 1: one more tells a longer history) and a first page of 2.
+                for (const limit of [CEILING + 1, 2]) {
+                  const records = (await replica.history.pages([session.id], { limit })).get(session.id);
+                  expect(records, `${where}, records, first ${limit}`).toEqual(await reference.history.list(session.id, { limit }));
+                }
+                const got = await replica.history.whole(session.id, FIELDS, CEILING, hint);
                 if (count > CEILING) {
                   expect(got, where).toBe('too-long');
                   continue;
