@@ -4,6 +4,8 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+// Written by `npm run codegen` from src/console/app/operations.graphql; bundled with the service.
+import consoleOperations from '../console/gql/persisted-documents.json' with { type: 'json' };
 
 /**
  * Persisted operations (PERSISTED_OPERATIONS), run on a request's parameters before any limit
@@ -17,8 +19,8 @@ import type { Config } from '../config.js';
  *   hash must be the text's) and kept. Kept in this process only, in a least-recently-used map
  *   bounded by the bytes of text (APQ_CACHE_BYTES): a replica that has not seen a text, or has
  *   dropped it, costs the client one more round trip, never an error.
- * - `only`: nothing but the operations of the manifest (PERSISTED_OPERATIONS_MANIFEST), by hash;
- *   query text is refused with PERSISTED_QUERY_ONLY, an unknown hash with
+ * - `only`: nothing but the operations of the manifest (PERSISTED_OPERATIONS_MANIFEST) and the web
+ *   console's (`allowList`), by hash; query text is refused with PERSISTED_QUERY_ONLY, an unknown hash with
  *   PERSISTED_QUERY_NOT_IN_LIST (both 403). Yoga's persisted-operations plugin does this.
  *
  * Why APQ is not Yoga's APQ plugin (@graphql-yoga/plugin-apq): its releases need
@@ -139,17 +141,30 @@ export function readManifest(path: string): Map<string, string> {
   } catch (error) {
     throw new Error(`PERSISTED_OPERATIONS_MANIFEST ${path} cannot be read as JSON: ${(error as Error).message}`);
   }
+  return manifestOperations(parsed, `PERSISTED_OPERATIONS_MANIFEST ${path}`);
+}
+
+function manifestOperations(parsed: unknown, name: string): Map<string, string> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`PERSISTED_OPERATIONS_MANIFEST ${path} must be a JSON object of sha256 hashes to operation texts`);
+    throw new Error(`${name} must be a JSON object of sha256 hashes to operation texts`);
   }
   const operations = new Map<string, string>();
   for (const [hash, text] of Object.entries(parsed)) {
     if (typeof text !== 'string' || sha256(text) !== hash) {
-      throw new Error(`PERSISTED_OPERATIONS_MANIFEST ${path}: the entry ${JSON.stringify(hash.slice(0, 80))} is not the sha256 of its operation text`);
+      throw new Error(`${name}: the entry ${JSON.stringify(hash.slice(0, 80))} is not the sha256 of its operation text`);
     }
     operations.set(hash, text);
   }
   return operations;
+}
+
+/**
+ * What `only` accepts: the operator's manifest, and the web console's operations (docs/console.md).
+ * The console ships in this package and sends its operations by hash: they are reads only, every
+ * one of them checked by the scopes and limits of the key that sends it, as any other request.
+ */
+export function allowList(manifestPath: string): Map<string, string> {
+  return new Map([...manifestOperations(consoleOperations, 'The console\'s persisted operations'), ...readManifest(manifestPath)]);
 }
 
 /** Only the manifest's operations, by hash (Yoga's plugin, with this server's codes and statuses). */
@@ -171,7 +186,7 @@ export function persistedOperationsPlugin({ mode, manifest }: Config['persistedO
   if (mode === 'apq') return useAutomaticPersistedQueries(new QueryTextCache(APQ_CACHE_BYTES));
   if (mode === 'only') {
     if (manifest === null) throw new Error('PERSISTED_OPERATIONS=only needs PERSISTED_OPERATIONS_MANIFEST');
-    return useAllowList(readManifest(manifest));
+    return useAllowList(allowList(manifest));
   }
   return useNoPersistedQueries();
 }
