@@ -10,8 +10,9 @@ import { afterAll } from 'vitest';
 import { describe, expect, it } from '../support/server-fixture.js';
 
 /*
- * The web console with PERSISTED_OPERATIONS=only (docs/console.md): its own operations, sent by
- * hash, are in the server's allow-list whatever the operator's manifest holds; nothing else is.
+ * The web console's operations, which it always sends by hash (docs/console.md): known to the
+ * server in every PERSISTED_OPERATIONS mode; with `only`, in its allow-list whatever the operator's
+ * manifest holds, and nothing else is.
  */
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -25,6 +26,18 @@ writeFileSync(MANIFEST, JSON.stringify({ [sha256(OWN)]: OWN }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ONLY = { PERSISTED_OPERATIONS: 'only', PERSISTED_OPERATIONS_MANIFEST: MANIFEST };
+
+describe('the console by hash', () => {
+  it('runs with PERSISTED_OPERATIONS off (the default) and apq, where other hashes still need their text', async ({ server, serve }) => {
+    const apq = await serve({ PERSISTED_OPERATIONS: 'apq' });
+    for (const [mode, url, unknownHash] of [['off', server.url, 'PERSISTED_QUERY_NOT_SUPPORTED'], ['apq', apq.url, 'PERSISTED_QUERY_NOT_FOUND']] as const) {
+      const consoleClient = new AgentStorageClient({ url, persistedOperations: 'hash' });
+      expect((await consoleClient.request(ConsoleProbeDocument)).sessions.totalCount, mode).toBeGreaterThanOrEqual(0);
+      const other = await new AgentStorageClient({ url, persistedOperations: 'hash' }).request(GetSessionDocument, { id: 'session_x' }).catch((e: unknown) => e);
+      expect((other as AgentStorageError).code, mode).toBe(unknownHash);
+    }
+  });
+});
 
 describe('the console with PERSISTED_OPERATIONS=only', () => {
   it('ships only reads: every operation of its manifest is a query or a subscription', () => {

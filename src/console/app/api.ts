@@ -17,43 +17,28 @@ export function forgetKey(): void {
   sessionStorage.removeItem(KEY);
 }
 
-/**
- * How the console sends its operations (src/console/gql/, each with its sha256): by hash, which a
- * service with PERSISTED_OPERATIONS=only accepts for the console's own (they are in its allow-list
- * whatever its manifest), or as text, which every other service wants.
- */
-type Sending = 'hash' | 'text';
-
-function clientFor(apiKey: string | null, sending: Sending): AgentStorageClient {
-  // A person is waiting: one quick retry at most, then the error is shown.
+export function clientFor(apiKey: string | null): AgentStorageClient {
   return new AgentStorageClient({
     url: location.origin,
     ...(apiKey ? { apiKey } : {}),
-    ...(sending === 'hash' ? { persistedOperations: 'hash' as const } : {}),
+    // Its operations (src/console/gql/) by their sha256 alone: this service knows them whatever
+    // its PERSISTED_OPERATIONS, `only` included (src/http/graphql-persisted.ts).
+    persistedOperations: 'hash',
+    // A person is waiting: one quick retry at most, then the error is shown.
     retry: { maxAttempts: 2 },
   });
 }
-
-/** The service does not take hashes (PERSISTED_OPERATIONS=off), or not these (apq, before anyone sent their texts). */
-const WANTS_TEXT = new Set(['PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
 
 export type Probe = { ok: true; client: AgentStorageClient } | { ok: false; message: string };
 
 /**
  * Tries `apiKey` (or none) with the smallest read: the key is kept only if the service takes it and
  * it may read. Without a key, a success means the service runs without authentication (no prompt).
- * By hash first; a service that wants texts says so, and gets them from then on.
  */
 export async function probe(apiKey: string | null): Promise<Probe> {
-  let client = clientFor(apiKey, 'hash');
+  const client = clientFor(apiKey);
   try {
-    try {
-      await client.request(ConsoleProbeDocument);
-    } catch (error) {
-      if (!(error instanceof AgentStorageError && WANTS_TEXT.has(error.code))) throw error;
-      client = clientFor(apiKey, 'text');
-      await client.request(ConsoleProbeDocument);
-    }
+    await client.request(ConsoleProbeDocument);
     if (apiKey) sessionStorage.setItem(KEY, apiKey);
     return { ok: true, client };
   } catch (error) {
