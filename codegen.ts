@@ -52,11 +52,13 @@ const config: CodegenConfig = {
       hooks: typedDocumentFrom('../typed-document.js'),
     },
     // The web console's own operations (docs/console.md), sent with the client above: typed
-    // strings too, with the client's copy of the document interface.
+    // strings too, with the client's copy of the document interface. Their manifest
+    // (persisted-documents.json) is in every allow-list of PERSISTED_OPERATIONS=only
+    // (src/http/graphql-persisted.ts): the console sends them by hash there.
     'src/console/gql/': {
       documents: ['src/console/app/operations.graphql'],
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' } },
       config: { ...shared, documentMode: 'string' },
       hooks: typedDocumentFrom('../../client/typed-document.js'),
     },

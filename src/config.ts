@@ -186,7 +186,7 @@ const variables = {
   PERSISTED_OPERATIONS: oneOf(['off', 'apq', 'only'])
     .default('off')
     .describe(
-      'off: every request sends its query text; apq: also Automatic Persisted Queries (a client may send the sha256 of a query it sent before instead of its text); only: nothing but the operations of PERSISTED_OPERATIONS_MANIFEST, by hash.',
+      "off: every request sends its query text; apq: also Automatic Persisted Queries (a client may send the sha256 of a query it sent before instead of its text); only: nothing but the operations of PERSISTED_OPERATIONS_MANIFEST (and the web console's), by hash.",
     ),
   PERSISTED_OPERATIONS_MANIFEST: z
     .string()

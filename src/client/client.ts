@@ -104,7 +104,13 @@ export class AgentStorageClient {
     return this.follow(ThreadEventsDocument, (after) => ({ threadId, after }), (data) => data.threadEvents, options);
   }
 
-  private follow<D extends AnyDocument, E extends { cursor: string }>(
+  /**
+   * Follows any change-feed subscription of the schema, typed by its document, as sessionEvents
+   * does: `variables` gives the variables for a connection that resumes after a cursor (undefined
+   * for the first), `event` picks the event out of each result (an event type with a `cursor`).
+   * For your own selection of the feed, e.g. a persisted document of your application.
+   */
+  follow<D extends AnyDocument, E extends { cursor: string }>(
     document: D,
     variables: (after: string | undefined) => VariablesOf<D>,
     event: (data: ResultOf<D>) => E,

@@ -137,11 +137,21 @@ export const updateSessionInput = z
   .superRefine(oneExpiry);
 export type UpdateSessionInput = z.output<typeof updateSessionInput>;
 
-export const sessionFilter = z.object({
-  agentName: shortText.nullish(),
-  userId: shortText.nullish(),
-  status: sessionStatus.nullish(),
-});
+/**
+ * Which sessions a list shows: of an agent, a user, a status, created in a time range. The range
+ * is half-open, as search's: `since` (inclusive) to `until` (exclusive); one that ends before it
+ * starts is refused (an empty one, since = until, is not).
+ */
+export const sessionFilter = z
+  .object({
+    agentName: shortText.nullish(),
+    userId: shortText.nullish(),
+    status: sessionStatus.nullish(),
+    since: timestamp.nullish(),
+    until: timestamp.nullish(),
+  })
+  // Both canonical (UTC, milliseconds, four-digit years): they compare as strings.
+  .refine((f) => f.since == null || f.until == null || f.since <= f.until, { path: ['until'], message: 'must not be before since' });
 export type SessionFilter = z.output<typeof sessionFilter>;
 
 // --- history ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+// Written by `npm run codegen` from src/console/app/operations.graphql; bundled with the service.
+import consoleOperations from '../console/gql/persisted-documents.json' with { type: 'json' };
 
 /**
  * Persisted operations (PERSISTED_OPERATIONS), run on a request's parameters before any limit
@@ -11,14 +13,15 @@ import type { Config } from '../config.js';
  *
  * - `off`: query text only. A hash-only request (a client with Apollo's persisted-query link)
  *   answers PERSISTED_QUERY_NOT_SUPPORTED, which makes that link send the text from then on.
+ *   (In every mode, the web console's operations are known by hash: see CONSOLE_OPERATIONS.)
  * - `apq`: Automatic Persisted Queries, Apollo's protocol: `extensions.persistedQuery`
  *   `{ version: 1, sha256Hash }`. A hash the server knows stands for its text; an unknown one
  *   answers PERSISTED_QUERY_NOT_FOUND, and the client sends hash and text, which is checked (the
  *   hash must be the text's) and kept. Kept in this process only, in a least-recently-used map
  *   bounded by the bytes of text (APQ_CACHE_BYTES): a replica that has not seen a text, or has
  *   dropped it, costs the client one more round trip, never an error.
- * - `only`: nothing but the operations of the manifest (PERSISTED_OPERATIONS_MANIFEST), by hash;
- *   query text is refused with PERSISTED_QUERY_ONLY, an unknown hash with
+ * - `only`: nothing but the operations of the manifest (PERSISTED_OPERATIONS_MANIFEST) and the web
+ *   console's, by hash; query text is refused with PERSISTED_QUERY_ONLY, an unknown hash with
  *   PERSISTED_QUERY_NOT_IN_LIST (both 403). Yoga's persisted-operations plugin does this.
  *
  * Why APQ is not Yoga's APQ plugin (@graphql-yoga/plugin-apq): its releases need
@@ -109,7 +112,7 @@ function useAutomaticPersistedQueries(cache: QueryTextCache): Plugin {
         cache.set(hash, params.query);
         return;
       }
-      const query = cache.get(hash);
+      const query = cache.get(hash) ?? CONSOLE_OPERATIONS.get(hash);
       // Apollo's link looks for this message or this code, then sends the text with the hash.
       if (query === undefined) throw refusal('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 404);
       setParams({ ...params, query });
@@ -117,12 +120,18 @@ function useAutomaticPersistedQueries(cache: QueryTextCache): Plugin {
   };
 }
 
-/** Without persisted queries: a hash-only request is told so, and Apollo's link stops sending hashes. */
+/**
+ * Without persisted queries: a hash-only request is told so, and Apollo's link stops sending
+ * hashes; but for the console's operations.
+ */
 function useNoPersistedQueries(): Plugin {
   return {
-    onParams({ params }) {
-      if (typeof params.query === 'string' || !persistedQueryOf(params.extensions)) return;
-      throw refusal('PersistedQueryNotSupported', 'PERSISTED_QUERY_NOT_SUPPORTED', 400);
+    onParams({ params, setParams }) {
+      const persisted = persistedQueryOf(params.extensions);
+      if (typeof params.query === 'string' || !persisted) return;
+      const query = persisted.version === 1 && typeof persisted.sha256Hash === 'string' ? CONSOLE_OPERATIONS.get(persisted.sha256Hash) : undefined;
+      if (query === undefined) throw refusal('PersistedQueryNotSupported', 'PERSISTED_QUERY_NOT_SUPPORTED', 400);
+      setParams({ ...params, query });
     },
   };
 }
@@ -139,18 +148,30 @@ export function readManifest(path: string): Map<string, string> {
   } catch (error) {
     throw new Error(`PERSISTED_OPERATIONS_MANIFEST ${path} cannot be read as JSON: ${(error as Error).message}`);
   }
+  return manifestOperations(parsed, `PERSISTED_OPERATIONS_MANIFEST ${path}`);
+}
+
+function manifestOperations(parsed: unknown, name: string): Map<string, string> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`PERSISTED_OPERATIONS_MANIFEST ${path} must be a JSON object of sha256 hashes to operation texts`);
+    throw new Error(`${name} must be a JSON object of sha256 hashes to operation texts`);
   }
   const operations = new Map<string, string>();
   for (const [hash, text] of Object.entries(parsed)) {
     if (typeof text !== 'string' || sha256(text) !== hash) {
-      throw new Error(`PERSISTED_OPERATIONS_MANIFEST ${path}: the entry ${JSON.stringify(hash.slice(0, 80))} is not the sha256 of its operation text`);
+      throw new Error(`${name}: the entry ${JSON.stringify(hash.slice(0, 80))} is not the sha256 of its operation text`);
     }
     operations.set(hash, text);
   }
   return operations;
 }
+
+/**
+ * The web console's operations (docs/console.md), known by hash in every mode, `only` included
+ * whatever its manifest holds: the console ships in this package and always sends them by hash.
+ * They are reads only, each checked by the scopes and limits of the key that sends it, as any
+ * other request.
+ */
+const CONSOLE_OPERATIONS = manifestOperations(consoleOperations, "The console's persisted operations");
 
 /** Only the manifest's operations, by hash (Yoga's plugin, with this server's codes and statuses). */
 function useAllowList(operations: ReadonlyMap<string, string>): Plugin {
@@ -171,7 +192,7 @@ export function persistedOperationsPlugin({ mode, manifest }: Config['persistedO
   if (mode === 'apq') return useAutomaticPersistedQueries(new QueryTextCache(APQ_CACHE_BYTES));
   if (mode === 'only') {
     if (manifest === null) throw new Error('PERSISTED_OPERATIONS=only needs PERSISTED_OPERATIONS_MANIFEST');
-    return useAllowList(readManifest(manifest));
+    return useAllowList(new Map([...CONSOLE_OPERATIONS, ...readManifest(manifest)]));
   }
   return useNoPersistedQueries();
 }

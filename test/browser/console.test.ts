@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -197,6 +198,42 @@ describe(`the console in a browser (${BACKEND})`, () => {
     await shot(page, 'search');
   });
 
+  it('filters sessions by the time of their creation, kept in the address', async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await page.getByText('4 sessions').waitFor();
+    // The browser's local time of an instant, to the minute (as the fields take it) or the millisecond (as the address may).
+    const local = (iso: string, length: number) =>
+      page.evaluate(([at, n]) => new Date(Date.parse(at) - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, n), [iso, length] as const);
+    const nextMinute = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 60_000).toISOString();
+
+    // The fields: every session was created before the next minute, none from it on.
+    await page.getByLabel('Until').fill(await local(nextMinute, 16));
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('4 sessions').waitFor();
+    expect(new URL(page.url()).searchParams.get('until')).toBe(await local(nextMinute, 16));
+    await page.getByLabel('Until').fill('');
+    await page.getByLabel('From').fill(await local(nextMinute, 16));
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('0 sessions').waitFor();
+    await page.getByText('Nothing matches.').waitFor();
+
+    // The address, to the millisecond: the fork is the newest session; from its creation on only
+    // it, until then (not at it) the three before it.
+    const fork = await ok(api.get(`/storage/sessions/${seeded.alphaFork}`));
+    const older = (await ok(api.get('/storage/sessions'))).filter((s: { id: string }) => s.id !== seeded.alphaFork);
+    expect(older.every((s: { created_at: string }) => s.created_at < fork.created_at)).toBe(true);
+    const at = encodeURIComponent(await local(fork.created_at, 23));
+    await page.goto(`${service.url}/console/?since=${at}`);
+    await page.getByText('1 sessions').waitFor();
+    await page.locator('table.sessions').getByRole('link', { name: seeded.alphaFork }).waitFor();
+    await page.goto(`${service.url}/console/?until=${at}`);
+    await page.getByText('3 sessions').waitFor();
+    expect(await page.locator('table.sessions').getByRole('link', { name: seeded.alphaFork }).count()).toBe(0);
+    await accessible(page, 'sessions by time');
+    await shot(page, 'sessions-by-time');
+  });
+
   it('opens a session: messages, the fork tree, and a message another client appends appears live', async () => {
     const { page } = w;
     await page.getByRole('link', { name: 'Clear' }).click();
@@ -337,4 +374,48 @@ describe(`the console at a phone's width (${BACKEND})`, () => {
       await context.close();
     }
   }, 60_000);
+});
+
+describe('the console with PERSISTED_OPERATIONS=only', () => {
+  it('lists, filters and follows a session live, sending its operations by hash; query text stays refused', async () => {
+    // A service that takes one operation of its operator's manifest, and the console's (without keys: on this machine only).
+    const own = 'query Own { __typename }';
+    const manifest = join(bundle.dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ [createHash('sha256').update(own).digest('hex')]: own }));
+    const only = await startService(
+      { AUTH_MODE: 'none', PERSISTED_OPERATIONS: 'only', PERSISTED_OPERATIONS_MANIFEST: manifest, DATABASE_URL: `sqlite:${join(bundle.dir, 'only.db')}` },
+      30_000,
+      [join(bundle.dist, 'main.js')],
+    );
+    const { context, watched } = await openContext({ width: 1280, height: 800 });
+    try {
+      const open = keyed(only.url, null);
+      const session = await ok(open.post('/storage/sessions', { agent_name: 'persisted-agent' }));
+      await ok(open.post('/storage/sessions', { agent_name: 'other-agent' }));
+      const text = await open.gql('{ sessions(first: 1) { totalCount } }');
+      expect([text.status, text.body.errors[0].extensions.code]).toEqual([403, 'PERSISTED_QUERY_ONLY']);
+
+      const sent: string[] = [];
+      watched.page.on('request', (request) => request.url().endsWith('/graphql') && sent.push(request.postData() ?? ''));
+      const { page } = watched;
+      await page.goto(`${only.url}/console/?agent=persisted-agent`);
+      await page.getByText('1 sessions').waitFor();
+      await page.getByRole('link', { name: session.id }).click();
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      await ok(open.post('/storage/history', { session_id: session.id, role: 'user', content: 'Sent while watching' }));
+      await page.getByText('Sent while watching').waitFor();
+      await shot(page, 'persisted-only');
+
+      expect(sent.length).toBeGreaterThanOrEqual(3);
+      for (const body of sent.map((text) => JSON.parse(text))) {
+        expect(body.query).toBeUndefined();
+        expect(body.extensions).toEqual({ persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      }
+      expect(watched.errors).toEqual([]);
+      expect(await watched.cspViolations()).toEqual([]);
+    } finally {
+      await context.close();
+      await only.stop();
+    }
+  }, 90_000);
 });

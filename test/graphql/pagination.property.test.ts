@@ -104,18 +104,24 @@ describe('walking a connection', () => {
     );
   });
 
-  it('visits every session exactly once, newest first, in both directions', async ({ server, gql }) => {
+  it('visits every session exactly once, newest first, in both directions, within a time range too', async ({ server, gql }) => {
     let run = 0;
+    // The range's ends, as positions among the run's sessions (past the last: none).
+    const end = fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 5 }), async (count, size) => {
+      fc.asyncProperty(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 5 }), end, end, async (count, size, from, to) => {
         const agentName = `walker-${run++}`;
-        const created: string[] = [];
+        const created: { id: string; createdAt: string }[] = [];
         for (let i = 0; i < count; i++) {
           server.clock.advance(1);
-          created.push((await gql.data(CreateSessionDocument, { input: { agentName } })).createSession.id);
+          created.push((await gql.data(CreateSessionDocument, { input: { agentName } })).createSession);
         }
-        const fetch: Fetch<{ id: string }> = async (args) => (await gql.data(ListSessionsDocument, { agentName, ...args })).sessions;
-        const expected = created.reverse();
+        const timeAt = (i: number | undefined) => (i === undefined ? undefined : (created[i]?.createdAt ?? new Date(server.clock.now() + 1).toISOString()));
+        const [a, b] = [timeAt(from), timeAt(to)];
+        const range = a !== undefined && b !== undefined && a > b ? { since: b, until: a } : { since: a, until: b };
+        const fetch: Fetch<{ id: string }> = async (args) => (await gql.data(ListSessionsDocument, { agentName, ...range, ...args })).sessions;
+        const inRange = ({ createdAt }: { createdAt: string }) => (range.since === undefined || createdAt >= range.since) && (range.until === undefined || createdAt < range.until);
+        const expected = created.filter(inRange).map((s) => s.id).reverse();
         expect((await forward(fetch, size)).map((s) => s.id)).toEqual(expected);
         expect((await backward(fetch, size)).map((s) => s.id)).toEqual(expected);
       }),

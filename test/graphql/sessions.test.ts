@@ -87,6 +87,31 @@ describe('sessions connection', () => {
     expect((await list(gql, { agentName: 'nobody' })).totalCount).toBe(0);
   });
 
+  it('filters by creation time (since inclusive, until exclusive), totalCount and pages included', async ({ gql }) => {
+    const all = await list(gql, {});
+    const created = await Promise.all(all.nodes.map(async (n) => (await gql.data(GetSessionDocument, { id: n.id })).session!.createdAt));
+    // Newest first: ids[1] was created one millisecond after ids[2], and so on.
+    const range = await list(gql, { since: created[4], until: created[1] });
+    expect(range.nodes.map((n) => n.id)).toEqual(ids.slice(2, 5));
+    expect(range.totalCount).toBe(3);
+    const first = await list(gql, { since: created[4], until: created[1], first: 2 });
+    expect(first.nodes.map((n) => n.id)).toEqual(ids.slice(2, 4));
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const rest = await list(gql, { since: created[4], until: created[1], first: 2, after: first.pageInfo.endCursor });
+    expect(rest.nodes.map((n) => n.id)).toEqual(ids.slice(4, 5));
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect((await list(gql, { since: created[0], status: 'ENDED' })).nodes.map((n) => n.id)).toEqual(ids.slice(0, 1));
+    expect((await list(gql, { since: created[3], until: created[3] })).totalCount).toBe(0);
+  });
+
+  it('refuses a malformed time and a range that ends before it starts as BAD_USER_INPUT', async ({ gql }) => {
+    const [malformed] = await gql.errors(ListSessionsDocument, { since: 'yesterday' });
+    expect(malformed!.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(malformed!.message).toContain('DateTime must be an ISO 8601 date-time');
+    const [backwards] = await gql.errors(ListSessionsDocument, { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' });
+    expect(backwards!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['until'], message: 'must not be before since' }] });
+  });
+
   it('pages forward with first/after and backward with last/before', async ({ gql }) => {
     const first = await list(gql, { first: 3 });
     expect(first.nodes.map((n) => n.id)).toEqual(ids.slice(0, 3));

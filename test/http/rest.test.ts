@@ -62,6 +62,39 @@ describe('sessions', () => {
     expect(ended.body.map((s: { id: string }) => s.id)).toEqual([ids[4]]);
   });
 
+  it('lists the sessions created from `since` up to but not including `until`', async ({ server, api }) => {
+    const agent = `timed-${Date.now()}`;
+    const made: { id: string; created_at: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      server.clock.advance(60_000);
+      made.push((await api.post('/storage/sessions', { agent_name: agent, status: i === 3 ? 'ended' : 'active' })).body);
+    }
+    const ids = async (query: string) => {
+      const r = await api.get(`/storage/sessions?agent_name=${agent}&${query}`);
+      expect(r.status, query).toBe(200);
+      return r.body.map((s: { id: string }) => s.id);
+    };
+    const at = (i: number) => encodeURIComponent(made[i]!.created_at);
+    expect(await ids(`since=${at(1)}`)).toEqual([made[3]!.id, made[2]!.id, made[1]!.id]);
+    expect(await ids(`until=${at(1)}`)).toEqual([made[0]!.id]);
+    expect(await ids(`since=${at(1)}&until=${at(3)}`)).toEqual([made[2]!.id, made[1]!.id]);
+    expect(await ids(`since=${at(1)}&until=${at(1)}`)).toEqual([]);
+    expect(await ids(`since=${at(1)}&status=ended&limit=1`)).toEqual([made[3]!.id]);
+    // An offset, and a time with an offset of its own (the same instant as made[2]'s creation).
+    const local = new Date(Date.parse(made[2]!.created_at) + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
+    expect(await ids(`since=${encodeURIComponent(local)}&offset=1`)).toEqual([made[2]!.id]);
+  });
+
+  it('refuses a malformed time, or a range that ends before it starts, with 422 naming the parameter', async ({ api }) => {
+    const bad = await api.get('/storage/sessions?since=yesterday');
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail).toEqual([{ loc: ['query', 'since'], msg: 'must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z', type: 'value_error' }]);
+    expect((await api.get('/storage/sessions?until=2026-02-30T00:00:00Z')).body.detail[0].loc).toEqual(['query', 'until']);
+    const backwards = await api.get('/storage/sessions?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z');
+    expect(backwards.status).toBe(422);
+    expect(backwards.body.detail).toEqual([{ loc: ['query', 'until'], msg: 'must not be before since', type: 'value_error' }]);
+  });
+
   it('rejects bad list parameters with 422 naming the parameter', async ({ server, api }) => {
     for (const query of ['limit=0', 'limit=-1', 'limit=abc', 'limit=1.5', 'offset=-1', 'status=nope', `limit=${server.config.maxPageSize + 1}`]) {
       const r = await api.get(`/storage/sessions?${query}`);

@@ -45,7 +45,8 @@ describe('SQLite query plans', () => {
     await storage.artifacts.pages(ids, { limit: 10, after: 'artifact_0' });
     await storage.artifacts.list(ids[0]!, { limit: 10 });
     await storage.artifacts.counts(ids);
-    for (const filter of [{}, { agentName: 'agent0' }, { userId: 'u1' }, { status: 'active' as const }, { agentName: 'agent1', status: 'ended' as const }]) {
+    const range = { since: '2025-01-01T00:00:00.000Z', until: '2027-01-01T00:00:00.000Z' };
+    for (const filter of [{}, { agentName: 'agent0' }, { userId: 'u1' }, { status: 'active' as const }, { agentName: 'agent1', status: 'ended' as const }, range, { since: range.since }]) {
       await storage.sessions.list(filter, { limit: 10, after: ids[2] });
       await storage.sessions.count(filter);
     }
@@ -154,6 +155,10 @@ describe('SQLite query plans', () => {
         // A session's metrics are found through the session index, whatever else filters them.
         if (/^metric(Pages|Counts)$/.test(name) && !plan.some((p) => p.detail.includes('idx_metrics_session'))) {
           fullScans.push(`${name} does not use idx_metrics_session: ${plan.map((p) => p.detail).join(' / ')}`);
+        }
+        // A time range alone is counted through the creation-time index, not by reading every session.
+        if (name === 'countSessions' && sql.includes('created_at') && !/agent_name|user_id|status/.test(sql) && !plan.some((p) => p.detail.includes('idx_sessions_created'))) {
+          fullScans.push(`${name} by time does not use idx_sessions_created: ${plan.map((p) => p.detail).join(' / ')}`);
         }
         // Sessions are found by id, or a session's forks by their parent: never by scanning sessions.
         if (plan.some((p) => /^SCAN sessions\b(?! USING)/.test(p.detail)) && name !== 'countSessions' && name !== 'listSessions') {

@@ -1156,7 +1156,9 @@ export type QuerySessionsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<SessionStatus>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1863,6 +1865,8 @@ export type ListSessionsQueryVariables = Exact<{
   agentName?: InputMaybe<Scalars['String']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<SessionStatus>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
@@ -2774,11 +2778,13 @@ export const GetSessionDocument = new TypedDocumentString(`
   forkedFromMessageId
 }`, {"hash":"3d51b39832e46a9eb77dfc19f609dd517b200d9ea87df7d46b8b54c1c62375f3"}) as unknown as TypedDocumentString<GetSessionQuery, GetSessionQueryVariables>;
 export const ListSessionsDocument = new TypedDocumentString(`
-    query ListSessions($agentName: String, $userId: String, $status: SessionStatus, $first: Int, $after: String, $last: Int, $before: String) {
+    query ListSessions($agentName: String, $userId: String, $status: SessionStatus, $since: DateTime, $until: DateTime, $first: Int, $after: String, $last: Int, $before: String) {
   sessions(
     agentName: $agentName
     userId: $userId
     status: $status
+    since: $since
+    until: $until
     first: $first
     after: $after
     last: $last
@@ -2810,7 +2816,7 @@ fragment SessionRecord on Session {
   expiresAt
   parentId
   forkedFromMessageId
-}`, {"hash":"68dde837f148c5e1d93b28bc9fa91a3f1a24e7600f98a83f43a11b00ed22fb5d"}) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
+}`, {"hash":"50180512888b4e103a274b78c983c2e8330443e8ac90522a19ceb26b949a188f"}) as unknown as TypedDocumentString<ListSessionsQuery, ListSessionsQueryVariables>;
 export const UpdateSessionDocument = new TypedDocumentString(`
     mutation UpdateSession($id: ID!, $input: UpdateSessionInput!) {
   updateSession(id: $id, input: $input) {

@@ -1,5 +1,5 @@
-import { AgentStorageClient, AgentStorageError } from '../../client/index.js';
-import { ConsoleProbeDocument } from '../gql/graphql.js';
+import { AgentStorageClient, AgentStorageError, type EventStreamOptions } from '../../client/index.js';
+import { ConsoleProbeDocument, ConsoleSessionEventsDocument } from '../gql/graphql.js';
 
 /**
  * The console's connection to this service: the package's own client (src/client), on this origin,
@@ -18,8 +18,15 @@ export function forgetKey(): void {
 }
 
 export function clientFor(apiKey: string | null): AgentStorageClient {
-  // A person is waiting: one quick retry at most, then the error is shown.
-  return new AgentStorageClient({ url: location.origin, ...(apiKey ? { apiKey } : {}), retry: { maxAttempts: 2 } });
+  return new AgentStorageClient({
+    url: location.origin,
+    ...(apiKey ? { apiKey } : {}),
+    // Its operations (src/console/gql/) by their sha256 alone: this service knows them whatever
+    // its PERSISTED_OPERATIONS, `only` included (src/http/graphql-persisted.ts).
+    persistedOperations: 'hash',
+    // A person is waiting: one quick retry at most, then the error is shown.
+    retry: { maxAttempts: 2 },
+  });
 }
 
 export type Probe = { ok: true; client: AgentStorageClient } | { ok: false; message: string };
@@ -44,6 +51,11 @@ export async function probe(apiKey: string | null): Promise<Probe> {
     }
     return { ok: false, message: describe(error) };
   }
+}
+
+/** A session's change feed, as the console selects it (one of its operations, sent as they all are). */
+export function sessionEvents(client: AgentStorageClient, sessionId: string, options: EventStreamOptions) {
+  return client.follow(ConsoleSessionEventsDocument, (after) => ({ sessionId, after }), (data) => data.sessionEvents, options);
 }
 
 /** An error as a sentence for the page (the code tells what kind; the request id finds it in the log). */

@@ -1156,7 +1156,9 @@ export type QuerySessionsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<SessionStatus>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1735,6 +1737,8 @@ export type ConsoleSessionsQueryVariables = Exact<{
   agentName?: InputMaybe<Scalars['String']['input']>;
   userId?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<SessionStatus>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
@@ -1835,6 +1839,33 @@ export type ConsoleProbeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleProbeQuery = { __typename?: 'Query', sessions: { __typename?: 'SessionConnection', totalCount: number } };
 
+export type ConsoleSessionEventsSubscriptionVariables = Exact<{
+  sessionId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConsoleSessionEventsSubscription = { __typename?: 'Subscription', sessionEvents:
+    | { __typename: 'ArtifactContentDeleted', cursor: string }
+    | { __typename: 'ArtifactContentSaved', cursor: string }
+    | { __typename: 'ArtifactCreated', cursor: string }
+    | { __typename: 'ArtifactDeleted', cursor: string }
+    | { __typename: 'CheckpointPut', cursor: string }
+    | { __typename: 'CheckpointWritesPut', cursor: string }
+    | { __typename: 'HistoryCleared', cursor: string }
+    | { __typename: 'HistoryRewritten', cursor: string }
+    | { __typename: 'MessageAdded', cursor: string, message: { __typename?: 'Message', id: string, seq: number, role: MessageRole, content: string, item?: unknown | null, metadata: Record<string, unknown>, timestamp: string, tokenCount?: number | null } }
+    | { __typename: 'MessagePopped', cursor: string }
+    | { __typename: 'MessageReplaced', cursor: string }
+    | { __typename: 'MetricRecorded', cursor: string }
+    | { __typename: 'SessionCreated', cursor: string }
+    | { __typename: 'SessionDeleted', cursor: string }
+    | { __typename: 'SessionUpdated', cursor: string }
+    | { __typename: 'StateChanged', cursor: string }
+    | { __typename: 'StateDeleted', cursor: string }
+    | { __typename: 'ThreadDeleted', cursor: string }
+   };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1886,11 +1917,13 @@ export const ConsolePageInfoFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"ConsolePageInfo"}) as unknown as TypedDocumentString<ConsolePageInfoFragment, unknown>;
 export const ConsoleSessionsDocument = new TypedDocumentString(`
-    query ConsoleSessions($agentName: String, $userId: String, $status: SessionStatus, $first: Int, $after: String) {
+    query ConsoleSessions($agentName: String, $userId: String, $status: SessionStatus, $since: DateTime, $until: DateTime, $first: Int, $after: String) {
   sessions(
     agentName: $agentName
     userId: $userId
     status: $status
+    since: $since
+    until: $until
     first: $first
     after: $after
   ) {
@@ -1918,7 +1951,7 @@ export const ConsoleSessionsDocument = new TypedDocumentString(`
 fragment ConsolePageInfo on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<ConsoleSessionsQuery, ConsoleSessionsQueryVariables>;
+}`, {"hash":"3e8c98fd49380947c1e3daea73844d78a5183af06c4d84e83093d76aa9ce58b3"}) as unknown as TypedDocumentString<ConsoleSessionsQuery, ConsoleSessionsQueryVariables>;
 export const ConsoleSearchDocument = new TypedDocumentString(`
     query ConsoleSearch($query: String!, $filter: SearchFilter, $first: Int, $after: String) {
   search(query: $query, filter: $filter, first: $first, after: $after) {
@@ -1955,7 +1988,7 @@ export const ConsoleSearchDocument = new TypedDocumentString(`
 fragment ConsolePageInfo on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<ConsoleSearchQuery, ConsoleSearchQueryVariables>;
+}`, {"hash":"65044980d56462073aa67950ccc078ebfa6236b8cd01e0b42c3ab0403d468a0f"}) as unknown as TypedDocumentString<ConsoleSearchQuery, ConsoleSearchQueryVariables>;
 export const ConsoleSessionViewDocument = new TypedDocumentString(`
     query ConsoleSessionView($id: ID!) {
   session(id: $id) {
@@ -1986,7 +2019,7 @@ export const ConsoleSessionViewDocument = new TypedDocumentString(`
   expiresAt
   parentId
   forkedFromMessageId
-}`) as unknown as TypedDocumentString<ConsoleSessionViewQuery, ConsoleSessionViewQueryVariables>;
+}`, {"hash":"22317e99598a9a0db0dade692b45c7cc3900fed2447b19b94fd22d7e2c055346"}) as unknown as TypedDocumentString<ConsoleSessionViewQuery, ConsoleSessionViewQueryVariables>;
 export const ConsoleSessionParentDocument = new TypedDocumentString(`
     query ConsoleSessionParent($id: ID!) {
   session(id: $id) {
@@ -1995,7 +2028,7 @@ export const ConsoleSessionParentDocument = new TypedDocumentString(`
     parentId
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleSessionParentQuery, ConsoleSessionParentQueryVariables>;
+    `, {"hash":"e089ad93fd2639d8a7455438df8d61964b29682f88fd1365a6476b259283edfd"}) as unknown as TypedDocumentString<ConsoleSessionParentQuery, ConsoleSessionParentQueryVariables>;
 export const ConsoleHistoryDocument = new TypedDocumentString(`
     query ConsoleHistory($sessionId: ID!, $last: Int, $before: String) {
   session(id: $sessionId) {
@@ -2020,7 +2053,7 @@ export const ConsoleHistoryDocument = new TypedDocumentString(`
   metadata
   timestamp
   tokenCount
-}`) as unknown as TypedDocumentString<ConsoleHistoryQuery, ConsoleHistoryQueryVariables>;
+}`, {"hash":"66d0981da98b85f99e15ec4cae6714210b00f726d9e5fe19aaed6c1b59cf33d3"}) as unknown as TypedDocumentString<ConsoleHistoryQuery, ConsoleHistoryQueryVariables>;
 export const ConsoleStateDocument = new TypedDocumentString(`
     query ConsoleState($sessionId: ID!, $first: Int, $after: String) {
   session(id: $sessionId) {
@@ -2044,7 +2077,7 @@ export const ConsoleStateDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleStateQuery, ConsoleStateQueryVariables>;
+    `, {"hash":"fa1d79730ace8947450ae8175bf61a564373968ad016ca2678621562d78944e4"}) as unknown as TypedDocumentString<ConsoleStateQuery, ConsoleStateQueryVariables>;
 export const ConsoleArtifactsDocument = new TypedDocumentString(`
     query ConsoleArtifacts($sessionId: ID!, $first: Int, $after: String) {
   session(id: $sessionId) {
@@ -2075,7 +2108,7 @@ export const ConsoleArtifactsDocument = new TypedDocumentString(`
     fragment ConsolePageInfo on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<ConsoleArtifactsQuery, ConsoleArtifactsQueryVariables>;
+}`, {"hash":"82300d847aaf7c907c71c6d373f40f833975124d7e05dfad3e67810e59d26367"}) as unknown as TypedDocumentString<ConsoleArtifactsQuery, ConsoleArtifactsQueryVariables>;
 export const ConsoleMetricNamesDocument = new TypedDocumentString(`
     query ConsoleMetricNames($sessionId: ID, $since: DateTime!) {
   metricSeries(
@@ -2091,7 +2124,7 @@ export const ConsoleMetricNamesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleMetricNamesQuery, ConsoleMetricNamesQueryVariables>;
+    `, {"hash":"9a04909eaa603983e4203efa2bab56194291fcc1e2b7d825ab92b3ed9ef562cf"}) as unknown as TypedDocumentString<ConsoleMetricNamesQuery, ConsoleMetricNamesQueryVariables>;
 export const ConsoleMetricSeriesDocument = new TypedDocumentString(`
     query ConsoleMetricSeries($metricName: String, $sessionId: ID, $bucket: String!, $since: DateTime!, $until: DateTime, $groupBy: [String!]) {
   metricSeries(
@@ -2115,7 +2148,7 @@ export const ConsoleMetricSeriesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleMetricSeriesQuery, ConsoleMetricSeriesQueryVariables>;
+    `, {"hash":"f1965bd8dae55184b71f48355e61a0c6ac564cfaf2ea2e9478172ffb404d6ac8"}) as unknown as TypedDocumentString<ConsoleMetricSeriesQuery, ConsoleMetricSeriesQueryVariables>;
 export const ConsoleRecentCheckpointsDocument = new TypedDocumentString(`
     query ConsoleRecentCheckpoints($first: Int, $after: String) {
   checkpoints(first: $first, after: $after) {
@@ -2134,7 +2167,7 @@ export const ConsoleRecentCheckpointsDocument = new TypedDocumentString(`
     fragment ConsolePageInfo on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<ConsoleRecentCheckpointsQuery, ConsoleRecentCheckpointsQueryVariables>;
+}`, {"hash":"ba5bd28d8e9c98d7b64bba62770656cb100070ca7f3856f290b91507b683d13c"}) as unknown as TypedDocumentString<ConsoleRecentCheckpointsQuery, ConsoleRecentCheckpointsQueryVariables>;
 export const ConsoleThreadDocument = new TypedDocumentString(`
     query ConsoleThread($id: String!, $first: Int, $after: String) {
   thread(id: $id) {
@@ -2166,11 +2199,33 @@ export const ConsoleThreadDocument = new TypedDocumentString(`
     fragment ConsolePageInfo on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<ConsoleThreadQuery, ConsoleThreadQueryVariables>;
+}`, {"hash":"2fc83558467a679e85b3d77183352662df103ae153025d1ff689c0355347231c"}) as unknown as TypedDocumentString<ConsoleThreadQuery, ConsoleThreadQueryVariables>;
 export const ConsoleProbeDocument = new TypedDocumentString(`
     query ConsoleProbe {
   sessions(first: 1) {
     totalCount
   }
 }
-    `) as unknown as TypedDocumentString<ConsoleProbeQuery, ConsoleProbeQueryVariables>;
+    `, {"hash":"7d33f03b1e2728b7040222b7fd91c8c71290e4cdc7eef87a6cdc6b06e2459fe3"}) as unknown as TypedDocumentString<ConsoleProbeQuery, ConsoleProbeQueryVariables>;
+export const ConsoleSessionEventsDocument = new TypedDocumentString(`
+    subscription ConsoleSessionEvents($sessionId: ID!, $after: String) {
+  sessionEvents(sessionId: $sessionId, after: $after) {
+    __typename
+    cursor
+    ... on MessageAdded {
+      message {
+        ...ConsoleMessage
+      }
+    }
+  }
+}
+    fragment ConsoleMessage on Message {
+  id
+  seq
+  role
+  content
+  item
+  metadata
+  timestamp
+  tokenCount
+}`, {"hash":"ffdefa3801081a8eabbe3592627c062addd48155584fdc79d8bcfcb74b36e0eb"}) as unknown as TypedDocumentString<ConsoleSessionEventsSubscription, ConsoleSessionEventsSubscriptionVariables>;

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import { createSessionInput, forkSessionInput, maxTokens, seqCursor, shortText, updateSessionInput } from '../../domain/inputs.js';
+import { createSessionInput, forkSessionInput, maxTokens, parseInput, seqCursor, sessionFilter, shortText, updateSessionInput } from '../../domain/inputs.js';
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { SESSION_STATUSES, type Session as SessionRecord } from '../../domain/records.js';
 import { builder, enumValues } from '../../graphql/builder.js';
@@ -213,12 +213,15 @@ builder.queryFields((t) => ({
       extensions: PAGED_BY_DEFAULT,
       description: 'Sessions, newest first; 100 per page unless asked otherwise.',
       args: {
-        agentName: t.arg.string({ validate: { schema: shortText } }),
-        userId: t.arg.string({ validate: { schema: shortText } }),
+        agentName: t.arg.string(),
+        userId: t.arg.string(),
         status: t.arg({ type: SessionStatus }),
+        since: t.arg({ type: 'DateTime', description: 'Only sessions created at or after this time.' }),
+        until: t.arg({ type: 'DateTime', description: 'Only sessions created before this time (not at it); not before since.' }),
       },
       resolve: async (_root, args, { config, storage }) => {
-        const filter = { agentName: args.agentName, userId: args.userId, status: args.status };
+        const { agentName, userId, status, since, until } = args;
+        const filter = parseInput(sessionFilter, { agentName, userId, status, since, until });
         const page = readPage(args, sessionKeyset, pagedByDefault(config.maxPageSize));
         const rows = await storage.sessions.list(filter, page.slice);
         return toConnection(rows, page, sessionKeyset, () => storage.sessions.count(filter));

@@ -18,7 +18,7 @@ export function sessionRoutes({ config }: RouteDeps): Route[] {
   // Sessions a page at a time, newest first; a session's forks all at once (up to the ceiling).
   const listed = pagedByDefault(config.maxPageSize);
   const forked = wholeByDefault(config.maxPageSize);
-  const listQuery = sessionFilter.extend(pagingQuery(listed).shape);
+  const listQuery = sessionFilter.safeExtend(pagingQuery(listed).shape);
   const forksQuery = pagingQuery(forked);
   return [
     {

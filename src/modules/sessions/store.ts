@@ -4,7 +4,7 @@ import { codecs, type RowCodec } from '../../db/codec.js';
 import { byGroup, countsByGroup, type Keyset, naturalOrder, pageOf, pagePerGroup, type SliceShape, shapeOf, sliceParams } from '../../db/paging.js';
 import { inList, typed } from '../../db/portable.js';
 import { type Row, type Runner, tx, type TxWork } from '../../db/runner.js';
-import { defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
+import { type Dialect, defineStatementFamily, defineStatements, type Placeholders } from '../../db/statements.js';
 import { eventsOf } from '../../domain/events.js';
 import type { SessionFilter } from '../../domain/inputs.js';
 import type { Slice } from '../../domain/paging.js';
@@ -144,17 +144,24 @@ const statements = defineStatements({
       .groupBy('parent_id'),
 });
 
-type FilterShape = { live: boolean; agentName: boolean; userId: boolean; status: boolean };
-type FilterParams = { liveAt: string; agentName: string; userId: string; status: string };
+type FilterShape = { live: boolean; agentName: boolean; userId: boolean; status: boolean; since: boolean; until: boolean };
+type FilterParams = { liveAt: string; agentName: string; userId: string; status: string; since: string; until: string };
 
+/**
+ * The filters of a list. The creation time's range is half-open (`since` ≤ created_at < `until`);
+ * `idx_sessions_created` serves a range alone (a narrow one, or its count), the other filters'
+ * indexes and the id order the rest.
+ */
 // `any`: the filters apply to a select of `sessions` whatever it selects.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function filtered<Q extends { where: (...args: any[]) => Q }>(query: Q, shape: FilterShape, p: Placeholders<FilterParams>): Q {
+function filtered<Q extends { where: (...args: any[]) => Q }>(query: Q, shape: FilterShape, p: Placeholders<FilterParams>, dialect: Dialect): Q {
   let q = query;
   if (shape.live) q = q.where(isLive(p('liveAt')));
   if (shape.agentName) q = q.where('agent_name', '=', p('agentName'));
   if (shape.userId) q = q.where('user_id', '=', p('userId'));
   if (shape.status) q = q.where('status', '=', p('status'));
+  if (shape.since) q = q.where('created_at', '>=', typed(p('since'), 'timestamptz', dialect));
+  if (shape.until) q = q.where('created_at', '<', typed(p('until'), 'timestamptz', dialect));
   return q;
 }
 
@@ -166,10 +173,10 @@ const sessionsByIds = defineStatementFamily('sessionsByIds', (shape: { one: bool
 });
 
 const listSessions = defineStatementFamily('listSessions', (shape: SliceShape & FilterShape) => (db, p: Placeholders<FilterParams>, dialect) =>
-  pageOf(filtered(db.selectFrom('sessions').selectAll(), shape, p), newestFirst, shape, p as never, dialect));
+  pageOf(filtered(db.selectFrom('sessions').selectAll(), shape, p, dialect), newestFirst, shape, p as never, dialect));
 
-const countSessions = defineStatementFamily('countSessions', (shape: FilterShape) => (db, p: Placeholders<FilterParams>) =>
-  filtered(db.selectFrom('sessions').select(sql<number>`COUNT(*)`.as('n')), shape, p));
+const countSessions = defineStatementFamily('countSessions', (shape: FilterShape) => (db, p: Placeholders<FilterParams>, dialect) =>
+  filtered(db.selectFrom('sessions').select(sql<number>`COUNT(*)`.as('n')), shape, p, dialect));
 
 type PatchParams = {
   id: string;
@@ -228,11 +235,25 @@ const forkPages = defineStatementFamily('forkPages', (shape: SliceShape & { one:
 });
 
 function filterShape(filter: SessionFilter, live: boolean): FilterShape {
-  return { live, agentName: filter.agentName != null, userId: filter.userId != null, status: filter.status != null };
+  return {
+    live,
+    agentName: filter.agentName != null,
+    userId: filter.userId != null,
+    status: filter.status != null,
+    since: filter.since != null,
+    until: filter.until != null,
+  };
 }
 
 function filterParams(filter: SessionFilter, liveAt: string): FilterParams {
-  return { liveAt, agentName: filter.agentName ?? '', userId: filter.userId ?? '', status: filter.status ?? '' };
+  return {
+    liveAt,
+    agentName: filter.agentName ?? '',
+    userId: filter.userId ?? '',
+    status: filter.status ?? '',
+    since: filter.since ?? '',
+    until: filter.until ?? '',
+  };
 }
 
 /** Sessions in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */

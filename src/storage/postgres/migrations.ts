@@ -449,4 +449,12 @@ export const migrations: readonly Migration[] = [
       INSERT INTO state_versions (session_id, version, data, updated_at) SELECT session_id, version, data, updated_at FROM state;
     `,
   },
+  {
+    version: 15,
+    name: 'sessions by creation time',
+    sql: `
+      -- As SQLite's (version 15): the sessions list's time range on their creation.
+      CREATE INDEX idx_sessions_created ON sessions (created_at, id);
+    `,
+  },
 ];

@@ -18,6 +18,7 @@
  * Version 12 is artifact content (modules/blobs/, modules/artifacts/content-store.ts): blobs, their chunks, versions.
  * Version 13 is the history's epoch (modules/history/cache.ts): what, with `last_seq`, names a history's state.
  * Version 14 is the state's version history (modules/state/): the last STATE_HISTORY_VERSIONS versions of each state.
+ * Version 15 is the index of the sessions list's time range (their creation).
  */
 export interface Migration {
   version: number;
@@ -540,6 +541,15 @@ export const migrations: readonly Migration[] = [
       );
       -- Existing states: their current version is the first of their history.
       INSERT INTO state_versions (session_id, version, data, updated_at) SELECT session_id, version, data, updated_at FROM state;
+    `,
+  },
+  {
+    version: 15,
+    name: 'sessions by creation time',
+    sql: `
+      -- The sessions list's time range on their creation (modules/sessions/store.ts): a range read
+      -- (or counted) alone, without a scan of every newer session.
+      CREATE INDEX idx_sessions_created ON sessions(created_at, id);
     `,
   },
 ];

@@ -193,7 +193,9 @@ describeOnDatabases('SessionsStore contract', (test) => {
     const matches = (s: Session, f: SessionFilter) =>
       (f.agentName == null || s.agentName === f.agentName) &&
       (f.userId == null || s.userId === f.userId) &&
-      (f.status == null || s.status === f.status);
+      (f.status == null || s.status === f.status) &&
+      (f.since == null || s.createdAt >= f.since) &&
+      (f.until == null || s.createdAt < f.until);
     const newestFirst = (rows: Session[]) => [...rows].sort((a, b) => sessionOrder(a.id, b.id));
 
     it('lists newest first (id descending), which is the reverse of creation order', async ({ sessions, now, population }) => {
@@ -214,6 +216,32 @@ describeOnDatabases('SessionsStore contract', (test) => {
         expect(await sessions.list(filter, { limit: 1000 }, now()), JSON.stringify(filter)).toEqual(expected);
         expect(await sessions.count(filter, now()), JSON.stringify(filter)).toBe(expected.length);
       }
+    });
+
+    it('filters by creation time, from `since` up to but not including `until`, with the other filters; counts agree', async ({ sessions, now, population }) => {
+      const created = await population();
+      const times = [...new Set(created.map((s) => s.createdAt))].sort();
+      expect(times.length).toBeGreaterThan(3);
+      const [first, second, third] = times as [string, string, string];
+      const later = (t: string, ms: number) => new Date(Date.parse(t) + ms).toISOString();
+      const ranges: Pick<SessionFilter, 'since' | 'until'>[] = [
+        { since: second },
+        { until: second },
+        { since: second, until: third },
+        { since: later(first, 1), until: third }, // between two creation times: only the second's
+        { since: second, until: second }, // empty
+        { since: later(times.at(-1)!, 1) },
+        { until: first },
+      ];
+      for (const range of ranges)
+        for (const agentName of [undefined, 'planner'])
+          for (const status of [undefined, 'paused' as const]) {
+            const filter: SessionFilter = { agentName, status, ...range };
+            const expected = newestFirst(created.filter((s) => matches(s, filter)));
+            expect(await sessions.list(filter, { limit: 1000 }, now()), JSON.stringify(filter)).toEqual(expected);
+            expect(await sessions.count(filter, now()), JSON.stringify(filter)).toBe(expected.length);
+          }
+      expect(await sessions.list({ since: second, until: third }, { limit: 1000 }, now())).toEqual(newestFirst(created.filter((s) => s.createdAt === second)));
     });
 
     it('pages with limit and offset', async ({ sessions, now, population }) => {
@@ -271,6 +299,9 @@ describeOnDatabases('SessionsStore contract', (test) => {
             fc.record({
               userId: fc.constantFrom(undefined, 'u1', 'u2'),
               status: fc.constantFrom(undefined, ...STATUSES),
+              // A creation time of the run's sessions by index (clamped), or none: the range's ends.
+              since: fc.option(fc.nat(14), { nil: undefined }),
+              until: fc.option(fc.nat(14), { nil: undefined }),
               slice: sliceArb(keyPickArb),
             }),
             { minLength: 1, maxLength: 4 },
@@ -283,8 +314,11 @@ describeOnDatabases('SessionsStore contract', (test) => {
               created.push(await session({ agentName, userId: spec.userId, status: spec.status }));
             }
             const keys = created.map((s) => s.id).sort();
+            const timeAt = (i: number | undefined) => (i === undefined || created.length === 0 ? undefined : created[Math.min(i, created.length - 1)]!.createdAt);
             for (const q of queries) {
-              const filter: SessionFilter = { agentName, userId: q.userId, status: q.status };
+              const [since, until] = [timeAt(q.since), timeAt(q.until)];
+              const range = since !== undefined && until !== undefined && since > until ? { since: until, until: since } : { since, until };
+              const filter: SessionFilter = { agentName, userId: q.userId, status: q.status, ...range };
               const slice = resolveSlice(q.slice, (pick) => resolveKey(keys, pick, 'session_'));
               const all = newestFirst(created.filter((s) => matches(s, filter)));
               const expected = modelSlice(all, (s) => s.id, sessionOrder, slice);

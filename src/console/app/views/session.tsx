@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ConsoleHistoryDocument, ConsoleSessionParentDocument, ConsoleSessionViewDocument, type ConsoleMessageFragment, type ConsoleSessionViewQuery } from '../../gql/graphql.js';
-import { describe } from '../api.js';
+import { describe, sessionEvents } from '../api.js';
 import { isObject } from '../diff.js';
 import { useClient, useLoad } from '../hooks.js';
 import { href } from '../router.js';
@@ -232,7 +232,7 @@ function Conversation({ sessionId }: { sessionId: string }) {
     };
     void (async () => {
       try {
-        const events = client.sessionEvents(sessionId, {
+        const events = sessionEvents(client, sessionId, {
           signal,
           onConnect: () => {
             setLive('live');

@@ -19,9 +19,9 @@ interface Row {
 }
 
 /**
- * Sessions, newest first, filtered by agent, user and status; with text, a full-text search of
- * their messages (docs/search.md), which the time range also narrows (the sessions list itself has
- * no time filter). The filters live in the address, so a filtered list can be linked to.
+ * Sessions, newest first, filtered by agent, user, status and the time range of their creation;
+ * with text, a full-text search of their messages (docs/search.md), the time range then that of
+ * the messages. The filters live in the address, so a filtered list can be linked to.
  */
 export function SessionsPage() {
   useTitle('Sessions');
@@ -39,13 +39,15 @@ export function SessionsPage() {
 
   const [loaded] = useLoad(
     async (signal) => {
-      const common = { agentName: filters.agent || undefined, userId: filters.user || undefined, status: (filters.status || undefined) as SessionStatus | undefined };
+      const common = {
+        agentName: filters.agent || undefined,
+        userId: filters.user || undefined,
+        status: (filters.status || undefined) as SessionStatus | undefined,
+        since: instant(filters.since),
+        until: instant(filters.until),
+      };
       if (filters.q) {
-        const { search: hits } = await client.request(
-          ConsoleSearchDocument,
-          { query: filters.q, first: PAGE, after, filter: { ...common, since: instant(filters.since), until: instant(filters.until) } },
-          { signal },
-        );
+        const { search: hits } = await client.request(ConsoleSearchDocument, { query: filters.q, first: PAGE, after, filter: common }, { signal });
         return {
           total: `${hits.totalCount}${hits.totalCountIsEstimate ? '+' : ''} matching messages`,
           pageInfo: hits.pageInfo,
@@ -99,13 +101,16 @@ export function SessionsPage() {
           <input name="q" type="search" defaultValue={filters.q} placeholder='words, "a phrase", prefix*' />
         </label>
         <label>
-          From (with text)
-          <input name="since" type="datetime-local" defaultValue={filters.since} />
+          From
+          <input name="since" type="datetime-local" defaultValue={filters.since} aria-describedby="time-range" />
         </label>
         <label>
-          Until (with text)
-          <input name="until" type="datetime-local" defaultValue={filters.until} />
+          Until
+          <input name="until" type="datetime-local" defaultValue={filters.until} aria-describedby="time-range" />
         </label>
+        <p id="time-range" class="hint">
+          When the sessions were created (with text: when the messages were written), from the first time up to but not including the second, in your time zone.
+        </p>
         <div class="actions">
           <button type="submit">Apply filters</button>
           <a href={href.sessions()}>Clear</a>
@@ -128,6 +133,7 @@ export function SessionsPage() {
                       <th scope="col">Agent</th>
                       <th scope="col">User</th>
                       <th scope="col">Status</th>
+                      <th scope="col">Created</th>
                       <th scope="col">{filters.q ? 'Match' : 'Updated'}</th>
                     </tr>
                   </thead>
@@ -142,6 +148,9 @@ export function SessionsPage() {
                         <td>{session.userId ?? '—'}</td>
                         <td>
                           <span class={`badge ${session.status.toLowerCase()}`}>{session.status.toLowerCase()}</span>
+                        </td>
+                        <td>
+                          <Time at={session.createdAt} />
                         </td>
                         <td>
                           {hit ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ConsoleStateDocument } from '../../gql/graphql.js';
-import { describe } from '../api.js';
+import { describe, sessionEvents } from '../api.js';
 import { useClient } from '../hooks.js';
 import { Time } from './common.js';
 import { diff } from '../diff.js';
@@ -61,7 +61,7 @@ export function StateTab({ sessionId }: { sessionId: string }) {
     const controller = new AbortController();
     const { signal } = controller;
     void (async () => {
-      for await (const event of client.sessionEvents(sessionId, { signal, onConnect: () => setRound((n) => n + 1) })) {
+      for await (const event of sessionEvents(client, sessionId, { signal, onConnect: () => setRound((n) => n + 1) })) {
         if (event.__typename === 'StateChanged' || event.__typename === 'StateDeleted') {
           setSelected(null);
           setBase(null);
