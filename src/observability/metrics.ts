@@ -42,6 +42,9 @@ export class Metrics implements DatabaseObserver<number>, CacheObserver {
   private readonly tenantRequests: Counter<'tenant'>;
   private readonly statementDuration: Histogram<'statement' | 'outcome'>;
   private readonly statements = new Map<string, StatementChildren>();
+  /** Series looked up before, by their label values (bounded: routes are templates, tenants capped, methods a fixed set). */
+  private readonly requestSeries = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
+  private readonly tenantSeries = new Map<string, Counter.Internal>();
   private readonly groupCommits: Histogram.Internal<'database'>;
   private readonly cacheHits: Counter.Internal;
   private readonly cacheMisses: Counter.Internal;
@@ -124,7 +127,11 @@ export class Metrics implements DatabaseObserver<number>, CacheObserver {
 
   /** One HTTP request answered (or aborted: `status` is then 0). */
   requestServed(method: string, route: string, status: number, seconds: number): void {
-    this.requestDuration.labels(method, route, String(status)).observe(seconds);
+    // Each series looked up once: prom-client checks and hashes the labels on every `labels()`.
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (!series) this.requestSeries.set(key, (series = this.requestDuration.labels(method, route, String(status))));
+    series.observe(seconds);
   }
 
   /** One error answered by a door (`code`: the domain's or GraphQL's code). */
@@ -133,7 +140,10 @@ export class Metrics implements DatabaseObserver<number>, CacheObserver {
   }
 
   tenantRequest(tenant: string): void {
-    this.tenantRequests.labels(this.tenants.of(tenant)).inc();
+    const label = this.tenants.of(tenant);
+    let series = this.tenantSeries.get(label);
+    if (!series) this.tenantSeries.set(label, (series = this.tenantRequests.labels(label)));
+    series.inc();
   }
 
   // --- DatabaseObserver: the token is the start time -------------------------------------------
