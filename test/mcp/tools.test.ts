@@ -91,6 +91,14 @@ describeOnDatabases('MCP tools', (test) => {
     expect(JSON.parse(created.content[0]!.text)).toEqual({ session });
     expect((await ok('list_sessions', { agentName: 'planner' })).sessions).toEqual([session]);
     expect((await ok('list_sessions', { agentName: 'other' })).sessions).toEqual([]);
+    // By creation time, half-open: since ≤ createdAt < until.
+    expect((await ok('list_sessions', { since: session.createdAt })).sessions).toEqual([session]);
+    expect((await ok('list_sessions', { until: session.createdAt })).sessions).toEqual([]);
+    expect(await call('list_sessions', { since: 'yesterday' })).toEqual({
+      content: [{ type: 'text', text: 'since: must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z' }],
+      isError: true,
+    });
+    expect((await call('list_sessions', { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' })).content[0]!.text).toBe('until: must not be before since');
 
     const { messages } = await ok('append_messages', {
       sessionId: session.id,

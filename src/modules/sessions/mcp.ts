@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
-import { createSessionInput, parseInput, sessionStatus, shortText } from '../../domain/inputs.js';
+import { createSessionInput, parseInput, sessionFilter, sessionStatus, shortText } from '../../domain/inputs.js';
 import { pagedByDefault, wholeByDefault } from '../../domain/paging.js';
 import { defineTool, jsonObjectArg, type McpResourceTemplate, type McpTool } from '../../mcp/tool.js';
 
@@ -27,18 +27,21 @@ export const sessionTools: McpTool[] = [
     name: 'list_sessions',
     title: 'List Sessions',
     description:
-      'List conversation sessions, newest first, optionally only those of one agent, user or status. Pages with `limit` (default 100) and `offset`.',
+      'List conversation sessions, newest first, optionally only those of one agent, user or status, or created in a time range (since/until, ISO 8601). Pages with `limit` (default 100) and `offset`.',
     inputSchema: {
       agentName: shortText.optional().describe('Only sessions of this agent'),
       userId: shortText.optional().describe('Only sessions of this user'),
       status: sessionStatus.optional().describe('Only sessions with this status'),
+      // Checked with the rest of the filter below (sessionFilter: the format and since <= until).
+      since: z.string().optional().describe('Only sessions created at or after this time (ISO 8601)'),
+      until: z.string().optional().describe('Only sessions created before this time (ISO 8601)'),
       limit: limitArg.optional().describe('How many sessions at most (default 100, at most MAX_PAGE_SIZE)'),
       offset: offsetArg.optional().describe('How many sessions to skip first'),
     },
     annotations: READ,
     scope: 'read',
     run: async ({ storage, config }, { limit, offset, ...filter }) => {
-      const sessions = await storage.sessions.list(filter, { limit: pageSize(limit, pagedByDefault(config.maxPageSize)), offset });
+      const sessions = await storage.sessions.list(parseInput(sessionFilter, filter), { limit: pageSize(limit, pagedByDefault(config.maxPageSize)), offset });
       return { structured: { sessions } };
     },
   }),
