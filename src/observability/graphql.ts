@@ -6,7 +6,7 @@ import { Counter, Histogram } from 'prom-client';
 import type { Metrics } from './metrics.js';
 import { failed } from './tracing.js';
 
-/** Operation durations: 1 ms to 10 s (a subscription's counts until it is set up). */
+/** Operation durations: 1 ms to 10 s (until the first result; a subscription's, until it is set up). */
 const OPERATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
 /** The series of one (operation name, type), looked up once. */
@@ -23,9 +23,9 @@ interface OperationSeries {
  *
  * Written here rather than with `@graphql-yoga/plugin-prometheus`: that plugin hooks every phase of
  * every operation (parse, validate, context, execute) and builds label objects for each, even for
- * the metrics it is told to skip; on a small query it cost 10% of the server's CPU per request
- * (bench/results/2026-12-07-metrics-overhead-ab.json). This is one timer around execution and two
- * label children kept per operation.
+ * the metrics it is told to skip (with it, a small query paid 10% of its CPU for metrics:
+ * bench/results/2026-12-07-metrics-overhead-ab.json). This is one timer per operation and two label
+ * children kept per (name, type).
  */
 export function graphqlMetrics(metrics: Metrics): Plugin {
   const { registry, operationNames } = metrics;
@@ -72,21 +72,17 @@ export function graphqlMetrics(metrics: Metrics): Plugin {
     if (errors) for (const error of errors) metrics.errorAnswered('graphql', codeOf(error) ?? 'UNKNOWN');
   };
 
-  /** One timer per operation: the counter at its start, the duration and errors at its (first) result. */
-  const timed = ({ args }: { args: { document: DocumentNode; operationName?: string | null } }) => {
-    const started = performance.now();
+  type Done = Parameters<typeof handleStreamOrSingleExecutionResult>[0];
+  /** Counts an operation as it starts; `done` observes its duration since. */
+  const started = (args: { document: DocumentNode; operationName?: string | null }) => {
+    const begun = performance.now();
     const operation = seriesOf(args.document, args.operationName);
     operation.count.inc();
     let observed = false;
-    return {
-      onExecuteDone: (payload: Parameters<typeof handleStreamOrSingleExecutionResult>[0]) =>
-        handleStreamOrSingleExecutionResult(payload, ({ result }) => {
-          if (!observed) {
-            observed = true;
-            operation.duration.observe((performance.now() - started) / 1000);
-          }
-          countErrors(result.errors);
-        }),
+    return () => {
+      if (observed) return;
+      observed = true;
+      operation.duration.observe((performance.now() - begun) / 1000);
     };
   };
 
@@ -98,11 +94,25 @@ export function graphqlMetrics(metrics: Metrics): Plugin {
     onValidate: () => ({ result }) => {
       if (result.length > 0) metrics.errorAnswered('graphql', codeOf(result[0]) ?? 'GRAPHQL_VALIDATION_FAILED');
     },
-    onExecute: timed,
-    onSubscribe: ({ args }) => {
-      const { onExecuteDone } = timed({ args });
+    // A query's or mutation's time runs to its first result (an incremental one's first payload).
+    onExecute: ({ args }) => {
+      const done = started(args);
       return {
-        onSubscribeResult: onExecuteDone,
+        onExecuteDone: (payload: Done) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result }) => {
+            done();
+            countErrors(result.errors);
+          }),
+      };
+    },
+    // A subscription's runs to its setting up; its events' errors are counted as they come.
+    onSubscribe: ({ args }) => {
+      const done = started(args);
+      return {
+        onSubscribeResult: (payload: Done) => {
+          done();
+          return handleStreamOrSingleExecutionResult(payload, ({ result }) => countErrors(result.errors));
+        },
         onSubscribeError: ({ error }: { error: unknown }) => metrics.errorAnswered('graphql', codeOf(error) ?? 'UNKNOWN'),
       };
     },

@@ -50,15 +50,34 @@ describe('GET /metrics', () => {
     expect((await http.get('/storage/cache/absent')).status).toBe(404);
     const stream = await openSse(`${server.url}/storage/sessions/${id}/events`);
     expect(stream.status).toBe(200);
+    // A GraphQL subscription (over SSE): counted, and timed to its setting up, before any event.
+    const subscription = await openSse(
+      `${server.url}/graphql`,
+      { 'content-type': 'application/json' },
+      { method: 'POST', body: JSON.stringify({ query: 'subscription WatchObserved($id: ID!) { sessionEvents(sessionId: $id) { cursor } }', variables: { id } }) },
+    );
+    expect(subscription.status).toBe(200);
 
-    const open = await scrape(server.url);
+    let open = await scrape(server.url);
+    const SUBSCRIPTION = { operation_name: 'WatchObserved', operation_type: 'subscription' };
+    for (let i = 0; sampleValue(open.samples, 'agent_storage_graphql_operation_duration_seconds_count', SUBSCRIPTION) === undefined; i++) {
+      expect(i, 'the subscription was never timed').toBeLessThan(100);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      open = await scrape(server.url);
+    }
+    expect(sampleValue(open.samples, 'agent_storage_graphql_operations_total', SUBSCRIPTION)).toBe(1);
+    expect(sampleValue(open.samples, 'agent_storage_graphql_operation_duration_seconds_count', SUBSCRIPTION)).toBe(1);
     expect(open.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(sampleValue(open.samples, 'agent_storage_event_streams_open')).toBe(1);
+    expect(sampleValue(open.samples, 'agent_storage_event_streams_open')).toBe(2);
+    subscription.close();
     stream.close();
     // The stream's end is seen once the server has noticed the client leave.
     const EVENTS = { method: 'GET', route: '/storage/sessions/:id/events', status: '200' };
     let after = await scrape(server.url);
-    for (let i = 0; sampleValue(after.samples, 'agent_storage_event_streams_open') !== 0 || sampleValue(after.samples, REQUESTS, EVENTS) === undefined; i++) {
+    const GRAPHQL = { method: 'POST', route: '/graphql', status: '200' };
+    const ended = (samples: Sample[]) =>
+      sampleValue(samples, 'agent_storage_event_streams_open') === 0 && sampleValue(samples, REQUESTS, EVENTS) !== undefined && sampleValue(samples, REQUESTS, GRAPHQL) === 4;
+    for (let i = 0; !ended(after.samples); i++) {
       expect(i, 'the closed stream is still counted as open').toBeLessThan(100);
       await new Promise((resolve) => setTimeout(resolve, 50));
       after = await scrape(server.url);
@@ -70,8 +89,8 @@ describe('GET /metrics', () => {
     expect(sampleValue(samples, REQUESTS, { method: 'GET', route: '/storage/sessions/:id', status: '200' })).toBe(1);
     expect(sampleValue(samples, REQUESTS, { method: 'GET', route: '/storage/sessions/:id', status: '404' })).toBe(1);
     expect(sampleValue(samples, REQUESTS, { method: 'POST', route: '/storage/history', status: '200' })).toBe(3);
-    // Every GraphQL request (refusals too are answered 200 in application/json).
-    expect(sampleValue(samples, REQUESTS, { method: 'POST', route: '/graphql', status: '200' })).toBe(3);
+    // Every GraphQL request (refusals too are answered 200 in application/json), the subscription's too.
+    expect(sampleValue(samples, REQUESTS, GRAPHQL)).toBe(4);
     expect(text).not.toContain(id);
     // The stream was counted (its duration is not a latency: observed as 0).
     expect(sampleValue(samples, REQUESTS, EVENTS)).toBe(1);
