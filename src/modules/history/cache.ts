@@ -7,7 +7,7 @@ import type { Message } from '../../domain/records.js';
  * conversation re-read after each turn costs one indexed look at its session row plus the new messages.
  *
  * One rule decides whether an entry may be used, checked against the database in the same statement
- * as the read (`HistoryStore.whole`), so it holds across replicas: a history's version is its
+ * as the read (`SqlHistoryStore.whole` for JSON, `firstRecords` for records), so it holds across replicas: a history's version is its
  * session's `(history_epoch, last_seq)`. Appends raise `last_seq` and leave the epoch; every other
  * change of the history (pop, rewrite, replacement, clearing, import) moves the epoch on, and a
  * session starts at a random epoch (migration 13), so a session created again under a deleted one's
