@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import Database from 'better-sqlite3';
 
 /*
  * Floor of the agent-turn benchmark: the two HTTP round trips of a turn answered by bare node:http
@@ -8,11 +9,27 @@ import { createServer } from 'node:http';
  *   GET  /conversations/{id}/items?limit=N   the newest N items, in order, as a JSON array
  *   POST /conversations/{id}/items           appends the items of a JSON array body
  *
- * Each item is kept as its JSON text, so a read only joins strings. Self-contained (the
- * orchestrator transpiles it and runs it with plain node). Ready when /health answers 200.
+ * Each item is kept as its JSON text, so a read only joins strings. With DURABLE_FILE set, the
+ * durable floor: a POST also inserts its items into that SQLite file (WAL, synchronous=FULL, one
+ * transaction) before it answers — what saving them so that they survive a crash costs at least,
+ * on this disk; reads still come from memory. Self-contained (the orchestrator transpiles it and
+ * runs it with plain node). Ready when /health answers 200.
  */
 
 const conversations = new Map<string, string[]>();
+const save = durableSaver(process.env.DURABLE_FILE);
+
+function durableSaver(file: string | undefined): ((conversation: string, items: string[]) => void) | null {
+  if (!file) return null;
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE IF NOT EXISTS items (conversation TEXT NOT NULL, item TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO items (conversation, item) VALUES (?, ?)');
+  return db.transaction((conversation: string, items: string[]) => {
+    for (const item of items) insert.run(conversation, item);
+  });
+}
 const ITEMS = /^\/conversations\/([^/]+)\/items$/;
 
 const server = createServer((req, res) => {
@@ -38,8 +55,10 @@ const server = createServer((req, res) => {
         return send(400, '{"error":"invalid JSON"}');
       }
       if (!Array.isArray(items)) return send(400, '{"error":"expected an array"}');
+      const texts = items.map((item) => JSON.stringify(item));
+      save?.(id, texts);
       const stored = conversations.get(id) ?? [];
-      for (const item of items) stored.push(JSON.stringify(item));
+      stored.push(...texts);
       conversations.set(id, stored);
       send(201, `{"added":${items.length}}`);
     });

@@ -12,9 +12,10 @@ import { HISTORY_ITEMS, READ_ITEMS, type TurnStats } from './workload.js';
  * work of one OpenAI Agents turn — getItems(50) of a conversation of ~200 items, then addItems of
  * the turn's 3 items — timed turn by turn, one at a time (p50, p99) and TURN_CONCURRENCY at a time
  * (turns/s). Subjects: the SDK's MemorySession, in a driver process of its own; then, from one more
- * driver, the same two round trips to a bare node:http server answering from memory and to the
- * service (started as the rest of the bench starts it) on SQLite and on PostgreSQL, each server a
- * process of its own.
+ * driver, the same two round trips to a bare node:http server answering from memory, to the same
+ * server saving each POST's items durably to SQLite first (the floor of any store that keeps what
+ * it acknowledged), and to the service (started as the rest of the bench starts it) on SQLite and
+ * on PostgreSQL, each server a process of its own.
  */
 
 export interface AgentTurnBench {
@@ -68,8 +69,17 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     const bare = await startServer({ name: 'bare-http (agent-turn)', command: process.execPath, args: [transpileToBuild('bench/agent-turn/bare-server.ts')], healthPath: '/health' });
     servers.push(bare);
     descriptions['bare-http'] = 'the same two round trips to bare node:http answering from memory';
-    const subjects: ChildInput['subjects'] = [{ id: 'bare-http', store: { kind: 'bare-http', url: bare.url } }];
-    const rssPids: Record<string, number> = { 'bare-http': bare.pid };
+    const durable = await startServer({
+      name: 'bare-http-durable (agent-turn)', command: process.execPath, args: [transpileToBuild('bench/agent-turn/bare-server.ts')],
+      env: { DURABLE_FILE: join(bench.work, 'agent-turn-floor.db') }, healthPath: '/health',
+    });
+    servers.push(durable);
+    descriptions['bare-http-durable'] = 'the same, the items also inserted into SQLite (synchronous=FULL) before the POST answers';
+    const subjects: ChildInput['subjects'] = [
+      { id: 'bare-http', store: { kind: 'bare-http', url: bare.url } },
+      { id: 'bare-http-durable', store: { kind: 'bare-http', url: durable.url } },
+    ];
+    const rssPids: Record<string, number> = { 'bare-http': bare.pid, 'bare-http-durable': durable.pid };
     for (const backend of backends) {
       const database = backend === 'sqlite'
         ? { databaseUrl: `sqlite:${join(bench.work, 'agent-turn.db')}`, cleanup: async () => {} }
@@ -104,6 +114,7 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
   }
 
   const bareRun = results['bare-http'];
+  const durableRun = results['bare-http-durable'];
   const memoryRun = results['memory-session'];
   const basis = (what: string) => `${what}; ${conversations} conversations of ${HISTORY_ITEMS} items at the start`;
   for (const backend of backends.filter((b) => results[`service.${b}`])) {
@@ -114,6 +125,8 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
       ratio(`agent-turn.${backend}.read`, `agent turn: service (${backend}) / bare node:http, p50 of getItems(${READ_ITEMS}) alone (info)`, run?.sequential.read.p50Ms, bareRun?.sequential.read.p50Ms, 'info', null, basis('the reading half of a turn')),
       ratio(`agent-turn.${backend}.write`, `agent turn: service (${backend}) / bare node:http, p50 of addItems(3) alone (info)`, run?.sequential.write.p50Ms, bareRun?.sequential.write.p50Ms, 'info', null, basis('the writing half of a turn: durable on the service, memory on the floor')),
       ratio(`agent-turn.${backend}.throughput`, `agent turn: service (${backend}) / bare node:http, turns/s at ${TURN_CONCURRENCY} at a time (info)`, run?.concurrent.turnsPerSec, bareRun?.concurrent.turnsPerSec, 'info', null, basis(`${TURN_CONCURRENCY} turns at a time`)),
+      ratio(`agent-turn.${backend}.p50.vs.durable`, `agent turn: service (${backend}) / bare node:http saving to SQLite durably, p50 latency (info)`, run?.sequential.p50Ms, durableRun?.sequential.p50Ms, 'info', null, basis('one turn at a time; the floor made durable, as the service is')),
+      ratio(`agent-turn.${backend}.p99.vs.durable`, `agent turn: service (${backend}) / bare node:http saving to SQLite durably, p99 latency (info)`, run?.sequential.p99Ms, durableRun?.sequential.p99Ms, 'info', null, basis('one turn at a time; the floor made durable, as the service is')),
       ratio(`agent-turn.${backend}.vs.memory`, `agent turn: service (${backend}) / MemorySession in process, p50 latency (info)`, run?.sequential.p50Ms, memoryRun?.sequential.p50Ms, 'info', null, basis('one turn at a time')),
     );
   }
