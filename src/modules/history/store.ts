@@ -623,11 +623,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
    */
   private async firstRecords(sessionId: string, limit: number, liveAt: string): Promise<Message[]> {
     const cached = this.cache.getRecords(sessionId);
-    const read = async (after: number, max: number) => {
-      const rows = await this.runner.all(this.tails.historyTailRows, { sessionId, after, limit: max, liveAt });
-      if (rows.length === 0) return null;
-      return { version: versionOf(rows[0]!), messages: rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)])) };
-    };
+    const read = (after: number, max: number) => this.tailRecords({ sessionId, after, limit: max, liveAt });
     let tail = await read(cached?.lastSeq ?? 0, Math.max(0, limit - (cached?.count ?? 0)));
     if (!tail) {
       this.cache.deleteRecords(sessionId);
@@ -741,10 +737,16 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
       const row = await this.runner.one(statement, named);
       return row ? { version: versionOf(row), json: Buffer.from(row.json as string), count: Number(row.n) } : null;
     }
+    const tail = await this.tailRecords(params);
+    return tail && { version: tail.version, json: Buffer.from(wireArrayJson(tail.messages, fields)), count: tail.messages.length };
+  }
+
+  /** A history's version and its messages after `after` as records (`historyTailRows`); null for an unknown or expired session. */
+  private async tailRecords(params: TailParams): Promise<{ version: HistoryVersion; messages: Message[] } | null> {
     const rows = await this.runner.all(this.tails.historyTailRows, params);
     if (rows.length === 0) return null;
-    const messages = rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)]));
-    return { version: versionOf(rows[0]!), json: Buffer.from(wireArrayJson(messages, fields)), count: messages.length };
+    // A session with no message after `after` is one row whose message columns are null.
+    return { version: versionOf(rows[0]!), messages: rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)])) };
   }
 
   // --- clearing -----------------------------------------------------------------------------------
