@@ -4,9 +4,9 @@ import { hashedPieces } from '../modules/blobs/bytes.js';
 import type { Artifact, Message, Session } from '../domain/records.js';
 import type { MetricKey } from '../modules/metrics/store.js';
 import type { StorageBackend } from '../storage/backend.js';
+import { BLOB_CHUNK_BYTES, type SessionCounts, type Totals, zeroTotals } from './bundle.js';
 import {
   artifactLine,
-  BLOB_CHUNK_BYTES,
   blobChunkLine,
   blobLine,
   contentLine,
@@ -17,10 +17,7 @@ import {
   sessionEndLine,
   sessionLine,
   stateLine,
-  zeroTotals,
-  type SessionCounts,
-  type Totals,
-} from './bundle.js';
+} from './bundle-write.js';
 import { CliFailure } from './streams.js';
 
 /** Where bundle lines go; `write` resolves when the destination can take more (backpressure). */

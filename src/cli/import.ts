@@ -5,20 +5,8 @@ import type { StorageBackend } from '../storage/backend.js';
 import type { StagedBlob } from '../modules/blobs/bytes.js';
 import type { SessionBundle } from '../modules/sessions/bundle.js';
 import type { ImportCounts, ParentLink } from '../modules/sessions/import.js';
-import {
-  BUNDLE_VERSION,
-  BundleError,
-  BundleReader,
-  notAHeader,
-  parseBundleLine,
-  readLines,
-  zeroTotals,
-  type BundleEvent,
-  type BundleLine,
-  type BundleVersion,
-  type SessionContent,
-  type Totals,
-} from './bundle.js';
+import { BUNDLE_VERSION, BundleError, type BundleVersion, type Totals, zeroTotals } from './bundle.js';
+import { type BundleEvent, type BundleLine, BundleReader, notAHeader, parseBundleLine, readLines, type SessionContent } from './bundle-read.js';
 
 export interface ImportReport {
   header: { exportedAt: string; source: JsonObject } | null;

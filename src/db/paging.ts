@@ -50,7 +50,7 @@ export function sliceParams<K>(keyset: Keyset<K>, slice: Slice<K>): SliceParams 
 
 // A query whose table Kysely does not know statically (each module passes its own).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnySelect = SelectQueryBuilder<any, any, any>;
+export type AnySelect = SelectQueryBuilder<any, any, any>;
 
 /** The `WHERE` bounds of a slice: after and/or before the given keys in natural order. */
 function bounds<K>(query: AnySelect, keyset: Keyset<K>, shape: SliceShape, p: Placeholders<Params>, dialect: Dialect): AnySelect {

@@ -4,6 +4,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { ByteLru } from '../lib/byte-lru.js';
 // Written by `npm run codegen` from src/console/app/operations.graphql; bundled with the service.
 import consoleOperations from '../console/gql/persisted-documents.json' with { type: 'json' };
 
@@ -49,41 +50,10 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Query texts by their sha256, least recently used first, at most `maxBytes` of text in all. */
-export class QueryTextCache {
-  private readonly texts = new Map<string, string>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {}
-
-  get(hash: string): string | undefined {
-    const text = this.texts.get(hash);
-    if (text !== undefined) {
-      this.texts.delete(hash);
-      this.texts.set(hash, text);
-    }
-    return text;
-  }
-
-  set(hash: string, text: string): void {
-    const size = Buffer.byteLength(text, 'utf8');
-    if (size > this.maxBytes) return;
-    const known = this.texts.get(hash);
-    if (known !== undefined) {
-      this.texts.delete(hash);
-      this.bytes -= Buffer.byteLength(known, 'utf8');
-    }
-    this.texts.set(hash, text);
-    this.bytes += size;
-    for (const [oldest, dropped] of this.texts) {
-      if (this.bytes <= this.maxBytes) break;
-      this.texts.delete(oldest);
-      this.bytes -= Buffer.byteLength(dropped, 'utf8');
-    }
-  }
-
-  get size(): number {
-    return this.texts.size;
+/** Query texts by their sha256, least recently used first, at most `maxBytes` of text (UTF-8) in all. */
+export class QueryTextCache extends ByteLru<string> {
+  constructor(maxBytes: number) {
+    super(maxBytes, (_hash, text) => Buffer.byteLength(text, 'utf8'));
   }
 }
 

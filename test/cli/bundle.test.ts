@@ -1,26 +1,22 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BundleError, type SessionCounts, type Totals } from '../../src/cli/bundle.js';
+import { BundleReader, parseBundleLine, readLines } from '../../src/cli/bundle-read.js';
 import {
   artifactLine,
   blobChunkLine,
   blobLine,
-  BundleError,
-  BundleReader,
   contentLine,
   encodeLine,
   footerLine,
   headerLine,
   messageLine,
   metricLine,
-  parseBundleLine,
-  readLines,
   sessionEndLine,
   sessionLine,
   stateLine,
-  type SessionCounts,
-  type Totals,
-} from '../../src/cli/bundle.js';
+} from '../../src/cli/bundle-write.js';
 import { importBundle } from '../../src/cli/import.js';
 import type { Json, JsonObject } from '../../src/domain/json.js';
 import type { Artifact, ArtifactContent, Message, Metric, Session, State } from '../../src/domain/records.js';

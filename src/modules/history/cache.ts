@@ -1,4 +1,5 @@
 import type { Message } from '../../domain/records.js';
+import { ByteLru } from '../../lib/byte-lru.js';
 
 /**
  * The history cache: a session's whole history — as REST JSON, and as the records a GraphQL read
@@ -60,12 +61,13 @@ export function recordBytes(m: Message): number {
 
 /** One LRU, by bytes, shared by every store of the process (each under its own key prefix). */
 export class HistoryCache {
-  /** A Map iterates in insertion order: a hit is moved to the end, the first is the least recently used. */
-  private readonly entries = new Map<string, Entry>();
-  private used = 0;
+  private readonly lru: ByteLru<Entry>;
   private nextPrefix = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(readonly maxBytes: number) {
+    // One history bigger than a quarter of the cache would push out everything else for one reader.
+    this.lru = new ByteLru(maxBytes, costOf, maxBytes / 4);
+  }
 
   get enabled(): boolean {
     return this.maxBytes > 0;
@@ -73,11 +75,11 @@ export class HistoryCache {
 
   /** The bytes the entries are charged now (at most `maxBytes`). */
   get bytes(): number {
-    return this.used;
+    return this.lru.bytes;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.lru.size;
   }
 
   /** A view for one store (one tenant's database): its sessions' keys cannot meet another's. */
@@ -85,43 +87,13 @@ export class HistoryCache {
     if (!this.enabled) return NO_HISTORY_CACHE;
     const prefix = `${(this.nextPrefix++).toString(36)}:`;
     return {
-      get: (key) => this.get(prefix + key) as CachedHistory | undefined,
-      set: (key, entry) => this.set(prefix + key, entry),
-      getRecords: (key) => this.get(prefix + RECORDS + key) as CachedRecords | undefined,
-      setRecords: (key, entry) => this.set(prefix + RECORDS + key, entry),
-      delete: (key) => this.delete(prefix + key),
-      deleteRecords: (key) => this.delete(prefix + RECORDS + key),
+      get: (key) => this.lru.get(prefix + key) as CachedHistory | undefined,
+      set: (key, entry) => this.lru.set(prefix + key, entry),
+      getRecords: (key) => this.lru.get(prefix + RECORDS + key) as CachedRecords | undefined,
+      setRecords: (key, entry) => this.lru.set(prefix + RECORDS + key, entry),
+      delete: (key) => this.lru.delete(prefix + key),
+      deleteRecords: (key) => this.lru.delete(prefix + RECORDS + key),
     };
-  }
-
-  private get(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  private set(key: string, entry: Entry): void {
-    this.delete(key);
-    const cost = costOf(key, entry);
-    // One history bigger than a quarter of the cache would push out everything else for one reader.
-    if (cost > this.maxBytes / 4) return;
-    this.entries.set(key, entry);
-    this.used += cost;
-    for (const [oldest, victim] of this.entries) {
-      if (this.used <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.used -= costOf(oldest, victim);
-    }
-  }
-
-  private delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.used -= costOf(key, entry);
   }
 }
 

@@ -5,7 +5,7 @@ import { inLiveSessions, isLive, liveOwner } from '../../db/live.js';
 import { inList, isUniqueViolation, writeRows } from '../../db/portable.js';
 import { type Runner, tx, type TxWork } from '../../db/runner.js';
 import type { Database } from '../../db/schema.js';
-import { compileStatement, defineStatementFamily, defineStatements, type Params, type Placeholders, type Statement } from '../../db/statements.js';
+import { defineStatementFamily, defineStatements, type Params, type Placeholders, type Statement } from '../../db/statements.js';
 import { matchRepeats, mayRepeat, type OnConflict, type Replacement } from '../../domain/appends.js';
 import { ConflictError, OperationReusedError } from '../../domain/errors.js';
 import { jsonEqual } from '../../domain/json.js';
@@ -16,6 +16,7 @@ import { type WireFields, wireArrayJson } from '../../domain/wire.js';
 import type { AppendEvents } from '../events/append.js';
 import { AppendBatches } from './append-batch.js';
 import { type CachedHistory, extendJsonArray, type HistoryCacheView, NO_HISTORY_CACHE, recordBytes } from './cache.js';
+import { historyJsonStatement, historyTailStatement, withFieldNames } from './json-statements.js';
 import { messageRow, rowStatements } from './rows.js';
 import { type TokenTotal, tokenStatements } from './tokens.js';
 import { ENTRY, type HistoryRewrite, type RewriteResult, type SupersededMessage, supersededOf, supersededPage, supersededStatements } from './superseded.js';
@@ -237,70 +238,12 @@ const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
     .where('session_id', '=', p('sessionId') as RawBuilder<string>)
     .where(liveOwner(p('sessionId'), p('liveAt')));
 
-/**
- * Each field of a message as a JSON value in SQLite: what `messageOf` makes of the column, so that
- * the JSON built in SQL is what `wireArrayJson` of the records would be (metadata is stored JSON
- * text, embedded as JSON, not as a string).
- */
-const MESSAGE_JSON_COLUMNS: Record<keyof Message, string> = {
-  id: 'id',
-  sessionId: 'session_id',
-  seq: 'seq',
-  role: 'role',
-  content: 'content',
-  item: 'json(item)',
-  timestamp: 'timestamp',
-  metadata: 'json(metadata)',
-  idempotencyKey: 'idempotency_key',
-  tokenCount: 'token_count',
-};
-
-/**
- * SQLite writes a page's JSON itself (json_group_array of json_object) and hands it over as one
- * string: no row becomes a JS object and no metadata is parsed and stringified again. The names are
- * parameters (`name0`, …). PostgreSQL serializes from the records instead (`wireArrayJson`): its
- * driver parses every row anyway.
- */
-function historyJsonStatement(fields: WireFields<Message>, shape: SliceShape): Statement {
-  return compileStatement(
-    'historyJson',
-    (db, p: Placeholders<Params>, dialect) => {
-      const pairs = fields.map(([, field], i) => sql`${p(`name${i}`)}, ${sql.raw(MESSAGE_JSON_COLUMNS[field])}`);
-      return db
-        .selectFrom(pageOf(onePage(db, p), SEQ, shape, p, dialect).as('page_'))
-        .select(sql`json_group_array(json_object(${sql.join(pairs)}) ORDER BY seq)`.as('json'));
-    },
-    'sqlite',
-  );
-}
-
 type TailParams = { sessionId: string; after: number; limit: number } & Live;
-
-/**
- * A history's version and its messages after `after` (at most `limit`), in one statement, so that
- * the two agree (cache.ts). No row: the session is unknown or not live. SQLite writes the
- * messages' JSON itself, as `historyJsonStatement` (one row: `json`, `n`); PostgreSQL returns the
- * session's columns beside each message row (one row with null message columns when there is none).
- */
-function historyTailStatement(fields: WireFields<Message>): Statement {
-  return compileStatement(
-    'historyTailJson',
-    (_db, p: Placeholders<Params>) => {
-      const pairs = fields.map(([, field], i) => sql`${p(`name${i}`)}, ${sql.raw(MESSAGE_JSON_COLUMNS[field])}`);
-      return sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, t_.json, t_.n
-        FROM sessions s, (
-          SELECT json_group_array(json_object(${sql.join(pairs)}) ORDER BY seq) AS json, COUNT(*) AS n
-          FROM (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')})
-        ) t_
-        WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`;
-    },
-    'sqlite',
-  );
-}
 
 const tailStatements = defineStatements({
   // The session's row once with each message after `after` (or alone, with nulls, when there is
-  // none): one statement, so that the version and the messages are of the same moment.
+  // none): one statement, so that the version and the messages are of the same moment. SQLite's
+  // whole reads have their JSON built in the statement instead (json-statements.ts).
   historyTailRows: (_db, p: Placeholders<TailParams>) =>
     sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, h.*
       FROM sessions s
@@ -623,11 +566,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
    */
   private async firstRecords(sessionId: string, limit: number, liveAt: string): Promise<Message[]> {
     const cached = this.cache.getRecords(sessionId);
-    const read = async (after: number, max: number) => {
-      const rows = await this.runner.all(this.tails.historyTailRows, { sessionId, after, limit: max, liveAt });
-      if (rows.length === 0) return null;
-      return { version: versionOf(rows[0]!), messages: rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)])) };
-    };
+    const read = (after: number, max: number) => this.tailRecords({ sessionId, after, limit: max, liveAt });
     let tail = await read(cached?.lastSeq ?? 0, Math.max(0, limit - (cached?.count ?? 0)));
     if (!tail) {
       this.cache.deleteRecords(sessionId);
@@ -687,10 +626,8 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     const shape = shapeOf(slice);
     const key = `${JSON.stringify(fields)}|${shape.after}|${shape.before}|${shape.fromEnd}`;
     let statement = this.jsonStatements.get(key);
-    if (!statement) this.jsonStatements.set(key, (statement = historyJsonStatement(fields, shape)));
-    const params: Params = { ...sliceParams(SEQ, slice), sessionId, liveAt };
-    fields.forEach(([name], i) => (params[`name${i}`] = name));
-    const row = await this.runner.one(statement, params);
+    if (!statement) this.jsonStatements.set(key, (statement = historyJsonStatement(fields, (db, p, dialect) => pageOf(onePage(db, p), SEQ, shape, p, dialect))));
+    const row = await this.runner.one(statement, withFieldNames({ ...sliceParams(SEQ, slice), sessionId, liveAt }, fields));
     return row!.json as string;
   }
 
@@ -736,15 +673,19 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
 
   private async tail(statement: Statement | null, fields: WireFields<Message>, params: TailParams): Promise<Tail | null> {
     if (statement) {
-      const named: Params = { ...params };
-      fields.forEach(([name], i) => (named[`name${i}`] = name));
-      const row = await this.runner.one(statement, named);
+      const row = await this.runner.one(statement, withFieldNames(params, fields));
       return row ? { version: versionOf(row), json: Buffer.from(row.json as string), count: Number(row.n) } : null;
     }
+    const tail = await this.tailRecords(params);
+    return tail && { version: tail.version, json: Buffer.from(wireArrayJson(tail.messages, fields)), count: tail.messages.length };
+  }
+
+  /** A history's version and its messages after `after` as records (`historyTailRows`); null for an unknown or expired session. */
+  private async tailRecords(params: TailParams): Promise<{ version: HistoryVersion; messages: Message[] } | null> {
     const rows = await this.runner.all(this.tails.historyTailRows, params);
     if (rows.length === 0) return null;
-    const messages = rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)]));
-    return { version: versionOf(rows[0]!), json: Buffer.from(wireArrayJson(messages, fields)), count: messages.length };
+    // A session with no message after `after` is one row whose message columns are null.
+    return { version: versionOf(rows[0]!), messages: rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)])) };
   }
 
   // --- clearing -----------------------------------------------------------------------------------
