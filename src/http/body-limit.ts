@@ -27,7 +27,7 @@ function declaredLength(request: Request): number | null {
 }
 
 /** A TransformStream of the same implementation as `body` (native, or Yoga's ponyfill): they do not mix. */
-export function transformStreamFor(body: ReadableStream): typeof TransformStream {
+function transformStreamFor(body: ReadableStream): typeof TransformStream {
   return body instanceof ReadableStream ? TransformStream : (PonyfillTransformStream as unknown as typeof TransformStream);
 }
 

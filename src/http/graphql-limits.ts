@@ -17,11 +17,11 @@ import {
 } from 'graphql';
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
-import type { PayloadTooLargeError } from '../domain/errors.js';
+import { PayloadTooLargeError } from '../domain/errors.js';
 import { jsonBytesLeft } from '../domain/json.js';
-import { limitedBody, transformStreamFor } from './body-limit.js';
+import { limitedBody, readBody } from './body-limit.js';
 import { type OperationCost, operationCost } from './graphql-cost.js';
-import { isPercentEncodedUtf8, Utf8Stream } from './utf8.js';
+import { isPercentEncodedUtf8, isUtf8 } from './utf8.js';
 
 /**
  * What a GraphQL request may ask for, checked before anything runs: no resolver, no SQL. A refused
@@ -298,6 +298,8 @@ function useCsrf(): Plugin {
 /** MAX_BODY_BYTES's refusal (http/body-limit.ts), for GraphQL: 413 PAYLOAD_TOO_LARGE. */
 const tooLarge = (error: PayloadTooLargeError): GraphQLError => refusal(error.message, error.code, 413);
 
+const cutOff = () => refusal('The request body ended before it was complete (the connection was closed)', 'BAD_REQUEST');
+
 const notUtf8 = () => refusal('Request body is not valid UTF-8', 'BAD_REQUEST');
 
 /** Yoga reads a form body's fields percent-decoded, as it reads a GET's: their bytes are checked too. */
@@ -307,10 +309,12 @@ const isForm = (request: Request) => /^application\/x-www-form-urlencoded\s*(;|$
 const isMultipart = (request: Request) => /^multipart\/form-data\s*(;|$)/i.test(request.headers.get('content-type')?.trim() ?? '');
 
 /**
- * The body Yoga parses: at most MAX_BODY_BYTES, counted as for REST (http/body-limit.ts: a declared
- * length up front, a chunked body while it is read, never buffered whole), and UTF-8 (see
- * http/utf8.ts), checked in the same pass — but for a multipart body, whose files may hold any
- * bytes (its `operations` and `map` parts are decoded by the multipart parser, as UTF-8).
+ * The body Yoga parses: at most MAX_BODY_BYTES, counted as for REST (http/body-limit.ts `readBody`:
+ * a declared length up front, a chunked body while it is read), and UTF-8 (see http/utf8.ts). Read
+ * whole, as Yoga's parsers read it anyway: a web-stream stage per request cost more than the rest
+ * of taking a small query in. A multipart body (file uploads) is not: its files may be large and
+ * hold any bytes (its `operations` and `map` parts are decoded by the multipart parser, as UTF-8),
+ * so it is only counted as it streams.
  */
 function useBodyChecks(maxBytes: number): Plugin {
   return {
@@ -318,32 +322,26 @@ function useBodyChecks(maxBytes: number): Plugin {
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser((req) => {
-        let refused: GraphQLError | undefined;
-        const body = limitedBody(req, maxBytes, (error) => (refused = tooLarge(error)));
-        if (!body) return parse(req);
+        if (req.method === 'GET' || req.method === 'HEAD') return parse(req);
         if (isMultipart(req)) {
+          let refused: GraphQLError | undefined;
+          const body = limitedBody(req, maxBytes, (error) => (refused = tooLarge(error)));
+          if (!body) return parse(req);
           return Promise.resolve(parse(requestWithBody(fetchAPI, req, body))).catch((error: unknown) => {
             throw multipartRefusal(error, refused);
           });
         }
-        const utf8 = new Utf8Stream();
-        const form: Uint8Array[] | null = isForm(req) ? [] : null;
-        const Transform = transformStreamFor(body);
-        const checked = body.pipeThrough(
-          new Transform<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              if (!utf8.push(chunk)) controller.error(notUtf8());
-              else {
-                form?.push(chunk);
-                controller.enqueue(chunk);
-              }
-            },
-            flush(controller) {
-              if (!utf8.end() || (form && !isPercentEncodedUtf8(Buffer.concat(form).toString('utf8')))) controller.error(notUtf8());
-            },
-          }),
+        return readBody(req, maxBytes).then(
+          (bytes) => {
+            if (!isUtf8(bytes) || (isForm(req) && !isPercentEncodedUtf8(bytes.toString('utf8')))) throw notUtf8();
+            return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
+          },
+          (error: unknown) => {
+            // Anything else means the connection broke before the body's end: the client went
+            // away (as rest/http.ts answers it) — not an error of ours.
+            throw error instanceof PayloadTooLargeError ? tooLarge(error) : cutOff();
+          },
         );
-        return parse(requestWithBody(fetchAPI, req, checked));
       });
     },
   };
