@@ -35,7 +35,7 @@
  * Version 3 added content (above); versions 1 and 2 have none.
  *
  * This file holds what writing and reading share; bundle-write.ts writes the lines (the export),
- * bundle-read.ts reads and checks them (the import).
+ * bundle-lines.ts parses and checks each line, bundle-read.ts their order (the import).
  */
 
 export const BUNDLE_FORMAT = 'agent-storage-bundle';

@@ -6,7 +6,8 @@ import type { StagedBlob } from '../modules/blobs/bytes.js';
 import type { SessionBundle } from '../modules/sessions/bundle.js';
 import type { ImportCounts, ParentLink } from '../modules/sessions/import.js';
 import { BUNDLE_VERSION, BundleError, type BundleVersion, type Totals, zeroTotals } from './bundle.js';
-import { type BundleEvent, type BundleLine, BundleReader, notAHeader, parseBundleLine, readLines, type SessionContent } from './bundle-read.js';
+import { type BundleLine, notAHeader, parseBundleLine } from './bundle-lines.js';
+import { type BundleEvent, BundleReader, readLines, type SessionContent } from './bundle-read.js';
 
 export interface ImportReport {
   header: { exportedAt: string; source: JsonObject } | null;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BundleError, type SessionCounts, type Totals } from '../../src/cli/bundle.js';
-import { BundleReader, parseBundleLine, readLines } from '../../src/cli/bundle-read.js';
+import { parseBundleLine } from '../../src/cli/bundle-lines.js';
+import { BundleReader, readLines } from '../../src/cli/bundle-read.js';
 import {
   artifactLine,
   blobChunkLine,
