@@ -1,6 +1,7 @@
 import { AgentStorageError } from './errors.js';
 import { CreateArtifactDocument, DeleteArtifactDocument, GetArtifactDocument, SessionArtifactsDocument, type CreateArtifactInput } from './gql/graphql.js';
 import type { Artifact, Caller, Page, PageArgs } from './resources.js';
+import { fromWire, json } from './rest-wire.js';
 import type { CallOptions, RestRequest, Transport } from './transport.js';
 
 /**
@@ -78,24 +79,6 @@ export interface StorageUsage {
   quotaBytes: number | null;
   /** The largest version the service accepts (MAX_ARTIFACT_BYTES). */
   maxArtifactBytes: number;
-}
-
-const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-/** A REST record's members in camelCase (its values as they are: metadata keeps its own keys). */
-function fromWire<T>(record: unknown): T {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    throw new AgentStorageError({ code: 'BAD_RESPONSE', message: 'The service answered without the expected record' });
-  }
-  return Object.fromEntries(Object.entries(record).map(([name, value]) => [camel(name), value])) as T;
-}
-
-async function json(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch (error) {
-    throw new AgentStorageError({ status: response.status, code: 'BAD_RESPONSE', message: 'The service answered with a body that is not JSON', cause: error });
-  }
 }
 
 const hex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');

@@ -65,7 +65,7 @@ export class AgentStorageClient {
       call: (document, variables, options, repeatable) => this.run(document, variables, { ...options, idempotent: repeatable }),
     };
     this.sessions = new SessionsApi(caller);
-    this.history = new HistoryApi(caller);
+    this.history = new HistoryApi(caller, this.transport);
     this.state = new StateApi(caller);
     this.artifacts = new ArtifactsApi(caller, this.transport);
     this.metrics = new MetricsApi(caller);

@@ -48,8 +48,10 @@ import {
   type StateRecordFragment,
   type StateHistoryQuery,
   type UpdateSessionInput,
+  type MessageRole,
 } from './gql/graphql.js';
-import type { CallOptions } from './transport.js';
+import { fromWire, json, toWire } from './rest-wire.js';
+import type { CallOptions, Transport } from './transport.js';
 import type { AnyDocument, ResultOf, VariablesOf } from './typed-document.js';
 
 /**
@@ -73,6 +75,8 @@ export type PageInfo = PageInfoRecordFragment;
  * or `idempotencyKey` to make the append safe to repeat.
  */
 export type NewMessage = NewMessageInput;
+/** A message as the REST door answers it (`HistoryApi.tail`, `.push`): every field but its idempotency key. */
+export type HistoryEntry = Omit<Message, 'idempotencyKey'>;
 /** A message a pop, rewrite, compaction or replacement took out of the history, kept for audit. */
 export type SupersededMessage = NonNullable<SupersededHistoryQuery['session']>['supersededHistory']['nodes'][number];
 export type RewriteResult = RewriteHistoryMutation['rewriteHistory'];
@@ -123,6 +127,16 @@ function sessionOf<S>(session: S | null | undefined): S {
 /** Whether the server answers a repeat of this append with the message it stored the first time. */
 const idempotent = (message: NewMessage) => message.id != null || message.idempotencyKey != null;
 
+/** Messages as the REST door answers them, with the client's names and roles. */
+async function entriesOf(response: Response): Promise<HistoryEntry[]> {
+  const records = await json(response);
+  if (!Array.isArray(records)) throw new AgentStorageError({ code: 'BAD_RESPONSE', message: 'The service answered without the expected list of messages' });
+  return records.map((record) => {
+    const entry = fromWire<HistoryEntry>(record);
+    return { ...entry, role: entry.role.toUpperCase() as MessageRole };
+  });
+}
+
 export class SessionsApi {
   constructor(private readonly client: Caller) {}
 
@@ -162,7 +176,10 @@ export class SessionsApi {
 }
 
 export class HistoryApi {
-  constructor(private readonly client: Caller) {}
+  constructor(
+    private readonly client: Caller,
+    private readonly transport: Transport,
+  ) {}
 
   /** Appends a message; with an `id` or `idempotencyKey` it is retried on transient failures, never stored twice. */
   async append(sessionId: string, message: NewMessage, options: AppendOptions = {}): Promise<Message> {
@@ -178,6 +195,33 @@ export class HistoryApi {
     const { onConflict, countTokens, ...call } = options;
     const repeatable = messages.length > 0 && messages.every(idempotent);
     return (await this.client.call(AddMessagesDocument, { sessionId, messages, onConflict, countTokens }, call, repeatable)).addMessages;
+  }
+
+  /**
+   * `appendMany` in one REST round trip (`POST /storage/history/batch`), without a GraphQL request
+   * to parse and execute: what an agent framework's adapter sends after each turn. The same append,
+   * errors by their status (a message's field problems: BAD_USER_INPUT with the `detail`), and
+   * retried, as `appendMany`, only when every message has an `id` or `idempotencyKey`.
+   */
+  async push(sessionId: string, messages: NewMessage[], options: AppendOptions = {}): Promise<HistoryEntry[]> {
+    const { onConflict, countTokens, ...call } = options;
+    const body = {
+      session_id: sessionId,
+      messages: messages.map((message) => toWire({ ...message, role: message.role.toLowerCase() })),
+      on_conflict: onConflict?.toLowerCase(),
+      count_tokens: countTokens ?? undefined,
+    };
+    const request = { method: 'POST', path: '/storage/history/batch', headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode(JSON.stringify(body)) } as const;
+    return this.transport.rest({ ...request, repeatable: messages.length > 0 && messages.every(idempotent) }, entriesOf, call);
+  }
+
+  /**
+   * The newest `count` messages in conversation order, in one REST round trip
+   * (`GET /storage/history?last=`), without a GraphQL request to parse and execute: what an agent
+   * framework's adapter reads before each turn. NOT_FOUND for a session that is not there.
+   */
+  async tail(sessionId: string, count: number, options?: CallOptions): Promise<HistoryEntry[]> {
+    return this.transport.rest({ method: 'GET', path: '/storage/history', query: { session_id: sessionId, last: count } }, entriesOf, options);
   }
 
   /** Takes the last message out of the history and returns it (null when empty); it stays readable in `superseded`. Never retried. */

@@ -82,6 +82,8 @@ export interface RestRequest {
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string>;
   body?: Uint8Array | Blob | ReadableStream<Uint8Array>;
+  /** Whether sending it again is safe (a POST that answers a repeat with what it stored): then retried as a GET is. */
+  repeatable?: boolean;
 }
 
 /** A GraphQL response body, as far as the client relies on it. */
@@ -280,10 +282,11 @@ export class Transport {
    * Sends a REST request and hands a successful answer (2xx, or 304) to `read`; any other answer
    * is thrown as its `AgentStorageError` (a `{"detail"}` body's message, the code of its status).
    * GET and HEAD are retried on transient failures, a failure of `read` included (a body cut off
-   * is read again); nothing else is (a PUT or POST would store another version).
+   * is read again); nothing else is unless it says it is `repeatable` (a PUT or POST would store
+   * another version).
    */
   rest<T>(request: RestRequest, read: (response: Response) => Promise<T>, options: CallOptions = {}): Promise<T> {
-    const repeatable = request.method === 'GET' || request.method === 'HEAD';
+    const repeatable = request.repeatable ?? (request.method === 'GET' || request.method === 'HEAD');
     const policy = repeatable ? retryPolicy(options.retry, this.retry) : retryPolicy(false);
     return withRetries(policy, options.signal, async () => {
       const response = await this.send(request, options);

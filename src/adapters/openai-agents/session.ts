@@ -89,7 +89,9 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
   /** The newest `limit` items in chronological order (all of them when undefined). */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     if (limit !== undefined && limit <= 0) return [];
-    const messages = await this.client.history.latest(await this.getSessionId(), limit);
+    const sessionId = await this.getSessionId();
+    // A turn's read is one REST round trip (`tail`); the whole history or a longer one is paged.
+    const messages = limit !== undefined && limit <= BATCH ? await this.client.history.tail(sessionId, limit) : await this.client.history.latest(sessionId, limit);
     return messages.map(toItem);
   }
 
@@ -100,7 +102,7 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
     // the server answers a repeat with what it stored the first time. One request per batch the
     // service takes (a turn's items are one request; a larger import, several, in order).
     const messages = items.map((item) => toNewMessage(item, newKey()));
-    for (let start = 0; start < messages.length; start += BATCH) await this.client.history.appendMany(sessionId, messages.slice(start, start + BATCH));
+    for (let start = 0; start < messages.length; start += BATCH) await this.client.history.push(sessionId, messages.slice(start, start + BATCH));
   }
 
   /** Removes the newest item and answers it (undefined on an empty history); the service keeps it as superseded (reason POPPED). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addMessageInput, idempotencyKey, LIMITS, onConflictInput, parseInput, rewriteHistoryInput } from '../../domain/inputs.js';
+import { addMessageInput, idempotencyKey, LIMITS, newMessagesInput, onConflictInput, parseInput, rewriteHistoryInput } from '../../domain/inputs.js';
 import { ValidationError } from '../../domain/errors.js';
 import { wholeByDefault } from '../../domain/paging.js';
 import { messageRecord } from '../../domain/records.js';
@@ -73,9 +73,11 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
     ...pagingQuery(sizes).shape,
     afterSeq: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
     maxTokens: queryInt(0, LIMITS.maxTokens).optional(),
+    last: queryInt(1, sizes.max).optional(),
   });
   const supersededQuery = sessionIdQuery.extend({ ...pagingQuery(sizes).shape, afterEntry: queryInt(0, Number.MAX_SAFE_INTEGER).optional() });
   const appendOptions = z.object({ onConflict: onConflictInput.optional(), countTokens: z.boolean().optional() });
+  const batchBody = appendOptions.extend({ sessionId: sessionIdQuery.shape.sessionId, messages: newMessagesInput });
   return [
     {
       // A client's own `id` (msg_…) or an Idempotency-Key header makes the append safe to repeat:
@@ -93,6 +95,19 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
           throw new HttpError(422, [{ loc: ['body', 'idempotency_key'], msg: 'differs from the Idempotency-Key header', type: 'value_error' }]);
         }
         return json(200, messageWire.toWire(await req.storage.history.add({ ...input, idempotencyKey: key ?? input.idempotencyKey }, options)));
+      },
+    },
+    {
+      // Appends messages in order, all or nothing, as GraphQL's addMessages: {"session_id", "messages":
+      // [...], "on_conflict"?, "count_tokens"?} -> the messages stored (or, for repeats, stored before).
+      method: 'POST',
+      path: '/storage/history/batch',
+      handler: async (req) => {
+        const [rest, messages] = takeMember(await req.body(), 'messages');
+        const body = rest === null || typeof rest !== 'object' ? rest : { ...rest, messages: messagesToDomainNames(messages) };
+        const { sessionId, messages: inputs, onConflict, countTokens } = parseWire(batchBody, body, 'body');
+        const added = await req.storage.history.addMany(sessionId, inputs, { onConflict, countTokens });
+        return json(200, added.map((m) => messageWire.toWire(m)));
       },
     },
     {
@@ -143,7 +158,17 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
       method: 'GET',
       path: '/storage/history',
       handler: async (req) => {
-        const { sessionId, limit, offset, afterSeq, maxTokens } = parseWire(listQuery, queryObject(req.query), 'query');
+        const { sessionId, limit, offset, afterSeq, maxTokens, last } = parseWire(listQuery, queryObject(req.query), 'query');
+        if (last !== undefined) {
+          // The newest `last` messages, in order: a conversation's tail, what an agent reads before each turn.
+          if (limit !== undefined || offset !== undefined || afterSeq !== undefined || maxTokens !== undefined) {
+            throw new HttpError(422, [{ loc: ['query', 'last'], msg: 'cannot be combined with limit, offset, after_seq or max_tokens', type: 'value_error' }]);
+          }
+          const tail = await req.storage.history.json(sessionId, { limit: last, fromEnd: true }, messageWire.fields);
+          // Unlike the whole history's `[]`, a tail tells a session that is not there (404) from an empty one.
+          if (tail === '[]') await req.storage.sessions.get(sessionId);
+          return jsonText(200, tail);
+        }
         if (maxTokens !== undefined) {
           // A budget read: the newest messages that fit in `max_tokens` (docs/search.md, "Token budgets").
           if (limit !== undefined || offset !== undefined || afterSeq !== undefined) {
