@@ -14,7 +14,8 @@ import { HISTORY_ITEMS, READ_ITEMS, type TurnStats } from './workload.js';
  * (turns/s). Subjects: the SDK's MemorySession, in a driver process of its own; then, from one more
  * driver, the same two round trips to a bare node:http server answering from memory, to the same
  * server saving each POST's items durably to SQLite first (the floor of any store that keeps what
- * it acknowledged), and to the service (started as the rest of the bench starts it) on SQLite and
+ * it acknowledged), as GraphQL requests to a bare graphql-yoga server answering from memory (what
+ * the GraphQL stack alone costs), and to the service (started as the rest of the bench starts it) on SQLite and
  * on PostgreSQL, each server a process of its own.
  */
 
@@ -75,11 +76,15 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
     });
     servers.push(durable);
     descriptions['bare-http-durable'] = 'the same, the items also inserted into SQLite (synchronous=FULL) before the POST answers';
+    const graphql = await startServer({ name: 'bare-graphql (agent-turn)', command: process.execPath, args: [transpileToBuild('bench/agent-turn/bare-graphql-server.ts')], healthPath: '/health' });
+    servers.push(graphql);
+    descriptions['bare-graphql'] = 'the same two round trips as GraphQL requests to a bare graphql-yoga server answering from memory';
     const subjects: ChildInput['subjects'] = [
       { id: 'bare-http', store: { kind: 'bare-http', url: bare.url } },
       { id: 'bare-http-durable', store: { kind: 'bare-http', url: durable.url } },
+      { id: 'bare-graphql', store: { kind: 'bare-graphql', url: graphql.url } },
     ];
-    const rssPids: Record<string, number> = { 'bare-http': bare.pid, 'bare-http-durable': durable.pid };
+    const rssPids: Record<string, number> = { 'bare-http': bare.pid, 'bare-http-durable': durable.pid, 'bare-graphql': graphql.pid };
     for (const backend of backends) {
       const database = backend === 'sqlite'
         ? { databaseUrl: `sqlite:${join(bench.work, 'agent-turn.db')}`, cleanup: async () => {} }
@@ -114,6 +119,11 @@ export async function agentTurnSection(bench: AgentTurnBench): Promise<void> {
   }
 
   const bareRun = results['bare-http'];
+  const graphqlRun = results['bare-graphql'];
+  report.ratios.push(
+    ratio('agent-turn.bare-graphql.p50', 'agent turn: bare graphql-yoga from memory / bare node:http from memory, p50 latency (info: what GraphQL alone adds)', graphqlRun?.sequential.p50Ms, bareRun?.sequential.p50Ms, 'info', null, 'one turn at a time, taking turns with the other subjects; nothing behind either server'),
+    ratio('agent-turn.bare-graphql.p99', 'agent turn: bare graphql-yoga from memory / bare node:http from memory, p99 latency (info)', graphqlRun?.sequential.p99Ms, bareRun?.sequential.p99Ms, 'info', null, 'one turn at a time, taking turns with the other subjects; nothing behind either server'),
+  );
   const durableRun = results['bare-http-durable'];
   const memoryRun = results['memory-session'];
   const basis = (what: string) => `${what}; ${conversations} conversations of ${HISTORY_ITEMS} items at the start`;

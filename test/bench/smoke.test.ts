@@ -67,6 +67,7 @@ describe('npm run bench --quick', () => {
         'agent-turn/memory-session',
         'agent-turn/bare-http',
         'agent-turn/bare-http-durable',
+        'agent-turn/bare-graphql',
         'agent-turn/service.sqlite',
         'agent-turn/service.sqlite.c8',
         'search/sqlite.append.index-off',
@@ -104,7 +105,7 @@ describe('npm run bench --quick', () => {
       expect.arrayContaining(['sqlite.append.spread', 'sqlite.append.hot', 'sqlite.read.session.vs.bare', 'sqlite.cache.vs.session', 'sqlite.read.history.vs.ceiling', 'sqlite.whole.latency', 'sqlite.nested.latency', 'sqlite.nested.statements', 'large.rss.peak', 'large.rss.paging', 'coldstart.tsx', 'langgraph.service.sqlite', 'agent-turn.sqlite.p50', 'agent-turn.sqlite.p99', 'search.sqlite.p50', 'search.sqlite.p99', 'search.sqlite.append.cost', 'content.sqlite.upload', 'content.sqlite.download']),
     );
     // Each of these divides two rows of the run: a number says both rows are there under those ids.
-    for (const id of ['sqlite.append.spread', 'sqlite.append.hot', 'sqlite.read.session.vs.bare', 'sqlite.cache.vs.session', 'sqlite.read.history.vs.ceiling', 'sqlite.whole.latency', 'content.sqlite.upload.vs.node-http', 'content.sqlite.download.vs.node-http', 'agent-turn.sqlite.p50.vs.durable']) {
+    for (const id of ['sqlite.append.spread', 'sqlite.append.hot', 'sqlite.read.session.vs.bare', 'sqlite.cache.vs.session', 'sqlite.read.history.vs.ceiling', 'sqlite.whole.latency', 'content.sqlite.upload.vs.node-http', 'content.sqlite.download.vs.node-http', 'agent-turn.sqlite.p50.vs.durable', 'agent-turn.bare-graphql.p50']) {
       expect(report.ratios.find((r: { id: string }) => r.id === id)?.measured, id).toEqual(expect.any(Number));
     }
     // A peer that did not run says why, and its ratio shows no number.
