@@ -29,6 +29,7 @@ export {
   type AppendOptions,
   type Artifact,
   type CacheEntry,
+  type HistoryEntry,
   type HistoryRewrite,
   type Message,
   type Metric,
