@@ -30,6 +30,8 @@ export {
   type Artifact,
   type CacheEntry,
   type HistoryEntry,
+  type HistoryTailAnswer,
+  type HistoryVersion,
   type HistoryRewrite,
   type Message,
   type Metric,

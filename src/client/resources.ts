@@ -77,6 +77,21 @@ export type PageInfo = PageInfoRecordFragment;
 export type NewMessage = NewMessageInput;
 /** A message as the REST door answers it (`HistoryApi.tail`, `.push`): every field but its idempotency key. */
 export type HistoryEntry = Omit<Message, 'idempotencyKey'>;
+/**
+ * A history's version, as the ETag of its REST reads names it (`"h.<epoch>.<last_seq>"`,
+ * docs/caching.md): `epoch` changes with every change that is not an append, `lastSeq` with every
+ * append. The same version is the same history, on every replica.
+ */
+export interface HistoryVersion {
+  epoch: string;
+  lastSeq: number;
+}
+/** A tail read against a version the caller holds: `entries` null when the history is still at it. */
+export interface HistoryTailAnswer {
+  /** The history's version now; null from a service that does not tag its tails. */
+  version: HistoryVersion | null;
+  entries: HistoryEntry[] | null;
+}
 /** A message a pop, rewrite, compaction or replacement took out of the history, kept for audit. */
 export type SupersededMessage = NonNullable<SupersededHistoryQuery['session']>['supersededHistory']['nodes'][number];
 export type RewriteResult = RewriteHistoryMutation['rewriteHistory'];
@@ -128,6 +143,13 @@ function sessionOf<S>(session: S | null | undefined): S {
 const idempotent = (message: NewMessage) => message.id != null || message.idempotencyKey != null;
 
 /** Messages as the REST door answers them, with the client's names and roles. */
+const historyTag = ({ epoch, lastSeq }: HistoryVersion) => `"h.${epoch}.${lastSeq}"`;
+
+function historyVersionOf(etag: string | null): HistoryVersion | null {
+  const match = etag && /^"h\.([0-9a-z]+)\.(\d+)"$/.exec(etag);
+  return match ? { epoch: match[1]!, lastSeq: Number(match[2]) } : null;
+}
+
 async function entriesOf(response: Response): Promise<HistoryEntry[]> {
   const records = await json(response);
   if (!Array.isArray(records)) throw new AgentStorageError({ code: 'BAD_RESPONSE', message: 'The service answered without the expected list of messages' });
@@ -222,6 +244,26 @@ export class HistoryApi {
    */
   async tail(sessionId: string, count: number, options?: CallOptions): Promise<HistoryEntry[]> {
     return this.transport.rest({ method: 'GET', path: '/storage/history', query: { session_id: sessionId, last: count } }, entriesOf, options);
+  }
+
+  /**
+   * `tail`, unless the history is still at `known` (a version an earlier read answered, or one the
+   * caller worked out from its own appends, see `HistoryVersion`): then `entries` is null, and the
+   * service looked at nothing but the session's row (`If-None-Match` → 304).
+   */
+  async tailIfChanged(sessionId: string, count: number, known: HistoryVersion | null, options?: CallOptions): Promise<HistoryTailAnswer> {
+    const headers: Record<string, string> = known ? { 'if-none-match': historyTag(known) } : {};
+    const request = { method: 'GET', path: '/storage/history', query: { session_id: sessionId, last: count }, headers } as const;
+    return this.transport.rest(
+      request,
+      async (response) => {
+        const version = historyVersionOf(response.headers.get('etag'));
+        if (response.status !== 304) return { version, entries: await entriesOf(response) };
+        if (!known) throw new AgentStorageError({ status: 304, code: 'BAD_RESPONSE', message: 'The service answered 304 to a read that named no version' });
+        return { version: version ?? known, entries: null };
+      },
+      options,
+    );
   }
 
   /** Takes the last message out of the history and returns it (null when empty); it stays readable in `superseded`. Never retried. */

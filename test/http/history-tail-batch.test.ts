@@ -113,6 +113,94 @@ describe('GET /storage/history?last= and POST /storage/history/batch', () => {
     );
   });
 
+  it('a tail carries the history\'s version as its ETag; If-None-Match with it answers 304 until the history changes', async ({ server }) => {
+    const key = await createKey(server.url, 'acme', ['READ', 'WRITE']);
+    const api = keyed(server.url, key);
+    const { body: session } = await api.post('/storage/sessions', { agent_name: 'a' });
+    const tail = (last: number, etag?: string) =>
+      fetch(`${server.url}/storage/history?session_id=${session.id}&last=${last}`, { headers: { authorization: `Bearer ${key}`, ...(etag && { 'if-none-match': etag }) } });
+    const first = await tail(3);
+    const tag = first.headers.get('etag')!;
+    expect(tag).toMatch(/^"h\.[0-9a-z]+\.0"$/);
+    expect(await first.json()).toEqual([]);
+
+    await api.post('/storage/history/batch', { session_id: session.id, messages: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }] });
+    const second = await tail(3, tag);
+    expect(second.status).toBe(200);
+    const appended = second.headers.get('etag')!;
+    expect(appended).not.toBe(tag);
+    // The whole history's ETag names the same version: one tag per history, whatever the read.
+    expect((await fetch(`${server.url}/storage/history?session_id=${session.id}`, { headers: { authorization: `Bearer ${key}` } })).headers.get('etag')).toBe(appended);
+    for (const header of [appended, `W/${appended}`, `"x", ${appended}`]) {
+      const unchanged = await tail(3, header);
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.headers.get('etag')).toBe(appended);
+      expect(await unchanged.text()).toBe('');
+    }
+    // The tag names the history, not the slice: any tail of an unchanged history is unchanged.
+    expect((await tail(1, appended)).status).toBe(304);
+
+    // A pop is not an append: the same last seq, another version.
+    expect((await api.post(`/storage/history/pop?session_id=${session.id}`)).status).toBe(200);
+    const popped = await tail(3, appended);
+    expect(popped.status).toBe(200);
+    expect(popped.headers.get('etag')).not.toBe(appended);
+    expect((await popped.json()).map((m: { content: string }) => m.content)).toEqual(['one']);
+
+    // Not ours, or a session that is not there (or not the caller's): never 304.
+    expect((await tail(3, '"something-else"')).status).toBe(200);
+    const beta = await createKey(server.url, 'beta', ['READ']);
+    const foreign = await fetch(`${server.url}/storage/history?session_id=${session.id}&last=3`, { headers: { authorization: `Bearer ${beta}`, 'if-none-match': popped.headers.get('etag')! } });
+    expect(foreign.status).toBe(404);
+  });
+
+  it('a 304 is never stale: after random appends, pops and rewrites, a tail answered 304 is the tail read afresh (property)', async ({ server }) => {
+    const key = await createKey(server.url, 'acme', ['READ', 'WRITE']);
+    const api = keyed(server.url, key);
+    const { body: session } = await api.post('/storage/sessions', { agent_name: 'a' });
+    const read = (last: number, etag?: string) =>
+      fetch(`${server.url}/storage/history?session_id=${session.id}&last=${last}`, { headers: { authorization: `Bearer ${key}`, ...(etag && { 'if-none-match': etag }) } });
+    // What each tag a read answered stood for, by tag and N.
+    const seen = new Map<string, unknown>();
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('append' as const), n: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ op: fc.constant('pop' as const) }),
+      fc.record({ op: fc.constant('rewrite' as const), replace: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ op: fc.constant('read' as const), last: fc.integer({ min: 1, max: 6 }) }),
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        for (const s of steps) {
+          if (s.op === 'append') {
+            const messages = Array.from({ length: s.n }, () => ({ role: 'user', content: `m${n++}` }));
+            expect((await api.post('/storage/history/batch', { session_id: session.id, messages })).status).toBe(200);
+          } else if (s.op === 'pop') {
+            expect((await api.post(`/storage/history/pop?session_id=${session.id}`)).status).toBe(200);
+          } else if (s.op === 'rewrite') {
+            const whole = (await api.get(`/storage/history?session_id=${session.id}`)).body as { seq: number }[];
+            const replace = Math.min(s.replace, whole.length);
+            const rewrite = { session_id: session.id, operation_id: `op${n++}`, expected_last_seq: whole.at(-1)?.seq ?? null, replace_last: replace, messages: [{ role: 'assistant', content: `r${n}` }] };
+            expect((await api.post('/storage/history/rewrite', rewrite)).status).toBe(200);
+          } else {
+            const fresh = await read(s.last);
+            const body = await fresh.json();
+            for (const [tag, stood] of seen) {
+              const [version, last] = tag.split('|');
+              if (Number(last) !== s.last) continue;
+              const answer = await read(s.last, version);
+              // 304 only to the current version, and then what it stood for is what a fresh read gives.
+              if (answer.status === 304) expect(stood).toEqual(body);
+              else expect(answer.status).toBe(200);
+            }
+            seen.set(`${fresh.headers.get('etag')}|${s.last}`, body);
+          }
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
   it('reads need read, writes need write; another tenant sees nothing and writes nothing', async ({ server }) => {
     const acme = keyed(server.url, await createKey(server.url, 'acme', ['READ', 'WRITE']));
     const beta = keyed(server.url, await createKey(server.url, 'beta', ['READ', 'WRITE']));
@@ -138,6 +226,12 @@ describe('GET /storage/history?last= and POST /storage/history/batch', () => {
     expect(pushed).toEqual(latest.map(({ idempotencyKey: _key, ...entry }) => entry));
     expect(await client.history.tail(session.id, 2)).toEqual(pushed);
     expect(await client.history.tail(session.id, 1)).toEqual(pushed.slice(1));
+    // Against a version: the entries when changed, null (a 304) while not.
+    const read = await client.history.tailIfChanged(session.id, 2, null);
+    expect(read.entries).toEqual(pushed);
+    expect(read.version).toEqual({ epoch: expect.stringMatching(/^[0-9a-z]+$/), lastSeq: 2 });
+    expect(await client.history.tailIfChanged(session.id, 1, read.version)).toEqual({ version: read.version, entries: null });
+    expect((await client.history.tailIfChanged(session.id, 2, { ...read.version!, lastSeq: 1 })).entries).toEqual(pushed);
     // A repeat (every message keyed) answers what was stored; REPLACE upserts by key.
     expect(await client.history.push(session.id, [{ role: 'USER', content: 'hello', idempotencyKey: 'u1', metadata: { a: 1 } }])).toEqual(pushed.slice(0, 1));
     const conflict = await client.history.push(session.id, [{ role: 'USER', content: 'hello!', idempotencyKey: 'u1' }]).catch((e: unknown) => e);

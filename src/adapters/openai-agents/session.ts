@@ -9,7 +9,7 @@ import {
 } from '@openai/agents-core';
 import { AgentStorageClient, type AgentStorageClientOptions } from '../../client/client.js';
 import { AgentStorageError } from '../../client/errors.js';
-import type { NewMessage } from '../../client/resources.js';
+import type { HistoryEntry, HistoryVersion, NewMessage } from '../../client/resources.js';
 import { encodeValue, toItem, toNewMessage } from './items.js';
 import { MESSAGES, snapshotItems, snapshotTransactionArgs, structurallyEqual } from './transaction.js';
 
@@ -46,6 +46,17 @@ const BATCH = 1000;
  */
 const MAX_TRANSACTION_ATTEMPTS = 50;
 
+/**
+ * The newest entries of the history at `version`, as this object last read or appended them: what
+ * `getItems` answers from when the service says (304) the history is still at that version. At most
+ * BATCH entries; `complete` when they are the whole history.
+ */
+interface HistoryView {
+  version: HistoryVersion;
+  entries: HistoryEntry[];
+  complete: boolean;
+}
+
 /** A history transaction as the service's rewrite, without its last seq. */
 type TransactionRequest = { operationId: string; replaceLast: number; expectedItems?: unknown[]; messages: NewMessage[] };
 
@@ -57,6 +68,8 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
   /** The typed client this session talks through (for the service's other operations, e.g. `client.history.superseded`). */
   readonly client: AgentStorageClient;
   private readonly settings: SessionSettings;
+  /** See `HistoryView`; null until a read, and after an append that did not directly follow it. */
+  private view: HistoryView | null = null;
   /** The service session's id, or its creation in flight: concurrent first calls share one creation. */
   private sessionId: Promise<string> | undefined;
 
@@ -86,13 +99,22 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
     return this.sessionId;
   }
 
-  /** The newest `limit` items in chronological order (all of them when undefined). */
+  /**
+   * The newest `limit` items in chronological order (all of them when undefined). A turn's read is
+   * one REST round trip; when it names the version this object last saw (its own appends included)
+   * and nobody else changed the history since, the service answers 304 and the items come from
+   * that view. The whole history, or a longer one, is paged.
+   */
   async getItems(limit?: number): Promise<AgentInputItem[]> {
     if (limit !== undefined && limit <= 0) return [];
     const sessionId = await this.getSessionId();
-    // A turn's read is one REST round trip (`tail`); the whole history or a longer one is paged.
-    const messages = limit !== undefined && limit <= BATCH ? await this.client.history.tail(sessionId, limit) : await this.client.history.latest(sessionId, limit);
-    return messages.map(toItem);
+    if (limit === undefined || limit > BATCH) return (await this.client.history.latest(sessionId, limit)).map(toItem);
+    const view = this.view && (this.view.complete || this.view.entries.length >= limit) ? this.view : null;
+    const answer = await this.client.history.tailIfChanged(sessionId, limit, view?.version ?? null);
+    // No entries: a 304, which only answers a read that named a version, i.e. with a view.
+    if (answer.entries === null) return (view?.entries ?? []).slice(-limit).map(toItem);
+    this.view = answer.version && { version: answer.version, entries: answer.entries, complete: answer.entries.length < limit };
+    return answer.entries.map(toItem);
   }
 
   async addItems(items: AgentInputItem[]): Promise<void> {
@@ -102,7 +124,24 @@ export class AgentStorageSession implements SessionHistoryTransactionAwareSessio
     // the server answers a repeat with what it stored the first time. One request per batch the
     // service takes (a turn's items are one request; a larger import, several, in order).
     const messages = items.map((item) => toNewMessage(item, newKey()));
-    for (let start = 0; start < messages.length; start += BATCH) await this.client.history.push(sessionId, messages.slice(start, start + BATCH));
+    for (let start = 0; start < messages.length; start += BATCH) this.followView(await this.client.history.push(sessionId, messages.slice(start, start + BATCH)));
+  }
+
+  /**
+   * The view after an append of `added`: extended when they directly follow it (seqs from its last
+   * seq + 1 on, so nobody appended in between), as the version the history is then at — the same
+   * epoch, the last seq added. If anything else changed the history meanwhile (a pop, a rewrite:
+   * a new epoch), the service will not know that version and answers the next read in full.
+   */
+  private followView(added: HistoryEntry[]): void {
+    const view = this.view;
+    if (!view || added.length === 0) return;
+    if (!added.every((entry, i) => entry.seq === view.version.lastSeq + 1 + i)) {
+      this.view = null;
+      return;
+    }
+    const entries = [...view.entries, ...added];
+    this.view = { version: { epoch: view.version.epoch, lastSeq: added.at(-1)!.seq }, entries: entries.slice(-BATCH), complete: view.complete && entries.length <= BATCH };
   }
 
   /** Removes the newest item and answers it (undefined on an empty history); the service keeps it as superseded (reason POPPED). */

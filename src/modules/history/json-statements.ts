@@ -60,18 +60,20 @@ export function historyJsonStatement(fields: WireFields<Message>, page: HistoryP
 /**
  * A history's version and the JSON of its messages after `after` (at most `limit`), in one
  * statement, so that the two agree (cache.ts): one row (`epoch_`, `last_seq_`, `json`, `n`), none
- * when the session is unknown or not live.
+ * when the session is unknown or not live. `fromEnd`: its newest `limit` messages instead (in
+ * order; `after` is not a parameter then) — a tail read with its ETag.
  */
-export function historyTailStatement(fields: WireFields<Message>): Statement {
+export function historyTailStatement(fields: WireFields<Message>, fromEnd = false): Statement {
   return compileStatement(
-    'historyTailJson',
-    (_db, p: Placeholders<Params>) =>
-      sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, t_.json, t_.n
-        FROM sessions s, (
-          SELECT ${jsonArrayOf(fields, p)} AS json, COUNT(*) AS n
-          FROM (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')})
-        ) t_
-        WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`,
+    fromEnd ? 'historyEndJson' : 'historyTailJson',
+    (_db, p: Placeholders<Params>) => {
+      const messages = fromEnd
+        ? sql`SELECT * FROM history WHERE session_id = ${p('sessionId')} ORDER BY seq DESC LIMIT ${p('limit')}`
+        : sql`SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}`;
+      return sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, t_.json, t_.n
+        FROM sessions s, (SELECT ${jsonArrayOf(fields, p)} AS json, COUNT(*) AS n FROM (${messages})) t_
+        WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`;
+    },
     'sqlite',
   );
 }

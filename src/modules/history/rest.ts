@@ -164,10 +164,12 @@ export function historyRoutes({ config }: RouteDeps): Route[] {
           if (limit !== undefined || offset !== undefined || afterSeq !== undefined || maxTokens !== undefined) {
             throw new HttpError(422, [{ loc: ['query', 'last'], msg: 'cannot be combined with limit, offset, after_seq or max_tokens', type: 'value_error' }]);
           }
-          const tail = await req.storage.history.json(sessionId, { limit: last, fromEnd: true }, messageWire.fields);
-          // Unlike the whole history's `[]`, a tail tells a session that is not there (404) from an empty one.
-          if (tail === '[]') await req.storage.sessions.get(sessionId);
-          return jsonText(200, tail);
+          // Unlike the whole history's `[]`, a tail tells a session that is not there (404) from an
+          // empty one. Tagged with the history's version, as the whole history is: an agent that
+          // re-reads its conversation gets a 304 while nobody else changed it.
+          const known = knownVersion(req.request.headers.get('if-none-match'));
+          const tail = await req.storage.history.last(sessionId, last, messageWire.fields, known);
+          return taggedJsonText(req.request, tail.json, historyEtag(tail.version));
         }
         if (maxTokens !== undefined) {
           // A budget read: the newest messages that fit in `max_tokens` (docs/search.md, "Token budgets").

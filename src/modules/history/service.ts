@@ -10,7 +10,7 @@ import type { Slice } from '../../domain/paging.js';
 import type { Message } from '../../domain/records.js';
 import type { WireFields } from '../../domain/wire.js';
 import type { NewMessage } from './messages.js';
-import type { HistoryStore, HistoryVersion, WholeHistory } from './store.js';
+import type { HistoryStore, HistoryTail, HistoryVersion, WholeHistory } from './store.js';
 import type { RewriteResult, SupersededMessage } from './superseded.js';
 import { countTokens, type TokenTotal } from './tokens.js';
 
@@ -143,6 +143,13 @@ export class HistoryService {
    */
   whole(sessionId: string, fields: WireFields<Message>, ceiling: number, known?: HistoryVersion): Promise<WholeHistory | 'absent' | 'too-long'> {
     return this.store.whole(sessionId, fields, ceiling, this.now(), known);
+  }
+
+  /** The newest `count` messages as JSON with the history's version (`HistoryStore.last`); NOT_FOUND for an unknown session. */
+  async last(sessionId: string, count: number, fields: WireFields<Message>, known?: HistoryVersion): Promise<HistoryTail> {
+    const tail = await this.store.last(sessionId, count, fields, this.now(), known);
+    if (tail === 'absent') throw new NotFoundError('Session');
+    return tail;
   }
 
   pages(sessionIds: readonly string[], slice: Slice<number>): Promise<Map<string, Message[]>> {

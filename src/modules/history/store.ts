@@ -84,6 +84,13 @@ export interface HistoryStore {
    */
   whole(sessionId: string, fields: WireFields<Message>, ceiling: number, liveAt: string, known?: HistoryVersion): Promise<WholeHistory | 'absent' | 'too-long'>;
   /**
+   * A history's newest `count` messages (in order) as `json` writes them, with the history's version,
+   * read together. With `known` (an ETag): when it is still the session's version, `json` is null and
+   * nothing is read but the version — an agent re-reading its own conversation before each turn.
+   * 'absent' for an unknown or expired session.
+   */
+  last(sessionId: string, count: number, fields: WireFields<Message>, liveAt: string, known?: HistoryVersion): Promise<HistoryTail | 'absent'>;
+  /**
    * Deletes a session's messages, with its superseded messages and its record of rewrites (clearing
    * is deletion, not a rewrite); how many messages were deleted (0 for an unknown or expired session).
    */
@@ -102,6 +109,12 @@ export interface WholeHistory {
   version: HistoryVersion;
   /** The JSON array in UTF-8; null when the version is the one the caller said it knows. */
   json: Buffer | null;
+}
+
+export interface HistoryTail {
+  version: HistoryVersion;
+  /** The JSON array; null when the version is the one the caller said it knows. */
+  json: string | null;
 }
 
 /** What the export/import CLI and the retention sweeper see: expired sessions' history too. */
@@ -239,6 +252,7 @@ const onePage = (db: Kysely<Database>, p: Placeholders<Params>) =>
     .where(liveOwner(p('sessionId'), p('liveAt')));
 
 type TailParams = { sessionId: string; after: number; limit: number } & Live;
+type EndParams = Omit<TailParams, 'after'>;
 
 const tailStatements = defineStatements({
   // The session's row once with each message after `after` (or alone, with nulls, when there is
@@ -250,6 +264,13 @@ const tailStatements = defineStatements({
       LEFT JOIN (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}) h ON true
       WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
       ORDER BY h.seq`,
+  // The same with the newest `limit` messages (a tail read with its ETag).
+  historyEndRows: (_db, p: Placeholders<EndParams>) =>
+    sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, h.*
+      FROM sessions s
+      LEFT JOIN (SELECT * FROM history WHERE session_id = ${p('sessionId')} ORDER BY seq DESC LIMIT ${p('limit')}) h ON true
+      WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
+      ORDER BY h.seq`,
 });
 
 /** The version of a tail read and the JSON of its messages (`HistoryStore.whole`). */
@@ -257,6 +278,12 @@ interface Tail {
   version: HistoryVersion;
   json: Buffer;
   count: number;
+}
+
+interface TailShape {
+  key: string;
+  statement: Statement | null;
+  endStatement: Statement | null;
 }
 
 /** History in a tenant's SQL database (SQLite or PostgreSQL, by its runner). */
@@ -270,7 +297,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   /** SQLite's JSON statements, by fields and page shape (the doors use a few constant field lists). */
   private readonly jsonStatements = new Map<string, Statement>();
   /** Each field list's key in the history cache and its SQLite tail statement. */
-  private readonly tailsByFields = new WeakMap<WireFields<Message>, { key: string; statement: Statement | null }>();
+  private readonly tailsByFields = new WeakMap<WireFields<Message>, TailShape>();
 
   constructor(
     private readonly runner: Runner,
@@ -632,11 +659,7 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   }
 
   async whole(sessionId: string, fields: WireFields<Message>, ceiling: number, liveAt: string, known?: HistoryVersion): Promise<WholeHistory | 'absent' | 'too-long'> {
-    let shape = this.tailsByFields.get(fields);
-    if (!shape) {
-      shape = { key: JSON.stringify(fields), statement: this.runner.dialect === 'sqlite' ? historyTailStatement(fields) : null };
-      this.tailsByFields.set(fields, shape);
-    }
+    const shape = this.tailShape(fields);
     const key = `${shape.key}\0${sessionId}`;
     const cached = this.cache.get(key);
     // From what the caller or the cache holds, only the messages after it are needed, if any.
@@ -669,6 +692,35 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
     }
     this.cache.set(key, whole);
     return { version: { epoch: whole.epoch, lastSeq: whole.lastSeq }, json: whole.json };
+  }
+
+  async last(sessionId: string, count: number, fields: WireFields<Message>, liveAt: string, known?: HistoryVersion): Promise<HistoryTail | 'absent'> {
+    const shape = this.tailShape(fields);
+    if (known) {
+      // The version alone first (no message after the last one the caller knows of is read).
+      const now = await this.tail(shape.statement, fields, { sessionId, after: known.lastSeq, limit: 0, liveAt });
+      if (!now) return 'absent';
+      if (sameVersion(now.version, known)) return { version: now.version, json: null };
+    }
+    if (shape.endStatement) {
+      const row = await this.runner.one(shape.endStatement, withFieldNames({ sessionId, limit: count, liveAt }, fields));
+      return row ? { version: versionOf(row), json: row.json as string } : 'absent';
+    }
+    const rows = await this.runner.all(this.tails.historyEndRows, { sessionId, limit: count, liveAt });
+    if (rows.length === 0) return 'absent';
+    const messages = rows.flatMap((row) => (row.id == null ? [] : [messageOf(row, this.codec)]));
+    return { version: versionOf(rows[0]!), json: wireArrayJson(messages, fields) };
+  }
+
+  /** The statements of tail reads with `fields` (SQLite builds their JSON itself; PostgreSQL: none, records). */
+  private tailShape(fields: WireFields<Message>): TailShape {
+    let shape = this.tailsByFields.get(fields);
+    if (!shape) {
+      const sqlite = this.runner.dialect === 'sqlite';
+      shape = { key: JSON.stringify(fields), statement: sqlite ? historyTailStatement(fields) : null, endStatement: sqlite ? historyTailStatement(fields, true) : null };
+      this.tailsByFields.set(fields, shape);
+    }
+    return shape;
   }
 
   private async tail(statement: Statement | null, fields: WireFields<Message>, params: TailParams): Promise<Tail | null> {
