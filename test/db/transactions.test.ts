@@ -67,6 +67,22 @@ for (const database of databases) {
       expect((await runner.one(sql.txGet, { key: 'a' }))?.value).toBe(runner.dialect === 'sqlite' ? '1' : 1);
     });
 
+    it('undoes a failing write alone, whether it was committed alone or together with others', async () => {
+      const write = (key: string, fail: boolean) =>
+        runner.transaction(function* () {
+          yield* tx.write(sql.txPut, { key, value: '1', now });
+          yield* tx.write(sql.txPut, { key: `${key}2`, value: '1', now });
+          if (fail) throw new Error(`${key} failed`);
+        });
+      // Started in one turn: SQLite commits them as one transaction, a savepoint each.
+      const outcomes = await Promise.allSettled([write('g1', false), write('g2', true), write('g3', false)]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      // Alone: its own transaction, no savepoint.
+      await expect(write('g4', true)).rejects.toThrow('g4 failed');
+      const keys = ['g1', 'g2', 'g3', 'g4'].flatMap((k) => [k, `${k}2`]);
+      expect((await runner.all(sql.txKeys, { keys })).map((r) => r.key)).toEqual(['g1', 'g12', 'g3', 'g32']);
+    });
+
     it('keeps concurrent transactions apart (each sees its own writes, none sees another half-done)', async () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>

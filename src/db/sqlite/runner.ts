@@ -229,17 +229,21 @@ export class SqliteRunner implements Runner {
     try {
       // IMMEDIATE takes the write lock up front: a busy database fails here, before any work.
       this.observed('begin', 'BEGIN IMMEDIATE', () => this.db.exec('BEGIN IMMEDIATE'));
+      // A write alone needs no savepoint: its failure rolls back a transaction that is only its own.
+      // A savepoint journals each page the write changes (some 30 for an append of three messages),
+      // and past 64 KiB SQLite spills that journal to a temporary file, written on every commit.
+      const alone = batch.length === 1;
       try {
         for (const { work } of batch) {
-          this.guard(() => this.db.exec('SAVEPOINT write'));
+          if (!alone) this.guard(() => this.db.exec('SAVEPOINT write'));
           try {
             outcomes.push({ value: work(), failed: false });
-            this.guard(() => this.db.exec('RELEASE write'));
+            if (!alone) this.guard(() => this.db.exec('RELEASE write'));
           } catch (error) {
             // After a full disk or an I/O error SQLite may have rolled back the whole transaction
             // (it does when a write larger than the page cache fails while spilling pages): then
             // nothing of this batch is kept, and every caller is told so.
-            if (!this.db.inTransaction) throw error;
+            if (alone || !this.db.inTransaction) throw error;
             this.db.exec('ROLLBACK TO write');
             this.db.exec('RELEASE write');
             outcomes.push({ error, failed: true });
