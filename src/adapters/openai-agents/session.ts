@@ -62,7 +62,12 @@ type TransactionRequest = { operationId: string; replaceLast: number; expectedIt
 
 const isConflict = (error: unknown): error is AgentStorageError => error instanceof AgentStorageError && error.code === 'CONFLICT';
 
-const newKey = () => `oai_${globalThis.crypto.randomUUID()}`;
+/**
+ * A new key (or operation id): unique by its random part, ordered by its time part (milliseconds,
+ * fixed width) so that a session's keys go in at the end of the service's index of them instead of
+ * at random places in it — an append then changes one or two of its pages, not one per message.
+ */
+const newKey = () => `oai_${Date.now().toString(36).padStart(9, '0')}_${globalThis.crypto.randomUUID()}`;
 
 export class AgentStorageSession implements SessionHistoryTransactionAwareSession, SessionHistoryRewriteAwareSession {
   /** The typed client this session talks through (for the service's other operations, e.g. `client.history.superseded`). */
