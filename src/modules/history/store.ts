@@ -264,6 +264,9 @@ const tailStatements = defineStatements({
       LEFT JOIN (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}) h ON true
       WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
       ORDER BY h.seq`,
+  // A history's version alone (a conditional read's look at the session row).
+  historyVersion: (_db, p: Placeholders<{ sessionId: string } & Live>) =>
+    sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_ FROM sessions s WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`,
   // The same with the newest `limit` messages (a tail read with its ETag).
   historyEndRows: (_db, p: Placeholders<EndParams>) =>
     sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, h.*
@@ -697,10 +700,10 @@ export class SqlHistoryStore implements HistoryStore, HistoryMaintenance {
   async last(sessionId: string, count: number, fields: WireFields<Message>, liveAt: string, known?: HistoryVersion): Promise<HistoryTail | 'absent'> {
     const shape = this.tailShape(fields);
     if (known) {
-      // The version alone first (no message after the last one the caller knows of is read).
-      const now = await this.tail(shape.statement, fields, { sessionId, after: known.lastSeq, limit: 0, liveAt });
-      if (!now) return 'absent';
-      if (sameVersion(now.version, known)) return { version: now.version, json: null };
+      const row = await this.runner.one(this.tails.historyVersion, { sessionId, liveAt });
+      if (!row) return 'absent';
+      const version = versionOf(row);
+      if (sameVersion(version, known)) return { version, json: null };
     }
     if (shape.endStatement) {
       const row = await this.runner.one(shape.endStatement, withFieldNames({ sessionId, limit: count, liveAt }, fields));
