@@ -142,7 +142,7 @@ function sessionOf<S>(session: S | null | undefined): S {
 /** Whether the server answers a repeat of this append with the message it stored the first time. */
 const idempotent = (message: NewMessage) => message.id != null || message.idempotencyKey != null;
 
-/** Messages as the REST door answers them, with the client's names and roles. */
+/** The ETag that names `version` (`If-None-Match`), and the version an ETag names, if it is a history's. */
 const historyTag = ({ epoch, lastSeq }: HistoryVersion) => `"h.${epoch}.${lastSeq}"`;
 
 function historyVersionOf(etag: string | null): HistoryVersion | null {
@@ -150,6 +150,7 @@ function historyVersionOf(etag: string | null): HistoryVersion | null {
   return match ? { epoch: match[1]!, lastSeq: Number(match[2]) } : null;
 }
 
+/** Messages as the REST door answers them, with the client's names and roles. */
 async function entriesOf(response: Response): Promise<HistoryEntry[]> {
   const records = await json(response);
   if (!Array.isArray(records)) throw new AgentStorageError({ code: 'BAD_RESPONSE', message: 'The service answered without the expected list of messages' });

@@ -264,9 +264,6 @@ const tailStatements = defineStatements({
       LEFT JOIN (SELECT * FROM history WHERE session_id = ${p('sessionId')} AND seq > ${p('after')} ORDER BY seq LIMIT ${p('limit')}) h ON true
       WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
       ORDER BY h.seq`,
-  // A history's version alone (a conditional read's look at the session row).
-  historyVersion: (_db, p: Placeholders<{ sessionId: string } & Live>) =>
-    sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_ FROM sessions s WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`,
   // The same with the newest `limit` messages (a tail read with its ETag).
   historyEndRows: (_db, p: Placeholders<EndParams>) =>
     sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_, h.*
@@ -274,6 +271,9 @@ const tailStatements = defineStatements({
       LEFT JOIN (SELECT * FROM history WHERE session_id = ${p('sessionId')} ORDER BY seq DESC LIMIT ${p('limit')}) h ON true
       WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}
       ORDER BY h.seq`,
+  // A history's version alone (a conditional read's look at the session row).
+  historyVersion: (_db, p: Placeholders<{ sessionId: string } & Live>) =>
+    sql`SELECT s.history_epoch AS epoch_, s.last_seq AS last_seq_ FROM sessions s WHERE s.id = ${p('sessionId')} AND ${isLive(p('liveAt'), 's')}`,
 });
 
 /** The version of a tail read and the JSON of its messages (`HistoryStore.whole`). */
